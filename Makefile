@@ -1,0 +1,106 @@
+# flamekit -- see README.md. `make help` lists the targets.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+SAN ?=
+
+PKGS := glib-2.0 libarchive libzstd libelf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wwrite-strings -Wvla -fno-common -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -isystem /usr/include/libdwarf \
+        -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+        -DFK_VERSION='"$(VERSION)"' -MMD -MP
+LIBS := $(PKG_LIBS) -ldwarf -liberty -lz -lm -lpthread
+
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
+LDSAN := -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(sort $(wildcard analyze/*.c formats/*.c render/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BUILD)/tests/fuzz/replay-%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=build-fuzz/fuzz-%)
+
+FLAMEKIT := $(BUILD)/flamekit
+
+.PHONY: all deps demo check check-asan check-browser fuzz bench install clean help format
+all: $(FLAMEKIT)
+
+help:
+	@echo "make deps        install the Debian packages flamekit needs (idempotent)"
+	@echo "make             build $(FLAMEKIT)"
+	@echo "make demo        set up, build, and graph the demo corpus"
+	@echo "make check       build and run every test"
+	@echo "make check-asan  the tests under AddressSanitizer and UBSan"
+	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
+	@echo "make bench       measure speed and memory, side by side with peers"
+	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
+
+deps:
+	@sh tests/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libflamekit.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FLAMEKIT): $(CMD_OBJ) $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $(CMD_OBJ) $(BUILD)/libflamekit.a $(LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $< $(BUILD)/libflamekit.a $(LIBS)
+
+$(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/driver.o $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+
+TESTS_BUILT := $(FLAMEKIT) $(UNIT_BIN) $(REPLAY_BIN)
+
+demo: deps $(FLAMEKIT)
+	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo
+
+check: $(TESTS_BUILT)
+	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' -r \
+	    $(UNIT_BIN) tests/golden/run.sh tests/cli/ tests/fuzz/replay.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan SAN=1 check G_SLICE=always-malloc G_DEBUG=gc-friendly \
+	    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+
+fuzz: $(FUZZ_BIN)
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -isystem /usr/include/libdwarf -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
+	    -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 -o $@ $< $(LIB_SRC) $(LIBS)
+
+bench: $(FLAMEKIT)
+	@sh tests/bench/run.sh $(FLAMEKIT)
+
+install: $(FLAMEKIT)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(FLAMEKIT) $(DESTDIR)$(PREFIX)/bin/flamekit
+
+format:
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

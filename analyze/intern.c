@@ -1,0 +1,135 @@
+/* intern.c -- open-addressing string interner over a GStringChunk. */
+#include "intern.h"
+
+#include <string.h>
+
+typedef struct {
+  guint64 hash; /* 0 marks an empty slot */
+  const char *str;
+  gsize len;
+} Slot;
+
+struct FkInterner {
+  gint refcount;
+  GStringChunk *chunk;
+  Slot *slots;
+  gsize mask;  /* capacity - 1, capacity a power of two */
+  gsize count; /* occupied slots */
+  gsize bytes;
+};
+
+/* A simple multiply-xorshift hash that reads 8 bytes at a time: frame names are
+ * short and this is the hot path of every reader. */
+guint64
+fk_hash_bytes(const void *data, gsize len)
+{
+  const guint8 *p = data;
+  guint64 h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+  while (len >= 8) {
+    guint64 v;
+    memcpy(&v, p, 8);
+    h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+    p += 8;
+    len -= 8;
+  }
+  if (len > 0) {
+    guint64 v = 0;
+    memcpy(&v, p, len);
+    h = (h ^ v) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+  }
+  h ^= h >> 32;
+  return h ? h : 1;
+}
+
+FkInterner *
+fk_interner_new(void)
+{
+  FkInterner *self = g_new0(FkInterner, 1);
+  self->refcount = 1;
+  self->chunk = g_string_chunk_new(64 * 1024);
+  self->mask = 1023;
+  self->slots = g_new0(Slot, self->mask + 1);
+  return self;
+}
+
+FkInterner *
+fk_interner_ref(FkInterner *self)
+{
+  g_atomic_int_inc(&self->refcount);
+  return self;
+}
+
+void
+fk_interner_unref(FkInterner *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test(&self->refcount))
+    return;
+  g_string_chunk_free(self->chunk);
+  g_free(self->slots);
+  g_free(self);
+}
+
+static void
+grow(FkInterner *self)
+{
+  gsize cap = (self->mask + 1) * 2;
+  Slot *slots = g_new0(Slot, cap);
+  for (gsize i = 0; i <= self->mask; i++) {
+    Slot *s = &self->slots[i];
+    if (s->hash == 0)
+      continue;
+    gsize j = s->hash & (cap - 1);
+    while (slots[j].hash != 0)
+      j = (j + 1) & (cap - 1);
+    slots[j] = *s;
+  }
+  g_free(self->slots);
+  self->slots = slots;
+  self->mask = cap - 1;
+}
+
+const char *
+fk_interner_intern(FkInterner *self, const char *s, gsize len)
+{
+  guint64 h = fk_hash_bytes(s, len);
+  gsize i = h & self->mask;
+  for (;;) {
+    Slot *slot = &self->slots[i];
+    if (slot->hash == 0)
+      break;
+    if (slot->hash == h && slot->len == len && memcmp(slot->str, s, len) == 0)
+      return slot->str;
+    i = (i + 1) & self->mask;
+  }
+  if ((self->count + 1) * 2 > self->mask + 1) {
+    grow(self);
+    i = h & self->mask;
+    while (self->slots[i].hash != 0)
+      i = (i + 1) & self->mask;
+  }
+  const char *copy = g_string_chunk_insert_len(self->chunk, s, (gssize)len);
+  self->slots[i] = (Slot){h, copy, len};
+  self->count++;
+  self->bytes += len + 1;
+  return copy;
+}
+
+const char *
+fk_interner_intern0(FkInterner *self, const char *s)
+{
+  return s ? fk_interner_intern(self, s, strlen(s)) : NULL;
+}
+
+gsize
+fk_interner_count(const FkInterner *self)
+{
+  return self->count;
+}
+
+gsize
+fk_interner_bytes(const FkInterner *self)
+{
+  return self->bytes + (self->mask + 1) * sizeof(Slot);
+}

@@ -1,0 +1,34 @@
+/* intern.h -- a string interner: equal strings become one pointer.
+ *
+ * Frame names, hosts, comms and events are interned so that the engine compares
+ * them by pointer. An interner is reference counted because several trees (the
+ * per-group trees of one run) share it. It is not thread safe: each reader
+ * thread owns one, and merging trees re-interns across interners. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct FkInterner FkInterner;
+
+/* A new empty interner with one reference. Never NULL. */
+FkInterner *fk_interner_new(void);
+FkInterner *fk_interner_ref(FkInterner *self);
+void fk_interner_unref(FkInterner *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkInterner, fk_interner_unref)
+
+/* The interned NUL-terminated copy of the LEN bytes at S (which need not be
+ * NUL-terminated and may contain any bytes but NUL). The pointer stays valid
+ * until the last reference to SELF goes. */
+const char *fk_interner_intern(FkInterner *self, const char *s, gsize len);
+
+/* Shorthand for a NUL-terminated string; NULL gives NULL. */
+const char *fk_interner_intern0(FkInterner *self, const char *s);
+
+/* Number of distinct strings held. */
+gsize fk_interner_count(const FkInterner *self);
+
+/* Bytes of string storage held (for memory reports). */
+gsize fk_interner_bytes(const FkInterner *self);
+
+/* The hash the interner uses, exposed for callers that cache by content. */
+guint64 fk_hash_bytes(const void *data, gsize len);

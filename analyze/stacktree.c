@@ -1,0 +1,446 @@
+/* stacktree.c -- nodes in a GArray, a child index keyed by (parent, name). */
+#include "stacktree.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(fk-tree-error-quark, fk_tree_error)
+
+struct FkTree {
+  FkInterner *strings;
+  FkTreeFlags flags;
+  guint columns;
+  guint decimals;
+  GArray *nodes; /* FkNode */
+  /* Child index: open addressing over node ids (0 = empty slot). */
+  FkNodeId *slots;
+  gsize mask;
+  /* The path of the last fk_tree_add_stack, for prefix reuse. */
+  GPtrArray *last_frames;
+  GArray *last_nodes; /* FkNodeId per frame */
+};
+
+static inline guint64
+child_hash(FkNodeId parent, const char *name)
+{
+  guint64 h = ((guint64)(guintptr)name) ^ ((guint64)parent * 0x9e3779b97f4a7c15ULL);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+static inline FkNode *
+node_at(const FkTree *self, FkNodeId id)
+{
+  return &g_array_index(self->nodes, FkNode, id);
+}
+
+FkTree *
+fk_tree_new(FkInterner *strings, FkTreeFlags flags)
+{
+  FkTree *self = g_new0(FkTree, 1);
+  self->strings = strings ? fk_interner_ref(strings) : fk_interner_new();
+  self->flags = flags;
+  self->columns = 1;
+  self->nodes = g_array_sized_new(FALSE, TRUE, sizeof(FkNode), 1024);
+  FkNode root = {0};
+  root.name = fk_interner_intern(self->strings, "", 0);
+  g_array_append_val(self->nodes, root);
+  self->mask = 1023;
+  self->slots = g_new0(FkNodeId, self->mask + 1);
+  self->last_frames = g_ptr_array_new();
+  self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  return self;
+}
+
+void
+fk_tree_free(FkTree *self)
+{
+  if (self == NULL)
+    return;
+  fk_interner_unref(self->strings);
+  g_array_free(self->nodes, TRUE);
+  g_free(self->slots);
+  g_ptr_array_free(self->last_frames, TRUE);
+  g_array_free(self->last_nodes, TRUE);
+  g_free(self);
+}
+
+FkInterner *
+fk_tree_strings(const FkTree *self)
+{
+  return self->strings;
+}
+
+FkTreeFlags
+fk_tree_flags(const FkTree *self)
+{
+  return self->flags;
+}
+
+guint
+fk_tree_columns(const FkTree *self)
+{
+  return self->columns;
+}
+
+guint
+fk_tree_decimals(const FkTree *self)
+{
+  return self->decimals;
+}
+
+gsize
+fk_tree_size(const FkTree *self)
+{
+  return self->nodes->len;
+}
+
+const FkNode *
+fk_tree_node(const FkTree *self, FkNodeId id)
+{
+  g_return_val_if_fail(id < self->nodes->len, NULL);
+  return node_at(self, id);
+}
+
+gint64
+fk_tree_total(const FkTree *self, guint column)
+{
+  return column < FK_MAX_COLUMNS ? node_at(self, FK_ROOT)->total[column] : 0;
+}
+
+const char *
+fk_tree_intern(FkTree *self, const char *s, gsize len)
+{
+  return fk_interner_intern(self->strings, s, len);
+}
+
+gsize
+fk_tree_bytes(const FkTree *self)
+{
+  return sizeof *self + self->nodes->len * sizeof(FkNode) + (self->mask + 1) * sizeof(FkNodeId);
+}
+
+static void
+index_insert(FkTree *self, FkNodeId id)
+{
+  const FkNode *n = node_at(self, id);
+  gsize i = child_hash(n->parent, n->name) & self->mask;
+  while (self->slots[i] != 0)
+    i = (i + 1) & self->mask;
+  self->slots[i] = id;
+}
+
+static void
+index_grow(FkTree *self)
+{
+  g_free(self->slots);
+  self->mask = self->mask * 2 + 1;
+  self->slots = g_new0(FkNodeId, self->mask + 1);
+  for (FkNodeId id = 1; id < self->nodes->len; id++)
+    index_insert(self, id);
+}
+
+FkNodeId
+fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
+{
+  if (self->flags & FK_TREE_SEQUENTIAL) {
+    FkNodeId last = node_at(self, parent)->last_child;
+    return last != 0 && node_at(self, last)->name == name ? last : 0;
+  }
+  gsize i = child_hash(parent, name) & self->mask;
+  for (FkNodeId id; (id = self->slots[i]) != 0; i = (i + 1) & self->mask) {
+    const FkNode *n = node_at(self, id);
+    if (n->name == name && n->parent == parent)
+      return id;
+  }
+  return 0;
+}
+
+FkNodeId
+fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
+{
+  FkNodeId id = fk_tree_find_child(self, parent, name);
+  if (id != 0)
+    return id;
+  if (self->nodes->len >= G_MAXUINT32) {
+    g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_TOO_BIG, "more than %u distinct frames",
+                G_MAXUINT32 - 1);
+    return 0;
+  }
+  id = self->nodes->len;
+  FkNode n = {0};
+  n.name = name;
+  n.parent = parent;
+  n.depth = node_at(self, parent)->depth + 1;
+  g_array_append_val(self->nodes, n);
+  FkNode *p = node_at(self, parent);
+  if (p->last_child != 0)
+    node_at(self, p->last_child)->next_sibling = id;
+  else
+    p->first_child = id;
+  p->last_child = id;
+  if (!(self->flags & FK_TREE_SEQUENTIAL)) {
+    if ((gsize)self->nodes->len * 2 > self->mask + 1)
+      index_grow(self);
+    else
+      index_insert(self, id);
+  }
+  return id;
+}
+
+/* Multiplies every weight by 10^(DECIMALS - self->decimals). */
+static gboolean
+rescale(FkTree *self, guint decimals, GError **error)
+{
+  gint64 f = fk_pow10(decimals - self->decimals);
+  const FkNode *root = node_at(self, FK_ROOT);
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    gint64 r;
+    if (__builtin_mul_overflow(root->total[c], f, &r)) {
+      g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_OVERFLOW,
+                  "weights overflow 64 bits at %u decimal places", decimals);
+      return FALSE;
+    }
+  }
+  /* Totals bound every self and total, so nothing below overflows. */
+  for (gsize i = 0; i < self->nodes->len; i++) {
+    FkNode *n = node_at(self, (FkNodeId)i);
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+      n->self[c] *= f;
+      n->total[c] *= f;
+    }
+  }
+  self->decimals = decimals;
+  return TRUE;
+}
+
+gboolean
+fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
+{
+  guint decimals = MIN(w->decimals, FK_MAX_DECIMALS);
+  if (decimals > self->decimals && !rescale(self, decimals, error))
+    return FALSE;
+  gint64 v[FK_MAX_COLUMNS] = {0, 0};
+  guint columns = CLAMP(w->columns, 1, FK_MAX_COLUMNS);
+  gint64 f = fk_pow10(self->decimals - decimals);
+  const FkNode *root = node_at(self, FK_ROOT);
+  for (guint c = 0; c < columns; c++) {
+    gint64 t;
+    if (__builtin_mul_overflow(w->v[c], f, &v[c]) ||
+        __builtin_add_overflow(root->total[c], v[c], &t) || v[c] < 0) {
+      g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_OVERFLOW,
+                  "weight %" G_GINT64_FORMAT " is negative or overflows the total", w->v[c]);
+      return FALSE;
+    }
+  }
+  /* Every total is at most the root's, so checking the root suffices. */
+  if (columns > self->columns)
+    self->columns = columns;
+  FkNode *n = node_at(self, node);
+  for (guint c = 0; c < columns; c++)
+    n->self[c] += v[c];
+  for (;;) {
+    for (guint c = 0; c < columns; c++)
+      n->total[c] += v[c];
+    if (node == FK_ROOT)
+      break;
+    node = n->parent;
+    n = node_at(self, node);
+  }
+  return TRUE;
+}
+
+gboolean
+fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
+                  GError **error)
+{
+  gsize keep = 0;
+  gsize last_n = self->last_frames->len;
+  while (keep < n && keep < last_n && g_ptr_array_index(self->last_frames, keep) == frames[keep])
+    keep++;
+  g_ptr_array_set_size(self->last_frames, (guint)keep);
+  g_array_set_size(self->last_nodes, (guint)keep);
+  FkNodeId node = keep > 0 ? g_array_index(self->last_nodes, FkNodeId, keep - 1) : FK_ROOT;
+  for (gsize i = keep; i < n; i++) {
+    node = fk_tree_child(self, node, frames[i], error);
+    if (node == 0) {
+      g_ptr_array_set_size(self->last_frames, 0);
+      g_array_set_size(self->last_nodes, 0);
+      return FALSE;
+    }
+    g_ptr_array_add(self->last_frames, (gpointer)frames[i]);
+    g_array_append_val(self->last_nodes, node);
+  }
+  return fk_tree_add(self, node, w, error);
+}
+
+gboolean
+fk_tree_add_sample(FkTree *self, const FkSample *s, GError **error)
+{
+  return fk_tree_add_stack(self, (const char *const *)s->frames, s->n_frames, &s->weight, error);
+}
+
+gboolean
+fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
+{
+  gboolean same = self->strings == other->strings;
+  FkWeight w = {{0, 0}, (guint8)other->columns, (guint8)other->decimals};
+  g_autofree FkNodeId *map = g_new(FkNodeId, other->nodes->len);
+  map[FK_ROOT] = FK_ROOT;
+  /* Parents come before children, so one pass in index order suffices. */
+  for (gsize i = 0; i < other->nodes->len; i++) {
+    const FkNode *o = node_at(other, (FkNodeId)i);
+    if (i != FK_ROOT) {
+      const char *name = same ? o->name : fk_interner_intern0(self->strings, o->name);
+      map[i] = fk_tree_child(self, map[o->parent], name, error);
+      if (map[i] == 0)
+        return FALSE;
+    }
+    if (o->self[0] != 0 || o->self[1] != 0) {
+      w.v[0] = o->self[0];
+      w.v[1] = o->self[1];
+      if (!fk_tree_add(self, map[i], &w, error))
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+FkTree *
+fk_tree_merge(FkTree *const *trees, gsize n, GError **error)
+{
+  g_autoptr(FkTree) out = fk_tree_new(n > 0 ? trees[0]->strings : NULL,
+                                      n > 0 ? trees[0]->flags : FK_TREE_DEFAULT);
+  for (gsize i = 0; i < n; i++)
+    if (!fk_tree_merge_into(out, trees[i], error))
+      return NULL;
+  return g_steal_pointer(&out);
+}
+
+static int
+cmp_name_r(gconstpointer a, gconstpointer b, gpointer tree)
+{
+  const FkNode *x = node_at(tree, *(const FkNodeId *)a);
+  const FkNode *y = node_at(tree, *(const FkNodeId *)b);
+  return strcmp(x->name, y->name);
+}
+
+static int
+cmp_width_r(gconstpointer a, gconstpointer b, gpointer tree)
+{
+  const FkTree *t = tree;
+  const FkNode *x = node_at(t, *(const FkNodeId *)a);
+  const FkNode *y = node_at(t, *(const FkNodeId *)b);
+  guint c = t->columns - 1;
+  if (x->total[c] != y->total[c])
+    return x->total[c] > y->total[c] ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+void
+fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out)
+{
+  g_array_set_size(out, 0);
+  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
+    g_array_append_val(out, c);
+  if (order == FK_ORDER_NAME)
+    g_array_sort_with_data(out, cmp_name_r, (gpointer)self);
+  else if (order == FK_ORDER_WIDTH)
+    g_array_sort_with_data(out, cmp_width_r, (gpointer)self);
+}
+
+void
+fk_tree_path(const FkTree *self, FkNodeId node, GPtrArray *out)
+{
+  g_ptr_array_set_size(out, 0);
+  for (; node != FK_ROOT; node = node_at(self, node)->parent)
+    g_ptr_array_add(out, (gpointer)node_at(self, node)->name);
+  /* reverse in place */
+  for (guint i = 0, j = out->len ? out->len - 1 : 0; i < j; i++, j--) {
+    gpointer t = out->pdata[i];
+    out->pdata[i] = out->pdata[j];
+    out->pdata[j] = t;
+  }
+}
+
+gboolean
+fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data)
+{
+  /* An explicit stack of child lists: deep stacks must not overflow the C stack. */
+  g_autoptr(GPtrArray) path = g_ptr_array_new();
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+  g_autoptr(GArray) pos = g_array_new(FALSE, FALSE, sizeof(guint));
+  GArray *first = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(self, FK_ROOT, order, first);
+  g_ptr_array_add(lists, first);
+  guint zero = 0;
+  g_array_append_val(pos, zero);
+  while (lists->len > 0) {
+    guint top = lists->len - 1;
+    GArray *l = g_ptr_array_index(lists, top);
+    guint *p = &g_array_index(pos, guint, top);
+    if (*p >= l->len) {
+      g_ptr_array_remove_index(lists, top);
+      g_array_set_size(pos, top);
+      if (path->len > 0)
+        g_ptr_array_set_size(path, path->len - 1);
+      continue;
+    }
+    FkNodeId id = g_array_index(l, FkNodeId, (*p)++);
+    const FkNode *n = node_at(self, id);
+    g_ptr_array_add(path, (gpointer)n->name);
+    if (!func(self, id, (const char *const *)path->pdata, path->len, user_data))
+      return FALSE;
+    GArray *kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+    fk_tree_children(self, id, order, kids);
+    g_ptr_array_add(lists, kids);
+    g_array_append_val(pos, zero);
+  }
+  return TRUE;
+}
+
+static gboolean
+node_equal(const FkTree *a, FkNodeId x, const FkTree *b, FkNodeId y, guint decimals)
+{
+  const FkNode *nx = node_at(a, x), *ny = node_at(b, y);
+  gint64 fa = fk_pow10(decimals - a->decimals), fb = fk_pow10(decimals - b->decimals);
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    if (nx->self[c] * fa != ny->self[c] * fb || nx->total[c] * fa != ny->total[c] * fb)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+fk_tree_equal(const FkTree *a, const FkTree *b)
+{
+  guint decimals = MAX(a->decimals, b->decimals);
+  if (!node_equal(a, FK_ROOT, b, FK_ROOT, decimals))
+    return FALSE;
+  /* Every node of A must have a twin in B with equal weights, and B no more
+   * nodes with weight than A: compare counts of weighted nodes both ways. */
+  g_autofree FkNodeId *map = g_new0(FkNodeId, a->nodes->len);
+  gsize matched = 0, b_nonzero = 0, a_nonzero = 0;
+  for (gsize i = 1; i < a->nodes->len; i++) {
+    const FkNode *n = node_at(a, (FkNodeId)i);
+    if (n->total[0] == 0 && n->total[1] == 0)
+      continue;
+    a_nonzero++;
+    FkNodeId bp = map[n->parent];
+    if (n->parent != FK_ROOT && bp == 0)
+      return FALSE;
+    const char *name = b->strings == a->strings ? n->name
+                                                : fk_interner_intern0(b->strings, n->name);
+    FkNodeId y = fk_tree_find_child(b, bp, name);
+    if (y == 0 || !node_equal(a, (FkNodeId)i, b, y, decimals))
+      return FALSE;
+    map[i] = y;
+    matched++;
+  }
+  for (gsize i = 1; i < b->nodes->len; i++) {
+    const FkNode *n = node_at(b, (FkNodeId)i);
+    if (n->total[0] != 0 || n->total[1] != 0)
+      b_nonzero++;
+  }
+  return matched == a_nonzero && a_nonzero == b_nonzero;
+}

@@ -1,0 +1,124 @@
+/* stacktree.h -- the stack tree: the one data structure of the engine.
+ *
+ * Nodes live in one array and are addressed by index (FkNodeId); node 0 is the
+ * root, whose name is "". Every node has a `self` weight (samples whose leaf is
+ * this node) and a `total` (self plus all descendants), per column: one column
+ * normally, two for a differential (BEFORE AFTER) tree. Weights are integers
+ * scaled by 10^decimals; adding a weight with more decimals rescales the tree,
+ * so decimal counts stay exact.
+ *
+ * A parent always has a smaller index than its children, so a walk over the
+ * array in index order visits parents first.
+ *
+ * Names are interned in the tree's FkInterner; two trees that share one compare
+ * names by pointer. Transforms (see transform.h) take a const tree and return a
+ * new one. */
+#pragma once
+
+#include "intern.h"
+#include "sample.h"
+
+typedef guint32 FkNodeId;
+#define FK_ROOT ((FkNodeId)0)
+
+typedef struct {
+  const char *name;      /* interned; "" for the root */
+  FkNodeId parent;       /* the root is its own parent */
+  FkNodeId first_child;  /* 0 when none: the root is nobody's child */
+  FkNodeId last_child;   /* 0 when none */
+  FkNodeId next_sibling; /* 0 when none; siblings in insertion order */
+  guint32 depth;         /* 0 for the root */
+  gint64 self[FK_MAX_COLUMNS];
+  gint64 total[FK_MAX_COLUMNS];
+} FkNode;
+
+typedef enum {
+  FK_TREE_DEFAULT = 0,
+  /* Flame chart: a frame merges only with its parent's last child, so input
+   * order is kept and only adjacent identical frames are merged. */
+  FK_TREE_SEQUENTIAL = 1 << 0,
+} FkTreeFlags;
+
+typedef enum {
+  FK_ORDER_NAME,      /* byte-wise by name: deterministic, as folded output */
+  FK_ORDER_INSERTION, /* as added (flame charts) */
+  FK_ORDER_WIDTH,     /* widest total first (last column), then by name */
+} FkOrder;
+
+#define FK_TREE_ERROR (fk_tree_error_quark())
+GQuark fk_tree_error_quark(void);
+typedef enum {
+  FK_TREE_ERROR_OVERFLOW, /* a weight would not fit in 64 bits */
+  FK_TREE_ERROR_TOO_BIG,  /* more than 2^32-1 nodes */
+} FkTreeError;
+
+typedef struct FkTree FkTree;
+
+/* A new tree holding only the root. STRINGS is referenced; NULL makes a new
+ * interner. Never NULL. */
+FkTree *fk_tree_new(FkInterner *strings, FkTreeFlags flags);
+void fk_tree_free(FkTree *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkTree, fk_tree_free)
+
+FkInterner *fk_tree_strings(const FkTree *self); /* not referenced */
+FkTreeFlags fk_tree_flags(const FkTree *self);
+guint fk_tree_columns(const FkTree *self);
+guint fk_tree_decimals(const FkTree *self);
+gsize fk_tree_size(const FkTree *self); /* nodes, the root included */
+const FkNode *fk_tree_node(const FkTree *self, FkNodeId id);
+/* The root's total in COLUMN. */
+gint64 fk_tree_total(const FkTree *self, guint column);
+
+/* Interns in the tree's interner. */
+const char *fk_tree_intern(FkTree *self, const char *s, gsize len);
+
+/* The child of PARENT named NAME (interned in this tree), added if missing.
+ * Returns 0 on the (reported) overflow of 2^32-1 nodes. */
+FkNodeId fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error);
+/* The child of PARENT named NAME, or 0. */
+FkNodeId fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name);
+
+/* Adds W to the self weight of NODE and the totals of NODE and its ancestors.
+ * W's columns and decimals widen the tree's as needed. Fails, changing
+ * nothing, if a weight would overflow. */
+gboolean fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error);
+
+/* Adds the stack FRAMES[0..N) (root first, names interned in this tree's
+ * interner) with weight W. Consecutive stacks that share a prefix are cheap:
+ * the path of the previous call is remembered. An empty stack adds to the root. */
+gboolean fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
+                           GError **error);
+
+/* Adds a sample's stack and weight; its names must be interned in this tree's
+ * interner (readers are handed it through their options). Labels are ignored
+ * here: grouping is the collector's job. */
+gboolean fk_tree_add_sample(FkTree *self, const FkSample *s, GError **error);
+
+/* Adds every stack of OTHER into SELF (weights rescaled as needed). */
+gboolean fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error);
+
+/* A new tree, sharing the first tree's interner, holding the sum of N trees.
+ * Associative and commutative up to node order; conserves every weight. NULL
+ * (with ERROR) on overflow. N may be 0 (an empty tree with a new interner). */
+FkTree *fk_tree_merge(FkTree *const *trees, gsize n, GError **error);
+
+/* Fills OUT (a GArray of FkNodeId) with the children of NODE in ORDER. */
+void fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out);
+
+/* The names from the root's child down to NODE, into OUT (a GPtrArray, cleared
+ * first). */
+void fk_tree_path(const FkTree *self, FkNodeId node, GPtrArray *out);
+
+/* Calls FUNC for every node but the root, depth first, children in ORDER.
+ * PATH holds the names from the root's child down to the node. Returning FALSE
+ * from FUNC stops the walk; fk_tree_walk then returns FALSE. */
+typedef gboolean (*FkTreeWalkFunc)(const FkTree *tree, FkNodeId node, const char *const *path,
+                                   gsize depth, gpointer user_data);
+gboolean fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data);
+
+/* TRUE when both trees hold the same stacks with the same weights (after
+ * scaling to the same decimals), whatever their node order and interners. */
+gboolean fk_tree_equal(const FkTree *a, const FkTree *b);
+
+/* Approximate bytes held (nodes and index; strings are the interner's). */
+gsize fk_tree_bytes(const FkTree *self);

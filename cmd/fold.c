@@ -1,0 +1,48 @@
+/* fold.c -- `flamekit fold`: any inputs -> merged folded stacks. */
+#include "cmd.h"
+
+int
+cmd_fold(int argc, char **argv)
+{
+  FkInputOptions iopts;
+  fk_input_options_init(&iopts);
+  g_autofree char *output = NULL;
+  const GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+       "Write to FILE (through a temporary file) instead of standard output", "FILE"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL},
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
+  g_option_context_set_summary(context,
+                               "Read INPUTs (files, or standard input for '-' or none), merge "
+                               "identical stacks\nand write them as folded stacks, sorted.");
+  g_option_context_add_main_entries(context, entries, NULL);
+  fk_input_options_add(context, &iopts);
+  int rc = fk_cmd_parse(context, &argc, &argv);
+  if (rc == FK_EXIT_OK)
+    rc = fk_input_options_check(&iopts);
+  if (rc != FK_EXIT_OK) {
+    fk_input_options_clear(&iopts);
+    return rc;
+  }
+
+  g_autoptr(FkDiag) diag = fk_diag_new(5);
+  FkCollectOptions copts;
+  fk_collect_options_init(&copts);
+  g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
+  gboolean ok = fk_cmd_read_inputs(argv + 1, &iopts, collector, diag);
+  rc = fk_cmd_report_diag(diag, &iopts);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkTree) tree = fk_collector_finish(collector, &error);
+  if (tree == NULL) {
+    fk_cmd_error("%s", error->message);
+    fk_input_options_clear(&iopts);
+    return FK_EXIT_FAILURE;
+  }
+  FkRenderOptions ropts;
+  fk_render_options_init(&ropts);
+  if (!fk_cmd_write(tree, &fk_writer_folded, &ropts, output))
+    ok = FALSE;
+  fk_input_options_clear(&iopts);
+  return ok ? rc : FK_EXIT_FAILURE;
+}

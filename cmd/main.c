@@ -1,0 +1,91 @@
+/* main.c -- the flamekit binary: the command table and dispatch. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef FK_VERSION
+#define FK_VERSION "0.0.0"
+#endif
+
+static const FkCommand commands[] = {
+    {"fold", cmd_fold, "read any inputs and write their merged folded stacks"},
+};
+
+static void
+print_help(FILE *out)
+{
+  fprintf(out, "usage: flamekit COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nformats read:\n");
+  for (const FkReader *const *r = fk_readers(); *r; r++)
+    fprintf(out, "  %-12s %s\n", (*r)->name, (*r)->summary);
+  fprintf(out, "\nformats written:\n");
+  for (const FkWriter *const *w = fk_writers(); *w; w++)
+    fprintf(out, "  %-12s %-18s %s\n", (*w)->name, (*w)->extension, (*w)->summary);
+  fprintf(out, "\n'flamekit help COMMAND' or 'flamekit COMMAND --help' for a command's options.\n"
+               "exit codes: 0 ok, 1 failure (bad input, I/O), 2 usage, 3 regression (diff)\n");
+}
+
+static const FkCommand *
+find_command(const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* Like perf and git: a command's output that could not be written is a
+ * failure, not a silently truncated file. */
+static int
+finish_stdout(int code)
+{
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    int e = errno ? errno : EIO;
+    fk_cmd_error("standard output: %s", g_strerror(e));
+    return FK_EXIT_FAILURE;
+  }
+  return code;
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  setlocale(LC_NUMERIC, "C"); /* numbers in outputs never get a decimal comma */
+  fk_cmd_name = NULL;
+  if (argc < 2) {
+    print_help(stderr);
+    return FK_EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+    printf("flamekit %s\n", FK_VERSION);
+    return finish_stdout(FK_EXIT_OK);
+  }
+  if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+    if (argc >= 3 && strcmp(name, "help") == 0) {
+      const FkCommand *c = find_command(argv[2]);
+      if (c == NULL) {
+        fprintf(stderr, "flamekit: help: unknown command '%s'\n", argv[2]);
+        return FK_EXIT_USAGE;
+      }
+      char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
+      fk_cmd_name = c->name;
+      return finish_stdout(c->run(2, hargv));
+    }
+    print_help(stdout);
+    return finish_stdout(FK_EXIT_OK);
+  }
+  const FkCommand *c = find_command(name);
+  if (c == NULL) {
+    fprintf(stderr, "flamekit: unknown command '%s'; try 'flamekit help'\n", name);
+    return FK_EXIT_USAGE;
+  }
+  fk_cmd_name = c->name;
+  return finish_stdout(c->run(argc - 1, argv + 1));
+}

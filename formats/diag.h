@@ -1,0 +1,32 @@
+/* diag.h -- what a run skipped, and where.
+ *
+ * Readers, the container layer and transforms never print: they report here,
+ * and cmd/ prints the first few entries with their location and then a total.
+ * Thread safe: the parallel readers of one run share one FkDiag. */
+#pragma once
+
+#include "../analyze/sample.h"
+
+typedef struct FkDiag FkDiag;
+
+/* A diag that keeps the first MAX_SHOWN messages for printing. */
+FkDiag *fk_diag_new(guint max_shown);
+void fk_diag_free(FkDiag *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDiag, fk_diag_free)
+
+/* Something of the input was skipped. WHERE names it ("file:12",
+ * "archive.tar:member:0x1f0"); W is its weight when known, else NULL. */
+void fk_diag_skip(FkDiag *self, const char *where, const FkWeight *w, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+/* Nothing was lost, but the user should know (a truncated capture, an
+ * unclaimed member): always kept, not counted as skipped. */
+void fk_diag_note(FkDiag *self, const char *where, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+guint64 fk_diag_skipped(FkDiag *self);        /* number of skip reports */
+double fk_diag_skipped_weight(FkDiag *self);  /* their summed known weight */
+
+/* The kept messages, "WHERE: WHAT", in report order; then how many more skip
+ * reports there were that are not among them. */
+GPtrArray *fk_diag_messages(FkDiag *self); /* element type char*, owned by SELF */
+guint64 fk_diag_unshown(FkDiag *self);

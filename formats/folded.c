@@ -1,0 +1,238 @@
+/* folded.c -- the folded-stacks reader: `frame;frame;leaf COUNT` per line.
+ *
+ * Accepts what flamegraph.pl and inferno accept: names with spaces, decimal
+ * counts (kept exactly), the two-count differential form `stack BEFORE AFTER`,
+ * CRLF, BOMs and UTF-16 (see lines.c), blank and `#` lines. Consecutive lines
+ * usually share a prefix (folded files are sorted), so the frames of the
+ * previous line are reused instead of interned again. */
+#include "reader.h"
+
+#include "lines.h"
+
+#include <string.h>
+
+typedef struct {
+  FkInput *in;
+  const FkReadOptions *opts;
+  FkLines *lines;
+  const char *file;
+  const char *host;
+  GString *prev;       /* the previous stack's bytes */
+  GArray *prev_ends;   /* gsize: offset of the ';' (or end) closing each frame */
+  GPtrArray *frames;   /* interned names of the previous/current stack */
+  guint64 deep_stacks; /* stacks cut at max_depth */
+} Folded;
+
+static gboolean
+is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Splits off a trailing count: the token after the last run of whitespace.
+ * On success *STACK_LEN is the length of what precedes that whitespace. */
+static gboolean
+split_count(const char *line, gsize len, gsize *stack_len, gint64 *v, guint8 *dec)
+{
+  gsize e = len;
+  while (e > 0 && is_space(line[e - 1]))
+    e--;
+  gsize s = e;
+  while (s > 0 && !is_space(line[s - 1]))
+    s--;
+  if (s == 0 || s == e || !fk_weight_parse(line + s, e - s, v, dec))
+    return FALSE;
+  while (s > 0 && is_space(line[s - 1]))
+    s--;
+  *stack_len = s;
+  return TRUE;
+}
+
+static gsize
+common_prefix(const char *a, gsize alen, const char *b, gsize blen)
+{
+  gsize n = MIN(alen, blen), i = 0;
+  while (i + 8 <= n) {
+    guint64 x, y;
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y)
+      break;
+    i += 8;
+  }
+  while (i < n && a[i] == b[i])
+    i++;
+  return i;
+}
+
+static int
+folded_bid(const guint8 *head, gsize len)
+{
+  if (memchr(head, '\0', len) != NULL) {
+    /* UTF-16 text has NULs; anything else with NULs is binary. */
+    if (len >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+      return 40;
+    return 0;
+  }
+  const char *p = (const char *)head, *end = p + len;
+  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  int good = 0, bad = 0;
+  while (p < end && good + bad < 8) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    if (nl == NULL)
+      break; /* a partial last line says nothing */
+    gsize l = (gsize)(nl - p);
+    gsize sl;
+    gint64 v;
+    guint8 d;
+    if (l == 0 || p[0] == '#' || (l == 1 && p[0] == '\r')) {
+      /* blank or comment */
+    } else if (!is_space(p[0]) && split_count(p, l, &sl, &v, &d) && sl > 0) {
+      good++;
+    } else {
+      bad++;
+    }
+    p = nl + 1;
+  }
+  if (good > 0 && good >= bad)
+    return 50;
+  return 1; /* any text: the reader of last resort, which reports what it skips */
+}
+
+static gpointer
+folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  (void)error;
+  Folded *f = g_new0(Folded, 1);
+  f->in = in;
+  f->opts = opts;
+  f->lines = fk_lines_new(in, opts->max_line);
+  f->file = fk_interner_intern0(opts->strings, in->name);
+  f->host = fk_interner_intern0(opts->strings, in->host);
+  f->prev = g_string_new(NULL);
+  f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
+  f->frames = g_ptr_array_new();
+  return f;
+}
+
+static FkReadStatus
+skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
+{
+  g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, f->in->name,
+                                           fk_lines_number(f->lines));
+  fk_diag_skip(f->opts->diag, where, w, "%s", what);
+  if (f->opts->strict) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT, "%s: %s", where, what);
+    return FK_READ_ERROR;
+  }
+  return FK_READ_SAMPLE;
+}
+
+static FkReadStatus
+folded_next(gpointer state, FkSample *s, GError **error)
+{
+  Folded *f = state;
+  gsize max_depth = f->opts->max_depth ? f->opts->max_depth : 65536;
+  for (;;) {
+    char *line;
+    gsize len;
+    FkLineStatus st = fk_lines_next(f->lines, &line, &len, error);
+    if (st == FK_LINE_ERROR)
+      return FK_READ_ERROR;
+    if (st == FK_LINE_END)
+      return FK_READ_END;
+    if (st == FK_LINE_TOO_LONG) {
+      if (skipped(f, NULL, error, "line longer than the limit") == FK_READ_ERROR)
+        return FK_READ_ERROR;
+      continue;
+    }
+    gsize i = 0;
+    while (i < len && is_space(line[i]))
+      i++;
+    if (i == len || line[i] == '#')
+      continue;
+    FkWeight w = {{0, 0}, 1, 0};
+    gsize stack_len;
+    if (!split_count(line, len, &stack_len, &w.v[0], &w.decimals) || stack_len == 0) {
+      if (skipped(f, NULL, error, "not a folded stack line") == FK_READ_ERROR)
+        return FK_READ_ERROR;
+      continue;
+    }
+    /* The two-count differential form: `stack BEFORE AFTER`. */
+    gint64 v2;
+    guint8 d2;
+    gsize sl2;
+    if (split_count(line, stack_len, &sl2, &v2, &d2) && sl2 > 0) {
+      w.columns = 2;
+      w.v[1] = w.v[0];
+      w.v[0] = v2;
+      /* Bring both to the larger number of decimals. */
+      gboolean overflow;
+      if (d2 > w.decimals) {
+        overflow = __builtin_mul_overflow(w.v[1], fk_pow10(d2 - w.decimals), &w.v[1]);
+        w.decimals = d2;
+      } else {
+        overflow = __builtin_mul_overflow(w.v[0], fk_pow10(w.decimals - d2), &w.v[0]);
+      }
+      if (overflow) {
+        if (skipped(f, NULL, error, "count too large") == FK_READ_ERROR)
+          return FK_READ_ERROR;
+        continue;
+      }
+      stack_len = sl2;
+    }
+    /* Reuse the frames that the previous stack shares, up to a ';'. */
+    gsize common = common_prefix(f->prev->str, f->prev->len, line, stack_len);
+    guint keep = 0;
+    while (keep < f->prev_ends->len && g_array_index(f->prev_ends, gsize, keep) < common)
+      keep++;
+    g_ptr_array_set_size(f->frames, keep);
+    g_array_set_size(f->prev_ends, keep);
+    gsize pos = keep ? g_array_index(f->prev_ends, gsize, keep - 1) + 1 : 0;
+    while (pos <= stack_len && f->frames->len < max_depth) {
+      const char *semi = memchr(line + pos, ';', stack_len - pos);
+      gsize e = semi ? (gsize)(semi - line) : stack_len;
+      g_ptr_array_add(f->frames, (gpointer)fk_interner_intern(f->opts->strings, line + pos, e - pos));
+      g_array_append_val(f->prev_ends, e);
+      pos = e + 1;
+    }
+    if (pos <= stack_len)
+      f->deep_stacks++;
+    g_string_truncate(f->prev, 0);
+    g_string_append_len(f->prev, line, (gssize)stack_len);
+
+    fk_sample_init(s);
+    s->frames = (const char **)f->frames->pdata;
+    s->n_frames = f->frames->len;
+    s->weight = w;
+    s->file = f->file;
+    s->host = f->host;
+    return FK_READ_SAMPLE;
+  }
+}
+
+static void
+folded_close(gpointer state)
+{
+  Folded *f = state;
+  if (f->deep_stacks > 0)
+    fk_diag_note(f->opts->diag, f->in->name,
+                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
+                 " frames were cut to their root-side frames (weight kept)",
+                 f->deep_stacks, f->opts->max_depth ? f->opts->max_depth : 65536);
+  fk_lines_free(f->lines);
+  g_string_free(f->prev, TRUE);
+  g_array_free(f->prev_ends, TRUE);
+  g_ptr_array_free(f->frames, TRUE);
+  g_free(f);
+}
+
+const FkReader fk_reader_folded = {
+    .name = "folded",
+    .summary = "folded stacks: `frame;frame;leaf COUNT` (also `stack BEFORE AFTER`)",
+    .bid = folded_bid,
+    .open = folded_open,
+    .next = folded_next,
+    .close = folded_close,
+};

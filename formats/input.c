@@ -1,0 +1,231 @@
+/* input.c -- byte streams with a peek buffer. */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(fk-input-error-quark, fk_input_error)
+
+typedef struct {
+  int fd;
+  gboolean owned;
+  char *name;
+} FdSource;
+
+static gssize
+fd_read(gpointer user_data, void *buf, gsize len, GError **error)
+{
+  FdSource *src = user_data;
+  for (;;) {
+    ssize_t n = read(src->fd, buf, len);
+    if (n >= 0)
+      return n;
+    if (errno == EINTR)
+      continue;
+    int e = errno;
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_IO, "%s: %s", src->name, g_strerror(e));
+    return -1;
+  }
+}
+
+static void
+fd_destroy(gpointer user_data)
+{
+  FdSource *src = user_data;
+  if (src->owned)
+    close(src->fd);
+  g_free(src->name);
+  g_free(src);
+}
+
+FkInput *
+fk_input_new_file(const char *path, GError **error)
+{
+  gboolean is_stdin = strcmp(path, "-") == 0;
+  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_IO, "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_IO, "%s: %s", path, g_strerror(e));
+    if (!is_stdin)
+      close(fd);
+    return NULL;
+  }
+  FdSource *src = g_new0(FdSource, 1);
+  src->fd = fd;
+  src->owned = !is_stdin;
+  src->name = g_strdup(path);
+  FkInput *in = fk_input_new_stream(path, fd_read, src, fd_destroy);
+  g_free(in->path);
+  in->path = g_strdup(path);
+  if (S_ISREG(st.st_mode) && !is_stdin) {
+    in->fd = fd;
+    in->size = st.st_size;
+  }
+  return in;
+}
+
+FkInput *
+fk_input_new_stream(const char *name, FkInputReadFunc read, gpointer user_data,
+                    GDestroyNotify destroy)
+{
+  FkInput *in = g_new0(FkInput, 1);
+  in->name = g_strdup(name);
+  in->path = g_strdup(name);
+  in->size = -1;
+  in->fd = -1;
+  in->read = read;
+  in->user_data = user_data;
+  in->destroy = destroy;
+  return in;
+}
+
+typedef struct {
+  GBytes *bytes;
+  gsize pos;
+} BytesSource;
+
+static gssize
+bytes_read(gpointer user_data, void *buf, gsize len, GError **error)
+{
+  (void)error;
+  BytesSource *src = user_data;
+  gsize size;
+  const guint8 *data = g_bytes_get_data(src->bytes, &size);
+  gsize n = MIN(len, size - src->pos);
+  if (n > 0)
+    memcpy(buf, data + src->pos, n);
+  src->pos += n;
+  return (gssize)n;
+}
+
+static void
+bytes_destroy(gpointer user_data)
+{
+  BytesSource *src = user_data;
+  g_bytes_unref(src->bytes);
+  g_free(src);
+}
+
+FkInput *
+fk_input_new_bytes(const char *name, GBytes *bytes)
+{
+  BytesSource *src = g_new0(BytesSource, 1);
+  src->bytes = g_bytes_ref(bytes);
+  FkInput *in = fk_input_new_stream(name, bytes_read, src, bytes_destroy);
+  in->size = (gint64)g_bytes_get_size(bytes);
+  return in;
+}
+
+void
+fk_input_free(FkInput *self)
+{
+  if (self == NULL)
+    return;
+  if (self->destroy)
+    self->destroy(self->user_data);
+  g_free(self->name);
+  g_free(self->path);
+  g_free(self->member);
+  g_free(self->host);
+  g_free(self->head);
+  g_free(self);
+}
+
+/* Reads from the source, enforcing the byte limit. */
+static gssize
+raw_read(FkInput *self, void *buf, gsize len, GError **error)
+{
+  if (self->eof)
+    return 0;
+  gssize n = self->read(self->user_data, buf, len, error);
+  if (n == 0)
+    self->eof = TRUE;
+  return n;
+}
+
+gssize
+fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error)
+{
+  gsize have = self->head_len - self->head_pos;
+  if (have < n) {
+    guint8 *nh = g_malloc(n);
+    if (have > 0)
+      memcpy(nh, self->head + self->head_pos, have);
+    g_free(self->head);
+    self->head = nh;
+    self->head_pos = 0;
+    self->head_len = have;
+    while (self->head_len < n) {
+      gssize r = raw_read(self, self->head + self->head_len, n - self->head_len, error);
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        break;
+      self->head_len += (gsize)r;
+    }
+  }
+  *data = self->head + self->head_pos;
+  return (gssize)(self->head_len - self->head_pos);
+}
+
+gssize
+fk_input_read(FkInput *self, void *buf, gsize len, GError **error)
+{
+  gssize n;
+  if (self->head_pos < self->head_len) {
+    n = (gssize)MIN(len, self->head_len - self->head_pos);
+    memcpy(buf, self->head + self->head_pos, (gsize)n);
+    self->head_pos += (gsize)n;
+  } else {
+    n = raw_read(self, buf, len, error);
+    if (n < 0)
+      return -1;
+  }
+  if (self->limit != 0 && self->offset + (guint64)n > self->limit) {
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", self->name,
+                self->limit);
+    return -1;
+  }
+  self->offset += (guint64)n;
+  return n;
+}
+
+GBytes *
+fk_input_read_all(FkInput *self, gsize max, GError **error)
+{
+  GByteArray *buf = g_byte_array_sized_new(self->size > 0 ? (guint)MIN(self->size, 1 << 30) + 1 : 65536);
+  guint8 chunk[65536];
+  for (;;) {
+    gssize n = fk_input_read(self, chunk, sizeof chunk, error);
+    if (n < 0) {
+      g_byte_array_unref(buf);
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    if (max != 0 && buf->len + (gsize)n > max) {
+      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                  "%s: larger than the limit of %" G_GSIZE_FORMAT " bytes", self->name, max);
+      g_byte_array_unref(buf);
+      return NULL;
+    }
+    g_byte_array_append(buf, chunk, (guint)n);
+  }
+  return g_byte_array_free_to_bytes(buf);
+}
+
+guint64
+fk_input_offset(const FkInput *self)
+{
+  return self->offset;
+}

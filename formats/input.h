@@ -1,0 +1,62 @@
+/* input.h -- one stream of bytes to read, with where it came from.
+ *
+ * The container layer turns paths, directories, stdin and archive members
+ * into FkInputs; a reader reads one. The first bytes can be peeked (readers
+ * bid on them) and are then served again by fk_input_read. */
+#pragma once
+
+#include <glib.h>
+
+#define FK_INPUT_ERROR (fk_input_error_quark())
+GQuark fk_input_error_quark(void);
+typedef enum {
+  FK_INPUT_ERROR_IO,
+  FK_INPUT_ERROR_LIMIT, /* a configured size limit was reached */
+} FkInputError;
+
+/* Reads up to LEN bytes into BUF: the count, 0 at the end, -1 with ERROR. */
+typedef gssize (*FkInputReadFunc)(gpointer user_data, void *buf, gsize len, GError **error);
+
+typedef struct FkInput FkInput;
+struct FkInput {
+  char *name;   /* for messages: "path", "-" or "archive.tar.gz:member/path" */
+  char *path;   /* the file on disk it comes from, or "-" */
+  char *member; /* the member path inside an archive, or NULL */
+  char *host;   /* a host label known from the path, or NULL */
+  gint64 size;  /* -1 when unknown */
+  int fd;       /* an open regular file (readers may mmap it), or -1 */
+  guint64 limit; /* bytes this input may yield (0: no limit) */
+  /* private */
+  FkInputReadFunc read;
+  gpointer user_data;
+  GDestroyNotify destroy;
+  guint8 *head;
+  gsize head_len, head_pos;
+  guint64 offset; /* bytes handed out so far */
+  gboolean eof;
+};
+
+/* PATH, or stdin for "-". */
+FkInput *fk_input_new_file(const char *path, GError **error);
+/* A stream; DESTROY (may be NULL) is called on USER_DATA at free. */
+FkInput *fk_input_new_stream(const char *name, FkInputReadFunc read, gpointer user_data,
+                             GDestroyNotify destroy);
+/* Bytes already in memory (referenced). */
+FkInput *fk_input_new_bytes(const char *name, GBytes *bytes);
+void fk_input_free(FkInput *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkInput, fk_input_free)
+
+/* Makes at least N bytes (fewer at the end) available in *DATA without
+ * consuming them. Returns the count available, -1 with ERROR. */
+gssize fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error);
+
+/* Reads up to LEN bytes: the count, 0 at the end, -1 with ERROR. Short reads
+ * happen; only 0 means the end. */
+gssize fk_input_read(FkInput *self, void *buf, gsize len, GError **error);
+
+/* Reads everything that is left, failing with FK_INPUT_ERROR_LIMIT past MAX
+ * bytes (0: no limit). */
+GBytes *fk_input_read_all(FkInput *self, gsize max, GError **error);
+
+/* Bytes consumed so far (the offset of the next byte). */
+guint64 fk_input_offset(const FkInput *self);

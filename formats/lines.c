@@ -1,0 +1,192 @@
+/* lines.c -- a growable buffer scanned with memchr; UTF-16 decoded on the fly. */
+#include "lines.h"
+
+#include <string.h>
+
+enum { ENC_UNKNOWN, ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
+
+struct FkLines {
+  FkInput *in;
+  gsize max_line;
+  char *buf;
+  gsize cap, start, end;
+  gboolean eof;
+  int enc;
+  guint8 raw[65536]; /* UTF-16 bytes not yet decoded */
+  gsize raw_len;
+  guint64 number;
+};
+
+FkLines *
+fk_lines_new(FkInput *in, gsize max_line)
+{
+  FkLines *self = g_new0(FkLines, 1);
+  self->in = in;
+  self->max_line = max_line ? max_line : 16u << 20;
+  self->cap = MIN((gsize)256 * 1024, self->max_line + 2);
+  self->cap = MAX(self->cap, (gsize)1024);
+  self->buf = g_malloc(self->cap + 1);
+  return self;
+}
+
+void
+fk_lines_free(FkLines *self)
+{
+  if (self == NULL)
+    return;
+  g_free(self->buf);
+  g_free(self);
+}
+
+static gsize
+put_utf8(char *out, gunichar c)
+{
+  return (gsize)g_unichar_to_utf8(c, out);
+}
+
+/* Decodes UTF-16 from raw into buf[end..cap): each unit pair yields at most 4
+ * bytes, so stop when fewer than 4 bytes of room are left. */
+static void
+decode_utf16(FkLines *self)
+{
+  gsize i = 0;
+  gboolean le = self->enc == ENC_UTF16LE;
+  while (i + 2 <= self->raw_len && self->cap - self->end >= 4) {
+    guint u = le ? (guint)(self->raw[i] | self->raw[i + 1] << 8)
+                 : (guint)(self->raw[i] << 8 | self->raw[i + 1]);
+    gunichar c = u;
+    gsize used = 2;
+    if (u >= 0xD800 && u < 0xDC00) {
+      if (i + 4 > self->raw_len) {
+        if (!self->in->eof)
+          break; /* the low half has not arrived yet */
+        c = 0xFFFD;
+      } else {
+        guint lo = le ? (guint)(self->raw[i + 2] | self->raw[i + 3] << 8)
+                      : (guint)(self->raw[i + 2] << 8 | self->raw[i + 3]);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+          c = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+          used = 4;
+        } else {
+          c = 0xFFFD;
+        }
+      }
+    } else if (u >= 0xDC00 && u < 0xE000) {
+      c = 0xFFFD;
+    }
+    self->end += put_utf8(self->buf + self->end, c);
+    i += used;
+  }
+  memmove(self->raw, self->raw + i, self->raw_len - i);
+  self->raw_len -= i;
+}
+
+/* Appends more bytes to buf; returns bytes added, 0 at the end, -1 on error. */
+static gssize
+fill(FkLines *self, GError **error)
+{
+  if (self->enc == ENC_UNKNOWN) {
+    const guint8 *h;
+    gssize n = fk_input_peek(self->in, 3, &h, error);
+    if (n < 0)
+      return -1;
+    guint8 bom[3];
+    self->enc = ENC_UTF8;
+    if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
+      (void)fk_input_read(self->in, bom, 3, error);
+    } else if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
+      self->enc = ENC_UTF16LE;
+      (void)fk_input_read(self->in, bom, 2, error);
+    } else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
+      self->enc = ENC_UTF16BE;
+      (void)fk_input_read(self->in, bom, 2, error);
+    }
+  }
+  if (self->enc == ENC_UTF8) {
+    gssize n = fk_input_read(self->in, self->buf + self->end, self->cap - self->end, error);
+    if (n > 0)
+      self->end += (gsize)n;
+    return n;
+  }
+  gsize before = self->end;
+  for (;;) {
+    gssize n = 0;
+    if (self->raw_len < sizeof self->raw) {
+      n = fk_input_read(self->in, self->raw + self->raw_len, sizeof self->raw - self->raw_len,
+                        error);
+      if (n < 0)
+        return -1;
+      self->raw_len += (gsize)n;
+    }
+    decode_utf16(self);
+    if (self->end > before)
+      return (gssize)(self->end - before);
+    if (n == 0 || self->cap - self->end < 4) {
+      /* A lone trailing byte of a torn UTF-16 file: drop it. */
+      if (n == 0)
+        self->raw_len = 0;
+      return 0;
+    }
+  }
+}
+
+FkLineStatus
+fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
+{
+  gboolean skipping = FALSE;
+  gsize scanned = 0;
+  for (;;) {
+    char *nl = memchr(self->buf + self->start + scanned, '\n',
+                      self->end - self->start - scanned);
+    if (nl != NULL || (self->eof && self->end > self->start)) {
+      char *s = self->buf + self->start;
+      gsize l = nl ? (gsize)(nl - s) : self->end - self->start;
+      self->start += l + (nl ? 1 : 0);
+      self->number++;
+      if (skipping)
+        return FK_LINE_TOO_LONG;
+      if (l > 0 && s[l - 1] == '\r')
+        l--;
+      s[l] = '\0';
+      *line = s;
+      *len = l;
+      return FK_LINE_OK;
+    }
+    if (self->eof) {
+      if (skipping) {
+        self->number++;
+        return FK_LINE_TOO_LONG;
+      }
+      return FK_LINE_END;
+    }
+    scanned = self->end - self->start;
+    if (scanned > self->max_line) {
+      /* Too long: drop what we have and keep skipping to the next newline. */
+      skipping = TRUE;
+      self->start = self->end = 0;
+      scanned = 0;
+    } else if (self->start > 0) {
+      memmove(self->buf, self->buf + self->start, self->end - self->start);
+      self->end -= self->start;
+      self->start = 0;
+    }
+    if (self->cap - self->end < 4) {
+      gsize ncap = MIN(self->cap * 2, self->max_line + 8);
+      if (ncap <= self->cap)
+        ncap = self->cap + 8;
+      self->buf = g_realloc(self->buf, ncap + 1);
+      self->cap = ncap;
+    }
+    gssize n = fill(self, error);
+    if (n < 0)
+      return FK_LINE_ERROR;
+    if (n == 0)
+      self->eof = TRUE;
+  }
+}
+
+guint64
+fk_lines_number(const FkLines *self)
+{
+  return self->number;
+}

@@ -1,0 +1,65 @@
+/* reader.h -- the reader interface: one vtable per input format.
+ *
+ * To add a reader: write formats/NAME.c defining `const FkReader fk_reader_NAME`,
+ * declare it below, and add it to the table in formats/readers.c. The container
+ * peeks the first FK_BID_BYTES of an input and every reader bids on them (a
+ * pure function); the highest bid wins, `--format NAME` forces one. */
+#pragma once
+
+#include "../analyze/sample.h"
+#include "../analyze/intern.h"
+#include "diag.h"
+#include "input.h"
+
+#define FK_BID_BYTES 4096
+
+#define FK_READER_ERROR (fk_reader_error_quark())
+GQuark fk_reader_error_quark(void);
+typedef enum {
+  FK_READER_ERROR_FORMAT, /* the input is not of this format at all */
+  FK_READER_ERROR_LIMIT,  /* a configured limit stopped the input */
+  FK_READER_ERROR_STRICT, /* --strict and something was skipped */
+} FkReaderError;
+
+typedef enum {
+  FK_WEIGHT_DEFAULT, /* the reader's natural unit (periods where the dump has them) */
+  FK_WEIGHT_SAMPLES,
+  FK_WEIGHT_PERIOD,
+} FkWeightMode;
+
+/* Everything a reader may be told. Readers ignore what does not concern them. */
+typedef struct {
+  FkInterner *strings; /* intern every name and label here */
+  FkDiag *diag;        /* report what is skipped */
+  gboolean strict;     /* stop at the first skipped item */
+  gsize max_line;      /* bytes per text line (0: 16 MiB) */
+  gsize max_depth;     /* frames per stack (0: 65536); deeper stacks keep the root side */
+  FkWeightMode weight;
+} FkReadOptions;
+
+typedef enum {
+  FK_READ_ERROR = -1, /* fatal for this input (what came before stands) */
+  FK_READ_END = 0,
+  FK_READ_SAMPLE = 1,
+} FkReadStatus;
+
+typedef struct {
+  const char *name;    /* as --format takes it */
+  const char *summary; /* one line for `flamekit help formats` */
+  /* 0: not mine; 1..100: how sure. HEAD holds up to FK_BID_BYTES bytes. */
+  int (*bid)(const guint8 *head, gsize len);
+  /* State for reading IN (not owned; outlives the state), or NULL with ERROR. */
+  gpointer (*open)(FkInput *in, const FkReadOptions *opts, GError **error);
+  /* The next sample into *S (its arrays owned by the state, valid until the
+   * next call). */
+  FkReadStatus (*next)(gpointer state, FkSample *s, GError **error);
+  void (*close)(gpointer state);
+} FkReader;
+
+extern const FkReader fk_reader_folded;
+
+/* All readers, in bidding order, NULL-terminated. */
+const FkReader *const *fk_readers(void);
+const FkReader *fk_reader_lookup(const char *name);
+/* The reader bidding highest on HEAD, or NULL when none bids. */
+const FkReader *fk_reader_choose(const guint8 *head, gsize len);

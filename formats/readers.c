@@ -1,0 +1,41 @@
+/* readers.c -- the table of readers and the bidding. */
+#include "reader.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(fk-reader-error-quark, fk_reader_error)
+
+static const FkReader *const readers[] = {
+    &fk_reader_folded,
+    NULL,
+};
+
+const FkReader *const *
+fk_readers(void)
+{
+  return readers;
+}
+
+const FkReader *
+fk_reader_lookup(const char *name)
+{
+  for (const FkReader *const *r = readers; *r; r++)
+    if (strcmp((*r)->name, name) == 0)
+      return *r;
+  return NULL;
+}
+
+const FkReader *
+fk_reader_choose(const guint8 *head, gsize len)
+{
+  const FkReader *best = NULL;
+  int best_bid = 0;
+  for (const FkReader *const *r = readers; *r; r++) {
+    int b = (*r)->bid(head, len);
+    if (b > best_bid) {
+      best_bid = b;
+      best = *r;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,58 @@
+/* symbolize.h -- addresses to frame names, offline.
+ *
+ * The perf-data reader resolves every address of a callchain through the
+ * process's maps to an FkMapping and asks the symbolizer for the frames at
+ * that address: ELF symbols (.symtab/.dynsym), DWARF inline frames and source
+ * lines, kallsyms for the kernel, perf-PID.map for JITs. ELF files are found
+ * by build id first (debug dirs, ~/.debug, /usr/lib/debug/.build-id,
+ * .gnu_debuglink), then by path (under --symfs). Each ELF is opened once per
+ * run and indexed once; lookups are cached per address. */
+#pragma once
+
+#include "../analyze/intern.h"
+#include "diag.h"
+
+typedef struct {
+  FkInterner *strings;  /* frame names are interned here */
+  FkDiag *diag;         /* notes: missing files, build-id mismatches */
+  const char *symfs;    /* --symfs DIR: prefix for every dso path, or NULL */
+  char **debug_dirs;    /* --debug-dir DIR (NULL-terminated, may be NULL): .build-id trees */
+  const char *kallsyms; /* --kallsyms FILE, or NULL */
+  gboolean use_proc_kallsyms; /* the capture is from this host and kernel */
+  gboolean inline_frames;     /* --inline (default) / --no-inline */
+  gboolean srcline;           /* --srcline: append " file:line" */
+  gboolean demangle;          /* default TRUE; --no-demangle */
+  gboolean demangle_params;   /* --demangle-params */
+  gboolean addrs;             /* --addrs: unresolved frames as addresses */
+} FkSymbolizeOptions;
+
+void fk_symbolize_options_init(FkSymbolizeOptions *opts);
+
+/* A mapping of a process as MMAP/MMAP2 records give it. */
+typedef struct {
+  const char *path;         /* "/usr/bin/x", "[kernel.kallsyms]", "[vdso]", "//anon", ... */
+  const guint8 *build_id;   /* may be NULL */
+  gsize build_id_len;
+  guint64 start, len, pgoff;
+  gint64 pid;               /* for /tmp/perf-PID.map */
+} FkMapping;
+
+typedef struct FkSymbolizer FkSymbolizer;
+
+FkSymbolizer *fk_symbolizer_new(const FkSymbolizeOptions *opts);
+void fk_symbolizer_free(FkSymbolizer *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkSymbolizer, fk_symbolizer_free)
+
+/* Files of a `perf archive` tarball (or any .build-id tree) read from an input:
+ * PATH is the member path inside it (".build-id/ab/cdef...", "[kernel.kallsyms]/
+ * <id>/kallsyms", ...); DATA its bytes. Lets a tarball given as an input serve
+ * build ids without unpacking it. */
+void fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data);
+
+/* Appends to OUT (interned const char*) the frames at address IP within MAP
+ * (NULL: unmapped), outermost first: the function, then the frames inlined
+ * into it down to the innermost. IP is the address to look up (callers pass
+ * return addresses minus one). KERNEL: IP is a kernel address. Always appends
+ * at least one frame ("[unknown]" or, with addrs, the address). */
+void fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
+                          GPtrArray *out);
