@@ -53,6 +53,9 @@ void fk_input_options_add(GOptionContext *context, FkInputOptions *opts);
 /* Validates the values after parsing; prints and returns FK_EXIT_USAGE when wrong. */
 int fk_input_options_check(const FkInputOptions *opts);
 
+/* Fills ROPTS from OPTS; the caller sets ROPTS->strings and ->diag. */
+void fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts);
+
 /* Reads every input (paths; "-" or none means stdin) into COLLECTOR, reporting
  * what was skipped into DIAG. Returns FALSE when some input failed to be read
  * (each failure already printed); the others are still read. */

@@ -10,6 +10,7 @@
 #include "../analyze/intern.h"
 #include "diag.h"
 #include "input.h"
+#include "symbolize.h"
 
 #define FK_BID_BYTES 4096
 
@@ -35,6 +36,7 @@ typedef struct {
   gsize max_line;      /* bytes per text line (0: 16 MiB) */
   gsize max_depth;     /* frames per stack (0: 65536); deeper stacks keep the root side */
   FkWeightMode weight;
+  const FkSymbolizeOptions *symbolize; /* perf-data; NULL: defaults */
 } FkReadOptions;
 
 typedef enum {
@@ -54,6 +56,10 @@ typedef struct {
    * next call). */
   FkReadStatus (*next)(gpointer state, FkSample *s, GError **error);
   void (*close)(gpointer state);
+  /* Optional, for `flamekit info`: appends key, value pairs (char*, owned by
+   * PAIRS' free function: g_free) describing the input read so far, such as
+   * "hostname", "os-release", "cmdline", "event", "build-id". */
+  void (*describe)(gpointer state, GPtrArray *pairs);
 } FkReader;
 
 extern const FkReader fk_reader_folded;
