@@ -43,6 +43,8 @@ int
 fk_cmd_parse(GOptionContext *context, int *argc, char ***argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf("flamekit %s", fk_cmd_name);
+  g_set_prgname(prgname);
   g_option_context_set_help_enabled(context, TRUE);
   if (!g_option_context_parse(context, argc, argv, &error))
     return fk_cmd_usage("%s", error->message);
@@ -83,7 +85,9 @@ read_one(FkInput *in, const FkReadOptions *ropts, const FkInputOptions *opts,
     if (st == FK_READ_END)
       break;
     if (st == FK_READ_ERROR) {
-      fk_cmd_error("%s", error->message);
+      /* Under --strict the skip is already in DIAG, with its location. */
+      if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
+        fk_cmd_error("%s", error->message);
       ok = FALSE;
       break;
     }

@@ -143,7 +143,7 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
       gsize l = nl ? (gsize)(nl - s) : self->end - self->start;
       self->start += l + (nl ? 1 : 0);
       self->number++;
-      if (skipping)
+      if (skipping || l > self->max_line)
         return FK_LINE_TOO_LONG;
       if (l > 0 && s[l - 1] == '\r')
         l--;

@@ -1,0 +1,237 @@
+/* test-stacktree.c -- the engine: add, merge, decimals, columns, walks, and
+ * property tests that merge is associative, commutative and conserves weight. */
+#include "../../analyze/stacktree.h"
+
+#include <string.h>
+
+/* Adds "a;b;c" style stacks with integer weights. */
+static void
+add(FkTree *t, const char *stack, gint64 w)
+{
+  g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
+  guint n = g_strv_length(parts);
+  const char **frames = g_new(const char *, n);
+  for (guint i = 0; i < n; i++)
+    frames[i] = fk_tree_intern(t, parts[i], strlen(parts[i]));
+  FkWeight fw = fk_weight_int(w);
+  g_assert_true(fk_tree_add_stack(t, frames, n, &fw, NULL));
+  g_free(frames);
+}
+
+static gboolean
+collect_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  const FkNode *n = fk_tree_node(tree, id);
+  if (n->self[0] == 0)
+    return TRUE;
+  GString *s = data;
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
+  g_string_append_printf(s, " %" G_GINT64_FORMAT "\n", n->self[0]);
+  return TRUE;
+}
+
+static char *
+dump(const FkTree *t)
+{
+  GString *s = g_string_new(NULL);
+  fk_tree_walk(t, FK_ORDER_NAME, collect_line, s);
+  return g_string_free(s, FALSE);
+}
+
+static void
+test_add(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "main;b;c", 3);
+  add(t, "main;b", 2);
+  add(t, "main;b;c", 1);
+  add(t, "main;a", 5);
+  g_autofree char *d = dump(t);
+  g_assert_cmpstr(d, ==, "main;a 5\nmain;b 2\nmain;b;c 4\n");
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 11);
+  FkNodeId m = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "main", 4));
+  g_assert_cmpuint(m, !=, 0);
+  g_assert_cmpint(fk_tree_node(t, m)->total[0], ==, 11);
+  g_assert_cmpint(fk_tree_node(t, m)->self[0], ==, 0);
+  g_assert_cmpuint(fk_tree_size(t), ==, 5);
+}
+
+static void
+test_decimals(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "a", 2);
+  FkWeight w = {{2567, 0}, 1, 3}; /* 2.567 */
+  const char *a = fk_tree_intern(t, "a", 1);
+  g_assert_true(fk_tree_add_stack(t, &a, 1, &w, NULL));
+  g_assert_cmpuint(fk_tree_decimals(t), ==, 3);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 4567);
+  char buf[32];
+  g_assert_cmpstr(fk_weight_format(4567, 3, buf), ==, "4.567");
+  g_assert_cmpstr(fk_weight_format(4500, 3, buf), ==, "4.5");
+  g_assert_cmpstr(fk_weight_format(4000, 3, buf), ==, "4");
+  gint64 v;
+  guint8 d;
+  g_assert_true(fk_weight_parse("6.", 2, &v, &d));
+  g_assert_cmpint(v, ==, 6);
+  g_assert_false(fk_weight_parse("12V.43", 6, &v, &d));
+  g_assert_false(fk_weight_parse("99999999999999999999", 20, &v, &d));
+  g_assert_false(fk_weight_parse("-1", 2, &v, &d));
+}
+
+static void
+test_overflow(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "a", G_MAXINT64 - 1);
+  FkWeight w = fk_weight_int(2);
+  const char *a = fk_tree_intern(t, "a", 1);
+  g_autoptr(GError) error = NULL;
+  g_assert_false(fk_tree_add_stack(t, &a, 1, &w, &error));
+  g_assert_error(error, FK_TREE_ERROR, FK_TREE_ERROR_OVERFLOW);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, G_MAXINT64 - 1); /* unchanged */
+}
+
+static void
+test_columns(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  FkWeight w = {{3, 7}, 2, 0};
+  const char *f[2] = {fk_tree_intern(t, "a", 1), fk_tree_intern(t, "b", 1)};
+  g_assert_true(fk_tree_add_stack(t, f, 2, &w, NULL));
+  g_assert_cmpuint(fk_tree_columns(t), ==, 2);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 3);
+  g_assert_cmpint(fk_tree_total(t, 1), ==, 7);
+}
+
+static void
+test_sequential(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_SEQUENTIAL);
+  add(t, "m;a", 1);
+  add(t, "m;a", 1);
+  add(t, "m;b", 1);
+  add(t, "m;a", 1);
+  FkNodeId m = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "m", 1));
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(t, m, FK_ORDER_INSERTION, kids);
+  g_assert_cmpuint(kids->len, ==, 3); /* a(2), b(1), a(1): only adjacent merges */
+  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 2);
+  g_assert_cmpstr(fk_tree_node(t, g_array_index(kids, FkNodeId, 2))->name, ==, "a");
+}
+
+static void
+test_empty_stack_and_deep(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  FkWeight w = fk_weight_int(4);
+  g_assert_true(fk_tree_add_stack(t, NULL, 0, &w, NULL));
+  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->self[0], ==, 4);
+  /* A 100k-deep stack must not recurse on the C stack when walked. */
+  gsize n = 100000;
+  const char **frames = g_new(const char *, n);
+  for (gsize i = 0; i < n; i++)
+    frames[i] = fk_tree_intern(t, i % 2 ? "x" : "y", 1);
+  g_assert_true(fk_tree_add_stack(t, frames, n, &w, NULL));
+  g_free(frames);
+  g_autofree char *d = dump(t);
+  g_assert_cmpuint(strlen(d), >, 2 * n);
+}
+
+/* A random tree of N stacks over a small alphabet, so stacks collide. */
+static FkTree *
+random_tree(GRand *r, FkInterner *strings, guint n)
+{
+  static const char *names[] = {"main", "a", "b", "c", "d", "e", "f; g", "h i", "é"};
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  for (guint i = 0; i < n; i++) {
+    guint depth = (guint)g_rand_int_range(r, 0, 8);
+    const char *frames[8];
+    for (guint j = 0; j < depth; j++) {
+      const char *nm = names[g_rand_int_range(r, 0, G_N_ELEMENTS(names))];
+      frames[j] = fk_tree_intern(t, nm, strlen(nm));
+    }
+    FkWeight w = fk_weight_int(g_rand_int_range(r, 0, 1000));
+    if (g_rand_boolean(r)) {
+      w.decimals = (guint8)g_rand_int_range(r, 0, 3);
+    }
+    g_assert_true(fk_tree_add_stack(t, frames, depth, &w, NULL));
+  }
+  return t;
+}
+
+static void
+test_merge_properties(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
+  for (int round = 0; round < 200; round++) {
+    /* Different interners on purpose: merge must re-intern. */
+    g_autoptr(FkInterner) s1 = fk_interner_new();
+    g_autoptr(FkInterner) s2 = fk_interner_new();
+    g_autoptr(FkTree) a = random_tree(r, s1, (guint)g_rand_int_range(r, 0, 40));
+    g_autoptr(FkTree) b = random_tree(r, s2, (guint)g_rand_int_range(r, 0, 40));
+    g_autoptr(FkTree) c = random_tree(r, s1, (guint)g_rand_int_range(r, 0, 40));
+    FkTree *ab_[] = {a, b}, *ba_[] = {b, a};
+    g_autoptr(FkTree) ab = fk_tree_merge(ab_, 2, NULL);
+    g_autoptr(FkTree) ba = fk_tree_merge(ba_, 2, NULL);
+    g_assert_true(fk_tree_equal(ab, ba)); /* commutative */
+    FkTree *ab_c_[] = {ab, c};
+    g_autoptr(FkTree) ab_c = fk_tree_merge(ab_c_, 2, NULL);
+    FkTree *bc_[] = {b, c};
+    g_autoptr(FkTree) bc = fk_tree_merge(bc_, 2, NULL);
+    FkTree *a_bc_[] = {a, bc};
+    g_autoptr(FkTree) a_bc = fk_tree_merge(a_bc_, 2, NULL);
+    g_assert_true(fk_tree_equal(ab_c, a_bc)); /* associative */
+    /* conserves weight: compare at the common scale */
+    guint d = fk_tree_decimals(ab_c);
+    gint64 sum = fk_tree_total(a, 0) * fk_pow10(d - fk_tree_decimals(a)) +
+                 fk_tree_total(b, 0) * fk_pow10(d - fk_tree_decimals(b)) +
+                 fk_tree_total(c, 0) * fk_pow10(d - fk_tree_decimals(c));
+    g_assert_cmpint(fk_tree_total(ab_c, 0), ==, sum);
+    /* every node's total is its self plus its children's totals */
+    for (FkNodeId id = 0; id < fk_tree_size(ab_c); id++) {
+      const FkNode *n = fk_tree_node(ab_c, id);
+      gint64 t = n->self[0];
+      for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(ab_c, k)->next_sibling)
+        t += fk_tree_node(ab_c, k)->total[0];
+      g_assert_cmpint(t, ==, n->total[0]);
+    }
+    /* merging with an empty tree changes nothing */
+    g_autoptr(FkTree) e = fk_tree_new(NULL, FK_TREE_DEFAULT);
+    FkTree *ae_[] = {a, e};
+    g_autoptr(FkTree) ae = fk_tree_merge(ae_, 2, NULL);
+    g_assert_true(fk_tree_equal(ae, a));
+  }
+}
+
+static void
+test_equal_detects_difference(void)
+{
+  g_autoptr(FkTree) a = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  g_autoptr(FkTree) b = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(a, "x;y", 1);
+  add(b, "x;y", 1);
+  g_assert_true(fk_tree_equal(a, b));
+  add(b, "x;z", 0); /* a zero-weight node does not count */
+  g_assert_true(fk_tree_equal(a, b));
+  add(b, "x", 1);
+  g_assert_false(fk_tree_equal(a, b));
+  add(a, "y", 1);
+  g_assert_false(fk_tree_equal(a, b));
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/stacktree/add", test_add);
+  g_test_add_func("/stacktree/decimals", test_decimals);
+  g_test_add_func("/stacktree/overflow", test_overflow);
+  g_test_add_func("/stacktree/columns", test_columns);
+  g_test_add_func("/stacktree/sequential", test_sequential);
+  g_test_add_func("/stacktree/empty-and-deep", test_empty_stack_and_deep);
+  g_test_add_func("/stacktree/merge-properties", test_merge_properties);
+  g_test_add_func("/stacktree/equal", test_equal_detects_difference);
+  return g_test_run();
+}
