@@ -10,10 +10,31 @@ struct FkTree {
   FkTreeFlags flags;
   guint columns;
   guint decimals;
-  GArray *nodes; /* FkNode */
-  /* Child index: open addressing over node ids (0 = empty slot). */
-  FkNodeId *slots;
+  /* Nodes in fixed chunks, so that growing never copies what is there. */
+  FkNode **chunks;
+  guint n_chunks;
+  guint32 len;
+  /* Child index: open addressing; the key is kept in the slot so that a probe
+   * touches one cache line, not the node array (id 0 = empty slot). */
+  struct Slot {
+    const char *name;
+    FkNodeId parent;
+    FkNodeId id;
+  } *slots;
   gsize mask;
+  /* Adds update self weights and the root's total only; the other totals are
+   * summed in one pass over the array when next read (totals_dirty). Writing
+   * every ancestor on every add was most of the cost of reading big inputs. */
+  gboolean totals_dirty;
+  /* Whole stacks seen before: hash of the frame pointers -> leaf, direct
+   * mapped. Real inputs repeat stacks, and one probe here replaces a probe of
+   * the child index per frame. A hit is confirmed by the leaf's depth and
+   * name on top of the 64-bit hash. */
+  struct StackHit {
+    guint64 hash;
+    FkNodeId leaf;
+  } *stack_cache;
+  gsize stack_mask;
   /* The path of the last fk_tree_add_stack, for prefix reuse. */
   GPtrArray *last_frames;
   GArray *last_nodes; /* FkNodeId per frame */
@@ -29,11 +50,17 @@ child_hash(FkNodeId parent, const char *name)
   return h;
 }
 
+#define STACK_CACHE_SIZE (1u << 12)
+#define CHUNK_BITS 16
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+
 static inline FkNode *
 node_at(const FkTree *self, FkNodeId id)
 {
-  return &g_array_index(self->nodes, FkNode, id);
+  return &self->chunks[id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
 }
+
+static void ensure_totals(const FkTree *cself);
 
 FkTree *
 fk_tree_new(FkInterner *strings, FkTreeFlags flags)
@@ -42,12 +69,15 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->strings = strings ? fk_interner_ref(strings) : fk_interner_new();
   self->flags = flags;
   self->columns = 1;
-  self->nodes = g_array_sized_new(FALSE, TRUE, sizeof(FkNode), 1024);
-  FkNode root = {0};
-  root.name = fk_interner_intern(self->strings, "", 0);
-  g_array_append_val(self->nodes, root);
+  self->chunks = g_new0(FkNode *, 1);
+  self->n_chunks = 1;
+  self->chunks[0] = g_new0(FkNode, CHUNK_SIZE);
+  self->len = 1;
+  self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   self->mask = 1023;
-  self->slots = g_new0(FkNodeId, self->mask + 1);
+  self->slots = g_new0(struct Slot, self->mask + 1);
+  self->stack_mask = STACK_CACHE_SIZE - 1;
+  self->stack_cache = g_new0(struct StackHit, STACK_CACHE_SIZE);
   self->last_frames = g_ptr_array_new();
   self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   return self;
@@ -59,8 +89,11 @@ fk_tree_free(FkTree *self)
   if (self == NULL)
     return;
   fk_interner_unref(self->strings);
-  g_array_free(self->nodes, TRUE);
+  for (guint i = 0; i < self->n_chunks; i++)
+    g_free(self->chunks[i]);
+  g_free(self->chunks);
   g_free(self->slots);
+  g_free(self->stack_cache);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
   g_free(self);
@@ -93,13 +126,14 @@ fk_tree_decimals(const FkTree *self)
 gsize
 fk_tree_size(const FkTree *self)
 {
-  return self->nodes->len;
+  return self->len;
 }
 
 const FkNode *
 fk_tree_node(const FkTree *self, FkNodeId id)
 {
-  g_return_val_if_fail(id < self->nodes->len, NULL);
+  g_return_val_if_fail(id < self->len, NULL);
+  ensure_totals(self);
   return node_at(self, id);
 }
 
@@ -118,7 +152,7 @@ fk_tree_intern(FkTree *self, const char *s, gsize len)
 gsize
 fk_tree_bytes(const FkTree *self)
 {
-  return sizeof *self + self->nodes->len * sizeof(FkNode) + (self->mask + 1) * sizeof(FkNodeId);
+  return sizeof *self + self->len * sizeof(FkNode) + (self->mask + 1) * sizeof(struct Slot);
 }
 
 static void
@@ -126,19 +160,61 @@ index_insert(FkTree *self, FkNodeId id)
 {
   const FkNode *n = node_at(self, id);
   gsize i = child_hash(n->parent, n->name) & self->mask;
-  while (self->slots[i] != 0)
+  while (self->slots[i].id != 0)
     i = (i + 1) & self->mask;
-  self->slots[i] = id;
+  self->slots[i] = (struct Slot){n->name, n->parent, id};
 }
 
 static void
 index_grow(FkTree *self)
 {
-  g_free(self->slots);
+  struct Slot *old = self->slots;
+  gsize old_cap = self->mask + 1;
   self->mask = self->mask * 2 + 1;
-  self->slots = g_new0(FkNodeId, self->mask + 1);
-  for (FkNodeId id = 1; id < self->nodes->len; id++)
-    index_insert(self, id);
+  self->slots = g_new0(struct Slot, self->mask + 1);
+  for (gsize k = 0; k < old_cap; k++) {
+    if (old[k].id == 0)
+      continue;
+    gsize i = child_hash(old[k].parent, old[k].name) & self->mask;
+    while (self->slots[i].id != 0)
+      i = (i + 1) & self->mask;
+    self->slots[i] = old[k];
+  }
+  g_free(old);
+  /* The stack cache grows with the tree (a quarter of the index's slots),
+   * starting empty: it is only a cache. */
+  if ((self->mask + 1) / 4 > self->stack_mask + 1) {
+    g_free(self->stack_cache);
+    self->stack_mask = (self->mask + 1) / 4 - 1;
+    self->stack_cache = g_new0(struct StackHit, self->stack_mask + 1);
+  }
+  /* The node that triggered the growth is not in OLD yet. */
+  index_insert(self, (FkNodeId)(self->len - 1));
+}
+
+/* Sums the totals bottom-up: children have larger indexes than parents. The
+ * root's total is kept exact on every add, so it is left as it is. */
+static void
+ensure_totals(const FkTree *cself)
+{
+  FkTree *self = (FkTree *)cself; /* a cache, as const as the tree it serves */
+  if (!self->totals_dirty)
+    return;
+  gsize n = self->len;
+  for (gsize i = 1; i < n; i++) {
+    FkNode *x = node_at(self, (FkNodeId)i);
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      x->total[c] = x->self[c];
+  }
+  for (gsize i = n - 1; i >= 1; i--) {
+    const FkNode *x = node_at(self, (FkNodeId)i);
+    if (x->parent != FK_ROOT) {
+      FkNode *p = node_at(self, x->parent);
+      for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+        p->total[c] += x->total[c];
+    }
+  }
+  self->totals_dirty = FALSE;
 }
 
 FkNodeId
@@ -149,11 +225,9 @@ fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
     return last != 0 && node_at(self, last)->name == name ? last : 0;
   }
   gsize i = child_hash(parent, name) & self->mask;
-  for (FkNodeId id; (id = self->slots[i]) != 0; i = (i + 1) & self->mask) {
-    const FkNode *n = node_at(self, id);
-    if (n->name == name && n->parent == parent)
-      return id;
-  }
+  for (const struct Slot *sl; (sl = &self->slots[i])->id != 0; i = (i + 1) & self->mask)
+    if (sl->name == name && sl->parent == parent)
+      return sl->id;
   return 0;
 }
 
@@ -163,17 +237,21 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   FkNodeId id = fk_tree_find_child(self, parent, name);
   if (id != 0)
     return id;
-  if (self->nodes->len >= G_MAXUINT32) {
+  if (self->len >= G_MAXUINT32) {
     g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_TOO_BIG, "more than %u distinct frames",
                 G_MAXUINT32 - 1);
     return 0;
   }
-  id = self->nodes->len;
-  FkNode n = {0};
-  n.name = name;
-  n.parent = parent;
-  n.depth = node_at(self, parent)->depth + 1;
-  g_array_append_val(self->nodes, n);
+  id = self->len;
+  if ((id >> CHUNK_BITS) >= self->n_chunks) {
+    self->chunks = g_renew(FkNode *, self->chunks, self->n_chunks + 1);
+    self->chunks[self->n_chunks++] = g_new0(FkNode, CHUNK_SIZE);
+  }
+  self->len++;
+  FkNode *n = node_at(self, id);
+  n->name = name;
+  n->parent = parent;
+  n->depth = node_at(self, parent)->depth + 1;
   FkNode *p = node_at(self, parent);
   if (p->last_child != 0)
     node_at(self, p->last_child)->next_sibling = id;
@@ -181,7 +259,7 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
     p->first_child = id;
   p->last_child = id;
   if (!(self->flags & FK_TREE_SEQUENTIAL)) {
-    if ((gsize)self->nodes->len * 2 > self->mask + 1)
+    if ((gsize)self->len * 2 > self->mask + 1)
       index_grow(self);
     else
       index_insert(self, id);
@@ -204,7 +282,7 @@ rescale(FkTree *self, guint decimals, GError **error)
     }
   }
   /* Totals bound every self and total, so nothing below overflows. */
-  for (gsize i = 0; i < self->nodes->len; i++) {
+  for (gsize i = 0; i < self->len; i++) {
     FkNode *n = node_at(self, (FkNodeId)i);
     for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
       n->self[c] *= f;
@@ -238,16 +316,13 @@ fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
   if (columns > self->columns)
     self->columns = columns;
   FkNode *n = node_at(self, node);
-  for (guint c = 0; c < columns; c++)
+  FkNode *top = node_at(self, FK_ROOT);
+  for (guint c = 0; c < columns; c++) {
     n->self[c] += v[c];
-  for (;;) {
-    for (guint c = 0; c < columns; c++)
-      n->total[c] += v[c];
-    if (node == FK_ROOT)
-      break;
-    node = n->parent;
-    n = node_at(self, node);
+    top->total[c] += v[c];
   }
+  if (node != FK_ROOT)
+    self->totals_dirty = TRUE;
   return TRUE;
 }
 
@@ -255,6 +330,17 @@ gboolean
 fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
                   GError **error)
 {
+  guint64 h = 0;
+  struct StackHit *hit = NULL;
+  if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
+    h = fk_hash_bytes(frames, n * sizeof *frames);
+    hit = &self->stack_cache[h & self->stack_mask];
+    if (hit->hash == h && hit->leaf != 0) {
+      const FkNode *leaf = node_at(self, hit->leaf);
+      if (leaf->depth == n && leaf->name == frames[n - 1])
+        return fk_tree_add(self, hit->leaf, w, error);
+    }
+  }
   gsize keep = 0;
   gsize last_n = self->last_frames->len;
   while (keep < n && keep < last_n && g_ptr_array_index(self->last_frames, keep) == frames[keep])
@@ -272,6 +358,8 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     g_ptr_array_add(self->last_frames, (gpointer)frames[i]);
     g_array_append_val(self->last_nodes, node);
   }
+  if (hit != NULL)
+    *hit = (struct StackHit){h, node};
   return fk_tree_add(self, node, w, error);
 }
 
@@ -286,10 +374,10 @@ fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
 {
   gboolean same = self->strings == other->strings;
   FkWeight w = {{0, 0}, (guint8)other->columns, (guint8)other->decimals};
-  g_autofree FkNodeId *map = g_new(FkNodeId, other->nodes->len);
+  g_autofree FkNodeId *map = g_new(FkNodeId, other->len);
   map[FK_ROOT] = FK_ROOT;
   /* Parents come before children, so one pass in index order suffices. */
-  for (gsize i = 0; i < other->nodes->len; i++) {
+  for (gsize i = 0; i < other->len; i++) {
     const FkNode *o = node_at(other, (FkNodeId)i);
     if (i != FK_ROOT) {
       const char *name = same ? o->name : fk_interner_intern0(self->strings, o->name);
@@ -342,6 +430,8 @@ void
 fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out)
 {
   g_array_set_size(out, 0);
+  if (order == FK_ORDER_WIDTH)
+    ensure_totals(self);
   for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
     g_array_append_val(out, c);
   if (order == FK_ORDER_NAME)
@@ -415,13 +505,15 @@ gboolean
 fk_tree_equal(const FkTree *a, const FkTree *b)
 {
   guint decimals = MAX(a->decimals, b->decimals);
+  ensure_totals(a);
+  ensure_totals(b);
   if (!node_equal(a, FK_ROOT, b, FK_ROOT, decimals))
     return FALSE;
   /* Every node of A must have a twin in B with equal weights, and B no more
    * nodes with weight than A: compare counts of weighted nodes both ways. */
-  g_autofree FkNodeId *map = g_new0(FkNodeId, a->nodes->len);
+  g_autofree FkNodeId *map = g_new0(FkNodeId, a->len);
   gsize matched = 0, b_nonzero = 0, a_nonzero = 0;
-  for (gsize i = 1; i < a->nodes->len; i++) {
+  for (gsize i = 1; i < a->len; i++) {
     const FkNode *n = node_at(a, (FkNodeId)i);
     if (n->total[0] == 0 && n->total[1] == 0)
       continue;
@@ -437,7 +529,7 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
     map[i] = y;
     matched++;
   }
-  for (gsize i = 1; i < b->nodes->len; i++) {
+  for (gsize i = 1; i < b->len; i++) {
     const FkNode *n = node_at(b, (FkNodeId)i);
     if (n->total[0] != 0 || n->total[1] != 0)
       b_nonzero++;

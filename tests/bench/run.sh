@@ -1,0 +1,63 @@
+#!/bin/sh
+# make bench: speed and peak memory of flamekit, side by side with the peers
+# that are on this machine. A benchmark, not a test: it prints figures.
+#   FLAMEGRAPH_DIR  a checkout of brendangregg/FlameGraph (optional)
+#   INFERNO_DIR     a directory holding inferno's binaries (optional)
+#   BENCH_MB        size of the generated folded input (default 300)
+# Other benches (tests/bench/*.sh, one per area) run after this one.
+set -u
+FLAMEKIT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+shared="$top/../shared"
+work=${BENCH_DIR:-$top/build/bench}
+mkdir -p "$work"
+mb=${BENCH_MB:-300}
+
+# time_cmd LABEL INPUT_BYTES CMD...: prints label, seconds, MB/s, peak RSS.
+time_cmd() {
+  label=$1 bytes=$2
+  shift 2
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+    echo "$label: failed: $(tail -1 "$work/err")"
+    return 1
+  }
+  read -r secs kb <"$work/time"
+  awk -v l="$label" -v s="$secs" -v b="$bytes" -v kb="$kb" 'BEGIN {
+    mbs = (s > 0) ? b / 1048576 / s : 0
+    printf "%-44s %7.2f s %9.1f MB/s %8.1f MB peak RSS\n", l, s, mbs, kb / 1024 }'
+  echo "$secs" >"$work/last"
+}
+
+echo "== folded parse+merge (flamekit fold) =="
+cc -O2 -o "$work/gen-folded" "$top/tests/bench/gen-folded.c"
+# share=1: stacks that share prefixes as real ones do; share=0: adversarial,
+# nearly every frame of every distinct stack is a new tree node.
+for share in 1 0; do
+  f="$work/gen-$mb-$share.folded"
+  [ -f "$f" ] || "$work/gen-folded" "$mb" 200000 "$share" >"$f"
+  kind=$([ "$share" = 1 ] && echo "shared prefixes" || echo "adversarial")
+  time_cmd "generated $mb MB, 200k distinct, $kind" "$(stat -c %s "$f")" "$FLAMEKIT" fold "$f"
+  echo "  (output: $(wc -l <"$work/out") distinct stacks)"
+  small="$work/gen-$((mb / 3))-$share.folded"
+  [ -f "$small" ] || "$work/gen-folded" $((mb / 3)) 200000 "$share" >"$small"
+  time_cmd "  the same stacks, a third of the input" "$(stat -c %s "$small")" "$FLAMEKIT" fold "$small"
+  sorted="$work/gen-sorted-$share.folded"
+  [ -f "$sorted" ] || "$FLAMEKIT" fold "$f" >"$sorted"
+  time_cmd "  its own output (folded once, sorted)" "$(stat -c %s "$sorted")" "$FLAMEKIT" fold "$sorted"
+done
+
+peer="$shared/peers/inferno/collapse-perf/results/example-perf-stacks-collapsed.txt"
+if [ -f "$peer" ]; then
+  rep="$work/example-x100.folded"
+  [ -f "$rep" ] || for i in $(seq 100); do cat "$peer"; done >"$rep"
+  time_cmd "peers' example-perf-stacks folded, x100" "$(stat -c %s "$rep")" "$FLAMEKIT" fold "$rep"
+else
+  echo "(../shared/peers absent: peer inputs skipped)"
+fi
+
+for b in "$top"/tests/bench/*.sh; do
+  case "$b" in */run.sh) continue ;; esac
+  echo
+  echo "== $(basename "$b" .sh) =="
+  sh "$b" "$FLAMEKIT" || echo "($(basename "$b") failed)"
+done
