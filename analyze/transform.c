@@ -6,6 +6,8 @@
  * map; what has no image is reported. */
 #include "transform.h"
 
+#include "collect.h"
+
 #include <string.h>
 
 G_DEFINE_QUARK(fk-transform-error-quark, fk_transform_error)
@@ -30,6 +32,55 @@ static gboolean
 has_self(const FkNode *n)
 {
   return n->self[0] != 0 || n->self[1] != 0;
+}
+
+/* Group frames ("[host=a]") at the top of stacks stay out of the rules. A
+ * pass keeps one Groups: fixed[i] says node I is such a frame, base[i] is the
+ * output node under which I's stack really starts (the root, or the image of
+ * the innermost group frame above I). */
+typedef struct {
+  guint8 *fixed;
+  FkNodeId *base;
+  GHashTable *cache; /* name -> 1 group frame, 2 not */
+} Groups;
+
+static void
+groups_init(Groups *g, gsize n)
+{
+  g->fixed = g_new0(guint8, n);
+  g->base = g_new0(FkNodeId, n);
+  g->cache = g_hash_table_new(NULL, NULL);
+}
+
+static void
+groups_clear(Groups *g)
+{
+  g_free(g->fixed);
+  g_free(g->base);
+  g_hash_table_unref(g->cache);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Groups, groups_clear)
+
+/* For node I (not the root): when it is a group frame, maps it verbatim and
+ * returns 1 (or -1 on error); else sets its base and returns 0. */
+static int
+groups_step(Groups *g, FkTree *out, gsize i, const FkNode *x, FkNodeId *map, GError **error)
+{
+  if (x->parent == FK_ROOT || g->fixed[x->parent]) {
+    gpointer v = g_hash_table_lookup(g->cache, x->name);
+    if (v == NULL) {
+      v = GINT_TO_POINTER(fk_is_group_frame(x->name) ? 1 : 2);
+      g_hash_table_insert(g->cache, (gpointer)x->name, v);
+    }
+    if (GPOINTER_TO_INT(v) == 1) {
+      g->fixed[i] = 1;
+      map[i] = fk_tree_child(out, map[x->parent], x->name, error);
+      g->base[i] = map[i];
+      return map[i] == 0 ? -1 : 1;
+    }
+  }
+  g->base[i] = g->base[x->parent];
+  return 0;
 }
 
 /* Adds N's self weight (in TREE's columns and decimals) to OUT's node TO. */
@@ -107,14 +158,21 @@ fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
     g_hash_table_add(set, (gpointer)fk_interner_intern0(strings, *f));
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
   g_autofree guint8 *found = g_new0(guint8, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
   map[FK_ROOT] = FK_ROOT;
   if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
     return NULL;
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
     FkNodeId parent = map[x->parent];
     if (!found[x->parent] && g_hash_table_contains(set, x->name)) {
-      parent = FK_ROOT;
+      parent = g.base[i];
       found[i] = 1;
     } else {
       found[i] = found[x->parent];
@@ -148,6 +206,8 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
   /* matched: some frame from the root down to this node matches */
   g_autofree guint8 *matched = g_new0(guint8, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
   map[FK_ROOT] = FK_ROOT;
   const FkNode *root = fk_tree_node(tree, FK_ROOT);
   /* The root's own self weight is the empty stack: it has no frame to match. */
@@ -161,6 +221,21 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
   }
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0)
+      return NULL;
+    if (gs > 0) {
+      /* A group's own self weight is an empty stack, as the root's. */
+      if (kind == FK_FILTER_INCLUDE || kind == FK_FILTER_FOCUS) {
+        if (report != NULL && has_self(x)) {
+          report->stacks++;
+          for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+            report->removed[c] += x->self[c];
+        }
+      } else if (!add_self(out, map[i], tree, x, error))
+        return NULL;
+      continue;
+    }
     gboolean m = name_matches(cache, regex, x->name);
     matched[i] = matched[x->parent] || m;
     FkNodeId p = map[x->parent];
@@ -180,7 +255,7 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
       if (matched[x->parent]) {
         map[i] = fk_tree_child(out, p, x->name, error);
       } else if (m) {
-        map[i] = fk_tree_child(out, FK_ROOT, x->name, error);
+        map[i] = fk_tree_child(out, g.base[i], x->name, error);
       } else {
         map[i] = NONE;
         report_removed(report, x);
@@ -207,13 +282,20 @@ fk_tree_collapse_recursion(const FkTree *tree, GError **error)
   gsize n = fk_tree_size(tree);
   g_autoptr(FkTree) out = tree_like(tree);
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
   map[FK_ROOT] = FK_ROOT;
   if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
     return NULL;
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
     FkNodeId p = map[x->parent];
-    if (p != FK_ROOT && fk_tree_node(out, p)->name == x->name)
+    if (p != g.base[i] && fk_tree_node(out, p)->name == x->name)
       map[i] = p;
     else if ((map[i] = fk_tree_child(out, p, x->name, error)) == 0)
       return NULL;
@@ -291,11 +373,18 @@ fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error)
   FkInterner *strings = fk_tree_strings(tree);
   g_autoptr(GHashTable) cache = g_hash_table_new(NULL, NULL);
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
   map[FK_ROOT] = FK_ROOT;
   if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
     return NULL;
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
     const char *name = g_hash_table_lookup(cache, x->name);
     if (name == NULL) {
       g_autofree char *s = fk_strip_name(x->name, flags);

@@ -6,6 +6,7 @@
  * reported removed equals the input total); and for idempotence where the rule
  * has it. The alphabet is small so that recursion, merges after hiding and
  * stripping, and repeated names happen often. */
+#include "../../analyze/collect.h"
 #include "../../analyze/transform.h"
 
 #include <string.h>
@@ -389,6 +390,51 @@ test_diff(void)
   }
 }
 
+/* Group frames stay on top: skip-after and focus re-root below them. */
+static void
+test_groups(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const char *s1[] = {"[host=a]", "main", "run", "work"};
+  const char *s2[] = {"[host=b]", "[tid=7]", "main", "run", "idle"};
+  const char *s3[] = {"[host=b]", "main", "other"};
+  const char *const *stacks[] = {s1, s2, s3};
+  gsize lens[] = {4, 5, 3};
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr(GPtrArray) f = g_ptr_array_new();
+    for (gsize k = 0; k < lens[i]; k++)
+      g_ptr_array_add(f, (gpointer)fk_tree_intern(t, stacks[i][k], strlen(stacks[i][k])));
+    FkWeight w = fk_weight_int(i + 1);
+    g_assert_true(fk_tree_add_stack(t, (const char *const *)f->pdata, f->len, &w, NULL));
+  }
+  const char *funcs[] = {"run", NULL};
+  g_autoptr(FkTree) sk = fk_tree_skip_after(t, funcs, NULL);
+  FkInterner *st = fk_tree_strings(sk);
+  FkNodeId a = fk_tree_find_child(sk, FK_ROOT, fk_interner_intern0(st, "[host=a]"));
+  g_assert_cmpuint(a, !=, 0);
+  FkNodeId run = fk_tree_find_child(sk, a, fk_interner_intern0(st, "run"));
+  g_assert_cmpuint(run, !=, 0);
+  g_assert_cmpint(fk_tree_node(sk, run)->total[0], ==, 1);
+  g_assert_cmpint(fk_tree_total(sk, 0), ==, 6);
+  g_autoptr(GRegex) re = g_regex_new("^run$", 0, 0, NULL);
+  FkTransformReport r = {0};
+  g_autoptr(FkTree) fo = fk_tree_filter(t, FK_FILTER_FOCUS, re, &r, NULL);
+  g_assert_cmpint(fk_tree_total(fo, 0), ==, 3);
+  g_assert_cmpint(r.removed[0], ==, 3);
+  FkNodeId b = fk_tree_find_child(fo, FK_ROOT, fk_interner_intern0(st, "[host=b]"));
+  FkNodeId tid = fk_tree_find_child(fo, b, fk_interner_intern0(st, "[tid=7]"));
+  g_assert_cmpuint(fk_tree_find_child(fo, tid, fk_interner_intern0(st, "run")), !=, 0);
+  /* hide never removes a group frame, even when the pattern matches it */
+  g_autoptr(GRegex) all = g_regex_new(".", 0, 0, NULL);
+  g_autoptr(FkTree) hidden = fk_tree_filter(t, FK_FILTER_HIDE, all, NULL, NULL);
+  g_assert_cmpuint(fk_tree_size(hidden), ==, 4); /* root, [host=a], [host=b], [tid=7] */
+  g_assert_true(fk_is_group_frame("[pid=12]"));
+  g_assert_false(fk_is_group_frame("[unknown]"));
+  g_assert_false(fk_is_group_frame("[color=x]"));
+  g_autofree char *gn = fk_group_frame_name(FK_GROUP_COMM, "a;b%");
+  g_assert_cmpstr(gn, ==, "[comm=a%3Bb%25]");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -405,5 +451,6 @@ main(int argc, char **argv)
   g_test_add_func("/transform/strip-names", test_strip_names);
   g_test_add_func("/transform/prune", test_prune);
   g_test_add_func("/transform/diff", test_diff);
+  g_test_add_func("/transform/groups", test_groups);
   return g_test_run();
 }
