@@ -6,6 +6,10 @@ cmd_fold(int argc, char **argv)
 {
   FkInputOptions iopts;
   fk_input_options_init(&iopts);
+  FkTransformOptions topts;
+  fk_transform_options_init(&topts);
+  FkCollectOptions copts;
+  fk_collect_options_init(&copts);
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -18,24 +22,25 @@ cmd_fold(int argc, char **argv)
                                "identical stacks\nand write them as folded stacks, sorted.");
   g_option_context_add_main_entries(context, entries, NULL);
   fk_input_options_add(context, &iopts);
+  fk_transform_options_add(context, &topts);
   int rc = fk_cmd_parse(context, &argc, &argv);
   if (rc == FK_EXIT_OK)
     rc = fk_input_options_check(&iopts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_transform_options_check(&topts, &copts);
   if (rc != FK_EXIT_OK) {
     fk_input_options_clear(&iopts);
+    fk_transform_options_clear(&topts);
     return rc;
   }
 
   g_autoptr(FkDiag) diag = fk_diag_new(5);
-  FkCollectOptions copts;
-  fk_collect_options_init(&copts);
   g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
   gboolean ok = fk_cmd_read_inputs(argv + 1, &iopts, collector, diag);
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FkTree) tree = fk_collector_finish(collector, &error);
+  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector);
+  fk_transform_options_clear(&topts);
   if (tree == NULL) {
-    fk_cmd_error("%s", error->message);
     fk_input_options_clear(&iopts);
     return FK_EXIT_FAILURE;
   }
