@@ -109,3 +109,18 @@ int fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts
 FkTree *fk_transform_options_finish(const FkTransformOptions *opts, FkCollector *collector);
 /* Applies the transforms to TREE (consumed). NULL after printing an error. */
 FkTree *fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree);
+
+/* Writes TREE once per path of OUTPUTS (NULL or empty: stdout), each with the
+ * writer FORMAT names (NULL: by the path's extension, else DEFAULT_WRITER), so
+ * several -o write several outputs from one read. Returns FALSE when any
+ * failed (each failure printed). cmd/outputs.c */
+gboolean fk_cmd_write_outputs(const FkTree *tree, char **outputs, const char *format,
+                              const FkWriter *default_writer, const FkRenderOptions *ropts);
+/* Validates --output-format; prints and returns FK_EXIT_USAGE when unknown. */
+int fk_cmd_check_output_format(const char *format);
+
+int cmd_diff(int argc, char **argv);
+/* Fills SUMMARY (its inputs array is g_new'd: free with g_free) with one entry
+ * per path of PATHS as the command line gave them (stdin when none). */
+void fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,
+                         const FkInputOptions *iopts, FkDiag *diag);

@@ -10,10 +10,14 @@ cmd_fold(int argc, char **argv)
   fk_transform_options_init(&topts);
   FkCollectOptions copts;
   fk_collect_options_init(&copts);
-  g_autofree char *output = NULL;
+  g_auto(GStrv) output = NULL;
+  g_autofree char *output_format = NULL;
   const GOptionEntry entries[] = {
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-       "Write to FILE (through a temporary file) instead of standard output", "FILE"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
+       "Write to FILE instead of standard output, in the format of its extension (repeatable)",
+       "FILE"},
+      {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
+       "Write NAME (folded, json, d3, speedscope, csv) whatever the extension", "NAME"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
@@ -28,6 +32,8 @@ cmd_fold(int argc, char **argv)
     rc = fk_input_options_check(&iopts);
   if (rc == FK_EXIT_OK)
     rc = fk_transform_options_check(&topts, &copts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_cmd_check_output_format(output_format);
   if (rc != FK_EXIT_OK) {
     fk_input_options_clear(&iopts);
     fk_transform_options_clear(&topts);
@@ -46,8 +52,12 @@ cmd_fold(int argc, char **argv)
   }
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
-  if (!fk_cmd_write(tree, &fk_writer_folded, &ropts, output))
+  FkRunSummary summary;
+  fk_cmd_summary_init(&summary, "fold", argv + 1, &iopts, diag);
+  ropts.summary = &summary;
+  if (!fk_cmd_write_outputs(tree, output, output_format, &fk_writer_folded, &ropts))
     ok = FALSE;
+  g_free(summary.inputs);
   fk_input_options_clear(&iopts);
   return ok ? rc : FK_EXIT_FAILURE;
 }
