@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../analyze/collect.h"
+#include "../analyze/transform.h"
 #include "../formats/reader.h"
 #include "../render/writer.h"
 
@@ -70,3 +71,56 @@ int fk_cmd_report_diag(FkDiag *diag, const FkInputOptions *opts);
  * PATH ("-" or NULL: stdout), through a temporary file. */
 gboolean fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *ropts,
                       const char *path);
+
+/* The transform and collect options (--skip-after, --include, --exclude,
+ * --focus, --hide, --collapse-recursion, --[no-]strip-offsets, --strip-hex,
+ * --minwidth, --group-by, --time-range), in cmd/transformopts.c. A command
+ * calls fk_transform_options_add before parsing, fk_transform_options_check
+ * after (it fills the collector's options), and fk_transform_options_finish in
+ * place of fk_collector_finish. */
+typedef struct {
+  char **skip_after;
+  char **include, **exclude, **focus, **hide; /* repeated: any of them matches */
+  gboolean collapse_recursion;
+  gboolean strip_offsets; /* default TRUE; --no-strip-offsets */
+  gboolean strip_hex;
+  char *minwidth;   /* "0.1" pixels or "0.5%" */
+  char **group_by;  /* host|file|pid|tid|comm|event */
+  char *time_range; /* "FROM,TO" seconds */
+  /* Set by the command before finish: */
+  double image_width;     /* pixels --minwidth is relative to (default 1200) */
+  FkPruneMode prune_mode; /* fold: FK_PRUNE_DROP; graph: FK_PRUNE_KEEP_TOTALS */
+  /* private, filled by check */
+  GRegex *re[4]; /* include, exclude, focus, hide */
+  double min_pixels, min_percent;
+  gboolean no_strip_offsets;
+} FkTransformOptions;
+
+void fk_transform_options_init(FkTransformOptions *opts);
+void fk_transform_options_clear(FkTransformOptions *opts);
+/* Adds the options, bound to OPTS, to CONTEXT's main group. */
+void fk_transform_options_add(GOptionContext *context, FkTransformOptions *opts);
+/* Validates and compiles after parsing and fills COPTS (initialized by the
+ * caller; its tree_flags are kept). Prints and returns FK_EXIT_USAGE when wrong. */
+int fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts);
+/* Finishes COLLECTOR, reports what the collector left out (time range), and
+ * applies the transforms in their documented order. NULL after printing an
+ * error. */
+FkTree *fk_transform_options_finish(const FkTransformOptions *opts, FkCollector *collector);
+/* Applies the transforms to TREE (consumed). NULL after printing an error. */
+FkTree *fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree);
+
+/* Writes TREE once per path of OUTPUTS (NULL or empty: stdout), each with the
+ * writer FORMAT names (NULL: by the path's extension, else DEFAULT_WRITER), so
+ * several -o write several outputs from one read. Returns FALSE when any
+ * failed (each failure printed). cmd/outputs.c */
+gboolean fk_cmd_write_outputs(const FkTree *tree, char **outputs, const char *format,
+                              const FkWriter *default_writer, const FkRenderOptions *ropts);
+/* Validates --output-format; prints and returns FK_EXIT_USAGE when unknown. */
+int fk_cmd_check_output_format(const char *format);
+
+int cmd_diff(int argc, char **argv);
+/* Fills SUMMARY (its inputs array is g_new'd: free with g_free) with one entry
+ * per path of PATHS as the command line gave them (stdin when none). */
+void fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,
+                         const FkInputOptions *iopts, FkDiag *diag);

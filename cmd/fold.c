@@ -6,10 +6,18 @@ cmd_fold(int argc, char **argv)
 {
   FkInputOptions iopts;
   fk_input_options_init(&iopts);
-  g_autofree char *output = NULL;
+  FkTransformOptions topts;
+  fk_transform_options_init(&topts);
+  FkCollectOptions copts;
+  fk_collect_options_init(&copts);
+  g_auto(GStrv) output = NULL;
+  g_autofree char *output_format = NULL;
   const GOptionEntry entries[] = {
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-       "Write to FILE (through a temporary file) instead of standard output", "FILE"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
+       "Write to FILE instead of standard output, in the format of its extension (repeatable)",
+       "FILE"},
+      {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
+       "Write NAME (folded, json, d3, speedscope, csv) whatever the extension", "NAME"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
@@ -18,31 +26,38 @@ cmd_fold(int argc, char **argv)
                                "identical stacks\nand write them as folded stacks, sorted.");
   g_option_context_add_main_entries(context, entries, NULL);
   fk_input_options_add(context, &iopts);
+  fk_transform_options_add(context, &topts);
   int rc = fk_cmd_parse(context, &argc, &argv);
   if (rc == FK_EXIT_OK)
     rc = fk_input_options_check(&iopts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_transform_options_check(&topts, &copts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_cmd_check_output_format(output_format);
   if (rc != FK_EXIT_OK) {
     fk_input_options_clear(&iopts);
+    fk_transform_options_clear(&topts);
     return rc;
   }
 
   g_autoptr(FkDiag) diag = fk_diag_new(5);
-  FkCollectOptions copts;
-  fk_collect_options_init(&copts);
   g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
   gboolean ok = fk_cmd_read_inputs(argv + 1, &iopts, collector, diag);
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FkTree) tree = fk_collector_finish(collector, &error);
+  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector);
+  fk_transform_options_clear(&topts);
   if (tree == NULL) {
-    fk_cmd_error("%s", error->message);
     fk_input_options_clear(&iopts);
     return FK_EXIT_FAILURE;
   }
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
-  if (!fk_cmd_write(tree, &fk_writer_folded, &ropts, output))
+  FkRunSummary summary;
+  fk_cmd_summary_init(&summary, "fold", argv + 1, &iopts, diag);
+  ropts.summary = &summary;
+  if (!fk_cmd_write_outputs(tree, output, output_format, &fk_writer_folded, &ropts))
     ok = FALSE;
+  g_free(summary.inputs);
   fk_input_options_clear(&iopts);
   return ok ? rc : FK_EXIT_FAILURE;
 }

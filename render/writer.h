@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../analyze/stacktree.h"
+#include "summary.h"
 
 #include <stdio.h>
 
@@ -20,6 +21,10 @@ typedef enum {
 typedef struct {
   const char *title;
   const char *countname; /* "samples" */
+  /* issue 5 (json, csv, speedscope, diff): */
+  const FkRunSummary *summary; /* inputs of the run, or NULL */
+  guint top_functions;         /* json: rows of the top-functions list (default 20) */
+  gboolean negate;             /* differential graphs: draw BEFORE's widths */
 } FkRenderOptions;
 
 /* Sets the defaults. */
@@ -33,6 +38,10 @@ typedef struct {
 } FkWriter;
 
 extern const FkWriter fk_writer_folded;
+extern const FkWriter fk_writer_json;
+extern const FkWriter fk_writer_d3;
+extern const FkWriter fk_writer_speedscope;
+extern const FkWriter fk_writer_csv;
 
 const FkWriter *const *fk_writers(void);
 const FkWriter *fk_writer_lookup(const char *name);

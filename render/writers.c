@@ -7,6 +7,10 @@ G_DEFINE_QUARK(fk-render-error-quark, fk_render_error)
 
 static const FkWriter *const writers[] = {
     &fk_writer_folded,
+    &fk_writer_json,
+    &fk_writer_d3,
+    &fk_writer_speedscope,
+    &fk_writer_csv,
     NULL,
 };
 
@@ -16,6 +20,7 @@ fk_render_options_init(FkRenderOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->title = "Flame Graph";
   opts->countname = "samples";
+  opts->top_functions = 20;
 }
 
 const FkWriter *const *

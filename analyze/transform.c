@@ -1,0 +1,568 @@
+/* transform.c -- one pass over the nodes in index order per transform.
+ *
+ * Parents have smaller indexes than their children, so every transform is a
+ * map from input node to output node (or to "none") computed from the
+ * parent's image: map[i] = f(map[parent(i)], name(i)). Self weights follow the
+ * map; what has no image is reported. */
+#include "transform.h"
+
+#include "collect.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(fk-transform-error-quark, fk_transform_error)
+
+#define NONE G_MAXUINT32
+
+/* 128-bit products keep normalization exact (gcc and clang have them). */
+__extension__ typedef __int128 fk_i128;
+
+void
+fk_transform_report_add(FkTransformReport *a, const FkTransformReport *b)
+{
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    a->removed[c] += b->removed[c];
+    a->moved[c] += b->moved[c];
+  }
+  a->stacks += b->stacks;
+  a->nodes += b->nodes;
+}
+
+static gboolean
+has_self(const FkNode *n)
+{
+  return n->self[0] != 0 || n->self[1] != 0;
+}
+
+/* Group frames ("[host=a]") at the top of stacks stay out of the rules. A
+ * pass keeps one Groups: fixed[i] says node I is such a frame, base[i] is the
+ * output node under which I's stack really starts (the root, or the image of
+ * the innermost group frame above I). */
+typedef struct {
+  guint8 *fixed;
+  FkNodeId *base;
+  GHashTable *cache; /* name -> 1 group frame, 2 not */
+} Groups;
+
+static void
+groups_init(Groups *g, gsize n)
+{
+  g->fixed = g_new0(guint8, n);
+  g->base = g_new0(FkNodeId, n);
+  g->cache = g_hash_table_new(NULL, NULL);
+}
+
+static void
+groups_clear(Groups *g)
+{
+  g_free(g->fixed);
+  g_free(g->base);
+  g_hash_table_unref(g->cache);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Groups, groups_clear)
+
+/* For node I (not the root): when it is a group frame, maps it verbatim and
+ * returns 1 (or -1 on error); else sets its base and returns 0. */
+static int
+groups_step(Groups *g, FkTree *out, gsize i, const FkNode *x, FkNodeId *map, GError **error)
+{
+  if (x->parent == FK_ROOT || g->fixed[x->parent]) {
+    gpointer v = g_hash_table_lookup(g->cache, x->name);
+    if (v == NULL) {
+      v = GINT_TO_POINTER(fk_is_group_frame(x->name) ? 1 : 2);
+      g_hash_table_insert(g->cache, (gpointer)x->name, v);
+    }
+    if (GPOINTER_TO_INT(v) == 1) {
+      g->fixed[i] = 1;
+      map[i] = fk_tree_child(out, map[x->parent], x->name, error);
+      g->base[i] = map[i];
+      return map[i] == 0 ? -1 : 1;
+    }
+  }
+  g->base[i] = g->base[x->parent];
+  return 0;
+}
+
+/* Adds N's self weight (in TREE's columns and decimals) to OUT's node TO. */
+static gboolean
+add_self(FkTree *out, FkNodeId to, const FkTree *tree, const FkNode *n, GError **error)
+{
+  if (!has_self(n))
+    return TRUE;
+  FkWeight w = {{n->self[0], n->self[1]}, (guint8)fk_tree_columns(tree),
+                (guint8)fk_tree_decimals(tree)};
+  return fk_tree_add(out, to, &w, error);
+}
+
+static void
+report_removed(FkTransformReport *r, const FkNode *n)
+{
+  if (r == NULL)
+    return;
+  r->nodes++;
+  if (!has_self(n))
+    return;
+  r->stacks++;
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    r->removed[c] += n->self[c];
+}
+
+/* A new empty tree like TREE: same interner, flags, columns and decimals. */
+static FkTree *
+tree_like(const FkTree *tree)
+{
+  FkTree *out = fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree));
+  FkWeight w = {{0, 0}, (guint8)fk_tree_columns(tree), (guint8)fk_tree_decimals(tree)};
+  fk_tree_add(out, FK_ROOT, &w, NULL); /* widens columns and decimals; adds nothing */
+  return out;
+}
+
+/* Transforms may leave nodes whose total is zero (a prefix all of whose
+ * stacks moved elsewhere). Writers must not see them: copy the weighted part. */
+static FkTree *
+compact(FkTree *tree, GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  gboolean empty_nodes = FALSE;
+  for (gsize i = 1; i < n && !empty_nodes; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    empty_nodes = x->total[0] == 0 && x->total[1] == 0;
+  }
+  if (!empty_nodes)
+    return tree;
+  g_autoptr(FkTree) in = tree;
+  g_autoptr(FkTree) out = tree_like(in);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  map[FK_ROOT] = FK_ROOT;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(in, (FkNodeId)i);
+    if (x->total[0] == 0 && x->total[1] == 0)
+      continue;
+    map[i] = fk_tree_child(out, map[x->parent], x->name, error);
+    if (map[i] == 0 || !add_self(out, map[i], in, x, error))
+      return NULL;
+  }
+  if (!add_self(out, FK_ROOT, in, fk_tree_node(in, FK_ROOT), error))
+    return NULL;
+  return g_steal_pointer(&out);
+}
+
+FkTree *
+fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  g_autoptr(FkTree) out = tree_like(tree);
+  FkInterner *strings = fk_tree_strings(tree);
+  g_autoptr(GHashTable) set = g_hash_table_new(NULL, NULL);
+  for (const char *const *f = funcs; f && *f; f++)
+    g_hash_table_add(set, (gpointer)fk_interner_intern0(strings, *f));
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_autofree guint8 *found = g_new0(guint8, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
+  map[FK_ROOT] = FK_ROOT;
+  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
+    return NULL;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
+    FkNodeId parent = map[x->parent];
+    if (!found[x->parent] && g_hash_table_contains(set, x->name)) {
+      parent = g.base[i];
+      found[i] = 1;
+    } else {
+      found[i] = found[x->parent];
+    }
+    map[i] = fk_tree_child(out, parent, x->name, error);
+    if (map[i] == 0 || !add_self(out, map[i], tree, x, error))
+      return NULL;
+  }
+  return compact(g_steal_pointer(&out), error);
+}
+
+/* Caches a regex result per interned name: names repeat across the tree. */
+static gboolean
+name_matches(GHashTable *cache, const GRegex *regex, const char *name)
+{
+  gpointer v = g_hash_table_lookup(cache, name);
+  if (v != NULL)
+    return GPOINTER_TO_INT(v) == 2;
+  gboolean m = g_regex_match(regex, name, 0, NULL);
+  g_hash_table_insert(cache, (gpointer)name, GINT_TO_POINTER(m ? 2 : 1));
+  return m;
+}
+
+FkTree *
+fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
+               FkTransformReport *report, GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  g_autoptr(FkTree) out = tree_like(tree);
+  g_autoptr(GHashTable) cache = g_hash_table_new(NULL, NULL);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  /* matched: some frame from the root down to this node matches */
+  g_autofree guint8 *matched = g_new0(guint8, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
+  map[FK_ROOT] = FK_ROOT;
+  const FkNode *root = fk_tree_node(tree, FK_ROOT);
+  /* The root's own self weight is the empty stack: it has no frame to match. */
+  if (kind == FK_FILTER_EXCLUDE || kind == FK_FILTER_HIDE) {
+    if (!add_self(out, FK_ROOT, tree, root, error))
+      return NULL;
+  } else if (report != NULL && has_self(root)) {
+    report->stacks++;
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      report->removed[c] += root->self[c];
+  }
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0)
+      return NULL;
+    if (gs > 0) {
+      /* A group's own self weight is an empty stack, as the root's. */
+      if (kind == FK_FILTER_INCLUDE || kind == FK_FILTER_FOCUS) {
+        if (report != NULL && has_self(x)) {
+          report->stacks++;
+          for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+            report->removed[c] += x->self[c];
+        }
+      } else if (!add_self(out, map[i], tree, x, error))
+        return NULL;
+      continue;
+    }
+    gboolean m = name_matches(cache, regex, x->name);
+    matched[i] = matched[x->parent] || m;
+    FkNodeId p = map[x->parent];
+    switch (kind) {
+    case FK_FILTER_INCLUDE:
+    case FK_FILTER_EXCLUDE:
+      /* Build every path; drop the self weight of stacks on the wrong side. */
+      map[i] = fk_tree_child(out, p, x->name, error);
+      if (map[i] == 0)
+        return NULL;
+      if ((kind == FK_FILTER_INCLUDE) != (matched[i] != 0)) {
+        report_removed(report, x);
+        continue;
+      }
+      break;
+    case FK_FILTER_FOCUS:
+      if (matched[x->parent]) {
+        map[i] = fk_tree_child(out, p, x->name, error);
+      } else if (m) {
+        map[i] = fk_tree_child(out, g.base[i], x->name, error);
+      } else {
+        map[i] = NONE;
+        report_removed(report, x);
+        continue;
+      }
+      if (map[i] == 0)
+        return NULL;
+      break;
+    case FK_FILTER_HIDE:
+      map[i] = m ? p : fk_tree_child(out, p, x->name, error);
+      if (map[i] == 0 && !m)
+        return NULL;
+      break;
+    }
+    if (!add_self(out, map[i], tree, x, error))
+      return NULL;
+  }
+  return compact(g_steal_pointer(&out), error);
+}
+
+FkTree *
+fk_tree_collapse_recursion(const FkTree *tree, GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  g_autoptr(FkTree) out = tree_like(tree);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
+  map[FK_ROOT] = FK_ROOT;
+  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
+    return NULL;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
+    FkNodeId p = map[x->parent];
+    if (p != g.base[i] && fk_tree_node(out, p)->name == x->name)
+      map[i] = p;
+    else if ((map[i] = fk_tree_child(out, p, x->name, error)) == 0)
+      return NULL;
+    if (!add_self(out, map[i], tree, x, error))
+      return NULL;
+  }
+  return compact(g_steal_pointer(&out), error);
+}
+
+static gboolean
+is_hex(char c)
+{
+  return g_ascii_isxdigit(c);
+}
+
+/* The length of NAME without a trailing "+0x1f", "+0x1f/0x40" or "+31". */
+static gsize
+offset_start(const char *name, gsize len)
+{
+  gsize e = len;
+  /* an optional "/0xSIZE" (kernel symbols print func+off/size) */
+  gsize s = e;
+  while (s > 0 && is_hex(name[s - 1]))
+    s--;
+  if (s >= 3 && s < e && name[s - 1] == 'x' && name[s - 2] == '0' && name[s - 3] == '/') {
+    gsize t = s - 3;
+    gsize u = t;
+    while (u > 0 && is_hex(name[u - 1]))
+      u--;
+    if (u >= 3 && u < t && name[u - 1] == 'x' && name[u - 2] == '0' && name[u - 3] == '+')
+      return u - 3 > 0 ? u - 3 : len;
+    return len;
+  }
+  if (s >= 3 && s < e && name[s - 1] == 'x' && name[s - 2] == '0' && name[s - 3] == '+')
+    return s - 3 > 0 ? s - 3 : len;
+  /* decimal "+31" (bpftrace) */
+  s = e;
+  while (s > 0 && g_ascii_isdigit(name[s - 1]))
+    s--;
+  if (s >= 2 && s < e && name[s - 1] == '+')
+    return s - 1;
+  return len;
+}
+
+char *
+fk_strip_name(const char *name, FkStripFlags flags)
+{
+  gsize len = strlen(name);
+  if (flags & FK_STRIP_OFFSETS)
+    len = offset_start(name, len);
+  if (!(flags & FK_STRIP_HEX))
+    return g_strndup(name, len);
+  GString *s = g_string_sized_new(len);
+  for (gsize i = 0; i < len;) {
+    /* "0x" followed by hex digits, not in the middle of a word */
+    if (name[i] == '0' && i + 2 < len && (name[i + 1] == 'x' || name[i + 1] == 'X') &&
+        is_hex(name[i + 2]) && (i == 0 || !g_ascii_isalnum(name[i - 1]))) {
+      gsize j = i + 2;
+      while (j < len && is_hex(name[j]))
+        j++;
+      g_string_append(s, "0x...");
+      i = j;
+      continue;
+    }
+    g_string_append_c(s, name[i++]);
+  }
+  return g_string_free(s, FALSE);
+}
+
+FkTree *
+fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  g_autoptr(FkTree) out = tree_like(tree);
+  FkInterner *strings = fk_tree_strings(tree);
+  g_autoptr(GHashTable) cache = g_hash_table_new(NULL, NULL);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_auto(Groups) g;
+  groups_init(&g, n);
+  map[FK_ROOT] = FK_ROOT;
+  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
+    return NULL;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&g, out, i, x, map, error);
+    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
+      return NULL;
+    if (gs > 0)
+      continue;
+    const char *name = g_hash_table_lookup(cache, x->name);
+    if (name == NULL) {
+      g_autofree char *s = fk_strip_name(x->name, flags);
+      name = fk_interner_intern0(strings, s);
+      g_hash_table_insert(cache, (gpointer)x->name, (gpointer)name);
+    }
+    map[i] = fk_tree_child(out, map[x->parent], name, error);
+    if (map[i] == 0 || !add_self(out, map[i], tree, x, error))
+      return NULL;
+  }
+  return compact(g_steal_pointer(&out), error);
+}
+
+gint64
+fk_prune_threshold(const FkTree *tree, double pixels, double width, double percent)
+{
+  guint c = fk_tree_columns(tree) - 1;
+  double total = (double)fk_tree_total(tree, c);
+  double t = percent >= 0 ? total * percent / 100.0 : (width > 0 ? total * pixels / width : 0);
+  /* A node narrower than the threshold is pruned: round the bound up, and
+   * never below 1 so that empty nodes go too. */
+  gint64 min = (gint64)t;
+  if ((double)min < t)
+    min++;
+  return MAX(min, 1);
+}
+
+FkTree *
+fk_tree_prune(const FkTree *tree, gint64 min_total, FkPruneMode mode, FkTransformReport *report,
+              GError **error)
+{
+  gsize n = fk_tree_size(tree);
+  guint last = fk_tree_columns(tree) - 1;
+  g_autoptr(FkTree) out = tree_like(tree);
+  /* map[i]: the output node of I, or of its nearest kept ancestor when pruned */
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  g_autofree guint8 *pruned = g_new0(guint8, n);
+  map[FK_ROOT] = FK_ROOT;
+  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
+    return NULL;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    if (pruned[x->parent] || x->total[last] < min_total) {
+      pruned[i] = 1;
+      map[i] = map[x->parent];
+      if (mode == FK_PRUNE_DROP) {
+        report_removed(report, x);
+        continue;
+      }
+      if (report != NULL) {
+        report->nodes++;
+        if (has_self(x)) {
+          report->stacks++;
+          for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+            report->moved[c] += x->self[c];
+        }
+      }
+    } else if ((map[i] = fk_tree_child(out, map[x->parent], x->name, error)) == 0) {
+      return NULL;
+    }
+    if (!add_self(out, map[i], tree, x, error))
+      return NULL;
+  }
+  return g_steal_pointer(&out);
+}
+
+/* Adds every self weight of IN into column COLUMN of OUT. */
+static gboolean
+diff_add(FkTree *out, const FkTree *in, guint column, const gint64 *scaled, guint decimals,
+         GError **error)
+{
+  gsize n = fk_tree_size(in);
+  gboolean same = fk_tree_strings(in) == fk_tree_strings(out);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  map[FK_ROOT] = FK_ROOT;
+  for (gsize i = 0; i < n; i++) {
+    const FkNode *x = fk_tree_node(in, (FkNodeId)i);
+    if (x->total[0] == 0)
+      continue;
+    if (i != FK_ROOT) {
+      const char *name = same ? x->name : fk_tree_intern(out, x->name, strlen(x->name));
+      map[i] = fk_tree_child(out, map[x->parent], name, error);
+      if (map[i] == 0)
+        return FALSE;
+    }
+    gint64 v = scaled ? scaled[i] : x->self[0];
+    if (v == 0)
+      continue;
+    FkWeight w = {{0, 0}, 2, (guint8)decimals};
+    w.v[column] = v;
+    if (!fk_tree_add(out, map[i], &w, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+typedef struct {
+  gsize index;
+  guint64 rem;
+} Remainder;
+
+static int
+cmp_remainder(gconstpointer a, gconstpointer b)
+{
+  const Remainder *x = a, *y = b;
+  if (x->rem != y->rem)
+    return x->rem > y->rem ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* BEFORE's self weights scaled to sum exactly to TARGET (in units of
+ * 10^-DECIMALS): floor of the exact quotient, then the largest remainders get
+ * one unit each until the sum is right (Hamilton's method). */
+static gint64 *
+normalize_weights(const FkTree *before, gint64 target, GError **error)
+{
+  gsize n = fk_tree_size(before);
+  gint64 tb = fk_tree_total(before, 0);
+  gint64 *out = g_new0(gint64, n);
+  if (tb == 0)
+    return out;
+  g_autoptr(GArray) rems = g_array_new(FALSE, FALSE, sizeof(Remainder));
+  fk_i128 sum = 0;
+  fk_i128 scale = (fk_i128)target;
+  for (gsize i = 0; i < n; i++) {
+    gint64 s = fk_tree_node(before, (FkNodeId)i)->self[0];
+    if (s == 0)
+      continue;
+    fk_i128 num = (fk_i128)s * scale;
+    fk_i128 q = num / tb;
+    out[i] = (gint64)q;
+    sum += q;
+    Remainder r = {i, (guint64)(num % tb)};
+    g_array_append_val(rems, r);
+  }
+  g_array_sort(rems, cmp_remainder);
+  gint64 deficit = (gint64)(scale - sum);
+  if (deficit < 0 || (guint64)deficit > rems->len) {
+    g_free(out);
+    g_set_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID,
+                "normalization went wrong (deficit %" G_GINT64_FORMAT ")", deficit);
+    return NULL;
+  }
+  for (gint64 k = 0; k < deficit; k++)
+    out[g_array_index(rems, Remainder, k).index]++;
+  return out;
+}
+
+FkTree *
+fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GError **error)
+{
+  if (fk_tree_columns(before) != 1 || fk_tree_columns(after) != 1) {
+    g_set_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID,
+                "cannot diff a tree that already has two columns");
+    return NULL;
+  }
+  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
+  g_autoptr(FkTree) out = fk_tree_new(fk_tree_strings(after), fk_tree_flags(after));
+  FkWeight zero = {{0, 0}, 2, (guint8)MAX(db, da)};
+  if (!fk_tree_add(out, FK_ROOT, &zero, error))
+    return NULL;
+  if (!diff_add(out, after, 1, NULL, da, error))
+    return NULL;
+  if (!normalize)
+    return diff_add(out, before, 0, NULL, db, error) ? g_steal_pointer(&out) : NULL;
+  /* Scale BEFORE into units of 10^-d with a few extra places: the exact
+   * quotients rarely are integers, and no weight is truncated away. */
+  guint d = MIN(MAX(db, da) + 3, FK_MAX_DECIMALS);
+  gint64 target;
+  if (__builtin_mul_overflow(fk_tree_total(after, 0), fk_pow10(d - da), &target)) {
+    d = MAX(db, da);
+    target = fk_tree_total(after, 0) * fk_pow10(d - da);
+  }
+  /* self_b * TA / TB, with self_b and TB in BEFORE's decimals and TA in d. */
+  g_autofree gint64 *scaled = normalize_weights(before, target, error);
+  if (scaled == NULL)
+    return NULL;
+  if (!diff_add(out, before, 0, scaled, d, error))
+    return NULL;
+  return g_steal_pointer(&out);
+}

@@ -1,0 +1,104 @@
+/* csv.c -- the per-function table as CSV (RFC 4180, formula-safe).
+ *
+ * One column: functions.csv (rank, function, module, self, self %, total,
+ * total %, hosts). Two columns (a diff tree): the diff table (before and after
+ * self and total, both totals as % of their own totals, the change in
+ * percentage points and the relative change of the total). Cells are quoted
+ * when they hold a comma, a quote or a line end (C++ names have commas); a
+ * text cell that a spreadsheet would run as a formula (starting with = + - @,
+ * TAB or CR) gets a leading apostrophe. Lines end in CRLF as RFC 4180 says. */
+#include "writer.h"
+
+#include "../analyze/functions.h"
+
+#include <string.h>
+
+static void
+cell(GString *s, const char *text)
+{
+  gboolean formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+  gboolean quote = formula || strpbrk(text, ",\"\r\n") != NULL;
+  if (quote)
+    g_string_append_c(s, '"');
+  if (formula)
+    g_string_append_c(s, '\'');
+  for (const char *p = text; *p; p++) {
+    if (*p == '"')
+      g_string_append_c(s, '"');
+    g_string_append_c(s, *p);
+  }
+  if (quote)
+    g_string_append_c(s, '"');
+}
+
+static void
+num(GString *s, gint64 v, guint decimals)
+{
+  char buf[32];
+  g_string_append_c(s, ',');
+  g_string_append(s, fk_weight_format(v, decimals, buf));
+}
+
+static void
+pct(GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_c(s, ',');
+  g_string_append(s, g_ascii_formatd(buf, sizeof buf, "%.4f", v));
+}
+
+static gboolean
+csv_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
+{
+  (void)opts;
+  gboolean diff = fk_tree_columns(tree) == 2;
+  guint dec = fk_tree_decimals(tree);
+  g_autoptr(GArray) rows = fk_functions_collect(tree, diff);
+  g_autoptr(GString) s = g_string_new(NULL);
+  if (diff)
+    g_string_append(s, "rank,function,module,before_self,after_self,before_total,after_total,"
+                       "before_total_pct,after_total_pct,change_pp,relative_change\r\n");
+  else
+    g_string_append(s, "rank,function,module,self,self_pct,total,total_pct,hosts\r\n");
+  gboolean ok = fwrite(s->str, 1, s->len, out) == s->len;
+  for (guint i = 0; i < rows->len && ok; i++) {
+    const FkFunction *f = &g_array_index(rows, FkFunction, i);
+    g_autofree char *module = fk_function_module(f->name);
+    g_string_printf(s, "%u,", i + 1);
+    cell(s, f->name);
+    g_string_append_c(s, ',');
+    cell(s, module);
+    if (diff) {
+      num(s, f->self[0], dec);
+      num(s, f->self[1], dec);
+      num(s, f->total[0], dec);
+      num(s, f->total[1], dec);
+      double b = fk_function_share(tree, f->total, 0), a = fk_function_share(tree, f->total, 1);
+      pct(s, b);
+      pct(s, a);
+      pct(s, a - b);
+      if (f->total[0] != 0)
+        pct(s, ((double)f->total[1] - (double)f->total[0]) / (double)f->total[0]);
+      else
+        g_string_append_c(s, ','); /* new in AFTER: no relative change */
+    } else {
+      num(s, f->self[0], dec);
+      pct(s, fk_function_share(tree, f->self, 0));
+      num(s, f->total[0], dec);
+      pct(s, fk_function_share(tree, f->total, 0));
+      g_string_append_printf(s, ",%u", f->hosts);
+    }
+    g_string_append(s, "\r\n");
+    ok = fwrite(s->str, 1, s->len, out) == s->len;
+  }
+  if (!ok)
+    g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "write failed");
+  return ok;
+}
+
+const FkWriter fk_writer_csv = {
+    .name = "csv",
+    .extension = ".csv",
+    .summary = "per-function table (functions.csv; the diff table for two profiles)",
+    .write = csv_write,
+};

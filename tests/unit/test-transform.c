@@ -1,0 +1,456 @@
+/* test-transform.c -- property tests of the tree transforms on random trees.
+ *
+ * Each transform is checked three ways on many generated trees: against a
+ * naive reference that applies the same rule to every stack one by one and
+ * builds a tree from the results; for conservation (output total plus what is
+ * reported removed equals the input total); and for idempotence where the rule
+ * has it. The alphabet is small so that recursion, merges after hiding and
+ * stripping, and repeated names happen often. */
+#include "../../analyze/collect.h"
+#include "../../analyze/transform.h"
+
+#include <string.h>
+
+#define N_TREES 200
+
+static const char *const alphabet[] = {
+    "main", "a", "b", "c", "b+0x1f", "c+12", "0x7fff1234", "lib`x+0x10/0x40", "run", "d;e",
+};
+
+typedef struct {
+  GPtrArray *frames; /* const char* (interned) */
+  gint64 weight;
+} Stack;
+
+static void
+stack_free(gpointer p)
+{
+  Stack *s = p;
+  g_ptr_array_unref(s->frames);
+  g_free(s);
+}
+
+/* Random stacks, interned in STRINGS. Some are empty (root self weight). */
+static GPtrArray *
+random_stacks(GRand *rand, FkInterner *strings)
+{
+  GPtrArray *stacks = g_ptr_array_new_with_free_func(stack_free);
+  guint n = (guint)g_rand_int_range(rand, 0, 40);
+  for (guint i = 0; i < n; i++) {
+    Stack *s = g_new0(Stack, 1);
+    s->frames = g_ptr_array_new();
+    guint depth = (guint)g_rand_int_range(rand, 0, 9);
+    for (guint d = 0; d < depth; d++) {
+      const char *f = alphabet[g_rand_int_range(rand, 0, G_N_ELEMENTS(alphabet))];
+      g_ptr_array_add(s->frames, (gpointer)fk_interner_intern0(strings, f));
+    }
+    s->weight = g_rand_int_range(rand, 1, 1000);
+    g_ptr_array_add(stacks, s);
+  }
+  return stacks;
+}
+
+static FkTree *
+tree_of(FkInterner *strings, GPtrArray *stacks)
+{
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  for (guint i = 0; i < stacks->len; i++) {
+    Stack *s = g_ptr_array_index(stacks, i);
+    FkWeight w = fk_weight_int(s->weight);
+    g_assert_true(fk_tree_add_stack(t, (const char *const *)s->frames->pdata, s->frames->len, &w,
+                                    NULL));
+  }
+  return t;
+}
+
+/* A per-stack rule: fills OUT from IN; FALSE drops the stack. */
+typedef gboolean (*StackRule)(FkInterner *strings, GPtrArray *in, GPtrArray *out, gpointer data);
+
+static FkTree *
+reference(FkInterner *strings, GPtrArray *stacks, StackRule rule, gpointer data, gint64 *removed)
+{
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  g_autoptr(GPtrArray) out = g_ptr_array_new();
+  *removed = 0;
+  for (guint i = 0; i < stacks->len; i++) {
+    Stack *s = g_ptr_array_index(stacks, i);
+    g_ptr_array_set_size(out, 0);
+    if (!rule(strings, s->frames, out, data)) {
+      *removed += s->weight;
+      continue;
+    }
+    FkWeight w = fk_weight_int(s->weight);
+    g_assert_true(fk_tree_add_stack(t, (const char *const *)out->pdata, out->len, &w, NULL));
+  }
+  return t;
+}
+
+static gboolean
+rule_collapse(FkInterner *strings, GPtrArray *in, GPtrArray *out, gpointer data)
+{
+  (void)strings, (void)data;
+  for (guint i = 0; i < in->len; i++)
+    if (out->len == 0 || g_ptr_array_index(out, out->len - 1) != g_ptr_array_index(in, i))
+      g_ptr_array_add(out, g_ptr_array_index(in, i));
+  return TRUE;
+}
+
+static gboolean
+rule_skip_after(FkInterner *strings, GPtrArray *in, GPtrArray *out, gpointer data)
+{
+  const char *func = fk_interner_intern0(strings, data);
+  guint start = 0;
+  for (guint i = 0; i < in->len; i++)
+    if (g_ptr_array_index(in, i) == func) {
+      start = i;
+      break;
+    }
+  for (guint i = start; i < in->len; i++)
+    g_ptr_array_add(out, g_ptr_array_index(in, i));
+  return TRUE;
+}
+
+typedef struct {
+  FkFilterKind kind;
+  GRegex *regex;
+} FilterData;
+
+static gboolean
+rule_filter(FkInterner *strings, GPtrArray *in, GPtrArray *out, gpointer data)
+{
+  (void)strings;
+  FilterData *f = data;
+  gint first = -1;
+  for (guint i = 0; i < in->len; i++) {
+    gboolean m = g_regex_match(f->regex, g_ptr_array_index(in, i), 0, NULL);
+    if (m && first < 0)
+      first = (gint)i;
+    if (!(m && f->kind == FK_FILTER_HIDE))
+      g_ptr_array_add(out, g_ptr_array_index(in, i));
+  }
+  switch (f->kind) {
+  case FK_FILTER_INCLUDE:
+    return first >= 0;
+  case FK_FILTER_EXCLUDE:
+    return first < 0;
+  case FK_FILTER_FOCUS:
+    g_ptr_array_set_size(out, 0);
+    for (gint i = first; i >= 0 && i < (gint)in->len; i++)
+      g_ptr_array_add(out, g_ptr_array_index(in, (guint)i));
+    return first >= 0;
+  case FK_FILTER_HIDE:
+    return TRUE;
+  }
+  return TRUE;
+}
+
+static gboolean
+rule_strip(FkInterner *strings, GPtrArray *in, GPtrArray *out, gpointer data)
+{
+  for (guint i = 0; i < in->len; i++) {
+    g_autofree char *s = fk_strip_name(g_ptr_array_index(in, i), GPOINTER_TO_UINT(data));
+    g_ptr_array_add(out, (gpointer)fk_interner_intern0(strings, s));
+  }
+  return TRUE;
+}
+
+/* One generated case; case_next frees the previous one and makes the next. */
+typedef struct {
+  guint iter;
+  FkInterner *strings;
+  GPtrArray *stacks;
+  FkTree *tree;
+} Case;
+
+static gboolean
+case_next(Case *c, GRand *rand)
+{
+  g_clear_pointer(&c->tree, fk_tree_free);
+  g_clear_pointer(&c->stacks, g_ptr_array_unref);
+  g_clear_pointer(&c->strings, fk_interner_unref);
+  if (c->iter++ == N_TREES)
+    return FALSE;
+  c->strings = fk_interner_new();
+  c->stacks = random_stacks(rand, c->strings);
+  c->tree = tree_of(c->strings, c->stacks);
+  return TRUE;
+}
+
+/* Runs the body on N_TREES random trees with a fixed seed (reproducible). */
+#define FOR_RANDOM_TREES(rand, strings, stacks, tree)                                          \
+  g_autoptr(GRand) rand = g_rand_new_with_seed(12345);                                          \
+  for (Case c_ = {0}; case_next(&c_, rand);)                                                    \
+    for (FkInterner *strings = c_.strings; strings != NULL; strings = NULL)                     \
+      for (GPtrArray *stacks = c_.stacks; stacks != NULL; stacks = NULL)                        \
+        for (FkTree *tree = c_.tree; tree != NULL; tree = NULL)
+
+static void
+test_merge(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    g_autoptr(FkInterner) other = fk_interner_new();
+    g_autoptr(GPtrArray) stacks2 = random_stacks(rand, other);
+    g_autoptr(FkTree) t2 = tree_of(other, stacks2);
+    FkTree *ab[] = {tree, t2}, *ba[] = {t2, tree};
+    g_autoptr(FkTree) m1 = fk_tree_merge(ab, 2, NULL);
+    g_autoptr(FkTree) m2 = fk_tree_merge(ba, 2, NULL);
+    g_assert_cmpint(fk_tree_total(m1, 0), ==, fk_tree_total(tree, 0) + fk_tree_total(t2, 0));
+    g_assert_true(fk_tree_equal(m1, m2));
+  }
+}
+
+static void
+test_collapse_recursion(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gint64 removed;
+    g_autoptr(FkTree) want = reference(strings, stacks, rule_collapse, NULL, &removed);
+    g_autoptr(FkTree) got = fk_tree_collapse_recursion(tree, NULL);
+    g_assert_true(fk_tree_equal(got, want));
+    g_assert_cmpint(fk_tree_total(got, 0), ==, fk_tree_total(tree, 0));
+    g_autoptr(FkTree) again = fk_tree_collapse_recursion(got, NULL);
+    g_assert_true(fk_tree_equal(again, got));
+  }
+}
+
+static void
+test_skip_after(void)
+{
+  const char *funcs[] = {"b", NULL};
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gint64 removed;
+    g_autoptr(FkTree) want = reference(strings, stacks, rule_skip_after, (gpointer) "b", &removed);
+    g_autoptr(FkTree) got = fk_tree_skip_after(tree, funcs, NULL);
+    g_assert_true(fk_tree_equal(got, want));
+    g_assert_cmpint(fk_tree_total(got, 0), ==, fk_tree_total(tree, 0));
+    g_autoptr(FkTree) again = fk_tree_skip_after(got, funcs, NULL);
+    g_assert_true(fk_tree_equal(again, got));
+  }
+}
+
+static void
+check_filter(FkFilterKind kind, const char *pattern, gboolean idempotent)
+{
+  g_autoptr(GRegex) re = g_regex_new(pattern, 0, 0, NULL);
+  FilterData fd = {kind, re};
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gint64 removed;
+    g_autoptr(FkTree) want = reference(strings, stacks, rule_filter, &fd, &removed);
+    FkTransformReport report = {0};
+    g_autoptr(FkTree) got = fk_tree_filter(tree, kind, re, &report, NULL);
+    g_assert_nonnull(got);
+    g_assert_true(fk_tree_equal(got, want));
+    g_assert_cmpint(report.removed[0], ==, removed);
+    g_assert_cmpint(fk_tree_total(got, 0) + report.removed[0], ==, fk_tree_total(tree, 0));
+    if (idempotent) {
+      FkTransformReport r2 = {0};
+      g_autoptr(FkTree) again = fk_tree_filter(got, kind, re, &r2, NULL);
+      g_assert_true(fk_tree_equal(again, got));
+      g_assert_cmpint(r2.removed[0], ==, 0);
+    }
+  }
+}
+
+static void
+test_include(void)
+{
+  check_filter(FK_FILTER_INCLUDE, "^b", TRUE);
+}
+
+static void
+test_exclude(void)
+{
+  check_filter(FK_FILTER_EXCLUDE, "^c|run", TRUE);
+}
+
+static void
+test_focus(void)
+{
+  check_filter(FK_FILTER_FOCUS, "^(a|run)$", TRUE);
+}
+
+static void
+test_hide(void)
+{
+  check_filter(FK_FILTER_HIDE, "^(a|0x)", TRUE);
+}
+
+static void
+test_include_exclude_partition(void)
+{
+  g_autoptr(GRegex) re = g_regex_new("^a$", 0, 0, NULL);
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    g_autoptr(FkTree) inc = fk_tree_filter(tree, FK_FILTER_INCLUDE, re, NULL, NULL);
+    g_autoptr(FkTree) exc = fk_tree_filter(tree, FK_FILTER_EXCLUDE, re, NULL, NULL);
+    FkTree *both[] = {inc, exc};
+    g_autoptr(FkTree) sum = fk_tree_merge(both, 2, NULL);
+    g_assert_true(fk_tree_equal(sum, tree));
+  }
+}
+
+static void
+test_strip(void)
+{
+  FkStripFlags flags[] = {FK_STRIP_OFFSETS, FK_STRIP_HEX, FK_STRIP_OFFSETS | FK_STRIP_HEX};
+  for (guint k = 0; k < G_N_ELEMENTS(flags); k++) {
+    FOR_RANDOM_TREES(rand, strings, stacks, tree)
+    {
+      gint64 removed;
+      g_autoptr(FkTree) want =
+          reference(strings, stacks, rule_strip, GUINT_TO_POINTER(flags[k]), &removed);
+      g_autoptr(FkTree) got = fk_tree_strip(tree, flags[k], NULL);
+      g_assert_true(fk_tree_equal(got, want));
+      g_autoptr(FkTree) again = fk_tree_strip(got, flags[k], NULL);
+      g_assert_true(fk_tree_equal(again, got));
+    }
+  }
+}
+
+static void
+test_strip_names(void)
+{
+  static const char *const cases[][3] = {
+      /* name, offsets stripped, hex stripped */
+      {"func+0x1f", "func", "func+0x..."},
+      {"func+31", "func", "func+31"},
+      {"vfs_read+0x9d/0x1a0", "vfs_read", "vfs_read+0x.../0x..."},
+      {"libc.so`malloc+0x10", "libc.so`malloc", "libc.so`malloc+0x..."},
+      {"0x7fff1234", "0x7fff1234", "0x..."},
+      {"+0x10", "+0x10", "+0x..."},
+      {"operator+", "operator+", "operator+"},
+      {"a+b", "a+b", "a+b"},
+      {"f0x12", "f0x12", "f0x12"},
+      {"[unknown]", "[unknown]", "[unknown]"},
+      {"x 0xAbC y", "x 0xAbC y", "x 0x... y"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *o = fk_strip_name(cases[i][0], FK_STRIP_OFFSETS);
+    g_autofree char *h = fk_strip_name(cases[i][0], FK_STRIP_HEX);
+    g_assert_cmpstr(o, ==, cases[i][1]);
+    g_assert_cmpstr(h, ==, cases[i][2]);
+  }
+}
+
+static gboolean
+check_min(const FkTree *tree, FkNodeId node, const char *const *path, gsize depth, gpointer data)
+{
+  (void)path, (void)depth;
+  g_assert_cmpint(fk_tree_node(tree, node)->total[0], >=, *(gint64 *)data);
+  return TRUE;
+}
+
+static void
+test_prune(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gint64 min = fk_prune_threshold(tree, 0.1, 50, -1);
+    FkTransformReport drop = {0}, keep = {0};
+    g_autoptr(FkTree) d = fk_tree_prune(tree, min, FK_PRUNE_DROP, &drop, NULL);
+    g_autoptr(FkTree) k = fk_tree_prune(tree, min, FK_PRUNE_KEEP_TOTALS, &keep, NULL);
+    g_assert_cmpint(fk_tree_total(d, 0) + drop.removed[0], ==, fk_tree_total(tree, 0));
+    g_assert_cmpint(fk_tree_total(k, 0), ==, fk_tree_total(tree, 0));
+    g_assert_cmpint(keep.moved[0], ==, drop.removed[0]);
+    g_assert_cmpuint(keep.nodes, ==, drop.nodes);
+    g_assert_cmpuint(fk_tree_size(tree) - drop.nodes, ==, fk_tree_size(d));
+    fk_tree_walk(d, FK_ORDER_NAME, check_min, &min);
+    fk_tree_walk(k, FK_ORDER_NAME, check_min, &min);
+    /* Kept nodes keep their totals exactly with KEEP_TOTALS: the widths drawn. */
+    g_autoptr(FkTree) k2 = fk_tree_prune(k, min, FK_PRUNE_KEEP_TOTALS, NULL, NULL);
+    g_assert_true(fk_tree_equal(k2, k));
+  }
+  /* Percent thresholds round up and never reach 0. */
+  g_autoptr(FkTree) empty = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  g_assert_cmpint(fk_prune_threshold(empty, 0.1, 1200, -1), ==, 1);
+}
+
+static void
+test_diff(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    g_autoptr(FkInterner) other = fk_interner_new();
+    g_autoptr(GPtrArray) stacks2 = random_stacks(rand, other);
+    g_autoptr(FkTree) after = tree_of(other, stacks2);
+    g_autoptr(FkTree) d = fk_tree_diff(tree, after, FALSE, NULL);
+    g_assert_cmpuint(fk_tree_columns(d), ==, 2);
+    g_assert_cmpint(fk_tree_total(d, 0), ==, fk_tree_total(tree, 0));
+    g_assert_cmpint(fk_tree_total(d, 1), ==, fk_tree_total(after, 0));
+    g_autoptr(FkTree) n = fk_tree_diff(tree, after, TRUE, NULL);
+    g_assert_nonnull(n);
+    if (fk_tree_total(tree, 0) != 0)
+      g_assert_cmpint(fk_tree_total(n, 0), ==, fk_tree_total(n, 1));
+    g_autoptr(FkTree) bad = fk_tree_diff(d, after, FALSE, NULL);
+    g_assert_null(bad);
+  }
+}
+
+/* Group frames stay on top: skip-after and focus re-root below them. */
+static void
+test_groups(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const char *s1[] = {"[host=a]", "main", "run", "work"};
+  const char *s2[] = {"[host=b]", "[tid=7]", "main", "run", "idle"};
+  const char *s3[] = {"[host=b]", "main", "other"};
+  const char *const *stacks[] = {s1, s2, s3};
+  gsize lens[] = {4, 5, 3};
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr(GPtrArray) f = g_ptr_array_new();
+    for (gsize k = 0; k < lens[i]; k++)
+      g_ptr_array_add(f, (gpointer)fk_tree_intern(t, stacks[i][k], strlen(stacks[i][k])));
+    FkWeight w = fk_weight_int(i + 1);
+    g_assert_true(fk_tree_add_stack(t, (const char *const *)f->pdata, f->len, &w, NULL));
+  }
+  const char *funcs[] = {"run", NULL};
+  g_autoptr(FkTree) sk = fk_tree_skip_after(t, funcs, NULL);
+  FkInterner *st = fk_tree_strings(sk);
+  FkNodeId a = fk_tree_find_child(sk, FK_ROOT, fk_interner_intern0(st, "[host=a]"));
+  g_assert_cmpuint(a, !=, 0);
+  FkNodeId run = fk_tree_find_child(sk, a, fk_interner_intern0(st, "run"));
+  g_assert_cmpuint(run, !=, 0);
+  g_assert_cmpint(fk_tree_node(sk, run)->total[0], ==, 1);
+  g_assert_cmpint(fk_tree_total(sk, 0), ==, 6);
+  g_autoptr(GRegex) re = g_regex_new("^run$", 0, 0, NULL);
+  FkTransformReport r = {0};
+  g_autoptr(FkTree) fo = fk_tree_filter(t, FK_FILTER_FOCUS, re, &r, NULL);
+  g_assert_cmpint(fk_tree_total(fo, 0), ==, 3);
+  g_assert_cmpint(r.removed[0], ==, 3);
+  FkNodeId b = fk_tree_find_child(fo, FK_ROOT, fk_interner_intern0(st, "[host=b]"));
+  FkNodeId tid = fk_tree_find_child(fo, b, fk_interner_intern0(st, "[tid=7]"));
+  g_assert_cmpuint(fk_tree_find_child(fo, tid, fk_interner_intern0(st, "run")), !=, 0);
+  /* hide never removes a group frame, even when the pattern matches it */
+  g_autoptr(GRegex) all = g_regex_new(".", 0, 0, NULL);
+  g_autoptr(FkTree) hidden = fk_tree_filter(t, FK_FILTER_HIDE, all, NULL, NULL);
+  g_assert_cmpuint(fk_tree_size(hidden), ==, 4); /* root, [host=a], [host=b], [tid=7] */
+  g_assert_true(fk_is_group_frame("[pid=12]"));
+  g_assert_false(fk_is_group_frame("[unknown]"));
+  g_assert_false(fk_is_group_frame("[color=x]"));
+  g_autofree char *gn = fk_group_frame_name(FK_GROUP_COMM, "a;b%");
+  g_assert_cmpstr(gn, ==, "[comm=a%3Bb%25]");
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/transform/merge", test_merge);
+  g_test_add_func("/transform/collapse-recursion", test_collapse_recursion);
+  g_test_add_func("/transform/skip-after", test_skip_after);
+  g_test_add_func("/transform/include", test_include);
+  g_test_add_func("/transform/exclude", test_exclude);
+  g_test_add_func("/transform/focus", test_focus);
+  g_test_add_func("/transform/hide", test_hide);
+  g_test_add_func("/transform/include-exclude-partition", test_include_exclude_partition);
+  g_test_add_func("/transform/strip", test_strip);
+  g_test_add_func("/transform/strip-names", test_strip_names);
+  g_test_add_func("/transform/prune", test_prune);
+  g_test_add_func("/transform/diff", test_diff);
+  g_test_add_func("/transform/groups", test_groups);
+  return g_test_run();
+}
