@@ -328,6 +328,30 @@ set_formats(struct archive *a, gboolean raw)
     archive_read_support_format_raw(a);
 }
 
+/* A compressor's or archive's signature, for streams too damaged for
+ * libarchive to open at all (a small .gz cut short fails before any bid):
+ * they must be reported as broken archives, not read as text. */
+static gboolean
+damaged_magic(const guint8 *h, gsize len)
+{
+  static const struct {
+    const char *magic;
+    gsize len;
+  } sigs[] = {
+      {"\x1f\x8b", 2},                 /* gzip */
+      {"BZh", 3},                        /* bzip2 */
+      {"\xfd" "7zXZ\0", 6},             /* xz */
+      {"\x28\xb5\x2f\xfd", 4},         /* zstd */
+      {"\x04\x22\x4d\x18", 4},         /* lz4 */
+      {"PK\x03\x04", 4},               /* zip */
+      {"070701", 6},                     /* cpio newc */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++)
+    if (len >= sigs[i].len && memcmp(h, sigs[i].magic, sigs[i].len) == 0)
+      return TRUE;
+  return len >= 262 && memcmp(h + 257, "ustar", 5) == 0;
+}
+
 typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
 
 /* What the first bytes of a stream are. */
@@ -361,6 +385,8 @@ probe(const guint8 *head, gsize len)
       archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
     kind = KIND_COMPRESSED;
   archive_read_free(a);
+  if (kind == KIND_PLAIN && damaged_magic(head, len))
+    kind = KIND_COMPRESSED; /* so that the real open says what is wrong */
   return kind;
 }
 
