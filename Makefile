@@ -77,7 +77,7 @@ demo: deps $(FLAMEKIT)
 
 check: $(TESTS_BUILT)
 	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' -r \
-	    $(UNIT_BIN) tests/golden/run.sh tests/cli/ tests/fuzz/replay.sh
+	    $(UNIT_BIN) tests/golden/run.sh $(sort $(wildcard tests/cli/t[0-9]*.sh)) tests/fuzz/replay.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 check G_SLICE=always-malloc G_DEBUG=gc-friendly \

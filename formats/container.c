@@ -183,7 +183,7 @@ host_from_name(const char *component)
 {
   static GRegex *sos, *sos_short, *perfall;
   if (g_once_init_enter(&perfall)) {
-    sos = g_regex_new("^sosreport-(.+?)(?:-[0-9]+)?-(?:[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2})",
+    sos = g_regex_new("^sosreport-(.+?)(?:-[0-9]{5,})?-(?:[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2})",
                       G_REGEX_OPTIMIZE, 0, NULL);
     sos_short = g_regex_new("^sosreport-([^-.]+)", 0, 0, NULL);
     g_once_init_leave(&perfall,
