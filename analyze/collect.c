@@ -257,3 +257,9 @@ fk_collector_finish(FkCollector *self, GError **error)
   self->tree = fk_tree_new(fk_tree_strings(t), self->opts.tree_flags);
   return t;
 }
+
+const FkCollectOptions *
+fk_collector_options(const FkCollector *self)
+{
+  return &self->opts;
+}

@@ -86,3 +86,6 @@ void fk_collector_stats(const FkCollector *self, FkCollectStats *stats);
 /* The finished tree (transfer full); SELF is then empty. NULL with ERROR on
  * overflow. */
 FkTree *fk_collector_finish(FkCollector *self, GError **error);
+
+/* The options SELF was made with, so that worker collectors can be made alike. */
+const FkCollectOptions *fk_collector_options(const FkCollector *self);

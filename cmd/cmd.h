@@ -8,6 +8,7 @@
 
 #include "../analyze/collect.h"
 #include "../analyze/transform.h"
+#include "../formats/container.h"
 #include "../formats/reader.h"
 #include "../render/writer.h"
 
@@ -25,6 +26,7 @@ typedef struct {
 } FkCommand;
 
 int cmd_fold(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 /* The running command's name, for messages. */
 extern const char *fk_cmd_name;
@@ -45,6 +47,20 @@ typedef struct {
   gint64 max_line;   /* --max-line-bytes */
   gint64 max_depth;  /* --max-stack-depth */
   char *weight;      /* --weight samples|period */
+  /* The container layer and the reading pipeline (cmd/read.c). */
+  gint jobs;           /* -j: reader threads (0: the number of cores) */
+  char *host;          /* --host: label for inputs no other rule names */
+  char *host_from;     /* --host-from: regex; group 1 of the input name is the host */
+  gboolean quiet;      /* -q: no progress line */
+  gint64 max_total;    /* --max-total-bytes: decompressed bytes in all */
+  gint64 max_member;   /* --max-member-bytes: bytes per member or file */
+  gint max_nesting;    /* --max-nesting: archives inside archives */
+  gint64 max_members;  /* --max-members: members and files in all */
+  /* Symbol files of `perf archive` tarballs met among the inputs (members
+   * under .build-id/, [kernel.kallsyms]/, ...): set by a command that
+   * symbolizes, e.g. to fk_symbolizer_add_file; NULL: they are noted. */
+  FkSideFileFunc side_file;
+  gpointer side_file_data;
 } FkInputOptions;
 
 void fk_input_options_init(FkInputOptions *opts);
@@ -57,9 +73,14 @@ int fk_input_options_check(const FkInputOptions *opts);
 /* Fills ROPTS from OPTS; the caller sets ROPTS->strings and ->diag. */
 void fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts);
 
-/* Reads every input (paths; "-" or none means stdin) into COLLECTOR, reporting
- * what was skipped into DIAG. Returns FALSE when some input failed to be read
- * (each failure already printed); the others are still read. */
+/* Reads every input (paths, directories, archives; "-" or none means stdin)
+ * into COLLECTOR, reporting what was skipped into DIAG. Members are read by
+ * opts->jobs threads, each into its own collector, merged into COLLECTOR in
+ * input order: the result is the same for every -j. Every sample gets a host
+ * (--host-from when it matches, else the dump's, the path rules, --host) and
+ * a file label.
+ * Returns FALSE when some input failed to be read (each failure already
+ * printed, in input order); the others are still read. */
 gboolean fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector,
                             FkDiag *diag);
 

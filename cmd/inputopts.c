@@ -10,6 +10,12 @@ fk_input_options_init(FkInputOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->max_line = 16 << 20;
   opts->max_depth = 65536;
+  FkContainerOptions copts;
+  fk_container_options_init(&copts);
+  opts->max_total = (gint64)copts.max_total;
+  opts->max_member = (gint64)copts.max_member;
+  opts->max_nesting = (gint)copts.max_nesting;
+  opts->max_members = (gint64)copts.max_members;
 }
 
 void
@@ -17,6 +23,8 @@ fk_input_options_clear(FkInputOptions *opts)
 {
   g_clear_pointer(&opts->format, g_free);
   g_clear_pointer(&opts->weight, g_free);
+  g_clear_pointer(&opts->host, g_free);
+  g_clear_pointer(&opts->host_from, g_free);
 }
 
 void
@@ -33,6 +41,21 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "Skip text lines longer than BYTES (default 16777216)", "BYTES"},
       {"max-stack-depth", 0, 0, G_OPTION_ARG_INT64, &opts->max_depth,
        "Cut stacks deeper than N frames, keeping the root side (default 65536)", "N"},
+      {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
+       "Read N members at once (default: the number of cores)", "N"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &opts->host,
+       "Label inputs whose dump and path name no host as NAME", "NAME"},
+      {"host-from", 0, 0, G_OPTION_ARG_STRING, &opts->host_from,
+       "Take the host from group 1 of REGEX matched on each input's name", "REGEX"},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opts->quiet, "Show no progress line", NULL},
+      {"max-total-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_total,
+       "Stop decompressing after BYTES in all (default 68719476736)", "BYTES"},
+      {"max-member-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_member,
+       "Stop a member or file after BYTES (default 17179869184)", "BYTES"},
+      {"max-nesting", 0, 0, G_OPTION_ARG_INT, &opts->max_nesting,
+       "Open archives nested N deep at most (default 8)", "N"},
+      {"max-members", 0, 0, G_OPTION_ARG_INT64, &opts->max_members,
+       "Read at most N members and files (default 1000000)", "N"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_option_context_add_main_entries(context, entries, NULL);
@@ -50,6 +73,22 @@ fk_input_options_check(const FkInputOptions *opts)
     return fk_cmd_usage("--max-line-bytes: must be at least 1");
   if (opts->max_depth < 1)
     return fk_cmd_usage("--max-stack-depth: must be at least 1");
+  if (opts->jobs < 0 || opts->jobs > 1024)
+    return fk_cmd_usage("-j: expected 1 to 1024 threads, or 0 for the number of cores");
+  if (opts->max_total < 1 || opts->max_member < 1 || opts->max_members < 1)
+    return fk_cmd_usage("--max-total-bytes, --max-member-bytes, --max-members: must be at least 1");
+  if (opts->max_nesting < 0)
+    return fk_cmd_usage("--max-nesting: must be at least 0");
+  if (opts->host != NULL && opts->host[0] == '\0')
+    return fk_cmd_usage("--host: the name is empty");
+  if (opts->host_from != NULL) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GRegex) re = g_regex_new(opts->host_from, 0, 0, &error);
+    if (re == NULL)
+      return fk_cmd_usage("--host-from: %s", error->message);
+    if (g_regex_get_capture_count(re) < 1)
+      return fk_cmd_usage("--host-from: the expression needs a capture group: (...)");
+  }
   return FK_EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 
 static const FkCommand commands[] = {
     {"fold", cmd_fold, "read any inputs and write their merged folded stacks"},
+    {"info", cmd_info, "list what is inside inputs: members, formats, hosts, samples"},
 };
 
 static void

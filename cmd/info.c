@@ -1,0 +1,440 @@
+/* info.c -- `flamekit info`: what is inside the inputs, member by member.
+ *
+ * Reads every member through the container and the reader that bids
+ * highest, like every other command, but instead of building a tree it
+ * tallies what the samples say: hosts, events, counts, weights and the time
+ * range, plus what the reader's describe() hook knows and what was skipped. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  char *name, *path, *member;
+  gint64 size;        /* bytes read */
+  const char *format; /* reader name, or NULL when none claimed it */
+  GPtrArray *hosts;   /* char*, sorted unique */
+  GPtrArray *events;  /* char*, sorted unique */
+  guint64 samples;
+  gint64 weight;      /* scaled by 10^decimals, the last column */
+  guint decimals;
+  gboolean weight_overflow;
+  gboolean has_time;
+  guint64 first, last;
+  guint64 skipped;
+  GPtrArray *messages; /* char*: skips and errors */
+  GPtrArray *describe; /* char*: key, value, ... */
+  gboolean failed;
+} Member;
+
+static void
+member_free(Member *m)
+{
+  g_free(m->name);
+  g_free(m->path);
+  g_free(m->member);
+  g_ptr_array_unref(m->hosts);
+  g_ptr_array_unref(m->events);
+  g_ptr_array_unref(m->messages);
+  g_ptr_array_unref(m->describe);
+  g_free(m);
+}
+
+static Member *
+member_new(const char *name)
+{
+  Member *m = g_new0(Member, 1);
+  m->name = g_strdup(name);
+  m->size = -1;
+  m->hosts = g_ptr_array_new_with_free_func(g_free);
+  m->events = g_ptr_array_new_with_free_func(g_free);
+  m->messages = g_ptr_array_new_with_free_func(g_free);
+  m->describe = g_ptr_array_new_with_free_func(g_free);
+  return m;
+}
+
+static void
+add_unique(GPtrArray *set, const char *s)
+{
+  if (s == NULL)
+    return;
+  for (guint i = 0; i < set->len; i++)
+    if (strcmp(g_ptr_array_index(set, i), s) == 0)
+      return;
+  g_ptr_array_add(set, g_strdup(s));
+}
+
+static int
+cmp_str(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+add_weight(Member *m, const FkWeight *w)
+{
+  gint64 v = w->v[w->columns > 1 ? 1 : 0];
+  guint d = w->decimals;
+  while (m->decimals < d && !m->weight_overflow) {
+    if (m->weight > G_MAXINT64 / 10)
+      m->weight_overflow = TRUE;
+    m->weight *= 10;
+    m->decimals++;
+  }
+  for (; d < m->decimals; d++)
+    v = v > G_MAXINT64 / 10 ? G_MAXINT64 : v * 10;
+  if (v > 0 && m->weight > G_MAXINT64 - v)
+    m->weight_overflow = TRUE;
+  if (!m->weight_overflow)
+    m->weight += v;
+}
+
+/* Reads IN through; fills M. */
+static void
+inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, Member *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkDiag) diag = fk_diag_new(5);
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  FkReadOptions ropts;
+  fk_input_options_to_read(opts, &ropts);
+  ropts.strings = strings;
+  ropts.diag = diag;
+  m->path = g_strdup(in->path);
+  m->member = g_strdup(in->member);
+  const FkReader *reader = NULL;
+  if (opts->format != NULL) {
+    reader = fk_reader_lookup(opts->format);
+  } else {
+    const guint8 *head;
+    gssize n = fk_input_peek(in, FK_BID_BYTES, &head, &error);
+    if (n < 0) {
+      g_ptr_array_add(m->messages, g_strdup(error->message));
+      m->failed = TRUE;
+      return;
+    }
+    reader = fk_reader_choose(head, (gsize)n);
+  }
+  const char *forced = NULL;
+  if (host_from != NULL) {
+    g_autoptr(GMatchInfo) mi = NULL;
+    if (g_regex_match(host_from, in->name, 0, &mi)) {
+      g_autofree char *h = g_match_info_fetch(mi, 1);
+      if (h != NULL && h[0])
+        forced = fk_interner_intern0(strings, h);
+    }
+  }
+  if (reader == NULL) {
+    g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));
+    m->skipped++;
+    /* Drain it to learn its size. */
+    guint8 buf[65536];
+    while (fk_input_read(in, buf, sizeof buf, NULL) > 0)
+      ;
+    m->size = (gint64)fk_input_offset(in);
+    return;
+  }
+  m->format = reader->name;
+  gpointer state = reader->open(in, &ropts, &error);
+  if (state == NULL) {
+    g_ptr_array_add(m->messages, g_strdup(error->message));
+    m->failed = TRUE;
+    return;
+  }
+  FkSample s;
+  for (;;) {
+    FkReadStatus st = reader->next(state, &s, &error);
+    if (st == FK_READ_END)
+      break;
+    if (st == FK_READ_ERROR) {
+      g_ptr_array_add(m->messages, g_strdup(error->message));
+      m->failed = TRUE;
+      break;
+    }
+    m->samples++;
+    add_weight(m, &s.weight);
+    const char *host = forced ? forced : s.host ? s.host : in->host ? in->host : opts->host;
+    add_unique(m->hosts, host);
+    add_unique(m->events, s.event);
+    if (s.has_time) {
+      if (!m->has_time || s.time < m->first)
+        m->first = s.time;
+      if (!m->has_time || s.time > m->last)
+        m->last = s.time;
+      m->has_time = TRUE;
+    }
+  }
+  if (reader->describe != NULL)
+    reader->describe(state, m->describe);
+  reader->close(state);
+  m->size = (gint64)fk_input_offset(in);
+  if (m->samples == 0 && m->hosts->len == 0) {
+    const char *host = forced ? forced : in->host ? in->host : opts->host;
+    add_unique(m->hosts, host);
+  }
+  g_ptr_array_sort(m->hosts, cmp_str);
+  g_ptr_array_sort(m->events, cmp_str);
+  m->skipped += fk_diag_skipped(diag);
+  GPtrArray *msgs = fk_diag_messages(diag);
+  for (guint i = 0; i < msgs->len; i++)
+    g_ptr_array_add(m->messages, g_strdup(g_ptr_array_index(msgs, i)));
+  if (fk_diag_unshown(diag) > 0)
+    g_ptr_array_add(m->messages, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
+                                                 fk_diag_unshown(diag)));
+}
+
+/* ---- output ---- */
+
+static void
+json_string(GString *out, const char *s)
+{
+  if (s == NULL) {
+    g_string_append(out, "null");
+    return;
+  }
+  g_autofree char *valid = g_utf8_make_valid(s, -1);
+  g_string_append_c(out, '"');
+  for (const char *c = valid; *c; c++) {
+    guchar ch = (guchar)*c;
+    switch (ch) {
+    case '"': g_string_append(out, "\\\""); break;
+    case '\\': g_string_append(out, "\\\\"); break;
+    case '\n': g_string_append(out, "\\n"); break;
+    case '\r': g_string_append(out, "\\r"); break;
+    case '\t': g_string_append(out, "\\t"); break;
+    default:
+      if (ch < 0x20 || ch == 0x7f)
+        g_string_append_printf(out, "\\u%04x", ch);
+      else
+        g_string_append_c(out, (char)ch);
+    }
+  }
+  g_string_append_c(out, '"');
+}
+
+static void
+json_strings(GString *out, GPtrArray *a)
+{
+  g_string_append_c(out, '[');
+  for (guint i = 0; i < a->len; i++) {
+    if (i > 0)
+      g_string_append(out, ", ");
+    json_string(out, g_ptr_array_index(a, i));
+  }
+  g_string_append_c(out, ']');
+}
+
+static char *
+weight_text(const Member *m)
+{
+  if (m->weight_overflow)
+    return g_strdup("overflow");
+  char buf[32];
+  return g_strdup(fk_weight_format(m->weight, m->decimals, buf));
+}
+
+static void
+print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+{
+  GString *out = g_string_new("{\n  \"version\": 1,\n  \"inputs\": [");
+  for (guint i = 0; i < members->len; i++) {
+    const Member *m = g_ptr_array_index(members, i);
+    g_string_append(out, i ? ",\n    {" : "\n    {");
+    g_string_append(out, "\"name\": ");
+    json_string(out, m->name);
+    g_string_append(out, ", \"path\": ");
+    json_string(out, m->path);
+    g_string_append(out, ", \"member\": ");
+    json_string(out, m->member);
+    g_string_append_printf(out, ", \"size\": %" G_GINT64_FORMAT ", \"format\": ", m->size);
+    json_string(out, m->format);
+    g_string_append(out, ", \"hosts\": ");
+    json_strings(out, m->hosts);
+    g_string_append(out, ", \"events\": ");
+    json_strings(out, m->events);
+    g_autofree char *w = weight_text(m);
+    g_string_append_printf(out, ", \"samples\": %" G_GUINT64_FORMAT ", \"weight\": ", m->samples);
+    json_string(out, w);
+    if (m->has_time)
+      g_string_append_printf(out,
+                             ", \"time\": {\"first_ns\": %" G_GUINT64_FORMAT
+                             ", \"last_ns\": %" G_GUINT64_FORMAT "}",
+                             m->first, m->last);
+    else
+      g_string_append(out, ", \"time\": null");
+    g_string_append_printf(out, ", \"skipped\": %" G_GUINT64_FORMAT ", \"failed\": %s",
+                           m->skipped, m->failed ? "true" : "false");
+    g_string_append(out, ", \"messages\": ");
+    json_strings(out, m->messages);
+    g_string_append(out, ", \"describe\": {");
+    for (guint k = 0; k + 1 < m->describe->len; k += 2) {
+      if (k > 0)
+        g_string_append(out, ", ");
+      json_string(out, g_ptr_array_index(m->describe, k));
+      g_string_append(out, ": ");
+      json_string(out, g_ptr_array_index(m->describe, k + 1));
+    }
+    g_string_append(out, "}}");
+  }
+  g_string_append(out, members->len ? "\n  ],\n  \"errors\": " : "],\n  \"errors\": ");
+  json_strings(out, errors);
+  g_string_append(out, ",\n  \"notes\": ");
+  json_strings(out, notes);
+  g_string_append(out, "\n}\n");
+  fputs(out->str, stdout);
+  g_string_free(out, TRUE);
+}
+
+static char *
+join(GPtrArray *a)
+{
+  if (a->len == 0)
+    return g_strdup("-");
+  g_ptr_array_add(a, NULL);
+  char *s = g_strjoinv(",", (char **)a->pdata);
+  g_ptr_array_remove_index(a, a->len - 1);
+  return s;
+}
+
+/* Control characters in names would rewrite the terminal: show them escaped. */
+static char *
+printable(const char *s)
+{
+  GString *out = g_string_new(NULL);
+  for (const char *c = s; *c; c++) {
+    guchar ch = (guchar)*c;
+    if (ch < 0x20 || ch == 0x7f)
+      g_string_append_printf(out, "\\x%02x", ch);
+    else
+      g_string_append_c(out, (char)ch);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void
+print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+{
+  guint64 samples = 0;
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < members->len; i++) {
+    const Member *m = g_ptr_array_index(members, i);
+    g_autofree char *name = printable(m->name);
+    g_autofree char *h = join(m->hosts);
+    g_autofree char *ev = join(m->events);
+    g_autofree char *w = weight_text(m);
+    g_autofree char *hp = printable(h);
+    g_autofree char *evp = printable(ev);
+    printf("%s\n", name);
+    printf("  size     %" G_GINT64_FORMAT " bytes\n", m->size);
+    printf("  format   %s\n", m->format ? m->format : "- (not recognized)");
+    printf("  host     %s\n", hp);
+    printf("  events   %s\n", evp);
+    printf("  samples  %" G_GUINT64_FORMAT " (weight %s)\n", m->samples, w);
+    if (m->has_time)
+      printf("  time     %" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+             ".%09" G_GUINT64_FORMAT " s (%.3f s)\n",
+             m->first / 1000000000, m->first % 1000000000, m->last / 1000000000,
+             m->last % 1000000000, (double)(m->last - m->first) / 1e9);
+    else
+      printf("  time     -\n");
+    for (guint k = 0; k + 1 < m->describe->len; k += 2) {
+      g_autofree char *key = printable(g_ptr_array_index(m->describe, k));
+      g_autofree char *val = printable(g_ptr_array_index(m->describe, k + 1));
+      printf("  %-8s %s\n", key, val);
+    }
+    printf("  skipped  %" G_GUINT64_FORMAT "\n", m->skipped);
+    for (guint k = 0; k < m->messages->len; k++) {
+      g_autofree char *msg = printable(g_ptr_array_index(m->messages, k));
+      printf("    %s\n", msg);
+    }
+    samples += m->samples;
+    for (guint k = 0; k < m->hosts->len; k++)
+      add_unique(hosts, g_ptr_array_index(m->hosts, k));
+  }
+  for (guint i = 0; i < notes->len; i++) {
+    g_autofree char *msg = printable(g_ptr_array_index(notes, i));
+    printf("note: %s\n", msg);
+  }
+  for (guint i = 0; i < errors->len; i++) {
+    g_autofree char *msg = printable(g_ptr_array_index(errors, i));
+    printf("error: %s\n", msg);
+  }
+  g_ptr_array_sort(hosts, cmp_str);
+  g_autofree char *hl = join(hosts);
+  g_autofree char *hlp = printable(hl);
+  printf("%u %s, %" G_GUINT64_FORMAT " samples, %u %s: %s\n", members->len,
+         members->len == 1 ? "input" : "inputs", samples, hosts->len,
+         hosts->len == 1 ? "host" : "hosts", hlp);
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+  FkInputOptions iopts;
+  fk_input_options_init(&iopts);
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Write JSON for machines", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL},
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
+  g_option_context_set_summary(
+      context, "List what is inside INPUTs (files, directories, archives, or standard input\n"
+               "for '-' or none): each member with its size, format, host, events, samples\n"
+               "and time range, and what was skipped and why.");
+  g_option_context_add_main_entries(context, entries, NULL);
+  fk_input_options_add(context, &iopts);
+  int rc = fk_cmd_parse(context, &argc, &argv);
+  if (rc == FK_EXIT_OK)
+    rc = fk_input_options_check(&iopts);
+  if (rc != FK_EXIT_OK) {
+    fk_input_options_clear(&iopts);
+    return rc;
+  }
+  static char *stdin_only[] = {(char *)"-", NULL};
+  char **paths = argc > 1 ? argv + 1 : stdin_only;
+  g_autoptr(FkDiag) diag = fk_diag_new(G_MAXUINT);
+  FkContainerOptions copts;
+  fk_container_options_init(&copts);
+  copts.max_total = (guint64)iopts.max_total;
+  copts.max_member = (guint64)iopts.max_member;
+  copts.max_nesting = (guint)iopts.max_nesting;
+  copts.max_members = (guint64)iopts.max_members;
+  copts.diag = diag;
+  g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
+  g_autoptr(GRegex) host_from =
+      iopts.host_from ? g_regex_new(iopts.host_from, 0, 0, NULL) : NULL;
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)member_free);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+  gboolean failed = FALSE, skipped = FALSE;
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FkInput) in = NULL;
+    FkContainerStatus st = fk_container_next(container, &in, &error);
+    if (st == FK_CONTAINER_END)
+      break;
+    if (st == FK_CONTAINER_FAILED) {
+      g_ptr_array_add(errors, g_strdup(error->message));
+      failed = TRUE;
+      continue;
+    }
+    Member *m = member_new(in->name);
+    inspect(in, &iopts, host_from, m);
+    failed |= m->failed;
+    skipped |= m->skipped > 0;
+    g_ptr_array_add(members, m);
+  }
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+  GPtrArray *msgs = fk_diag_messages(diag);
+  for (guint i = 0; i < msgs->len; i++)
+    g_ptr_array_add(notes, g_strdup(g_ptr_array_index(msgs, i)));
+  if (json)
+    print_json(members, errors, notes);
+  else
+    print_text(members, errors, notes);
+  gboolean strict = iopts.strict;
+  fk_input_options_clear(&iopts);
+  if (failed || (strict && (skipped || fk_diag_skipped(diag) > 0)))
+    return FK_EXIT_FAILURE;
+  return FK_EXIT_OK;
+}

@@ -1,0 +1,474 @@
+/* read.c -- the reading pipeline: container -> readers -> collectors, in parallel.
+ *
+ * The main thread walks the container (it is sequential: archive members
+ * stream out of one libarchive reader) and hands each input to a GThreadPool
+ * of -j workers. A file on disk is handed over as it is; an archive member is
+ * pumped by the main thread into a bounded pipe that the worker reads, so
+ * decompression overlaps parsing and memory stays bounded (at most 2*j
+ * members in flight, each holding at most PIPE_CAP bytes).
+ *
+ * Every member is read into its own collector (with its own interner: the
+ * interner is not thread safe). Finished members are merged into the
+ * caller's collector strictly in input order, and their error messages
+ * printed in that order, so the tree and stdout are the same for every -j. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PIPE_CAP (8u << 20)
+#define PUMP_BLOCK (256u << 10)
+
+/* ---- a bounded byte pipe from the main thread to one worker ---- */
+
+typedef struct {
+  gint refs;
+  GMutex lock;
+  GCond cond;
+  GQueue chunks; /* GBytes* */
+  gsize queued;
+  GBytes *cur;
+  gsize cur_pos;
+  gboolean eof;
+  gboolean abandoned; /* the reader stopped: the producer discards */
+  GError *error;
+} Pipe;
+
+static Pipe *
+pipe_new(void)
+{
+  Pipe *p = g_new0(Pipe, 1);
+  p->refs = 1;
+  g_mutex_init(&p->lock);
+  g_cond_init(&p->cond);
+  g_queue_init(&p->chunks);
+  return p;
+}
+
+static void
+pipe_unref(gpointer data)
+{
+  Pipe *p = data;
+  /* Either side letting go wakes the other: a producer waiting for room
+   * learns that the reader has gone. The side that drops the last
+   * reference is the last to touch P. */
+  g_mutex_lock(&p->lock);
+  p->abandoned = TRUE;
+  g_cond_broadcast(&p->cond);
+  gboolean last = --p->refs == 0;
+  g_mutex_unlock(&p->lock);
+  if (!last)
+    return;
+  g_queue_clear_full(&p->chunks, (GDestroyNotify)g_bytes_unref);
+  if (p->cur)
+    g_bytes_unref(p->cur);
+  g_clear_error(&p->error);
+  g_mutex_clear(&p->lock);
+  g_cond_clear(&p->cond);
+  g_free(p);
+}
+
+static gssize
+pipe_read(gpointer data, void *buf, gsize len, GError **error)
+{
+  Pipe *p = data;
+  g_mutex_lock(&p->lock);
+  for (;;) {
+    if (p->cur != NULL) {
+      gsize size;
+      const guint8 *d = g_bytes_get_data(p->cur, &size);
+      gsize n = MIN(len, size - p->cur_pos);
+      memcpy(buf, d + p->cur_pos, n);
+      p->cur_pos += n;
+      if (p->cur_pos == size) {
+        g_bytes_unref(p->cur);
+        p->cur = NULL;
+      }
+      g_mutex_unlock(&p->lock);
+      return (gssize)n;
+    }
+    if (!g_queue_is_empty(&p->chunks)) {
+      p->cur = g_queue_pop_head(&p->chunks);
+      p->cur_pos = 0;
+      p->queued -= g_bytes_get_size(p->cur);
+      g_cond_broadcast(&p->cond);
+      continue;
+    }
+    if (p->error != NULL) {
+      g_set_error_literal(error, p->error->domain, p->error->code, p->error->message);
+      g_mutex_unlock(&p->lock);
+      return -1;
+    }
+    if (p->eof) {
+      g_mutex_unlock(&p->lock);
+      return 0;
+    }
+    g_cond_wait(&p->cond, &p->lock);
+  }
+}
+
+/* Queues BYTES (taken); FALSE when the reader has gone. */
+static gboolean
+pipe_write(Pipe *p, GBytes *bytes)
+{
+  g_mutex_lock(&p->lock);
+  while (p->queued >= PIPE_CAP && !p->abandoned)
+    g_cond_wait(&p->cond, &p->lock);
+  gboolean ok = !p->abandoned;
+  if (ok) {
+    p->queued += g_bytes_get_size(bytes);
+    g_queue_push_tail(&p->chunks, bytes);
+    g_cond_broadcast(&p->cond);
+  } else {
+    g_bytes_unref(bytes);
+  }
+  g_mutex_unlock(&p->lock);
+  return ok;
+}
+
+static void
+pipe_close(Pipe *p, GError *error)
+{
+  g_mutex_lock(&p->lock);
+  p->eof = TRUE;
+  p->error = error;
+  g_cond_broadcast(&p->cond);
+  g_mutex_unlock(&p->lock);
+}
+
+/* ---- one member ---- */
+
+typedef struct {
+  FkInput *in;          /* what the worker reads; NULL for a container error */
+  FkCollector *result;  /* this member's samples */
+  GPtrArray *messages;  /* char*: errors to print, in order */
+  gboolean failed;
+  gboolean done;
+} Job;
+
+typedef struct {
+  const FkInputOptions *opts;
+  FkReadOptions ropts; /* strings is set per job */
+  FkCollector *collector;
+  FkDiag *diag;
+  GRegex *host_from;
+  GMutex lock;
+  GCond cond;
+  GQueue jobs; /* Job*, input order; the head is the next to merge */
+  guint in_flight;
+  gboolean ok;
+  /* progress */
+  gboolean progress;
+  gint64 started;
+  guint64 members_done;
+  guint64 bytes_done;
+} Run;
+
+static void
+job_free(Job *job)
+{
+  fk_input_free(job->in);
+  fk_collector_free(job->result);
+  g_ptr_array_unref(job->messages);
+  g_free(job);
+}
+
+/* Fills in the labels a reader left unknown, and applies --host-from. */
+static void
+label(Run *run, FkInput *in, FkInterner *strings, const char **host_from, FkSample *s)
+{
+  if (*host_from != NULL)
+    s->host = *host_from;
+  else if (s->host == NULL && in->host != NULL)
+    s->host = fk_interner_intern0(strings, in->host);
+  else if (s->host == NULL && run->opts->host != NULL)
+    s->host = fk_interner_intern0(strings, run->opts->host);
+  if (s->file == NULL)
+    s->file = fk_interner_intern0(strings, in->name);
+}
+
+/* Reads one input into JOB->result. Messages go to JOB, not to stderr, so
+ * that they come out in input order whatever thread reads what. */
+static void
+read_job(Run *run, Job *job)
+{
+  FkInput *in = job->in;
+  g_autoptr(GError) error = NULL;
+  FkReadOptions ropts = run->ropts;
+  ropts.strings = fk_collector_strings(job->result);
+  const FkReader *reader;
+  if (run->opts->format != NULL) {
+    reader = fk_reader_lookup(run->opts->format);
+  } else {
+    const guint8 *head;
+    gssize n = fk_input_peek(in, FK_BID_BYTES, &head, &error);
+    if (n < 0) {
+      g_ptr_array_add(job->messages, g_strdup(error->message));
+      job->failed = TRUE;
+      return;
+    }
+    reader = fk_reader_choose(head, (gsize)n);
+    if (reader == NULL) {
+      fk_diag_skip(run->diag, in->name, NULL, "no reader recognizes this input; skipped");
+      return;
+    }
+  }
+  const char *host_from = NULL;
+  if (run->host_from != NULL) {
+    g_autoptr(GMatchInfo) m = NULL;
+    if (g_regex_match(run->host_from, in->name, 0, &m)) {
+      g_autofree char *h = g_match_info_fetch(m, 1);
+      if (h != NULL && h[0] != '\0')
+        host_from = fk_interner_intern0(ropts.strings, h);
+    }
+  }
+  gpointer state = reader->open(in, &ropts, &error);
+  if (state == NULL) {
+    g_ptr_array_add(job->messages, g_strdup(error->message));
+    job->failed = TRUE;
+    return;
+  }
+  FkSample s;
+  for (;;) {
+    FkReadStatus st = reader->next(state, &s, &error);
+    if (st == FK_READ_END)
+      break;
+    if (st == FK_READ_ERROR) {
+      /* Under --strict the skip is already in the diag, with its location. */
+      if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
+        g_ptr_array_add(job->messages, g_strdup(error->message));
+      job->failed = TRUE;
+      break;
+    }
+    label(run, in, ropts.strings, &host_from, &s);
+    if (!fk_collector_add(job->result, &s, &error)) {
+      g_ptr_array_add(job->messages, g_strdup_printf("%s: %s", in->name, error->message));
+      job->failed = TRUE;
+      break;
+    }
+  }
+  reader->close(state);
+}
+
+/* Merges every finished job at the head of the queue, in order. Called
+ * with run->lock held. */
+static void
+merge_ready(Run *run)
+{
+  while (!g_queue_is_empty(&run->jobs)) {
+    Job *job = g_queue_peek_head(&run->jobs);
+    if (!job->done)
+      break;
+    g_queue_pop_head(&run->jobs);
+    for (guint i = 0; i < job->messages->len; i++)
+      fk_cmd_error("%s", (const char *)g_ptr_array_index(job->messages, i));
+    if (job->failed)
+      run->ok = FALSE;
+    if (job->result != NULL) {
+      g_autoptr(GError) error = NULL;
+      if (!fk_collector_merge(run->collector, job->result, &error)) {
+        fk_cmd_error("%s", error->message);
+        run->ok = FALSE;
+      }
+    }
+    run->members_done++;
+    job_free(job);
+    run->in_flight--;
+    g_cond_broadcast(&run->cond);
+  }
+}
+
+static void
+finish_job(Run *run, Job *job)
+{
+  g_mutex_lock(&run->lock);
+  job->done = TRUE;
+  merge_ready(run);
+  g_mutex_unlock(&run->lock);
+}
+
+static void
+worker(gpointer data, gpointer user_data)
+{
+  Run *run = user_data;
+  Job *job = data;
+  read_job(run, job);
+  /* Let the producer go on as soon as the reader is done with the pipe. */
+  g_clear_pointer(&job->in, fk_input_free);
+  finish_job(run, job);
+}
+
+static Job *
+job_new(Run *run, FkInput *in)
+{
+  Job *job = g_new0(Job, 1);
+  job->in = in;
+  job->messages = g_ptr_array_new_with_free_func(g_free);
+  if (in != NULL)
+    job->result = fk_collector_new(NULL, fk_collector_options(run->collector));
+  return job;
+}
+
+/* Puts JOB in line, waiting while too many are in flight. */
+static void
+enqueue(Run *run, Job *job, guint max_in_flight)
+{
+  g_mutex_lock(&run->lock);
+  while (run->in_flight >= max_in_flight)
+    g_cond_wait(&run->cond, &run->lock);
+  run->in_flight++;
+  g_queue_push_tail(&run->jobs, job);
+  g_mutex_unlock(&run->lock);
+}
+
+/* A copy of IN's description reading from PIPE. */
+static FkInput *
+pipe_input(FkInput *in, Pipe *p)
+{
+  g_mutex_lock(&p->lock);
+  p->refs++;
+  g_mutex_unlock(&p->lock);
+  FkInput *out = fk_input_new_stream(in->name, pipe_read, p, pipe_unref);
+  g_free(out->path);
+  out->path = g_strdup(in->path);
+  out->member = g_strdup(in->member);
+  out->host = g_strdup(in->host);
+  out->size = in->size;
+  return out;
+}
+
+/* Moves IN's bytes into P; the limits are enforced by IN itself. */
+static void
+pump(Run *run, FkInput *in, Pipe *p)
+{
+  for (;;) {
+    guint8 *buf = g_malloc(PUMP_BLOCK);
+    GError *error = NULL;
+    gssize n = fk_input_read(in, buf, PUMP_BLOCK, &error);
+    if (n <= 0) {
+      g_free(buf);
+      pipe_close(p, error);
+      return;
+    }
+    g_mutex_lock(&run->lock);
+    run->bytes_done += (guint64)n;
+    g_mutex_unlock(&run->lock);
+    if (!pipe_write(p, g_bytes_new_take(g_realloc(buf, (gsize)n), (gsize)n))) {
+      pipe_close(p, NULL);
+      return;
+    }
+  }
+}
+
+static void
+show_progress(Run *run, gboolean last)
+{
+  if (!run->progress)
+    return;
+  g_mutex_lock(&run->lock);
+  guint64 members = run->members_done, bytes = run->bytes_done;
+  g_mutex_unlock(&run->lock);
+  double secs = (double)(g_get_monotonic_time() - run->started) / 1e6;
+  double rate = secs > 0 ? (double)bytes / secs / (1 << 20) : 0;
+  fprintf(stderr, "\rflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s   %s",
+          fk_cmd_name ? fk_cmd_name : "read", members, (double)bytes / (1 << 20), rate,
+          last ? "\n" : "");
+  fflush(stderr);
+}
+
+gboolean
+fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector,
+                   FkDiag *diag)
+{
+  static char *stdin_only[] = {(char *)"-", NULL};
+  if (paths == NULL || paths[0] == NULL)
+    paths = stdin_only;
+  Run run = {0};
+  run.opts = opts;
+  fk_input_options_to_read(opts, &run.ropts);
+  run.ropts.diag = diag;
+  run.collector = collector;
+  run.diag = diag;
+  run.ok = TRUE;
+  g_mutex_init(&run.lock);
+  g_cond_init(&run.cond);
+  g_queue_init(&run.jobs);
+  if (opts->host_from != NULL)
+    run.host_from = g_regex_new(opts->host_from, G_REGEX_OPTIMIZE, 0, NULL);
+  run.progress = !opts->quiet && isatty(STDERR_FILENO);
+  run.started = g_get_monotonic_time();
+
+  FkContainerOptions copts;
+  fk_container_options_init(&copts);
+  copts.max_total = (guint64)opts->max_total;
+  copts.max_member = (guint64)opts->max_member;
+  copts.max_nesting = (guint)opts->max_nesting;
+  copts.max_members = (guint64)opts->max_members;
+  copts.diag = diag;
+  copts.side_file = opts->side_file;
+  copts.side_file_data = opts->side_file_data;
+  g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
+
+  guint jobs = opts->jobs > 0 ? (guint)opts->jobs : g_get_num_processors();
+  GThreadPool *pool = NULL;
+  if (jobs > 1)
+    pool = g_thread_pool_new(worker, &run, (gint)jobs, TRUE, NULL);
+  gint64 last_shown = 0;
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    FkInput *in = NULL;
+    FkContainerStatus st = fk_container_next(container, &in, &error);
+    if (st == FK_CONTAINER_END)
+      break;
+    if (st == FK_CONTAINER_FAILED) {
+      Job *job = job_new(&run, NULL);
+      g_ptr_array_add(job->messages, g_strdup(error->message));
+      job->failed = TRUE;
+      enqueue(&run, job, G_MAXUINT);
+      finish_job(&run, job);
+      continue;
+    }
+    if (pool == NULL) {
+      Job *job = job_new(&run, in);
+      enqueue(&run, job, G_MAXUINT);
+      if (in->fd >= 0)
+        run.bytes_done += (guint64)MAX(in->size, 0);
+      worker(job, &run);
+    } else if (in->fd >= 0) {
+      /* A file on disk: the worker reads it directly. */
+      Job *job = job_new(&run, in);
+      enqueue(&run, job, 2 * jobs);
+      g_mutex_lock(&run.lock);
+      run.bytes_done += (guint64)MAX(in->size, 0);
+      g_mutex_unlock(&run.lock);
+      g_thread_pool_push(pool, job, NULL);
+    } else {
+      Pipe *p = pipe_new();
+      Job *job = job_new(&run, pipe_input(in, p));
+      enqueue(&run, job, 2 * jobs);
+      g_thread_pool_push(pool, job, NULL);
+      pump(&run, in, p);
+      pipe_unref(p);
+      fk_input_free(in);
+    }
+    gint64 now = g_get_monotonic_time();
+    if (run.progress && now - last_shown > 200000) {
+      show_progress(&run, FALSE);
+      last_shown = now;
+    }
+  }
+  if (pool != NULL)
+    g_thread_pool_free(pool, FALSE, TRUE);
+  g_mutex_lock(&run.lock);
+  merge_ready(&run);
+  g_mutex_unlock(&run.lock);
+  if (run.progress)
+    show_progress(&run, TRUE);
+  g_assert(g_queue_is_empty(&run.jobs));
+  if (run.host_from)
+    g_regex_unref(run.host_from);
+  g_mutex_clear(&run.lock);
+  g_cond_clear(&run.cond);
+  return run.ok;
+}

@@ -1,0 +1,857 @@
+/* container.c -- paths, directories and archives as inputs, through libarchive.
+ *
+ * What a stream is gets decided by a probe on its first bytes: libarchive
+ * opens them from memory with every archive format but `raw`. A format
+ * that reads a header means an archive; a compression filter without a
+ * format means a compressed stream, which the real open (with `raw` added)
+ * resolves into an archive or one compressed file; anything else is a plain
+ * input for the readers. The peeked bytes are served again by FkInput, so
+ * nothing is read twice from disk or from the enclosing archive.
+ *
+ * Archives inside archives are a stack of levels: each level is a libarchive
+ * reader whose read callback pulls from the member of the level below. Only
+ * the top level is ever read, so one buffer per level is all the memory
+ * nesting costs. 7z needs to seek, so a nested 7z is held in memory (bounded
+ * by the member limit); a 7z given as a file is read from disk. */
+#include "container.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+G_DEFINE_QUARK(fk-container-error-quark, fk_container_error)
+
+#define PROBE_BYTES (64 * 1024)
+#define READ_BLOCK (64 * 1024)
+
+typedef struct Level Level;
+
+/* The state behind the FkInput of one archive member. */
+typedef struct {
+  FkContainer *owner;
+  Level *level;      /* the archive the member streams from */
+  char *name;        /* for messages */
+  gboolean counted;  /* bytes count towards max_total (a leaf, not an archive) */
+} Member;
+
+struct Level {
+  struct archive *a;
+  FkInput *source;     /* the stream it reads, or NULL (opened by file name) */
+  GBytes *memory;      /* a nested 7z held in memory */
+  char *name;          /* the archive's name for messages */
+  char *path;          /* the file on disk the outermost archive is, or "-" */
+  GPtrArray *levels;   /* char*: the path given, then the member path per level */
+  gboolean root_is_container;
+  guint depth;         /* 1 for an archive given as a path */
+  char *last_member;   /* the last member whose header was read */
+  char *source_error;  /* why the source failed, when it did */
+  guint8 *buf;
+  guint64 side_files;  /* side files noted without a callback */
+  gboolean raw_seen;   /* a single compressed stream: the one entry is yielded */
+};
+
+typedef struct {
+  char *path; /* on disk */
+  char *root; /* the directory given */
+  char *rel;  /* the path below it */
+} Pending;
+
+struct FkContainer {
+  FkContainerOptions opts;
+  char **paths;
+  guint next_path;
+  GPtrArray *stack;  /* Level*, innermost last */
+  GQueue pending;    /* Pending*: files of a directory walk, sorted */
+  guint64 bytes;
+  guint64 members;
+  gboolean stopped;  /* the member limit ended the run */
+};
+
+void
+fk_container_options_init(FkContainerOptions *opts)
+{
+  memset(opts, 0, sizeof *opts);
+  opts->max_total = (guint64)64 << 30;
+  opts->max_member = (guint64)16 << 30;
+  opts->max_nesting = 8;
+  opts->max_members = 1000000;
+}
+
+static void
+pending_free(Pending *p)
+{
+  g_free(p->path);
+  g_free(p->root);
+  g_free(p->rel);
+  g_free(p);
+}
+
+static void
+level_free(Level *l)
+{
+  if (l == NULL)
+    return;
+  if (l->a != NULL)
+    archive_read_free(l->a);
+  fk_input_free(l->source);
+  if (l->memory)
+    g_bytes_unref(l->memory);
+  g_free(l->name);
+  g_free(l->path);
+  g_ptr_array_unref(l->levels);
+  g_free(l->last_member);
+  g_free(l->source_error);
+  g_free(l->buf);
+  g_free(l);
+}
+
+FkContainer *
+fk_container_new(char *const *paths, const FkContainerOptions *opts)
+{
+  FkContainer *self = g_new0(FkContainer, 1);
+  self->opts = *opts;
+  self->paths = g_strdupv((char **)paths);
+  self->stack = g_ptr_array_new();
+  g_queue_init(&self->pending);
+  return self;
+}
+
+void
+fk_container_free(FkContainer *self)
+{
+  if (self == NULL)
+    return;
+  while (self->stack->len > 0)
+    level_free(g_ptr_array_steal_index(self->stack, self->stack->len - 1));
+  g_ptr_array_unref(self->stack);
+  g_queue_clear_full(&self->pending, (GDestroyNotify)pending_free);
+  g_strfreev(self->paths);
+  g_free(self);
+}
+
+guint64
+fk_container_bytes(const FkContainer *self)
+{
+  return self->bytes;
+}
+
+guint64
+fk_container_members(const FkContainer *self)
+{
+  return self->members;
+}
+
+/* ---- path rules ---- */
+
+static const char *const archive_exts[] = {
+    ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".gz", ".bz2", ".xz", ".zst",
+    ".zstd", ".lz4", ".lz", ".lzma", ".z", ".zip", ".7z", ".cpio", ".ar", ".iso", NULL,
+};
+
+/* NAME's last component without archive and compression extensions. */
+static char *
+stem(const char *name)
+{
+  const char *slash = strrchr(name, '/');
+  char *s = g_strdup(slash ? slash + 1 : name);
+  for (gboolean again = TRUE; again;) {
+    again = FALSE;
+    gsize len = strlen(s);
+    for (const char *const *e = archive_exts; *e; e++) {
+      gsize el = strlen(*e);
+      if (len > el && g_ascii_strcasecmp(s + len - el, *e) == 0) {
+        s[len - el] = '\0';
+        again = TRUE;
+        break;
+      }
+    }
+  }
+  return s;
+}
+
+static gboolean
+usable_component(const char *c)
+{
+  return c[0] != '\0' && strcmp(c, ".") != 0 && strcmp(c, "..") != 0 && strcmp(c, "-") != 0 &&
+         strcmp(c, "/") != 0;
+}
+
+static char *
+host_from_name(const char *component)
+{
+  static GRegex *sos, *sos_short, *perfall;
+  if (g_once_init_enter(&perfall)) {
+    sos = g_regex_new("^sosreport-(.+?)(?:-[0-9]{5,})?-(?:[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2})",
+                      G_REGEX_OPTIMIZE, 0, NULL);
+    sos_short = g_regex_new("^sosreport-([^-.]+)", 0, 0, NULL);
+    g_once_init_leave(&perfall,
+                      g_regex_new("^perf\\.all-(.+?)-(?:[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2})",
+                                  G_REGEX_OPTIMIZE, 0, NULL));
+  }
+  GRegex *const res[] = {sos, sos_short, perfall};
+  for (gsize i = 0; i < G_N_ELEMENTS(res); i++) {
+    g_autoptr(GMatchInfo) m = NULL;
+    if (g_regex_match(res[i], component, 0, &m)) {
+      char *h = g_match_info_fetch(m, 1);
+      if (h != NULL && h[0] != '\0')
+        return h;
+      g_free(h);
+    }
+  }
+  return NULL;
+}
+
+char *
+fk_container_host_from_path(const char *const *levels, gsize n_levels,
+                            gboolean root_is_container)
+{
+  if (n_levels == 0)
+    return NULL;
+  /* Every component, outermost first, and whether it holds the dump (a
+   * directory or an archive below the path given). */
+  g_autoptr(GPtrArray) comps = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GArray) below = g_array_new(FALSE, FALSE, sizeof(gboolean));
+  for (gsize l = 0; l < n_levels; l++) {
+    g_auto(GStrv) parts = g_strsplit(levels[l], "/", -1);
+    guint n = g_strv_length(parts);
+    for (guint i = 0; i < n; i++) {
+      if (!usable_component(parts[i]))
+        continue;
+      gboolean is_leaf = l == n_levels - 1 && i == n - 1;
+      gboolean holder = l > 0 && !is_leaf;
+      g_ptr_array_add(comps, g_strdup(parts[i]));
+      g_array_append_val(below, holder);
+    }
+  }
+  for (guint i = comps->len; i-- > 0;) {
+    char *h = host_from_name(g_ptr_array_index(comps, i));
+    if (h != NULL)
+      return h;
+  }
+  for (guint i = 0; i < comps->len; i++)
+    if (g_array_index(below, gboolean, i)) {
+      char *s = stem(g_ptr_array_index(comps, i));
+      if (usable_component(s))
+        return s;
+      g_free(s);
+    }
+  if (root_is_container) {
+    g_autofree char *trimmed = g_strdup(levels[0]);
+    gsize len = strlen(trimmed);
+    while (len > 1 && trimmed[len - 1] == '/')
+      trimmed[--len] = '\0';
+    char *s = stem(trimmed);
+    if (usable_component(s))
+      return s;
+    g_free(s);
+  }
+  return NULL;
+}
+
+static gboolean
+is_hex_id(const char *s, gsize len)
+{
+  if (len < 16 || len > 128)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit(s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+fk_container_is_side_file(const char *member)
+{
+  while (member[0] == '.' && member[1] == '/')
+    member += 2;
+  while (member[0] == '/')
+    member++;
+  if (g_str_has_prefix(member, ".build-id/") || g_str_has_prefix(member, "[kernel.kallsyms]/") ||
+      g_str_has_prefix(member, "[vdso]/"))
+    return TRUE;
+  /* perf's build-id cache layout: <dso path>/<build id>/elf */
+  const char *last = strrchr(member, '/');
+  if (last == NULL || last == member)
+    return FALSE;
+  const char *leaf = last + 1;
+  if (strcmp(leaf, "elf") != 0 && strcmp(leaf, "debug") != 0 && strcmp(leaf, "kallsyms") != 0 &&
+      strcmp(leaf, "vdso") != 0 && strcmp(leaf, "probes") != 0)
+    return FALSE;
+  const char *id = last;
+  while (id > member && id[-1] != '/')
+    id--;
+  return is_hex_id(id, (gsize)(last - id));
+}
+
+char *
+fk_container_sanitize_path(const char *member)
+{
+  g_auto(GStrv) parts = g_strsplit(member, "/", -1);
+  GString *out = g_string_new(NULL);
+  for (char **p = parts; *p; p++) {
+    if ((*p)[0] == '\0' || strcmp(*p, ".") == 0 || strcmp(*p, "..") == 0)
+      continue;
+    if (out->len > 0)
+      g_string_append_c(out, '/');
+    for (const char *c = *p; *c; c++)
+      g_string_append_c(out, (guchar)*c < 0x20 || *c == 0x7f || *c == '\\' ? '_' : *c);
+  }
+  if (out->len == 0)
+    g_string_append(out, "_");
+  return g_string_free(out, FALSE);
+}
+
+/* ---- archive streams ---- */
+
+static void
+set_formats(struct archive *a, gboolean raw)
+{
+  archive_read_support_filter_all(a);
+  /* Not format_all: it includes mtree, whose reader opens files on disk that
+   * the text names. */
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  archive_read_support_format_zip(a);
+  archive_read_support_format_cpio(a);
+  archive_read_support_format_7zip(a);
+  archive_read_support_format_ar(a);
+  archive_read_support_format_iso9660(a);
+  archive_read_support_format_rar(a);
+  archive_read_support_format_rar5(a);
+  archive_read_support_format_xar(a);
+  archive_read_support_format_cab(a);
+  archive_read_support_format_lha(a);
+  archive_read_support_format_warc(a);
+  if (raw)
+    archive_read_support_format_raw(a);
+}
+
+/* A compressor's or archive's signature, for streams too damaged for
+ * libarchive to open at all (a small .gz cut short fails before any bid):
+ * they must be reported as broken archives, not read as text. */
+static gboolean
+damaged_magic(const guint8 *h, gsize len)
+{
+  static const struct {
+    const char *magic;
+    gsize len;
+  } sigs[] = {
+      {"\x1f\x8b", 2},                 /* gzip */
+      {"BZh", 3},                        /* bzip2 */
+      {"\xfd" "7zXZ\0", 6},             /* xz */
+      {"\x28\xb5\x2f\xfd", 4},         /* zstd */
+      {"\x04\x22\x4d\x18", 4},         /* lz4 */
+      {"PK\x03\x04", 4},               /* zip */
+      {"070701", 6},                     /* cpio newc */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++)
+    if (len >= sigs[i].len && memcmp(h, sigs[i].magic, sigs[i].len) == 0)
+      return TRUE;
+  return len >= 262 && memcmp(h + 257, "ustar", 5) == 0;
+}
+
+typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
+
+/* What the first bytes of a stream are. */
+static Kind
+probe(const guint8 *head, gsize len)
+{
+  static const guint8 sig7z[] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
+  if (len >= sizeof sig7z && memcmp(head, sig7z, sizeof sig7z) == 0)
+    return KIND_7Z;
+  if (len == 0)
+    return KIND_PLAIN;
+  struct archive *a = archive_read_new();
+  set_formats(a, FALSE);
+  Kind kind = KIND_PLAIN;
+  if (archive_read_open_memory(a, head, len) == ARCHIVE_OK) {
+    struct archive_entry *e;
+    int r = archive_read_next_header(a, &e);
+    if (r == ARCHIVE_OK || r == ARCHIVE_WARN)
+      kind = KIND_ARCHIVE;
+  }
+  archive_read_free(a);
+  if (kind == KIND_ARCHIVE)
+    return kind;
+  /* Opening needs a format that bids: `raw` takes anything, so a filter
+   * other than none now means one compressed stream (or an archive whose
+   * first header lies past the probe, as in a large bzip2 block). */
+  a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_raw(a);
+  if (archive_read_open_memory(a, head, len) == ARCHIVE_OK && archive_filter_count(a) > 1 &&
+      archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+    kind = KIND_COMPRESSED;
+  archive_read_free(a);
+  if (kind == KIND_PLAIN && damaged_magic(head, len))
+    kind = KIND_COMPRESSED; /* so that the real open says what is wrong */
+  return kind;
+}
+
+static la_ssize_t
+level_read_cb(struct archive *a, void *user_data, const void **buf)
+{
+  Level *l = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = fk_input_read(l->source, l->buf, READ_BLOCK, &error);
+  if (n < 0) {
+    g_free(l->source_error);
+    l->source_error = g_strdup(error->message);
+    archive_set_error(a, EIO, "%s", error->message);
+    return -1;
+  }
+  *buf = l->buf;
+  return n;
+}
+
+static la_ssize_t
+member_read_data(Member *m, void *buf, gsize len, GError **error)
+{
+  Level *l = m->level;
+  la_ssize_t n = archive_read_data(l->a, buf, len);
+  if (n < 0) {
+    if (l->source_error != NULL)
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s", l->source_error);
+    else
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                  "%s: damaged at byte %" G_GINT64_FORMAT " of %s: %s", m->name,
+                  (gint64)archive_filter_bytes(l->a, -1), l->name,
+                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+    return -1;
+  }
+  return n;
+}
+
+static gssize
+member_read(gpointer user_data, void *buf, gsize len, GError **error)
+{
+  Member *m = user_data;
+  la_ssize_t n = member_read_data(m, buf, len, error);
+  if (n < 0)
+    return -1;
+  if (m->counted) {
+    FkContainer *c = m->owner;
+    c->bytes += (guint64)n;
+    if (c->opts.max_total != 0 && c->bytes > c->opts.max_total) {
+      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                  "%s: the limit of %" G_GUINT64_FORMAT
+                  " decompressed bytes in all was reached (--max-total-bytes)",
+                  m->name, c->opts.max_total);
+      return -1;
+    }
+  }
+  return n;
+}
+
+static void
+member_free(gpointer user_data)
+{
+  Member *m = user_data;
+  g_free(m->name);
+  g_free(m);
+}
+
+/* Opens an archive level over SOURCE (taken), or over the file PATH when
+ * SOURCE is NULL (seekable: zip's central directory, 7z). */
+static Level *
+level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, const char *name,
+           GPtrArray *levels, gboolean root_is_container, guint depth, GError **error)
+{
+  g_autoptr(FkInput) src = source;
+  Level *l = g_new0(Level, 1);
+  l->name = g_strdup(name);
+  l->path = g_strdup(path);
+  l->levels = g_ptr_array_ref(levels);
+  l->root_is_container = root_is_container;
+  l->depth = depth;
+  l->a = archive_read_new();
+  set_formats(l->a, TRUE);
+  int r;
+  if (src == NULL) {
+    r = archive_read_open_filename(l->a, path, READ_BLOCK);
+  } else if (kind == KIND_7Z) {
+    g_autoptr(GError) e = NULL;
+    gsize max = self->opts.max_member ? (gsize)self->opts.max_member : 0;
+    l->memory = fk_input_read_all(src, max, &e);
+    if (l->memory == NULL) {
+      g_propagate_error(error, g_steal_pointer(&e));
+      level_free(l);
+      return NULL;
+    }
+    r = archive_read_open_memory(l->a, g_bytes_get_data(l->memory, NULL),
+                                 g_bytes_get_size(l->memory));
+  } else {
+    l->source = g_steal_pointer(&src);
+    l->buf = g_malloc(READ_BLOCK);
+    r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
+  }
+  if (r != ARCHIVE_OK) {
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s: %s", name,
+                l->source_error ? l->source_error
+                : archive_error_string(l->a) ? archive_error_string(l->a)
+                                             : "cannot open archive");
+    level_free(l);
+    return NULL;
+  }
+  return l;
+}
+
+/* Decides what IN is and either returns it as a plain input (*OUT) or pushes
+ * an archive level over it. IN is taken. FALSE with ERROR when it could be
+ * neither. */
+static gboolean
+classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, guint depth,
+         FkInput **out, GError **error)
+{
+  const guint8 *head;
+  gssize n = fk_input_peek(in, PROBE_BYTES, &head, error);
+  if (n < 0) {
+    fk_input_free(in);
+    return FALSE;
+  }
+  Kind kind = probe(head, (gsize)n);
+  if (kind == KIND_PLAIN) {
+    *out = in;
+    return TRUE;
+  }
+  if (depth > self->opts.max_nesting + 1) {
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
+                "%s: archive nested deeper than the limit of %u (--max-nesting); skipped",
+                in->name, self->opts.max_nesting);
+    fk_input_free(in);
+    return FALSE;
+  }
+  if (in->user_data != NULL && in->read == member_read)
+    ((Member *)in->user_data)->counted = FALSE;
+  g_autofree char *name = g_strdup(in->name);
+  g_autofree char *path = g_strdup(in->path);
+  gboolean root_is_container = depth == 1 ? TRUE : FALSE;
+  if (depth > 1)
+    root_is_container = ((Level *)g_ptr_array_index(self->stack, self->stack->len - 1))
+                            ->root_is_container;
+  FkInput *source = in;
+  if (from_disk) {
+    fk_input_free(in);
+    source = NULL;
+  }
+  Level *l = level_open(self, source, path, kind, name, levels, root_is_container, depth, error);
+  if (l == NULL)
+    return FALSE;
+  g_ptr_array_add(self->stack, l);
+  *out = NULL;
+  return TRUE;
+}
+
+static void
+finish_input(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean root_is_container)
+{
+  (void)self;
+  g_free(in->host);
+  in->host = fk_container_host_from_path((const char *const *)levels->pdata, levels->len,
+                                         root_is_container);
+}
+
+static void
+note_side_files(FkContainer *self, Level *l)
+{
+  if (l->side_files > 0 && self->opts.diag != NULL)
+    fk_diag_note(self->opts.diag, l->name,
+                 "%" G_GUINT64_FORMAT " symbol %s of a perf archive (.build-id) not used: no "
+                 "reader in this run takes them",
+                 l->side_files, l->side_files == 1 ? "file" : "files");
+}
+
+static void
+pop_level(FkContainer *self)
+{
+  Level *l = g_ptr_array_steal_index(self->stack, self->stack->len - 1);
+  note_side_files(self, l);
+  level_free(l);
+}
+
+static gboolean
+count_member(FkContainer *self, const char *name, GError **error)
+{
+  self->members++;
+  if (self->opts.max_members != 0 && self->members > self->opts.max_members) {
+    self->stopped = TRUE;
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
+                "%s: the limit of %" G_GUINT64_FORMAT
+                " members and files was reached (--max-members); this and the rest are skipped",
+                name, self->opts.max_members);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Hands a side file to the callback (or counts it). */
+static gboolean
+side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *member,
+          GError **error)
+{
+  if (self->opts.side_file == NULL) {
+    l->side_files++;
+    return TRUE;
+  }
+  if (archive_entry_filetype(e) == AE_IFLNK) {
+    self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e), self->opts.side_file_data);
+    return TRUE;
+  }
+  Member m = {self, l, g_strdup_printf("%s:%s", l->name, member), TRUE};
+  GByteArray *buf = g_byte_array_new();
+  guint8 chunk[READ_BLOCK];
+  gboolean ok = TRUE;
+  for (;;) {
+    gssize n = member_read(&m, chunk, sizeof chunk, error);
+    if (n < 0) {
+      ok = FALSE;
+      break;
+    }
+    if (n == 0)
+      break;
+    if (self->opts.max_member != 0 && buf->len + (guint64)n > self->opts.max_member) {
+      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                  "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", m.name,
+                  self->opts.max_member);
+      ok = FALSE;
+      break;
+    }
+    g_byte_array_append(buf, chunk, (guint)n);
+  }
+  if (ok) {
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(buf);
+    self->opts.side_file(l->name, member, bytes, NULL, self->opts.side_file_data);
+  } else {
+    g_byte_array_unref(buf);
+  }
+  g_free(m.name);
+  return ok;
+}
+
+/* The next entry of the innermost archive. */
+static FkContainerStatus
+next_in_archive(FkContainer *self, FkInput **in, GError **error)
+{
+  Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
+  struct archive_entry *e;
+  int r = archive_read_next_header(l->a, &e);
+  if (r == ARCHIVE_EOF) {
+    pop_level(self);
+    return FK_CONTAINER_END;
+  }
+  if (r < ARCHIVE_WARN) {
+    if (l->source_error != NULL)
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                  "%s: stopped: %s", l->name, l->source_error);
+    else if (l->last_member != NULL)
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                  "%s: damaged at byte %" G_GINT64_FORMAT " after member '%s': %s", l->name,
+                  (gint64)archive_filter_bytes(l->a, -1), l->last_member,
+                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+    else
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                  "%s: damaged at byte %" G_GINT64_FORMAT " before the first member: %s",
+                  l->name, (gint64)archive_filter_bytes(l->a, -1),
+                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+    pop_level(self);
+    return FK_CONTAINER_FAILED;
+  }
+  gboolean raw = archive_format(l->a) == ARCHIVE_FORMAT_RAW;
+  if (raw && l->raw_seen) /* raw yields one entry; anything after is noise */
+    return FK_CONTAINER_END;
+  const char *pathname = archive_entry_pathname(e);
+  g_autofree char *member = g_strdup(pathname != NULL && pathname[0] ? pathname : "data");
+  g_free(l->last_member);
+  l->last_member = g_strdup(member);
+  if (r == ARCHIVE_WARN && self->opts.diag != NULL && archive_error_string(l->a) != NULL)
+    fk_diag_note(self->opts.diag, l->name, "%s: %s", member, archive_error_string(l->a));
+  int type = archive_entry_filetype(e);
+  if (type == AE_IFDIR)
+    return FK_CONTAINER_INPUT; /* nothing yielded: the caller loops */
+  if (!raw && fk_container_is_side_file(member) && (type == AE_IFREG || type == AE_IFLNK)) {
+    if (!side_file(self, l, e, member, error))
+      return FK_CONTAINER_FAILED;
+    return FK_CONTAINER_INPUT;
+  }
+  if (type != 0 && type != AE_IFREG) {
+    if (self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, l->name, "%s: not a regular file (%s); skipped", member,
+                   type == AE_IFLNK ? "a symbolic link" : "a special file");
+    return FK_CONTAINER_INPUT;
+  }
+  g_autofree char *name = raw ? g_strdup(l->name) : g_strdup_printf("%s:%s", l->name, member);
+  if (!count_member(self, name, error))
+    return FK_CONTAINER_FAILED;
+  l->raw_seen = raw;
+
+  Member *m = g_new0(Member, 1);
+  m->owner = self;
+  m->level = l;
+  m->name = g_strdup(name);
+  m->counted = TRUE;
+  FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
+  Level *root = g_ptr_array_index(self->stack, 0);
+  g_free(mi->path);
+  mi->path = g_strdup(l->path);
+  /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */
+  const char *outer = g_str_has_prefix(l->name, l->path) ? l->name + strlen(l->path) : "";
+  if (raw)
+    mi->member = outer[0] == ':' ? g_strdup(outer + 1) : NULL;
+  else
+    mi->member = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
+  mi->size = archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1;
+  mi->limit = self->opts.max_member;
+  g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
+  g_ptr_array_set_free_func(levels, g_free);
+  if (!raw)
+    g_ptr_array_add(levels, g_strdup(member));
+  /* A single compressed file given as a path is not named after a host. */
+  gboolean root_is_container = root->root_is_container && !(raw && l == root);
+  FkInput *plain = NULL;
+  if (!classify(self, mi, levels, FALSE, l->depth + 1, &plain, error))
+    return FK_CONTAINER_FAILED;
+  if (plain != NULL) {
+    finish_input(self, plain, levels, root_is_container);
+    *in = plain;
+  }
+  return FK_CONTAINER_INPUT;
+}
+
+static int
+cmp_str(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends the regular files below DIR (relative REL) to the pending queue,
+ * sorted, depth first. Symbolic links to directories are not followed. */
+static void
+walk(FkContainer *self, const char *root, const char *dir, const char *rel)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
+  if (d == NULL) {
+    if (self->opts.diag != NULL)
+      fk_diag_skip(self->opts.diag, dir, NULL, "cannot read directory: %s", error->message);
+    return;
+  }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (const char *n; (n = g_dir_read_name(d)) != NULL;)
+    g_ptr_array_add(names, g_strdup(n));
+  g_ptr_array_sort(names, cmp_str);
+  for (guint i = 0; i < names->len; i++) {
+    const char *n = g_ptr_array_index(names, i);
+    g_autofree char *full = g_build_filename(dir, n, NULL);
+    g_autofree char *r = rel ? g_build_filename(rel, n, NULL) : g_strdup(n);
+    struct stat st;
+    if (lstat(full, &st) != 0)
+      continue;
+    if (S_ISLNK(st.st_mode) && stat(full, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode)) {
+      struct stat lst;
+      if (lstat(full, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        if (self->opts.diag != NULL)
+          fk_diag_note(self->opts.diag, full, "symbolic link to a directory not followed");
+        continue;
+      }
+      walk(self, root, full, r);
+    } else if (S_ISREG(st.st_mode)) {
+      Pending *p = g_new0(Pending, 1);
+      p->path = g_steal_pointer(&full);
+      p->root = g_strdup(root);
+      p->rel = g_steal_pointer(&r);
+      g_queue_push_tail(&self->pending, p);
+    }
+  }
+}
+
+/* Opens a file (or stdin) given or found by a walk. */
+static FkContainerStatus
+open_path(FkContainer *self, const char *path, const char *root, const char *rel, FkInput **in,
+          GError **error)
+{
+  g_autoptr(GError) e = NULL;
+  FkInput *fi = fk_input_new_file(path, &e);
+  if (fi == NULL) {
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_IO, "%s", e->message);
+    return FK_CONTAINER_FAILED;
+  }
+  if (!count_member(self, path, error)) {
+    fk_input_free(fi);
+    return FK_CONTAINER_FAILED;
+  }
+  fi->limit = self->opts.max_member;
+  g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
+  if (root != NULL) {
+    g_ptr_array_add(levels, g_strdup(root));
+    g_ptr_array_add(levels, g_strdup(rel));
+    /* Members of an archive in a walked directory are named from the
+     * archive's path, which is LEVELS[0] for the archive's own level. */
+  } else {
+    g_ptr_array_add(levels, g_strdup(path));
+  }
+  gboolean from_disk = fi->fd >= 0;
+  FkInput *plain = NULL;
+  if (root != NULL) {
+    /* An archive inside a walked directory: its levels start at the archive
+     * file, but the host rules see the directory too. */
+    g_autoptr(GPtrArray) alevels = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(alevels, g_strdup(path));
+    if (!classify(self, fi, alevels, from_disk, 1, &plain, error))
+      return FK_CONTAINER_FAILED;
+    if (plain == NULL) {
+      Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
+      /* levels[0] must stay the path for member names; host rules get the
+       * directory chain through the root flag and the rel path. */
+      g_ptr_array_unref(l->levels);
+      l->levels = g_ptr_array_ref(levels);
+      return FK_CONTAINER_INPUT;
+    }
+    finish_input(self, plain, levels, TRUE);
+    *in = plain;
+    return FK_CONTAINER_INPUT;
+  }
+  if (!classify(self, fi, levels, from_disk, 1, &plain, error))
+    return FK_CONTAINER_FAILED;
+  if (plain != NULL) {
+    finish_input(self, plain, levels, FALSE);
+    *in = plain;
+  }
+  return FK_CONTAINER_INPUT;
+}
+
+FkContainerStatus
+fk_container_next(FkContainer *self, FkInput **in, GError **error)
+{
+  *in = NULL;
+  for (;;) {
+    if (self->stopped)
+      return FK_CONTAINER_END;
+    FkContainerStatus st;
+    if (self->stack->len > 0) {
+      st = next_in_archive(self, in, error);
+      if (st == FK_CONTAINER_END)
+        continue; /* that level is done */
+    } else if (!g_queue_is_empty(&self->pending)) {
+      Pending *p = g_queue_pop_head(&self->pending);
+      st = open_path(self, p->path, p->root, p->rel, in, error);
+      pending_free(p);
+    } else if (self->paths != NULL && self->paths[self->next_path] != NULL) {
+      const char *path = self->paths[self->next_path++];
+      if (strcmp(path, "-") != 0 && g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        walk(self, path, path, NULL);
+        continue;
+      }
+      st = open_path(self, path, NULL, NULL, in, error);
+    } else {
+      return FK_CONTAINER_END;
+    }
+    if (st == FK_CONTAINER_FAILED)
+      return st;
+    if (*in != NULL)
+      return FK_CONTAINER_INPUT;
+  }
+}
