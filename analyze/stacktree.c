@@ -358,8 +358,9 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     g_ptr_array_add(self->last_frames, (gpointer)frames[i]);
     g_array_append_val(self->last_nodes, node);
   }
+  /* The walk may have grown (and so moved) the cache: index it again. */
   if (hit != NULL)
-    *hit = (struct StackHit){h, node};
+    self->stack_cache[h & self->stack_mask] = (struct StackHit){h, node};
   return fk_tree_add(self, node, w, error);
 }
 
