@@ -1,0 +1,157 @@
+/* diff.c -- `flamekit diff BEFORE AFTER`: a differential profile, its tables,
+ * and on request a regression verdict (exit code 3).
+ *
+ * Each side is read into its own collector, shaped by the same transform
+ * options, and the two trees become one two-column tree (fk_tree_diff): the
+ * folded form `stack BEFORE AFTER` that difffolded.pl writes, a differential
+ * graph, or the per-function diff table (csv, json). */
+#include "cmd.h"
+
+#include "../analyze/functions.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Reads one side. NULL after printing. */
+static FkTree *
+read_side(const char *path, const FkInputOptions *iopts, const FkTransformOptions *topts,
+          const FkCollectOptions *copts, FkDiag *diag, gboolean *read_ok)
+{
+  g_autoptr(FkCollector) collector = fk_collector_new(NULL, copts);
+  char *paths[] = {(char *)path, NULL};
+  if (!fk_cmd_read_inputs(paths, iopts, collector, diag))
+    *read_ok = FALSE;
+  return fk_transform_options_finish(topts, collector);
+}
+
+/* The regression verdict: TRUE when a threshold was crossed (each crossing
+ * printed). */
+static gboolean
+verdict(const FkTree *diff, double fail_pp, double fail_total)
+{
+  gboolean regressed = FALSE;
+  if (fail_total >= 0) {
+    gint64 b = fk_tree_total(diff, 0), a = fk_tree_total(diff, 1);
+    double growth = b == 0 ? (a == 0 ? 0 : INFINITY) : 100.0 * ((double)a - (double)b) / (double)b;
+    if (growth > fail_total) {
+      fk_cmd_error("regression: the total grew by %.2f%% (more than %g%%)", growth, fail_total);
+      regressed = TRUE;
+    }
+  }
+  if (fail_pp >= 0) {
+    g_autoptr(GArray) rows = fk_functions_collect(diff, TRUE);
+    guint shown = 0;
+    for (guint i = 0; i < rows->len; i++) {
+      const FkFunction *f = &g_array_index(rows, FkFunction, i);
+      double b = fk_function_share(diff, f->total, 0), a = fk_function_share(diff, f->total, 1);
+      if (a - b > fail_pp) {
+        if (shown++ < 10)
+          fk_cmd_error("regression: %s grew from %.2f%% to %.2f%% of the total (+%.2f points, "
+                       "more than %g)",
+                       f->name, b, a, a - b, fail_pp);
+        regressed = TRUE;
+      }
+    }
+    if (shown > 10)
+      fk_cmd_error("regression: ... and %u more functions", shown - 10);
+  }
+  return regressed;
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+  FkInputOptions iopts;
+  fk_input_options_init(&iopts);
+  FkTransformOptions topts;
+  fk_transform_options_init(&topts);
+  FkCollectOptions copts;
+  fk_collect_options_init(&copts);
+  g_auto(GStrv) output = NULL;
+  g_autofree char *output_format = NULL;
+  gboolean normalize = FALSE, negate = FALSE;
+  double fail_pp = -1, fail_total = -1;
+  const GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
+       "Write to FILE in the format of its extension: .folded (default), .svg, .csv, .json "
+       "(repeatable)",
+       "FILE"},
+      {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
+       "Write NAME whatever the extension", "NAME"},
+      {"normalize", 'n', 0, G_OPTION_ARG_NONE, &normalize,
+       "Scale BEFORE to AFTER's total, exactly (decimal weights, no truncation)", NULL},
+      {"negate", 0, 0, G_OPTION_ARG_NONE, &negate,
+       "Differential graph: draw BEFORE's widths, so removed code shows", NULL},
+      {"fail-if-grown", 0, 0, G_OPTION_ARG_DOUBLE, &fail_pp,
+       "Exit 3 when a function's share of the total grew by more than PP percentage points",
+       "PP"},
+      {"fail-if-total-grown", 0, 0, G_OPTION_ARG_DOUBLE, &fail_total,
+       "Exit 3 when AFTER's total exceeds BEFORE's by more than PCT percent", "PCT"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL},
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("BEFORE AFTER");
+  g_option_context_set_summary(
+      context, "Compare two profiles (any inputs) and write the differential profile: folded\n"
+               "`stack BEFORE AFTER` lines by default, or a graph or table by -o's extension.\n"
+               "Exit codes: 0 ok, 1 failure, 2 usage, 3 a --fail-if-* threshold was crossed.");
+  g_option_context_add_main_entries(context, entries, NULL);
+  fk_input_options_add(context, &iopts);
+  fk_transform_options_add(context, &topts);
+  int rc = fk_cmd_parse(context, &argc, &argv);
+  if (rc == FK_EXIT_OK)
+    rc = fk_input_options_check(&iopts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_transform_options_check(&topts, &copts);
+  if (rc == FK_EXIT_OK)
+    rc = fk_cmd_check_output_format(output_format);
+  if (rc == FK_EXIT_OK && argc != 3)
+    rc = fk_cmd_usage("expected two inputs, BEFORE and AFTER, not %d", argc - 1);
+  if (rc == FK_EXIT_OK && ((fail_pp < 0 && fail_pp != -1) || (fail_total < 0 && fail_total != -1)))
+    rc = fk_cmd_usage("--fail-if-grown and --fail-if-total-grown take a non-negative number");
+  if (rc == FK_EXIT_OK && strcmp(argv[1], "-") == 0 && strcmp(argv[2], "-") == 0)
+    rc = fk_cmd_usage("BEFORE and AFTER cannot both be standard input");
+  if (rc != FK_EXIT_OK) {
+    fk_input_options_clear(&iopts);
+    fk_transform_options_clear(&topts);
+    return rc;
+  }
+
+  g_autoptr(FkDiag) diag = fk_diag_new(5);
+  gboolean ok = TRUE;
+  g_autoptr(FkTree) before = read_side(argv[1], &iopts, &topts, &copts, diag, &ok);
+  g_autoptr(FkTree) after = before ? read_side(argv[2], &iopts, &topts, &copts, diag, &ok) : NULL;
+  rc = fk_cmd_report_diag(diag, &iopts);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkTree) diff = after ? fk_tree_diff(before, after, normalize, &error) : NULL;
+  if (diff == NULL) {
+    if (error != NULL)
+      fk_cmd_error("%s", error->message);
+    fk_input_options_clear(&iopts);
+    fk_transform_options_clear(&topts);
+    return FK_EXIT_FAILURE;
+  }
+  FkRenderOptions ropts;
+  fk_render_options_init(&ropts);
+  ropts.negate = negate;
+  FkRunSummary summary;
+  fk_cmd_summary_init(&summary, "diff", argv + 1, &iopts, diag);
+  const FkTree *sides[] = {before, after};
+  const char *roles[] = {"before", "after"};
+  for (guint i = 0; i < 2; i++) {
+    summary.inputs[i].role = roles[i];
+    summary.inputs[i].has_total = TRUE;
+    summary.inputs[i].total = fk_tree_total(sides[i], 0);
+    summary.inputs[i].decimals = fk_tree_decimals(sides[i]);
+  }
+  ropts.summary = &summary;
+  if (!fk_cmd_write_outputs(diff, output, output_format, &fk_writer_folded, &ropts))
+    ok = FALSE;
+  g_free(summary.inputs);
+  fk_input_options_clear(&iopts);
+  fk_transform_options_clear(&topts);
+  if (!ok)
+    return FK_EXIT_FAILURE;
+  if (rc != FK_EXIT_OK)
+    return rc;
+  return verdict(diff, fail_pp, fail_total) ? FK_EXIT_REGRESSION : FK_EXIT_OK;
+}
