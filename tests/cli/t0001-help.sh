@@ -36,7 +36,8 @@ for c in $cmds; do
     ok 1 "docs/flamekit-$c.md exists"
     continue
   fi
-  synopsis=$(sed -n '/^## SYNOPSIS/,/^## /p' "$page" | sed -n 's/^    //p' | head -1)
+  # the first line of the SYNOPSIS section, indented or fenced
+  synopsis=$(sed -n '/^## SYNOPSIS/,/^## /p' "$page" | sed '1d;/^## /d;/^```/d;/^ *$/d;s/^ *//' | head -1)
   usage=$(LC_ALL=C.UTF-8 "$FLAMEKIT" "$c" --help | sed -n '2p' | sed 's/^ *//')
   is "$usage" "$synopsis" "$c --help matches the SYNOPSIS of docs/flamekit-$c.md"
   a=$(LC_ALL=C.UTF-8 "$FLAMEKIT" help "$c")
