@@ -44,6 +44,14 @@ typedef struct {
   gint64 max_line;   /* --max-line-bytes */
   gint64 max_depth;  /* --max-stack-depth */
   char *weight;      /* --weight samples|period */
+  gboolean pid;           /* --pid */
+  gboolean tid;           /* --tid */
+  gboolean kernel;        /* --kernel */
+  gboolean jit;           /* --jit */
+  gboolean all;           /* --all: --kernel and --jit */
+  gboolean addrs;         /* --addrs */
+  char *event_filter;     /* --event-filter */
+  gboolean includeoffset; /* --includeoffset */
 } FkInputOptions;
 
 void fk_input_options_init(FkInputOptions *opts);

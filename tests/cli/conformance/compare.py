@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""compare.py -- compare flamekit's folded output with a peer's, as stack ->
+weight maps, after applying to flamekit's frames the name tidying the peer does
+on purpose and flamekit does not (docs/formats/perf-script.md, "Differences").
+
+usage: compare.py MANIFEST
+Each line of MANIFEST is `MODE<TAB>EXPECTED<TAB>ACTUAL<TAB>DESCRIPTION`; prints
+`PASS DESCRIPTION` or `FAIL DESCRIPTION` and `#` lines with the differences.
+MODE: perl     stackcollapse-perf.pl: parameter lists cut at the first '(',
+               quotes dropped, Java 'L' prefixes dropped (comm java*)
+      inferno  inferno-collapse-perf: parameter lists cut at the first
+               top-level '(', Java 'L' prefixes dropped
+      dtrace   inferno-collapse-dtrace: no tidying
+      exact    no tidying
+"""
+import re
+import sys
+
+ANNOT = re.compile(r"(_\[[kji]\])$")
+# Frames perf printed without a symbol (`ip  (dso)`): the peers keep a blank
+# name, flamekit names them `[dso]` as it does `[unknown]`. In files that have
+# them, both are compared as one placeholder.
+BLANK = re.compile(r"^(\[[^;]*\]|\s*)$")
+
+
+def perl_tidy(f):
+    if not re.search(r"\.\(.*\)\.", f):
+        f = re.sub(r"\((?!anonymous namespace\)).*", "", f)
+    return f.replace('"', "").replace("'", "")
+
+
+def inferno_tidy(f):
+    depth = 0
+    last_dot = None
+    for i, c in enumerate(f):
+        if c in "<{[":
+            depth += 1
+        elif c in ">}])":
+            depth -= 1
+        elif c == "(":
+            if depth == 0:
+                if last_dot != i and not f[i:].startswith("(anonymous namespace)"):
+                    return f[:i]
+            depth += 1
+        elif c == ".":
+            last_dot = i + 1
+    return f
+
+
+def normalize(stack, mode):
+    frames = stack.split(";")
+    if mode in ("dtrace", "exact"):
+        return stack
+    tidy = perl_tidy if mode == "perl" else inferno_tidy
+    java = frames[0].startswith("java")
+    out = [frames[0]]
+    for f in frames[1:]:
+        m = ANNOT.search(f)
+        suffix = ""
+        if m:
+            suffix = m.group(1)
+            f = f[: m.start()]
+        f = tidy(f)
+        if java and f.startswith("L") and "/" in f:
+            f = f[1:]
+        out.append(f + suffix)
+    return ";".join(out)
+
+
+def load(path, mode, norm, blank_dso=False):
+    d = {}
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            stack, _, count = line.rpartition(" ")
+            if norm:
+                stack = normalize(stack, mode)
+            if mode == "perl":
+                stack = stack.replace('"', "").replace("'", "")
+            if blank_dso:
+                stack = ";".join(BLANK.sub("[?]", f) for f in stack.split(";"))
+            d[stack] = d.get(stack, 0) + int(count)
+    return d
+
+
+def compare(mode, expected, actual):
+    with open(expected, encoding="utf-8", errors="surrogateescape") as fh:
+        blank = any(";  " in l or "; ;" in l for l in fh)
+    want = load(expected, mode, False, blank)
+    got = load(actual, mode, True, blank)
+    if want == got:
+        return True
+    n = 0
+    for k in sorted(set(want) | set(got)):
+        if want.get(k) != got.get(k):
+            print("#   %s: want %s got %s" % (k[:200], want.get(k), got.get(k)))
+            n += 1
+            if n >= 5:
+                break
+    print("#   (%d stacks want, %d got; weight %d want, %d got)"
+          % (len(want), len(got), sum(want.values()), sum(got.values())))
+    return False
+
+
+def main():
+    with open(sys.argv[1]) as fh:
+        for line in fh:
+            mode, expected, actual, desc = line.rstrip("\n").split("\t")
+            ok = compare(mode, expected, actual)
+            print("%s %s" % ("PASS" if ok else "FAIL", desc), flush=True)
+
+
+main()
