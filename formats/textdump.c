@@ -31,6 +31,21 @@ fk_td_strip_offset(const char *s, gsize n)
 gboolean
 fk_td_fix_rust(const char *s, gsize n, GString *out)
 {
+  /* LLVM's `.llvm.NNNN` clone suffix (DTrace prints it as ` (.llvm.NNNN)`). */
+  const char *llvm = g_strstr_len(s, (gssize)n, ".llvm.");
+  if (llvm != NULL) {
+    const char *q = llvm + 6;
+    while (q < s + n && fk_td_is_digit(*q))
+      q++;
+    if (q > llvm + 6 && (q == s + n || (*q == ')' && q + 1 == s + n))) {
+      const char *c = llvm;
+      if (c > s && c[-1] == '(')
+        c--;
+      while (c > s && fk_td_is_space(c[-1]))
+        c--;
+      n = (gsize)(c - s);
+    }
+  }
   if (n < RUST_HASH_LEN + 2 || s[n - RUST_HASH_LEN] != 'h' ||
       !fk_td_all_hex(s + n - RUST_HASH_LEN + 1, RUST_HASH_LEN - 1))
     return FALSE;

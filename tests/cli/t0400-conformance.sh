@@ -79,6 +79,21 @@ for r in "$P"/inferno/collapse-perf/results/*-collapsed*.txt; do
   check inferno "$r" "inferno collapse-perf $b" "$in" $(opts_of "$b")
 done
 
+# inferno collapse-dtrace: its inputs (and FlameGraph's example) against its
+# results; the offsets cases were made with --includeoffset.
+D="$P/inferno/collapse-dtrace"
+for r in "$D"/results/*.txt; do
+  b=${r##*/}
+  case $b in
+  dtrace-example.txt) in="$P/flamegraph-pl/example-dtrace-stacks.txt" opt="" ;;
+  dtrace-example-offsets.txt) in="$P/flamegraph-pl/example-dtrace-stacks.txt" opt=--includeoffset ;;
+  flamegraph-bug.txt) in="$D/$b" opt=--includeoffset ;;
+  *) in="$D/$b" opt="" ;;
+  esac
+  # shellcheck disable=SC2086
+  check dtrace "$r" "inferno collapse-dtrace $b" "$in" --format dtrace $opt
+done
+
 compare_all
 echo "# conformance: $pass/$total passed"
 done_testing

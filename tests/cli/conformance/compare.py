@@ -47,9 +47,26 @@ def inferno_tidy(f):
     return f
 
 
+def uncpp(f):
+    """inferno-collapse-dtrace cuts C++ names after the first `::` at the
+    last `(` or `<`; applied until nothing changes, so that flamekit's whole
+    names and the peer's cut ones meet."""
+    while True:
+        scope = f.find("::")
+        if scope < 0:
+            return f
+        rest = f[scope + 2:]
+        cut = max(rest.rfind("("), rest.rfind("<"))
+        if cut < 0:
+            return f
+        f = f[: scope + 2 + cut].rstrip()
+
+
 def normalize(stack, mode):
     frames = stack.split(";")
-    if mode in ("dtrace", "exact"):
+    if mode == "dtrace":
+        return ";".join(uncpp(f) for f in frames)
+    if mode == "exact":
         return stack
     tidy = perl_tidy if mode == "perl" else inferno_tidy
     java = frames[0].startswith("java")
@@ -75,7 +92,7 @@ def load(path, mode, norm, blank_dso=False):
             if not line:
                 continue
             stack, _, count = line.rpartition(" ")
-            if norm:
+            if norm or mode == "dtrace":
                 stack = normalize(stack, mode)
             if mode == "perl":
                 stack = stack.replace('"', "").replace("'", "")
