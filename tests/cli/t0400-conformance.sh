@@ -91,7 +91,14 @@ for r in "$D"/results/*.txt; do
   *) in="$D/$b" opt="" ;;
   esac
   # shellcheck disable=SC2086
-  check dtrace "$r" "inferno collapse-dtrace $b" "$in" --format dtrace $opt
+  check dtrace "$r" "inferno collapse-dtrace $b" "$in" $opt
+done
+
+# bpftrace: the maps of inferno's history, against the truth compare.py
+# computes from each dump (its old *.orig.folded lose the `@[]: N` entries
+# of empty stacks and keep indentation and offsets: docs/formats/bpftrace.md).
+for in in "$P"/bpftrace/inferno-history/*.trace; do
+  check bpftrace "$in" "bpftrace ${in##*/}" "$in"
 done
 
 compare_all

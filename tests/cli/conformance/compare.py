@@ -12,6 +12,10 @@ MODE: perl     stackcollapse-perf.pl: parameter lists cut at the first '(',
                top-level '(', Java 'L' prefixes dropped
       dtrace   inferno-collapse-dtrace: no tidying
       exact    no tidying
+      bpftrace EXPECTED is a bpftrace map dump (text); the truth is computed
+               from it here, independently of flamekit: every `@map[...]: N`
+               entry, frames trimmed, decimal offsets dropped, leaf last,
+               scalar keys as root frames, `[empty stack]` for no frames
 """
 import re
 import sys
@@ -102,11 +106,35 @@ def load(path, mode, norm, blank_dso=False):
     return d
 
 
+def bpftrace_reference(path):
+    text = open(path, encoding="utf-8", errors="surrogateescape").read()
+    d = {}
+    for m in re.finditer(r"^@\w*\[(.*?)\]: (\d+)$", text, re.S | re.M):
+        body, count = m.group(1), int(m.group(2))
+        keys, frames = [], []
+        for line in body.split("\n"):
+            if line.startswith((" ", "\t")):
+                frames.append(re.sub(r"\+\d+$", "", line.strip()))
+            else:
+                keys += [k.strip() for k in line.lstrip(",").split(", ") if k.strip()]
+        stack = ";".join(keys + frames[::-1]) or "[empty stack]"
+        d[stack] = d.get(stack, 0) + count
+    return d
+
+
 def compare(mode, expected, actual):
+    if mode == "bpftrace":
+        want = bpftrace_reference(expected)
+        got = load(actual, "exact", False)
+        return report(want, got)
     with open(expected, encoding="utf-8", errors="surrogateescape") as fh:
         blank = any(";  " in l or "; ;" in l for l in fh)
     want = load(expected, mode, False, blank)
     got = load(actual, mode, True, blank)
+    return report(want, got)
+
+
+def report(want, got):
     if want == got:
         return True
     n = 0
