@@ -30,6 +30,19 @@ typedef struct {
 } Frames;
 
 typedef struct {
+  guint64 hash; /* 0: empty */
+  gsize len;
+  const char *key;
+  Frames *frames;
+} CacheSlot;
+
+typedef struct {
+  const char *key; /* in cache_keys */
+  gsize len;
+  Frames *frames;
+} PrevLine;
+
+typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
   FkLines *lines;
@@ -57,11 +70,19 @@ typedef struct {
   GHashTable *other_events; /* interned name -> GUINT_TO_POINTER(count) */
   FkWeight other_weight;
   guint64 other_samples;
-  /* the frame cache: `sym (dso)` text -> Frames */
-  GHashTable *cache;
+  /* the frame cache: `sym (dso)` text -> Frames, open addressing */
+  CacheSlot *slots;
+  gsize mask;
+  gsize used;
   GStringChunk *cache_keys;
+  /* The previous sample's frame lines by index (leaf first): hot loops
+   * repeat whole stacks, and a memcmp is cheaper than a hash. */
+  GArray *prev;  /* PrevLine */
+  GArray *cur_lines; /* PrevLine of the open sample */
   guint64 deep_stacks;
 } PerfScript;
+
+static void cache_clear(PerfScript *ps);
 
 /* ---- bidding ---- */
 
@@ -167,8 +188,11 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->scratch2 = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
   ps->other_weight = fk_weight_int(0);
-  ps->cache = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  ps->mask = 4095;
+  ps->slots = g_new0(CacheSlot, ps->mask + 1);
   ps->cache_keys = g_string_chunk_new(1 << 16);
+  ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
+  ps->cur_lines = g_array_new(FALSE, FALSE, sizeof(PrevLine));
   if (opts->event_filter != NULL)
     ps->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
   return ps;
@@ -203,8 +227,11 @@ perf_script_close(gpointer state)
   g_string_free(ps->scratch, TRUE);
   g_string_free(ps->scratch2, TRUE);
   g_hash_table_destroy(ps->other_events);
-  g_hash_table_destroy(ps->cache);
+  cache_clear(ps);
+  g_free(ps->slots);
   g_string_chunk_free(ps->cache_keys);
+  g_array_free(ps->prev, TRUE);
+  g_array_free(ps->cur_lines, TRUE);
   g_free(ps);
 }
 
@@ -476,6 +503,57 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   return f;
 }
 
+static void
+cache_clear(PerfScript *ps)
+{
+  for (gsize i = 0; i <= ps->mask; i++)
+    g_free(ps->slots[i].frames);
+  memset(ps->slots, 0, (ps->mask + 1) * sizeof(CacheSlot));
+  ps->used = 0;
+  g_string_chunk_clear(ps->cache_keys);
+  g_array_set_size(ps->prev, 0);
+  g_array_set_size(ps->cur_lines, 0);
+}
+
+/* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
+ * goes. */
+static CacheSlot *
+cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h)
+{
+  gsize i = h & ps->mask;
+  for (;;) {
+    CacheSlot *sl = &ps->slots[i];
+    if (sl->hash == 0 || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+      return sl;
+    i = (i + 1) & ps->mask;
+  }
+}
+
+static void
+cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
+{
+  if (ps->used >= CACHE_MAX)
+    cache_clear(ps);
+  if ((ps->used + 1) * 2 > ps->mask + 1) {
+    gsize old_n = ps->mask + 1;
+    CacheSlot *old = ps->slots;
+    ps->mask = old_n * 2 - 1;
+    ps->slots = g_new0(CacheSlot, ps->mask + 1);
+    for (gsize i = 0; i < old_n; i++)
+      if (old[i].hash != 0)
+        *cache_slot(ps, old[i].key, old[i].len, old[i].hash) = old[i];
+    g_free(old);
+  }
+  CacheSlot *sl = cache_slot(ps, key, len, h);
+  sl->hash = h;
+  sl->len = len;
+  sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
+  sl->frames = f;
+  ps->used++;
+  PrevLine pl = {sl->key, len, f};
+  g_array_append_val(ps->cur_lines, pl);
+}
+
 /* Adds the frame line S..E (leading blanks skipped, writable) to the open
  * sample. */
 static void
@@ -492,10 +570,24 @@ add_frame_line(PerfScript *ps, char *s, char *e)
   while (s < e && fk_td_is_space(*s))
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
-  char saved = *e;
-  *e = '\0';
-  Frames *f = g_hash_table_lookup(ps->cache, s);
-  if (f == NULL) {
+  gsize key_len = (gsize)(e - s);
+  guint idx = ps->cur_lines->len;
+  if (idx < ps->prev->len) {
+    PrevLine *pl = &g_array_index(ps->prev, PrevLine, idx);
+    if (pl->len == key_len && memcmp(pl->key, s, key_len) == 0) {
+      g_array_append_val(ps->cur_lines, *pl);
+      for (guint k = pl->frames->n; k > 0; k--)
+        g_ptr_array_add(ps->leaf_first, (gpointer)pl->frames->names[k - 1]);
+      return;
+    }
+  }
+  guint64 h = fk_hash_bytes(s, key_len);
+  CacheSlot *sl = cache_slot(ps, s, key_len, h);
+  Frames *f = sl->hash != 0 ? sl->frames : NULL;
+  if (f != NULL) {
+    PrevLine pl = {sl->key, key_len, f};
+    g_array_append_val(ps->cur_lines, pl);
+  } else {
     const char *sym = s, *dso = NULL;
     gsize sym_n = (gsize)(e - s), dso_n = 0;
     gboolean has_dso = FALSE;
@@ -522,21 +614,17 @@ add_frame_line(PerfScript *ps, char *s, char *e)
     gboolean uses_ip;
     f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
     if (!uses_ip) {
-      if (g_hash_table_size(ps->cache) >= CACHE_MAX) {
-        g_hash_table_remove_all(ps->cache);
-        g_string_chunk_clear(ps->cache_keys);
-      }
-      g_hash_table_insert(ps->cache, g_string_chunk_insert_len(ps->cache_keys, s, e - s), f);
+      cache_put(ps, s, key_len, h, f);
     } else {
       /* Not cacheable: add and free right away. */
+      PrevLine none = {NULL, G_MAXSIZE, NULL};
+      g_array_append_val(ps->cur_lines, none);
       for (guint k = f->n; k > 0; k--)
         g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
       g_free(f);
-      *e = saved;
       return;
     }
   }
-  *e = saved;
   for (guint k = f->n; k > 0; k--)
     g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
 }
@@ -559,10 +647,20 @@ looks_like_srcline(const char *l, gsize n)
 }
 
 /* Closes the open sample into *S. FALSE: nothing to emit. */
+static void
+rotate_lines(PerfScript *ps)
+{
+  GArray *t = ps->prev;
+  ps->prev = ps->cur_lines;
+  ps->cur_lines = t;
+  g_array_set_size(ps->cur_lines, 0);
+}
+
 static gboolean
 finish(PerfScript *ps, FkSample *s)
 {
   ps->in_event = FALSE;
+  rotate_lines(ps);
   if (ps->bad_event) {
     ps->bad_event = FALSE;
     ps->leaf_first->len = 0;
@@ -669,7 +767,10 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       continue;
     }
     if (ps->in_event) {
-      gboolean frame = looks_like_frame(line, len) &&
+      gsize j = i;
+      while (j < len && fk_td_is_hex(line[j]))
+        j++;
+      gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
                        (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
       if (frame) {
         if (ps->bad_event)
