@@ -61,6 +61,14 @@ typedef struct {
    * symbolizes, e.g. to fk_symbolizer_add_file; NULL: they are noted. */
   FkSideFileFunc side_file;
   gpointer side_file_data;
+  gboolean pid;           /* --pid */
+  gboolean tid;           /* --tid */
+  gboolean kernel;        /* --kernel */
+  gboolean jit;           /* --jit */
+  gboolean all;           /* --all: --kernel and --jit */
+  gboolean addrs;         /* --addrs */
+  char *event_filter;     /* --event-filter */
+  gboolean includeoffset; /* --includeoffset */
 } FkInputOptions;
 
 void fk_input_options_init(FkInputOptions *opts);

@@ -100,6 +100,9 @@ cmd_diff(int argc, char **argv)
   int rc = fk_cmd_parse(context, &argc, &argv);
   if (rc == FK_EXIT_OK)
     rc = fk_input_options_check(&iopts);
+  /* dtrace's --includeoffset asks for offsets: do not strip them again. */
+  if (iopts.includeoffset)
+    topts.no_strip_offsets = TRUE;
   if (rc == FK_EXIT_OK)
     rc = fk_transform_options_check(&topts, &copts);
   if (rc == FK_EXIT_OK)

@@ -25,6 +25,7 @@ fk_input_options_clear(FkInputOptions *opts)
   g_clear_pointer(&opts->weight, g_free);
   g_clear_pointer(&opts->host, g_free);
   g_clear_pointer(&opts->host_from, g_free);
+  g_clear_pointer(&opts->event_filter, g_free);
 }
 
 void
@@ -56,6 +57,21 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "Open archives nested N deep at most (default 8)", "N"},
       {"max-members", 0, 0, G_OPTION_ARG_INT64, &opts->max_members,
        "Read at most N members and files (default 1000000)", "N"},
+      {"pid", 0, 0, G_OPTION_ARG_NONE, &opts->pid,
+       "Text dumps: root frame comm-PID instead of comm", NULL},
+      {"tid", 0, 0, G_OPTION_ARG_NONE, &opts->tid,
+       "Text dumps: root frame comm-PID/TID instead of comm", NULL},
+      {"kernel", 0, 0, G_OPTION_ARG_NONE, &opts->kernel,
+       "Text dumps: mark kernel frames with _[k]", NULL},
+      {"jit", 0, 0, G_OPTION_ARG_NONE, &opts->jit,
+       "Text dumps: mark JIT frames (perf-PID.map, jitted-*.so) with _[j]", NULL},
+      {"all", 0, 0, G_OPTION_ARG_NONE, &opts->all, "Text dumps: --kernel and --jit", NULL},
+      {"addrs", 0, 0, G_OPTION_ARG_NONE, &opts->addrs,
+       "Text dumps: keep the address of unsymbolized frames", NULL},
+      {"event-filter", 0, 0, G_OPTION_ARG_STRING, &opts->event_filter,
+       "perf script: read samples of EVENT (default: the first event seen)", "EVENT"},
+      {"includeoffset", 0, 0, G_OPTION_ARG_NONE, &opts->includeoffset,
+       "dtrace: keep +0xOFFSET in frame names", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_option_context_add_main_entries(context, entries, NULL);
@@ -69,6 +85,8 @@ fk_input_options_check(const FkInputOptions *opts)
   if (opts->weight != NULL && strcmp(opts->weight, "samples") != 0 &&
       strcmp(opts->weight, "period") != 0)
     return fk_cmd_usage("--weight: expected 'samples' or 'period', not '%s'", opts->weight);
+  if (opts->event_filter != NULL && opts->event_filter[0] == '\0')
+    return fk_cmd_usage("--event-filter: must not be empty");
   if (opts->max_line < 1)
     return fk_cmd_usage("--max-line-bytes: must be at least 1");
   if (opts->max_depth < 1)
@@ -102,4 +120,11 @@ fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
   ropts->weight = opts->weight == NULL                    ? FK_WEIGHT_DEFAULT
                   : strcmp(opts->weight, "samples") == 0 ? FK_WEIGHT_SAMPLES
                                                          : FK_WEIGHT_PERIOD;
+  ropts->include_pid = opts->pid;
+  ropts->include_tid = opts->tid;
+  ropts->annotate_kernel = opts->kernel || opts->all;
+  ropts->annotate_jit = opts->jit || opts->all;
+  ropts->include_addrs = opts->addrs;
+  ropts->event_filter = opts->event_filter;
+  ropts->include_offset = opts->includeoffset;
 }

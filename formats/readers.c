@@ -7,6 +7,9 @@ G_DEFINE_QUARK(fk-reader-error-quark, fk_reader_error)
 
 static const FkReader *const readers[] = {
     &fk_reader_folded,
+    &fk_reader_perf_script,
+    &fk_reader_dtrace,
+    &fk_reader_bpftrace,
     NULL,
 };
 

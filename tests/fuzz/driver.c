@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include <stdio.h>
+
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 
 static int n;

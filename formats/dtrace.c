@@ -1,0 +1,352 @@
+/* dtrace.c -- the DTrace aggregation reader: `stack()`, `ustack()`,
+ * `jstack()` keys, combined `stack(), ustack()`, string and integer keys.
+ *
+ * libdtrace prints an aggregation record as its keys, then each stack key
+ * after a blank line with its frames indented and leaf first, then the value
+ * on the line right after the last frame:
+ *
+ *                   bash                  <- a string key (then a blank line)
+ *
+ *                 unix`trap+0x2c7         <- frames: module`func+0xoff,
+ *                 unix`0xfffffffffb8001d6    module`0xaddr, 0xaddr, helpers
+ *                   1                     <- the value, right after a frame
+ *
+ * An optional header (`CPU ID FUNCTION:NAME` and the probe lines, absent with
+ * -q) runs up to the first blank line. Keys become root frames (in key
+ * order); an integer line is a count only when it follows a frame directly,
+ * else it is an integer key. A key-only record (`bash   12`, no stack) is a
+ * one-frame stack. Frame names keep what DTrace printed but the `+0xoff`
+ * offset (--includeoffset keeps it on all frames but the leaf, as the peers
+ * do); `;` becomes `:`, Rust legacy names are finished, Java `a->b` inline
+ * chains become frames with `_[i]`. */
+#include "textdump.h"
+
+#include "lines.h"
+
+#include <string.h>
+
+typedef struct {
+  FkInput *in;
+  const FkReadOptions *opts;
+  FkLines *lines;
+  const char *file;
+  const char *host;
+  gboolean in_header; /* before the first blank line */
+  gboolean header_checked;
+  /* the open record */
+  GPtrArray *keys;     /* interned key frames, in order */
+  GPtrArray *frames;   /* interned frames of the record's stacks, as printed */
+  GPtrArray *group;    /* names of the current blank-separated group */
+  gboolean group_has_frame;
+  gboolean last_was_frame; /* the previous line was a frame (no blank since) */
+  guint64 record_line;
+  GPtrArray *out;
+  GString *buf;
+  GString *buf2;
+  guint64 deep_stacks;
+} Dtrace;
+
+static gboolean
+is_number(const char *s, gsize n)
+{
+  if (n == 0)
+    return FALSE;
+  gsize i = (s[0] == '-') ? 1 : 0;
+  if (i == n)
+    return FALSE;
+  for (; i < n; i++)
+    if (!fk_td_is_digit(s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* A frame as DTrace prints them: `module`func...`, `0xaddr`. */
+static gboolean
+frame_like(const char *s, gsize n)
+{
+  if (memchr(s, '`', n) != NULL)
+    return TRUE;
+  return n > 2 && s[0] == '0' && s[1] == 'x' && fk_td_all_hex(s + 2, n - 2);
+}
+
+static int
+dtrace_bid(const guint8 *head, gsize len)
+{
+  if (memchr(head, '\0', len) != NULL)
+    return 0;
+  const char *p = (const char *)head, *end = p + len;
+  int frames = 0, counts = 0, other = 0, lines = 0;
+  gboolean header = len >= 3 && memcmp(p, "CPU", 3) == 0;
+  gboolean seen_blank = FALSE, prev_frame = FALSE;
+  while (p < end && lines < 200) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    if (nl == NULL)
+      break;
+    const char *s = p, *e = nl;
+    fk_td_trim(&s, &e);
+    lines++;
+    if (s == e) {
+      seen_blank = TRUE;
+      prev_frame = FALSE;
+    } else if (seen_blank) {
+      if (frame_like(s, (gsize)(e - s)) && p[0] == ' ') {
+        frames++;
+        prev_frame = TRUE;
+      } else if (is_number(s, (gsize)(e - s)) && prev_frame) {
+        counts++;
+        prev_frame = FALSE;
+      } else {
+        other++;
+      }
+    }
+    p = nl + 1;
+  }
+  if (frames > 0 && counts > 0 && other <= counts)
+    return header ? 90 : 70;
+  if (header && frames > 0 && other == 0)
+    return 60; /* a first record longer than the head */
+  return 0;
+}
+
+static gpointer
+dtrace_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  (void)error;
+  Dtrace *d = g_new0(Dtrace, 1);
+  d->in = in;
+  d->opts = opts;
+  d->lines = fk_lines_new(in, opts->max_line);
+  d->file = fk_interner_intern0(opts->strings, in->name);
+  d->host = fk_td_host(opts, in);
+  d->in_header = TRUE;
+  d->keys = g_ptr_array_new();
+  d->frames = g_ptr_array_new();
+  d->group = g_ptr_array_new();
+  d->out = g_ptr_array_new();
+  d->buf = g_string_new(NULL);
+  d->buf2 = g_string_new(NULL);
+  return d;
+}
+
+static void
+dtrace_close(gpointer state)
+{
+  Dtrace *d = state;
+  if (d->deep_stacks > 0)
+    fk_diag_note(d->opts->diag, d->in->name,
+                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
+                 " frames were cut to their root-side frames (weight kept)",
+                 d->deep_stacks, d->opts->max_depth ? d->opts->max_depth : 65536);
+  fk_lines_free(d->lines);
+  g_ptr_array_free(d->keys, TRUE);
+  g_ptr_array_free(d->frames, TRUE);
+  g_ptr_array_free(d->group, TRUE);
+  g_ptr_array_free(d->out, TRUE);
+  g_string_free(d->buf, TRUE);
+  g_string_free(d->buf2, TRUE);
+  g_free(d);
+}
+
+/* Appends the frames of one printed frame S (N bytes) to D->group, in
+ * printed (leaf-first) order. */
+static void
+add_frame(Dtrace *d, const char *s, gsize n)
+{
+  const FkReadOptions *o = d->opts;
+  gsize keep = o->include_offset ? n : fk_td_strip_offset(s, n);
+  const char *tick = memchr(s, '`', keep);
+  /* Rust legacy names: finish them (the offset, if kept, goes back after). */
+  GString *b = d->buf2;
+  g_string_truncate(b, 0);
+  gsize fs = tick ? (gsize)(tick - s) + 1 : 0;
+  gsize off = fk_td_strip_offset(s, keep);
+  GString *fixed = d->buf;
+  g_string_truncate(fixed, 0);
+  const char *name = s;
+  gsize name_n = keep;
+  if (fk_td_fix_rust(s + fs, off - fs, fixed)) {
+    g_string_append_len(b, s, (gssize)fs);
+    g_string_append_len(b, fixed->str, (gssize)fixed->len);
+    g_string_append_len(b, s + off, (gssize)(keep - off));
+    name = b->str;
+    name_n = b->len;
+  }
+  if (name_n == 0) {
+    g_ptr_array_add(d->group, (gpointer)fk_interner_intern(o->strings, "-", 1));
+    return;
+  }
+  /* `a->b->c`: a is the caller; the later ones were inlined into it. They
+   * are stored leaf first, so the last part goes first. */
+  guint first = d->group->len;
+  gsize i = 0;
+  gboolean inl = FALSE;
+  while (i <= name_n) {
+    gsize j = i;
+    while (j < name_n && !(j + 1 < name_n && name[j] == '-' && name[j + 1] == '>'))
+      j++;
+    GString *f = d->buf;
+    g_string_truncate(f, 0);
+    g_string_append_len(f, name + i, (gssize)(j - i));
+    for (gsize k = 0; k < f->len; k++)
+      if (f->str[k] == ';')
+        f->str[k] = ':';
+    if (inl)
+      g_string_append(f, "_[i]");
+    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_interner_intern(o->strings, f->str, f->len));
+    inl = TRUE;
+    i = j + 2;
+    if (j >= name_n)
+      break;
+  }
+}
+
+/* Moves the current group into the record's keys or frames. */
+static void
+close_group(Dtrace *d)
+{
+  if (d->group->len == 0)
+    return;
+  GPtrArray *to = (!d->group_has_frame && d->frames->len == 0) ? d->keys : d->frames;
+  for (guint i = 0; i < d->group->len; i++)
+    g_ptr_array_add(to, d->group->pdata[i]);
+  g_ptr_array_set_size(d->group, 0);
+  d->group_has_frame = FALSE;
+}
+
+static void
+reset_record(Dtrace *d)
+{
+  g_ptr_array_set_size(d->keys, 0);
+  g_ptr_array_set_size(d->frames, 0);
+  g_ptr_array_set_size(d->group, 0);
+  d->group_has_frame = FALSE;
+  d->last_was_frame = FALSE;
+  d->record_line = 0;
+}
+
+/* The sample of the open record with COUNT. */
+static void
+emit(Dtrace *d, FkSample *s, gint64 count)
+{
+  close_group(d);
+  gsize max_depth = d->opts->max_depth ? d->opts->max_depth : 65536;
+  GPtrArray *out = d->out;
+  g_ptr_array_set_size(out, 0);
+  for (guint i = 0; i < d->keys->len && out->len < max_depth; i++)
+    g_ptr_array_add(out, d->keys->pdata[i]);
+  for (guint i = d->frames->len; i > 0 && out->len < max_depth; i--)
+    g_ptr_array_add(out, d->frames->pdata[i - 1]);
+  if (d->keys->len + d->frames->len > max_depth)
+    d->deep_stacks++;
+  /* --includeoffset: the leaf is the sampled pc, whose offset only splits it. */
+  if (d->opts->include_offset && d->frames->len > 0 && out->len == d->keys->len + d->frames->len) {
+    const char *leaf = out->pdata[out->len - 1];
+    gsize n = strlen(leaf), k = fk_td_strip_offset(leaf, n);
+    if (k < n)
+      out->pdata[out->len - 1] = (gpointer)fk_interner_intern(d->opts->strings, leaf, k);
+  }
+  fk_sample_init(s);
+  s->frames = (const char **)out->pdata;
+  s->n_frames = out->len;
+  s->weight = fk_weight_int(count);
+  s->file = d->file;
+  s->host = d->host;
+  g_ptr_array_set_size(d->keys, 0);
+  g_ptr_array_set_size(d->frames, 0);
+  d->last_was_frame = FALSE;
+  d->record_line = 0;
+}
+
+static FkReadStatus
+dtrace_next(gpointer state, FkSample *s, GError **error)
+{
+  Dtrace *d = state;
+  for (;;) {
+    char *line;
+    gsize len;
+    FkLineStatus st = fk_lines_next(d->lines, &line, &len, error);
+    if (st == FK_LINE_ERROR)
+      return FK_READ_ERROR;
+    guint64 no = fk_lines_number(d->lines);
+    if (st == FK_LINE_END) {
+      if (d->record_line != 0) {
+        guint64 at = d->record_line;
+        guint n = d->keys->len + d->frames->len + d->group->len;
+        reset_record(d);
+        g_autofree char *what =
+            g_strdup_printf("record of %u frames ends without a count (output cut short?)", n);
+        if (!fk_td_skip(d->opts, d->in, at, NULL, error, what))
+          return FK_READ_ERROR;
+      }
+      return FK_READ_END;
+    }
+    if (st == FK_LINE_TOO_LONG) {
+      if (!fk_td_skip(d->opts, d->in, no, NULL, error, "line longer than the limit"))
+        return FK_READ_ERROR;
+      continue;
+    }
+    const char *ts = line, *te = line + len;
+    fk_td_trim(&ts, &te);
+    gsize tn = (gsize)(te - ts);
+    if (d->in_header) {
+      /* Everything before the first blank line is the header, unless the
+       * dump starts right away with a record (frames indented). */
+      if (tn == 0) {
+        d->in_header = FALSE;
+        continue;
+      }
+      if (d->header_checked || !(line[0] == ' ' && frame_like(ts, tn)))
+        {
+          d->header_checked = TRUE;
+          continue;
+        }
+      d->in_header = FALSE;
+    }
+    if (tn == 0) {
+      close_group(d);
+      d->last_was_frame = FALSE;
+      continue;
+    }
+    if (d->record_line == 0)
+      d->record_line = no;
+    if (is_number(ts, tn)) {
+      gint64 v = g_ascii_strtoll(ts, NULL, 10);
+      if (d->last_was_frame || d->group_has_frame || d->frames->len > 0) {
+        /* After a stack (an empty ustack() leaves a blank line before it). */
+        emit(d, s, v);
+        return FK_READ_SAMPLE;
+      }
+      /* An integer key. */
+      g_ptr_array_add(d->group, (gpointer)fk_interner_intern(d->opts->strings, ts, tn));
+      continue;
+    }
+    /* `key   COUNT`: a record without a stack. */
+    if (!frame_like(ts, tn) && d->frames->len == 0 && d->group->len == 0 && d->keys->len == 0) {
+      const char *c = te;
+      while (c > ts && fk_td_is_digit(c[-1]))
+        c--;
+      if (c < te && c > ts && fk_td_is_space(c[-1])) {
+        const char *ke = c;
+        while (ke > ts && fk_td_is_space(ke[-1]))
+          ke--;
+        gint64 v = g_ascii_strtoll(c, NULL, 10);
+        g_ptr_array_add(d->keys, (gpointer)fk_interner_intern(d->opts->strings, ts, (gsize)(ke - ts)));
+        emit(d, s, v);
+        return FK_READ_SAMPLE;
+      }
+    }
+    if (frame_like(ts, tn))
+      d->group_has_frame = TRUE;
+    add_frame(d, ts, tn);
+    d->last_was_frame = TRUE;
+  }
+}
+
+const FkReader fk_reader_dtrace = {
+    .name = "dtrace",
+    .summary = "DTrace stack()/ustack()/jstack() aggregations (--includeoffset)",
+    .bid = dtrace_bid,
+    .open = dtrace_open,
+    .next = dtrace_next,
+    .close = dtrace_close,
+};

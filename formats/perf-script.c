@@ -1,0 +1,830 @@
+/* perf-script.c -- the `perf script` text reader.
+ *
+ * A sample is an event line (`comm [pid/]tid [cpu] time: [period] event:`,
+ * any -F subset of those fields, `-F +tod` dates) followed by frame lines
+ * `ip sym[+off] (dso)`, leaf first, and ends at a blank line. Frames of the
+ * old layouts may be unindented or sit on the event line itself; `-F
+ * +srcline` lines between frames are ignored. The root frame is the process
+ * name, as stackcollapse-perf.pl and inferno make it (`comm`, `comm-PID`,
+ * `comm-PID/TID`, spaces turned into `_`).
+ *
+ * Names keep what perf printed (parameter lists included) except for what
+ * both peers do: the symbol offset is dropped, `;` becomes `:` (it separates
+ * folded frames), partially demangled Rust legacy names are finished, Java
+ * `a->b` inline chains become frames with `_[i]`, and `[unknown]` takes the
+ * dso's base name. docs/formats/perf-script.md says why.
+ *
+ * Speed: frame lines repeat, so the interned result of each distinct
+ * `sym (dso)` text is cached; nothing is allocated per line. */
+#include "textdump.h"
+
+#include "lines.h"
+
+#include <string.h>
+
+#define CACHE_MAX 1000000 /* distinct frame texts remembered (then forgotten) */
+
+typedef struct {
+  guint n;
+  const char *names[]; /* root side first, as they go into the stack */
+} Frames;
+
+typedef struct {
+  guint64 hash; /* 0: empty */
+  gsize len;
+  const char *key;
+  Frames *frames;
+} CacheSlot;
+
+typedef struct {
+  const char *key; /* in cache_keys */
+  gsize len;
+  Frames *frames;
+} PrevLine;
+
+typedef struct {
+  FkInput *in;
+  const FkReadOptions *opts;
+  FkLines *lines;
+  const char *file;
+  const char *host;
+  GString *pending;     /* an event line met while a sample was open */
+  guint64 pending_no;   /* its line number */
+  gboolean have_pending;
+  /* the open sample */
+  gboolean in_event;
+  gboolean bad_event;   /* its event line did not parse */
+  gboolean filtered;    /* another event than the one read */
+  guint64 event_no;     /* line number of its event line */
+  guint64 n_frames_bad; /* frame lines of a bad event */
+  FkSample cur;
+  gboolean has_period;
+  gint64 period;
+  const char *pname;
+  GPtrArray *leaf_first; /* interned frames as read, leaf first */
+  GPtrArray *out;        /* the emitted stack, root first */
+  GString *scratch;
+  GString *scratch2;
+  /* events */
+  const char *event_filter; /* interned; NULL until the first event */
+  GHashTable *other_events; /* interned name -> GUINT_TO_POINTER(count) */
+  FkWeight other_weight;
+  guint64 other_samples;
+  /* the frame cache: `sym (dso)` text -> Frames, open addressing */
+  CacheSlot *slots;
+  gsize mask;
+  gsize used;
+  GStringChunk *cache_keys;
+  /* The previous sample's frame lines by index (leaf first): hot loops
+   * repeat whole stacks, and a memcmp is cheaper than a hash. */
+  GArray *prev;  /* PrevLine */
+  GArray *cur_lines; /* PrevLine of the open sample */
+  guint64 deep_stacks;
+} PerfScript;
+
+static void cache_clear(PerfScript *ps);
+
+/* ---- bidding ---- */
+
+/* Does the N bytes at L look like a frame line `ip sym (dso)` or `ip sym`? */
+static gboolean
+looks_like_frame(const char *l, gsize n)
+{
+  const char *s = l, *e = l + n;
+  fk_td_trim(&s, &e);
+  const char *t = s;
+  while (t < e && fk_td_is_hex(*t))
+    t++;
+  return t > s && (t == e || fk_td_is_space(*t));
+}
+
+/* Is L (N bytes) an event line: a token, a pid or pid/tid token, and later
+ * a token ending in ':'? */
+static gboolean
+looks_like_event(const char *l, gsize n)
+{
+  const char *p = l, *e = l + n;
+  fk_td_trim(&p, &e);
+  gboolean seen_word = FALSE, seen_pid = FALSE;
+  while (p < e) {
+    const char *t = p;
+    while (p < e && !fk_td_is_space(*p))
+      p++;
+    gsize tl = (gsize)(p - t);
+    if (seen_pid && t[tl - 1] == ':')
+      return TRUE;
+    if (seen_word && !seen_pid) {
+      gsize i = 0;
+      while (i < tl && (fk_td_is_digit(t[i]) || t[i] == '/'))
+        i++;
+      if (i == tl && fk_td_is_digit(t[0]))
+        seen_pid = TRUE;
+    }
+    seen_word = TRUE;
+    while (p < e && fk_td_is_space(*p))
+      p++;
+  }
+  return FALSE;
+}
+
+static int
+perf_script_bid(const guint8 *head, gsize len)
+{
+  if (memchr(head, '\0', len) != NULL)
+    return 0;
+  const char *p = (const char *)head, *end = p + len;
+  int events = 0, frames = 0, bad = 0, headers = 0;
+  gboolean in_event = FALSE;
+  while (p < end && events + frames + bad < 64) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    if (nl == NULL)
+      break;
+    gsize l = (gsize)(nl - p);
+    const char *s = p, *e = nl;
+    fk_td_trim(&s, &e);
+    if (s == e) {
+      in_event = FALSE;
+    } else if (p[0] == '#') {
+      if (l >= 7 && (memcmp(p, "# ====", 6) == 0 || memcmp(p, "# captured on", 13) == 0 ||
+                     memcmp(p, "# hostname", 10) == 0))
+        headers++;
+    } else if (in_event && looks_like_frame(p, l)) {
+      frames++;
+    } else if (looks_like_event(p, l)) {
+      events++;
+      in_event = TRUE;
+    } else if (in_event) {
+      /* srcline lines and the like */
+    } else {
+      bad++;
+    }
+    p = nl + 1;
+  }
+  if (headers > 0 && bad == 0)
+    return 80;
+  if (events > 0 && frames > 0 && bad <= events)
+    return 80;
+  if (events > 0 && bad == 0)
+    return 30;
+  return 0;
+}
+
+/* ---- parsing ---- */
+
+static gpointer
+perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  (void)error;
+  PerfScript *ps = g_new0(PerfScript, 1);
+  ps->in = in;
+  ps->opts = opts;
+  ps->lines = fk_lines_new(in, opts->max_line);
+  ps->file = fk_interner_intern0(opts->strings, in->name);
+  ps->host = fk_td_host(opts, in);
+  ps->pending = g_string_new(NULL);
+  ps->leaf_first = g_ptr_array_new();
+  ps->out = g_ptr_array_new();
+  ps->scratch = g_string_new(NULL);
+  ps->scratch2 = g_string_new(NULL);
+  ps->other_events = g_hash_table_new(NULL, NULL);
+  ps->other_weight = fk_weight_int(0);
+  ps->mask = 4095;
+  ps->slots = g_new0(CacheSlot, ps->mask + 1);
+  ps->cache_keys = g_string_chunk_new(1 << 16);
+  ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
+  ps->cur_lines = g_array_new(FALSE, FALSE, sizeof(PrevLine));
+  if (opts->event_filter != NULL)
+    ps->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+  return ps;
+}
+
+static void
+perf_script_close(gpointer state)
+{
+  PerfScript *ps = state;
+  if (ps->other_samples > 0) {
+    g_autoptr(GString) names = g_string_new(NULL);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, ps->other_events);
+    while (g_hash_table_iter_next(&it, &k, &v))
+      g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "", (const char *)k,
+                             GPOINTER_TO_UINT(v));
+    fk_diag_note(ps->opts->diag, ps->in->name,
+                 "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
+                 "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
+                 ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
+  }
+  if (ps->deep_stacks > 0)
+    fk_diag_note(ps->opts->diag, ps->in->name,
+                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
+                 " frames were cut to their root-side frames (weight kept)",
+                 ps->deep_stacks, ps->opts->max_depth ? ps->opts->max_depth : 65536);
+  fk_lines_free(ps->lines);
+  g_string_free(ps->pending, TRUE);
+  g_ptr_array_free(ps->leaf_first, TRUE);
+  g_ptr_array_free(ps->out, TRUE);
+  g_string_free(ps->scratch, TRUE);
+  g_string_free(ps->scratch2, TRUE);
+  g_hash_table_destroy(ps->other_events);
+  cache_clear(ps);
+  g_free(ps->slots);
+  g_string_chunk_free(ps->cache_keys);
+  g_array_free(ps->prev, TRUE);
+  g_array_free(ps->cur_lines, TRUE);
+  g_free(ps);
+}
+
+/* Parses a decimal number of seconds ("1410597.984841") into nanoseconds. */
+static gboolean
+parse_seconds(const char *s, gsize n, guint64 *ns)
+{
+  guint64 sec = 0, frac = 0;
+  gsize i = 0, fd = 0;
+  while (i < n && fk_td_is_digit(s[i])) {
+    if (sec > G_MAXUINT64 / 10 / 1000000000)
+      return FALSE;
+    sec = sec * 10 + (guint64)(s[i++] - '0');
+  }
+  if (i == 0)
+    return FALSE;
+  if (i < n && s[i] == '.') {
+    i++;
+    while (i < n && fk_td_is_digit(s[i])) {
+      if (fd < 9) {
+        frac = frac * 10 + (guint64)(s[i] - '0');
+        fd++;
+      }
+      i++;
+    }
+  }
+  if (i != n)
+    return FALSE;
+  while (fd < 9) {
+    frac *= 10;
+    fd++;
+  }
+  *ns = sec * 1000000000u + frac;
+  return TRUE;
+}
+
+static gboolean
+parse_int(const char *s, gsize n, gint64 *v)
+{
+  if (n == 0 || n > 18)
+    return FALSE;
+  gint64 x = 0;
+  for (gsize i = 0; i < n; i++) {
+    if (!fk_td_is_digit(s[i]))
+      return FALSE;
+    x = x * 10 + (s[i] - '0');
+  }
+  *v = x;
+  return TRUE;
+}
+
+/* The event's name without perf's modifier suffix (`cycles:u` -> `cycles`,
+ * `cpu-clock:uhH` -> `cpu-clock`; `sched:sched_switch` stays). */
+static gsize
+event_name_len(const char *s, gsize n)
+{
+  const char *c = memchr(s, ':', n);
+  if (c == NULL)
+    return n;
+  for (const char *p = c + 1; p < s + n; p++)
+    if (strchr("ukhHpPGSDIWe", *p) == NULL)
+      return n;
+  return (gsize)(c - s);
+}
+
+static void add_frame_line(PerfScript *ps, char *s, char *e);
+
+/* Starts a sample from the event line L (LEN bytes). FALSE: not parseable. */
+static gboolean
+parse_event(PerfScript *ps, char *l, gsize len)
+{
+  char *p = l, *end = l + len;
+  while (p < end && fk_td_is_space(*p))
+    p++;
+  while (end > p && fk_td_is_space(end[-1]))
+    end--;
+  char *comm_s = p, *comm_e = NULL;
+  /* The pid token: the first all-digit (or digits/digits) token after the
+   * first one. */
+  char *t = p;
+  while (t < end && !fk_td_is_space(*t))
+    t++;
+  gint64 pid = -1, tid = -1;
+  const char *pid_s = NULL, *pid_e = NULL;
+  while (t < end) {
+    char *prev_end = t;
+    while (t < end && fk_td_is_space(*t))
+      t++;
+    char *ts = t;
+    while (t < end && !fk_td_is_space(*t))
+      t++;
+    char *slash = memchr(ts, '/', (gsize)(t - ts));
+    gint64 a, b;
+    if (slash != NULL) {
+      if (parse_int(ts, (gsize)(slash - ts), &a) && parse_int(slash + 1, (gsize)(t - slash - 1), &b)) {
+        pid = a;
+        tid = b;
+      }
+    } else if (parse_int(ts, (gsize)(t - ts), &a)) {
+      tid = a;
+    }
+    if (tid >= 0) {
+      comm_e = prev_end;
+      pid_s = ts;
+      pid_e = t;
+      break;
+    }
+  }
+  if (comm_e == NULL)
+    return FALSE;
+  FkSample *s = &ps->cur;
+  fk_sample_init(s);
+  s->pid = pid;
+  s->tid = tid;
+  s->comm = fk_interner_intern(ps->opts->strings, comm_s, (gsize)(comm_e - comm_s));
+  s->file = ps->file;
+  s->host = ps->host;
+  ps->has_period = FALSE;
+  ps->period = 1;
+  const char *event_s = NULL;
+  gsize event_n = 0;
+  char *rest = NULL;
+  while (t < end) {
+    while (t < end && fk_td_is_space(*t))
+      t++;
+    char *ts = t;
+    while (t < end && !fk_td_is_space(*t))
+      t++;
+    gsize tl = (gsize)(t - ts);
+    if (tl == 0)
+      break;
+    gint64 v;
+    guint64 ns;
+    if (ts[0] == '[' && ts[tl - 1] == ']' && parse_int(ts + 1, tl - 2, &v)) {
+      s->cpu = (gint32)MIN(v, G_MAXINT32);
+    } else if (ts[tl - 1] == ':' && parse_seconds(ts, tl - 1, &ns)) {
+      s->time = ns;
+      s->has_time = TRUE;
+    } else if (parse_int(ts, tl, &v)) {
+      ps->period = v;
+      ps->has_period = TRUE;
+    } else if (tl >= 8 && fk_td_is_digit(ts[0]) && (memchr(ts, '-', tl) || memchr(ts, ':', tl)) &&
+               ts[tl - 1] != ':') {
+      /* -F +tod: `2026-11-23 17:59:13.660006` */
+    } else if (ts[tl - 1] == ':') {
+      event_s = ts;
+      event_n = event_name_len(ts, tl - 1);
+      rest = t;
+      break;
+    } else {
+      break; /* fields perf prints after the event (trace data, ...) */
+    }
+  }
+  (void)pid_s;
+  (void)pid_e;
+  /* The process name frame. */
+  GString *pn = ps->scratch;
+  g_string_truncate(pn, 0);
+  for (char *c = comm_s; c < comm_e; c++)
+    g_string_append_c(pn, *c == ' ' ? '_' : *c);
+  if (ps->opts->include_tid) {
+    if (pid >= 0)
+      g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, pid, tid);
+    else
+      g_string_append_printf(pn, "-?/%" G_GINT64_FORMAT, tid);
+  } else if (ps->opts->include_pid) {
+    if (pid >= 0)
+      g_string_append_printf(pn, "-%" G_GINT64_FORMAT, pid);
+    else
+      g_string_append(pn, "-?");
+  }
+  ps->pname = fk_interner_intern(ps->opts->strings, pn->str, pn->len);
+  ps->filtered = FALSE;
+  if (event_s != NULL) {
+    const char *ev = fk_interner_intern(ps->opts->strings, event_s, event_n);
+    s->event = ev;
+    if (ps->event_filter == NULL)
+      ps->event_filter = ev;
+    else if (ev != ps->event_filter)
+      ps->filtered = TRUE;
+  }
+  /* A frame on the event line itself (old perf, single-frame stacks). */
+  if (rest != NULL && !ps->filtered) {
+    char *rs = rest, *re = end;
+    while (rs < re && fk_td_is_space(*rs))
+      rs++;
+    if (rs < re && looks_like_frame(rs, (gsize)(re - rs)))
+      add_frame_line(ps, rs, re);
+  }
+  return TRUE;
+}
+
+/* Computes the frames of one `sym (dso)` text into a new Frames. */
+static Frames *
+make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize sym_n,
+            const char *dso, gsize dso_n, gboolean has_dso, gboolean *uses_ip)
+{
+  const FkReadOptions *o = ps->opts;
+  *uses_ip = FALSE;
+  sym_n = fk_td_strip_offset(sym, sym_n);
+  if (sym_n > 0 && sym[0] == '(') /* perf's process-name pseudo frames */
+    return g_malloc0(sizeof(Frames));
+  GString *fixed = ps->scratch2;
+  g_string_truncate(fixed, 0);
+  if (fk_td_fix_rust(sym, sym_n, fixed)) {
+    sym = fixed->str;
+    sym_n = fixed->len;
+  }
+  /* Count the `->` parts. */
+  guint parts = 1;
+  for (gsize i = 0; i + 1 < sym_n; i++)
+    if (sym[i] == '-' && sym[i + 1] == '>')
+      parts++;
+  Frames *f = g_malloc(sizeof(Frames) + parts * sizeof(char *));
+  f->n = 0;
+  gboolean kernel = has_dso && o->annotate_kernel && fk_td_is_kernel_dso(dso, dso_n);
+  gboolean jit = has_dso && o->annotate_jit && fk_td_is_jit_dso(dso, dso_n);
+  GString *b = ps->scratch;
+  gsize i = 0;
+  for (guint part = 0; part < parts; part++) {
+    gsize j = i;
+    while (j < sym_n && !(j + 1 < sym_n && sym[j] == '-' && sym[j + 1] == '>'))
+      j++;
+    const char *fs = sym + i;
+    gsize fn = j - i;
+    g_string_truncate(b, 0);
+    if ((fn == 9 && memcmp(fs, "[unknown]", 9) == 0) || fn == 0) {
+      const char *base = "unknown";
+      gsize base_n = 7;
+      gboolean known = FALSE;
+      if (has_dso && !(dso_n == 9 && memcmp(dso, "[unknown]", 9) == 0) && dso_n > 0) {
+        const char *sl = dso + dso_n;
+        while (sl > dso && sl[-1] != '/')
+          sl--;
+        base = sl;
+        base_n = (gsize)(dso + dso_n - sl);
+        known = TRUE;
+      }
+      if (!known && !o->include_addrs) {
+        g_string_append(b, "[unknown]");
+      } else {
+        g_string_append_c(b, '[');
+        g_string_append_len(b, base, (gssize)base_n);
+        if (o->include_addrs) {
+          g_string_append(b, " <");
+          g_string_append_len(b, ip, (gssize)ip_n);
+          g_string_append_c(b, '>');
+          *uses_ip = TRUE;
+        }
+        g_string_append_c(b, ']');
+      }
+    } else {
+      g_string_append_len(b, fs, (gssize)fn);
+    }
+    for (gsize k = 0; k < b->len; k++)
+      if (b->str[k] == ';')
+        b->str[k] = ':';
+    if (part > 0) {
+      if (strstr(b->str, "_[i]") == NULL)
+        g_string_append(b, "_[i]");
+    } else if (kernel) {
+      g_string_append(b, "_[k]");
+    } else if (jit && strstr(b->str, "_[j]") == NULL) {
+      g_string_append(b, "_[j]");
+    }
+    f->names[f->n++] = fk_interner_intern(o->strings, b->str, b->len);
+    i = j + 2;
+  }
+  return f;
+}
+
+static void
+cache_clear(PerfScript *ps)
+{
+  for (gsize i = 0; i <= ps->mask; i++)
+    g_free(ps->slots[i].frames);
+  memset(ps->slots, 0, (ps->mask + 1) * sizeof(CacheSlot));
+  ps->used = 0;
+  g_string_chunk_clear(ps->cache_keys);
+  g_array_set_size(ps->prev, 0);
+  g_array_set_size(ps->cur_lines, 0);
+}
+
+/* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
+ * goes. */
+static CacheSlot *
+cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h)
+{
+  gsize i = h & ps->mask;
+  for (;;) {
+    CacheSlot *sl = &ps->slots[i];
+    if (sl->hash == 0 || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+      return sl;
+    i = (i + 1) & ps->mask;
+  }
+}
+
+static void
+cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
+{
+  if (ps->used >= CACHE_MAX)
+    cache_clear(ps);
+  if ((ps->used + 1) * 2 > ps->mask + 1) {
+    gsize old_n = ps->mask + 1;
+    CacheSlot *old = ps->slots;
+    ps->mask = old_n * 2 - 1;
+    ps->slots = g_new0(CacheSlot, ps->mask + 1);
+    for (gsize i = 0; i < old_n; i++)
+      if (old[i].hash != 0)
+        *cache_slot(ps, old[i].key, old[i].len, old[i].hash) = old[i];
+    g_free(old);
+  }
+  CacheSlot *sl = cache_slot(ps, key, len, h);
+  sl->hash = h;
+  sl->len = len;
+  sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
+  sl->frames = f;
+  ps->used++;
+  PrevLine pl = {sl->key, len, f};
+  g_array_append_val(ps->cur_lines, pl);
+}
+
+/* Adds the frame line S..E (leading blanks skipped, writable) to the open
+ * sample. */
+static void
+add_frame_line(PerfScript *ps, char *s, char *e)
+{
+  while (s < e && fk_td_is_space(*s))
+    s++;
+  while (e > s && fk_td_is_space(e[-1]))
+    e--;
+  char *ip = s;
+  while (s < e && fk_td_is_hex(*s))
+    s++;
+  gsize ip_n = (gsize)(s - ip);
+  while (s < e && fk_td_is_space(*s))
+    s++;
+  /* s..e: `sym (dso)`; it is the cache key. */
+  gsize key_len = (gsize)(e - s);
+  guint idx = ps->cur_lines->len;
+  if (idx < ps->prev->len) {
+    PrevLine *pl = &g_array_index(ps->prev, PrevLine, idx);
+    if (pl->len == key_len && memcmp(pl->key, s, key_len) == 0) {
+      g_array_append_val(ps->cur_lines, *pl);
+      for (guint k = pl->frames->n; k > 0; k--)
+        g_ptr_array_add(ps->leaf_first, (gpointer)pl->frames->names[k - 1]);
+      return;
+    }
+  }
+  guint64 h = fk_hash_bytes(s, key_len);
+  CacheSlot *sl = cache_slot(ps, s, key_len, h);
+  Frames *f = sl->hash != 0 ? sl->frames : NULL;
+  if (f != NULL) {
+    PrevLine pl = {sl->key, key_len, f};
+    g_array_append_val(ps->cur_lines, pl);
+  } else {
+    const char *sym = s, *dso = NULL;
+    gsize sym_n = (gsize)(e - s), dso_n = 0;
+    gboolean has_dso = FALSE;
+    if (e > s && e[-1] == ')') {
+      /* The dso is the last parenthesized group, parentheses balanced. */
+      int depth = 0;
+      char *q = e - 1;
+      for (; q >= s; q--) {
+        if (*q == ')')
+          depth++;
+        else if (*q == '(' && --depth == 0)
+          break;
+      }
+      if (q >= s && (q == s || fk_td_is_space(q[-1]))) {
+        has_dso = TRUE;
+        dso = q + 1;
+        dso_n = (gsize)(e - 1 - dso);
+        char *se = q;
+        while (se > s && fk_td_is_space(se[-1]))
+          se--;
+        sym_n = (gsize)(se - s);
+      }
+    }
+    gboolean uses_ip;
+    f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
+    if (!uses_ip) {
+      cache_put(ps, s, key_len, h, f);
+    } else {
+      /* Not cacheable: add and free right away. */
+      PrevLine none = {NULL, G_MAXSIZE, NULL};
+      g_array_append_val(ps->cur_lines, none);
+      for (guint k = f->n; k > 0; k--)
+        g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
+      g_free(f);
+      return;
+    }
+  }
+  for (guint k = f->n; k > 0; k--)
+    g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
+}
+
+/* Is the in-sample line L a `-F +srcline` line (`file.c:12`, `dso[1f0]`,
+ * `??:0`)? */
+static gboolean
+looks_like_srcline(const char *l, gsize n)
+{
+  const char *s = l, *e = l + n;
+  fk_td_trim(&s, &e);
+  if (s == e)
+    return FALSE;
+  if (e[-1] == ']')
+    return memchr(s, '[', (gsize)(e - s)) != NULL;
+  const char *c = e;
+  while (c > s && fk_td_is_digit(c[-1]))
+    c--;
+  return c < e && c > s && c[-1] == ':';
+}
+
+/* Closes the open sample into *S. FALSE: nothing to emit. */
+static void
+rotate_lines(PerfScript *ps)
+{
+  GArray *t = ps->prev;
+  ps->prev = ps->cur_lines;
+  ps->cur_lines = t;
+  g_array_set_size(ps->cur_lines, 0);
+}
+
+static gboolean
+finish(PerfScript *ps, FkSample *s)
+{
+  ps->in_event = FALSE;
+  rotate_lines(ps);
+  if (ps->bad_event) {
+    ps->bad_event = FALSE;
+    ps->leaf_first->len = 0;
+    return FALSE;
+  }
+  if (ps->filtered) {
+    ps->filtered = FALSE;
+    ps->other_samples++;
+    gpointer k = (gpointer)ps->cur.event;
+    g_hash_table_insert(ps->other_events, k,
+                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
+    ps->other_weight.v[0] += ps->period;
+    ps->leaf_first->len = 0;
+    return FALSE;
+  }
+  gsize max_depth = ps->opts->max_depth ? ps->opts->max_depth : 65536;
+  GPtrArray *out = ps->out;
+  g_ptr_array_set_size(out, 0);
+  g_ptr_array_add(out, (gpointer)ps->pname);
+  guint n = ps->leaf_first->len;
+  for (guint i = n; i > 0 && out->len < max_depth; i--)
+    g_ptr_array_add(out, ps->leaf_first->pdata[i - 1]);
+  if (n + 1 > max_depth)
+    ps->deep_stacks++;
+  ps->leaf_first->len = 0;
+  *s = ps->cur;
+  s->frames = (const char **)out->pdata;
+  s->n_frames = out->len;
+  gint64 w = 1;
+  if (ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period)
+    w = ps->period;
+  s->weight = fk_weight_int(w);
+  return TRUE;
+}
+
+/* Handles a `#` line: the header's hostname becomes the host label. */
+static void
+header_line(PerfScript *ps, const char *l, gsize n)
+{
+  if (n > 10 && memcmp(l, "# hostname", 10) == 0) {
+    const char *c = memchr(l, ':', n);
+    if (c == NULL)
+      return;
+    const char *s = c + 1, *e = l + n;
+    fk_td_trim(&s, &e);
+    if (s < e && ps->in->host == NULL)
+      ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
+  }
+}
+
+static FkReadStatus
+perf_script_next(gpointer state, FkSample *s, GError **error)
+{
+  PerfScript *ps = state;
+  for (;;) {
+    char *line;
+    gsize len;
+    guint64 no;
+    if (ps->have_pending) {
+      /* An event line that closed the previous sample. */
+      ps->have_pending = FALSE;
+      line = ps->pending->str;
+      len = ps->pending->len;
+      no = ps->pending_no;
+    } else {
+      FkLineStatus st = fk_lines_next(ps->lines, &line, &len, error);
+      if (st == FK_LINE_ERROR)
+        return FK_READ_ERROR;
+      no = fk_lines_number(ps->lines);
+      if (st == FK_LINE_END) {
+        if (ps->in_event && finish(ps, s))
+          return FK_READ_SAMPLE;
+        return FK_READ_END;
+      }
+      if (st == FK_LINE_TOO_LONG) {
+        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "line longer than the limit"))
+          return FK_READ_ERROR;
+        continue;
+      }
+    }
+    if (len > 0 && line[0] == '#') {
+      header_line(ps, line, len);
+      continue;
+    }
+    gsize i = 0;
+    while (i < len && fk_td_is_space(line[i]))
+      i++;
+    if (i == len) {
+      if (ps->in_event) {
+        if (ps->bad_event) {
+          g_autofree char *what = g_strdup_printf(
+              "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
+              ps->n_frames_bad);
+          ps->in_event = FALSE;
+          ps->bad_event = FALSE;
+          ps->leaf_first->len = 0;
+          if (!fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what))
+            return FK_READ_ERROR;
+          continue;
+        }
+        if (finish(ps, s))
+          return FK_READ_SAMPLE;
+      }
+      continue;
+    }
+    if (ps->in_event) {
+      gsize j = i;
+      while (j < len && fk_td_is_hex(line[j]))
+        j++;
+      gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
+                       (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
+      if (frame) {
+        if (ps->bad_event)
+          ps->n_frames_bad++;
+        else if (!ps->filtered)
+          add_frame_line(ps, line, line + len);
+        continue;
+      }
+      if (i > 0 && !looks_like_event(line, len)) {
+        if (looks_like_srcline(line, len))
+          continue;
+        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "not a stack frame line"))
+          return FK_READ_ERROR;
+        continue;
+      }
+      /* A new event line without the blank line before it. */
+      if (!ps->bad_event) {
+        g_string_assign(ps->pending, line);
+        ps->pending_no = no;
+        ps->have_pending = TRUE;
+        if (finish(ps, s))
+          return FK_READ_SAMPLE;
+        continue;
+      }
+    }
+    ps->in_event = TRUE;
+    ps->event_no = no;
+    if (!parse_event(ps, line, len)) {
+      ps->bad_event = TRUE;
+      ps->n_frames_bad = 0;
+    }
+  }
+}
+
+static void
+perf_script_describe(gpointer state, GPtrArray *pairs)
+{
+  PerfScript *ps = state;
+  if (ps->host != NULL) {
+    g_ptr_array_add(pairs, g_strdup("hostname"));
+    g_ptr_array_add(pairs, g_strdup(ps->host));
+  }
+  if (ps->event_filter != NULL) {
+    g_ptr_array_add(pairs, g_strdup("event"));
+    g_ptr_array_add(pairs, g_strdup(ps->event_filter));
+  }
+}
+
+const FkReader fk_reader_perf_script = {
+    .name = "perf-script",
+    .summary = "`perf script` text (every layout; --pid, --tid, --kernel, --jit, --addrs)",
+    .bid = perf_script_bid,
+    .open = perf_script_open,
+    .next = perf_script_next,
+    .close = perf_script_close,
+    .describe = perf_script_describe,
+};

@@ -1,0 +1,106 @@
+#!/bin/sh
+# Conformance with the peers (../shared/peers): flamekit fold on the peers'
+# test inputs, compared as stack -> weight maps with their expected outputs.
+# Name tidying the peers do and flamekit does not on purpose is applied to
+# flamekit's side by conformance/compare.py (docs/formats/*.md say why).
+. "$(dirname "$0")/lib.sh"
+P="$SHARED/peers"
+CMP="$TOP/tests/cli/conformance/compare.py"
+if [ ! -d "$P" ]; then
+  skip "../shared/peers absent: no conformance tests"
+  done_testing
+  exit
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  skip "python3 absent: no conformance tests"
+  done_testing
+  exit
+fi
+pass=0
+total=0
+check() { # MODE EXPECTED DESC INPUT [OPTIONS...]
+  mode=$1 expected=$2 desc=$3
+  shift 3
+  total=$((total + 1))
+  "$FLAMEKIT" fold "$@" >"$T/got" 2>"$T/err"
+  frc=$?
+  if [ "$frc" != 0 ]; then
+    _report 1 "$desc (flamekit exit $frc)"
+    sed 's/^/#   /' "$T/err" | head -5 >&2
+    return
+  fi
+  cp "$T/got" "$T/got.$total"
+  printf '%s\t%s\t%s\t%s\n' "$mode" "$expected" "$T/got.$total" "$desc" >>"$T/manifest"
+}
+compare_all() { # one python run for every comparison (its start is slow)
+  [ -f "$T/manifest" ] || return
+  python3 "$CMP" "$T/manifest" >"$T/results"
+  while IFS= read -r l; do
+    case $l in
+    PASS\ *) pass=$((pass + 1)); _report 0 "${l#PASS }" ;;
+    FAIL\ *) _report 1 "${l#FAIL }" ;;
+    *) echo "$l" >&2 ;;
+    esac
+  done <"$T/results"
+}
+opts_of() { # RESULT-FILE -> fold options
+  case $1 in
+  *-collapsed-pid.txt) echo --pid ;;
+  *-collapsed-tid.txt) echo --tid ;;
+  *-collapsed-kernel.txt) echo --kernel ;;
+  *-collapsed-jit.txt) echo --jit ;;
+  *-collapsed-all.txt) echo --all ;;
+  *-collapsed-addrs.txt) echo --addrs ;;
+  *) echo "" ;;
+  esac
+}
+
+# FlameGraph: every test input with each option set, against results-complete.
+for r in "$P"/flamegraph-pl/results-complete/perf-*-collapsed-*.txt; do
+  b=${r##*/}
+  in="$P/flamegraph-pl/test/${b%-collapsed-*}.txt"
+  mode=perl
+  case $b in perf-rust-*) mode=inferno ;; esac
+  # shellcheck disable=SC2046
+  check $mode "$r" "flamegraph-pl $b" "$in" $(opts_of "$b")
+done
+
+# inferno collapse-perf: its own inputs against its results.
+for r in "$P"/inferno/collapse-perf/results/*-collapsed*.txt; do
+  b=${r##*/}
+  stem=${b%-collapsed*}
+  in="$P/inferno/collapse-perf/$stem.txt"
+  [ -f "$in" ] || in="$P/flamegraph-pl/test/$stem.txt"
+  if [ "$stem" = example-perf-stacks ]; then
+    gzip -dc "$P/flamegraph-pl/example-perf-stacks.txt.gz" >"$T/example.txt"
+    in="$T/example.txt"
+  fi
+  # shellcheck disable=SC2046
+  check inferno "$r" "inferno collapse-perf $b" "$in" $(opts_of "$b")
+done
+
+# inferno collapse-dtrace: its inputs (and FlameGraph's example) against its
+# results; the offsets cases were made with --includeoffset.
+D="$P/inferno/collapse-dtrace"
+for r in "$D"/results/*.txt; do
+  b=${r##*/}
+  case $b in
+  dtrace-example.txt) in="$P/flamegraph-pl/example-dtrace-stacks.txt" opt="" ;;
+  dtrace-example-offsets.txt) in="$P/flamegraph-pl/example-dtrace-stacks.txt" opt=--includeoffset ;;
+  flamegraph-bug.txt) in="$D/$b" opt=--includeoffset ;;
+  *) in="$D/$b" opt="" ;;
+  esac
+  # shellcheck disable=SC2086
+  check dtrace "$r" "inferno collapse-dtrace $b" "$in" $opt
+done
+
+# bpftrace: the maps of inferno's history, against the truth compare.py
+# computes from each dump (its old *.orig.folded lose the `@[]: N` entries
+# of empty stacks and keep indentation and offsets: docs/formats/bpftrace.md).
+for in in "$P"/bpftrace/inferno-history/*.trace; do
+  check bpftrace "$in" "bpftrace ${in##*/}" "$in"
+done
+
+compare_all
+echo "# conformance: $pass/$total passed"
+done_testing
