@@ -199,6 +199,24 @@ fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
 gboolean
 fk_collector_merge(FkCollector *self, FkCollector *from, GError **error)
 {
+  /* Into an empty collector (the first of parallel results, or the only one):
+   * take FROM's tree and samples instead of copying them node by node. */
+  if (fk_tree_size(self->tree) == 1 && fk_tree_total(self->tree, 0) == 0 &&
+      fk_tree_total(self->tree, 1) == 0 && self->timed->len == 0 && self->pool->len == 0 &&
+      fk_tree_flags(self->tree) == fk_tree_flags(from->tree)) {
+    FkTree *t = self->tree;
+    self->tree = from->tree;
+    from->tree = t;
+    GArray *timed = self->timed;
+    self->timed = from->timed;
+    from->timed = timed;
+    GPtrArray *pool = self->pool;
+    self->pool = from->pool;
+    from->pool = pool;
+    self->stats = from->stats;
+    memset(&from->stats, 0, sizeof from->stats);
+    return TRUE;
+  }
   self->stats.untimed += from->stats.untimed;
   self->stats.out_of_range += from->stats.out_of_range;
   self->stats.untimed_weight += from->stats.untimed_weight;

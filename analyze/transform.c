@@ -340,6 +340,14 @@ offset_start(const char *name, gsize len)
   return len;
 }
 
+/* TRUE when "0x" followed by a hex digit starts at I, not inside a word. */
+static gboolean
+hex_at(const char *name, gsize i, gsize len)
+{
+  return name[i] == '0' && i + 2 < len && (name[i + 1] == 'x' || name[i + 1] == 'X') &&
+         is_hex(name[i + 2]) && (i == 0 || !g_ascii_isalnum(name[i - 1]));
+}
+
 char *
 fk_strip_name(const char *name, FkStripFlags flags)
 {
@@ -351,8 +359,7 @@ fk_strip_name(const char *name, FkStripFlags flags)
   GString *s = g_string_sized_new(len);
   for (gsize i = 0; i < len;) {
     /* "0x" followed by hex digits, not in the middle of a word */
-    if (name[i] == '0' && i + 2 < len && (name[i + 1] == 'x' || name[i + 1] == 'X') &&
-        is_hex(name[i + 2]) && (i == 0 || !g_ascii_isalnum(name[i - 1]))) {
+    if (hex_at(name, i, len)) {
       gsize j = i + 2;
       while (j < len && is_hex(name[j]))
         j++;
@@ -363,6 +370,25 @@ fk_strip_name(const char *name, FkStripFlags flags)
     g_string_append_c(s, name[i++]);
   }
   return g_string_free(s, FALSE);
+}
+
+gboolean
+fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+  for (gsize i = 1; i < fk_tree_size(tree); i++) {
+    const char *name = fk_tree_node(tree, (FkNodeId)i)->name;
+    if (!g_hash_table_add(seen, (gpointer)name))
+      continue;
+    gsize len = strlen(name);
+    if ((flags & FK_STRIP_OFFSETS) && offset_start(name, len) != len)
+      return TRUE;
+    if (flags & FK_STRIP_HEX)
+      for (gsize k = 0; k < len; k++)
+        if (hex_at(name, k, len))
+          return TRUE;
+  }
+  return FALSE;
 }
 
 FkTree *

@@ -61,6 +61,9 @@ typedef enum {
 
 /* Rewrites frame names; frames that become equal merge. Conserves weight and
  * is idempotent. */
+/* TRUE when fk_tree_strip with FLAGS would change some name: callers skip
+ * the rebuild of a big tree that has nothing to strip. */
+gboolean fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags);
 FkTree *fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error);
 
 /* Rewrites N's name in place of the strip transform; exposed for tests and for

@@ -176,7 +176,8 @@ fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree)
   GError *error = NULL;
   FkStripFlags strip = (opts->strip_offsets ? FK_STRIP_OFFSETS : 0) |
                        (opts->strip_hex ? FK_STRIP_HEX : 0);
-  if (strip && !step(&tree, fk_tree_strip(tree, strip, &error), error, "--strip-offsets"))
+  if (strip && fk_tree_strip_needed(tree, strip) &&
+      !step(&tree, fk_tree_strip(tree, strip, &error), error, "--strip-offsets"))
     goto fail;
   if (opts->skip_after && opts->skip_after[0] &&
       !step(&tree, fk_tree_skip_after(tree, (const char *const *)opts->skip_after, &error), error,
