@@ -145,6 +145,7 @@ typedef struct {
   GPtrArray *messages;  /* char*: errors to print, in order */
   gboolean failed;
   gboolean done;
+  gboolean count_bytes; /* progress: add what the worker read (not pumped) */
 } Job;
 
 typedef struct {
@@ -292,6 +293,11 @@ worker(gpointer data, gpointer user_data)
   Run *run = user_data;
   Job *job = data;
   read_job(run, job);
+  if (job->count_bytes && job->in != NULL) {
+    g_mutex_lock(&run->lock);
+    run->bytes_done += fk_input_offset(job->in);
+    g_mutex_unlock(&run->lock);
+  }
   /* Let the producer go on as soon as the reader is done with the pipe. */
   g_clear_pointer(&job->in, fk_input_free);
   finish_job(run, job);
@@ -360,18 +366,23 @@ pump(Run *run, FkInput *in, Pipe *p)
 }
 
 static void
-show_progress(Run *run, gboolean last)
+show_progress(Run *run, FkContainer *container, gboolean last)
 {
   if (!run->progress)
     return;
   g_mutex_lock(&run->lock);
   guint64 members = run->members_done, bytes = run->bytes_done;
   g_mutex_unlock(&run->lock);
+  guint64 done, total;
+  fk_container_progress(container, &done, &total);
   double secs = (double)(g_get_monotonic_time() - run->started) / 1e6;
   double rate = secs > 0 ? (double)bytes / secs / (1 << 20) : 0;
-  fprintf(stderr, "\rflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s   %s",
+  g_autofree char *left = NULL;
+  if (!last && done > 0 && total > done && secs > 0.5)
+    left = g_strdup_printf(", %.0f s left", secs * (double)(total - done) / (double)done);
+  fprintf(stderr, "\r\033[Kflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s%s%s",
           fk_cmd_name ? fk_cmd_name : "read", members, (double)bytes / (1 << 20), rate,
-          last ? "\n" : "");
+          left ? left : "", last ? "\n" : "");
   fflush(stderr);
 }
 
@@ -429,17 +440,14 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     }
     if (pool == NULL) {
       Job *job = job_new(&run, in);
+      job->count_bytes = TRUE;
       enqueue(&run, job, G_MAXUINT);
-      if (in->fd >= 0)
-        run.bytes_done += (guint64)MAX(in->size, 0);
       worker(job, &run);
     } else if (in->fd >= 0) {
       /* A file on disk: the worker reads it directly. */
       Job *job = job_new(&run, in);
+      job->count_bytes = TRUE;
       enqueue(&run, job, 2 * jobs);
-      g_mutex_lock(&run.lock);
-      run.bytes_done += (guint64)MAX(in->size, 0);
-      g_mutex_unlock(&run.lock);
       g_thread_pool_push(pool, job, NULL);
     } else {
       Pipe *p = pipe_new();
@@ -452,7 +460,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     }
     gint64 now = g_get_monotonic_time();
     if (run.progress && now - last_shown > 200000) {
-      show_progress(&run, FALSE);
+      show_progress(&run, container, FALSE);
       last_shown = now;
     }
   }
@@ -462,7 +470,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   merge_ready(&run);
   g_mutex_unlock(&run.lock);
   if (run.progress)
-    show_progress(&run, TRUE);
+    show_progress(&run, container, TRUE);
   g_assert(g_queue_is_empty(&run.jobs));
   if (run.host_from)
     g_regex_unref(run.host_from);

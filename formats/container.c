@@ -67,6 +67,9 @@ struct FkContainer {
   guint64 bytes;
   guint64 members;
   gboolean stopped;  /* the member limit ended the run */
+  guint64 disk_total; /* sizes of the files named or walked */
+  guint64 disk_done;  /* of those, the ones finished */
+  guint64 root_size;  /* the size of the file the open archive levels come from */
 };
 
 void
@@ -115,6 +118,11 @@ fk_container_new(char *const *paths, const FkContainerOptions *opts)
   self->paths = g_strdupv((char **)paths);
   self->stack = g_ptr_array_new();
   g_queue_init(&self->pending);
+  for (char *const *p = paths; p && *p; p++) {
+    struct stat st;
+    if (strcmp(*p, "-") != 0 && stat(*p, &st) == 0 && S_ISREG(st.st_mode))
+      self->disk_total += (guint64)st.st_size;
+  }
   return self;
 }
 
@@ -141,6 +149,20 @@ guint64
 fk_container_members(const FkContainer *self)
 {
   return self->members;
+}
+
+void
+fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
+{
+  guint64 d = self->disk_done;
+  if (self->stack->len > 0) {
+    Level *root = g_ptr_array_index(self->stack, 0);
+    la_int64_t n = archive_filter_bytes(root->a, -1);
+    if (n > 0)
+      d += MIN((guint64)n, self->root_size);
+  }
+  *done = d;
+  *total = MAX(self->disk_total, d);
 }
 
 /* ---- path rules ---- */
@@ -566,6 +588,10 @@ note_side_files(FkContainer *self, Level *l)
 static void
 pop_level(FkContainer *self)
 {
+  if (self->stack->len == 1) {
+    self->disk_done += self->root_size;
+    self->root_size = 0;
+  }
   Level *l = g_ptr_array_steal_index(self->stack, self->stack->len - 1);
   note_side_files(self, l);
   level_free(l);
@@ -759,6 +785,7 @@ walk(FkContainer *self, const char *root, const char *dir, const char *rel)
       }
       walk(self, root, full, r);
     } else if (S_ISREG(st.st_mode)) {
+      self->disk_total += (guint64)st.st_size;
       Pending *p = g_new0(Pending, 1);
       p->path = g_steal_pointer(&full);
       p->root = g_strdup(root);
@@ -784,6 +811,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     return FK_CONTAINER_FAILED;
   }
   fi->limit = self->opts.max_member;
+  guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {
     g_ptr_array_add(levels, g_strdup(root));
@@ -808,17 +836,24 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
        * directory chain through the root flag and the rel path. */
       g_ptr_array_unref(l->levels);
       l->levels = g_ptr_array_ref(levels);
+      self->root_size = fsize;
       return FK_CONTAINER_INPUT;
     }
+    self->disk_done += fsize;
     finish_input(self, plain, levels, TRUE);
     *in = plain;
     return FK_CONTAINER_INPUT;
   }
-  if (!classify(self, fi, levels, from_disk, 1, &plain, error))
+  if (!classify(self, fi, levels, from_disk, 1, &plain, error)) {
+    self->disk_done += fsize;
     return FK_CONTAINER_FAILED;
+  }
   if (plain != NULL) {
+    self->disk_done += fsize;
     finish_input(self, plain, levels, FALSE);
     *in = plain;
+  } else {
+    self->root_size = fsize;
   }
   return FK_CONTAINER_INPUT;
 }
