@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
-#define PUMP_BLOCK (256u << 10)
+#define PUMP_BLOCK (64u << 10) /* below malloc's mmap threshold: no page faults per chunk */
 
 /* ---- a bounded byte pipe from the main thread to one worker ---- */
 
@@ -293,7 +293,7 @@ worker(gpointer data, gpointer user_data)
   Run *run = user_data;
   Job *job = data;
   read_job(run, job);
-  if (job->count_bytes && job->in != NULL) {
+  if (run->progress && job->count_bytes && job->in != NULL) {
     g_mutex_lock(&run->lock);
     run->bytes_done += fk_input_offset(job->in);
     g_mutex_unlock(&run->lock);
@@ -355,9 +355,11 @@ pump(Run *run, FkInput *in, Pipe *p)
       pipe_close(p, error);
       return;
     }
-    g_mutex_lock(&run->lock);
-    run->bytes_done += (guint64)n;
-    g_mutex_unlock(&run->lock);
+    if (run->progress) { /* merges hold the lock: do not wait for them otherwise */
+      g_mutex_lock(&run->lock);
+      run->bytes_done += (guint64)n;
+      g_mutex_unlock(&run->lock);
+    }
     if (!pipe_write(p, g_bytes_new_take(g_realloc(buf, (gsize)n), (gsize)n))) {
       pipe_close(p, NULL);
       return;

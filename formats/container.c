@@ -376,10 +376,33 @@ damaged_magic(const guint8 *h, gsize len)
 
 typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
 
+/* TRUE when HEAD is text no archive format or compressor can start with:
+ * every format libarchive reads here begins with binary bytes, except ar
+ * ("!<arch>"), warc ("WARC/") and uuencode ("begin "), and cpio's ASCII
+ * headers are followed by a NUL within the first bytes. Lets the common
+ * case (a text dump) skip the libarchive probe, which costs the thread that
+ * walks the archive more than the copy of the member does. */
+static gboolean
+surely_text(const guint8 *head, gsize len)
+{
+  if (len < 8 || memcmp(head, "!<arch>", 7) == 0 || memcmp(head, "WARC/", 5) == 0 ||
+      memcmp(head, "begin", 5) == 0)
+    return FALSE;
+  gsize n = MIN(len, (gsize)4096);
+  for (gsize i = 0; i < n; i++) {
+    guint8 c = head[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* What the first bytes of a stream are. */
 static Kind
 probe(const guint8 *head, gsize len)
 {
+  if (surely_text(head, len))
+    return KIND_PLAIN;
   static const guint8 sig7z[] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
   if (len >= sizeof sig7z && memcmp(head, sig7z, sizeof sig7z) == 0)
     return KIND_7Z;
