@@ -4,7 +4,7 @@
  * stream out of one libarchive reader) and hands each input to a GThreadPool
  * of -j workers. A file on disk is handed over as it is; an archive member is
  * pumped by the main thread into a bounded pipe that the worker reads, so
- * decompression overlaps parsing and memory stays bounded (at most 2*j
+ * decompression overlaps parsing and memory stays bounded (at most 4*j
  * members in flight, each holding at most PIPE_CAP bytes).
  *
  * Every member is read into its own collector (with its own interner: the
@@ -449,12 +449,12 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
       /* A file on disk: the worker reads it directly. */
       Job *job = job_new(&run, in);
       job->count_bytes = TRUE;
-      enqueue(&run, job, 2 * jobs);
+      enqueue(&run, job, 4 * jobs);
       g_thread_pool_push(pool, job, NULL);
     } else {
       Pipe *p = pipe_new();
       Job *job = job_new(&run, pipe_input(in, p));
-      enqueue(&run, job, 2 * jobs);
+      enqueue(&run, job, 4 * jobs);
       g_thread_pool_push(pool, job, NULL);
       pump(&run, in, p);
       pipe_unref(p);
