@@ -1,7 +1,14 @@
 /* fuzz-container.c -- libFuzzer target for the container layer: the bytes are
  * given as a file (a memfd), so every archive format, compressor and nesting
  * libarchive reads goes through the probe, the levels and the member streams,
- * and every member is read by the folded reader as `flamekit fold` would. */
+ * and every member is read by the folded reader as `flamekit fold` would.
+ *
+ * Seeds (tests/fuzz/corpus/container/) were made from the first 600 bytes of
+ * corpora/hosts/web02/perf.folded in a directory web02/: `tar cf plain.tar
+ * web02`, then gzip/bzip2/xz/zstd/lz4 -c of it (tar.*), gzip/zstd of the file
+ * alone (single.*), `zip -r a.zip`, `7z a a.7z`, `cpio -o -H newc` (a.cpio),
+ * `tar czf nested.tar.gz plain.tar a.zip`, and the first 300 bytes of
+ * tar.gzip (truncated.tar.gz). */
 #include "fuzz.h"
 
 #include "../../formats/container.h"
