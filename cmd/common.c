@@ -46,6 +46,35 @@ fk_cmd_parse(GOptionContext *context, int *argc, char ***argv)
   g_autofree char *prgname = g_strdup_printf("flamekit %s", fk_cmd_name);
   g_set_prgname(prgname);
   g_option_context_set_help_enabled(context, TRUE);
+  /* GOption reads "-j2" as "-j" taking the next argument; people type it
+   * as they do for make: split it. The new vector lives as long as the
+   * process, as argv does. */
+  gboolean split = FALSE;
+  int end = *argc; /* nothing after "--" is an option */
+  for (int i = 1; i < *argc; i++)
+    if (strcmp((*argv)[i], "--") == 0) {
+      end = i;
+      break;
+    }
+  for (int i = 1; i < end; i++)
+    if (strncmp((*argv)[i], "-j", 2) == 0 && g_ascii_isdigit((*argv)[i][2]))
+      split = TRUE;
+  if (split) {
+    static GPtrArray *args;
+    args = g_ptr_array_new();
+    for (int i = 0; i < *argc; i++) {
+      const char *a = (*argv)[i];
+      if (i > 0 && i < end && strncmp(a, "-j", 2) == 0 && g_ascii_isdigit(a[2])) {
+        g_ptr_array_add(args, (char *)"-j");
+        g_ptr_array_add(args, (char *)a + 2);
+      } else {
+        g_ptr_array_add(args, (char *)a);
+      }
+    }
+    *argc = (int)args->len;
+    g_ptr_array_add(args, NULL);
+    *argv = (char **)args->pdata;
+  }
   if (!g_option_context_parse(context, argc, argv, &error))
     return fk_cmd_usage("%s", error->message);
   return FK_EXIT_OK;

@@ -125,6 +125,7 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, Member *m)
     }
   }
   if (reader == NULL) {
+    add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
     g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));
     m->skipped++;
     /* Drain it to learn its size. */

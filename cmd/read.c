@@ -4,7 +4,7 @@
  * stream out of one libarchive reader) and hands each input to a GThreadPool
  * of -j workers. A file on disk is handed over as it is; an archive member is
  * pumped by the main thread into a bounded pipe that the worker reads, so
- * decompression overlaps parsing and memory stays bounded (at most 2*j
+ * decompression overlaps parsing and memory stays bounded (at most 4*j
  * members in flight, each holding at most PIPE_CAP bytes).
  *
  * Every member is read into its own collector (with its own interner: the
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
-#define PUMP_BLOCK (256u << 10)
+#define PUMP_BLOCK (64u << 10) /* below malloc's mmap threshold: no page faults per chunk */
 
 /* ---- a bounded byte pipe from the main thread to one worker ---- */
 
@@ -145,6 +145,7 @@ typedef struct {
   GPtrArray *messages;  /* char*: errors to print, in order */
   gboolean failed;
   gboolean done;
+  gboolean count_bytes; /* progress: add what the worker read (not pumped) */
 } Job;
 
 typedef struct {
@@ -294,6 +295,11 @@ worker(gpointer data, gpointer user_data)
   Run *run = user_data;
   Job *job = data;
   read_job(run, job);
+  if (run->progress && job->count_bytes && job->in != NULL) {
+    g_mutex_lock(&run->lock);
+    run->bytes_done += fk_input_offset(job->in);
+    g_mutex_unlock(&run->lock);
+  }
   /* Let the producer go on as soon as the reader is done with the pipe. */
   g_clear_pointer(&job->in, fk_input_free);
   finish_job(run, job);
@@ -351,9 +357,11 @@ pump(Run *run, FkInput *in, Pipe *p)
       pipe_close(p, error);
       return;
     }
-    g_mutex_lock(&run->lock);
-    run->bytes_done += (guint64)n;
-    g_mutex_unlock(&run->lock);
+    if (run->progress) { /* merges hold the lock: do not wait for them otherwise */
+      g_mutex_lock(&run->lock);
+      run->bytes_done += (guint64)n;
+      g_mutex_unlock(&run->lock);
+    }
     if (!pipe_write(p, g_bytes_new_take(g_realloc(buf, (gsize)n), (gsize)n))) {
       pipe_close(p, NULL);
       return;
@@ -362,18 +370,23 @@ pump(Run *run, FkInput *in, Pipe *p)
 }
 
 static void
-show_progress(Run *run, gboolean last)
+show_progress(Run *run, FkContainer *container, gboolean last)
 {
   if (!run->progress)
     return;
   g_mutex_lock(&run->lock);
   guint64 members = run->members_done, bytes = run->bytes_done;
   g_mutex_unlock(&run->lock);
+  guint64 done, total;
+  fk_container_progress(container, &done, &total);
   double secs = (double)(g_get_monotonic_time() - run->started) / 1e6;
   double rate = secs > 0 ? (double)bytes / secs / (1 << 20) : 0;
-  fprintf(stderr, "\rflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s   %s",
+  g_autofree char *left = NULL;
+  if (!last && done > 0 && total > done && secs > 0.5)
+    left = g_strdup_printf(", %.0f s left", secs * (double)(total - done) / (double)done);
+  fprintf(stderr, "\r\033[Kflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s%s%s",
           fk_cmd_name ? fk_cmd_name : "read", members, (double)bytes / (1 << 20), rate,
-          last ? "\n" : "");
+          left ? left : "", last ? "\n" : "");
   fflush(stderr);
 }
 
@@ -431,22 +444,19 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     }
     if (pool == NULL) {
       Job *job = job_new(&run, in);
+      job->count_bytes = TRUE;
       enqueue(&run, job, G_MAXUINT);
-      if (in->fd >= 0)
-        run.bytes_done += (guint64)MAX(in->size, 0);
       worker(job, &run);
     } else if (in->fd >= 0) {
       /* A file on disk: the worker reads it directly. */
       Job *job = job_new(&run, in);
-      enqueue(&run, job, 2 * jobs);
-      g_mutex_lock(&run.lock);
-      run.bytes_done += (guint64)MAX(in->size, 0);
-      g_mutex_unlock(&run.lock);
+      job->count_bytes = TRUE;
+      enqueue(&run, job, 4 * jobs);
       g_thread_pool_push(pool, job, NULL);
     } else {
       Pipe *p = pipe_new();
       Job *job = job_new(&run, pipe_input(in, p));
-      enqueue(&run, job, 2 * jobs);
+      enqueue(&run, job, 4 * jobs);
       g_thread_pool_push(pool, job, NULL);
       pump(&run, in, p);
       pipe_unref(p);
@@ -454,7 +464,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     }
     gint64 now = g_get_monotonic_time();
     if (run.progress && now - last_shown > 200000) {
-      show_progress(&run, FALSE);
+      show_progress(&run, container, FALSE);
       last_shown = now;
     }
   }
@@ -464,7 +474,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   merge_ready(&run);
   g_mutex_unlock(&run.lock);
   if (run.progress)
-    show_progress(&run, TRUE);
+    show_progress(&run, container, TRUE);
   g_assert(g_queue_is_empty(&run.jobs));
   if (run.host_from)
     g_regex_unref(run.host_from);

@@ -67,6 +67,9 @@ struct FkContainer {
   guint64 bytes;
   guint64 members;
   gboolean stopped;  /* the member limit ended the run */
+  guint64 disk_total; /* sizes of the files named or walked */
+  guint64 disk_done;  /* of those, the ones finished */
+  guint64 root_size;  /* the size of the file the open archive levels come from */
 };
 
 void
@@ -115,6 +118,11 @@ fk_container_new(char *const *paths, const FkContainerOptions *opts)
   self->paths = g_strdupv((char **)paths);
   self->stack = g_ptr_array_new();
   g_queue_init(&self->pending);
+  for (char *const *p = paths; p && *p; p++) {
+    struct stat st;
+    if (strcmp(*p, "-") != 0 && stat(*p, &st) == 0 && S_ISREG(st.st_mode))
+      self->disk_total += (guint64)st.st_size;
+  }
   return self;
 }
 
@@ -141,6 +149,20 @@ guint64
 fk_container_members(const FkContainer *self)
 {
   return self->members;
+}
+
+void
+fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
+{
+  guint64 d = self->disk_done;
+  if (self->stack->len > 0) {
+    Level *root = g_ptr_array_index(self->stack, 0);
+    la_int64_t n = archive_filter_bytes(root->a, -1);
+    if (n > 0)
+      d += MIN((guint64)n, self->root_size);
+  }
+  *done = d;
+  *total = MAX(self->disk_total, d);
 }
 
 /* ---- path rules ---- */
@@ -354,10 +376,33 @@ damaged_magic(const guint8 *h, gsize len)
 
 typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
 
+/* TRUE when HEAD is text no archive format or compressor can start with:
+ * every format libarchive reads here begins with binary bytes, except ar
+ * ("!<arch>"), warc ("WARC/") and uuencode ("begin "), and cpio's ASCII
+ * headers are followed by a NUL within the first bytes. Lets the common
+ * case (a text dump) skip the libarchive probe, which costs the thread that
+ * walks the archive more than the copy of the member does. */
+static gboolean
+surely_text(const guint8 *head, gsize len)
+{
+  if (len < 8 || memcmp(head, "!<arch>", 7) == 0 || memcmp(head, "WARC/", 5) == 0 ||
+      memcmp(head, "begin", 5) == 0)
+    return FALSE;
+  gsize n = MIN(len, (gsize)4096);
+  for (gsize i = 0; i < n; i++) {
+    guint8 c = head[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* What the first bytes of a stream are. */
 static Kind
 probe(const guint8 *head, gsize len)
 {
+  if (surely_text(head, len))
+    return KIND_PLAIN;
   static const guint8 sig7z[] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
   if (len >= sizeof sig7z && memcmp(head, sig7z, sizeof sig7z) == 0)
     return KIND_7Z;
@@ -566,6 +611,10 @@ note_side_files(FkContainer *self, Level *l)
 static void
 pop_level(FkContainer *self)
 {
+  if (self->stack->len == 1) {
+    self->disk_done += self->root_size;
+    self->root_size = 0;
+  }
   Level *l = g_ptr_array_steal_index(self->stack, self->stack->len - 1);
   note_side_files(self, l);
   level_free(l);
@@ -759,6 +808,7 @@ walk(FkContainer *self, const char *root, const char *dir, const char *rel)
       }
       walk(self, root, full, r);
     } else if (S_ISREG(st.st_mode)) {
+      self->disk_total += (guint64)st.st_size;
       Pending *p = g_new0(Pending, 1);
       p->path = g_steal_pointer(&full);
       p->root = g_strdup(root);
@@ -784,6 +834,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     return FK_CONTAINER_FAILED;
   }
   fi->limit = self->opts.max_member;
+  guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {
     g_ptr_array_add(levels, g_strdup(root));
@@ -808,17 +859,24 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
        * directory chain through the root flag and the rel path. */
       g_ptr_array_unref(l->levels);
       l->levels = g_ptr_array_ref(levels);
+      self->root_size = fsize;
       return FK_CONTAINER_INPUT;
     }
+    self->disk_done += fsize;
     finish_input(self, plain, levels, TRUE);
     *in = plain;
     return FK_CONTAINER_INPUT;
   }
-  if (!classify(self, fi, levels, from_disk, 1, &plain, error))
+  if (!classify(self, fi, levels, from_disk, 1, &plain, error)) {
+    self->disk_done += fsize;
     return FK_CONTAINER_FAILED;
+  }
   if (plain != NULL) {
+    self->disk_done += fsize;
     finish_input(self, plain, levels, FALSE);
     *in = plain;
+  } else {
+    self->root_size = fsize;
   }
   return FK_CONTAINER_INPUT;
 }

@@ -74,6 +74,10 @@ FkContainerStatus fk_container_next(FkContainer *self, FkInput **in, GError **er
 guint64 fk_container_bytes(const FkContainer *self);
 guint64 fk_container_members(const FkContainer *self);
 
+/* For progress: bytes of the files on disk (or stdin) consumed so far, and
+ * the size of all the files named or found so far (0 when unknown: stdin). */
+void fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total);
+
 /* The host label the path rules give NAME's levels, or NULL (transfer full).
  * LEVELS is the chain from what the user named to the member: LEVELS[0] the
  * path given, then for each archive level the member path inside it

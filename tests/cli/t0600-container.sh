@@ -81,6 +81,7 @@ b=$("$FLAMEKIT" fold -j 2 "$T/many.tar.gz" | md5sum)
 c=$("$FLAMEKIT" fold -j 7 "$T/many.tar.gz" | md5sum)
 d=$("$FLAMEKIT" fold -j 2 "$T/many" | md5sum)
 is "$b $c $d" "$a $a $a" "identical output for -j 1, 2, 7 (archive and directory)"
+is "$("$FLAMEKIT" fold -j2 "$T/many.tar.gz" | md5sum)" "$a" "-j2 written as make takes it"
 
 # Truncated and corrupt archives: what came before the damage, where it broke, exit 1.
 (cd "$H" && tar cf - db01/perf.folded db01/perf.txt db02/perf.txt db02/perf.folded web01/perf.txt \
