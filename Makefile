@@ -46,6 +46,7 @@ help:
 	@echo "make demo        set up, build, and graph the demo corpus"
 	@echo "make check       build and run every test"
 	@echo "make check-asan  the tests under AddressSanitizer and UBSan"
+	@echo "make check-browser  the SVG page in headless chromium (playwright-core)"
 	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
 	@echo "make bench       measure speed and memory, side by side with peers"
 	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
@@ -78,6 +79,9 @@ demo: deps $(FLAMEKIT)
 check: $(TESTS_BUILT)
 	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' -r \
 	    $(UNIT_BIN) tests/golden/run.sh tests/cli/ tests/fuzz/replay.sh
+
+check-browser: $(FLAMEKIT)
+	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 check G_SLICE=always-malloc G_DEBUG=gc-friendly \

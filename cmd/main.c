@@ -12,6 +12,7 @@
 
 static const FkCommand commands[] = {
     {"fold", cmd_fold, "read any inputs and write their merged folded stacks"},
+    {"graph", cmd_graph, "draw any inputs as an interactive SVG flame graph or flame chart"},
 };
 
 static void

@@ -7,6 +7,7 @@ G_DEFINE_QUARK(fk-render-error-quark, fk_render_error)
 
 static const FkWriter *const writers[] = {
     &fk_writer_folded,
+    &fk_writer_svg,
     NULL,
 };
 
@@ -16,6 +17,17 @@ fk_render_options_init(FkRenderOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->title = "Flame Graph";
   opts->countname = "samples";
+  opts->frame_height = 16;
+  opts->min_width = 0.1;
+  opts->font_type = "Verdana";
+  opts->font_size = 12;
+  opts->font_width = 0.59;
+  opts->name_type = "Function:";
+  opts->palette = "hot";
+  opts->factor = 1.0;
+  opts->ui_color = "#000000";
+  opts->search_color = "rgb(230,0,230)";
+  opts->order = FK_ORDER_NAME;
 }
 
 const FkWriter *const *
