@@ -409,7 +409,8 @@ append_count(Svg *s, gint64 v)
   if (s->opts->factor == 1.0)
     fk_weight_format(v, s->decimals, num);
   else
-    g_snprintf(num, sizeof num, "%.0f", (double)v / (double)fk_pow10(s->decimals) * s->opts->factor);
+    g_snprintf(num, sizeof num, "%.0f",
+               round((double)v / (double)fk_pow10(s->decimals) * s->opts->factor));
   const char *dot = strchr(num, '.');
   gsize intlen = dot ? (gsize)(dot - num) : strlen(num);
   gsize start = num[0] == '-' ? 1 : 0;
@@ -683,8 +684,11 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   guint64 elided = 0;
   double elided_weight = 0;
   if (s.timemax > 0) {
-    s.minw = opts->min_width_pct ? s.timemax * opts->min_width / 100.0
-                                 : opts->min_width * s.timemax / s.frames_px;
+    /* The peers' own arithmetic, so the same frames fall on the same side
+     * of the line: flamegraph.pl's minwidth / widthpertime, inferno's
+     * min_width / widthpertime_pct. */
+    s.minw = opts->min_width_pct ? opts->min_width / (100.0 / s.timemax)
+                                 : opts->min_width / (s.frames_px / s.timemax);
     for (gsize i = 0; i < n; i++) {
       const FkNode *nd = fk_tree_node(tree, (FkNodeId)i);
       gint64 w = nd->total[s.col];
