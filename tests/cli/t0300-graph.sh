@@ -189,6 +189,22 @@ for bad in "--width 5" "--height 1" "--fontsize 0.5" "--factor -1" "--total x" "
 done
 run "$FLAMEKIT" graph "$T/nosuch"
 is "$rc" 1 "a missing input is a failure"
+# Geometry on random trees, in every layout, with decimals and two counts.
+for seed in 1 2 3 4 5; do
+  awk -v seed=$seed 'BEGIN { srand(seed); n = 200 + int(rand() * 300)
+    for (i = 0; i < n; i++) { d = 1 + int(rand() * 8); s = ""
+      for (j = 0; j < d; j++) s = s (j ? ";" : "") "f" int(rand() * 6)
+      if (seed == 4) print s, int(rand() * 50), int(rand() * 50)
+      else if (seed == 5) print s, int(rand() * 5000) / 100
+      else print s, 1 + int(rand() * (rand() < 0.1 ? 10000 : 20)) } }' >"$T/rand.folded"
+  for opts in "" "--inverted --minwidth 0" "--sort width" "--flamechart" "--reverse --minwidth 2"; do
+    "$FLAMEKIT" graph $opts -o "$T/r.svg" "$T/rand.folded" 2>/dev/null
+    g=$(svg_geometry "$T/r.svg")
+    [ "$g" = ok ] || { echo "# seed $seed, $opts: $g" >&2; break 2; }
+  done
+done
+is "$g" ok "geometry holds on random trees in every layout"
+
 run "$FLAMEKIT" graph --width 600 "$T/in.folded"
 like '<svg version="1.1" width="600" [^>]*data-fluid="0"' "$out" "--width fixes the width"
 done_testing
