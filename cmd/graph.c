@@ -45,6 +45,34 @@ color_valid(const char *c)
   return g_regex_match_simple("^[a-zA-Z]{1,30}$", c, 0, 0);
 }
 
+/* Reads PATH whole; on failure prints "OPT: PATH: why" and returns FALSE,
+ * leaving the errno in *ERRNUM (ENOENT is not always an error). */
+static gboolean
+read_text(const char *opt, const char *path, char **text, int *errnum, gboolean quiet_noent)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    *errnum = errno;
+    if (!(quiet_noent && *errnum == ENOENT))
+      fk_cmd_error("%s: %s: %s", opt, path, g_strerror(*errnum));
+    return FALSE;
+  }
+  GString *s = g_string_new(NULL);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    g_string_append_len(s, buf, (gssize)n);
+  *errnum = ferror(f) ? EIO : 0;
+  fclose(f);
+  if (*errnum != 0) {
+    fk_cmd_error("%s: %s: %s", opt, path, g_strerror(*errnum));
+    g_string_free(s, TRUE);
+    return FALSE;
+  }
+  *text = g_string_free(s, FALSE);
+  return TRUE;
+}
+
 /* Reads a palette map (`NAME->COLOR` lines, as flamegraph.pl --cp writes):
  * a missing file is an empty map; bad lines are reported and skipped. */
 static GHashTable *
@@ -52,14 +80,10 @@ read_palette_map(const char *path, FkDiag *diag, gboolean *ok)
 {
   GHashTable *map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr(GError) error = NULL;
+  int e = 0;
   *ok = TRUE;
-  if (!g_file_get_contents(path, &text, &len, &error)) {
-    if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-      fk_cmd_error("--palette-file: %s", error->message);
-      *ok = FALSE;
-    }
+  if (!read_text("--palette-file", path, &text, &e, TRUE)) {
+    *ok = e == ENOENT; /* a palette not made yet */
     return map;
   }
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
@@ -116,11 +140,9 @@ static GHashTable *
 read_name_attrs(const char *path, FkDiag *diag)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  if (!g_file_get_contents(path, &text, NULL, &error)) {
-    fk_cmd_error("--nameattr: %s", error->message);
+  int e = 0;
+  if (!read_text("--nameattr", path, &text, &e, FALSE))
     return NULL;
-  }
   static const char *const allowed[] = {"title", "href", "target", "class", "style", "id", NULL};
   GHashTable *map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify)g_strfreev);
@@ -415,20 +437,27 @@ cmd_graph(int argc, char **argv)
   fk_collect_options_init(&copts);
   if (g.flamechart)
     copts.tree_flags = FK_TREE_SEQUENTIAL;
+  if (!ok) { /* a palette or name file could not be read: nothing drawn */
+    fk_cmd_report_diag(diag, &iopts);
+    fk_input_options_clear(&iopts);
+    graph_options_clear(&g);
+    return FK_EXIT_FAILURE;
+  }
   g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
-  if (ok && !fk_cmd_read_inputs(argv + 1, &iopts, collector, diag))
+  /* As fold: an input that fails is reported, the others are still drawn,
+   * and the exit code says something failed. */
+  if (!fk_cmd_read_inputs(argv + 1, &iopts, collector, diag))
     ok = FALSE;
   rc = fk_cmd_report_diag(diag, &iopts);
   g_autoptr(GError) error = NULL;
-  FkTree *collected = ok ? fk_collector_finish(collector, &error) : NULL;
+  FkTree *collected = fk_collector_finish(collector, &error);
   g_autoptr(FkTree) tree = NULL;
   if (collected != NULL)
     tree = reshape(collected, &g, diag, &error);
-  if (ok && tree == NULL) {
+  if (tree == NULL) {
     fk_cmd_error("%s", error->message);
     ok = FALSE;
-  }
-  if (ok) {
+  } else {
     guint col = fk_tree_columns(tree) - 1;
     double actual = (double)fk_tree_total(tree, col) / (double)fk_pow10(fk_tree_decimals(tree));
     if (ropts.total > 0 && ropts.total < actual) {
@@ -437,7 +466,7 @@ cmd_graph(int argc, char **argv)
     }
     if (!fk_cmd_write(tree, writer, &ropts, g.output))
       ok = FALSE;
-    else if (fk_tree_total(tree, col) == 0 && writer == &fk_writer_svg) {
+    else if (ok && fk_tree_total(tree, col) == 0 && writer == &fk_writer_svg) {
       fk_cmd_error("no samples in the input; the graph says so");
       ok = FALSE;
     }

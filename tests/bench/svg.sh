@@ -81,17 +81,18 @@ fi
 gen="$work/gen-$distinct.folded"
 if [ ! -f "$gen" ]; then
   # Distinct stacks that share prefixes as real ones do: each starts from an
-  # earlier stack's prefix and adds frames; the same arguments give the same file.
+  # earlier stack's prefix (or one of three roots) and adds frames; the same
+  # arguments give the same file.
   awk -v n="$distinct" 'BEGIN {
     srand(12345)
     split("std::vector<int>::push_back|alloc::raw_vec::RawVec<T,A>::grow|__libc_start_main|main|" \
           "run_loop|dispatch|handle_request|parse_json|serde_json::de::from_str|memcpy|malloc|" \
           "free|std::sort<iter>|hash_lookup|btree_insert|read|write|epoll_wait|schedule|" \
           "do_syscall_64|entry_SYSCALL_64|tcp_sendmsg|compress_block|zstd_compress|render_frame", v, "|")
-    nv = 25; depth[0] = 0
+    nv = 25; depth[0] = 0; split("main|worker_thread|kthread", r, "|")
     for (i = 0; i < n; i++) {
       if (i > 0 && rand() < 0.9) { p = int(rand() * i); keep = int(rand() * depth[p]) } else { p = -1; keep = 0 }
-      d = keep; s = ""
+      if (keep == 0) { f[i, 0] = r[1 + int(rand() * 3)]; s = f[i, 0]; d = 1 } else { d = keep; s = "" }
       for (j = 0; j < keep; j++) { f[i, j] = f[p, j]; s = s (j ? ";" : "") f[i, j] }
       add = 1 + int(rand() * 6)
       for (j = 0; j < add; j++) { f[i, d] = v[1 + int(rand() * nv)] "_" int(rand() * 400); s = s (d ? ";" : "") f[i, d]; d++ }

@@ -187,8 +187,13 @@ for bad in "--width 5" "--height 1" "--fontsize 0.5" "--factor -1" "--total x" "
   run "$FLAMEKIT" graph $bad "$T/in.folded"
   is "$rc" 2 "graph $bad is a usage error"
 done
-run "$FLAMEKIT" graph "$T/nosuch"
+run "$FLAMEKIT" graph -o "$T/part.svg" "$T/nosuch" "$T/in.folded"
 is "$rc" 1 "a missing input is a failure"
+like "^flamekit: graph: .*nosuch: No such file or directory" "$err" "and says which"
+grep -q '<title>sqrt' "$T/part.svg"
+ok $? "the other inputs are still drawn"
+run "$FLAMEKIT" graph --nameattr "$T/nosuch" "$T/in.folded"
+is "$rc:$err" "1:flamekit: graph: --nameattr: $T/nosuch: No such file or directory" "a missing --nameattr file is a failure"
 # Geometry on random trees, in every layout, with decimals and two counts.
 for seed in 1 2 3 4 5; do
   awk -v seed=$seed 'BEGIN { srand(seed); n = 200 + int(rand() * 300)
