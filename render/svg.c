@@ -173,22 +173,20 @@ hue_for(const char *palette, const char *name)
   gsize ann = annotation_len(name, len);
   char kind = ann ? name[len - 2] : 0;
   if (strcmp(palette, "java") == 0) {
-    if (kind == 'j')
-      return C_GREEN;
-    if (kind == 'i')
-      return C_AQUA;
-    const char *n = name[0] == 'L' ? name + 1 : name;
-    static const char *const pkgs[] = {"java/", "javax/", "jdk/", "net/", "org/",
-                                       "com/",  "io/",    "sun/", NULL};
-    for (const char *const *p = pkgs; *p; p++)
-      if (g_str_has_prefix(n, *p))
-        return C_GREEN;
-    if (strstr(name, ":::") != NULL)
-      return C_GREEN;
+    /* Annotations first; then, as inferno refines flamegraph.pl's rules,
+     * C++ and Objective-C yellow, anything that looks like a Java class
+     * (a '/' or '.' in it, or a capital first letter) green, the rest red. */
     if (kind == 'k')
       return C_ORANGE;
-    if (strstr(name, "::") != NULL)
+    if (kind == 'i')
+      return C_AQUA;
+    if (kind == 'j')
+      return C_GREEN;
+    const char *n = name[0] == 'L' ? name + 1 : name;
+    if (strstr(name, "::") != NULL || g_str_has_prefix(name, "-[") || g_str_has_prefix(name, "+["))
       return C_YELLOW;
+    if (strchr(n, '/') != NULL || (strchr(n, '.') != NULL && n[0] != '[') || g_ascii_isupper(n[0]))
+      return C_GREEN;
     return C_RED;
   }
   if (strcmp(palette, "js") == 0) {
@@ -210,12 +208,12 @@ hue_for(const char *palette, const char *name)
     return C_RED;
   }
   if (strcmp(palette, "perl") == 0) {
-    if (strstr(name, "::"))
-      return C_YELLOW;
-    if (strstr(name, "Perl") || strstr(name, ".pl"))
-      return C_GREEN;
     if (kind == 'k')
       return C_ORANGE;
+    if (strstr(name, "Perl") || strstr(name, ".pl"))
+      return C_GREEN;
+    if (strstr(name, "::"))
+      return C_YELLOW;
     return C_RED;
   }
   if (strcmp(palette, "python") == 0) {
@@ -546,6 +544,8 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   double y = s->y0 + s->dy * n->depth;
   char color[8];
   const char *fill = color;
+  /* The root is coloured (and keyed in a palette map) as "", as the peers do. */
+  const char *cname = id == FK_ROOT ? "" : n->name;
   if (id != FK_ROOT && (strcmp(n->name, "--") == 0 || strcmp(n->name, "-") == 0))
     fk_svg_color(o, n->name, s->rand, color);
   else if (o->color_diffusion)
@@ -554,15 +554,15 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     double delta = (double)(n->self[1] - n->self[0]);
     color_scale(o->negate ? -delta : delta, s->max_delta, color);
   } else if (o->palette_map != NULL) {
-    const char *c = g_hash_table_lookup(o->palette_map, name);
+    const char *c = g_hash_table_lookup(o->palette_map, cname);
     if (c == NULL) {
-      fk_svg_color(o, name, s->rand, color);
-      g_hash_table_insert(o->palette_map, g_strdup(name), g_strdup(color));
+      fk_svg_color(o, cname, s->rand, color);
+      g_hash_table_insert(o->palette_map, g_strdup(cname), g_strdup(color));
     } else {
       fill = c;
     }
   } else {
-    fk_svg_color(o, name, s->rand, color);
+    fk_svg_color(o, cname, s->rand, color);
   }
   g_string_append(b, "<rect x=\"");
   append_pct(b, x_pct);

@@ -38,3 +38,10 @@ svg_geometry() {
     END { if (bad) exit 1; if (n == 0) { print "no frames"; exit 1 } print "ok" }
   ' "$1"
 }
+# svg_colors FILE: "NAME<TAB>#rrggbb" per frame (rgb() turned into hex), sorted.
+svg_colors() {
+  tr -d '\n' <"$1" | sed 's/<title>/\n<title>/g' |
+    sed -n 's/^<title>\(.*\) ([0-9][0-9,.]* [^<]*<\/title>[^>]*fill="\([^"]*\)".*/\1\t\2/p' |
+    awk -F '\t' -v OFS='\t' '{ if ($2 ~ /^rgb\(/) { split(substr($2, 5, length($2) - 5), c, ",")
+      $2 = sprintf("#%02x%02x%02x", c[1], c[2], c[3]) } print }' | LC_ALL=C sort -u
+}

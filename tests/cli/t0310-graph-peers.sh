@@ -45,6 +45,28 @@ while IFS='|' read -r expected args reason; do
   fi
   xmllint --noout "$T/out.svg" 2>/dev/null
   ok $? "$expected: well-formed"
+  # Colours by name hash or palette file are the peers' colours too, except
+  # annotated frames (name_[k]...) in the hot palette, which flamekit gives
+  # their kind's colour (docs/flamekit-graph.md).
+  case "$args" in
+  *--hash* | *--palette-file*)
+    case "$args" in *--colors*) plain="" ;; *)
+      plain=$(for a in "$@"; do [ -f "$a" ] && cat "$a"; done | sed 's/ [0-9. ]*$//' | tr ';' '\n' |
+        grep '_\[[kjiw]\]$' | sed 's/_\[[kjiw]\]$//; s/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g' |
+        LC_ALL=C sort -u) ;;
+    esac
+    svg_colors "$IF/$expected" >"$T/wantc"
+    svg_colors "$T/out.svg" >"$T/gotc"
+    bad=$(join -t "$(printf '\t')" "$T/wantc" "$T/gotc" | awk -F '\t' '$2 != $3 { print $1 }' |
+      LC_ALL=C sort -u | LC_ALL=C comm -23 - "$(printf '%s\n' "$plain" >"$T/plain"; echo "$T/plain")")
+    if [ -z "$bad" ]; then
+      ok 0 "$expected: same colours as inferno ($(wc -l <"$T/wantc") names)"
+    else
+      ok 1 "$expected: same colours as inferno"
+      printf '# differ: %s\n' $bad | head -5 >&2
+    fi
+    ;;
+  esac
 done <<CASES
 colors/deterministic.svg|--deterministic "$IF/colors/async-profiler-collapsed-part.txt"
 colors/java.svg|--colors java --bgcolors blue --hash "$FG/perf-java-stacks-01-collapsed-all.txt"
