@@ -164,7 +164,7 @@ printf 'sqrt->rgb(1,2,3)\nbroken line\n' >"$T/pal.map"
 run "$FLAMEKIT" graph --palette-file "$T/pal.map" "$T/in.folded"
 like '<title>sqrt[^<]*</title><rect [^>]*fill="rgb\(1,2,3\)"' "$out" "the palette file's colour is used"
 like "pal.map:2: not a NAME->COLOR palette line; skipped" "$err" "a bad palette line is reported with its line"
-like '^all->#[0-9a-f]{6}$' "$(head -1 "$T/pal.map")" "new names are added, sorted"
+like '^->#[0-9a-f]{6}$' "$(head -1 "$T/pal.map")" "new names are added, sorted (the root as \"\", as flamegraph.pl writes it)"
 is "$(grep -c . "$T/pal.map")" 7 "one line per name"
 before=$(cat "$T/pal.map")
 run "$FLAMEKIT" graph --palette-file "$T/pal.map" "$T/in.folded"
