@@ -46,6 +46,7 @@ help:
 	@echo "make demo        set up, build, and graph the demo corpus"
 	@echo "make check       build and run every test"
 	@echo "make check-asan  the tests under AddressSanitizer and UBSan"
+	@echo "make check-browser  the SVG page in headless chromium (playwright-core)"
 	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
 	@echo "make bench       measure speed and memory, side by side with peers"
 	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
@@ -92,6 +93,10 @@ build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
 
 bench: $(FLAMEKIT)
 	@sh tests/bench/run.sh $(FLAMEKIT)
+
+# The SVG page in Debian's chromium through playwright-core (see tests/browser/).
+check-browser: $(FLAMEKIT)
+	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh
 
 install: $(FLAMEKIT)
 	install -d $(DESTDIR)$(PREFIX)/bin

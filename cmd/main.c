@@ -14,6 +14,7 @@ static const FkCommand commands[] = {
     {"fold", cmd_fold, "read any inputs and write their merged folded stacks"},
     {"diff", cmd_diff, "compare two profiles: differential folded stacks, graph, tables, verdict"},
     {"info", cmd_info, "list what is inside inputs: members, formats, hosts, samples"},
+    {"graph", cmd_graph, "draw any inputs as an interactive SVG flame graph or flame chart"},
 };
 
 static void

@@ -25,6 +25,33 @@ typedef struct {
   const FkRunSummary *summary; /* inputs of the run, or NULL */
   guint top_functions;         /* json: rows of the top-functions list (default 20) */
   gboolean negate;             /* differential graphs: draw BEFORE's widths */
+  /* svg (render/svg.c); the names of flamegraph.pl's options. */
+  const char *subtitle;     /* NULL: none */
+  double width;             /* image width in px; 0: fluid (laid out at 1200, follows the window) */
+  guint frame_height;       /* 16 */
+  double min_width;         /* 0.1: frames narrower are not drawn (counted in the title) */
+  gboolean min_width_pct;   /* min_width is a percentage of the total, not pixels */
+  const char *font_type;    /* "Verdana" */
+  double font_size;         /* 12 */
+  double font_width;        /* 0.59: average glyph width / font size, to fit labels */
+  const char *name_type;    /* "Function:" */
+  const char *palette;      /* "hot"; see fk_svg_palettes */
+  const char *bgcolors;     /* NULL: by palette; yellow, blue, green, grey or #rrggbb */
+  gboolean hash;            /* colours from flamegraph.pl's name hash */
+  gboolean deterministic;   /* colours from a full hash of the name: same across files */
+  GHashTable *palette_map;  /* name -> "rgb(r,g,b)"; looked up and ADDED TO; NULL: none */
+  gboolean inverted;        /* icicle: root at the top */
+  gboolean flamechart;      /* frames in the tree's insertion order */
+  const char *notes;        /* put in an XML comment */
+  GHashTable *name_attrs;   /* name -> NULL-terminated strv "key=value" of a g/a */
+  double total;             /* > the tree's total: widths and percentages against it */
+  double factor;            /* 1: counts shown are multiplied by it */
+  gboolean color_diffusion; /* colour by width: wider is redder */
+  const char *ui_color;     /* text colour, "#000000" */
+  const char *search_color; /* "rgb(230,0,230)" */
+  const char *stroke_color; /* NULL: none */
+  gboolean truncate_right;  /* "..." on the right of cut labels instead of the left */
+  FkOrder order;            /* siblings: FK_ORDER_NAME; WIDTH; INSERTION (flame charts) */
 } FkRenderOptions;
 
 /* Sets the defaults. */
@@ -42,6 +69,7 @@ extern const FkWriter fk_writer_json;
 extern const FkWriter fk_writer_d3;
 extern const FkWriter fk_writer_speedscope;
 extern const FkWriter fk_writer_csv;
+extern const FkWriter fk_writer_svg;
 
 const FkWriter *const *fk_writers(void);
 const FkWriter *fk_writer_lookup(const char *name);

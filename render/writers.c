@@ -11,6 +11,7 @@ static const FkWriter *const writers[] = {
     &fk_writer_d3,
     &fk_writer_speedscope,
     &fk_writer_csv,
+    &fk_writer_svg,
     NULL,
 };
 
@@ -21,6 +22,17 @@ fk_render_options_init(FkRenderOptions *opts)
   opts->title = "Flame Graph";
   opts->countname = "samples";
   opts->top_functions = 20;
+  opts->frame_height = 16;
+  opts->min_width = 0.1;
+  opts->font_type = "Verdana";
+  opts->font_size = 12;
+  opts->font_width = 0.59;
+  opts->name_type = "Function:";
+  opts->palette = "hot";
+  opts->factor = 1.0;
+  opts->ui_color = "#000000";
+  opts->search_color = "rgb(230,0,230)";
+  opts->order = FK_ORDER_NAME;
 }
 
 const FkWriter *const *

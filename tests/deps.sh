@@ -1,27 +1,40 @@
 #!/bin/sh
-# Installs the Debian packages flamekit needs to build, test and make corpora.
-# Idempotent: does nothing when everything is present.
+# Installs the Debian packages flamekit needs to build, test and make corpora,
+# and the npm packages of the browser and speedscope tests (pinned, into the
+# project's tests/ folders; no browser download). Idempotent: does nothing
+# when everything is present.
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libelf-dev libzstd-dev
 libiberty-dev clang libclang-rt-14-dev libxml2-utils linux-perf binutils time
-p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema"
-# speedscope's own file-format schema (and importer bundle) for the writer
-# tests, pinned, into tests/speedscope/node_modules (ignored by git).
-speedscope_npm() {
-  top=$(cd "$(dirname "$0")/.." && pwd)
-  [ -f "$top/tests/speedscope/node_modules/speedscope/package.json" ] && return 0
-  command -v npm >/dev/null 2>&1 || return 0
-  mkdir -p "$top/tests/speedscope"
-  npm install --silent --no-audit --no-fund --prefix "$top/tests/speedscope" speedscope@1.25.0 ||
-    echo "deps: npm install speedscope failed; its schema test will skip" >&2
+p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs"
+# npm comes with nodesource's nodejs; Debian's own nodejs needs the npm package.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+npm_deps() {
+  # playwright-core for `make check-browser`, pinned by tests/browser/package-lock.json;
+  # it drives Debian's chromium.
+  if [ ! -d "$top/tests/browser/node_modules/playwright-core" ]; then
+    echo "deps: npm ci in tests/browser"
+    (cd "$top/tests/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) ||
+      return 1
+  fi
+  # speedscope's own file-format schema for the speedscope writer's test.
+  if [ ! -f "$top/tests/speedscope/node_modules/speedscope/package.json" ]; then
+    mkdir -p "$top/tests/speedscope"
+    npm install --silent --no-audit --no-fund --prefix "$top/tests/speedscope" speedscope@1.25.0 ||
+      echo "deps: npm install speedscope failed; its schema test will skip" >&2
+  fi
+  return 0
 }
+
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
   echo "deps: all packages present"
-  speedscope_npm
-  exit 0
+  npm_deps
+  exit
 fi
 echo "deps: missing:$missing"
 if [ "$(id -u)" != 0 ]; then
@@ -29,5 +42,4 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing
-speedscope_npm
+apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing && npm_deps

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include <stdio.h>
+
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 
 static int n;

@@ -1,0 +1,122 @@
+/* reshape.c -- reverse and rebase, both as "re-add every self weight along a
+ * new path": the self weights of a tree are exactly its stacks. */
+#include "reshape.h"
+
+#include <string.h>
+
+typedef struct {
+  FkTree *out;
+  guint columns, decimals;
+  GPtrArray *path; /* scratch */
+  GHashTable *symbols;
+  gint64 *dropped;
+  GError **error;
+  gboolean failed;
+} Reshape;
+
+static FkWeight
+self_weight(const Reshape *r, const FkNode *n)
+{
+  FkWeight w = {{n->self[0], n->self[1]}, (guint8)r->columns, (guint8)r->decimals};
+  return w;
+}
+
+static gboolean
+has_self(const FkNode *n)
+{
+  return n->self[0] != 0 || n->self[1] != 0;
+}
+
+static gboolean
+reverse_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  Reshape *r = data;
+  const FkNode *n = fk_tree_node(tree, id);
+  if (!has_self(n))
+    return TRUE;
+  g_ptr_array_set_size(r->path, 0);
+  for (gsize i = depth; i > 0; i--)
+    g_ptr_array_add(r->path, (gpointer)path[i - 1]);
+  FkWeight w = self_weight(r, n);
+  if (!fk_tree_add_stack(r->out, (const char *const *)r->path->pdata, depth, &w, r->error)) {
+    r->failed = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+rebase_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  Reshape *r = data;
+  const FkNode *n = fk_tree_node(tree, id);
+  if (!has_self(n))
+    return TRUE;
+  gsize i = depth;
+  while (i > 0 && !g_hash_table_contains(r->symbols, path[i - 1]))
+    i--;
+  if (i == 0) {
+    if (r->dropped != NULL)
+      for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+        r->dropped[c] += n->self[c];
+    return TRUE;
+  }
+  FkWeight w = self_weight(r, n);
+  if (!fk_tree_add_stack(r->out, path + (i - 1), depth - (i - 1), &w, r->error)) {
+    r->failed = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Walks in insertion order so that a flame chart's order survives. */
+static FkTree *
+reshape(const FkTree *tree, FkTreeWalkFunc func, Reshape *r)
+{
+  r->out = fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree));
+  r->columns = fk_tree_columns(tree);
+  r->decimals = fk_tree_decimals(tree);
+  r->path = g_ptr_array_new();
+  /* The root's own self weight (empty stacks) stays at the root. */
+  const FkNode *root = fk_tree_node(tree, FK_ROOT);
+  gboolean ok = TRUE;
+  if (has_self(root) && func == (FkTreeWalkFunc)reverse_one) {
+    FkWeight w = self_weight(r, root);
+    ok = fk_tree_add(r->out, FK_ROOT, &w, r->error);
+  } else if (has_self(root) && r->dropped != NULL) {
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      r->dropped[c] += root->self[c];
+  }
+  if (ok)
+    fk_tree_walk(tree, FK_ORDER_INSERTION, func, r);
+  g_ptr_array_free(r->path, TRUE);
+  if (!ok || r->failed) {
+    fk_tree_free(r->out);
+    return NULL;
+  }
+  return r->out;
+}
+
+FkTree *
+fk_tree_reverse(const FkTree *tree, GError **error)
+{
+  Reshape r = {0};
+  r.error = error;
+  return reshape(tree, reverse_one, &r);
+}
+
+FkTree *
+fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
+               gint64 dropped[FK_MAX_COLUMNS], GError **error)
+{
+  Reshape r = {0};
+  r.error = error;
+  r.dropped = dropped;
+  /* Names are interned, but SYMBOLS need not be: compare by content. */
+  r.symbols = g_hash_table_new(g_str_hash, g_str_equal);
+  for (gsize i = 0; i < n; i++)
+    g_hash_table_add(r.symbols, (gpointer)symbols[i]);
+  FkTree *out = reshape(tree, rebase_one, &r);
+  g_hash_table_destroy(r.symbols);
+  return out;
+}

@@ -1,0 +1,22 @@
+/* reshape.h -- transforms that move frames within stacks: reverse, rebase.
+ *
+ * Each takes a const tree and returns a new one sharing its interner, with
+ * its flags, columns and decimals; each keeps a sequential (flame chart)
+ * tree's order. */
+#pragma once
+
+#include "stacktree.h"
+
+/* Every stack turned around, leaf first, as flamegraph.pl --reverse draws
+ * it: the self weight of each node becomes a stack from that node up to the
+ * root's child. Conserves every weight. NULL with ERROR on overflow. */
+FkTree *fk_tree_reverse(const FkTree *tree, GError **error);
+
+/* Every stack re-rooted at its last (closest to the leaf) frame named one of
+ * SYMBOLS[0..N): the frames above it are cut off, so all the time spent
+ * under a symbol, from wherever it was called, is drawn from one root, as
+ * inferno's --base does. A stack that holds none of SYMBOLS is left out; its
+ * weight is added to DROPPED (per column; may be NULL). The weight kept plus
+ * DROPPED equals the input's. NULL with ERROR on overflow. */
+FkTree *fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
+                       gint64 dropped[FK_MAX_COLUMNS], GError **error);
