@@ -2,7 +2,7 @@
 # Installs the Debian packages flamekit needs to build, test and make corpora.
 # Idempotent: does nothing when everything is present.
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libelf-dev libzstd-dev
-libiberty-dev clang libclang-rt-14-dev libxml2-utils linux-perf binutils time"
+libiberty-dev clang libclang-rt-14-dev libxml2-utils linux-perf binutils time python3 bpftrace g++"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
