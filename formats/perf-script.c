@@ -333,6 +333,7 @@ event_name_len(const char *s, gsize n)
 }
 
 static void add_frame_line(PerfScript *ps, char *s, char *e);
+static void add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e);
 
 /* Starts a sample from the event line L (LEN bytes). FALSE: not parseable. */
 static gboolean
@@ -596,12 +597,18 @@ add_frame_line(PerfScript *ps, char *s, char *e)
 {
   while (s < e && fk_td_is_space(*s))
     s++;
-  while (e > s && fk_td_is_space(e[-1]))
-    e--;
   char *ip = s;
   while (s < e && fk_td_is_hex(*s))
     s++;
-  gsize ip_n = (gsize)(s - ip);
+  add_frame_parts(ps, ip, (gsize)(s - ip), s, e);
+}
+
+/* The frame line whose ip is IP (IP_N hex digits) and whose rest is S..E. */
+static void
+add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
+{
+  while (e > s && fk_td_is_space(e[-1]))
+    e--;
   while (s < e && fk_td_is_space(*s))
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
@@ -731,7 +738,9 @@ finish(PerfScript *ps, FkSample *s)
   return TRUE;
 }
 
-/* Handles a `#` line: the header's hostname becomes the host label. */
+/* Handles a `#` line: the header's hostname becomes the host label (it names
+ * the machine that recorded; the input's own host label, from its path, is
+ * only the fallback). */
 static void
 header_line(PerfScript *ps, const char *l, gsize n)
 {
@@ -741,7 +750,7 @@ header_line(PerfScript *ps, const char *l, gsize n)
       return;
     const char *s = c + 1, *e = l + n;
     fk_td_trim(&s, &e);
-    if (s < e && ps->in->host == NULL)
+    if (s < e)
       ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
   }
 }
@@ -811,7 +820,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         if (ps->bad_event)
           ps->n_frames_bad++;
         else if (!ps->filtered)
-          add_frame_line(ps, line, line + len);
+          add_frame_parts(ps, line + i, j - i, line + j, line + len);
         continue;
       }
       if (i > 0 && !looks_like_event(line, len)) {

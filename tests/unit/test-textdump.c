@@ -96,10 +96,13 @@ test_perf_labels(void)
 }
 
 static void
-test_perf_container_host_wins(void)
+test_perf_host_header_wins(void)
 {
   Read r = read_with(&fk_reader_perf_script,
                      "# hostname : inside\nx 1 1.0: 5 ev:\n\t1 f (/a)\n", NULL, "from-path");
+  g_assert_cmpstr(SAMPLE(r, 0)->host, ==, "inside");
+  read_free(&r);
+  r = read_with(&fk_reader_perf_script, "x 1 1.0: 5 ev:\n\t1 f (/a)\n", NULL, "from-path");
   g_assert_cmpstr(SAMPLE(r, 0)->host, ==, "from-path");
   read_free(&r);
 }
@@ -308,7 +311,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/textdump/perf/labels", test_perf_labels);
-  g_test_add_func("/textdump/perf/container-host-wins", test_perf_container_host_wins);
+  g_test_add_func("/textdump/perf/host-header-wins", test_perf_host_header_wins);
   g_test_add_func("/textdump/perf/options", test_perf_options);
   g_test_add_func("/textdump/perf/other-events-reported", test_perf_other_events_reported);
   g_test_add_func("/textdump/perf/bad-lines", test_perf_bad_lines);
