@@ -755,6 +755,19 @@ header_line(PerfScript *ps, const char *l, gsize n)
   }
 }
 
+/* Reports the open sample whose event line did not parse, and closes it. */
+static gboolean
+report_bad_event(PerfScript *ps, GError **error)
+{
+  g_autofree char *what = g_strdup_printf(
+      "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
+      ps->n_frames_bad);
+  ps->in_event = FALSE;
+  ps->bad_event = FALSE;
+  ps->leaf_first->len = 0;
+  return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
+}
+
 static FkReadStatus
 perf_script_next(gpointer state, FkSample *s, GError **error)
 {
@@ -775,6 +788,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_ERROR;
       no = fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
+        if (ps->in_event && ps->bad_event)
+          return report_bad_event(ps, error) ? FK_READ_END : FK_READ_ERROR;
         if (ps->in_event && finish(ps, s))
           return FK_READ_SAMPLE;
         return FK_READ_END;
@@ -795,13 +810,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
     if (i == len) {
       if (ps->in_event) {
         if (ps->bad_event) {
-          g_autofree char *what = g_strdup_printf(
-              "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
-              ps->n_frames_bad);
-          ps->in_event = FALSE;
-          ps->bad_event = FALSE;
-          ps->leaf_first->len = 0;
-          if (!fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what))
+          if (!report_bad_event(ps, error))
             return FK_READ_ERROR;
           continue;
         }
@@ -839,6 +848,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
           return FK_READ_SAMPLE;
         continue;
       }
+      if (!report_bad_event(ps, error))
+        return FK_READ_ERROR;
     }
     ps->in_event = TRUE;
     ps->event_no = no;

@@ -188,6 +188,21 @@ test_perf_bad_lines(void)
   g_assert_cmpstr(m->pdata[1], ==,
                   "t.txt:5: not a perf script event line (its sample of 1 frames skipped)");
   read_free(&r);
+
+  /* Two bad blocks in a row, and one at the end: each is reported. */
+  r = read_with(&fk_reader_perf_script, "???\n\t10 g (/x)\n!!!\n\t1 a (/x)\n\t2 b (/x)\n"
+                "a 1 1.0: 1 ev:\n\t10 f (/x)\n???\n", NULL, NULL);
+  g_assert_cmpuint(r.stacks->len, ==, 1);
+  g_assert_cmpstr(STACK(r, 0), ==, "a;f");
+  m = fk_diag_messages(r.diag);
+  g_assert_cmpuint(m->len, ==, 3);
+  g_assert_cmpstr(m->pdata[0], ==,
+                  "t.txt:1: not a perf script event line (its sample of 1 frames skipped)");
+  g_assert_cmpstr(m->pdata[1], ==,
+                  "t.txt:3: not a perf script event line (its sample of 2 frames skipped)");
+  g_assert_cmpstr(m->pdata[2], ==,
+                  "t.txt:8: not a perf script event line (its sample of 0 frames skipped)");
+  read_free(&r);
 }
 
 static void
