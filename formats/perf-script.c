@@ -162,6 +162,13 @@ looks_like_event(const char *l, gsize n)
   return FALSE;
 }
 
+static gboolean
+has_prefix(const char *p, gsize l, const char *prefix)
+{
+  gsize n = strlen(prefix);
+  return l >= n && memcmp(p, prefix, n) == 0;
+}
+
 static int
 perf_script_bid(const guint8 *head, gsize len)
 {
@@ -180,8 +187,8 @@ perf_script_bid(const guint8 *head, gsize len)
     if (s == e) {
       in_event = FALSE;
     } else if (p[0] == '#') {
-      if (l >= 7 && (memcmp(p, "# ====", 6) == 0 || memcmp(p, "# captured on", 13) == 0 ||
-                     memcmp(p, "# hostname", 10) == 0))
+      if (has_prefix(p, l, "# ====") || has_prefix(p, l, "# captured on") ||
+          has_prefix(p, l, "# hostname"))
         headers++;
     } else if (in_event && looks_like_frame(p, l)) {
       frames++;
