@@ -58,16 +58,13 @@ bpftrace_bid(const guint8 *head, gsize len)
   gboolean json = FALSE;
   while (p < end && lines < 200) {
     const char *nl = memchr(p, '\n', (gsize)(end - p));
-    const char *e = nl ? nl : end;
-    if (nl == NULL && p == (const char *)head)
-      e = end; /* one long JSON line */
-    else if (nl == NULL)
-      break;
+    const char *e = nl ? nl : end; /* a partial last line: its start counts */
     gsize l = (gsize)(e - p);
     lines++;
     if (l >= 9 && memcmp(p, "{\"type\": ", 9) == 0) {
       json = TRUE;
-      if (g_strstr_len(p, (gssize)l, "\"type\": \"map\"") != NULL)
+      if (g_strstr_len(p, (gssize)l, "\"type\": \"map\"") != NULL ||
+          g_strstr_len(p, (gssize)l, "\"type\": \"attached_probes\"") != NULL)
         maps++;
     } else if (l > 0 && p[0] == '@') {
       const char *q = p + 1;
@@ -81,7 +78,7 @@ bpftrace_bid(const guint8 *head, gsize len)
       frames++;
     } else if (l == 0 || (l >= 9 && memcmp(p, "Attaching", 9) == 0)) {
       /* blank, or bpftrace's banner */
-    } else {
+    } else if (nl != NULL) {
       bad++;
     }
     if (nl == NULL)

@@ -75,9 +75,9 @@ dtrace_bid(const guint8 *head, gsize len)
   if (memchr(head, '\0', len) != NULL)
     return 0;
   const char *p = (const char *)head, *end = p + len;
-  int frames = 0, counts = 0, other = 0, lines = 0;
+  int frames = 0, counts = 0, bad = 0, lines = 0;
   gboolean header = len >= 3 && memcmp(p, "CPU", 3) == 0;
-  gboolean seen_blank = FALSE, prev_frame = FALSE;
+  gboolean seen_blank = FALSE, in_stack = FALSE;
   while (p < end && lines < 200) {
     const char *nl = memchr(p, '\n', (gsize)(end - p));
     if (nl == NULL)
@@ -87,25 +87,25 @@ dtrace_bid(const guint8 *head, gsize len)
     lines++;
     if (s == e) {
       seen_blank = TRUE;
-      prev_frame = FALSE;
     } else if (seen_blank) {
-      if (frame_like(s, (gsize)(e - s)) && p[0] == ' ') {
+      /* After the header everything libdtrace prints is indented. */
+      if (!fk_td_is_space(p[0])) {
+        bad++;
+      } else if (frame_like(s, (gsize)(e - s))) {
         frames++;
-        prev_frame = TRUE;
-      } else if (is_number(s, (gsize)(e - s)) && prev_frame) {
+        in_stack = TRUE;
+      } else if (is_number(s, (gsize)(e - s)) && in_stack) {
         counts++;
-        prev_frame = FALSE;
-      } else {
-        other++;
+        in_stack = FALSE;
       }
     }
     p = nl + 1;
   }
-  if (frames > 0 && counts > 0 && other <= counts)
+  if (bad > 0 || frames == 0)
+    return 0;
+  if (counts > 0)
     return header ? 90 : 70;
-  if (header && frames > 0 && other == 0)
-    return 60; /* a first record longer than the head */
-  return 0;
+  return header ? 60 : 0; /* a first record longer than the head */
 }
 
 static gpointer

@@ -84,6 +84,41 @@ typedef struct {
 
 static void cache_clear(PerfScript *ps);
 
+/* The cache's hash: two independent 8-byte lanes, so a 60-byte frame text
+ * costs about half of a one-lane hash; every hit is confirmed by memcmp. */
+static inline guint64
+line_hash(const char *p, gsize n)
+{
+  guint64 a = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL), b = 0xc2b2ae3d27d4eb4fULL;
+  guint64 x, y;
+  while (n >= 16) {
+    memcpy(&x, p, 8);
+    memcpy(&y, p + 8, 8);
+    a = (a ^ x) * 0xbf58476d1ce4e5b9ULL;
+    b = (b ^ y) * 0x94d049bb133111ebULL;
+    a ^= a >> 29;
+    b ^= b >> 31;
+    p += 16;
+    n -= 16;
+  }
+  if (n >= 8) {
+    memcpy(&x, p, 8);
+    a = (a ^ x) * 0xbf58476d1ce4e5b9ULL;
+    a ^= a >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    y = 0;
+    memcpy(&y, p, n);
+    b = (b ^ y) * 0x94d049bb133111ebULL;
+    b ^= b >> 31;
+  }
+  guint64 h = a ^ (b * 0x9e3779b97f4a7c15ULL);
+  h ^= h >> 32;
+  return h ? h : 1;
+}
+
 /* ---- bidding ---- */
 
 /* Does the N bytes at L look like a frame line `ip sym (dso)` or `ip sym`? */
@@ -127,6 +162,13 @@ looks_like_event(const char *l, gsize n)
   return FALSE;
 }
 
+static gboolean
+has_prefix(const char *p, gsize l, const char *prefix)
+{
+  gsize n = strlen(prefix);
+  return l >= n && memcmp(p, prefix, n) == 0;
+}
+
 static int
 perf_script_bid(const guint8 *head, gsize len)
 {
@@ -145,8 +187,8 @@ perf_script_bid(const guint8 *head, gsize len)
     if (s == e) {
       in_event = FALSE;
     } else if (p[0] == '#') {
-      if (l >= 7 && (memcmp(p, "# ====", 6) == 0 || memcmp(p, "# captured on", 13) == 0 ||
-                     memcmp(p, "# hostname", 10) == 0))
+      if (has_prefix(p, l, "# ====") || has_prefix(p, l, "# captured on") ||
+          has_prefix(p, l, "# hostname"))
         headers++;
     } else if (in_event && looks_like_frame(p, l)) {
       frames++;
@@ -188,7 +230,7 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->scratch2 = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
   ps->other_weight = fk_weight_int(0);
-  ps->mask = 4095;
+  ps->mask = 255;
   ps->slots = g_new0(CacheSlot, ps->mask + 1);
   ps->cache_keys = g_string_chunk_new(1 << 16);
   ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
@@ -298,6 +340,7 @@ event_name_len(const char *s, gsize n)
 }
 
 static void add_frame_line(PerfScript *ps, char *s, char *e);
+static void add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e);
 
 /* Starts a sample from the event line L (LEN bytes). FALSE: not parseable. */
 static gboolean
@@ -561,12 +604,18 @@ add_frame_line(PerfScript *ps, char *s, char *e)
 {
   while (s < e && fk_td_is_space(*s))
     s++;
-  while (e > s && fk_td_is_space(e[-1]))
-    e--;
   char *ip = s;
   while (s < e && fk_td_is_hex(*s))
     s++;
-  gsize ip_n = (gsize)(s - ip);
+  add_frame_parts(ps, ip, (gsize)(s - ip), s, e);
+}
+
+/* The frame line whose ip is IP (IP_N hex digits) and whose rest is S..E. */
+static void
+add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
+{
+  while (e > s && fk_td_is_space(e[-1]))
+    e--;
   while (s < e && fk_td_is_space(*s))
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
@@ -581,7 +630,7 @@ add_frame_line(PerfScript *ps, char *s, char *e)
       return;
     }
   }
-  guint64 h = fk_hash_bytes(s, key_len);
+  guint64 h = line_hash(s, key_len);
   CacheSlot *sl = cache_slot(ps, s, key_len, h);
   Frames *f = sl->hash != 0 ? sl->frames : NULL;
   if (f != NULL) {
@@ -696,7 +745,9 @@ finish(PerfScript *ps, FkSample *s)
   return TRUE;
 }
 
-/* Handles a `#` line: the header's hostname becomes the host label. */
+/* Handles a `#` line: the header's hostname becomes the host label (it names
+ * the machine that recorded; the input's own host label, from its path, is
+ * only the fallback). */
 static void
 header_line(PerfScript *ps, const char *l, gsize n)
 {
@@ -706,9 +757,22 @@ header_line(PerfScript *ps, const char *l, gsize n)
       return;
     const char *s = c + 1, *e = l + n;
     fk_td_trim(&s, &e);
-    if (s < e && ps->in->host == NULL)
+    if (s < e)
       ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
   }
+}
+
+/* Reports the open sample whose event line did not parse, and closes it. */
+static gboolean
+report_bad_event(PerfScript *ps, GError **error)
+{
+  g_autofree char *what = g_strdup_printf(
+      "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
+      ps->n_frames_bad);
+  ps->in_event = FALSE;
+  ps->bad_event = FALSE;
+  ps->leaf_first->len = 0;
+  return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
 }
 
 static FkReadStatus
@@ -731,6 +795,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_ERROR;
       no = fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
+        if (ps->in_event && ps->bad_event)
+          return report_bad_event(ps, error) ? FK_READ_END : FK_READ_ERROR;
         if (ps->in_event && finish(ps, s))
           return FK_READ_SAMPLE;
         return FK_READ_END;
@@ -751,13 +817,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
     if (i == len) {
       if (ps->in_event) {
         if (ps->bad_event) {
-          g_autofree char *what = g_strdup_printf(
-              "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
-              ps->n_frames_bad);
-          ps->in_event = FALSE;
-          ps->bad_event = FALSE;
-          ps->leaf_first->len = 0;
-          if (!fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what))
+          if (!report_bad_event(ps, error))
             return FK_READ_ERROR;
           continue;
         }
@@ -776,7 +836,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         if (ps->bad_event)
           ps->n_frames_bad++;
         else if (!ps->filtered)
-          add_frame_line(ps, line, line + len);
+          add_frame_parts(ps, line + i, j - i, line + j, line + len);
         continue;
       }
       if (i > 0 && !looks_like_event(line, len)) {
@@ -795,6 +855,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
           return FK_READ_SAMPLE;
         continue;
       }
+      if (!report_bad_event(ps, error))
+        return FK_READ_ERROR;
     }
     ps->in_event = TRUE;
     ps->event_no = no;

@@ -5,7 +5,8 @@
 # when everything is present.
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libelf-dev libzstd-dev
 libiberty-dev clang libclang-rt-14-dev libxml2-utils linux-perf binutils time
-p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs"
+p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs
+python3 bpftrace g++"
 # npm comes with nodesource's nodejs; Debian's own nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -103,4 +103,5 @@ done
 
 compare_all
 echo "# conformance: $pass/$total passed"
+echo "conformance with the peers: $pass/$total passed" >&2
 done_testing
