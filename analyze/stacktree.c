@@ -35,6 +35,10 @@ struct FkTree {
     FkNodeId leaf;
   } *stack_cache;
   gsize stack_mask;
+  /* Flame charts (FK_TREE_SEQUENTIAL): closed[id] is set when a sample ended
+   * at node ID, so its current last child cannot be continued: A;B, A, A;B
+   * gives A with two B frames, as flamegraph.pl --flamechart draws it. */
+  GByteArray *closed;
   /* The path of the last fk_tree_add_stack, for prefix reuse. */
   GPtrArray *last_frames;
   GArray *last_nodes; /* FkNodeId per frame */
@@ -77,6 +81,7 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->mask = 1023;
   self->slots = g_new0(struct Slot, self->mask + 1);
   self->stack_mask = STACK_CACHE_SIZE - 1;
+  self->closed = g_byte_array_new();
   self->stack_cache = g_new0(struct StackHit, STACK_CACHE_SIZE);
   self->last_frames = g_ptr_array_new();
   self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
@@ -94,6 +99,7 @@ fk_tree_free(FkTree *self)
   g_free(self->chunks);
   g_free(self->slots);
   g_free(self->stack_cache);
+  g_byte_array_unref(self->closed);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
   g_free(self);
@@ -221,6 +227,8 @@ FkNodeId
 fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
 {
   if (self->flags & FK_TREE_SEQUENTIAL) {
+    if (parent < self->closed->len && self->closed->data[parent])
+      return 0;
     FkNodeId last = node_at(self, parent)->last_child;
     return last != 0 && node_at(self, last)->name == name ? last : 0;
   }
@@ -258,6 +266,8 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   else
     p->first_child = id;
   p->last_child = id;
+  if (parent < self->closed->len)
+    self->closed->data[parent] = 0;
   if (!(self->flags & FK_TREE_SEQUENTIAL)) {
     if ((gsize)self->len * 2 > self->mask + 1)
       index_grow(self);
@@ -361,6 +371,11 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
   /* The walk may have grown (and so moved) the cache: index it again. */
   if (hit != NULL)
     self->stack_cache[h & self->stack_mask] = (struct StackHit){h, node};
+  if (self->flags & FK_TREE_SEQUENTIAL) {
+    if (self->closed->len <= node)
+      g_byte_array_set_size(self->closed, MAX(node + 1, self->closed->len * 2));
+    self->closed->data[node] = 1;
+  }
   return fk_tree_add(self, node, w, error);
 }
 

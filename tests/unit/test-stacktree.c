@@ -121,6 +121,25 @@ test_sequential(void)
   g_assert_cmpstr(fk_tree_node(t, g_array_index(kids, FkNodeId, 2))->name, ==, "a");
 }
 
+/* A sample that ends at a frame interrupts that frame's children, as in
+ * flamegraph.pl --flamechart: A;B, A, A;B gives two B frames under one A. */
+static void
+test_sequential_interrupted(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_SEQUENTIAL);
+  add(t, "A;B", 1);
+  add(t, "A", 1);
+  add(t, "A;B", 1);
+  add(t, "A;B", 1);
+  FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "A", 1));
+  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 4);
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(t, a, FK_ORDER_INSERTION, kids);
+  g_assert_cmpuint(kids->len, ==, 2);
+  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 1);
+  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 1))->total[0], ==, 2);
+}
+
 static void
 test_empty_stack_and_deep(void)
 {
@@ -230,6 +249,7 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/overflow", test_overflow);
   g_test_add_func("/stacktree/columns", test_columns);
   g_test_add_func("/stacktree/sequential", test_sequential);
+  g_test_add_func("/stacktree/sequential-interrupted", test_sequential_interrupted);
   g_test_add_func("/stacktree/empty-and-deep", test_empty_stack_and_deep);
   g_test_add_func("/stacktree/merge-properties", test_merge_properties);
   g_test_add_func("/stacktree/equal", test_equal_detects_difference);
