@@ -372,8 +372,11 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
   if (hit != NULL)
     self->stack_cache[h & self->stack_mask] = (struct StackHit){h, node};
   if (self->flags & FK_TREE_SEQUENTIAL) {
-    if (self->closed->len <= node)
-      g_byte_array_set_size(self->closed, MAX(node + 1, self->closed->len * 2));
+    if (self->closed->len <= node) {
+      guint old = self->closed->len;
+      g_byte_array_set_size(self->closed, MAX(node + 1, old * 2));
+      memset(self->closed->data + old, 0, self->closed->len - old);
+    }
     self->closed->data[node] = 1;
   }
   return fk_tree_add(self, node, w, error);
