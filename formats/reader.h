@@ -37,6 +37,7 @@ typedef struct {
   gsize max_depth;     /* frames per stack (0: 65536); deeper stacks keep the root side */
   FkWeightMode weight;
   const FkSymbolizeOptions *symbolize; /* perf-data; NULL: defaults */
+  guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
 } FkReadOptions;
 
 typedef enum {
@@ -63,6 +64,7 @@ typedef struct {
 } FkReader;
 
 extern const FkReader fk_reader_folded;
+extern const FkReader fk_reader_perf_data;
 
 /* All readers, in bidding order, NULL-terminated. */
 const FkReader *const *fk_readers(void);

@@ -7,6 +7,7 @@ G_DEFINE_QUARK(fk-reader-error-quark, fk_reader_error)
 
 static const FkReader *const readers[] = {
     &fk_reader_folded,
+    &fk_reader_perf_data,
     NULL,
 };
 
