@@ -997,6 +997,19 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     m = pd_maps_find(pd->maps, -1, addr);
   else if (mode == PD_CPUMODE_USER)
     m = pd_maps_find(pd->maps, pid, addr);
+  if (pd->opts->dso_only) {
+    const char *name = "[unknown]";
+    char buf[512];
+    if (m != NULL && m->path[0] == '[') {
+      name = m->path;
+    } else if (m != NULL) {
+      const char *slash = strrchr(m->path, '/');
+      g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
+      name = buf;
+    }
+    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, name));
+    return;
+  }
   FkMapping fm;
   if (m != NULL) {
     fm.path = m->path;
@@ -1052,7 +1065,8 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc)
     g_array_append_val(pd->addrs, a);
   }
   g_ptr_array_set_size(pd->frames, 0);
-  ensure_symbolizer(pd);
+  if (!pd->opts->dso_only)
+    ensure_symbolizer(pd);
   for (guint i = pd->addrs->len; i-- > 0;) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
     lookup_addr(pd, f->pid, a->addr, a->mode);

@@ -38,6 +38,7 @@ typedef struct {
   FkWeightMode weight;
   const FkSymbolizeOptions *symbolize; /* perf-data; NULL: defaults */
   guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
+  gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
 } FkReadOptions;
 
 typedef enum {

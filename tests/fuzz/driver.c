@@ -3,6 +3,8 @@
  * Arguments are files or directories of files. Prints one TAP line per file. */
 #include <glib.h>
 
+#include <stdio.h>
+
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 
 static int n;
