@@ -44,6 +44,12 @@ typedef struct {
   gint64 max_line;   /* --max-line-bytes */
   gint64 max_depth;  /* --max-stack-depth */
   char *weight;      /* --weight samples|period */
+  /* perf-data: --symfs, --debug-dir, --kallsyms, --no-inline, --srcline,
+   * --no-demangle, --demangle-params bind straight into this; the readers
+   * get a pointer to it (FkReadOptions.symbolize). */
+  FkSymbolizeOptions symbolize;
+  gboolean dso_only;   /* --dso-only */
+  gint64 max_buffer;   /* --max-buffer-bytes */
 } FkInputOptions;
 
 void fk_input_options_init(FkInputOptions *opts);

@@ -109,6 +109,9 @@ typedef struct {
   guint64 samples, lost, lost_samples, rejected, bad, unknown_id, deep, data_maps;
   guint64 time_min, time_max;
   guint64 skips; /* skip reports made */
+  const char *event_filter; /* interned: the event read; NULL until the first sample */
+  guint64 other_samples;    /* samples of other events, not read */
+  GString *scratch;
   gboolean torn_noted;
 } PerfData;
 
@@ -987,6 +990,26 @@ handle_mmap(PerfData *pd, guint32 type, guint16 misc, const guint8 *rec, guint32
   pd_maps_add(pd->maps, pid, &m);
 }
 
+/* Kernel dsos as stackcollapse-perf.pl tells them for --kernel: [bracketed]
+ * pseudo-dsos (but [unknown]), modules, vmlinux. */
+static gboolean
+is_kernel_path(const char *p)
+{
+  if (p[0] == '[')
+    return strcmp(p, "[unknown]") != 0;
+  return g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux");
+}
+
+/* JIT code: perf-PID.map symbol files, perf inject --jit's jitted-*.so. */
+static gboolean
+is_jit_path(const char *p)
+{
+  const char *base = strrchr(p, '/');
+  base = base ? base + 1 : p;
+  return (g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map")) ||
+         (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so"));
+}
+
 /* Looks ADDR up and appends its frames (outermost first) to pd->frames. */
 static void
 lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
@@ -1020,12 +1043,23 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     fm.pgoff = m->pgoff;
     fm.pid = pid;
   }
+  guint from = pd->frames->len;
   fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
+  const char *suffix = NULL;
+  if (m != NULL && pd->opts->annotate_kernel && is_kernel_path(m->path))
+    suffix = "_[k]";
+  else if (m != NULL && pd->opts->annotate_jit && is_jit_path(m->path))
+    suffix = "_[j]";
+  if (suffix != NULL)
+    for (guint i = from; i < pd->frames->len; i++) {
+      g_autofree char *n = g_strconcat(g_ptr_array_index(pd->frames, i), suffix, NULL);
+      pd->frames->pdata[i] = (gpointer)fk_interner_intern0(pd->opts->strings, n);
+    }
 }
 
 /* Builds the frames of a sample; FALSE when its callchain is rejected. */
 static gboolean
-sample_frames(PerfData *pd, const PdFields *f, guint16 misc)
+sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
 {
   g_array_set_size(pd->addrs, 0);
   guint8 mode = misc & PD_MISC_CPUMODE_MASK;
@@ -1065,13 +1099,15 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc)
     g_array_append_val(pd->addrs, a);
   }
   g_ptr_array_set_size(pd->frames, 0);
+  if (pname != NULL)
+    g_ptr_array_add(pd->frames, (gpointer)pname);
   if (!pd->opts->dso_only)
     ensure_symbolizer(pd);
   for (guint i = pd->addrs->len; i-- > 0;) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
     lookup_addr(pd, f->pid, a->addr, a->mode);
   }
-  if (pd->frames->len == 0)
+  if (pd->frames->len == (pname != NULL))
     g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
   gsize max_depth = pd->opts->max_depth ? pd->opts->max_depth : 65536;
   if (pd->frames->len > max_depth) {
@@ -1105,7 +1141,41 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     }
     guint64 period = f.has_period ? f.period : (a->flags & PD_ATTR_FLAG_FREQ) ? 1 : a->sample_period;
     FkWeight w = fk_weight_int(pd->opts->weight == FK_WEIGHT_PERIOD ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
-    if (!sample_frames(pd, &f, misc)) {
+    /* One event per read, as stackcollapse-perf: --event-filter, else the
+     * first event sampled. */
+    const char *ev_name = attr_name(pd, a);
+    if (pd->event_filter == NULL)
+      pd->event_filter = ev_name;
+    if (ev_name != pd->event_filter) {
+      pd->other_samples++;
+      a->samples++;
+      a->period += period;
+      return FALSE;
+    }
+    const char *comm = NULL;
+    if (f.has_tid) {
+      comm = pd_maps_comm(pd->maps, f.tid);
+      if (comm == NULL) {
+        char buf[32];
+        g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, f.tid);
+        comm = fk_interner_intern0(pd->opts->strings, buf);
+      }
+    }
+    /* The process-name root frame, as stackcollapse-perf.pl makes it. */
+    const char *pname = NULL;
+    if (comm != NULL) {
+      GString *pn = pd->scratch;
+      g_string_assign(pn, comm);
+      for (gsize i = 0; i < pn->len; i++)
+        if (pn->str[i] == ' ')
+          pn->str[i] = '_';
+      if (pd->opts->include_tid)
+        g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, f.pid, f.tid);
+      else if (pd->opts->include_pid)
+        g_string_append_printf(pn, "-%" G_GINT64_FORMAT, f.pid);
+      pname = fk_interner_intern(pd->opts->strings, pn->str, pn->len);
+    }
+    if (!sample_frames(pd, &f, misc, pname)) {
       /* perf drops such a chain but keeps the sample: so do we, with its
        * sampled address as the only frame. */
       pd->rejected++;
@@ -1114,7 +1184,7 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
               "keeps only its sampled address");
       PdFields bare = f;
       bare.has_chain = FALSE;
-      sample_frames(pd, &bare, misc);
+      sample_frames(pd, &bare, misc, pname);
     }
     a->samples++;
     a->period += period;
@@ -1137,14 +1207,7 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     s->cpu = f.cpu;
     s->time = f.time;
     s->has_time = f.has_time;
-    if (f.has_tid) {
-      s->comm = pd_maps_comm(pd->maps, f.tid);
-      if (s->comm == NULL) {
-        char buf[32];
-        g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, f.tid);
-        s->comm = fk_interner_intern0(pd->opts->strings, buf);
-      }
-    }
+    s->comm = comm;
     return TRUE;
   }
   case PD_RECORD_MMAP:
@@ -1313,6 +1376,11 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     pd->symopts = *opts->symbolize;
   else
     fk_symbolize_options_init(&pd->symopts);
+  if (opts->include_addrs)
+    pd->symopts.addrs = TRUE;
+  if (opts->event_filter != NULL)
+    pd->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+  pd->scratch = g_string_new(NULL);
   pd->symopts.strings = opts->strings;
   pd->symopts.diag = opts->diag;
 
@@ -1414,6 +1482,14 @@ perf_data_close(gpointer state)
                  "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
                  " frames were cut to their root-side frames (weight kept)",
                  pd->deep, pd->opts->max_depth ? pd->opts->max_depth : 65536);
+  if (pd->other_samples > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "
+                 "--event-filter picks the event",
+                 pd->other_samples, pd->event_filter);
+  if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
+    fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
+  g_string_free(pd->scratch, TRUE);
   if (pd->map_addr)
     munmap(pd->map_addr, pd->mem_len);
   if (pd->bytes)

@@ -37,6 +37,15 @@ typedef struct {
   gsize max_depth;     /* frames per stack (0: 65536); deeper stacks keep the root side */
   FkWeightMode weight;
   const FkSymbolizeOptions *symbolize; /* perf-data; NULL: defaults */
+  /* Text dumps (perf-script, dtrace, bpftrace), named as stackcollapse-perf.pl
+   * names them. */
+  gboolean include_pid;     /* root frame `comm-PID` */
+  gboolean include_tid;     /* root frame `comm-PID/TID` */
+  gboolean annotate_kernel; /* `_[k]` on kernel frames */
+  gboolean annotate_jit;    /* `_[j]` on perf-PID.map and jitted frames */
+  gboolean include_addrs;   /* `[dso <ip>]` for unsymbolized frames */
+  const char *event_filter; /* the event to read; NULL: the first one seen */
+  gboolean include_offset;  /* keep `+0xoff` of dtrace frames */
   guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
   gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
 } FkReadOptions;
