@@ -23,6 +23,8 @@
 #define PD_DEFAULT_MAX_BUFFER (G_GUINT64_CONSTANT(1) << 32)
 #define PD_MAX_DECOMPRESSED (256u << 20) /* pending decompressed bytes */
 #define PD_MAX_ATTRS 4096
+#define PD_MAX_IDS (1u << 20)     /* event ids kept, over all attrs */
+#define PD_MAX_QUEUED (1u << 22)  /* records waiting for a FINISHED_ROUND */
 
 typedef struct {
   guint32 type, size;
@@ -247,7 +249,7 @@ add_attr(PerfData *pd, const PdAttr *a, const guint8 *ids, guint64 n_ids)
     return;
   PdAttr copy = *a;
   guint index = pd->attrs->len;
-  for (guint64 i = 0; i < n_ids; i++) {
+  for (guint64 i = 0; i < n_ids && g_hash_table_size(pd->ids) < PD_MAX_IDS; i++) {
     guint64 id = ld64(pd, ids + 8 * i);
     if (i == 0) {
       copy.first_id = id;
@@ -933,6 +935,12 @@ handle_record(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset, gbo
   if (time > pd->max_time)
     pd->max_time = time;
   push_event(pd, pd->queue, rec, size, offset, stable, time);
+  if (pd->queue->len >= PD_MAX_QUEUED) {
+    /* No FINISHED_ROUND for too long: deliver the older half, as perf does
+     * when its queue outgrows its memory limit. */
+    g_array_sort(pd->queue, event_cmp);
+    flush_queue(pd, FALSE, g_array_index(pd->queue, PdEvent, pd->queue->len / 2).time);
+  }
 }
 
 static void
@@ -1287,7 +1295,7 @@ open_file_mode(PerfData *pd, GError **error)
     if (ids_off > len || ids_size > len - ids_off) {
       note_at(pd, attrs_off + i * attr_size, "the ids of attr %" G_GUINT64_FORMAT " lie outside the file",
               i);
-      ids_size = 0;
+      ids_off = ids_size = 0;
     }
     add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
   }
