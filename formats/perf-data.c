@@ -14,6 +14,7 @@
 
 #include "perf-data-abi.h"
 #include "perf-data-maps.h"
+#include "perf-data-symfiles.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -953,6 +954,8 @@ ensure_symbolizer(PerfData *pd)
       strcmp(u.nodename, pd->hostname) == 0 && strcmp(u.release, pd->osrelease) == 0)
     pd->symopts.use_proc_kallsyms = TRUE;
   pd->sym = fk_symbolizer_new(&pd->symopts);
+  if (pd->opts->symbol_files != NULL)
+    fk_symbol_files_apply(pd->opts->symbol_files, pd->sym);
 }
 
 static const char *

@@ -48,6 +48,7 @@ typedef struct {
   gboolean include_offset;  /* keep `+0xoff` of dtrace frames */
   guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
   gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
+  struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf-data-symfiles.h) */
 } FkReadOptions;
 
 typedef enum {

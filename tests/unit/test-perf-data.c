@@ -3,6 +3,7 @@
  * itself counts in it), synthetic captures in both byte orders, and mutated
  * captures that must never crash. Run from the repository top (make check). */
 #include "../../analyze/stacktree.h"
+#include "../../formats/perf-data-symfiles.h"
 #include "../../formats/reader.h"
 
 #include <math.h>
@@ -544,6 +545,35 @@ test_byte_orders(void)
   }
 }
 
+/* The store of perf-archive members: links dropped, files kept and readers
+ * given the store still read (their symbolizer gets the files). */
+static void
+test_symbol_files(void)
+{
+  g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
+  g_autoptr(GBytes) b = g_bytes_new_static("\x7f" "ELF", 4);
+  fk_symbol_files_side_file("a.tar", ".build-id/ab/cdef", NULL, "../../x/elf", files);
+  fk_symbol_files_side_file("a.tar", "[kernel.kallsyms]/abcd/kallsyms", b, NULL, files);
+  g_assert_cmpuint(fk_symbol_files_count(files), ==, 1);
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  g_autoptr(FkDiag) diag = fk_diag_new(10);
+  FkReadOptions opts = {0};
+  opts.strings = strings;
+  opts.diag = diag;
+  opts.symbol_files = files;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkInput) in = fk_input_new_file("corpora/perf-c/inl.data", &error);
+  gpointer st = fk_reader_perf_data.open(in, &opts, &error);
+  g_assert_nonnull(st);
+  FkSample s;
+  guint n = 0;
+  while (fk_reader_perf_data.next(st, &s, &error) == FK_READ_SAMPLE)
+    n++;
+  g_assert_no_error(error);
+  g_assert_cmpuint(n, ==, 254);
+  fk_reader_perf_data.close(st);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -563,5 +593,6 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/every-cut", test_every_cut);
   g_test_add_func("/perf-data/mutations", test_mutations);
   g_test_add_func("/perf-data/byte-orders", test_byte_orders);
+  g_test_add_func("/perf-data/symbol-files", test_symbol_files);
   return g_test_run();
 }
