@@ -87,6 +87,8 @@ like "data size is 0" "$err" "inl.killed.data: the unfinished header is reported
 # From standard input (no fd to mmap): file mode and pipe mode.
 run sh -c "cat '$C/perf-c/inl.data' | '$FLAMEKIT' fold --dso-only"
 is "$out" "$("$FLAMEKIT" fold --dso-only "$C/perf-c/inl.data")" "file mode from a pipe"
+run sh -c "cat '$C/perf-c/inl.pipe.data' | '$FLAMEKIT' fold --dso-only"
+is "$out" "$("$FLAMEKIT" fold --dso-only "$C/perf-c/inl.pipe.data")" "pipe mode from a pipe"
 run sh -c "cat '$C/perf-c/inl.data' | '$FLAMEKIT' fold --dso-only --max-buffer-bytes 1000"
 is "$rc" 1 "--max-buffer-bytes: a capture over the limit fails"
 like "larger than the limit of 1000 bytes" "$err" "--max-buffer-bytes: says why"
