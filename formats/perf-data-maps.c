@@ -98,6 +98,24 @@ pd_maps_find(PdMaps *self, gint64 pid, guint64 addr)
   return NULL;
 }
 
+const PdMap *
+pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr)
+{
+  GArray *a = proc_maps(self, pid, FALSE);
+  if (a == NULL)
+    return NULL;
+  /* the last mapping starting at or below ADDR */
+  guint lo = 0, hi = a->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(a, PdMap, mid).start <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo > 0 ? &g_array_index(a, PdMap, lo - 1) : NULL;
+}
+
 void
 pd_maps_fork(PdMaps *self, gint64 parent, gint64 child)
 {

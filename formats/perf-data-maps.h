@@ -26,6 +26,10 @@ void pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map);
 /* The mapping of PID (-1: the kernel) holding ADDR, or NULL. Valid until the
  * next change. */
 const PdMap *pd_maps_find(PdMaps *self, gint64 pid, guint64 addr);
+/* The mapping of PID starting last at or below ADDR, as if each mapping ran
+ * up to the next one: perf's map__fixup_end() view of the kernel's maps,
+ * whose MMAP records stop at _etext while kernel code lies beyond. */
+const PdMap *pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr);
 /* Process CHILD was forked from PARENT: it starts with a copy of its maps. */
 void pd_maps_fork(PdMaps *self, gint64 parent, gint64 child);
 

@@ -542,8 +542,8 @@ parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields 
   }
   if (st & PD_SAMPLE_TID) {
     NEED(8);
-    f->pid = ld32(pd, p);
-    f->tid = ld32(pd, p + 4);
+    f->pid = (gint32)ld32(pd, p); /* pid_t: -1 for no task */
+    f->tid = (gint32)ld32(pd, p + 4);
     f->has_tid = TRUE;
     p += 8;
   }
@@ -1011,10 +1011,21 @@ is_kernel_path(const char *p)
   return g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux");
 }
 
-/* JIT code: perf-PID.map symbol files, perf inject --jit's jitted-*.so. */
+/* Anonymous memory, as perf's is_anon_memory() tells it. */
+static gboolean
+is_anon_path(const char *p)
+{
+  return strcmp(p, "//anon") == 0 || g_str_has_prefix(p, "/dev/zero") ||
+         g_str_has_prefix(p, "/anon_hugepage");
+}
+
+/* JIT code: perf-PID.map symbol files (anonymous memory), perf inject
+ * --jit's jitted-*.so. */
 static gboolean
 is_jit_path(const char *p)
 {
+  if (is_anon_path(p))
+    return TRUE;
   const char *base = strrchr(p, '/');
   base = base ? base + 1 : p;
   return (g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map")) ||
@@ -1028,7 +1039,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
   gboolean kernel = mode == PD_CPUMODE_KERNEL || mode == PD_CPUMODE_GUEST_KERNEL;
   const PdMap *m = NULL;
   if (mode == PD_CPUMODE_KERNEL)
-    m = pd_maps_find(pd->maps, -1, addr);
+    m = pd_maps_find_floor(pd->maps, -1, addr);
   else if (mode == PD_CPUMODE_USER)
     m = pd_maps_find(pd->maps, pid, addr);
   if (pd->opts->dso_only) {
@@ -1036,6 +1047,10 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     char buf[512];
     if (m != NULL && m->path[0] == '[') {
       name = m->path;
+    } else if (m != NULL && is_anon_path(m->path)) {
+      /* perf names anonymous executable memory by its JIT symbol file */
+      g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
+      name = buf;
     } else if (m != NULL) {
       const char *slash = strrchr(m->path, '/');
       g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
@@ -1166,6 +1181,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     const char *comm = NULL;
     if (f.has_tid) {
       comm = pd_maps_comm(pd->maps, f.tid);
+      if (comm == NULL && f.tid == 0)
+        comm = fk_interner_intern0(pd->opts->strings, "swapper"); /* perf's idle task */
       if (comm == NULL) {
         char buf[32];
         g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, f.tid);
@@ -1227,7 +1244,7 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     return FALSE;
   case PD_RECORD_COMM:
     if (size > 16) {
-      gint64 tid = ld32(pd, rec + 12);
+      gint64 tid = (gint32)ld32(pd, rec + 12);
       const char *c = (const char *)rec + 16;
       const char *comm = fk_interner_intern(pd->opts->strings, c, strnlen(c, size - 16u));
       /* An exec keeps the old maps, as perf does: the kernel reports the exec
@@ -1238,8 +1255,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     return FALSE;
   case PD_RECORD_FORK:
     if (size >= 24) {
-      gint64 pid = ld32(pd, rec + 8), ppid = ld32(pd, rec + 12);
-      gint64 tid = ld32(pd, rec + 16), ptid = ld32(pd, rec + 20);
+      gint64 pid = (gint32)ld32(pd, rec + 8), ppid = (gint32)ld32(pd, rec + 12);
+      gint64 tid = (gint32)ld32(pd, rec + 16), ptid = (gint32)ld32(pd, rec + 20);
       if (pid != ppid)
         pd_maps_fork(pd->maps, ppid, pid);
       const char *comm = pd_maps_comm(pd->maps, ptid);
