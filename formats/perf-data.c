@@ -1032,6 +1032,9 @@ is_jit_path(const char *p)
          (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so"));
 }
 
+static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel);
+static void annotate(PerfData *pd, const PdMap *m, guint from);
+
 /* Looks ADDR up and appends its frames (outermost first) to pd->frames. */
 static void
 lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
@@ -1042,6 +1045,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     m = pd_maps_find_floor(pd->maps, -1, addr);
   else if (mode == PD_CPUMODE_USER)
     m = pd_maps_find(pd->maps, pid, addr);
+  guint from = pd->frames->len;
   if (pd->opts->dso_only) {
     const char *name = "[unknown]";
     char buf[512];
@@ -1057,8 +1061,16 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
       name = buf;
     }
     g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, name));
-    return;
+  } else {
+    symbolize_addr(pd, m, pid, addr, kernel);
   }
+  annotate(pd, m, from);
+}
+
+/* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
+static void
+symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
+{
   FkMapping fm;
   if (m != NULL) {
     fm.path = m->path;
@@ -1069,8 +1081,14 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     fm.pgoff = m->pgoff;
     fm.pid = pid;
   }
-  guint from = pd->frames->len;
   fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
+}
+
+/* --kernel, --jit: marks the frames from FROM on, which came from mapping M,
+ * as stackcollapse-perf.pl marks them. */
+static void
+annotate(PerfData *pd, const PdMap *m, guint from)
+{
   const char *suffix = NULL;
   if (m != NULL && pd->opts->annotate_kernel && is_kernel_path(m->path))
     suffix = "_[k]";
@@ -1558,7 +1576,7 @@ static void
 perf_data_describe(gpointer state, GPtrArray *pairs)
 {
   PerfData *pd = state;
-  pair(pairs, "format", g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
+  pair(pairs, "mode", g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
                                         (G_BYTE_ORDER == G_LITTLE_ENDIAN) != pd->swap ? "little" : "big",
                                         pd->zrecords ? ", zstd-compressed records" : ""));
   if (pd->hostname)
@@ -1579,7 +1597,6 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
     pair(pairs, "event", g_strdup_printf("%s: %" G_GUINT64_FORMAT " samples, period %" G_GUINT64_FORMAT,
                                          attr_name(pd, a), a->samples, a->period));
   }
-  pair(pairs, "samples", g_strdup_printf("%" G_GUINT64_FORMAT, pd->samples));
   if (pd->time_max > 0)
     pair(pairs, "time-range", g_strdup_printf("%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT
                                               " .. %" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT

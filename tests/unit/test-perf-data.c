@@ -30,6 +30,7 @@ read_clear(Read *r)
 }
 
 static const char *event_filter;
+static gboolean annotate_kernel, include_pid, include_tid;
 
 static void
 read_input(FkInput *in, FkWeightMode weight, Read *r)
@@ -42,6 +43,9 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   opts.weight = weight;
   opts.dso_only = TRUE; /* independent of the symbolizer */
   opts.event_filter = event_filter;
+  opts.annotate_kernel = annotate_kernel;
+  opts.include_pid = include_pid;
+  opts.include_tid = include_tid;
   memset(r, 0, sizeof *r);
   r->lines = g_ptr_array_new_with_free_func(g_free);
   r->events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -211,7 +215,7 @@ test_pipe_equals_file(void)
   g_assert_cmpuint(a.lines->len, ==, b.lines->len);
   for (guint i = 0; i < a.lines->len; i++)
     g_assert_cmpstr(g_ptr_array_index(a.lines, i), ==, g_ptr_array_index(b.lines, i));
-  g_assert_cmpstr(describe_get(&b, "format", 0), ==, "perf.data, pipe mode, little-endian");
+  g_assert_cmpstr(describe_get(&b, "mode", 0), ==, "perf.data, pipe mode, little-endian");
   read_clear(&a);
   read_clear(&b);
 }
@@ -539,10 +543,31 @@ test_byte_orders(void)
     for (guint i = 0; i < 3; i++)
       g_assert_cmpstr(g_ptr_array_index(r.lines, i), ==, want[i]);
     g_assert_cmpint(r.weight, ==, 1000 + 1001 + 1002);
-    g_assert_cmpstr(describe_get(&r, "format", 0), ==,
+    g_assert_cmpstr(describe_get(&r, "mode", 0), ==,
                     be ? "perf.data, file mode, big-endian" : "perf.data, file mode, little-endian");
     read_clear(&r);
   }
+}
+
+/* The stackcollapse-perf options: --kernel, --pid, --tid. */
+static void
+test_collapse_options(void)
+{
+  g_autoptr(GBytes) bytes = synth(FALSE);
+  annotate_kernel = include_pid = TRUE;
+  g_autoptr(FkInput) in = fk_input_new_bytes("le", bytes);
+  Read r;
+  read_input(in, FK_WEIGHT_DEFAULT, &r);
+  g_assert_cmpstr(g_ptr_array_index(r.lines, 2), ==,
+                  "10 500 prog cpu-clock: prog-10;[prog];[prog];[kernel.kallsyms]_[k];[kernel.kallsyms]_[k]");
+  read_clear(&r);
+  annotate_kernel = include_pid = FALSE;
+  include_tid = TRUE;
+  g_autoptr(FkInput) in2 = fk_input_new_bytes("le", bytes);
+  read_input(in2, FK_WEIGHT_DEFAULT, &r);
+  g_assert_cmpstr(g_ptr_array_index(r.lines, 0), ==, "10 300 prog cpu-clock: prog-10/10;[prog];[prog]");
+  read_clear(&r);
+  include_tid = FALSE;
 }
 
 /* The store of perf-archive members: links dropped, files kept and readers
@@ -594,5 +619,6 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/mutations", test_mutations);
   g_test_add_func("/perf-data/byte-orders", test_byte_orders);
   g_test_add_func("/perf-data/symbol-files", test_symbol_files);
+  g_test_add_func("/perf-data/collapse-options", test_collapse_options);
   return g_test_run();
 }
