@@ -1535,6 +1535,18 @@ perf_data_close(gpointer state)
                  pd->other_samples, pd->event_filter);
   if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
     fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
+  guint64 dwarf = 0;
+  for (guint i = 0; i < pd->attrs->len; i++) {
+    const PdAttr *a = &g_array_index(pd->attrs, PdAttr, i);
+    if ((a->sample_type & PD_SAMPLE_STACK_USER) && a->name == pd->event_filter)
+      dwarf += a->samples;
+  }
+  if (dwarf > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "%" G_GUINT64_FORMAT " samples carry user stacks to unwind with DWARF (perf record "
+                 "--call-graph dwarf), which flamekit does not unwind: their user part is the "
+                 "sampled address only; record with --call-graph fp (-g) for full stacks",
+                 dwarf);
   g_string_free(pd->scratch, TRUE);
   if (pd->map_addr)
     munmap(pd->map_addr, pd->mem_len);

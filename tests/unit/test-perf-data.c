@@ -301,6 +301,12 @@ test_truncated(void)
   /* no EVENT_DESC feature: the name comes from the attr */
   g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(killed.events, "cpu-clock")), ==, 501);
   read_clear(&killed);
+
+  Read dw;
+  read_path("corpora/perf-c/inl.dwarf.data", FK_WEIGHT_DEFAULT, &dw);
+  g_assert_cmpuint(dw.samples, ==, 21); /* perf report --stats */
+  g_assert_true(messages_match(&dw, "21 samples carry user stacks to unwind with DWARF"));
+  read_clear(&dw);
 }
 
 /* Every prefix of a capture reads without error into a subset of its samples. */
