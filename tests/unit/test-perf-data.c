@@ -412,8 +412,8 @@ set64(W *w, gsize at, guint64 v)
 
 /* A file-mode capture written the way a big- or little-endian perf would:
  * one cpu-clock attr (IP|TID|TIME|PERIOD|CALLCHAIN, sample_id_all), a COMM,
- * an MMAP2 of /bin/prog, a kernel MMAP, and three samples, the second and
- * third out of time order within one round. */
+ * an MMAP2 of /bin/prog, a kernel MMAP, three samples, the second and
+ * third out of time order within one round, and a LOST record. */
 static GBytes *
 synth(gboolean be)
 {
@@ -518,6 +518,15 @@ synth(gboolean be)
     for (guint k = 0; k < n; k++)
       w64(&w, chain[k]);
   }
+  /* LOST: 7 events of id 0 */
+  w32(&w, 2);
+  w16(&w, 0);
+  w16(&w, 8 + 16 + 16);
+  w64(&w, 0);
+  w64(&w, 7);
+  w32(&w, 10);
+  w32(&w, 10);
+  w64(&w, 450);
   /* FINISHED_ROUND */
   w32(&w, 68);
   w16(&w, 0);
@@ -549,6 +558,8 @@ test_byte_orders(void)
     for (guint i = 0; i < 3; i++)
       g_assert_cmpstr(g_ptr_array_index(r.lines, i), ==, want[i]);
     g_assert_cmpint(r.weight, ==, 1000 + 1001 + 1002);
+    g_assert_true(messages_match(&r, "perf lost 7 events and 0 samples"));
+    g_assert_cmpstr(describe_get(&r, "lost", 0), ==, "7 events, 0 samples");
     g_assert_cmpstr(describe_get(&r, "mode", 0), ==,
                     be ? "perf.data, file mode, big-endian" : "perf.data, file mode, little-endian");
     read_clear(&r);
