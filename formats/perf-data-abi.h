@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#define PD_MAGIC G_GUINT64_CONSTANT(0x32454c4946524550) /* "PERFILE2" read little-endian */
+#define PD_MAGIC G_GUINT64_CONSTANT(0x32454c4946524550)         /* "PERFILE2" read little-endian */
 #define PD_MAGIC_SWAPPED G_GUINT64_CONSTANT(0x50455246494c4532) /* "2ELIFREP" */
 #define PD_FILE_HEADER_SIZE 104
 #define PD_PIPE_HEADER_SIZE 16

@@ -52,7 +52,8 @@ fk_symbol_files_apply(FkSymbolFiles *self, FkSymbolizer *sym)
 {
   g_mutex_lock(&self->lock);
   for (guint i = 0; i < self->paths->len; i++)
-    fk_symbolizer_add_file(sym, g_ptr_array_index(self->paths, i), g_ptr_array_index(self->data, i));
+    fk_symbolizer_add_file(sym, g_ptr_array_index(self->paths, i),
+                           g_ptr_array_index(self->data, i));
   g_mutex_unlock(&self->lock);
 }
 

@@ -24,8 +24,8 @@
 #define PD_DEFAULT_MAX_BUFFER (G_GUINT64_CONSTANT(1) << 32)
 #define PD_MAX_DECOMPRESSED (256u << 20) /* pending decompressed bytes */
 #define PD_MAX_ATTRS 4096
-#define PD_MAX_IDS (1u << 20)     /* event ids kept, over all attrs */
-#define PD_MAX_QUEUED (1u << 22)  /* records waiting for a FINISHED_ROUND */
+#define PD_MAX_IDS (1u << 20)    /* event ids kept, over all attrs */
+#define PD_MAX_QUEUED (1u << 22) /* records waiting for a FINISHED_ROUND */
 
 typedef struct {
   guint32 type, size;
@@ -85,10 +85,10 @@ typedef struct {
   guint64 zoffset; /* offset of the compressed record being consumed */
   guint64 zrecords;
 
-  GArray *attrs;    /* PdAttr */
-  GHashTable *ids;  /* guint64* id -> GUINT_TO_POINTER(index + 1) */
-  GArray *queue;    /* PdEvent, not yet due */
-  GArray *ready;    /* PdEvent, in order */
+  GArray *attrs;   /* PdAttr */
+  GHashTable *ids; /* guint64* id -> GUINT_TO_POINTER(index + 1) */
+  GArray *queue;   /* PdEvent, not yet due */
+  GArray *ready;   /* PdEvent, in order */
   guint ready_pos;
   guint64 seq, max_time, flush_limit;
   gboolean done;
@@ -97,7 +97,7 @@ typedef struct {
   FkSymbolizeOptions symopts;
   FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
   GPtrArray *frames;
-  GArray *addrs;     /* PdAddr, leaf first */
+  GArray *addrs;         /* PdAddr, leaf first */
   GHashTable *build_ids; /* interned path -> GBytes */
 
   /* features */
@@ -111,7 +111,7 @@ typedef struct {
   /* counts */
   guint64 samples, lost, lost_samples, rejected, bad, unknown_id, deep, data_maps;
   guint64 time_min, time_max;
-  guint64 skips; /* skip reports made */
+  guint64 skips;            /* skip reports made */
   const char *event_filter; /* interned: the event read; NULL until the first sample */
   guint64 other_samples;    /* samples of other events, not read */
   GString *scratch;
@@ -150,8 +150,7 @@ where_at(const PerfData *pd, guint64 offset)
   return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", pd->in->name, offset);
 }
 
-static void
-note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void
 note_at(PerfData *pd, guint64 offset, const char *fmt, ...)
 {
@@ -163,8 +162,8 @@ note_at(PerfData *pd, guint64 offset, const char *fmt, ...)
   fk_diag_note(pd->opts->diag, where, "%s", msg);
 }
 
-static void
-skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 static void
 skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
 {
@@ -196,14 +195,20 @@ read_string(PerfData *pd, const guint8 **p, const guint8 *end)
 static const char *
 default_event_name(guint32 type, guint64 config, char *buf, gsize n)
 {
-  static const char *const hw[] = {"cycles", "instructions", "cache-references", "cache-misses",
-                                   "branch-instructions", "branch-misses", "bus-cycles",
-                                   "stalled-cycles-frontend", "stalled-cycles-backend",
+  static const char *const hw[] = {"cycles",
+                                   "instructions",
+                                   "cache-references",
+                                   "cache-misses",
+                                   "branch-instructions",
+                                   "branch-misses",
+                                   "bus-cycles",
+                                   "stalled-cycles-frontend",
+                                   "stalled-cycles-backend",
                                    "ref-cycles"};
-  static const char *const sw[] = {"cpu-clock", "task-clock", "page-faults", "context-switches",
-                                   "cpu-migrations", "minor-faults", "major-faults",
-                                   "alignment-faults", "emulation-faults", "dummy",
-                                   "bpf-output", "cgroup-switches"};
+  static const char *const sw[] = {
+      "cpu-clock",        "task-clock",   "page-faults",  "context-switches",
+      "cpu-migrations",   "minor-faults", "major-faults", "alignment-faults",
+      "emulation-faults", "dummy",        "bpf-output",   "cgroup-switches"};
   if (type == 0 && config < G_N_ELEMENTS(hw))
     return hw[config];
   if (type == 1 && config < G_N_ELEMENTS(sw))
@@ -323,7 +328,7 @@ parse_build_id_entry(PerfData *pd, const guint8 *p, gsize n)
 }
 
 static void
-parse_feature(PerfData *pd, guint feat, const guint8 *p, gsize n, guint64 offset)
+parse_feature(PerfData *pd, guint feat, const guint8 *p, gsize n)
 {
   const guint8 *end = p + n;
   const guint8 *q = p;
@@ -416,7 +421,6 @@ parse_feature(PerfData *pd, guint feat, const guint8 *p, gsize n, guint64 offset
   default:
     break; /* the rest: skipped by size */
   }
-  (void)offset;
 }
 
 /* ---- sample parsing ---- */
@@ -443,8 +447,8 @@ sample_attr(PerfData *pd, const guint8 *rec, guint32 size)
   if (st & PD_SAMPLE_IDENTIFIER)
     idx = 0;
   else if (st & PD_SAMPLE_ID)
-    idx = (guint)__builtin_popcountll(st & (PD_SAMPLE_IP | PD_SAMPLE_TID | PD_SAMPLE_TIME |
-                                            PD_SAMPLE_ADDR));
+    idx = (guint)__builtin_popcountll(
+        st & (PD_SAMPLE_IP | PD_SAMPLE_TID | PD_SAMPLE_TIME | PD_SAMPLE_ADDR));
   else
     return a0;
   if (8 + 8 * (guint64)idx + 8 > size)
@@ -502,7 +506,8 @@ read_size(PerfData *pd, PdAttr *a, const guint8 *p, const guint8 *end)
 {
   guint64 rf = a->read_format;
   guint64 per = 8 * (1 + !!(rf & PD_FORMAT_ID) + !!(rf & PD_FORMAT_LOST));
-  guint64 times = 8 * (!!(rf & PD_FORMAT_TOTAL_TIME_ENABLED) + !!(rf & PD_FORMAT_TOTAL_TIME_RUNNING));
+  guint64 times =
+      8 * (!!(rf & PD_FORMAT_TOTAL_TIME_ENABLED) + !!(rf & PD_FORMAT_TOTAL_TIME_RUNNING));
   if (!(rf & PD_FORMAT_GROUP))
     return per + times;
   if (end - p < 8)
@@ -526,7 +531,7 @@ parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields 
   guint64 st = a->sample_type;
 #define NEED(n)                                                                                    \
   do {                                                                                             \
-    if ((guint64)(end - p) < (guint64)(n))                                                          \
+    if ((guint64)(end - p) < (guint64)(n))                                                         \
       return FALSE;                                                                                \
   } while (0)
   if (st & PD_SAMPLE_IDENTIFIER) {
@@ -650,8 +655,9 @@ note_torn(PerfData *pd, guint64 offset, guint64 have, const char *what)
   if (pd->torn_noted)
     return;
   pd->torn_noted = TRUE;
-  note_at(pd, offset, "%s: the capture ends inside a record (%" G_GUINT64_FORMAT
-                      " bytes of it present); every complete record before it was used",
+  note_at(pd, offset,
+          "%s: the capture ends inside a record (%" G_GUINT64_FORMAT
+          " bytes of it present); every complete record before it was used",
           what, have);
 }
 
@@ -674,8 +680,9 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
       const guint8 *r = pd->mem + pd->pos;
       guint16 sz = ld16(pd, r + 6);
       if (sz < 8 || (ld32(pd, r) == 0 && sz == 8)) {
-        note_at(pd, pd->pos, "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
-                             " bytes of the data section are ignored",
+        note_at(pd, pd->pos,
+                "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
+                " bytes of the data section are ignored",
                 ld32(pd, r), sz, left);
         pd->pos = pd->end;
         return 0;
@@ -751,14 +758,16 @@ decompress(PerfData *pd, const guint8 *src, gsize n, guint64 offset)
     gsize r = ZSTD_decompressStream(pd->zctx, &zout, &zin);
     g_byte_array_set_size(pd->zbuf, (guint)(old + zout.pos));
     if (ZSTD_isError(r)) {
-      skip_at(pd, offset, NULL, "compressed records that do not decompress (%s); %u pending bytes dropped",
+      skip_at(pd, offset, NULL,
+              "compressed records that do not decompress (%s); %u pending bytes dropped",
               ZSTD_getErrorName(r), pd->zbuf->len);
       g_byte_array_set_size(pd->zbuf, 0);
       ZSTD_DCtx_reset(pd->zctx, ZSTD_reset_session_only);
       return;
     }
     if (pd->zbuf->len > PD_MAX_DECOMPRESSED) {
-      skip_at(pd, offset, NULL, "more than %u decompressed bytes without a complete record; dropped",
+      skip_at(pd, offset, NULL,
+              "more than %u decompressed bytes without a complete record; dropped",
               PD_MAX_DECOMPRESSED);
       g_byte_array_set_size(pd->zbuf, 0);
       return;
@@ -778,8 +787,9 @@ next_record(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gb
     const guint8 *r = pd->zbuf->data + pd->zpos;
     guint16 sz = ld16(pd, r + 6);
     if (sz < 8) {
-      skip_at(pd, pd->zoffset, NULL, "invalid record header in compressed data; %" G_GSIZE_FORMAT
-                                     " decompressed bytes dropped",
+      skip_at(pd, pd->zoffset, NULL,
+              "invalid record header in compressed data; %" G_GSIZE_FORMAT
+              " decompressed bytes dropped",
               left);
       g_byte_array_set_size(pd->zbuf, 0);
       pd->zpos = 0;
@@ -872,7 +882,7 @@ handle_user_record(PerfData *pd, guint32 type, const guint8 *rec, guint32 size, 
     if (size >= 16) {
       guint64 feat = ld64(pd, rec + 8);
       if (feat < PD_FEAT_MAX)
-        parse_feature(pd, (guint)feat, rec + 16, size - 16u, offset);
+        parse_feature(pd, (guint)feat, rec + 16, size - 16u);
     }
     break;
   case PD_RECORD_HEADER_BUILD_ID:
@@ -1183,8 +1193,11 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
       skip_at(pd, ev->offset, NULL, "sample record shorter than its fields (%s)", attr_name(pd, a));
       return FALSE;
     }
-    guint64 period = f.has_period ? f.period : (a->flags & PD_ATTR_FLAG_FREQ) ? 1 : a->sample_period;
-    FkWeight w = fk_weight_int(pd->opts->weight == FK_WEIGHT_PERIOD ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
+    guint64 period = f.has_period                     ? f.period
+                     : (a->flags & PD_ATTR_FLAG_FREQ) ? 1
+                                                      : a->sample_period;
+    FkWeight w = fk_weight_int(
+        pd->opts->weight == FK_WEIGHT_PERIOD ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
     /* One event per read, as stackcollapse-perf: --event-filter, else the
      * first event sampled. */
     const char *ev_name = attr_name(pd, a);
@@ -1331,8 +1344,8 @@ open_file_mode(PerfData *pd, GError **error)
     parse_attr(pd, e, attr_size - 16, &a);
     guint64 ids_off = ld64(pd, e + attr_size - 16), ids_size = ld64(pd, e + attr_size - 8);
     if (ids_off > len || ids_size > len - ids_off) {
-      note_at(pd, attrs_off + i * attr_size, "the ids of attr %" G_GUINT64_FORMAT " lie outside the file",
-              i);
+      note_at(pd, attrs_off + i * attr_size,
+              "the ids of attr %" G_GUINT64_FORMAT " lie outside the file", i);
       ids_off = ids_size = 0;
     }
     add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
@@ -1344,12 +1357,14 @@ open_file_mode(PerfData *pd, GError **error)
   pd->pos = pd->data_offset;
   if (pd->data_size == 0) {
     pd->end = len;
-    note_at(pd, 48, "the header's data size is 0 (the recording did not finish); reading the "
-                    "records up to the end of the file");
+    note_at(pd, 48,
+            "the header's data size is 0 (the recording did not finish); reading the "
+            "records up to the end of the file");
   } else if (pd->data_size > len - pd->data_offset) {
     pd->end = len;
-    note_at(pd, len, "the capture is cut: its data section should end at 0x%" G_GINT64_MODIFIER
-                     "x; feature sections (host, event names, build ids) are missing",
+    note_at(pd, len,
+            "the capture is cut: its data section should end at 0x%" G_GINT64_MODIFIER
+            "x; feature sections (host, event names, build ids) are missing",
             pd->data_offset + pd->data_size);
   } else {
     pd->end = pd->data_offset + pd->data_size;
@@ -1367,7 +1382,7 @@ open_file_mode(PerfData *pd, GError **error)
       if (off > len || size > len - off)
         note_at(pd, sec, "feature %u lies outside the file; skipped", feat);
       else
-        parse_feature(pd, feat, pd->mem + off, (gsize)size, off);
+        parse_feature(pd, feat, pd->mem + off, (gsize)size);
       sec += 16;
     }
   }
@@ -1397,8 +1412,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (n >= 16)
     memcpy(&m, head, 8);
   if (m != PD_MAGIC && m != PD_MAGIC_SWAPPED) {
-    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: not a perf.data file (no PERFILE2 magic)",
-                in->name);
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
+                "%s: not a perf.data file (no PERFILE2 magic)", in->name);
     return NULL;
   }
   PerfData *pd = g_new0(PerfData, 1);
@@ -1416,7 +1431,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   pd->maps = pd_maps_new();
   pd->frames = g_ptr_array_new();
   pd->addrs = g_array_new(FALSE, FALSE, sizeof(PdAddr));
-  pd->build_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref);
+  pd->build_ids =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref);
   pd->build_id_list = g_ptr_array_new_with_free_func(g_free);
   if (opts->symbolize)
     pd->symopts = *opts->symbolize;
@@ -1543,7 +1559,8 @@ perf_data_close(gpointer state)
   }
   if (dwarf > 0)
     fk_diag_note(pd->opts->diag, pd->in->name,
-                 "%" G_GUINT64_FORMAT " samples carry user stacks to unwind with DWARF (perf record "
+                 "%" G_GUINT64_FORMAT
+                 " samples carry user stacks to unwind with DWARF (perf record "
                  "--call-graph dwarf), which flamekit does not unwind: their user part is the "
                  "sampled address only; record with --call-graph fp (-g) for full stacks",
                  dwarf);
@@ -1588,9 +1605,10 @@ static void
 perf_data_describe(gpointer state, GPtrArray *pairs)
 {
   PerfData *pd = state;
-  pair(pairs, "mode", g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
-                                        (G_BYTE_ORDER == G_LITTLE_ENDIAN) != pd->swap ? "little" : "big",
-                                        pd->zrecords ? ", zstd-compressed records" : ""));
+  pair(pairs, "mode",
+       g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
+                       (G_BYTE_ORDER == G_LITTLE_ENDIAN) != pd->swap ? "little" : "big",
+                       pd->zrecords ? ", zstd-compressed records" : ""));
   if (pd->hostname)
     pair(pairs, "hostname", g_strdup(pd->hostname));
   if (pd->osrelease)
@@ -1598,32 +1616,36 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
   if (pd->arch)
     pair(pairs, "arch", g_strdup(pd->arch));
   if (pd->has_nrcpus)
-    pair(pairs, "nr-cpus", g_strdup_printf("%u online, %u available", pd->nr_cpus_online,
-                                           pd->nr_cpus_avail));
+    pair(pairs, "nr-cpus",
+         g_strdup_printf("%u online, %u available", pd->nr_cpus_online, pd->nr_cpus_avail));
   if (pd->version)
     pair(pairs, "perf-version", g_strdup(pd->version));
   if (pd->cmdline)
     pair(pairs, "cmdline", g_strdup(pd->cmdline));
   for (guint i = 0; i < pd->attrs->len; i++) {
     PdAttr *a = &g_array_index(pd->attrs, PdAttr, i);
-    pair(pairs, "event", g_strdup_printf("%s: %" G_GUINT64_FORMAT " samples, period %" G_GUINT64_FORMAT,
-                                         attr_name(pd, a), a->samples, a->period));
+    pair(pairs, "event",
+         g_strdup_printf("%s: %" G_GUINT64_FORMAT " samples, period %" G_GUINT64_FORMAT,
+                         attr_name(pd, a), a->samples, a->period));
   }
   if (pd->time_max > 0)
-    pair(pairs, "time-range", g_strdup_printf("%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT
-                                              " .. %" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT
-                                              " (%.3f s)",
-                                              pd->time_min / 1000000000, pd->time_min % 1000000000,
-                                              pd->time_max / 1000000000, pd->time_max % 1000000000,
-                                              (double)(pd->time_max - pd->time_min) / 1e9));
+    pair(pairs, "time-range",
+         g_strdup_printf("%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+                         ".%09" G_GUINT64_FORMAT " (%.3f s)",
+                         pd->time_min / 1000000000, pd->time_min % 1000000000,
+                         pd->time_max / 1000000000, pd->time_max % 1000000000,
+                         (double)(pd->time_max - pd->time_min) / 1e9));
   if (pd->has_clockid)
-    pair(pairs, "clock-resolution", g_strdup_printf("%" G_GUINT64_FORMAT " ns", pd->clockid_res_ns));
+    pair(pairs, "clock-resolution",
+         g_strdup_printf("%" G_GUINT64_FORMAT " ns", pd->clockid_res_ns));
   if (pd->has_compressed)
-    pair(pairs, "compression", g_strdup_printf("%s level %u, ratio %u", pd->comp_type == 1 ? "zstd" : "unknown",
-                                               pd->comp_level, pd->comp_ratio));
+    pair(pairs, "compression",
+         g_strdup_printf("%s level %u, ratio %u", pd->comp_type == 1 ? "zstd" : "unknown",
+                         pd->comp_level, pd->comp_ratio));
   if (pd->lost || pd->lost_samples)
-    pair(pairs, "lost", g_strdup_printf("%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " samples",
-                                        pd->lost, pd->lost_samples));
+    pair(pairs, "lost",
+         g_strdup_printf("%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " samples", pd->lost,
+                         pd->lost_samples));
   if (pd->rejected)
     pair(pairs, "rejected-callchains", g_strdup_printf("%" G_GUINT64_FORMAT, pd->rejected));
   for (guint i = 0; i < pd->build_id_list->len; i++)

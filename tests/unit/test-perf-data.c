@@ -12,7 +12,7 @@
 typedef struct {
   guint64 samples;
   gint64 weight;
-  GPtrArray *lines; /* "tid time event: frame;frame" per sample, in read order */
+  GPtrArray *lines;   /* "tid time event: frame;frame" per sample, in read order */
   GHashTable *events; /* event -> count (GUINT_TO_POINTER) */
   GPtrArray *messages;
   GPtrArray *describe;
@@ -71,7 +71,8 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
     g_ptr_array_add(r->lines, g_string_free(l, FALSE));
     if (s.event) {
       gpointer old = g_hash_table_lookup(r->events, s.event);
-      g_hash_table_replace(r->events, g_strdup(s.event), GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + 1));
+      g_hash_table_replace(r->events, g_strdup(s.event),
+                           GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + 1));
     }
     r->host = s.host ? g_intern_string(s.host) : NULL;
   }
@@ -133,10 +134,14 @@ static const struct {
   const char *path;
   guint64 samples;
 } counts[] = {
-    {"corpora/perf-c/inl.data", 254},        {"corpora/perf-c/inl.pipe.data", 276},
-    {"corpora/perf-c/inl.z.data", 204},      {"corpora/perf-c/inl.2ev.data", 206},
-    {"corpora/perf-c/inl.inject.pipe.data", 254}, {"corpora/perf-cxx/tmpl.data", 542},
-    {"corpora/perf-rust/rs.data", 72},       {"corpora/perf-threads/thr.data", 795},
+    {"corpora/perf-c/inl.data", 254},
+    {"corpora/perf-c/inl.pipe.data", 276},
+    {"corpora/perf-c/inl.z.data", 204},
+    {"corpora/perf-c/inl.2ev.data", 206},
+    {"corpora/perf-c/inl.inject.pipe.data", 254},
+    {"corpora/perf-cxx/tmpl.data", 542},
+    {"corpora/perf-rust/rs.data", 72},
+    {"corpora/perf-threads/thr.data", 795},
     {"corpora/perf-system/system.data", 1077},
 };
 
@@ -175,7 +180,8 @@ test_two_events(void)
   g_assert_cmpstr(describe_get(&r, "arch", 0), ==, "x86_64");
   g_assert_cmpstr(describe_get(&r, "nr-cpus", 0), ==, "2 online, 2 available");
   g_assert_true(g_str_has_suffix(describe_get(&r, "cmdline", 0), "-o inl.2ev.data ./inl"));
-  g_assert_true(g_str_has_suffix(describe_get(&r, "build-id", 1), " /work/wt-perfdata/corpora/perf-c/inl"));
+  g_assert_true(
+      g_str_has_suffix(describe_get(&r, "build-id", 1), " /work/wt-perfdata/corpora/perf-c/inl"));
   read_clear(&r);
 
   event_filter = "task-clock";
@@ -289,7 +295,8 @@ test_truncated(void)
   for (guint i = 0; i < cut.lines->len; i++)
     g_assert_true(g_hash_table_contains(in_full, g_ptr_array_index(cut.lines, i)));
   g_assert_true(messages_match(&cut, "inl.cut.data:0x3844: the capture is cut"));
-  g_assert_true(messages_match(&cut, "inl.cut.data:0x3820: record: the capture ends inside a record \\(36 bytes"));
+  g_assert_true(messages_match(
+      &cut, "inl.cut.data:0x3820: record: the capture ends inside a record \\(36 bytes"));
   read_clear(&full);
   read_clear(&cut);
 
@@ -561,7 +568,8 @@ test_byte_orders(void)
     g_assert_true(messages_match(&r, "perf lost 7 events and 0 samples"));
     g_assert_cmpstr(describe_get(&r, "lost", 0), ==, "7 events, 0 samples");
     g_assert_cmpstr(describe_get(&r, "mode", 0), ==,
-                    be ? "perf.data, file mode, big-endian" : "perf.data, file mode, little-endian");
+                    be ? "perf.data, file mode, big-endian"
+                       : "perf.data, file mode, little-endian");
     read_clear(&r);
   }
 }
@@ -575,14 +583,16 @@ test_collapse_options(void)
   g_autoptr(FkInput) in = fk_input_new_bytes("le", bytes);
   Read r;
   read_input(in, FK_WEIGHT_DEFAULT, &r);
-  g_assert_cmpstr(g_ptr_array_index(r.lines, 2), ==,
-                  "10 500 prog cpu-clock: prog-10;[prog];[prog];[kernel.kallsyms]_[k];[kernel.kallsyms]_[k]");
+  g_assert_cmpstr(
+      g_ptr_array_index(r.lines, 2), ==,
+      "10 500 prog cpu-clock: prog-10;[prog];[prog];[kernel.kallsyms]_[k];[kernel.kallsyms]_[k]");
   read_clear(&r);
   annotate_kernel = include_pid = FALSE;
   include_tid = TRUE;
   g_autoptr(FkInput) in2 = fk_input_new_bytes("le", bytes);
   read_input(in2, FK_WEIGHT_DEFAULT, &r);
-  g_assert_cmpstr(g_ptr_array_index(r.lines, 0), ==, "10 300 prog cpu-clock: prog-10/10;[prog];[prog]");
+  g_assert_cmpstr(g_ptr_array_index(r.lines, 0), ==,
+                  "10 300 prog cpu-clock: prog-10/10;[prog];[prog]");
   read_clear(&r);
   include_tid = FALSE;
 }
@@ -593,7 +603,9 @@ static void
 test_symbol_files(void)
 {
   g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
-  g_autoptr(GBytes) b = g_bytes_new_static("\x7f" "ELF", 4);
+  g_autoptr(GBytes) b = g_bytes_new_static("\x7f"
+                                           "ELF",
+                                           4);
   fk_symbol_files_side_file("a.tar", ".build-id/ab/cdef", NULL, "../../x/elf", files);
   fk_symbol_files_side_file("a.tar", "[kernel.kallsyms]/abcd/kallsyms", b, NULL, files);
   g_assert_cmpuint(fk_symbol_files_count(files), ==, 1);
