@@ -1196,8 +1196,11 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     guint64 period = f.has_period                     ? f.period
                      : (a->flags & PD_ATTR_FLAG_FREQ) ? 1
                                                       : a->sample_period;
+    /* The period by default, as the perf-script reader weighs what
+     * `perf script` prints and as perf report's Overhead sums; one per
+     * sample (stackcollapse-perf's count) with --weight samples. */
     FkWeight w = fk_weight_int(
-        pd->opts->weight == FK_WEIGHT_PERIOD ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
+        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
     /* One event per read, as stackcollapse-perf: --event-filter, else the
      * first event sampled. */
     const char *ev_name = attr_name(pd, a);

@@ -40,7 +40,7 @@ fi
 for f in perf-c/inl.data perf-c/inl.pipe.data perf-c/inl.z.data perf-c/inl.inject.pipe.data \
          perf-cxx/tmpl.data perf-rust/rs.data perf-threads/thr.data perf-system/system.data; do
   want=$(perf report -i "$C/$f" --stats 2>/dev/null | awk '/SAMPLE events:/ { print $3; exit }')
-  run "$FLAMEKIT" fold --dso-only "$C/$f"
+  run "$FLAMEKIT" fold --weight samples --dso-only "$C/$f"
   ok "$rc" "$f: exit 0"
   got=$(printf '%s\n' "$out" | awk '{ s += $NF } END { print s + 0 }')
   is "$got" "$want" "$f: samples equal perf report --stats ($want)"
@@ -68,16 +68,23 @@ for f in perf-c/inl.data perf-c/inl.pipe.data perf-c/inl.z.data perf-c/inl.injec
   fi
 done
 
+# The default weight is the period, summed as perf script prints it.
+f=perf-c/inl.data
+run "$FLAMEKIT" fold --dso-only "$C/$f"
+is "$(printf '%s\n' "$out" | awk '{ s += $NF } END { print s }')" \
+  "$(perf script -i "$C/$f" -F period 2>/dev/null | awk '{ s += $1 } END { print s }')" \
+  "$f: default weight = the sum of perf script's periods"
+
 # Two events: the first is read, like stackcollapse-perf; --event-filter picks.
 f=perf-c/inl.2ev.data
-run "$FLAMEKIT" fold --dso-only "$C/$f"
+run "$FLAMEKIT" fold --weight samples --dso-only "$C/$f"
 is "$(printf '%s\n' "$out" | awk '{ s += $NF } END { print s }')" \
   "$(perf script -i "$C/$f" -F event 2>/dev/null | grep -c cpu-clock)" "$f: cpu-clock samples"
 like "206 samples of events other than cpu-clock were not read" "$err" "$f: says what it left out"
 
 # Truncated captures: a prefix is read and the cut is reported; --strict does
 # not fail on a note.
-run "$FLAMEKIT" fold --dso-only "$C/perf-c/inl.cut.data"
+run "$FLAMEKIT" fold --weight samples --dso-only "$C/perf-c/inl.cut.data"
 ok "$rc" "inl.cut.data: exit 0"
 like "inl.cut.data:0x3820: record: the capture ends inside a record" "$err" "inl.cut.data: torn record reported with its offset"
 is "$(printf '%s\n' "$out" | awk '{ s += $NF } END { print s }')" 164 "inl.cut.data: 164 complete samples"

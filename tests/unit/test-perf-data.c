@@ -154,13 +154,13 @@ test_counts(void)
     g_test_message("%s: %" G_GUINT64_FORMAT " samples", counts[i].path, r.samples);
     g_assert_false(r.error);
     g_assert_cmpuint(r.samples, ==, counts[i].samples);
-    /* The default weight is one per sample, as stackcollapse-perf counts. */
-    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples);
+    /* The default weight is the period: cpu-clock at -F 999 has a period
+     * of 1001001 ns per sample here. */
+    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples * 1001001);
     g_assert_cmpstr(r.host, ==, "vm");
     read_clear(&r);
-    read_path(counts[i].path, FK_WEIGHT_PERIOD, &r);
-    /* cpu-clock at -F 999: the kernel's period is 1001001 ns per sample */
-    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples * 1001001);
+    read_path(counts[i].path, FK_WEIGHT_SAMPLES, &r);
+    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples);
     read_clear(&r);
   }
 }
