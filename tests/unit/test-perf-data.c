@@ -62,7 +62,9 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   FkReadStatus rc;
   while ((rc = fk_reader_perf_data.next(st, &s, &error)) == FK_READ_SAMPLE) {
     r->samples++;
-    r->weight += s.weight.v[0];
+    /* mutated captures have absurd periods: saturate */
+    if (__builtin_add_overflow(r->weight, s.weight.v[0], &r->weight))
+      r->weight = G_MAXINT64;
     GString *l = g_string_new(NULL);
     g_string_append_printf(l, "%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %s %s:", s.tid, s.time,
                            s.comm ? s.comm : "-", s.event ? s.event : "-");
