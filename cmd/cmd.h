@@ -70,6 +70,12 @@ typedef struct {
   gboolean addrs;         /* --addrs */
   char *event_filter;     /* --event-filter */
   gboolean includeoffset; /* --includeoffset */
+  /* perf-data: --symfs, --debug-dir, --kallsyms, --no-inline, --srcline,
+   * --no-demangle, --demangle-params bind straight into this; the readers
+   * get a pointer to it (FkReadOptions.symbolize). */
+  FkSymbolizeOptions symbolize;
+  gboolean dso_only;   /* --dso-only */
+  gint64 max_buffer;   /* --max-buffer-bytes */
 } FkInputOptions;
 
 void fk_input_options_init(FkInputOptions *opts);

@@ -16,6 +16,8 @@ fk_input_options_init(FkInputOptions *opts)
   opts->max_member = (gint64)copts.max_member;
   opts->max_nesting = (gint)copts.max_nesting;
   opts->max_members = (gint64)copts.max_members;
+  fk_symbolize_options_init(&opts->symbolize);
+  opts->max_buffer = G_GINT64_CONSTANT(1) << 32;
 }
 
 void
@@ -26,6 +28,10 @@ fk_input_options_clear(FkInputOptions *opts)
   g_clear_pointer(&opts->host, g_free);
   g_clear_pointer(&opts->host_from, g_free);
   g_clear_pointer(&opts->event_filter, g_free);
+  g_free((char *)opts->symbolize.symfs);
+  g_free((char *)opts->symbolize.kallsyms);
+  g_strfreev(opts->symbolize.debug_dirs);
+  fk_symbolize_options_init(&opts->symbolize);
 }
 
 void
@@ -72,6 +78,25 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "perf script: read samples of EVENT (default: the first event seen)", "EVENT"},
       {"includeoffset", 0, 0, G_OPTION_ARG_NONE, &opts->includeoffset,
        "dtrace: keep +0xOFFSET in frame names", NULL},
+      {"symfs", 0, 0, G_OPTION_ARG_FILENAME, &opts->symbolize.symfs,
+       "perf.data: look for binaries under DIR (DIR/usr/lib/...)", "DIR"},
+      {"debug-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opts->symbolize.debug_dirs,
+       "perf.data: a .build-id tree to search first (repeatable)", "DIR"},
+      {"kallsyms", 0, 0, G_OPTION_ARG_FILENAME, &opts->symbolize.kallsyms,
+       "perf.data: kernel symbols from FILE (a copy of /proc/kallsyms)", "FILE"},
+      {"no-inline", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &opts->symbolize.inline_frames,
+       "perf.data: no inlined-function frames", NULL},
+      {"srcline", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.srcline,
+       "perf.data: append file:line to frame names", NULL},
+      {"no-demangle", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &opts->symbolize.demangle,
+       "perf.data: keep C++ and Rust names mangled", NULL},
+      {"demangle-params", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.demangle_params,
+       "perf.data: keep parameter lists of demangled C++ names", NULL},
+      {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,
+       "perf.data: name frames by their binary only ([libc.so.6]), without symbolizing", NULL},
+      {"max-buffer-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_buffer,
+       "perf.data: largest capture read from a pipe or archive into memory (default 4294967296)",
+       "BYTES"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_option_context_add_main_entries(context, entries, NULL);
@@ -107,6 +132,16 @@ fk_input_options_check(const FkInputOptions *opts)
     if (g_regex_get_capture_count(re) < 1)
       return fk_cmd_usage("--host-from: the expression needs a capture group: (...)");
   }
+  if (opts->max_buffer < 1)
+    return fk_cmd_usage("--max-buffer-bytes: must be at least 1");
+  if (opts->symbolize.symfs != NULL && !g_file_test(opts->symbolize.symfs, G_FILE_TEST_IS_DIR))
+    return fk_cmd_usage("--symfs: '%s' is not a directory", opts->symbolize.symfs);
+  for (char **d = opts->symbolize.debug_dirs; d && *d; d++)
+    if (!g_file_test(*d, G_FILE_TEST_IS_DIR))
+      return fk_cmd_usage("--debug-dir: '%s' is not a directory", *d);
+  if (opts->symbolize.kallsyms != NULL &&
+      !g_file_test(opts->symbolize.kallsyms, G_FILE_TEST_IS_REGULAR))
+    return fk_cmd_usage("--kallsyms: '%s' is not a file", opts->symbolize.kallsyms);
   return FK_EXIT_OK;
 }
 
@@ -127,4 +162,7 @@ fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
   ropts->include_addrs = opts->addrs;
   ropts->event_filter = opts->event_filter;
   ropts->include_offset = opts->includeoffset;
+  ropts->symbolize = &opts->symbolize;
+  ropts->dso_only = opts->dso_only;
+  ropts->max_buffer = (guint64)opts->max_buffer;
 }

@@ -46,6 +46,9 @@ typedef struct {
   gboolean include_addrs;   /* `[dso <ip>]` for unsymbolized frames */
   const char *event_filter; /* the event to read; NULL: the first one seen */
   gboolean include_offset;  /* keep `+0xoff` of dtrace frames */
+  guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
+  gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
+  struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf-data-symfiles.h) */
 } FkReadOptions;
 
 typedef enum {
@@ -75,6 +78,7 @@ extern const FkReader fk_reader_folded;
 extern const FkReader fk_reader_perf_script;
 extern const FkReader fk_reader_dtrace;
 extern const FkReader fk_reader_bpftrace;
+extern const FkReader fk_reader_perf_data;
 
 /* All readers, in bidding order, NULL-terminated. */
 const FkReader *const *fk_readers(void);

@@ -10,6 +10,7 @@ static const FkReader *const readers[] = {
     &fk_reader_perf_script,
     &fk_reader_dtrace,
     &fk_reader_bpftrace,
+    &fk_reader_perf_data,
     NULL,
 };
 

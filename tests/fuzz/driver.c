@@ -4,10 +4,6 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include <stdio.h>
-
-#include <stdio.h>
-
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 
 static int n;

@@ -1,0 +1,141 @@
+/* perf-data-maps.c -- processes, threads and their address maps over time. */
+#include "perf-data-maps.h"
+
+struct PdMaps {
+  GHashTable *procs; /* gint64* pid -> GArray of PdMap sorted by start */
+  GHashTable *comms; /* gint64* tid -> const char* (interned elsewhere) */
+};
+
+static void
+maps_array_free(gpointer p)
+{
+  g_array_free(p, TRUE);
+}
+
+PdMaps *
+pd_maps_new(void)
+{
+  PdMaps *self = g_new0(PdMaps, 1);
+  self->procs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, maps_array_free);
+  self->comms = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  return self;
+}
+
+void
+pd_maps_free(PdMaps *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_destroy(self->procs);
+  g_hash_table_destroy(self->comms);
+  g_free(self);
+}
+
+static GArray *
+proc_maps(PdMaps *self, gint64 pid, gboolean create)
+{
+  GArray *a = g_hash_table_lookup(self->procs, &pid);
+  if (a == NULL && create) {
+    a = g_array_new(FALSE, FALSE, sizeof(PdMap));
+    g_hash_table_insert(self->procs, g_memdup2(&pid, sizeof pid), a);
+  }
+  return a;
+}
+
+/* Index of the first mapping whose end is above ADDR. */
+static guint
+first_ending_after(GArray *a, guint64 addr)
+{
+  guint lo = 0, hi = a->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(a, PdMap, mid).end <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+void
+pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map)
+{
+  if (map->end <= map->start)
+    return;
+  GArray *a = proc_maps(self, pid, TRUE);
+  guint i = first_ending_after(a, map->start);
+  /* Cut what the new mapping covers from the mappings it overlaps; keep the
+   * parts that stick out on either side. */
+  while (i < a->len && g_array_index(a, PdMap, i).start < map->end) {
+    PdMap old = g_array_index(a, PdMap, i);
+    g_array_remove_index(a, i);
+    if (old.start < map->start) {
+      PdMap left = old;
+      left.end = map->start;
+      g_array_insert_val(a, i, left);
+      i++;
+    }
+    if (old.end > map->end) {
+      PdMap right = old;
+      right.pgoff += map->end - old.start;
+      right.start = map->end;
+      g_array_insert_val(a, i, right);
+      i++;
+    }
+  }
+  g_array_insert_val(a, first_ending_after(a, map->start), *map);
+}
+
+const PdMap *
+pd_maps_find(PdMaps *self, gint64 pid, guint64 addr)
+{
+  GArray *a = proc_maps(self, pid, FALSE);
+  if (a == NULL)
+    return NULL;
+  guint i = first_ending_after(a, addr);
+  if (i < a->len && g_array_index(a, PdMap, i).start <= addr)
+    return &g_array_index(a, PdMap, i);
+  return NULL;
+}
+
+const PdMap *
+pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr)
+{
+  GArray *a = proc_maps(self, pid, FALSE);
+  if (a == NULL)
+    return NULL;
+  /* the last mapping starting at or below ADDR */
+  guint lo = 0, hi = a->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(a, PdMap, mid).start <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo > 0 ? &g_array_index(a, PdMap, lo - 1) : NULL;
+}
+
+void
+pd_maps_fork(PdMaps *self, gint64 parent, gint64 child)
+{
+  if (parent == child)
+    return;
+  GArray *from = proc_maps(self, parent, FALSE);
+  GArray *to = proc_maps(self, child, TRUE);
+  g_array_set_size(to, 0);
+  if (from != NULL && from->len > 0)
+    g_array_append_vals(to, from->data, from->len);
+}
+
+const char *
+pd_maps_comm(PdMaps *self, gint64 tid)
+{
+  return g_hash_table_lookup(self->comms, &tid);
+}
+
+void
+pd_maps_set_comm(PdMaps *self, gint64 tid, const char *comm)
+{
+  g_hash_table_insert(self->comms, g_memdup2(&tid, sizeof tid), (gpointer)comm);
+}

@@ -1,0 +1,38 @@
+/* perf-data-maps.h -- processes, threads and their address maps over time.
+ *
+ * The perf-data reader replays MMAP, MMAP2, COMM, FORK and EXIT records in
+ * time order; this module keeps what they say: per process (pid) a sorted,
+ * non-overlapping list of executable mappings (a new mapping cuts the parts
+ * of older ones it covers, as the kernel does), per thread (tid) its comm, and
+ * the kernel's mappings (pid -1) apart. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+  guint64 start, end, pgoff; /* [start, end) */
+  const char *path;          /* interned by the caller */
+  guint8 build_id[20];
+  guint8 build_id_len; /* 0: none known */
+} PdMap;
+
+typedef struct PdMaps PdMaps;
+
+PdMaps *pd_maps_new(void);
+void pd_maps_free(PdMaps *self);
+
+/* Adds MAP to process PID (-1: the kernel), cutting what it overlaps. */
+void pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map);
+/* The mapping of PID (-1: the kernel) holding ADDR, or NULL. Valid until the
+ * next change. */
+const PdMap *pd_maps_find(PdMaps *self, gint64 pid, guint64 addr);
+/* The mapping of PID starting last at or below ADDR, as if each mapping ran
+ * up to the next one: perf's map__fixup_end() view of the kernel's maps,
+ * whose MMAP records stop at _etext while kernel code lies beyond. */
+const PdMap *pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr);
+/* Process CHILD was forked from PARENT: it starts with a copy of its maps. */
+void pd_maps_fork(PdMaps *self, gint64 parent, gint64 child);
+
+/* Thread TID's comm (interned by the caller), or NULL when never seen. */
+const char *pd_maps_comm(PdMaps *self, gint64 tid);
+void pd_maps_set_comm(PdMaps *self, gint64 tid, const char *comm);

@@ -1,0 +1,1666 @@
+/* perf-data.c -- the perf.data reader: `perf record` captures, symbolized offline.
+ *
+ * Reads file mode (seekable: mmap'd, or held in memory up to a limit) and pipe
+ * mode (`perf record -o -`, streamed), in either byte order; the attrs and
+ * their ids; the feature sections (host, OS release, arch, CPUs, command line,
+ * event names, build ids, clock); zstd-compressed records (`-z`). Records are
+ * replayed in time order within FINISHED_ROUND windows, as perf does, so that
+ * the MMAP/COMM/FORK records that build each process's maps are applied before
+ * the samples that need them. Each sample's callchain is split at its context
+ * markers and every address is handed to the symbolizer with its mapping.
+ * docs/formats/perf-data.md says what is read, what is skipped and how this
+ * differs from perf. */
+#include "reader.h"
+
+#include "perf-data-abi.h"
+#include "perf-data-maps.h"
+#include "perf-data-symfiles.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <zstd.h>
+
+#define PD_DEFAULT_MAX_BUFFER (G_GUINT64_CONSTANT(1) << 32)
+#define PD_MAX_DECOMPRESSED (256u << 20) /* pending decompressed bytes */
+#define PD_MAX_ATTRS 4096
+#define PD_MAX_IDS (1u << 20)    /* event ids kept, over all attrs */
+#define PD_MAX_QUEUED (1u << 22) /* records waiting for a FINISHED_ROUND */
+
+typedef struct {
+  guint32 type, size;
+  guint64 config, sample_period, sample_type, read_format, flags;
+  const char *name; /* interned; NULL until known */
+  guint64 samples;  /* emitted */
+  guint64 period;   /* summed over emitted samples */
+  guint64 first_id;
+  gboolean has_id;
+} PdAttr;
+
+/* One record waiting for its turn in time order. */
+typedef struct {
+  guint64 time, seq, offset;
+  const guint8 *rec;
+  guint8 *owned; /* rec's copy when the source is not stable, else NULL */
+  guint32 size;
+} PdEvent;
+
+typedef struct {
+  PdAttr *attr;
+  guint64 ip, time, period, id;
+  gint64 pid, tid;
+  gint32 cpu;
+  gboolean has_ip, has_time, has_period, has_tid, has_cpu, has_chain;
+  const guint8 *chain; /* nr raw u64s */
+  guint64 nr;
+} PdFields;
+
+typedef struct {
+  guint64 addr;
+  guint8 mode; /* PD_CPUMODE_* */
+} PdAddr;
+
+typedef struct {
+  FkInput *in;
+  const FkReadOptions *opts;
+  gboolean swap, pipe;
+  const char *file, *host;
+
+  /* file mode: the whole file */
+  const guint8 *mem;
+  gsize mem_len;
+  void *map_addr;
+  GBytes *bytes;
+  guint64 pos, end; /* next record, end of the data section */
+  guint64 data_offset, data_size;
+
+  /* pipe mode */
+  GByteArray *rbuf;
+  guint64 stream_pos;
+
+  /* -z */
+  ZSTD_DCtx *zctx;
+  GByteArray *zbuf;
+  gsize zpos;
+  guint64 zoffset; /* offset of the compressed record being consumed */
+  guint64 zrecords;
+
+  GArray *attrs;   /* PdAttr */
+  GHashTable *ids; /* guint64* id -> GUINT_TO_POINTER(index + 1) */
+  GArray *queue;   /* PdEvent, not yet due */
+  GArray *ready;   /* PdEvent, in order */
+  guint ready_pos;
+  guint64 seq, max_time, flush_limit;
+  gboolean done;
+
+  PdMaps *maps;
+  FkSymbolizeOptions symopts;
+  FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
+  GPtrArray *frames;
+  GArray *addrs;         /* PdAddr, leaf first */
+  GHashTable *build_ids; /* interned path -> GBytes */
+
+  /* features */
+  char *hostname, *osrelease, *arch, *cmdline, *version;
+  guint32 nr_cpus_avail, nr_cpus_online;
+  gboolean has_nrcpus, has_clockid, has_compressed;
+  guint64 clockid_res_ns;
+  guint32 comp_type, comp_level, comp_ratio;
+  GPtrArray *build_id_list; /* "HEX PATH" strings, for describe */
+
+  /* counts */
+  guint64 samples, lost, lost_samples, rejected, bad, unknown_id, deep, data_maps;
+  guint64 time_min, time_max;
+  guint64 skips;            /* skip reports made */
+  const char *event_filter; /* interned: the event read; NULL until the first sample */
+  guint64 other_samples;    /* samples of other events, not read */
+  GString *scratch;
+  gboolean torn_noted;
+} PerfData;
+
+/* ---- byte access ---- */
+
+static inline guint64
+ld64(const PerfData *pd, const guint8 *p)
+{
+  guint64 v;
+  memcpy(&v, p, 8);
+  return pd->swap ? GUINT64_SWAP_LE_BE(v) : v;
+}
+
+static inline guint32
+ld32(const PerfData *pd, const guint8 *p)
+{
+  guint32 v;
+  memcpy(&v, p, 4);
+  return pd->swap ? GUINT32_SWAP_LE_BE(v) : v;
+}
+
+static inline guint16
+ld16(const PerfData *pd, const guint8 *p)
+{
+  guint16 v;
+  memcpy(&v, p, 2);
+  return pd->swap ? GUINT16_SWAP_LE_BE(v) : v;
+}
+
+static char *
+where_at(const PerfData *pd, guint64 offset)
+{
+  return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", pd->in->name, offset);
+}
+
+static void note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void
+note_at(PerfData *pd, guint64 offset, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_autofree char *where = where_at(pd, offset);
+  fk_diag_note(pd->opts->diag, where, "%s", msg);
+}
+
+static void skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static void
+skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_autofree char *where = where_at(pd, offset);
+  fk_diag_skip(pd->opts->diag, where, w, "%s", msg);
+  pd->skips++;
+}
+
+/* A feature string: {u32 len; char str[len]} NUL-padded. Advances *P. */
+static char *
+read_string(PerfData *pd, const guint8 **p, const guint8 *end)
+{
+  if (end - *p < 4)
+    return NULL;
+  guint32 len = ld32(pd, *p);
+  if ((guint64)(end - *p - 4) < len)
+    return NULL;
+  const char *s = (const char *)*p + 4;
+  *p += 4 + (gsize)len;
+  return g_strndup(s, strnlen(s, len));
+}
+
+/* ---- attrs and events ---- */
+
+static const char *
+default_event_name(guint32 type, guint64 config, char *buf, gsize n)
+{
+  static const char *const hw[] = {"cycles",
+                                   "instructions",
+                                   "cache-references",
+                                   "cache-misses",
+                                   "branch-instructions",
+                                   "branch-misses",
+                                   "bus-cycles",
+                                   "stalled-cycles-frontend",
+                                   "stalled-cycles-backend",
+                                   "ref-cycles"};
+  static const char *const sw[] = {
+      "cpu-clock",        "task-clock",   "page-faults",  "context-switches",
+      "cpu-migrations",   "minor-faults", "major-faults", "alignment-faults",
+      "emulation-faults", "dummy",        "bpf-output",   "cgroup-switches"};
+  if (type == 0 && config < G_N_ELEMENTS(hw))
+    return hw[config];
+  if (type == 1 && config < G_N_ELEMENTS(sw))
+    return sw[config];
+  g_snprintf(buf, n, "raw-%u-0x%" G_GINT64_MODIFIER "x", type, config);
+  return buf;
+}
+
+/* Parses a perf_event_attr of N bytes at P. The flags bitfield of a file of
+ * the other byte order has its bits reversed within each byte (perf's
+ * swap_bitfield): the compiler allocates bitfields from the other end. */
+static gboolean
+parse_attr(PerfData *pd, const guint8 *p, gsize n, PdAttr *a)
+{
+  if (n < PD_ATTR_SIZE_VER0)
+    return FALSE;
+  memset(a, 0, sizeof *a);
+  a->type = ld32(pd, p);
+  a->size = ld32(pd, p + 4);
+  a->config = ld64(pd, p + 8);
+  a->sample_period = ld64(pd, p + 16);
+  a->sample_type = ld64(pd, p + 24);
+  a->read_format = ld64(pd, p + 32);
+  if (pd->swap) {
+    guint64 f = 0;
+    for (guint i = 0; i < 8; i++) {
+      guint8 b = p[40 + i], r = 0;
+      for (guint k = 0; k < 8; k++)
+        if (b & (1u << k))
+          r |= (guint8)(0x80u >> k);
+      f |= (guint64)r << (8 * i);
+    }
+    a->flags = f;
+  } else {
+    memcpy(&a->flags, p + 40, 8);
+  }
+  return TRUE;
+}
+
+static void
+add_attr(PerfData *pd, const PdAttr *a, const guint8 *ids, guint64 n_ids)
+{
+  if (pd->attrs->len >= PD_MAX_ATTRS)
+    return;
+  PdAttr copy = *a;
+  guint index = pd->attrs->len;
+  for (guint64 i = 0; i < n_ids && g_hash_table_size(pd->ids) < PD_MAX_IDS; i++) {
+    guint64 id = ld64(pd, ids + 8 * i);
+    if (i == 0) {
+      copy.first_id = id;
+      copy.has_id = TRUE;
+    }
+    g_hash_table_insert(pd->ids, g_memdup2(&id, sizeof id), GUINT_TO_POINTER(index + 1));
+  }
+  g_array_append_val(pd->attrs, copy);
+}
+
+static PdAttr *
+attr_by_id(PerfData *pd, guint64 id)
+{
+  gpointer v = g_hash_table_lookup(pd->ids, &id);
+  if (v == NULL)
+    return NULL;
+  return &g_array_index(pd->attrs, PdAttr, GPOINTER_TO_UINT(v) - 1);
+}
+
+static void
+name_attr(PerfData *pd, guint64 id, guint index, const char *name)
+{
+  PdAttr *a = attr_by_id(pd, id);
+  if (a == NULL && index < pd->attrs->len)
+    a = &g_array_index(pd->attrs, PdAttr, index);
+  if (a != NULL)
+    a->name = fk_interner_intern0(pd->opts->strings, name);
+}
+
+static const char *
+attr_name(PerfData *pd, PdAttr *a)
+{
+  if (a->name == NULL) {
+    char buf[64];
+    a->name = fk_interner_intern0(pd->opts->strings,
+                                  default_event_name(a->type, a->config, buf, sizeof buf));
+  }
+  return a->name;
+}
+
+/* ---- feature sections ---- */
+
+static void
+parse_build_id_entry(PerfData *pd, const guint8 *p, gsize n)
+{
+  /* {header; s32 pid; u8 build_id[24] (20 + u8 size + pad); char filename[]} */
+  if (n < 36)
+    return;
+  guint16 misc = ld16(pd, p + 4);
+  gsize len = 20;
+  if (misc & PD_MISC_BUILD_ID_SIZE)
+    len = MIN(p[12 + 20], 20);
+  const char *fn = (const char *)p + 36;
+  g_autofree char *path = g_strndup(fn, strnlen(fn, n - 36));
+  if (path[0] == '\0')
+    return;
+  /* Trailing zero bytes are padding in 20-byte ids written without a size. */
+  if (!(misc & PD_MISC_BUILD_ID_SIZE))
+    while (len > 0 && p[12 + len - 1] == 0)
+      len--;
+  if (len == 0)
+    return;
+  const char *ipath = fk_interner_intern0(pd->opts->strings, path);
+  g_hash_table_replace(pd->build_ids, (gpointer)ipath, g_bytes_new(p + 12, len));
+  GString *s = g_string_new(NULL);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf(s, "%02x", p[12 + i]);
+  g_string_append_printf(s, " %s", path);
+  g_ptr_array_add(pd->build_id_list, g_string_free(s, FALSE));
+}
+
+static void
+parse_feature(PerfData *pd, guint feat, const guint8 *p, gsize n)
+{
+  const guint8 *end = p + n;
+  const guint8 *q = p;
+  switch (feat) {
+  case PD_FEAT_HOSTNAME:
+    g_free(pd->hostname);
+    pd->hostname = read_string(pd, &q, end);
+    break;
+  case PD_FEAT_OSRELEASE:
+    g_free(pd->osrelease);
+    pd->osrelease = read_string(pd, &q, end);
+    break;
+  case PD_FEAT_ARCH:
+    g_free(pd->arch);
+    pd->arch = read_string(pd, &q, end);
+    break;
+  case PD_FEAT_VERSION:
+    g_free(pd->version);
+    pd->version = read_string(pd, &q, end);
+    break;
+  case PD_FEAT_NRCPUS:
+    if (n >= 8) {
+      pd->nr_cpus_avail = ld32(pd, p);
+      pd->nr_cpus_online = ld32(pd, p + 4);
+      pd->has_nrcpus = TRUE;
+    }
+    break;
+  case PD_FEAT_CMDLINE: {
+    if (n < 4)
+      break;
+    guint32 nr = ld32(pd, p);
+    q = p + 4;
+    GString *s = g_string_new(NULL);
+    for (guint32 i = 0; i < nr; i++) {
+      g_autofree char *arg = read_string(pd, &q, end);
+      if (arg == NULL)
+        break;
+      if (i > 0)
+        g_string_append_c(s, ' ');
+      g_string_append(s, arg);
+    }
+    g_free(pd->cmdline);
+    pd->cmdline = g_string_free(s, FALSE);
+    break;
+  }
+  case PD_FEAT_EVENT_DESC: {
+    /* u32 nr; u32 attr_size; nr * {attr; u32 nr_ids; string name; u64 ids[nr_ids]} */
+    if (n < 8)
+      break;
+    guint32 nr = ld32(pd, p), asz = ld32(pd, p + 4);
+    q = p + 8;
+    for (guint32 i = 0; i < nr; i++) {
+      if ((guint64)(end - q) < (guint64)asz + 4)
+        break;
+      q += asz;
+      guint32 nids = ld32(pd, q);
+      q += 4;
+      g_autofree char *name = read_string(pd, &q, end);
+      if (name == NULL || (guint64)(end - q) / 8 < nids)
+        break;
+      guint64 id = nids > 0 ? ld64(pd, q) : G_MAXUINT64;
+      name_attr(pd, id, i, name);
+      q += 8 * (gsize)nids;
+    }
+    break;
+  }
+  case PD_FEAT_BUILD_ID:
+    while (end - q >= 8) {
+      guint16 sz = ld16(pd, q + 6);
+      if (sz < 8 || sz > end - q)
+        break;
+      parse_build_id_entry(pd, q, sz);
+      q += sz;
+    }
+    break;
+  case PD_FEAT_CLOCKID:
+    if (n >= 8) {
+      pd->clockid_res_ns = ld64(pd, p);
+      pd->has_clockid = TRUE;
+    }
+    break;
+  case PD_FEAT_COMPRESSED:
+    if (n >= 16) {
+      pd->comp_type = ld32(pd, p + 4);
+      pd->comp_level = ld32(pd, p + 8);
+      pd->comp_ratio = ld32(pd, p + 12);
+      pd->has_compressed = TRUE;
+    }
+    break;
+  default:
+    break; /* the rest: skipped by size */
+  }
+}
+
+/* ---- sample parsing ---- */
+
+static PdAttr *
+first_attr(PerfData *pd)
+{
+  return pd->attrs->len ? &g_array_index(pd->attrs, PdAttr, 0) : NULL;
+}
+
+/* The attr a SAMPLE record belongs to, found by id at the position the first
+ * attr's sample_type puts it (perf requires all attrs to agree on it). NULL
+ * when the id is unknown. */
+static PdAttr *
+sample_attr(PerfData *pd, const guint8 *rec, guint32 size)
+{
+  PdAttr *a0 = first_attr(pd);
+  if (a0 == NULL)
+    return NULL;
+  if (pd->attrs->len == 1)
+    return a0;
+  guint64 st = a0->sample_type;
+  guint idx;
+  if (st & PD_SAMPLE_IDENTIFIER)
+    idx = 0;
+  else if (st & PD_SAMPLE_ID)
+    idx = (guint)__builtin_popcountll(
+        st & (PD_SAMPLE_IP | PD_SAMPLE_TID | PD_SAMPLE_TIME | PD_SAMPLE_ADDR));
+  else
+    return a0;
+  if (8 + 8 * (guint64)idx + 8 > size)
+    return NULL;
+  return attr_by_id(pd, ld64(pd, rec + 8 + 8 * idx));
+}
+
+static const guint64 trailer_bits = PD_SAMPLE_TID | PD_SAMPLE_TIME | PD_SAMPLE_ID |
+                                    PD_SAMPLE_STREAM_ID | PD_SAMPLE_CPU | PD_SAMPLE_IDENTIFIER;
+
+/* The time in a non-sample record's sample_id trailer; FALSE when it has none. */
+static gboolean
+other_time(PerfData *pd, const guint8 *rec, guint32 size, guint64 *time)
+{
+  PdAttr *a = first_attr(pd);
+  if (a == NULL || !(a->flags & PD_ATTR_FLAG_SAMPLE_ID_ALL))
+    return FALSE;
+  guint64 st = a->sample_type;
+  if (pd->attrs->len > 1) {
+    /* Locate the id from the end and use that attr's layout. */
+    guint64 id = 0;
+    gboolean have = FALSE;
+    if ((st & PD_SAMPLE_IDENTIFIER) && size >= 16) {
+      id = ld64(pd, rec + size - 8);
+      have = TRUE;
+    } else if (st & PD_SAMPLE_ID) {
+      guint from_end = 1 + !!(st & PD_SAMPLE_STREAM_ID) + !!(st & PD_SAMPLE_CPU);
+      if (size >= 8 + 8 * from_end) {
+        id = ld64(pd, rec + size - 8 * from_end);
+        have = TRUE;
+      }
+    }
+    PdAttr *b = have ? attr_by_id(pd, id) : NULL;
+    if (b != NULL) {
+      if (!(b->flags & PD_ATTR_FLAG_SAMPLE_ID_ALL))
+        return FALSE;
+      st = b->sample_type;
+    }
+  }
+  if (!(st & PD_SAMPLE_TIME))
+    return FALSE;
+  guint n = (guint)__builtin_popcountll(st & trailer_bits);
+  if (size < 8 + 8 * (guint64)n)
+    return FALSE;
+  const guint8 *p = rec + size - 8 * n;
+  if (st & PD_SAMPLE_TID)
+    p += 8;
+  *time = ld64(pd, p);
+  return TRUE;
+}
+
+/* Size of a READ field, by read_format; G_MAXUINT64 when it cannot fit. */
+static guint64
+read_size(PerfData *pd, PdAttr *a, const guint8 *p, const guint8 *end)
+{
+  guint64 rf = a->read_format;
+  guint64 per = 8 * (1 + !!(rf & PD_FORMAT_ID) + !!(rf & PD_FORMAT_LOST));
+  guint64 times =
+      8 * (!!(rf & PD_FORMAT_TOTAL_TIME_ENABLED) + !!(rf & PD_FORMAT_TOTAL_TIME_RUNNING));
+  if (!(rf & PD_FORMAT_GROUP))
+    return per + times;
+  if (end - p < 8)
+    return G_MAXUINT64;
+  guint64 nr = ld64(pd, p);
+  if (nr > (guint64)(end - p) / per)
+    return G_MAXUINT64;
+  return 8 + times + nr * per;
+}
+
+/* Parses a SAMPLE record's fields up to the callchain. FALSE when it does not
+ * fit its size. */
+static gboolean
+parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields *f)
+{
+  memset(f, 0, sizeof *f);
+  f->attr = a;
+  f->pid = f->tid = -1;
+  f->cpu = -1;
+  const guint8 *p = rec + 8, *end = rec + size;
+  guint64 st = a->sample_type;
+#define NEED(n)                                                                                    \
+  do {                                                                                             \
+    if ((guint64)(end - p) < (guint64)(n))                                                         \
+      return FALSE;                                                                                \
+  } while (0)
+  if (st & PD_SAMPLE_IDENTIFIER) {
+    NEED(8);
+    f->id = ld64(pd, p);
+    p += 8;
+  }
+  if (st & PD_SAMPLE_IP) {
+    NEED(8);
+    f->ip = ld64(pd, p);
+    f->has_ip = TRUE;
+    p += 8;
+  }
+  if (st & PD_SAMPLE_TID) {
+    NEED(8);
+    f->pid = (gint32)ld32(pd, p); /* pid_t: -1 for no task */
+    f->tid = (gint32)ld32(pd, p + 4);
+    f->has_tid = TRUE;
+    p += 8;
+  }
+  if (st & PD_SAMPLE_TIME) {
+    NEED(8);
+    f->time = ld64(pd, p);
+    f->has_time = TRUE;
+    p += 8;
+  }
+  if (st & PD_SAMPLE_ADDR) {
+    NEED(8);
+    p += 8;
+  }
+  if (st & PD_SAMPLE_ID) {
+    NEED(8);
+    f->id = ld64(pd, p);
+    p += 8;
+  }
+  if (st & PD_SAMPLE_STREAM_ID) {
+    NEED(8);
+    p += 8;
+  }
+  if (st & PD_SAMPLE_CPU) {
+    NEED(8);
+    f->cpu = (gint32)ld32(pd, p);
+    f->has_cpu = TRUE;
+    p += 8;
+  }
+  if (st & PD_SAMPLE_PERIOD) {
+    NEED(8);
+    f->period = ld64(pd, p);
+    f->has_period = TRUE;
+    p += 8;
+  }
+  if (st & PD_SAMPLE_READ) {
+    guint64 rs = read_size(pd, a, p, end);
+    if (rs == G_MAXUINT64)
+      return FALSE;
+    NEED(rs);
+    p += rs;
+  }
+  if (st & PD_SAMPLE_CALLCHAIN) {
+    NEED(8);
+    f->nr = ld64(pd, p);
+    p += 8;
+    if (f->nr > (guint64)(end - p) / 8)
+      return FALSE; /* perf: "the callchain is corrupted" */
+    f->chain = p;
+    f->has_chain = TRUE;
+  }
+#undef NEED
+  return TRUE;
+}
+
+/* ---- record sources ---- */
+
+/* Reads exactly LEN bytes from the stream unless it ends first: the count. */
+static gssize
+read_exact(PerfData *pd, guint8 *buf, gsize len, GError **error)
+{
+  gsize got = 0;
+  while (got < len) {
+    gssize n = fk_input_read(pd->in, buf + got, len - got, error);
+    if (n < 0)
+      return -1;
+    if (n == 0)
+      break;
+    got += (gsize)n;
+  }
+  pd->stream_pos += got;
+  return (gssize)got;
+}
+
+static gboolean
+skip_stream(PerfData *pd, guint64 len, GError **error)
+{
+  guint8 tmp[8192];
+  while (len > 0) {
+    gssize n = read_exact(pd, tmp, (gsize)MIN(len, sizeof tmp), error);
+    if (n < 0)
+      return FALSE;
+    if (n == 0)
+      return TRUE;
+    len -= (guint64)n;
+  }
+  return TRUE;
+}
+
+/* Payload that some records carry after header.size. */
+static guint64
+extra_payload(PerfData *pd, const guint8 *rec, guint32 size)
+{
+  guint32 type = ld32(pd, rec);
+  if (type == PD_RECORD_AUXTRACE && size >= 16)
+    return ld64(pd, rec + 8);
+  if (type == PD_RECORD_HEADER_TRACING_DATA && size >= 12)
+    return ((guint64)ld32(pd, rec + 8) + 7) & ~(guint64)7;
+  return 0;
+}
+
+static void
+note_torn(PerfData *pd, guint64 offset, guint64 have, const char *what)
+{
+  if (pd->torn_noted)
+    return;
+  pd->torn_noted = TRUE;
+  note_at(pd, offset,
+          "%s: the capture ends inside a record (%" G_GUINT64_FORMAT
+          " bytes of it present); every complete record before it was used",
+          what, have);
+}
+
+/* The next record of the file or stream (not of decompressed data): 1 with
+ * *REC, *SIZE, *OFFSET set; 0 at the end; -1 with ERROR. *STABLE: *REC stays
+ * valid until close. */
+static int
+outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gboolean *stable,
+           GError **error)
+{
+  if (!pd->pipe) {
+    for (;;) {
+      if (pd->pos >= pd->end)
+        return 0;
+      guint64 left = pd->end - pd->pos;
+      if (left < 8) {
+        note_torn(pd, pd->pos, left, "record header");
+        return 0;
+      }
+      const guint8 *r = pd->mem + pd->pos;
+      guint16 sz = ld16(pd, r + 6);
+      if (sz < 8 || (ld32(pd, r) == 0 && sz == 8)) {
+        note_at(pd, pd->pos,
+                "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
+                " bytes of the data section are ignored",
+                ld32(pd, r), sz, left);
+        pd->pos = pd->end;
+        return 0;
+      }
+      if (sz > left) {
+        note_torn(pd, pd->pos, left, "record");
+        return 0;
+      }
+      *rec = r;
+      *size = sz;
+      *offset = pd->pos;
+      *stable = TRUE;
+      guint64 extra = extra_payload(pd, r, sz);
+      pd->pos += sz;
+      pd->pos = extra > pd->end - pd->pos ? pd->end : pd->pos + extra;
+      return 1;
+    }
+  }
+  guint8 hdr[8];
+  guint64 at = pd->stream_pos;
+  gssize n = read_exact(pd, hdr, 8, error);
+  if (n < 0)
+    return -1;
+  if (n == 0)
+    return 0;
+  if (n < 8) {
+    note_torn(pd, at, (guint64)n, "record header");
+    return 0;
+  }
+  guint16 sz = ld16(pd, hdr + 6);
+  if (sz < 8) {
+    note_at(pd, at, "invalid record header (type %u, size %u); the rest of the stream is ignored",
+            ld32(pd, hdr), sz);
+    return 0;
+  }
+  g_byte_array_set_size(pd->rbuf, sz);
+  memcpy(pd->rbuf->data, hdr, 8);
+  n = read_exact(pd, pd->rbuf->data + 8, sz - 8u, error);
+  if (n < 0)
+    return -1;
+  if ((gsize)n < sz - 8u) {
+    note_torn(pd, at, 8 + (guint64)n, "record");
+    return 0;
+  }
+  guint64 extra = extra_payload(pd, pd->rbuf->data, sz);
+  if (extra > 0 && !skip_stream(pd, extra, error))
+    return -1;
+  *rec = pd->rbuf->data;
+  *size = sz;
+  *offset = at;
+  *stable = FALSE;
+  return 1;
+}
+
+/* Appends the decompressed bytes of one COMPRESSED(2) record to zbuf. */
+static void
+decompress(PerfData *pd, const guint8 *src, gsize n, guint64 offset)
+{
+  if (pd->zctx == NULL)
+    pd->zctx = ZSTD_createDCtx();
+  if (pd->zpos > 0) {
+    g_byte_array_remove_range(pd->zbuf, 0, (guint)pd->zpos);
+    pd->zpos = 0;
+  }
+  pd->zoffset = offset;
+  pd->zrecords++;
+  ZSTD_inBuffer zin = {src, n, 0};
+  for (;;) {
+    gsize old = pd->zbuf->len;
+    gsize room = MAX(ZSTD_DStreamOutSize(), 2 * n);
+    g_byte_array_set_size(pd->zbuf, (guint)(old + room));
+    ZSTD_outBuffer zout = {pd->zbuf->data + old, room, 0};
+    gsize r = ZSTD_decompressStream(pd->zctx, &zout, &zin);
+    g_byte_array_set_size(pd->zbuf, (guint)(old + zout.pos));
+    if (ZSTD_isError(r)) {
+      skip_at(pd, offset, NULL,
+              "compressed records that do not decompress (%s); %u pending bytes dropped",
+              ZSTD_getErrorName(r), pd->zbuf->len);
+      g_byte_array_set_size(pd->zbuf, 0);
+      ZSTD_DCtx_reset(pd->zctx, ZSTD_reset_session_only);
+      return;
+    }
+    if (pd->zbuf->len > PD_MAX_DECOMPRESSED) {
+      skip_at(pd, offset, NULL,
+              "more than %u decompressed bytes without a complete record; dropped",
+              PD_MAX_DECOMPRESSED);
+      g_byte_array_set_size(pd->zbuf, 0);
+      return;
+    }
+    if (zin.pos == zin.size && zout.pos < room)
+      return;
+  }
+}
+
+/* The next record: from decompressed data first, else from the file. */
+static int
+next_record(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gboolean *stable,
+            gboolean *inner, GError **error)
+{
+  gsize left = pd->zbuf->len - pd->zpos;
+  if (left >= 8) {
+    const guint8 *r = pd->zbuf->data + pd->zpos;
+    guint16 sz = ld16(pd, r + 6);
+    if (sz < 8) {
+      skip_at(pd, pd->zoffset, NULL,
+              "invalid record header in compressed data; %" G_GSIZE_FORMAT
+              " decompressed bytes dropped",
+              left);
+      g_byte_array_set_size(pd->zbuf, 0);
+      pd->zpos = 0;
+    } else if (sz <= left) {
+      *rec = r;
+      *size = sz;
+      *offset = pd->zoffset;
+      *stable = FALSE;
+      *inner = TRUE;
+      pd->zpos += sz;
+      return 1;
+    }
+  }
+  *inner = FALSE;
+  int rc = outer_next(pd, rec, size, offset, stable, error);
+  if (rc == 0 && pd->zbuf->len > pd->zpos) {
+    note_torn(pd, pd->zoffset, pd->zbuf->len - pd->zpos, "compressed record");
+    g_byte_array_set_size(pd->zbuf, 0);
+    pd->zpos = 0;
+  }
+  return rc;
+}
+
+/* ---- ordering ---- */
+
+static gint
+event_cmp(gconstpointer a, gconstpointer b)
+{
+  const PdEvent *x = a, *y = b;
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Moves the queued events due (time <= LIMIT, or all) to the ready list. */
+static void
+flush_queue(PerfData *pd, gboolean all, guint64 limit)
+{
+  if (pd->queue->len == 0)
+    return;
+  g_array_sort(pd->queue, event_cmp);
+  guint k = 0;
+  while (k < pd->queue->len && (all || g_array_index(pd->queue, PdEvent, k).time <= limit))
+    k++;
+  g_array_append_vals(pd->ready, pd->queue->data, k);
+  g_array_remove_range(pd->queue, 0, k);
+}
+
+static void
+push_event(PerfData *pd, GArray *to, const guint8 *rec, guint32 size, guint64 offset,
+           gboolean stable, guint64 time)
+{
+  PdEvent ev = {time, pd->seq++, offset, rec, NULL, size};
+  if (!stable) {
+    ev.owned = g_memdup2(rec, size);
+    ev.rec = ev.owned;
+  }
+  g_array_append_val(to, ev);
+}
+
+/* ---- record handling ---- */
+
+static void
+handle_header_attr(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset)
+{
+  /* {header; attr (attr.size bytes); u64 id[]} */
+  if (size < 8 + PD_ATTR_SIZE_VER0) {
+    skip_at(pd, offset, NULL, "attr record too short");
+    return;
+  }
+  PdAttr a;
+  parse_attr(pd, rec + 8, size - 8, &a);
+  guint32 asz = a.size ? a.size : PD_ATTR_SIZE_VER0;
+  if (asz < PD_ATTR_SIZE_VER0 || asz > size - 8u) {
+    skip_at(pd, offset, NULL, "attr record with an attr size of %u", asz);
+    return;
+  }
+  add_attr(pd, &a, rec + 8 + asz, (size - 8u - asz) / 8);
+}
+
+static void
+handle_user_record(PerfData *pd, guint32 type, const guint8 *rec, guint32 size, guint64 offset,
+                   gboolean inner)
+{
+  switch (type) {
+  case PD_RECORD_HEADER_ATTR:
+    handle_header_attr(pd, rec, size, offset);
+    break;
+  case PD_RECORD_HEADER_FEATURE:
+    if (size >= 16) {
+      guint64 feat = ld64(pd, rec + 8);
+      if (feat < PD_FEAT_MAX)
+        parse_feature(pd, (guint)feat, rec + 16, size - 16u);
+    }
+    break;
+  case PD_RECORD_HEADER_BUILD_ID:
+    parse_build_id_entry(pd, rec, size);
+    break;
+  case PD_RECORD_EVENT_UPDATE:
+    if (size > 24 && ld64(pd, rec + 8) == PD_EVENT_UPDATE_NAME) {
+      g_autofree char *name = g_strndup((const char *)rec + 24, size - 24u);
+      name_attr(pd, ld64(pd, rec + 16), G_MAXUINT, name);
+    }
+    break;
+  case PD_RECORD_FINISHED_ROUND:
+    flush_queue(pd, FALSE, pd->flush_limit);
+    pd->flush_limit = pd->max_time;
+    break;
+  case PD_RECORD_COMPRESSED:
+  case PD_RECORD_COMPRESSED2:
+    if (inner) {
+      skip_at(pd, offset, NULL, "a compressed record inside compressed data");
+      break;
+    }
+    if (type == PD_RECORD_COMPRESSED) {
+      decompress(pd, rec + 8, size - 8u, offset);
+    } else if (size >= 16) {
+      guint64 dsz = ld64(pd, rec + 8);
+      decompress(pd, rec + 16, (gsize)MIN(dsz, (guint64)size - 16), offset);
+    }
+    break;
+  default:
+    break; /* ID_INDEX, THREAD_MAP, CPU_MAP, TIME_CONV, FINISHED_INIT, ...: not needed */
+  }
+}
+
+/* Sorts a record into the time-ordered queue, handles the perf tool's own
+ * records at once. */
+static void
+handle_record(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset, gboolean stable,
+              gboolean inner)
+{
+  guint32 type = ld32(pd, rec);
+  if (type >= 64) {
+    handle_user_record(pd, type, rec, size, offset, inner);
+    return;
+  }
+  guint64 time = 0;
+  gboolean timed;
+  if (type == PD_RECORD_SAMPLE) {
+    PdAttr *a = sample_attr(pd, rec, size);
+    PdFields f;
+    timed = a != NULL && parse_sample(pd, a, rec, size, &f) && f.has_time;
+    if (timed)
+      time = f.time;
+  } else {
+    timed = other_time(pd, rec, size, &time);
+  }
+  if (!timed || time == 0) {
+    /* perf delivers records without a time at once. */
+    push_event(pd, pd->ready, rec, size, offset, stable, 0);
+    return;
+  }
+  if (time > pd->max_time)
+    pd->max_time = time;
+  push_event(pd, pd->queue, rec, size, offset, stable, time);
+  if (pd->queue->len >= PD_MAX_QUEUED) {
+    /* No FINISHED_ROUND for too long: deliver the older half, as perf does
+     * when its queue outgrows its memory limit. */
+    g_array_sort(pd->queue, event_cmp);
+    flush_queue(pd, FALSE, g_array_index(pd->queue, PdEvent, pd->queue->len / 2).time);
+  }
+}
+
+static void
+ensure_symbolizer(PerfData *pd)
+{
+  if (pd->sym != NULL)
+    return;
+  struct utsname u;
+  if (pd->symopts.kallsyms == NULL && pd->hostname && pd->osrelease && uname(&u) == 0 &&
+      strcmp(u.nodename, pd->hostname) == 0 && strcmp(u.release, pd->osrelease) == 0)
+    pd->symopts.use_proc_kallsyms = TRUE;
+  pd->sym = fk_symbolizer_new(&pd->symopts);
+  if (pd->opts->symbol_files != NULL)
+    fk_symbol_files_apply(pd->opts->symbol_files, pd->sym);
+}
+
+static const char *
+kernel_path(const char *path)
+{
+  return g_str_has_prefix(path, "[kernel.kallsyms]") ? "[kernel.kallsyms]" : path;
+}
+
+static void
+handle_mmap(PerfData *pd, guint32 type, guint16 misc, const guint8 *rec, guint32 size)
+{
+  gsize fn_at = type == PD_RECORD_MMAP ? 40 : 72;
+  if (size <= fn_at)
+    return;
+  if (misc & PD_MISC_MMAP_DATA) {
+    pd->data_maps++;
+    return;
+  }
+  gint64 pid = (gint32)ld32(pd, rec + 8);
+  PdMap m = {0};
+  m.start = ld64(pd, rec + 16);
+  guint64 len = ld64(pd, rec + 24);
+  m.end = len > G_MAXUINT64 - m.start ? G_MAXUINT64 : m.start + len;
+  m.pgoff = ld64(pd, rec + 32);
+  const char *fn = (const char *)rec + fn_at;
+  g_autofree char *path = g_strndup(fn, strnlen(fn, size - fn_at));
+  m.path = fk_interner_intern0(pd->opts->strings, kernel_path(path));
+  if (type == PD_RECORD_MMAP2 && (misc & PD_MISC_MMAP_BUILD_ID)) {
+    m.build_id_len = MIN(rec[40], 20);
+    memcpy(m.build_id, rec + 44, m.build_id_len);
+  } else {
+    GBytes *b = g_hash_table_lookup(pd->build_ids, m.path);
+    if (b != NULL) {
+      gsize bl;
+      const guint8 *bd = g_bytes_get_data(b, &bl);
+      m.build_id_len = (guint8)MIN(bl, 20);
+      memcpy(m.build_id, bd, m.build_id_len);
+    }
+  }
+  guint cpumode = misc & PD_MISC_CPUMODE_MASK;
+  if (cpumode == PD_CPUMODE_KERNEL || cpumode == PD_CPUMODE_GUEST_KERNEL)
+    pid = -1;
+  pd_maps_add(pd->maps, pid, &m);
+}
+
+/* Kernel dsos as stackcollapse-perf.pl tells them for --kernel: [bracketed]
+ * pseudo-dsos (but [unknown]), modules, vmlinux. */
+static gboolean
+is_kernel_path(const char *p)
+{
+  if (p[0] == '[')
+    return strcmp(p, "[unknown]") != 0;
+  return g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux");
+}
+
+/* Anonymous memory, as perf's is_anon_memory() tells it. */
+static gboolean
+is_anon_path(const char *p)
+{
+  return strcmp(p, "//anon") == 0 || g_str_has_prefix(p, "/dev/zero") ||
+         g_str_has_prefix(p, "/anon_hugepage");
+}
+
+/* JIT code: perf-PID.map symbol files (anonymous memory), perf inject
+ * --jit's jitted-*.so. */
+static gboolean
+is_jit_path(const char *p)
+{
+  if (is_anon_path(p))
+    return TRUE;
+  const char *base = strrchr(p, '/');
+  base = base ? base + 1 : p;
+  return (g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map")) ||
+         (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so"));
+}
+
+static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel);
+static void annotate(PerfData *pd, const PdMap *m, guint from);
+
+/* Looks ADDR up and appends its frames (outermost first) to pd->frames. */
+static void
+lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
+{
+  gboolean kernel = mode == PD_CPUMODE_KERNEL || mode == PD_CPUMODE_GUEST_KERNEL;
+  const PdMap *m = NULL;
+  if (mode == PD_CPUMODE_KERNEL)
+    m = pd_maps_find_floor(pd->maps, -1, addr);
+  else if (mode == PD_CPUMODE_USER)
+    m = pd_maps_find(pd->maps, pid, addr);
+  guint from = pd->frames->len;
+  if (pd->opts->dso_only) {
+    const char *name = "[unknown]";
+    char buf[512];
+    if (m != NULL && m->path[0] == '[') {
+      name = m->path;
+    } else if (m != NULL && is_anon_path(m->path)) {
+      /* perf names anonymous executable memory by its JIT symbol file */
+      g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
+      name = buf;
+    } else if (m != NULL) {
+      const char *slash = strrchr(m->path, '/');
+      g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
+      name = buf;
+    }
+    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, name));
+  } else {
+    symbolize_addr(pd, m, pid, addr, kernel);
+  }
+  annotate(pd, m, from);
+}
+
+/* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
+static void
+symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
+{
+  FkMapping fm;
+  if (m != NULL) {
+    fm.path = m->path;
+    fm.build_id = m->build_id_len ? m->build_id : NULL;
+    fm.build_id_len = m->build_id_len;
+    fm.start = m->start;
+    fm.len = m->end - m->start;
+    fm.pgoff = m->pgoff;
+    fm.pid = pid;
+  }
+  fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
+}
+
+/* --kernel, --jit: marks the frames from FROM on, which came from mapping M,
+ * as stackcollapse-perf.pl marks them. */
+static void
+annotate(PerfData *pd, const PdMap *m, guint from)
+{
+  const char *suffix = NULL;
+  if (m != NULL && pd->opts->annotate_kernel && is_kernel_path(m->path))
+    suffix = "_[k]";
+  else if (m != NULL && pd->opts->annotate_jit && is_jit_path(m->path))
+    suffix = "_[j]";
+  if (suffix != NULL)
+    for (guint i = from; i < pd->frames->len; i++) {
+      g_autofree char *n = g_strconcat(g_ptr_array_index(pd->frames, i), suffix, NULL);
+      pd->frames->pdata[i] = (gpointer)fk_interner_intern0(pd->opts->strings, n);
+    }
+}
+
+/* Builds the frames of a sample; FALSE when its callchain is rejected. */
+static gboolean
+sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
+{
+  g_array_set_size(pd->addrs, 0);
+  guint8 mode = misc & PD_MISC_CPUMODE_MASK;
+  if (f->has_chain) {
+    gboolean first = TRUE;
+    for (guint64 i = 0; i < f->nr; i++) {
+      guint64 ip = ld64(pd, f->chain + 8 * i);
+      if (ip >= PD_CONTEXT_MAX) {
+        if (ip == PD_CONTEXT_HV)
+          mode = PD_CPUMODE_HYPERVISOR;
+        else if (ip == PD_CONTEXT_KERNEL)
+          mode = PD_CPUMODE_KERNEL;
+        else if (ip == PD_CONTEXT_USER)
+          mode = PD_CPUMODE_USER;
+        else if (ip == PD_CONTEXT_USER_DEFERRED) {
+          mode = PD_CPUMODE_USER;
+          i++; /* its cookie */
+        } else if (ip == PD_CONTEXT_GUEST || ip == PD_CONTEXT_GUEST_KERNEL)
+          mode = PD_CPUMODE_GUEST_KERNEL;
+        else if (ip == PD_CONTEXT_GUEST_USER)
+          mode = PD_CPUMODE_GUEST_USER;
+        else
+          return FALSE; /* perf: "invalid callchain context" */
+        first = TRUE;
+        continue;
+      }
+      /* The first entry of each context is where that context was
+       * interrupted; the others are return addresses, whose call is the
+       * instruction before. */
+      PdAddr a = {first ? ip : ip - 1, mode};
+      g_array_append_val(pd->addrs, a);
+      first = FALSE;
+    }
+  }
+  if (pd->addrs->len == 0 && f->has_ip) {
+    PdAddr a = {f->ip, misc & PD_MISC_CPUMODE_MASK};
+    g_array_append_val(pd->addrs, a);
+  }
+  g_ptr_array_set_size(pd->frames, 0);
+  if (pname != NULL)
+    g_ptr_array_add(pd->frames, (gpointer)pname);
+  if (!pd->opts->dso_only)
+    ensure_symbolizer(pd);
+  for (guint i = pd->addrs->len; i-- > 0;) {
+    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
+    lookup_addr(pd, f->pid, a->addr, a->mode);
+  }
+  if (pd->frames->len == (pname != NULL))
+    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
+  gsize max_depth = pd->opts->max_depth ? pd->opts->max_depth : 65536;
+  if (pd->frames->len > max_depth) {
+    g_ptr_array_set_size(pd->frames, (guint)max_depth);
+    pd->deep++;
+  }
+  return TRUE;
+}
+
+/* Applies one record in time order. Returns TRUE with *S filled for a sample. */
+static gboolean
+apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
+{
+  const guint8 *rec = ev->rec;
+  guint32 size = ev->size;
+  guint32 type = ld32(pd, rec);
+  guint16 misc = ld16(pd, rec + 4);
+  switch (type) {
+  case PD_RECORD_SAMPLE: {
+    PdAttr *a = sample_attr(pd, rec, size);
+    if (a == NULL) {
+      pd->unknown_id++;
+      skip_at(pd, ev->offset, NULL, "sample of an unknown event id");
+      return FALSE;
+    }
+    PdFields f;
+    if (!parse_sample(pd, a, rec, size, &f)) {
+      pd->bad++;
+      skip_at(pd, ev->offset, NULL, "sample record shorter than its fields (%s)", attr_name(pd, a));
+      return FALSE;
+    }
+    guint64 period = f.has_period                     ? f.period
+                     : (a->flags & PD_ATTR_FLAG_FREQ) ? 1
+                                                      : a->sample_period;
+    /* The period by default, as the perf-script reader weighs what
+     * `perf script` prints and as perf report's Overhead sums; one per
+     * sample (stackcollapse-perf's count) with --weight samples. */
+    FkWeight w = fk_weight_int(
+        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
+    /* One event per read, as stackcollapse-perf: --event-filter, else the
+     * first event sampled. */
+    const char *ev_name = attr_name(pd, a);
+    if (pd->event_filter == NULL)
+      pd->event_filter = ev_name;
+    if (ev_name != pd->event_filter) {
+      pd->other_samples++;
+      a->samples++;
+      a->period += period;
+      return FALSE;
+    }
+    const char *comm = NULL;
+    if (f.has_tid) {
+      comm = pd_maps_comm(pd->maps, f.tid);
+      if (comm == NULL && f.tid == 0)
+        comm = fk_interner_intern0(pd->opts->strings, "swapper"); /* perf's idle task */
+      if (comm == NULL) {
+        char buf[32];
+        g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, f.tid);
+        comm = fk_interner_intern0(pd->opts->strings, buf);
+      }
+    }
+    /* The process-name root frame, as stackcollapse-perf.pl makes it. */
+    const char *pname = NULL;
+    if (comm != NULL) {
+      GString *pn = pd->scratch;
+      g_string_assign(pn, comm);
+      for (gsize i = 0; i < pn->len; i++)
+        if (pn->str[i] == ' ')
+          pn->str[i] = '_';
+      if (pd->opts->include_tid)
+        g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, f.pid, f.tid);
+      else if (pd->opts->include_pid)
+        g_string_append_printf(pn, "-%" G_GINT64_FORMAT, f.pid);
+      pname = fk_interner_intern(pd->opts->strings, pn->str, pn->len);
+    }
+    if (!sample_frames(pd, &f, misc, pname)) {
+      /* perf drops such a chain but keeps the sample: so do we, with its
+       * sampled address as the only frame. */
+      pd->rejected++;
+      skip_at(pd, ev->offset, NULL,
+              "callchain with an unknown context marker dropped, as perf drops it; the sample "
+              "keeps only its sampled address");
+      PdFields bare = f;
+      bare.has_chain = FALSE;
+      sample_frames(pd, &bare, misc, pname);
+    }
+    a->samples++;
+    a->period += period;
+    pd->samples++;
+    if (f.has_time) {
+      if (pd->time_min == 0 || f.time < pd->time_min)
+        pd->time_min = f.time;
+      if (f.time > pd->time_max)
+        pd->time_max = f.time;
+    }
+    fk_sample_init(s);
+    s->frames = (const char **)pd->frames->pdata;
+    s->n_frames = pd->frames->len;
+    s->weight = w;
+    s->file = pd->file;
+    s->host = pd->hostname ? fk_interner_intern0(pd->opts->strings, pd->hostname) : pd->host;
+    s->event = attr_name(pd, a);
+    s->pid = f.pid;
+    s->tid = f.tid;
+    s->cpu = f.cpu;
+    s->time = f.time;
+    s->has_time = f.has_time;
+    s->comm = comm;
+    return TRUE;
+  }
+  case PD_RECORD_MMAP:
+  case PD_RECORD_MMAP2:
+    handle_mmap(pd, type, misc, rec, size);
+    return FALSE;
+  case PD_RECORD_COMM:
+    if (size > 16) {
+      gint64 tid = (gint32)ld32(pd, rec + 12);
+      const char *c = (const char *)rec + 16;
+      const char *comm = fk_interner_intern(pd->opts->strings, c, strnlen(c, size - 16u));
+      /* An exec keeps the old maps, as perf does: the kernel reports the exec
+       * before it is done, samples inside execve still walk the old image's
+       * stack, and the new image's MMAPs replace what they overlap. */
+      pd_maps_set_comm(pd->maps, tid, comm);
+    }
+    return FALSE;
+  case PD_RECORD_FORK:
+    if (size >= 24) {
+      gint64 pid = (gint32)ld32(pd, rec + 8), ppid = (gint32)ld32(pd, rec + 12);
+      gint64 tid = (gint32)ld32(pd, rec + 16), ptid = (gint32)ld32(pd, rec + 20);
+      if (pid != ppid)
+        pd_maps_fork(pd->maps, ppid, pid);
+      const char *comm = pd_maps_comm(pd->maps, ptid);
+      if (comm != NULL)
+        pd_maps_set_comm(pd->maps, tid, comm);
+    }
+    return FALSE;
+  case PD_RECORD_LOST:
+    if (size >= 24)
+      pd->lost += ld64(pd, rec + 16);
+    return FALSE;
+  case PD_RECORD_LOST_SAMPLES:
+    if (size >= 16)
+      pd->lost_samples += ld64(pd, rec + 8);
+    return FALSE;
+  default:
+    return FALSE; /* EXIT, THROTTLE, SWITCH, KSYMBOL, ...: nothing to keep */
+  }
+}
+
+/* ---- open ---- */
+
+static gboolean
+open_file_mode(PerfData *pd, GError **error)
+{
+  const guint8 *h = pd->mem;
+  if (pd->mem_len < PD_FILE_HEADER_SIZE) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: perf.data header cut short",
+                pd->in->name);
+    return FALSE;
+  }
+  guint64 attr_size = ld64(pd, h + 16);
+  guint64 attrs_off = ld64(pd, h + 24), attrs_size = ld64(pd, h + 32);
+  pd->data_offset = ld64(pd, h + 40);
+  pd->data_size = ld64(pd, h + 48);
+  guint64 len = pd->mem_len;
+  if (pd->data_offset < PD_FILE_HEADER_SIZE || pd->data_offset > len) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
+                "%s: the data section starts at 0x%" G_GINT64_MODIFIER "x, outside the file",
+                pd->in->name, pd->data_offset);
+    return FALSE;
+  }
+  /* attrs: attr_size-byte entries: the attr, then a {offset, size} ids section */
+  if (attr_size < PD_ATTR_SIZE_VER0 + 16 || attr_size > 65536 || attrs_off > len ||
+      attrs_size > len - attrs_off) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
+                "%s: the attr section (entry size %" G_GUINT64_FORMAT ") is not within the file",
+                pd->in->name, attr_size);
+    return FALSE;
+  }
+  for (guint64 i = 0; i < attrs_size / attr_size; i++) {
+    const guint8 *e = pd->mem + attrs_off + i * attr_size;
+    PdAttr a;
+    parse_attr(pd, e, attr_size - 16, &a);
+    guint64 ids_off = ld64(pd, e + attr_size - 16), ids_size = ld64(pd, e + attr_size - 8);
+    if (ids_off > len || ids_size > len - ids_off) {
+      note_at(pd, attrs_off + i * attr_size,
+              "the ids of attr %" G_GUINT64_FORMAT " lie outside the file", i);
+      ids_off = ids_size = 0;
+    }
+    add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
+  }
+  if (pd->attrs->len == 0) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", pd->in->name);
+    return FALSE;
+  }
+  pd->pos = pd->data_offset;
+  if (pd->data_size == 0) {
+    pd->end = len;
+    note_at(pd, 48,
+            "the header's data size is 0 (the recording did not finish); reading the "
+            "records up to the end of the file");
+  } else if (pd->data_size > len - pd->data_offset) {
+    pd->end = len;
+    note_at(pd, len,
+            "the capture is cut: its data section should end at 0x%" G_GINT64_MODIFIER
+            "x; feature sections (host, event names, build ids) are missing",
+            pd->data_offset + pd->data_size);
+  } else {
+    pd->end = pd->data_offset + pd->data_size;
+    /* feature sections: one {offset, size} per set bit, after the data */
+    guint64 sec = pd->end;
+    for (guint feat = 0; feat < PD_FEAT_MAX; feat++) {
+      guint64 word = ld64(pd, h + 72 + 8 * (feat / 64));
+      if (!(word & (G_GUINT64_CONSTANT(1) << (feat % 64))))
+        continue;
+      if (sec + 16 > len) {
+        note_at(pd, sec, "the feature section table is cut short");
+        break;
+      }
+      guint64 off = ld64(pd, pd->mem + sec), size = ld64(pd, pd->mem + sec + 8);
+      if (off > len || size > len - off)
+        note_at(pd, sec, "feature %u lies outside the file; skipped", feat);
+      else
+        parse_feature(pd, feat, pd->mem + off, (gsize)size);
+      sec += 16;
+    }
+  }
+  return TRUE;
+}
+
+static int
+perf_data_bid(const guint8 *head, gsize len)
+{
+  if (len < 8)
+    return 0;
+  guint64 m;
+  memcpy(&m, head, 8);
+  return m == PD_MAGIC || m == PD_MAGIC_SWAPPED ? 100 : 0;
+}
+
+static void perf_data_close(gpointer state);
+
+static gpointer
+perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  const guint8 *head;
+  gssize n = fk_input_peek(in, PD_PIPE_HEADER_SIZE, &head, error);
+  if (n < 0)
+    return NULL;
+  guint64 m = 0;
+  if (n >= 16)
+    memcpy(&m, head, 8);
+  if (m != PD_MAGIC && m != PD_MAGIC_SWAPPED) {
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
+                "%s: not a perf.data file (no PERFILE2 magic)", in->name);
+    return NULL;
+  }
+  PerfData *pd = g_new0(PerfData, 1);
+  pd->in = in;
+  pd->opts = opts;
+  pd->swap = m == PD_MAGIC_SWAPPED;
+  pd->file = fk_interner_intern0(opts->strings, in->name);
+  pd->host = fk_interner_intern0(opts->strings, in->host);
+  pd->rbuf = g_byte_array_new();
+  pd->zbuf = g_byte_array_new();
+  pd->attrs = g_array_new(FALSE, FALSE, sizeof(PdAttr));
+  pd->ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  pd->queue = g_array_new(FALSE, FALSE, sizeof(PdEvent));
+  pd->ready = g_array_new(FALSE, FALSE, sizeof(PdEvent));
+  pd->maps = pd_maps_new();
+  pd->frames = g_ptr_array_new();
+  pd->addrs = g_array_new(FALSE, FALSE, sizeof(PdAddr));
+  pd->build_ids =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref);
+  pd->build_id_list = g_ptr_array_new_with_free_func(g_free);
+  if (opts->symbolize)
+    pd->symopts = *opts->symbolize;
+  else
+    fk_symbolize_options_init(&pd->symopts);
+  if (opts->include_addrs)
+    pd->symopts.addrs = TRUE;
+  if (opts->event_filter != NULL)
+    pd->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+  pd->scratch = g_string_new(NULL);
+  pd->symopts.strings = opts->strings;
+  pd->symopts.diag = opts->diag;
+
+  guint64 hsize = ld64(pd, head + 8);
+  if (hsize == PD_PIPE_HEADER_SIZE) {
+    pd->pipe = TRUE;
+    guint8 skip[PD_PIPE_HEADER_SIZE];
+    if (read_exact(pd, skip, sizeof skip, error) < 0) {
+      perf_data_close(pd);
+      return NULL;
+    }
+    return pd;
+  }
+  if (in->fd >= 0 && in->size > 0) {
+    void *addr = mmap(NULL, (gsize)in->size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+    if (addr != MAP_FAILED) {
+      pd->map_addr = addr;
+      pd->mem = addr;
+      pd->mem_len = (gsize)in->size;
+    }
+  }
+  if (pd->mem == NULL) {
+    guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
+    pd->bytes = fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), error);
+    if (pd->bytes == NULL) {
+      perf_data_close(pd);
+      return NULL;
+    }
+    pd->mem = g_bytes_get_data(pd->bytes, &pd->mem_len);
+  }
+  if (!open_file_mode(pd, error)) {
+    perf_data_close(pd);
+    return NULL;
+  }
+  return pd;
+}
+
+static FkReadStatus
+perf_data_next(gpointer state, FkSample *s, GError **error)
+{
+  PerfData *pd = state;
+  for (;;) {
+    if (pd->opts->strict && pd->skips > 0) {
+      g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT,
+                  "%s: records were skipped (--strict)", pd->in->name);
+      return FK_READ_ERROR;
+    }
+    while (pd->ready_pos < pd->ready->len) {
+      PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
+      gboolean is_sample = apply_event(pd, ev, s);
+      /* A sample's frames are owned by PD; its record is no longer needed. */
+      g_clear_pointer(&ev->owned, g_free);
+      if (is_sample)
+        return FK_READ_SAMPLE;
+      if (pd->opts->strict && pd->skips > 0)
+        break;
+    }
+    if (pd->ready_pos < pd->ready->len)
+      continue;
+    g_array_set_size(pd->ready, 0);
+    pd->ready_pos = 0;
+    if (pd->done)
+      return FK_READ_END;
+    const guint8 *rec;
+    guint32 size;
+    guint64 offset;
+    gboolean stable, inner;
+    int rc = next_record(pd, &rec, &size, &offset, &stable, &inner, error);
+    if (rc < 0)
+      return FK_READ_ERROR;
+    if (rc == 0) {
+      pd->done = TRUE;
+      flush_queue(pd, TRUE, 0);
+      continue;
+    }
+    handle_record(pd, rec, size, offset, stable, inner);
+  }
+}
+
+static void
+free_events(GArray *a, guint from)
+{
+  for (guint i = from; i < a->len; i++)
+    g_free(g_array_index(a, PdEvent, i).owned);
+  g_array_free(a, TRUE);
+}
+
+static void
+perf_data_close(gpointer state)
+{
+  PerfData *pd = state;
+  if (pd->lost > 0 || pd->lost_samples > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+                 " samples while recording (its buffers were full)",
+                 pd->lost, pd->lost_samples);
+  if (pd->deep > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
+                 " frames were cut to their root-side frames (weight kept)",
+                 pd->deep, pd->opts->max_depth ? pd->opts->max_depth : 65536);
+  if (pd->other_samples > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "
+                 "--event-filter picks the event",
+                 pd->other_samples, pd->event_filter);
+  if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
+    fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
+  guint64 dwarf = 0;
+  for (guint i = 0; i < pd->attrs->len; i++) {
+    const PdAttr *a = &g_array_index(pd->attrs, PdAttr, i);
+    if ((a->sample_type & PD_SAMPLE_STACK_USER) && a->name == pd->event_filter)
+      dwarf += a->samples;
+  }
+  if (dwarf > 0)
+    fk_diag_note(pd->opts->diag, pd->in->name,
+                 "%" G_GUINT64_FORMAT
+                 " samples carry user stacks to unwind with DWARF (perf record "
+                 "--call-graph dwarf), which flamekit does not unwind: their user part is the "
+                 "sampled address only; record with --call-graph fp (-g) for full stacks",
+                 dwarf);
+  g_string_free(pd->scratch, TRUE);
+  if (pd->map_addr)
+    munmap(pd->map_addr, pd->mem_len);
+  if (pd->bytes)
+    g_bytes_unref(pd->bytes);
+  g_byte_array_unref(pd->rbuf);
+  g_byte_array_unref(pd->zbuf);
+  if (pd->zctx)
+    ZSTD_freeDCtx(pd->zctx);
+  g_array_free(pd->attrs, TRUE);
+  g_hash_table_destroy(pd->ids);
+  free_events(pd->queue, 0);
+  free_events(pd->ready, pd->ready_pos);
+  pd_maps_free(pd->maps);
+  if (pd->sym)
+    fk_symbolizer_free(pd->sym);
+  g_ptr_array_free(pd->frames, TRUE);
+  g_array_free(pd->addrs, TRUE);
+  g_hash_table_destroy(pd->build_ids);
+  g_ptr_array_free(pd->build_id_list, TRUE);
+  g_free(pd->hostname);
+  g_free(pd->osrelease);
+  g_free(pd->arch);
+  g_free(pd->cmdline);
+  g_free(pd->version);
+  g_free(pd);
+}
+
+/* ---- describe ---- */
+
+static void
+pair(GPtrArray *pairs, const char *key, char *value)
+{
+  g_ptr_array_add(pairs, g_strdup(key));
+  g_ptr_array_add(pairs, value);
+}
+
+static void
+perf_data_describe(gpointer state, GPtrArray *pairs)
+{
+  PerfData *pd = state;
+  pair(pairs, "mode",
+       g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
+                       (G_BYTE_ORDER == G_LITTLE_ENDIAN) != pd->swap ? "little" : "big",
+                       pd->zrecords ? ", zstd-compressed records" : ""));
+  if (pd->hostname)
+    pair(pairs, "hostname", g_strdup(pd->hostname));
+  if (pd->osrelease)
+    pair(pairs, "os-release", g_strdup(pd->osrelease));
+  if (pd->arch)
+    pair(pairs, "arch", g_strdup(pd->arch));
+  if (pd->has_nrcpus)
+    pair(pairs, "nr-cpus",
+         g_strdup_printf("%u online, %u available", pd->nr_cpus_online, pd->nr_cpus_avail));
+  if (pd->version)
+    pair(pairs, "perf-version", g_strdup(pd->version));
+  if (pd->cmdline)
+    pair(pairs, "cmdline", g_strdup(pd->cmdline));
+  for (guint i = 0; i < pd->attrs->len; i++) {
+    PdAttr *a = &g_array_index(pd->attrs, PdAttr, i);
+    pair(pairs, "event",
+         g_strdup_printf("%s: %" G_GUINT64_FORMAT " samples, period %" G_GUINT64_FORMAT,
+                         attr_name(pd, a), a->samples, a->period));
+  }
+  if (pd->time_max > 0)
+    pair(pairs, "time-range",
+         g_strdup_printf("%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+                         ".%09" G_GUINT64_FORMAT " (%.3f s)",
+                         pd->time_min / 1000000000, pd->time_min % 1000000000,
+                         pd->time_max / 1000000000, pd->time_max % 1000000000,
+                         (double)(pd->time_max - pd->time_min) / 1e9));
+  if (pd->has_clockid)
+    pair(pairs, "clock-resolution",
+         g_strdup_printf("%" G_GUINT64_FORMAT " ns", pd->clockid_res_ns));
+  if (pd->has_compressed)
+    pair(pairs, "compression",
+         g_strdup_printf("%s level %u, ratio %u", pd->comp_type == 1 ? "zstd" : "unknown",
+                         pd->comp_level, pd->comp_ratio));
+  if (pd->lost || pd->lost_samples)
+    pair(pairs, "lost",
+         g_strdup_printf("%" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " samples", pd->lost,
+                         pd->lost_samples));
+  if (pd->rejected)
+    pair(pairs, "rejected-callchains", g_strdup_printf("%" G_GUINT64_FORMAT, pd->rejected));
+  for (guint i = 0; i < pd->build_id_list->len; i++)
+    pair(pairs, "build-id", g_strdup(g_ptr_array_index(pd->build_id_list, i)));
+}
+
+const FkReader fk_reader_perf_data = {
+    .name = "perf-data",
+    .summary = "perf.data captures (file and pipe mode, -z), symbolized offline",
+    .bid = perf_data_bid,
+    .open = perf_data_open,
+    .next = perf_data_next,
+    .close = perf_data_close,
+    .describe = perf_data_describe,
+};

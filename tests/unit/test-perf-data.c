@@ -1,0 +1,655 @@
+/* test-perf-data.c -- the perf.data reader against real perf 6.1 captures
+ * (corpora/perf-*; README.md there says how each was made and what perf
+ * itself counts in it), synthetic captures in both byte orders, and mutated
+ * captures that must never crash. Run from the repository top (make check). */
+#include "../../analyze/stacktree.h"
+#include "../../formats/perf-data-symfiles.h"
+#include "../../formats/reader.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  guint64 samples;
+  gint64 weight;
+  GPtrArray *lines;   /* "tid time event: frame;frame" per sample, in read order */
+  GHashTable *events; /* event -> count (GUINT_TO_POINTER) */
+  GPtrArray *messages;
+  GPtrArray *describe;
+  const char *host;
+  gboolean error;
+} Read;
+
+static void
+read_clear(Read *r)
+{
+  g_ptr_array_unref(r->lines);
+  g_hash_table_unref(r->events);
+  g_ptr_array_unref(r->messages);
+  g_ptr_array_unref(r->describe);
+}
+
+static const char *event_filter;
+static gboolean annotate_kernel, include_pid, include_tid;
+
+static void
+read_input(FkInput *in, FkWeightMode weight, Read *r)
+{
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  g_autoptr(FkDiag) diag = fk_diag_new(100);
+  FkReadOptions opts = {0};
+  opts.strings = strings;
+  opts.diag = diag;
+  opts.weight = weight;
+  opts.dso_only = TRUE; /* independent of the symbolizer */
+  opts.event_filter = event_filter;
+  opts.annotate_kernel = annotate_kernel;
+  opts.include_pid = include_pid;
+  opts.include_tid = include_tid;
+  memset(r, 0, sizeof *r);
+  r->lines = g_ptr_array_new_with_free_func(g_free);
+  r->events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  r->messages = g_ptr_array_new_with_free_func(g_free);
+  r->describe = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) error = NULL;
+  gpointer st = fk_reader_perf_data.open(in, &opts, &error);
+  if (st == NULL) {
+    r->error = TRUE;
+    g_ptr_array_add(r->messages, g_strdup(error->message));
+    return;
+  }
+  FkSample s;
+  FkReadStatus rc;
+  while ((rc = fk_reader_perf_data.next(st, &s, &error)) == FK_READ_SAMPLE) {
+    r->samples++;
+    /* mutated captures have absurd periods: saturate */
+    if (__builtin_add_overflow(r->weight, s.weight.v[0], &r->weight))
+      r->weight = G_MAXINT64;
+    GString *l = g_string_new(NULL);
+    g_string_append_printf(l, "%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %s %s:", s.tid, s.time,
+                           s.comm ? s.comm : "-", s.event ? s.event : "-");
+    for (gsize i = 0; i < s.n_frames; i++)
+      g_string_append_printf(l, "%s%s", i ? ";" : " ", s.frames[i]);
+    g_ptr_array_add(r->lines, g_string_free(l, FALSE));
+    if (s.event) {
+      gpointer old = g_hash_table_lookup(r->events, s.event);
+      g_hash_table_replace(r->events, g_strdup(s.event),
+                           GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + 1));
+    }
+    r->host = s.host ? g_intern_string(s.host) : NULL;
+  }
+  if (rc == FK_READ_ERROR)
+    r->error = TRUE;
+  fk_reader_perf_data.describe(st, r->describe);
+  fk_reader_perf_data.close(st);
+  GPtrArray *m = fk_diag_messages(diag);
+  for (guint i = 0; i < m->len; i++)
+    g_ptr_array_add(r->messages, g_strdup(g_ptr_array_index(m, i)));
+}
+
+static void
+read_path(const char *path, FkWeightMode weight, Read *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkInput) in = fk_input_new_file(path, &error);
+  g_assert_no_error(error);
+  read_input(in, weight, r);
+}
+
+static gboolean
+messages_match(const Read *r, const char *pattern)
+{
+  for (guint i = 0; i < r->messages->len; i++)
+    if (g_regex_match_simple(pattern, g_ptr_array_index(r->messages, i), 0, 0))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+describe_get(const Read *r, const char *key, guint nth)
+{
+  for (guint i = 0; i + 1 < r->describe->len; i += 2)
+    if (strcmp(g_ptr_array_index(r->describe, i), key) == 0 && nth-- == 0)
+      return g_ptr_array_index(r->describe, i + 1);
+  return NULL;
+}
+
+static void
+test_bid(void)
+{
+  guint8 head[16] = "PERFILE2";
+  g_assert_cmpint(fk_reader_perf_data.bid(head, 16), ==, 100);
+  memcpy(head, "2ELIFREP", 8);
+  g_assert_cmpint(fk_reader_perf_data.bid(head, 16), ==, 100);
+  memcpy(head, "PERFILE1", 8);
+  g_assert_cmpint(fk_reader_perf_data.bid(head, 16), ==, 0);
+  g_assert_cmpint(fk_reader_perf_data.bid(head, 4), ==, 0);
+  const FkReader *r = fk_reader_choose((const guint8 *)"PERFILE2\x68\0\0\0\0\0\0\0", 16);
+  g_assert_nonnull(r);
+  g_assert_cmpstr(r->name, ==, "perf-data");
+}
+
+/* Sample counts perf 6.1 reports for the corpora (`perf report --stats`,
+ * recorded in their README.md files); for inl.2ev.data those of its first
+ * event, the one read by default. */
+static const struct {
+  const char *path;
+  guint64 samples;
+} counts[] = {
+    {"corpora/perf-c/inl.data", 254},
+    {"corpora/perf-c/inl.pipe.data", 276},
+    {"corpora/perf-c/inl.z.data", 204},
+    {"corpora/perf-c/inl.2ev.data", 206},
+    {"corpora/perf-c/inl.inject.pipe.data", 254},
+    {"corpora/perf-cxx/tmpl.data", 542},
+    {"corpora/perf-rust/rs.data", 72},
+    {"corpora/perf-threads/thr.data", 795},
+    {"corpora/perf-system/system.data", 1077},
+};
+
+static void
+test_counts(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
+    Read r;
+    read_path(counts[i].path, FK_WEIGHT_DEFAULT, &r);
+    g_test_message("%s: %" G_GUINT64_FORMAT " samples", counts[i].path, r.samples);
+    g_assert_false(r.error);
+    g_assert_cmpuint(r.samples, ==, counts[i].samples);
+    /* The default weight is the period: cpu-clock at -F 999 has a period
+     * of 1001001 ns per sample here. */
+    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples * 1001001);
+    g_assert_cmpstr(r.host, ==, "vm");
+    read_clear(&r);
+    read_path(counts[i].path, FK_WEIGHT_SAMPLES, &r);
+    g_assert_cmpint(r.weight, ==, (gint64)counts[i].samples);
+    read_clear(&r);
+  }
+}
+
+static void
+test_two_events(void)
+{
+  Read r;
+  read_path("corpora/perf-c/inl.2ev.data", FK_WEIGHT_DEFAULT, &r);
+  /* the first event only, as stackcollapse-perf; the other is counted */
+  g_assert_cmpuint(g_hash_table_size(r.events), ==, 1);
+  g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(r.events, "cpu-clock")), ==, 206);
+  g_assert_true(messages_match(&r, "206 samples of events other than cpu-clock were not read"));
+  g_assert_cmpstr(describe_get(&r, "event", 0), ==, "cpu-clock: 206 samples, period 206206206");
+  g_assert_cmpstr(describe_get(&r, "event", 1), ==, "task-clock: 206 samples, period 206206206");
+  g_assert_cmpstr(describe_get(&r, "hostname", 0), ==, "vm");
+  g_assert_cmpstr(describe_get(&r, "arch", 0), ==, "x86_64");
+  g_assert_cmpstr(describe_get(&r, "nr-cpus", 0), ==, "2 online, 2 available");
+  g_assert_true(g_str_has_suffix(describe_get(&r, "cmdline", 0), "-o inl.2ev.data ./inl"));
+  g_assert_true(
+      g_str_has_suffix(describe_get(&r, "build-id", 1), " /work/wt-perfdata/corpora/perf-c/inl"));
+  read_clear(&r);
+
+  event_filter = "task-clock";
+  read_path("corpora/perf-c/inl.2ev.data", FK_WEIGHT_DEFAULT, &r);
+  event_filter = NULL;
+  g_assert_cmpuint(g_hash_table_size(r.events), ==, 1);
+  g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(r.events, "task-clock")), ==, 206);
+  read_clear(&r);
+}
+
+/* Samples are in time order, as perf replays them. */
+static void
+test_time_order(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
+    Read r;
+    read_path(counts[i].path, FK_WEIGHT_DEFAULT, &r);
+    guint64 prev = 0;
+    for (guint k = 0; k < r.lines->len; k++) {
+      const char *l = g_ptr_array_index(r.lines, k);
+      guint64 t = g_ascii_strtoull(strchr(l, ' ') + 1, NULL, 10);
+      g_assert_cmpuint(t, >=, prev);
+      prev = t;
+    }
+    read_clear(&r);
+  }
+}
+
+/* `perf inject -i inl.data -o -` rewrites the same capture in pipe mode: every
+ * sample must read the same. */
+static void
+test_pipe_equals_file(void)
+{
+  Read a, b;
+  read_path("corpora/perf-c/inl.data", FK_WEIGHT_DEFAULT, &a);
+  read_path("corpora/perf-c/inl.inject.pipe.data", FK_WEIGHT_DEFAULT, &b);
+  g_assert_cmpuint(a.lines->len, ==, b.lines->len);
+  for (guint i = 0; i < a.lines->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(a.lines, i), ==, g_ptr_array_index(b.lines, i));
+  g_assert_cmpstr(describe_get(&b, "mode", 0), ==, "perf.data, pipe mode, little-endian");
+  read_clear(&a);
+  read_clear(&b);
+}
+
+/* Pipe mode read from a stream (no fd, no size): the same again. */
+static void
+test_pipe_stream(void)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents("corpora/perf-c/inl.pipe.data", &data, &len, NULL));
+  g_autoptr(GBytes) bytes = g_bytes_new(data, len);
+  g_autoptr(FkInput) in = fk_input_new_bytes("stream", bytes);
+  Read a, b;
+  read_input(in, FK_WEIGHT_DEFAULT, &a);
+  read_path("corpora/perf-c/inl.pipe.data", FK_WEIGHT_DEFAULT, &b);
+  g_assert_cmpuint(a.samples, ==, 276);
+  for (guint i = 0; i < a.lines->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(a.lines, i), ==, g_ptr_array_index(b.lines, i));
+  read_clear(&a);
+  read_clear(&b);
+}
+
+/* Share of the samples whose leaf frame is NAME. */
+static double
+leaf_share(const Read *r, const char *name)
+{
+  guint n = 0;
+  for (guint i = 0; i < r->lines->len; i++) {
+    const char *l = g_ptr_array_index(r->lines, i);
+    const char *leaf = strrchr(l, ';');
+    leaf = leaf ? leaf + 1 : strrchr(l, ' ') + 1;
+    n += strcmp(leaf, name) == 0;
+  }
+  return r->lines->len ? (double)n / r->lines->len : 0;
+}
+
+/* Separate runs of one program recorded plainly, in pipe mode and with -z:
+ * the same stacks dominate in the same proportions. */
+static void
+test_variants_consistent(void)
+{
+  const char *paths[] = {"corpora/perf-c/inl.data", "corpora/perf-c/inl.pipe.data",
+                         "corpora/perf-c/inl.z.data"};
+  double share[3];
+  for (guint i = 0; i < 3; i++) {
+    Read r;
+    read_path(paths[i], FK_WEIGHT_DEFAULT, &r);
+    share[i] = leaf_share(&r, "[inl]");
+    g_test_message("%s: %.3f of samples in [inl]", paths[i], share[i]);
+    g_assert_cmpfloat(share[i], >, 0.9);
+    read_clear(&r);
+  }
+  g_assert_cmpfloat(fabs(share[0] - share[1]), <, 0.05);
+  g_assert_cmpfloat(fabs(share[0] - share[2]), <, 0.05);
+}
+
+/* inl.cut.data is the first 60% of inl.data's bytes: its samples are those of
+ * inl.data, identical, and the user is told where the capture was cut. */
+static void
+test_truncated(void)
+{
+  Read full, cut;
+  read_path("corpora/perf-c/inl.data", FK_WEIGHT_DEFAULT, &full);
+  read_path("corpora/perf-c/inl.cut.data", FK_WEIGHT_DEFAULT, &cut);
+  g_assert_false(cut.error);
+  g_assert_cmpuint(cut.samples, ==, 164);
+  g_autoptr(GHashTable) in_full = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < full.lines->len; i++)
+    g_hash_table_add(in_full, g_ptr_array_index(full.lines, i));
+  for (guint i = 0; i < cut.lines->len; i++)
+    g_assert_true(g_hash_table_contains(in_full, g_ptr_array_index(cut.lines, i)));
+  g_assert_true(messages_match(&cut, "inl.cut.data:0x3844: the capture is cut"));
+  g_assert_true(messages_match(
+      &cut, "inl.cut.data:0x3820: record: the capture ends inside a record \\(36 bytes"));
+  read_clear(&full);
+  read_clear(&cut);
+
+  Read killed;
+  read_path("corpora/perf-c/inl.killed.data", FK_WEIGHT_DEFAULT, &killed);
+  g_assert_false(killed.error);
+  g_assert_cmpuint(killed.samples, ==, 501);
+  g_assert_true(messages_match(&killed, "data size is 0"));
+  /* no EVENT_DESC feature: the name comes from the attr */
+  g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(killed.events, "cpu-clock")), ==, 501);
+  read_clear(&killed);
+
+  Read dw;
+  read_path("corpora/perf-c/inl.dwarf.data", FK_WEIGHT_DEFAULT, &dw);
+  g_assert_cmpuint(dw.samples, ==, 21); /* perf report --stats */
+  g_assert_true(messages_match(&dw, "21 samples carry user stacks to unwind with DWARF"));
+  read_clear(&dw);
+}
+
+/* Every prefix of a capture reads without error into a subset of its samples. */
+static void
+test_every_cut(void)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents("corpora/perf-c/inl.z.data", &data, &len, NULL));
+  for (gsize cut = 0; cut <= len; cut += (cut < 200 ? 1 : 97)) {
+    g_autoptr(GBytes) bytes = g_bytes_new(data, cut);
+    g_autoptr(FkInput) in = fk_input_new_bytes("cut", bytes);
+    Read r;
+    read_input(in, FK_WEIGHT_DEFAULT, &r);
+    g_assert_cmpuint(r.samples, <=, 204);
+    read_clear(&r);
+  }
+}
+
+/* Bit flips, byte smears and cuts at random places never crash (ASan runs
+ * this in make check-asan) nor hang. Deterministic seed. */
+static void
+test_mutations(void)
+{
+  const char *paths[] = {"corpora/perf-c/inl.data", "corpora/perf-c/inl.pipe.data",
+                         "corpora/perf-c/inl.z.data", "corpora/perf-c/inl.2ev.data",
+                         "corpora/perf-rust/rs.data"};
+  g_autoptr(GRand) rand = g_rand_new_with_seed(7);
+  guint runs = g_test_slow() ? 2000 : 150;
+  for (guint p = 0; p < G_N_ELEMENTS(paths); p++) {
+    g_autofree guint8 *orig = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(paths[p], (char **)&orig, &len, NULL));
+    for (guint run = 0; run < runs; run++) {
+      g_autofree guint8 *m = g_memdup2(orig, len);
+      gsize mlen = len;
+      guint flips = g_rand_int_range(rand, 1, 9);
+      for (guint k = 0; k < flips; k++) {
+        gsize at = g_rand_int_range(rand, 0, (gint32)len);
+        switch (g_rand_int_range(rand, 0, 3)) {
+        case 0:
+          m[at] ^= (guint8)(1u << g_rand_int_range(rand, 0, 8));
+          break;
+        case 1:
+          m[at] = (guint8)g_rand_int_range(rand, 0, 256);
+          break;
+        default:
+          memset(m + at, 0xff, MIN(8, len - at));
+          break;
+        }
+      }
+      if (g_rand_boolean(rand))
+        mlen = g_rand_int_range(rand, 0, (gint32)len + 1);
+      g_autoptr(GBytes) bytes = g_bytes_new(m, mlen);
+      g_autoptr(FkInput) in = fk_input_new_bytes("mutant", bytes);
+      Read r;
+      read_input(in, FK_WEIGHT_DEFAULT, &r);
+      read_clear(&r);
+    }
+  }
+}
+
+/* ---- synthetic captures in both byte orders ---- */
+
+typedef struct {
+  GByteArray *b;
+  gboolean be;
+} W;
+
+static void
+w64(W *w, guint64 v)
+{
+  v = w->be ? GUINT64_TO_BE(v) : GUINT64_TO_LE(v);
+  g_byte_array_append(w->b, (guint8 *)&v, 8);
+}
+
+static void
+w32(W *w, guint32 v)
+{
+  v = w->be ? GUINT32_TO_BE(v) : GUINT32_TO_LE(v);
+  g_byte_array_append(w->b, (guint8 *)&v, 4);
+}
+
+static void
+w16(W *w, guint16 v)
+{
+  v = w->be ? GUINT16_TO_BE(v) : GUINT16_TO_LE(v);
+  g_byte_array_append(w->b, (guint8 *)&v, 2);
+}
+
+static void
+wbytes(W *w, const void *p, gsize n)
+{
+  g_byte_array_append(w->b, p, (guint)n);
+}
+
+static void
+set64(W *w, gsize at, guint64 v)
+{
+  v = w->be ? GUINT64_TO_BE(v) : GUINT64_TO_LE(v);
+  memcpy(w->b->data + at, &v, 8);
+}
+
+/* A file-mode capture written the way a big- or little-endian perf would:
+ * one cpu-clock attr (IP|TID|TIME|PERIOD|CALLCHAIN, sample_id_all), a COMM,
+ * an MMAP2 of /bin/prog, a kernel MMAP, three samples, the second and
+ * third out of time order within one round, and a LOST record. */
+static GBytes *
+synth(gboolean be)
+{
+  W w = {g_byte_array_new(), be};
+  wbytes(&w, "PERFILE2", 8);
+  if (be)
+    memcpy(w.b->data, "2ELIFREP", 8);
+  w64(&w, 104);
+  w64(&w, 64 + 16); /* attr_size */
+  gsize hdr_attrs = w.b->len;
+  w64(&w, 0);
+  w64(&w, 0); /* attrs */
+  w64(&w, 0);
+  w64(&w, 0); /* data */
+  w64(&w, 0);
+  w64(&w, 0); /* event_types */
+  for (int i = 0; i < 4; i++)
+    w64(&w, 0); /* no features */
+  /* attr: type 1 (software), size 64, config 0 (cpu-clock) */
+  gsize attrs = w.b->len;
+  w32(&w, 1);
+  w32(&w, 64);
+  w64(&w, 0);
+  w64(&w, 1001001);
+  w64(&w, 0x1 | 0x2 | 0x4 | 0x20 | 0x100);
+  w64(&w, 0);
+  /* flags: sample_id_all (bit 18); a big-endian compiler puts bit N of the
+   * bitfield at bit 7-(N%8) of byte N/8 */
+  guint8 flags[8] = {0};
+  if (be)
+    flags[2] = 0x80 >> 2;
+  else
+    flags[2] = 1 << 2;
+  wbytes(&w, flags, 8);
+  while (w.b->len < attrs + 64)
+    w64(&w, 0);
+  w64(&w, 0);
+  w64(&w, 0); /* no ids */
+  gsize data = w.b->len;
+  /* COMM pid 10 tid 10 "prog" + trailer (tid, time) */
+  w32(&w, 3);
+  w16(&w, 0);
+  w16(&w, 8 + 8 + 8 + 16);
+  w32(&w, 10);
+  w32(&w, 10);
+  wbytes(&w, "prog\0\0\0\0", 8);
+  w32(&w, 10);
+  w32(&w, 10);
+  w64(&w, 100);
+  /* kernel MMAP pid -1 */
+  w32(&w, 1);
+  w16(&w, 1);
+  w16(&w, 8 + 32 + 24 + 16);
+  w32(&w, 0xffffffff);
+  w32(&w, 0);
+  w64(&w, 0xffffffff81000000);
+  w64(&w, 0x1000000);
+  w64(&w, 0xffffffff81000000);
+  wbytes(&w, "[kernel.kallsyms]_text\0\0", 24);
+  w32(&w, 0xffffffff);
+  w32(&w, 0);
+  w64(&w, 50);
+  /* MMAP2 of /bin/prog at 0x400000 */
+  w32(&w, 10);
+  w16(&w, 2);
+  w16(&w, 8 + 64 + 16 + 16);
+  w32(&w, 10);
+  w32(&w, 10);
+  w64(&w, 0x400000);
+  w64(&w, 0x1000);
+  w64(&w, 0);
+  for (int i = 0; i < 3; i++)
+    w64(&w, 0); /* maj, min, ino, ino_generation */
+  w32(&w, 5);
+  w32(&w, 2);
+  wbytes(&w, "/bin/prog\0\0\0\0\0\0\0", 16);
+  w32(&w, 10);
+  w32(&w, 10);
+  w64(&w, 150);
+  /* samples: ip, pid/tid, time, period, callchain */
+  const guint64 times[3] = {300, 500, 400};
+  for (int s = 0; s < 3; s++) {
+    w32(&w, 9);
+    w16(&w, s == 1 ? 1 : 2);
+    guint64 chain[6];
+    guint n = 0;
+    if (s == 1) {
+      chain[n++] = (guint64)-128;
+      chain[n++] = 0xffffffff81000100;
+      chain[n++] = 0xffffffff81000200;
+    }
+    chain[n++] = (guint64)-512;
+    chain[n++] = 0x400100 + s;
+    chain[n++] = 0x400200;
+    w16(&w, (guint16)(8 + 8 * 4 + 8 + 8 * n));
+    w64(&w, s == 1 ? 0xffffffff81000100 : 0x400100 + (guint64)s);
+    w32(&w, 10);
+    w32(&w, 10);
+    w64(&w, times[s]);
+    w64(&w, 1000 + s);
+    w64(&w, n);
+    for (guint k = 0; k < n; k++)
+      w64(&w, chain[k]);
+  }
+  /* LOST: 7 events of id 0 */
+  w32(&w, 2);
+  w16(&w, 0);
+  w16(&w, 8 + 16 + 16);
+  w64(&w, 0);
+  w64(&w, 7);
+  w32(&w, 10);
+  w32(&w, 10);
+  w64(&w, 450);
+  /* FINISHED_ROUND */
+  w32(&w, 68);
+  w16(&w, 0);
+  w16(&w, 8);
+  set64(&w, hdr_attrs, attrs);
+  set64(&w, hdr_attrs + 8, 64 + 16);
+  set64(&w, hdr_attrs + 16, data);
+  set64(&w, hdr_attrs + 24, w.b->len - data);
+  return g_byte_array_free_to_bytes(w.b);
+}
+
+static void
+test_byte_orders(void)
+{
+  const char *want[] = {
+      "10 300 prog cpu-clock: prog;[prog];[prog]",
+      "10 400 prog cpu-clock: prog;[prog];[prog]",
+      "10 500 prog cpu-clock: prog;[prog];[prog];[kernel.kallsyms];[kernel.kallsyms]",
+  };
+  for (int be = 0; be < 2; be++) {
+    g_autoptr(GBytes) bytes = synth(be);
+    g_autoptr(FkInput) in = fk_input_new_bytes(be ? "be" : "le", bytes);
+    Read r;
+    read_input(in, FK_WEIGHT_PERIOD, &r);
+    for (guint i = 0; i < r.messages->len; i++)
+      g_test_message("%s", (char *)g_ptr_array_index(r.messages, i));
+    g_assert_false(r.error);
+    g_assert_cmpuint(r.lines->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      g_assert_cmpstr(g_ptr_array_index(r.lines, i), ==, want[i]);
+    g_assert_cmpint(r.weight, ==, 1000 + 1001 + 1002);
+    g_assert_true(messages_match(&r, "perf lost 7 events and 0 samples"));
+    g_assert_cmpstr(describe_get(&r, "lost", 0), ==, "7 events, 0 samples");
+    g_assert_cmpstr(describe_get(&r, "mode", 0), ==,
+                    be ? "perf.data, file mode, big-endian"
+                       : "perf.data, file mode, little-endian");
+    read_clear(&r);
+  }
+}
+
+/* The stackcollapse-perf options: --kernel, --pid, --tid. */
+static void
+test_collapse_options(void)
+{
+  g_autoptr(GBytes) bytes = synth(FALSE);
+  annotate_kernel = include_pid = TRUE;
+  g_autoptr(FkInput) in = fk_input_new_bytes("le", bytes);
+  Read r;
+  read_input(in, FK_WEIGHT_DEFAULT, &r);
+  g_assert_cmpstr(
+      g_ptr_array_index(r.lines, 2), ==,
+      "10 500 prog cpu-clock: prog-10;[prog];[prog];[kernel.kallsyms]_[k];[kernel.kallsyms]_[k]");
+  read_clear(&r);
+  annotate_kernel = include_pid = FALSE;
+  include_tid = TRUE;
+  g_autoptr(FkInput) in2 = fk_input_new_bytes("le", bytes);
+  read_input(in2, FK_WEIGHT_DEFAULT, &r);
+  g_assert_cmpstr(g_ptr_array_index(r.lines, 0), ==,
+                  "10 300 prog cpu-clock: prog-10/10;[prog];[prog]");
+  read_clear(&r);
+  include_tid = FALSE;
+}
+
+/* The store of perf-archive members: links dropped, files kept and readers
+ * given the store still read (their symbolizer gets the files). */
+static void
+test_symbol_files(void)
+{
+  g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
+  g_autoptr(GBytes) b = g_bytes_new_static("\x7f"
+                                           "ELF",
+                                           4);
+  fk_symbol_files_side_file("a.tar", ".build-id/ab/cdef", NULL, "../../x/elf", files);
+  fk_symbol_files_side_file("a.tar", "[kernel.kallsyms]/abcd/kallsyms", b, NULL, files);
+  g_assert_cmpuint(fk_symbol_files_count(files), ==, 1);
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  g_autoptr(FkDiag) diag = fk_diag_new(10);
+  FkReadOptions opts = {0};
+  opts.strings = strings;
+  opts.diag = diag;
+  opts.symbol_files = files;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkInput) in = fk_input_new_file("corpora/perf-c/inl.data", &error);
+  gpointer st = fk_reader_perf_data.open(in, &opts, &error);
+  g_assert_nonnull(st);
+  FkSample s;
+  guint n = 0;
+  while (fk_reader_perf_data.next(st, &s, &error) == FK_READ_SAMPLE)
+    n++;
+  g_assert_no_error(error);
+  g_assert_cmpuint(n, ==, 254);
+  fk_reader_perf_data.close(st);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  if (!g_file_test("corpora/perf-c/inl.data", G_FILE_TEST_EXISTS)) {
+    g_test_skip("run from the repository top: corpora/ not found");
+    return 0;
+  }
+  g_test_add_func("/perf-data/bid", test_bid);
+  g_test_add_func("/perf-data/counts", test_counts);
+  g_test_add_func("/perf-data/two-events", test_two_events);
+  g_test_add_func("/perf-data/time-order", test_time_order);
+  g_test_add_func("/perf-data/pipe-equals-file", test_pipe_equals_file);
+  g_test_add_func("/perf-data/pipe-stream", test_pipe_stream);
+  g_test_add_func("/perf-data/variants-consistent", test_variants_consistent);
+  g_test_add_func("/perf-data/truncated", test_truncated);
+  g_test_add_func("/perf-data/every-cut", test_every_cut);
+  g_test_add_func("/perf-data/mutations", test_mutations);
+  g_test_add_func("/perf-data/byte-orders", test_byte_orders);
+  g_test_add_func("/perf-data/symbol-files", test_symbol_files);
+  g_test_add_func("/perf-data/collapse-options", test_collapse_options);
+  return g_test_run();
+}
