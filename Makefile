@@ -104,3 +104,7 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Tools under tests/bench/ (symbolizer micro benchmark and comparison driver).
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $< $(BUILD)/libflamekit.a $(LIBS)
