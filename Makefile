@@ -71,6 +71,7 @@ $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/d
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
 TESTS_BUILT := $(FLAMEKIT) $(UNIT_BIN) $(REPLAY_BIN)
+TESTS_BUILT += $(BUILD)/tests/bench/symbolize-lookups
 
 demo: deps $(FLAMEKIT)
 	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo

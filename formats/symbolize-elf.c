@@ -132,6 +132,16 @@ scan_segments(FkElf *self)
     FkLoad l = {ph.p_offset, MAX(ph.p_filesz, ph.p_memsz), ph.p_vaddr};
     g_array_append_val(self->loads, l);
   }
+  if (!self->has_code && self->loads->len > 0) {
+    /* A debug-only file (objcopy --only-keep-debug) zeroes p_offset. The
+     * usual layout maps file offset = vaddr - first segment's page, which
+     * holds for the read-only and code segments that samples hit. */
+    guint64 base = g_array_index(self->loads, FkLoad, 0).vaddr & ~(guint64)0xfff;
+    for (guint i = 0; i < self->loads->len; i++) {
+      FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+      l->offset = l->vaddr - base;
+    }
+  }
 }
 
 static FkElf *

@@ -248,7 +248,8 @@ offer(FkSymbolizer *self, FkDso *dso, const char *key, gboolean *mismatch)
     if (b0 != NULL && (bid == NULL || l0 != len || memcmp(b0, bid, len) != 0))
       return;
   }
-  if (dso->load == NULL)
+  /* segments from the binary itself: a debug-only file's are guessed */
+  if (dso->load == NULL || (!fk_elf_has_code(dso->load) && fk_elf_has_code(elf)))
     dso->load = elf;
   if (fk_elf_has_symtab(elf) && (dso->syms == NULL || !fk_elf_has_symtab(dso->syms)))
     dso->syms = elf;
@@ -261,7 +262,8 @@ offer(FkSymbolizer *self, FkDso *dso, const char *key, gboolean *mismatch)
 static gboolean
 dso_complete(const FkDso *dso)
 {
-  return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL;
+  return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL && dso->load != NULL &&
+         fk_elf_has_code(dso->load);
 }
 
 /* A .build-id entry may be the ELF itself or (perf's cache) a directory

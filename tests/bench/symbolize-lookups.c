@@ -31,7 +31,7 @@ print_frame(const char *f)
 int
 main(int argc, char **argv)
 {
-  gboolean no_inline = FALSE, no_params = FALSE, addrs = FALSE;
+  gboolean no_inline = FALSE, no_params = FALSE, addrs = FALSE, offsets = FALSE;
   gint bench = 0;
   char *symfs = NULL;
   char **debug_dirs = NULL;
@@ -39,6 +39,7 @@ main(int argc, char **argv)
       {"no-inline", 0, 0, G_OPTION_ARG_NONE, &no_inline, "no inline frames", NULL},
       {"no-params", 0, 0, G_OPTION_ARG_NONE, &no_params, "perf-style names without parameter lists", NULL},
       {"addrs", 0, 0, G_OPTION_ARG_NONE, &addrs, "unresolved frames as addresses", NULL},
+      {"offsets", 0, 0, G_OPTION_ARG_NONE, &offsets, "ADDRs are file offsets (as perf script prints them)", NULL},
       {"bench", 0, 0, G_OPTION_ARG_INT, &bench, "time N passes", "N"},
       {"symfs", 0, 0, G_OPTION_ARG_FILENAME, &symfs, "symfs", "DIR"},
       {"debug-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &debug_dirs, "debug dir", "DIR"},
@@ -110,7 +111,9 @@ main(int argc, char **argv)
     guint64 a = g_array_index(addrs_v, guint64, i), off;
     g_ptr_array_set_size(out, 0);
     printf("0x%016" G_GINT64_MODIFIER "x\n", a);
-    if (!fk_elf_vaddr_to_offset(elf, a, &off)) {
+    if (offsets)
+      off = a;
+    else if (!fk_elf_vaddr_to_offset(elf, a, &off)) {
       printf("??\n??:0\n");
       continue;
     }
