@@ -77,8 +77,8 @@ demo: deps $(FLAMEKIT)
 	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo
 
 check: $(TESTS_BUILT)
-	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' -r \
-	    $(UNIT_BIN) tests/golden/run.sh tests/cli/ tests/fuzz/replay.sh
+	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' \
+	    $(UNIT_BIN) tests/golden/run.sh $(sort $(wildcard tests/cli/t*.sh)) tests/fuzz/replay.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 check G_SLICE=always-malloc G_DEBUG=gc-friendly \

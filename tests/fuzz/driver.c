@@ -2,6 +2,7 @@
  * `make check` runs every seed and crasher under gcc (and ASan in check-asan).
  * Arguments are files or directories of files. Prints one TAP line per file. */
 #include <glib.h>
+#include <stdio.h>
 
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 
