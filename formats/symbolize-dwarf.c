@@ -13,11 +13,14 @@ typedef struct {
 /* A subprogram or inlined subroutine. Children are inlined subroutines
  * (lexical blocks are flattened away). */
 typedef struct {
-  const char *name;
+  const char *name;  /* resolved on first use (most are never asked for) */
+  Dwarf_Off die;     /* global offset of the DIE, to resolve the name */
+  gboolean named;
   const char *call_file;
   guint call_line;
   guint first_range, n_ranges; /* into FkCu.node_ranges */
   gint first_child, last_child, next_sibling;
+  gboolean expanded; /* a function's inline tree is read on its first hit */
 } FkNode;
 
 typedef struct {
@@ -37,6 +40,7 @@ typedef struct {
   GPtrArray *files;    /* const char* (in strings) */
   GArray *rows;        /* FkRow sorted */
   int line_version;
+  guint64 base; /* the CU's base address, for DWARF 4 ranges */
 } FkCu;
 
 struct FkDwarf {
@@ -267,6 +271,7 @@ typedef struct {
   FkCu *cu;
   guint64 base;
   int depth;
+  gboolean expanding; /* inside one function's DIE (else scanning the CU) */
 } FkWalk;
 
 static const char *
@@ -296,12 +301,19 @@ walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
     return;
   }
   gint node = parent_node;
+  if (tag == DW_TAG_subprogram && w->expanding)
+    return; /* a nested function (GNU C): not indexed */
   if (tag == DW_TAG_subprogram || (tag == DW_TAG_inlined_subroutine && parent_node >= 0)) {
     guint idx = w->cu->nodes->len;
     guint first = w->cu->node_ranges->len;
     if (die_ranges(self, die, w->base, idx, w->cu->node_ranges)) {
       FkNode n = {0};
-      n.name = die_name(self, die);
+      Dwarf_Off off = 0;
+      if (dwarf_dieoffset(die, &off, &err) == DW_DLV_OK)
+        n.die = off;
+      else
+        n.named = TRUE; /* no offset: stays nameless */
+      DWERR_FREE(self->dbg, err);
       n.first_range = first;
       n.n_ranges = w->cu->node_ranges->len - first;
       n.first_child = -1;
@@ -326,13 +338,21 @@ walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
       } else {
         for (guint i = first; i < w->cu->node_ranges->len; i++)
           g_array_append_val(w->cu->funcs, g_array_index(w->cu->node_ranges, FkRange, i));
+        return; /* its inline tree waits for the first address in it */
       }
       node = (gint)idx;
-    } else if (tag == DW_TAG_subprogram) {
-      node = -1; /* a declaration or an abstract instance: no code of its own */
     }
   }
-  if (w->depth < 64) {
+  if (tag == DW_TAG_subprogram)
+    return; /* a declaration or an abstract instance: no code of its own */
+  /* Only these can hold functions (scanning) or inlined subroutines
+   * (expanding); skipping types, parameters and variables saves most of
+   * the walk. */
+  gboolean descend = w->expanding ? (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+                                     tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
+                                  : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
+                                     tag == DW_TAG_class_type || tag == DW_TAG_union_type);
+  if (descend && w->depth < 64) {
     w->depth++;
     walk_children(w, die, node);
     w->depth--;
@@ -443,10 +463,10 @@ parse_cu(FkDwarf *self, FkCu *cu)
     return;
   }
   read_lines(self, cu, cudie);
-  FkWalk w = {self, cu, 0, 0};
+  FkWalk w = {self, cu, 0, 0, FALSE};
   Dwarf_Addr base = 0;
   if (dwarf_lowpc(cudie, &base, &err) == DW_DLV_OK)
-    w.base = base;
+    w.base = cu->base = base;
   DWERR_FREE(self->dbg, err);
   walk_children(&w, cudie, -1);
   dwarf_dealloc_die(cudie);
@@ -597,6 +617,38 @@ line_at(FkCu *cu, guint64 pc, const char **file, guint *line)
   return TRUE;
 }
 
+/* Reads the inlined subroutines of function node IDX. */
+static void
+expand(FkDwarf *self, FkCu *cu, gint idx)
+{
+  g_array_index(cu->nodes, FkNode, idx).expanded = TRUE;
+  Dwarf_Error err = NULL;
+  Dwarf_Die die = NULL;
+  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, FkNode, idx).die, TRUE, &die, &err) != DW_DLV_OK) {
+    DWERR_FREE(self->dbg, err);
+    return;
+  }
+  FkWalk w = {self, cu, cu->base, 0, TRUE};
+  walk_children(&w, die, idx);
+  dwarf_dealloc_die(die);
+}
+
+static const char *
+node_name(FkDwarf *self, FkNode *n)
+{
+  if (!n->named) {
+    n->named = TRUE;
+    Dwarf_Error err = NULL;
+    Dwarf_Die die = NULL;
+    if (dwarf_offdie_b(self->dbg, n->die, TRUE, &die, &err) == DW_DLV_OK) {
+      n->name = die_name(self, die);
+      dwarf_dealloc_die(die);
+    }
+    DWERR_FREE(self->dbg, err);
+  }
+  return n->name;
+}
+
 gboolean
 fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
 {
@@ -622,9 +674,11 @@ fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
       return TRUE;
     }
     gint n = (gint)f->idx;
+    if (!g_array_index(cu->nodes, FkNode, n).expanded)
+      expand(self, cu, n);
     while (n >= 0) {
-      const FkNode *node = &g_array_index(cu->nodes, FkNode, n);
-      FkDwFrame fr = {node->name, NULL, 0};
+      FkNode *node = &g_array_index(cu->nodes, FkNode, n);
+      FkDwFrame fr = {node_name(self, node), NULL, 0};
       g_array_append_val(frames, fr);
       gint c = node->first_child;
       while (c >= 0 && !node_covers(cu, &g_array_index(cu->nodes, FkNode, c), pc))
