@@ -155,8 +155,10 @@ member_build_id(const char *path)
       g_autofree char *rest = g_strdup(parts[i + 2]);
       if (g_str_has_suffix(rest, ".debug"))
         rest[strlen(rest) - 6] = '\0';
-      if (is_hex(rest, 8) && i + 3 == n)
-        return g_ascii_strdown(g_strconcat(parts[i + 1], rest, NULL), -1);
+      if (is_hex(rest, 8) && i + 3 == n) {
+        g_autofree char *id = g_strconcat(parts[i + 1], rest, NULL);
+        return g_ascii_strdown(id, -1);
+      }
     }
   }
   if (n >= 2 && is_hex(parts[n - 2], 16) &&
