@@ -1,5 +1,6 @@
 /* symbolize-dwarf.c -- a per-ELF DWARF index over libdwarf 20210528. */
 #include "symbolize-dwarf.h"
+#include "symbolize-lines.h"
 
 #include <dwarf.h>
 #include <libdwarf.h>
@@ -23,13 +24,7 @@ typedef struct {
   gboolean expanded; /* a function's inline tree is read on its first hit */
 } FkNode;
 
-typedef struct {
-  guint64 addr;
-  guint32 file; /* index into FkCu.files, G_MAXUINT32 when none */
-  guint32 line;
-  guint32 order;
-  gboolean end;
-} FkRow;
+typedef FkLineRow FkRow;
 
 typedef struct {
   Dwarf_Off offset; /* of the CU DIE */
@@ -45,6 +40,9 @@ typedef struct {
 
 struct FkDwarf {
   Dwarf_Debug dbg;
+  Elf *elf;
+  FkLineSections sec; /* raw line sections, loaded on first use */
+  gboolean sec_loaded;
   GStringChunk *strings;
   GArray *cus;       /* FkCu */
   GArray *cu_ranges; /* FkRange sorted by lo */
@@ -130,6 +128,18 @@ attr_ref(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *out)
   DWERR_FREE(self->dbg, err);
   dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
   return rc == DW_DLV_OK;
+}
+
+/* A section offset attribute (DW_FORM_sec_offset, or data4/8 before DWARF 4). */
+static gboolean
+attr_offset(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *out)
+{
+  Dwarf_Off off = 0;
+  if (attr_ref(self, die, at, &off)) {
+    *out = off;
+    return TRUE;
+  }
+  return attr_udata(self, die, at, out);
 }
 
 /* Appends the address ranges of DIE to OUT (idx = IDX). BASE is the CU's
@@ -393,8 +403,39 @@ cmp_row(gconstpointer pa, gconstpointer pb)
   return a->order < b->order ? -1 : a->order > b->order;
 }
 
+static void read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie);
+
+/* The CU's line table, decoded natively; through libdwarf when the
+ * native decoder declines. */
 static void
 read_lines(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
+{
+  if (!self->sec_loaded) {
+    self->sec_loaded = TRUE;
+    self->sec.line = fk_elf_section_bytes(self->elf, ".debug_line");
+    self->sec.line_str = fk_elf_section_bytes(self->elf, ".debug_line_str");
+    self->sec.str = fk_elf_section_bytes(self->elf, ".debug_str");
+  }
+  Dwarf_Unsigned off = 0;
+  const char *comp_dir = NULL;
+  if (self->sec.line != NULL && attr_offset(self, cudie, DW_AT_stmt_list, &off)) {
+    attr_string(self, cudie, DW_AT_comp_dir, &comp_dir);
+    cu->files = g_ptr_array_new();
+    cu->rows = g_array_new(FALSE, FALSE, sizeof(FkRow));
+    int version = 0;
+    if (fk_lines_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files, cu->rows)) {
+      cu->line_version = version;
+      g_array_sort(cu->rows, cmp_row);
+      return;
+    }
+    g_ptr_array_unref(cu->files);
+    g_array_unref(cu->rows);
+  }
+  read_lines_libdwarf(self, cu, cudie);
+}
+
+static void
+read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
 {
   Dwarf_Error err = NULL;
   Dwarf_Unsigned version = 0;
@@ -522,6 +563,7 @@ fk_dwarf_new(Elf *elf)
   }
   FkDwarf *self = g_new0(FkDwarf, 1);
   self->dbg = dbg;
+  self->elf = elf;
   self->strings = g_string_chunk_new(4096);
   self->cus = g_array_new(FALSE, TRUE, sizeof(FkCu));
   self->cu_ranges = g_array_new(FALSE, FALSE, sizeof(FkRange));
@@ -549,6 +591,9 @@ fk_dwarf_free(FkDwarf *self)
   }
   g_array_unref(self->cus);
   g_array_unref(self->cu_ranges);
+  g_clear_pointer(&self->sec.line, g_bytes_unref);
+  g_clear_pointer(&self->sec.line_str, g_bytes_unref);
+  g_clear_pointer(&self->sec.str, g_bytes_unref);
   Dwarf_Error err = NULL;
   dwarf_finish(self->dbg, &err);
   DWERR_FREE(NULL, err);

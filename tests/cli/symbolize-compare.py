@@ -16,7 +16,9 @@ with a fixed seed) through `addr2line -a -f -i -C -s` and through DRIVER
              tail of it -- perf prints the ELF name too;
   quirk      as alias, except that addr2line named an inlined frame after
              a frame it is inlined into (binutils does so when the inlined
-             function has no linkage name; flamekit uses its DW_AT_name);
+             function has no linkage name; flamekit uses its DW_AT_name), or
+             addr2line printed `<artificial>` for the file of an LTO unit's
+             row where flamekit reads the row's real DWARF 5 file entry;
   padding    DRIVER found no symbol (the address lies between two ELF
              symbols, where perf shows [unknown]) and addr2line named the
              nearest function;
@@ -65,6 +67,13 @@ def same_name(a2l, ours):
     return a == o or strip_params(o).endswith("::" + strip_params(a))
 
 
+def same_line(a2l, ours):
+    """Equal, or addr2line put the DWARF 5 file entry 0 of an LTO unit
+    (`<artificial>`) where the row's file is another entry (binutils 2.40
+    reads DWARF 5 file numbers one off there)."""
+    return a2l == ours or (a2l.startswith("<artificial>:") and a2l.split(":")[-1] == ours.split(":")[-1])
+
+
 def blocks(text):
     bl, cur = {}, None
     for l in text.splitlines():
@@ -111,7 +120,7 @@ def addr2line_mode(args):
         elif (len(x) == len(y) and all(x[i] == y[i] for i in range(1, len(x), 2)) and
               all(same_name(x[i], y[i]) for i in range(0, len(x), 2))):
             kind = "alias"
-        elif (len(x) == len(y) and all(x[i] == y[i] for i in range(1, len(x), 2)) and
+        elif (len(x) == len(y) and all(same_line(x[i], y[i]) for i in range(1, len(x), 2)) and
               all(same_name(x[i], y[i]) or any(same_name(x[i], o) for o in y[i + 2::2]) for i in range(0, len(x), 2))):
             kind = "quirk"
         elif y == [label, "??:0"]:
