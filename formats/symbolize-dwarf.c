@@ -551,11 +551,53 @@ index_cus(FkDwarf *self)
   g_array_sort(self->cu_ranges, cmp_range);
 }
 
+/* TRUE when the unit headers of a DWARF 5 .debug_rnglists/.debug_loclists
+ * section hold together. libdwarf 20210528 loads both with .debug_info and
+ * frees memory twice on some bad headers (found by fuzz-symbolize-elf), so a
+ * file whose headers do not check out is not given to it at all. */
+static gboolean
+lists_sane(Elf *elf, const char *name)
+{
+  g_autoptr(GBytes) b = fk_elf_section_bytes(elf, name);
+  if (b == NULL)
+    return TRUE; /* absent (or undecodable: libdwarf will not read it either) */
+  gsize len;
+  const guint8 *p = g_bytes_get_data(b, &len), *end = p + len;
+  while (p < end) {
+    gsize left = (gsize)(end - p);
+    if (left < 4)
+      return FALSE;
+    guint64 unit = (guint64)p[0] | (guint64)p[1] << 8 | (guint64)p[2] << 16 | (guint64)p[3] << 24;
+    gsize hdr = 4, osize = 4;
+    if (unit == 0xffffffffu) {
+      if (left < 12)
+        return FALSE;
+      unit = 0;
+      for (int i = 0; i < 8; i++)
+        unit |= (guint64)p[4 + i] << (8 * i);
+      hdr = 12;
+      osize = 8;
+    }
+    if (unit > left - hdr || unit < 8)
+      return FALSE;
+    const guint8 *u = p + hdr;
+    guint version = u[0] | (guint)u[1] << 8;
+    guint asize = u[2], segsize = u[3];
+    guint64 count = (guint64)u[4] | (guint64)u[5] << 8 | (guint64)u[6] << 16 | (guint64)u[7] << 24;
+    if (version != 5 || (asize != 4 && asize != 8) || segsize != 0 || count > (unit - 8) / osize)
+      return FALSE;
+    p = u + unit;
+  }
+  return TRUE;
+}
+
 FkDwarf *
 fk_dwarf_new(Elf *elf)
 {
   Dwarf_Debug dbg = NULL;
   Dwarf_Error err = NULL;
+  if (!lists_sane(elf, ".debug_rnglists") || !lists_sane(elf, ".debug_loclists"))
+    return NULL;
   if (dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err) != DW_DLV_OK) {
     if (err != NULL)
       dwarf_dealloc_error(dbg, err);
