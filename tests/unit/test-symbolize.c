@@ -3,6 +3,7 @@
  * frames and srclines, demangling, kallsyms, JIT maps, unresolved frames. */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "../../formats/symbolize-demangle.h"
@@ -460,6 +461,70 @@ test_cache_consistent(void)
   fixture_clear(&f);
 }
 
+/* --symfs: every dso path is looked up under it. */
+static void
+test_symfs(void)
+{
+  Fixture f;
+  fixture_init(&f);
+  g_autofree char *bin = corpus_file("inl");
+  g_autofree char *root = g_build_filename(tmpdir, "symfs", NULL);
+  g_autofree char *dir = g_build_filename(root, "opt", "x", NULL);
+  g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+  g_autofree char *dst = g_build_filename(dir, "inl", NULL);
+  g_assert_cmpint(symlink(bin, dst), ==, 0);
+  f.opts.symfs = root;
+  f.opts.inline_frames = FALSE;
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  lookup(&f, s, bin, "/opt/x/inl", FALSE, nm_addr(bin, "longest_collatz") + 1);
+  g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "longest_collatz");
+  fixture_clear(&f);
+}
+
+/* [vdso] with no copy anywhere: this process's vdso when the build id
+ * matches it (the capture is from this kernel). */
+static void
+test_own_vdso(void)
+{
+  const guint8 *base = (const guint8 *)(uintptr_t)getauxval(AT_SYSINFO_EHDR);
+  if (base == NULL) {
+    g_test_skip("no vdso in this process");
+    return;
+  }
+  const Elf64_Ehdr *eh = (const Elf64_Ehdr *)base;
+  g_autoptr(GBytes) img = g_bytes_new_static(base, eh->e_shoff + (gsize)eh->e_shnum * eh->e_shentsize);
+  g_autoptr(FkElf) elf = fk_elf_open_bytes("vdso", img, NULL);
+  g_assert_nonnull(elf);
+  Fixture f;
+  fixture_init(&f);
+  const guint8 *id = fk_elf_build_id(elf, &f.id_len);
+  if (id == NULL) {
+    g_test_skip("vdso without build id");
+    fixture_clear(&f);
+    return;
+  }
+  memcpy(f.id, id, f.id_len);
+  /* an address inside the first function symbol of the vdso */
+  const FkElfSym *sym = NULL;
+  for (guint64 a = 0; a < 0x4000 && sym == NULL; a += 16)
+    sym = fk_elf_symbol_at(elf, a);
+  g_assert_nonnull(sym);
+  guint64 off = 0;
+  g_assert_true(fk_elf_vaddr_to_offset(elf, sym->start, &off));
+  f.opts.inline_frames = FALSE;
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  FkMapping map = {"[vdso]", f.id, f.id_len, 0x7fff0000, 0x2000, 0, 1};
+  fk_symbolizer_lookup(s, &map, 0x7fff0000 + off, FALSE, f.out);
+  g_autofree char *want = fk_demangle(sym->name, TRUE, FALSE);
+  g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, want);
+  /* a different build id: not this kernel's vdso */
+  f.id[0] ^= 0xff;
+  g_autoptr(FkSymbolizer) s2 = fk_symbolizer_new(&f.opts);
+  fk_symbolizer_lookup(s2, &map, 0x7fff0000 + off, FALSE, f.out);
+  g_assert_cmpstr(g_ptr_array_index(f.out, 1), ==, "[vdso]");
+  fixture_clear(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -481,6 +546,8 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/jit-map", test_jit_map);
   g_test_add_func("/symbolize/unresolved", test_unresolved);
   g_test_add_func("/symbolize/cache-consistent", test_cache_consistent);
+  g_test_add_func("/symbolize/symfs", test_symfs);
+  g_test_add_func("/symbolize/own-vdso", test_own_vdso);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
   g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
