@@ -54,6 +54,7 @@ struct FkSymbolizer {
   gboolean kernel_tried;
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
+  FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
 };
 
 void
@@ -362,7 +363,7 @@ offer_own_vdso(FkSymbolizer *self, FkDso *dso)
 }
 
 static FkDso *
-get_dso(FkSymbolizer *self, const FkMapping *map)
+get_dso_slow(FkSymbolizer *self, const FkMapping *map)
 {
   g_autofree char *id = fk_build_id_hex(map->build_id, map->build_id_len);
   g_autofree char *key = g_strconcat(map->path, "\n", id ? id : "", NULL);
@@ -382,6 +383,32 @@ get_dso(FkSymbolizer *self, const FkMapping *map)
     offer_own_vdso(self, dso);
   g_hash_table_insert(self->dsos, g_steal_pointer(&key), dso);
   return dso;
+}
+
+static gboolean
+dso_is(const FkDso *dso, const FkMapping *map)
+{
+  if (strcmp(dso->path, map->path) != 0)
+    return FALSE;
+  if (map->build_id == NULL || map->build_id_len == 0)
+    return dso->want_id == NULL;
+  if (dso->want_id == NULL || strlen(dso->want_id) != 2 * map->build_id_len)
+    return FALSE;
+  static const char hex[] = "0123456789abcdef";
+  for (gsize i = 0; i < map->build_id_len; i++)
+    if (dso->want_id[2 * i] != hex[map->build_id[i] >> 4] || dso->want_id[2 * i + 1] != hex[map->build_id[i] & 15])
+      return FALSE;
+  return TRUE;
+}
+
+/* The dso of MAP, found (and its files searched) once per (path, build id). */
+static FkDso *
+get_dso(FkSymbolizer *self, const FkMapping *map)
+{
+  if (self->last != NULL && dso_is(self->last, map))
+    return self->last;
+  self->last = get_dso_slow(self, map);
+  return self->last;
 }
 
 static const char *
