@@ -48,7 +48,7 @@ struct FkSymbolizer {
   GHashTable *elfs;     /* path or "added:" member -> FkElf* (NULL: failed) */
   GHashTable *dsos;     /* "path\nid" -> FkDso* */
   GHashTable *added;    /* member path -> GBytes */
-  GHashTable *added_id; /* build id hex -> member path */
+  GHashTable *added_id; /* build id hex -> GPtrArray of member paths, in add order */
   GPtrArray *added_kallsyms; /* member paths */
   FkSymMap *kernel;
   gboolean kernel_tried;
@@ -108,7 +108,7 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
   self->elfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, elf_free0);
   self->dsos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, dso_free);
   self->added = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
-  self->added_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  self->added_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
   self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
   self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
@@ -190,11 +190,14 @@ fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data)
     id = fk_build_id_hex(bid, bid != NULL ? len : 0);
   }
   if (id != NULL) {
-    /* an `elf` beats a `.debug` only when it comes first: keep the first */
-    if (!g_hash_table_contains(self->added_id, id))
-      g_hash_table_insert(self->added_id, id, g_strdup(norm));
-    else
+    /* perf archive has both PATH/<id>/debug and PATH/<id>/elf: keep all */
+    GPtrArray *members = g_hash_table_lookup(self->added_id, id);
+    if (members == NULL) {
+      members = g_ptr_array_new_with_free_func(g_free);
+      g_hash_table_insert(self->added_id, id, members);
+    } else
       g_free(id);
+    g_ptr_array_add(members, g_strdup(norm));
   }
 }
 
@@ -299,9 +302,9 @@ find_files(FkSymbolizer *self, FkDso *dso)
       offer_cache_entry(self, dso, p, &mismatch);
       offer(self, dso, pd, &mismatch);
     }
-    const char *member = g_hash_table_lookup(self->added_id, id);
-    if (member != NULL && !dso_complete(dso)) {
-      g_autofree char *k = g_strconcat("added:", member, NULL);
+    GPtrArray *members = g_hash_table_lookup(self->added_id, id);
+    for (guint i = 0; members != NULL && i < members->len && !dso_complete(dso); i++) {
+      g_autofree char *k = g_strconcat("added:", (char *)g_ptr_array_index(members, i), NULL);
       offer(self, dso, k, &mismatch);
     }
     const char *home = g_get_home_dir();

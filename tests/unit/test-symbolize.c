@@ -461,6 +461,45 @@ test_cache_consistent(void)
   fixture_clear(&f);
 }
 
+/* perf archive's order: PATH/<id>/debug (debug info only) before
+ * PATH/<id>/elf: the binary's segments and the debug file's DWARF are both
+ * used. The debug file is made here with objcopy --only-keep-debug. */
+static void
+test_archive_debug_then_elf(void)
+{
+  Fixture f;
+  fixture_init(&f);
+  g_autofree char *bin = corpus_file("inl");
+  g_autofree char *dbg = g_build_filename(tmpdir, "inl.debug", NULL);
+  const char *argv[] = {"objcopy", "--only-keep-debug", bin, dbg, NULL};
+  gint status = 1;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+      status != 0) {
+    g_test_skip("objcopy failed");
+    fixture_clear(&f);
+    return;
+  }
+  read_build_id(&f, bin);
+  g_autofree char *hex = id_hex(&f);
+  f.opts.srcline = TRUE;
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  g_autoptr(GBytes) bd = file_bytes(dbg);
+  g_autoptr(GBytes) be = file_bytes(bin);
+  g_autofree char *md = g_strdup_printf("./opt/inl/%s/debug", hex);
+  g_autofree char *me = g_strdup_printf("./opt/inl/%s/elf", hex);
+  fk_symbolizer_add_file(s, md, bd);
+  fk_symbolizer_add_file(s, me, be);
+  guint64 fn = nm_addr(bin, "longest_collatz");
+  gboolean saw_inline = FALSE;
+  for (guint64 a = fn; a < fn + 0x40; a++) {
+    lookup(&f, s, bin, "/opt/inl", TRUE, a);
+    g_assert_true(g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$", g_ptr_array_index(f.out, 0), 0, 0));
+    saw_inline = saw_inline || f.out->len == 2;
+  }
+  g_assert_true(saw_inline);
+  fixture_clear(&f);
+}
+
 /* --symfs: every dso path is looked up under it. */
 static void
 test_symfs(void)
@@ -547,6 +586,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/unresolved", test_unresolved);
   g_test_add_func("/symbolize/cache-consistent", test_cache_consistent);
   g_test_add_func("/symbolize/symfs", test_symfs);
+  g_test_add_func("/symbolize/archive-debug-then-elf", test_archive_debug_then_elf);
   g_test_add_func("/symbolize/own-vdso", test_own_vdso);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
