@@ -11,8 +11,11 @@
  *   srcline prints it): the innermost the line-table row of the address,
  *   the others the call site of the frame inlined into them; nothing is
  *   appended when DWARF does not say;
- * - unresolved: "[DSO]" (the mapping's basename) or "[unknown]", with addrs
- *   "[DSO <hex>]" / "[unknown <hex>]", as stackcollapse-perf --addrs. */
+ * - unresolved: as stackcollapse-perf names `perf script`'s `[unknown]`
+ *   frames: "[DSO]" (the mapping's basename: "[libc.so.6]", "[[vdso]]"),
+ *   "[[kernel.kallsyms]]", "[perf-PID.map]" for anonymous memory, or
+ *   "[unknown]" without a mapping; with addrs "[DSO <hex>]" (the address
+ *   within the dso, as perf prints it) or "[unknown <hex>]". */
 #include "symbolize.h"
 
 #include <string.h>
@@ -339,8 +342,7 @@ find_files(FkSymbolizer *self, FkDso *dso)
         offer(self, dso, p, &mismatch);
     }
   }
-  if (dso->load == NULL && !mismatch && self->opts.diag != NULL && strcmp(dso->path, "[vdso]") != 0 &&
-      !g_str_has_prefix(dso->path, "//anon") && !g_str_has_prefix(dso->path, "[anon"))
+  if (dso->load == NULL && !mismatch && self->opts.diag != NULL && !special)
     fk_diag_note(self->opts.diag, dso->path, "no ELF file found%s%s; frames shown as the dso", id ? " for build id " : "",
                  id ? id : "");
 }
@@ -377,8 +379,9 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
   dso->path = g_strdup(map->path);
   dso->want_id = g_steal_pointer(&id);
   const char *slash = strrchr(map->path, '/');
-  g_autofree char *label = map->path[0] == '[' ? g_strdup(map->path)
-                                                : g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
+  /* stackcollapse-perf's name for `[unknown] (DSO)`: "[" basename "]",
+   * so "[vdso]" gives "[[vdso]]" */
+  g_autofree char *label = g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
   dso->label = fk_interner_intern0(self->opts.strings, label);
   dso->cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, frames_free);
   find_files(self, dso);
@@ -557,11 +560,13 @@ get_jit(FkSymbolizer *self, gint64 pid)
   return m;
 }
 
+/* Anonymous memory as perf's is_anon_memory() tells it, whose symbols come
+ * from /tmp/perf-PID.map (or a mapping of that file itself). */
 static gboolean
 is_anon(const char *path)
 {
-  return g_str_has_prefix(path, "//anon") || g_str_has_prefix(path, "[anon") || g_str_has_prefix(path, "/dev/zero") ||
-         g_str_has_prefix(path, "/anon_hugepage") || g_str_has_prefix(path, "/memfd:") ||
+  return strcmp(path, "//anon") == 0 || g_str_has_prefix(path, "/dev/zero") ||
+         g_str_has_prefix(path, "/anon_hugepage") ||
          (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
@@ -575,7 +580,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     if (name != NULL)
       g_ptr_array_add(out, (gpointer)intern_name(self, name, NULL, 0));
     else
-      g_ptr_array_add(out, (gpointer)unresolved(self, "[kernel.kallsyms]", ip));
+      g_ptr_array_add(out, (gpointer)unresolved(self, "[[kernel.kallsyms]]", ip));
     return;
   }
   if (map == NULL || map->path == NULL) {
@@ -586,21 +591,26 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     FkSymMap *jit = get_jit(self, map->pid);
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
-    if (name != NULL)
+    if (name != NULL) {
       g_ptr_array_add(out, (gpointer)fk_interner_intern0(self->opts.strings, name));
-    else
-      g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
+    } else {
+      /* perf names anonymous memory's dso after its symbol file */
+      g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
+      g_ptr_array_add(out, (gpointer)unresolved(self, label, ip));
+    }
     return;
   }
   FkDso *dso = get_dso(self, map);
   guint64 vaddr;
-  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr)) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, ip));
+  /* perf prints a dso's unresolved address relative to the dso */
+  guint64 off = ip - map->start + map->pgoff;
+  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
+    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
     return;
   }
   const FkFrames *fr = dso_frames(self, dso, vaddr);
   if (self->opts.addrs && fr->n == 1 && fr->f[0] == dso->label) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, ip));
+    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
     return;
   }
   for (guint i = 0; i < fr->n; i++)
