@@ -3,6 +3,7 @@
 #include "symbolize-lines.h"
 
 #include <dwarf.h>
+#include <gelf.h>
 #include <libdwarf.h>
 #include <string.h>
 
@@ -591,11 +592,37 @@ lists_sane(Elf *elf, const char *name)
   return TRUE;
 }
 
+/* Decompresses, in the in-memory image, the DWARF sections both libdwarf
+ * and this index read, so that each is inflated once instead of twice. */
+static void
+decompress_sections(Elf *elf)
+{
+  static const char *const names[] = {".debug_info",     ".debug_abbrev",   ".debug_line",
+                                      ".debug_line_str", ".debug_str",      ".debug_rnglists",
+                                      ".debug_loclists", ".debug_ranges",   ".debug_addr",
+                                      ".debug_str_offsets"};
+  size_t shstrndx;
+  if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+    return;
+  for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_COMPRESSED))
+      continue;
+    const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+    for (guint i = 0; n != NULL && i < G_N_ELEMENTS(names); i++)
+      if (strcmp(n, names[i]) == 0) {
+        (void)elf_compress(scn, 0, 0); /* on failure libdwarf inflates it itself */
+        break;
+      }
+  }
+}
+
 FkDwarf *
 fk_dwarf_new(Elf *elf)
 {
   Dwarf_Debug dbg = NULL;
   Dwarf_Error err = NULL;
+  decompress_sections(elf);
   if (!lists_sane(elf, ".debug_rnglists") || !lists_sane(elf, ".debug_loclists"))
     return NULL;
   if (dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err) != DW_DLV_OK) {
