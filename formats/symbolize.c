@@ -55,6 +55,7 @@ struct FkSymbolizer {
   GPtrArray *added_kallsyms; /* member paths */
   FkSymMap *kernel;
   gboolean kernel_tried;
+  GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
   FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
@@ -115,6 +116,7 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
   self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
   self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
   self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
+  self->kernel_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   return self;
 }
 
@@ -130,6 +132,7 @@ fk_symbolizer_free(FkSymbolizer *self)
   g_ptr_array_unref(self->added_kallsyms);
   g_hash_table_unref(self->jit);
   fk_symmap_free(self->kernel);
+  g_hash_table_unref(self->kernel_cache);
   g_array_unref(self->dwframes);
   g_strfreev(self->debug_dirs);
   g_free(self->symfs);
@@ -574,13 +577,15 @@ void
 fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel, GPtrArray *out)
 {
   if (kernel || (map != NULL && map->path != NULL && g_str_has_prefix(map->path, "[kernel.kallsyms]"))) {
-    if (!self->kernel_tried)
-      load_kernel(self, map);
-    const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
-    if (name != NULL)
-      g_ptr_array_add(out, (gpointer)intern_name(self, name, NULL, 0));
-    else
-      g_ptr_array_add(out, (gpointer)unresolved(self, "[[kernel.kallsyms]]", ip));
+    const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
+    if (frame == NULL) {
+      if (!self->kernel_tried)
+        load_kernel(self, map);
+      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
+      frame = name != NULL ? intern_name(self, name, NULL, 0) : unresolved(self, "[[kernel.kallsyms]]", ip);
+      g_hash_table_insert(self->kernel_cache, g_memdup2(&ip, sizeof ip), (gpointer)frame);
+    }
+    g_ptr_array_add(out, (gpointer)frame);
     return;
   }
   if (map == NULL || map->path == NULL) {
