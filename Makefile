@@ -72,6 +72,7 @@ $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/d
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
 TESTS_BUILT := $(FLAMEKIT) $(UNIT_BIN) $(REPLAY_BIN)
+TESTS_BUILT += $(BUILD)/tests/bench/symbolize-lookups
 
 demo: deps $(FLAMEKIT)
 	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo
@@ -109,3 +110,7 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Tools under tests/bench/ (symbolizer micro benchmark and comparison driver).
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $< $(BUILD)/libflamekit.a $(LIBS)

@@ -1,11 +1,64 @@
-/* symbolize.c -- PLACEHOLDER until the real symbolizer lands: every address
- * becomes its dso's basename in brackets, or [unknown]. */
+/* symbolize.c -- the symbolizer: finds each mapping's ELF (build id first,
+ * then path), keeps one index per ELF, and turns addresses into frames.
+ *
+ * Frame names (documented in docs/symbolize.md):
+ * - the function: the ELF symbol (.symtab, else .dynsym) covering the
+ *   address, version suffix cut, demangled without parameter lists, as
+ *   `perf script` prints it; the DWARF subprogram name when no symbol covers it;
+ * - with inline_frames, then the functions inlined there from DWARF, outermost
+ *   first, named the same way;
+ * - with srcline, each frame gets " FILE:LINE" (FILE's basename, as perf's
+ *   srcline prints it): the innermost the line-table row of the address,
+ *   the others the call site of the frame inlined into them; nothing is
+ *   appended when DWARF does not say;
+ * - unresolved: as stackcollapse-perf names `perf script`'s `[unknown]`
+ *   frames: "[DSO]" (the mapping's basename: "[libc.so.6]", "[[vdso]]"),
+ *   "[[kernel.kallsyms]]", "[perf-PID.map]" for anonymous memory, or
+ *   "[unknown]" without a mapping; with addrs "[DSO <hex>]" (the address
+ *   within the dso, as perf prints it) or "[unknown <hex>]". */
 #include "symbolize.h"
 
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+
+#include "symbolize-demangle.h"
+#include "symbolize-dwarf.h"
+#include "symbolize-elf.h"
+#include "symbolize-kallsyms.h"
+
+typedef struct {
+  guint n;
+  const char *f[];
+} FkFrames;
+
+typedef struct {
+  char *path;
+  char *want_id;   /* hex, or NULL when the mapping had none */
+  const char *label; /* "[basename]" interned */
+  FkElf *load;     /* PT_LOAD segments (any accepted file) */
+  FkElf *syms;     /* the symbol table source */
+  FkElf *dwelf;    /* the DWARF source */
+  FkDwarf *dwarf;  /* lazily built */
+  gboolean dwarf_tried;
+  GHashTable *cache; /* vaddr (guint64*) -> FkFrames* */
+} FkDso;
 
 struct FkSymbolizer {
   FkSymbolizeOptions opts;
+  char *symfs, *kallsyms_path;
+  char **debug_dirs;
+  GHashTable *elfs;     /* path or "added:" member -> FkElf* (NULL: failed) */
+  GHashTable *dsos;     /* "path\nid" -> FkDso* */
+  GHashTable *added;    /* member path -> GBytes */
+  GHashTable *added_id; /* build id hex -> GPtrArray of member paths, in add order */
+  GPtrArray *added_kallsyms; /* member paths */
+  FkSymMap *kernel;
+  gboolean kernel_tried;
+  GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
+  GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
+  GArray *dwframes;
+  FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
 };
 
 void
@@ -16,38 +69,555 @@ fk_symbolize_options_init(FkSymbolizeOptions *opts)
   opts->demangle = TRUE;
 }
 
+static void
+frames_free(gpointer p)
+{
+  g_free(p);
+}
+
+static void
+dso_free(gpointer p)
+{
+  FkDso *d = p;
+  fk_dwarf_free(d->dwarf);
+  g_hash_table_unref(d->cache);
+  g_free(d->path);
+  g_free(d->want_id);
+  g_free(d);
+}
+
+static void
+elf_free0(gpointer p)
+{
+  fk_elf_free(p);
+}
+
+static void
+symmap_free0(gpointer p)
+{
+  fk_symmap_free(p);
+}
+
 FkSymbolizer *
 fk_symbolizer_new(const FkSymbolizeOptions *opts)
 {
   FkSymbolizer *self = g_new0(FkSymbolizer, 1);
   self->opts = *opts;
+  self->symfs = g_strdup(opts->symfs);
+  self->kallsyms_path = g_strdup(opts->kallsyms);
+  self->debug_dirs = g_strdupv(opts->debug_dirs);
+  self->opts.symfs = self->symfs;
+  self->opts.kallsyms = self->kallsyms_path;
+  self->opts.debug_dirs = self->debug_dirs;
+  self->elfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, elf_free0);
+  self->dsos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, dso_free);
+  self->added = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+  self->added_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+  self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
+  self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
+  self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
+  self->kernel_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   return self;
 }
 
 void
 fk_symbolizer_free(FkSymbolizer *self)
 {
+  if (self == NULL)
+    return;
+  g_hash_table_unref(self->dsos); /* before the ELFs they point to */
+  g_hash_table_unref(self->elfs);
+  g_hash_table_unref(self->added);
+  g_hash_table_unref(self->added_id);
+  g_ptr_array_unref(self->added_kallsyms);
+  g_hash_table_unref(self->jit);
+  fk_symmap_free(self->kernel);
+  g_hash_table_unref(self->kernel_cache);
+  g_array_unref(self->dwframes);
+  g_strfreev(self->debug_dirs);
+  g_free(self->symfs);
+  g_free(self->kallsyms_path);
   g_free(self);
+}
+
+static gboolean
+is_hex(const char *s, gsize min)
+{
+  gsize n = 0;
+  for (; s[n] != '\0'; n++)
+    if (!g_ascii_isxdigit(s[n]))
+      return FALSE;
+  return n >= min;
+}
+
+/* The build id a member path names: ".build-id/xx/rest[.debug]" or
+ * ".../<id>/elf|debug|vdso". NULL when it names none. */
+static char *
+member_build_id(const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+  guint n = g_strv_length(parts);
+  for (guint i = 0; i + 2 < n; i++) {
+    if (strcmp(parts[i], ".build-id") == 0 && strlen(parts[i + 1]) == 2 && is_hex(parts[i + 1], 2)) {
+      g_autofree char *rest = g_strdup(parts[i + 2]);
+      if (g_str_has_suffix(rest, ".debug"))
+        rest[strlen(rest) - 6] = '\0';
+      if (is_hex(rest, 8) && i + 3 == n) {
+        g_autofree char *id = g_strconcat(parts[i + 1], rest, NULL);
+        return g_ascii_strdown(id, -1);
+      }
+    }
+  }
+  if (n >= 2 && is_hex(parts[n - 2], 16) &&
+      (strcmp(parts[n - 1], "elf") == 0 || strcmp(parts[n - 1], "debug") == 0 || strcmp(parts[n - 1], "vdso") == 0))
+    return g_ascii_strdown(parts[n - 2], -1);
+  return NULL;
 }
 
 void
 fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data)
 {
-  (void)self;
-  (void)path;
-  (void)data;
+  g_return_if_fail(path != NULL && data != NULL);
+  g_autofree char *norm = g_strdup(path);
+  while (g_str_has_prefix(norm, "./"))
+    memmove(norm, norm + 2, strlen(norm + 2) + 1);
+  const char *base = strrchr(norm, '/') != NULL ? strrchr(norm, '/') + 1 : norm;
+  g_hash_table_replace(self->added, g_strdup(norm), g_bytes_ref(data));
+  if (strcmp(base, "kallsyms") == 0) {
+    g_ptr_array_add(self->added_kallsyms, g_strdup(norm));
+    return;
+  }
+  char *id = member_build_id(norm);
+  if (id == NULL && g_bytes_get_size(data) >= 4 && memcmp(g_bytes_get_data(data, NULL), ELFMAG, 4) == 0) {
+    /* any other ELF member: index it by its own note */
+    g_autoptr(FkElf) elf = fk_elf_open_bytes(norm, data, NULL);
+    gsize len;
+    const guint8 *bid = elf != NULL ? fk_elf_build_id(elf, &len) : NULL;
+    id = fk_build_id_hex(bid, bid != NULL ? len : 0);
+  }
+  if (id != NULL) {
+    /* perf archive has both PATH/<id>/debug and PATH/<id>/elf: keep all */
+    GPtrArray *members = g_hash_table_lookup(self->added_id, id);
+    if (members == NULL) {
+      members = g_ptr_array_new_with_free_func(g_free);
+      g_hash_table_insert(self->added_id, id, members);
+    } else
+      g_free(id);
+    g_ptr_array_add(members, g_strdup(norm));
+  }
+}
+
+/* The FkElf for a file (opened once) or NULL. KEY "added:MEMBER" reads an
+ * added file. */
+static FkElf *
+get_elf(FkSymbolizer *self, const char *key)
+{
+  gpointer v;
+  if (g_hash_table_lookup_extended(self->elfs, key, NULL, &v))
+    return v;
+  FkElf *elf = NULL;
+  if (g_str_has_prefix(key, "added:")) {
+    GBytes *b = g_hash_table_lookup(self->added, key + 6);
+    if (b != NULL)
+      elf = fk_elf_open_bytes(key + 6, b, NULL);
+  } else {
+    struct stat st;
+    if (stat(key, &st) == 0 && S_ISREG(st.st_mode))
+      elf = fk_elf_open_file(key, NULL);
+  }
+  g_hash_table_insert(self->elfs, g_strdup(key), elf);
+  return elf;
+}
+
+static char *
+with_symfs(FkSymbolizer *self, const char *path)
+{
+  return self->symfs != NULL ? g_build_filename(self->symfs, path, NULL) : g_strdup(path);
+}
+
+/* Offers the file KEY for DSO; takes the roles it can fill. A build-id
+ * mismatch rejects it and says so once. */
+static void
+offer(FkSymbolizer *self, FkDso *dso, const char *key, gboolean *mismatch)
+{
+  FkElf *elf = get_elf(self, key);
+  if (elf == NULL)
+    return;
+  gsize len;
+  const guint8 *bid = fk_elf_build_id(elf, &len);
+  g_autofree char *hex = fk_build_id_hex(bid, len);
+  if (dso->want_id != NULL && (hex == NULL || strcmp(hex, dso->want_id) != 0)) {
+    if (!*mismatch && self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, dso->path, "build id mismatch: the capture has %s, %s has %s; not used",
+                   dso->want_id, fk_elf_name(elf), hex != NULL ? hex : "none");
+    *mismatch = TRUE;
+    return;
+  }
+  if (dso->want_id == NULL && dso->load != NULL) {
+    /* no id to check by: a debug file must at least match the binary */
+    gsize l0;
+    const guint8 *b0 = fk_elf_build_id(dso->load, &l0);
+    if (b0 != NULL && (bid == NULL || l0 != len || memcmp(b0, bid, len) != 0))
+      return;
+  }
+  /* segments from the binary itself: a debug-only file's are guessed */
+  if (dso->load == NULL || (!fk_elf_has_code(dso->load) && fk_elf_has_code(elf)))
+    dso->load = elf;
+  if (fk_elf_has_symtab(elf) && (dso->syms == NULL || !fk_elf_has_symtab(dso->syms)))
+    dso->syms = elf;
+  else if (dso->syms == NULL && fk_elf_symbol_count(elf) > 0)
+    dso->syms = elf;
+  if (dso->dwelf == NULL && fk_elf_has_dwarf(elf))
+    dso->dwelf = elf;
+}
+
+static gboolean
+dso_complete(const FkDso *dso)
+{
+  return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL && dso->load != NULL &&
+         fk_elf_has_code(dso->load);
+}
+
+/* A .build-id entry may be the ELF itself or (perf's cache) a directory
+ * holding it. */
+static void
+offer_cache_entry(FkSymbolizer *self, FkDso *dso, const char *path, gboolean *mismatch)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+    static const char *const names[] = {"elf", "debug", "vdso"};
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+      g_autofree char *p = g_build_filename(path, names[i], NULL);
+      offer(self, dso, p, mismatch);
+    }
+  } else
+    offer(self, dso, path, mismatch);
+}
+
+static void
+find_files(FkSymbolizer *self, FkDso *dso)
+{
+  gboolean mismatch = FALSE;
+  gboolean special = dso->path[0] == '[';
+  const char *id = dso->want_id;
+  if (id != NULL && strlen(id) > 2) {
+    g_autofree char *xx = g_strndup(id, 2);
+    const char *rest = id + 2;
+    for (char **d = self->debug_dirs; d != NULL && *d != NULL && !dso_complete(dso); d++) {
+      g_autofree char *p = g_build_filename(*d, ".build-id", xx, rest, NULL);
+      g_autofree char *pd = g_strconcat(p, ".debug", NULL);
+      offer_cache_entry(self, dso, p, &mismatch);
+      offer(self, dso, pd, &mismatch);
+    }
+    GPtrArray *members = g_hash_table_lookup(self->added_id, id);
+    for (guint i = 0; members != NULL && i < members->len && !dso_complete(dso); i++) {
+      g_autofree char *k = g_strconcat("added:", (char *)g_ptr_array_index(members, i), NULL);
+      offer(self, dso, k, &mismatch);
+    }
+    const char *home = g_get_home_dir();
+    if (home != NULL && !dso_complete(dso)) {
+      g_autofree char *p = g_build_filename(home, ".debug", ".build-id", xx, rest, NULL);
+      offer_cache_entry(self, dso, p, &mismatch);
+      g_autofree char *q = g_build_filename(home, ".debug", dso->path, id, NULL);
+      offer_cache_entry(self, dso, q, &mismatch);
+    }
+    if (!dso_complete(dso)) {
+      g_autofree char *rd = g_strconcat(rest, ".debug", NULL);
+      g_autofree char *p = g_build_filename("/usr/lib/debug/.build-id", xx, rd, NULL);
+      g_autofree char *sp = with_symfs(self, p);
+      offer(self, dso, sp, &mismatch);
+    }
+  }
+  if (!special && !dso_complete(dso)) {
+    g_autofree char *p = with_symfs(self, dso->path);
+    offer(self, dso, p, &mismatch);
+  }
+  /* .gnu_debuglink of the binary: next to it, in .debug/, under /usr/lib/debug */
+  if (!special && dso->load != NULL && !dso_complete(dso) && fk_elf_debuglink(dso->load) != NULL) {
+    const char *link = fk_elf_debuglink(dso->load);
+    g_autofree char *dir = g_path_get_dirname(dso->path);
+    g_autofree char *a = g_build_filename(dir, link, NULL);
+    g_autofree char *b = g_build_filename(dir, ".debug", link, NULL);
+    g_autofree char *c = g_build_filename("/usr/lib/debug", dir, link, NULL);
+    const char *cands[] = {a, b, c};
+    for (guint i = 0; i < G_N_ELEMENTS(cands) && !dso_complete(dso); i++) {
+      g_autofree char *p = with_symfs(self, cands[i]);
+      if (strcmp(p, fk_elf_name(dso->load)) != 0)
+        offer(self, dso, p, &mismatch);
+    }
+  }
+  if (dso->load == NULL && !mismatch && self->opts.diag != NULL && !special)
+    fk_diag_note(self->opts.diag, dso->path, "no ELF file found%s%s; frames shown as the dso", id ? " for build id " : "",
+                 id ? id : "");
+}
+
+/* The vdso of this process: the same kernel's vdso, so usable when the
+ * capture's build id matches it (or it has none and is from this host). */
+static void
+offer_own_vdso(FkSymbolizer *self, FkDso *dso)
+{
+  const guint8 *base = (const guint8 *)(uintptr_t)getauxval(AT_SYSINFO_EHDR);
+  if (base == NULL || memcmp(base, ELFMAG, 4) != 0 || base[EI_CLASS] != ELFCLASS64)
+    return;
+  if (dso->want_id == NULL && !self->opts.use_proc_kallsyms)
+    return;
+  const Elf64_Ehdr *eh = (const Elf64_Ehdr *)base;
+  gsize size = eh->e_shoff + (gsize)eh->e_shnum * eh->e_shentsize;
+  if (size == 0 || size > (1u << 20))
+    return;
+  g_autoptr(GBytes) b = g_bytes_new(base, size);
+  g_hash_table_replace(self->added, g_strdup("[vdso]/self"), g_bytes_ref(b));
+  gboolean mismatch = TRUE; /* no note: this is only a fallback */
+  offer(self, dso, "added:[vdso]/self", &mismatch);
+}
+
+static FkDso *
+get_dso_slow(FkSymbolizer *self, const FkMapping *map)
+{
+  g_autofree char *id = fk_build_id_hex(map->build_id, map->build_id_len);
+  g_autofree char *key = g_strconcat(map->path, "\n", id ? id : "", NULL);
+  FkDso *dso = g_hash_table_lookup(self->dsos, key);
+  if (dso != NULL)
+    return dso;
+  dso = g_new0(FkDso, 1);
+  dso->path = g_strdup(map->path);
+  dso->want_id = g_steal_pointer(&id);
+  const char *slash = strrchr(map->path, '/');
+  /* stackcollapse-perf's name for `[unknown] (DSO)`: "[" basename "]",
+   * so "[vdso]" gives "[[vdso]]" */
+  g_autofree char *label = g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
+  dso->label = fk_interner_intern0(self->opts.strings, label);
+  dso->cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, frames_free);
+  find_files(self, dso);
+  if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
+    offer_own_vdso(self, dso);
+  g_hash_table_insert(self->dsos, g_steal_pointer(&key), dso);
+  return dso;
+}
+
+static gboolean
+dso_is(const FkDso *dso, const FkMapping *map)
+{
+  if (strcmp(dso->path, map->path) != 0)
+    return FALSE;
+  if (map->build_id == NULL || map->build_id_len == 0)
+    return dso->want_id == NULL;
+  if (dso->want_id == NULL || strlen(dso->want_id) != 2 * map->build_id_len)
+    return FALSE;
+  static const char hex[] = "0123456789abcdef";
+  for (gsize i = 0; i < map->build_id_len; i++)
+    if (dso->want_id[2 * i] != hex[map->build_id[i] >> 4] || dso->want_id[2 * i + 1] != hex[map->build_id[i] & 15])
+      return FALSE;
+  return TRUE;
+}
+
+/* The dso of MAP, found (and its files searched) once per (path, build id). */
+static FkDso *
+get_dso(FkSymbolizer *self, const FkMapping *map)
+{
+  if (self->last != NULL && dso_is(self->last, map))
+    return self->last;
+  self->last = get_dso_slow(self, map);
+  return self->last;
+}
+
+static const char *
+intern_name(FkSymbolizer *self, const char *raw, const char *file, guint line)
+{
+  g_autofree char *name = fk_demangle(raw, self->opts.demangle, self->opts.demangle_params);
+  if (self->opts.srcline && file != NULL && line > 0) {
+    const char *b = strrchr(file, '/');
+    g_autofree char *s = g_strdup_printf("%s %s:%u", name, b ? b + 1 : file, line);
+    return fk_interner_intern0(self->opts.strings, s);
+  }
+  return fk_interner_intern0(self->opts.strings, name);
+}
+
+static const char *
+unresolved(FkSymbolizer *self, const char *label, guint64 ip)
+{
+  if (!self->opts.addrs)
+    return fk_interner_intern0(self->opts.strings, label);
+  g_autofree char *s = g_strdup_printf("%.*s <%" G_GINT64_MODIFIER "x>]", (int)strlen(label) - 1, label, ip);
+  return fk_interner_intern0(self->opts.strings, s);
+}
+
+/* The frames of DSO at VADDR, computed once. */
+static const FkFrames *
+dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
+{
+  FkFrames *fr = g_hash_table_lookup(dso->cache, &vaddr);
+  if (fr != NULL)
+    return fr;
+  const FkElfSym *sym = dso->syms != NULL ? fk_elf_symbol_at(dso->syms, vaddr) : NULL;
+  GArray *dw = self->dwframes;
+  g_array_set_size(dw, 0);
+  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
+    if (!dso->dwarf_tried) {
+      dso->dwarf_tried = TRUE;
+      dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
+    }
+    if (dso->dwarf != NULL)
+      fk_dwarf_lookup(dso->dwarf, vaddr, dw);
+  }
+  GPtrArray *names = g_ptr_array_new();
+  const FkDwFrame *d0 = dw->len > 0 ? &g_array_index(dw, FkDwFrame, 0) : NULL;
+  const FkDwFrame *dl = dw->len > 0 ? &g_array_index(dw, FkDwFrame, dw->len - 1) : NULL;
+  const char *outer = sym != NULL ? sym->name : d0 != NULL ? d0->name : NULL;
+  if (outer == NULL) {
+    g_ptr_array_add(names, (gpointer)dso->label); /* lookup adds the address */
+  } else if (!self->opts.inline_frames || dw->len <= 1) {
+    g_ptr_array_add(names, (gpointer)intern_name(self, outer, dl ? dl->file : NULL, dl ? dl->line : 0));
+  } else {
+    g_ptr_array_add(names, (gpointer)intern_name(self, outer, d0->file, d0->line));
+    for (guint i = 1; i < dw->len; i++) {
+      const FkDwFrame *f = &g_array_index(dw, FkDwFrame, i);
+      g_ptr_array_add(names, (gpointer)intern_name(self, f->name ? f->name : "??", f->file, f->line));
+    }
+  }
+  fr = g_malloc(sizeof *fr + names->len * sizeof(char *));
+  fr->n = names->len;
+  memcpy(fr->f, names->pdata, names->len * sizeof(char *));
+  g_ptr_array_unref(names);
+  g_hash_table_insert(dso->cache, g_memdup2(&vaddr, sizeof vaddr), fr);
+  return fr;
+}
+
+static void
+load_kernel(FkSymbolizer *self, const FkMapping *map)
+{
+  self->kernel_tried = TRUE;
+  g_autofree char *id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autofree char *where = NULL;
+  if (self->kallsyms_path != NULL) {
+    g_autoptr(GError) err = NULL;
+    if (!g_file_get_contents(self->kallsyms_path, &text, &len, &err) && self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, self->kallsyms_path, "cannot read kallsyms: %s", err->message);
+    where = g_strdup(self->kallsyms_path);
+  }
+  if (text == NULL && self->added_kallsyms->len > 0) {
+    /* the tarball's copy for this kernel's build id, else the first */
+    const char *pick = g_ptr_array_index(self->added_kallsyms, 0);
+    for (guint i = 0; id != NULL && i < self->added_kallsyms->len; i++)
+      if (strstr(g_ptr_array_index(self->added_kallsyms, i), id) != NULL)
+        pick = g_ptr_array_index(self->added_kallsyms, i);
+    GBytes *b = g_hash_table_lookup(self->added, pick);
+    text = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+    len = g_bytes_get_size(b);
+    where = g_strdup(pick);
+  }
+  if (text == NULL && id != NULL && g_get_home_dir() != NULL) {
+    g_autofree char *p = g_build_filename(g_get_home_dir(), ".debug", "[kernel.kallsyms]", id, "kallsyms", NULL);
+    if (g_file_get_contents(p, &text, &len, NULL))
+      where = g_strdup(p);
+  }
+  if (text == NULL && self->opts.use_proc_kallsyms && g_file_get_contents("/proc/kallsyms", &text, &len, NULL))
+    where = g_strdup("/proc/kallsyms");
+  if (text == NULL) {
+    if (self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, "[kernel.kallsyms]",
+                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
+    return;
+  }
+  guint bad = 0;
+  self->kernel = fk_symmap_new_kallsyms(text, len, &bad);
+  if (self->opts.diag != NULL && fk_symmap_all_zero(self->kernel))
+    fk_diag_note(self->opts.diag, where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
+  else if (self->opts.diag != NULL && bad > 0)
+    fk_diag_note(self->opts.diag, where, "%u lines of kallsyms not understood", bad);
+}
+
+static FkSymMap *
+get_jit(FkSymbolizer *self, gint64 pid)
+{
+  gpointer v;
+  if (g_hash_table_lookup_extended(self->jit, &pid, NULL, &v))
+    return v;
+  g_autofree char *name = g_strdup_printf("perf-%" G_GINT64_FORMAT ".map", pid);
+  g_autofree char *tmp = g_build_filename("/tmp", name, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  GHashTableIter it;
+  gpointer k, b;
+  g_hash_table_iter_init(&it, self->added);
+  while (text == NULL && g_hash_table_iter_next(&it, &k, &b))
+    if (g_str_has_suffix(k, name) && (strlen(k) == strlen(name) || ((char *)k)[strlen(k) - strlen(name) - 1] == '/')) {
+      len = g_bytes_get_size(b);
+      text = g_strndup(g_bytes_get_data(b, NULL), len);
+    }
+  if (text == NULL && self->symfs != NULL) {
+    g_autofree char *p = with_symfs(self, tmp);
+    g_file_get_contents(p, &text, &len, NULL);
+  }
+  if (text == NULL)
+    g_file_get_contents(tmp, &text, &len, NULL);
+  FkSymMap *m = NULL;
+  if (text != NULL) {
+    guint bad = 0;
+    m = fk_symmap_new_perf_map(text, len, &bad);
+    if (bad > 0 && self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, tmp, "%u lines not understood", bad);
+  }
+  g_hash_table_insert(self->jit, g_memdup2(&pid, sizeof pid), m);
+  return m;
+}
+
+/* Anonymous memory as perf's is_anon_memory() tells it, whose symbols come
+ * from /tmp/perf-PID.map (or a mapping of that file itself). */
+static gboolean
+is_anon(const char *path)
+{
+  return strcmp(path, "//anon") == 0 || g_str_has_prefix(path, "/dev/zero") ||
+         g_str_has_prefix(path, "/anon_hugepage") ||
+         (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
 void
-fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
-                     GPtrArray *out)
+fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel, GPtrArray *out)
 {
-  (void)ip;
-  (void)kernel;
-  char buf[256];
-  if (map == NULL || map->path == NULL)
-    g_strlcpy(buf, "[unknown]", sizeof buf);
-  else
-    g_snprintf(buf, sizeof buf, "[%s]", strrchr(map->path, '/') ? strrchr(map->path, '/') + 1 : map->path);
-  g_ptr_array_add(out, (gpointer)fk_interner_intern0(self->opts.strings, buf));
+  if (kernel || (map != NULL && map->path != NULL && g_str_has_prefix(map->path, "[kernel.kallsyms]"))) {
+    const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
+    if (frame == NULL) {
+      if (!self->kernel_tried)
+        load_kernel(self, map);
+      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
+      frame = name != NULL ? intern_name(self, name, NULL, 0) : unresolved(self, "[[kernel.kallsyms]]", ip);
+      g_hash_table_insert(self->kernel_cache, g_memdup2(&ip, sizeof ip), (gpointer)frame);
+    }
+    g_ptr_array_add(out, (gpointer)frame);
+    return;
+  }
+  if (map == NULL || map->path == NULL) {
+    g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
+    return;
+  }
+  if (is_anon(map->path)) {
+    FkSymMap *jit = get_jit(self, map->pid);
+    const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
+    /* JIT names are not mangled the Itanium way; keep them whole */
+    if (name != NULL) {
+      g_ptr_array_add(out, (gpointer)fk_interner_intern0(self->opts.strings, name));
+    } else {
+      /* perf names anonymous memory's dso after its symbol file */
+      g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
+      g_ptr_array_add(out, (gpointer)unresolved(self, label, ip));
+    }
+    return;
+  }
+  FkDso *dso = get_dso(self, map);
+  guint64 vaddr;
+  /* perf prints a dso's unresolved address relative to the dso */
+  guint64 off = ip - map->start + map->pgoff;
+  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
+    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
+    return;
+  }
+  const FkFrames *fr = dso_frames(self, dso, vaddr);
+  if (self->opts.addrs && fr->n == 1 && fr->f[0] == dso->label) {
+    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
+    return;
+  }
+  for (guint i = 0; i < fr->n; i++)
+    g_ptr_array_add(out, (gpointer)fr->f[i]);
 }

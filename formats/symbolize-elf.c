@@ -1,0 +1,379 @@
+/* symbolize-elf.c -- ELF files through libelf: the parts symbolization needs. */
+#include "symbolize-elf.h"
+
+#include <gelf.h>
+#include <string.h>
+
+typedef struct {
+  guint64 offset, filesz, vaddr;
+} FkLoad;
+
+typedef struct {
+  FkElfSym sym;
+  guint8 bind;
+  gboolean sized;
+} FkSymTmp;
+
+struct FkElf {
+  char *name;
+  GMappedFile *mapped; /* one of mapped / bytes holds the image */
+  GBytes *bytes;
+  Elf *elf;
+  GByteArray *build_id;
+  GArray *loads; /* FkLoad */
+  char *debuglink;
+  gboolean has_symtab, has_dynsym, has_dwarf, has_code;
+  GArray *syms; /* FkElfSym sorted by start; NULL until first use */
+};
+
+static gsize
+underscores(const char *s)
+{
+  gsize n = 0;
+  while (s[n] == '_')
+    n++;
+  return n;
+}
+
+/* perf's choose_best_symbol (util/symbol.c): of two symbols at one address,
+ * prefer sized, then non-weak, then global, then fewer leading underscores,
+ * then the longer name. TRUE if A wins. */
+static gboolean
+sym_better(const FkSymTmp *a, const FkSymTmp *b)
+{
+  if (a->sized != b->sized)
+    return a->sized;
+  if ((a->bind == STB_WEAK) != (b->bind == STB_WEAK))
+    return b->bind == STB_WEAK;
+  if ((a->bind == STB_GLOBAL) != (b->bind == STB_GLOBAL))
+    return a->bind == STB_GLOBAL;
+  gsize ua = underscores(a->sym.name), ub = underscores(b->sym.name);
+  if (ua != ub)
+    return ua < ub;
+  return strlen(a->sym.name) >= strlen(b->sym.name);
+}
+
+static int
+cmp_tmp(gconstpointer pa, gconstpointer pb)
+{
+  const FkSymTmp *a = pa, *b = pb;
+  if (a->sym.start != b->sym.start)
+    return a->sym.start < b->sym.start ? -1 : 1;
+  /* the preferred alias first, so de-duplication keeps it */
+  gboolean ab = sym_better(a, b), ba = sym_better(b, a);
+  if (ab && !ba)
+    return -1;
+  if (ba && !ab)
+    return 1;
+  return strcmp(a->sym.name, b->sym.name);
+}
+
+static void
+scan_sections(FkElf *self)
+{
+  size_t shstrndx;
+  if (elf_getshdrstrndx(self->elf, &shstrndx) != 0)
+    return;
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL)
+      continue;
+    const char *name = elf_strptr(self->elf, shstrndx, sh.sh_name);
+    if (name == NULL)
+      continue;
+    if (sh.sh_type == SHT_SYMTAB)
+      self->has_symtab = TRUE;
+    else if (sh.sh_type == SHT_DYNSYM)
+      self->has_dynsym = TRUE;
+    else if (strcmp(name, ".debug_info") == 0 && sh.sh_type != SHT_NOBITS && sh.sh_size > 0)
+      self->has_dwarf = TRUE;
+    else if (strcmp(name, ".text") == 0 && sh.sh_type != SHT_NOBITS && sh.sh_size > 0)
+      self->has_code = TRUE;
+    else if (strcmp(name, ".gnu_debuglink") == 0 && sh.sh_type != SHT_NOBITS) {
+      Elf_Data *d = elf_getdata(scn, NULL);
+      if (d != NULL && d->d_buf != NULL && d->d_size > 4) {
+        const char *s = d->d_buf;
+        gsize n = strnlen(s, d->d_size);
+        if (n > 0 && n < d->d_size)
+          self->debuglink = g_strndup(s, n);
+      }
+    } else if (sh.sh_type == SHT_NOTE && self->build_id == NULL) {
+      Elf_Data *d = elf_getdata(scn, NULL);
+      if (d == NULL)
+        continue;
+      size_t off = 0, noff, doff;
+      GElf_Nhdr nh;
+      while (off < d->d_size && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+        if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+            memcmp((const char *)d->d_buf + noff, "GNU", 4) == 0 && nh.n_descsz > 0 &&
+            nh.n_descsz <= 64) {
+          self->build_id = g_byte_array_new();
+          g_byte_array_append(self->build_id, (const guint8 *)d->d_buf + doff, nh.n_descsz);
+          break;
+        }
+      }
+    }
+  }
+}
+
+static void
+scan_segments(FkElf *self)
+{
+  size_t n;
+  self->loads = g_array_new(FALSE, FALSE, sizeof(FkLoad));
+  if (elf_getphdrnum(self->elf, &n) != 0)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(self->elf, (int)i, &ph) == NULL || ph.p_type != PT_LOAD)
+      continue;
+    /* Debug-only files keep the program headers but may set p_filesz 0 for
+     * NOBITS-only segments; p_memsz still says how far the segment runs. */
+    FkLoad l = {ph.p_offset, MAX(ph.p_filesz, ph.p_memsz), ph.p_vaddr};
+    g_array_append_val(self->loads, l);
+  }
+  if (!self->has_code && self->loads->len > 0) {
+    /* A debug-only file (objcopy --only-keep-debug) zeroes p_offset. The
+     * usual layout maps file offset = vaddr - first segment's page, which
+     * holds for the read-only and code segments that samples hit. */
+    guint64 base = g_array_index(self->loads, FkLoad, 0).vaddr & ~(guint64)0xfff;
+    for (guint i = 0; i < self->loads->len; i++) {
+      FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+      l->offset = l->vaddr - base;
+    }
+  }
+}
+
+static FkElf *
+open_common(FkElf *self, char *image, gsize size, GError **error)
+{
+  if (size < EI_NIDENT || memcmp(image, ELFMAG, SELFMAG) != 0) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not an ELF file", self->name);
+    fk_elf_free(self);
+    return NULL;
+  }
+  self->elf = elf_memory(image, size);
+  if (self->elf == NULL || elf_kind(self->elf) != ELF_K_ELF) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", self->name, elf_errmsg(-1));
+    fk_elf_free(self);
+    return NULL;
+  }
+  scan_sections(self);
+  scan_segments(self);
+  return self;
+}
+
+static void
+init_libelf(void)
+{
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    elf_version(EV_CURRENT);
+    g_once_init_leave(&once, 1);
+  }
+}
+
+FkElf *
+fk_elf_open_file(const char *path, GError **error)
+{
+  init_libelf();
+  /* writable = private copy-on-write mapping: libelf may convert in place */
+  GMappedFile *m = g_mapped_file_new(path, TRUE, error);
+  if (m == NULL)
+    return NULL;
+  FkElf *self = g_new0(FkElf, 1);
+  self->name = g_strdup(path);
+  self->mapped = m;
+  return open_common(self, g_mapped_file_get_contents(m), g_mapped_file_get_length(m), error);
+}
+
+FkElf *
+fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error)
+{
+  init_libelf();
+  FkElf *self = g_new0(FkElf, 1);
+  self->name = g_strdup(name);
+  /* a private copy: libelf's elf_memory wants a mutable image */
+  gsize size;
+  const void *data = g_bytes_get_data(bytes, &size);
+  void *copy = g_memdup2(data != NULL ? data : "", MAX(size, 1));
+  self->bytes = g_bytes_new_take(copy, size);
+  return open_common(self, copy, size, error);
+}
+
+void
+fk_elf_free(FkElf *self)
+{
+  if (self == NULL)
+    return;
+  if (self->elf != NULL)
+    elf_end(self->elf);
+  if (self->mapped != NULL)
+    g_mapped_file_unref(self->mapped);
+  if (self->bytes != NULL)
+    g_bytes_unref(self->bytes);
+  if (self->build_id != NULL)
+    g_byte_array_unref(self->build_id);
+  if (self->loads != NULL)
+    g_array_unref(self->loads);
+  if (self->syms != NULL)
+    g_array_unref(self->syms);
+  g_free(self->debuglink);
+  g_free(self->name);
+  g_free(self);
+}
+
+const char *
+fk_elf_name(const FkElf *self)
+{
+  return self->name;
+}
+
+const guint8 *
+fk_elf_build_id(const FkElf *self, gsize *len)
+{
+  *len = self->build_id != NULL ? self->build_id->len : 0;
+  return self->build_id != NULL ? self->build_id->data : NULL;
+}
+
+gboolean
+fk_elf_offset_to_vaddr(const FkElf *self, guint64 off, guint64 *vaddr)
+{
+  for (guint i = 0; i < self->loads->len; i++) {
+    const FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+    if (off >= l->offset && off - l->offset < l->filesz) {
+      *vaddr = off - l->offset + l->vaddr;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+gboolean
+fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *off)
+{
+  for (guint i = 0; i < self->loads->len; i++) {
+    const FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+    if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz) {
+      *off = vaddr - l->vaddr + l->offset;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static void
+load_symbols(FkElf *self)
+{
+  self->syms = g_array_new(FALSE, FALSE, sizeof(FkElfSym));
+  guint want = self->has_symtab ? SHT_SYMTAB : SHT_DYNSYM;
+  g_autoptr(GArray) tmp = g_array_new(FALSE, FALSE, sizeof(FkSymTmp));
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != want || sh.sh_entsize == 0)
+      continue;
+    Elf_Data *d = elf_getdata(scn, NULL);
+    if (d == NULL)
+      continue;
+    gsize n = sh.sh_size / sh.sh_entsize;
+    for (gsize i = 0; i < n; i++) {
+      GElf_Sym s;
+      if (gelf_getsym(d, (int)i, &s) == NULL)
+        break;
+      int type = GELF_ST_TYPE(s.st_info);
+      if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || s.st_value == 0)
+        continue;
+      const char *name = elf_strptr(self->elf, sh.sh_link, s.st_name);
+      if (name == NULL || name[0] == '\0')
+        continue;
+      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0};
+      g_array_append_val(tmp, t);
+    }
+  }
+  g_array_sort(tmp, cmp_tmp);
+  for (guint i = 0; i < tmp->len; i++) {
+    const FkSymTmp *t = &g_array_index(tmp, FkSymTmp, i);
+    if (self->syms->len > 0 && g_array_index(self->syms, FkElfSym, self->syms->len - 1).start == t->sym.start)
+      continue; /* an alias: the better one came first */
+    g_array_append_val(self->syms, t->sym);
+  }
+  /* perf's symbols__fixup_end: an unsized symbol runs to the next one */
+  for (guint i = 0; i < self->syms->len; i++) {
+    FkElfSym *s = &g_array_index(self->syms, FkElfSym, i);
+    if (s->end <= s->start)
+      s->end = i + 1 < self->syms->len ? g_array_index(self->syms, FkElfSym, i + 1).start
+                                       : s->start + 4096 - (s->start & 4095);
+  }
+}
+
+const FkElfSym *
+fk_elf_symbol_at(FkElf *self, guint64 vaddr)
+{
+  if (self->syms == NULL)
+    load_symbols(self);
+  /* the last symbol starting at or before VADDR; sizes may overlap (a
+   * sized symbol nested in a larger one), so look back a few entries */
+  guint lo = 0, hi = self->syms->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(self->syms, FkElfSym, mid).start <= vaddr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (guint i = lo, k = 0; i > 0 && k < 4; i--, k++) {
+    const FkElfSym *s = &g_array_index(self->syms, FkElfSym, i - 1);
+    if (vaddr < s->end)
+      return s;
+  }
+  return NULL;
+}
+
+gsize
+fk_elf_symbol_count(FkElf *self)
+{
+  if (self->syms == NULL)
+    load_symbols(self);
+  return self->syms->len;
+}
+
+gboolean
+fk_elf_has_symtab(const FkElf *self)
+{
+  return self->has_symtab;
+}
+
+gboolean
+fk_elf_has_dwarf(const FkElf *self)
+{
+  return self->has_dwarf;
+}
+
+gboolean
+fk_elf_has_code(const FkElf *self)
+{
+  return self->has_code;
+}
+
+const char *
+fk_elf_debuglink(const FkElf *self)
+{
+  return self->debuglink;
+}
+
+Elf *
+fk_elf_handle(const FkElf *self)
+{
+  return self->elf;
+}
+
+char *
+fk_build_id_hex(const guint8 *id, gsize len)
+{
+  if (id == NULL || len == 0)
+    return NULL;
+  GString *s = g_string_sized_new(len * 2);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf(s, "%02x", id[i]);
+  return g_string_free(s, FALSE);
+}

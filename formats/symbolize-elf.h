@@ -1,0 +1,56 @@
+/* symbolize-elf.h -- one ELF file, opened once: build id, PT_LOAD segments,
+ * a sorted function symbol table, .gnu_debuglink, and the libelf handle the
+ * DWARF index reads from. */
+#pragma once
+
+#include <glib.h>
+#include <libelf.h>
+
+typedef struct {
+  guint64 start, end; /* [start, end) in the ELF's virtual addresses */
+  const char *name;   /* raw (mangled, maybe versioned), owned by the FkElf */
+} FkElfSym;
+
+typedef struct FkElf FkElf;
+
+/* Opens the ELF at PATH (mapped privately, read-only in effect) or held in
+ * BYTES (kept referenced). NULL with ERROR set when it is not a readable ELF
+ * file. NAME is the path for messages. Corrupt section contents are skipped,
+ * never fatal: whatever could be read is used. */
+FkElf *fk_elf_open_file(const char *path, GError **error);
+FkElf *fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error);
+void fk_elf_free(FkElf *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkElf, fk_elf_free)
+
+const char *fk_elf_name(const FkElf *self);
+
+/* The NT_GNU_BUILD_ID note, or NULL (LEN set to 0). */
+const guint8 *fk_elf_build_id(const FkElf *self, gsize *len);
+
+/* FILE_OFFSET (ip - map start + pgoff) to the address the symbol table and
+ * DWARF use, through the PT_LOAD segment holding it. FALSE if none does. */
+gboolean fk_elf_offset_to_vaddr(const FkElf *self, guint64 file_offset, guint64 *vaddr);
+
+/* The inverse: the file offset of VADDR (tools and tests start from
+ * addresses as addr2line takes them). */
+gboolean fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *file_offset);
+
+/* The function symbol covering VADDR, or NULL. Symbols come from .symtab
+ * when present, else .dynsym (as perf reads them); zero-sized symbols extend
+ * to the next one; of aliases at one address, perf's choice is kept. The
+ * table is built on first use. */
+const FkElfSym *fk_elf_symbol_at(FkElf *self, guint64 vaddr);
+gsize fk_elf_symbol_count(FkElf *self);
+
+gboolean fk_elf_has_symtab(const FkElf *self); /* a full .symtab, not only .dynsym */
+gboolean fk_elf_has_dwarf(const FkElf *self);  /* a .debug_info with contents */
+gboolean fk_elf_has_code(const FkElf *self);   /* .text holds bytes (not a debug-only file) */
+
+/* The .gnu_debuglink file name, or NULL. */
+const char *fk_elf_debuglink(const FkElf *self);
+
+/* The libelf handle, valid while SELF lives. */
+Elf *fk_elf_handle(const FkElf *self);
+
+/* Lowercase hex of a build id (NULL for len 0). */
+char *fk_build_id_hex(const guint8 *id, gsize len);

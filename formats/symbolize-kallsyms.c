@@ -1,0 +1,186 @@
+/* symbolize-kallsyms.c -- kallsyms and perf-PID.map tables. */
+#include "symbolize-kallsyms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  guint64 start, end; /* end 0: runs to the next symbol */
+  const char *name;
+  guint8 rank; /* for aliases at one address: lower wins */
+} FkSymEnt;
+
+struct FkSymMap {
+  GStringChunk *strings;
+  GArray *ents; /* FkSymEnt sorted by start */
+  gsize zero;
+};
+
+static int
+cmp_ent(gconstpointer pa, gconstpointer pb)
+{
+  const FkSymEnt *a = pa, *b = pb;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  if (a->rank != b->rank)
+    return a->rank < b->rank ? -1 : 1;
+  return strcmp(a->name, b->name);
+}
+
+static FkSymMap *
+symmap_new(void)
+{
+  FkSymMap *self = g_new0(FkSymMap, 1);
+  self->strings = g_string_chunk_new(1 << 16);
+  self->ents = g_array_new(FALSE, FALSE, sizeof(FkSymEnt));
+  return self;
+}
+
+static void
+finish(FkSymMap *self)
+{
+  g_array_sort(self->ents, cmp_ent);
+  /* keep the first (best ranked) of aliases at one address */
+  guint w = 0;
+  for (guint i = 0; i < self->ents->len; i++) {
+    FkSymEnt *e = &g_array_index(self->ents, FkSymEnt, i);
+    if (w > 0 && g_array_index(self->ents, FkSymEnt, w - 1).start == e->start)
+      continue;
+    g_array_index(self->ents, FkSymEnt, w++) = *e;
+  }
+  g_array_set_size(self->ents, w);
+}
+
+/* The next line of [*P, E) into BUF (NUL-terminated, no newline). FALSE
+ * at the end. */
+static gboolean
+next_line(const char **p, const char *e, GString *buf)
+{
+  if (*p >= e)
+    return FALSE;
+  const char *nl = memchr(*p, '\n', (gsize)(e - *p));
+  const char *stop = nl != NULL ? nl : e;
+  g_string_truncate(buf, 0);
+  g_string_append_len(buf, *p, stop - *p);
+  *p = nl != NULL ? nl + 1 : e;
+  return TRUE;
+}
+
+FkSymMap *
+fk_symmap_new_kallsyms(const char *text, gsize len, guint *bad)
+{
+  FkSymMap *self = symmap_new();
+  *bad = 0;
+  g_autoptr(GString) buf = g_string_new(NULL);
+  const char *p = text, *e = text + len;
+  while (next_line(&p, e, buf)) {
+    char *line = buf->str;
+    if (line[0] == '\0')
+      continue;
+    char *end = NULL;
+    guint64 addr = g_ascii_strtoull(line, &end, 16);
+    if (end == line || *end != ' ' || end[1] == '\0' || end[2] != ' ') {
+      (*bad)++;
+      continue;
+    }
+    char type = end[1];
+    char *name = end + 3;
+    if (*name == '\0') {
+      (*bad)++;
+      continue;
+    }
+    if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+      continue;
+    /* "name\t[module]": the frame is the name alone */
+    char *tab = strpbrk(name, "\t ");
+    if (tab != NULL)
+      *tab = '\0';
+    if (addr == 0) {
+      self->zero++;
+      continue;
+    }
+    /* perf's preference: global over weak over local, fewer underscores */
+    guint8 rank = type == 'T' ? 0 : type == 'W' || type == 'w' ? 64 : 128;
+    gsize u = strspn(name, "_");
+    rank = (guint8)(rank + MIN(u, 63));
+    FkSymEnt ent = {addr, 0, g_string_chunk_insert_const(self->strings, name), rank};
+    g_array_append_val(self->ents, ent);
+  }
+  finish(self);
+  return self;
+}
+
+FkSymMap *
+fk_symmap_new_perf_map(const char *text, gsize len, guint *bad)
+{
+  FkSymMap *self = symmap_new();
+  *bad = 0;
+  g_autoptr(GString) buf = g_string_new(NULL);
+  const char *p = text, *e = text + len;
+  while (next_line(&p, e, buf)) {
+    char *line = buf->str;
+    if (line[0] == '\0')
+      continue;
+    char *end = NULL, *end2 = NULL;
+    guint64 start = g_ascii_strtoull(line, &end, 16);
+    if (end == line || *end != ' ') {
+      (*bad)++;
+      continue;
+    }
+    guint64 size = g_ascii_strtoull(end + 1, &end2, 16);
+    if (end2 == end + 1 || *end2 != ' ' || end2[1] == '\0' || size == 0) {
+      (*bad)++;
+      continue;
+    }
+    g_strchomp(end2 + 1);
+    FkSymEnt ent = {start, start + size, g_string_chunk_insert_const(self->strings, end2 + 1), 0};
+    g_array_append_val(self->ents, ent);
+  }
+  finish(self);
+  return self;
+}
+
+void
+fk_symmap_free(FkSymMap *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref(self->ents);
+  g_string_chunk_free(self->strings);
+  g_free(self);
+}
+
+const char *
+fk_symmap_lookup(const FkSymMap *self, guint64 addr)
+{
+  guint lo = 0, hi = self->ents->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(self->ents, FkSymEnt, mid).start <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0)
+    return NULL;
+  const FkSymEnt *e = &g_array_index(self->ents, FkSymEnt, lo - 1);
+  if (e->end != 0)
+    return addr < e->end ? e->name : NULL;
+  /* kallsyms has no sizes: a symbol runs to the next one; the last one to
+   * a page boundary at most */
+  if (lo == self->ents->len && addr - e->start >= 4096)
+    return NULL;
+  return e->name;
+}
+
+gsize
+fk_symmap_count(const FkSymMap *self)
+{
+  return self->ents->len;
+}
+
+gboolean
+fk_symmap_all_zero(const FkSymMap *self)
+{
+  return self->ents->len == 0 && self->zero > 0;
+}
