@@ -1,6 +1,10 @@
 /* symbolize-elf.c -- ELF files through libelf: the parts symbolization needs. */
 #include "symbolize-elf.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gelf.h>
 #include <string.h>
 
@@ -177,8 +181,18 @@ FkElf *
 fk_elf_open_file(const char *path, GError **error)
 {
   init_libelf();
-  /* writable = private copy-on-write mapping: libelf may convert in place */
-  GMappedFile *m = g_mapped_file_new(path, TRUE, error);
+  /* libelf may convert the image in place, so the mapping is writable, but
+   * private (copy on write) over a read-only descriptor: opening a binary for
+   * writing fails with ETXTBSY while it runs (bash in a system-wide capture)
+   * and, while open, makes every exec of it fail with ETXTBSY. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  GMappedFile *m = g_mapped_file_new_from_fd(fd, TRUE, error);
+  close(fd);
   if (m == NULL)
     return NULL;
   FkElf *self = g_new0(FkElf, 1);
@@ -281,11 +295,21 @@ load_symbols(FkElf *self)
       if (gelf_getsym(d, (int)i, &s) == NULL)
         break;
       int type = GELF_ST_TYPE(s.st_info);
-      if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || s.st_value == 0)
+      if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE) ||
+          s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE || s.st_value == 0)
         continue;
       const char *name = elf_strptr(self->elf, sh.sh_link, s.st_name);
       if (name == NULL || name[0] == '\0')
         continue;
+      if (type == STT_NOTYPE) {
+        /* perf's labels: untyped symbols in code (`_start`, `_dl_start_user`
+         * of ld.so), but not local assembler labels or mapping symbols */
+        GElf_Shdr tsh;
+        Elf_Scn *ts = elf_getscn(self->elf, s.st_shndx);
+        if (name[0] == '.' || name[0] == '$' || ts == NULL || gelf_getshdr(ts, &tsh) == NULL ||
+            !(tsh.sh_flags & SHF_EXECINSTR))
+          continue;
+      }
       FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0};
       g_array_append_val(tmp, t);
     }

@@ -331,6 +331,21 @@ find_files(FkSymbolizer *self, FkDso *dso)
     g_autofree char *p = with_symfs(self, dso->path);
     offer(self, dso, p, &mismatch);
   }
+  /* The binary's own build-id note, when the capture recorded none (perf 6.1
+   * records none for libc here): Debian's -dbg packages install their debug
+   * files only under /usr/lib/debug/.build-id. */
+  if (!special && id == NULL && dso->load != NULL && !dso_complete(dso)) {
+    gsize blen;
+    const guint8 *bid = fk_elf_build_id(dso->load, &blen);
+    g_autofree char *hex = fk_build_id_hex(bid, blen);
+    if (hex != NULL && strlen(hex) > 2) {
+      g_autofree char *xx = g_strndup(hex, 2);
+      g_autofree char *rd = g_strconcat(hex + 2, ".debug", NULL);
+      g_autofree char *p = g_build_filename("/usr/lib/debug/.build-id", xx, rd, NULL);
+      g_autofree char *sp = with_symfs(self, p);
+      offer(self, dso, sp, &mismatch);
+    }
+  }
   /* .gnu_debuglink of the binary: next to it, in .debug/, under /usr/lib/debug */
   if (!special && dso->load != NULL && !dso_complete(dso) && fk_elf_debuglink(dso->load) != NULL) {
     const char *link = fk_elf_debuglink(dso->load);
