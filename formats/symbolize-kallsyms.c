@@ -12,6 +12,7 @@ typedef struct {
 
 struct FkSymMap {
   GStringChunk *strings;
+  char *text; /* kallsyms: a private copy of the file; names point into it */
   GArray *ents; /* FkSymEnt sorted by start */
   gsize zero;
 };
@@ -39,7 +40,13 @@ symmap_new(void)
 static void
 finish(FkSymMap *self)
 {
-  g_array_sort(self->ents, cmp_ent);
+  /* /proc/kallsyms is nearly sorted already: sort only when it is not */
+  gboolean sorted = TRUE;
+  for (guint i = 1; i < self->ents->len && sorted; i++)
+    sorted = cmp_ent(&g_array_index(self->ents, FkSymEnt, i - 1),
+                     &g_array_index(self->ents, FkSymEnt, i)) <= 0;
+  if (!sorted)
+    g_array_sort(self->ents, cmp_ent);
   /* keep the first (best ranked) of aliases at one address */
   guint w = 0;
   for (guint i = 0; i < self->ents->len; i++) {
@@ -66,25 +73,47 @@ next_line(const char **p, const char *e, GString *buf)
   return TRUE;
 }
 
+static int
+hexval(char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Parsed in place over the text it takes: /proc/kallsyms has 10^5
+ * lines, and the time to read a capture's kernel frames should be the time to
+ * scan them once, not to copy and intern every name. */
 FkSymMap *
-fk_symmap_new_kallsyms(const char *text, gsize len, guint *bad)
+fk_symmap_new_kallsyms(char *text, gsize len, guint *bad)
 {
   FkSymMap *self = symmap_new();
   *bad = 0;
-  g_autoptr(GString) buf = g_string_new(NULL);
-  const char *p = text, *e = text + len;
-  while (next_line(&p, e, buf)) {
-    char *line = buf->str;
-    if (line[0] == '\0')
+  self->text = text;
+  /* about one line in 40 bytes: grow the array once, not 20 times */
+  g_array_set_size(self->ents, (guint)MIN(len / 40, (gsize)G_MAXUINT / 2));
+  g_array_set_size(self->ents, 0);
+  char *p = self->text, *e = self->text + len;
+  while (p < e) {
+    char *nl = memchr(p, '\n', (gsize)(e - p));
+    char *stop = nl != NULL ? nl : e;
+    *stop = '\0';
+    char *line = p;
+    p = stop + 1;
+    if (line == stop)
       continue;
-    char *end = NULL;
-    guint64 addr = g_ascii_strtoull(line, &end, 16);
-    if (end == line || *end != ' ' || end[1] == '\0' || end[2] != ' ') {
+    guint64 addr = 0;
+    char *q = line;
+    int v, digits = 0;
+    while ((v = hexval(*q)) >= 0 && digits < 17) {
+      addr = addr << 4 | (guint64)v;
+      q++;
+      digits++;
+    }
+    if (digits == 0 || digits > 16 || q[0] != ' ' || q[1] == '\0' || q[2] != ' ') {
       (*bad)++;
       continue;
     }
-    char type = end[1];
-    char *name = end + 3;
+    char type = q[1];
+    char *name = q + 3;
     if (*name == '\0') {
       (*bad)++;
       continue;
@@ -103,7 +132,7 @@ fk_symmap_new_kallsyms(const char *text, gsize len, guint *bad)
     guint8 rank = type == 'T' ? 0 : type == 'W' || type == 'w' ? 64 : 128;
     gsize u = strspn(name, "_");
     rank = (guint8)(rank + MIN(u, 63));
-    FkSymEnt ent = {addr, 0, g_string_chunk_insert_const(self->strings, name), rank};
+    FkSymEnt ent = {addr, 0, name, rank};
     g_array_append_val(self->ents, ent);
   }
   finish(self);
@@ -147,6 +176,7 @@ fk_symmap_free(FkSymMap *self)
     return;
   g_array_unref(self->ents);
   g_string_chunk_free(self->strings);
+  g_free(self->text);
   g_free(self);
 }
 

@@ -9,7 +9,8 @@ typedef struct FkSymMap FkSymMap;
 /* Parses /proc/kallsyms text ("ADDR TYPE NAME [MODULE]"), keeping text
  * symbols (t, T, w, W). Addresses are absolute; each symbol runs to the
  * next. Lines that do not parse are counted in *BAD. Never NULL. */
-FkSymMap *fk_symmap_new_kallsyms(const char *text, gsize len, guint *bad);
+/* Takes TEXT (g_malloc'd, LEN bytes plus a NUL) and parses it in place. */
+FkSymMap *fk_symmap_new_kallsyms(char *text, gsize len, guint *bad);
 
 /* Parses a perf JIT map ("START SIZE NAME", hex, NAME may have spaces). */
 FkSymMap *fk_symmap_new_perf_map(const char *text, gsize len, guint *bad);

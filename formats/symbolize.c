@@ -536,7 +536,7 @@ load_kernel(FkSymbolizer *self, const FkMapping *map)
     return;
   }
   guint bad = 0;
-  self->kernel = fk_symmap_new_kallsyms(text, len, &bad);
+  self->kernel = fk_symmap_new_kallsyms(g_steal_pointer(&text), len, &bad);
   if (self->opts.diag != NULL && fk_symmap_all_zero(self->kernel))
     fk_diag_note(self->opts.diag, where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
   else if (self->opts.diag != NULL && bad > 0)

@@ -1,0 +1,46 @@
+#!/bin/sh
+# perfdata.sh -- issue 7's speed check: a perf.data of >= 20k samples of a large
+# binary with DWARF (python3.11 with python3.11-dbg, frame-pointer call graph)
+# turned into a flame graph by flamekit directly, against the perf script
+# pipelines, in wall seconds and peak memory.
+#   sh tests/bench/perfdata.sh BUILD/flamekit
+set -u
+FK=${1:?usage: sh tests/bench/perfdata.sh BUILD/flamekit}
+PY=/usr/bin/python3.11
+T=$(mktemp -d "${TMPDIR:-/tmp}/fk-bench-perfdata.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+if ! command -v perf >/dev/null || [ ! -x "$PY" ]; then
+  echo "perfdata: skipped: needs perf and $PY (with python3.11-dbg for its DWARF)"
+  exit 0
+fi
+cat >"$T/work.py" <<'PYEOF'
+import json, re, time
+def fib(n): return n if n < 2 else fib(n - 1) + fib(n - 2)
+s, end = 0, time.time() + 6
+while time.time() < end:
+    d = {str(k): [k, k * 2, {"x": k}] for k in range(200)}
+    t = json.dumps(d); s += len(json.loads(t)); s += len(re.findall(r"\d+", t))
+    s += fib(15); s += sum(sorted(x * 7 % 13 for x in range(2000)))
+print(s)
+PYEOF
+perf record -q -e cpu-clock -F 4000 -g -o "$T/py.data" "$PY" "$T/work.py" >/dev/null 2>&1
+n=$(perf report -i "$T/py.data" --stats 2>/dev/null | awk '/SAMPLE events:/ {print $3; exit}')
+echo "capture: $n samples of python3.11 (perf record -e cpu-clock -F 4000 -g), $(du -k "$T/py.data" | cut -f1) KB"
+run() { # label command
+  /usr/bin/time -f '%e %M' -o "$T/time" sh -c "$2" >/dev/null 2>&1
+  read -r secs kb <"$T/time"
+  printf '%-64s %7.2f s %8.1f MB\n' "$1" "$secs" "$(echo "$kb" | awk '{print $1 / 1024}')"
+  echo "$secs" >"$T/last"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx\n", (b > 0 ? a / b : 0) }'; }
+run "flamekit graph --no-inline py.data" "'$FK' graph -q --no-inline '$T/py.data' -o '$T/a.svg'"
+a=$(cat "$T/last")
+run "perf script --no-inline | flamekit graph" "perf script -i '$T/py.data' --no-inline | '$FK' graph -q -o '$T/b.svg'"
+b=$(cat "$T/last")
+echo "  ratio (no inline frames on both sides): $(ratio "$b" "$a")  (target >= 5x)"
+run "flamekit graph --srcline py.data (inline frames and lines)" "'$FK' graph -q --srcline '$T/py.data' -o '$T/c.svg'"
+c=$(cat "$T/last")
+run "perf script -F +srcline (addr2line)" "perf script -i '$T/py.data' -F +srcline"
+d=$(cat "$T/last")
+echo "  ratio (inline frames and source lines): $(ratio "$d" "$c")  (target >= 50x)"
+run "flamekit graph py.data (inline frames, the default)" "'$FK' graph -q '$T/py.data' -o '$T/e.svg'"
