@@ -13,6 +13,8 @@
  * printed in that order, so the tree and stdout are the same for every -j. */
 #include "cmd.h"
 
+#include "../formats/perf-data-symfiles.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -421,6 +423,17 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   copts.diag = diag;
   copts.side_file = opts->side_file;
   copts.side_file_data = opts->side_file_data;
+  /* `perf archive` tarballs among the inputs: their .build-id members serve
+   * the perf.data readers' symbolizers. The container walks inputs in order,
+   * so a tarball named before its capture is complete when the capture is
+   * read. */
+  g_autoptr(FkSymbolFiles) symbol_files = NULL;
+  if (copts.side_file == NULL) {
+    symbol_files = fk_symbol_files_new();
+    copts.side_file = fk_symbol_files_side_file;
+    copts.side_file_data = symbol_files;
+    run.ropts.symbol_files = symbol_files;
+  }
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
   guint jobs = opts->jobs > 0 ? (guint)opts->jobs : g_get_num_processors();
