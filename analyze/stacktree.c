@@ -187,12 +187,17 @@ index_grow(FkTree *self)
     self->slots[i] = old[k];
   }
   g_free(old);
-  /* The stack cache grows with the tree (a quarter of the index's slots),
-   * starting empty: it is only a cache. */
-  if ((self->mask + 1) / 4 > self->stack_mask + 1) {
-    g_free(self->stack_cache);
-    self->stack_mask = (self->mask + 1) / 4 - 1;
+  /* The stack cache grows with the tree (half the index's slots) and keeps
+   * what it holds. */
+  if ((self->mask + 1) / 2 > self->stack_mask + 1) {
+    struct StackHit *oc = self->stack_cache;
+    gsize on = self->stack_mask + 1;
+    self->stack_mask = (self->mask + 1) / 2 - 1;
     self->stack_cache = g_new0(struct StackHit, self->stack_mask + 1);
+    for (gsize k = 0; k < on; k++)
+      if (oc[k].leaf != 0)
+        self->stack_cache[oc[k].hash & self->stack_mask] = oc[k];
+    g_free(oc);
   }
   /* The node that triggered the growth is not in OLD yet. */
   index_insert(self, (FkNodeId)(self->len - 1));
@@ -344,11 +349,14 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
   struct StackHit *hit = NULL;
   if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
     h = fk_hash_bytes(frames, n * sizeof *frames);
-    hit = &self->stack_cache[h & self->stack_mask];
-    if (hit->hash == h && hit->leaf != 0) {
-      const FkNode *leaf = node_at(self, hit->leaf);
-      if (leaf->depth == n && leaf->name == frames[n - 1])
-        return fk_tree_add(self, hit->leaf, w, error);
+    /* two ways: the slot and its neighbour */
+    for (gsize way = 0; way < 2; way++) {
+      hit = &self->stack_cache[(h ^ way) & self->stack_mask];
+      if (hit->hash == h && hit->leaf != 0) {
+        const FkNode *leaf = node_at(self, hit->leaf);
+        if (leaf->depth == n && leaf->name == frames[n - 1])
+          return fk_tree_add(self, hit->leaf, w, error);
+      }
     }
   }
   gsize keep = 0;
@@ -369,8 +377,12 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     g_array_append_val(self->last_nodes, node);
   }
   /* The walk may have grown (and so moved) the cache: index it again. */
-  if (hit != NULL)
-    self->stack_cache[h & self->stack_mask] = (struct StackHit){h, node};
+  if (hit != NULL) {
+    /* the empty way, else the first (the newest stack replaces an older one) */
+    struct StackHit *a = &self->stack_cache[h & self->stack_mask];
+    struct StackHit *b = &self->stack_cache[(h ^ 1) & self->stack_mask];
+    *(a->leaf != 0 && b->leaf == 0 ? b : a) = (struct StackHit){h, node};
+  }
   if (self->flags & FK_TREE_SEQUENTIAL) {
     if (self->closed->len <= node) {
       guint old = self->closed->len;
