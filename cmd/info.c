@@ -169,6 +169,9 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, Member *m)
     reader->describe(state, m->describe);
   reader->close(state);
   m->size = (gint64)fk_input_offset(in);
+  /* a reader that maps the file (perf.data) consumes nothing through IN */
+  if (in->fd >= 0 && in->size > m->size)
+    m->size = in->size;
   if (m->samples == 0 && m->hosts->len == 0) {
     const char *host = forced ? forced : in->host ? in->host : opts->host;
     add_unique(m->hosts, host);
