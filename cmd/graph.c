@@ -19,6 +19,7 @@ typedef struct {
   gboolean hash, deterministic, cp, reverse, inverted, flamechart, negate, colordiffusion;
   gboolean truncate_right;
   char **base;
+  char **outputs; /* every -o; output is the first */
 } GraphOptions;
 
 static void
@@ -32,6 +33,7 @@ graph_options_clear(GraphOptions *g)
   for (gsize i = 0; i < G_N_ELEMENTS(strs); i++)
     g_clear_pointer(strs[i], g_free);
   g_clear_pointer(&g->base, g_strfreev);
+  g_clear_pointer(&g->outputs, g_strfreev);
 }
 
 /* A colour for CSS: #rgb, #rrggbb, rgb(r,g,b) or a plain name. */
@@ -337,8 +339,10 @@ cmd_graph(int argc, char **argv)
   fk_transform_options_init(&topts);
   GraphOptions g = {0};
   const GOptionEntry entries[] = {
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &g.output,
-       "Write to FILE (through a temporary file) instead of standard output", "FILE"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &g.outputs,
+       "Write to FILE, in the format of its extension (default svg); repeatable: one read, "
+       "several outputs",
+       "FILE"},
       {"output-format", 0, 0, G_OPTION_ARG_STRING, &g.output_format,
        "Write NAME (svg, folded, ...) whatever -o's extension (default: by extension, else svg)",
        "NAME"},
@@ -408,6 +412,8 @@ cmd_graph(int argc, char **argv)
   fk_render_options_init(&ropts);
   const FkWriter *writer = NULL;
   int rc = fk_cmd_parse(context, &argc, &argv);
+  if (g.outputs != NULL && g.outputs[0] != NULL)
+    g.output = g_strdup(g.outputs[0]);
   /* --minwidth is the writer's here: frames it leaves out still count in
    * their parents' widths and in the "not drawn" line, where engine pruning
    * (fold's --minwidth) would drop their weight. */
@@ -482,7 +488,7 @@ cmd_graph(int argc, char **argv)
       fk_cmd_error("--total %s is less than the actual total %.15g; ignored", g.total, actual);
       ropts.total = 0;
     }
-    if (!fk_cmd_write(tree, writer, &ropts, g.output))
+    if (!fk_cmd_write_outputs(tree, g.outputs, g.output_format, &fk_writer_svg, &ropts))
       ok = FALSE;
     else if (ok && fk_tree_total(tree, col) == 0 && writer == &fk_writer_svg) {
       fk_cmd_error("no samples in the input; the graph says so");

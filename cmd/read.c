@@ -166,6 +166,7 @@ typedef struct {
   gint64 started;
   guint64 members_done;
   guint64 bytes_done;
+  gint perf_data_read; /* atomic: a perf.data reader ran (perf archive files used) */
 } Run;
 
 static void
@@ -226,6 +227,8 @@ read_job(Run *run, Job *job)
         host_from = fk_interner_intern0(ropts.strings, h);
     }
   }
+  if (reader == &fk_reader_perf_data)
+    g_atomic_int_set(&run->perf_data_read, 1);
   gpointer state = reader->open(in, &ropts, &error);
   if (state == NULL) {
     g_ptr_array_add(job->messages, g_strdup(error->message));
@@ -489,6 +492,12 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   if (run.progress)
     show_progress(&run, container, TRUE);
   g_assert(g_queue_is_empty(&run.jobs));
+  if (symbol_files != NULL && fk_symbol_files_count(symbol_files) > 0 &&
+      !g_atomic_int_get(&run.perf_data_read))
+    fk_diag_note(diag, "perf archive",
+                 "%u symbol files of perf archive tarballs (.build-id) not used: no perf.data "
+                 "was read after them",
+                 fk_symbol_files_count(symbol_files));
   if (run.host_from)
     g_regex_unref(run.host_from);
   g_mutex_clear(&run.lock);
