@@ -115,11 +115,7 @@ static void
 bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
-  if (b->deep_stacks > 0)
-    fk_diag_note(b->opts->diag, b->in->name,
-                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
-                 " frames were cut to their root-side frames (weight kept)",
-                 b->deep_stacks, b->opts->max_depth ? b->opts->max_depth : 65536);
+  fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, b->opts->max_depth);
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
   g_ptr_array_free(b->frames, TRUE);

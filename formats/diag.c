@@ -65,6 +65,16 @@ fk_diag_note(FkDiag *self, const char *where, const char *fmt, ...)
   g_mutex_unlock(&self->lock);
 }
 
+void
+fk_diag_note_deep(FkDiag *self, const char *where, guint64 count, gsize max_depth)
+{
+  if (count > 0)
+    fk_diag_note(self, where,
+                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
+                 " frames were cut to their root-side frames (weight kept)",
+                 count, max_depth ? max_depth : 65536);
+}
+
 guint64
 fk_diag_skipped(FkDiag *self)
 {

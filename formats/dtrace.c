@@ -132,11 +132,7 @@ static void
 dtrace_close(gpointer state)
 {
   Dtrace *d = state;
-  if (d->deep_stacks > 0)
-    fk_diag_note(d->opts->diag, d->in->name,
-                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
-                 " frames were cut to their root-side frames (weight kept)",
-                 d->deep_stacks, d->opts->max_depth ? d->opts->max_depth : 65536);
+  fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, d->opts->max_depth);
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
   g_ptr_array_free(d->frames, TRUE);

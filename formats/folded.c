@@ -216,11 +216,7 @@ static void
 folded_close(gpointer state)
 {
   Folded *f = state;
-  if (f->deep_stacks > 0)
-    fk_diag_note(f->opts->diag, f->in->name,
-                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
-                 " frames were cut to their root-side frames (weight kept)",
-                 f->deep_stacks, f->opts->max_depth ? f->opts->max_depth : 65536);
+  fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, f->opts->max_depth);
   fk_lines_free(f->lines);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);

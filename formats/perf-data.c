@@ -1542,11 +1542,7 @@ perf_data_close(gpointer state)
                  "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
                  " samples while recording (its buffers were full)",
                  pd->lost, pd->lost_samples);
-  if (pd->deep > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
-                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
-                 " frames were cut to their root-side frames (weight kept)",
-                 pd->deep, pd->opts->max_depth ? pd->opts->max_depth : 65536);
+  fk_diag_note_deep(pd->opts->diag, pd->in->name, pd->deep, pd->opts->max_depth);
   if (pd->other_samples > 0)
     fk_diag_note(pd->opts->diag, pd->in->name,
                  "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "

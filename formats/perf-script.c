@@ -257,11 +257,7 @@ perf_script_close(gpointer state)
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
-  if (ps->deep_stacks > 0)
-    fk_diag_note(ps->opts->diag, ps->in->name,
-                 "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
-                 " frames were cut to their root-side frames (weight kept)",
-                 ps->deep_stacks, ps->opts->max_depth ? ps->opts->max_depth : 65536);
+  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, ps->opts->max_depth);
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
   g_ptr_array_free(ps->leaf_first, TRUE);
