@@ -75,7 +75,10 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->columns = 1;
   self->chunks = g_new0(FkNode *, 1);
   self->n_chunks = 1;
-  self->chunks[0] = g_new0(FkNode, CHUNK_SIZE);
+  /* Chunks are not zeroed: a node is cleared when it is made, so the pages of
+   * a small tree (one per archive member) are never touched. */
+  self->chunks[0] = g_new(FkNode, CHUNK_SIZE);
+  memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   self->mask = 1023;
@@ -258,10 +261,11 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   id = self->len;
   if ((id >> CHUNK_BITS) >= self->n_chunks) {
     self->chunks = g_renew(FkNode *, self->chunks, self->n_chunks + 1);
-    self->chunks[self->n_chunks++] = g_new0(FkNode, CHUNK_SIZE);
+    self->chunks[self->n_chunks++] = g_new(FkNode, CHUNK_SIZE);
   }
   self->len++;
   FkNode *n = node_at(self, id);
+  memset(n, 0, sizeof *n);
   n->name = name;
   n->parent = parent;
   n->depth = node_at(self, parent)->depth + 1;
