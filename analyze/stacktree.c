@@ -409,6 +409,11 @@ fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
 {
   gboolean same = self->strings == other->strings;
   FkWeight w = {{0, 0}, (guint8)other->columns, (guint8)other->decimals};
+  /* The scale and columns carry over even when OTHER's weights are all zero,
+   * so that the merge's decimals are the largest of its parts'. */
+  if (other->decimals > self->decimals && !rescale(self, other->decimals, error))
+    return FALSE;
+  self->columns = MAX(self->columns, other->columns);
   g_autofree FkNodeId *map = g_new(FkNodeId, other->len);
   map[FK_ROOT] = FK_ROOT;
   /* Parents come before children, so one pass in index order suffices. */

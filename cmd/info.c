@@ -6,6 +6,8 @@
  * range, plus what the reader's describe() hook knows and what was skipped. */
 #include "cmd.h"
 
+#include "../formats/perf-data-symfiles.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -91,13 +93,15 @@ add_weight(Member *m, const FkWeight *w)
 
 /* Reads IN through; fills M. */
 static void
-inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, Member *m)
+inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFiles *files,
+        Member *m)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FkDiag) diag = fk_diag_new(5);
   g_autoptr(FkInterner) strings = fk_interner_new();
   FkReadOptions ropts;
   fk_input_options_to_read(opts, &ropts);
+  ropts.symbol_files = files;
   ropts.strings = strings;
   ropts.diag = diag;
   m->path = g_strdup(in->path);
@@ -405,6 +409,10 @@ cmd_info(int argc, char **argv)
   copts.max_nesting = (guint)iopts.max_nesting;
   copts.max_members = (guint64)iopts.max_members;
   copts.diag = diag;
+  /* perf archive tarballs serve the captures after them, as when graphing */
+  g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
+  copts.side_file = fk_symbol_files_side_file;
+  copts.side_file_data = files;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
   g_autoptr(GRegex) host_from =
       iopts.host_from ? g_regex_new(iopts.host_from, 0, 0, NULL) : NULL;
@@ -423,7 +431,7 @@ cmd_info(int argc, char **argv)
       continue;
     }
     Member *m = member_new(in->name);
-    inspect(in, &iopts, host_from, m);
+    inspect(in, &iopts, host_from, files, m);
     failed |= m->failed;
     skipped |= m->skipped > 0;
     g_ptr_array_add(members, m);

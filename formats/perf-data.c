@@ -1647,8 +1647,23 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
                          pd->lost_samples));
   if (pd->rejected)
     pair(pairs, "rejected-callchains", g_strdup_printf("%" G_GUINT64_FORMAT, pd->rejected));
-  for (guint i = 0; i < pd->build_id_list->len; i++)
-    pair(pairs, "build-id", g_strdup(g_ptr_array_index(pd->build_id_list, i)));
+  for (guint i = 0; i < pd->build_id_list->len; i++) {
+    /* "HEX PATH": say whether the symbolizer finds a file for it */
+    const char *entry = g_ptr_array_index(pd->build_id_list, i);
+    const char *sp = strchr(entry, ' ');
+    const char *found = NULL;
+    if (pd->sym != NULL && sp != NULL && !pd->opts->dso_only) {
+      gsize hl = (gsize)(sp - entry) / 2;
+      g_autofree guint8 *id = g_new0(guint8, hl + 1);
+      for (gsize k = 0; k < hl; k++)
+        id[k] = (guint8)(g_ascii_xdigit_value(entry[2 * k]) << 4 | g_ascii_xdigit_value(entry[2 * k + 1]));
+      found = fk_symbolizer_locate(pd->sym, sp + 1, id, hl);
+      pair(pairs, "build-id",
+           g_strdup_printf("%s (%s%s)", entry, found ? "found: " : "not found", found ? found : ""));
+    } else {
+      pair(pairs, "build-id", g_strdup(entry));
+    }
+  }
 }
 
 const FkReader fk_reader_perf_data = {

@@ -636,3 +636,22 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
   for (guint i = 0; i < fr->n; i++)
     g_ptr_array_add(out, (gpointer)fr->f[i]);
 }
+
+const char *
+fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_id,
+                     gsize build_id_len)
+{
+  FkMapping map = {0};
+  map.path = path;
+  map.build_id = build_id;
+  map.build_id_len = build_id_len;
+  if (g_str_has_prefix(path, "[kernel.kallsyms]")) {
+    if (!self->kernel_tried)
+      load_kernel(self, &map);
+    return self->kernel != NULL ? "kallsyms" : NULL;
+  }
+  if (path[0] == '[' || is_anon(path))
+    return NULL;
+  FkDso *dso = get_dso(self, &map);
+  return dso->load != NULL ? fk_elf_name(dso->load) : NULL;
+}

@@ -56,3 +56,10 @@ void fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data);
  * at least one frame ("[unknown]" or, with addrs, the address). */
 void fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
                           GPtrArray *out);
+
+/* Where the symbols for PATH (a dso as MMAP records name it) with build id
+ * BUILD_ID (BUILD_ID_LEN bytes, may be NULL) come from: the file used, "kallsyms
+ * from WHERE" for the kernel, or NULL when nothing was found. For `flamekit
+ * info`. The string is owned by SELF. */
+const char *fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_id,
+                                 gsize build_id_len);

@@ -19,4 +19,9 @@ like ';main;checksum ' "$out" "the deleted binary's functions are named from the
 run env HOME="$T/home" "$FLAMEKIT" fold -q --no-inline "$T/rec/x.data"
 like '\[demo\]' "$out" "without the tarball they are not (the test is not vacuous)"
 like 'no ELF file found' "$err" "and flamekit says which file it missed"
+# flamekit info says, per build id, whether its file was found
+run env HOME="$T/home" "$FLAMEKIT" info -q "$T/rec/x.data.tar.bz2" "$T/rec/x.data"
+like "build-id [0-9a-f]+ $T/demo \(found: [^)]*demo/[0-9a-f]+/elf\)" "$out" "info: the binary's build id is found in the tarball's member"
+run env HOME="$T/home" "$FLAMEKIT" info -q "$T/rec/x.data"
+like "build-id [0-9a-f]+ $T/demo \(not found\)" "$out" "info: without it, not found"
 done_testing
