@@ -160,3 +160,9 @@ int cmd_diff(int argc, char **argv);
  * per path of PATHS as the command line gave them (stdin when none). */
 void fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,
                          const FkInputOptions *iopts, FkDiag *diag);
+
+/* Parses ARGV for a command that reads inputs and transforms them (fold,
+ * graph, diff): fk_cmd_parse, then the input and transform checks (which fill
+ * COPTS; set its tree flags first). Returns FK_EXIT_OK or the exit code. */
+int fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOptions *iopts,
+                         FkTransformOptions *topts, FkCollectOptions *copts);

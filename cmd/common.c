@@ -134,3 +134,18 @@ fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *
   }
   return TRUE;
 }
+
+int
+fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOptions *iopts,
+                     FkTransformOptions *topts, FkCollectOptions *copts)
+{
+  int rc = fk_cmd_parse(context, argc, argv);
+  if (rc == FK_EXIT_OK)
+    rc = fk_input_options_check(iopts);
+  /* dtrace's --includeoffset asks for offsets: do not strip them again. */
+  if (iopts->includeoffset)
+    topts->no_strip_offsets = TRUE;
+  if (rc == FK_EXIT_OK)
+    rc = fk_transform_options_check(topts, copts);
+  return rc;
+}

@@ -27,14 +27,7 @@ cmd_fold(int argc, char **argv)
   g_option_context_add_main_entries(context, entries, NULL);
   fk_input_options_add(context, &iopts);
   fk_transform_options_add(context, &topts);
-  int rc = fk_cmd_parse(context, &argc, &argv);
-  if (rc == FK_EXIT_OK)
-    rc = fk_input_options_check(&iopts);
-  /* dtrace's --includeoffset asks for offsets: do not strip them again. */
-  if (iopts.includeoffset)
-    topts.no_strip_offsets = TRUE;
-  if (rc == FK_EXIT_OK)
-    rc = fk_transform_options_check(&topts, &copts);
+  int rc = fk_cmd_parse_reading(context, &argc, &argv, &iopts, &topts, &copts);
   if (rc == FK_EXIT_OK)
     rc = fk_cmd_check_output_format(output_format);
   if (rc != FK_EXIT_OK) {

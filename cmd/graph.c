@@ -411,23 +411,23 @@ cmd_graph(int argc, char **argv)
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
   const FkWriter *writer = NULL;
-  int rc = fk_cmd_parse(context, &argc, &argv);
-  if (g.outputs != NULL && g.outputs[0] != NULL)
-    g.output = g_strdup(g.outputs[0]);
-  /* --minwidth is the writer's here: frames it leaves out still count in
-   * their parents' widths and in the "not drawn" line, where engine pruning
-   * (fold's --minwidth) would drop their weight. */
-  g.minwidth = g_steal_pointer(&topts.minwidth);
-  if (iopts.includeoffset)
-    topts.no_strip_offsets = TRUE;
   FkCollectOptions copts;
   fk_collect_options_init(&copts);
+  int rc = fk_cmd_parse(context, &argc, &argv); /* to see --flamechart first */
   if (g.flamechart)
     copts.tree_flags = FK_TREE_SEQUENTIAL;
   if (rc == FK_EXIT_OK)
     rc = fk_input_options_check(&iopts);
+  if (iopts.includeoffset)
+    topts.no_strip_offsets = TRUE;
+  /* --minwidth is the writer's here: frames it leaves out still count in
+   * their parents' widths and in the "not drawn" line, where engine pruning
+   * (fold's --minwidth) would drop their weight. */
+  g.minwidth = g_steal_pointer(&topts.minwidth);
   if (rc == FK_EXIT_OK)
     rc = fk_transform_options_check(&topts, &copts);
+  if (g.outputs != NULL && g.outputs[0] != NULL)
+    g.output = g_strdup(g.outputs[0]);
   if (rc == FK_EXIT_OK)
     rc = check_options(&g, &ropts, &writer);
   if (rc != FK_EXIT_OK) {
