@@ -1,7 +1,9 @@
 /* stacktree.c -- nodes in a GArray, a child index keyed by (parent, name). */
 #include "stacktree.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 G_DEFINE_QUARK(fk-tree-error-quark, fk_tree_error)
 
@@ -66,6 +68,39 @@ node_at(const FkTree *self, FkNodeId id)
 
 static void ensure_totals(const FkTree *cself);
 
+/* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
+ * index; on a VM every page fault is expensive, so ask for huge pages where
+ * the kernel gives them on request (transparent_hugepage=madvise). Only the
+ * later chunks: a small tree (one per archive member) stays small. */
+/* Zeroed memory for the index and the stack cache, in huge pages when big. */
+static void *
+table_alloc0(gsize bytes)
+{
+  void *p = NULL;
+  if (bytes < ((gsize)4 << 20) || posix_memalign(&p, (gsize)2 << 20, bytes) != 0)
+    return g_malloc0(bytes);
+#ifdef MADV_HUGEPAGE
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  memset(p, 0, bytes);
+  return p;
+}
+
+static FkNode *
+chunk_alloc(guint index)
+{
+  gsize bytes = sizeof(FkNode) * CHUNK_SIZE;
+  if (index == 0)
+    return g_malloc(bytes);
+  void *p = NULL;
+  if (posix_memalign(&p, (gsize)2 << 20, bytes) != 0)
+    return g_malloc(bytes);
+#ifdef MADV_HUGEPAGE
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
 FkTree *
 fk_tree_new(FkInterner *strings, FkTreeFlags flags)
 {
@@ -77,7 +112,7 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->n_chunks = 1;
   /* Chunks are not zeroed: a node is cleared when it is made, so the pages of
    * a small tree (one per archive member) are never touched. */
-  self->chunks[0] = g_new(FkNode, CHUNK_SIZE);
+  self->chunks[0] = chunk_alloc(0);
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
@@ -85,7 +120,7 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->slots = g_new0(struct Slot, self->mask + 1);
   self->stack_mask = STACK_CACHE_SIZE - 1;
   self->closed = g_byte_array_new();
-  self->stack_cache = g_new0(struct StackHit, STACK_CACHE_SIZE);
+  self->stack_cache = table_alloc0(sizeof(struct StackHit) * STACK_CACHE_SIZE);
   self->last_frames = g_ptr_array_new();
   self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   return self;
@@ -97,11 +132,12 @@ fk_tree_free(FkTree *self)
   if (self == NULL)
     return;
   fk_interner_unref(self->strings);
-  for (guint i = 0; i < self->n_chunks; i++)
-    g_free(self->chunks[i]);
+  g_free(self->chunks[0]);
+  for (guint i = 1; i < self->n_chunks; i++)
+    free(self->chunks[i]); /* posix_memalign's, or g_malloc's: both malloc */
   g_free(self->chunks);
-  g_free(self->slots);
-  g_free(self->stack_cache);
+  free(self->slots); /* table_alloc0: malloc'd either way */
+  free(self->stack_cache);
   g_byte_array_unref(self->closed);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
@@ -180,7 +216,7 @@ index_grow(FkTree *self)
   struct Slot *old = self->slots;
   gsize old_cap = self->mask + 1;
   self->mask = self->mask * 2 + 1;
-  self->slots = g_new0(struct Slot, self->mask + 1);
+  self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   for (gsize k = 0; k < old_cap; k++) {
     if (old[k].id == 0)
       continue;
@@ -189,18 +225,18 @@ index_grow(FkTree *self)
       i = (i + 1) & self->mask;
     self->slots[i] = old[k];
   }
-  g_free(old);
+  free(old);
   /* The stack cache grows with the tree (half the index's slots) and keeps
    * what it holds. */
   if ((self->mask + 1) / 2 > self->stack_mask + 1) {
     struct StackHit *oc = self->stack_cache;
     gsize on = self->stack_mask + 1;
     self->stack_mask = (self->mask + 1) / 2 - 1;
-    self->stack_cache = g_new0(struct StackHit, self->stack_mask + 1);
+    self->stack_cache = table_alloc0(sizeof(struct StackHit) * (self->stack_mask + 1));
     for (gsize k = 0; k < on; k++)
       if (oc[k].leaf != 0)
         self->stack_cache[oc[k].hash & self->stack_mask] = oc[k];
-    g_free(oc);
+    free(oc);
   }
   /* The node that triggered the growth is not in OLD yet. */
   index_insert(self, (FkNodeId)(self->len - 1));
@@ -261,7 +297,8 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   id = self->len;
   if ((id >> CHUNK_BITS) >= self->n_chunks) {
     self->chunks = g_renew(FkNode *, self->chunks, self->n_chunks + 1);
-    self->chunks[self->n_chunks++] = g_new(FkNode, CHUNK_SIZE);
+    self->chunks[self->n_chunks] = chunk_alloc(self->n_chunks);
+    self->n_chunks++;
   }
   self->len++;
   FkNode *n = node_at(self, id);
