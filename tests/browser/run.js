@@ -73,6 +73,11 @@ async function main() {
 
     // Fluid width: the frames box follows the window.
     await page.setViewportSize({ width: 800, height: 600 });
+    // the page relayouts on the resize event: give it the time to arrive
+    await page
+      .waitForFunction(() => Math.abs(document.getElementById("frames").width.baseVal.value - 780) < 1,
+                       null, { timeout: 3000 })
+      .catch(() => {});
     const fw = await page.evaluate(() => document.getElementById("frames").width.baseVal.value);
     ok(Math.abs(fw - 780) < 1, "the graph follows the window's width", fw);
     await page.setViewportSize({ width: 1200, height: 600 });
