@@ -459,6 +459,17 @@ bpftrace_next(gpointer state, FkSample *s, GError **error)
     }
     if (!b->in_record && len > 0 && line[0] == '{') {
       b->json = TRUE;
+      if (g_strstr_len(line, (gssize)len, "\"type\": \"hist\"") != NULL ||
+          g_strstr_len(line, (gssize)len, "\"type\": \"stats\"") != NULL) {
+        if (!fk_td_skip(b->opts, b->in, no, NULL, error, "a histogram or stats map, not stacks"))
+          return FK_READ_ERROR;
+        continue;
+      }
+      if (g_strstr_len(line, (gssize)len, "\"type\": \"lost_events\"") != NULL) {
+        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, b->in->name, no);
+        fk_diag_note(b->opts->diag, where, "bpftrace lost events while tracing");
+        continue;
+      }
       if (g_strstr_len(line, (gssize)len, "\"type\": \"map\"") == NULL)
         continue; /* attached_probes, printf output, ... */
       if (!json_map_line(b, line, len, no) &&
