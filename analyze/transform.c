@@ -147,41 +147,68 @@ compact(FkTree *tree, GError **error)
   return g_steal_pointer(&out);
 }
 
-FkTree *
-fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
+/* The walk most transforms are: every node of TREE, parents first, is placed
+ * in a new tree by PLACE (which returns the output node its self weight goes
+ * to, or 0 with ERROR); group frames and the root are copied as they are. */
+typedef struct {
+  const FkTree *tree;
+  FkTree *out;
+  FkNodeId *map; /* input node -> output node */
+  Groups g;
+} Walk;
+
+typedef FkNodeId (*PlaceFunc)(Walk *w, gsize i, const FkNode *x, gpointer data, GError **error);
+
+static FkTree *
+remap(const FkTree *tree, PlaceFunc place, gpointer data, GError **error)
 {
   gsize n = fk_tree_size(tree);
   g_autoptr(FkTree) out = tree_like(tree);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  Walk w = {tree, out, map, {0}};
+  groups_init(&w.g, n);
+  map[FK_ROOT] = FK_ROOT;
+  gboolean ok = add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error);
+  for (gsize i = 1; ok && i < n; i++) {
+    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
+    int gs = groups_step(&w.g, out, i, x, map, error);
+    if (gs == 0)
+      map[i] = place(&w, i, x, data, error);
+    ok = gs >= 0 && map[i] != 0 && add_self(out, map[i], tree, x, error);
+  }
+  groups_clear(&w.g);
+  return ok ? compact(g_steal_pointer(&out), error) : NULL;
+}
+
+typedef struct {
+  GHashTable *set;
+  guint8 *found; /* a FUNC is on the path from the root to this node */
+} SkipAfter;
+
+static FkNodeId
+place_skip_after(Walk *w, gsize i, const FkNode *x, gpointer data, GError **error)
+{
+  SkipAfter *sa = data;
+  FkNodeId parent = w->map[x->parent];
+  if (!sa->found[x->parent] && g_hash_table_contains(sa->set, x->name)) {
+    parent = w->g.base[i];
+    sa->found[i] = 1;
+  } else {
+    sa->found[i] = sa->found[x->parent];
+  }
+  return fk_tree_child(w->out, parent, x->name, error);
+}
+
+FkTree *
+fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
+{
   FkInterner *strings = fk_tree_strings(tree);
   g_autoptr(GHashTable) set = g_hash_table_new(NULL, NULL);
   for (const char *const *f = funcs; f && *f; f++)
     g_hash_table_add(set, (gpointer)fk_interner_intern0(strings, *f));
-  g_autofree FkNodeId *map = g_new(FkNodeId, n);
-  g_autofree guint8 *found = g_new0(guint8, n);
-  g_auto(Groups) g;
-  groups_init(&g, n);
-  map[FK_ROOT] = FK_ROOT;
-  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
-    return NULL;
-  for (gsize i = 1; i < n; i++) {
-    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
-    int gs = groups_step(&g, out, i, x, map, error);
-    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
-      return NULL;
-    if (gs > 0)
-      continue;
-    FkNodeId parent = map[x->parent];
-    if (!found[x->parent] && g_hash_table_contains(set, x->name)) {
-      parent = g.base[i];
-      found[i] = 1;
-    } else {
-      found[i] = found[x->parent];
-    }
-    map[i] = fk_tree_child(out, parent, x->name, error);
-    if (map[i] == 0 || !add_self(out, map[i], tree, x, error))
-      return NULL;
-  }
-  return compact(g_steal_pointer(&out), error);
+  g_autofree guint8 *found = g_new0(guint8, fk_tree_size(tree));
+  SkipAfter sa = {set, found};
+  return remap(tree, place_skip_after, &sa, error);
 }
 
 /* Caches a regex result per interned name: names repeat across the tree. */
@@ -276,33 +303,20 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
   return compact(g_steal_pointer(&out), error);
 }
 
+static FkNodeId
+place_collapse(Walk *w, gsize i, const FkNode *x, gpointer data, GError **error)
+{
+  (void)data;
+  FkNodeId p = w->map[x->parent];
+  if (p != w->g.base[i] && fk_tree_node(w->out, p)->name == x->name)
+    return p;
+  return fk_tree_child(w->out, p, x->name, error);
+}
+
 FkTree *
 fk_tree_collapse_recursion(const FkTree *tree, GError **error)
 {
-  gsize n = fk_tree_size(tree);
-  g_autoptr(FkTree) out = tree_like(tree);
-  g_autofree FkNodeId *map = g_new(FkNodeId, n);
-  g_auto(Groups) g;
-  groups_init(&g, n);
-  map[FK_ROOT] = FK_ROOT;
-  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
-    return NULL;
-  for (gsize i = 1; i < n; i++) {
-    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
-    int gs = groups_step(&g, out, i, x, map, error);
-    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
-      return NULL;
-    if (gs > 0)
-      continue;
-    FkNodeId p = map[x->parent];
-    if (p != g.base[i] && fk_tree_node(out, p)->name == x->name)
-      map[i] = p;
-    else if ((map[i] = fk_tree_child(out, p, x->name, error)) == 0)
-      return NULL;
-    if (!add_self(out, map[i], tree, x, error))
-      return NULL;
-  }
-  return compact(g_steal_pointer(&out), error);
+  return remap(tree, place_collapse, NULL, error);
 }
 
 static gboolean
@@ -391,37 +405,31 @@ fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags)
   return FALSE;
 }
 
+typedef struct {
+  FkStripFlags flags;
+  GHashTable *cache; /* input name -> stripped, interned name */
+} Strip;
+
+static FkNodeId
+place_strip(Walk *w, gsize i, const FkNode *x, gpointer data, GError **error)
+{
+  (void)i;
+  Strip *st = data;
+  const char *name = g_hash_table_lookup(st->cache, x->name);
+  if (name == NULL) {
+    g_autofree char *s = fk_strip_name(x->name, st->flags);
+    name = fk_interner_intern0(fk_tree_strings(w->tree), s);
+    g_hash_table_insert(st->cache, (gpointer)x->name, (gpointer)name);
+  }
+  return fk_tree_child(w->out, w->map[x->parent], name, error);
+}
+
 FkTree *
 fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error)
 {
-  gsize n = fk_tree_size(tree);
-  g_autoptr(FkTree) out = tree_like(tree);
-  FkInterner *strings = fk_tree_strings(tree);
   g_autoptr(GHashTable) cache = g_hash_table_new(NULL, NULL);
-  g_autofree FkNodeId *map = g_new(FkNodeId, n);
-  g_auto(Groups) g;
-  groups_init(&g, n);
-  map[FK_ROOT] = FK_ROOT;
-  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
-    return NULL;
-  for (gsize i = 1; i < n; i++) {
-    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
-    int gs = groups_step(&g, out, i, x, map, error);
-    if (gs < 0 || (gs > 0 && !add_self(out, map[i], tree, x, error)))
-      return NULL;
-    if (gs > 0)
-      continue;
-    const char *name = g_hash_table_lookup(cache, x->name);
-    if (name == NULL) {
-      g_autofree char *s = fk_strip_name(x->name, flags);
-      name = fk_interner_intern0(strings, s);
-      g_hash_table_insert(cache, (gpointer)x->name, (gpointer)name);
-    }
-    map[i] = fk_tree_child(out, map[x->parent], name, error);
-    if (map[i] == 0 || !add_self(out, map[i], tree, x, error))
-      return NULL;
-  }
-  return compact(g_steal_pointer(&out), error);
+  Strip st = {flags, cache};
+  return remap(tree, place_strip, &st, error);
 }
 
 gint64
