@@ -107,6 +107,18 @@ fk_collector_free(FkCollector *self)
   g_free(self);
 }
 
+gboolean
+fk_collector_reset(FkCollector *self)
+{
+  if (self->timed->len > (1u << 16) || !fk_tree_reset(self->tree))
+    return FALSE;
+  g_ptr_array_set_size(self->scratch, 0);
+  g_array_set_size(self->timed, 0);
+  g_ptr_array_set_size(self->pool, 0);
+  memset(&self->stats, 0, sizeof self->stats);
+  return TRUE;
+}
+
 FkInterner *
 fk_collector_strings(FkCollector *self)
 {
@@ -241,8 +253,12 @@ fk_collector_merge(FkCollector *self, FkCollector *from, GError **error)
   g_ptr_array_set_size(from->pool, 0);
   if (!fk_tree_merge_into(self->tree, from->tree, error))
     return FALSE;
-  fk_tree_free(from->tree);
-  from->tree = fk_tree_new(fk_tree_strings(self->tree), from->opts.tree_flags);
+  /* FROM keeps its memory for what it collects next (an archive member's
+   * collector is reused for the next member), unless it grew big. */
+  if (!fk_tree_reset(from->tree)) {
+    fk_tree_free(from->tree);
+    from->tree = fk_tree_new(fk_tree_strings(self->tree), from->opts.tree_flags);
+  }
   return TRUE;
 }
 

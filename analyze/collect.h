@@ -72,6 +72,10 @@ FkCollector *fk_collector_new(FkInterner *strings, const FkCollectOptions *opts)
 void fk_collector_free(FkCollector *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkCollector, fk_collector_free)
 
+/* Empties SELF for the next input, keeping its memory (see fk_tree_reset):
+ * FALSE when it is better freed. */
+gboolean fk_collector_reset(FkCollector *self);
+
 /* The interner readers feeding this collector must intern into. */
 FkInterner *fk_collector_strings(FkCollector *self);
 

@@ -71,6 +71,24 @@ fk_interner_unref(FkInterner *self)
   g_free(self);
 }
 
+gboolean
+fk_interner_shared(const FkInterner *self)
+{
+  return g_atomic_int_get(&self->refcount) != 1;
+}
+
+gboolean
+fk_interner_reset(FkInterner *self, gsize max_slots)
+{
+  if (g_atomic_int_get(&self->refcount) != 1 || self->mask + 1 > max_slots)
+    return FALSE;
+  g_string_chunk_clear(self->chunk);
+  memset(self->slots, 0, (self->mask + 1) * sizeof(Slot));
+  self->count = 0;
+  self->bytes = 0;
+  return TRUE;
+}
+
 static void
 grow(FkInterner *self)
 {

@@ -27,6 +27,13 @@ const char *fk_interner_intern0(FkInterner *self, const char *s);
 /* Number of distinct strings held. */
 gsize fk_interner_count(const FkInterner *self);
 
+/* TRUE when more than one owner holds SELF. */
+gboolean fk_interner_shared(const FkInterner *self);
+
+/* Empties SELF for reuse, keeping its tables: FALSE (and SELF unchanged)
+ * when it is shared or its index has grown past MAX_SLOTS. */
+gboolean fk_interner_reset(FkInterner *self, gsize max_slots);
+
 /* Bytes of string storage held (for memory reports). */
 gsize fk_interner_bytes(const FkInterner *self);
 

@@ -144,6 +144,33 @@ fk_tree_free(FkTree *self)
   g_free(self);
 }
 
+gboolean
+fk_tree_reset(FkTree *self)
+{
+  /* Only small trees: a big one would pin its memory for the next user. */
+  const gsize max_slots = (gsize)2 * CHUNK_SIZE;
+  if (self->n_chunks != 1 || self->mask + 1 > max_slots || fk_interner_shared(self->strings))
+    return FALSE;
+  /* With no node but the root and no name but its own, the tables are
+   * still empty: only the root's weights may need clearing. */
+  if (self->len > 1 || fk_interner_count(self->strings) > 1) {
+    if (!fk_interner_reset(self->strings, max_slots))
+      return FALSE;
+    memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
+    memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
+  }
+  self->columns = 1;
+  self->decimals = 0;
+  self->totals_dirty = FALSE;
+  self->len = 1;
+  memset(&self->chunks[0][0], 0, sizeof(FkNode));
+  self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
+  g_byte_array_set_size(self->closed, 0);
+  g_ptr_array_set_size(self->last_frames, 0);
+  g_array_set_size(self->last_nodes, 0);
+  return TRUE;
+}
+
 FkInterner *
 fk_tree_strings(const FkTree *self)
 {

@@ -58,6 +58,11 @@ typedef struct FkTree FkTree;
  * interner. Never NULL. */
 FkTree *fk_tree_new(FkInterner *strings, FkTreeFlags flags);
 void fk_tree_free(FkTree *self);
+
+/* Empties SELF for reuse (an archive member's tree after its merge),
+ * keeping the memory it has: FALSE, SELF unchanged, when it is too big to
+ * keep or its interner is shared. */
+gboolean fk_tree_reset(FkTree *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkTree, fk_tree_free)
 
 FkInterner *fk_tree_strings(const FkTree *self); /* not referenced */

@@ -158,12 +158,11 @@ test_empty_stack_and_deep(void)
   g_assert_cmpuint(strlen(d), >, 2 * n);
 }
 
-/* A random tree of N stacks over a small alphabet, so stacks collide. */
-static FkTree *
-random_tree(GRand *r, FkInterner *strings, guint n)
+/* Adds N random stacks over a small alphabet, so stacks collide. */
+static void
+add_random(FkTree *t, GRand *r, guint n)
 {
   static const char *names[] = {"main", "a", "b", "c", "d", "e", "f; g", "h i", "é"};
-  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
   for (guint i = 0; i < n; i++) {
     guint depth = (guint)g_rand_int_range(r, 0, 8);
     const char *frames[8];
@@ -177,7 +176,45 @@ random_tree(GRand *r, FkInterner *strings, guint n)
     }
     g_assert_true(fk_tree_add_stack(t, frames, depth, &w, NULL));
   }
+}
+
+static FkTree *
+random_tree(GRand *r, FkInterner *strings, guint n)
+{
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  add_random(t, r, n);
   return t;
+}
+
+/* A reset tree collects as a new one does, whatever it held before. */
+static void
+test_reset(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  for (int round = 0; round < 200; round++) {
+    guint32 seed = g_rand_int(r);
+    guint n = (guint)g_rand_int_range(r, 0, round % 10 == 0 ? 3000 : 40);
+    g_autoptr(GRand) r1 = g_rand_new_with_seed(seed);
+    g_autoptr(GRand) r2 = g_rand_new_with_seed(seed);
+    g_assert_true(fk_tree_reset(t));
+    g_assert_cmpuint(fk_tree_size(t), ==, 1);
+    g_assert_cmpint(fk_tree_total(t, 0), ==, 0);
+    add_random(t, r1, n);
+    g_autoptr(FkTree) fresh = random_tree(r2, NULL, n);
+    g_assert_true(fk_tree_equal(t, fresh));
+    g_autofree char *dt = dump(t);
+    g_autofree char *df = dump(fresh);
+    g_assert_cmpstr(dt, ==, df);
+    g_assert_cmpuint(fk_tree_decimals(t), ==, fk_tree_decimals(fresh));
+    g_assert_cmpuint(fk_tree_size(t), ==, fk_tree_size(fresh));
+  }
+  /* A tree whose interner others hold is not emptied. */
+  g_autoptr(FkInterner) shared = fk_interner_new();
+  g_autoptr(FkTree) u = fk_tree_new(shared, FK_TREE_DEFAULT);
+  add(u, "a;b", 1);
+  g_assert_false(fk_tree_reset(u));
+  g_assert_cmpint(fk_tree_total(u, 0), ==, 1);
 }
 
 static void
@@ -253,5 +290,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/empty-and-deep", test_empty_stack_and_deep);
   g_test_add_func("/stacktree/merge-properties", test_merge_properties);
   g_test_add_func("/stacktree/equal", test_equal_detects_difference);
+  g_test_add_func("/stacktree/reset", test_reset);
   return g_test_run();
 }
