@@ -177,6 +177,20 @@ fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error)
   return (gssize)(self->head_len - self->head_pos);
 }
 
+/* Counts N bytes handed out, enforcing the byte limit. */
+static gssize
+consumed(FkInput *self, gssize n, GError **error)
+{
+  if (self->limit != 0 && self->offset + (guint64)n > self->limit) {
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", self->name,
+                self->limit);
+    return -1;
+  }
+  self->offset += (guint64)n;
+  return n;
+}
+
 gssize
 fk_input_read(FkInput *self, void *buf, gsize len, GError **error)
 {
@@ -190,14 +204,30 @@ fk_input_read(FkInput *self, void *buf, gsize len, GError **error)
     if (n < 0)
       return -1;
   }
-  if (self->limit != 0 && self->offset + (guint64)n > self->limit) {
-    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", self->name,
-                self->limit);
-    return -1;
+  return consumed(self, n, error);
+}
+
+gssize
+fk_input_borrow(FkInput *self, guint8 **data, GError **error)
+{
+  gssize n;
+  if (self->lend == NULL) {
+    return -2;
+  } else if (self->head_pos < self->head_len) {
+    /* The peeked bytes first: the head is ours to lend. */
+    *data = self->head + self->head_pos;
+    n = (gssize)(self->head_len - self->head_pos);
+    self->head_pos = self->head_len;
+  } else if (self->eof) {
+    n = 0;
+  } else {
+    n = self->lend(self->user_data, data, error);
+    if (n < 0)
+      return -1;
+    if (n == 0)
+      self->eof = TRUE;
   }
-  self->offset += (guint64)n;
-  return n;
+  return consumed(self, n, error);
 }
 
 GBytes *

@@ -17,6 +17,11 @@ typedef enum {
 /* Reads up to LEN bytes into BUF: the count, 0 at the end, -1 with ERROR. */
 typedef gssize (*FkInputReadFunc)(gpointer user_data, void *buf, gsize len, GError **error);
 
+/* Lends the next bytes the source holds, without copying them: *DATA stays
+ * valid, and may be written to, until the next read, lend or free of the
+ * input. The count, 0 at the end, -1 with ERROR. */
+typedef gssize (*FkInputLendFunc)(gpointer user_data, guint8 **data, GError **error);
+
 typedef struct FkInput FkInput;
 struct FkInput {
   char *name;   /* for messages: "path", "-" or "archive.tar.gz:member/path" */
@@ -30,6 +35,7 @@ struct FkInput {
   FkInputReadFunc read;
   gpointer user_data;
   GDestroyNotify destroy;
+  FkInputLendFunc lend; /* NULL: the source only reads */
   guint8 *head;
   gsize head_len, head_pos;
   guint64 offset; /* bytes handed out so far */
@@ -53,6 +59,12 @@ gssize fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error
 /* Reads up to LEN bytes: the count, 0 at the end, -1 with ERROR. Short reads
  * happen; only 0 means the end. */
 gssize fk_input_read(FkInput *self, void *buf, gsize len, GError **error);
+
+/* Like fk_input_read, but the bytes stay where the source holds them (see
+ * FkInputLendFunc): *DATA is valid, and writable, until the next read,
+ * borrow, peek or free. -2 (nothing consumed) when the source cannot lend:
+ * read it instead. */
+gssize fk_input_borrow(FkInput *self, guint8 **data, GError **error);
 
 /* Reads everything that is left, failing with FK_INPUT_ERROR_LIMIT past MAX
  * bytes (0: no limit). */

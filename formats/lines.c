@@ -15,6 +15,12 @@ struct FkLines {
   guint8 raw[65536]; /* UTF-16 bytes not yet decoded */
   gsize raw_len;
   guint64 number;
+  /* UTF-8 from a source that lends its bytes (fk_input_borrow): lines are
+   * returned where they lie, and only a line cut by the chunk's end is
+   * copied into buf. */
+  guint8 *lent;
+  gsize lent_len, lent_pos;
+  gboolean no_lend;
 };
 
 FkLines *
@@ -81,15 +87,15 @@ decode_utf16(FkLines *self)
   self->raw_len -= i;
 }
 
-/* Appends more bytes to buf; returns bytes added, 0 at the end, -1 on error. */
-static gssize
-fill(FkLines *self, GError **error)
+/* Decides the encoding from a BOM, which it consumes. */
+static gboolean
+detect(FkLines *self, GError **error)
 {
   if (self->enc == ENC_UNKNOWN) {
     const guint8 *h;
     gssize n = fk_input_peek(self->in, 3, &h, error);
     if (n < 0)
-      return -1;
+      return FALSE;
     guint8 bom[3];
     self->enc = ENC_UTF8;
     if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
@@ -101,6 +107,45 @@ fill(FkLines *self, GError **error)
       self->enc = ENC_UTF16BE;
       (void)fk_input_read(self->in, bom, 2, error);
     }
+  }
+  return TRUE;
+}
+
+/* Appends lent bytes to buf, up to the next line end: the count, 0 at the
+ * end, -1 on error, -2 when the input does not lend. */
+static gssize
+fill_lent(FkLines *self, GError **error)
+{
+  if (self->lent_pos == self->lent_len) {
+    guint8 *d;
+    gssize n = fk_input_borrow(self->in, &d, error);
+    if (n <= 0)
+      return n;
+    self->lent = d;
+    self->lent_len = (gsize)n;
+    self->lent_pos = 0;
+  }
+  const guint8 *p = self->lent + self->lent_pos;
+  gsize avail = self->lent_len - self->lent_pos;
+  const guint8 *nl = memchr(p, '\n', avail);
+  gsize take = MIN(nl ? (gsize)(nl - p) + 1 : avail, self->cap - self->end);
+  memcpy(self->buf + self->end, p, take);
+  self->end += take;
+  self->lent_pos += take;
+  return (gssize)take;
+}
+
+/* Appends more bytes to buf; returns bytes added, 0 at the end, -1 on error. */
+static gssize
+fill(FkLines *self, GError **error)
+{
+  if (self->enc == ENC_UNKNOWN && !detect(self, error))
+    return -1;
+  if (self->enc == ENC_UTF8 && !self->no_lend) {
+    gssize n = fill_lent(self, error);
+    if (n != -2)
+      return n;
+    self->no_lend = TRUE;
   }
   if (self->enc == ENC_UTF8) {
     gssize n = fk_input_read(self->in, self->buf + self->end, self->cap - self->end, error);
@@ -135,6 +180,26 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
 {
   gboolean skipping = FALSE;
   gsize scanned = 0;
+  if (self->enc == ENC_UNKNOWN && !detect(self, error))
+    return FK_LINE_ERROR;
+  /* A whole line in the lent chunk: no copy. */
+  if (self->start == self->end && self->lent_pos < self->lent_len) {
+    char *p = (char *)self->lent + self->lent_pos;
+    char *nl = memchr(p, '\n', self->lent_len - self->lent_pos);
+    if (nl != NULL) {
+      gsize l = (gsize)(nl - p);
+      self->lent_pos += l + 1;
+      self->number++;
+      if (l > self->max_line)
+        return FK_LINE_TOO_LONG;
+      if (l > 0 && p[l - 1] == '\r')
+        l--;
+      p[l] = '\0';
+      *line = p;
+      *len = l;
+      return FK_LINE_OK;
+    }
+  }
   for (;;) {
     char *nl = memchr(self->buf + self->start + scanned, '\n',
                       self->end - self->start - scanned);

@@ -1,0 +1,178 @@
+/* test-lines.c -- FkLines over a source that lends its bytes gives the same
+ * lines, numbers and statuses as over one that is read, wherever the chunks
+ * cut the text; whole lines are returned in place. */
+#include "../../formats/lines.h"
+
+#include <string.h>
+
+/* A source cut into chunks of random sizes: read copies, lend hands out a
+ * fresh allocation that is freed at the next call (so that ASan sees any
+ * use of a chunk after its time). */
+typedef struct {
+  GBytes *bytes;
+  gsize pos;
+  GRand *rand;
+  gsize max_chunk;
+  guint8 *lent;
+  gsize lent_len;
+  guint lends;
+} Chunked;
+
+static gsize
+next_size(Chunked *c)
+{
+  gsize size = g_bytes_get_size(c->bytes);
+  gsize n = (gsize)g_rand_int_range(c->rand, 1, (gint32)c->max_chunk + 1);
+  return MIN(n, size - c->pos);
+}
+
+static gssize
+chunked_read(gpointer data, void *buf, gsize len, GError **error)
+{
+  (void)error;
+  Chunked *c = data;
+  g_clear_pointer(&c->lent, g_free);
+  gsize n = next_size(c); /* not inside MIN: it draws a number */
+  n = MIN(n, len);
+  memcpy(buf, (const guint8 *)g_bytes_get_data(c->bytes, NULL) + c->pos, n);
+  c->pos += n;
+  return (gssize)n;
+}
+
+static gssize
+chunked_lend(gpointer data, guint8 **out, GError **error)
+{
+  (void)error;
+  Chunked *c = data;
+  g_clear_pointer(&c->lent, g_free);
+  gsize n = next_size(c);
+  if (n == 0)
+    return 0;
+  c->lent = g_memdup2((const guint8 *)g_bytes_get_data(c->bytes, NULL) + c->pos, n);
+  c->lent_len = n;
+  c->pos += n;
+  c->lends++;
+  *out = c->lent;
+  return (gssize)n;
+}
+
+static void
+chunked_free(gpointer data)
+{
+  Chunked *c = data;
+  g_free(c->lent);
+  g_bytes_unref(c->bytes);
+  g_rand_free(c->rand);
+  g_free(c);
+}
+
+static FkInput *
+chunked_input(GBytes *bytes, guint32 seed, gsize max_chunk, gboolean lend, Chunked **out)
+{
+  Chunked *c = g_new0(Chunked, 1);
+  c->bytes = g_bytes_ref(bytes);
+  c->rand = g_rand_new_with_seed(seed);
+  c->max_chunk = max_chunk;
+  FkInput *in = fk_input_new_stream("t.txt", chunked_read, c, chunked_free);
+  if (lend)
+    in->lend = chunked_lend;
+  *out = c;
+  return in;
+}
+
+/* Every line as "status number text\n". */
+static char *
+all_lines(FkInput *in, gsize max_line)
+{
+  g_autoptr(FkLines) lines = fk_lines_new(in, max_line);
+  GString *out = g_string_new(NULL);
+  for (;;) {
+    char *line;
+    gsize len;
+    g_autoptr(GError) error = NULL;
+    FkLineStatus st = fk_lines_next(lines, &line, &len, &error);
+    g_assert_no_error(error);
+    if (st == FK_LINE_END)
+      break;
+    g_string_append_printf(out, "%d %" G_GUINT64_FORMAT " ", st, fk_lines_number(lines));
+    if (st == FK_LINE_OK) {
+      g_assert_cmpuint(strlen(line), ==, len); /* NUL-terminated at LEN */
+      g_string_append_len(out, line, (gssize)len);
+    }
+    g_string_append_c(out, '\n');
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Text with short, empty, long and over-long lines, CRLF and CR at chunk
+ * edges, and sometimes no final newline. */
+static GBytes *
+random_text(GRand *r)
+{
+  GString *s = g_string_new(NULL);
+  if (g_rand_int_range(r, 0, 4) == 0)
+    g_string_append(s, "\xEF\xBB\xBF");
+  guint n = (guint)g_rand_int_range(r, 0, 60);
+  for (guint i = 0; i < n; i++) {
+    guint len = (guint)g_rand_int_range(r, 0, 4) == 0 ? (guint)g_rand_int_range(r, 0, 300)
+                                                      : (guint)g_rand_int_range(r, 0, 20);
+    for (guint k = 0; k < len; k++)
+      g_string_append_c(s, (char)("ab;c \r\t"[g_rand_int_range(r, 0, 7)]));
+    if (i + 1 < n || g_rand_boolean(r))
+      g_string_append(s, g_rand_boolean(r) ? "\n" : "\r\n");
+  }
+  return g_string_free_to_bytes(s);
+}
+
+static void
+test_lent_equals_read(void)
+{
+  GRand *r = g_rand_new_with_seed(0x11e5);
+  guint lends = 0;
+  for (guint round = 0; round < 2000; round++) {
+    g_autoptr(GBytes) text = random_text(r);
+    guint32 seed = g_rand_int(r);
+    gsize max_chunk = (gsize)g_rand_int_range(r, 1, 200);
+    gsize max_line = (gsize)g_rand_int_range(r, 1, 4) == 1 ? 64 : 0;
+    Chunked *c;
+    g_autoptr(FkInput) a = chunked_input(text, seed, max_chunk, FALSE, &c);
+    g_autoptr(FkInput) b = chunked_input(text, seed, max_chunk, TRUE, &c);
+    g_autofree char *read = all_lines(a, max_line);
+    g_autofree char *lent = all_lines(b, max_line);
+    g_assert_cmpstr(lent, ==, read);
+    lends += c->lends;
+  }
+  g_assert_cmpuint(lends, >, 10000); /* the lending path did run */
+  g_rand_free(r);
+}
+
+static void
+test_lines_in_place(void)
+{
+  static const char text[] = "a;b 1\nc;d 2\r\ntail";
+  g_autoptr(GBytes) bytes = g_bytes_new_static(text, sizeof text - 1);
+  Chunked *c;
+  g_autoptr(FkInput) in = chunked_input(bytes, 1, 1000, TRUE, &c);
+  g_autoptr(FkLines) lines = fk_lines_new(in, 0);
+  char *line;
+  gsize len;
+  g_assert_cmpint(fk_lines_next(lines, &line, &len, NULL), ==, FK_LINE_OK);
+  g_assert_cmpstr(line, ==, "a;b 1"); /* cut by the peeked head: copied */
+  g_assert_cmpint(fk_lines_next(lines, &line, &len, NULL), ==, FK_LINE_OK);
+  g_assert_cmpstr(line, ==, "c;d 2");
+  /* In the lent chunk itself, not a copy. */
+  g_assert_true((guint8 *)line >= c->lent && (guint8 *)line < c->lent + c->lent_len);
+  g_assert_cmpint(fk_lines_next(lines, &line, &len, NULL), ==, FK_LINE_OK);
+  g_assert_cmpstr(line, ==, "tail");
+  g_assert_cmpint(fk_lines_next(lines, &line, &len, NULL), ==, FK_LINE_END);
+  g_assert_cmpuint(fk_lines_number(lines), ==, 3);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/lines/lent-equals-read", test_lent_equals_read);
+  g_test_add_func("/lines/in-place", test_lines_in_place);
+  return g_test_run();
+}
