@@ -20,7 +20,54 @@
 #include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
-#define PUMP_BLOCK (64u << 10) /* below malloc's mmap threshold: no page faults per chunk */
+#define PUMP_BLOCK (64u << 10)
+#define BLOCKS_KEPT 1024u /* 64 MiB: more than 4*j pipes hold at once for small -j */
+
+/* ---- blocks: recycled, so that pumping does not fault in fresh pages ---- */
+
+typedef struct {
+  GMutex lock;
+  GSList *free; /* guint8[PUMP_BLOCK] */
+  guint count;
+} Blocks;
+
+static Blocks blocks;
+
+static guint8 *
+block_get(void)
+{
+  g_mutex_lock(&blocks.lock);
+  guint8 *b = NULL;
+  if (blocks.free != NULL) {
+    b = blocks.free->data;
+    blocks.free = g_slist_delete_link(blocks.free, blocks.free);
+    blocks.count--;
+  }
+  g_mutex_unlock(&blocks.lock);
+  return b != NULL ? b : g_malloc(PUMP_BLOCK);
+}
+
+static void
+block_put(gpointer b)
+{
+  g_mutex_lock(&blocks.lock);
+  if (blocks.count < BLOCKS_KEPT) {
+    blocks.free = g_slist_prepend(blocks.free, b);
+    blocks.count++;
+    b = NULL;
+  }
+  g_mutex_unlock(&blocks.lock);
+  g_free(b);
+}
+
+static void
+blocks_clear(void)
+{
+  g_mutex_lock(&blocks.lock);
+  g_slist_free_full(g_steal_pointer(&blocks.free), g_free);
+  blocks.count = 0;
+  g_mutex_unlock(&blocks.lock);
+}
 
 /* ---- a bounded byte pipe from the main thread to one worker ---- */
 
@@ -32,6 +79,7 @@ typedef struct {
   gsize queued;
   GBytes *cur;
   gsize cur_pos;
+  GBytes *lent; /* lent to the reader until its next read or lend */
   gboolean eof;
   gboolean abandoned; /* the reader stopped: the producer discards */
   GError *error;
@@ -65,31 +113,23 @@ pipe_unref(gpointer data)
   g_queue_clear_full(&p->chunks, (GDestroyNotify)g_bytes_unref);
   if (p->cur)
     g_bytes_unref(p->cur);
+  if (p->lent)
+    g_bytes_unref(p->lent);
   g_clear_error(&p->error);
   g_mutex_clear(&p->lock);
   g_cond_clear(&p->cond);
   g_free(p);
 }
 
-static gssize
-pipe_read(gpointer data, void *buf, gsize len, GError **error)
+/* Waits for bytes: TRUE when p->cur holds some, FALSE at the end (with
+ * *RESULT 0) or on an error (-1). Called with the lock held. */
+static gboolean
+pipe_wait(Pipe *p, gssize *result, GError **error)
 {
-  Pipe *p = data;
-  g_mutex_lock(&p->lock);
+  g_clear_pointer(&p->lent, g_bytes_unref);
   for (;;) {
-    if (p->cur != NULL) {
-      gsize size;
-      const guint8 *d = g_bytes_get_data(p->cur, &size);
-      gsize n = MIN(len, size - p->cur_pos);
-      memcpy(buf, d + p->cur_pos, n);
-      p->cur_pos += n;
-      if (p->cur_pos == size) {
-        g_bytes_unref(p->cur);
-        p->cur = NULL;
-      }
-      g_mutex_unlock(&p->lock);
-      return (gssize)n;
-    }
+    if (p->cur != NULL)
+      return TRUE;
     if (!g_queue_is_empty(&p->chunks)) {
       p->cur = g_queue_pop_head(&p->chunks);
       p->cur_pos = 0;
@@ -99,15 +139,53 @@ pipe_read(gpointer data, void *buf, gsize len, GError **error)
     }
     if (p->error != NULL) {
       g_set_error_literal(error, p->error->domain, p->error->code, p->error->message);
-      g_mutex_unlock(&p->lock);
-      return -1;
+      *result = -1;
+      return FALSE;
     }
     if (p->eof) {
-      g_mutex_unlock(&p->lock);
-      return 0;
+      *result = 0;
+      return FALSE;
     }
     g_cond_wait(&p->cond, &p->lock);
   }
+}
+
+/* Lends the next chunk as it is: the blocks are ours (block_get), so the
+ * reader may write to them. */
+static gssize
+pipe_lend(gpointer data, guint8 **out, GError **error)
+{
+  Pipe *p = data;
+  gssize n = 0;
+  g_mutex_lock(&p->lock);
+  if (pipe_wait(p, &n, error)) {
+    gsize size;
+    guint8 *d = (guint8 *)g_bytes_get_data(p->cur, &size);
+    *out = d + p->cur_pos;
+    n = (gssize)(size - p->cur_pos);
+    p->lent = g_steal_pointer(&p->cur);
+  }
+  g_mutex_unlock(&p->lock);
+  return n;
+}
+
+static gssize
+pipe_read(gpointer data, void *buf, gsize len, GError **error)
+{
+  Pipe *p = data;
+  gssize n = 0;
+  g_mutex_lock(&p->lock);
+  if (pipe_wait(p, &n, error)) {
+    gsize size;
+    const guint8 *d = g_bytes_get_data(p->cur, &size);
+    n = (gssize)MIN(len, size - p->cur_pos);
+    memcpy(buf, d + p->cur_pos, (gsize)n);
+    p->cur_pos += (gsize)n;
+    if (p->cur_pos == size)
+      g_clear_pointer(&p->cur, g_bytes_unref);
+  }
+  g_mutex_unlock(&p->lock);
+  return n;
 }
 
 /* Queues BYTES (taken); FALSE when the reader has gone. */
@@ -160,6 +238,7 @@ typedef struct {
   GCond cond;
   GQueue jobs; /* Job*, input order; the head is the next to merge */
   guint in_flight;
+  GPtrArray *spare; /* FkCollector*: merged members' collectors, emptied for reuse */
   gboolean ok;
   /* progress */
   gboolean progress;
@@ -277,6 +356,10 @@ merge_ready(Run *run)
         fk_cmd_error("%s", error->message);
         run->ok = FALSE;
       }
+      /* Reused: a fresh tree per member faults in (and gives back) its
+       * pages every time, which costs the most with several threads. */
+      if (fk_collector_reset(job->result))
+        g_ptr_array_add(run->spare, g_steal_pointer(&job->result));
     }
     run->members_done++;
     job_free(job);
@@ -316,8 +399,14 @@ job_new(Run *run, FkInput *in)
   Job *job = g_new0(Job, 1);
   job->in = in;
   job->messages = g_ptr_array_new_with_free_func(g_free);
-  if (in != NULL)
-    job->result = fk_collector_new(NULL, fk_collector_options(run->collector));
+  if (in != NULL) {
+    g_mutex_lock(&run->lock);
+    if (run->spare->len > 0)
+      job->result = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
+    g_mutex_unlock(&run->lock);
+    if (job->result == NULL)
+      job->result = fk_collector_new(NULL, fk_collector_options(run->collector));
+  }
   return job;
 }
 
@@ -341,6 +430,7 @@ pipe_input(FkInput *in, Pipe *p)
   p->refs++;
   g_mutex_unlock(&p->lock);
   FkInput *out = fk_input_new_stream(in->name, pipe_read, p, pipe_unref);
+  out->lend = pipe_lend;
   g_free(out->path);
   out->path = g_strdup(in->path);
   out->member = g_strdup(in->member);
@@ -354,11 +444,11 @@ static void
 pump(Run *run, FkInput *in, Pipe *p)
 {
   for (;;) {
-    guint8 *buf = g_malloc(PUMP_BLOCK);
+    guint8 *buf = block_get();
     GError *error = NULL;
     gssize n = fk_input_read(in, buf, PUMP_BLOCK, &error);
     if (n <= 0) {
-      g_free(buf);
+      block_put(buf);
       pipe_close(p, error);
       return;
     }
@@ -367,7 +457,7 @@ pump(Run *run, FkInput *in, Pipe *p)
       run->bytes_done += (guint64)n;
       g_mutex_unlock(&run->lock);
     }
-    if (!pipe_write(p, g_bytes_new_take(g_realloc(buf, (gsize)n), (gsize)n))) {
+    if (!pipe_write(p, g_bytes_new_with_free_func(buf, (gsize)n, block_put, buf))) {
       pipe_close(p, NULL);
       return;
     }
@@ -412,6 +502,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   g_mutex_init(&run.lock);
   g_cond_init(&run.cond);
   g_queue_init(&run.jobs);
+  run.spare = g_ptr_array_new_with_free_func((GDestroyNotify)fk_collector_free);
   if (opts->host_from != NULL)
     run.host_from = g_regex_new(opts->host_from, G_REGEX_OPTIMIZE, 0, NULL);
   run.progress = !opts->quiet && isatty(STDERR_FILENO);
@@ -440,6 +531,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
   guint jobs = opts->jobs > 0 ? (guint)opts->jobs : g_get_num_processors();
+  guint max_in_flight = 3 * jobs;
   GThreadPool *pool = NULL;
   if (jobs > 1)
     pool = g_thread_pool_new(worker, &run, (gint)jobs, TRUE, NULL);
@@ -458,21 +550,22 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
       finish_job(&run, job);
       continue;
     }
-    if (pool == NULL) {
+    gboolean here = pool == NULL;
+    if (here) {
       Job *job = job_new(&run, in);
       job->count_bytes = TRUE;
-      enqueue(&run, job, G_MAXUINT);
+      enqueue(&run, job, max_in_flight);
       worker(job, &run);
     } else if (in->fd >= 0) {
       /* A file on disk: the worker reads it directly. */
       Job *job = job_new(&run, in);
       job->count_bytes = TRUE;
-      enqueue(&run, job, 4 * jobs);
+      enqueue(&run, job, max_in_flight);
       g_thread_pool_push(pool, job, NULL);
     } else {
       Pipe *p = pipe_new();
       Job *job = job_new(&run, pipe_input(in, p));
-      enqueue(&run, job, 4 * jobs);
+      enqueue(&run, job, max_in_flight);
       g_thread_pool_push(pool, job, NULL);
       pump(&run, in, p);
       pipe_unref(p);
@@ -498,6 +591,8 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
                  "%u symbol files of perf archive tarballs (.build-id) not used: no perf.data "
                  "was read after them",
                  fk_symbol_files_count(symbol_files));
+  blocks_clear();
+  g_ptr_array_unref(run.spare);
   if (run.host_from)
     g_regex_unref(run.host_from);
   g_mutex_clear(&run.lock);
