@@ -119,6 +119,13 @@ fk_collector_reset(FkCollector *self)
   return TRUE;
 }
 
+gsize
+fk_collector_bytes(const FkCollector *self)
+{
+  return fk_tree_bytes(self->tree) + fk_interner_bytes(fk_tree_strings(self->tree)) +
+         self->timed->len * sizeof(Timed) + self->pool->len * sizeof(gpointer);
+}
+
 FkInterner *
 fk_collector_strings(FkCollector *self)
 {

@@ -87,6 +87,9 @@ gboolean fk_collector_merge(FkCollector *self, FkCollector *from, GError **error
 /* Counts of what was dropped so far (merged collectors included). */
 void fk_collector_stats(const FkCollector *self, FkCollectStats *stats);
 
+/* Bytes of memory its samples take (tree, names, time-ordered samples). */
+gsize fk_collector_bytes(const FkCollector *self);
+
 /* The finished tree (transfer full); SELF is then empty. NULL with ERROR on
  * overflow. */
 FkTree *fk_collector_finish(FkCollector *self, GError **error);

@@ -1,16 +1,23 @@
 /* read.c -- the reading pipeline: container -> readers -> collectors, in parallel.
  *
- * The main thread walks the container (it is sequential: archive members
- * stream out of one libarchive reader) and hands each input to a GThreadPool
- * of -j workers. A file on disk is handed over as it is; an archive member is
- * pumped by the main thread into a bounded pipe that the worker reads, so
- * decompression overlaps parsing and memory stays bounded (at most 4*j
- * members in flight, each holding at most PIPE_CAP bytes).
- *
- * Every member is read into its own collector (with its own interner: the
- * interner is not thread safe). Finished members are merged into the
- * caller's collector strictly in input order, and their error messages
- * printed in that order, so the tree and stdout are the same for every -j. */
+ * The main thread walks the container and hands out jobs, in input order,
+ * to a GThreadPool of -j workers:
+ *   - a file on disk: the worker reads it directly;
+ *   - an archive file on disk that is not the last thing to read: detached
+ *     from the container, a worker reads it whole (decompression and all),
+ *     member after member, while the main thread goes on: several archives
+ *     are decompressed at once;
+ *   - a member of the last archive (or of stdin): the main thread
+ *     decompresses it into a bounded pipe of recycled blocks, which the
+ *     worker's reader borrows without copying, so decompression overlaps
+ *     parsing.
+ * Each input is read into a part: its own collector (with its own interner:
+ * the interner is not thread safe; collectors are emptied and reused), its
+ * errors and its own diag. Parts are merged into the caller's collector
+ * strictly in input order, their messages printed and their reports moved
+ * in that order, so the tree, stdout and stderr are the same for every -j.
+ * Memory stays bounded: at most 3*j jobs reading at once, and jobs ahead of
+ * the merge hold at most HELD_MAX bytes of parts before they wait. */
 #include "cmd.h"
 
 #include "../formats/perf-data-symfiles.h"
@@ -217,28 +224,51 @@ pipe_close(Pipe *p, GError *error)
   g_mutex_unlock(&p->lock);
 }
 
-/* ---- one member ---- */
+/* ---- jobs: what is read in order ---- */
 
+/* One input read: its samples, and its errors to print in order. */
 typedef struct {
-  FkInput *in;          /* what the worker reads; NULL for a container error */
-  FkCollector *result;  /* this member's samples */
-  GPtrArray *messages;  /* char*: errors to print, in order */
+  FkCollector *result;  /* NULL for a container error */
+  GPtrArray *messages;  /* char* */
+  FkDiag *diag;         /* the container's and the reader's reports */
   gboolean failed;
-  gboolean done;
+  gsize held;           /* counted in Run.held */
+} Part;
+
+/* A job is one input (a file, or an archive member pumped through a pipe),
+ * or a whole archive detached from the container, whose members a worker
+ * reads one after the other. Its parts are merged in order as they come. */
+typedef struct {
+  FkInput *in;          /* one input, or NULL */
+  FkContainer *walk;    /* an archive, or NULL */
+  FkDiag *walk_diag;    /* what WALK reports, moved to each part */
+  FkDiag *notes;        /* what the container reported on the way to this job */
+  guint64 seq;          /* its place in the input order */
+  GQueue parts;         /* Part*: read, not merged yet */
+  gboolean done;        /* no more parts will come */
   gboolean count_bytes; /* progress: add what the worker read (not pumped) */
 } Job;
 
+/* Jobs behind the next to merge hold what they read until it is their
+ * turn; past this many bytes of it, walk jobs and the producer wait, so
+ * that memory stays bounded whatever the inputs hold. */
+#define HELD_MAX ((gsize)64 << 20)
+
 typedef struct {
   const FkInputOptions *opts;
-  FkReadOptions ropts; /* strings is set per job */
+  FkReadOptions ropts; /* strings is set per part */
   FkCollector *collector;
   FkDiag *diag;
   GRegex *host_from;
   GMutex lock;
   GCond cond;
   GQueue jobs; /* Job*, input order; the head is the next to merge */
-  guint in_flight;
-  GPtrArray *spare; /* FkCollector*: merged members' collectors, emptied for reuse */
+  guint64 queued;      /* jobs queued so far (the next seq) */
+  guint64 merged;      /* jobs merged so far: every seq below is done */
+  guint in_flight;     /* jobs not done reading */
+  gboolean walks;      /* some jobs are detached archives */
+  gsize held;          /* bytes of the parts read ahead of the merge */
+  GPtrArray *spare; /* FkCollector*: merged parts' collectors, emptied for reuse */
   gboolean ok;
   /* progress */
   gboolean progress;
@@ -248,12 +278,43 @@ typedef struct {
   gint perf_data_read; /* atomic: a perf.data reader ran (perf archive files used) */
 } Run;
 
+/* A part whose diag starts with what CONTAINER_DIAG holds. */
+static Part *
+part_new(Run *run, gboolean collect, FkDiag *container_diag)
+{
+  Part *part = g_new0(Part, 1);
+  part->messages = g_ptr_array_new_with_free_func(g_free);
+  part->diag = fk_diag_new_like(run->diag);
+  if (container_diag != NULL)
+    fk_diag_move(part->diag, container_diag);
+  if (collect) {
+    g_mutex_lock(&run->lock);
+    if (run->spare->len > 0)
+      part->result = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
+    g_mutex_unlock(&run->lock);
+    if (part->result == NULL)
+      part->result = fk_collector_new(NULL, fk_collector_options(run->collector));
+  }
+  return part;
+}
+
+static void
+part_free(Part *part)
+{
+  fk_collector_free(part->result);
+  g_ptr_array_unref(part->messages);
+  fk_diag_free(part->diag);
+  g_free(part);
+}
+
 static void
 job_free(Job *job)
 {
   fk_input_free(job->in);
-  fk_collector_free(job->result);
-  g_ptr_array_unref(job->messages);
+  fk_container_free(job->walk);
+  fk_diag_free(job->walk_diag);
+  fk_diag_free(job->notes);
+  g_queue_clear_full(&job->parts, (GDestroyNotify)part_free);
   g_free(job);
 }
 
@@ -271,15 +332,28 @@ label(Run *run, FkInput *in, FkInterner *strings, const char **host_from, FkSamp
     s->file = fk_interner_intern0(strings, in->name);
 }
 
-/* Reads one input into JOB->result. Messages go to JOB, not to stderr, so
- * that they come out in input order whatever thread reads what. */
+/* A perf.data capture uses the symbol files of the `perf archive` tarballs
+ * named before it: when archives are read on other threads, wait until
+ * everything before JOB has been read. */
 static void
-read_job(Run *run, Job *job)
+wait_for_earlier(Run *run, Job *job)
 {
-  FkInput *in = job->in;
+  g_mutex_lock(&run->lock);
+  if (run->walks)
+    while (run->merged < job->seq)
+      g_cond_wait(&run->cond, &run->lock);
+  g_mutex_unlock(&run->lock);
+}
+
+/* Reads IN into PART->result. Messages go to PART, not to stderr, so that
+ * they come out in input order whatever thread reads what. */
+static void
+read_input(Run *run, Job *job, FkInput *in, Part *part)
+{
   g_autoptr(GError) error = NULL;
   FkReadOptions ropts = run->ropts;
-  ropts.strings = fk_collector_strings(job->result);
+  ropts.strings = fk_collector_strings(part->result);
+  ropts.diag = part->diag;
   const FkReader *reader;
   if (run->opts->format != NULL) {
     reader = fk_reader_lookup(run->opts->format);
@@ -287,13 +361,13 @@ read_job(Run *run, Job *job)
     const guint8 *head;
     gssize n = fk_input_peek(in, FK_BID_BYTES, &head, &error);
     if (n < 0) {
-      g_ptr_array_add(job->messages, g_strdup(error->message));
-      job->failed = TRUE;
+      g_ptr_array_add(part->messages, g_strdup(error->message));
+      part->failed = TRUE;
       return;
     }
     reader = fk_reader_choose(head, (gsize)n);
     if (reader == NULL) {
-      fk_diag_skip(run->diag, in->name, NULL, "no reader recognizes this input; skipped");
+      fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
       return;
     }
   }
@@ -306,12 +380,14 @@ read_job(Run *run, Job *job)
         host_from = fk_interner_intern0(ropts.strings, h);
     }
   }
-  if (reader == &fk_reader_perf_data)
+  if (reader == &fk_reader_perf_data) {
     g_atomic_int_set(&run->perf_data_read, 1);
+    wait_for_earlier(run, job);
+  }
   gpointer state = reader->open(in, &ropts, &error);
   if (state == NULL) {
-    g_ptr_array_add(job->messages, g_strdup(error->message));
-    job->failed = TRUE;
+    g_ptr_array_add(part->messages, g_strdup(error->message));
+    part->failed = TRUE;
     return;
   }
   FkSample s;
@@ -322,59 +398,117 @@ read_job(Run *run, Job *job)
     if (st == FK_READ_ERROR) {
       /* Under --strict the skip is already in the diag, with its location. */
       if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
-        g_ptr_array_add(job->messages, g_strdup(error->message));
-      job->failed = TRUE;
+        g_ptr_array_add(part->messages, g_strdup(error->message));
+      part->failed = TRUE;
       break;
     }
     label(run, in, ropts.strings, &host_from, &s);
-    if (!fk_collector_add(job->result, &s, &error)) {
-      g_ptr_array_add(job->messages, g_strdup_printf("%s: %s", in->name, error->message));
-      job->failed = TRUE;
+    if (!fk_collector_add(part->result, &s, &error)) {
+      g_ptr_array_add(part->messages, g_strdup_printf("%s: %s", in->name, error->message));
+      part->failed = TRUE;
       break;
     }
   }
   reader->close(state);
 }
 
-/* Merges every finished job at the head of the queue, in order. Called
- * with run->lock held. */
+/* Merges every part ready at the head of the queue, in order. Called with
+ * run->lock held. */
 static void
 merge_ready(Run *run)
 {
   while (!g_queue_is_empty(&run->jobs)) {
     Job *job = g_queue_peek_head(&run->jobs);
+    if (job->notes != NULL)
+      fk_diag_move(run->diag, job->notes);
+    for (Part *part; (part = g_queue_pop_head(&job->parts)) != NULL;) {
+      run->held -= part->held;
+      fk_diag_move(run->diag, part->diag);
+      for (guint i = 0; i < part->messages->len; i++)
+        fk_cmd_error("%s", (const char *)g_ptr_array_index(part->messages, i));
+      if (part->failed)
+        run->ok = FALSE;
+      if (part->result != NULL) {
+        g_autoptr(GError) error = NULL;
+        if (!fk_collector_merge(run->collector, part->result, &error)) {
+          fk_cmd_error("%s", error->message);
+          run->ok = FALSE;
+        }
+        /* Reused: a fresh tree per member faults in (and gives back) its
+         * pages every time, which costs the most with several threads. */
+        if (fk_collector_reset(part->result))
+          g_ptr_array_add(run->spare, g_steal_pointer(&part->result));
+        run->members_done++;
+      }
+      part_free(part);
+    }
     if (!job->done)
       break;
     g_queue_pop_head(&run->jobs);
-    for (guint i = 0; i < job->messages->len; i++)
-      fk_cmd_error("%s", (const char *)g_ptr_array_index(job->messages, i));
-    if (job->failed)
-      run->ok = FALSE;
-    if (job->result != NULL) {
-      g_autoptr(GError) error = NULL;
-      if (!fk_collector_merge(run->collector, job->result, &error)) {
-        fk_cmd_error("%s", error->message);
-        run->ok = FALSE;
-      }
-      /* Reused: a fresh tree per member faults in (and gives back) its
-       * pages every time, which costs the most with several threads. */
-      if (fk_collector_reset(job->result))
-        g_ptr_array_add(run->spare, g_steal_pointer(&job->result));
-    }
-    run->members_done++;
+    run->merged = job->seq + 1;
     job_free(job);
-    run->in_flight--;
-    g_cond_broadcast(&run->cond);
+    g_cond_broadcast(&run->cond); /* the producer, walk jobs held back, perf.data */
   }
 }
 
+/* Hands PART (may be NULL) of JOB over for merging; LAST: JOB is done. A
+ * walk job ahead of the merge waits there when it has read enough. */
 static void
-finish_job(Run *run, Job *job)
+finish_part(Run *run, Job *job, Part *part, gboolean last)
 {
+  if (part != NULL && part->result != NULL)
+    part->held = fk_collector_bytes(part->result);
   g_mutex_lock(&run->lock);
-  job->done = TRUE;
+  if (part != NULL) {
+    g_queue_push_tail(&job->parts, part);
+    run->held += part->held;
+  }
+  if (last) {
+    job->done = TRUE;
+    run->in_flight--;
+    g_cond_broadcast(&run->cond);
+  }
   merge_ready(run);
+  if (!last)
+    while (g_queue_peek_head(&run->jobs) != job && run->held > HELD_MAX)
+      g_cond_wait(&run->cond, &run->lock);
   g_mutex_unlock(&run->lock);
+}
+
+static void
+count_read(Run *run, FkInput *in)
+{
+  if (!run->progress)
+    return;
+  g_mutex_lock(&run->lock);
+  run->bytes_done += fk_input_offset(in);
+  g_mutex_unlock(&run->lock);
+}
+
+/* A detached archive: its members one after the other, on this thread. */
+static void
+walk(Run *run, Job *job)
+{
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    FkInput *in = NULL;
+    FkContainerStatus st = fk_container_next(job->walk, &in, &error);
+    if (st == FK_CONTAINER_END)
+      break;
+    Part *part = part_new(run, st == FK_CONTAINER_INPUT, job->walk_diag);
+    if (st == FK_CONTAINER_INPUT) {
+      read_input(run, job, in, part);
+      count_read(run, in);
+      fk_input_free(in);
+    } else {
+      g_ptr_array_add(part->messages, g_strdup(error ? error->message : "cannot read archive"));
+      part->failed = TRUE;
+    }
+    finish_part(run, job, part, FALSE);
+  }
+  /* What the archive's end reported (symbol files nobody used). */
+  g_clear_pointer(&job->walk, fk_container_free);
+  finish_part(run, job, part_new(run, FALSE, job->walk_diag), FALSE);
 }
 
 static void
@@ -382,44 +516,45 @@ worker(gpointer data, gpointer user_data)
 {
   Run *run = user_data;
   Job *job = data;
-  read_job(run, job);
-  if (run->progress && job->count_bytes && job->in != NULL) {
-    g_mutex_lock(&run->lock);
-    run->bytes_done += fk_input_offset(job->in);
-    g_mutex_unlock(&run->lock);
+  if (job->walk != NULL) {
+    walk(run, job);
+    finish_part(run, job, NULL, TRUE);
+    return;
   }
+  Part *part = part_new(run, TRUE, NULL);
+  read_input(run, job, job->in, part);
+  if (job->count_bytes)
+    count_read(run, job->in);
   /* Let the producer go on as soon as the reader is done with the pipe. */
   g_clear_pointer(&job->in, fk_input_free);
-  finish_job(run, job);
+  finish_part(run, job, part, TRUE);
 }
 
+/* Puts a job in line, waiting while too many are in flight. NOTES (may be
+ * NULL): the container's reports so far, moved to the job. */
 static Job *
-job_new(Run *run, FkInput *in)
+enqueue(Run *run, FkInput *in, FkContainer *walk, FkDiag *notes, guint max_in_flight)
 {
   Job *job = g_new0(Job, 1);
   job->in = in;
-  job->messages = g_ptr_array_new_with_free_func(g_free);
-  if (in != NULL) {
-    g_mutex_lock(&run->lock);
-    if (run->spare->len > 0)
-      job->result = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
-    g_mutex_unlock(&run->lock);
-    if (job->result == NULL)
-      job->result = fk_collector_new(NULL, fk_collector_options(run->collector));
+  job->walk = walk;
+  job->notes = fk_diag_new_like(run->diag);
+  fk_diag_move(job->notes, notes);
+  if (walk != NULL) {
+    job->walk_diag = fk_diag_new_like(run->diag);
+    fk_container_set_diag(walk, job->walk_diag);
   }
-  return job;
-}
-
-/* Puts JOB in line, waiting while too many are in flight. */
-static void
-enqueue(Run *run, Job *job, guint max_in_flight)
-{
+  g_queue_init(&job->parts);
   g_mutex_lock(&run->lock);
-  while (run->in_flight >= max_in_flight)
+  while (run->in_flight >= max_in_flight || run->held > HELD_MAX)
     g_cond_wait(&run->cond, &run->lock);
   run->in_flight++;
+  job->seq = run->queued++;
+  if (walk != NULL)
+    run->walks = TRUE;
   g_queue_push_tail(&run->jobs, job);
   g_mutex_unlock(&run->lock);
+  return job;
 }
 
 /* A copy of IN's description reading from PIPE. */
@@ -514,13 +649,17 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   copts.max_member = (guint64)opts->max_member;
   copts.max_nesting = (guint)opts->max_nesting;
   copts.max_members = (guint64)opts->max_members;
-  copts.diag = diag;
+  /* The container reports to a diag of its own, moved to the job it was
+   * on its way to, so that every report comes out in input order. */
+  g_autoptr(FkDiag) cdiag = fk_diag_new_like(diag);
+  copts.diag = cdiag;
   copts.side_file = opts->side_file;
   copts.side_file_data = opts->side_file_data;
   /* `perf archive` tarballs among the inputs: their .build-id members serve
-   * the perf.data readers' symbolizers. The container walks inputs in order,
-   * so a tarball named before its capture is complete when the capture is
-   * read. */
+   * the perf.data readers' symbolizers. A tarball named before its capture
+   * is complete when the capture is read: the container walks inputs in
+   * order, and a perf.data reader waits for archives read on other threads
+   * (wait_for_earlier). */
   g_autoptr(FkSymbolFiles) symbol_files = NULL;
   if (copts.side_file == NULL) {
     symbol_files = fk_symbol_files_new();
@@ -528,9 +667,17 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     copts.side_file_data = symbol_files;
     run.ropts.symbol_files = symbol_files;
   }
+  guint jobs = opts->jobs > 0 ? (guint)opts->jobs : g_get_num_processors();
+  /* Several archives are read at once, each on a worker, but only when the
+   * order members are counted in cannot change what a run-wide limit
+   * leaves out (so the result is the same for every -j). */
+  FkContainerOptions defaults;
+  fk_container_options_init(&defaults);
+  copts.detach_archives = jobs > 1 && symbol_files != NULL &&
+                          copts.max_total == defaults.max_total &&
+                          copts.max_members == defaults.max_members;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
-  guint jobs = opts->jobs > 0 ? (guint)opts->jobs : g_get_num_processors();
   guint max_in_flight = 3 * jobs;
   GThreadPool *pool = NULL;
   if (jobs > 1)
@@ -543,29 +690,29 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
     if (st == FK_CONTAINER_END)
       break;
     if (st == FK_CONTAINER_FAILED) {
-      Job *job = job_new(&run, NULL);
-      g_ptr_array_add(job->messages, g_strdup(error->message));
-      job->failed = TRUE;
-      enqueue(&run, job, G_MAXUINT);
-      finish_job(&run, job);
+      Job *job = enqueue(&run, NULL, NULL, cdiag, G_MAXUINT);
+      Part *part = part_new(&run, FALSE, NULL);
+      g_ptr_array_add(part->messages, g_strdup(error->message));
+      part->failed = TRUE;
+      finish_part(&run, job, part, TRUE);
       continue;
     }
-    gboolean here = pool == NULL;
-    if (here) {
-      Job *job = job_new(&run, in);
+    if (st == FK_CONTAINER_ARCHIVE) {
+      /* Read on a worker, members and all, while this thread goes on. */
+      Job *job = enqueue(&run, NULL, fk_container_detach(container), cdiag, max_in_flight);
+      g_thread_pool_push(pool, job, NULL);
+    } else if (pool == NULL) {
+      Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
       job->count_bytes = TRUE;
-      enqueue(&run, job, max_in_flight);
       worker(job, &run);
     } else if (in->fd >= 0) {
       /* A file on disk: the worker reads it directly. */
-      Job *job = job_new(&run, in);
+      Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
       job->count_bytes = TRUE;
-      enqueue(&run, job, max_in_flight);
       g_thread_pool_push(pool, job, NULL);
     } else {
       Pipe *p = pipe_new();
-      Job *job = job_new(&run, pipe_input(in, p));
-      enqueue(&run, job, max_in_flight);
+      Job *job = enqueue(&run, pipe_input(in, p), NULL, cdiag, max_in_flight);
       g_thread_pool_push(pool, job, NULL);
       pump(&run, in, p);
       pipe_unref(p);
@@ -582,6 +729,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   g_mutex_lock(&run.lock);
   merge_ready(&run);
   g_mutex_unlock(&run.lock);
+  fk_diag_move(diag, cdiag); /* what the last archive's end reported */
   if (run.progress)
     show_progress(&run, container, TRUE);
   g_assert(g_queue_is_empty(&run.jobs));

@@ -58,17 +58,27 @@ typedef struct {
   char *rel;  /* the path below it */
 } Pending;
 
+/* What a container and the ones detached from it count together (updated
+ * from the threads that read them). */
+typedef struct {
+  gint refs;
+  guint64 bytes;
+  guint64 members;
+  gint stopped;      /* the member limit ended the run */
+  guint64 disk_done; /* sizes of the files finished */
+} Counts;
+
+#define COUNT_ADD(field, n) __atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
+#define COUNT_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
 struct FkContainer {
   FkContainerOptions opts;
   char **paths;
   guint next_path;
   GPtrArray *stack;  /* Level*, innermost last */
   GQueue pending;    /* Pending*: files of a directory walk, sorted */
-  guint64 bytes;
-  guint64 members;
-  gboolean stopped;  /* the member limit ended the run */
+  Counts *counts;
   guint64 disk_total; /* sizes of the files named or walked */
-  guint64 disk_done;  /* of those, the ones finished */
   guint64 root_size;  /* the size of the file the open archive levels come from */
 };
 
@@ -118,6 +128,8 @@ fk_container_new(char *const *paths, const FkContainerOptions *opts)
   self->paths = g_strdupv((char **)paths);
   self->stack = g_ptr_array_new();
   g_queue_init(&self->pending);
+  self->counts = g_new0(Counts, 1);
+  self->counts->refs = 1;
   for (char *const *p = paths; p && *p; p++) {
     struct stat st;
     if (strcmp(*p, "-") != 0 && stat(*p, &st) == 0 && S_ISREG(st.st_mode))
@@ -136,25 +148,50 @@ fk_container_free(FkContainer *self)
   g_ptr_array_unref(self->stack);
   g_queue_clear_full(&self->pending, (GDestroyNotify)pending_free);
   g_strfreev(self->paths);
+  if (g_atomic_int_dec_and_test(&self->counts->refs))
+    g_free(self->counts);
   g_free(self);
+}
+
+void
+fk_container_set_diag(FkContainer *self, FkDiag *diag)
+{
+  self->opts.diag = diag;
+}
+
+FkContainer *
+fk_container_detach(FkContainer *self)
+{
+  g_return_val_if_fail(self->stack->len == 1, NULL);
+  FkContainer *sub = g_new0(FkContainer, 1);
+  sub->opts = self->opts;
+  sub->opts.detach_archives = FALSE;
+  sub->stack = self->stack;
+  self->stack = g_ptr_array_new();
+  g_queue_init(&sub->pending);
+  sub->counts = self->counts;
+  g_atomic_int_inc(&sub->counts->refs);
+  sub->root_size = self->root_size;
+  self->root_size = 0;
+  return sub;
 }
 
 guint64
 fk_container_bytes(const FkContainer *self)
 {
-  return self->bytes;
+  return COUNT_GET(self->counts->bytes);
 }
 
 guint64
 fk_container_members(const FkContainer *self)
 {
-  return self->members;
+  return COUNT_GET(self->counts->members);
 }
 
 void
 fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
 {
-  guint64 d = self->disk_done;
+  guint64 d = COUNT_GET(self->counts->disk_done);
   if (self->stack->len > 0) {
     Level *root = g_ptr_array_index(self->stack, 0);
     la_int64_t n = archive_filter_bytes(root->a, -1);
@@ -478,8 +515,8 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
     return -1;
   if (m->counted) {
     FkContainer *c = m->owner;
-    c->bytes += (guint64)n;
-    if (c->opts.max_total != 0 && c->bytes > c->opts.max_total) {
+    guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
+    if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
                   "%s: the limit of %" G_GUINT64_FORMAT
                   " decompressed bytes in all was reached (--max-total-bytes)",
@@ -612,7 +649,7 @@ static void
 pop_level(FkContainer *self)
 {
   if (self->stack->len == 1) {
-    self->disk_done += self->root_size;
+    COUNT_ADD(self->counts->disk_done, self->root_size);
     self->root_size = 0;
   }
   Level *l = g_ptr_array_steal_index(self->stack, self->stack->len - 1);
@@ -623,9 +660,9 @@ pop_level(FkContainer *self)
 static gboolean
 count_member(FkContainer *self, const char *name, GError **error)
 {
-  self->members++;
-  if (self->opts.max_members != 0 && self->members > self->opts.max_members) {
-    self->stopped = TRUE;
+  guint64 members = COUNT_ADD(self->counts->members, 1);
+  if (self->opts.max_members != 0 && members > self->opts.max_members) {
+    g_atomic_int_set(&self->counts->stopped, TRUE);
     g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
                 "%s: the limit of %" G_GUINT64_FORMAT
                 " members and files was reached (--max-members); this and the rest are skipped",
@@ -862,17 +899,17 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
       self->root_size = fsize;
       return FK_CONTAINER_INPUT;
     }
-    self->disk_done += fsize;
+    COUNT_ADD(self->counts->disk_done, fsize);
     finish_input(self, plain, levels, TRUE);
     *in = plain;
     return FK_CONTAINER_INPUT;
   }
   if (!classify(self, fi, levels, from_disk, 1, &plain, error)) {
-    self->disk_done += fsize;
+    COUNT_ADD(self->counts->disk_done, fsize);
     return FK_CONTAINER_FAILED;
   }
   if (plain != NULL) {
-    self->disk_done += fsize;
+    COUNT_ADD(self->counts->disk_done, fsize);
     finish_input(self, plain, levels, FALSE);
     *in = plain;
   } else {
@@ -881,12 +918,20 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
   return FK_CONTAINER_INPUT;
 }
 
+/* Files or paths not opened yet. */
+static gboolean
+more_to_open(const FkContainer *self)
+{
+  return self->pending.length > 0 ||
+         (self->paths != NULL && self->paths[self->next_path] != NULL);
+}
+
 FkContainerStatus
 fk_container_next(FkContainer *self, FkInput **in, GError **error)
 {
   *in = NULL;
   for (;;) {
-    if (self->stopped)
+    if (g_atomic_int_get(&self->counts->stopped))
       return FK_CONTAINER_END;
     FkContainerStatus st;
     if (self->stack->len > 0) {
@@ -911,5 +956,9 @@ fk_container_next(FkContainer *self, FkInput **in, GError **error)
       return st;
     if (*in != NULL)
       return FK_CONTAINER_INPUT;
+    if (self->opts.detach_archives && self->stack->len == 1 &&
+        ((Level *)g_ptr_array_index(self->stack, 0))->source == NULL &&
+        ((Level *)g_ptr_array_index(self->stack, 0))->memory == NULL && more_to_open(self))
+      return FK_CONTAINER_ARCHIVE;
   }
 }

@@ -45,6 +45,10 @@ typedef struct {
   FkDiag *diag;        /* notes: skipped directories, links, special files, side files */
   FkSideFileFunc side_file; /* NULL: side files are counted and noted */
   gpointer side_file_data;
+  /* fk_container_next returns FK_CONTAINER_ARCHIVE for an archive file on
+   * disk (named or found in a directory) that is not the last file to open,
+   * so that fk_container_detach can hand it to another thread. */
+  gboolean detach_archives;
 } FkContainerOptions;
 
 /* Defaults: 64 GiB in all, 16 GiB per member, nesting 8, a million members. */
@@ -62,6 +66,7 @@ typedef enum {
   FK_CONTAINER_END = 0,
   FK_CONTAINER_INPUT = 1, /* *IN is the next input (transfer full) */
   FK_CONTAINER_FAILED = 2, /* ERROR says what broke; calling again goes on with the rest */
+  FK_CONTAINER_ARCHIVE = 3, /* detach_archives: an archive was opened, see fk_container_detach */
 } FkContainerStatus;
 
 /* The next input. An error stops only the path or archive it names (a
@@ -69,6 +74,15 @@ typedef enum {
  * member limit ends the run); the next call goes on. The previous input must
  * have been freed. */
 FkContainerStatus fk_container_next(FkContainer *self, FkInput **in, GError **error);
+
+/* After FK_CONTAINER_ARCHIVE: the archive just opened, as a container of
+ * its own that yields its members as SELF would have (names, hosts, limits)
+ * and may be read on another thread. Counts and limits stay shared with
+ * SELF; its side files go to the same callback, from that thread. */
+FkContainer *fk_container_detach(FkContainer *self);
+
+/* Where SELF reports from now on (a detached container's own). */
+void fk_container_set_diag(FkContainer *self, FkDiag *diag);
 
 /* Decompressed bytes handed out so far, and the members and files seen. */
 guint64 fk_container_bytes(const FkContainer *self);

@@ -11,6 +11,7 @@ struct FkDiag {
   guint64 unshown;
   double weight;
   GPtrArray *messages;
+  GArray *is_skip; /* gboolean per message: a skip report (else a note) */
 };
 
 FkDiag *
@@ -20,7 +21,51 @@ fk_diag_new(guint max_shown)
   g_mutex_init(&self->lock);
   self->max_shown = max_shown;
   self->messages = g_ptr_array_new_with_free_func(g_free);
+  self->is_skip = g_array_new(FALSE, FALSE, sizeof(gboolean));
   return self;
+}
+
+FkDiag *
+fk_diag_new_like(FkDiag *other)
+{
+  return fk_diag_new(other->max_shown);
+}
+
+/* Appends MESSAGE (taken) as a skip or a note; called with the lock held. */
+static void
+add_message(FkDiag *self, char *message, gboolean skip)
+{
+  if (skip && self->shown_skips >= self->max_shown) {
+    self->unshown++;
+    g_free(message);
+    return;
+  }
+  if (skip)
+    self->shown_skips++;
+  g_ptr_array_add(self->messages, message);
+  g_array_append_val(self->is_skip, skip);
+}
+
+void
+fk_diag_move(FkDiag *self, FkDiag *from)
+{
+  g_mutex_lock(&from->lock);
+  g_mutex_lock(&self->lock);
+  for (guint i = 0; i < from->messages->len; i++) {
+    char *m = g_ptr_array_index(from->messages, i);
+    from->messages->pdata[i] = NULL; /* taken */
+    add_message(self, m, g_array_index(from->is_skip, gboolean, i));
+  }
+  g_ptr_array_set_size(from->messages, 0);
+  g_array_set_size(from->is_skip, 0);
+  self->skipped += from->skipped;
+  self->unshown += from->unshown;
+  self->weight += from->weight;
+  from->skipped = from->unshown = 0;
+  from->shown_skips = 0;
+  from->weight = 0;
+  g_mutex_unlock(&self->lock);
+  g_mutex_unlock(&from->lock);
 }
 
 void
@@ -30,6 +75,7 @@ fk_diag_free(FkDiag *self)
     return;
   g_mutex_clear(&self->lock);
   g_ptr_array_free(self->messages, TRUE);
+  g_array_free(self->is_skip, TRUE);
   g_free(self);
 }
 
@@ -45,8 +91,7 @@ fk_diag_skip(FkDiag *self, const char *where, const FkWeight *w, const char *fmt
     va_start(ap, fmt);
     g_autofree char *what = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_ptr_array_add(self->messages, g_strdup_printf("%s: %s", where, what));
-    self->shown_skips++;
+    add_message(self, g_strdup_printf("%s: %s", where, what), TRUE);
   } else {
     self->unshown++;
   }
@@ -61,7 +106,7 @@ fk_diag_note(FkDiag *self, const char *where, const char *fmt, ...)
   g_autofree char *what = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   g_mutex_lock(&self->lock);
-  g_ptr_array_add(self->messages, g_strdup_printf("%s: %s", where, what));
+  add_message(self, g_strdup_printf("%s: %s", where, what), FALSE);
   g_mutex_unlock(&self->lock);
 }
 

@@ -2,7 +2,8 @@
  *
  * Readers, the container layer and transforms never print: they report here,
  * and cmd/ prints the first few entries with their location and then a total.
- * Thread safe: the parallel readers of one run share one FkDiag. */
+ * Thread safe; parallel readers each report to one of their own, moved to
+ * the run's in input order (fk_diag_move). */
 #pragma once
 
 #include "../analyze/sample.h"
@@ -12,6 +13,15 @@ typedef struct FkDiag FkDiag;
 /* A diag that keeps the first MAX_SHOWN messages for printing. */
 FkDiag *fk_diag_new(guint max_shown);
 void fk_diag_free(FkDiag *self);
+
+/* An empty diag that keeps as many messages as OTHER. */
+FkDiag *fk_diag_new_like(FkDiag *other);
+
+/* Moves what FROM holds to the end of SELF, as if it had been reported to
+ * SELF in the first place (SELF's limit on shown messages applies), and
+ * empties FROM. Parallel readers report to a diag of their own, moved to
+ * the run's in input order, so that messages come out the same for every -j. */
+void fk_diag_move(FkDiag *self, FkDiag *from);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDiag, fk_diag_free)
 
 /* Something of the input was skipped. WHERE names it ("file:12",

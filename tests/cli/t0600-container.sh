@@ -83,6 +83,41 @@ d=$("$FLAMEKIT" fold -j 2 "$T/many" | md5sum)
 is "$b $c $d" "$a $a $a" "identical output for -j 1, 2, 7 (archive and directory)"
 is "$("$FLAMEKIT" fold -j2 "$T/many.tar.gz" | md5sum)" "$a" "-j2 written as make takes it"
 
+# Several archives are read at once, one per worker: still the same output,
+# messages and exit code for every -j, with a damaged archive among them,
+# a plain file, and archives found in a directory.
+mkdir -p "$T/per-host"
+for h in db01 db02 web01 web02; do tar cjf "$T/per-host/$h.tar.bz2" -C "$T/src" "$h"; done
+head -c 300 "$T/many.tar.gz" >"$T/per-host/cut.tar.gz"
+set -- "$T/many.tar.gz" "$T/per-host/db01.tar.bz2" "$H/web01/perf.folded" "$T/per-host" "$T/a.tar.zstd"
+[ -f "$T/a.tar.zstd" ] || set -- "$@" "$T/a.tar"
+run "$FLAMEKIT" fold -j 1 --group-by host "$@"
+want_rc=$rc want_out=$out want_err=$err
+is "$want_rc" 1 "several archives, one cut short: exit 1"
+like "cut.tar.gz" "$want_err" "the cut archive is named"
+for j in 2 3 8; do
+  run "$FLAMEKIT" fold -j $j --group-by host "$@"
+  is "$rc:$out" "$want_rc:$want_out" "several archives at once, -j $j: same exit code and output"
+  is "$err" "$want_err" "several archives at once, -j $j: same messages in the same order"
+done
+# Skipped lines in many members, more than are shown: the same ones are
+# shown, in input order, and the same total, for every -j.
+mkdir -p "$T/badlines"
+for i in $(seq 10 39); do
+  mkdir -p "$T/badlines/h$i" && printf 'main;a 1\nline %s has no count\nmain;b 2\n' $i >"$T/badlines/h$i/perf.folded"
+done
+tar czf "$T/bad1.tar.gz" -C "$T/badlines" h10 h11 h12 h13 h14 h15 h16 h17 h18 h19
+tar cjf "$T/bad2.tar.bz2" -C "$T/badlines" h20 h21 h22 h23 h24 h25 h26 h27 h28 h29
+tar cf "$T/bad3.tar" -C "$T/badlines" h30 h31 h32 h33 h34 h35 h36 h37 h38 h39
+run "$FLAMEKIT" fold -j 1 "$T/bad1.tar.gz" "$T/bad2.tar.bz2" "$T/bad3.tar"
+want_err=$err
+like "h10/perf.folded:2: .*\\.\\.\\. and 2[0-9] more.*skipped 30 items" "$(printf '%s' "$err" | tr '\n' ' ')" \
+  "30 skipped lines: the first shown, then the count"
+for j in 2 3; do
+  run "$FLAMEKIT" fold -j $j "$T/bad1.tar.gz" "$T/bad2.tar.bz2" "$T/bad3.tar"
+  is "$err" "$want_err" "skipped lines in archives read at once, -j $j: the same messages"
+done
+
 # Truncated and corrupt archives: what came before the damage, where it broke, exit 1.
 (cd "$H" && tar cf - db01/perf.folded db01/perf.txt db02/perf.txt db02/perf.folded web01/perf.txt \
   web02/perf.txt) | gzip -9 >"$T/big.tar.gz"
