@@ -16,6 +16,13 @@ rm "$T/demo"
 run env HOME="$T/home" "$FLAMEKIT" fold -q --no-inline "$T/rec/x.data.tar.bz2" "$T/rec/x.data"
 is "$rc" 0 "tarball then capture: exit 0"
 like ';main;checksum ' "$out" "the deleted binary's functions are named from the tarball"
+# With -j, the tarball is read on a worker thread while the capture waits
+# for it: the same stacks.
+want=$out
+for j in 1 2 3; do
+  run env HOME="$T/home" "$FLAMEKIT" fold -q --no-inline -j $j "$T/rec/x.data.tar.bz2" "$T/rec/x.data"
+  is "$out" "$want" "tarball then capture, -j $j: the same stacks"
+done
 run env HOME="$T/home" "$FLAMEKIT" fold -q --no-inline "$T/rec/x.data"
 like '\[demo\]' "$out" "without the tarball they are not (the test is not vacuous)"
 like 'no ELF file found' "$err" "and flamekit says which file it missed"
