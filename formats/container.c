@@ -71,8 +71,33 @@ typedef struct {
 #define COUNT_ADD(field, n) __atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
 #define COUNT_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
+/* An archive file on disk to be opened by the thread that will read it
+ * (detach_archives): opening decompresses its first block. */
+typedef struct {
+  char *path;
+  char *name;
+  int kind;
+  GPtrArray *levels;
+  GPtrArray *host_levels; /* found in a directory: the chain the host rules see */
+  gboolean root_is_container;
+} Deferred;
+
+static void
+deferred_free(Deferred *d)
+{
+  if (d == NULL)
+    return;
+  g_free(d->path);
+  g_free(d->name);
+  g_ptr_array_unref(d->levels);
+  if (d->host_levels)
+    g_ptr_array_unref(d->host_levels);
+  g_free(d);
+}
+
 struct FkContainer {
   FkContainerOptions opts;
+  Deferred *deferred; /* see Deferred */
   char **paths;
   guint next_path;
   GPtrArray *stack;  /* Level*, innermost last */
@@ -81,6 +106,14 @@ struct FkContainer {
   guint64 disk_total; /* sizes of the files named or walked */
   guint64 root_size;  /* the size of the file the open archive levels come from */
 };
+
+/* Files or paths not opened yet. */
+static gboolean
+more_to_open(const FkContainer *self)
+{
+  return self->pending.length > 0 ||
+         (self->paths != NULL && self->paths[self->next_path] != NULL);
+}
 
 void
 fk_container_options_init(FkContainerOptions *opts)
@@ -148,6 +181,7 @@ fk_container_free(FkContainer *self)
   g_ptr_array_unref(self->stack);
   g_queue_clear_full(&self->pending, (GDestroyNotify)pending_free);
   g_strfreev(self->paths);
+  deferred_free(self->deferred);
   if (g_atomic_int_dec_and_test(&self->counts->refs))
     g_free(self->counts);
   g_free(self);
@@ -162,12 +196,12 @@ fk_container_set_diag(FkContainer *self, FkDiag *diag)
 FkContainer *
 fk_container_detach(FkContainer *self)
 {
-  g_return_val_if_fail(self->stack->len == 1, NULL);
+  g_return_val_if_fail(self->deferred != NULL, NULL);
   FkContainer *sub = g_new0(FkContainer, 1);
   sub->opts = self->opts;
   sub->opts.detach_archives = FALSE;
-  sub->stack = self->stack;
-  self->stack = g_ptr_array_new();
+  sub->deferred = g_steal_pointer(&self->deferred);
+  sub->stack = g_ptr_array_new();
   g_queue_init(&sub->pending);
   sub->counts = self->counts;
   g_atomic_int_inc(&sub->counts->refs);
@@ -387,27 +421,36 @@ set_formats(struct archive *a, gboolean raw)
     archive_read_support_format_raw(a);
 }
 
+static const struct {
+  const char *magic;
+  gsize len;
+} compressor_sigs[] = {
+    {"\x1f\x8b", 2},         /* gzip */
+    {"BZh", 3},                /* bzip2 */
+    {"\xfd" "7zXZ\0", 6},    /* xz */
+    {"\x28\xb5\x2f\xfd", 4}, /* zstd */
+    {"\x04\x22\x4d\x18", 4}, /* lz4 */
+};
+
+static gboolean
+compressed_magic(const guint8 *h, gsize len)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(compressor_sigs); i++)
+    if (len >= compressor_sigs[i].len &&
+        memcmp(h, compressor_sigs[i].magic, compressor_sigs[i].len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* A compressor's or archive's signature, for streams too damaged for
  * libarchive to open at all (a small .gz cut short fails before any bid):
  * they must be reported as broken archives, not read as text. */
 static gboolean
 damaged_magic(const guint8 *h, gsize len)
 {
-  static const struct {
-    const char *magic;
-    gsize len;
-  } sigs[] = {
-      {"\x1f\x8b", 2},                 /* gzip */
-      {"BZh", 3},                        /* bzip2 */
-      {"\xfd" "7zXZ\0", 6},             /* xz */
-      {"\x28\xb5\x2f\xfd", 4},         /* zstd */
-      {"\x04\x22\x4d\x18", 4},         /* lz4 */
-      {"PK\x03\x04", 4},               /* zip */
-      {"070701", 6},                     /* cpio newc */
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++)
-    if (len >= sigs[i].len && memcmp(h, sigs[i].magic, sigs[i].len) == 0)
-      return TRUE;
+  if (compressed_magic(h, len) || (len >= 4 && memcmp(h, "PK\x03\x04", 4) == 0) ||
+      (len >= 6 && memcmp(h, "070701", 6) == 0)) /* zip, cpio newc */
+    return TRUE;
   return len >= 262 && memcmp(h + 257, "ustar", 5) == 0;
 }
 
@@ -443,6 +486,11 @@ probe(const guint8 *head, gsize len)
   static const guint8 sig7z[] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
   if (len >= sizeof sig7z && memcmp(head, sig7z, sizeof sig7z) == 0)
     return KIND_7Z;
+  /* A compressor's signature: the open with `raw` tells an archive inside
+   * from a single compressed file. Probing it here would decompress its
+   * first block (most of a bzip2 or xz member) only to throw it away. */
+  if (compressed_magic(head, len))
+    return KIND_COMPRESSED;
   if (len == 0)
     return KIND_PLAIN;
   struct archive *a = archive_read_new();
@@ -617,6 +665,18 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
   if (from_disk) {
     fk_input_free(in);
     source = NULL;
+  }
+  if (from_disk && depth == 1 && kind != KIND_7Z && self->opts.detach_archives &&
+      more_to_open(self)) {
+    Deferred *d = g_new0(Deferred, 1);
+    d->path = g_steal_pointer(&path);
+    d->name = g_steal_pointer(&name);
+    d->kind = kind;
+    d->levels = g_ptr_array_ref(levels);
+    d->root_is_container = root_is_container;
+    self->deferred = d;
+    *out = NULL;
+    return TRUE;
   }
   Level *l = level_open(self, source, path, kind, name, levels, root_is_container, depth, error);
   if (l == NULL)
@@ -891,11 +951,15 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     if (!classify(self, fi, alevels, from_disk, 1, &plain, error))
       return FK_CONTAINER_FAILED;
     if (plain == NULL) {
-      Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
       /* levels[0] must stay the path for member names; host rules get the
        * directory chain through the root flag and the rel path. */
-      g_ptr_array_unref(l->levels);
-      l->levels = g_ptr_array_ref(levels);
+      if (self->deferred != NULL) {
+        self->deferred->host_levels = g_ptr_array_ref(levels);
+      } else {
+        Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
+        g_ptr_array_unref(l->levels);
+        l->levels = g_ptr_array_ref(levels);
+      }
       self->root_size = fsize;
       return FK_CONTAINER_INPUT;
     }
@@ -918,14 +982,6 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
   return FK_CONTAINER_INPUT;
 }
 
-/* Files or paths not opened yet. */
-static gboolean
-more_to_open(const FkContainer *self)
-{
-  return self->pending.length > 0 ||
-         (self->paths != NULL && self->paths[self->next_path] != NULL);
-}
-
 FkContainerStatus
 fk_container_next(FkContainer *self, FkInput **in, GError **error)
 {
@@ -934,6 +990,24 @@ fk_container_next(FkContainer *self, FkInput **in, GError **error)
     if (g_atomic_int_get(&self->counts->stopped))
       return FK_CONTAINER_END;
     FkContainerStatus st;
+    if (self->deferred != NULL && !self->opts.detach_archives) {
+      /* A detached archive, opened on the thread that reads it. */
+      Deferred *d = g_steal_pointer(&self->deferred);
+      Level *l = level_open(self, NULL, d->path, (Kind)d->kind, d->name, d->levels,
+                            d->root_is_container, 1, error);
+      if (l != NULL && d->host_levels != NULL) {
+        g_ptr_array_unref(l->levels);
+        l->levels = g_ptr_array_ref(d->host_levels);
+      }
+      deferred_free(d);
+      if (l == NULL) {
+        COUNT_ADD(self->counts->disk_done, self->root_size);
+        self->root_size = 0;
+        return FK_CONTAINER_FAILED;
+      }
+      g_ptr_array_add(self->stack, l);
+      continue;
+    }
     if (self->stack->len > 0) {
       st = next_in_archive(self, in, error);
       if (st == FK_CONTAINER_END)
@@ -956,9 +1030,7 @@ fk_container_next(FkContainer *self, FkInput **in, GError **error)
       return st;
     if (*in != NULL)
       return FK_CONTAINER_INPUT;
-    if (self->opts.detach_archives && self->stack->len == 1 &&
-        ((Level *)g_ptr_array_index(self->stack, 0))->source == NULL &&
-        ((Level *)g_ptr_array_index(self->stack, 0))->memory == NULL && more_to_open(self))
+    if (self->deferred != NULL)
       return FK_CONTAINER_ARCHIVE;
   }
 }
