@@ -23,56 +23,66 @@
 #include "../formats/perf-data-symfiles.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
 #define PUMP_BLOCK (64u << 10)
-#define BLOCKS_KEPT 1024u /* 64 MiB: more than 4*j pipes hold at once for small -j */
 
 /* ---- blocks: recycled, so that pumping does not fault in fresh pages ---- */
 
+/* Blocks are carved from 2 MiB arenas, in huge pages where the kernel gives
+ * them on request: one page fault per arena instead of one per 4 KiB (on a
+ * VM, the faults of the first few megabytes in flight cost more than a
+ * small archive's decompression). */
+#define ARENA_SIZE ((gsize)2 << 20)
+
 typedef struct {
   GMutex lock;
-  GSList *free; /* guint8[PUMP_BLOCK] */
-  guint count;
+  GSList *free;   /* guint8[PUMP_BLOCK] */
+  GSList *arenas; /* what to free at the end */
 } Blocks;
 
-static Blocks blocks;
+static Blocks blocks; /* one reading at a time: commands read their inputs (or a diff's two
+                       * sides) one after the other */
 
 static guint8 *
 block_get(void)
 {
   g_mutex_lock(&blocks.lock);
-  guint8 *b = NULL;
-  if (blocks.free != NULL) {
-    b = blocks.free->data;
-    blocks.free = g_slist_delete_link(blocks.free, blocks.free);
-    blocks.count--;
+  if (blocks.free == NULL) {
+    void *arena = NULL;
+    if (posix_memalign(&arena, ARENA_SIZE, ARENA_SIZE) != 0)
+      g_error("out of memory for %zu bytes", (size_t)ARENA_SIZE);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(arena, ARENA_SIZE, MADV_HUGEPAGE);
+#endif
+    blocks.arenas = g_slist_prepend(blocks.arenas, arena);
+    for (gsize off = 0; off + PUMP_BLOCK <= ARENA_SIZE; off += PUMP_BLOCK)
+      blocks.free = g_slist_prepend(blocks.free, (guint8 *)arena + off);
   }
+  guint8 *b = blocks.free->data;
+  blocks.free = g_slist_delete_link(blocks.free, blocks.free);
   g_mutex_unlock(&blocks.lock);
-  return b != NULL ? b : g_malloc(PUMP_BLOCK);
+  return b;
 }
 
 static void
 block_put(gpointer b)
 {
   g_mutex_lock(&blocks.lock);
-  if (blocks.count < BLOCKS_KEPT) {
-    blocks.free = g_slist_prepend(blocks.free, b);
-    blocks.count++;
-    b = NULL;
-  }
+  blocks.free = g_slist_prepend(blocks.free, b);
   g_mutex_unlock(&blocks.lock);
-  g_free(b);
 }
 
 static void
 blocks_clear(void)
 {
   g_mutex_lock(&blocks.lock);
-  g_slist_free_full(g_steal_pointer(&blocks.free), g_free);
-  blocks.count = 0;
+  g_slist_free(g_steal_pointer(&blocks.free));
+  g_slist_free_full(g_steal_pointer(&blocks.arenas), free);
   g_mutex_unlock(&blocks.lock);
 }
 
@@ -412,6 +422,28 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
   reader->close(state);
 }
 
+/* Prints PART's messages, moves its reports and merges its samples. */
+static gboolean
+merge_part(Run *run, Part *part)
+{
+  gboolean ok = !part->failed;
+  fk_diag_move(run->diag, part->diag);
+  for (guint i = 0; i < part->messages->len; i++)
+    fk_cmd_error("%s", (const char *)g_ptr_array_index(part->messages, i));
+  if (part->result != NULL) {
+    g_autoptr(GError) error = NULL;
+    if (!fk_collector_merge(run->collector, part->result, &error)) {
+      fk_cmd_error("%s", error->message);
+      ok = FALSE;
+    }
+    /* Reused: a fresh tree per member faults in (and gives back) its
+     * pages every time, which costs the most with several threads. */
+    if (!fk_collector_reset(part->result))
+      g_clear_pointer(&part->result, fk_collector_free);
+  }
+  return ok;
+}
+
 /* Merges every part ready at the head of the queue, in order. Called with
  * run->lock held. */
 static void
@@ -421,26 +453,19 @@ merge_ready(Run *run)
     Job *job = g_queue_peek_head(&run->jobs);
     if (job->notes != NULL)
       fk_diag_move(run->diag, job->notes);
-    for (Part *part; (part = g_queue_pop_head(&job->parts)) != NULL;) {
+    Part *part = g_queue_pop_head(&job->parts);
+    if (part != NULL) {
       run->held -= part->held;
-      fk_diag_move(run->diag, part->diag);
-      for (guint i = 0; i < part->messages->len; i++)
-        fk_cmd_error("%s", (const char *)g_ptr_array_index(part->messages, i));
-      if (part->failed)
+      gboolean member = part->result != NULL;
+      if (!merge_part(run, part))
         run->ok = FALSE;
-      if (part->result != NULL) {
-        g_autoptr(GError) error = NULL;
-        if (!fk_collector_merge(run->collector, part->result, &error)) {
-          fk_cmd_error("%s", error->message);
-          run->ok = FALSE;
-        }
-        /* Reused: a fresh tree per member faults in (and gives back) its
-         * pages every time, which costs the most with several threads. */
-        if (fk_collector_reset(part->result))
-          g_ptr_array_add(run->spare, g_steal_pointer(&part->result));
+      if (member)
         run->members_done++;
-      }
+      if (part->result != NULL)
+        g_ptr_array_add(run->spare, g_steal_pointer(&part->result));
       part_free(part);
+      g_cond_broadcast(&run->cond); /* less held: the producer, walk jobs */
+      continue;
     }
     if (!job->done)
       break;
