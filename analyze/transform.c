@@ -325,9 +325,8 @@ is_hex(char c)
   return g_ascii_isxdigit(c);
 }
 
-/* The length of NAME without a trailing "+0x1f", "+0x1f/0x40" or "+31". */
-static gsize
-offset_start(const char *name, gsize len)
+gsize
+fk_name_offset_start(const char *name, gsize len)
 {
   gsize e = len;
   /* an optional "/0xSIZE" (kernel symbols print func+off/size) */
@@ -367,7 +366,7 @@ fk_strip_name(const char *name, FkStripFlags flags)
 {
   gsize len = strlen(name);
   if (flags & FK_STRIP_OFFSETS)
-    len = offset_start(name, len);
+    len = fk_name_offset_start(name, len);
   if (!(flags & FK_STRIP_HEX))
     return g_strndup(name, len);
   GString *s = g_string_sized_new(len);
@@ -395,7 +394,7 @@ fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags)
     if (!g_hash_table_add(seen, (gpointer)name))
       continue;
     gsize len = strlen(name);
-    if ((flags & FK_STRIP_OFFSETS) && offset_start(name, len) != len)
+    if ((flags & FK_STRIP_OFFSETS) && fk_name_offset_start(name, len) != len)
       return TRUE;
     if (flags & FK_STRIP_HEX)
       for (gsize k = 0; k < len; k++)

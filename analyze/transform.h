@@ -70,6 +70,10 @@ FkTree *fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error);
  * readers that want the same rule. Returns a new string. */
 char *fk_strip_name(const char *name, FkStripFlags flags);
 
+/* The length of NAME (LEN bytes) without a trailing offset: "+0x1f",
+ * "+0x1f/0x40" or "+31" (FK_STRIP_OFFSETS's rule). */
+gsize fk_name_offset_start(const char *name, gsize len);
+
 typedef enum {
   FK_PRUNE_DROP,        /* pruned subtrees and their weight are removed (reported) */
   FK_PRUNE_KEEP_TOTALS, /* pruned weight moves into the parent's self: totals and widths stay */

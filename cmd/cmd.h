@@ -70,6 +70,7 @@ typedef struct {
   gboolean addrs;         /* --addrs */
   char *event_filter;     /* --event-filter */
   gboolean includeoffset; /* --includeoffset */
+  gboolean strip_offsets; /* set from the transform options: strip while reading */
   /* perf-data: --symfs, --debug-dir, --kallsyms, --no-inline, --srcline,
    * --no-demangle, --demangle-params bind straight into this; the readers
    * get a pointer to it (FkReadOptions.symbolize). */

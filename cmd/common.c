@@ -147,5 +147,6 @@ fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOp
     topts->no_strip_offsets = TRUE;
   if (rc == FK_EXIT_OK)
     rc = fk_transform_options_check(topts, copts);
+  iopts->strip_offsets = topts->strip_offsets;
   return rc;
 }

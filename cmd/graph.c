@@ -426,6 +426,7 @@ cmd_graph(int argc, char **argv)
   g.minwidth = g_steal_pointer(&topts.minwidth);
   if (rc == FK_EXIT_OK)
     rc = fk_transform_options_check(&topts, &copts);
+  iopts.strip_offsets = topts.strip_offsets;
   if (g.outputs != NULL && g.outputs[0] != NULL)
     g.output = g_strdup(g.outputs[0]);
   if (rc == FK_EXIT_OK)

@@ -162,6 +162,7 @@ fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
   ropts->include_addrs = opts->addrs;
   ropts->event_filter = opts->event_filter;
   ropts->include_offset = opts->includeoffset;
+  ropts->strip_offsets = opts->strip_offsets;
   ropts->symbolize = &opts->symbolize;
   ropts->dso_only = opts->dso_only;
   ropts->max_buffer = (guint64)opts->max_buffer;

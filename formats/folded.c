@@ -7,6 +7,8 @@
  * previous line are reused instead of interned again. */
 #include "reader.h"
 
+#include "../analyze/transform.h"
+
 #include "lines.h"
 
 #include <string.h>
@@ -193,7 +195,9 @@ folded_next(gpointer state, FkSample *s, GError **error)
     while (pos <= stack_len && f->frames->len < max_depth) {
       const char *semi = memchr(line + pos, ';', stack_len - pos);
       gsize e = semi ? (gsize)(semi - line) : stack_len;
-      g_ptr_array_add(f->frames, (gpointer)fk_interner_intern(f->opts->strings, line + pos, e - pos));
+      /* A group frame ("[host=a]") ends in ']': never an offset. */
+      gsize n = f->opts->strip_offsets ? fk_name_offset_start(line + pos, e - pos) : e - pos;
+      g_ptr_array_add(f->frames, (gpointer)fk_interner_intern(f->opts->strings, line + pos, n));
       g_array_append_val(f->prev_ends, e);
       pos = e + 1;
     }

@@ -46,6 +46,10 @@ typedef struct {
   gboolean include_addrs;   /* `[dso <ip>]` for unsymbolized frames */
   const char *event_filter; /* the event to read; NULL: the first one seen */
   gboolean include_offset;  /* keep `+0xoff` of dtrace frames */
+  /* folded: strip `+0xoff` (what --strip-offsets does to the tree) from the
+   * frames as they are read, so that a profile of unique offsets never
+   * builds the tree of them */
+  gboolean strip_offsets;
   guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
   gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
   struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf-data-symfiles.h) */

@@ -1,6 +1,7 @@
 /* test-folded.c -- the folded reader through the reader interface: every
  * case of issue 2, and the speedscope folded samples when ../shared is here. */
 #include "../../analyze/stacktree.h"
+#include "../../analyze/transform.h"
 #include "../../formats/reader.h"
 #include "../../render/writer.h"
 
@@ -251,6 +252,64 @@ test_speedscope_samples(void)
   }
 }
 
+/* The folded text of TEXT read as it is and stripped as a tree. */
+static char *
+read_then_strip(const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new(text, strlen(text));
+  g_autoptr(FkInput) in = fk_input_new_bytes("t.txt", bytes);
+  g_autoptr(FkDiag) diag = fk_diag_new(5);
+  g_autoptr(FkTree) tree = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  FkReadOptions opts = {0};
+  opts.strings = fk_tree_strings(tree);
+  opts.diag = diag;
+  gpointer st = fk_reader_folded.open(in, &opts, NULL);
+  FkSample s;
+  while (fk_reader_folded.next(st, &s, NULL) == FK_READ_SAMPLE)
+    g_assert_true(fk_tree_add_sample(tree, &s, NULL));
+  fk_reader_folded.close(st);
+  g_autoptr(FkTree) stripped = fk_tree_strip(tree, FK_STRIP_OFFSETS, NULL);
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  FkRenderOptions ro;
+  fk_render_options_init(&ro);
+  g_assert_true(fk_writer_folded.write(stripped, &ro, f, NULL));
+  fclose(f);
+  char *out = g_strndup(buf, size);
+  free(buf);
+  return out;
+}
+
+/* Stripping offsets while reading gives the tree that stripping the tree
+ * read as it is gives. */
+static void
+test_strip_while_reading(void)
+{
+  static const char *frames[] = {"main", "f+0x1a", "f+0x1a/0x40", "f+12", "f", "+0x10",
+                                 "[host=a]", "0x7fff", "f+0xzz", "g+0x0", "f+", "k+0x3/0x"};
+  GRand *r = g_rand_new_with_seed(0x5717);
+  FkReadOptions strip = {0};
+  strip.strip_offsets = TRUE;
+  for (guint round = 0; round < 300; round++) {
+    GString *text = g_string_new(NULL);
+    guint lines = (guint)g_rand_int_range(r, 1, 20);
+    for (guint i = 0; i < lines; i++) {
+      guint depth = (guint)g_rand_int_range(r, 1, 6);
+      for (guint k = 0; k < depth; k++)
+        g_string_append_printf(text, "%s%s", k ? ";" : "",
+                               frames[g_rand_int_range(r, 0, G_N_ELEMENTS(frames))]);
+      g_string_append_printf(text, " %d\n", g_rand_int_range(r, 1, 9));
+    }
+    Result got = read_with(text->str, text->len, &strip);
+    g_autofree char *want = read_then_strip(text->str);
+    g_assert_cmpstr(got.folded, ==, want);
+    result_clear(&got);
+    g_string_free(text, TRUE);
+  }
+  g_rand_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -266,5 +325,6 @@ main(int argc, char **argv)
   g_test_add_func("/folded/buffer-growth", test_long_input_buffer_growth);
   g_test_add_func("/folded/bid", test_bid);
   g_test_add_func("/folded/speedscope-samples", test_speedscope_samples);
+  g_test_add_func("/folded/strip-while-reading", test_strip_while_reading);
   return g_test_run();
 }
