@@ -209,6 +209,13 @@ fk_tree_node(const FkTree *self, FkNodeId id)
   return node_at(self, id);
 }
 
+const char *
+fk_tree_node_name(const FkTree *self, FkNodeId id)
+{
+  g_return_val_if_fail(id < self->len, NULL);
+  return node_at(self, id)->name;
+}
+
 gint64
 fk_tree_total(const FkTree *self, guint column)
 {

@@ -71,6 +71,9 @@ guint fk_tree_columns(const FkTree *self);
 guint fk_tree_decimals(const FkTree *self);
 gsize fk_tree_size(const FkTree *self); /* nodes, the root included */
 const FkNode *fk_tree_node(const FkTree *self, FkNodeId id);
+/* Node ID's name. Unlike fk_tree_node, never sums the totals: for trees
+ * still being built, where that would be a pass over the tree per call. */
+const char *fk_tree_node_name(const FkTree *self, FkNodeId id);
 /* The root's total in COLUMN. */
 gint64 fk_tree_total(const FkTree *self, guint column);
 

@@ -308,7 +308,7 @@ place_collapse(Walk *w, gsize i, const FkNode *x, gpointer data, GError **error)
 {
   (void)data;
   FkNodeId p = w->map[x->parent];
-  if (p != w->g.base[i] && fk_tree_node(w->out, p)->name == x->name)
+  if (p != w->g.base[i] && fk_tree_node_name(w->out, p) == x->name)
     return p;
   return fk_tree_child(w->out, p, x->name, error);
 }
