@@ -8,7 +8,9 @@
  * web02`, then gzip/bzip2/xz/zstd/lz4 -c of it (tar.*), gzip/zstd of the file
  * alone (single.*), `zip -r a.zip`, `7z a a.7z`, `cpio -o -H newc` (a.cpio),
  * `tar czf nested.tar.gz plain.tar a.zip`, and the first 300 bytes of
- * tar.gzip (truncated.tar.gz). */
+ * tar.gzip (truncated.tar.gz). One input in three is named twice with
+ * detach_archives set, as `flamekit -j` reads several archives: the first is
+ * detached (opened by the sub-container) and drained before the rest. */
 #include "fuzz.h"
 
 #include "../../formats/container.h"
@@ -21,6 +23,39 @@ static void
 on_side(const char *archive, const char *member, GBytes *data, const char *link, gpointer ud)
 {
   (void)archive, (void)member, (void)data, (void)link, (void)ud;
+}
+
+/* Reads every member of C with the folded reader; a detached archive is
+ * drained on the spot, as a worker would. */
+static void
+drain(FkContainer *c, FkTree *tree, FkDiag *diag, gboolean top)
+{
+  for (int guard = 0; guard < 256; guard++) {
+    g_autoptr(FkInput) in = NULL;
+    g_autoptr(GError) error = NULL;
+    FkContainerStatus st = fk_container_next(c, &in, &error);
+    if (st == FK_CONTAINER_END)
+      break;
+    if (st == FK_CONTAINER_ARCHIVE && top) {
+      g_autoptr(FkContainer) sub = fk_container_detach(c);
+      drain(sub, tree, diag, FALSE);
+      continue;
+    }
+    if (st != FK_CONTAINER_INPUT)
+      continue;
+    FkReadOptions ropts = {0};
+    ropts.strings = fk_tree_strings(tree);
+    ropts.diag = diag;
+    ropts.max_line = 1 << 16;
+    ropts.max_depth = 512;
+    gpointer state = fk_reader_folded.open(in, &ropts, NULL);
+    if (state == NULL)
+      continue;
+    FkSample s;
+    while (fk_reader_folded.next(state, &s, NULL) == FK_READ_SAMPLE)
+      (void)fk_tree_add_sample(tree, &s, NULL);
+    fk_reader_folded.close(state);
+  }
 }
 
 int
@@ -48,30 +83,12 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   opts.max_members = 64;
   opts.diag = diag;
   opts.side_file = size % 2 ? on_side : NULL;
-  char *paths[] = {path, NULL};
+  gboolean twice = size % 3 == 0;
+  opts.detach_archives = twice;
+  char *paths[] = {path, twice ? path : NULL, NULL};
   g_autoptr(FkContainer) c = fk_container_new(paths, &opts);
   g_autoptr(FkTree) tree = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  for (int guard = 0; guard < 256; guard++) {
-    g_autoptr(FkInput) in = NULL;
-    g_autoptr(GError) error = NULL;
-    FkContainerStatus st = fk_container_next(c, &in, &error);
-    if (st == FK_CONTAINER_END)
-      break;
-    if (st != FK_CONTAINER_INPUT)
-      continue;
-    FkReadOptions ropts = {0};
-    ropts.strings = fk_tree_strings(tree);
-    ropts.diag = diag;
-    ropts.max_line = 1 << 16;
-    ropts.max_depth = 512;
-    gpointer state = fk_reader_folded.open(in, &ropts, NULL);
-    if (state == NULL)
-      continue;
-    FkSample s;
-    while (fk_reader_folded.next(state, &s, NULL) == FK_READ_SAMPLE)
-      (void)fk_tree_add_sample(tree, &s, NULL);
-    fk_reader_folded.close(state);
-  }
+  drain(c, tree, diag, TRUE);
   g_clear_pointer(&c, fk_container_free);
   close(fd);
   return 0;
