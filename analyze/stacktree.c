@@ -67,6 +67,7 @@ node_at(const FkTree *self, FkNodeId id)
 }
 
 static void ensure_totals(const FkTree *cself);
+static gboolean rescale(FkTree *self, guint decimals, GError **error);
 
 /* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
  * index; on a VM every page fault is expensive, so ask for huge pages where
@@ -168,6 +169,22 @@ fk_tree_reset(FkTree *self)
   g_byte_array_set_size(self->closed, 0);
   g_ptr_array_set_size(self->last_frames, 0);
   g_array_set_size(self->last_nodes, 0);
+  return TRUE;
+}
+
+gboolean
+fk_tree_to_second_column(FkTree *self, guint decimals, GError **error)
+{
+  g_return_val_if_fail(self->columns == 1, FALSE);
+  if (decimals > self->decimals && !rescale(self, decimals, error))
+    return FALSE;
+  for (gsize i = 0; i < self->len; i++) {
+    FkNode *n = node_at(self, (FkNodeId)i);
+    n->self[1] = n->self[0];
+    n->total[1] = n->total[0];
+    n->self[0] = n->total[0] = 0;
+  }
+  self->columns = 2;
   return TRUE;
 }
 

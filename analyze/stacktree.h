@@ -63,6 +63,11 @@ void fk_tree_free(FkTree *self);
  * keeping the memory it has: FALSE, SELF unchanged, when it is too big to
  * keep or its interner is shared. */
 gboolean fk_tree_reset(FkTree *self);
+
+/* Moves a one-column tree's weights to the second column (the first becomes
+ * zero), at DECIMALS places if that is more than it has: how fk_tree_diff
+ * turns AFTER into the diff in place. */
+gboolean fk_tree_to_second_column(FkTree *self, guint decimals, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkTree, fk_tree_free)
 
 FkInterner *fk_tree_strings(const FkTree *self); /* not referenced */

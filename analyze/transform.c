@@ -566,30 +566,22 @@ normalize_weights(const FkTree *before, gint64 target, GError **error)
   return out;
 }
 
-FkTree *
-fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GError **error)
+/* The diff with OUT already holding AFTER in column 1: TOTAL_AFTER is its
+ * total at DA decimals. */
+static FkTree *
+diff_before(FkTree *out_, const FkTree *before, gint64 total_after, gboolean normalize, guint db,
+            guint da, GError **error)
 {
-  if (fk_tree_columns(before) != 1 || fk_tree_columns(after) != 1) {
-    g_set_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID,
-                "cannot diff a tree that already has two columns");
-    return NULL;
-  }
-  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
-  g_autoptr(FkTree) out = fk_tree_new(fk_tree_strings(after), fk_tree_flags(after));
-  FkWeight zero = {{0, 0}, 2, (guint8)MAX(db, da)};
-  if (!fk_tree_add(out, FK_ROOT, &zero, error))
-    return NULL;
-  if (!diff_add(out, after, 1, NULL, da, error))
-    return NULL;
+  g_autoptr(FkTree) out = out_;
   if (!normalize)
     return diff_add(out, before, 0, NULL, db, error) ? g_steal_pointer(&out) : NULL;
   /* Scale BEFORE into units of 10^-d with a few extra places: the exact
    * quotients rarely are integers, and no weight is truncated away. */
   guint d = MIN(MAX(db, da) + 3, FK_MAX_DECIMALS);
   gint64 target;
-  if (__builtin_mul_overflow(fk_tree_total(after, 0), fk_pow10(d - da), &target)) {
+  if (__builtin_mul_overflow(total_after, fk_pow10(d - da), &target)) {
     d = MAX(db, da);
-    target = fk_tree_total(after, 0) * fk_pow10(d - da);
+    target = total_after * fk_pow10(d - da);
   }
   /* self_b * TA / TB, with self_b and TB in BEFORE's decimals and TA in d. */
   g_autofree gint64 *scaled = normalize_weights(before, target, error);
@@ -598,4 +590,49 @@ fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GErr
   if (!diff_add(out, before, 0, scaled, d, error))
     return NULL;
   return g_steal_pointer(&out);
+}
+
+static gboolean
+diff_check(const FkTree *before, const FkTree *after, GError **error)
+{
+  if (fk_tree_columns(before) != 1 || fk_tree_columns(after) != 1) {
+    g_set_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID,
+                "cannot diff a tree that already has two columns");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+FkTree *
+fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GError **error)
+{
+  if (!diff_check(before, after, error))
+    return NULL;
+  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
+  g_autoptr(FkTree) out = fk_tree_new(fk_tree_strings(after), fk_tree_flags(after));
+  FkWeight zero = {{0, 0}, 2, (guint8)MAX(db, da)};
+  if (!fk_tree_add(out, FK_ROOT, &zero, error))
+    return NULL;
+  if (!diff_add(out, after, 1, NULL, da, error))
+    return NULL;
+  return diff_before(g_steal_pointer(&out), before, fk_tree_total(after, 0), normalize, db, da,
+                     error);
+}
+
+FkTree *
+fk_tree_diff_take(const FkTree *before, FkTree *after_, gboolean normalize, GError **error)
+{
+  g_autoptr(FkTree) after = after_;
+  if (!diff_check(before, after, error))
+    return NULL;
+  /* A node without weight would not be copied into a new tree: keep the
+   * copy then, so that the result is the same. */
+  for (gsize i = 1; i < fk_tree_size(after); i++)
+    if (fk_tree_node(after, (FkNodeId)i)->total[0] == 0)
+      return fk_tree_diff(before, after, normalize, error);
+  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
+  gint64 total_after = fk_tree_total(after, 0);
+  if (!fk_tree_to_second_column(after, MAX(db, da), error))
+    return NULL;
+  return diff_before(g_steal_pointer(&after), before, total_after, normalize, db, da, error);
 }

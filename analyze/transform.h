@@ -98,3 +98,7 @@ gint64 fk_prune_threshold(const FkTree *tree, double pixels, double width, doubl
  * largest first, so no weight is lost to truncation and the sum is exact. */
 FkTree *fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize,
                      GError **error);
+/* The same, turning AFTER (taken) into the result in place instead of
+ * copying it: one tree less in memory. */
+FkTree *fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize,
+                          GError **error);

@@ -118,7 +118,18 @@ cmd_diff(int argc, char **argv)
   g_autoptr(FkTree) after = before ? read_side(argv[2], &iopts, &topts, &copts, diag, &ok) : NULL;
   rc = fk_cmd_report_diag(diag, &iopts);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FkTree) diff = after ? fk_tree_diff(before, after, normalize, &error) : NULL;
+  /* What the summary says of each side, kept before AFTER becomes the diff. */
+  const FkTree *sides[] = {before, after};
+  gint64 totals[2] = {0, 0};
+  guint decimals[2] = {0, 0};
+  for (guint i = 0; i < 2; i++)
+    if (sides[i] != NULL) {
+      totals[i] = fk_tree_total(sides[i], 0);
+      decimals[i] = fk_tree_decimals(sides[i]);
+    }
+  g_autoptr(FkTree) diff =
+      after ? fk_tree_diff_take(before, g_steal_pointer(&after), normalize, &error) : NULL;
+  g_clear_pointer(&before, fk_tree_free); /* the diff holds its own copy of the names */
   if (diff == NULL) {
     if (error != NULL)
       fk_cmd_error("%s", error->message);
@@ -131,13 +142,12 @@ cmd_diff(int argc, char **argv)
   ropts.negate = negate;
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, "diff", argv + 1, &iopts, diag);
-  const FkTree *sides[] = {before, after};
   const char *roles[] = {"before", "after"};
   for (guint i = 0; i < 2; i++) {
     summary.inputs[i].role = roles[i];
     summary.inputs[i].has_total = TRUE;
-    summary.inputs[i].total = fk_tree_total(sides[i], 0);
-    summary.inputs[i].decimals = fk_tree_decimals(sides[i]);
+    summary.inputs[i].total = totals[i];
+    summary.inputs[i].decimals = decimals[i];
   }
   ropts.summary = &summary;
   if (!fk_cmd_write_outputs(diff, output, output_format, &fk_writer_folded, &ropts))

@@ -387,6 +387,18 @@ test_diff(void)
       g_assert_cmpint(fk_tree_total(n, 0), ==, fk_tree_total(n, 1));
     g_autoptr(FkTree) bad = fk_tree_diff(d, after, FALSE, NULL);
     g_assert_null(bad);
+    /* In place: the same trees, node for node, as the copying diff. */
+    for (int norm = 0; norm < 2; norm++) {
+      FkTree *one[] = {after};
+      FkTree *copy = fk_tree_merge(one, 1, NULL);
+      g_autoptr(FkTree) taken = fk_tree_diff_take(tree, copy, norm, NULL);
+      FkTree *want = norm ? n : d;
+      g_assert_true(fk_tree_equal(taken, want));
+      g_assert_cmpuint(fk_tree_size(taken), ==, fk_tree_size(want));
+      g_assert_cmpuint(fk_tree_decimals(taken), ==, fk_tree_decimals(want));
+      for (gsize i = 0; i < fk_tree_size(want); i++)
+        g_assert_true(fk_tree_node(taken, (FkNodeId)i)->name == fk_tree_node(want, (FkNodeId)i)->name);
+    }
   }
 }
 
