@@ -175,6 +175,22 @@ fill(FkLines *self, GError **error)
   }
 }
 
+/* Hands out the line S of L bytes (its line end not included): counts it,
+ * drops a CR, NUL-terminates it in place. */
+static FkLineStatus
+give_line(FkLines *self, char *s, gsize l, gboolean too_long, char **line, gsize *len)
+{
+  self->number++;
+  if (too_long || l > self->max_line)
+    return FK_LINE_TOO_LONG;
+  if (l > 0 && s[l - 1] == '\r')
+    l--;
+  s[l] = '\0';
+  *line = s;
+  *len = l;
+  return FK_LINE_OK;
+}
+
 FkLineStatus
 fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
 {
@@ -187,17 +203,8 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
     char *p = (char *)self->lent + self->lent_pos;
     char *nl = memchr(p, '\n', self->lent_len - self->lent_pos);
     if (nl != NULL) {
-      gsize l = (gsize)(nl - p);
-      self->lent_pos += l + 1;
-      self->number++;
-      if (l > self->max_line)
-        return FK_LINE_TOO_LONG;
-      if (l > 0 && p[l - 1] == '\r')
-        l--;
-      p[l] = '\0';
-      *line = p;
-      *len = l;
-      return FK_LINE_OK;
+      self->lent_pos += (gsize)(nl - p) + 1;
+      return give_line(self, p, (gsize)(nl - p), FALSE, line, len);
     }
   }
   for (;;) {
@@ -207,15 +214,7 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
       char *s = self->buf + self->start;
       gsize l = nl ? (gsize)(nl - s) : self->end - self->start;
       self->start += l + (nl ? 1 : 0);
-      self->number++;
-      if (skipping || l > self->max_line)
-        return FK_LINE_TOO_LONG;
-      if (l > 0 && s[l - 1] == '\r')
-        l--;
-      s[l] = '\0';
-      *line = s;
-      *len = l;
-      return FK_LINE_OK;
+      return give_line(self, s, l, skipping, line, len);
     }
     if (self->eof) {
       if (skipping) {
