@@ -89,6 +89,15 @@ int fk_input_options_check(const FkInputOptions *opts);
 /* Fills ROPTS from OPTS; the caller sets ROPTS->strings and ->diag. */
 void fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts);
 
+/* The reader for IN: --format's, else the highest bidder on its first bytes.
+ * NULL when none claims it, or with ERROR when IN cannot be read. */
+const FkReader *fk_input_options_reader(const FkInputOptions *opts, FkInput *in, GError **error);
+
+/* --host-from's host for NAME (the regex's first group), interned in
+ * STRINGS; NULL when there is no regex or it does not match. */
+const char *fk_input_options_host_from(const GRegex *host_from, const char *name,
+                                       FkInterner *strings);
+
 /* Reads every input (paths, directories, archives; "-" or none means stdin)
  * into COLLECTOR, reporting what was skipped into DIAG. Members are read by
  * opts->jobs threads, each into its own collector, merged into COLLECTOR in

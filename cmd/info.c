@@ -106,28 +106,13 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
   ropts.diag = diag;
   m->path = g_strdup(in->path);
   m->member = g_strdup(in->member);
-  const FkReader *reader = NULL;
-  if (opts->format != NULL) {
-    reader = fk_reader_lookup(opts->format);
-  } else {
-    const guint8 *head;
-    gssize n = fk_input_peek(in, FK_BID_BYTES, &head, &error);
-    if (n < 0) {
-      g_ptr_array_add(m->messages, g_strdup(error->message));
-      m->failed = TRUE;
-      return;
-    }
-    reader = fk_reader_choose(head, (gsize)n);
+  const FkReader *reader = fk_input_options_reader(opts, in, &error);
+  if (error != NULL) {
+    g_ptr_array_add(m->messages, g_strdup(error->message));
+    m->failed = TRUE;
+    return;
   }
-  const char *forced = NULL;
-  if (host_from != NULL) {
-    g_autoptr(GMatchInfo) mi = NULL;
-    if (g_regex_match(host_from, in->name, 0, &mi)) {
-      g_autofree char *h = g_match_info_fetch(mi, 1);
-      if (h != NULL && h[0])
-        forced = fk_interner_intern0(strings, h);
-    }
-  }
+  const char *forced = fk_input_options_host_from(host_from, in->name, strings);
   if (reader == NULL) {
     add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
     g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));

@@ -167,3 +167,23 @@ fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
   ropts->dso_only = opts->dso_only;
   ropts->max_buffer = (guint64)opts->max_buffer;
 }
+
+const FkReader *
+fk_input_options_reader(const FkInputOptions *opts, FkInput *in, GError **error)
+{
+  if (opts->format != NULL)
+    return fk_reader_lookup(opts->format);
+  const guint8 *head;
+  gssize n = fk_input_peek(in, FK_BID_BYTES, &head, error);
+  return n < 0 ? NULL : fk_reader_choose(head, (gsize)n);
+}
+
+const char *
+fk_input_options_host_from(const GRegex *host_from, const char *name, FkInterner *strings)
+{
+  g_autoptr(GMatchInfo) m = NULL;
+  if (host_from == NULL || !g_regex_match(host_from, name, 0, &m))
+    return NULL;
+  g_autofree char *h = g_match_info_fetch(m, 1);
+  return h != NULL && h[0] != '\0' ? fk_interner_intern0(strings, h) : NULL;
+}

@@ -364,32 +364,17 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
   FkReadOptions ropts = run->ropts;
   ropts.strings = fk_collector_strings(part->result);
   ropts.diag = part->diag;
-  const FkReader *reader;
-  if (run->opts->format != NULL) {
-    reader = fk_reader_lookup(run->opts->format);
-  } else {
-    const guint8 *head;
-    gssize n = fk_input_peek(in, FK_BID_BYTES, &head, &error);
-    if (n < 0) {
-      g_ptr_array_add(part->messages, g_strdup(error->message));
-      part->failed = TRUE;
-      return;
-    }
-    reader = fk_reader_choose(head, (gsize)n);
-    if (reader == NULL) {
-      fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
-      return;
-    }
+  const FkReader *reader = fk_input_options_reader(run->opts, in, &error);
+  if (error != NULL) {
+    g_ptr_array_add(part->messages, g_strdup(error->message));
+    part->failed = TRUE;
+    return;
   }
-  const char *host_from = NULL;
-  if (run->host_from != NULL) {
-    g_autoptr(GMatchInfo) m = NULL;
-    if (g_regex_match(run->host_from, in->name, 0, &m)) {
-      g_autofree char *h = g_match_info_fetch(m, 1);
-      if (h != NULL && h[0] != '\0')
-        host_from = fk_interner_intern0(ropts.strings, h);
-    }
+  if (reader == NULL) {
+    fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
+    return;
   }
+  const char *host_from = fk_input_options_host_from(run->host_from, in->name, ropts.strings);
   if (reader == &fk_reader_perf_data) {
     g_atomic_int_set(&run->perf_data_read, 1);
     wait_for_earlier(run, job);
@@ -510,7 +495,8 @@ count_read(Run *run, FkInput *in)
   g_mutex_unlock(&run->lock);
 }
 
-/* A detached archive: its members one after the other, on this thread. */
+/* A detached archive: its members one after the other, on this thread; JOB
+ * is done when it returns. */
 static void
 walk(Run *run, Job *job)
 {
@@ -531,9 +517,9 @@ walk(Run *run, Job *job)
     }
     finish_part(run, job, part, FALSE);
   }
-  /* What the archive's end reported (symbol files nobody used). */
+  /* The last part: what the archive's end reported (symbol files nobody used). */
   g_clear_pointer(&job->walk, fk_container_free);
-  finish_part(run, job, part_new(run, FALSE, job->walk_diag), FALSE);
+  finish_part(run, job, part_new(run, FALSE, job->walk_diag), TRUE);
 }
 
 static void
@@ -543,7 +529,6 @@ worker(gpointer data, gpointer user_data)
   Job *job = data;
   if (job->walk != NULL) {
     walk(run, job);
-    finish_part(run, job, NULL, TRUE);
     return;
   }
   Part *part = part_new(run, TRUE, NULL);
