@@ -74,7 +74,13 @@ $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/d
 TESTS_BUILT := $(FLAMEKIT) $(UNIT_BIN) $(REPLAY_BIN)
 TESTS_BUILT += $(BUILD)/tests/bench/symbolize-lookups
 
-demo: deps $(FLAMEKIT)
+# deps first, then a new make: this one read the Makefile before GLib and the
+# other -dev packages were installed, so its pkg-config flags may be empty. The
+# sub-make parses the Makefile again, with the packages in place (and under -j
+# nothing is compiled before deps has finished).
+demo:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory $(FLAMEKIT)
 	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo
 
 check: $(TESTS_BUILT)
