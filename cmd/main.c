@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,9 +56,37 @@ finish_stdout(int code)
   return code;
 }
 
+/* A signal that ends the run removes the temporary files of unfinished
+ * outputs first, then ends the process as the signal would have (the exit
+ * status still says which signal). */
+static void
+on_fatal_signal(int sig)
+{
+  fk_output_remove_pending();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void
+catch_fatal_signals(void)
+{
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT};
+  for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++) {
+    struct sigaction old;
+    /* A signal ignored by whoever started us (nohup, a shell's trap) stays
+     * ignored. */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+      continue;
+    struct sigaction sa = {.sa_handler = on_fatal_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
+  catch_fatal_signals();
   setlocale(LC_ALL, "");
   setlocale(LC_NUMERIC, "C"); /* numbers in outputs never get a decimal comma */
   fk_cmd_name = NULL;

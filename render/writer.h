@@ -76,10 +76,17 @@ const FkWriter *fk_writer_lookup(const char *name);
 /* The writer whose extension ends PATH (longest match), or NULL. */
 const FkWriter *fk_writer_for_path(const char *path);
 
-/* An output file written to a temporary file beside it and renamed into place
- * on commit, so readers never see half a file; "-" is stdout. */
+/* An output: a regular file (or a symlink to one, or a new name) is written to
+ * a temporary file beside it and renamed into place on commit, so readers never
+ * see half a file, keeping its mode and links; a device, FIFO or socket is
+ * written in place and never replaced; /dev/stdout and /dev/fd/N write to that
+ * descriptor; "-" is stdout. Fails (FK_RENDER_ERROR_IO, "PATH: why") for a
+ * directory or a file the user could not write. */
 typedef struct FkOutput FkOutput;
 FkOutput *fk_output_open(const char *path, GError **error);
+/* Unlinks the temporary files of outputs still open. Async-signal-safe: for
+ * the handler of SIGINT and the like, so an interrupted write leaves nothing. */
+void fk_output_remove_pending(void);
 FILE *fk_output_file(FkOutput *self);
 /* Flushes, checks for write errors, renames into place, frees SELF. */
 gboolean fk_output_commit(FkOutput *self, GError **error);
