@@ -66,7 +66,7 @@ typedef struct {
 static double
 change(const FkTree *tree, const FkFunction *f)
 {
-  return fk_function_share(tree, f->total, 1) - fk_function_share(tree, f->total, 0);
+  return fk_function_change(tree, f->total);
 }
 
 static int
@@ -118,4 +118,10 @@ fk_function_share(const FkTree *tree, const gint64 *values, guint column)
 {
   gint64 t = fk_tree_total(tree, column);
   return t == 0 ? 0.0 : 100.0 * (double)values[column] / (double)t;
+}
+
+double
+fk_function_change(const FkTree *tree, const gint64 *values)
+{
+  return fk_function_share(tree, values, 1) - fk_function_share(tree, values, 0);
 }

@@ -28,3 +28,12 @@ char *fk_function_module(const char *name);
 
 /* F's share of COLUMN's total in TREE, in percent (0 when the total is 0). */
 double fk_function_share(const FkTree *tree, const gint64 *values, guint column);
+
+/* The change of VALUES (self or total weights of a function or a node of a
+ * two-column tree) from BEFORE to AFTER: its share of AFTER's total minus its
+ * share of BEFORE's total, in percentage points. The one definition of "the
+ * change" that every writer of a differential profile (graph colours and
+ * tooltips, tables, JSON) and the regression verdict use. Scaling BEFORE to
+ * AFTER's total (--normalize) keeps shares, so it is the same with or without
+ * it, and equals flamegraph.pl's delta on normalized input. */
+double fk_function_change(const FkTree *tree, const gint64 *values);

@@ -31,6 +31,9 @@ typedef struct {
   gint32 cpu;       /* -1 when unknown */
   guint64 time;     /* nanoseconds, meaningful when has_time */
   gboolean has_time;
+  /* The weight is the event's period (perf's: nanoseconds for cpu-clock),
+   * not a count of samples: what outputs name as the unit. */
+  gboolean period;
 } FkSample;
 
 /* Reset S to an empty sample with unknown labels and a weight of one count. */

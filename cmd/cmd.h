@@ -77,7 +77,36 @@ typedef struct {
   FkSymbolizeOptions symbolize;
   gboolean dso_only;   /* --dso-only */
   gint64 max_buffer;   /* --max-buffer-bytes */
+  /* What was read, one FkInputFacts per input (file or member) in input
+   * order, appended by fk_cmd_read_inputs (made by fk_input_options_init;
+   * NULL: not kept; freed by fk_input_options_clear). Outputs name their units and
+   * inputs from it (fk_cmd_weight_unit, fk_cmd_summary_init). */
+  GArray *facts;
 } FkInputOptions;
+
+/* What one input turned out to hold. */
+typedef struct {
+  char *path;         /* FkInput.path: the file on disk (the archive for a member), "-" */
+  const char *reader; /* the reader's name, or NULL when no reader read it */
+  char *host, *event; /* of its first sample, or NULL */
+  gboolean hosts_differ, events_differ; /* a later sample had another one */
+  gboolean period, counts; /* some weights were periods / counts of samples */
+  guint64 samples;
+  gint64 total; /* the last weight column, scaled by 10^decimals */
+  guint decimals;
+} FkInputFacts;
+
+/* The unit of the weights FACTS describe (FkInputFacts, NULL or empty:
+ * nothing read), decided in this one place for every output: "samples"
+ * when they are counts; for periods "nanoseconds" when every event is
+ * cpu-clock or task-clock (with or without a ":ppp" modifier), "cycles" for
+ * cycles, else "events"; "weight" when counts and periods mix. */
+const char *fk_cmd_weight_unit(const FkInputFacts *facts, gsize n);
+/* An array for FkInputOptions.facts, freeing its elements' strings. */
+GArray *fk_input_facts_new(void);
+void fk_input_facts_clear(FkInputFacts *facts);
+/* Adds W (its last column) to FACTS' total, exactly while it fits. */
+void fk_input_facts_add(FkInputFacts *facts, const FkWeight *w);
 
 void fk_input_options_init(FkInputOptions *opts);
 void fk_input_options_clear(FkInputOptions *opts);
@@ -164,6 +193,10 @@ gboolean fk_cmd_write_outputs(const FkTree *tree, char **outputs, const char *fo
                               const FkWriter *default_writer, const FkRenderOptions *ropts);
 /* Validates --output-format; prints and returns FK_EXIT_USAGE when unknown. */
 int fk_cmd_check_output_format(const char *format);
+/* Validates --output-format and, without it, that every path of OUTPUTS
+ * has no extension or one a writer owns (`-o report.html` is a usage error
+ * that lists the known ones). Prints and returns FK_EXIT_USAGE when wrong. */
+int fk_cmd_check_outputs(char **outputs, const char *format);
 
 int cmd_diff(int argc, char **argv);
 /* Fills SUMMARY (its inputs array is g_new'd: free with g_free) with one entry

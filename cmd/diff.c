@@ -44,7 +44,7 @@ verdict(const FkTree *diff, double fail_pp, double fail_total)
     for (guint i = 0; i < rows->len; i++) {
       const FkFunction *f = &g_array_index(rows, FkFunction, i);
       double b = fk_function_share(diff, f->total, 0), a = fk_function_share(diff, f->total, 1);
-      if (a - b > fail_pp) {
+      if (fk_function_change(diff, f->total) > fail_pp) {
         if (shown++ < 10)
           fk_cmd_error("regression: %s grew from %.2f%% to %.2f%% of the total (+%.2f points, "
                        "more than %g)",
@@ -81,7 +81,7 @@ cmd_diff(int argc, char **argv)
       {"normalize", 'n', 0, G_OPTION_ARG_NONE, &normalize,
        "Scale BEFORE to AFTER's total, exactly (decimal weights, no truncation)", NULL},
       {"negate", 0, 0, G_OPTION_ARG_NONE, &negate,
-       "Differential graph: draw BEFORE's widths, so removed code shows", NULL},
+       "Differential graph: swap the hues (red shrank, blue grew)", NULL},
       {"fail-if-grown", 0, 0, G_OPTION_ARG_DOUBLE, &fail_pp,
        "Exit 3 when a function's share of the total grew by more than PP percentage points",
        "PP"},
@@ -99,7 +99,7 @@ cmd_diff(int argc, char **argv)
   fk_transform_options_add(context, &topts);
   int rc = fk_cmd_parse_reading(context, &argc, &argv, &iopts, &topts, &copts);
   if (rc == FK_EXIT_OK)
-    rc = fk_cmd_check_output_format(output_format);
+    rc = fk_cmd_check_outputs(output, output_format);
   if (rc == FK_EXIT_OK && argc != 3)
     rc = fk_cmd_usage("expected two inputs, BEFORE and AFTER, not %d", argc - 1);
   if (rc == FK_EXIT_OK && ((fail_pp < 0 && fail_pp != -1) || (fail_total < 0 && fail_total != -1)))
@@ -140,6 +140,7 @@ cmd_diff(int argc, char **argv)
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
   ropts.negate = negate;
+  ropts.normalized = normalize;
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, "diff", argv + 1, &iopts, diag);
   const char *roles[] = {"before", "after"};

@@ -29,7 +29,7 @@ cmd_fold(int argc, char **argv)
   fk_transform_options_add(context, &topts);
   int rc = fk_cmd_parse_reading(context, &argc, &argv, &iopts, &topts, &copts);
   if (rc == FK_EXIT_OK)
-    rc = fk_cmd_check_output_format(output_format);
+    rc = fk_cmd_check_outputs(output, output_format);
   if (rc != FK_EXIT_OK) {
     fk_input_options_clear(&iopts);
     fk_transform_options_clear(&topts);

@@ -355,7 +355,7 @@ cmd_graph(int argc, char **argv)
       {"fontsize", 0, 0, G_OPTION_ARG_DOUBLE, &g.fontsize, "Font size (default 12)", "SIZE"},
       {"fontwidth", 0, 0, G_OPTION_ARG_DOUBLE, &g.fontwidth,
        "Average glyph width as a fraction of the size, to fit labels (default 0.59)", "RATIO"},
-      {"countname", 0, 0, G_OPTION_ARG_STRING, &g.countname, "Count unit (default samples)", "TEXT"},
+      {"countname", 0, 0, G_OPTION_ARG_STRING, &g.countname, "Unit of the counts shown (default: from the input: samples, nanoseconds, cycles, events)", "TEXT"},
       {"nametype", 0, 0, G_OPTION_ARG_STRING, &g.nametype, "Name label (default Function:)", "TEXT"},
       {"colors", 0, 0, G_OPTION_ARG_STRING, &g.colors,
        "Palette: hot (default), mem, io, wakeup, chain, java, js, perl, python, rust, red, green, "
@@ -429,6 +429,8 @@ cmd_graph(int argc, char **argv)
   iopts.strip_offsets = topts.strip_offsets;
   if (g.outputs != NULL && g.outputs[0] != NULL)
     g.output = g_strdup(g.outputs[0]);
+  if (rc == FK_EXIT_OK)
+    rc = fk_cmd_check_outputs(g.outputs, g.output_format);
   if (rc == FK_EXIT_OK)
     rc = check_options(&g, &ropts, &writer);
   if (rc != FK_EXIT_OK) {

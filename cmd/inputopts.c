@@ -8,6 +8,7 @@ void
 fk_input_options_init(FkInputOptions *opts)
 {
   memset(opts, 0, sizeof *opts);
+  opts->facts = fk_input_facts_new();
   opts->max_line = 16 << 20;
   opts->max_depth = 65536;
   FkContainerOptions copts;
@@ -28,6 +29,7 @@ fk_input_options_clear(FkInputOptions *opts)
   g_clear_pointer(&opts->host, g_free);
   g_clear_pointer(&opts->host_from, g_free);
   g_clear_pointer(&opts->event_filter, g_free);
+  g_clear_pointer(&opts->facts, g_array_unref);
   g_free((char *)opts->symbolize.symfs);
   g_free((char *)opts->symbolize.kallsyms);
   g_strfreev(opts->symbolize.debug_dirs);

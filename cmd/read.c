@@ -243,6 +243,8 @@ typedef struct {
   FkDiag *diag;         /* the container's and the reader's reports */
   gboolean failed;
   gsize held;           /* counted in Run.held */
+  FkInputFacts facts;   /* what its input held, when the command keeps facts */
+  gboolean has_facts;
 } Part;
 
 /* A job is one input (a file, or an archive member pumped through a pipe),
@@ -311,6 +313,8 @@ part_new(Run *run, gboolean collect, FkDiag *container_diag)
 static void
 part_free(Part *part)
 {
+  if (part->has_facts)
+    fk_input_facts_clear(&part->facts);
   fk_collector_free(part->result);
   g_ptr_array_unref(part->messages);
   fk_diag_free(part->diag);
@@ -375,6 +379,15 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     return;
   }
   const char *host_from = fk_input_options_host_from(run->host_from, in->name, ropts.strings);
+  /* The facts outputs name units and inputs by; the labels are compared as
+   * interned pointers while reading and copied at the end. */
+  FkInputFacts *facts = run->opts->facts != NULL ? &part->facts : NULL;
+  const char *first_host = NULL, *first_event = NULL;
+  if (facts != NULL) {
+    part->has_facts = TRUE;
+    facts->path = g_strdup(in->path ? in->path : in->name);
+    facts->reader = reader->name;
+  }
   if (reader == &fk_reader_perf_data) {
     g_atomic_int_set(&run->perf_data_read, 1);
     wait_for_earlier(run, job);
@@ -398,6 +411,17 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
       break;
     }
     label(run, in, ropts.strings, &host_from, &s);
+    if (facts != NULL) {
+      if (facts->samples++ == 0) {
+        first_host = s.host;
+        first_event = s.event;
+      }
+      facts->hosts_differ |= s.host != first_host;
+      facts->events_differ |= s.event != first_event;
+      facts->period |= s.period;
+      facts->counts |= !s.period;
+      fk_input_facts_add(facts, &s.weight);
+    }
     if (!fk_collector_add(part->result, &s, &error)) {
       g_ptr_array_add(part->messages, g_strdup_printf("%s: %s", in->name, error->message));
       part->failed = TRUE;
@@ -405,6 +429,10 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     }
   }
   reader->close(state);
+  if (facts != NULL) {
+    facts->host = g_strdup(first_host);
+    facts->event = g_strdup(first_event);
+  }
 }
 
 /* Prints PART's messages, moves its reports and merges its samples. */
@@ -413,6 +441,10 @@ merge_part(Run *run, Part *part)
 {
   gboolean ok = !part->failed;
   fk_diag_move(run->diag, part->diag);
+  if (part->has_facts) { /* moved: the array owns the strings now */
+    g_array_append_val(run->opts->facts, part->facts);
+    part->has_facts = FALSE;
+  }
   for (guint i = 0; i < part->messages->len; i++)
     fk_cmd_error("%s", (const char *)g_ptr_array_index(part->messages, i));
   if (part->result != NULL) {

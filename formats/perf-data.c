@@ -1261,6 +1261,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     s->frames = (const char **)pd->frames->pdata;
     s->n_frames = pd->frames->len;
     s->weight = w;
+    s->period = pd->opts->weight != FK_WEIGHT_SAMPLES &&
+                (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
     s->file = pd->file;
     s->host = pd->hostname ? fk_interner_intern0(pd->opts->strings, pd->hostname) : pd->host;
     s->event = attr_name(pd, a);

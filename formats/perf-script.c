@@ -738,6 +738,7 @@ finish(PerfScript *ps, FkSample *s)
   if (ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period)
     w = ps->period;
   s->weight = fk_weight_int(w);
+  s->period = ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period;
   return TRUE;
 }
 

@@ -50,16 +50,24 @@ pct(GString *s, double v)
 static gboolean
 csv_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
-  (void)opts;
   gboolean diff = fk_tree_columns(tree) == 2;
   guint dec = fk_tree_decimals(tree);
   g_autoptr(GArray) rows = fk_functions_collect(tree, diff);
   g_autoptr(GString) s = g_string_new(NULL);
+  /* The unit in the weight columns' names: "self_nanoseconds". */
+  g_autofree char *u = g_ascii_strdown(fk_render_unit(opts), -1);
+  for (char *p = u; *p; p++)
+    if (!g_ascii_isalnum(*p))
+      *p = '_';
   if (diff)
-    g_string_append(s, "rank,function,module,before_self,after_self,before_total,after_total,"
-                       "before_total_pct,after_total_pct,change_pp,relative_change\r\n");
+    g_string_append_printf(s,
+                           "rank,function,module,before_self_%s,after_self_%s,before_total_%s,"
+                           "after_total_%s,before_total_pct,after_total_pct,total_change_pp,"
+                           "relative_change,before_self_pct,after_self_pct,self_change_pp\r\n",
+                           u, u, u, u);
   else
-    g_string_append(s, "rank,function,module,self,self_pct,total,total_pct,hosts\r\n");
+    g_string_append_printf(s, "rank,function,module,self_%s,self_pct,total_%s,total_pct,hosts\r\n",
+                           u, u);
   gboolean ok = fwrite(s->str, 1, s->len, out) == s->len;
   for (guint i = 0; i < rows->len && ok; i++) {
     const FkFunction *f = &g_array_index(rows, FkFunction, i);
@@ -73,20 +81,28 @@ csv_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
       num(s, f->self[1], dec);
       num(s, f->total[0], dec);
       num(s, f->total[1], dec);
-      double b = fk_function_share(tree, f->total, 0), a = fk_function_share(tree, f->total, 1);
-      pct(s, b);
-      pct(s, a);
-      pct(s, a - b);
+      /* Shares of each side's own total and their change (fk_function_change:
+       * what the graph colours and the verdict use). */
+      pct(s, fk_function_share(tree, f->total, 0));
+      pct(s, fk_function_share(tree, f->total, 1));
+      pct(s, fk_function_change(tree, f->total));
       if (f->total[0] != 0)
         pct(s, ((double)f->total[1] - (double)f->total[0]) / (double)f->total[0]);
       else
         g_string_append_c(s, ','); /* new in AFTER: no relative change */
+      pct(s, fk_function_share(tree, f->self, 0));
+      pct(s, fk_function_share(tree, f->self, 1));
+      pct(s, fk_function_change(tree, f->self));
     } else {
       num(s, f->self[0], dec);
       pct(s, fk_function_share(tree, f->self, 0));
       num(s, f->total[0], dec);
       pct(s, fk_function_share(tree, f->total, 0));
-      g_string_append_printf(s, ",%u", f->hosts);
+      gint hosts = fk_summary_hosts(opts->summary, f->hosts);
+      if (hosts < 0)
+        g_string_append_c(s, ','); /* several hosts, not grouped: unknown per function */
+      else
+        g_string_append_printf(s, ",%d", hosts);
     }
     g_string_append(s, "\r\n");
     ok = fwrite(s->str, 1, s->len, out) == s->len;

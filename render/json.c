@@ -128,7 +128,8 @@ pcts(Json *j, const FkTree *tree, const gint64 *v)
 }
 
 static void
-functions(Json *j, const FkTree *tree, GArray *rows, guint max, gboolean with_change)
+functions(Json *j, const FkTree *tree, const FkRunSummary *summary, GArray *rows, guint max,
+          gboolean with_change)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append_c(j->s, '[');
@@ -148,11 +149,19 @@ functions(Json *j, const FkTree *tree, GArray *rows, guint max, gboolean with_ch
     pcts(j, tree, f->self);
     g_string_append(j->s, ",\"total_pct\":");
     pcts(j, tree, f->total);
-    g_string_append_printf(j->s, ",\"hosts\":%u", f->hosts);
+    gint hosts = fk_summary_hosts(summary, f->hosts);
+    if (hosts < 0)
+      g_string_append(j->s, ",\"hosts\":null");
+    else
+      g_string_append_printf(j->s, ",\"hosts\":%d", hosts);
     if (with_change) {
-      double b = fk_function_share(tree, f->total, 0), a = fk_function_share(tree, f->total, 1);
+      /* fk_function_change: the one definition of a diff's change. */
       g_string_append(j->s, ",\"change_pp\":");
-      g_string_append(j->s, g_ascii_formatd(buf, sizeof buf, "%.4f", a - b));
+      g_string_append(j->s,
+                      g_ascii_formatd(buf, sizeof buf, "%.4f", fk_function_change(tree, f->total)));
+      g_string_append(j->s, ",\"self_change_pp\":");
+      g_string_append(j->s,
+                      g_ascii_formatd(buf, sizeof buf, "%.4f", fk_function_change(tree, f->self)));
       g_string_append(j->s, ",\"relative_change\":");
       if (f->total[0] != 0)
         g_string_append(j->s, g_ascii_formatd(buf, sizeof buf, "%.6f",
@@ -201,7 +210,7 @@ json_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **
   g_string_append(j.s, "\n\"title\":");
   fk_json_string_or_null(j.s, opts->title);
   g_string_append(j.s, ",\"unit\":");
-  fk_json_string_or_null(j.s, opts->countname);
+  fk_json_string_or_null(j.s, fk_render_unit(opts));
   g_string_append(j.s, diff ? ",\"columns\":[\"before\",\"after\"]" : ",\"columns\":[\"weight\"]");
   g_string_append(j.s, ",\n\"inputs\":[");
   const FkRunSummary *sum = opts->summary;
@@ -218,11 +227,11 @@ json_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **
   g_string_append(j.s, ",\n\"top_functions\":");
   g_autoptr(GArray) rows = fk_functions_collect(tree, FALSE);
   guint max = opts->top_functions ? opts->top_functions : 20;
-  functions(&j, tree, rows, max, diff);
+  functions(&j, tree, sum, rows, max, diff);
   if (diff) {
     g_autoptr(GArray) changed = fk_functions_collect(tree, TRUE);
     g_string_append(j.s, ",\n\"changes\":");
-    functions(&j, tree, changed, max, TRUE);
+    functions(&j, tree, sum, changed, max, TRUE);
   }
   g_string_append(j.s, ",\n\"tree\":");
   gboolean ok = write_tree(&j, tree);

@@ -112,12 +112,17 @@ speedscope_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GEr
   }
   g_string_append(s, "]},\n\"profiles\":[");
   char buf[32];
+  /* speedscope shows time for its time units; every other unit is a plain
+   * number to it ("none"). */
+  static const char *const units[] = {"nanoseconds", "microseconds", "milliseconds", "seconds",
+                                      "bytes", NULL};
+  const char *unit = g_strv_contains(units, fk_render_unit(opts)) ? fk_render_unit(opts) : "none";
   for (guint i = 0; i < sp.profiles->len; i++) {
     Profile *pr = g_ptr_array_index(sp.profiles, i);
     g_string_append(s, i ? ",\n{" : "\n{");
     g_string_append(s, "\"type\":\"sampled\",\"name\":");
     fk_json_string(s, pr->name);
-    g_string_append(s, ",\"unit\":\"none\",\"startValue\":0,\"endValue\":");
+    g_string_append_printf(s, ",\"unit\":\"%s\",\"startValue\":0,\"endValue\":", unit);
     g_string_append(s, fk_weight_format(pr->total, sp.decimals, buf));
     g_string_append(s, ",\"samples\":[");
     g_string_append_len(s, pr->samples->str, (gssize)pr->samples->len);

@@ -11,7 +11,7 @@ typedef struct {
   const char *host;        /* or NULL */
   const char *format;      /* reader name, or NULL when detected per member */
   const char *event;       /* or NULL */
-  const char *weight_unit; /* "samples", "period", or NULL */
+  const char *weight_unit; /* "samples", "nanoseconds", "cycles", "events", "weight", or NULL */
   const char *role;        /* "before", "after" (diff), or NULL */
   gboolean has_total;
   gint64 total; /* scaled by 10^decimals */
@@ -24,4 +24,18 @@ typedef struct {
   FkInputSummary *inputs;
   gsize n_inputs;
   guint64 skipped; /* items skipped in all */
+  const char *weight_unit; /* of every weight read: "samples", "nanoseconds", ...; NULL: unknown */
+  guint hosts; /* distinct hosts the samples came from (0: none known) */
 } FkRunSummary;
+
+/* The hosts a function was seen on, for a writer: its own count when the
+ * tree is grouped by host (FUNCTION_HOSTS > 0), else 1 when the whole run
+ * came from one host, 0 when no host is known, and -1 (unknown: write null)
+ * when several hosts were read without --group-by host. */
+static inline gint
+fk_summary_hosts(const FkRunSummary *summary, guint function_hosts)
+{
+  if (function_hosts > 0 || summary == NULL || summary->hosts == 0)
+    return (gint)function_hosts;
+  return summary->hosts == 1 ? 1 : -1;
+}

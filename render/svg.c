@@ -10,6 +10,8 @@
  * style are in svg-assets.c, generated from svg.js and svg.css. */
 #include "svg.h"
 
+#include "../analyze/functions.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -522,19 +524,20 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     g_string_append(b, " (");
     append_count(s, w);
     g_string_append_c(b, ' ');
-    fk_svg_escape(b, o->countname, FALSE);
+    fk_svg_escape(b, fk_render_unit(o), FALSE);
     if (id == FK_ROOT && (double)w == s->timemax)
       g_string_append(b, ", 100%"); /* as the peers write it */
     else
       g_string_append_printf(b, ", %.2f%%", pct);
     if (s->diff) {
-      double delta = (double)(n->self[1] - n->self[0]);
+      /* The change every writer of a diff shows (fk_function_change), named. */
+      double delta = fk_function_change(s->tree, n->self);
       if (o->negate)
         delta = -delta;
-      if (delta == 0)
-        g_string_append(b, "; 0.00%");
+      if (fabs(delta) < 0.005)
+        g_string_append(b, "; self share 0.00 pp");
       else
-        g_string_append_printf(b, "; %+.2f%%", 100.0 * delta / s->timemax);
+        g_string_append_printf(b, "; self share %+.2f pp", delta);
     }
     g_string_append_c(b, ')');
   }
@@ -551,7 +554,7 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   else if (o->color_diffusion)
     color_scale(sqrt(w_pct / 100.0) * 2000.0, 2000.0, color);
   else if (s->diff) {
-    double delta = (double)(n->self[1] - n->self[0]);
+    double delta = fk_function_change(s->tree, n->self);
     color_scale(o->negate ? -delta : delta, s->max_delta, color);
   } else if (o->palette_map != NULL) {
     const char *c = g_hash_table_lookup(o->palette_map, cname);
@@ -657,6 +660,55 @@ append_text(GString *b, const char *id, const char *cls, const char *x, double y
   g_string_append(b, "</text>\n");
 }
 
+/* NAME cut in the middle to at most MAX characters, so that both ends show. */
+static char *
+middle_cut(const char *name, glong max)
+{
+  glong n = g_utf8_strlen(name, -1);
+  if (n <= max)
+    return g_strdup(name);
+  glong head = (max - 2) / 2, tail = max - 2 - head;
+  const char *h = g_utf8_offset_to_pointer(name, head);
+  const char *t = g_utf8_offset_to_pointer(name, n - tail);
+  return g_strdup_printf("%.*s..%s", (int)(h - name), name, t);
+}
+
+/* The second legend line of a differential graph: what BEFORE and AFTER are
+ * and whether BEFORE was scaled. From the run summary when the command
+ * read two sides, else the two columns of the one input. */
+static char *
+diff_sides(const Svg *s)
+{
+  const FkRenderOptions *o = s->opts;
+  const FkRunSummary *sum = o->summary;
+  const FkInputSummary *side[2] = {NULL, NULL};
+  for (gsize i = 0; sum != NULL && i < sum->n_inputs; i++) {
+    const char *r = sum->inputs[i].role;
+    if (r != NULL && strcmp(r, "before") == 0)
+      side[0] = &sum->inputs[i];
+    else if (r != NULL && strcmp(r, "after") == 0)
+      side[1] = &sum->inputs[i];
+  }
+  GString *t = g_string_new(NULL);
+  char buf[2][32];
+  for (guint c = 0; c < 2; c++) {
+    gint64 v = side[c] && side[c]->has_total ? side[c]->total : fk_tree_total(s->tree, c);
+    guint dec = side[c] && side[c]->has_total ? side[c]->decimals : s->decimals;
+    fk_weight_format(v, dec, buf[c]);
+  }
+  if (side[0] != NULL && side[1] != NULL) {
+    g_autofree char *b = middle_cut(side[0]->path, 32), *a = middle_cut(side[1]->path, 32);
+    g_string_append(t, o->normalized ? "normalized (before scaled to after's total)"
+                                     : "not normalized");
+    g_string_append_printf(t, "; before: %s (%s %s); after: %s (%s %s)", b, buf[0], fk_render_unit(o),
+                           a, buf[1], fk_render_unit(o));
+  } else {
+    g_string_append_printf(t, "before: first count (%s %s); after: second count (%s %s)", buf[0],
+                           fk_render_unit(o), buf[1], fk_render_unit(o));
+  }
+  return g_string_free(t, FALSE);
+}
+
 static gboolean
 svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
@@ -701,10 +753,8 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
         if (parent_drawn)
           elided_weight += (double)w;
       }
-      if (s.diff) {
-        double d = fabs((double)(nd->self[1] - nd->self[0]));
-        s.max_delta = MAX(s.max_delta, d);
-      }
+      if (s.diff)
+        s.max_delta = MAX(s.max_delta, fabs(fk_function_change(tree, nd->self)));
     }
   }
 
@@ -715,11 +765,17 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
     elided_text = g_strdup_printf("%" G_GUINT64_FORMAT " %s narrower than %s not drawn (%.2f%% "
                                   "of %s in them)",
                                   elided, elided == 1 ? "frame" : "frames", mw,
-                                  100.0 * elided_weight / s.timemax, opts->countname);
+                                  100.0 * elided_weight / s.timemax, fk_render_unit(opts));
   }
-  double ypad1 = fs * 3 + (opts->subtitle ? fs * 2 : 0) + (elided_text ? fs * 1.5 : 0);
+  /* A differential graph says what its colours mean, in two lines. */
+  g_autofree char *sides = s.diff && s.timemax > 0 ? diff_sides(&s) : NULL;
+  double ypad1 = fs * 3 + (opts->subtitle ? fs * 2 : 0) + (elided_text ? fs * 1.5 : 0) +
+                 (sides ? fs * 3 : 0);
   double ypad2 = fs * 2 + 10;
-  double height = (max_depth + 1) * (double)fh + ypad1 + ypad2;
+  /* Room for a four-line tooltip between the top rows and the details
+   * line, however shallow the graph: the page never puts one over them. */
+  double frames_h = MAX((max_depth + 1) * (double)fh, fs * 7.5);
+  double height = frames_h + ypad1 + ypad2;
   if (s.timemax <= 0)
     height = fs * 7;
   if (opts->inverted) {
@@ -751,7 +807,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   g_string_append_printf(b, " data-factor=\"%g\" data-truncate-right=\"%d\" data-diff=\"%d\"",
                          opts->factor, opts->truncate_right ? 1 : 0, s.diff ? 1 : 0);
   append_attr(b, "data-nametype", opts->name_type);
-  append_attr(b, "data-countname", opts->countname);
+  append_attr(b, "data-countname", fk_render_unit(opts));
   append_attr(b, "data-searchcolor", opts->search_color);
   g_string_append(b, ">\n");
   if (opts->notes != NULL) {
@@ -785,7 +841,12 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   g_string_append_printf(b, "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"%g\" fill=\"url(#background)\"/>\n",
                          height);
   char xs[32];
-  append_text(b, "title", NULL, "50%", fs * 2, opts->title ? opts->title : "Flame Graph");
+  const char *title = opts->title ? opts->title : "Flame Graph";
+  if (s.diff && strcmp(title, "Flame Graph") == 0)
+    title = "Differential Flame Graph";
+  else if (s.diff && strcmp(title, "Icicle Graph") == 0)
+    title = "Differential Icicle Graph";
+  append_text(b, "title", NULL, "50%", fs * 2, title);
   double row = fs * 2;
   if (opts->subtitle) {
     row += fs * 2;
@@ -794,6 +855,19 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   if (elided_text) {
     row += fs * 1.5;
     append_text(b, "elided", NULL, "50%", row, elided_text);
+  }
+  if (sides) {
+    row += fs * 1.5;
+    /* Hues as color_scale draws them; --negate swaps them. */
+    const char *grew = opts->negate ? "#0000ff" : "#ff0000";
+    const char *shrank = opts->negate ? "#ff0000" : "#0000ff";
+    g_string_append_printf(b,
+                           "<text id=\"legend\" x=\"50%%\" y=\"%g\"><tspan fill=\"%s\">&#9632; "
+                           "grew</tspan>  <tspan fill=\"%s\">&#9632; shrank</tspan> in self share "
+                           "of its profile's total (pp); widths: after</text>\n",
+                           row, grew, shrank);
+    row += fs * 1.5;
+    append_text(b, "legend2", NULL, "50%", row, sides);
   }
   g_snprintf(xs, sizeof xs, "%d", XPAD);
   append_text(b, "details", NULL, xs, height - ypad2 / 2, " ");

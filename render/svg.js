@@ -27,6 +27,8 @@ function fkInit(evt) {
     depth: [], parent: [], zoom: -1, re: null, query: "", ignorecase: false, focus: -1
   };
   fk = st;
+  var l2 = document.getElementById("legend2");
+  st.legend2Text = l2 ? l2.textContent : undefined;
   if (st.frames) collect(st);
   bind(st);
   if (cfg.fluid) {
@@ -91,9 +93,59 @@ function resized(st) {
     st.frames.setAttribute("width", Math.max(w - 2 * cfg.xpad, 1));
     st.searchBtn.setAttribute("x", w - cfg.xpad);
     st.matched.setAttribute("x", w - cfg.xpad);
-    st.icBtn.setAttribute("x", w - cfg.xpad - cfg.fontsize * 6);
   }
+  placeButtons(st);
+  fitText(st, document.getElementById("legend2"), st.legend2Text, pageWidth(st) - 2 * cfg.xpad);
   layout(st);
+}
+
+function pageWidth(st) {
+  return st.svg.width.baseVal.value || st.svg.getBoundingClientRect().width || 1200;
+}
+
+// The case button sits left of the search button, whatever its label says
+// ("Search" or the wider "Reset Search"), a third of an em apart.
+function placeButtons(st) {
+  var sx = parseFloat(st.searchBtn.getAttribute("x"));
+  var sw = st.searchBtn.getComputedTextLength ? st.searchBtn.getComputedTextLength() : 0;
+  st.icBtn.setAttribute("x", sx - sw - st.cfg.fontsize * 0.75);
+}
+
+// Sets EL's text to TEXT, cut (".." in place of the cut) so that it is at
+// most MAXW px wide. Returns the text shown.
+function fitText(st, el, text, maxw) {
+  if (!el || text === undefined) return "";
+  el.textContent = text;
+  if (!el.getComputedTextLength || el.getComputedTextLength() <= maxw) return text;
+  var chars = Array.from(text), lo = 0, hi = chars.length;
+  while (lo < hi) { // the most characters that fit
+    var mid = (lo + hi + 1) >> 1;
+    el.textContent = chars.slice(0, mid).join("") + "..";
+    if (el.getComputedTextLength() <= maxw) lo = mid; else hi = mid - 1;
+  }
+  el.textContent = chars.slice(0, lo).join("") + "..";
+  return el.textContent;
+}
+
+// The details line: the frame's name cut first (its numbers matter most) so
+// that the line ends before the matched line, never past the window.
+function setDetails(st, name, rest) {
+  var cfg = st.cfg, d = st.details;
+  var right = pageWidth(st) - cfg.xpad;
+  var m = st.matched.textContent.trim() && st.matched.getComputedTextLength ?
+    st.matched.getComputedTextLength() + cfg.fontsize : 0;
+  var maxw = Math.max(right - m - cfg.xpad, cfg.fontsize);
+  d.textContent = cfg.nametype + " " + name + rest;
+  if (!d.getComputedTextLength || d.getComputedTextLength() <= maxw) return;
+  // Keep at least the last 12 characters of the name; past that, cut the end.
+  var chars = Array.from(name), lo = Math.min(12, chars.length), hi = chars.length;
+  var cut = function (k) { return k === chars.length ? name : ".." + chars.slice(chars.length - k).join(""); };
+  while (lo < hi) {
+    var mid = (lo + hi + 1) >> 1;
+    d.textContent = cfg.nametype + " " + cut(mid) + rest;
+    if (d.getComputedTextLength() <= maxw) lo = mid; else hi = mid - 1;
+  }
+  fitText(st, d, cfg.nametype + " " + cut(lo) + rest, maxw);
 }
 
 // The zoomed range in tree units.
@@ -162,15 +214,32 @@ function describe(st, i) {
     " of all, " + pct(Math.min(st.w[i], r[1]), r[1]) + " of zoom\n" +
     "self: " + fmtCount(st, self) + " " + st.cfg.countname + ", " + pct(self, st.cfg.total) +
     " of all, " + pct(Math.min(self, r[1]), r[1]) + " of zoom";
-  var m = / \([^()]*; ([-+0-9.]+%)\)$/.exec(st.title[i]);
+  var m = / \([^()]*; (self share [-+0-9.]+ pp)\)$/.exec(st.title[i]);
   if (st.cfg.diff && m) s += "\nchange: " + m[1];
   return s;
+}
+
+// The band tooltips may use: below the top rows (title, buttons, legend)
+// and above the details line, so that a tooltip never hides them.
+function tipBand(st) {
+  var top = 0, ids = ["title", "subtitle", "elided", "legend", "legend2", "unzoom", "search"];
+  for (var k = 0; k < ids.length; k++) {
+    var e = document.getElementById(ids[k]);
+    if (e) top = Math.max(top, parseFloat(e.getAttribute("y")) + st.cfg.fontsize * 0.4);
+  }
+  var bottom = parseFloat(st.details.getAttribute("y")) - st.cfg.fontsize * 1.1;
+  return [top, bottom];
 }
 
 function showDetails(st, i, evt) {
   if (i < 0) { hideDetails(st); return; }
   var lines = describe(st, i).split("\n");
-  st.details.textContent = st.cfg.nametype + " " + lines[0] + " (" + lines[1] + "; " + lines[2] + ")";
+  // The tooltip's lines, shortened to fit one row: "(60 samples, 60.00%;
+  // self 10 samples, 10.00%[; self share +1.00 pp])".
+  var short = function (l) { return l.replace(/ of all, [^,;]* of zoom$/, ""); };
+  setDetails(st, lines[0], " (" + short(lines[1]).replace(/^total: /, "") + "; " +
+    short(lines[2]).replace(/^self: /, "self ") +
+    (lines[3] ? "; " + lines[3].replace(/^change: /, "") : "") + ")");
   var tip = st.tip, text = tip.querySelector("text"), box = tip.querySelector("rect");
   while (text.firstChild) text.removeChild(text.firstChild);
   for (var k = 0; k < lines.length; k++) {
@@ -184,20 +253,21 @@ function showDetails(st, i, evt) {
   var bb = text.getBBox();
   box.setAttribute("width", bb.width + 12);
   box.setAttribute("height", bb.height + 8);
-  var px, py;
+  var px, py, above, th = bb.height + 8, tw = bb.width + 12;
   if (evt && evt.clientX !== undefined) {
     var pt = st.svg.createSVGPoint();
     pt.x = evt.clientX; pt.y = evt.clientY;
     var ctm = st.svg.getScreenCTM();
     if (ctm) pt = pt.matrixTransform(ctm.inverse());
-    px = pt.x + 12; py = pt.y + 16;
-  } else {
+    px = pt.x + 12; py = pt.y + 16; above = pt.y - th - 8;
+  } else { // keyboard focus: below the frame, else above it
     var rb = st.rect[i].getBBox();
-    px = rb.x + st.cfg.xpad; py = rb.y + rb.height + 4;
+    px = rb.x + st.cfg.xpad; py = rb.y + rb.height + 4; above = rb.y - th - 4;
   }
-  var vw = st.svg.width.baseVal.value || 1200, vh = st.svg.height.baseVal.value;
-  if (px + bb.width + 12 > vw) px = Math.max(0, px - bb.width - 24);
-  if (py + bb.height + 8 > vh) py = Math.max(0, py - bb.height - 32);
+  var vw = pageWidth(st), band = tipBand(st);
+  if (px + tw > vw) px = Math.max(0, vw - tw);
+  if (py + th > band[1]) py = above;
+  py = Math.max(band[0], Math.min(py, band[1] - th));
   tip.setAttribute("transform", "translate(" + px + "," + py + ")");
 }
 
@@ -255,6 +325,7 @@ function search(st, q) {
   }
   st.searchBtn.classList.add("show");
   st.searchBtn.textContent = "Reset Search";
+  placeButtons(st);
   st.matched.textContent = "Matched: " + pct(all, st.cfg.total) +
     (st.zoom >= 0 ? " (" + pct(inZoom, r[1]) + " of zoom)" : "");
   st.matched.setAttribute("data-frames", hits.length);
@@ -274,6 +345,7 @@ function resetSearch(st, quiet) {
   st.matched.textContent = " ";
   st.searchBtn.classList.remove("show");
   st.searchBtn.textContent = "Search";
+  placeButtons(st);
   if (!quiet) saveState(st);
 }
 

@@ -20,11 +20,12 @@ typedef enum {
 /* Everything a writer may be told. Writers ignore what does not concern them. */
 typedef struct {
   const char *title;
-  const char *countname; /* "samples" */
+  const char *countname; /* the unit; NULL: the summary's weight_unit, else "samples" */
   /* issue 5 (json, csv, speedscope, diff): */
   const FkRunSummary *summary; /* inputs of the run, or NULL */
   guint top_functions;         /* json: rows of the top-functions list (default 20) */
-  gboolean negate;             /* differential graphs: draw BEFORE's widths */
+  gboolean negate;             /* differential graphs: swap the hues */
+  gboolean normalized;         /* differential: BEFORE was scaled to AFTER's total (diff -n) */
   /* svg (render/svg.c); the names of flamegraph.pl's options. */
   const char *subtitle;     /* NULL: none */
   double width;             /* image width in px; 0: fluid (laid out at 1200, follows the window) */
@@ -56,6 +57,9 @@ typedef struct {
 
 /* Sets the defaults. */
 void fk_render_options_init(FkRenderOptions *opts);
+/* The unit weights are shown in: --countname, else what the run read
+ * (FkRunSummary.weight_unit), else "samples". Every writer names it so. */
+const char *fk_render_unit(const FkRenderOptions *opts);
 
 typedef struct {
   const char *name;      /* as --output-format takes it */

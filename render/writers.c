@@ -20,7 +20,6 @@ fk_render_options_init(FkRenderOptions *opts)
 {
   memset(opts, 0, sizeof *opts);
   opts->title = "Flame Graph";
-  opts->countname = "samples";
   opts->top_functions = 20;
   opts->frame_height = 16;
   opts->min_width = 0.1;
@@ -33,6 +32,16 @@ fk_render_options_init(FkRenderOptions *opts)
   opts->ui_color = "#000000";
   opts->search_color = "rgb(230,0,230)";
   opts->order = FK_ORDER_NAME;
+}
+
+const char *
+fk_render_unit(const FkRenderOptions *opts)
+{
+  if (opts->countname != NULL)
+    return opts->countname;
+  if (opts->summary != NULL && opts->summary->weight_unit != NULL)
+    return opts->summary->weight_unit;
+  return "samples";
 }
 
 const FkWriter *const *

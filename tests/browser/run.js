@@ -171,6 +171,49 @@ async function main() {
     await p3.screenshot({ path: path.join(dir, "hostile.png") });
     await p3.close();
 
+    // Layout: with every control showing (zoomed, a search active, a frame
+    // focused by keyboard, so its tooltip is up), no two controls overlap
+    // and none leaves the window, at a narrow and a wide window.
+    for (const [name, width] of [["graph.svg", 700], ["graph.svg", 1920], ["diff.svg", 700], ["diff.svg", 1920]]) {
+      const p = await browser.newPage();
+      await p.setViewportSize({ width, height: 600 });
+      p.on("dialog", async (d) => { await d.accept("^(sqrt|log)$"); });
+      await p.goto(`${base}/${name}`);
+      await p.waitForFunction(() => typeof fk !== "undefined" && fk !== null);
+      const ci = await p.evaluate(() => fk.name.indexOf("compute"));
+      await p.click(`#frames g[data-i="${ci}"] rect`);
+      await p.keyboard.press("Control+f");
+      await p.keyboard.press("Control+i");
+      await p.mouse.move(0, 0);
+      for (let k = 0; k < 2; k++) await p.keyboard.press("ArrowDown"); // main, then all: the bottom row
+      const boxes = await p.evaluate(() => {
+        const ids = ["title", "subtitle", "elided", "legend", "legend2", "unzoom", "search", "ignorecase",
+          "details", "matched", "tooltip"];
+        const out = [];
+        for (const id of ids) {
+          const e = document.getElementById(id);
+          if (!e || e.classList.contains("hide") || !e.textContent.trim()) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width > 0) out.push({ id, l: r.left, r: r.right, t: r.top, b: r.bottom, text: e.textContent });
+        }
+        return out;
+      });
+      const clash = [];
+      for (let a = 0; a < boxes.length; a++) {
+        const A = boxes[a];
+        if (A.l < -0.5 || A.r > width + 0.5) clash.push(`${A.id} outside the window (${A.l.toFixed(0)}..${A.r.toFixed(0)})`);
+        for (let b = a + 1; b < boxes.length; b++) {
+          const B = boxes[b];
+          if (A.l < B.r && B.l < A.r && A.t < B.b && B.t < A.b) clash.push(`${A.id} overlaps ${B.id}`);
+        }
+      }
+      const shown = boxes.map((x) => x.id);
+      ok(clash.length === 0 && ["unzoom", "search", "ignorecase", "details", "matched", "tooltip"].every((x) => shown.includes(x)),
+        `${name} at ${width} px: the controls do not overlap and stay in the window`, { clash, boxes });
+      await p.screenshot({ path: path.join(dir, `layout-${name.replace(".svg", "")}-${width}.png`) });
+      await p.close();
+    }
+
     // Differential and icicle pages load too.
     for (const name of ["diff.svg", "icicle.svg", "chart.svg"]) {
       const p = await browser.newPage();

@@ -34,7 +34,7 @@ run "$FLAMEKIT" graph --output-format nosuch "$T/in.folded"
 is "$rc" 2 "an unknown output format is a usage error"
 like "^flamekit: graph: --output-format: unknown format 'nosuch'" "$err" "and says which"
 run "$FLAMEKIT" graph -o "$T/x.unknown" "$T/in.folded"
-like '^<\?xml' "$(head -c 5 "$T/x.unknown")" "an unknown extension gives svg"
+is "$rc" 2 "an extension no writer owns is a usage error (t5004 has more)"
 
 # Escaping: hostile names still give a well-formed document that runs nothing.
 {
@@ -111,11 +111,11 @@ is "$err" "flamekit: graph: --base: stacks without any base symbol left out (wei
 # Differential: widths from the second count, colour from the change.
 printf 'main;grew 10 30\nmain;shrank 30 10\nmain;same 5 5\n' >"$T/diff.folded"
 run "$FLAMEKIT" graph "$T/diff.folded"
-like '<title>grew \(30 samples, 66.67%; \+44.44%\)</title><rect [^>]*fill="#ff0000"' "$out" "growth is red, with the change"
-like '<title>shrank \(10 samples, 22.22%; -44.44%\)</title><rect [^>]*fill="#0000ff"' "$out" "shrinkage is blue"
-like '<title>same \(5 samples, 11.11%; 0.00%\)</title><rect [^>]*fill="#ffffff"' "$out" "no change is white"
+like '<title>grew \(30 samples, 66.67%; self share \+44.44 pp\)</title><rect [^>]*fill="#ff0000"' "$out" "growth is red, with the change"
+like '<title>shrank \(10 samples, 22.22%; self share -44.44 pp\)</title><rect [^>]*fill="#0000ff"' "$out" "shrinkage is blue"
+like '<title>same \(5 samples, 11.11%; self share 0.00 pp\)</title><rect [^>]*fill="#ffffff"' "$out" "no change is white"
 run "$FLAMEKIT" graph --negate "$T/diff.folded"
-like '<title>grew \(30 samples, 66.67%; -44.44%\)</title><rect [^>]*fill="#0000ff"' "$out" "--negate flips"
+like '<title>grew \(30 samples, 66.67%; self share -44.44 pp\)</title><rect [^>]*fill="#0000ff"' "$out" "--negate flips"
 
 # Decimal counts stay exact; --factor and --total.
 printf 'a;b 2.567\na 0.5\n' >"$T/dec.folded"

@@ -50,7 +50,7 @@ printf 'main;f(int, char) 3\nmain;=HYPERLINK("x") 1\n' >"$T/b.folded"
 printf 'main;f(int, char) 5\nmain;@SUM 2\n' >"$T/a.folded"
 run "$FLAMEKIT" diff -o "$T/d.csv" -o "$T/d.folded" -o "$T/d.json" "$T/b.folded" "$T/a.folded"
 is "$rc" 0 "three outputs"
-grep -qxF '3,"f(int, char)",,3,5,3,5,75.0000,71.4286,-3.5714,0.6667' "$T/d.csv"
+grep -qxF '3,"f(int, char)",,3,5,3,5,75.0000,71.4286,-3.5714,0.6667,75.0000,71.4286,-3.5714' "$T/d.csv"
 ok $? "csv: quoted C++ name, shares and changes, CRLF"
 grep -qF '2,"'"'"'=HYPERLINK(""x"")",,1,0' "$T/d.csv"
 ok $? "csv: formula cell defused and quotes doubled"

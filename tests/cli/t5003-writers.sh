@@ -39,7 +39,7 @@ rc=$?
 # d3: name/value/children, value = total
 like '^\{"name":"","value":26,"children":\[\{"name":"main","value":19,' "$(cat "$T/p.d3.json")" "d3 tree"
 # csv
-like 'rank,function,module,self,self_pct,total,total_pct,hosts' "$(cat "$T/p.csv")" "csv header"
+like 'rank,function,module,self_samples,self_pct,total_samples,total_pct,hosts' "$(cat "$T/p.csv")" "csv header"
 grep -aqF '"f(int, char)",,0,0.0000,2,7.6923,0' "$T/p.csv"
 ok $? "csv row with a quoted name"
 # speedscope: names and weights as the importer sees them

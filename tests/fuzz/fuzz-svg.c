@@ -28,7 +28,7 @@ check(const char *svg, gsize len)
   if (p == NULL)
     abort();
   static const char *const ok[] = {"<rect", "<text", "</text", "<g", "</g", "<svg", "</svg",
-                                   "<title", "</title", "<a ", "</a", NULL};
+                                   "<title", "</title", "<a ", "</a", "<tspan", "</tspan", NULL};
   for (p = strchr(p + strlen("]]></script>"), '<'); p != NULL; p = strchr(p + 1, '<')) {
     gboolean known = FALSE;
     for (const char *const *k = ok; *k; k++)
