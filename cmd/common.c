@@ -150,3 +150,11 @@ fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOp
   iopts->strip_offsets = topts->strip_offsets;
   return rc;
 }
+
+char *
+fk_cmd_inputs_name(char **paths)
+{
+  if (paths == NULL || paths[0] == NULL || (paths[1] == NULL && strcmp(paths[0], "-") == 0))
+    return g_strdup("standard input");
+  return g_strjoinv(", ", paths);
+}
