@@ -32,6 +32,10 @@ int cmd_graph(int argc, char **argv);
 /* The running command's name, for messages. */
 extern const char *fk_cmd_name;
 
+/* TRUE while a progress line (cmd/read.c) is on stderr without its newline:
+ * the next message clears it first. */
+extern gboolean fk_cmd_progress_shown;
+
 /* Prints "flamekit: CMD: MESSAGE" to stderr. */
 void fk_cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Prints a usage error and the hint to --help; returns FK_EXIT_USAGE. */
@@ -108,6 +112,11 @@ const char *fk_input_options_host_from(const GRegex *host_from, const char *name
  * printed, in input order); the others are still read. */
 gboolean fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector,
                             FkDiag *diag);
+
+/* Says on stderr that standard input is being read, when it is among PATHS
+ * (or PATHS is empty) and is a terminal: a command waiting for typed input
+ * looks hung otherwise. Not with -q. */
+void fk_cmd_stdin_hint(char **paths, const FkInputOptions *opts);
 
 /* Prints DIAG's messages and totals. Returns FK_EXIT_FAILURE when something was
  * skipped under --strict, else FK_EXIT_OK. */

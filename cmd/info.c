@@ -400,6 +400,7 @@ cmd_info(int argc, char **argv)
   copts.side_file = fk_symbol_files_side_file;
   copts.side_file_data = files;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
+  fk_cmd_stdin_hint(paths, &iopts);
   g_autoptr(GRegex) host_from =
       iopts.host_from ? g_regex_new(iopts.host_from, 0, 0, NULL) : NULL;
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)member_free);
