@@ -13,7 +13,9 @@ printf 'main;work 3\nmain;idle 1\n' >"$P/good.folded"
 cp "$P/good.folded" "$P/unreadable/"
 head -c 4096 /dev/urandom | tr -d '\n' >"$P/junk.bin"
 : >"$P/empty.txt"
-chmod 000 "$P/unreadable"
+mkdir -p "$P/tree/a" "$P/tree/b" "$P/tree/c" && chmod -R 755 "$P/tree"
+cp "$P/good.folded" "$P/tree/a/" && cp "$P/good.folded" "$P/tree/c/"
+chmod 000 "$P/unreadable" "$P/tree/b"
 # Root reads any directory whatever its mode: run that case as nobody.
 as=""
 if [ "$(id -u)" = 0 ]; then
@@ -84,8 +86,12 @@ if [ "$real_unreadable" = yes ]; then
   is "$rc" 1 "an unreadable directory among inputs: exit 1"
   is "$out" "$(sort "$P/good.folded")" "... and the other inputs are still read"
   is "$err" "flamekit: fold: $P/unreadable: cannot read directory: Permission denied" "... said once, with the reason"
+  run $as "$FLAMEKIT" fold "$P/tree"
+  is "$rc" 1 "an unreadable directory inside the one named: exit 1"
+  is "$out" "$(printf 'main;idle 2\nmain;work 6')" "... the directories beside it still read"
+  is "$err" "flamekit: fold: $P/tree/b: cannot read directory: Permission denied" "... said with its path"
 else
-  skip "unreadable directory"; skip "unreadable directory"; skip "unreadable directory"
+  for i in 1 2 3 4 5 6; do skip "unreadable directory"; done
 fi
-chmod 755 "$P/unreadable"
+chmod 755 "$P/unreadable" "$P/tree/b"
 done_testing
