@@ -420,11 +420,6 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     FkReadStatus st = reader->next(state, &s, &error);
     if (st == FK_READ_END)
       break;
-    if (run->progress && (++n % LIVE_EVERY) == 0) {
-      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
-      if (live_bytes)
-        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
-    }
     if (st == FK_READ_ERROR) {
       /* Under --strict the skip is already in the diag, with its location. */
       if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
@@ -437,6 +432,11 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
       g_ptr_array_add(part->messages, g_strdup_printf("%s: %s", in->name, error->message));
       part->failed = TRUE;
       break;
+    }
+    if (run->progress && (++n % LIVE_EVERY) == 0) {
+      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+      if (live_bytes)
+        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
     }
   }
   if (run->progress)
