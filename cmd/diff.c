@@ -128,11 +128,13 @@ cmd_diff(int argc, char **argv)
   gboolean ok = TRUE;
   /* Both sides read before anything is reported, so that what was skipped
    * comes first, as in every command. */
-  g_autoptr(FkCollector) cbefore = read_side(argv[1], &iopts, &copts, diag, &ok);
-  g_autoptr(FkCollector) cafter = read_side(argv[2], &iopts, &copts, diag, &ok);
+  gboolean side_ok[2] = {TRUE, TRUE}; /* each side's own, so each says what it lacks */
+  g_autoptr(FkCollector) cbefore = read_side(argv[1], &iopts, &copts, diag, &side_ok[0]);
+  g_autoptr(FkCollector) cafter = read_side(argv[2], &iopts, &copts, diag, &side_ok[1]);
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(FkTree) before = finish_side(argv[1], &topts, cbefore, &ok);
-  g_autoptr(FkTree) after = before ? finish_side(argv[2], &topts, cafter, &ok) : NULL;
+  g_autoptr(FkTree) before = finish_side(argv[1], &topts, cbefore, &side_ok[0]);
+  g_autoptr(FkTree) after = before ? finish_side(argv[2], &topts, cafter, &side_ok[1]) : NULL;
+  ok = side_ok[0] && side_ok[1];
   g_autoptr(GError) error = NULL;
   /* What the summary says of each side, kept before AFTER becomes the diff. */
   const FkTree *sides[] = {before, after};

@@ -72,6 +72,10 @@ run "$FLAMEKIT" info "$P/missing"
 is "$err" "flamekit: info: $P/missing: No such file or directory" "info: a missing input on stderr"
 is "$(printf '%s' "$out" | grep -c '^error:')" 0 "info: no error: line on stdout"
 
+run "$FLAMEKIT" diff "$P/missing" "$P/empty"
+is "$err" "$(printf '%s\n' "flamekit: diff: $P/missing: No such file or directory" \
+  "flamekit: diff: $P/empty: no samples in the input")" "diff: each side says what is wrong with it"
+
 # The rest is still read, and the exit code says something failed.
 run "$FLAMEKIT" fold "$P/junk.bin" "$P/good.folded"
 is "$rc:$out" "0:$(cat "$P/good.folded" | sort)" "junk among good inputs: skipped, exit 0"
