@@ -9,7 +9,7 @@ typedef struct {
   guint columns, decimals;
   GPtrArray *path; /* scratch */
   GHashTable *symbols;
-  gint64 *dropped;
+  FkTransformReport *report; /* rebase: the stacks left out */
   GError **error;
   gboolean failed;
 } Reshape;
@@ -56,9 +56,11 @@ rebase_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth
   while (i > 0 && !g_hash_table_contains(r->symbols, path[i - 1]))
     i--;
   if (i == 0) {
-    if (r->dropped != NULL)
+    if (r->report != NULL) {
+      r->report->stacks++;
       for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-        r->dropped[c] += n->self[c];
+        r->report->removed[c] += n->self[c];
+    }
     return TRUE;
   }
   FkWeight w = self_weight(r, n);
@@ -83,9 +85,10 @@ reshape(const FkTree *tree, FkTreeWalkFunc func, Reshape *r)
   if (has_self(root) && func == (FkTreeWalkFunc)reverse_one) {
     FkWeight w = self_weight(r, root);
     ok = fk_tree_add(r->out, FK_ROOT, &w, r->error);
-  } else if (has_self(root) && r->dropped != NULL) {
+  } else if (has_self(root) && r->report != NULL) {
+    r->report->stacks++;
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      r->dropped[c] += root->self[c];
+      r->report->removed[c] += root->self[c];
   }
   if (ok)
     fk_tree_walk(tree, FK_ORDER_INSERTION, func, r);
@@ -107,11 +110,11 @@ fk_tree_reverse(const FkTree *tree, GError **error)
 
 FkTree *
 fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
-               gint64 dropped[FK_MAX_COLUMNS], GError **error)
+               FkTransformReport *report, GError **error)
 {
   Reshape r = {0};
   r.error = error;
-  r.dropped = dropped;
+  r.report = report;
   /* Names are interned, but SYMBOLS need not be: compare by content. */
   r.symbols = g_hash_table_new(g_str_hash, g_str_equal);
   for (gsize i = 0; i < n; i++)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "stacktree.h"
+#include "transform.h"
 
 /* Every stack turned around, leaf first, as flamegraph.pl --reverse draws
  * it: the self weight of each node becomes a stack from that node up to the
@@ -15,8 +16,9 @@ FkTree *fk_tree_reverse(const FkTree *tree, GError **error);
 /* Every stack re-rooted at its last (closest to the leaf) frame named one of
  * SYMBOLS[0..N): the frames above it are cut off, so all the time spent
  * under a symbol, from wherever it was called, is drawn from one root, as
- * inferno's --base does. A stack that holds none of SYMBOLS is left out; its
- * weight is added to DROPPED (per column; may be NULL). The weight kept plus
- * DROPPED equals the input's. NULL with ERROR on overflow. */
+ * inferno's --base does. A stack that holds none of SYMBOLS is left out,
+ * and added to REPORT (may be NULL): its stacks and removed weight, per
+ * column. The weight kept plus REPORT's removed equals the input's. NULL
+ * with ERROR on overflow. */
 FkTree *fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
-                       gint64 dropped[FK_MAX_COLUMNS], GError **error);
+                       FkTransformReport *report, GError **error);

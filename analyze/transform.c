@@ -292,6 +292,8 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
         return NULL;
       break;
     case FK_FILTER_HIDE:
+      if (m && report != NULL)
+        report->nodes++; /* a frame with no image: what --hide says it removed */
       map[i] = m ? p : fk_tree_child(out, p, x->name, error);
       if (map[i] == 0 && !m)
         return NULL;

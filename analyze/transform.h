@@ -46,7 +46,8 @@ typedef enum {
 
 /* Applies one regular-expression filter. Include, exclude and focus remove
  * whole stacks and report them in REPORT (may be NULL); hide conserves weight
- * (a stack made only of hidden frames ends on the root). */
+ * (a stack made only of hidden frames ends on the root) and counts the frames
+ * (nodes) it removed in REPORT's nodes. */
 FkTree *fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
                        FkTransformReport *report, GError **error);
 

@@ -32,6 +32,10 @@ int cmd_graph(int argc, char **argv);
 /* The running command's name, for messages. */
 extern const char *fk_cmd_name;
 
+/* TRUE while a progress line (cmd/read.c) is on stderr without its newline:
+ * the next message clears it first. */
+extern gboolean fk_cmd_progress_shown;
+
 /* Prints "flamekit: CMD: MESSAGE" to stderr. */
 void fk_cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Prints a usage error and the hint to --help; returns FK_EXIT_USAGE. */
@@ -138,6 +142,11 @@ const char *fk_input_options_host_from(const GRegex *host_from, const char *name
 gboolean fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector,
                             FkDiag *diag);
 
+/* Says on stderr that standard input is being read, when it is among PATHS
+ * (or PATHS is empty) and is a terminal: a command waiting for typed input
+ * looks hung otherwise. Not with -q. */
+void fk_cmd_stdin_hint(char **paths, const FkInputOptions *opts);
+
 /* Prints DIAG's messages and totals. Returns FK_EXIT_FAILURE when something was
  * skipped under --strict, else FK_EXIT_OK. */
 int fk_cmd_report_diag(FkDiag *diag, const FkInputOptions *opts);
@@ -149,10 +158,11 @@ gboolean fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRender
 
 /* The transform and collect options (--skip-after, --include, --exclude,
  * --focus, --hide, --collapse-recursion, --[no-]strip-offsets, --strip-hex,
- * --minwidth, --group-by, --time-range), in cmd/transformopts.c. A command
- * calls fk_transform_options_add before parsing, fk_transform_options_check
- * after (it fills the collector's options), and fk_transform_options_finish in
- * place of fk_collector_finish. */
+ * --base, --reverse, --minwidth, --group-by, --time-range), in
+ * cmd/transformopts.c, which also fixes their order. Every command that reads
+ * stacks calls fk_transform_options_add before parsing,
+ * fk_transform_options_check after (it fills the collector's options), and
+ * fk_transform_options_finish in place of fk_collector_finish. */
 typedef struct {
   char **skip_after;
   char **include, **exclude, **focus, **hide; /* repeated: any of them matches */
@@ -162,7 +172,10 @@ typedef struct {
   char *minwidth;   /* "0.1" pixels or "0.5%" */
   char **group_by;  /* host|file|pid|tid|comm|event */
   char *time_range; /* "FROM,TO" seconds */
+  char **base;      /* --base: re-root at the last of these frames */
+  gboolean reverse; /* --reverse: leaf first */
   /* Set by the command before finish: */
+  const char *side;       /* diff: the side's input, named in the reports; else NULL */
   double image_width;     /* pixels --minwidth is relative to (default 1200) */
   FkPruneMode prune_mode; /* fold: FK_PRUNE_DROP; graph: FK_PRUNE_KEEP_TOTALS */
   /* private, filled by check */
@@ -179,9 +192,13 @@ void fk_transform_options_add(GOptionContext *context, FkTransformOptions *opts)
  * caller; its tree_flags are kept). Prints and returns FK_EXIT_USAGE when wrong. */
 int fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts);
 /* Finishes COLLECTOR, reports what the collector left out (time range), and
- * applies the transforms in their documented order. NULL after printing an
- * error. */
-FkTree *fk_transform_options_finish(const FkTransformOptions *opts, FkCollector *collector);
+ * applies the transforms in their documented order, each reporting what it
+ * dropped. Inputs without samples, or none left after the transforms, are
+ * the same failure for every command: printed as "WHERE: no samples ...",
+ * *OK set to FALSE, and the (empty) tree still returned so that the outputs
+ * say so. NULL after printing an error (and *OK FALSE). */
+FkTree *fk_transform_options_finish(const FkTransformOptions *opts, FkCollector *collector,
+                                    const char *where, gboolean *ok);
 /* Applies the transforms to TREE (consumed). NULL after printing an error. */
 FkTree *fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree);
 
@@ -203,6 +220,10 @@ int cmd_diff(int argc, char **argv);
  * per path of PATHS as the command line gave them (stdin when none). */
 void fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,
                          const FkInputOptions *iopts, FkDiag *diag);
+
+/* The inputs PATHS as messages name them: the paths as given, joined by
+ * ", ", or "standard input" for none or "-". */
+char *fk_cmd_inputs_name(char **paths);
 
 /* Parses ARGV for a command that reads inputs and transforms them (fold,
  * graph, diff): fk_cmd_parse, then the input and transform checks (which fill

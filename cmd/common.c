@@ -5,14 +5,20 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *fk_cmd_name;
+gboolean fk_cmd_progress_shown;
 
 static void
 vmessage(const char *fmt, va_list ap)
 {
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   fflush(stdout);
+  if (fk_cmd_progress_shown) { /* a message replaces the progress line; the next tick redraws it */
+    fputs("\r\033[K", stderr);
+    fk_cmd_progress_shown = FALSE;
+  }
   if (fk_cmd_name)
     fprintf(stderr, "flamekit: %s: %s\n", fk_cmd_name, msg);
   else
@@ -149,4 +155,23 @@ fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOp
     rc = fk_transform_options_check(topts, copts);
   iopts->strip_offsets = topts->strip_offsets;
   return rc;
+}
+
+char *
+fk_cmd_inputs_name(char **paths)
+{
+  if (paths == NULL || paths[0] == NULL || (paths[1] == NULL && strcmp(paths[0], "-") == 0))
+    return g_strdup("standard input");
+  return g_strjoinv(", ", paths);
+}
+
+void
+fk_cmd_stdin_hint(char **paths, const FkInputOptions *opts)
+{
+  gboolean reads_stdin = paths == NULL || paths[0] == NULL;
+  for (char **p = paths; p && *p; p++)
+    if (strcmp(*p, "-") == 0)
+      reads_stdin = TRUE;
+  if (reads_stdin && !opts->quiet && isatty(STDIN_FILENO))
+    fk_cmd_error("reading standard input (Ctrl-D to end)");
 }

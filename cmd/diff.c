@@ -12,16 +12,28 @@
 #include <math.h>
 #include <string.h>
 
-/* Reads one side. NULL after printing. */
-static FkTree *
-read_side(const char *path, const FkInputOptions *iopts, const FkTransformOptions *topts,
-          const FkCollectOptions *copts, FkDiag *diag, gboolean *read_ok)
+/* Reads one side into a collector of its own. */
+static FkCollector *
+read_side(const char *path, const FkInputOptions *iopts, const FkCollectOptions *copts,
+          FkDiag *diag, gboolean *read_ok)
 {
-  g_autoptr(FkCollector) collector = fk_collector_new(NULL, copts);
+  FkCollector *collector = fk_collector_new(NULL, copts);
   char *paths[] = {(char *)path, NULL};
   if (!fk_cmd_read_inputs(paths, iopts, collector, diag))
     *read_ok = FALSE;
-  return fk_transform_options_finish(topts, collector);
+  return collector;
+}
+
+/* Shapes one side, its reports naming it. NULL after printing. */
+static FkTree *
+finish_side(const char *path, FkTransformOptions *topts, FkCollector *collector, gboolean *ok)
+{
+  char *paths[] = {(char *)path, NULL};
+  g_autofree char *where = fk_cmd_inputs_name(paths);
+  topts->side = where;
+  FkTree *tree = fk_transform_options_finish(topts, collector, where, ok);
+  topts->side = NULL;
+  return tree;
 }
 
 /* The regression verdict: TRUE when a threshold was crossed (each crossing
@@ -114,9 +126,15 @@ cmd_diff(int argc, char **argv)
 
   g_autoptr(FkDiag) diag = fk_diag_new(5);
   gboolean ok = TRUE;
-  g_autoptr(FkTree) before = read_side(argv[1], &iopts, &topts, &copts, diag, &ok);
-  g_autoptr(FkTree) after = before ? read_side(argv[2], &iopts, &topts, &copts, diag, &ok) : NULL;
+  /* Both sides read before anything is reported, so that what was skipped
+   * comes first, as in every command. */
+  gboolean side_ok[2] = {TRUE, TRUE}; /* each side's own, so each says what it lacks */
+  g_autoptr(FkCollector) cbefore = read_side(argv[1], &iopts, &copts, diag, &side_ok[0]);
+  g_autoptr(FkCollector) cafter = read_side(argv[2], &iopts, &copts, diag, &side_ok[1]);
   rc = fk_cmd_report_diag(diag, &iopts);
+  g_autoptr(FkTree) before = finish_side(argv[1], &topts, cbefore, &side_ok[0]);
+  g_autoptr(FkTree) after = before ? finish_side(argv[2], &topts, cafter, &side_ok[1]) : NULL;
+  ok = side_ok[0] && side_ok[1];
   g_autoptr(GError) error = NULL;
   /* What the summary says of each side, kept before AFTER becomes the diff. */
   const FkTree *sides[] = {before, after};

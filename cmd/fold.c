@@ -40,7 +40,8 @@ cmd_fold(int argc, char **argv)
   g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
   gboolean ok = fk_cmd_read_inputs(argv + 1, &iopts, collector, diag);
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector);
+  g_autofree char *where = fk_cmd_inputs_name(argv + 1);
+  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector, where, &ok);
   fk_transform_options_clear(&topts);
   if (tree == NULL) {
     fk_input_options_clear(&iopts);

@@ -2,7 +2,6 @@
  * (or any other writer, by -o's extension or --output-format). */
 #include "cmd.h"
 
-#include "../analyze/reshape.h"
 #include "../render/svg.h"
 
 #include <errno.h>
@@ -16,9 +15,8 @@ typedef struct {
   char *notes, *nameattr, *palette_file, *total, *uicolor, *search_color, *stroke_color, *sort;
   double width, fontsize, fontwidth, factor;
   gint height;
-  gboolean hash, deterministic, cp, reverse, inverted, flamechart, negate, colordiffusion;
+  gboolean hash, deterministic, cp, inverted, flamechart, negate, colordiffusion;
   gboolean truncate_right;
-  char **base;
   char **outputs; /* every -o; output is the first */
 } GraphOptions;
 
@@ -32,7 +30,6 @@ graph_options_clear(GraphOptions *g)
                    &g->stroke_color, &g->sort};
   for (gsize i = 0; i < G_N_ELEMENTS(strs); i++)
     g_clear_pointer(strs[i], g_free);
-  g_clear_pointer(&g->base, g_strfreev);
   g_clear_pointer(&g->outputs, g_strfreev);
 }
 
@@ -298,38 +295,6 @@ check_options(GraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
   return FK_EXIT_OK;
 }
 
-/* --base then --reverse, each a new tree. */
-static FkTree *
-reshape(FkTree *tree, const GraphOptions *g, FkDiag *diag, GError **error)
-{
-  g_autoptr(FkTree) t = tree;
-  if (g->base != NULL && g->base[0] != NULL) {
-    gint64 dropped[FK_MAX_COLUMNS] = {0, 0};
-    FkTree *n = fk_tree_rebase(t, (const char *const *)g->base, g_strv_length(g->base), dropped,
-                               error);
-    if (n == NULL)
-      return NULL;
-    fk_tree_free(g_steal_pointer(&t));
-    t = n;
-    if (dropped[0] != 0 || dropped[1] != 0) {
-      char buf[32];
-      g_autofree char *msg = g_strdup_printf(
-          "--base: stacks without any base symbol left out (weight %s)",
-          fk_weight_format(dropped[fk_tree_columns(t) - 1], fk_tree_decimals(t), buf));
-      (void)diag;
-      fk_cmd_error("%s", msg);
-    }
-  }
-  if (g->reverse) {
-    FkTree *n = fk_tree_reverse(t, error);
-    if (n == NULL)
-      return NULL;
-    fk_tree_free(g_steal_pointer(&t));
-    t = n;
-  }
-  return g_steal_pointer(&t);
-}
-
 int
 cmd_graph(int argc, char **argv)
 {
@@ -372,7 +337,6 @@ cmd_graph(int argc, char **argv)
        "Consistent palette: read and update palette.map in the current directory", NULL},
       {"palette-file", 0, 0, G_OPTION_ARG_FILENAME, &g.palette_file,
        "Consistent palette: read and update FILE (NAME->COLOR lines)", "FILE"},
-      {"reverse", 0, 0, G_OPTION_ARG_NONE, &g.reverse, "Reverse every stack, leaf first", NULL},
       {"inverted", 0, 0, G_OPTION_ARG_NONE, &g.inverted, "Icicle graph: root at the top", NULL},
       {"flamechart", 0, 0, G_OPTION_ARG_NONE, &g.flamechart,
        "Flame chart: input order, only adjacent identical frames merged", NULL},
@@ -393,8 +357,6 @@ cmd_graph(int argc, char **argv)
        "COLOR"},
       {"truncate-text-right", 0, 0, G_OPTION_ARG_NONE, &g.truncate_right,
        "Cut long labels on the right (default: on the left, keeping the function)", NULL},
-      {"base", 0, 0, G_OPTION_ARG_STRING_ARRAY, &g.base,
-       "Re-root every stack at its last SYMBOL frame (repeatable)", "SYMBOL"},
       {"sort", 0, 0, G_OPTION_ARG_STRING, &g.sort,
        "Order siblings by name (default) or width (widest first)", "name|width"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -469,16 +431,9 @@ cmd_graph(int argc, char **argv)
   if (!fk_cmd_read_inputs(argv + 1, &iopts, collector, diag))
     ok = FALSE;
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(GError) error = NULL;
-  /* Transforms first (they print their own errors), then --base/--reverse. */
-  FkTree *collected = fk_transform_options_finish(&topts, collector);
+  g_autofree char *where = fk_cmd_inputs_name(argv + 1);
+  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector, where, &ok);
   fk_transform_options_clear(&topts);
-  g_autoptr(FkTree) tree = NULL;
-  if (collected != NULL) {
-    tree = reshape(collected, &g, diag, &error);
-    if (tree == NULL)
-      fk_cmd_error("%s", error->message);
-  }
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, "graph", argv + 1, &iopts, diag);
   ropts.summary = &summary;
@@ -493,10 +448,6 @@ cmd_graph(int argc, char **argv)
     }
     if (!fk_cmd_write_outputs(tree, g.outputs, g.output_format, &fk_writer_svg, &ropts))
       ok = FALSE;
-    else if (ok && fk_tree_total(tree, col) == 0 && writer == &fk_writer_svg) {
-      fk_cmd_error("no samples in the input; the graph says so");
-      ok = FALSE;
-    }
     if (palette != NULL && !write_palette_map(g.palette_file, palette))
       ok = FALSE;
   }

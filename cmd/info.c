@@ -27,6 +27,7 @@ typedef struct {
   GPtrArray *messages; /* char*: skips and errors */
   GPtrArray *describe; /* char*: key, value, ... */
   gboolean failed;
+  char *error; /* why it failed, for stderr */
 } Member;
 
 static void
@@ -35,6 +36,7 @@ member_free(Member *m)
   g_free(m->name);
   g_free(m->path);
   g_free(m->member);
+  g_free(m->error);
   g_ptr_array_unref(m->hosts);
   g_ptr_array_unref(m->events);
   g_ptr_array_unref(m->messages);
@@ -53,6 +55,16 @@ member_new(const char *name)
   m->messages = g_ptr_array_new_with_free_func(g_free);
   m->describe = g_ptr_array_new_with_free_func(g_free);
   return m;
+}
+
+/* M failed for MSG: listed with M, and printed on stderr as by every command. */
+static void
+member_fail(Member *m, const char *msg)
+{
+  g_ptr_array_add(m->messages, g_strdup(msg));
+  if (m->error == NULL)
+    m->error = g_strdup(msg);
+  m->failed = TRUE;
 }
 
 static void
@@ -108,8 +120,7 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
   m->member = g_strdup(in->member);
   const FkReader *reader = fk_input_options_reader(opts, in, &error);
   if (error != NULL) {
-    g_ptr_array_add(m->messages, g_strdup(error->message));
-    m->failed = TRUE;
+    member_fail(m, error->message);
     return;
   }
   const char *forced = fk_input_options_host_from(host_from, in->name, strings);
@@ -127,8 +138,7 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
   m->format = reader->name;
   gpointer state = reader->open(in, &ropts, &error);
   if (state == NULL) {
-    g_ptr_array_add(m->messages, g_strdup(error->message));
-    m->failed = TRUE;
+    member_fail(m, error->message);
     return;
   }
   FkSample s;
@@ -137,8 +147,7 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
     if (st == FK_READ_END)
       break;
     if (st == FK_READ_ERROR) {
-      g_ptr_array_add(m->messages, g_strdup(error->message));
-      m->failed = TRUE;
+      member_fail(m, error->message);
       break;
     }
     m->samples++;
@@ -305,7 +314,7 @@ printable(const char *s)
 }
 
 static void
-print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+print_text(GPtrArray *members)
 {
   guint64 samples = 0;
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
@@ -343,14 +352,6 @@ print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
     samples += m->samples;
     for (guint k = 0; k < m->hosts->len; k++)
       add_unique(hosts, g_ptr_array_index(m->hosts, k));
-  }
-  for (guint i = 0; i < notes->len; i++) {
-    g_autofree char *msg = printable(g_ptr_array_index(notes, i));
-    printf("note: %s\n", msg);
-  }
-  for (guint i = 0; i < errors->len; i++) {
-    g_autofree char *msg = printable(g_ptr_array_index(errors, i));
-    printf("error: %s\n", msg);
   }
   g_ptr_array_sort(hosts, cmp_str);
   g_autofree char *hl = join(hosts);
@@ -399,6 +400,7 @@ cmd_info(int argc, char **argv)
   copts.side_file = fk_symbol_files_side_file;
   copts.side_file_data = files;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
+  fk_cmd_stdin_hint(paths, &iopts);
   g_autoptr(GRegex) host_from =
       iopts.host_from ? g_regex_new(iopts.host_from, 0, 0, NULL) : NULL;
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)member_free);
@@ -428,8 +430,51 @@ cmd_info(int argc, char **argv)
   if (json)
     print_json(members, errors, notes);
   else
-    print_text(members, errors, notes);
+    print_text(members);
+  /* What every command says on stderr: errors, notes, the skipped total,
+   * and the same exit code (the listing above is the output). */
+  fflush(stdout);
+  guint64 nskipped = fk_diag_skipped(diag), samples = 0, shown = 0, unshown = 0;
+  for (guint i = 0; i < members->len; i++) {
+    const Member *m = g_ptr_array_index(members, i);
+    /* Failures always; skips the first five, as the other commands do. */
+    for (guint k = 0; k < m->messages->len; k++) {
+      const char *text = g_ptr_array_index(m->messages, k);
+      gboolean is_error = m->error != NULL && strcmp(text, m->error) == 0;
+      if (!is_error && shown++ >= 5) {
+        unshown++;
+        continue;
+      }
+      g_autofree char *msg = printable(text);
+      if (g_str_has_prefix(text, m->name))
+        fk_cmd_error("%s", msg);
+      else {
+        g_autofree char *name = printable(m->name);
+        fk_cmd_error("%s: %s", name, msg);
+      }
+    }
+    nskipped += m->skipped;
+    samples += m->samples;
+  }
+  if (unshown > 0)
+    fk_cmd_error("... and %" G_GUINT64_FORMAT " more", unshown);
+  for (guint i = 0; i < errors->len; i++) {
+    g_autofree char *msg = printable(g_ptr_array_index(errors, i));
+    fk_cmd_error("%s", msg);
+  }
+  for (guint i = 0; i < notes->len; i++) {
+    g_autofree char *msg = printable(g_ptr_array_index(notes, i));
+    fk_cmd_error("%s", msg);
+  }
   gboolean strict = iopts.strict;
+  if (nskipped > 0)
+    fk_cmd_error("skipped %" G_GUINT64_FORMAT " %s in all%s", nskipped,
+                 nskipped == 1 ? "item" : "items", strict ? "" : "; --strict makes this fail");
+  if (samples == 0 && !failed) {
+    g_autofree char *where = fk_cmd_inputs_name(argc > 1 ? argv + 1 : NULL);
+    fk_cmd_error("%s: no samples in the input", where);
+    failed = TRUE;
+  }
   fk_input_options_clear(&iopts);
   if (failed || (strict && (skipped || fk_diag_skipped(diag) > 0)))
     return FK_EXIT_FAILURE;

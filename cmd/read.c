@@ -17,7 +17,13 @@
  * strictly in input order, their messages printed and their reports moved
  * in that order, so the tree, stdout and stderr are the same for every -j.
  * Memory stays bounded: at most 3*j jobs reading at once, and jobs ahead of
- * the merge hold at most HELD_MAX bytes of parts before they wait. */
+ * the merge hold at most HELD_MAX bytes of parts before they wait.
+ *
+ * Progress (stderr a terminal, no -q): a ticker thread redraws one line a
+ * few times a second, from what the readers publish as they go (bytes and
+ * samples of the input being read, every LIVE_EVERY samples), so that one
+ * big input moves the line too. It prints under the run's lock, as the
+ * merges do, and messages clear the line before they print. */
 #include "cmd.h"
 
 #include "../formats/perf-data-symfiles.h"
@@ -29,6 +35,8 @@
 #include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
+#define LIVE_EVERY 1024 /* samples between two live progress updates */
+#define TICK_US 250000  /* the progress line is redrawn at most this often */
 #define PUMP_BLOCK (64u << 10)
 
 /* ---- blocks: recycled, so that pumping does not fault in fresh pages ---- */
@@ -247,6 +255,14 @@ typedef struct {
   gboolean has_facts;
 } Part;
 
+/* Live progress of the input a job is reading, published with atomic stores
+ * by the reading thread, read by the ticker. */
+typedef struct {
+  guint64 bytes;   /* read so far of the current input (when not pumped) */
+  guint64 samples; /* read so far of the current input */
+  gint64 started;  /* monotonic time the current input's reading began, or 0 */
+} Live;
+
 /* A job is one input (a file, or an archive member pumped through a pipe),
  * or a whole archive detached from the container, whose members a worker
  * reads one after the other. Its parts are merged in order as they come. */
@@ -259,6 +275,9 @@ typedef struct {
   GQueue parts;         /* Part*: read, not merged yet */
   gboolean done;        /* no more parts will come */
   gboolean count_bytes; /* progress: add what the worker read (not pumped) */
+  Live live;
+  char *live_name;      /* a file on disk of known size: named with its share done */
+  guint64 live_size;
 } Job;
 
 /* Jobs behind the next to merge hold what they read until it is their
@@ -287,6 +306,12 @@ typedef struct {
   gint64 started;
   guint64 members_done;
   guint64 bytes_done;
+  guint64 samples_done;
+  guint64 disk_done, disk_total; /* the container's progress, as the main thread last saw it */
+  FkContainer *container;        /* main thread only: not thread safe */
+  GThread *ticker;
+  GCond tick;
+  gboolean stop;
   gint perf_data_read; /* atomic: a perf.data reader ran (perf archive files used) */
 } Run;
 
@@ -328,6 +353,7 @@ job_free(Job *job)
   fk_container_free(job->walk);
   fk_diag_free(job->walk_diag);
   fk_diag_free(job->notes);
+  g_free(job->live_name);
   g_queue_clear_full(&job->parts, (GDestroyNotify)part_free);
   g_free(job);
 }
@@ -398,6 +424,10 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     part->failed = TRUE;
     return;
   }
+  gboolean live_bytes = run->progress && (job->walk != NULL || job->count_bytes);
+  if (run->progress)
+    __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
+  guint64 n = 0;
   FkSample s;
   for (;;) {
     FkReadStatus st = reader->next(state, &s, &error);
@@ -427,12 +457,30 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
       part->failed = TRUE;
       break;
     }
+    if (run->progress && (++n % LIVE_EVERY) == 0) {
+      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+      if (live_bytes)
+        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
+    }
   }
+  if (run->progress)
+    __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
   reader->close(state);
   if (facts != NULL) {
     facts->host = g_strdup(first_host);
     facts->event = g_strdup(first_event);
   }
+}
+
+/* Bytes of IN read: a reader that maps the file (perf.data) consumes
+ * nothing through IN, and has read all of it. */
+static guint64
+input_bytes(FkInput *in)
+{
+  guint64 off = fk_input_offset(in);
+  if (in->fd >= 0 && in->size > 0 && (guint64)in->size > off)
+    off = (guint64)in->size;
+  return off;
 }
 
 /* Prints PART's messages, moves its reports and merges its samples. */
@@ -517,13 +565,20 @@ finish_part(Run *run, Job *job, Part *part, gboolean last)
   g_mutex_unlock(&run->lock);
 }
 
+/* Moves what JOB read of IN from its live counts to the run's, at once, so
+ * the ticker never counts it twice. BYTES: IN's bytes were not pumped. */
 static void
-count_read(Run *run, FkInput *in)
+count_read(Run *run, Job *job, FkInput *in, gboolean bytes)
 {
   if (!run->progress)
     return;
   g_mutex_lock(&run->lock);
-  run->bytes_done += fk_input_offset(in);
+  if (bytes)
+    run->bytes_done += input_bytes(in);
+  run->samples_done += __atomic_load_n(&job->live.samples, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.bytes, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.samples, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.started, 0, __ATOMIC_RELAXED);
   g_mutex_unlock(&run->lock);
 }
 
@@ -541,7 +596,7 @@ walk(Run *run, Job *job)
     Part *part = part_new(run, st == FK_CONTAINER_INPUT, job->walk_diag);
     if (st == FK_CONTAINER_INPUT) {
       read_input(run, job, in, part);
-      count_read(run, in);
+      count_read(run, job, in, TRUE);
       fk_input_free(in);
     } else {
       g_ptr_array_add(part->messages, g_strdup(error ? error->message : "cannot read archive"));
@@ -565,8 +620,7 @@ worker(gpointer data, gpointer user_data)
   }
   Part *part = part_new(run, TRUE, NULL);
   read_input(run, job, job->in, part);
-  if (job->count_bytes)
-    count_read(run, job->in);
+  count_read(run, job, job->in, job->count_bytes);
   /* Let the producer go on as soon as the reader is done with the pipe. */
   g_clear_pointer(&job->in, fk_input_free);
   finish_part(run, job, part, TRUE);
@@ -580,6 +634,10 @@ enqueue(Run *run, FkInput *in, FkContainer *walk, FkDiag *notes, guint max_in_fl
   Job *job = g_new0(Job, 1);
   job->in = in;
   job->walk = walk;
+  if (in != NULL && in->fd >= 0 && in->size > 0) {
+    job->live_name = g_strdup(in->name);
+    job->live_size = (guint64)in->size;
+  }
   job->notes = fk_diag_new_like(run->diag);
   fk_diag_move(job->notes, notes);
   if (walk != NULL) {
@@ -616,6 +674,21 @@ pipe_input(FkInput *in, Pipe *p)
   return out;
 }
 
+/* Copies the container's progress for the ticker (the container is the main
+ * thread's alone). Called by the main thread, without the lock. */
+static void
+snapshot(Run *run)
+{
+  if (!run->progress)
+    return;
+  guint64 done, total;
+  fk_container_progress(run->container, &done, &total);
+  g_mutex_lock(&run->lock);
+  run->disk_done = done;
+  run->disk_total = total;
+  g_mutex_unlock(&run->lock);
+}
+
 /* Moves IN's bytes into P; the limits are enforced by IN itself. */
 static void
 pump(Run *run, FkInput *in, Pipe *p)
@@ -633,6 +706,7 @@ pump(Run *run, FkInput *in, Pipe *p)
       g_mutex_lock(&run->lock);
       run->bytes_done += (guint64)n;
       g_mutex_unlock(&run->lock);
+      snapshot(run);
     }
     if (!pipe_write(p, g_bytes_new_with_free_func(buf, (gsize)n, block_put, buf))) {
       pipe_close(p, NULL);
@@ -641,25 +715,82 @@ pump(Run *run, FkInput *in, Pipe *p)
   }
 }
 
-static void
-show_progress(Run *run, FkContainer *container, gboolean last)
+/* BYTES in KiB, MiB or GiB with one decimal, into BUF. */
+static const char *
+size_text(guint64 bytes, char *buf, gsize size)
 {
-  if (!run->progress)
-    return;
-  g_mutex_lock(&run->lock);
-  guint64 members = run->members_done, bytes = run->bytes_done;
-  g_mutex_unlock(&run->lock);
-  guint64 done, total;
-  fk_container_progress(container, &done, &total);
-  double secs = (double)(g_get_monotonic_time() - run->started) / 1e6;
+  if (bytes < ((guint64)1 << 20))
+    g_snprintf(buf, size, "%.1f KiB", (double)bytes / 1024);
+  else if (bytes < ((guint64)1 << 30))
+    g_snprintf(buf, size, "%.1f MiB", (double)bytes / (1 << 20));
+  else
+    g_snprintf(buf, size, "%.2f GiB", (double)bytes / (1 << 30));
+  return buf;
+}
+
+/* Draws the progress line; with LAST, the final one and its newline. Called
+ * with run->lock held. */
+static void
+show_progress(Run *run, gboolean last)
+{
+  guint64 members = run->members_done, bytes = run->bytes_done, samples = run->samples_done;
+  const Job *single = NULL; /* the one input being read, when there is one of known size */
+  guint reading = 0;
+  for (GList *l = run->jobs.head; l != NULL; l = l->next) {
+    Job *job = l->data;
+    guint64 b = __atomic_load_n(&job->live.bytes, __ATOMIC_RELAXED);
+    bytes += b;
+    samples += __atomic_load_n(&job->live.samples, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&job->live.started, __ATOMIC_RELAXED) != 0) {
+      reading++;
+      single = job->live_size > 0 ? job : NULL;
+    }
+  }
+  if (reading != 1)
+    single = NULL;
+  guint64 done = run->disk_done, total = run->disk_total;
+  gint64 now = g_get_monotonic_time();
+  double secs = (double)(now - run->started) / 1e6;
   double rate = secs > 0 ? (double)bytes / secs / (1 << 20) : 0;
-  g_autofree char *left = NULL;
-  if (!last && done > 0 && total > done && secs > 0.5)
-    left = g_strdup_printf(", %.0f s left", secs * (double)(total - done) / (double)done);
-  fprintf(stderr, "\r\033[Kflamekit: %s: %" G_GUINT64_FORMAT " members, %.1f MiB, %.1f MiB/s%s%s",
-          fk_cmd_name ? fk_cmd_name : "read", members, (double)bytes / (1 << 20), rate,
-          left ? left : "", last ? "\n" : "");
+  g_autofree char *where = NULL;
+  if (!last && single != NULL) {
+    /* Within one big file: its share read, and what is left of it. */
+    guint64 b = MIN(__atomic_load_n(&single->live.bytes, __ATOMIC_RELAXED), single->live_size);
+    double in_secs = (double)(now - __atomic_load_n(&single->live.started, __ATOMIC_RELAXED)) / 1e6;
+    g_autofree char *eta = NULL;
+    if (b > 0 && in_secs > 0.5)
+      eta = g_strdup_printf(", %.0f s left", in_secs * (double)(single->live_size - b) / (double)b);
+    where = g_strdup_printf(", %.0f%% of %s%s", 100.0 * (double)b / (double)single->live_size,
+                            single->live_name, eta ? eta : "");
+  } else if (!last && done > 0 && total > done && secs > 0.5) {
+    where = g_strdup_printf(", %.0f s left", secs * (double)(total - done) / (double)done);
+  }
+  char sbuf[32];
+  fprintf(stderr,
+          "\r\033[Kflamekit: %s: %" G_GUINT64_FORMAT " %s, %" G_GUINT64_FORMAT
+          " %s, %s, %.1f MiB/s%s%s",
+          fk_cmd_name ? fk_cmd_name : "read", members, members == 1 ? "input" : "inputs", samples,
+          samples == 1 ? "sample" : "samples", size_text(bytes, sbuf, sizeof sbuf), rate,
+          where ? where : "", last ? "\n" : "");
   fflush(stderr);
+  fk_cmd_progress_shown = !last;
+}
+
+/* The ticker thread: redraws the line every TICK_US until told to stop. */
+static gpointer
+ticker(gpointer data)
+{
+  Run *run = data;
+  g_mutex_lock(&run->lock);
+  while (!run->stop) {
+    gint64 until = g_get_monotonic_time() + TICK_US;
+    while (!run->stop && g_get_monotonic_time() < until)
+      g_cond_wait_until(&run->tick, &run->lock, until);
+    if (!run->stop)
+      show_progress(run, FALSE);
+  }
+  g_mutex_unlock(&run->lock);
+  return NULL;
 }
 
 gboolean
@@ -724,11 +855,17 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   GThreadPool *pool = NULL;
   if (jobs > 1)
     pool = g_thread_pool_new(worker, &run, (gint)jobs, TRUE, NULL);
-  gint64 last_shown = 0;
+  fk_cmd_stdin_hint(paths, opts);
+  run.container = container;
+  g_cond_init(&run.tick);
+  snapshot(&run);
+  if (run.progress)
+    run.ticker = g_thread_new("progress", ticker, &run);
   for (;;) {
     g_autoptr(GError) error = NULL;
     FkInput *in = NULL;
     FkContainerStatus st = fk_container_next(container, &in, &error);
+    snapshot(&run);
     if (st == FK_CONTAINER_END)
       break;
     if (st == FK_CONTAINER_FAILED) {
@@ -760,11 +897,6 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
       pipe_unref(p);
       fk_input_free(in);
     }
-    gint64 now = g_get_monotonic_time();
-    if (run.progress && now - last_shown > 200000) {
-      show_progress(&run, container, FALSE);
-      last_shown = now;
-    }
   }
   if (pool != NULL)
     g_thread_pool_free(pool, FALSE, TRUE);
@@ -772,8 +904,18 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   merge_ready(&run);
   g_mutex_unlock(&run.lock);
   fk_diag_move(diag, cdiag); /* what the last archive's end reported */
-  if (run.progress)
-    show_progress(&run, container, TRUE);
+  if (run.ticker != NULL) {
+    g_mutex_lock(&run.lock);
+    run.stop = TRUE;
+    g_cond_signal(&run.tick);
+    g_mutex_unlock(&run.lock);
+    g_thread_join(run.ticker);
+    snapshot(&run);
+    g_mutex_lock(&run.lock);
+    show_progress(&run, TRUE);
+    g_mutex_unlock(&run.lock);
+  }
+  g_cond_clear(&run.tick);
   g_assert(g_queue_is_empty(&run.jobs));
   if (symbol_files != NULL && fk_symbol_files_count(symbol_files) > 0 &&
       !g_atomic_int_get(&run.perf_data_read))

@@ -17,6 +17,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,9 +54,10 @@ struct Level {
 };
 
 typedef struct {
-  char *path; /* on disk */
-  char *root; /* the directory given */
-  char *rel;  /* the path below it */
+  char *path;  /* on disk */
+  char *root;  /* the directory given */
+  char *rel;   /* the path below it */
+  char *error; /* a directory that could not be read: a failure, in its place */
 } Pending;
 
 /* What a container and the ones detached from it count together (updated
@@ -131,6 +133,7 @@ pending_free(Pending *p)
   g_free(p->path);
   g_free(p->root);
   g_free(p->rel);
+  g_free(p->error);
   g_free(p);
 }
 
@@ -876,16 +879,19 @@ cmp_str(gconstpointer a, gconstpointer b)
 static void
 walk(FkContainer *self, const char *root, const char *dir, const char *rel)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
+  DIR *d = opendir(dir);
   if (d == NULL) {
-    if (self->opts.diag != NULL)
-      fk_diag_skip(self->opts.diag, dir, NULL, "cannot read directory: %s", error->message);
+    /* As a file that cannot be opened: a failure, reported in its place. */
+    Pending *p = g_new0(Pending, 1);
+    p->error = g_strdup_printf("%s: cannot read directory: %s", dir, g_strerror(errno));
+    g_queue_push_tail(&self->pending, p);
     return;
   }
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  for (const char *n; (n = g_dir_read_name(d)) != NULL;)
-    g_ptr_array_add(names, g_strdup(n));
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      g_ptr_array_add(names, g_strdup(e->d_name));
+  closedir(d);
   g_ptr_array_sort(names, cmp_str);
   for (guint i = 0; i < names->len; i++) {
     const char *n = g_ptr_array_index(names, i);
@@ -1014,6 +1020,11 @@ fk_container_next(FkContainer *self, FkInput **in, GError **error)
         continue; /* that level is done */
     } else if (!g_queue_is_empty(&self->pending)) {
       Pending *p = g_queue_pop_head(&self->pending);
+      if (p->error != NULL) {
+        g_set_error_literal(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_IO, p->error);
+        pending_free(p);
+        return FK_CONTAINER_FAILED;
+      }
       st = open_path(self, p->path, p->root, p->rel, in, error);
       pending_free(p);
     } else if (self->paths != NULL && self->paths[self->next_path] != NULL) {

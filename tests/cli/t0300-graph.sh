@@ -62,7 +62,7 @@ like 'data-nametype="&quot;; alert\(1\); &quot;"' "$(cat "$T/h.svg")" "settings 
 : >"$T/empty"
 run "$FLAMEKIT" graph -o "$T/e.svg" "$T/empty"
 is "$rc" 1 "no samples is a failure"
-is "$err" "flamekit: graph: no samples in the input; the graph says so" "and says so"
+is "$err" "flamekit: graph: $T/empty: no samples in the input" "and says so, naming the input"
 xmllint --noout "$T/e.svg" && grep -q 'no samples in the input' "$T/e.svg"
 ok $? "the SVG is still written and says so"
 
@@ -106,7 +106,7 @@ is "$out" "$(printf 'compute;main 10\nlog;compute;main 15\nmain 5\nread;io;main 
 printf 'a;Final;x;Final 4\na;Final;y 3\nb;z 2\n' >"$T/base.folded"
 run "$FLAMEKIT" graph --base Final --output-format folded "$T/base.folded"
 is "$out" "$(printf 'Final 4\nFinal;y 3')" "--base re-roots at the last base frame, the leaf included"
-is "$err" "flamekit: graph: --base: stacks without any base symbol left out (weight 2)" "and reports what it left out"
+is "$err" "flamekit: graph: --base Final: left out 1 stack without any base symbol (weight 2, 22.2% of 9)" "and reports what it left out: stacks and weight"
 
 # Differential: widths from the second count, colour from the change.
 printf 'main;grew 10 30\nmain;shrank 30 10\nmain;same 5 5\n' >"$T/diff.folded"

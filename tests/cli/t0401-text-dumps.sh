@@ -13,7 +13,8 @@ run "$FLAMEKIT" fold --pid "$C/perf-script/pidtid.txt"
 like '^spin-[0-9]+;' "$out" "--pid makes the root frame comm-PID"
 
 run "$FLAMEKIT" fold --format dtrace "$C/perf-script/default.txt"
-is "$rc" 0 "--format dtrace on perf text reads nothing but does not fail"
+is "$rc" 1 "--format dtrace on perf text reads nothing: no samples is a failure"
+like "default.txt: no samples in the input" "$err" "... and says so"
 is "$out" "" "... and writes nothing"
 
 run "$FLAMEKIT" fold --event-filter "" "$C/perf-script/default.txt"

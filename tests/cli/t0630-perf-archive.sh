@@ -13,7 +13,8 @@ if ! command -v perf >/dev/null 2>&1 ||
   exit 0
 fi
 run "$FLAMEKIT" fold x.data.tar.bz2
-is "$rc:$out" "0:" "a perf archive tarball yields no stacks and no failure"
+is "$rc:$out" "1:" "a perf archive tarball yields no stacks: no samples, a failure as for any input"
+like "x.data.tar.bz2: no samples in the input" "$err" "and says so"
 like "perf archive: [0-9]+ symbol files of perf archive tarballs \(.build-id\) not used: no perf.data" "$err" "its symbol files are noted as unused"
 is "$(printf '%s\n' "$err" | grep -c 'not a folded stack line')" 0 "no member was read as stacks"
 mkdir web01

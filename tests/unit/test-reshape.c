@@ -112,16 +112,17 @@ test_rebase_simple(void)
   add(t, "main;idle", 5, -1);
   add(t, "Samples;z", 1, -1);
   const char *base[] = {"Final", "Samples"};
-  gint64 dropped[FK_MAX_COLUMNS] = {0, 0};
-  g_autoptr(FkTree) r = fk_tree_rebase(t, base, 2, dropped, NULL);
+  FkTransformReport rep = {0};
+  g_autoptr(FkTree) r = fk_tree_rebase(t, base, 2, &rep, NULL);
   g_assert_nonnull(r);
   g_assert_cmpint(self_at(r, "Final;work", 0), ==, 7);
   g_assert_cmpint(self_at(r, "Final", 0), ==, 2);
   g_assert_cmpint(self_at(r, "Final;y", 0), ==, 4);
   g_assert_cmpint(self_at(r, "Samples;z", 0), ==, 1);
   g_assert_cmpint(self_at(r, "main", 0), ==, -1);
-  g_assert_cmpint(dropped[0], ==, 5);
-  g_assert_cmpint(fk_tree_total(r, 0) + dropped[0], ==, fk_tree_total(t, 0));
+  g_assert_cmpint(rep.removed[0], ==, 5);
+  g_assert_cmpuint(rep.stacks, ==, 1);
+  g_assert_cmpint(fk_tree_total(r, 0) + rep.removed[0], ==, fk_tree_total(t, 0));
 }
 
 static void
@@ -131,10 +132,10 @@ test_rebase_properties(void)
   for (int i = 0; i < 200; i++) {
     g_autoptr(FkTree) t = random_tree(r, i % 2 == 1);
     const char *base[] = {i % 3 ? "b" : "main", "x"};
-    gint64 dropped[FK_MAX_COLUMNS] = {0, 0};
-    g_autoptr(FkTree) rb = fk_tree_rebase(t, base, 1 + i % 2, dropped, NULL);
+    FkTransformReport rep = {0};
+    g_autoptr(FkTree) rb = fk_tree_rebase(t, base, 1 + i % 2, &rep, NULL);
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      g_assert_cmpint(fk_tree_total(rb, c) + dropped[c], ==, fk_tree_total(t, c));
+      g_assert_cmpint(fk_tree_total(rb, c) + rep.removed[c], ==, fk_tree_total(t, c));
     /* Every root frame of the result is a base symbol, and none occurs below. */
     for (gsize n = 1; n < fk_tree_size(rb); n++) {
       const FkNode *nd = fk_tree_node(rb, (FkNodeId)n);
@@ -145,10 +146,11 @@ test_rebase_properties(void)
         g_assert_false(is_base); /* the stack was cut at its LAST base frame */
     }
     /* Re-basing again at the same symbols changes nothing. */
-    gint64 again[FK_MAX_COLUMNS] = {0, 0};
-    g_autoptr(FkTree) rb2 = fk_tree_rebase(rb, base, 1 + i % 2, again, NULL);
+    FkTransformReport again = {0};
+    g_autoptr(FkTree) rb2 = fk_tree_rebase(rb, base, 1 + i % 2, &again, NULL);
     g_assert_true(fk_tree_equal(rb2, rb));
-    g_assert_cmpint(again[0] + again[1], ==, 0);
+    g_assert_cmpint(again.removed[0] + again.removed[1], ==, 0);
+    g_assert_cmpuint(again.stacks, ==, 0);
   }
   g_rand_free(r);
 }

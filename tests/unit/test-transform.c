@@ -246,6 +246,16 @@ check_filter(FkFilterKind kind, const char *pattern, gboolean idempotent)
     g_assert_true(fk_tree_equal(got, want));
     g_assert_cmpint(report.removed[0], ==, removed);
     g_assert_cmpint(fk_tree_total(got, 0) + report.removed[0], ==, fk_tree_total(tree, 0));
+    if (kind == FK_FILTER_HIDE) {
+      /* --hide reports the frames it removed: every matching node. */
+      guint64 matching = 0;
+      for (gsize n = 1; n < fk_tree_size(tree); n++) {
+        const char *name = fk_tree_node(tree, (FkNodeId)n)->name;
+        matching += !fk_is_group_frame(name) && g_regex_match(re, name, 0, NULL);
+      }
+      g_assert_cmpuint(report.nodes, ==, matching);
+      g_assert_cmpuint(report.stacks, ==, 0);
+    }
     if (idempotent) {
       FkTransformReport r2 = {0};
       g_autoptr(FkTree) again = fk_tree_filter(got, kind, re, &r2, NULL);
