@@ -122,53 +122,51 @@ descriptor_name(const char *path)
   return *end == '\0' && fd <= INT_MAX ? (int)fd : -1;
 }
 
+/* Where the symlink CUR points, as a path usable from here; NULL when CUR is
+ * not a symlink. */
+static char *
+link_target(const char *cur)
+{
+  char *link = g_file_read_link(cur, NULL);
+  if (link == NULL || g_path_is_absolute(link))
+    return link;
+  g_autofree char *dir = g_path_get_dirname(cur);
+  char *joined = g_build_filename(dir, link, NULL);
+  g_free(link);
+  return joined;
+}
+
 /* The descriptor that PATH, or a symlink on the way from PATH, names; -1. */
 static int
 named_descriptor(const char *path)
 {
   g_autofree char *cur = g_strdup(path);
-  for (int hops = 0; hops < 40; hops++) {
+  for (int hops = 0; hops < 40 && cur != NULL; hops++) {
     int fd = descriptor_name(cur);
     if (fd >= 0)
       return fd;
-    char *link = g_file_read_link(cur, NULL);
-    if (link == NULL)
-      return -1;
-    if (!g_path_is_absolute(link)) {
-      g_autofree char *dir = g_path_get_dirname(cur);
-      char *joined = g_build_filename(dir, link, NULL);
-      g_free(link);
-      link = joined;
-    }
+    char *next = link_target(cur);
     g_free(cur);
-    cur = link;
+    cur = next;
   }
   return -1;
 }
 
 /* Follows the symlinks of a PATH that does not exist to the name a new file
- * should get (a dangling link is kept: its target is created). */
+ * should get (a dangling link is kept: its target is created). A loop ends
+ * after 40 hops; creating that name then fails with ELOOP. */
 static char *
 resolve_dangling(const char *path)
 {
   char *cur = g_strdup(path);
   for (int hops = 0; hops < 40; hops++) {
-    struct stat st;
-    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+    char *next = link_target(cur);
+    if (next == NULL)
       return cur;
-    char *link = g_file_read_link(cur, NULL);
-    if (link == NULL)
-      return cur;
-    if (!g_path_is_absolute(link)) {
-      g_autofree char *dir = g_path_get_dirname(cur);
-      char *joined = g_build_filename(dir, link, NULL);
-      g_free(link);
-      link = joined;
-    }
     g_free(cur);
-    cur = link;
+    cur = next;
   }
-  return cur; /* a loop: creating it fails with ELOOP */
+  return cur;
 }
 
 static int
