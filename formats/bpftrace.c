@@ -18,6 +18,7 @@
  * is the one frame `[empty stack]`, so its weight is kept. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -181,12 +182,9 @@ add_frame(Bpftrace *b, const char *s, const char *e)
   GString *f = b->buf;
   g_string_truncate(f, 0);
   g_string_append_len(f, s, (gssize)n);
-  for (gsize i = 0; i < f->len; i++)
-    if (f->str[i] == ';')
-      f->str[i] = ':';
   if (f->len == 0)
     g_string_assign(f, "[unknown]");
-  g_ptr_array_add(b->frames, (gpointer)fk_interner_intern(b->opts->strings, f->str, f->len));
+  g_ptr_array_add(b->frames, (gpointer)fk_frame_intern(b->opts->strings, f->str, f->len));
 }
 
 /* Parses the inline text of a key line (after `@name[` or a `,`): scalar
@@ -237,7 +235,7 @@ inline_keys(Bpftrace *b, const char *s, gsize n, const char *sep, gint64 *value,
       const char *ks = s + i, *ke = s + pe;
       fk_td_trim(&ks, &ke);
       if (ke > ks)
-        g_ptr_array_add(b->keys, (gpointer)fk_interner_intern(b->opts->strings, ks, (gsize)(ke - ks)));
+        g_ptr_array_add(b->keys, (gpointer)fk_frame_intern(b->opts->strings, ks, (gsize)(ke - ks)));
     }
     if (hit == NULL)
       break;

@@ -21,6 +21,7 @@
  * chains become frames with `_[i]`. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -183,12 +184,9 @@ add_frame(Dtrace *d, const char *s, gsize n)
     GString *f = d->buf;
     g_string_truncate(f, 0);
     g_string_append_len(f, name + i, (gssize)(j - i));
-    for (gsize k = 0; k < f->len; k++)
-      if (f->str[k] == ';')
-        f->str[k] = ':';
     if (inl)
       g_string_append(f, "_[i]");
-    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_interner_intern(o->strings, f->str, f->len));
+    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_frame_intern(o->strings, f->str, f->len));
     inl = TRUE;
     i = j + 2;
     if (j >= name_n)
@@ -313,7 +311,7 @@ dtrace_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_SAMPLE;
       }
       /* An integer key. */
-      g_ptr_array_add(d->group, (gpointer)fk_interner_intern(d->opts->strings, ts, tn));
+      g_ptr_array_add(d->group, (gpointer)fk_frame_intern(d->opts->strings, ts, tn));
       continue;
     }
     /* `key   COUNT`: a record without a stack. */
@@ -326,7 +324,7 @@ dtrace_next(gpointer state, FkSample *s, GError **error)
         while (ke > ts && fk_td_is_space(ke[-1]))
           ke--;
         gint64 v = g_ascii_strtoll(c, NULL, 10);
-        g_ptr_array_add(d->keys, (gpointer)fk_interner_intern(d->opts->strings, ts, (gsize)(ke - ts)));
+        g_ptr_array_add(d->keys, (gpointer)fk_frame_intern(d->opts->strings, ts, (gsize)(ke - ts)));
         emit(d, s, v);
         return FK_READ_SAMPLE;
       }

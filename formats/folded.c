@@ -9,6 +9,7 @@
 
 #include "../analyze/transform.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -197,7 +198,7 @@ folded_next(gpointer state, FkSample *s, GError **error)
       gsize e = semi ? (gsize)(semi - line) : stack_len;
       /* A group frame ("[host=a]") ends in ']': never an offset. */
       gsize n = f->opts->strip_offsets ? fk_name_offset_start(line + pos, e - pos) : e - pos;
-      g_ptr_array_add(f->frames, (gpointer)fk_interner_intern(f->opts->strings, line + pos, n));
+      g_ptr_array_add(f->frames, (gpointer)fk_frame_intern(f->opts->strings, line + pos, n));
       g_array_append_val(f->prev_ends, e);
       pos = e + 1;
     }

@@ -18,6 +18,7 @@
  * `sym (dso)` text is cached; nothing is allocated per line. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -442,7 +443,7 @@ parse_event(PerfScript *ps, char *l, gsize len)
     else
       g_string_append(pn, "-?");
   }
-  ps->pname = fk_interner_intern(ps->opts->strings, pn->str, pn->len);
+  ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
   ps->filtered = FALSE;
   if (event_s != NULL) {
     const char *ev = fk_interner_intern(ps->opts->strings, event_s, event_n);
@@ -525,9 +526,6 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
     } else {
       g_string_append_len(b, fs, (gssize)fn);
     }
-    for (gsize k = 0; k < b->len; k++)
-      if (b->str[k] == ';')
-        b->str[k] = ':';
     if (part > 0) {
       if (strstr(b->str, "_[i]") == NULL)
         g_string_append(b, "_[i]");
@@ -536,7 +534,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
     } else if (jit && strstr(b->str, "_[j]") == NULL) {
       g_string_append(b, "_[j]");
     }
-    f->names[f->n++] = fk_interner_intern(o->strings, b->str, b->len);
+    f->names[f->n++] = fk_frame_intern(o->strings, b->str, b->len);
     i = j + 2;
   }
   return f;

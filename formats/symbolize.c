@@ -22,6 +22,7 @@
 #include <sys/auxv.h>
 #include <sys/stat.h>
 
+#include "framename.h"
 #include "symbolize-demangle.h"
 #include "symbolize-dwarf.h"
 #include "symbolize-elf.h"
@@ -400,7 +401,7 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
   /* stackcollapse-perf's name for `[unknown] (DSO)`: "[" basename "]",
    * so "[vdso]" gives "[[vdso]]" */
   g_autofree char *label = g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
-  dso->label = fk_interner_intern0(self->opts.strings, label);
+  dso->label = fk_frame_intern0(self->opts.strings, label);
   dso->cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, frames_free);
   find_files(self, dso);
   if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
@@ -442,9 +443,9 @@ intern_name(FkSymbolizer *self, const char *raw, const char *file, guint line)
   if (self->opts.srcline && file != NULL && line > 0) {
     const char *b = strrchr(file, '/');
     g_autofree char *s = g_strdup_printf("%s %s:%u", name, b ? b + 1 : file, line);
-    return fk_interner_intern0(self->opts.strings, s);
+    return fk_frame_intern0(self->opts.strings, s);
   }
-  return fk_interner_intern0(self->opts.strings, name);
+  return fk_frame_intern0(self->opts.strings, name);
 }
 
 static const char *
@@ -612,7 +613,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
     if (name != NULL) {
-      g_ptr_array_add(out, (gpointer)fk_interner_intern0(self->opts.strings, name));
+      g_ptr_array_add(out, (gpointer)fk_frame_intern0(self->opts.strings, name));
     } else {
       /* perf names anonymous memory's dso after its symbol file */
       g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
