@@ -58,7 +58,8 @@ bpftrace_bid(const guint8 *head, gsize len)
   int maps = 0, frames = 0, bad = 0, lines = 0;
   gboolean json = FALSE;
   while (p < end && lines < 200) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     const char *e = nl ? nl : end; /* a partial last line: its start counts */
     gsize l = (gsize)(e - p);
     lines++;
@@ -84,7 +85,7 @@ bpftrace_bid(const guint8 *head, gsize len)
     }
     if (nl == NULL)
       break;
-    p = nl + 1;
+    p = next;
   }
   if (json && maps > 0)
     return 85;
@@ -117,6 +118,7 @@ bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
   fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, b->opts->max_depth);
+  fk_lines_report(b->lines, b->opts->diag, b->in->name);
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
   g_ptr_array_free(b->frames, TRUE);

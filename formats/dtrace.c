@@ -80,7 +80,8 @@ dtrace_bid(const guint8 *head, gsize len)
   gboolean header = len >= 3 && memcmp(p, "CPU", 3) == 0;
   gboolean seen_blank = FALSE, in_stack = FALSE;
   while (p < end && lines < 200) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     if (nl == NULL)
       break;
     const char *s = p, *e = nl;
@@ -100,7 +101,7 @@ dtrace_bid(const guint8 *head, gsize len)
         in_stack = FALSE;
       }
     }
-    p = nl + 1;
+    p = next;
   }
   if (bad > 0 || frames == 0)
     return 0;
@@ -134,6 +135,7 @@ dtrace_close(gpointer state)
 {
   Dtrace *d = state;
   fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, d->opts->max_depth);
+  fk_lines_report(d->lines, d->opts->diag, d->in->name);
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
   g_ptr_array_free(d->frames, TRUE);

@@ -82,7 +82,8 @@ folded_bid(const guint8 *head, gsize len)
     p += 3;
   int good = 0, bad = 0;
   while (p < end && good + bad < 8) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     if (nl == NULL)
       break; /* a partial last line says nothing */
     gsize l = (gsize)(nl - p);
@@ -96,7 +97,7 @@ folded_bid(const guint8 *head, gsize len)
     } else {
       bad++;
     }
-    p = nl + 1;
+    p = next;
   }
   if (good > 0 && good >= bad)
     return 50;
@@ -222,6 +223,7 @@ folded_close(gpointer state)
 {
   Folded *f = state;
   fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, f->opts->max_depth);
+  fk_lines_report(f->lines, f->opts->diag, f->in->name);
   fk_lines_free(f->lines);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);
