@@ -6,9 +6,12 @@
  * symbol from another host can hold anything), and control characters in a
  * name rewrite the terminal a graph's tooltip or `flamekit fold` shows it on.
  * So every name that becomes a frame goes through fk_frame_intern: ';' becomes
- * ':' (what stackcollapse-perf.pl does to perf script names), a C0 control
- * character or DEL becomes the four characters "\xNN" (upper-case hex, as the SVG writer shows bytes) (visible, and never a
- * line end or an escape sequence). */
+ * ':' (what stackcollapse-perf.pl does to perf script names); a control
+ * character (C0, DEL, C1) and a byte that is not UTF-8 become the four
+ * characters "\xNN" per byte (upper-case hex, as the SVG writer shows
+ * bytes): visible, never a line end or an escape sequence, and every writer
+ * gets valid UTF-8. Names that are already so pass unchanged, so the rule is
+ * idempotent: re-reading folded output gives the same names. */
 #pragma once
 
 #include "../analyze/intern.h"

@@ -23,7 +23,8 @@ case "$err" in *"$(printf '\nA;B')"*) ok 1 "no forged message line" ;; *) ok 0 "
 
 # --- one hostile input per reader ----------------------------------------------
 # Control characters, ';', quotes, markup and a spreadsheet formula in names.
-printf 'ma\033]0;pwn\007in;x\033[2Jy;"q" <b>&amp;</b> 2\nmain;=cmd|x 3\n' >"$T/in.folded"
+# Bytes that are not UTF-8 and a C1 control (U+009B, CSI) too.
+printf 'ma\033]0;pwn\007in;x\033[2Jy;"q" <b>&amp;</b> 2\nmain;=cmd|x 3\nmain;bad\377\376utf8;\302\233csi 1\n' >"$T/in.folded"
 {
   printf 'prog  100   1.000000:     1 cpu-clock: \n'
   printf '\t  401000 le;af\033[2J+0x1 (/bin/prog)\n'
@@ -71,6 +72,7 @@ EOF
   ok $? "$r: json, d3, speedscope, svg parse; csv is rectangular, formula-safe, no raw controls"
 done
 like 'le:af\\x1B\[2J' "$(cat "$T/perf-script.folded")" "perf-script: control characters shown as \\xNN"
+like '^main;bad\\xFF\\xFEutf8;\\xC2\\x9Bcsi 1$' "$(cat "$T/folded.folded")" "bytes that are not UTF-8 and C1 controls shown as \\xNN"
 like '\[p:r\\x1B\]0:t\\x07og\]' "$(cat "$T/perf-script.folded")" "perf-script: dso basename of an unresolved frame cleaned too"
 
 # --- messages: member names and paths never drive the terminal ---------------
