@@ -631,6 +631,7 @@ get_jit(FkSymbolizer *self, gint64 pid)
   g_autofree char *name = g_strdup_printf("perf-%" G_GINT64_FORMAT ".map", pid);
   g_autofree char *tmp = g_build_filename("/tmp", name, NULL);
   g_autofree char *text = NULL;
+  const char *where = tmp;
   gsize len = 0;
   GHashTableIter it;
   gpointer k, b;
@@ -639,6 +640,7 @@ get_jit(FkSymbolizer *self, gint64 pid)
     if (g_str_has_suffix(k, name) && (strlen(k) == strlen(name) || ((char *)k)[strlen(k) - strlen(name) - 1] == '/')) {
       len = g_bytes_get_size(b);
       text = g_strndup(g_bytes_get_data(b, NULL), len);
+      where = k;
     }
   const char *paths[2] = {NULL, tmp};
   g_autofree char *in_symfs = self->symfs != NULL ? with_symfs(self, tmp) : NULL;
@@ -648,6 +650,8 @@ get_jit(FkSymbolizer *self, gint64 pid)
       continue;
     g_autofree char *why = NULL;
     text = read_jit_map(paths[i], self->opts.max_jit_map, &len, &why);
+    if (text != NULL)
+      where = paths[i];
     /* get_jit runs once per pid: one message per map */
     if (why != NULL && self->opts.diag != NULL)
       fk_diag_note(self->opts.diag, paths[i], "JIT map ignored: %s; frames shown as [%s]", why, name);
@@ -657,7 +661,7 @@ get_jit(FkSymbolizer *self, gint64 pid)
     guint bad = 0;
     m = fk_symmap_new_perf_map(text, len, &bad);
     if (bad > 0 && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, tmp, "%u lines not understood", bad);
+      fk_diag_note(self->opts.diag, where, "%u lines not understood", bad);
   }
   g_hash_table_insert(self->jit, g_memdup2(&pid, sizeof pid), m);
   return m;
