@@ -75,6 +75,13 @@ like 'le:af\\x1B\[2J' "$(cat "$T/perf-script.folded")" "perf-script: control cha
 like '^main;bad\\xFF\\xFEutf8;\\xC2\\x9Bcsi 1$' "$(cat "$T/folded.folded")" "bytes that are not UTF-8 and C1 controls shown as \\xNN"
 like '\[p:r\\x1B\]0:t\\x07og\]' "$(cat "$T/perf-script.folded")" "perf-script: dso basename of an unresolved frame cleaned too"
 
+# Group frames: a comm with control characters is percent-encoded, as ';' is.
+run "$FLAMEKIT" fold --group-by comm --format perf-data --symfs "$T/sym" "$T/in.perf-data"
+like '^\[comm=pr%3Bog\];' "$out" "group frame: ';' percent-encoded"
+python3 "$H/mkperfdata.py" "$T/esc.data" --comm 'a\x1b[2Jb'
+run "$FLAMEKIT" fold --group-by comm --symfs "$T/sym" "$T/esc.data"
+like '^\[comm=a%1B\[2Jb\];a\\x1B\[2Jb;' "$out" "group frame: ESC percent-encoded, the comm frame \\xNN"
+
 # --- messages: member names and paths never drive the terminal ---------------
 mkdir -p "$T/tar"
 name=$(printf 'x\033]0;owned\007\033[2J\nflamekit: fold: forged.folded')
