@@ -71,6 +71,16 @@ fold
 like "JIT map ignored: 314572800 bytes, over --max-jit-map-bytes 268435456" "$err" \
   "the default limit stops a 300 MB map"
 
+# The same holds for the binaries a capture names (a regression check: they
+# were already stat'ed; the open itself is now non-blocking too).
+mkfifo "$T/fifo-dso"
+ln -s "$T/sym/zero" "$T/zero-dso"
+for d in fifo-dso zero-dso; do
+  python3 "$TOP/tests/cli/mkperfdata.py" "$T/$d.data" --pid $PID --dso "$T/$d"
+  run timeout 20 "$FLAMEKIT" fold -q "$T/$d.data"
+  like "^prog;\[perf-$PID.map\];\[$d\] 3000$" "$out" "a dso path that is a $d: named, not read"
+done
+
 run "$FLAMEKIT" fold --max-jit-map-bytes -1 "$T/jit.data"
 is "$rc" 2 "a negative limit is a usage error"
 done_testing
