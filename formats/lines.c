@@ -24,6 +24,8 @@ struct FkLines {
    * copied into buf. */
   guint8 *lent;
   gsize lent_len, lent_pos;
+  gsize lent_cr; /* offset of the next CR at or after lent_pos (lent_len: none) */
+  gboolean lent_cr_known;
   gboolean no_lend;
 };
 
@@ -148,6 +150,7 @@ fill_lent(FkLines *self, GError **error)
     self->lent = d;
     self->lent_len = (gsize)n;
     self->lent_pos = 0;
+    self->lent_cr_known = FALSE;
   }
   const guint8 *p = self->lent + self->lent_pos;
   gsize avail = self->lent_len - self->lent_pos;
@@ -244,7 +247,22 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
   /* A whole line in the lent chunk: no copy. */
   if (self->start == self->end && self->lent_pos < self->lent_len) {
     char *p = (char *)self->lent + self->lent_pos;
-    gssize at = find_line_end(p, self->lent_len - self->lent_pos, FALSE, &term);
+    gsize avail = self->lent_len - self->lent_pos;
+    /* Where the chunk has no CR before the next LF (nearly always), one
+     * memchr per line; the next CR is looked for once, not per line. */
+    if (!self->lent_cr_known || self->lent_cr < self->lent_pos) {
+      const char *cr = memchr(p, '\r', avail);
+      self->lent_cr = cr ? (gsize)(cr - (char *)self->lent) : self->lent_len;
+      self->lent_cr_known = TRUE;
+    }
+    const char *nl = memchr(p, '\n', avail);
+    gssize at = -1;
+    if (nl != NULL && (gsize)(nl - (char *)self->lent) < self->lent_cr) {
+      at = nl - p;
+      term = 1;
+    } else {
+      at = find_line_end(p, avail, FALSE, &term);
+    }
     if (at >= 0) {
       self->lent_pos += (gsize)at + term;
       self->unterminated = FALSE;
