@@ -19,6 +19,9 @@ is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1 "one stack is one line, whate
 is "$out" 'pr:og;Lfoo:bar Ljava/lang/String:;[x\x0AA:B 99999999\x0AC:D 1] 3000' \
   "';' becomes ':' and line breaks \\x0A in perf.data names, as in text dumps"
 like 'no ELF file found' "$err" "the missing dso is still named in the message"
+run "$FLAMEKIT" fold --dso-only "$T/dso.data"
+is "$out" 'pr:og;[perf-4242.map];[x\x0AA:B 99999999\x0AC:D 1] 3000' "--dso-only names follow the same rule"
+run "$FLAMEKIT" fold --symfs "$T/sym" "$T/dso.data"
 case "$err" in *"$(printf '\nA;B')"*) ok 1 "no forged message line" ;; *) ok 0 "no forged message line" ;; esac
 
 # --- one hostile input per reader ----------------------------------------------
