@@ -59,6 +59,7 @@ typedef struct {
   guint64 event_no;     /* line number of its event line */
   guint64 n_frames_bad; /* frame lines of a bad event */
   gboolean orphan;       /* the bad event is frames without their event line */
+  gboolean dso_layout;   /* frame lines end in `(dso)` (a complete one was seen) */
   FkSample cur;
   gboolean has_period;
   gint64 period;
@@ -791,6 +792,28 @@ blank(const char *l, gsize n)
   return TRUE;
 }
 
+/* Is L (N bytes, not blank), the last line of the input and without a line
+ * end, cut? perf script ends every line, but a dump can lose only its last
+ * line end to an editor or a shell's $(...) (speedscope's own test data
+ * does): a frame line that ends its `(dso)` is whole. One that does not, in
+ * a dump whose frames have dsos, or that ends in a bare `+`, `+0` or `+0x`, was
+ * cut; so was an event line or anything else (a sample always has more). */
+static gboolean
+cut_line(const PerfScript *ps, const char *l, gsize n)
+{
+  const char *s = l, *e = l + n;
+  fk_td_trim(&s, &e);
+  if (!ps->in_event || !fk_td_is_space(l[0]) || !looks_like_frame(l, n))
+    return TRUE;
+  if (e[-1] == ')')
+    return FALSE;
+  if (ps->dso_layout)
+    return TRUE;
+  /* perf prints offsets as +0xHEX: a bare `+`, `+0` or `+0x` is cut short */
+  return e[-1] == '+' || (e - s >= 2 && memcmp(e - 2, "+0", 2) == 0) ||
+         (e - s >= 3 && memcmp(e - 3, "+0x", 3) == 0);
+}
+
 /* The input ends inside line NO: perf script ends every line, and a sample
  * with a blank one, so the dump was cut (a copy, a full disk, a killed
  * perf). The cut line is no frame (`__libc_start_call_main+0x` would be a
@@ -846,7 +869,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
           return FK_READ_ERROR;
         continue;
       }
-      if (fk_lines_unterminated(ps->lines) && !blank(line, len) && line[0] != '#')
+      if (fk_lines_unterminated(ps->lines) && !blank(line, len) && line[0] != '#' &&
+          cut_line(ps, line, len))
         return cut_at_end(ps, no, error);
     }
     if (len > 0 && line[0] == '#') {
@@ -875,6 +899,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
                        (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
       if (frame) {
+        if (line[len - 1] == ')')
+          ps->dso_layout = TRUE;
         if (ps->bad_event)
           ps->n_frames_bad++;
         else if (!ps->filtered)

@@ -68,6 +68,23 @@ head -n $((no - 2)) "$S" >"$T/noblank.txt"
 run "$FLAMEKIT" fold --strict "$T/noblank.txt"
 is "$rc:$(printf '%s\n' "$out" | weight)" "0:$((3 * period))" "a last sample without a blank line after it is whole"
 
+# Only the last line end lost (an editor, a shell's $(...); speedscope's own
+# test data is so): a frame line that ends its (dso) is whole.
+head -n 5 "$S" | head -c -1 >"$T/noeol.txt"
+run "$FLAMEKIT" fold --strict "$T/noeol.txt"
+is "$rc:$(printf '%s\n' "$out" | weight)" "0:$period" "last line end lost after a whole frame: the sample is kept"
+# Without dsos (-F ip,sym,symoff), a bare +0x still tells a cut.
+sed 's/ ([^)]*)$//' "$S" >"$T/nodso.txt"
+n=$(grep -b '__libc_start_call_main+0x' "$T/nodso.txt" | head -1 | cut -d: -f1)
+head -c $((n + 43)) "$T/nodso.txt" >"$T/nodso-cut.txt"
+like '__libc_start_call_main\+0x$' "$(tail -c 30 "$T/nodso-cut.txt")" "the dso-less copy ends in +0x"
+run "$FLAMEKIT" fold "$T/nodso-cut.txt"
+like "the input ends inside this line \(cut\?\)" "$err" "without dsos, a cut after +0x is reported"
+nodso=$(head -n 2 "$TOP/corpora/perf-script/nodso.txt" | head -c -1)
+printf '%s' "$nodso" >"$T/nodso-noeol.txt"
+run "$FLAMEKIT" fold --strict "$T/nodso-noeol.txt"
+is "$rc:$out" "0:spin;_dl_init_paths 1" "without dsos, a whole-looking last line is kept (a cut inside a name cannot be told)"
+
 # --- first sample without its event line -------------------------------------
 tail -n +2 "$S" >"$T/headless.txt"
 run "$FLAMEKIT" fold "$T/headless.txt"
