@@ -60,6 +60,7 @@ typedef struct {
   guint64 n_frames_bad; /* frame lines of a bad event */
   gboolean orphan;       /* the bad event is frames without their event line */
   gboolean dso_layout;   /* frame lines end in `(dso)` (a complete one was seen) */
+  gboolean seen_event;   /* an event line parsed */
   FkSample cur;
   gboolean has_period;
   gint64 period;
@@ -771,9 +772,9 @@ static gboolean
 report_bad_event(PerfScript *ps, GError **error)
 {
   g_autofree char *what =
-      ps->orphan ? g_strdup_printf("%" G_GUINT64_FORMAT " frames without their event line (the "
-                                   "dump begins inside a sample?) skipped",
-                                   ps->n_frames_bad)
+      ps->orphan ? g_strdup_printf("%" G_GUINT64_FORMAT " %s without an event line skipped%s",
+                                   ps->n_frames_bad, ps->n_frames_bad == 1 ? "frame" : "frames",
+                                   ps->seen_event ? "" : " (the dump begins inside a sample?)")
                  : g_strdup_printf("not a perf script event line (its sample of %" G_GUINT64_FORMAT
                                    " frames skipped)",
                                    ps->n_frames_bad);
@@ -928,7 +929,9 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
     }
     ps->in_event = TRUE;
     ps->event_no = no;
-    if (!parse_event(ps, line, len)) {
+    if (parse_event(ps, line, len)) {
+      ps->seen_event = TRUE;
+    } else {
       ps->bad_event = TRUE;
       ps->orphan = i > 0 && looks_like_frame(line, len);
       ps->n_frames_bad = ps->orphan ? 1 : 0;

@@ -96,7 +96,7 @@ first=$(awk 'NR == 1 { print $4 }' "$S")
 is "$((all + first))" "$(printf '%s\n' "$out" | weight)" "only the headless first sample is missing"
 frames=$(awk 'NR > 1 && !NF { exit } NR > 1 { f++ } END { print f }' "$S")
 run "$FLAMEKIT" fold "$T/headless.txt"
-like "headless.txt:1: $frames frames without their event line \(the dump begins inside a sample\?\) skipped" \
+like "headless.txt:1: $frames frames without an event line skipped \(the dump begins inside a sample\?\)" \
   "$err" "the headless sample is reported"
 run "$FLAMEKIT" info "$T/headless.txt"
 like "format +perf-script" "$out" "info: the headless dump is perf-script"
