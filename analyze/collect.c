@@ -49,7 +49,7 @@ fk_group_frame_name(FkGroupKey key, const char *value)
   if (value == NULL || *value == '\0')
     value = "?";
   for (const char *p = value; *p; p++) {
-    if (*p == ';' || *p == '\n' || *p == '\r' || *p == '%')
+    if (*p == ';' || *p == '%' || (guchar)*p < 0x20 || *p == 0x7f)
       g_string_append_printf(s, "%%%02X", (guint)(guchar)*p);
     else
       g_string_append_c(s, *p);

@@ -43,8 +43,9 @@ gboolean fk_group_key_parse(const char *name, FkGroupKey *key);
 /* The root frame of a group: "[KEY=VALUE]", VALUE "?" when unknown. A frame
  * name of that form never comes from a profiler (function names do not contain
  * "[" ... "=" ... "]" in that shape at the root), and it has no ';' nor line
- * end (those are written %3B, %0A, %0D, and % itself %25), so it survives a
- * round trip through folded text and partial results merge by group. */
+ * end nor other control character (those are written %3B, %0A, %1B, ..., and
+ * % itself %25), so it survives a round trip through folded text, cannot drive
+ * a terminal, and partial results merge by group. */
 char *fk_group_frame_name(FkGroupKey key, const char *value);
 
 /* TRUE when NAME has the form of a group frame, "[KEY=VALUE]" with a known

@@ -36,7 +36,12 @@ extern const char *fk_cmd_name;
  * the next message clears it first. */
 extern gboolean fk_cmd_progress_shown;
 
-/* Prints "flamekit: CMD: MESSAGE" to stderr. */
+/* S with control characters (C0, DEL, C1) and bytes that are not UTF-8 shown
+ * as "\\xNN", so that names from inputs cannot drive the terminal. Every
+ * message goes through it (fk_cmd_error); `info` prints names through it. */
+char *fk_cmd_printable(const char *s);
+
+/* Prints "flamekit: CMD: MESSAGE" to stderr, MESSAGE through fk_cmd_printable. */
 void fk_cmd_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Prints a usage error and the hint to --help; returns FK_EXIT_USAGE. */
 int fk_cmd_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

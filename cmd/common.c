@@ -10,10 +10,47 @@
 const char *fk_cmd_name;
 gboolean fk_cmd_progress_shown;
 
+/* Control characters, C1 controls and bytes that are not UTF-8 are what a
+ * terminal takes for commands (ESC ] 0 ; retitles it, ESC [ 2 J clears it, a
+ * line break forges a second message): every byte of them becomes "\\xNN"
+ * (upper-case hex, as frame names and the SVG writer show them). */
+char *
+fk_cmd_printable(const char *s)
+{
+  GString *out = g_string_new(NULL);
+  const char *end = s + strlen(s);
+  while (s < end) {
+    guchar ch = (guchar)*s;
+    if (ch < 0x80) {
+      if (ch < 0x20 || ch == 0x7f)
+        g_string_append_printf(out, "\\x%02X", ch);
+      else
+        g_string_append_c(out, (char)ch);
+      s++;
+      continue;
+    }
+    gunichar u = g_utf8_get_char_validated(s, end - s);
+    if (u == (gunichar)-1 || u == (gunichar)-2) {
+      g_string_append_printf(out, "\\x%02X", ch);
+      s++;
+      continue;
+    }
+    const char *next = g_utf8_next_char(s);
+    if (u >= 0x80 && u <= 0x9f)
+      for (const char *p = s; p < next; p++)
+        g_string_append_printf(out, "\\x%02X", (guchar)*p);
+    else
+      g_string_append_len(out, s, next - s);
+    s = next;
+  }
+  return g_string_free(out, FALSE);
+}
+
 static void
 vmessage(const char *fmt, va_list ap)
 {
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  g_autofree char *raw = g_strdup_vprintf(fmt, ap);
+  g_autofree char *msg = fk_cmd_printable(raw);
   fflush(stdout);
   if (fk_cmd_progress_shown) { /* a message replaces the progress line; the next tick redraws it */
     fputs("\r\033[K", stderr);

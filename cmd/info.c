@@ -298,21 +298,6 @@ join(GPtrArray *a)
   return s;
 }
 
-/* Control characters in names would rewrite the terminal: show them escaped. */
-static char *
-printable(const char *s)
-{
-  GString *out = g_string_new(NULL);
-  for (const char *c = s; *c; c++) {
-    guchar ch = (guchar)*c;
-    if (ch < 0x20 || ch == 0x7f)
-      g_string_append_printf(out, "\\x%02x", ch);
-    else
-      g_string_append_c(out, (char)ch);
-  }
-  return g_string_free(out, FALSE);
-}
-
 static void
 print_text(GPtrArray *members)
 {
@@ -320,12 +305,12 @@ print_text(GPtrArray *members)
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < members->len; i++) {
     const Member *m = g_ptr_array_index(members, i);
-    g_autofree char *name = printable(m->name);
+    g_autofree char *name = fk_cmd_printable(m->name);
     g_autofree char *h = join(m->hosts);
     g_autofree char *ev = join(m->events);
     g_autofree char *w = weight_text(m);
-    g_autofree char *hp = printable(h);
-    g_autofree char *evp = printable(ev);
+    g_autofree char *hp = fk_cmd_printable(h);
+    g_autofree char *evp = fk_cmd_printable(ev);
     printf("%s\n", name);
     printf("  size     %" G_GINT64_FORMAT " bytes\n", m->size);
     printf("  format   %s\n", m->format ? m->format : "- (not recognized)");
@@ -340,13 +325,13 @@ print_text(GPtrArray *members)
     else
       printf("  time     -\n");
     for (guint k = 0; k + 1 < m->describe->len; k += 2) {
-      g_autofree char *key = printable(g_ptr_array_index(m->describe, k));
-      g_autofree char *val = printable(g_ptr_array_index(m->describe, k + 1));
+      g_autofree char *key = fk_cmd_printable(g_ptr_array_index(m->describe, k));
+      g_autofree char *val = fk_cmd_printable(g_ptr_array_index(m->describe, k + 1));
       printf("  %-8s %s\n", key, val);
     }
     printf("  skipped  %" G_GUINT64_FORMAT "\n", m->skipped);
     for (guint k = 0; k < m->messages->len; k++) {
-      g_autofree char *msg = printable(g_ptr_array_index(m->messages, k));
+      g_autofree char *msg = fk_cmd_printable(g_ptr_array_index(m->messages, k));
       printf("    %s\n", msg);
     }
     samples += m->samples;
@@ -355,7 +340,7 @@ print_text(GPtrArray *members)
   }
   g_ptr_array_sort(hosts, cmp_str);
   g_autofree char *hl = join(hosts);
-  g_autofree char *hlp = printable(hl);
+  g_autofree char *hlp = fk_cmd_printable(hl);
   printf("%u %s, %" G_GUINT64_FORMAT " samples, %u %s: %s\n", members->len,
          members->len == 1 ? "input" : "inputs", samples, hosts->len,
          hosts->len == 1 ? "host" : "hosts", hlp);
@@ -445,27 +430,21 @@ cmd_info(int argc, char **argv)
         unshown++;
         continue;
       }
-      g_autofree char *msg = printable(text);
+      /* fk_cmd_error escapes what came from the inputs. */
       if (g_str_has_prefix(text, m->name))
-        fk_cmd_error("%s", msg);
-      else {
-        g_autofree char *name = printable(m->name);
-        fk_cmd_error("%s: %s", name, msg);
-      }
+        fk_cmd_error("%s", text);
+      else
+        fk_cmd_error("%s: %s", m->name, text);
     }
     nskipped += m->skipped;
     samples += m->samples;
   }
   if (unshown > 0)
     fk_cmd_error("... and %" G_GUINT64_FORMAT " more", unshown);
-  for (guint i = 0; i < errors->len; i++) {
-    g_autofree char *msg = printable(g_ptr_array_index(errors, i));
-    fk_cmd_error("%s", msg);
-  }
-  for (guint i = 0; i < notes->len; i++) {
-    g_autofree char *msg = printable(g_ptr_array_index(notes, i));
-    fk_cmd_error("%s", msg);
-  }
+  for (guint i = 0; i < errors->len; i++)
+    fk_cmd_error("%s", (const char *)g_ptr_array_index(errors, i));
+  for (guint i = 0; i < notes->len; i++)
+    fk_cmd_error("%s", (const char *)g_ptr_array_index(notes, i));
   gboolean strict = iopts.strict;
   if (nskipped > 0)
     fk_cmd_error("skipped %" G_GUINT64_FORMAT " %s in all%s", nskipped,

@@ -94,6 +94,8 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "perf.data: keep C++ and Rust names mangled", NULL},
       {"demangle-params", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.demangle_params,
        "perf.data: keep parameter lists of demangled C++ names", NULL},
+      {"max-jit-map-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->symbolize.max_jit_map,
+       "perf.data: ignore /tmp/perf-PID.map files larger than BYTES (default 268435456)", "BYTES"},
       {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,
        "perf.data: name frames by their binary only ([libc.so.6]), without symbolizing", NULL},
       {"max-buffer-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_buffer,
@@ -136,6 +138,8 @@ fk_input_options_check(const FkInputOptions *opts)
   }
   if (opts->max_buffer < 1)
     return fk_cmd_usage("--max-buffer-bytes: must be at least 1");
+  if (opts->symbolize.max_jit_map < 0)
+    return fk_cmd_usage("--max-jit-map-bytes: must be at least 0");
   if (opts->symbolize.symfs != NULL && !g_file_test(opts->symbolize.symfs, G_FILE_TEST_IS_DIR))
     return fk_cmd_usage("--symfs: '%s' is not a directory", opts->symbolize.symfs);
   for (char **d = opts->symbolize.debug_dirs; d && *d; d++)

@@ -103,7 +103,7 @@ main(int argc, char **argv)
     if (argc >= 3 && strcmp(name, "help") == 0) {
       const FkCommand *c = find_command(argv[2]);
       if (c == NULL) {
-        fprintf(stderr, "flamekit: help: unknown command '%s'\n", argv[2]);
+        fk_cmd_error("help: unknown command '%s'", argv[2]);
         return FK_EXIT_USAGE;
       }
       char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
@@ -115,7 +115,7 @@ main(int argc, char **argv)
   }
   const FkCommand *c = find_command(name);
   if (c == NULL) {
-    fprintf(stderr, "flamekit: unknown command '%s'; try 'flamekit help'\n", name);
+    fk_cmd_error("unknown command '%s'; try 'flamekit help'", name);
     return FK_EXIT_USAGE;
   }
   fk_cmd_name = c->name;

@@ -760,8 +760,9 @@ show_progress(Run *run, gboolean last)
     g_autofree char *eta = NULL;
     if (b > 0 && in_secs > 0.5)
       eta = g_strdup_printf(", %.0f s left", in_secs * (double)(single->live_size - b) / (double)b);
+    g_autofree char *name = fk_cmd_printable(single->live_name); /* names come from inputs */
     where = g_strdup_printf(", %.0f%% of %s%s", 100.0 * (double)b / (double)single->live_size,
-                            single->live_name, eta ? eta : "");
+                            name, eta ? eta : "");
   } else if (!last && done > 0 && total > done && secs > 0.5) {
     where = g_strdup_printf(", %.0f s left", secs * (double)(total - done) / (double)done);
   }

@@ -18,6 +18,7 @@
  * is the one frame `[empty stack]`, so its weight is kept. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -57,7 +58,8 @@ bpftrace_bid(const guint8 *head, gsize len)
   int maps = 0, frames = 0, bad = 0, lines = 0;
   gboolean json = FALSE;
   while (p < end && lines < 200) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     const char *e = nl ? nl : end; /* a partial last line: its start counts */
     gsize l = (gsize)(e - p);
     lines++;
@@ -83,7 +85,7 @@ bpftrace_bid(const guint8 *head, gsize len)
     }
     if (nl == NULL)
       break;
-    p = nl + 1;
+    p = next;
   }
   if (json && maps > 0)
     return 85;
@@ -116,6 +118,7 @@ bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
   fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, b->opts->max_depth);
+  fk_lines_report(b->lines, b->opts->diag, b->in->name);
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
   g_ptr_array_free(b->frames, TRUE);
@@ -181,12 +184,9 @@ add_frame(Bpftrace *b, const char *s, const char *e)
   GString *f = b->buf;
   g_string_truncate(f, 0);
   g_string_append_len(f, s, (gssize)n);
-  for (gsize i = 0; i < f->len; i++)
-    if (f->str[i] == ';')
-      f->str[i] = ':';
   if (f->len == 0)
     g_string_assign(f, "[unknown]");
-  g_ptr_array_add(b->frames, (gpointer)fk_interner_intern(b->opts->strings, f->str, f->len));
+  g_ptr_array_add(b->frames, (gpointer)fk_frame_intern(b->opts->strings, f->str, f->len));
 }
 
 /* Parses the inline text of a key line (after `@name[` or a `,`): scalar
@@ -237,7 +237,7 @@ inline_keys(Bpftrace *b, const char *s, gsize n, const char *sep, gint64 *value,
       const char *ks = s + i, *ke = s + pe;
       fk_td_trim(&ks, &ke);
       if (ke > ks)
-        g_ptr_array_add(b->keys, (gpointer)fk_interner_intern(b->opts->strings, ks, (gsize)(ke - ks)));
+        g_ptr_array_add(b->keys, (gpointer)fk_frame_intern(b->opts->strings, ks, (gsize)(ke - ks)));
     }
     if (hit == NULL)
       break;

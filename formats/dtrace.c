@@ -21,6 +21,7 @@
  * chains become frames with `_[i]`. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -79,7 +80,8 @@ dtrace_bid(const guint8 *head, gsize len)
   gboolean header = len >= 3 && memcmp(p, "CPU", 3) == 0;
   gboolean seen_blank = FALSE, in_stack = FALSE;
   while (p < end && lines < 200) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     if (nl == NULL)
       break;
     const char *s = p, *e = nl;
@@ -99,7 +101,7 @@ dtrace_bid(const guint8 *head, gsize len)
         in_stack = FALSE;
       }
     }
-    p = nl + 1;
+    p = next;
   }
   if (bad > 0 || frames == 0)
     return 0;
@@ -133,6 +135,7 @@ dtrace_close(gpointer state)
 {
   Dtrace *d = state;
   fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, d->opts->max_depth);
+  fk_lines_report(d->lines, d->opts->diag, d->in->name);
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
   g_ptr_array_free(d->frames, TRUE);
@@ -183,12 +186,9 @@ add_frame(Dtrace *d, const char *s, gsize n)
     GString *f = d->buf;
     g_string_truncate(f, 0);
     g_string_append_len(f, name + i, (gssize)(j - i));
-    for (gsize k = 0; k < f->len; k++)
-      if (f->str[k] == ';')
-        f->str[k] = ':';
     if (inl)
       g_string_append(f, "_[i]");
-    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_interner_intern(o->strings, f->str, f->len));
+    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_frame_intern(o->strings, f->str, f->len));
     inl = TRUE;
     i = j + 2;
     if (j >= name_n)
@@ -313,7 +313,7 @@ dtrace_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_SAMPLE;
       }
       /* An integer key. */
-      g_ptr_array_add(d->group, (gpointer)fk_interner_intern(d->opts->strings, ts, tn));
+      g_ptr_array_add(d->group, (gpointer)fk_frame_intern(d->opts->strings, ts, tn));
       continue;
     }
     /* `key   COUNT`: a record without a stack. */
@@ -326,7 +326,7 @@ dtrace_next(gpointer state, FkSample *s, GError **error)
         while (ke > ts && fk_td_is_space(ke[-1]))
           ke--;
         gint64 v = g_ascii_strtoll(c, NULL, 10);
-        g_ptr_array_add(d->keys, (gpointer)fk_interner_intern(d->opts->strings, ts, (gsize)(ke - ts)));
+        g_ptr_array_add(d->keys, (gpointer)fk_frame_intern(d->opts->strings, ts, (gsize)(ke - ts)));
         emit(d, s, v);
         return FK_READ_SAMPLE;
       }

@@ -9,6 +9,7 @@
 
 #include "../analyze/transform.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -81,7 +82,8 @@ folded_bid(const guint8 *head, gsize len)
     p += 3;
   int good = 0, bad = 0;
   while (p < end && good + bad < 8) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     if (nl == NULL)
       break; /* a partial last line says nothing */
     gsize l = (gsize)(nl - p);
@@ -95,7 +97,7 @@ folded_bid(const guint8 *head, gsize len)
     } else {
       bad++;
     }
-    p = nl + 1;
+    p = next;
   }
   if (good > 0 && good >= bad)
     return 50;
@@ -197,7 +199,7 @@ folded_next(gpointer state, FkSample *s, GError **error)
       gsize e = semi ? (gsize)(semi - line) : stack_len;
       /* A group frame ("[host=a]") ends in ']': never an offset. */
       gsize n = f->opts->strip_offsets ? fk_name_offset_start(line + pos, e - pos) : e - pos;
-      g_ptr_array_add(f->frames, (gpointer)fk_interner_intern(f->opts->strings, line + pos, n));
+      g_ptr_array_add(f->frames, (gpointer)fk_frame_intern(f->opts->strings, line + pos, n));
       g_array_append_val(f->prev_ends, e);
       pos = e + 1;
     }
@@ -221,6 +223,7 @@ folded_close(gpointer state)
 {
   Folded *f = state;
   fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, f->opts->max_depth);
+  fk_lines_report(f->lines, f->opts->diag, f->in->name);
   fk_lines_free(f->lines);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);

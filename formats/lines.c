@@ -14,12 +14,18 @@ struct FkLines {
   int enc;
   guint8 raw[65536]; /* UTF-16 bytes not yet decoded */
   gsize raw_len;
+  guint64 raw_offset;     /* input offset of raw[0] */
+  guint64 replaced;       /* UTF-16 code units read as U+FFFD */
+  guint64 replaced_first; /* input offset of the first */
   guint64 number;
+  gboolean unterminated; /* the last line returned had no line end */
   /* UTF-8 from a source that lends its bytes (fk_input_borrow): lines are
    * returned where they lie, and only a line cut by the chunk's end is
    * copied into buf. */
   guint8 *lent;
   gsize lent_len, lent_pos;
+  gsize lent_cr; /* offset of the next CR at or after lent_pos (lent_len: none) */
+  gboolean lent_cr_known;
   gboolean no_lend;
 };
 
@@ -50,8 +56,16 @@ put_utf8(char *out, gunichar c)
   return (gsize)g_unichar_to_utf8(c, out);
 }
 
+static void
+replace(FkLines *self, gsize at)
+{
+  if (self->replaced++ == 0)
+    self->replaced_first = self->raw_offset + at;
+}
+
 /* Decodes UTF-16 from raw into buf[end..cap): each unit pair yields at most 4
- * bytes, so stop when fewer than 4 bytes of room are left. */
+ * bytes, so stop when fewer than 4 bytes of room are left. A lone surrogate
+ * (and, at the end, an odd last byte) becomes U+FFFD and is counted. */
 static void
 decode_utf16(FkLines *self)
 {
@@ -67,6 +81,7 @@ decode_utf16(FkLines *self)
         if (!self->in->eof)
           break; /* the low half has not arrived yet */
         c = 0xFFFD;
+        replace(self, i);
       } else {
         guint lo = le ? (guint)(self->raw[i + 2] | self->raw[i + 3] << 8)
                       : (guint)(self->raw[i + 2] << 8 | self->raw[i + 3]);
@@ -75,16 +90,25 @@ decode_utf16(FkLines *self)
           used = 4;
         } else {
           c = 0xFFFD;
+          replace(self, i);
         }
       }
     } else if (u >= 0xDC00 && u < 0xE000) {
       c = 0xFFFD;
+      replace(self, i);
     }
     self->end += put_utf8(self->buf + self->end, c);
     i += used;
   }
+  if (i + 1 == self->raw_len && self->in->eof && self->cap - self->end >= 4) {
+    /* the odd last byte of a torn UTF-16 file */
+    self->end += put_utf8(self->buf + self->end, 0xFFFD);
+    replace(self, i);
+    i++;
+  }
   memmove(self->raw, self->raw + i, self->raw_len - i);
   self->raw_len -= i;
+  self->raw_offset += i;
 }
 
 /* Decides the encoding from a BOM, which it consumes. */
@@ -103,9 +127,11 @@ detect(FkLines *self, GError **error)
     } else if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
       self->enc = ENC_UTF16LE;
       (void)fk_input_read(self->in, bom, 2, error);
+      self->raw_offset = 2;
     } else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
       self->enc = ENC_UTF16BE;
       (void)fk_input_read(self->in, bom, 2, error);
+      self->raw_offset = 2;
     }
   }
   return TRUE;
@@ -124,6 +150,7 @@ fill_lent(FkLines *self, GError **error)
     self->lent = d;
     self->lent_len = (gsize)n;
     self->lent_pos = 0;
+    self->lent_cr_known = FALSE;
   }
   const guint8 *p = self->lent + self->lent_pos;
   gsize avail = self->lent_len - self->lent_pos;
@@ -166,25 +193,43 @@ fill(FkLines *self, GError **error)
     decode_utf16(self);
     if (self->end > before)
       return (gssize)(self->end - before);
-    if (n == 0 || self->cap - self->end < 4) {
-      /* A lone trailing byte of a torn UTF-16 file: drop it. */
-      if (n == 0)
-        self->raw_len = 0;
+    if (n == 0 || self->cap - self->end < 4)
       return 0;
-    }
   }
 }
 
+/* The first line end in P[0..N): LF, CRLF or a lone CR (classic Mac OS and
+ * some exporters end lines so: taking CR for text made `a;b 1\rc;d 2\r` one
+ * stack). Returns its offset and *TERM its length, or -1 when there is none
+ * yet; a CR that is the last byte is undecided (an LF may follow) unless
+ * AT_EOF. Two memchr passes: lines with no CR cost one extra scan. */
+static gssize
+find_line_end(const char *p, gsize n, gboolean at_eof, gsize *term)
+{
+  const char *nl = memchr(p, '\n', n);
+  gsize upto = nl ? (gsize)(nl - p) : n;
+  const char *cr = memchr(p, '\r', upto);
+  if (cr != NULL) {
+    gsize at = (gsize)(cr - p);
+    if (at + 1 >= n && !at_eof)
+      return -1;
+    *term = at + 1 < n && p[at + 1] == '\n' ? 2 : 1;
+    return (gssize)at;
+  }
+  if (nl == NULL)
+    return -1;
+  *term = 1;
+  return (gssize)upto;
+}
+
 /* Hands out the line S of L bytes (its line end not included): counts it,
- * drops a CR, NUL-terminates it in place. */
+ * NUL-terminates it in place. */
 static FkLineStatus
 give_line(FkLines *self, char *s, gsize l, gboolean too_long, char **line, gsize *len)
 {
   self->number++;
   if (too_long || l > self->max_line)
     return FK_LINE_TOO_LONG;
-  if (l > 0 && s[l - 1] == '\r')
-    l--;
   s[l] = '\0';
   *line = s;
   *len = l;
@@ -198,22 +243,39 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
   gsize scanned = 0;
   if (self->enc == ENC_UNKNOWN && !detect(self, error))
     return FK_LINE_ERROR;
+  gsize term = 0;
   /* A whole line in the lent chunk: no copy. */
   if (self->start == self->end && self->lent_pos < self->lent_len) {
     char *p = (char *)self->lent + self->lent_pos;
-    char *nl = memchr(p, '\n', self->lent_len - self->lent_pos);
-    if (nl != NULL) {
-      self->lent_pos += (gsize)(nl - p) + 1;
-      return give_line(self, p, (gsize)(nl - p), FALSE, line, len);
+    gsize avail = self->lent_len - self->lent_pos;
+    /* Where the chunk has no CR before the next LF (nearly always), one
+     * memchr per line; the next CR is looked for once, not per line. */
+    if (!self->lent_cr_known || self->lent_cr < self->lent_pos) {
+      const char *cr = memchr(p, '\r', avail);
+      self->lent_cr = cr ? (gsize)(cr - (char *)self->lent) : self->lent_len;
+      self->lent_cr_known = TRUE;
+    }
+    const char *nl = memchr(p, '\n', avail);
+    gssize at = -1;
+    if (nl != NULL && (gsize)(nl - (char *)self->lent) < self->lent_cr) {
+      at = nl - p;
+      term = 1;
+    } else {
+      at = find_line_end(p, avail, FALSE, &term);
+    }
+    if (at >= 0) {
+      self->lent_pos += (gsize)at + term;
+      self->unterminated = FALSE;
+      return give_line(self, p, (gsize)at, FALSE, line, len);
     }
   }
   for (;;) {
-    char *nl = memchr(self->buf + self->start + scanned, '\n',
-                      self->end - self->start - scanned);
-    if (nl != NULL || (self->eof && self->end > self->start)) {
-      char *s = self->buf + self->start;
-      gsize l = nl ? (gsize)(nl - s) : self->end - self->start;
-      self->start += l + (nl ? 1 : 0);
+    char *s = self->buf + self->start;
+    gssize at = find_line_end(s + scanned, self->end - self->start - scanned, self->eof, &term);
+    if (at >= 0 || (self->eof && self->end > self->start)) {
+      gsize l = at >= 0 ? scanned + (gsize)at : self->end - self->start;
+      self->start += l + (at >= 0 ? term : 0);
+      self->unterminated = at < 0;
       return give_line(self, s, l, skipping, line, len);
     }
     if (self->eof) {
@@ -224,10 +286,16 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
       return FK_LINE_END;
     }
     scanned = self->end - self->start;
+    /* a CR at the end is undecided: look at it again with the next byte */
+    gboolean cr_last = scanned > 0 && self->buf[self->end - 1] == '\r';
+    if (cr_last)
+      scanned--;
     if (scanned > self->max_line) {
-      /* Too long: drop what we have and keep skipping to the next newline. */
+      /* Too long: drop what we have and keep skipping to the next line end. */
       skipping = TRUE;
-      self->start = self->end = 0;
+      self->start = 0;
+      self->end = cr_last ? 1 : 0;
+      self->buf[0] = '\r';
       scanned = 0;
     } else if (self->start > 0) {
       memmove(self->buf, self->buf + self->start, self->end - self->start);
@@ -253,4 +321,33 @@ guint64
 fk_lines_number(const FkLines *self)
 {
   return self->number;
+}
+
+gboolean
+fk_lines_unterminated(const FkLines *self)
+{
+  return self->unterminated;
+}
+
+void
+fk_lines_report(const FkLines *self, FkDiag *diag, const char *where)
+{
+  if (self == NULL || self->replaced == 0 || diag == NULL)
+    return;
+  fk_diag_skip(diag, where, NULL,
+               "%" G_GUINT64_FORMAT " UTF-16 code %s that %s no character (a lone surrogate or an odd "
+               "last byte), the first at byte %" G_GUINT64_FORMAT ", read as U+FFFD",
+               self->replaced, self->replaced == 1 ? "unit" : "units",
+               self->replaced == 1 ? "is" : "are", self->replaced_first);
+}
+
+const char *
+fk_lines_head_line(const char *p, const char *end, const char **next)
+{
+  gsize term;
+  gssize at = find_line_end(p, (gsize)(end - p), FALSE, &term);
+  if (at < 0)
+    return NULL;
+  *next = p + at + term;
+  return p + at;
 }

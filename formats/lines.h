@@ -1,10 +1,13 @@
 /* lines.h -- lines of a text input, whatever its encoding and line ends.
  *
- * Strips a UTF-8 BOM, transcodes UTF-16 LE/BE (with a BOM) to UTF-8, drops the
- * CR of CRLF, and never holds more than one line plus a buffer in memory. A
- * line longer than the limit is consumed and reported as FK_LINE_TOO_LONG. */
+ * Strips a UTF-8 BOM, transcodes UTF-16 LE/BE (with a BOM) to UTF-8, ends
+ * lines at LF, CRLF or a lone CR, and never holds more than one line plus a
+ * buffer in memory. A line longer than the limit is consumed and reported as
+ * FK_LINE_TOO_LONG. UTF-16 that is no text (a lone surrogate, the odd last
+ * byte of a torn file) becomes U+FFFD, counted for fk_lines_report. */
 #pragma once
 
+#include "diag.h"
 #include "input.h"
 
 typedef enum {
@@ -27,3 +30,17 @@ FkLineStatus fk_lines_next(FkLines *self, char **line, gsize *len, GError **erro
 
 /* The 1-based number of the line last returned. */
 guint64 fk_lines_number(const FkLines *self);
+
+/* TRUE when the line last returned ended at the end of the input without a
+ * line end: the last line of a file cut mid-line (or one that never ended
+ * its last line; the reader knows whether its format does). */
+gboolean fk_lines_unterminated(const FkLines *self);
+
+/* For bids over a head of bytes: the end of the line at P (before END), LF,
+ * CRLF or a lone CR as fk_lines_next takes them, with *NEXT after it; NULL
+ * when the line does not end within the head. */
+const char *fk_lines_head_line(const char *p, const char *end, const char **next);
+
+/* What every text reader calls at close: reports to DIAG, as one skip at
+ * WHERE (the input's name), the UTF-16 code units read as U+FFFD, if any. */
+void fk_lines_report(const FkLines *self, FkDiag *diag, const char *where);

@@ -12,6 +12,7 @@
  * differs from perf. */
 #include "reader.h"
 
+#include "framename.h"
 #include "perf-data-abi.h"
 #include "perf-data-maps.h"
 #include "perf-data-symfiles.h"
@@ -1070,7 +1071,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
       g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
       name = buf;
     }
-    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, name));
+    g_ptr_array_add(pd->frames, (gpointer)fk_frame_intern0(pd->opts->strings, name));
   } else {
     symbolize_addr(pd, m, pid, addr, kernel);
   }
@@ -1235,7 +1236,7 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
         g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, f.pid, f.tid);
       else if (pd->opts->include_pid)
         g_string_append_printf(pn, "-%" G_GINT64_FORMAT, f.pid);
-      pname = fk_interner_intern(pd->opts->strings, pn->str, pn->len);
+      pname = fk_frame_intern(pd->opts->strings, pn->str, pn->len);
     }
     if (!sample_frames(pd, &f, misc, pname)) {
       /* perf drops such a chain but keeps the sample: so do we, with its

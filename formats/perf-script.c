@@ -18,6 +18,7 @@
  * `sym (dso)` text is cached; nothing is allocated per line. */
 #include "textdump.h"
 
+#include "framename.h"
 #include "lines.h"
 
 #include <string.h>
@@ -57,6 +58,9 @@ typedef struct {
   gboolean filtered;    /* another event than the one read */
   guint64 event_no;     /* line number of its event line */
   guint64 n_frames_bad; /* frame lines of a bad event */
+  gboolean orphan;       /* the bad event is frames without their event line */
+  gboolean dso_layout;   /* frame lines end in `(dso)` (a complete one was seen) */
+  gboolean seen_event;   /* an event line parsed */
   FkSample cur;
   gboolean has_period;
   gint64 period;
@@ -175,10 +179,11 @@ perf_script_bid(const guint8 *head, gsize len)
   if (memchr(head, '\0', len) != NULL)
     return 0;
   const char *p = (const char *)head, *end = p + len;
-  int events = 0, frames = 0, bad = 0, headers = 0;
+  int events = 0, frames = 0, bad = 0, headers = 0, orphans = 0;
   gboolean in_event = FALSE;
-  while (p < end && events + frames + bad < 64) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+  while (p < end && events + frames + bad + orphans < 64) {
+    const char *next = NULL;
+    const char *nl = fk_lines_head_line(p, end, &next);
     if (nl == NULL)
       break;
     gsize l = (gsize)(nl - p);
@@ -192,6 +197,10 @@ perf_script_bid(const guint8 *head, gsize len)
         headers++;
     } else if (in_event && looks_like_frame(p, l)) {
       frames++;
+    } else if (events == 0 && fk_td_is_space(p[0]) && looks_like_frame(p, l)) {
+      /* indented frames before any event line: the dump begins inside a
+       * sample whose event line was lost (a cut or a `tail`) */
+      orphans++;
     } else if (looks_like_event(p, l)) {
       events++;
       in_event = TRUE;
@@ -200,7 +209,7 @@ perf_script_bid(const guint8 *head, gsize len)
     } else {
       bad++;
     }
-    p = nl + 1;
+    p = next;
   }
   if (headers > 0 && bad == 0)
     return 80;
@@ -208,6 +217,8 @@ perf_script_bid(const guint8 *head, gsize len)
     return 80;
   if (events > 0 && bad == 0)
     return 30;
+  if (events == 0 && orphans >= 2 && bad == 0)
+    return 30; /* a stack deeper than the head: frames only */
   return 0;
 }
 
@@ -258,6 +269,7 @@ perf_script_close(gpointer state)
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
   fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, ps->opts->max_depth);
+  fk_lines_report(ps->lines, ps->opts->diag, ps->in->name);
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
   g_ptr_array_free(ps->leaf_first, TRUE);
@@ -442,7 +454,7 @@ parse_event(PerfScript *ps, char *l, gsize len)
     else
       g_string_append(pn, "-?");
   }
-  ps->pname = fk_interner_intern(ps->opts->strings, pn->str, pn->len);
+  ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
   ps->filtered = FALSE;
   if (event_s != NULL) {
     const char *ev = fk_interner_intern(ps->opts->strings, event_s, event_n);
@@ -525,9 +537,6 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
     } else {
       g_string_append_len(b, fs, (gssize)fn);
     }
-    for (gsize k = 0; k < b->len; k++)
-      if (b->str[k] == ';')
-        b->str[k] = ':';
     if (part > 0) {
       if (strstr(b->str, "_[i]") == NULL)
         g_string_append(b, "_[i]");
@@ -536,7 +545,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
     } else if (jit && strstr(b->str, "_[j]") == NULL) {
       g_string_append(b, "_[j]");
     }
-    f->names[f->n++] = fk_interner_intern(o->strings, b->str, b->len);
+    f->names[f->n++] = fk_frame_intern(o->strings, b->str, b->len);
     i = j + 2;
   }
   return f;
@@ -763,13 +772,72 @@ header_line(PerfScript *ps, const char *l, gsize n)
 static gboolean
 report_bad_event(PerfScript *ps, GError **error)
 {
-  g_autofree char *what = g_strdup_printf(
-      "not a perf script event line (its sample of %" G_GUINT64_FORMAT " frames skipped)",
-      ps->n_frames_bad);
+  g_autofree char *what =
+      ps->orphan ? g_strdup_printf("%" G_GUINT64_FORMAT " %s without an event line skipped%s",
+                                   ps->n_frames_bad, ps->n_frames_bad == 1 ? "frame" : "frames",
+                                   ps->seen_event ? "" : " (the dump begins inside a sample?)")
+                 : g_strdup_printf("not a perf script event line (its sample of %" G_GUINT64_FORMAT
+                                   " frames skipped)",
+                                   ps->n_frames_bad);
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
   ps->leaf_first->len = 0;
   return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
+}
+
+static gboolean
+blank(const char *l, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!fk_td_is_space(l[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Is L (N bytes, not blank), the last line of the input and without a line
+ * end, cut? perf script ends every line, but a dump can lose only its last
+ * line end to an editor or a shell's $(...) (speedscope's own test data
+ * does): a frame line that ends its `(dso)` is whole. One that does not, in
+ * a dump whose frames have dsos, or that ends in a bare `+`, `+0` or `+0x`, was
+ * cut; so was an event line or anything else (a sample always has more). */
+static gboolean
+cut_line(const PerfScript *ps, const char *l, gsize n)
+{
+  const char *s = l, *e = l + n;
+  fk_td_trim(&s, &e);
+  if (!ps->in_event || !fk_td_is_space(l[0]) || !looks_like_frame(l, n))
+    return TRUE;
+  if (e[-1] == ')')
+    return FALSE;
+  if (ps->dso_layout)
+    return TRUE;
+  /* perf prints offsets as +0xHEX: a bare `+`, `+0` or `+0x` is cut short */
+  return e[-1] == '+' || (e - s >= 2 && memcmp(e - 2, "+0", 2) == 0) ||
+         (e - s >= 3 && memcmp(e - 3, "+0x", 3) == 0);
+}
+
+/* The input ends inside line NO: perf script ends every line, and a sample
+ * with a blank one, so the dump was cut (a copy, a full disk, a killed
+ * perf). The cut line is no frame (`__libc_start_call_main+0x` would be a
+ * made-up one) and the open sample's stack is incomplete: both are dropped
+ * and counted, with the sample's weight. */
+static FkReadStatus
+cut_at_end(PerfScript *ps, guint64 no, GError **error)
+{
+  gboolean sample = ps->in_event && !ps->bad_event && !ps->filtered;
+  FkWeight w = fk_weight_int(ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period ? ps->period : 1);
+  g_autofree char *what =
+      sample ? g_strdup_printf("the input ends inside this line (cut?): its sample, of which %u "
+                               "frames were read, dropped",
+                               ps->leaf_first->len)
+             : g_strdup("the input ends inside this line (cut?): the line dropped");
+  ps->in_event = FALSE;
+  ps->bad_event = FALSE;
+  ps->filtered = FALSE;
+  ps->leaf_first->len = 0;
+  rotate_lines(ps);
+  return fk_td_skip(ps->opts, ps->in, no, sample ? &w : NULL, error, what) ? FK_READ_END
+                                                                           : FK_READ_ERROR;
 }
 
 static FkReadStatus
@@ -803,6 +871,9 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
           return FK_READ_ERROR;
         continue;
       }
+      if (fk_lines_unterminated(ps->lines) && !blank(line, len) && line[0] != '#' &&
+          cut_line(ps, line, len))
+        return cut_at_end(ps, no, error);
     }
     if (len > 0 && line[0] == '#') {
       header_line(ps, line, len);
@@ -830,6 +901,8 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
                        (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
       if (frame) {
+        if (line[len - 1] == ')')
+          ps->dso_layout = TRUE;
         if (ps->bad_event)
           ps->n_frames_bad++;
         else if (!ps->filtered)
@@ -857,9 +930,12 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
     }
     ps->in_event = TRUE;
     ps->event_no = no;
-    if (!parse_event(ps, line, len)) {
+    if (parse_event(ps, line, len)) {
+      ps->seen_event = TRUE;
+    } else {
       ps->bad_event = TRUE;
-      ps->n_frames_bad = 0;
+      ps->orphan = i > 0 && looks_like_frame(line, len);
+      ps->n_frames_bad = ps->orphan ? 1 : 0;
     }
   }
 }

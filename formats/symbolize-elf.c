@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gelf.h>
@@ -184,11 +185,19 @@ fk_elf_open_file(const char *path, GError **error)
   /* libelf may convert the image in place, so the mapping is writable, but
    * private (copy on write) over a read-only descriptor: opening a binary for
    * writing fails with ETXTBSY while it runs (bash in a system-wide capture)
-   * and, while open, makes every exec of it fail with ETXTBSY. */
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+   * and, while open, makes every exec of it fail with ETXTBSY. Paths come
+   * from captures of other hosts: O_NONBLOCK so that a FIFO swapped in after
+   * the caller's stat cannot hang the open, and fstat on what was opened. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a regular file", path);
     return NULL;
   }
   GMappedFile *m = g_mapped_file_new_from_fd(fd, TRUE, error);

@@ -18,10 +18,14 @@
  *   within the dso, as perf prints it) or "[unknown <hex>]". */
 #include "symbolize.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "framename.h"
 #include "symbolize-demangle.h"
 #include "symbolize-dwarf.h"
 #include "symbolize-elf.h"
@@ -67,6 +71,7 @@ fk_symbolize_options_init(FkSymbolizeOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->inline_frames = TRUE;
   opts->demangle = TRUE;
+  opts->max_jit_map = FK_MAX_JIT_MAP_DEFAULT;
 }
 
 static void
@@ -400,7 +405,7 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
   /* stackcollapse-perf's name for `[unknown] (DSO)`: "[" basename "]",
    * so "[vdso]" gives "[[vdso]]" */
   g_autofree char *label = g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
-  dso->label = fk_interner_intern0(self->opts.strings, label);
+  dso->label = fk_frame_intern0(self->opts.strings, label);
   dso->cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, frames_free);
   find_files(self, dso);
   if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
@@ -442,9 +447,9 @@ intern_name(FkSymbolizer *self, const char *raw, const char *file, guint line)
   if (self->opts.srcline && file != NULL && line > 0) {
     const char *b = strrchr(file, '/');
     g_autofree char *s = g_strdup_printf("%s %s:%u", name, b ? b + 1 : file, line);
-    return fk_interner_intern0(self->opts.strings, s);
+    return fk_frame_intern0(self->opts.strings, s);
   }
-  return fk_interner_intern0(self->opts.strings, name);
+  return fk_frame_intern0(self->opts.strings, name);
 }
 
 static const char *
@@ -543,6 +548,80 @@ load_kernel(FkSymbolizer *self, const FkMapping *map)
     fk_diag_note(self->opts.diag, where, "%u lines of kallsyms not understood", bad);
 }
 
+/* Reads the JIT map at PATH as perf does (dso__load_perf_map after its
+ * ownership check): any process on the capturing host, or whoever filled the
+ * --symfs tree, can put anything at /tmp/perf-PID.map -- a FIFO (reading it
+ * would hang), a symlink to /dev/zero (reading would never end), a file of
+ * another user. So: not through a symlink (O_NOFOLLOW), opened without
+ * blocking, then checked on the open file (fstat, so nothing can be swapped
+ * in between): a regular file, owned by us or root, at most MAX bytes (read
+ * no further even if it grows meanwhile). Returns the contents (NUL-terminated,
+ * *LEN bytes), or NULL: *WHY says why the map was ignored, or is NULL when
+ * there is no such file (the common case: most processes have no JIT). */
+static char *
+read_jit_map(const char *path, gint64 max, gsize *len, char **why)
+{
+  *why = NULL;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ELOOP)
+      *why = g_strdup("a symbolic link");
+    else if (errno != ENOENT && errno != ENOTDIR)
+      *why = g_strdup_printf("cannot open it: %s", g_strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    *why = g_strdup_printf("cannot stat it: %s", g_strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    *why = g_strdup(S_ISFIFO(st.st_mode)  ? "a FIFO, not a regular file"
+                    : S_ISCHR(st.st_mode) ? "a device, not a regular file"
+                    : S_ISDIR(st.st_mode) ? "a directory, not a regular file"
+                                          : "not a regular file");
+  } else if (st.st_uid != 0 && st.st_uid != geteuid()) {
+    *why = g_strdup_printf("owned by uid %u, neither by this user nor by root",
+                           (unsigned)st.st_uid);
+  } else if (st.st_size > max) {
+    *why = g_strdup_printf("%" G_GINT64_FORMAT " bytes, over --max-jit-map-bytes %" G_GINT64_FORMAT,
+                           (gint64)st.st_size, max);
+  }
+  if (*why != NULL) {
+    close(fd);
+    return NULL;
+  }
+  /* the fd is non-blocking, which a regular file ignores */
+  gsize cap = (gsize)st.st_size + 1, n = 0;
+  char *buf = g_malloc(cap + 1);
+  for (;;) {
+    if (n == cap) {
+      if ((gint64)cap > max)
+        break;
+      cap = MIN(cap * 2, (gsize)max + 1);
+      buf = g_realloc(buf, cap + 1);
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      *why = g_strdup_printf("cannot read it: %s", g_strerror(errno));
+      break;
+    }
+    if (r == 0)
+      break;
+    n += (gsize)r;
+  }
+  close(fd);
+  if (*why == NULL && (gint64)n > max)
+    *why = g_strdup_printf("grew over --max-jit-map-bytes %" G_GINT64_FORMAT " while read", max);
+  if (*why != NULL) {
+    g_free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
 static FkSymMap *
 get_jit(FkSymbolizer *self, gint64 pid)
 {
@@ -552,6 +631,7 @@ get_jit(FkSymbolizer *self, gint64 pid)
   g_autofree char *name = g_strdup_printf("perf-%" G_GINT64_FORMAT ".map", pid);
   g_autofree char *tmp = g_build_filename("/tmp", name, NULL);
   g_autofree char *text = NULL;
+  const char *where = tmp;
   gsize len = 0;
   GHashTableIter it;
   gpointer k, b;
@@ -560,19 +640,28 @@ get_jit(FkSymbolizer *self, gint64 pid)
     if (g_str_has_suffix(k, name) && (strlen(k) == strlen(name) || ((char *)k)[strlen(k) - strlen(name) - 1] == '/')) {
       len = g_bytes_get_size(b);
       text = g_strndup(g_bytes_get_data(b, NULL), len);
+      where = k;
     }
-  if (text == NULL && self->symfs != NULL) {
-    g_autofree char *p = with_symfs(self, tmp);
-    g_file_get_contents(p, &text, &len, NULL);
+  const char *paths[2] = {NULL, tmp};
+  g_autofree char *in_symfs = self->symfs != NULL ? with_symfs(self, tmp) : NULL;
+  paths[0] = in_symfs;
+  for (guint i = 0; i < 2 && text == NULL; i++) {
+    if (paths[i] == NULL)
+      continue;
+    g_autofree char *why = NULL;
+    text = read_jit_map(paths[i], self->opts.max_jit_map, &len, &why);
+    if (text != NULL)
+      where = paths[i];
+    /* get_jit runs once per pid: one message per map */
+    if (why != NULL && self->opts.diag != NULL)
+      fk_diag_note(self->opts.diag, paths[i], "JIT map ignored: %s; frames shown as [%s]", why, name);
   }
-  if (text == NULL)
-    g_file_get_contents(tmp, &text, &len, NULL);
   FkSymMap *m = NULL;
   if (text != NULL) {
     guint bad = 0;
     m = fk_symmap_new_perf_map(text, len, &bad);
     if (bad > 0 && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, tmp, "%u lines not understood", bad);
+      fk_diag_note(self->opts.diag, where, "%u lines not understood", bad);
   }
   g_hash_table_insert(self->jit, g_memdup2(&pid, sizeof pid), m);
   return m;
@@ -612,7 +701,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
     if (name != NULL) {
-      g_ptr_array_add(out, (gpointer)fk_interner_intern0(self->opts.strings, name));
+      g_ptr_array_add(out, (gpointer)fk_frame_intern0(self->opts.strings, name));
     } else {
       /* perf names anonymous memory's dso after its symbol file */
       g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);

@@ -24,7 +24,11 @@ typedef struct {
   gboolean demangle;          /* default TRUE; --no-demangle */
   gboolean demangle_params;   /* --demangle-params */
   gboolean addrs;             /* --addrs: unresolved frames as addresses */
+  gint64 max_jit_map;         /* --max-jit-map-bytes: larger perf-PID.map files are ignored */
 } FkSymbolizeOptions;
+
+/* The default of max_jit_map: a large JVM's perf-map-agent map is tens of MB. */
+#define FK_MAX_JIT_MAP_DEFAULT (G_GINT64_CONSTANT(256) << 20)
 
 void fk_symbolize_options_init(FkSymbolizeOptions *opts);
 

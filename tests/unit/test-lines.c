@@ -168,10 +168,122 @@ test_lines_in_place(void)
   g_assert_cmpuint(fk_lines_number(lines), ==, 3);
 }
 
+/* The lines of TEXT as a reference splits them: at LF, CRLF and lone CR. */
+static char *
+model_lines(const char *t, gsize n, gboolean *unterminated)
+{
+  GString *out = g_string_new(NULL);
+  gsize i = 0, no = 0;
+  if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  *unterminated = FALSE;
+  while (i < n) {
+    gsize j = i;
+    while (j < n && t[j] != '\n' && t[j] != '\r')
+      j++;
+    g_string_append_printf(out, "1 %" G_GSIZE_FORMAT " ", ++no);
+    g_string_append_len(out, t + i, (gssize)(j - i));
+    g_string_append_c(out, '\n');
+    *unterminated = j == n;
+    if (j < n && t[j] == '\r' && j + 1 < n && t[j + 1] == '\n')
+      j++;
+    i = j + 1;
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Property: wherever the chunks cut, lent or read, the lines are those of the
+ * model (a lone CR ends a line: `a;b 1\rc;d 2\r` is two stacks, not one), and
+ * fk_lines_unterminated says whether the text ended without a line end. */
+static void
+test_line_ends(void)
+{
+  GRand *r = g_rand_new_with_seed(0xc0de);
+  for (guint round = 0; round < 2000; round++) {
+    g_autoptr(GBytes) text = random_text(r);
+    gsize n;
+    const char *t = g_bytes_get_data(text, &n);
+    gboolean want_unterminated;
+    g_autofree char *want = model_lines(t, n, &want_unterminated);
+    for (int lend = 0; lend < 2; lend++) {
+      Chunked *c;
+      g_autoptr(FkInput) in =
+          chunked_input(text, g_rand_int(r), (gsize)g_rand_int_range(r, 1, 200), lend, &c);
+      g_autoptr(FkLines) lines = fk_lines_new(in, 0);
+      GString *got = g_string_new(NULL);
+      gboolean unterminated = FALSE;
+      char *line;
+      gsize len;
+      while (fk_lines_next(lines, &line, &len, NULL) == FK_LINE_OK) {
+        g_string_append_printf(got, "1 %" G_GUINT64_FORMAT " ", fk_lines_number(lines));
+        g_string_append_len(got, line, (gssize)len);
+        g_string_append_c(got, '\n');
+        unterminated = fk_lines_unterminated(lines);
+      }
+      g_assert_cmpstr(got->str, ==, want);
+      g_assert_cmpint(unterminated, ==, want_unterminated);
+      g_string_free(got, TRUE);
+    }
+  }
+  g_rand_free(r);
+}
+
+/* UTF-16 that is no text becomes U+FFFD, counted and reported once. */
+static void
+test_utf16_replaced(void)
+{
+  static const struct {
+    const char *name;
+    const char *bytes;
+    gsize n;
+    const char *lines; /* joined with '|' */
+    const char *message;
+  } cases[] = {
+      {"odd last byte", "\xFF\xFE" "a\0\n\0b", 7, "a|\xEF\xBF\xBD",
+       "1 UTF-16 code unit that is no character (a lone surrogate or an odd last byte), the first "
+       "at byte 6, read as U+FFFD"},
+      {"lone low surrogate, BE", "\xFE\xFF" "\0a\xDC\x00\0b", 8, "a\xEF\xBF\xBD" "b",
+       "1 UTF-16 code unit that is no character (a lone surrogate or an odd last byte), the first "
+       "at byte 4, read as U+FFFD"},
+      {"high surrogate without low, then at the end", "\xFF\xFE" "\x00\xD8" "c\0\x01\xD8", 8,
+       "\xEF\xBF\xBD" "c\xEF\xBF\xBD",
+       "2 UTF-16 code units that are no character (a lone surrogate or an odd last byte), the first "
+       "at byte 2, read as U+FFFD"},
+      {"a valid pair", "\xFF\xFE" "\x3D\xD8\x00\xDE", 6, "\xF0\x9F\x98\x80", NULL},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_test_message("%s", cases[i].name);
+    g_autoptr(GBytes) bytes = g_bytes_new_static(cases[i].bytes, cases[i].n);
+    Chunked *c;
+    g_autoptr(FkInput) in = chunked_input(bytes, i, 3, FALSE, &c);
+    g_autoptr(FkLines) lines = fk_lines_new(in, 0);
+    GString *got = g_string_new(NULL);
+    char *line;
+    gsize len;
+    while (fk_lines_next(lines, &line, &len, NULL) == FK_LINE_OK)
+      g_string_append_printf(got, "%s%s", got->len ? "|" : "", line);
+    g_assert_cmpstr(got->str, ==, cases[i].lines);
+    g_string_free(got, TRUE);
+    g_autoptr(FkDiag) diag = fk_diag_new(10);
+    fk_lines_report(lines, diag, "t.txt");
+    GPtrArray *m = fk_diag_messages(diag);
+    if (cases[i].message == NULL) {
+      g_assert_cmpuint(m->len, ==, 0);
+      continue;
+    }
+    g_assert_cmpuint(m->len, ==, 1);
+    g_autofree char *want = g_strdup_printf("t.txt: %s", cases[i].message);
+    g_assert_cmpstr(g_ptr_array_index(m, 0), ==, want);
+    g_assert_cmpuint(fk_diag_skipped(diag), ==, 1);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/lines/line-ends", test_line_ends);
+  g_test_add_func("/lines/utf16-replaced", test_utf16_replaced);
   g_test_add_func("/lines/lent-equals-read", test_lent_equals_read);
   g_test_add_func("/lines/in-place", test_lines_in_place);
   return g_test_run();

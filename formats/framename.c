@@ -1,0 +1,77 @@
+/* framename.c -- the frame-name rule of every reader (framename.h). */
+#include "framename.h"
+
+#include <string.h>
+
+static inline gboolean
+is_control(guchar c)
+{
+  return c < 0x20 || c == 0x7f;
+}
+
+gboolean
+fk_frame_name_is_clean(const char *s, gsize len)
+{
+  gboolean ascii = TRUE;
+  for (gsize i = 0; i < len; i++) {
+    guchar c = (guchar)s[i];
+    if (c == ';' || is_control(c))
+      return FALSE;
+    if (c >= 0x80)
+      ascii = FALSE;
+  }
+  if (ascii)
+    return TRUE;
+  if (!g_utf8_validate_len(s, len, NULL))
+    return FALSE;
+  /* C1 controls, U+0080..U+009F, are 0xC2 0x80..0x9F in UTF-8 */
+  for (const char *p = memchr(s, 0xC2, len); p != NULL;
+       p = memchr(p + 1, 0xC2, len - (gsize)(p + 1 - s)))
+    if (p + 1 < s + len && (guchar)p[1] <= 0x9F)
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+fk_frame_intern(FkInterner *strings, const char *s, gsize len)
+{
+  if (fk_frame_name_is_clean(s, len))
+    return fk_interner_intern(strings, s, len);
+  GString *b = g_string_sized_new(len + 8);
+  const char *p = s, *end = s + len;
+  while (p < end) {
+    guchar c = (guchar)*p;
+    if (c < 0x80) {
+      if (c == ';')
+        g_string_append_c(b, ':');
+      else if (is_control(c))
+        g_string_append_printf(b, "\\x%02X", c);
+      else
+        g_string_append_c(b, (char)c);
+      p++;
+      continue;
+    }
+    gunichar u = g_utf8_get_char_validated(p, end - p);
+    if (u == (gunichar)-1 || u == (gunichar)-2) {
+      g_string_append_printf(b, "\\x%02X", c); /* not UTF-8: the byte, visible */
+      p++;
+      continue;
+    }
+    const char *next = g_utf8_next_char(p);
+    if (u <= 0x9F)
+      for (; p < next; p++)
+        g_string_append_printf(b, "\\x%02X", (guchar)*p);
+    else
+      g_string_append_len(b, p, next - p);
+    p = next;
+  }
+  const char *r = fk_interner_intern(strings, b->str, b->len);
+  g_string_free(b, TRUE);
+  return r;
+}
+
+const char *
+fk_frame_intern0(FkInterner *strings, const char *s)
+{
+  return s != NULL ? fk_frame_intern(strings, s, strlen(s)) : NULL;
+}

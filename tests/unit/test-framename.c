@@ -1,0 +1,59 @@
+/* test-framename.c -- the frame-name rule every reader applies: the result
+ * never holds ';', a line end, a control character or a byte that is not
+ * UTF-8; applying it twice changes nothing (re-read folded output keeps its
+ * names); clean names are kept as they are. */
+#include "../../formats/framename.h"
+
+#include <string.h>
+
+static void
+test_examples(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  static const char *cases[][2] = {
+      {"main", "main"},
+      {"Lfoo;bar Ljava/lang/String;", "Lfoo:bar Ljava/lang/String:"},
+      {"[x\nA;B 99999999]", "[x\\x0AA:B 99999999]"},
+      {"a\rb\tc\x1b[2Jd\x7f", "a\\x0Db\\x09c\\x1B[2Jd\\x7F"},
+      {"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80"},
+      {"bad\xff\xfe", "bad\\xFF\\xFE"},
+      {"\xc2\x9b" "csi \xc2\xa0nbsp", "\\xC2\\x9Bcsi \xc2\xa0nbsp"},
+      {"cut\xe2\x86", "cut\\xE2\\x86"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+    g_assert_cmpstr(fk_frame_intern0(s, cases[i][0]), ==, cases[i][1]);
+  const char *clean = fk_interner_intern0(s, "std::vector<int>::push_back");
+  g_assert_true(fk_frame_intern0(s, "std::vector<int>::push_back") == clean);
+}
+
+static void
+test_property(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  GRand *r = g_rand_new_with_seed(0xf4a3);
+  static const guint8 alphabet[] = {'a', ';', '\n', '\r', '\t', 0x1b, 0x7f, 0xc2, 0x9b, 0xa0,
+                                    0xe2, 0x86, 0x92, 0xff, 0xf0, 0x9f, 0x98, 0x80, ' ', '\\'};
+  for (guint round = 0; round < 20000; round++) {
+    char buf[24];
+    gsize n = (gsize)g_rand_int_range(r, 0, (gint32)sizeof buf);
+    for (gsize i = 0; i < n; i++)
+      buf[i] = (char)alphabet[g_rand_int_range(r, 0, G_N_ELEMENTS(alphabet))];
+    const char *once = fk_frame_intern(s, buf, n);
+    g_assert_true(fk_frame_name_is_clean(once, strlen(once)));
+    g_assert_true(g_utf8_validate(once, -1, NULL));
+    g_assert_null(strpbrk(once, ";\n\r\t\x1b\x7f"));
+    g_assert_true(fk_frame_intern0(s, once) == once);
+    if (fk_frame_name_is_clean(buf, n))
+      g_assert_true(n == strlen(once) && memcmp(once, buf, n) == 0);
+  }
+  g_rand_free(r);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/framename/examples", test_examples);
+  g_test_add_func("/framename/property", test_property);
+  return g_test_run();
+}
