@@ -12,6 +12,7 @@
  * differs from perf. */
 #include "reader.h"
 
+#include "names.h"
 #include "perf-data-abi.h"
 #include "perf-data-maps.h"
 #include "perf-data-symfiles.h"
@@ -282,7 +283,7 @@ name_attr(PerfData *pd, guint64 id, guint index, const char *name)
   if (a == NULL && index < pd->attrs->len)
     a = &g_array_index(pd->attrs, PdAttr, index);
   if (a != NULL)
-    a->name = fk_interner_intern0(pd->opts->strings, name);
+    a->name = fk_event_intern(pd->opts->strings, name, strlen(name));
 }
 
 static const char *
@@ -1444,7 +1445,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (opts->include_addrs)
     pd->symopts.addrs = TRUE;
   if (opts->event_filter != NULL)
-    pd->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+    pd->event_filter =
+        fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
   pd->scratch = g_string_new(NULL);
   pd->symopts.strings = opts->strings;
   pd->symopts.diag = opts->diag;

@@ -1,0 +1,50 @@
+/* names.h -- frame and event names, one rule for every reader.
+ *
+ * The same function must get the same frame whatever path its samples took:
+ * perf.data names `StealTask::do_it` (libiberty without DMGL_PARAMS, as perf
+ * 4+ prints), so the text readers (perf-script, dtrace, bpftrace) cut what old
+ * perf and DTrace print around it (`void StealTask::do_it(GCTaskManager*,
+ * unsigned int) const`) unless --demangle-params asks for whole signatures.
+ * Likewise one event has one name, without perf's modifiers (`cpu-clock`, not
+ * `cpu-clock:ppp`), and --event-filter may give them or not.
+ * docs/formats/perf-script.md
+ * ("Frame names") says what the peers do and where flamekit differs. */
+#pragma once
+
+#include "reader.h"
+
+typedef enum {
+  FK_NAME_PARAMS = 1 << 0, /* keep parameter lists, qualifiers and return types */
+  FK_NAME_JAVA = 1 << 1,   /* a Java process: `Lpkg/Class;::m` is named `pkg/Class:::m` */
+} FkNameFlags;
+
+/* The function name inside the (demangled) frame S[0..N), as [*START, *END):
+ * without a trailing parameter list and what follows it (` const`, `&&`,
+ * ` [clone .isra.0]`) and, when there was one, without a leading return type
+ * (`oopDesc* `). Parsed with brackets balanced, so that what only looks like
+ * a parameter list stays: templates (`f<int (int)>`), `operator()`,
+ * `operator<<`, lambdas (`{lambda(int)#1}`), Rust `{{closure}}`, Go methods
+ * (`net/http.(*Client).Do`), `(anonymous namespace)`. A name with no
+ * parameter list is returned whole. */
+void fk_name_function(const char *s, gsize n, gsize *start, gsize *end);
+
+/* Appends the frame name S[0..N) (offset already cut) to OUT as every text
+ * reader names frames: `;` (the folded separator) becomes `:`, the
+ * signature is cut to fk_name_function's name unless FK_NAME_PARAMS, and a
+ * Java type descriptor loses its `L` under FK_NAME_JAVA. */
+void fk_name_append_frame(GString *out, const char *s, gsize n, FkNameFlags flags);
+
+/* The flags for frames read with OPTS (--demangle-params) in a process named
+ * COMM[0..COMM_N) (may be NULL): FK_NAME_JAVA for `java*`, as both peers. */
+FkNameFlags fk_name_flags(const FkReadOptions *opts, const char *comm, gsize comm_n);
+
+/* The length of the event name S[0..N) without perf's modifiers (`:ppp`,
+ * `:u`, `:uppp`): the base name `cpu-clock`, the one name of an event. perf
+ * itself prints one event both ways (`cycles:u:` then `cycles:` in one
+ * `perf script`), and perf.data's EVENT_DESC says `cpu-clock:ppp` where the
+ * user asked for `cpu-clock`. */
+gsize fk_event_base_len(const char *s, gsize n);
+
+/* The event name S[0..N) interned as every reader (and --event-filter)
+ * names it: fk_event_base_len's base name. */
+const char *fk_event_intern(FkInterner *strings, const char *s, gsize n);
