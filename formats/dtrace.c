@@ -179,7 +179,7 @@ add_frame(Dtrace *d, const char *s, gsize n)
   gboolean inl = FALSE;
   while (i <= fn_n) {
     gsize j = i;
-    while (j < fn_n && !(j + 1 < fn_n && fn[j] == '-' && fn[j + 1] == '>'))
+    while (j < fn_n && !fk_name_inline_arrow(fn, fn_n, j))
       j++;
     GString *f = d->buf;
     g_string_truncate(f, 0);

@@ -114,6 +114,17 @@ fk_name_function(const char *s, gsize n, gsize *start, gsize *end)
   }
 }
 
+gboolean
+fk_name_inline_arrow(const char *s, gsize n, gsize i)
+{
+  if (i + 1 >= n || s[i] != '-' || s[i + 1] != '>')
+    return FALSE;
+  gsize j = i;
+  while (j > 0 && s[j - 1] == ' ')
+    j--;
+  return !(j >= 8 && memcmp(s + j - 8, "operator", 8) == 0 && (j == 8 || !is_ident(s[j - 9])));
+}
+
 void
 fk_name_append_frame(GString *out, const char *s, gsize n, FkNameFlags flags)
 {

@@ -28,6 +28,11 @@ typedef enum {
  * parameter list is returned whole. */
 void fk_name_function(const char *s, gsize n, gsize *start, gsize *end);
 
+/* TRUE when S[I..] (N bytes in all) is a `->` that chains an inlined Java
+ * frame (`a->b`, perf-map-agent's and DTrace's form), not part of a C++
+ * `operator->` or `operator->*`. */
+gboolean fk_name_inline_arrow(const char *s, gsize n, gsize i);
+
 /* Appends the frame name S[0..N) (offset already cut) to OUT as every text
  * reader names frames: `;` (the folded separator) becomes `:`, the
  * signature is cut to fk_name_function's name unless FK_NAME_PARAMS, and a

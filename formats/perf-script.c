@@ -481,7 +481,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   /* Count the `->` parts. */
   guint parts = 1;
   for (gsize i = 0; i + 1 < sym_n; i++)
-    if (sym[i] == '-' && sym[i + 1] == '>')
+    if (fk_name_inline_arrow(sym, sym_n, i))
       parts++;
   Frames *f = g_malloc(sizeof(Frames) + parts * sizeof(char *));
   f->n = 0;
@@ -491,7 +491,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   gsize i = 0;
   for (guint part = 0; part < parts; part++) {
     gsize j = i;
-    while (j < sym_n && !(j + 1 < sym_n && sym[j] == '-' && sym[j + 1] == '>'))
+    while (j < sym_n && !fk_name_inline_arrow(sym, sym_n, j))
       j++;
     const char *fs = sym + i;
     gsize fn = j - i;

@@ -89,6 +89,20 @@ test_append_frame(void)
 }
 
 static void
+test_inline_arrow(void)
+{
+  const char *java = "Lx/A;.f->Lx/B;.g";
+  g_assert_true(fk_name_inline_arrow(java, strlen(java), 7));
+  g_assert_false(fk_name_inline_arrow(java, strlen(java), 6));
+  const char *op = "Ptr<T>::operator->()";
+  g_assert_false(fk_name_inline_arrow(op, strlen(op), 16));
+  const char *op2 = "X::operator ->*";
+  g_assert_false(fk_name_inline_arrow(op2, strlen(op2), 12));
+  const char *notop = "my_operator->x";
+  g_assert_true(fk_name_inline_arrow(notop, strlen(notop), 11));
+}
+
+static void
 test_flags(void)
 {
   FkReadOptions o = {0};
@@ -138,6 +152,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/names/function", test_function);
   g_test_add_func("/names/append-frame", test_append_frame);
+  g_test_add_func("/names/inline-arrow", test_inline_arrow);
   g_test_add_func("/names/flags", test_flags);
   g_test_add_func("/names/events", test_events);
   return g_test_run();

@@ -332,8 +332,10 @@ test_same_name_every_reader(void)
   static const char *const sig[] = {
       "void ns::Task::run(Mgr*, unsigned int) const",
       "std::function<int (int, int)>::operator()(int, int) const",
+      "Ptr<Foo>::operator->() const",
   };
-  static const char *const want[] = {"ns::Task::run", "std::function<int (int, int)>::operator()"};
+  static const char *const want[] = {"ns::Task::run", "std::function<int (int, int)>::operator()",
+                                     "Ptr<Foo>::operator->"};
   for (int keep = 0; keep < 2; keep++) {
     FkSymbolizeOptions so;
     fk_symbolize_options_init(&so);
