@@ -9,6 +9,13 @@ is_ident(char c)
   return g_ascii_isalnum(c) || c == '_' || c == '$';
 }
 
+/* TRUE when C is one of SET's characters (never for NUL, unlike strchr). */
+static gboolean
+is_one_of(char c, const char *set)
+{
+  return c != '\0' && strchr(set, c) != NULL;
+}
+
 /* When the keyword `operator` starts at S + I (a whole word), the index just
  * past the operator's symbol (`()`, `[]`, `<<=`, `->*`, ...), whose brackets
  * must not count as nesting; else I. Named operators (`operator new`,
@@ -45,7 +52,7 @@ looks_like_type(const char *s, gsize n)
     char c = s[i];
     if (c == ':' && i + 1 < n && s[i + 1] == ':')
       i++;
-    else if (!is_ident(c) && strchr(" *&<>,[](){}#", c) == NULL)
+    else if (!is_ident(c) && !is_one_of(c, " *&<>,[](){}#"))
       return FALSE;
   }
   return TRUE;
@@ -154,16 +161,15 @@ fk_name_flags(const FkReadOptions *opts, const char *comm, gsize comm_n)
 gsize
 fk_event_base_len(const char *s, gsize n)
 {
-  /* perf's modifier letters (tools/perf/util/parse-events.l), after the
-   * last colon: `cycles:uppp`, `sched:sched_switch:u`; not `sched:sched_switch`
-   */
+  /* perf's modifier letters (tools/perf/util/parse-events.l) after the last
+   * colon: `cycles:uppp`, `sched:sched_switch:u`; not `sched:sched_switch` */
   const char *c = s + n;
   while (c > s && c[-1] != ':')
     c--;
   if (c <= s + 1 || c == s + n)
     return n;
   for (const char *p = c; p < s + n; p++)
-    if (strchr("ukhHIGpPSDWebR", *p) == NULL)
+    if (!is_one_of(*p, "ukhHIGpPSDWebR"))
       return n;
   return (gsize)(c - 1 - s);
 }
