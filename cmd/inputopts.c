@@ -90,7 +90,7 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
       {"srcline", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.srcline,
        "perf.data: append file:line to frame names", NULL},
       {"no-demangle", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &opts->symbolize.demangle,
-       "perf.data: keep C++ and Rust names mangled", NULL},
+       "Every reader: keep C++ and Rust names mangled", NULL},
       {"demangle-params", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.demangle_params,
        "Every reader: keep C++ parameter lists, qualifiers and return types", NULL},
       {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,

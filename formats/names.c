@@ -1,6 +1,8 @@
 /* names.c -- frame and event names, one rule for every reader. */
 #include "names.h"
 
+#include "symbolize-demangle.h"
+
 #include <string.h>
 
 static gboolean
@@ -121,6 +123,26 @@ fk_name_function(const char *s, gsize n, gsize *start, gsize *end)
   }
 }
 
+gsize
+fk_name_version_start(const char *s, gsize n)
+{
+  /* NAME_VERSION after one or two `@`: GLIBC_2.2.5, GLIBCXX_3.4.21, OPENSSL_3.0.0 */
+  gsize i = n;
+  while (i > 0 && (g_ascii_isdigit(s[i - 1]) || s[i - 1] == '.'))
+    i--;
+  if (i == n || i == 0 || s[i - 1] != '_')
+    return n;
+  i--;
+  while (i > 0 && (g_ascii_isupper(s[i - 1]) || g_ascii_isdigit(s[i - 1]) || s[i - 1] == '_'))
+    i--;
+  if (i == 0 || s[i - 1] != '@' || !g_ascii_isupper(s[i]))
+    return n;
+  i--;
+  if (i > 0 && s[i - 1] == '@')
+    i--;
+  return i > 0 ? i : n;
+}
+
 gboolean
 fk_name_inline_arrow(const char *s, gsize n, gsize i)
 {
@@ -136,6 +158,15 @@ void
 fk_name_append_frame(GString *out, const char *s, gsize n, FkNameFlags flags)
 {
   gsize from = out->len;
+  n = fk_name_version_start(s, n);
+  g_autofree char *demangled = NULL;
+  if ((flags & FK_NAME_DEMANGLE) && n > 2 && s[0] == '_' &&
+      (s[1] == 'Z' || s[1] == 'R' || (s[1] == '_' && (s[2] == 'Z' || s[2] == 'R')))) {
+    g_autofree char *raw = g_strndup(s, n);
+    demangled = fk_demangle(raw, TRUE, (flags & FK_NAME_PARAMS) != 0);
+    s = demangled;
+    n = strlen(demangled);
+  }
   gsize a = 0, b = n;
   if (!(flags & FK_NAME_PARAMS))
     fk_name_function(s, n, &a, &b);
@@ -153,6 +184,8 @@ fk_name_flags(const FkReadOptions *opts, const char *comm, gsize comm_n)
   FkNameFlags f = 0;
   if (opts->symbolize != NULL && opts->symbolize->demangle_params)
     f |= FK_NAME_PARAMS;
+  if (opts->symbolize == NULL || opts->symbolize->demangle)
+    f |= FK_NAME_DEMANGLE;
   if (comm != NULL && comm_n >= 4 && memcmp(comm, "java", 4) == 0)
     f |= FK_NAME_JAVA;
   return f;

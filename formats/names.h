@@ -16,6 +16,7 @@
 typedef enum {
   FK_NAME_PARAMS = 1 << 0, /* keep parameter lists, qualifiers and return types */
   FK_NAME_JAVA = 1 << 1,   /* a Java process: `Lpkg/Class;::m` is named `pkg/Class:::m` */
+  FK_NAME_DEMANGLE = 1 << 2, /* demangle `_Z...`/`_R...` names as perf.data's (not --no-demangle) */
 } FkNameFlags;
 
 /* The function name inside the (demangled) frame S[0..N), as [*START, *END):
@@ -28,19 +29,28 @@ typedef enum {
  * parameter list is returned whole. */
 void fk_name_function(const char *s, gsize n, gsize *start, gsize *end);
 
+/* The length of S[0..N) without an ELF symbol version (`memcpy@@GLIBC_2.14`,
+ * `__exp_finite@GLIBC_2.15`), which perf script prints and the perf.data
+ * reader drops (one function, one frame); `gettimeofday@plt` stays. */
+gsize fk_name_version_start(const char *s, gsize n);
+
 /* TRUE when S[I..] (N bytes in all) is a `->` that chains an inlined Java
  * frame (`a->b`, perf-map-agent's and DTrace's form), not part of a C++
  * `operator->` or `operator->*`. */
 gboolean fk_name_inline_arrow(const char *s, gsize n, gsize i);
 
 /* Appends the frame name S[0..N) (offset already cut) to OUT as every text
- * reader names frames: `;` (the folded separator) becomes `:`, the
+ * reader names frames: the symbol version goes (fk_name_version_start), a
+ * mangled name (a perf built without demangling
+ * prints `_ZN10JavaThread3runEv`) is demangled as the perf.data reader does
+ * under FK_NAME_DEMANGLE, `;` (the folded separator) becomes `:`, the
  * signature is cut to fk_name_function's name unless FK_NAME_PARAMS, and a
  * Java type descriptor loses its `L` under FK_NAME_JAVA. */
 void fk_name_append_frame(GString *out, const char *s, gsize n, FkNameFlags flags);
 
-/* The flags for frames read with OPTS (--demangle-params) in a process named
- * COMM[0..COMM_N) (may be NULL): FK_NAME_JAVA for `java*`, as both peers. */
+/* The flags for frames read with OPTS (--demangle-params, --no-demangle) in a
+ * process named COMM[0..COMM_N) (may be NULL): FK_NAME_JAVA for `java*`, as
+ * both peers. */
 FkNameFlags fk_name_flags(const FkReadOptions *opts, const char *comm, gsize comm_n);
 
 /* The length of the event name S[0..N) without perf's modifiers (`:ppp`,

@@ -61,10 +61,15 @@ compare_all() { # one python run for every comparison (its start is slow)
 # dtrace-generic-cut: inferno-collapse-dtrace cuts scoped names at the last
 #   `<` or `(` (`<tokio::...::PollFn<F> as Future>::poll` ->
 #   `<tokio::...::PollFn`); flamekit keeps them whole.
-DIFFERENCES="return-type operator-call dtrace-unscoped-params dtrace-generic-cut"
+# symbol-version: the peers keep `pthread_cond_signal@@GLIBC_2.3.2`;
+#   flamekit drops the version, as its perf.data reader does.
+# demangle: the peers keep what a perf without demangling printed
+#   (`_ZN10JavaThread3runEv`); flamekit demangles it (`JavaThread::run`).
+DIFFERENCES="return-type operator-call dtrace-unscoped-params dtrace-generic-cut symbol-version demangle"
 diffs_of() { # DESC -> comma-separated deliberate differences
   case $1 in
-  "flamegraph-pl perf-vertx-stacks-01-"*) echo return-type ;;
+  "flamegraph-pl perf-vertx-stacks-01-"*) echo return-type,symbol-version ;;
+  "flamegraph-pl perf-java-faults-01-"*) echo demangle ;;
   "inferno collapse-perf example-perf-stacks-collapsed.txt") echo return-type ;;
   "inferno collapse-perf cpp-stacks-std-function-collapsed.txt") echo operator-call ;;
   "inferno collapse-dtrace hex-addresses.txt") echo dtrace-unscoped-params ;;

@@ -103,17 +103,62 @@ test_inline_arrow(void)
 }
 
 static void
+test_version(void)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"memcpy@@GLIBC_2.14", "memcpy"},
+      {"__exp_finite@GLIBC_2.15", "__exp_finite"},
+      {"pthread_cond_signal@@GLIBC_2.3.2", "pthread_cond_signal"},
+      {"_ZNSs4_Rep10_M_disposeERKSaIcE@GLIBCXX_3.4", "_ZNSs4_Rep10_M_disposeERKSaIcE"},
+      {"gettimeofday@plt", "gettimeofday@plt"},
+      {"a@b", "a@b"},
+      {"@GLIBC_2.2", "@GLIBC_2.2"},
+      {"user@host_1", "user@host_1"},
+      {"f@GLIBC_", "f@GLIBC_"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    gsize n = strlen(cases[i].in);
+    g_autofree char *got = g_strndup(cases[i].in, fk_name_version_start(cases[i].in, n));
+    g_assert_cmpstr(got, ==, cases[i].out);
+  }
+}
+
+static void
+test_demangle(void)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  fk_name_append_frame(out, "_ZN10JavaThread3runEv", 21, FK_NAME_DEMANGLE);
+  g_assert_cmpstr(out->str, ==, "JavaThread::run");
+  g_string_truncate(out, 0);
+  fk_name_append_frame(out, "_ZL10java_startP6Thread", 23, FK_NAME_DEMANGLE | FK_NAME_PARAMS);
+  g_assert_cmpstr(out->str, ==, "java_start(Thread*)");
+  g_string_truncate(out, 0);
+  fk_name_append_frame(out, "_ZL10java_startP6Thread", 23, 0);
+  g_assert_cmpstr(out->str, ==, "_ZL10java_startP6Thread");
+  g_string_truncate(out, 0);
+  fk_name_append_frame(out, "__libc_start_main", 17, FK_NAME_DEMANGLE);
+  g_assert_cmpstr(out->str, ==, "__libc_start_main");
+  g_string_truncate(out, 0);
+  fk_name_append_frame(out, "_Zbad", 5, FK_NAME_DEMANGLE); /* not mangled after all */
+  g_assert_cmpstr(out->str, ==, "_Zbad");
+}
+
+static void
 test_flags(void)
 {
   FkReadOptions o = {0};
-  g_assert_cmpint(fk_name_flags(&o, "java", 4), ==, FK_NAME_JAVA);
-  g_assert_cmpint(fk_name_flags(&o, "javac", 5), ==, FK_NAME_JAVA);
-  g_assert_cmpint(fk_name_flags(&o, "jav", 3), ==, 0);
-  g_assert_cmpint(fk_name_flags(&o, NULL, 0), ==, 0);
+  g_assert_cmpint(fk_name_flags(&o, "java", 4), ==, FK_NAME_JAVA | FK_NAME_DEMANGLE);
+  g_assert_cmpint(fk_name_flags(&o, "javac", 5), ==, FK_NAME_JAVA | FK_NAME_DEMANGLE);
+  g_assert_cmpint(fk_name_flags(&o, "jav", 3), ==, FK_NAME_DEMANGLE);
+  g_assert_cmpint(fk_name_flags(&o, NULL, 0), ==, FK_NAME_DEMANGLE);
   FkSymbolizeOptions so;
   fk_symbolize_options_init(&so);
   so.demangle_params = TRUE;
   o.symbolize = &so;
+  g_assert_cmpint(fk_name_flags(&o, "x", 1), ==, FK_NAME_PARAMS | FK_NAME_DEMANGLE);
+  so.demangle = FALSE;
   g_assert_cmpint(fk_name_flags(&o, "x", 1), ==, FK_NAME_PARAMS);
 }
 
@@ -153,6 +198,8 @@ main(int argc, char **argv)
   g_test_add_func("/names/function", test_function);
   g_test_add_func("/names/append-frame", test_append_frame);
   g_test_add_func("/names/inline-arrow", test_inline_arrow);
+  g_test_add_func("/names/version", test_version);
+  g_test_add_func("/names/demangle", test_demangle);
   g_test_add_func("/names/flags", test_flags);
   g_test_add_func("/names/events", test_events);
   return g_test_run();

@@ -22,6 +22,7 @@ MODE: perl     stackcollapse-perf.pl: quotes dropped on both sides
                scalar keys as root frames, `[empty stack]` for no frames
 """
 import re
+import subprocess
 import sys
 
 ANNOT = re.compile(r"(_\[[kji]\])$")
@@ -100,6 +101,44 @@ def printed_frames(path):
     return out
 
 
+def symbol_version(f):
+    """The peers keep the ELF symbol version perf script prints
+    (`pthread_cond_signal@@GLIBC_2.3.2`); flamekit drops it, as its perf.data
+    reader does."""
+    return re.sub(r"@@?[A-Z][A-Z0-9_]*_[0-9][0-9.]*$", "", f)
+
+
+def demangle(f, names):
+    """The peers keep the mangled names a perf without demangling printed
+    (`_ZN10JavaThread3runEv`); flamekit demangles them as its perf.data
+    reader does (`JavaThread::run`). NAMES maps them through binutils'
+    c++filt without parameter lists."""
+    return names.get(f, f)
+
+
+def cxxfilt(path):
+    """The mangled frames of the peer's result EXPECTED, demangled by c++filt
+    (binutils, as libiberty does for flamekit)."""
+    frames = set()
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        for line in fh:
+            for f in line.rpartition(" ")[0].split(";"):
+                m = ANNOT.search(f)
+                f = f[: m.start()] if m else f
+                if re.match(r"_+[ZR]", f):
+                    frames.add(f)
+    frames = sorted(frames)
+    if not frames:
+        return {}
+    try:
+        out = subprocess.run(["c++filt", "-p"], input="\n".join(frames) + "\n",
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("#   c++filt (binutils) did not run: %s" % e)
+        return {}
+    return dict(zip(frames, out.split("\n")))
+
+
 # name -> (side the rule rewrites, function, what it needs from the input). "want": the peer's expected
 # frames are rewritten into flamekit's name; "got": flamekit's into the
 # peer's (when the peer's form has lost what flamekit keeps).
@@ -108,6 +147,8 @@ DIFFERENCES = {
     "operator-call": ("got", operator_call, None),
     "dtrace-unscoped-params": ("want", dtrace_unscoped_params, None),
     "dtrace-generic-cut": ("got", dtrace_generic_cut, printed_frames),
+    "symbol-version": ("want", symbol_version, None),
+    "demangle": ("want", demangle, "expected"),
 }
 
 
@@ -175,7 +216,10 @@ def compare(mode, expected, actual, diffs, desc, input_path):
     ok = True
     for name in diffs:
         side, fn, need = DIFFERENCES[name]
-        ctx = need(input_path) if need else None
+        if need == "expected":
+            ctx = cxxfilt(expected)
+        else:
+            ctx = need(input_path) if need else None
         before = (want, got)
         if side == "want":
             want = apply(want, fn, ctx)
