@@ -344,8 +344,10 @@ test_same_name_every_reader(void)
     o.symbolize = &so;
     for (gsize i = 0; i < G_N_ELEMENTS(sig); i++) {
       const char *w = keep ? sig[i] : want[i];
-      g_autofree char *perf = g_strdup_printf("p 1 1.0: 1 cpu-clock:\n\t1f %s+0x1f (/a)\n\n", sig[i]);
-      g_autofree char *dtrace = g_strdup_printf("\n              a`%s+0x1f\n                1\n", sig[i]);
+      g_autofree char *perf =
+          g_strdup_printf("p 1 1.0: 1 cpu-clock:\n\t1f %s+0x1f (/a)\n\n", sig[i]);
+      g_autofree char *dtrace =
+          g_strdup_printf("\n              a`%s+0x1f\n                1\n", sig[i]);
       g_autofree char *bpf = g_strdup_printf("@[\n    %s+31\n]: 1\n", sig[i]);
       g_autofree char *wp = g_strdup_printf("p;%s", w);
       g_autofree char *wd = g_strdup_printf("a`%s", w);
