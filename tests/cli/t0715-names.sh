@@ -3,7 +3,8 @@
 # is named without perf's modifiers on both paths of one real capture
 # (corpora/perf-c/inl.default-event.{data,txt}, `cpu-clock:pppH`), and
 # --event-filter takes either form; old perf's and DTrace's signatures give
-# the frame perf.data gives, and --demangle-params keeps them for every reader.
+# the frame perf.data gives, and --demangle-params keeps them for every reader;
+# JIT frames (corpora/perf-jit) are named alike through perf.data and its text.
 . "$(dirname "$0")/lib.sh"
 C="$TOP/corpora/perf-c"
 total() { awk '{ s += $NF } END { print s + 0 }'; }
@@ -24,6 +25,18 @@ done
 run "$FLAMEKIT" fold --group-by event "$C/inl.default-event.data" "$C/inl.default-event.txt"
 is "$(printf '%s\n' "$out" | cut -d';' -f1 | sort -u)" "[event=cpu-clock]" \
   "--group-by event: one event for the capture and its perf script text"
+
+# JIT frames (a perf-PID.map written as perf-map-agent writes it) are named
+# alike on both paths: `org/x/Spin:::run`, not `Lorg/x/Spin;::run(J)V`, whose
+# `;` would even split the frame in folded output.
+J="$TOP/corpora/perf-jit"
+jit() { grep -o '[^;]*Spin[^;]*' | sort | uniq -c; }
+run "$FLAMEKIT" fold --symfs "$J/symfs" "$J/jit.data"
+d=$(printf '%s\n' "$out" | jit)
+run "$FLAMEKIT" fold "$J/jit.txt"
+t=$(printf '%s\n' "$out" | jit)
+is "$d" "$t" "JIT frames: perf.data and perf script name them alike"
+like "^ +[0-9]+ org/x/Spin:::run( [0-9]+)?$" "$d" "JIT frames: named as the peers name Java frames"
 
 # Signatures as old perf and DTrace print them (written here, after the
 # layouts of FlameGraph's perf-vertx-stacks-01 and inferno's DTrace inputs).
