@@ -470,7 +470,10 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   const FkReadOptions *o = ps->opts;
   *uses_ip = FALSE;
   sym_n = fk_name_offset_start(sym, sym_n);
-  if (sym_n > 0 && sym[0] == '(') /* perf's process-name pseudo frames */
+  /* perf's process-name pseudo frames `(comm)`, dropped as the peers drop
+   * them; but `(anonymous namespace)::leaf` is a C++ function */
+  if (sym_n > 0 && sym[0] == '(' &&
+      !(sym_n > 21 && memcmp(sym, "(anonymous namespace)", 21) == 0))
     return g_malloc0(sizeof(Frames));
   GString *fixed = ps->scratch2;
   g_string_truncate(fixed, 0);

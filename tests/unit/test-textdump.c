@@ -333,9 +333,10 @@ test_same_name_every_reader(void)
       "void ns::Task::run(Mgr*, unsigned int) const",
       "std::function<int (int, int)>::operator()(int, int) const",
       "Ptr<Foo>::operator->() const",
+      "(anonymous namespace)::leaf(unsigned long)",
   };
   static const char *const want[] = {"ns::Task::run", "std::function<int (int, int)>::operator()",
-                                     "Ptr<Foo>::operator->"};
+                                     "Ptr<Foo>::operator->", "(anonymous namespace)::leaf"};
   for (int keep = 0; keep < 2; keep++) {
     FkSymbolizeOptions so;
     fk_symbolize_options_init(&so);
