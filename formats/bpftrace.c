@@ -19,7 +19,9 @@
 #include "textdump.h"
 
 #include "framename.h"
+#include "../analyze/transform.h"
 #include "lines.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -169,21 +171,14 @@ add_frame(Bpftrace *b, const char *s, const char *e)
     }
   }
   gsize n = (gsize)(e - s);
-  if (!b->opts->include_offset) {
-    gsize k = fk_td_strip_offset(s, n);
-    if (k == n) {
-      /* bpftrace's decimal `+55` */
-      gsize i = n;
-      while (i > 0 && fk_td_is_digit(s[i - 1]))
-        i--;
-      if (i < n && i > 1 && s[i - 1] == '+')
-        k = i - 1;
-    }
-    n = k;
-  }
+  /* bpftrace's decimal `+55`, stack_mode=perf's `+0x37`; the function is
+   * named as every reader names it (formats/names.h) */
+  gsize keep = b->opts->include_offset ? n : fk_name_offset_start(s, n);
+  gsize off = fk_name_offset_start(s, keep);
   GString *f = b->buf;
   g_string_truncate(f, 0);
-  g_string_append_len(f, s, (gssize)n);
+  fk_name_append_frame(f, s, off, fk_name_flags(b->opts, NULL, 0));
+  g_string_append_len(f, s + off, (gssize)(keep - off));
   if (f->len == 0)
     g_string_assign(f, "[unknown]");
   g_ptr_array_add(b->frames, (gpointer)fk_frame_intern(b->opts->strings, f->str, f->len));

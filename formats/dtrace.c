@@ -15,14 +15,17 @@
  * -q) runs up to the first blank line. Keys become root frames (in key
  * order); an integer line is a count only when it follows a frame directly,
  * else it is an integer key. A key-only record (`bash   12`, no stack) is a
- * one-frame stack. Frame names keep what DTrace printed but the `+0xoff`
- * offset (--includeoffset keeps it on all frames but the leaf, as the peers
- * do); `;` becomes `:`, Rust legacy names are finished, Java `a->b` inline
- * chains become frames with `_[i]`. */
+ * one-frame stack. Frame names lose the `+0xoff` offset (--includeoffset
+ * keeps it on all frames but the leaf, as the peers do) and the parameter
+ * list (formats/names.h; --demangle-params keeps it); `;` becomes `:`, Rust
+ * legacy names are finished, Java `a->b` inline chains become frames with
+ * `_[i]`. */
 #include "textdump.h"
 
 #include "framename.h"
+#include "../analyze/transform.h"
 #include "lines.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -152,46 +155,48 @@ static void
 add_frame(Dtrace *d, const char *s, gsize n)
 {
   const FkReadOptions *o = d->opts;
-  gsize keep = o->include_offset ? n : fk_td_strip_offset(s, n);
-  const char *tick = memchr(s, '`', keep);
-  /* Rust legacy names: finish them (the offset, if kept, goes back after). */
-  GString *b = d->buf2;
-  g_string_truncate(b, 0);
+  /* module`func+0xoff: the offset goes unless --includeoffset; the function
+   * is named as every reader names it (formats/names.h), Rust legacy names
+   * finished first; a kept offset goes back after it. */
+  gsize keep = o->include_offset ? n : fk_name_offset_start(s, n);
+  gsize off = fk_name_offset_start(s, keep);
+  const char *tick = memchr(s, '`', off);
   gsize fs = tick ? (gsize)(tick - s) + 1 : 0;
-  gsize off = fk_td_strip_offset(s, keep);
-  GString *fixed = d->buf;
+  GString *fixed = d->buf2;
   g_string_truncate(fixed, 0);
-  const char *name = s;
-  gsize name_n = keep;
-  if (fk_td_fix_rust(s + fs, off - fs, fixed)) {
-    g_string_append_len(b, s, (gssize)fs);
-    g_string_append_len(b, fixed->str, (gssize)fixed->len);
-    g_string_append_len(b, s + off, (gssize)(keep - off));
-    name = b->str;
-    name_n = b->len;
+  const char *fn = s + fs;
+  gsize fn_n = off - fs;
+  if (fk_td_fix_rust(fn, fn_n, fixed)) {
+    fn = fixed->str;
+    fn_n = fixed->len;
   }
-  if (name_n == 0) {
+  if (keep == 0) {
     g_ptr_array_add(d->group, (gpointer)fk_interner_intern(o->strings, "-", 1));
     return;
   }
+  FkNameFlags flags = fk_name_flags(o, NULL, 0);
   /* `a->b->c`: a is the caller; the later ones were inlined into it. They
    * are stored leaf first, so the last part goes first. */
   guint first = d->group->len;
   gsize i = 0;
   gboolean inl = FALSE;
-  while (i <= name_n) {
+  while (i <= fn_n) {
     gsize j = i;
-    while (j < name_n && !(j + 1 < name_n && name[j] == '-' && name[j + 1] == '>'))
+    while (j < fn_n && !fk_name_inline_arrow(fn, fn_n, j))
       j++;
     GString *f = d->buf;
     g_string_truncate(f, 0);
-    g_string_append_len(f, name + i, (gssize)(j - i));
+    if (!inl)
+      g_string_append_len(f, s, (gssize)fs);
+    fk_name_append_frame(f, fn + i, j - i, flags);
+    if (j >= fn_n)
+      g_string_append_len(f, s + off, (gssize)(keep - off));
     if (inl)
       g_string_append(f, "_[i]");
     g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_frame_intern(o->strings, f->str, f->len));
     inl = TRUE;
     i = j + 2;
-    if (j >= name_n)
+    if (j >= fn_n)
       break;
   }
 }
@@ -237,7 +242,7 @@ emit(Dtrace *d, FkSample *s, gint64 count)
   /* --includeoffset: the leaf is the sampled pc, whose offset only splits it. */
   if (d->opts->include_offset && d->frames->len > 0 && out->len == d->keys->len + d->frames->len) {
     const char *leaf = out->pdata[out->len - 1];
-    gsize n = strlen(leaf), k = fk_td_strip_offset(leaf, n);
+    gsize n = strlen(leaf), k = fk_name_offset_start(leaf, n);
     if (k < n)
       out->pdata[out->len - 1] = (gpointer)fk_interner_intern(d->opts->strings, leaf, k);
   }

@@ -13,6 +13,7 @@
 #include "reader.h"
 
 #include "framename.h"
+#include "names.h"
 #include "perf-data-abi.h"
 #include "perf-data-maps.h"
 #include "perf-data-symfiles.h"
@@ -116,6 +117,7 @@ typedef struct {
   const char *event_filter; /* interned: the event read; NULL until the first sample */
   guint64 other_samples;    /* samples of other events, not read */
   GString *scratch;
+  FkNameFlags jit_names; /* how the open sample's JIT frames are named (its comm) */
   gboolean torn_noted;
 } PerfData;
 
@@ -283,7 +285,7 @@ name_attr(PerfData *pd, guint64 id, guint index, const char *name)
   if (a == NULL && index < pd->attrs->len)
     a = &g_array_index(pd->attrs, PdAttr, index);
   if (a != NULL)
-    a->name = fk_interner_intern0(pd->opts->strings, name);
+    a->name = fk_event_intern(pd->opts->strings, name, strlen(name));
 }
 
 static const char *
@@ -1044,6 +1046,7 @@ is_jit_path(const char *p)
 }
 
 static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel);
+static void name_jit(PerfData *pd, guint from);
 static void annotate(PerfData *pd, const PdMap *m, guint from);
 
 /* Looks ADDR up and appends its frames (outermost first) to pd->frames. */
@@ -1074,8 +1077,27 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     g_ptr_array_add(pd->frames, (gpointer)fk_frame_intern0(pd->opts->strings, name));
   } else {
     symbolize_addr(pd, m, pid, addr, kernel);
+    if (m != NULL && is_jit_path(m->path))
+      name_jit(pd, from);
   }
   annotate(pd, m, from);
+}
+
+/* JIT symbols (perf-PID.map, perf-map-agent's `Lorg/x/Y;::m(J)V`) are named
+ * as the perf-script reader names the same capture's text (formats/names.h):
+ * `org/x/Y:::m` in a java process. */
+static void
+name_jit(PerfData *pd, guint from)
+{
+  GString *b = pd->scratch;
+  for (guint i = from; i < pd->frames->len; i++) {
+    const char *n = g_ptr_array_index(pd->frames, i);
+    if (n[0] == '[')
+      continue; /* unresolved: `[perf-PID.map]` */
+    g_string_truncate(b, 0);
+    fk_name_append_frame(b, n, strlen(n), pd->jit_names);
+    pd->frames->pdata[i] = (gpointer)fk_frame_intern(pd->opts->strings, b->str, b->len);
+  }
 }
 
 /* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
@@ -1224,6 +1246,7 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
         comm = fk_interner_intern0(pd->opts->strings, buf);
       }
     }
+    pd->jit_names = fk_name_flags(pd->opts, comm, comm != NULL ? strlen(comm) : 0);
     /* The process-name root frame, as stackcollapse-perf.pl makes it. */
     const char *pname = NULL;
     if (comm != NULL) {
@@ -1447,7 +1470,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (opts->include_addrs)
     pd->symopts.addrs = TRUE;
   if (opts->event_filter != NULL)
-    pd->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+    pd->event_filter =
+        fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
   pd->scratch = g_string_new(NULL);
   pd->symopts.strings = opts->strings;
   pd->symopts.diag = opts->diag;

@@ -8,18 +8,23 @@
  * name, as stackcollapse-perf.pl and inferno make it (`comm`, `comm-PID`,
  * `comm-PID/TID`, spaces turned into `_`).
  *
- * Names keep what perf printed (parameter lists included) except for what
- * both peers do: the symbol offset is dropped, `;` becomes `:` (it separates
- * folded frames), partially demangled Rust legacy names are finished, Java
- * `a->b` inline chains become frames with `_[i]`, and `[unknown]` takes the
- * dso's base name. docs/formats/perf-script.md says why.
+ * Names are what perf.data gives for the same function (formats/names.h):
+ * the symbol offset and the parameter list (with old perf's return type) are
+ * dropped unless --demangle-params, `;` becomes `:` (it separates folded
+ * frames), partially demangled Rust legacy names are finished, Java `a->b`
+ * inline chains become frames with `_[i]`, Java descriptors lose their `L`,
+ * and `[unknown]` takes the dso's base name. The event is named without
+ * perf's modifiers (`cpu-clock:ppp:` is `cpu-clock`), as perf.data's.
+ * docs/formats/perf-script.md says why.
  *
  * Speed: frame lines repeat, so the interned result of each distinct
  * `sym (dso)` text is cached; nothing is allocated per line. */
 #include "textdump.h"
 
 #include "framename.h"
+#include "../analyze/transform.h"
 #include "lines.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -34,12 +39,14 @@ typedef struct {
   guint64 hash; /* 0: empty */
   gsize len;
   const char *key;
+  FkNameFlags flags; /* the names depend on the process too (Java) */
   Frames *frames;
 } CacheSlot;
 
 typedef struct {
   const char *key; /* in cache_keys */
   gsize len;
+  FkNameFlags flags;
   Frames *frames;
 } PrevLine;
 
@@ -65,15 +72,17 @@ typedef struct {
   gboolean has_period;
   gint64 period;
   const char *pname;
+  FkNameFlags name_flags; /* for the open sample's frames */
   GPtrArray *leaf_first; /* interned frames as read, leaf first */
   GPtrArray *out;        /* the emitted stack, root first */
   GString *scratch;
   GString *scratch2;
   /* events */
-  const char *event_filter; /* interned; NULL until the first event */
+  const char *event_filter; /* interned base name; NULL until the first event */
   GHashTable *other_events; /* interned name -> GUINT_TO_POINTER(count) */
   FkWeight other_weight;
   guint64 other_samples;
+  guint64 samples; /* of the event read */
   /* the frame cache: `sym (dso)` text -> Frames, open addressing */
   CacheSlot *slots;
   gsize mask;
@@ -247,7 +256,8 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
   ps->cur_lines = g_array_new(FALSE, FALSE, sizeof(PrevLine));
   if (opts->event_filter != NULL)
-    ps->event_filter = fk_interner_intern0(opts->strings, opts->event_filter);
+    ps->event_filter =
+        fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
   return ps;
 }
 
@@ -255,6 +265,8 @@ static void
 perf_script_close(gpointer state)
 {
   PerfScript *ps = state;
+  if (ps->samples == 0 && ps->opts->event_filter != NULL)
+    fk_diag_note(ps->opts->diag, ps->in->name, "no samples of event %s", ps->event_filter);
   if (ps->other_samples > 0) {
     g_autoptr(GString) names = g_string_new(NULL);
     GHashTableIter it;
@@ -331,20 +343,6 @@ parse_int(const char *s, gsize n, gint64 *v)
   }
   *v = x;
   return TRUE;
-}
-
-/* The event's name without perf's modifier suffix (`cycles:u` -> `cycles`,
- * `cpu-clock:uhH` -> `cpu-clock`; `sched:sched_switch` stays). */
-static gsize
-event_name_len(const char *s, gsize n)
-{
-  const char *c = memchr(s, ':', n);
-  if (c == NULL)
-    return n;
-  for (const char *p = c + 1; p < s + n; p++)
-    if (strchr("ukhHpPGSDIWe", *p) == NULL)
-      return n;
-  return (gsize)(c - s);
 }
 
 static void add_frame_line(PerfScript *ps, char *s, char *e);
@@ -429,7 +427,7 @@ parse_event(PerfScript *ps, char *l, gsize len)
       /* -F +tod: `2026-11-23 17:59:13.660006` */
     } else if (ts[tl - 1] == ':') {
       event_s = ts;
-      event_n = event_name_len(ts, tl - 1);
+      event_n = tl - 1;
       rest = t;
       break;
     } else {
@@ -455,9 +453,10 @@ parse_event(PerfScript *ps, char *l, gsize len)
       g_string_append(pn, "-?");
   }
   ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
+  ps->name_flags = fk_name_flags(ps->opts, comm_s, (gsize)(comm_e - comm_s));
   ps->filtered = FALSE;
   if (event_s != NULL) {
-    const char *ev = fk_interner_intern(ps->opts->strings, event_s, event_n);
+    const char *ev = fk_event_intern(ps->opts->strings, event_s, event_n);
     s->event = ev;
     if (ps->event_filter == NULL)
       ps->event_filter = ev;
@@ -482,8 +481,11 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
 {
   const FkReadOptions *o = ps->opts;
   *uses_ip = FALSE;
-  sym_n = fk_td_strip_offset(sym, sym_n);
-  if (sym_n > 0 && sym[0] == '(') /* perf's process-name pseudo frames */
+  sym_n = fk_name_offset_start(sym, sym_n);
+  /* perf's process-name pseudo frames `(comm)`, dropped as the peers drop
+   * them; but `(anonymous namespace)::leaf` is a C++ function */
+  if (sym_n > 0 && sym[0] == '(' &&
+      !(sym_n > 21 && memcmp(sym, "(anonymous namespace)", 21) == 0))
     return g_malloc0(sizeof(Frames));
   GString *fixed = ps->scratch2;
   g_string_truncate(fixed, 0);
@@ -494,7 +496,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   /* Count the `->` parts. */
   guint parts = 1;
   for (gsize i = 0; i + 1 < sym_n; i++)
-    if (sym[i] == '-' && sym[i + 1] == '>')
+    if (fk_name_inline_arrow(sym, sym_n, i))
       parts++;
   Frames *f = g_malloc(sizeof(Frames) + parts * sizeof(char *));
   f->n = 0;
@@ -504,7 +506,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   gsize i = 0;
   for (guint part = 0; part < parts; part++) {
     gsize j = i;
-    while (j < sym_n && !(j + 1 < sym_n && sym[j] == '-' && sym[j + 1] == '>'))
+    while (j < sym_n && !fk_name_inline_arrow(sym, sym_n, j))
       j++;
     const char *fs = sym + i;
     gsize fn = j - i;
@@ -534,8 +536,11 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
         }
         g_string_append_c(b, ']');
       }
+      for (gsize k = 0; k < b->len; k++)
+        if (b->str[k] == ';')
+          b->str[k] = ':';
     } else {
-      g_string_append_len(b, fs, (gssize)fn);
+      fk_name_append_frame(b, fs, fn, ps->name_flags);
     }
     if (part > 0) {
       if (strstr(b->str, "_[i]") == NULL)
@@ -566,12 +571,13 @@ cache_clear(PerfScript *ps)
 /* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
  * goes. */
 static CacheSlot *
-cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h)
+cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h, FkNameFlags flags)
 {
   gsize i = h & ps->mask;
   for (;;) {
     CacheSlot *sl = &ps->slots[i];
-    if (sl->hash == 0 || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+    if (sl->hash == 0 || (sl->hash == h && sl->len == len && sl->flags == flags &&
+                          memcmp(sl->key, key, len) == 0))
       return sl;
     i = (i + 1) & ps->mask;
   }
@@ -589,16 +595,17 @@ cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
     ps->slots = g_new0(CacheSlot, ps->mask + 1);
     for (gsize i = 0; i < old_n; i++)
       if (old[i].hash != 0)
-        *cache_slot(ps, old[i].key, old[i].len, old[i].hash) = old[i];
+        *cache_slot(ps, old[i].key, old[i].len, old[i].hash, old[i].flags) = old[i];
     g_free(old);
   }
-  CacheSlot *sl = cache_slot(ps, key, len, h);
+  CacheSlot *sl = cache_slot(ps, key, len, h, ps->name_flags);
   sl->hash = h;
   sl->len = len;
+  sl->flags = ps->name_flags;
   sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
   sl->frames = f;
   ps->used++;
-  PrevLine pl = {sl->key, len, f};
+  PrevLine pl = {sl->key, len, sl->flags, f};
   g_array_append_val(ps->cur_lines, pl);
 }
 
@@ -628,7 +635,7 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
   guint idx = ps->cur_lines->len;
   if (idx < ps->prev->len) {
     PrevLine *pl = &g_array_index(ps->prev, PrevLine, idx);
-    if (pl->len == key_len && memcmp(pl->key, s, key_len) == 0) {
+    if (pl->len == key_len && pl->flags == ps->name_flags && memcmp(pl->key, s, key_len) == 0) {
       g_array_append_val(ps->cur_lines, *pl);
       for (guint k = pl->frames->n; k > 0; k--)
         g_ptr_array_add(ps->leaf_first, (gpointer)pl->frames->names[k - 1]);
@@ -636,10 +643,10 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
     }
   }
   guint64 h = line_hash(s, key_len);
-  CacheSlot *sl = cache_slot(ps, s, key_len, h);
+  CacheSlot *sl = cache_slot(ps, s, key_len, h, ps->name_flags);
   Frames *f = sl->hash != 0 ? sl->frames : NULL;
   if (f != NULL) {
-    PrevLine pl = {sl->key, key_len, f};
+    PrevLine pl = {sl->key, key_len, sl->flags, f};
     g_array_append_val(ps->cur_lines, pl);
   } else {
     const char *sym = s, *dso = NULL;
@@ -671,7 +678,7 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
       cache_put(ps, s, key_len, h, f);
     } else {
       /* Not cacheable: add and free right away. */
-      PrevLine none = {NULL, G_MAXSIZE, NULL};
+      PrevLine none = {NULL, G_MAXSIZE, 0, NULL};
       g_array_append_val(ps->cur_lines, none);
       for (guint k = f->n; k > 0; k--)
         g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
@@ -748,6 +755,7 @@ finish(PerfScript *ps, FkSample *s)
     w = ps->period;
   s->weight = fk_weight_int(w);
   s->period = ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period;
+  ps->samples++;
   return TRUE;
 }
 

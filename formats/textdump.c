@@ -14,18 +14,6 @@ fk_td_all_hex(const char *s, gsize n)
   return TRUE;
 }
 
-gsize
-fk_td_strip_offset(const char *s, gsize n)
-{
-  /* Search backwards for "+0x" followed only by hex digits. */
-  gsize i = n;
-  while (i > 0 && fk_td_is_hex(s[i - 1]))
-    i--;
-  if (i < n && i >= 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
-    return i - 3;
-  return n;
-}
-
 #define RUST_HASH_LEN 17 /* "h" and 16 hex digits */
 
 gboolean

@@ -1,6 +1,8 @@
 /* textdump.h -- helpers the text-dump readers (perf-script, dtrace, bpftrace)
  * share: byte classes, trimming, the skip report, and the text-frame rules the
- * peers agree on (offset stripping, Rust legacy names, kernel/JIT dsos). */
+ * peers agree on (Rust legacy names, kernel/JIT dsos). Offsets and names have
+ * one rule for every reader: fk_name_offset_start (analyze/transform.h) and
+ * names.h. */
 #pragma once
 
 #include "reader.h"
@@ -35,9 +37,6 @@ fk_td_trim(const char **s, const char **e)
 
 /* TRUE when the N bytes at S are all hex digits (and N > 0). */
 gboolean fk_td_all_hex(const char *s, gsize n);
-
-/* The length of S[0..N) without a trailing `+0xHEX` symbol offset. */
-gsize fk_td_strip_offset(const char *s, gsize n);
 
 /* When the N bytes at S are a partially demangled Rust legacy name (ending in
  * `::h` + 16 hex digits, with `$LT$`-style escapes and `..` for `::`), appends

@@ -6,7 +6,7 @@
 T=$(mktemp -d "${TMPDIR:-/tmp}/fk-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED="$TOP/../shared"
+SHARED=${SHARED:-"$TOP/../shared"} # a worktree elsewhere: set SHARED
 _n=0
 _failed=0
 run() {

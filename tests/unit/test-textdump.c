@@ -1,6 +1,8 @@
 /* test-textdump.c -- the text-dump readers: labels, weights, bidding and the
  * shared name rules, on small inputs written after the real layouts. */
 #include "../../formats/reader.h"
+#include "../../analyze/transform.h"
+#include "../../formats/names.h"
 #include "../../formats/textdump.h"
 
 #include <string.h>
@@ -127,7 +129,7 @@ test_perf_options(void)
   Read r = read_with(&fk_reader_perf_script, text, &o, NULL);
   g_assert_cmpuint(r.stacks->len, ==, 1); /* the other event is left out */
   g_assert_cmpstr(STACK(r, 0), ==,
-                  "java-100/101;[libc.so.6 <7f1e2215d058>];a;b_[i];Lfoo/Bar:::baz_[j];"
+                  "java-100/101;[libc.so.6 <7f1e2215d058>];a;b_[i];foo/Bar:::baz_[j];"
                   "native_safe_halt_[k]");
   g_assert_cmpint(SAMPLE(r, 0)->weight.v[0], ==, 1);
   g_assert_cmpuint(fk_diag_skipped(r.diag), ==, 0);
@@ -308,9 +310,9 @@ test_names(void)
   g_assert_false(fk_td_fix_rust("main", 4, out));
   g_assert_false(fk_td_fix_rust("foo::hxyz", 9, out));
   g_assert_cmpuint(out->len, ==, 0);
-  g_assert_cmpuint(fk_td_strip_offset("f+0x1a", 6), ==, 1);
-  g_assert_cmpuint(fk_td_strip_offset("f+0x", 4), ==, 4);
-  g_assert_cmpuint(fk_td_strip_offset("operator+", 9), ==, 9);
+  g_assert_cmpuint(fk_name_offset_start("f+0x1a", 6), ==, 1);
+  g_assert_cmpuint(fk_name_offset_start("f+0x", 4), ==, 4);
+  g_assert_cmpuint(fk_name_offset_start("operator+", 9), ==, 9);
   const char *vm = "/usr/lib/debug/boot/vmlinux-5.4.14-cloudflare";
   g_assert_true(fk_td_is_kernel_dso(vm, strlen(vm)));
   g_assert_false(fk_td_is_kernel_dso("[unknown]", 9));
@@ -319,6 +321,74 @@ test_names(void)
   g_assert_true(fk_td_is_jit_dso("/tmp/perf-19982.map", 19));
   g_assert_true(fk_td_is_jit_dso(jit, strlen(jit)));
   g_assert_false(fk_td_is_jit_dso("/tmp/perf-x.map", 15));
+}
+
+/* One function, one frame, whatever the reader: old perf's and DTrace's
+ * signatures name what perf.data names `ns::Task::run` (and `operator()`
+ * stays); --demangle-params keeps them in every reader. */
+static void
+test_same_name_every_reader(void)
+{
+  static const char *const sig[] = {
+      "void ns::Task::run(Mgr*, unsigned int) const",
+      "std::function<int (int, int)>::operator()(int, int) const",
+      "Ptr<Foo>::operator->() const",
+      "(anonymous namespace)::leaf(unsigned long)",
+  };
+  static const char *const want[] = {"ns::Task::run", "std::function<int (int, int)>::operator()",
+                                     "Ptr<Foo>::operator->", "(anonymous namespace)::leaf"};
+  for (int keep = 0; keep < 2; keep++) {
+    FkSymbolizeOptions so;
+    fk_symbolize_options_init(&so);
+    so.demangle_params = keep;
+    FkReadOptions o = {0};
+    o.symbolize = &so;
+    for (gsize i = 0; i < G_N_ELEMENTS(sig); i++) {
+      const char *w = keep ? sig[i] : want[i];
+      g_autofree char *perf =
+          g_strdup_printf("p 1 1.0: 1 cpu-clock:\n\t1f %s+0x1f (/a)\n\n", sig[i]);
+      g_autofree char *dtrace =
+          g_strdup_printf("\n              a`%s+0x1f\n                1\n", sig[i]);
+      g_autofree char *bpf = g_strdup_printf("@[\n    %s+31\n]: 1\n", sig[i]);
+      g_autofree char *wp = g_strdup_printf("p;%s", w);
+      g_autofree char *wd = g_strdup_printf("a`%s", w);
+      Read r = read_with(&fk_reader_perf_script, perf, &o, NULL);
+      g_assert_cmpstr(STACK(r, 0), ==, wp);
+      read_free(&r);
+      r = read_with(&fk_reader_dtrace, dtrace, &o, NULL);
+      g_assert_cmpstr(STACK(r, 0), ==, wd);
+      read_free(&r);
+      r = read_with(&fk_reader_bpftrace, bpf, &o, NULL);
+      g_assert_cmpstr(STACK(r, 0), ==, w);
+      read_free(&r);
+    }
+  }
+}
+
+/* perf prints one event as `cpu-clock:ppp:` (or `cycles:u:` then `cycles:`);
+ * its one name is `cpu-clock`, and --event-filter takes either form. */
+static void
+test_perf_event_names(void)
+{
+  const char *text = "p 1 1.0: 1 cpu-clock:ppp:\n\t1 f (/a)\n\n"
+                     "p 1 2.0: 1 cpu-clock:\n\t1 g (/a)\n\n"
+                     "p 1 3.0: 1 task-clock:u:\n\t1 h (/a)\n\n";
+  static const char *const filters[] = {NULL, "cpu-clock", "cpu-clock:ppp"};
+  for (gsize i = 0; i < G_N_ELEMENTS(filters); i++) {
+    FkReadOptions o = {0};
+    o.event_filter = filters[i];
+    Read r = read_with(&fk_reader_perf_script, text, &o, NULL);
+    g_assert_cmpuint(r.stacks->len, ==, 2);
+    g_assert_cmpstr(SAMPLE(r, 0)->event, ==, "cpu-clock");
+    g_assert_cmpstr(SAMPLE(r, 1)->event, ==, "cpu-clock");
+    read_free(&r);
+  }
+  FkReadOptions o = {0};
+  o.event_filter = "task-clock";
+  Read r = read_with(&fk_reader_perf_script, text, &o, NULL);
+  g_assert_cmpuint(r.stacks->len, ==, 1);
+  g_assert_cmpstr(STACK(r, 0), ==, "p;h");
+  read_free(&r);
 }
 
 int
@@ -334,5 +404,7 @@ main(int argc, char **argv)
   g_test_add_func("/textdump/dtrace", test_dtrace);
   g_test_add_func("/textdump/bidding", test_bidding);
   g_test_add_func("/textdump/names", test_names);
+  g_test_add_func("/textdump/names/every-reader", test_same_name_every_reader);
+  g_test_add_func("/textdump/perf/event-names", test_perf_event_names);
   return g_test_run();
 }
