@@ -388,11 +388,7 @@ cmd_info(int argc, char **argv)
   char **paths = argc > 1 ? argv + 1 : stdin_only;
   g_autoptr(FkDiag) diag = fk_diag_new(G_MAXUINT);
   FkContainerOptions copts;
-  fk_container_options_init(&copts);
-  copts.max_total = (guint64)iopts.max_total;
-  copts.max_member = (guint64)iopts.max_member;
-  copts.max_nesting = (guint)iopts.max_nesting;
-  copts.max_members = (guint64)iopts.max_members;
+  fk_input_options_to_container(&iopts, &copts);
   copts.diag = diag;
   /* perf archive tarballs serve the captures after them, as when graphing */
   g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();

@@ -12,7 +12,11 @@
  * reader whose read callback pulls from the member of the level below. Only
  * the top level is ever read, so one buffer per level is all the memory
  * nesting costs. 7z needs to seek, so a nested 7z is held in memory (bounded
- * by the member limit); a 7z given as a file is read from disk. */
+ * by max_buffer); a 7z given as a file is read from disk.
+ *
+ * Nothing is dropped without a count: links, devices and FIFOs among the
+ * members, hard links to members not read before, archives nested too deep
+ * and archives without a single member are reported as skipped. */
 #include "container.h"
 
 #include <archive.h>
@@ -34,6 +38,14 @@ typedef struct {
   Level *level;      /* the archive the member streams from */
   char *name;        /* for messages */
   gboolean counted;  /* bytes count towards max_total (a leaf, not an archive) */
+  /* The data block libarchive returned last, and where the member stands:
+   * read by blocks, because archive_read_data drops the bytes it copied in
+   * a call that then fails, and a member cut short must keep them. */
+  const guint8 *block;
+  gsize block_len;
+  gint64 block_offset; /* of block[0] in the member (sparse files leave gaps) */
+  gint64 pos;          /* bytes handed out */
+  gboolean ended;
 } Member;
 
 struct Level {
@@ -50,6 +62,8 @@ struct Level {
   guint8 *buf;
   guint64 side_files;  /* side files noted without a callback */
   gboolean raw_seen;   /* a single compressed stream: the one entry is yielded */
+  guint64 entries;     /* headers read, of any type */
+  GHashTable *regular; /* member paths read as regular files: what hard links may name */
 };
 
 typedef struct {
@@ -121,8 +135,9 @@ fk_container_options_init(FkContainerOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->max_total = (guint64)64 << 30;
   opts->max_member = (guint64)16 << 30;
-  opts->max_nesting = 8;
+  opts->max_nesting = 4;
   opts->max_members = 1000000;
+  opts->max_buffer = (guint64)1 << 30;
 }
 
 static void
@@ -150,6 +165,8 @@ level_free(Level *l)
   g_free(l->last_member);
   g_free(l->source_error);
   g_free(l->buf);
+  if (l->regular)
+    g_hash_table_unref(l->regular);
   g_free(l);
 }
 
@@ -536,21 +553,56 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
   return n;
 }
 
+/* Why M's data stopped, with the offset in the member and in the archive. */
+static void
+member_error(Member *m, GError **error)
+{
+  Level *l = m->level;
+  if (l->source_error != NULL)
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                "%s: cut at byte %" G_GINT64_FORMAT " of the member: %s", m->name, m->pos,
+                l->source_error);
+  else
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                "%s: cut at byte %" G_GINT64_FORMAT " of the member (the %" G_GINT64_FORMAT
+                " bytes before it were read): damaged at byte %" G_GINT64_FORMAT " of %s: %s",
+                m->name, m->pos, m->pos, (gint64)archive_filter_bytes(l->a, -1), l->name,
+                archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+}
+
 static la_ssize_t
 member_read_data(Member *m, void *buf, gsize len, GError **error)
 {
   Level *l = m->level;
-  la_ssize_t n = archive_read_data(l->a, buf, len);
-  if (n < 0) {
-    if (l->source_error != NULL)
-      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s", l->source_error);
-    else
-      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
-                  "%s: damaged at byte %" G_GINT64_FORMAT " of %s: %s", m->name,
-                  (gint64)archive_filter_bytes(l->a, -1), l->name,
-                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
-    return -1;
+  while (!m->ended && m->pos >= m->block_offset + (gint64)m->block_len) {
+    const void *b;
+    size_t blen;
+    la_int64_t off;
+    int r = archive_read_data_block(l->a, &b, &blen, &off);
+    if (r == ARCHIVE_EOF) {
+      m->ended = TRUE;
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      m->block_len = 0;
+      m->block_offset = m->pos;
+      member_error(m, error);
+      return -1;
+    }
+    m->block = b;
+    m->block_len = blen;
+    m->block_offset = off < m->pos ? m->pos : off; /* never backwards */
   }
+  la_ssize_t n = 0;
+  if (m->pos < m->block_offset) { /* a hole of a sparse member: zeros */
+    n = (la_ssize_t)MIN((gint64)len, m->block_offset - m->pos);
+    memset(buf, 0, (gsize)n);
+  } else if (m->pos < m->block_offset + (gint64)m->block_len) {
+    gsize at = (gsize)(m->pos - m->block_offset);
+    n = (la_ssize_t)MIN(len, m->block_len - at);
+    memcpy(buf, m->block + at, (gsize)n);
+  }
+  m->pos += n;
   return n;
 }
 
@@ -565,9 +617,12 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
     FkContainer *c = m->owner;
     guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
     if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
+      /* The run stops here: every later member would hit it again. */
+      g_atomic_int_set(&c->counts->stopped, TRUE);
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
                   "%s: the limit of %" G_GUINT64_FORMAT
-                  " decompressed bytes in all was reached (--max-total-bytes)",
+                  " decompressed bytes in all was reached (--max-total-bytes); this and the rest "
+                  "are skipped",
                   m->name, c->opts.max_total);
       return -1;
     }
@@ -603,8 +658,8 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
     r = archive_read_open_filename(l->a, path, READ_BLOCK);
   } else if (kind == KIND_7Z) {
     g_autoptr(GError) e = NULL;
-    gsize max = self->opts.max_member ? (gsize)self->opts.max_member : 0;
-    l->memory = fk_input_read_all(src, max, &e);
+    gsize max = self->opts.max_buffer ? (gsize)self->opts.max_buffer : 0;
+    l->memory = fk_input_read_all(src, max, "--max-buffer-bytes", &e);
     if (l->memory == NULL) {
       g_propagate_error(error, g_steal_pointer(&e));
       level_free(l);
@@ -647,11 +702,15 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
     return TRUE;
   }
   if (depth > self->opts.max_nesting + 1) {
-    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
-                "%s: archive nested deeper than the limit of %u (--max-nesting); skipped",
-                in->name, self->opts.max_nesting);
+    /* A skip like any other (counted, the first few shown): a bomb nests
+     * thousands of archives at the limit. */
+    if (self->opts.diag != NULL)
+      fk_diag_skip(self->opts.diag, in->name, NULL,
+                   "archive nested deeper than the limit of %u (--max-nesting); skipped",
+                   self->opts.max_nesting);
     fk_input_free(in);
-    return FALSE;
+    *out = NULL;
+    return TRUE;
   }
   if (in->user_data != NULL && in->read == member_read)
     ((Member *)in->user_data)->counted = FALSE;
@@ -745,7 +804,7 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e), self->opts.side_file_data);
     return TRUE;
   }
-  Member m = {self, l, g_strdup_printf("%s:%s", l->name, member), TRUE};
+  Member m = {.owner = self, .level = l, .name = g_strdup_printf("%s:%s", l->name, member), .counted = TRUE};
   GByteArray *buf = g_byte_array_new();
   guint8 chunk[READ_BLOCK];
   gboolean ok = TRUE;
@@ -757,10 +816,11 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     }
     if (n == 0)
       break;
-    if (self->opts.max_member != 0 && buf->len + (guint64)n > self->opts.max_member) {
+    if (self->opts.max_buffer != 0 && buf->len + (guint64)n > self->opts.max_buffer) {
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                  "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", m.name,
-                  self->opts.max_member);
+                  "%s: a symbol file larger than the limit of %" G_GUINT64_FORMAT
+                  " bytes to hold in memory (--max-buffer-bytes)",
+                  m.name, self->opts.max_buffer);
       ok = FALSE;
       break;
     }
@@ -784,6 +844,9 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   struct archive_entry *e;
   int r = archive_read_next_header(l->a, &e);
   if (r == ARCHIVE_EOF) {
+    if (l->entries == 0 && self->opts.diag != NULL)
+      fk_diag_skip(self->opts.diag, l->name, NULL,
+                   "no recognised input: no members (an empty archive, or only zeros)");
     pop_level(self);
     return FK_CONTAINER_END;
   }
@@ -807,6 +870,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   gboolean raw = archive_format(l->a) == ARCHIVE_FORMAT_RAW;
   if (raw && l->raw_seen) /* raw yields one entry; anything after is noise */
     return FK_CONTAINER_END;
+  l->entries++;
   const char *pathname = archive_entry_pathname(e);
   g_autofree char *member = g_strdup(pathname != NULL && pathname[0] ? pathname : "data");
   g_free(l->last_member);
@@ -823,9 +887,34 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   }
   if (type != 0 && type != AE_IFREG) {
     if (self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, l->name, "%s: not a regular file (%s); skipped", member,
-                   type == AE_IFLNK ? "a symbolic link" : "a special file");
+      fk_diag_skip(self->opts.diag, l->name, NULL, "%s: not a regular file (%s); skipped", member,
+                   type == AE_IFLNK    ? "a symbolic link"
+                   : type == AE_IFIFO  ? "a FIFO"
+                   : type == AE_IFCHR  ? "a character device"
+                   : type == AE_IFBLK  ? "a block device"
+                   : type == AE_IFSOCK ? "a socket"
+                                       : "a special file");
     return FK_CONTAINER_INPUT;
+  }
+  /* A hard link without data of its own (tar; cpio keeps the data on one
+   * link): its content is the member it names, read under that name. */
+  const char *target = archive_entry_hardlink(e);
+  if (!raw && target != NULL && archive_entry_size(e) == 0) {
+    if (self->opts.diag == NULL)
+      return FK_CONTAINER_INPUT;
+    if (l->regular != NULL && g_hash_table_contains(l->regular, target))
+      fk_diag_note(self->opts.diag, l->name, "%s: a hard link to '%s', read as that member",
+                   member, target);
+    else
+      fk_diag_skip(self->opts.diag, l->name, NULL,
+                   "%s: a hard link to '%s', which is not a member read before it; skipped",
+                   member, target);
+    return FK_CONTAINER_INPUT;
+  }
+  if (!raw) {
+    if (l->regular == NULL)
+      l->regular = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(l->regular, g_strdup(pathname ? pathname : member));
   }
   g_autofree char *name = raw ? g_strdup(l->name) : g_strdup_printf("%s:%s", l->name, member);
   if (!count_member(self, name, error))
@@ -849,6 +938,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
     mi->member = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
   mi->size = archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1;
   mi->limit = self->opts.max_member;
+  mi->limit_option = "--max-member-bytes";
   g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   g_ptr_array_set_free_func(levels, g_free);
   if (!raw)
@@ -931,6 +1021,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     return FK_CONTAINER_FAILED;
   }
   fi->limit = self->opts.max_member;
+  fi->limit_option = "--max-member-bytes";
   guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {

@@ -655,7 +655,8 @@ note_torn(PerfData *pd, guint64 offset, guint64 have, const char *what)
   if (pd->torn_noted)
     return;
   pd->torn_noted = TRUE;
-  note_at(pd, offset,
+  /* The torn record is lost: a skip, counted (and failing --strict). */
+  skip_at(pd, offset, NULL,
           "%s: the capture ends inside a record (%" G_GUINT64_FORMAT
           " bytes of it present); every complete record before it was used",
           what, have);
@@ -1469,7 +1470,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   }
   if (pd->mem == NULL) {
     guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
-    pd->bytes = fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), error);
+    pd->bytes = fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), "--max-buffer-bytes", error);
     if (pd->bytes == NULL) {
       perf_data_close(pd);
       return NULL;
