@@ -57,6 +57,7 @@ typedef struct {
   gint64 max_member;   /* --max-member-bytes: bytes per member or file */
   gint max_nesting;    /* --max-nesting: archives inside archives */
   gint64 max_members;  /* --max-members: members and files in all */
+  gint64 max_ratio;    /* --max-ratio: expansion of an archive (0: no limit) */
   /* Symbol files of `perf archive` tarballs met among the inputs (members
    * under .build-id/, [kernel.kallsyms]/, ...): set by a command that
    * symbolizes, e.g. to fk_symbolizer_add_file; NULL: they are noted. */

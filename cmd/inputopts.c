@@ -82,6 +82,7 @@ fk_input_options_init(FkInputOptions *opts)
   opts->max_member = (gint64)copts.max_member;
   opts->max_nesting = (gint)copts.max_nesting;
   opts->max_members = (gint64)copts.max_members;
+  opts->max_ratio = (gint64)copts.max_ratio;
   fk_symbolize_options_init(&opts->symbolize);
   opts->max_buffer = (gint64)copts.max_buffer;
 }
@@ -135,6 +136,10 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "Open archives nested N deep at most (default 4)", "N"},
       {"max-members", 0, 0, G_OPTION_ARG_INT64, &opts->max_members,
        "Read at most N members and files (default 1000000)", "N"},
+      {"max-ratio", 0, 0, G_OPTION_ARG_INT64, &opts->max_ratio,
+       "Skip the rest of an archive whose members expand more than N times its size, "
+       "once 64M came out (default 1000; 0: no limit)",
+       "N"},
       {"pid", 0, 0, G_OPTION_ARG_NONE, &opts->pid,
        "Text dumps: root frame comm-PID instead of comm", NULL},
       {"tid", 0, 0, G_OPTION_ARG_NONE, &opts->tid,
@@ -193,6 +198,8 @@ fk_input_options_check(const FkInputOptions *opts)
     return fk_cmd_usage("-j: expected 1 to 1024 threads, or 0 for the number of cores");
   if (opts->max_total < 1 || opts->max_member < 1 || opts->max_members < 1)
     return fk_cmd_usage("--max-total-bytes, --max-member-bytes, --max-members: must be at least 1");
+  if (opts->max_ratio < 0)
+    return fk_cmd_usage("--max-ratio: must be at least 0 (0: no limit)");
   if (opts->max_nesting < 0)
     return fk_cmd_usage("--max-nesting: must be at least 0");
   if (opts->host != NULL && opts->host[0] == '\0')
@@ -249,6 +256,7 @@ fk_input_options_to_container(const FkInputOptions *opts, FkContainerOptions *co
   copts->max_member = (guint64)opts->max_member;
   copts->max_nesting = (guint)opts->max_nesting;
   copts->max_members = (guint64)opts->max_members;
+  copts->max_ratio = (guint64)opts->max_ratio;
   copts->max_buffer = (guint64)opts->max_buffer;
 }
 

@@ -29,6 +29,9 @@ G_DEFINE_QUARK(fk-container-error-quark, fk_container_error)
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
+/* Bytes out of an archive before its expansion ratio is checked: small
+ * members of zeros or repeated lines compress far better than dumps do. */
+#define RATIO_FLOOR ((guint64)64 << 20)
 
 typedef struct Level Level;
 
@@ -119,6 +122,8 @@ struct FkContainer {
   Counts *counts;
   guint64 disk_total; /* sizes of the files named or walked */
   guint64 root_size;  /* the size of the file the open archive levels come from */
+  guint64 root_out;   /* bytes of members read from the open outermost archive */
+  gboolean bomb;      /* it expanded past max_ratio: the rest of it is skipped */
 };
 
 /* Files or paths not opened yet. */
@@ -138,6 +143,7 @@ fk_container_options_init(FkContainerOptions *opts)
   opts->max_nesting = 4;
   opts->max_members = 1000000;
   opts->max_buffer = (guint64)1 << 30;
+  opts->max_ratio = 1000;
 }
 
 static void
@@ -613,8 +619,29 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   la_ssize_t n = member_read_data(m, buf, len, error);
   if (n < 0)
     return -1;
+  FkContainer *c = m->owner;
+  Level *root = c->stack->len > 0 ? g_ptr_array_index(c->stack, 0) : NULL;
+  if (m->counted || m->level == root) {
+    /* A decompression bomb expands without end: the bytes of the dumps of
+     * the outermost archive (or of its members, which may be archives)
+     * against the bytes it took from the file. */
+    c->root_out += (guint64)n;
+    if (c->opts.max_ratio != 0 && c->root_out > RATIO_FLOOR && root != NULL) {
+      la_int64_t in = archive_filter_bytes(root->a, -1);
+      if (root->memory != NULL)
+        in = (la_int64_t)g_bytes_get_size(root->memory);
+      if (c->root_out / (guint64)MAX(in, 1) > c->opts.max_ratio) {
+        c->bomb = TRUE;
+        g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                    "%s: %s expanded more than %" G_GUINT64_FORMAT
+                    " times (%" G_GUINT64_FORMAT " bytes out of %" G_GINT64_FORMAT
+                    "; --max-ratio), as a decompression bomb does; the rest of it is skipped",
+                    m->name, root->name, c->opts.max_ratio, c->root_out, (gint64)in);
+        return -1;
+      }
+    }
+  }
   if (m->counted) {
-    FkContainer *c = m->owner;
     guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
     if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
       /* The run stops here: every later member would hit it again. */
@@ -768,6 +795,8 @@ static void
 pop_level(FkContainer *self)
 {
   if (self->stack->len == 1) {
+    self->root_out = 0;
+    self->bomb = FALSE;
     COUNT_ADD(self->counts->disk_done, self->root_size);
     self->root_size = 0;
   }
@@ -841,6 +870,11 @@ static FkContainerStatus
 next_in_archive(FkContainer *self, FkInput **in, GError **error)
 {
   Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
+  if (self->bomb) { /* said once, by the member that went past the ratio */
+    while (self->stack->len > 0)
+      pop_level(self);
+    return FK_CONTAINER_END;
+  }
   struct archive_entry *e;
   int r = archive_read_next_header(l->a, &e);
   if (r == ARCHIVE_EOF) {

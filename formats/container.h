@@ -44,6 +44,8 @@ typedef struct {
   guint64 max_members; /* members and files over the whole run (0: no limit) */
   guint64 max_buffer;  /* bytes of a member held in memory because it must be seeked: a nested
                         * 7z (0: no limit) */
+  guint64 max_ratio;   /* bytes the members of an archive may expand to, per byte of the
+                        * archive, once 64 MiB have come out (0: no limit): a bomb */
   FkDiag *diag;        /* notes: skipped directories, links, special files, side files */
   FkSideFileFunc side_file; /* NULL: side files are counted and noted */
   gpointer side_file_data;
@@ -54,7 +56,7 @@ typedef struct {
 } FkContainerOptions;
 
 /* Defaults: 64 GiB in all, 16 GiB per member, nesting 4, a million members,
- * 1 GiB in memory. */
+ * 1 GiB in memory, a ratio of 1000 (real dumps compress 10 to 100 times). */
 void fk_container_options_init(FkContainerOptions *opts);
 
 typedef struct FkContainer FkContainer;
