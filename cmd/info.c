@@ -113,6 +113,14 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
     return;
   }
   const char *forced = fk_input_options_host_from(host_from, in->name, strings);
+  const guint8 *head;
+  if (fk_input_peek(in, 1, &head, NULL) == 0) {
+    add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
+    g_ptr_array_add(m->messages, g_strdup("no recognised input: it is empty"));
+    m->skipped++;
+    m->size = 0;
+    return;
+  }
   if (reader == NULL) {
     add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
     g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));
@@ -227,7 +235,7 @@ weight_text(const Member *m)
 }
 
 static void
-print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skipped)
 {
   GString *out = g_string_new("{\n  \"version\": 1,\n  \"inputs\": [");
   for (guint i = 0; i < members->len; i++) {
@@ -273,6 +281,7 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
   json_strings(out, errors);
   g_string_append(out, ",\n  \"notes\": ");
   json_strings(out, notes);
+  g_string_append_printf(out, ",\n  \"skipped\": %" G_GUINT64_FORMAT, skipped);
   g_string_append(out, "\n}\n");
   fputs(out->str, stdout);
   g_string_free(out, TRUE);
@@ -305,7 +314,7 @@ printable(const char *s)
 }
 
 static void
-print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skipped)
 {
   guint64 samples = 0;
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
@@ -358,6 +367,8 @@ print_text(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
   printf("%u %s, %" G_GUINT64_FORMAT " samples, %u %s: %s\n", members->len,
          members->len == 1 ? "input" : "inputs", samples, hosts->len,
          hosts->len == 1 ? "host" : "hosts", hlp);
+  if (skipped > 0)
+    printf("skipped %" G_GUINT64_FORMAT " in all\n", skipped);
 }
 
 int
@@ -386,7 +397,7 @@ cmd_info(int argc, char **argv)
   }
   static char *stdin_only[] = {(char *)"-", NULL};
   char **paths = argc > 1 ? argv + 1 : stdin_only;
-  g_autoptr(FkDiag) diag = fk_diag_new(G_MAXUINT);
+  g_autoptr(FkDiag) diag = fk_diag_new(20); /* a bomb skips thousands: the first 20 */
   FkContainerOptions copts;
   fk_input_options_to_container(&iopts, &copts);
   copts.diag = diag;
@@ -421,10 +432,18 @@ cmd_info(int argc, char **argv)
   GPtrArray *msgs = fk_diag_messages(diag);
   for (guint i = 0; i < msgs->len; i++)
     g_ptr_array_add(notes, g_strdup(g_ptr_array_index(msgs, i)));
+  /* Every skip: the members' and the container's (links, devices, archives
+   * nested too deep or holding nothing), which are not members. */
+  guint64 total_skipped = fk_diag_skipped(diag);
+  for (guint i = 0; i < members->len; i++)
+    total_skipped += ((const Member *)g_ptr_array_index(members, i))->skipped;
+  if (fk_diag_unshown(diag) > 0)
+    g_ptr_array_add(notes, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
+                                           fk_diag_unshown(diag)));
   if (json)
-    print_json(members, errors, notes);
+    print_json(members, errors, notes, total_skipped);
   else
-    print_text(members, errors, notes);
+    print_text(members, errors, notes, total_skipped);
   gboolean strict = iopts.strict;
   fk_input_options_clear(&iopts);
   if (failed || (strict && (skipped || fk_diag_skipped(diag) > 0)))

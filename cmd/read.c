@@ -370,6 +370,12 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     part->failed = TRUE;
     return;
   }
+  const guint8 *head;
+  if (fk_input_peek(in, 1, &head, NULL) == 0) {
+    /* Not an empty profile: what should have been there is missing. */
+    fk_diag_skip(part->diag, in->name, NULL, "no recognised input: it is empty");
+    return;
+  }
   if (reader == NULL) {
     fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
     return;
