@@ -122,8 +122,7 @@ struct FkContainer {
   Counts *counts;
   guint64 disk_total; /* sizes of the files named or walked */
   guint64 root_size;  /* the size of the file the open archive levels come from */
-  guint64 root_out;   /* bytes of members read from the open outermost archive */
-  gboolean bomb;      /* it expanded past max_ratio: the rest of it is skipped */
+  guint64 root_out;   /* bytes the members in the open outermost archive declare */
 };
 
 /* Files or paths not opened yet. */
@@ -619,29 +618,8 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   la_ssize_t n = member_read_data(m, buf, len, error);
   if (n < 0)
     return -1;
-  FkContainer *c = m->owner;
-  Level *root = c->stack->len > 0 ? g_ptr_array_index(c->stack, 0) : NULL;
-  if (m->counted || m->level == root) {
-    /* A decompression bomb expands without end: the bytes of the dumps of
-     * the outermost archive (or of its members, which may be archives)
-     * against the bytes it took from the file. */
-    c->root_out += (guint64)n;
-    if (c->opts.max_ratio != 0 && c->root_out > RATIO_FLOOR && root != NULL) {
-      la_int64_t in = archive_filter_bytes(root->a, -1);
-      if (root->memory != NULL)
-        in = (la_int64_t)g_bytes_get_size(root->memory);
-      if (c->root_out / (guint64)MAX(in, 1) > c->opts.max_ratio) {
-        c->bomb = TRUE;
-        g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                    "%s: %s expanded more than %" G_GUINT64_FORMAT
-                    " times (%" G_GUINT64_FORMAT " bytes out of %" G_GINT64_FORMAT
-                    "; --max-ratio), as a decompression bomb does; the rest of it is skipped",
-                    m->name, root->name, c->opts.max_ratio, c->root_out, (gint64)in);
-        return -1;
-      }
-    }
-  }
   if (m->counted) {
+    FkContainer *c = m->owner;
     guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
     if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
       /* The run stops here: every later member would hit it again. */
@@ -796,7 +774,6 @@ pop_level(FkContainer *self)
 {
   if (self->stack->len == 1) {
     self->root_out = 0;
-    self->bomb = FALSE;
     COUNT_ADD(self->counts->disk_done, self->root_size);
     self->root_size = 0;
   }
@@ -865,16 +842,38 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
   return ok;
 }
 
+/* Adds SIZE, the size a member of L declares, to what the outermost
+ * archive expands to, and checks it against max_ratio: a decompression
+ * bomb expands without end, and the sizes in its headers say so before
+ * anything is decompressed. Declared sizes, and the archive's bytes taken
+ * when each header is read, are the same for every -j. FALSE (with ERROR,
+ * the open archives closed) past the ratio. */
+static gboolean
+expansion_ok(FkContainer *self, Level *l, guint64 size, const char *member, GError **error)
+{
+  self->root_out += size;
+  if (self->opts.max_ratio == 0 || self->root_out <= RATIO_FLOOR)
+    return TRUE;
+  Level *root = g_ptr_array_index(self->stack, 0);
+  la_int64_t in = root->memory ? (la_int64_t)g_bytes_get_size(root->memory)
+                               : archive_filter_bytes(root->a, -1);
+  if (self->root_out / (guint64)MAX(in, 1) <= self->opts.max_ratio)
+    return TRUE;
+  g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
+              "%s:%s: %s would expand more than %" G_GUINT64_FORMAT " times (%" G_GUINT64_FORMAT
+              " bytes in its members out of %" G_GINT64_FORMAT
+              "; --max-ratio), as a decompression bomb does; the rest of it is skipped",
+              l->name, member, root->name, self->opts.max_ratio, self->root_out, (gint64)in);
+  while (self->stack->len > 0)
+    pop_level(self);
+  return FALSE;
+}
+
 /* The next entry of the innermost archive. */
 static FkContainerStatus
 next_in_archive(FkContainer *self, FkInput **in, GError **error)
 {
   Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
-  if (self->bomb) { /* said once, by the member that went past the ratio */
-    while (self->stack->len > 0)
-      pop_level(self);
-    return FK_CONTAINER_END;
-  }
   struct archive_entry *e;
   int r = archive_read_next_header(l->a, &e);
   if (r == ARCHIVE_EOF) {
@@ -912,6 +911,9 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   if (r == ARCHIVE_WARN && self->opts.diag != NULL && archive_error_string(l->a) != NULL)
     fk_diag_note(self->opts.diag, l->name, "%s: %s", member, archive_error_string(l->a));
   int type = archive_entry_filetype(e);
+  if (type == AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+      !expansion_ok(self, l, (guint64)archive_entry_size(e), member, error))
+    return FK_CONTAINER_FAILED;
   if (type == AE_IFDIR)
     return FK_CONTAINER_INPUT; /* nothing yielded: the caller loops */
   if (!raw && fk_container_is_side_file(member) && (type == AE_IFREG || type == AE_IFLNK)) {
