@@ -268,12 +268,26 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skip
     g_string_append(out, ", \"messages\": ");
     json_strings(out, m->messages);
     g_string_append(out, ", \"describe\": {");
+    /* A key given more than once (build-id, one per binary) is one key
+     * holding the array of its values: JSON readers keep only the last of
+     * repeated keys. */
+    g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint k = 0; k + 1 < m->describe->len; k += 2) {
+      const char *key = g_ptr_array_index(m->describe, k);
+      if (!g_hash_table_add(done, (gpointer)key))
+        continue;
+      g_autoptr(GPtrArray) values = g_ptr_array_new();
+      for (guint j = k; j + 1 < m->describe->len; j += 2)
+        if (strcmp(g_ptr_array_index(m->describe, j), key) == 0)
+          g_ptr_array_add(values, g_ptr_array_index(m->describe, j + 1));
       if (k > 0)
         g_string_append(out, ", ");
-      json_string(out, g_ptr_array_index(m->describe, k));
+      json_string(out, key);
       g_string_append(out, ": ");
-      json_string(out, g_ptr_array_index(m->describe, k + 1));
+      if (values->len == 1)
+        json_string(out, g_ptr_array_index(values, 0));
+      else
+        json_strings(out, values);
     }
     g_string_append(out, "}}");
   }
