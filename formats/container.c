@@ -19,6 +19,8 @@
  * and archives without a single member are reported as skipped. */
 #include "container.h"
 
+#include "decompress.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -611,6 +613,25 @@ member_read_data(Member *m, void *buf, gsize len, GError **error)
   return n;
 }
 
+/* Counts N decompressed bytes of NAME towards max_total. */
+static gboolean
+count_total(gpointer data, const char *name, gsize n, GError **error)
+{
+  FkContainer *c = data;
+  guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
+  if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
+    /* The run stops here: every later member would hit it again. */
+    g_atomic_int_set(&c->counts->stopped, TRUE);
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                "%s: the limit of %" G_GUINT64_FORMAT
+                " decompressed bytes in all was reached (--max-total-bytes); this and the rest "
+                "are skipped",
+                name, c->opts.max_total);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gssize
 member_read(gpointer user_data, void *buf, gsize len, GError **error)
 {
@@ -618,20 +639,8 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   la_ssize_t n = member_read_data(m, buf, len, error);
   if (n < 0)
     return -1;
-  if (m->counted) {
-    FkContainer *c = m->owner;
-    guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
-    if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
-      /* The run stops here: every later member would hit it again. */
-      g_atomic_int_set(&c->counts->stopped, TRUE);
-      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                  "%s: the limit of %" G_GUINT64_FORMAT
-                  " decompressed bytes in all was reached (--max-total-bytes); this and the rest "
-                  "are skipped",
-                  m->name, c->opts.max_total);
-      return -1;
-    }
-  }
+  if (m->counted && !count_total(m->owner, m->name, (gsize)n, error))
+    return -1;
   return n;
 }
 
@@ -705,6 +714,22 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
   if (kind == KIND_PLAIN) {
     *out = in;
     return TRUE;
+  }
+  /* A single gzip or zstd file, not an archive inside one: decoded here, so
+   * that a stream cut short keeps every byte that decodes (see
+   * decompress.h). What it holds is told from the peeked bytes decoded. */
+  if (kind == KIND_COMPRESSED && fk_decompress_handles(head, (gsize)n)) {
+    g_autofree guint8 *dec = g_malloc(PROBE_BYTES);
+    gsize dn = fk_decompress_peek(head, (gsize)n, dec, PROBE_BYTES);
+    if (dn > 0 && probe(dec, dn) == KIND_PLAIN) {
+      /* its decoded bytes count towards max_total, not the compressed ones */
+      if (in->user_data != NULL && in->read == member_read)
+        ((Member *)in->user_data)->counted = FALSE;
+      *out = fk_decompress_new(in, self->opts.max_member, "--max-member-bytes",
+                               self->opts.max_ratio);
+      fk_decompress_set_count(*out, count_total, self);
+      return TRUE;
+    }
   }
   if (depth > self->opts.max_nesting + 1) {
     /* A skip like any other (counted, the first few shown): a bomb nests

@@ -56,8 +56,13 @@ like '"skipped": [23]' "$out" "info --json counts them"
 head -c 100000000 /dev/zero | zstd -q -1 >zeros.zst
 run "$FLAMEKIT" fold --strict zeros.zst
 is "$rc" 1 "compressed zeros: --strict fails"
-is "$err" "flamekit: fold: zeros.zst: no recognised input: no members (an empty archive, or only zeros)
+is "$err" "flamekit: fold: zeros.zst: no reader recognizes this input; skipped
 flamekit: fold: skipped 1 item in all" "compressed zeros: no recognised input"
+# the same zeros as a tar: an archive of no members
+head -c 100000000 /dev/zero | xz -0 -T1 >zeros.xz
+run "$FLAMEKIT" fold --strict zeros.xz
+is "$err" "flamekit: fold: zeros.xz: no recognised input: no members (an empty archive, or only zeros)
+flamekit: fold: skipped 1 item in all" "compressed zeros read as a tar: no recognised input"
 : >empty
 run "$FLAMEKIT" fold --strict empty
 is "$rc" 1 "an empty file: --strict fails"
@@ -65,6 +70,29 @@ like "^flamekit: fold: empty: no recognised input: it is empty" "$err" "an empty
 run sh -c "'$FLAMEKIT' fold </dev/null"
 is "$rc" 0 "empty stdin: exit 0 without --strict"
 like "^flamekit: fold: -: no recognised input: it is empty" "$err" "empty stdin is said"
+
+# Truncated single gzip and zstd files keep every line that decodes.
+awk 'BEGIN { for (i = 1; i <= 30000; i++) print "main;g" i " 1" }' | gzip -9 >big.gz
+head -c $(($(wc -c <big.gz) * 7 / 10)) big.gz >bigcut.gz
+decodable=$(gzip -dc bigcut.gz 2>/dev/null | grep -c ' 1$')
+run "$FLAMEKIT" fold bigcut.gz
+is "$rc" 1 "a truncated .gz: exit 1"
+is "$(printf '%s\n' "$out" | grep -c .)" "$decodable" "a truncated .gz keeps all $decodable decodable lines"
+like "^flamekit: fold: bigcut.gz: truncated gzip stream: cut at byte [0-9]+ of the compressed stream" "$err" \
+  "and says where it was cut"
+awk 'BEGIN { for (i = 1; i <= 30000; i++) print "main;z" i " 1" }' | zstd -q -19 >big.zst
+head -c $(($(wc -c <big.zst) / 2)) big.zst >bigcut.zst
+decodable=$(zstd -dc bigcut.zst 2>/dev/null | grep -c ' 1$')
+run "$FLAMEKIT" fold bigcut.zst
+is "$(printf '%s\n' "$out" | grep -c .)" "$decodable" "a truncated .zst keeps all $decodable decodable lines"
+like "bigcut.zst: truncated zstd stream: cut" "$err" "and says so"
+cat big.gz big.gz >twice.gz
+run "$FLAMEKIT" fold twice.gz
+is "$(printf '%s\n' "$out" | awk '{ s += $NF } END { print s }')" 60000 "concatenated gzip members are all read"
+tar cf - bigcut.gz | gzip >nested.tar.gz
+run "$FLAMEKIT" fold nested.tar.gz
+is "$(printf '%s\n' "$out" | grep -c .)" "$(gzip -dc bigcut.gz 2>/dev/null | grep -c ' 1$')" \
+  "a truncated .gz inside an archive keeps them too"
 
 # A 42.zip-style bomb: 10 levels of 4 zips, 1 MB of zeros in each leaf (6 KB).
 python3 - >bomb.zip <<'EOF'
