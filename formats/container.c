@@ -177,6 +177,18 @@ level_free(Level *l)
   g_free(l);
 }
 
+/* Bytes L has taken from its file or stream so far (compressed). */
+static guint64
+level_bytes_in(Level *l)
+{
+  if (l->memory != NULL)
+    return g_bytes_get_size(l->memory);
+  if (l->source != NULL && fk_decompress_is(l->source))
+    return fk_decompress_consumed(l->source);
+  la_int64_t n = archive_filter_bytes(l->a, -1);
+  return n > 0 ? (guint64)n : 0;
+}
+
 FkContainer *
 fk_container_new(char *const *paths, const FkContainerOptions *opts)
 {
@@ -252,7 +264,7 @@ fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
   guint64 d = COUNT_GET(self->counts->disk_done);
   if (self->stack->len > 0) {
     Level *root = g_ptr_array_index(self->stack, 0);
-    la_int64_t n = archive_filter_bytes(root->a, -1);
+    la_int64_t n = (la_int64_t)level_bytes_in(root);
     if (n > 0)
       d += MIN((guint64)n, self->root_size);
   }
@@ -478,7 +490,9 @@ damaged_magic(const guint8 *h, gsize len)
   return len >= 262 && memcmp(h + 257, "ustar", 5) == 0;
 }
 
-typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
+/* KIND_DECODE: an archive inside gzip or zstd, decoded by decompress.c (a
+ * cut stream keeps what decodes) and read by libarchive from there. */
+typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z, KIND_DECODE } Kind;
 
 /* TRUE when HEAD is text no archive format or compressor can start with:
  * every format libarchive reads here begins with binary bytes, except ar
@@ -668,7 +682,21 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   l->a = archive_read_new();
   set_formats(l->a, TRUE);
   int r;
-  if (src == NULL) {
+  if (kind == KIND_DECODE) {
+    if (src == NULL) {
+      GError *e = NULL;
+      src = fk_input_new_file(path, &e);
+      if (src == NULL) {
+        g_propagate_error(error, e);
+        level_free(l);
+        return NULL;
+      }
+    }
+    /* no limits of its own: the members are bounded as any are */
+    l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
+    l->buf = g_malloc(READ_BLOCK);
+    r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
+  } else if (src == NULL) {
     r = archive_read_open_filename(l->a, path, READ_BLOCK);
   } else if (kind == KIND_7Z) {
     g_autoptr(GError) e = NULL;
@@ -721,7 +749,10 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
   if (kind == KIND_COMPRESSED && fk_decompress_handles(head, (gsize)n)) {
     g_autofree guint8 *dec = g_malloc(PROBE_BYTES);
     gsize dn = fk_decompress_peek(head, (gsize)n, dec, PROBE_BYTES);
-    if (dn > 0 && probe(dec, dn) == KIND_PLAIN) {
+    Kind inner = dn > 0 ? probe(dec, dn) : KIND_COMPRESSED;
+    if (inner == KIND_ARCHIVE)
+      kind = KIND_DECODE;
+    if (inner == KIND_PLAIN) {
       /* its decoded bytes count towards max_total, not the compressed ones */
       if (in->user_data != NULL && in->read == member_read)
         ((Member *)in->user_data)->counted = FALSE;
@@ -880,8 +911,7 @@ expansion_ok(FkContainer *self, Level *l, guint64 size, const char *member, GErr
   if (self->opts.max_ratio == 0 || self->root_out <= RATIO_FLOOR)
     return TRUE;
   Level *root = g_ptr_array_index(self->stack, 0);
-  la_int64_t in = root->memory ? (la_int64_t)g_bytes_get_size(root->memory)
-                               : archive_filter_bytes(root->a, -1);
+  la_int64_t in = (la_int64_t)level_bytes_in(root);
   if (self->root_out / (guint64)MAX(in, 1) <= self->opts.max_ratio)
     return TRUE;
   g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,

@@ -276,3 +276,16 @@ fk_decompress_set_count(FkInput *self, FkDecompressCountFunc count, gpointer dat
   d->count = count;
   d->count_data = data;
 }
+
+gboolean
+fk_decompress_is(const FkInput *self)
+{
+  return self->read == decoder_read;
+}
+
+guint64
+fk_decompress_consumed(const FkInput *self)
+{
+  g_return_val_if_fail(self->read == decoder_read, 0);
+  return ((const Decoder *)self->user_data)->in_total;
+}

@@ -32,3 +32,8 @@ FkInput *fk_decompress_new(FkInput *in, guint64 limit, const char *limit_option,
 /* COUNT (with DATA) is called with every N bytes decoded, before they are
  * handed out; FALSE (with ERROR) fails the read (a run-wide limit). */
 void fk_decompress_set_count(FkInput *self, FkDecompressCountFunc count, gpointer data);
+
+/* TRUE when SELF is a decoder made by fk_decompress_new. */
+gboolean fk_decompress_is(const FkInput *self);
+/* The compressed bytes a decoder has consumed. */
+guint64 fk_decompress_consumed(const FkInput *self);

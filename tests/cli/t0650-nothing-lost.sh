@@ -94,6 +94,19 @@ run "$FLAMEKIT" fold nested.tar.gz
 is "$(printf '%s\n' "$out" | grep -c .)" "$(gzip -dc bigcut.gz 2>/dev/null | grep -c ' 1$')" \
   "a truncated .gz inside an archive keeps them too"
 
+# A truncated tar.gz and tar.zst: the member cut keeps what decodes too.
+awk 'BEGIN { for (i = 1; i <= 30000; i++) print "main;t" i " 1" }' >t.folded
+tar cf t.tar t.folded
+for c in gzip zstd; do
+  $c -c <t.tar >t.tar.$c
+  head -c $(($(wc -c <t.tar.$c) * 6 / 10)) t.tar.$c >tcut.tar.$c
+  # what decodes, less the 512-byte tar header, up to the last line end
+  decodable=$($c -dc <tcut.tar.$c 2>/dev/null | tail -c +513 | grep -c ' 1$')
+  run "$FLAMEKIT" fold tcut.tar.$c
+  is "$(printf '%s\n' "$out" | grep -c .)" "$decodable" "a truncated tar.$c keeps all $decodable decodable lines"
+  like "tcut.tar.$c:t.folded: cut at byte [0-9]+ of the member" "$err" "tar.$c: the cut is named with the member"
+done
+
 # A 42.zip-style bomb: 10 levels of 4 zips, 1 MB of zeros in each leaf (6 KB).
 python3 - >bomb.zip <<'EOF'
 import io, sys, zipfile
