@@ -866,7 +866,10 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e), self->opts.side_file_data);
     return TRUE;
   }
-  Member m = {.owner = self, .level = l, .name = g_strdup_printf("%s:%s", l->name, member), .counted = TRUE};
+  Member m = {.owner = self,
+              .level = l,
+              .name = g_strdup_printf("%s:%s", l->name, member),
+              .counted = TRUE};
   GByteArray *buf = g_byte_array_new();
   guint8 chunk[READ_BLOCK];
   gboolean ok = TRUE;
@@ -901,24 +904,30 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
 /* Adds SIZE, the size a member of L declares, to what the outermost
  * archive expands to, and checks it against max_ratio: a decompression
  * bomb expands without end, and the sizes in its headers say so before
- * anything is decompressed. Declared sizes, and the archive's bytes taken
- * when each header is read, are the same for every -j. FALSE (with ERROR,
- * the open archives closed) past the ratio. */
+ * anything is decompressed. An archive on disk is judged against its size
+ * (nothing in it can make it expand less); one from a pipe or another
+ * archive by what its members before this one declared against the bytes
+ * taken so far, which hold theirs (a large first member of a real archive
+ * declares its size before any of its bytes are read). Declared sizes and
+ * the bytes taken when a header is read are the same for every -j. FALSE
+ * (with ERROR, the open archives closed) past the ratio. */
 static gboolean
 expansion_ok(FkContainer *self, Level *l, guint64 size, const char *member, GError **error)
 {
+  guint64 before = self->root_out;
   self->root_out += size;
-  if (self->opts.max_ratio == 0 || self->root_out <= RATIO_FLOOR)
+  if (self->opts.max_ratio == 0)
     return TRUE;
   Level *root = g_ptr_array_index(self->stack, 0);
-  la_int64_t in = (la_int64_t)level_bytes_in(root);
-  if (self->root_out / (guint64)MAX(in, 1) <= self->opts.max_ratio)
+  guint64 out = self->root_size > 0 ? self->root_out : before;
+  guint64 in = self->root_size > 0 ? self->root_size : level_bytes_in(root);
+  if (out <= RATIO_FLOOR || out / MAX(in, 1) <= self->opts.max_ratio)
     return TRUE;
   g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
               "%s:%s: %s would expand more than %" G_GUINT64_FORMAT " times (%" G_GUINT64_FORMAT
-              " bytes in its members out of %" G_GINT64_FORMAT
+              " bytes in its members out of %" G_GUINT64_FORMAT
               "; --max-ratio), as a decompression bomb does; the rest of it is skipped",
-              l->name, member, root->name, self->opts.max_ratio, self->root_out, (gint64)in);
+              l->name, member, root->name, self->opts.max_ratio, out, in);
   while (self->stack->len > 0)
     pop_level(self);
   return FALSE;

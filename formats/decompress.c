@@ -122,7 +122,8 @@ fail(Decoder *d, const char *what)
 {
   if (d->error == NULL)
     g_set_error(&d->error, FK_INPUT_ERROR, FK_INPUT_ERROR_IO,
-                "%s: %s at byte %" G_GUINT64_FORMAT " of the compressed stream (the %" G_GUINT64_FORMAT
+                "%s: %s at byte %" G_GUINT64_FORMAT
+                " of the compressed stream (the %" G_GUINT64_FORMAT
                 " bytes before it were decoded and read)",
                 d->name, what, d->in_total, d->out_total);
   d->done = TRUE;

@@ -193,8 +193,8 @@ static void
 set_limit_error(FkInput *self, GError **error)
 {
   g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-              "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes%s%s%s; the first %" G_GUINT64_FORMAT
-              " bytes were read",
+              "%s: larger than the limit of %" G_GUINT64_FORMAT
+              " bytes%s%s%s; the first %" G_GUINT64_FORMAT " bytes were read",
               self->name, self->limit, self->limit_option ? " (" : "",
               self->limit_option ? self->limit_option : "", self->limit_option ? ")" : "",
               self->limit);

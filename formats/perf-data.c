@@ -1470,7 +1470,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   }
   if (pd->mem == NULL) {
     guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
-    pd->bytes = fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), "--max-buffer-bytes", error);
+    pd->bytes =
+        fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), "--max-buffer-bytes", error);
     if (pd->bytes == NULL) {
       perf_data_close(pd);
       return NULL;
