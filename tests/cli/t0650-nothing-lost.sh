@@ -107,6 +107,18 @@ for c in gzip zstd; do
   like "tcut.tar.$c:t.folded: cut at byte [0-9]+ of the member" "$err" "tar.$c: the cut is named with the member"
 done
 
+# A perf.data padded with 50 MB in a tar.zst is held in memory at its real
+# size: it reads under --max-buffer-bytes 1M like the capture itself.
+cp "$TOP/corpora/perf-c/inl.data" padded.data
+head -c 50000000 /dev/zero >>padded.data
+tar cf - padded.data | zstd -q >padded.tar.zst
+rm padded.data
+run "$FLAMEKIT" fold --dso-only --max-ratio 0 --max-buffer-bytes 1M padded.tar.zst
+is "$rc" 0 "a padded perf.data in an archive reads within 1M of memory"
+is "$out" "$("$FLAMEKIT" fold --dso-only "$TOP/corpora/perf-c/inl.data")" "and gives the capture's samples"
+like "padded.tar.zst:padded.data:0x[0-9a-f]+: 50000000 bytes after the capture's last section ignored" "$err" \
+  "the padding is noted"
+
 # A 42.zip-style bomb: 10 levels of 4 zips, 1 MB of zeros in each leaf (6 KB).
 python3 - >bomb.zip <<'EOF'
 import io, sys, zipfile
