@@ -67,7 +67,7 @@ struct Level {
   guint8 *buf;
   guint64 side_files;  /* side files noted without a callback */
   gboolean raw_seen;   /* a single compressed stream: the one entry is yielded */
-  guint64 entries;     /* headers read, of any type */
+  guint64 entries;     /* headers read, directories aside */
   GHashTable *regular; /* member paths read as regular files: what hard links may name */
 };
 
@@ -943,7 +943,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   if (r == ARCHIVE_EOF) {
     if (l->entries == 0 && self->opts.diag != NULL)
       fk_diag_skip(self->opts.diag, l->name, NULL,
-                   "no recognised input: no members (an empty archive, or only zeros)");
+                   "no recognised input: not one file among its members (an empty archive, or only zeros)");
     pop_level(self);
     return FK_CONTAINER_END;
   }
@@ -967,7 +967,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   gboolean raw = archive_format(l->a) == ARCHIVE_FORMAT_RAW;
   if (raw && l->raw_seen) /* raw yields one entry; anything after is noise */
     return FK_CONTAINER_END;
-  l->entries++;
+
   const char *pathname = archive_entry_pathname(e);
   g_autofree char *member = g_strdup(pathname != NULL && pathname[0] ? pathname : "data");
   g_free(l->last_member);
@@ -975,6 +975,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   if (r == ARCHIVE_WARN && self->opts.diag != NULL && archive_error_string(l->a) != NULL)
     fk_diag_note(self->opts.diag, l->name, "%s: %s", member, archive_error_string(l->a));
   int type = archive_entry_filetype(e);
+  if (type != AE_IFDIR)
+    l->entries++; /* directories alone hold nothing to read */
   if (type == AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
       !expansion_ok(self, l, (guint64)archive_entry_size(e), member, error))
     return FK_CONTAINER_FAILED;

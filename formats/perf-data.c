@@ -681,10 +681,19 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
       const guint8 *r = pd->mem + pd->pos;
       guint16 sz = ld16(pd, r + 6);
       if (sz < 8 || (ld32(pd, r) == 0 && sz == 8)) {
-        note_at(pd, pd->pos,
-                "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
-                " bytes of the data section are ignored",
-                ld32(pd, r), sz, left);
+        /* Zero-filled space after the records loses nothing; anything else
+         * are records that cannot be read: a counted skip. */
+        gboolean zeros = TRUE;
+        for (guint64 i = 0; i < left && zeros; i++)
+          zeros = r[i] == 0;
+        if (zeros)
+          note_at(pd, pd->pos, "the remaining %" G_GUINT64_FORMAT
+                  " bytes of the data section are zeros; ignored", left);
+        else
+          skip_at(pd, pd->pos, NULL,
+                  "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
+                  " bytes of the data section are ignored",
+                  ld32(pd, r), sz, left);
         pd->pos = pd->end;
         return 0;
       }
@@ -715,7 +724,8 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
   }
   guint16 sz = ld16(pd, hdr + 6);
   if (sz < 8) {
-    note_at(pd, at, "invalid record header (type %u, size %u); the rest of the stream is ignored",
+    skip_at(pd, at, NULL,
+            "invalid record header (type %u, size %u); the rest of the stream is ignored",
             ld32(pd, hdr), sz);
     return 0;
   }

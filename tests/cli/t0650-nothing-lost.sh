@@ -61,7 +61,7 @@ flamekit: fold: skipped 1 item in all" "compressed zeros: no recognised input"
 # the same zeros as a tar: an archive of no members
 head -c 100000000 /dev/zero | xz -0 -T1 >zeros.xz
 run "$FLAMEKIT" fold --strict zeros.xz
-is "$err" "flamekit: fold: zeros.xz: no recognised input: no members (an empty archive, or only zeros)
+is "$err" "flamekit: fold: zeros.xz: no recognised input: not one file among its members (an empty archive, or only zeros)
 flamekit: fold: skipped 1 item in all" "compressed zeros read as a tar: no recognised input"
 : >empty
 run "$FLAMEKIT" fold --strict empty
@@ -70,6 +70,11 @@ like "^flamekit: fold: empty: no recognised input: it is empty" "$err" "an empty
 run sh -c "'$FLAMEKIT' fold </dev/null"
 is "$rc" 0 "empty stdin: exit 0 without --strict"
 like "^flamekit: fold: -: no recognised input: it is empty" "$err" "empty stdin is said"
+
+mkdir -p dirs/a/b && tar cf dirs.tar dirs
+run "$FLAMEKIT" fold --strict dirs.tar
+is "$err" "flamekit: fold: dirs.tar: no recognised input: not one file among its members (an empty archive, or only zeros)
+flamekit: fold: skipped 1 item in all" "an archive of directories only: no recognised input"
 
 # Truncated single gzip and zstd files keep every line that decodes.
 awk 'BEGIN { for (i = 1; i <= 30000; i++) print "main;g" i " 1" }' | gzip -9 >big.gz

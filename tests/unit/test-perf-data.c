@@ -447,6 +447,47 @@ test_record_boundaries(void)
   g_test_message("%" G_GUINT64_FORMAT " cuts in %.1f s", cuts, g_timer_elapsed(timer, NULL));
 }
 
+/* Records that cannot be read past an invalid header are a counted skip;
+ * zero-filled space after the records is not (nothing is lost). */
+static void
+test_invalid_header(void)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents("corpora/perf-c/inl.data", &data, &len, NULL));
+  guint64 pos, size;
+  memcpy(&pos, data + 40, 8);
+  memcpy(&size, data + 48, 8);
+  guint64 end = pos + size;
+  for (int r = 0; r < 50; r++) {
+    guint16 sz;
+    memcpy(&sz, data + pos + 6, 2);
+    pos += sz;
+  }
+  g_assert_cmpuint(pos, <, end);
+  g_autofree char *zeroed = g_memdup2(data, len);
+  memset(zeroed + pos, 0, end - pos);
+  g_autoptr(GBytes) zb = g_bytes_new_static(zeroed, len);
+  g_autoptr(FkInput) zin = fk_input_new_bytes("zeroed", zb);
+  Read z;
+  read_input(zin, FK_WEIGHT_DEFAULT, &z);
+  g_assert_cmpuint(z.skipped, ==, 0);
+  g_assert_true(messages_match(&z, "bytes of the data section are zeros; ignored"));
+  read_clear(&z);
+  g_autofree char *bad = g_memdup2(data, len);
+  guint32 type = 1234;
+  guint16 sz = 3;
+  memcpy(bad + pos, &type, 4);
+  memcpy(bad + pos + 6, &sz, 2);
+  g_autoptr(GBytes) bb = g_bytes_new_static(bad, len);
+  g_autoptr(FkInput) bin = fk_input_new_bytes("bad", bb);
+  Read b;
+  read_input(bin, FK_WEIGHT_DEFAULT, &b);
+  g_assert_cmpuint(b.skipped, ==, 1);
+  g_assert_true(messages_match(&b, "invalid record header \\(type 1234, size 3\\)"));
+  read_clear(&b);
+}
+
 /* Bit flips, byte smears and cuts at random places never crash (ASan runs
  * this in make check-asan) nor hang. Deterministic seed. */
 static void
@@ -760,6 +801,7 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/truncated", test_truncated);
   g_test_add_func("/perf-data/every-cut", test_every_cut);
   g_test_add_func("/perf-data/record-boundaries", test_record_boundaries);
+  g_test_add_func("/perf-data/invalid-header", test_invalid_header);
   g_test_add_func("/perf-data/mutations", test_mutations);
   g_test_add_func("/perf-data/byte-orders", test_byte_orders);
   g_test_add_func("/perf-data/symbol-files", test_symbol_files);
