@@ -66,6 +66,7 @@ typedef struct {
   gint64 max_member;   /* --max-member-bytes: bytes per member or file */
   gint max_nesting;    /* --max-nesting: archives inside archives */
   gint64 max_members;  /* --max-members: members and files in all */
+  gint64 max_ratio;    /* --max-ratio: expansion of an archive (0: no limit) */
   /* Symbol files of `perf archive` tarballs met among the inputs (members
    * under .build-id/, [kernel.kallsyms]/, ...): set by a command that
    * symbolizes, e.g. to fk_symbolizer_add_file; NULL: they are noted. */
@@ -126,6 +127,10 @@ int fk_input_options_check(const FkInputOptions *opts);
 
 /* Fills ROPTS from OPTS; the caller sets ROPTS->strings and ->diag. */
 void fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts);
+/* Fills COPTS (initialized here) with OPTS's limits; the caller sets the rest. */
+void fk_input_options_to_container(const FkInputOptions *opts, FkContainerOptions *copts);
+/* Parses a size option's value ("1048576", "64K", "2G", "1GiB", "1GB"). */
+gboolean fk_input_parse_size(const char *text, gint64 *out);
 
 /* The reader for IN: --format's, else the highest bidder on its first bytes.
  * NULL when none claims it, or with ERROR when IN cannot be read. */

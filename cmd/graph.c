@@ -133,6 +133,27 @@ write_palette_map(const char *path, GHashTable *map)
   return TRUE;
 }
 
+/* TRUE when HREF is relative or http(s): a link that cannot run script
+ * (javascript:, vbscript:) nor carry a document of its own (data:). A
+ * browser drops tabs and line ends anywhere in a URL and leading controls
+ * and spaces, so "java\tscript:" is judged as "javascript:". */
+static gboolean
+href_is_safe(const char *href)
+{
+  GString *u = g_string_new(NULL);
+  for (const char *c = href; *c; c++)
+    if (*c != '\t' && *c != '\n' && *c != '\r' && !(u->len == 0 && (guchar)*c <= 0x20))
+      g_string_append_c(u, *c);
+  gsize n = 0;
+  while (g_ascii_isalnum(u->str[n]) || u->str[n] == '+' || u->str[n] == '-' || u->str[n] == '.')
+    n++;
+  gboolean safe = u->str[n] != ':' || !g_ascii_isalpha(u->str[0]) ||
+                  (n == 4 && g_ascii_strncasecmp(u->str, "http", 4) == 0) ||
+                  (n == 5 && g_ascii_strncasecmp(u->str, "https", 5) == 0);
+  g_string_free(u, TRUE);
+  return safe;
+}
+
 /* Reads --nameattr FILE: `NAME<TAB>key=value<TAB>...` lines, as
  * flamegraph.pl takes them. Only keys that cannot run script are kept. */
 static GHashTable *
@@ -163,8 +184,9 @@ read_name_attrs(const char *path, FkDiag *diag)
                      key);
         continue;
       }
-      if (strcmp(key, "href") == 0 && g_ascii_strncasecmp(g_strstrip(eq + 1), "javascript:", 11) == 0) {
-        fk_diag_skip(diag, where, NULL, "javascript: links are not written; ignored");
+      if (strcmp(key, "href") == 0 && !href_is_safe(eq + 1)) {
+        fk_diag_skip(diag, where, NULL,
+                     "href: only http, https and relative links are written; ignored");
         continue;
       }
       gboolean dup = FALSE;

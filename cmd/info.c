@@ -124,6 +124,14 @@ inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFile
     return;
   }
   const char *forced = fk_input_options_host_from(host_from, in->name, strings);
+  const guint8 *head;
+  if (fk_input_peek(in, 1, &head, NULL) == 0) {
+    add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
+    g_ptr_array_add(m->messages, g_strdup("no recognised input: it is empty"));
+    m->skipped++;
+    m->size = 0;
+    return;
+  }
   if (reader == NULL) {
     add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
     g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));
@@ -236,7 +244,7 @@ weight_text(const Member *m)
 }
 
 static void
-print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
+print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skipped)
 {
   GString *out = g_string_new("{\n  \"version\": 1,\n  \"inputs\": [");
   for (guint i = 0; i < members->len; i++) {
@@ -269,12 +277,26 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
     g_string_append(out, ", \"messages\": ");
     json_strings(out, m->messages);
     g_string_append(out, ", \"describe\": {");
+    /* A key given more than once (build-id, one per binary) is one key
+     * holding the array of its values: JSON readers keep only the last of
+     * repeated keys. */
+    g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint k = 0; k + 1 < m->describe->len; k += 2) {
+      const char *key = g_ptr_array_index(m->describe, k);
+      if (!g_hash_table_add(done, (gpointer)key))
+        continue;
+      g_autoptr(GPtrArray) values = g_ptr_array_new();
+      for (guint j = k; j + 1 < m->describe->len; j += 2)
+        if (strcmp(g_ptr_array_index(m->describe, j), key) == 0)
+          g_ptr_array_add(values, g_ptr_array_index(m->describe, j + 1));
       if (k > 0)
         g_string_append(out, ", ");
-      json_string(out, g_ptr_array_index(m->describe, k));
+      json_string(out, key);
       g_string_append(out, ": ");
-      json_string(out, g_ptr_array_index(m->describe, k + 1));
+      if (values->len == 1)
+        json_string(out, g_ptr_array_index(values, 0));
+      else
+        json_strings(out, values);
     }
     g_string_append(out, "}}");
   }
@@ -282,6 +304,7 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes)
   json_strings(out, errors);
   g_string_append(out, ",\n  \"notes\": ");
   json_strings(out, notes);
+  g_string_append_printf(out, ",\n  \"skipped\": %" G_GUINT64_FORMAT, skipped);
   g_string_append(out, "\n}\n");
   fputs(out->str, stdout);
   g_string_free(out, TRUE);
@@ -299,7 +322,7 @@ join(GPtrArray *a)
 }
 
 static void
-print_text(GPtrArray *members)
+print_text(GPtrArray *members, guint64 skipped)
 {
   guint64 samples = 0;
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func(g_free);
@@ -344,6 +367,8 @@ print_text(GPtrArray *members)
   printf("%u %s, %" G_GUINT64_FORMAT " samples, %u %s: %s\n", members->len,
          members->len == 1 ? "input" : "inputs", samples, hosts->len,
          hosts->len == 1 ? "host" : "hosts", hlp);
+  if (skipped > 0)
+    printf("skipped %" G_GUINT64_FORMAT " in all\n", skipped);
 }
 
 int
@@ -372,13 +397,9 @@ cmd_info(int argc, char **argv)
   }
   static char *stdin_only[] = {(char *)"-", NULL};
   char **paths = argc > 1 ? argv + 1 : stdin_only;
-  g_autoptr(FkDiag) diag = fk_diag_new(G_MAXUINT);
+  g_autoptr(FkDiag) diag = fk_diag_new(20); /* a bomb skips thousands: the first 20 */
   FkContainerOptions copts;
-  fk_container_options_init(&copts);
-  copts.max_total = (guint64)iopts.max_total;
-  copts.max_member = (guint64)iopts.max_member;
-  copts.max_nesting = (guint)iopts.max_nesting;
-  copts.max_members = (guint64)iopts.max_members;
+  fk_input_options_to_container(&iopts, &copts);
   copts.diag = diag;
   /* perf archive tarballs serve the captures after them, as when graphing */
   g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
@@ -412,14 +433,22 @@ cmd_info(int argc, char **argv)
   GPtrArray *msgs = fk_diag_messages(diag);
   for (guint i = 0; i < msgs->len; i++)
     g_ptr_array_add(notes, g_strdup(g_ptr_array_index(msgs, i)));
+  /* Every skip: the members' and the container's (links, devices, archives
+   * nested too deep or holding nothing), which are not members. */
+  guint64 total_skipped = fk_diag_skipped(diag);
+  for (guint i = 0; i < members->len; i++)
+    total_skipped += ((const Member *)g_ptr_array_index(members, i))->skipped;
+  if (fk_diag_unshown(diag) > 0)
+    g_ptr_array_add(notes, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
+                                           fk_diag_unshown(diag)));
   if (json)
-    print_json(members, errors, notes);
+    print_json(members, errors, notes, total_skipped);
   else
-    print_text(members);
+    print_text(members, total_skipped);
   /* What every command says on stderr: errors, notes, the skipped total,
    * and the same exit code (the listing above is the output). */
   fflush(stdout);
-  guint64 nskipped = fk_diag_skipped(diag), samples = 0, shown = 0, unshown = 0;
+  guint64 nskipped = total_skipped, samples = 0, shown = 0, unshown = 0;
   for (guint i = 0; i < members->len; i++) {
     const Member *m = g_ptr_array_index(members, i);
     /* Failures always; skips the first five, as the other commands do. */
@@ -436,7 +465,6 @@ cmd_info(int argc, char **argv)
       else
         fk_cmd_error("%s: %s", m->name, text);
     }
-    nskipped += m->skipped;
     samples += m->samples;
   }
   if (unshown > 0)

@@ -2,7 +2,73 @@
  * they become the readers' FkReadOptions. Reader options go here. */
 #include "cmd.h"
 
+#include <errno.h>
 #include <string.h>
+
+/* The options being parsed: GOption hands a callback only the group's
+ * data, and the input options live in the main group of every command.
+ * A command parses one set of input options. */
+static FkInputOptions *parsing;
+
+/* A size: digits, then nothing (bytes), k/K, M, G, T or KiB, MiB, GiB, TiB
+ * (powers of 1024, as in `perf record --mmap-pages` and dd), or kB/KB, MB,
+ * GB, TB (powers of 1000, as in coreutils). FALSE when it is none of them or
+ * overflows. */
+gboolean
+fk_input_parse_size(const char *text, gint64 *out)
+{
+  if (text == NULL || !g_ascii_isdigit(text[0]))
+    return FALSE;
+  errno = 0;
+  char *end;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  if (errno != 0)
+    return FALSE;
+  static const struct {
+    const char *suffix;
+    guint64 scale;
+  } units[] = {
+      {"", 1},
+      {"k", 1024},
+      {"K", 1024},
+      {"KiB", 1024},
+      {"M", 1024 * 1024},
+      {"MiB", 1024 * 1024},
+      {"G", 1024 * 1024 * 1024},
+      {"GiB", 1024 * 1024 * 1024},
+      {"T", (guint64)1024 * 1024 * 1024 * 1024},
+      {"TiB", (guint64)1024 * 1024 * 1024 * 1024},
+      {"kB", 1000},
+      {"KB", 1000},
+      {"MB", 1000 * 1000},
+      {"GB", 1000 * 1000 * 1000},
+      {"TB", (guint64)1000 * 1000 * 1000 * 1000},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(units); i++)
+    if (strcmp(end, units[i].suffix) == 0) {
+      if (v > (guint64)G_MAXINT64 / units[i].scale)
+        return FALSE;
+      *out = (gint64)(v * units[i].scale);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+parse_size_option(const char *name, const char *value, gpointer data, GError **error)
+{
+  (void)data;
+  gint64 *field = strcmp(name, "--max-total-bytes") == 0    ? &parsing->max_total
+                  : strcmp(name, "--max-member-bytes") == 0 ? &parsing->max_member
+                  : strcmp(name, "--max-buffer-bytes") == 0 ? &parsing->max_buffer
+                                                            : &parsing->max_line;
+  if (!fk_input_parse_size(value, field)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "%s: expected a size such as 1048576, 64K, 512M or 2G, not '%s'", name, value);
+    return FALSE;
+  }
+  return TRUE;
+}
 
 void
 fk_input_options_init(FkInputOptions *opts)
@@ -17,8 +83,9 @@ fk_input_options_init(FkInputOptions *opts)
   opts->max_member = (gint64)copts.max_member;
   opts->max_nesting = (gint)copts.max_nesting;
   opts->max_members = (gint64)copts.max_members;
+  opts->max_ratio = (gint64)copts.max_ratio;
   fk_symbolize_options_init(&opts->symbolize);
-  opts->max_buffer = G_GINT64_CONSTANT(1) << 32;
+  opts->max_buffer = (gint64)copts.max_buffer;
 }
 
 void
@@ -39,6 +106,12 @@ fk_input_options_clear(FkInputOptions *opts)
 void
 fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
 {
+  parsing = opts;
+  /* GOption takes the callback as a data pointer; ISO C has no cast for it. */
+  GOptionArgFunc f = parse_size_option;
+  gpointer size_cb;
+  G_STATIC_ASSERT(sizeof f == sizeof size_cb);
+  memcpy(&size_cb, &f, sizeof size_cb);
   const GOptionEntry entries[] = {
       {"format", 0, 0, G_OPTION_ARG_STRING, &opts->format,
        "Read every input as NAME instead of detecting its format", "NAME"},
@@ -46,8 +119,8 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "Fail (exit 1) when any input line or record is skipped", NULL},
       {"weight", 0, 0, G_OPTION_ARG_STRING, &opts->weight,
        "Weigh stacks by samples or period (default: what the input has)", "UNIT"},
-      {"max-line-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_line,
-       "Skip text lines longer than BYTES (default 16777216)", "BYTES"},
+      {"max-line-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
+       "Skip text lines longer than SIZE (default 16M)", "SIZE"},
       {"max-stack-depth", 0, 0, G_OPTION_ARG_INT64, &opts->max_depth,
        "Cut stacks deeper than N frames, keeping the root side (default 65536)", "N"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
@@ -57,14 +130,18 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
       {"host-from", 0, 0, G_OPTION_ARG_STRING, &opts->host_from,
        "Take the host from group 1 of REGEX matched on each input's name", "REGEX"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opts->quiet, "Show no progress line", NULL},
-      {"max-total-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_total,
-       "Stop decompressing after BYTES in all (default 68719476736)", "BYTES"},
-      {"max-member-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_member,
-       "Stop a member or file after BYTES (default 17179869184)", "BYTES"},
+      {"max-total-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
+       "Stop the run after SIZE decompressed in all (default 64G)", "SIZE"},
+      {"max-member-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
+       "Stop a member or file after SIZE (default 16G)", "SIZE"},
       {"max-nesting", 0, 0, G_OPTION_ARG_INT, &opts->max_nesting,
-       "Open archives nested N deep at most (default 8)", "N"},
+       "Open archives nested N deep at most (default 4)", "N"},
       {"max-members", 0, 0, G_OPTION_ARG_INT64, &opts->max_members,
        "Read at most N members and files (default 1000000)", "N"},
+      {"max-ratio", 0, 0, G_OPTION_ARG_INT64, &opts->max_ratio,
+       "Skip the rest of an archive whose members expand more than N times its size, "
+       "once 64M came out (default 1000; 0: no limit)",
+       "N"},
       {"pid", 0, 0, G_OPTION_ARG_NONE, &opts->pid,
        "Text dumps: root frame comm-PID instead of comm", NULL},
       {"tid", 0, 0, G_OPTION_ARG_NONE, &opts->tid,
@@ -99,9 +176,10 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "perf.data: ignore /tmp/perf-PID.map files larger than BYTES (default 268435456)", "BYTES"},
       {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,
        "perf.data: name frames by their binary only ([libc.so.6]), without symbolizing", NULL},
-      {"max-buffer-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_buffer,
-       "perf.data: largest capture read from a pipe or archive into memory (default 4294967296)",
-       "BYTES"},
+      {"max-buffer-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
+       "Hold at most SIZE of one input in memory: a perf.data from a pipe or archive, a nested "
+       "7z (default 1G)",
+       "SIZE"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_option_context_add_main_entries(context, entries, NULL);
@@ -125,6 +203,8 @@ fk_input_options_check(const FkInputOptions *opts)
     return fk_cmd_usage("-j: expected 1 to 1024 threads, or 0 for the number of cores");
   if (opts->max_total < 1 || opts->max_member < 1 || opts->max_members < 1)
     return fk_cmd_usage("--max-total-bytes, --max-member-bytes, --max-members: must be at least 1");
+  if (opts->max_ratio < 0)
+    return fk_cmd_usage("--max-ratio: must be at least 0 (0: no limit)");
   if (opts->max_nesting < 0)
     return fk_cmd_usage("--max-nesting: must be at least 0");
   if (opts->host != NULL && opts->host[0] == '\0')
@@ -173,6 +253,18 @@ fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
   ropts->symbolize = &opts->symbolize;
   ropts->dso_only = opts->dso_only;
   ropts->max_buffer = (guint64)opts->max_buffer;
+}
+
+void
+fk_input_options_to_container(const FkInputOptions *opts, FkContainerOptions *copts)
+{
+  fk_container_options_init(copts);
+  copts->max_total = (guint64)opts->max_total;
+  copts->max_member = (guint64)opts->max_member;
+  copts->max_nesting = (guint)opts->max_nesting;
+  copts->max_members = (guint64)opts->max_members;
+  copts->max_ratio = (guint64)opts->max_ratio;
+  copts->max_buffer = (guint64)opts->max_buffer;
 }
 
 const FkReader *

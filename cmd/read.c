@@ -400,6 +400,12 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     part->failed = TRUE;
     return;
   }
+  const guint8 *head;
+  if (fk_input_peek(in, 1, &head, NULL) == 0) {
+    /* Not an empty profile: what should have been there is missing. */
+    fk_diag_skip(part->diag, in->name, NULL, "no recognised input: it is empty");
+    return;
+  }
   if (reader == NULL) {
     fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
     return;
@@ -818,11 +824,7 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   run.started = g_get_monotonic_time();
 
   FkContainerOptions copts;
-  fk_container_options_init(&copts);
-  copts.max_total = (guint64)opts->max_total;
-  copts.max_member = (guint64)opts->max_member;
-  copts.max_nesting = (guint)opts->max_nesting;
-  copts.max_members = (guint64)opts->max_members;
+  fk_input_options_to_container(opts, &copts);
   /* The container reports to a diag of its own, moved to the job it was
    * on its way to, so that every report comes out in input order. */
   g_autoptr(FkDiag) cdiag = fk_diag_new_like(diag);

@@ -12,8 +12,14 @@
  * reader whose read callback pulls from the member of the level below. Only
  * the top level is ever read, so one buffer per level is all the memory
  * nesting costs. 7z needs to seek, so a nested 7z is held in memory (bounded
- * by the member limit); a 7z given as a file is read from disk. */
+ * by max_buffer); a 7z given as a file is read from disk.
+ *
+ * Nothing is dropped without a count: links, devices and FIFOs among the
+ * members, hard links to members not read before, archives nested too deep
+ * and archives without a single member are reported as skipped. */
 #include "container.h"
+
+#include "decompress.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -26,6 +32,9 @@ G_DEFINE_QUARK(fk-container-error-quark, fk_container_error)
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
+/* Bytes out of an archive before its expansion ratio is checked: small
+ * members of zeros or repeated lines compress far better than dumps do. */
+#define RATIO_FLOOR ((guint64)64 << 20)
 
 typedef struct Level Level;
 
@@ -35,6 +44,14 @@ typedef struct {
   Level *level;      /* the archive the member streams from */
   char *name;        /* for messages */
   gboolean counted;  /* bytes count towards max_total (a leaf, not an archive) */
+  /* The data block libarchive returned last, and where the member stands:
+   * read by blocks, because archive_read_data drops the bytes it copied in
+   * a call that then fails, and a member cut short must keep them. */
+  const guint8 *block;
+  gsize block_len;
+  gint64 block_offset; /* of block[0] in the member (sparse files leave gaps) */
+  gint64 pos;          /* bytes handed out */
+  gboolean ended;
 } Member;
 
 struct Level {
@@ -51,6 +68,8 @@ struct Level {
   guint8 *buf;
   guint64 side_files;  /* side files noted without a callback */
   gboolean raw_seen;   /* a single compressed stream: the one entry is yielded */
+  guint64 entries;     /* headers read, directories aside */
+  GHashTable *regular; /* member paths read as regular files: what hard links may name */
 };
 
 typedef struct {
@@ -107,6 +126,7 @@ struct FkContainer {
   Counts *counts;
   guint64 disk_total; /* sizes of the files named or walked */
   guint64 root_size;  /* the size of the file the open archive levels come from */
+  guint64 root_out;   /* bytes the members in the open outermost archive declare */
 };
 
 /* Files or paths not opened yet. */
@@ -123,8 +143,10 @@ fk_container_options_init(FkContainerOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->max_total = (guint64)64 << 30;
   opts->max_member = (guint64)16 << 30;
-  opts->max_nesting = 8;
+  opts->max_nesting = 4;
   opts->max_members = 1000000;
+  opts->max_buffer = (guint64)1 << 30;
+  opts->max_ratio = 1000;
 }
 
 static void
@@ -153,7 +175,21 @@ level_free(Level *l)
   g_free(l->last_member);
   g_free(l->source_error);
   g_free(l->buf);
+  if (l->regular)
+    g_hash_table_unref(l->regular);
   g_free(l);
+}
+
+/* Bytes L has taken from its file or stream so far (compressed). */
+static guint64
+level_bytes_in(Level *l)
+{
+  if (l->memory != NULL)
+    return g_bytes_get_size(l->memory);
+  if (l->source != NULL && fk_decompress_is(l->source))
+    return fk_decompress_consumed(l->source);
+  la_int64_t n = archive_filter_bytes(l->a, -1);
+  return n > 0 ? (guint64)n : 0;
 }
 
 FkContainer *
@@ -231,7 +267,7 @@ fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
   guint64 d = COUNT_GET(self->counts->disk_done);
   if (self->stack->len > 0) {
     Level *root = g_ptr_array_index(self->stack, 0);
-    la_int64_t n = archive_filter_bytes(root->a, -1);
+    la_int64_t n = (la_int64_t)level_bytes_in(root);
     if (n > 0)
       d += MIN((guint64)n, self->root_size);
   }
@@ -457,7 +493,9 @@ damaged_magic(const guint8 *h, gsize len)
   return len >= 262 && memcmp(h + 257, "ustar", 5) == 0;
 }
 
-typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z } Kind;
+/* KIND_DECODE: an archive inside gzip or zstd, decoded by decompress.c (a
+ * cut stream keeps what decodes) and read by libarchive from there. */
+typedef enum { KIND_PLAIN, KIND_ARCHIVE, KIND_COMPRESSED, KIND_7Z, KIND_DECODE } Kind;
 
 /* TRUE when HEAD is text no archive format or compressor can start with:
  * every format libarchive reads here begins with binary bytes, except ar
@@ -539,22 +577,76 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
   return n;
 }
 
+/* Why M's data stopped, with the offset in the member and in the archive. */
+static void
+member_error(Member *m, GError **error)
+{
+  Level *l = m->level;
+  if (l->source_error != NULL)
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                "%s: cut at byte %" G_GINT64_FORMAT " of the member: %s", m->name, m->pos,
+                l->source_error);
+  else
+    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
+                "%s: cut at byte %" G_GINT64_FORMAT " of the member (the %" G_GINT64_FORMAT
+                " bytes before it were read): damaged at byte %" G_GINT64_FORMAT " of %s: %s",
+                m->name, m->pos, m->pos, (gint64)archive_filter_bytes(l->a, -1), l->name,
+                archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+}
+
 static la_ssize_t
 member_read_data(Member *m, void *buf, gsize len, GError **error)
 {
   Level *l = m->level;
-  la_ssize_t n = archive_read_data(l->a, buf, len);
-  if (n < 0) {
-    if (l->source_error != NULL)
-      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s", l->source_error);
-    else
-      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
-                  "%s: damaged at byte %" G_GINT64_FORMAT " of %s: %s", m->name,
-                  (gint64)archive_filter_bytes(l->a, -1), l->name,
-                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
-    return -1;
+  while (!m->ended && m->pos >= m->block_offset + (gint64)m->block_len) {
+    const void *b;
+    size_t blen;
+    la_int64_t off;
+    int r = archive_read_data_block(l->a, &b, &blen, &off);
+    if (r == ARCHIVE_EOF) {
+      m->ended = TRUE;
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      m->block_len = 0;
+      m->block_offset = m->pos;
+      member_error(m, error);
+      return -1;
+    }
+    m->block = b;
+    m->block_len = blen;
+    m->block_offset = off < m->pos ? m->pos : off; /* never backwards */
   }
+  la_ssize_t n = 0;
+  if (m->pos < m->block_offset) { /* a hole of a sparse member: zeros */
+    n = (la_ssize_t)MIN((gint64)len, m->block_offset - m->pos);
+    memset(buf, 0, (gsize)n);
+  } else if (m->pos < m->block_offset + (gint64)m->block_len) {
+    gsize at = (gsize)(m->pos - m->block_offset);
+    n = (la_ssize_t)MIN(len, m->block_len - at);
+    memcpy(buf, m->block + at, (gsize)n);
+  }
+  m->pos += n;
   return n;
+}
+
+/* Counts N decompressed bytes of NAME towards max_total. */
+static gboolean
+count_total(gpointer data, const char *name, gsize n, GError **error)
+{
+  FkContainer *c = data;
+  guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
+  if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
+    /* The run stops here: every later member would hit it again. */
+    g_atomic_int_set(&c->counts->stopped, TRUE);
+    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                "%s: the limit of %" G_GUINT64_FORMAT
+                " decompressed bytes in all was reached (--max-total-bytes); this and the rest "
+                "are skipped",
+                name, c->opts.max_total);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gssize
@@ -564,17 +656,8 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   la_ssize_t n = member_read_data(m, buf, len, error);
   if (n < 0)
     return -1;
-  if (m->counted) {
-    FkContainer *c = m->owner;
-    guint64 bytes = COUNT_ADD(c->counts->bytes, (guint64)n);
-    if (c->opts.max_total != 0 && bytes > c->opts.max_total) {
-      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                  "%s: the limit of %" G_GUINT64_FORMAT
-                  " decompressed bytes in all was reached (--max-total-bytes)",
-                  m->name, c->opts.max_total);
-      return -1;
-    }
-  }
+  if (m->counted && !count_total(m->owner, m->name, (gsize)n, error))
+    return -1;
   return n;
 }
 
@@ -602,12 +685,26 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   l->a = archive_read_new();
   set_formats(l->a, TRUE);
   int r;
-  if (src == NULL) {
+  if (kind == KIND_DECODE) {
+    if (src == NULL) {
+      GError *e = NULL;
+      src = fk_input_new_file(path, &e);
+      if (src == NULL) {
+        g_propagate_error(error, e);
+        level_free(l);
+        return NULL;
+      }
+    }
+    /* no limits of its own: the members are bounded as any are */
+    l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
+    l->buf = g_malloc(READ_BLOCK);
+    r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
+  } else if (src == NULL) {
     r = archive_read_open_filename(l->a, path, READ_BLOCK);
   } else if (kind == KIND_7Z) {
     g_autoptr(GError) e = NULL;
-    gsize max = self->opts.max_member ? (gsize)self->opts.max_member : 0;
-    l->memory = fk_input_read_all(src, max, &e);
+    gsize max = self->opts.max_buffer ? (gsize)self->opts.max_buffer : 0;
+    l->memory = fk_input_read_all(src, max, "--max-buffer-bytes", &e);
     if (l->memory == NULL) {
       g_propagate_error(error, g_steal_pointer(&e));
       level_free(l);
@@ -649,12 +746,35 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
     *out = in;
     return TRUE;
   }
+  /* A single gzip or zstd file, not an archive inside one: decoded here, so
+   * that a stream cut short keeps every byte that decodes (see
+   * decompress.h). What it holds is told from the peeked bytes decoded. */
+  if (kind == KIND_COMPRESSED && fk_decompress_handles(head, (gsize)n)) {
+    g_autofree guint8 *dec = g_malloc(PROBE_BYTES);
+    gsize dn = fk_decompress_peek(head, (gsize)n, dec, PROBE_BYTES);
+    Kind inner = dn > 0 ? probe(dec, dn) : KIND_COMPRESSED;
+    if (inner == KIND_ARCHIVE)
+      kind = KIND_DECODE;
+    if (inner == KIND_PLAIN) {
+      /* its decoded bytes count towards max_total, not the compressed ones */
+      if (in->user_data != NULL && in->read == member_read)
+        ((Member *)in->user_data)->counted = FALSE;
+      *out = fk_decompress_new(in, self->opts.max_member, "--max-member-bytes",
+                               self->opts.max_ratio);
+      fk_decompress_set_count(*out, count_total, self);
+      return TRUE;
+    }
+  }
   if (depth > self->opts.max_nesting + 1) {
-    g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
-                "%s: archive nested deeper than the limit of %u (--max-nesting); skipped",
-                in->name, self->opts.max_nesting);
+    /* A skip like any other (counted, the first few shown): a bomb nests
+     * thousands of archives at the limit. */
+    if (self->opts.diag != NULL)
+      fk_diag_skip(self->opts.diag, in->name, NULL,
+                   "archive nested deeper than the limit of %u (--max-nesting); skipped",
+                   self->opts.max_nesting);
     fk_input_free(in);
-    return FALSE;
+    *out = NULL;
+    return TRUE;
   }
   if (in->user_data != NULL && in->read == member_read)
     ((Member *)in->user_data)->counted = FALSE;
@@ -712,6 +832,7 @@ static void
 pop_level(FkContainer *self)
 {
   if (self->stack->len == 1) {
+    self->root_out = 0;
     COUNT_ADD(self->counts->disk_done, self->root_size);
     self->root_size = 0;
   }
@@ -748,7 +869,10 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e), self->opts.side_file_data);
     return TRUE;
   }
-  Member m = {self, l, g_strdup_printf("%s:%s", l->name, member), TRUE};
+  Member m = {.owner = self,
+              .level = l,
+              .name = g_strdup_printf("%s:%s", l->name, member),
+              .counted = TRUE};
   GByteArray *buf = g_byte_array_new();
   guint8 chunk[READ_BLOCK];
   gboolean ok = TRUE;
@@ -760,10 +884,11 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     }
     if (n == 0)
       break;
-    if (self->opts.max_member != 0 && buf->len + (guint64)n > self->opts.max_member) {
+    if (self->opts.max_buffer != 0 && buf->len + (guint64)n > self->opts.max_buffer) {
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                  "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", m.name,
-                  self->opts.max_member);
+                  "%s: a symbol file larger than the limit of %" G_GUINT64_FORMAT
+                  " bytes to hold in memory (--max-buffer-bytes)",
+                  m.name, self->opts.max_buffer);
       ok = FALSE;
       break;
     }
@@ -779,6 +904,38 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
   return ok;
 }
 
+/* Adds SIZE, the size a member of L declares, to what the outermost
+ * archive expands to, and checks it against max_ratio: a decompression
+ * bomb expands without end, and the sizes in its headers say so before
+ * anything is decompressed. An archive on disk is judged against its size
+ * (nothing in it can make it expand less); one from a pipe or another
+ * archive by what its members before this one declared against the bytes
+ * taken so far, which hold theirs (a large first member of a real archive
+ * declares its size before any of its bytes are read). Declared sizes and
+ * the bytes taken when a header is read are the same for every -j. FALSE
+ * (with ERROR, the open archives closed) past the ratio. */
+static gboolean
+expansion_ok(FkContainer *self, Level *l, guint64 size, const char *member, GError **error)
+{
+  guint64 before = self->root_out;
+  self->root_out += size;
+  if (self->opts.max_ratio == 0)
+    return TRUE;
+  Level *root = g_ptr_array_index(self->stack, 0);
+  guint64 out = self->root_size > 0 ? self->root_out : before;
+  guint64 in = self->root_size > 0 ? self->root_size : level_bytes_in(root);
+  if (out <= RATIO_FLOOR || out / MAX(in, 1) <= self->opts.max_ratio)
+    return TRUE;
+  g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_LIMIT,
+              "%s:%s: %s would expand more than %" G_GUINT64_FORMAT " times (%" G_GUINT64_FORMAT
+              " bytes in its members out of %" G_GUINT64_FORMAT
+              "; --max-ratio), as a decompression bomb does; the rest of it is skipped",
+              l->name, member, root->name, self->opts.max_ratio, out, in);
+  while (self->stack->len > 0)
+    pop_level(self);
+  return FALSE;
+}
+
 /* The next entry of the innermost archive. */
 static FkContainerStatus
 next_in_archive(FkContainer *self, FkInput **in, GError **error)
@@ -787,6 +944,9 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   struct archive_entry *e;
   int r = archive_read_next_header(l->a, &e);
   if (r == ARCHIVE_EOF) {
+    if (l->entries == 0 && self->opts.diag != NULL)
+      fk_diag_skip(self->opts.diag, l->name, NULL,
+                   "no recognised input: not one file among its members (an empty archive, or only zeros)");
     pop_level(self);
     return FK_CONTAINER_END;
   }
@@ -810,6 +970,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   gboolean raw = archive_format(l->a) == ARCHIVE_FORMAT_RAW;
   if (raw && l->raw_seen) /* raw yields one entry; anything after is noise */
     return FK_CONTAINER_END;
+
   const char *pathname = archive_entry_pathname(e);
   g_autofree char *member = g_strdup(pathname != NULL && pathname[0] ? pathname : "data");
   g_free(l->last_member);
@@ -817,6 +978,11 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   if (r == ARCHIVE_WARN && self->opts.diag != NULL && archive_error_string(l->a) != NULL)
     fk_diag_note(self->opts.diag, l->name, "%s: %s", member, archive_error_string(l->a));
   int type = archive_entry_filetype(e);
+  if (type != AE_IFDIR)
+    l->entries++; /* directories alone hold nothing to read */
+  if (type == AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+      !expansion_ok(self, l, (guint64)archive_entry_size(e), member, error))
+    return FK_CONTAINER_FAILED;
   if (type == AE_IFDIR)
     return FK_CONTAINER_INPUT; /* nothing yielded: the caller loops */
   if (!raw && fk_container_is_side_file(member) && (type == AE_IFREG || type == AE_IFLNK)) {
@@ -826,9 +992,34 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   }
   if (type != 0 && type != AE_IFREG) {
     if (self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, l->name, "%s: not a regular file (%s); skipped", member,
-                   type == AE_IFLNK ? "a symbolic link" : "a special file");
+      fk_diag_skip(self->opts.diag, l->name, NULL, "%s: not a regular file (%s); skipped", member,
+                   type == AE_IFLNK    ? "a symbolic link"
+                   : type == AE_IFIFO  ? "a FIFO"
+                   : type == AE_IFCHR  ? "a character device"
+                   : type == AE_IFBLK  ? "a block device"
+                   : type == AE_IFSOCK ? "a socket"
+                                       : "a special file");
     return FK_CONTAINER_INPUT;
+  }
+  /* A hard link without data of its own (tar; cpio keeps the data on one
+   * link): its content is the member it names, read under that name. */
+  const char *target = archive_entry_hardlink(e);
+  if (!raw && target != NULL && archive_entry_size(e) == 0) {
+    if (self->opts.diag == NULL)
+      return FK_CONTAINER_INPUT;
+    if (l->regular != NULL && g_hash_table_contains(l->regular, target))
+      fk_diag_note(self->opts.diag, l->name, "%s: a hard link to '%s', read as that member",
+                   member, target);
+    else
+      fk_diag_skip(self->opts.diag, l->name, NULL,
+                   "%s: a hard link to '%s', which is not a member read before it; skipped",
+                   member, target);
+    return FK_CONTAINER_INPUT;
+  }
+  if (!raw) {
+    if (l->regular == NULL)
+      l->regular = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(l->regular, g_strdup(pathname ? pathname : member));
   }
   g_autofree char *name = raw ? g_strdup(l->name) : g_strdup_printf("%s:%s", l->name, member);
   if (!count_member(self, name, error))
@@ -852,6 +1043,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
     mi->member = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
   mi->size = archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1;
   mi->limit = self->opts.max_member;
+  mi->limit_option = "--max-member-bytes";
   g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   g_ptr_array_set_free_func(levels, g_free);
   if (!raw)
@@ -937,6 +1129,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     return FK_CONTAINER_FAILED;
   }
   fi->limit = self->opts.max_member;
+  fi->limit_option = "--max-member-bytes";
   guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {

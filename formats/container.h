@@ -42,6 +42,10 @@ typedef struct {
   guint64 max_member;  /* bytes of one member or file (0: no limit); sets FkInput.limit */
   guint max_nesting;   /* archives inside archives (0: none allowed) */
   guint64 max_members; /* members and files over the whole run (0: no limit) */
+  guint64 max_buffer;  /* bytes of a member held in memory because it must be seeked: a nested
+                        * 7z (0: no limit) */
+  guint64 max_ratio;   /* bytes the members of an archive may expand to, per byte of the
+                        * archive, once 64 MiB have come out (0: no limit): a bomb */
   FkDiag *diag;        /* notes: skipped directories, links, special files, side files */
   FkSideFileFunc side_file; /* NULL: side files are counted and noted */
   gpointer side_file_data;
@@ -51,7 +55,8 @@ typedef struct {
   gboolean detach_archives;
 } FkContainerOptions;
 
-/* Defaults: 64 GiB in all, 16 GiB per member, nesting 8, a million members. */
+/* Defaults: 64 GiB in all, 16 GiB per member, nesting 4, a million members,
+ * 1 GiB in memory, a ratio of 1000 (real dumps compress 10 to 100 times). */
 void fk_container_options_init(FkContainerOptions *opts);
 
 typedef struct FkContainer FkContainer;

@@ -137,13 +137,18 @@ fk_input_free(FkInput *self)
   g_free(self->member);
   g_free(self->host);
   g_free(self->head);
+  g_clear_error(&self->pending);
   g_free(self);
 }
 
-/* Reads from the source, enforcing the byte limit. */
+/* Reads from the source; a failure met while peeking comes now. */
 static gssize
 raw_read(FkInput *self, void *buf, gsize len, GError **error)
 {
+  if (self->pending != NULL) {
+    g_propagate_error(error, g_steal_pointer(&self->pending));
+    return -1;
+  }
   if (self->eof)
     return 0;
   gssize n = self->read(self->user_data, buf, len, error);
@@ -164,10 +169,17 @@ fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error)
     self->head = nh;
     self->head_pos = 0;
     self->head_len = have;
-    while (self->head_len < n) {
-      gssize r = raw_read(self, self->head + self->head_len, n - self->head_len, error);
-      if (r < 0)
+    while (self->head_len < n && self->pending == NULL) {
+      GError *e = NULL;
+      gssize r = raw_read(self, self->head + self->head_len, n - self->head_len, &e);
+      if (r < 0 && self->head_len == 0) {
+        g_propagate_error(error, e);
         return -1;
+      }
+      if (r < 0) { /* keep what came before the failure */
+        self->pending = e;
+        break;
+      }
       if (r == 0)
         break;
       self->head_len += (gsize)r;
@@ -177,23 +189,61 @@ fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error)
   return (gssize)(self->head_len - self->head_pos);
 }
 
-/* Counts N bytes handed out, enforcing the byte limit. */
-static gssize
-consumed(FkInput *self, gssize n, GError **error)
+static void
+set_limit_error(FkInput *self, GError **error)
 {
-  if (self->limit != 0 && self->offset + (guint64)n > self->limit) {
-    g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                "%s: larger than the limit of %" G_GUINT64_FORMAT " bytes", self->name,
-                self->limit);
-    return -1;
+  g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+              "%s: larger than the limit of %" G_GUINT64_FORMAT
+              " bytes%s%s%s; the first %" G_GUINT64_FORMAT " bytes were read",
+              self->name, self->limit, self->limit_option ? " (" : "",
+              self->limit_option ? self->limit_option : "", self->limit_option ? ")" : "",
+              self->limit);
+}
+
+/* Whether the source holds another byte: after LIMIT bytes, the input is
+ * over the limit only when it does. */
+static gboolean
+more_past_limit(FkInput *self, GError **error)
+{
+  if (self->head_pos < self->head_len)
+    return TRUE;
+  guint8 b;
+  gssize n = raw_read(self, &b, 1, error);
+  return n != 0; /* an error or a byte */
+}
+
+/* How many of LEN bytes may still be handed out: 0 with ERROR at the limit
+ * (or when the source fails), else LEN clamped so that exactly the limit is
+ * handed out; *AT_END: the source ended exactly at the limit. */
+static gsize
+allowed(FkInput *self, gsize len, gboolean *at_end, GError **error)
+{
+  *at_end = FALSE;
+  if (self->limit == 0 || self->offset + len <= self->limit)
+    return len;
+  if (self->offset < self->limit)
+    return (gsize)(self->limit - self->offset);
+  GError *e = NULL;
+  if (!more_past_limit(self, &e)) {
+    *at_end = TRUE;
+    return 0;
   }
-  self->offset += (guint64)n;
-  return n;
+  if (e != NULL)
+    g_propagate_error(error, e);
+  else
+    set_limit_error(self, error);
+  return 0;
 }
 
 gssize
 fk_input_read(FkInput *self, void *buf, gsize len, GError **error)
 {
+  gboolean at_end;
+  if (len > 0) {
+    len = allowed(self, len, &at_end, error);
+    if (len == 0)
+      return at_end ? 0 : -1;
+  }
   gssize n;
   if (self->head_pos < self->head_len) {
     n = (gssize)MIN(len, self->head_len - self->head_pos);
@@ -204,20 +254,27 @@ fk_input_read(FkInput *self, void *buf, gsize len, GError **error)
     if (n < 0)
       return -1;
   }
-  return consumed(self, n, error);
+  self->offset += (guint64)n;
+  return n;
 }
 
 gssize
 fk_input_borrow(FkInput *self, guint8 **data, GError **error)
 {
   gssize n;
-  if (self->lend == NULL) {
+  gboolean at_end;
+  if (self->lend == NULL)
     return -2;
-  } else if (self->head_pos < self->head_len) {
+  if (allowed(self, 1, &at_end, error) == 0)
+    return at_end ? 0 : -1;
+  if (self->head_pos < self->head_len) {
     /* The peeked bytes first: the head is ours to lend. */
     *data = self->head + self->head_pos;
     n = (gssize)(self->head_len - self->head_pos);
     self->head_pos = self->head_len;
+  } else if (self->pending != NULL) {
+    g_propagate_error(error, g_steal_pointer(&self->pending));
+    return -1;
   } else if (self->eof) {
     n = 0;
   } else {
@@ -227,11 +284,19 @@ fk_input_borrow(FkInput *self, guint8 **data, GError **error)
     if (n == 0)
       self->eof = TRUE;
   }
-  return consumed(self, n, error);
+  /* Past the limit: the rest of this chunk is not handed out, and the
+   * next call says so. */
+  if (self->limit != 0 && self->offset + (guint64)n > self->limit) {
+    n = (gssize)(self->limit - self->offset);
+    if (self->pending == NULL)
+      set_limit_error(self, &self->pending);
+  }
+  self->offset += (guint64)n;
+  return n;
 }
 
 GBytes *
-fk_input_read_all(FkInput *self, gsize max, GError **error)
+fk_input_read_all(FkInput *self, gsize max, const char *option, GError **error)
 {
   GByteArray *buf = g_byte_array_sized_new(self->size > 0 ? (guint)MIN(self->size, 1 << 30) + 1 : 65536);
   guint8 chunk[65536];
@@ -245,7 +310,8 @@ fk_input_read_all(FkInput *self, gsize max, GError **error)
       break;
     if (max != 0 && buf->len + (gsize)n > max) {
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
-                  "%s: larger than the limit of %" G_GSIZE_FORMAT " bytes", self->name, max);
+                  "%s: more than the limit of %" G_GSIZE_FORMAT " bytes%s%s%s to hold in memory",
+                  self->name, max, option ? " (" : "", option ? option : "", option ? ")" : "");
       g_byte_array_unref(buf);
       return NULL;
     }

@@ -31,6 +31,7 @@ struct FkInput {
   gint64 size;  /* -1 when unknown */
   int fd;       /* an open regular file (readers may mmap it), or -1 */
   guint64 limit; /* bytes this input may yield (0: no limit) */
+  const char *limit_option; /* the option that set LIMIT, for its message (static), or NULL */
   /* private */
   FkInputReadFunc read;
   gpointer user_data;
@@ -40,6 +41,7 @@ struct FkInput {
   gsize head_len, head_pos;
   guint64 offset; /* bytes handed out so far */
   gboolean eof;
+  GError *pending; /* a read error met while peeking, returned after the peeked bytes */
 };
 
 /* PATH, or stdin for "-". */
@@ -53,11 +55,16 @@ void fk_input_free(FkInput *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkInput, fk_input_free)
 
 /* Makes at least N bytes (fewer at the end) available in *DATA without
- * consuming them. Returns the count available, -1 with ERROR. */
+ * consuming them. Returns the count available, -1 with ERROR. When the
+ * source fails after some bytes, those are returned (and later read) first:
+ * the error comes with the read that would go past them, so that a member
+ * cut short still yields what it holds. */
 gssize fk_input_peek(FkInput *self, gsize n, const guint8 **data, GError **error);
 
 /* Reads up to LEN bytes: the count, 0 at the end, -1 with ERROR. Short reads
- * happen; only 0 means the end. */
+ * happen; only 0 means the end. With a limit, exactly LIMIT bytes are
+ * handed out; the read after them fails with FK_INPUT_ERROR_LIMIT when the
+ * source holds more. */
 gssize fk_input_read(FkInput *self, void *buf, gsize len, GError **error);
 
 /* Like fk_input_read, but the bytes stay where the source holds them (see
@@ -67,8 +74,9 @@ gssize fk_input_read(FkInput *self, void *buf, gsize len, GError **error);
 gssize fk_input_borrow(FkInput *self, guint8 **data, GError **error);
 
 /* Reads everything that is left, failing with FK_INPUT_ERROR_LIMIT past MAX
- * bytes (0: no limit). */
-GBytes *fk_input_read_all(FkInput *self, gsize max, GError **error);
+ * bytes (0: no limit); the message names OPTION (may be NULL), the option
+ * that set MAX. */
+GBytes *fk_input_read_all(FkInput *self, gsize max, const char *option, GError **error);
 
 /* Bytes consumed so far (the offset of the next byte). */
 guint64 fk_input_offset(const FkInput *self);

@@ -658,7 +658,8 @@ note_torn(PerfData *pd, guint64 offset, guint64 have, const char *what)
   if (pd->torn_noted)
     return;
   pd->torn_noted = TRUE;
-  note_at(pd, offset,
+  /* The torn record is lost: a skip, counted (and failing --strict). */
+  skip_at(pd, offset, NULL,
           "%s: the capture ends inside a record (%" G_GUINT64_FORMAT
           " bytes of it present); every complete record before it was used",
           what, have);
@@ -683,10 +684,19 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
       const guint8 *r = pd->mem + pd->pos;
       guint16 sz = ld16(pd, r + 6);
       if (sz < 8 || (ld32(pd, r) == 0 && sz == 8)) {
-        note_at(pd, pd->pos,
-                "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
-                " bytes of the data section are ignored",
-                ld32(pd, r), sz, left);
+        /* Zero-filled space after the records loses nothing; anything else
+         * are records that cannot be read: a counted skip. */
+        gboolean zeros = TRUE;
+        for (guint64 i = 0; i < left && zeros; i++)
+          zeros = r[i] == 0;
+        if (zeros)
+          note_at(pd, pd->pos, "the remaining %" G_GUINT64_FORMAT
+                  " bytes of the data section are zeros; ignored", left);
+        else
+          skip_at(pd, pd->pos, NULL,
+                  "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
+                  " bytes of the data section are ignored",
+                  ld32(pd, r), sz, left);
         pd->pos = pd->end;
         return 0;
       }
@@ -717,7 +727,8 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
   }
   guint16 sz = ld16(pd, hdr + 6);
   if (sz < 8) {
-    note_at(pd, at, "invalid record header (type %u, size %u); the rest of the stream is ignored",
+    skip_at(pd, at, NULL,
+            "invalid record header (type %u, size %u); the rest of the stream is ignored",
             ld32(pd, hdr), sz);
     return 0;
   }
@@ -1430,6 +1441,93 @@ perf_data_bid(const guint8 *head, gsize len)
 
 static void perf_data_close(gpointer state);
 
+/* Reads IN into BUF until it holds UPTO bytes or IN ends; fails past MAX. */
+static gboolean
+grow(PerfData *pd, GByteArray *buf, guint64 upto, guint64 max, GError **error)
+{
+  guint8 chunk[65536];
+  while (buf->len < upto) {
+    gsize want = (gsize)MIN(upto - buf->len, (guint64)sizeof chunk);
+    gssize n = fk_input_read(pd->in, chunk, want, error);
+    if (n < 0)
+      return FALSE;
+    if (n == 0)
+      break;
+    if ((guint64)buf->len + (guint64)n > max) {
+      g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
+                  "%s: more than the limit of %" G_GUINT64_FORMAT
+                  " bytes (--max-buffer-bytes) to hold in memory",
+                  pd->in->name, max);
+      return FALSE;
+    }
+    g_byte_array_append(buf, chunk, (guint)n);
+  }
+  return TRUE;
+}
+
+static guint64
+end_of(guint64 off, guint64 size)
+{
+  return off > G_MAXUINT64 - size ? G_MAXUINT64 : off + size;
+}
+
+/* A file-mode capture from a stream, in memory: only the bytes its header,
+ * attrs and feature table say it has, so that a capture padded with
+ * gigabytes costs its real size; within MAX. What follows its last section
+ * is drained, not kept, and noted. A header with data size 0 (a killed
+ * recording) has no end: all of it is read. */
+static GBytes *
+read_capture(PerfData *pd, guint64 max, GError **error)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new();
+  if (!grow(pd, buf, PD_FILE_HEADER_SIZE, max, error))
+    return NULL;
+  if (buf->len < PD_FILE_HEADER_SIZE)
+    return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+  const guint8 *h = buf->data;
+  guint64 attr_size = ld64(pd, h + 16), attrs_off = ld64(pd, h + 24),
+          attrs_size = ld64(pd, h + 32), data_off = ld64(pd, h + 40),
+          data_size = ld64(pd, h + 48);
+  if (data_size == 0) {
+    if (!grow(pd, buf, G_MAXUINT64, max, error))
+      return NULL;
+    return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+  }
+  guint nfeat = 0;
+  for (guint i = 0; i < 4; i++)
+    nfeat += (guint)__builtin_popcountll(ld64(pd, h + 72 + 8 * i));
+  guint64 data_end = end_of(data_off, data_size);
+  guint64 need = MAX(end_of(attrs_off, attrs_size), end_of(data_end, 16 * (guint64)nfeat));
+  if (!grow(pd, buf, need, max, error))
+    return NULL;
+  /* the sections the attrs and the feature table point to */
+  guint64 more = need;
+  if (attr_size >= 16 && attr_size <= 65536)
+    for (guint64 e = attrs_off; e < attrs_off + attrs_size && end_of(e, attr_size) <= buf->len;
+         e += attr_size)
+      more = MAX(more, end_of(ld64(pd, buf->data + e + attr_size - 16),
+                              ld64(pd, buf->data + e + attr_size - 8)));
+  for (guint i = 0; i < nfeat && end_of(data_end, 16 * (guint64)(i + 1)) <= buf->len; i++) {
+    const guint8 *f = buf->data + data_end + 16 * i;
+    more = MAX(more, end_of(ld64(pd, f), ld64(pd, f + 8)));
+  }
+  if (!grow(pd, buf, more, max, error))
+    return NULL;
+  guint64 extra = 0;
+  guint8 chunk[65536];
+  g_autoptr(GError) e = NULL;
+  for (gssize n; (n = fk_input_read(pd->in, chunk, sizeof chunk, &e)) > 0;)
+    extra += (guint64)n;
+  if (extra > 0)
+    note_at(pd, buf->len,
+            "%" G_GUINT64_FORMAT " bytes after the capture's last section ignored (no "
+            "section points there; not held in memory)",
+            extra);
+  if (e != NULL)
+    fk_diag_note(pd->opts->diag, pd->in->name, "after the capture: %s", e->message);
+  return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+}
+
 static gpointer
 perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
 {
@@ -1496,7 +1594,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   }
   if (pd->mem == NULL) {
     guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
-    pd->bytes = fk_input_read_all(in, (gsize)MIN(max, (guint64)G_MAXSIZE), error);
+    pd->bytes = read_capture(pd, max, error);
     if (pd->bytes == NULL) {
       perf_data_close(pd);
       return NULL;

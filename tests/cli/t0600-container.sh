@@ -66,8 +66,11 @@ is "$out" "$want" "archives inside an archive"
 run sh -c "cat '$T/fleet.tar.xz' | '$FLAMEKIT' fold"
 is "$out" "$want" "a nested archive on stdin"
 run "$FLAMEKIT" fold --max-nesting 0 "$T/fleet.tar.xz"
-is $rc 1 "--max-nesting 0: exit 1"
+is $rc 1 "--max-nesting 0: the nested archives are skipped and counted; nothing left, exit 1"
 like "fleet.tar.xz:\./db01.tar.gz: archive nested deeper than the limit of 0" "$err" "--max-nesting names the member"
+like "skipped 4 items in all" "$err" "--max-nesting: every nested archive counted"
+run "$FLAMEKIT" fold --strict --max-nesting 0 "$T/fleet.tar.xz"
+is $rc 1 "--max-nesting 0 --strict: exit 1"
 
 # -j changes nothing, on many members.
 mkdir -p "$T/many"

@@ -98,7 +98,9 @@ run sh -c "cat '$C/perf-c/inl.pipe.data' | '$FLAMEKIT' fold --dso-only"
 is "$out" "$("$FLAMEKIT" fold --dso-only "$C/perf-c/inl.pipe.data")" "pipe mode from a pipe"
 run sh -c "cat '$C/perf-c/inl.data' | '$FLAMEKIT' fold --dso-only --max-buffer-bytes 1000"
 is "$rc" 1 "--max-buffer-bytes: a capture over the limit fails"
-like "larger than the limit of 1000 bytes" "$err" "--max-buffer-bytes: says why"
+like "^flamekit: fold: -: more than the limit of 1000 bytes \(--max-buffer-bytes\) to hold in memory$" "$err" "--max-buffer-bytes: says why, naming the option"
+run sh -c "cat '$C/perf-c/inl.data' | '$FLAMEKIT' fold --dso-only --max-buffer-bytes 1K"
+like "more than the limit of 1024 bytes \(--max-buffer-bytes\)" "$err" "--max-buffer-bytes takes 1K"
 
 # --strict turns the dropped callchains into a failure.
 run "$FLAMEKIT" fold --strict --dso-only "$C/perf-system/system.data"

@@ -18,6 +18,7 @@ typedef struct {
   GPtrArray *describe;
   const char *host;
   gboolean error;
+  guint64 skipped; /* skips counted in the diag */
 } Read;
 
 static void
@@ -85,6 +86,7 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   GPtrArray *m = fk_diag_messages(diag);
   for (guint i = 0; i < m->len; i++)
     g_ptr_array_add(r->messages, g_strdup(g_ptr_array_index(m, i)));
+  r->skipped = fk_diag_skipped(diag);
 }
 
 static void
@@ -333,6 +335,157 @@ test_every_cut(void)
     g_assert_cmpuint(r.samples, <=, 204);
     read_clear(&r);
   }
+}
+
+/* Whether R has a message FULL, the whole capture's read, has not. */
+static gboolean
+new_message(const Read *r, GHashTable *full)
+{
+  for (guint i = 0; i < r->messages->len; i++)
+    if (!g_hash_table_contains(full, g_ptr_array_index(r->messages, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every corpus capture cut at every record boundary and inside every
+ * record: the samples never decrease as the cut moves later, and every cut
+ * is reported (a message the whole capture does not give, or an error),
+ * except a cut on a record boundary of a capture without an end marker:
+ * pipe mode, and a file whose header says data size 0 (a killed
+ * recording), where the end of the records is the end of the file. */
+static void
+test_record_boundaries(void)
+{
+  const char *const paths[] = {
+      "corpora/perf-c/inl.z.data",         "corpora/perf-rust/rs.data",
+      "corpora/perf-c/inl.cut.data",       "corpora/perf-c/inl.inject.pipe.data",
+      "corpora/perf-c/inl.data",           "corpora/symbolize/tmpl.perf.data",
+      "corpora/perf-c/inl.pipe.data",      "corpora/perf-c/inl.dwarf.data",
+      "corpora/perf-c/inl.2ev.data",       "corpora/perf-c/inl.killed.data",
+      "corpora/perf-threads/thr.data",     "corpora/symbolize/inl.perf.data",
+      "corpora/perf-cxx/tmpl.data",        "corpora/symbolize/rs-v0.perf.data",
+      "corpora/symbolize/rs-legacy.perf.data", "corpora/perf-system/system.data",
+  };
+  guint64 cuts = 0;
+  g_autoptr(GTimer) timer = g_timer_new();
+  for (gsize p = 0; p < G_N_ELEMENTS(paths); p++) {
+    g_autofree char *data = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(paths[p], &data, &len, NULL));
+    guint64 hsize, start, end;
+    memcpy(&hsize, data + 8, 8);
+    gboolean pipe = hsize == 16, no_end = pipe;
+    if (pipe) {
+      start = 16;
+      end = len;
+    } else {
+      guint64 size;
+      memcpy(&start, data + 40, 8);
+      memcpy(&size, data + 48, 8);
+      no_end = size == 0;
+      end = size == 0 ? len : MIN(len, start + size);
+    }
+    Read full;
+    g_autoptr(GBytes) all = g_bytes_new_static(data, len);
+    g_autoptr(FkInput) in_all = fk_input_new_bytes(paths[p], all);
+    read_input(in_all, FK_WEIGHT_DEFAULT, &full);
+    g_autoptr(GHashTable) full_messages = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < full.messages->len; i++)
+      g_hash_table_add(full_messages, g_ptr_array_index(full.messages, i));
+    /* the cuts, in order: each record's start, then one inside it */
+    g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(guint64));
+    g_autoptr(GArray) boundary = g_array_new(FALSE, FALSE, sizeof(gboolean));
+    guint64 pos = start, records = 0;
+    while (pos + 8 <= end) {
+      guint16 size;
+      memcpy(&size, data + pos + 6, 2);
+      if (size < 8 || pos + size > end)
+        break;
+      guint64 inside = pos + (size > 8 ? size / 2 : 4);
+      gboolean yes = TRUE, no = FALSE;
+      g_array_append_val(at, pos);
+      g_array_append_val(boundary, yes);
+      /* inside every record of the small captures; every 16th of the two
+       * large ones, so that the test takes seconds (each cut is a read) */
+      if (len < 100000 || records % 16 == 0) {
+        g_array_append_val(at, inside);
+        g_array_append_val(boundary, no);
+      }
+      records++;
+      pos += size;
+    }
+    g_assert_cmpuint(at->len, >, 10);
+    guint64 last = 0;
+    for (guint i = 0; i < at->len; i++) {
+      guint64 cut = g_array_index(at, guint64, i);
+      if (cut >= len)
+        continue;
+      g_autoptr(GBytes) bytes = g_bytes_new_static(data, cut);
+      g_autoptr(FkInput) in = fk_input_new_bytes(paths[p], bytes);
+      Read r;
+      read_input(in, FK_WEIGHT_DEFAULT, &r);
+      cuts++;
+      if (r.samples < last)
+        g_error("%s cut at %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+                " samples, fewer than an earlier cut's %" G_GUINT64_FORMAT,
+                paths[p], cut, r.samples, last);
+      last = r.samples;
+      g_assert_cmpuint(r.samples, <=, full.samples);
+      gboolean exempt = no_end && g_array_index(boundary, gboolean, i);
+      if (!exempt && !r.error && !new_message(&r, full_messages))
+        g_error("%s cut at %" G_GUINT64_FORMAT " (%s a record): not reported", paths[p], cut,
+                g_array_index(boundary, gboolean, i) ? "at the start of" : "inside");
+      /* the torn record is lost: a counted skip (--strict fails) */
+      if (!g_array_index(boundary, gboolean, i) && !r.error && r.skipped == 0)
+        g_error("%s cut at %" G_GUINT64_FORMAT " (inside a record): the torn record is not "
+                "counted as skipped",
+                paths[p], cut);
+      read_clear(&r);
+    }
+    read_clear(&full);
+  }
+  g_test_message("%" G_GUINT64_FORMAT " cuts in %.1f s", cuts, g_timer_elapsed(timer, NULL));
+}
+
+/* Records that cannot be read past an invalid header are a counted skip;
+ * zero-filled space after the records is not (nothing is lost). */
+static void
+test_invalid_header(void)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents("corpora/perf-c/inl.data", &data, &len, NULL));
+  guint64 pos, size;
+  memcpy(&pos, data + 40, 8);
+  memcpy(&size, data + 48, 8);
+  guint64 end = pos + size;
+  for (int r = 0; r < 50; r++) {
+    guint16 sz;
+    memcpy(&sz, data + pos + 6, 2);
+    pos += sz;
+  }
+  g_assert_cmpuint(pos, <, end);
+  g_autofree char *zeroed = g_memdup2(data, len);
+  memset(zeroed + pos, 0, end - pos);
+  g_autoptr(GBytes) zb = g_bytes_new_static(zeroed, len);
+  g_autoptr(FkInput) zin = fk_input_new_bytes("zeroed", zb);
+  Read z;
+  read_input(zin, FK_WEIGHT_DEFAULT, &z);
+  g_assert_cmpuint(z.skipped, ==, 0);
+  g_assert_true(messages_match(&z, "bytes of the data section are zeros; ignored"));
+  read_clear(&z);
+  g_autofree char *bad = g_memdup2(data, len);
+  guint32 type = 1234;
+  guint16 sz = 3;
+  memcpy(bad + pos, &type, 4);
+  memcpy(bad + pos + 6, &sz, 2);
+  g_autoptr(GBytes) bb = g_bytes_new_static(bad, len);
+  g_autoptr(FkInput) bin = fk_input_new_bytes("bad", bb);
+  Read b;
+  read_input(bin, FK_WEIGHT_DEFAULT, &b);
+  g_assert_cmpuint(b.skipped, ==, 1);
+  g_assert_true(messages_match(&b, "invalid record header \\(type 1234, size 3\\)"));
+  read_clear(&b);
 }
 
 /* Bit flips, byte smears and cuts at random places never crash (ASan runs
@@ -647,6 +800,8 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/variants-consistent", test_variants_consistent);
   g_test_add_func("/perf-data/truncated", test_truncated);
   g_test_add_func("/perf-data/every-cut", test_every_cut);
+  g_test_add_func("/perf-data/record-boundaries", test_record_boundaries);
+  g_test_add_func("/perf-data/invalid-header", test_invalid_header);
   g_test_add_func("/perf-data/mutations", test_mutations);
   g_test_add_func("/perf-data/byte-orders", test_byte_orders);
   g_test_add_func("/perf-data/symbol-files", test_symbol_files);
