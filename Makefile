@@ -37,7 +37,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=build-fuzz/fuzz-%)
 
 FLAMEKIT := $(BUILD)/flamekit
 
-.PHONY: all deps demo check check-asan check-browser fuzz bench install clean help format
+.PHONY: all deps demo check check-asan check-browser fuzz fuzz-run bench install clean help format
 all: $(FLAMEKIT)
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo "make check-asan  the tests under AddressSanitizer and UBSan"
 	@echo "make check-browser  the SVG page in headless chromium (playwright-core)"
 	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
+	@echo "make fuzz-run    run each of them FUZZ_SECONDS (600); crashers kept for make check"
 	@echo "make bench       measure speed and memory, side by side with peers"
 	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
 
@@ -92,6 +93,11 @@ check-asan:
 	    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
 
 fuzz: $(FUZZ_BIN)
+# Every fuzz target for FUZZ_SECONDS (600) each, two at a time; crashers are
+# kept under tests/fuzz/regress/ for make check to replay.
+FUZZ_SECONDS ?= 600
+fuzz-run: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) 2
 build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
 	@mkdir -p build-fuzz
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
