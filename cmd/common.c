@@ -1,6 +1,8 @@
 /* common.c -- messages, option parsing and input reading shared by commands. */
 #include "cmd.h"
 
+#include "../formats/framename.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,31 +20,7 @@ char *
 fk_cmd_printable(const char *s)
 {
   GString *out = g_string_new(NULL);
-  const char *end = s + strlen(s);
-  while (s < end) {
-    guchar ch = (guchar)*s;
-    if (ch < 0x80) {
-      if (ch < 0x20 || ch == 0x7f)
-        g_string_append_printf(out, "\\x%02X", ch);
-      else
-        g_string_append_c(out, (char)ch);
-      s++;
-      continue;
-    }
-    gunichar u = g_utf8_get_char_validated(s, end - s);
-    if (u == (gunichar)-1 || u == (gunichar)-2) {
-      g_string_append_printf(out, "\\x%02X", ch);
-      s++;
-      continue;
-    }
-    const char *next = g_utf8_next_char(s);
-    if (u >= 0x80 && u <= 0x9f)
-      for (const char *p = s; p < next; p++)
-        g_string_append_printf(out, "\\x%02X", (guchar)*p);
-    else
-      g_string_append_len(out, s, next - s);
-    s = next;
-  }
+  fk_text_append_visible(out, s, strlen(s), FALSE);
   return g_string_free(out, FALSE);
 }
 

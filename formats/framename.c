@@ -32,17 +32,14 @@ fk_frame_name_is_clean(const char *s, gsize len)
   return TRUE;
 }
 
-const char *
-fk_frame_intern(FkInterner *strings, const char *s, gsize len)
+void
+fk_text_append_visible(GString *b, const char *s, gsize len, gboolean frame)
 {
-  if (fk_frame_name_is_clean(s, len))
-    return fk_interner_intern(strings, s, len);
-  GString *b = g_string_sized_new(len + 8);
   const char *p = s, *end = s + len;
   while (p < end) {
     guchar c = (guchar)*p;
     if (c < 0x80) {
-      if (c == ';')
+      if (frame && c == ';')
         g_string_append_c(b, ':');
       else if (is_control(c))
         g_string_append_printf(b, "\\x%02X", c);
@@ -65,6 +62,15 @@ fk_frame_intern(FkInterner *strings, const char *s, gsize len)
       g_string_append_len(b, p, next - p);
     p = next;
   }
+}
+
+const char *
+fk_frame_intern(FkInterner *strings, const char *s, gsize len)
+{
+  if (fk_frame_name_is_clean(s, len))
+    return fk_interner_intern(strings, s, len);
+  GString *b = g_string_sized_new(len + 8);
+  fk_text_append_visible(b, s, len, TRUE);
   const char *r = fk_interner_intern(strings, b->str, b->len);
   g_string_free(b, TRUE);
   return r;

@@ -24,5 +24,11 @@ const char *fk_frame_intern(FkInterner *strings, const char *s, gsize len);
 /* Shorthand for a NUL-terminated S; NULL gives NULL. */
 const char *fk_frame_intern0(FkInterner *strings, const char *s);
 
+/* Appends the LEN bytes at S to B with control characters (C0, DEL, C1) and
+ * bytes that are not UTF-8 as "\\xNN"; with FRAME, ';' as ':' too (the frame
+ * rule above). Without FRAME it is the rule for anything from an input that
+ * reaches a terminal (cmd/ messages). */
+void fk_text_append_visible(GString *b, const char *s, gsize len, gboolean frame);
+
 /* TRUE when the LEN bytes at S are a frame name as fk_frame_intern leaves it. */
 gboolean fk_frame_name_is_clean(const char *s, gsize len);
