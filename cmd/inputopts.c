@@ -94,6 +94,8 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "perf.data: keep C++ and Rust names mangled", NULL},
       {"demangle-params", 0, 0, G_OPTION_ARG_NONE, &opts->symbolize.demangle_params,
        "perf.data: keep parameter lists of demangled C++ names", NULL},
+      {"unwind", 0, 0, G_OPTION_ARG_STRING, &opts->symbolize.unwind,
+       "perf.data: user stacks by dwarf, fp or none (default: as recorded)", "METHOD"},
       {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,
        "perf.data: name frames by their binary only ([libc.so.6]), without symbolizing", NULL},
       {"max-buffer-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->max_buffer,
@@ -134,6 +136,10 @@ fk_input_options_check(const FkInputOptions *opts)
     if (g_regex_get_capture_count(re) < 1)
       return fk_cmd_usage("--host-from: the expression needs a capture group: (...)");
   }
+  if (opts->symbolize.unwind != NULL && strcmp(opts->symbolize.unwind, "dwarf") != 0 &&
+      strcmp(opts->symbolize.unwind, "fp") != 0 && strcmp(opts->symbolize.unwind, "none") != 0)
+    return fk_cmd_usage("--unwind: expected 'dwarf', 'fp' or 'none', not '%s'",
+                        opts->symbolize.unwind);
   if (opts->max_buffer < 1)
     return fk_cmd_usage("--max-buffer-bytes: must be at least 1");
   if (opts->symbolize.symfs != NULL && !g_file_test(opts->symbolize.symfs, G_FILE_TEST_IS_DIR))

@@ -655,3 +655,21 @@ fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_i
   FkDso *dso = get_dso(self, &map);
   return dso->load != NULL ? fk_elf_name(dso->load) : NULL;
 }
+
+gboolean
+fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip, struct Elf **eh,
+                           struct Elf **debug, guint64 *bias, gconstpointer *key)
+{
+  if (map == NULL || map->path == NULL || is_anon(map->path) ||
+      g_str_has_prefix(map->path, "[kernel.kallsyms]"))
+    return FALSE;
+  FkDso *dso = get_dso(self, map);
+  guint64 vaddr;
+  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr))
+    return FALSE;
+  *bias = ip - vaddr;
+  *eh = fk_elf_has_code(dso->load) ? fk_elf_handle(dso->load) : NULL;
+  *debug = dso->dwelf != NULL ? fk_elf_handle(dso->dwelf) : NULL;
+  *key = dso;
+  return TRUE;
+}
