@@ -1751,7 +1751,7 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
   if (pd->unwind != NULL && pd_unwind_count(pd->unwind) > 0) {
     const guint64 *o = pd_unwind_outcomes(pd->unwind);
     g_autofree char *sum = pd_unwind_summary(pd->unwind);
-    pair(pairs, "user-stacks", g_strdup(strchr(sum, ':') + 2));
+    pair(pairs, "user-stacks", g_strdup(sum));
     for (guint i = 0; i < FK_UNWIND_N_OUTCOMES; i++)
       if (o[i] > 0) {
         char key[64];
