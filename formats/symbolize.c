@@ -58,7 +58,8 @@ struct FkSymbolizer {
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
-  FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
+  FkDso *recent[8]; /* the dsos of the latest lookups, newest first: a stack crosses a
+                     * few, back and forth (the slow path formats a key) */
 };
 
 void
@@ -429,10 +430,17 @@ dso_is(const FkDso *dso, const FkMapping *map)
 static FkDso *
 get_dso(FkSymbolizer *self, const FkMapping *map)
 {
-  if (self->last != NULL && dso_is(self->last, map))
-    return self->last;
-  self->last = get_dso_slow(self, map);
-  return self->last;
+  const guint n = G_N_ELEMENTS(self->recent);
+  for (guint i = 0; i < n && self->recent[i] != NULL; i++)
+    if (dso_is(self->recent[i], map)) {
+      FkDso *d = self->recent[i];
+      memmove(&self->recent[1], &self->recent[0], i * sizeof self->recent[0]);
+      self->recent[0] = d;
+      return d;
+    }
+  memmove(&self->recent[1], &self->recent[0], (n - 1) * sizeof self->recent[0]);
+  self->recent[0] = get_dso_slow(self, map);
+  return self->recent[0];
 }
 
 static const char *

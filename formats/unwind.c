@@ -25,15 +25,22 @@ typedef struct {
   FkCfi *cfi;
 } FkCfiEntry;
 
+#define FK_UNWIND_MODULE_CACHE 8
+
+typedef struct {
+  FkUnwindModule mod;
+  FkUnwindModuleKind kind;
+  FkCfi *cfi;
+} FkModuleEntry;
+
 struct FkUnwinder {
   FkUnwindFindModule find;
   gpointer ctx;
   GHashTable *cfis; /* key -> FkCfi* */
-  /* the module of the previous lookup: stacks mostly stay in a few */
-  FkUnwindModule last;
-  FkUnwindModuleKind last_kind;
-  gboolean have_last;
-  FkCfi *last_cfi;
+  /* the modules met in this walk: a stack crosses a few dsos, often back and
+   * forth. Emptied at each walk, as the next may be of another process. */
+  FkModuleEntry modules[FK_UNWIND_MODULE_CACHE];
+  guint n_modules, next_module;
 };
 
 static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
@@ -347,10 +354,13 @@ static gboolean apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa,
 static FkUnwindModuleKind find_module(FkUnwinder *self, guint64 pc,
                                       FkUnwindModule *mod, FkCfi **cfi,
                                       guint n_regs) {
-  if (self->have_last && pc >= self->last.start && pc < self->last.end) {
-    *mod = self->last;
-    *cfi = self->last_cfi;
-    return self->last_kind;
+  for (guint i = 0; i < self->n_modules; i++) {
+    const FkModuleEntry *e = &self->modules[i];
+    if (pc >= e->mod.start && pc < e->mod.end) {
+      *mod = e->mod;
+      *cfi = e->cfi;
+      return e->kind;
+    }
   }
   memset(mod, 0, sizeof *mod);
   FkUnwindModuleKind kind = self->find(self->ctx, pc, mod);
@@ -363,11 +373,15 @@ static FkUnwindModuleKind find_module(FkUnwinder *self, guint64 pc,
     }
     *cfi = c;
   }
-  if (mod->end > mod->start) {
-    self->last = *mod;
-    self->last_kind = kind;
-    self->last_cfi = *cfi;
-    self->have_last = TRUE;
+  if (mod->end > mod->start && pc >= mod->start && pc < mod->end) {
+    FkModuleEntry *e = &self->modules[self->next_module];
+    self->next_module = (self->next_module + 1) % FK_UNWIND_MODULE_CACHE;
+    self->n_modules =
+        MAX(self->n_modules, self->next_module == 0 ? FK_UNWIND_MODULE_CACHE
+                                                    : self->next_module);
+    e->mod = *mod;
+    e->kind = kind;
+    e->cfi = *cfi;
   }
   return kind;
 }
@@ -390,6 +404,7 @@ FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in,
   if (!fk_unwind_arch_walkable(a))
     return FK_UNWIND_STOP_REGS;
   Walk w = {.in = in};
+  self->n_modules = self->next_module = 0;
   if (!fk_unwind_regs_load(in, w.regs, &w.valid))
     return FK_UNWIND_STOP_REGS;
   w.stack_base = w.regs[a->sp];
