@@ -22,7 +22,9 @@ struct PdUnwind {
   guint64 count;
 };
 
-gboolean pd_unwind_parse_method(const char *s, PdUnwindMethod *out) {
+gboolean
+pd_unwind_parse_method(const char *s, PdUnwindMethod *out)
+{
   if (s == NULL || strcmp(s, "auto") == 0)
     *out = PD_UNWIND_AUTO;
   else if (strcmp(s, "dwarf") == 0)
@@ -36,16 +38,18 @@ gboolean pd_unwind_parse_method(const char *s, PdUnwindMethod *out) {
   return TRUE;
 }
 
-static gboolean is_jit_memory(const char *path) {
+static gboolean
+is_jit_memory(const char *path)
+{
   return strcmp(path, "//anon") == 0 || g_str_has_prefix(path, "/dev/zero") ||
          g_str_has_prefix(path, "/anon_hugepage") ||
-         (g_str_has_prefix(path, "/tmp/perf-") &&
-          g_str_has_suffix(path, ".map")) ||
+         (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map")) ||
          g_str_has_prefix(path, "[anon");
 }
 
-static FkUnwindModuleKind find_module(gpointer ctx, guint64 pc,
-                                      FkUnwindModule *out) {
+static FkUnwindModuleKind
+find_module(gpointer ctx, guint64 pc, FkUnwindModule *out)
+{
   PdUnwind *self = ctx;
   const PdMap *m = pd_maps_find(self->maps, self->pid, pc);
   if (m == NULL)
@@ -63,14 +67,15 @@ static FkUnwindModuleKind find_module(gpointer ctx, guint64 pc,
       .pgoff = m->pgoff,
       .pid = self->pid,
   };
-  if (!fk_symbolizer_unwind_files(self->sym, &fm, pc, &out->eh_elf,
-                                  &out->debug_elf, &out->bias, &out->key))
+  if (!fk_symbolizer_unwind_files(self->sym, &fm, pc, &out->eh_elf, &out->debug_elf, &out->bias,
+                                  &out->key))
     return FK_UNWIND_MODULE_NO_ELF;
   return FK_UNWIND_MODULE_ELF;
 }
 
-PdUnwind *pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps,
-                        FkSymbolizer *sym) {
+PdUnwind *
+pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps, FkSymbolizer *sym)
+{
   PdUnwind *self = g_new0(PdUnwind, 1);
   self->method = method;
   struct utsname u;
@@ -84,18 +89,20 @@ PdUnwind *pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps,
   return self;
 }
 
-void pd_unwind_free(PdUnwind *self) {
+void
+pd_unwind_free(PdUnwind *self)
+{
   if (self == NULL)
     return;
   fk_unwinder_free(self->unwinder);
   g_free(self);
 }
 
-FkUnwindOutcome pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask,
-                                 const guint8 *regs, guint n_regs,
-                                 const guint8 *stack, guint64 size,
-                                 guint64 dyn_size, gboolean swapped,
-                                 GArray *frames) {
+FkUnwindOutcome
+pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask, const guint8 *regs, guint n_regs,
+                 const guint8 *stack, guint64 size, guint64 dyn_size, gboolean swapped,
+                 GArray *frames)
+{
   guint64 values[PD_UNWIND_MAX_REGS];
   n_regs = MIN(n_regs, PD_UNWIND_MAX_REGS);
   memcpy(values, regs, 8u * n_regs);
@@ -110,31 +117,37 @@ FkUnwindOutcome pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask,
       .fp_only = self->method == PD_UNWIND_FP,
   };
   self->pid = pid;
-  FkUnwindOutcome o =
-      fk_unwind(self->unwinder, &in, frames, PD_UNWIND_MAX_FRAMES);
+  FkUnwindOutcome o = fk_unwind(self->unwinder, &in, frames, PD_UNWIND_MAX_FRAMES);
   self->outcomes[o]++;
   self->count++;
   return o;
 }
 
-const guint64 *pd_unwind_outcomes(const PdUnwind *self) {
+const guint64 *
+pd_unwind_outcomes(const PdUnwind *self)
+{
   return self->outcomes;
 }
 
-guint64 pd_unwind_count(const PdUnwind *self) { return self->count; }
+guint64
+pd_unwind_count(const PdUnwind *self)
+{
+  return self->count;
+}
 
-char *pd_unwind_summary(const PdUnwind *self) {
+char *
+pd_unwind_summary(const PdUnwind *self)
+{
   if (self == NULL || self->count == 0)
     return NULL;
   const guint64 *o = self->outcomes;
   GString *s = g_string_new(NULL);
-  g_string_append_printf(
-      s,
-      "%" G_GUINT64_FORMAT " samples unwound with %s: %" G_GUINT64_FORMAT
-      " to a root, %" G_GUINT64_FORMAT
-      " cut by the stack copy size (marked [truncated])",
-      self->count, self->method == PD_UNWIND_FP ? "frame pointers" : "DWARF",
-      o[FK_UNWIND_ROOT], o[FK_UNWIND_TRUNCATED]);
+  g_string_append_printf(s,
+                         "%" G_GUINT64_FORMAT " samples unwound with %s: %" G_GUINT64_FORMAT
+                         " to a root, %" G_GUINT64_FORMAT
+                         " cut by the stack copy size (marked [truncated])",
+                         self->count, self->method == PD_UNWIND_FP ? "frame pointers" : "DWARF",
+                         o[FK_UNWIND_ROOT], o[FK_UNWIND_TRUNCATED]);
   guint64 stopped = self->count - o[FK_UNWIND_ROOT] - o[FK_UNWIND_TRUNCATED];
   g_string_append_printf(s, ", %" G_GUINT64_FORMAT " stopped early", stopped);
   const char *sep = " (";
@@ -147,7 +160,6 @@ char *pd_unwind_summary(const PdUnwind *self) {
   if (stopped > 0)
     g_string_append(s, ")");
   if (self->arch != NULL && !fk_unwind_arch_walkable(self->arch))
-    g_string_append_printf(s, "; %s captures are not unwound yet",
-                           fk_unwind_arch_name(self->arch));
+    g_string_append_printf(s, "; %s captures are not unwound yet", fk_unwind_arch_name(self->arch));
   return g_string_free(s, FALSE);
 }

@@ -13,8 +13,8 @@ typedef enum {
   PD_UNWIND_AUTO, /* dwarf when the capture has user stacks, else its callchains
                    */
   PD_UNWIND_DWARF,
-  PD_UNWIND_FP, /* the callchain; a dwarf capture's copied stack walked by frame
-                   pointer */
+  PD_UNWIND_FP,   /* the callchain; a dwarf capture's copied stack walked by frame
+                     pointer */
   PD_UNWIND_NONE, /* the callchain's kernel part and the sampled user pc only */
 } PdUnwindMethod;
 
@@ -25,19 +25,16 @@ typedef struct PdUnwind PdUnwind;
 
 /* ARCH is the capture's HEADER_ARCH (NULL: this host's). MAPS and SYM stay
  * the reader's. */
-PdUnwind *pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps,
-                        FkSymbolizer *sym);
+PdUnwind *pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps, FkSymbolizer *sym);
 void pd_unwind_free(PdUnwind *self);
 
 /* Unwinds one sample of process PID: REGS (N_REGS u64 in the capture's byte
  * order, which is this host's) of the bits of REGS_MASK, STACK (DYN_SIZE
  * bytes, out of SIZE reserved). Appends FkUnwindFrame leaf first to FRAMES.
  * SWAPPED: the capture is of the other byte order, which is not unwound. */
-FkUnwindOutcome pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask,
-                                 const guint8 *regs, guint n_regs,
-                                 const guint8 *stack, guint64 size,
-                                 guint64 dyn_size, gboolean swapped,
-                                 GArray *frames);
+FkUnwindOutcome pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask, const guint8 *regs,
+                                 guint n_regs, const guint8 *stack, guint64 size, guint64 dyn_size,
+                                 gboolean swapped, GArray *frames);
 
 /* How many walks ended each way. */
 const guint64 *pd_unwind_outcomes(const PdUnwind *self);

@@ -34,16 +34,18 @@ static struct {
   int (*frame_register)(Dwarf_Frame *, int, Dwarf_Op[3], Dwarf_Op **, size_t *);
 } dw;
 
-static gpointer load_libdw(gpointer unused) {
+static gpointer
+load_libdw(gpointer unused)
+{
   (void)unused;
   void *h = dlopen("libdw.so.1", RTLD_LAZY | RTLD_LOCAL);
   if (h == NULL)
     return NULL;
-#define SYM(field, name)                                                       \
-  do {                                                                         \
-    *(void **)&dw.field = dlsym(h, name);                                      \
-    if (dw.field == NULL)                                                      \
-      return NULL;                                                             \
+#define SYM(field, name)                                                                           \
+  do {                                                                                             \
+    *(void **)&dw.field = dlsym(h, name);                                                          \
+    if (dw.field == NULL)                                                                          \
+      return NULL;                                                                                 \
   } while (0)
   SYM(getcfi_elf, "dwarf_getcfi_elf");
   SYM(cfi_end, "dwarf_cfi_end");
@@ -59,7 +61,9 @@ static gpointer load_libdw(gpointer unused) {
   return NULL;
 }
 
-gboolean fk_cfi_available(void) {
+gboolean
+fk_cfi_available(void)
+{
   static GOnce once = G_ONCE_INIT;
   g_once(&once, load_libdw, NULL);
   return dw.ok;
@@ -82,7 +86,9 @@ struct FkCfi {
   guint64 lookups;
 };
 
-FkCfi *fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs) {
+FkCfi *
+fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs)
+{
   FkCfi *self = g_new0(FkCfi, 1);
   self->n_regs = MIN(n_regs, FK_UNWIND_MAX_REGS);
   if (eh_elf != NULL && fk_cfi_available())
@@ -98,7 +104,9 @@ FkCfi *fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs) {
   return self;
 }
 
-void fk_cfi_free(FkCfi *self) {
+void
+fk_cfi_free(FkCfi *self)
+{
   if (self == NULL)
     return;
   if (self->eh != NULL)
@@ -110,7 +118,9 @@ void fk_cfi_free(FkCfi *self) {
   g_free(self);
 }
 
-static const FkCfiOp *copy_ops(FkCfi *self, const Dwarf_Op *ops, gsize n) {
+static const FkCfiOp *
+copy_ops(FkCfi *self, const Dwarf_Op *ops, gsize n)
+{
   FkCfiOp *out = g_new(FkCfiOp, MAX(n, 1));
   for (gsize i = 0; i < n; i++) {
     out[i].atom = ops[i].atom;
@@ -123,8 +133,9 @@ static const FkCfiOp *copy_ops(FkCfi *self, const Dwarf_Op *ops, gsize n) {
 
 /* A register's location description (libdw's form: implicit CFA first for
  * offset rules, DW_OP_stack_value last for values) to an FkRegRule. */
-static void compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r,
-                        Dwarf_Op *ops, gsize n, Dwarf_Op *mem) {
+static void
+compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r, Dwarf_Op *ops, gsize n, Dwarf_Op *mem)
+{
   memset(r, 0, sizeof *r);
   if (n == 0) {
     r->kind = ops == NULL ? FK_RULE_SAME : FK_RULE_UNDEF;
@@ -140,13 +151,9 @@ static void compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r,
     return;
   }
   if (value && m == 1 &&
-      (ops[0].atom == DW_OP_bregx ||
-       (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31))) {
-    guint64 reg = ops[0].atom == DW_OP_bregx
-                      ? ops[0].number
-                      : (guint64)(ops[0].atom - DW_OP_breg0);
-    gint64 off = ops[0].atom == DW_OP_bregx ? (gint64)ops[0].number2
-                                            : (gint64)ops[0].number;
+      (ops[0].atom == DW_OP_bregx || (ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31))) {
+    guint64 reg = ops[0].atom == DW_OP_bregx ? ops[0].number : (guint64)(ops[0].atom - DW_OP_breg0);
+    gint64 off = ops[0].atom == DW_OP_bregx ? (gint64)ops[0].number2 : (gint64)ops[0].number;
     if (reg < self->n_regs) {
       r->kind = FK_RULE_REG;
       r->reg = (guint8)reg;
@@ -162,7 +169,9 @@ static void compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r,
   r->ops = copy_ops(self, ops, r->n_ops);
 }
 
-static const FkCfiRule *compile(FkCfi *self, Dwarf_Frame *frame) {
+static const FkCfiRule *
+compile(FkCfi *self, Dwarf_Frame *frame)
+{
   FkCfiRule *rule = g_new0(FkCfiRule, 1);
   g_ptr_array_add(self->owned, rule);
   Dwarf_Addr start, end;
@@ -176,8 +185,7 @@ static const FkCfiRule *compile(FkCfi *self, Dwarf_Frame *frame) {
   size_t n = 0;
   if (dw.frame_cfa(frame, &ops, &n) != 0 || n == 0) {
     rule->unsupported = TRUE;
-  } else if (n == 1 && ops[0].atom == DW_OP_bregx &&
-             ops[0].number < self->n_regs) {
+  } else if (n == 1 && ops[0].atom == DW_OP_bregx && ops[0].number < self->n_regs) {
     rule->cfa.kind = FK_RULE_REG;
     rule->cfa.reg = (guint8)ops[0].number;
     rule->cfa.off = (gint64)ops[0].number2;
@@ -199,7 +207,9 @@ static const FkCfiRule *compile(FkCfi *self, Dwarf_Frame *frame) {
   return rule;
 }
 
-static const FkCfiRule *lookup_uncached(FkCfi *self, guint64 vaddr) {
+static const FkCfiRule *
+lookup_uncached(FkCfi *self, guint64 vaddr)
+{
   Dwarf_CFI *sources[] = {self->eh, self->dbg_cfi};
   for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
     if (sources[i] == NULL)
@@ -214,7 +224,9 @@ static const FkCfiRule *lookup_uncached(FkCfi *self, guint64 vaddr) {
   return NULL;
 }
 
-static void grow(FkCfi *self) {
+static void
+grow(FkCfi *self)
+{
   FkCfiSlot *old = self->slots;
   gsize n_old = self->n_slots;
   self->n_slots *= 2;
@@ -222,8 +234,7 @@ static void grow(FkCfi *self) {
   for (gsize i = 0; i < n_old; i++) {
     if (!old[i].used)
       continue;
-    gsize j = (old[i].vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 &
-              (self->n_slots - 1);
+    gsize j = (old[i].vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 & (self->n_slots - 1);
     while (self->slots[j].used)
       j = (j + 1) & (self->n_slots - 1);
     self->slots[j] = old[i];
@@ -231,10 +242,11 @@ static void grow(FkCfi *self) {
   g_free(old);
 }
 
-const FkCfiRule *fk_cfi_rule(FkCfi *self, guint64 vaddr) {
+const FkCfiRule *
+fk_cfi_rule(FkCfi *self, guint64 vaddr)
+{
   self->lookups++;
-  gsize j = (vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 &
-            (self->n_slots - 1);
+  gsize j = (vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 & (self->n_slots - 1);
   while (self->slots[j].used) {
     if (self->slots[j].vaddr == vaddr)
       return self->slots[j].rule;
@@ -243,8 +255,7 @@ const FkCfiRule *fk_cfi_rule(FkCfi *self, guint64 vaddr) {
   const FkCfiRule *rule = lookup_uncached(self, vaddr);
   if (2 * (self->used + 1) > self->n_slots) {
     grow(self);
-    j = (vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 &
-        (self->n_slots - 1);
+    j = (vaddr * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 20 & (self->n_slots - 1);
     while (self->slots[j].used)
       j = (j + 1) & (self->n_slots - 1);
   }
@@ -253,7 +264,9 @@ const FkCfiRule *fk_cfi_rule(FkCfi *self, guint64 vaddr) {
   return rule;
 }
 
-void fk_cfi_counts(const FkCfi *self, guint64 *rules, guint64 *lookups) {
+void
+fk_cfi_counts(const FkCfi *self, guint64 *rules, guint64 *lookups)
+{
   *rules += self->used;
   *lookups += self->lookups;
 }

@@ -10,19 +10,19 @@
 #define FK_UNWIND_MAX_REGS 33
 
 struct FkUnwindArch {
-  const char *name;     /* perf's HEADER_ARCH: uname -m */
-  gboolean walkable;    /* the walk is implemented and tested for it */
-  guint n_regs;         /* DWARF registers 0..n_regs-1 are tracked */
-  guint sp, fp, ra, pc; /* DWARF numbers: stack pointer, frame pointer, return
-                         * address column, and the slot the pc is kept in */
+  const char *name;                   /* perf's HEADER_ARCH: uname -m */
+  gboolean walkable;                  /* the walk is implemented and tested for it */
+  guint n_regs;                       /* DWARF registers 0..n_regs-1 are tracked */
+  guint sp, fp, ra, pc;               /* DWARF numbers: stack pointer, frame pointer, return
+                                       * address column, and the slot the pc is kept in */
   gint8 perf_bit[FK_UNWIND_MAX_REGS]; /* perf_regs.h bit of each DWARF register,
                                          -1: none */
 };
 
 /* Fills REGS (DWARF numbering) from IN's perf registers; VALID gets a bit per
  * register present. FALSE when the pc or the sp is missing. */
-gboolean fk_unwind_regs_load(const FkUnwindInput *in,
-                             guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid);
+gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],
+                             guint64 *valid);
 
 /* One operation of a DWARF expression, as libdw decodes it. */
 typedef struct {
@@ -53,10 +53,9 @@ typedef struct {
 typedef struct {
   FkRegRule cfa;
   FkRegRule regs[FK_UNWIND_MAX_REGS];
-  guint8 ra;       /* the return address column */
-  gboolean signal; /* 'S' augmentation: the caller's pc is exact */
-  gboolean
-      unsupported; /* an expression with an operation libdw could not give */
+  guint8 ra;            /* the return address column */
+  gboolean signal;      /* 'S' augmentation: the caller's pc is exact */
+  gboolean unsupported; /* an expression with an operation libdw could not give */
 } FkCfiRule;
 
 typedef struct FkCfi FkCfi;

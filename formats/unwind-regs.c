@@ -33,13 +33,14 @@ static const FkUnwindArch arches[] = {
         .fp = 29,
         .ra = 30,
         .pc = 32,
-        .perf_bit = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
-                     11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
-                     22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32},
+        .perf_bit = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
+                     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32},
     },
 };
 
-const FkUnwindArch *fk_unwind_arch_lookup(const char *name) {
+const FkUnwindArch *
+fk_unwind_arch_lookup(const char *name)
+{
   if (name == NULL)
     return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS(arches); i++)
@@ -50,16 +51,21 @@ const FkUnwindArch *fk_unwind_arch_lookup(const char *name) {
   return NULL;
 }
 
-gboolean fk_unwind_arch_walkable(const FkUnwindArch *arch) {
+gboolean
+fk_unwind_arch_walkable(const FkUnwindArch *arch)
+{
   return arch != NULL && arch->walkable;
 }
 
-const char *fk_unwind_arch_name(const FkUnwindArch *arch) {
+const char *
+fk_unwind_arch_name(const FkUnwindArch *arch)
+{
   return arch != NULL ? arch->name : "unknown";
 }
 
-gboolean fk_unwind_regs_load(const FkUnwindInput *in,
-                             guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid) {
+gboolean
+fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid)
+{
   const FkUnwindArch *a = in->arch;
   *valid = 0;
   memset(regs, 0, FK_UNWIND_MAX_REGS * sizeof regs[0]);
@@ -70,13 +76,11 @@ gboolean fk_unwind_regs_load(const FkUnwindInput *in,
     gint b = a->perf_bit[r];
     if (b < 0 || b > 63 || !(in->regs_mask & (G_GUINT64_CONSTANT(1) << b)))
       continue;
-    guint idx = (guint)__builtin_popcountll(in->regs_mask &
-                                            ((G_GUINT64_CONSTANT(1) << b) - 1));
+    guint idx = (guint)__builtin_popcountll(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
     if (idx >= in->n_regs)
       continue;
     regs[r] = in->regs[idx];
     *valid |= G_GUINT64_CONSTANT(1) << r;
   }
-  return (*valid & (G_GUINT64_CONSTANT(1) << a->sp)) &&
-         (*valid & (G_GUINT64_CONSTANT(1) << a->pc));
+  return (*valid & (G_GUINT64_CONSTANT(1) << a->sp)) && (*valid & (G_GUINT64_CONSTANT(1) << a->pc));
 }

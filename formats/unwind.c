@@ -44,8 +44,7 @@ struct FkUnwinder {
 };
 
 static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
-    "root", "truncated", "no-map", "jit",   "no-cfi",
-    "cfa",  "stack",     "rule",   "depth", "regs",
+    "root", "truncated", "no-map", "jit", "no-cfi", "cfa", "stack", "rule", "depth", "regs",
 };
 
 static const char *const outcome_texts[FK_UNWIND_N_OUTCOMES] = {
@@ -61,34 +60,46 @@ static const char *const outcome_texts[FK_UNWIND_N_OUTCOMES] = {
     "no user registers",
 };
 
-const char *fk_unwind_outcome_name(FkUnwindOutcome outcome) {
+const char *
+fk_unwind_outcome_name(FkUnwindOutcome outcome)
+{
   return outcome < FK_UNWIND_N_OUTCOMES ? outcome_names[outcome] : "?";
 }
 
-const char *fk_unwind_outcome_text(FkUnwindOutcome outcome) {
+const char *
+fk_unwind_outcome_text(FkUnwindOutcome outcome)
+{
   return outcome < FK_UNWIND_N_OUTCOMES ? outcome_texts[outcome] : "?";
 }
 
-static void cfi_free0(gpointer p) { fk_cfi_free(p); }
+static void
+cfi_free0(gpointer p)
+{
+  fk_cfi_free(p);
+}
 
-FkUnwinder *fk_unwinder_new(FkUnwindFindModule find, gpointer ctx) {
+FkUnwinder *
+fk_unwinder_new(FkUnwindFindModule find, gpointer ctx)
+{
   FkUnwinder *self = g_new0(FkUnwinder, 1);
   self->find = find;
   self->ctx = ctx;
-  self->cfis =
-      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, cfi_free0);
+  self->cfis = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, cfi_free0);
   return self;
 }
 
-void fk_unwinder_free(FkUnwinder *self) {
+void
+fk_unwinder_free(FkUnwinder *self)
+{
   if (self == NULL)
     return;
   g_hash_table_destroy(self->cfis);
   g_free(self);
 }
 
-void fk_unwinder_counts(const FkUnwinder *self, guint64 *rules,
-                        guint64 *lookups) {
+void
+fk_unwinder_counts(const FkUnwinder *self, guint64 *rules, guint64 *lookups)
+{
   *rules = *lookups = 0;
   GHashTableIter it;
   gpointer v;
@@ -107,24 +118,25 @@ typedef struct {
 } Walk;
 
 /* Reads 8 bytes of the copied stack at ADDR. */
-static gboolean read_u64(Walk *w, guint64 addr, guint64 *out) {
+static gboolean
+read_u64(Walk *w, guint64 addr, guint64 *out)
+{
   guint64 len = w->in->stack_len;
-  if (addr >= w->stack_base && addr - w->stack_base <= len &&
-      len - (addr - w->stack_base) >= 8) {
+  if (addr >= w->stack_base && addr - w->stack_base <= len && len - (addr - w->stack_base) >= 8) {
     memcpy(out, w->in->stack + (addr - w->stack_base), 8);
     return TRUE;
   }
   /* above a copy that filled its reserved size: the copy size cut the stack */
-  w->fault =
-      w->in->full && addr >= w->stack_base && addr - w->stack_base + 8 > len
-          ? FK_UNWIND_TRUNCATED
-          : FK_UNWIND_STOP_STACK;
+  w->fault = w->in->full && addr >= w->stack_base && addr - w->stack_base + 8 > len
+                 ? FK_UNWIND_TRUNCATED
+                 : FK_UNWIND_STOP_STACK;
   return FALSE;
 }
 
-static gboolean reg_value(Walk *w, guint reg, guint64 *out) {
-  if (reg >= FK_UNWIND_MAX_REGS ||
-      !(w->valid & (G_GUINT64_CONSTANT(1) << reg))) {
+static gboolean
+reg_value(Walk *w, guint reg, guint64 *out)
+{
+  if (reg >= FK_UNWIND_MAX_REGS || !(w->valid & (G_GUINT64_CONSTANT(1) << reg))) {
     w->fault = FK_UNWIND_STOP_RULE;
     return FALSE;
   }
@@ -136,21 +148,22 @@ static gboolean reg_value(Walk *w, guint reg, guint64 *out) {
  * constants, arithmetic, comparisons, dereferences): PLT entries' CFA
  * depends on the pc, signal frames' registers are read from the stack. CFA
  * is the frame's CFA for DW_OP_call_frame_cfa (unknown while computing it). */
-static gboolean eval(Walk *w, const FkCfiOp *ops, guint n, gboolean have_cfa,
-                     guint64 cfa, guint64 *out) {
+static gboolean
+eval(Walk *w, const FkCfiOp *ops, guint n, gboolean have_cfa, guint64 cfa, guint64 *out)
+{
   guint64 st[FK_UNWIND_MAX_EXPR_STACK];
   guint sp = 0;
-#define PUSH(v)                                                                \
-  do {                                                                         \
-    if (sp >= FK_UNWIND_MAX_EXPR_STACK)                                        \
-      goto bad;                                                                \
-    guint64 pushed_ = (v);                                                     \
-    st[sp++] = pushed_;                                                        \
+#define PUSH(v)                                                                                    \
+  do {                                                                                             \
+    if (sp >= FK_UNWIND_MAX_EXPR_STACK)                                                            \
+      goto bad;                                                                                    \
+    guint64 pushed_ = (v);                                                                         \
+    st[sp++] = pushed_;                                                                            \
   } while (0)
-#define NEED(k)                                                                \
-  do {                                                                         \
-    if (sp < (k))                                                              \
-      goto bad;                                                                \
+#define NEED(k)                                                                                    \
+  do {                                                                                             \
+    if (sp < (k))                                                                                  \
+      goto bad;                                                                                    \
   } while (0)
   for (guint i = 0; i < n; i++) {
     const FkCfiOp *op = &ops[i];
@@ -318,8 +331,9 @@ bad:
 
 /* The caller's value of a register by rule R. *UNDEF set for an undefined
  * one (FALSE returned). */
-static gboolean apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa,
-                           guint64 *out, gboolean *undef) {
+static gboolean
+apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa, guint64 *out, gboolean *undef)
+{
   guint64 v;
   *undef = FALSE;
   switch (r->kind) {
@@ -351,9 +365,9 @@ static gboolean apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa,
 }
 
 /* The module of PC: the previous answer when its range holds PC. */
-static FkUnwindModuleKind find_module(FkUnwinder *self, guint64 pc,
-                                      FkUnwindModule *mod, FkCfi **cfi,
-                                      guint n_regs) {
+static FkUnwindModuleKind
+find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guint n_regs)
+{
   for (guint i = 0; i < self->n_modules; i++) {
     const FkModuleEntry *e = &self->modules[i];
     if (pc >= e->mod.start && pc < e->mod.end) {
@@ -377,8 +391,7 @@ static FkUnwindModuleKind find_module(FkUnwinder *self, guint64 pc,
     FkModuleEntry *e = &self->modules[self->next_module];
     self->next_module = (self->next_module + 1) % FK_UNWIND_MODULE_CACHE;
     self->n_modules =
-        MAX(self->n_modules, self->next_module == 0 ? FK_UNWIND_MODULE_CACHE
-                                                    : self->next_module);
+        MAX(self->n_modules, self->next_module == 0 ? FK_UNWIND_MODULE_CACHE : self->next_module);
     e->mod = *mod;
     e->kind = kind;
     e->cfi = *cfi;
@@ -387,8 +400,9 @@ static FkUnwindModuleKind find_module(FkUnwinder *self, guint64 pc,
 }
 
 /* The frame-pointer step: FALSE with w->fault set when it does not lead on. */
-static gboolean fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa,
-                        guint64 *ra, guint64 *fp) {
+static gboolean
+fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa, guint64 *ra, guint64 *fp)
+{
   if (!(w->valid & (G_GUINT64_CONSTANT(1) << a->fp)) || w->regs[a->fp] == 0)
     return FALSE;
   guint64 f = w->regs[a->fp];
@@ -398,8 +412,9 @@ static gboolean fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa,
   return TRUE;
 }
 
-FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in,
-                          GArray *frames, guint max_frames) {
+FkUnwindOutcome
+fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_frames)
+{
   const FkUnwindArch *a = in->arch;
   if (!fk_unwind_arch_walkable(a))
     return FK_UNWIND_STOP_REGS;
@@ -422,16 +437,14 @@ FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in,
     FkUnwindModuleKind kind = find_module(self, look, &mod, &cfi, a->n_regs);
     if (kind == FK_UNWIND_MODULE_JIT)
       return FK_UNWIND_STOP_JIT;
-    const FkCfiRule *rule =
-        cfi != NULL ? fk_cfi_rule(cfi, look - mod.bias) : NULL;
+    const FkCfiRule *rule = cfi != NULL ? fk_cfi_rule(cfi, look - mod.bias) : NULL;
     guint64 cfa, ra;
     guint64 newregs[FK_UNWIND_MAX_REGS] = {0};
     guint64 newvalid;
     gboolean signal = FALSE;
     if (rule == NULL || in->fp_only) {
       guint64 fp;
-      w.fault = kind == FK_UNWIND_MODULE_NONE ? FK_UNWIND_STOP_NO_MAP
-                                              : FK_UNWIND_STOP_NO_CFI;
+      w.fault = kind == FK_UNWIND_MODULE_NONE ? FK_UNWIND_STOP_NO_MAP : FK_UNWIND_STOP_NO_CFI;
       if (!fp_step(&w, a, &cfa, &ra, &fp))
         return w.fault;
       memcpy(newregs, w.regs, sizeof newregs);
@@ -468,8 +481,8 @@ FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in,
     if (ra == 0)
       return FK_UNWIND_ROOT;
     /* the caller's sp is the CFA, unless a rule (a signal frame's) says */
-    if (!(newvalid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule == NULL ||
-        in->fp_only || rule->regs[a->sp].kind == FK_RULE_SAME) {
+    if (!(newvalid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule == NULL || in->fp_only ||
+        rule->regs[a->sp].kind == FK_RULE_SAME) {
       newregs[a->sp] = cfa;
       newvalid |= G_GUINT64_CONSTANT(1) << a->sp;
     }

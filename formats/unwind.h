@@ -30,8 +30,8 @@ typedef enum {
   FK_UNWIND_STOP_STACK,  /* a read outside the copied stack, not at its end */
   FK_UNWIND_STOP_RULE,   /* a CFI rule that cannot be evaluated here */
   FK_UNWIND_STOP_DEPTH,  /* more frames than the caller allows */
-  FK_UNWIND_STOP_REGS, /* the sample's registers lack the pc or sp, or the arch
-                          is unknown */
+  FK_UNWIND_STOP_REGS,   /* the sample's registers lack the pc or sp, or the arch
+                            is unknown */
   FK_UNWIND_N_OUTCOMES
 } FkUnwindOutcome;
 
@@ -59,18 +59,15 @@ typedef enum {
 } FkUnwindModuleKind;
 
 typedef struct {
-  gconstpointer
-      key;     /* the same for the same ELF pair: its CFI is parsed once */
-  Elf *eh_elf; /* the file with .eh_frame_hdr/.eh_frame (the binary), or NULL */
-  Elf *debug_elf; /* the file with .debug_frame (may be a separate debug file),
-                     or NULL */
-  guint64 bias;   /* runtime address minus ELF virtual address */
-  guint64 start,
-      end; /* runtime range this answer holds for (0, 0: this pc only) */
+  gconstpointer key;  /* the same for the same ELF pair: its CFI is parsed once */
+  Elf *eh_elf;        /* the file with .eh_frame_hdr/.eh_frame (the binary), or NULL */
+  Elf *debug_elf;     /* the file with .debug_frame (may be a separate debug file),
+                         or NULL */
+  guint64 bias;       /* runtime address minus ELF virtual address */
+  guint64 start, end; /* runtime range this answer holds for (0, 0: this pc only) */
 } FkUnwindModule;
 
-typedef FkUnwindModuleKind (*FkUnwindFindModule)(gpointer ctx, guint64 pc,
-                                                 FkUnwindModule *out);
+typedef FkUnwindModuleKind (*FkUnwindFindModule)(gpointer ctx, guint64 pc, FkUnwindModule *out);
 
 /* One sample's user state, as perf recorded it. REGS holds the values of the
  * bits set in REGS_MASK, lowest bit first. STACK is the copy of the stack from
@@ -89,9 +86,8 @@ typedef struct {
 
 typedef struct {
   guint64 pc;
-  gboolean
-      exact; /* the interrupted pc itself (first frame, after a signal frame):
-              * look it up as is; else a return address: look up pc - 1 */
+  gboolean exact; /* the interrupted pc itself (first frame, after a signal frame):
+                   * look it up as is; else a return address: look up pc - 1 */
 } FkUnwindFrame;
 
 typedef struct FkUnwinder FkUnwinder;
@@ -104,9 +100,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkUnwinder, fk_unwinder_free)
 
 /* Walks IN and appends FkUnwindFrame to FRAMES, leaf first (the sampled pc
  * first), at most MAX_FRAMES. Never reads outside IN's buffers. */
-FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in,
-                          GArray *frames, guint max_frames);
+FkUnwindOutcome fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames,
+                          guint max_frames);
 
 /* Rules compiled so far and how many lookups they answered; for the bench. */
-void fk_unwinder_counts(const FkUnwinder *self, guint64 *rules,
-                        guint64 *lookups);
+void fk_unwinder_counts(const FkUnwinder *self, guint64 *rules, guint64 *lookups);

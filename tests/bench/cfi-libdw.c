@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
-static double now(void) {
+static double
+now(void)
+{
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
 }
-int main(int argc, char **argv) {
+int
+main(int argc, char **argv)
+{
   elf_version(EV_CURRENT);
   int fd = open(argv[1], O_RDONLY);
   Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -41,6 +45,6 @@ int main(int argc, char **argv) {
     }
   }
   double t2 = now();
-  printf("libdw: open %.3f ms, %ld pcs (%ld with CFI) %.2f us/pc\n",
-         (t1 - t0) * 1e3, n, ok, (t2 - t1) * 1e6 / n);
+  printf("libdw: open %.3f ms, %ld pcs (%ld with CFI) %.2f us/pc\n", (t1 - t0) * 1e3, n, ok,
+         (t2 - t1) * 1e6 / n);
 }

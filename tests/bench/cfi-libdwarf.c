@@ -9,20 +9,23 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
-static double now(void) {
+static double
+now(void)
+{
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
 }
-int main(int argc, char **argv) {
+int
+main(int argc, char **argv)
+{
   unsigned long lo = strtoul(argv[2], 0, 0), hi = strtoul(argv[3], 0, 0),
                 step = strtoul(argv[4], 0, 0);
   Dwarf_Debug dbg;
   Dwarf_Error err = 0;
   int fd = open(argv[1], O_RDONLY);
   double t0 = now();
-  if (dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, 0, 0, &dbg, &err) !=
-      DW_DLV_OK) {
+  if (dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, 0, 0, &dbg, &err) != DW_DLV_OK) {
     puts("init failed");
     return 1;
   }

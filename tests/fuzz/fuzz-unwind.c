@@ -25,7 +25,9 @@ typedef struct {
   FkElf *elf;
 } FuzzCtx;
 
-static FkUnwindModuleKind find(gpointer ctx, guint64 pc, FkUnwindModule *out) {
+static FkUnwindModuleKind
+find(gpointer ctx, guint64 pc, FkUnwindModule *out)
+{
   FuzzCtx *c = ctx;
   if (c->elf != NULL && pc >= c->base && pc - c->base < FUZZ_SPAN) {
     out->key = c->elf;
@@ -43,7 +45,9 @@ static FkUnwindModuleKind find(gpointer ctx, guint64 pc, FkUnwindModule *out) {
   return FK_UNWIND_MODULE_NONE;
 }
 
-int LLVMFuzzerTestOneInput(const guint8 *data, gsize size) {
+int
+LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
+{
   static FkElf *elf;
   static gboolean tried;
   if (!tried) {

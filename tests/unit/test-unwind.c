@@ -8,8 +8,7 @@
 #define N_REGS 20 /* perf's sample_regs_user 0xff0fff on x86-64 */
 enum { BP = 6, SP = 7, IP = 8 };
 #define STACK_AT G_GUINT64_CONSTANT(0x7ffd00000000)
-#define BASE                                                                   \
-  G_GUINT64_CONSTANT(0x557a4939d000) /* nofp's load address in the capture */
+#define BASE G_GUINT64_CONSTANT(0x557a4939d000) /* nofp's load address in the capture */
 
 typedef struct {
   FkElf *elf;
@@ -17,7 +16,9 @@ typedef struct {
 } Ctx;
 
 /* nofp at BASE; pcs with top nibble f are JIT code; the rest unmapped */
-static FkUnwindModuleKind find(gpointer ctx, guint64 pc, FkUnwindModule *out) {
+static FkUnwindModuleKind
+find(gpointer ctx, guint64 pc, FkUnwindModule *out)
+{
   Ctx *c = ctx;
   c->calls++;
   if (pc >= BASE && pc - BASE < 0x10000) {
@@ -40,7 +41,9 @@ typedef struct {
   FkUnwindInput in;
 } Fixture;
 
-static void setup(Fixture *f) {
+static void
+setup(Fixture *f)
+{
   memset(f, 0, sizeof *f);
   f->ctx.elf = fk_elf_open_file("corpora/perf-dwarf/nofp", NULL);
   g_assert_nonnull(f->ctx.elf);
@@ -55,29 +58,39 @@ static void setup(Fixture *f) {
   f->regs[SP] = STACK_AT;
 }
 
-static void teardown(Fixture *f) {
+static void
+teardown(Fixture *f)
+{
   g_array_free(f->frames, TRUE);
   fk_unwinder_free(f->u);
   fk_elf_free(f->ctx.elf);
 }
 
-static void put(Fixture *f, gsize off, guint64 v) {
+static void
+put(Fixture *f, gsize off, guint64 v)
+{
   memcpy(f->stack + off, &v, 8);
 }
 
-static FkUnwindOutcome walk(Fixture *f, guint max) {
+static FkUnwindOutcome
+walk(Fixture *f, guint max)
+{
   g_array_set_size(f->frames, 0);
   return fk_unwind(f->u, &f->in, f->frames, max);
 }
 
-static guint64 pc_at(Fixture *f, guint i) {
+static guint64
+pc_at(Fixture *f, guint i)
+{
   return g_array_index(f->frames, FkUnwindFrame, i).pc;
 }
 
 /* The frame-pointer fallback where no module holds the pc, and how the
  * chain ends: a zero return address is the root; a saved fp pointing at
  * itself gives a CFA that does not grow. */
-static void test_fp_chain(void) {
+static void
+test_fp_chain(void)
+{
   Fixture f;
   setup(&f);
   f.regs[IP] = 0x1000; /* unmapped: no CFI */
@@ -104,7 +117,9 @@ static void test_fp_chain(void) {
 
 /* A read above the copy: the copy size cut the stack when the copy was
  * full, else a stop; below the copy always a stop. */
-static void test_window(void) {
+static void
+test_window(void)
+{
   Fixture f;
   setup(&f);
   f.regs[IP] = 0x1000;
@@ -125,7 +140,9 @@ static void test_window(void) {
 }
 
 /* JIT code stops the walk at once, even with a good frame pointer. */
-static void test_jit(void) {
+static void
+test_jit(void)
+{
   Fixture f;
   setup(&f);
   f.regs[IP] = G_GUINT64_CONSTANT(0xf000000000001000);
@@ -140,7 +157,9 @@ static void test_jit(void) {
 /* CFI of a function without frame pointers: leaf_hash is a leaf at -O2
  * (CFA = rsp + 8, return address at CFA - 8), so a walk from it reads the
  * return address at sp and the caller's sp is sp + 8, whatever rbp holds. */
-static void test_cfi_leaf(void) {
+static void
+test_cfi_leaf(void)
+{
   Fixture f;
   setup(&f);
   const FkElfSym *sym = NULL;
@@ -167,7 +186,9 @@ static void test_cfi_leaf(void) {
 }
 
 /* Registers without the sp, and an architecture whose walk is not done. */
-static void test_regs(void) {
+static void
+test_regs(void)
+{
   Fixture f;
   setup(&f);
   f.in.regs_mask = 0xff0f7f; /* no SP bit */
@@ -187,11 +208,12 @@ static void test_regs(void) {
 
 /* A real sample: the fuzz seed cut from nofp.16k.data walks nofp's frames
  * into libc (outside the one module here). */
-static void test_real_sample(void) {
+static void
+test_real_sample(void)
+{
   g_autofree char *data = NULL;
   gsize len;
-  g_assert_true(g_file_get_contents("tests/fuzz/corpus/unwind/sample-0", &data,
-                                    &len, NULL));
+  g_assert_true(g_file_get_contents("tests/fuzz/corpus/unwind/sample-0", &data, &len, NULL));
   g_assert_cmpuint(len, >, 9 + 8 * N_REGS);
   Fixture f;
   setup(&f);
@@ -201,14 +223,15 @@ static void test_real_sample(void) {
   f.in.full = TRUE;
   FkUnwindOutcome o = walk(&f, 64);
   g_assert_cmpuint(f.frames->len, >=, 3);
-  for (guint i = 0; i + 1 < f.frames->len;
-       i++) /* every frame but the last is in nofp */
+  for (guint i = 0; i + 1 < f.frames->len; i++) /* every frame but the last is in nofp */
     g_assert_cmpuint(pc_at(&f, i) - BASE, <, 0x10000);
   g_assert_true(o == FK_UNWIND_STOP_STACK || o == FK_UNWIND_TRUNCATED);
   teardown(&f);
 }
 
-int main(int argc, char **argv) {
+int
+main(int argc, char **argv)
+{
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/unwind/fp-chain", test_fp_chain);
   g_test_add_func("/unwind/window", test_window);
