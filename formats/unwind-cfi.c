@@ -9,6 +9,7 @@
 #include "unwind-int.h"
 
 #include <dlfcn.h>
+#include <gelf.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <string.h>
@@ -79,6 +80,8 @@ struct FkCfi {
   Dwarf_CFI *eh; /* from dwarf_getcfi_elf: ours to end */
   Dwarf *dbg;    /* .debug_frame's Dwarf; its CFI is owned by it */
   Dwarf_CFI *dbg_cfi;
+  Elf *debug_elf; /* opened on the first pc .eh_frame does not cover */
+  gboolean dbg_tried;
   guint n_regs;
   FkCfiSlot *slots;
   gsize n_slots, used;
@@ -93,11 +96,7 @@ fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs)
   self->n_regs = MIN(n_regs, FK_UNWIND_MAX_REGS);
   if (eh_elf != NULL && fk_cfi_available())
     self->eh = dw.getcfi_elf(eh_elf);
-  if (debug_elf != NULL && fk_cfi_available()) {
-    self->dbg = dw.begin_elf(debug_elf, DWARF_C_READ, NULL);
-    if (self->dbg != NULL)
-      self->dbg_cfi = dw.getcfi(self->dbg);
-  }
+  self->debug_elf = debug_elf;
   self->n_slots = 1024;
   self->slots = g_new0(FkCfiSlot, self->n_slots);
   self->owned = g_ptr_array_new_with_free_func(g_free);
@@ -207,15 +206,51 @@ compile(FkCfi *self, Dwarf_Frame *frame)
   return rule;
 }
 
+/* ELF has a .debug_frame section with contents. */
+static gboolean
+has_debug_frame(Elf *elf)
+{
+  size_t shstrndx;
+  if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+    return FALSE;
+  for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    const char *name;
+    if (gelf_getshdr(scn, &sh) != NULL && sh.sh_type != SHT_NOBITS && sh.sh_size > 0 &&
+        (name = elf_strptr(elf, shstrndx, sh.sh_name)) != NULL &&
+        (strcmp(name, ".debug_frame") == 0 || strcmp(name, ".zdebug_frame") == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* .debug_frame, opened once and only when needed: dwarf_begin_elf
+ * decompresses every compressed debug section of the file, which cost a
+ * quarter of a run on the Rust program while its .eh_frame covered every
+ * pc. */
+static Dwarf_CFI *
+debug_cfi(FkCfi *self)
+{
+  if (!self->dbg_tried) {
+    self->dbg_tried = TRUE;
+    if (self->debug_elf != NULL && fk_cfi_available() && has_debug_frame(self->debug_elf)) {
+      self->dbg = dw.begin_elf(self->debug_elf, DWARF_C_READ, NULL);
+      if (self->dbg != NULL)
+        self->dbg_cfi = dw.getcfi(self->dbg);
+    }
+  }
+  return self->dbg_cfi;
+}
+
 static const FkCfiRule *
 lookup_uncached(FkCfi *self, guint64 vaddr)
 {
-  Dwarf_CFI *sources[] = {self->eh, self->dbg_cfi};
-  for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
-    if (sources[i] == NULL)
+  for (guint i = 0; i < 2; i++) {
+    Dwarf_CFI *source = i == 0 ? self->eh : debug_cfi(self);
+    if (source == NULL)
       continue;
     Dwarf_Frame *frame = NULL;
-    if (dw.cfi_addrframe(sources[i], vaddr, &frame) == 0 && frame != NULL) {
+    if (dw.cfi_addrframe(source, vaddr, &frame) == 0 && frame != NULL) {
       const FkCfiRule *rule = compile(self, frame);
       free(frame);
       return rule;
