@@ -444,9 +444,14 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
     gboolean signal = FALSE;
     if (rule == NULL || in->fp_only) {
       guint64 fp;
-      w.fault = kind == FK_UNWIND_MODULE_NONE ? FK_UNWIND_STOP_NO_MAP : FK_UNWIND_STOP_NO_CFI;
+      FkUnwindOutcome why =
+          kind == FK_UNWIND_MODULE_NONE ? FK_UNWIND_STOP_NO_MAP : FK_UNWIND_STOP_NO_CFI;
+      w.fault = why;
+      /* without CFI, a frame pointer that leads nowhere says little: the
+       * code may not keep one. The missing CFI is the reason, unless the
+       * chain ran past a full copy or only frame pointers were asked for. */
       if (!fp_step(&w, a, &cfa, &ra, &fp))
-        return w.fault;
+        return in->fp_only || w.fault == FK_UNWIND_TRUNCATED ? w.fault : why;
       memcpy(newregs, w.regs, sizeof newregs);
       newvalid = w.valid;
       newregs[a->fp] = fp;
