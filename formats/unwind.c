@@ -115,6 +115,10 @@ typedef struct {
   guint64 regs[FK_UNWIND_MAX_REGS];
   guint64 valid;
   FkUnwindOutcome fault; /* why the last read failed */
+  /* why a register was lost (a read of its save slot failed): the reason a
+   * later rule that needs it cannot be evaluated */
+  guint8 lost[FK_UNWIND_MAX_REGS];
+  guint64 lost_valid;
 } Walk;
 
 /* Reads 8 bytes of the copied stack at ADDR. */
@@ -137,7 +141,9 @@ static gboolean
 reg_value(Walk *w, guint reg, guint64 *out)
 {
   if (reg >= FK_UNWIND_MAX_REGS || !(w->valid & (G_GUINT64_CONSTANT(1) << reg))) {
-    w->fault = FK_UNWIND_STOP_RULE;
+    w->fault = reg < FK_UNWIND_MAX_REGS && (w->lost_valid & (G_GUINT64_CONSTANT(1) << reg))
+                   ? (FkUnwindOutcome)w->lost[reg]
+                   : FK_UNWIND_STOP_RULE;
     return FALSE;
   }
   *out = w->regs[reg];
@@ -441,6 +447,9 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
     guint64 cfa, ra;
     guint64 newregs[FK_UNWIND_MAX_REGS] = {0};
     guint64 newvalid;
+    guint64 newlost = w.lost_valid;
+    guint8 newlost_why[FK_UNWIND_MAX_REGS];
+    memcpy(newlost_why, w.lost, sizeof newlost_why);
     gboolean signal = FALSE;
     if (rule == NULL || in->fp_only) {
       guint64 fp;
@@ -470,6 +479,7 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
       if (!apply_rule(&w, &rule->regs[rule->ra], rule->ra, cfa, &ra, &undef))
         return undef ? FK_UNWIND_ROOT : w.fault;
       newvalid = 0;
+      newlost = 0;
       for (guint r = 0; r < a->n_regs; r++) {
         if (r == rule->ra)
           continue;
@@ -477,9 +487,12 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
         if (apply_rule(&w, &rule->regs[r], r, cfa, &v, &undef)) {
           newregs[r] = v;
           newvalid |= G_GUINT64_CONSTANT(1) << r;
+        } else if (!undef) {
+          /* saved where the copy does not reach: lost, which only matters
+           * if a later rule needs it, and then this is why */
+          newlost |= G_GUINT64_CONSTANT(1) << r;
+          newlost_why[r] = (guint8)w.fault;
         }
-        /* else the caller's value is lost (undefined, or saved beyond the
-         * copy), which only matters if a later rule needs it */
       }
       signal = rule->signal;
     }
@@ -499,6 +512,8 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
     newvalid |= G_GUINT64_CONSTANT(1) << a->pc;
     memcpy(w.regs, newregs, sizeof newregs);
     w.valid = newvalid;
+    memcpy(w.lost, newlost_why, sizeof w.lost);
+    w.lost_valid = newlost & ~newvalid;
     pc = ra;
     exact = signal;
     if (depth >= max_frames)
