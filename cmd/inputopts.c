@@ -174,6 +174,8 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "Every reader: keep C++ parameter lists, qualifiers and return types", NULL},
       {"max-jit-map-bytes", 0, 0, G_OPTION_ARG_INT64, &opts->symbolize.max_jit_map,
        "perf.data: ignore /tmp/perf-PID.map files larger than BYTES (default 268435456)", "BYTES"},
+      {"unwind", 0, 0, G_OPTION_ARG_STRING, &opts->symbolize.unwind,
+       "perf.data: user stacks by dwarf, fp or none (default: as recorded)", "METHOD"},
       {"dso-only", 0, 0, G_OPTION_ARG_NONE, &opts->dso_only,
        "perf.data: name frames by their binary only ([libc.so.6]), without symbolizing", NULL},
       {"max-buffer-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
@@ -217,6 +219,10 @@ fk_input_options_check(const FkInputOptions *opts)
     if (g_regex_get_capture_count(re) < 1)
       return fk_cmd_usage("--host-from: the expression needs a capture group: (...)");
   }
+  if (opts->symbolize.unwind != NULL && strcmp(opts->symbolize.unwind, "dwarf") != 0 &&
+      strcmp(opts->symbolize.unwind, "fp") != 0 && strcmp(opts->symbolize.unwind, "none") != 0)
+    return fk_cmd_usage("--unwind: expected 'dwarf', 'fp' or 'none', not '%s'",
+                        opts->symbolize.unwind);
   if (opts->max_buffer < 1)
     return fk_cmd_usage("--max-buffer-bytes: must be at least 1");
   if (opts->symbolize.max_jit_map < 0)

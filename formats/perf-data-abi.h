@@ -54,10 +54,14 @@ enum {
   PD_SAMPLE_CPU = 1 << 7,
   PD_SAMPLE_PERIOD = 1 << 8,
   PD_SAMPLE_STREAM_ID = 1 << 9,
+  PD_SAMPLE_RAW = 1 << 10,
+  PD_SAMPLE_BRANCH_STACK = 1 << 11,
   PD_SAMPLE_REGS_USER = 1 << 12,
   PD_SAMPLE_STACK_USER = 1 << 13,
   PD_SAMPLE_IDENTIFIER = 1 << 16,
 };
+
+#define PD_BRANCH_HW_INDEX (1u << 17) /* branch_sample_type: a u64 hw_idx after nr */
 
 /* read_format bits */
 enum {

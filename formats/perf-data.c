@@ -17,10 +17,12 @@
 #include "perf-data-abi.h"
 #include "perf-data-maps.h"
 #include "perf-data-symfiles.h"
+#include "perf-data-unwind.h"
 
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #define PD_DEFAULT_MAX_BUFFER (G_GUINT64_CONSTANT(1) << 32)
@@ -37,6 +39,7 @@ typedef struct {
   guint64 period;   /* summed over emitted samples */
   guint64 first_id;
   gboolean has_id;
+  guint64 branch_sample_type, sample_regs_user; /* 0 in attrs too old to have them */
 } PdAttr;
 
 /* One record waiting for its turn in time order. */
@@ -55,12 +58,21 @@ typedef struct {
   gboolean has_ip, has_time, has_period, has_tid, has_cpu, has_chain;
   const guint8 *chain; /* nr raw u64s */
   guint64 nr;
+  /* --call-graph dwarf: REGS_USER (n_uregs u64s, none when the abi is 0)
+   * and STACK_USER (ustack_dyn valid bytes of ustack_size reserved) */
+  gboolean has_ustack;
+  const guint8 *uregs, *ustack;
+  guint n_uregs;
+  guint64 ustack_size, ustack_dyn;
 } PdFields;
 
 typedef struct {
   guint64 addr;
-  guint8 mode; /* PD_CPUMODE_* */
+  guint8 mode; /* PD_CPUMODE_*, or PD_ADDR_TRUNCATED */
 } PdAddr;
+
+/* The root-side marker of a user stack cut by the stack copy size. */
+#define PD_ADDR_TRUNCATED 0xff
 
 typedef struct {
   FkInput *in;
@@ -72,6 +84,7 @@ typedef struct {
   const guint8 *mem;
   gsize mem_len;
   void *map_addr;
+  guint64 dropped; /* pages of the mapping below this were given back */
   GBytes *bytes;
   guint64 pos, end; /* next record, end of the data section */
   guint64 data_offset, data_size;
@@ -101,6 +114,9 @@ typedef struct {
   GPtrArray *frames;
   GArray *addrs;         /* PdAddr, leaf first */
   GHashTable *build_ids; /* interned path -> GBytes */
+  PdUnwindMethod unwind_method;
+  PdUnwind *unwind; /* made with the symbolizer, for captures with user stacks */
+  GArray *uframes;  /* FkUnwindFrame, one sample's */
 
   /* features */
   char *hostname, *osrelease, *arch, *cmdline, *version;
@@ -248,6 +264,11 @@ parse_attr(PerfData *pd, const guint8 *p, gsize n, PdAttr *a)
   } else {
     memcpy(&a->flags, p + 40, 8);
   }
+  /* attr sizes: VER2 (80) adds branch_sample_type, VER3 (96) the user regs */
+  if (n >= 80)
+    a->branch_sample_type = ld64(pd, p + 72);
+  if (n >= 96)
+    a->sample_regs_user = ld64(pd, p + 80);
   return TRUE;
 }
 
@@ -601,6 +622,59 @@ parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields 
       return FALSE; /* perf: "the callchain is corrupted" */
     f->chain = p;
     f->has_chain = TRUE;
+    p += 8 * f->nr;
+  }
+  /* The user registers and stack of --call-graph dwarf come after RAW and
+   * BRANCH_STACK; a sample that cannot hold them keeps its callchain. */
+  if (st & (PD_SAMPLE_REGS_USER | PD_SAMPLE_STACK_USER)) {
+    if (st & PD_SAMPLE_RAW) {
+      if (end - p < 4)
+        return TRUE;
+      guint64 rs = ld32(pd, p);
+      if (rs > (guint64)(end - p) - 4)
+        return TRUE;
+      p += 4 + rs;
+    }
+    if (st & PD_SAMPLE_BRANCH_STACK) {
+      if (end - p < 8)
+        return TRUE;
+      guint64 bnr = ld64(pd, p);
+      p += 8;
+      if (a->branch_sample_type & PD_BRANCH_HW_INDEX) {
+        if (end - p < 8)
+          return TRUE;
+        p += 8;
+      }
+      if (bnr > (guint64)(end - p) / 24)
+        return TRUE;
+      p += 24 * bnr;
+    }
+    if (st & PD_SAMPLE_REGS_USER) {
+      if (end - p < 8)
+        return TRUE;
+      guint64 abi = ld64(pd, p);
+      p += 8;
+      if (abi != 0) {
+        guint n = (guint)__builtin_popcountll(a->sample_regs_user);
+        if ((guint64)(end - p) / 8 < n)
+          return TRUE;
+        f->uregs = p;
+        f->n_uregs = n;
+        p += 8u * n;
+      }
+    }
+    if (st & PD_SAMPLE_STACK_USER) {
+      if (end - p < 8)
+        return TRUE;
+      guint64 ss = ld64(pd, p);
+      p += 8;
+      if (ss > (guint64)(end - p) || (ss > 0 && (guint64)(end - p) - ss < 8))
+        return TRUE;
+      f->ustack = p;
+      f->ustack_size = ss;
+      f->ustack_dyn = ss > 0 ? ld64(pd, p + ss) : 0;
+      f->has_ustack = TRUE;
+    }
   }
 #undef NEED
   return TRUE;
@@ -1145,12 +1219,36 @@ annotate(PerfData *pd, const PdMap *m, guint from)
     }
 }
 
+/* Appends the user stack unwound from F's registers and stack copy after
+ * the kernel part, and the [truncated] marker when the copy size cut it. */
+static void
+unwind_user(PerfData *pd, const PdFields *f)
+{
+  ensure_symbolizer(pd);
+  if (pd->unwind == NULL)
+    pd->unwind = pd_unwind_new(pd->unwind_method, pd->arch, pd->maps, pd->sym);
+  g_array_set_size(pd->uframes, 0);
+  FkUnwindOutcome o =
+      pd_unwind_sample(pd->unwind, f->pid, f->attr->sample_regs_user, f->uregs, f->n_uregs,
+                       f->ustack, f->ustack_size, f->ustack_dyn, pd->swap, pd->uframes);
+  for (guint i = 0; i < pd->uframes->len; i++) {
+    const FkUnwindFrame *u = &g_array_index(pd->uframes, FkUnwindFrame, i);
+    PdAddr a = {u->exact ? u->pc : u->pc - 1, PD_CPUMODE_USER};
+    g_array_append_val(pd->addrs, a);
+  }
+  if (o == FK_UNWIND_TRUNCATED) {
+    PdAddr a = {0, PD_ADDR_TRUNCATED};
+    g_array_append_val(pd->addrs, a);
+  }
+}
+
 /* Builds the frames of a sample; FALSE when its callchain is rejected. */
 static gboolean
 sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
 {
   g_array_set_size(pd->addrs, 0);
   guint8 mode = misc & PD_MISC_CPUMODE_MASK;
+  gboolean unwind = f->has_ustack && f->uregs != NULL && pd->unwind_method != PD_UNWIND_NONE;
   if (f->has_chain) {
     gboolean first = TRUE;
     for (guint64 i = 0; i < f->nr; i++) {
@@ -1177,11 +1275,15 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
       /* The first entry of each context is where that context was
        * interrupted; the others are return addresses, whose call is the
        * instruction before. */
+      if (unwind && mode == PD_CPUMODE_USER)
+        continue; /* the unwound stack replaces the recorded user part */
       PdAddr a = {first ? ip : ip - 1, mode};
       g_array_append_val(pd->addrs, a);
       first = FALSE;
     }
   }
+  if (unwind)
+    unwind_user(pd, f);
   if (pd->addrs->len == 0 && f->has_ip) {
     PdAddr a = {f->ip, misc & PD_MISC_CPUMODE_MASK};
     g_array_append_val(pd->addrs, a);
@@ -1193,7 +1295,10 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
     ensure_symbolizer(pd);
   for (guint i = pd->addrs->len; i-- > 0;) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
-    lookup_addr(pd, f->pid, a->addr, a->mode);
+    if (a->mode == PD_ADDR_TRUNCATED)
+      g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[truncated]"));
+    else
+      lookup_addr(pd, f->pid, a->addr, a->mode);
   }
   if (pd->frames->len == (pname != NULL))
     g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
@@ -1558,6 +1663,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   pd->maps = pd_maps_new();
   pd->frames = g_ptr_array_new();
   pd->addrs = g_array_new(FALSE, FALSE, sizeof(PdAddr));
+  pd->uframes = g_array_new(FALSE, FALSE, sizeof(FkUnwindFrame));
   pd->build_ids =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref);
   pd->build_id_list = g_ptr_array_new_with_free_func(g_free);
@@ -1573,6 +1679,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   pd->scratch = g_string_new(NULL);
   pd->symopts.strings = opts->strings;
   pd->symopts.diag = opts->diag;
+  if (!pd_unwind_parse_method(pd->symopts.unwind, &pd->unwind_method))
+    pd->unwind_method = PD_UNWIND_AUTO; /* cmd/ rejects it first */
 
   guint64 hsize = ld64(pd, head + 8);
   if (hsize == PD_PIPE_HEADER_SIZE) {
@@ -1608,6 +1716,26 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   return pd;
 }
 
+/* Gives back the pages of the mapped file below every record still to
+ * apply (the queued ones point into it), every 16 MiB of progress: else the
+ * resident set grows to the file's size, 470 MB for 30 s of cargo-flamegraph's
+ * dwarf samples. The pages stay in the page cache; the mapping is read-only
+ * and private, so nothing is lost and a later access faults them back in. */
+static void
+drop_consumed(PerfData *pd)
+{
+  if (pd->map_addr == NULL || pd->pos < pd->dropped + (G_GUINT64_CONSTANT(16) << 20))
+    return;
+  guint64 low = MIN(pd->pos, pd->mem_len);
+  for (guint i = 0; i < pd->queue->len; i++)
+    low = MIN(low, g_array_index(pd->queue, PdEvent, i).offset);
+  low &= ~(guint64)(sysconf(_SC_PAGESIZE) - 1);
+  if (low > pd->dropped) {
+    madvise((guint8 *)pd->map_addr + pd->dropped, (gsize)(low - pd->dropped), MADV_DONTNEED);
+    pd->dropped = low;
+  }
+}
+
 static FkReadStatus
 perf_data_next(gpointer state, FkSample *s, GError **error)
 {
@@ -1632,6 +1760,7 @@ perf_data_next(gpointer state, FkSample *s, GError **error)
       continue;
     g_array_set_size(pd->ready, 0);
     pd->ready_pos = 0;
+    drop_consumed(pd);
     if (pd->done)
       return FK_READ_END;
     const guint8 *rec;
@@ -1675,19 +1804,11 @@ perf_data_close(gpointer state)
                  pd->other_samples, pd->event_filter);
   if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
     fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
-  guint64 dwarf = 0;
-  for (guint i = 0; i < pd->attrs->len; i++) {
-    const PdAttr *a = &g_array_index(pd->attrs, PdAttr, i);
-    if ((a->sample_type & PD_SAMPLE_STACK_USER) && a->name == pd->event_filter)
-      dwarf += a->samples;
-  }
-  if (dwarf > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
-                 "%" G_GUINT64_FORMAT
-                 " samples carry user stacks to unwind with DWARF (perf record "
-                 "--call-graph dwarf), which flamekit does not unwind: their user part is the "
-                 "sampled address only; record with --call-graph fp (-g) for full stacks",
-                 dwarf);
+  g_autofree char *unwound = pd_unwind_summary(pd->unwind);
+  if (unwound != NULL)
+    fk_diag_note(pd->opts->diag, pd->in->name, "%s", unwound);
+  pd_unwind_free(pd->unwind);
+  pd->unwind = NULL;
   g_string_free(pd->scratch, TRUE);
   if (pd->map_addr)
     munmap(pd->map_addr, pd->mem_len);
@@ -1706,6 +1827,7 @@ perf_data_close(gpointer state)
     fk_symbolizer_free(pd->sym);
   g_ptr_array_free(pd->frames, TRUE);
   g_array_free(pd->addrs, TRUE);
+  g_array_free(pd->uframes, TRUE);
   g_hash_table_destroy(pd->build_ids);
   g_ptr_array_free(pd->build_id_list, TRUE);
   g_free(pd->hostname);
@@ -1772,6 +1894,17 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
                          pd->lost_samples));
   if (pd->rejected)
     pair(pairs, "rejected-callchains", g_strdup_printf("%" G_GUINT64_FORMAT, pd->rejected));
+  if (pd->unwind != NULL && pd_unwind_count(pd->unwind) > 0) {
+    const guint64 *o = pd_unwind_outcomes(pd->unwind);
+    g_autofree char *sum = pd_unwind_summary(pd->unwind);
+    pair(pairs, "user-stacks", g_strdup(sum));
+    for (guint i = 0; i < FK_UNWIND_N_OUTCOMES; i++)
+      if (o[i] > 0) {
+        char key[64];
+        g_snprintf(key, sizeof key, "unwind-%s", fk_unwind_outcome_name((FkUnwindOutcome)i));
+        pair(pairs, key, g_strdup_printf("%" G_GUINT64_FORMAT, o[i]));
+      }
+  }
   for (guint i = 0; i < pd->build_id_list->len; i++) {
     /* "HEX PATH": say whether the symbolizer finds a file for it */
     const char *entry = g_ptr_array_index(pd->build_id_list, i);

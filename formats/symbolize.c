@@ -62,7 +62,8 @@ struct FkSymbolizer {
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
-  FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
+  FkDso *recent[8]; /* the dsos of the latest lookups, newest first: a stack crosses a
+                     * few, back and forth (the slow path formats a key) */
 };
 
 void
@@ -434,10 +435,17 @@ dso_is(const FkDso *dso, const FkMapping *map)
 static FkDso *
 get_dso(FkSymbolizer *self, const FkMapping *map)
 {
-  if (self->last != NULL && dso_is(self->last, map))
-    return self->last;
-  self->last = get_dso_slow(self, map);
-  return self->last;
+  const guint n = G_N_ELEMENTS(self->recent);
+  for (guint i = 0; i < n && self->recent[i] != NULL; i++)
+    if (dso_is(self->recent[i], map)) {
+      FkDso *d = self->recent[i];
+      memmove(&self->recent[1], &self->recent[0], i * sizeof self->recent[0]);
+      self->recent[0] = d;
+      return d;
+    }
+  memmove(&self->recent[1], &self->recent[0], (n - 1) * sizeof self->recent[0]);
+  self->recent[0] = get_dso_slow(self, map);
+  return self->recent[0];
 }
 
 static const char *
@@ -743,4 +751,22 @@ fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_i
     return NULL;
   FkDso *dso = get_dso(self, &map);
   return dso->load != NULL ? fk_elf_name(dso->load) : NULL;
+}
+
+gboolean
+fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip, struct Elf **eh,
+                           struct Elf **debug, guint64 *bias, gconstpointer *key)
+{
+  if (map == NULL || map->path == NULL || is_anon(map->path) ||
+      g_str_has_prefix(map->path, "[kernel.kallsyms]"))
+    return FALSE;
+  FkDso *dso = get_dso(self, map);
+  guint64 vaddr;
+  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr))
+    return FALSE;
+  *bias = ip - vaddr;
+  *eh = fk_elf_has_code(dso->load) ? fk_elf_handle(dso->load) : NULL;
+  *debug = dso->dwelf != NULL ? fk_elf_handle(dso->dwelf) : NULL;
+  *key = dso;
+  return TRUE;
 }

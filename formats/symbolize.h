@@ -25,6 +25,7 @@ typedef struct {
   gboolean demangle_params;   /* --demangle-params */
   gboolean addrs;             /* --addrs: unresolved frames as addresses */
   gint64 max_jit_map;         /* --max-jit-map-bytes: larger perf-PID.map files are ignored */
+  const char *unwind;         /* perf-data --unwind: NULL (auto), "dwarf", "fp", "none" */
 } FkSymbolizeOptions;
 
 /* The default of max_jit_map: a large JVM's perf-map-agent map is tens of MB. */
@@ -67,3 +68,15 @@ void fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, 
  * info`. The string is owned by SELF. */
 const char *fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_id,
                                  gsize build_id_len);
+
+struct Elf;
+
+/* For the unwinder: the ELF files holding the CFI of the code at IP within
+ * MAP, found as for symbols (build id, path, debug link): *EH the binary
+ * (.eh_frame) or NULL for a debug-only file, *DEBUG the DWARF file
+ * (.debug_frame, maybe the binary itself) or NULL; *BIAS is IP minus its ELF
+ * virtual address, *KEY the same for the same files. FALSE when no ELF file
+ * holds IP (unmapped, kernel, anonymous memory, not found). */
+gboolean fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip,
+                                    struct Elf **eh, struct Elf **debug, guint64 *bias,
+                                    gconstpointer *key);

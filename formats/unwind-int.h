@@ -1,0 +1,77 @@
+/* unwind-int.h -- what the unwinder's files share: the register table row
+ * (unwind-regs.c) and the compiled CFI rules (unwind-cfi.c). Not for callers
+ * outside formats/unwind*.c. */
+#pragma once
+
+#include "unwind.h"
+
+/* DWARF register numbers the walk tracks: x86-64 uses 0..16 (16 is the return
+ * address column, the rip), aarch64 0..31 and a pseudo pc slot 32. */
+#define FK_UNWIND_MAX_REGS 33
+
+struct FkUnwindArch {
+  const char *name;                   /* perf's HEADER_ARCH: uname -m */
+  gboolean walkable;                  /* the walk is implemented and tested for it */
+  guint n_regs;                       /* DWARF registers 0..n_regs-1 are tracked */
+  guint sp, fp, ra, pc;               /* DWARF numbers: stack pointer, frame pointer, return
+                                       * address column, and the slot the pc is kept in */
+  gint8 perf_bit[FK_UNWIND_MAX_REGS]; /* perf_regs.h bit of each DWARF register,
+                                         -1: none */
+};
+
+/* Fills REGS (DWARF numbering) from IN's perf registers; VALID gets a bit per
+ * register present. FALSE when the pc or the sp is missing. */
+gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],
+                             guint64 *valid);
+
+/* One operation of a DWARF expression, as libdw decodes it. */
+typedef struct {
+  guint8 atom;
+  guint64 number, number2;
+} FkCfiOp;
+
+typedef enum {
+  FK_RULE_SAME,     /* unchanged from the callee (also: no rule) */
+  FK_RULE_UNDEF,    /* cannot be recovered; for the return address: the root */
+  FK_RULE_AT_CFA,   /* saved at CFA + off */
+  FK_RULE_VAL_CFA,  /* the value CFA + off */
+  FK_RULE_REG,      /* the value of register reg (+ off) */
+  FK_RULE_EXPR,     /* saved at the address the expression yields */
+  FK_RULE_VAL_EXPR, /* the value the expression yields */
+} FkRuleKind;
+
+typedef struct {
+  guint8 kind;
+  guint8 reg;
+  guint16 n_ops;
+  gint64 off;
+  const FkCfiOp *ops; /* EXPR, VAL_EXPR; owned by the FkCfi */
+} FkRegRule;
+
+/* The compiled rule at one pc: how to get the CFA (a REG or VAL_EXPR rule)
+ * and every tracked register of the caller. */
+typedef struct {
+  FkRegRule cfa;
+  FkRegRule regs[FK_UNWIND_MAX_REGS];
+  guint8 ra;            /* the return address column */
+  gboolean signal;      /* 'S' augmentation: the caller's pc is exact */
+  gboolean unsupported; /* an expression with an operation libdw could not give */
+} FkCfiRule;
+
+typedef struct FkCfi FkCfi;
+
+/* libdw could be loaded (once per process). Without it no CFI is read and
+ * walks follow frame pointers only. */
+gboolean fk_cfi_available(void);
+
+/* CFI of one ELF pair: .eh_frame (with .eh_frame_hdr) of EH_ELF, then
+ * .debug_frame of DEBUG_ELF. Either may be NULL. Parsed lazily by libdw. */
+FkCfi *fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs);
+void fk_cfi_free(FkCfi *self);
+
+/* The rule at VADDR (an ELF virtual address), compiled once and cached; NULL
+ * when no FDE covers it. */
+const FkCfiRule *fk_cfi_rule(FkCfi *self, guint64 vaddr);
+
+/* Distinct pcs compiled and lookups answered. */
+void fk_cfi_counts(const FkCfi *self, guint64 *rules, guint64 *lookups);

@@ -1,0 +1,524 @@
+/* unwind.c -- the walk: from the sampled registers, one frame at a time,
+ * apply the CFI rule at the pc (unwind-cfi.c) to the registers and the copy
+ * of the stack, giving the caller's registers and its pc.
+ *
+ * What decides whether stacks are right, as perf (libdw) and gdb do it:
+ * - a return address is looked up at pc - 1 (a call at the end of a
+ *   function returns past it), except the sampled pc and the pc after a
+ *   signal frame ('S' augmentation, __restore_rt), which are exact;
+ * - where no CFI covers a pc, or no ELF file is known, the frame pointer
+ *   leads on (CFA = fp + 16, return address at fp + 8, caller's fp at fp),
+ *   as libdw's x86-64 fallback does;
+ * - the walk stops at a JIT pc (no CFI to trust), at a CFA that does not
+ *   grow, at an undefined return address or a zero one (the root), and at a
+ *   read outside the copied stack: above a full copy that is the copy size
+ *   cutting the stack (TRUNCATED), anywhere else a stop. */
+#include "unwind-int.h"
+
+#include <dwarf.h>
+#include <string.h>
+
+#define FK_UNWIND_MAX_EXPR_STACK 64
+
+typedef struct {
+  gconstpointer key;
+  FkCfi *cfi;
+} FkCfiEntry;
+
+#define FK_UNWIND_MODULE_CACHE 8
+
+typedef struct {
+  FkUnwindModule mod;
+  FkUnwindModuleKind kind;
+  FkCfi *cfi;
+} FkModuleEntry;
+
+struct FkUnwinder {
+  FkUnwindFindModule find;
+  gpointer ctx;
+  GHashTable *cfis; /* key -> FkCfi* */
+  /* the modules met in this walk: a stack crosses a few dsos, often back and
+   * forth. Emptied at each walk, as the next may be of another process. */
+  FkModuleEntry modules[FK_UNWIND_MODULE_CACHE];
+  guint n_modules, next_module;
+};
+
+static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
+    "root", "truncated", "no-map", "jit", "no-cfi", "cfa", "stack", "rule", "depth", "regs",
+};
+
+static const char *const outcome_texts[FK_UNWIND_N_OUTCOMES] = {
+    "unwound to a root",
+    "cut by the stack copy size",
+    "a pc outside every mapping",
+    "JIT code",
+    "no CFI and no frame pointer",
+    "a CFA that did not grow",
+    "a read outside the copied stack",
+    "a CFI rule not evaluated",
+    "too many frames",
+    "no user registers",
+};
+
+const char *
+fk_unwind_outcome_name(FkUnwindOutcome outcome)
+{
+  return outcome < FK_UNWIND_N_OUTCOMES ? outcome_names[outcome] : "?";
+}
+
+const char *
+fk_unwind_outcome_text(FkUnwindOutcome outcome)
+{
+  return outcome < FK_UNWIND_N_OUTCOMES ? outcome_texts[outcome] : "?";
+}
+
+static void
+cfi_free0(gpointer p)
+{
+  fk_cfi_free(p);
+}
+
+FkUnwinder *
+fk_unwinder_new(FkUnwindFindModule find, gpointer ctx)
+{
+  FkUnwinder *self = g_new0(FkUnwinder, 1);
+  self->find = find;
+  self->ctx = ctx;
+  self->cfis = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, cfi_free0);
+  return self;
+}
+
+void
+fk_unwinder_free(FkUnwinder *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_destroy(self->cfis);
+  g_free(self);
+}
+
+void
+fk_unwinder_counts(const FkUnwinder *self, guint64 *rules, guint64 *lookups)
+{
+  *rules = *lookups = 0;
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, self->cfis);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    fk_cfi_counts(v, rules, lookups);
+}
+
+/* One walk's state. */
+typedef struct {
+  const FkUnwindInput *in;
+  guint64 stack_base; /* the sampled sp: where the copy starts */
+  guint64 regs[FK_UNWIND_MAX_REGS];
+  guint64 valid;
+  FkUnwindOutcome fault; /* why the last read failed */
+  /* why a register was lost (a read of its save slot failed): the reason a
+   * later rule that needs it cannot be evaluated */
+  guint8 lost[FK_UNWIND_MAX_REGS];
+  guint64 lost_valid;
+} Walk;
+
+/* Reads 8 bytes of the copied stack at ADDR. */
+static gboolean
+read_u64(Walk *w, guint64 addr, guint64 *out)
+{
+  guint64 len = w->in->stack_len;
+  if (addr >= w->stack_base && addr - w->stack_base <= len && len - (addr - w->stack_base) >= 8) {
+    memcpy(out, w->in->stack + (addr - w->stack_base), 8);
+    return TRUE;
+  }
+  /* above a copy that filled its reserved size: the copy size cut the stack */
+  w->fault = w->in->full && addr >= w->stack_base && addr - w->stack_base + 8 > len
+                 ? FK_UNWIND_TRUNCATED
+                 : FK_UNWIND_STOP_STACK;
+  return FALSE;
+}
+
+static gboolean
+reg_value(Walk *w, guint reg, guint64 *out)
+{
+  if (reg >= FK_UNWIND_MAX_REGS || !(w->valid & (G_GUINT64_CONSTANT(1) << reg))) {
+    w->fault = reg < FK_UNWIND_MAX_REGS && (w->lost_valid & (G_GUINT64_CONSTANT(1) << reg))
+                   ? (FkUnwindOutcome)w->lost[reg]
+                   : FK_UNWIND_STOP_RULE;
+    return FALSE;
+  }
+  *out = w->regs[reg];
+  return TRUE;
+}
+
+/* Evaluates a DWARF expression of the operations CFI uses (registers,
+ * constants, arithmetic, comparisons, dereferences): PLT entries' CFA
+ * depends on the pc, signal frames' registers are read from the stack. CFA
+ * is the frame's CFA for DW_OP_call_frame_cfa (unknown while computing it). */
+static gboolean
+eval(Walk *w, const FkCfiOp *ops, guint n, gboolean have_cfa, guint64 cfa, guint64 *out)
+{
+  guint64 st[FK_UNWIND_MAX_EXPR_STACK];
+  guint sp = 0;
+#define PUSH(v)                                                                                    \
+  do {                                                                                             \
+    if (sp >= FK_UNWIND_MAX_EXPR_STACK)                                                            \
+      goto bad;                                                                                    \
+    guint64 pushed_ = (v);                                                                         \
+    st[sp++] = pushed_;                                                                            \
+  } while (0)
+#define NEED(k)                                                                                    \
+  do {                                                                                             \
+    if (sp < (k))                                                                                  \
+      goto bad;                                                                                    \
+  } while (0)
+  for (guint i = 0; i < n; i++) {
+    const FkCfiOp *op = &ops[i];
+    guint8 a = op->atom;
+    guint64 v, x;
+    if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+      PUSH((guint64)(a - DW_OP_lit0));
+    } else if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
+      if (!reg_value(w, a - DW_OP_breg0, &v))
+        return FALSE;
+      PUSH(v + op->number);
+    } else if (a >= DW_OP_reg0 && a <= DW_OP_reg31) {
+      if (!reg_value(w, a - DW_OP_reg0, &v))
+        return FALSE;
+      PUSH(v);
+    } else
+      switch (a) {
+      case DW_OP_bregx:
+        if (!reg_value(w, (guint)MIN(op->number, G_MAXUINT), &v))
+          return FALSE;
+        PUSH(v + op->number2);
+        break;
+      case DW_OP_regx:
+        if (!reg_value(w, (guint)MIN(op->number, G_MAXUINT), &v))
+          return FALSE;
+        PUSH(v);
+        break;
+      case DW_OP_call_frame_cfa:
+        if (!have_cfa)
+          goto bad;
+        PUSH(cfa);
+        break;
+      case DW_OP_addr:
+      case DW_OP_const1u:
+      case DW_OP_const1s:
+      case DW_OP_const2u:
+      case DW_OP_const2s:
+      case DW_OP_const4u:
+      case DW_OP_const4s:
+      case DW_OP_const8u:
+      case DW_OP_const8s:
+      case DW_OP_constu:
+      case DW_OP_consts:
+        PUSH(op->number);
+        break;
+      case DW_OP_dup:
+        NEED(1);
+        PUSH(st[sp - 1]);
+        break;
+      case DW_OP_drop:
+        NEED(1);
+        sp--;
+        break;
+      case DW_OP_over:
+        NEED(2);
+        PUSH(st[sp - 2]);
+        break;
+      case DW_OP_swap:
+        NEED(2);
+        x = st[sp - 1];
+        st[sp - 1] = st[sp - 2];
+        st[sp - 2] = x;
+        break;
+      case DW_OP_deref:
+        NEED(1);
+        if (!read_u64(w, st[sp - 1], &v))
+          return FALSE;
+        st[sp - 1] = v;
+        break;
+      case DW_OP_plus_uconst:
+        NEED(1);
+        st[sp - 1] += op->number;
+        break;
+      case DW_OP_neg:
+        NEED(1);
+        st[sp - 1] = -st[sp - 1];
+        break;
+      case DW_OP_not:
+        NEED(1);
+        st[sp - 1] = ~st[sp - 1];
+        break;
+      case DW_OP_plus:
+      case DW_OP_minus:
+      case DW_OP_mul:
+      case DW_OP_and:
+      case DW_OP_or:
+      case DW_OP_xor:
+      case DW_OP_shl:
+      case DW_OP_shr:
+      case DW_OP_shra:
+      case DW_OP_ge:
+      case DW_OP_gt:
+      case DW_OP_le:
+      case DW_OP_lt:
+      case DW_OP_eq:
+      case DW_OP_ne: {
+        NEED(2);
+        guint64 b = st[--sp], c = st[sp - 1];
+        guint64 r;
+        switch (a) {
+        case DW_OP_plus:
+          r = c + b;
+          break;
+        case DW_OP_minus:
+          r = c - b;
+          break;
+        case DW_OP_mul:
+          r = c * b;
+          break;
+        case DW_OP_and:
+          r = c & b;
+          break;
+        case DW_OP_or:
+          r = c | b;
+          break;
+        case DW_OP_xor:
+          r = c ^ b;
+          break;
+        case DW_OP_shl:
+          r = b >= 64 ? 0 : c << b;
+          break;
+        case DW_OP_shr:
+          r = b >= 64 ? 0 : c >> b;
+          break;
+        case DW_OP_shra:
+          r = (guint64)((gint64)c >> (b >= 63 ? 63 : b));
+          break;
+        case DW_OP_ge:
+          r = (gint64)c >= (gint64)b;
+          break;
+        case DW_OP_gt:
+          r = (gint64)c > (gint64)b;
+          break;
+        case DW_OP_le:
+          r = (gint64)c <= (gint64)b;
+          break;
+        case DW_OP_lt:
+          r = (gint64)c < (gint64)b;
+          break;
+        case DW_OP_eq:
+          r = c == b;
+          break;
+        default:
+          r = c != b;
+          break;
+        }
+        st[sp - 1] = r;
+        break;
+      }
+      case DW_OP_nop:
+        break;
+      default:
+        goto bad;
+      }
+  }
+  NEED(1);
+  *out = st[sp - 1];
+  return TRUE;
+bad:
+  w->fault = FK_UNWIND_STOP_RULE;
+  return FALSE;
+#undef PUSH
+#undef NEED
+}
+
+/* The caller's value of a register by rule R. *UNDEF set for an undefined
+ * one (FALSE returned). */
+static gboolean
+apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa, guint64 *out, gboolean *undef)
+{
+  guint64 v;
+  *undef = FALSE;
+  switch (r->kind) {
+  case FK_RULE_SAME:
+    return reg_value(w, reg, out);
+  case FK_RULE_UNDEF:
+    *undef = TRUE;
+    return FALSE;
+  case FK_RULE_AT_CFA:
+    return read_u64(w, cfa + (guint64)r->off, out);
+  case FK_RULE_VAL_CFA:
+    *out = cfa + (guint64)r->off;
+    return TRUE;
+  case FK_RULE_REG:
+    if (!reg_value(w, r->reg, &v))
+      return FALSE;
+    *out = v + (guint64)r->off;
+    return TRUE;
+  case FK_RULE_EXPR:
+    if (!eval(w, r->ops, r->n_ops, TRUE, cfa, &v))
+      return FALSE;
+    return read_u64(w, v, out);
+  case FK_RULE_VAL_EXPR:
+    return eval(w, r->ops, r->n_ops, TRUE, cfa, out);
+  default:
+    w->fault = FK_UNWIND_STOP_RULE;
+    return FALSE;
+  }
+}
+
+/* The module of PC: the previous answer when its range holds PC. */
+static FkUnwindModuleKind
+find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guint n_regs)
+{
+  for (guint i = 0; i < self->n_modules; i++) {
+    const FkModuleEntry *e = &self->modules[i];
+    if (pc >= e->mod.start && pc < e->mod.end) {
+      *mod = e->mod;
+      *cfi = e->cfi;
+      return e->kind;
+    }
+  }
+  memset(mod, 0, sizeof *mod);
+  FkUnwindModuleKind kind = self->find(self->ctx, pc, mod);
+  *cfi = NULL;
+  if (kind == FK_UNWIND_MODULE_ELF) {
+    FkCfi *c = g_hash_table_lookup(self->cfis, mod->key);
+    if (c == NULL) {
+      c = fk_cfi_new(mod->eh_elf, mod->debug_elf, n_regs);
+      g_hash_table_insert(self->cfis, (gpointer)mod->key, c);
+    }
+    *cfi = c;
+  }
+  if (mod->end > mod->start && pc >= mod->start && pc < mod->end) {
+    FkModuleEntry *e = &self->modules[self->next_module];
+    self->next_module = (self->next_module + 1) % FK_UNWIND_MODULE_CACHE;
+    self->n_modules =
+        MAX(self->n_modules, self->next_module == 0 ? FK_UNWIND_MODULE_CACHE : self->next_module);
+    e->mod = *mod;
+    e->kind = kind;
+    e->cfi = *cfi;
+  }
+  return kind;
+}
+
+/* The frame-pointer step: FALSE with w->fault set when it does not lead on. */
+static gboolean
+fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa, guint64 *ra, guint64 *fp)
+{
+  if (!(w->valid & (G_GUINT64_CONSTANT(1) << a->fp)) || w->regs[a->fp] == 0)
+    return FALSE;
+  guint64 f = w->regs[a->fp];
+  if (!read_u64(w, f + 8, ra) || !read_u64(w, f, fp))
+    return FALSE;
+  *cfa = f + 16;
+  return TRUE;
+}
+
+FkUnwindOutcome
+fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_frames)
+{
+  const FkUnwindArch *a = in->arch;
+  if (!fk_unwind_arch_walkable(a))
+    return FK_UNWIND_STOP_REGS;
+  Walk w = {.in = in};
+  self->n_modules = self->next_module = 0;
+  if (!fk_unwind_regs_load(in, w.regs, &w.valid))
+    return FK_UNWIND_STOP_REGS;
+  w.stack_base = w.regs[a->sp];
+  guint64 pc = w.regs[a->pc];
+  gboolean exact = TRUE;
+  if (max_frames == 0)
+    return FK_UNWIND_STOP_DEPTH;
+  FkUnwindFrame fr = {pc, TRUE};
+  g_array_append_val(frames, fr);
+  for (guint depth = 1;; depth++) {
+    guint64 look = exact ? pc : pc - 1;
+    guint64 sp = w.regs[a->sp];
+    FkUnwindModule mod;
+    FkCfi *cfi = NULL;
+    FkUnwindModuleKind kind = find_module(self, look, &mod, &cfi, a->n_regs);
+    if (kind == FK_UNWIND_MODULE_JIT)
+      return FK_UNWIND_STOP_JIT;
+    const FkCfiRule *rule = cfi != NULL ? fk_cfi_rule(cfi, look - mod.bias) : NULL;
+    guint64 cfa, ra;
+    guint64 newregs[FK_UNWIND_MAX_REGS] = {0};
+    guint64 newvalid;
+    guint64 newlost = w.lost_valid;
+    guint8 newlost_why[FK_UNWIND_MAX_REGS];
+    memcpy(newlost_why, w.lost, sizeof newlost_why);
+    gboolean signal = FALSE;
+    if (rule == NULL || in->fp_only) {
+      guint64 fp;
+      FkUnwindOutcome why =
+          kind == FK_UNWIND_MODULE_NONE ? FK_UNWIND_STOP_NO_MAP : FK_UNWIND_STOP_NO_CFI;
+      w.fault = why;
+      /* without CFI, a frame pointer that leads nowhere says little: the
+       * code may not keep one. The missing CFI is the reason, unless the
+       * chain ran past a full copy or only frame pointers were asked for. */
+      if (!fp_step(&w, a, &cfa, &ra, &fp))
+        return in->fp_only || w.fault == FK_UNWIND_TRUNCATED ? w.fault : why;
+      memcpy(newregs, w.regs, sizeof newregs);
+      newvalid = w.valid;
+      newregs[a->fp] = fp;
+    } else {
+      if (rule->unsupported)
+        return FK_UNWIND_STOP_RULE;
+      if (rule->cfa.kind == FK_RULE_REG) {
+        guint64 base;
+        if (!reg_value(&w, rule->cfa.reg, &base))
+          return w.fault;
+        cfa = base + (guint64)rule->cfa.off;
+      } else if (!eval(&w, rule->cfa.ops, rule->cfa.n_ops, FALSE, 0, &cfa)) {
+        return w.fault;
+      }
+      gboolean undef;
+      if (!apply_rule(&w, &rule->regs[rule->ra], rule->ra, cfa, &ra, &undef))
+        return undef ? FK_UNWIND_ROOT : w.fault;
+      newvalid = 0;
+      newlost = 0;
+      for (guint r = 0; r < a->n_regs; r++) {
+        if (r == rule->ra)
+          continue;
+        guint64 v;
+        if (apply_rule(&w, &rule->regs[r], r, cfa, &v, &undef)) {
+          newregs[r] = v;
+          newvalid |= G_GUINT64_CONSTANT(1) << r;
+        } else if (!undef) {
+          /* saved where the copy does not reach: lost, which only matters
+           * if a later rule needs it, and then this is why */
+          newlost |= G_GUINT64_CONSTANT(1) << r;
+          newlost_why[r] = (guint8)w.fault;
+        }
+      }
+      signal = rule->signal;
+    }
+    if (ra == 0)
+      return FK_UNWIND_ROOT;
+    /* the caller's sp is the CFA, unless a rule (a signal frame's) says */
+    if (!(newvalid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule == NULL || in->fp_only ||
+        rule->regs[a->sp].kind == FK_RULE_SAME) {
+      newregs[a->sp] = cfa;
+      newvalid |= G_GUINT64_CONSTANT(1) << a->sp;
+    }
+    /* a stack grows down: a caller's frame lies above. Equal is allowed
+     * only out of a signal frame, whose interrupted code had its own sp. */
+    if (newregs[a->sp] <= sp && !(signal && newregs[a->sp] != sp))
+      return FK_UNWIND_STOP_CFA;
+    newregs[a->pc] = ra;
+    newvalid |= G_GUINT64_CONSTANT(1) << a->pc;
+    memcpy(w.regs, newregs, sizeof newregs);
+    w.valid = newvalid;
+    memcpy(w.lost, newlost_why, sizeof w.lost);
+    w.lost_valid = newlost & ~newvalid;
+    pc = ra;
+    exact = signal;
+    if (depth >= max_frames)
+      return FK_UNWIND_STOP_DEPTH;
+    fr = (FkUnwindFrame){pc, exact};
+    g_array_append_val(frames, fr);
+  }
+}

@@ -1,0 +1,63 @@
+#!/bin/sh
+# unwind.sh -- issue 14's speed check: a --call-graph dwarf capture of >= 25,000
+# samples of the Rust tutorial program (corpora/perf-dwarf/wordstats.bin, no
+# frame pointers), recorded here at bench time (never committed), turned into a
+# flame graph by flamekit directly against what cargo-flamegraph runs (perf
+# script | a collapser), in wall seconds and peak memory, as ratios; and the CFI
+# libraries compared (tests/bench/cfi-libdw*.c).
+#   sh tests/bench/unwind.sh BUILD/flamekit
+#   BENCH_UNWIND_COPY  the stack copy size (default 16384; cargo-flamegraph now 64000)
+#   BENCH_UNWIND_ROUNDS  wordstats rounds (default 2400, about 30 s of samples at 997 Hz)
+set -u
+FK=${1:?usage: sh tests/bench/unwind.sh BUILD/flamekit}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BIN="$top/corpora/perf-dwarf/wordstats.bin"
+COPY=${BENCH_UNWIND_COPY:-16384}
+ROUNDS=${BENCH_UNWIND_ROUNDS:-2400}
+T=$(mktemp -d "${TMPDIR:-/tmp}/fk-bench-unwind.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+if ! command -v perf >/dev/null || [ ! -x "$BIN" ]; then
+  echo "unwind: skipped: needs perf and $BIN"
+  exit 0
+fi
+# cargo flamegraph's arguments: perf record -F 997 --call-graph dwarf,SIZE -g
+perf record -q -F 997 --call-graph "dwarf,$COPY" -g -o "$T/x.data" "$BIN" "$ROUNDS" >/dev/null 2>&1
+n=$(perf report -i "$T/x.data" --stats 2>/dev/null | awk '/SAMPLE events:/ {print $3; exit}')
+echo "capture: $n samples of wordstats (perf record -F 997 --call-graph dwarf,$COPY -g), $(du -m "$T/x.data" | cut -f1) MB"
+run() { # label command
+  /usr/bin/time -f '%e %M' -o "$T/time" sh -c "$2" >/dev/null 2>"$T/err"
+  read -r secs kb <"$T/time"
+  printf '%-60s %7.2f s %8.1f MB\n' "$1" "$secs" "$(echo "$kb" | awk '{print $1 / 1024}')"
+  echo "$secs $kb" >"$T/last"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
+run "cat x.data > /dev/null" "cat '$T/x.data' > /dev/null"
+read -r cat_s _ <"$T/last"
+run "flamekit graph x.data (inline frames, the default)" "'$FK' graph '$T/x.data' -o '$T/a.svg'"
+read -r fk_s fk_kb <"$T/last"
+grep 'unwound' "$T/err" | sed 's/^/  /'
+run "flamekit graph --no-inline x.data" "'$FK' graph --no-inline '$T/x.data' -o '$T/b.svg'"
+read -r fkn_s _ <"$T/last"
+run "perf script | flamekit graph (what cargo-flamegraph runs)" "perf script -i '$T/x.data' | '$FK' graph -o '$T/c.svg'"
+read -r ps_s ps_kb <"$T/last"
+run "perf script --no-inline | flamekit graph" "perf script --no-inline -i '$T/x.data' | '$FK' graph -o '$T/d.svg'"
+read -r psn_s _ <"$T/last"
+echo "  flamekit graph vs perf script | flamekit graph: $(ratio "$ps_s" "$fk_s") faster (target >= 20x)"
+echo "  flamekit graph vs perf script --no-inline | flamekit graph: $(ratio "$psn_s" "$fk_s") faster (target >= 5x)"
+echo "  flamekit graph vs cat: $(ratio "$fk_s" "$cat_s") the time of cat (target <= 3x)"
+echo "  flamekit graph --no-inline vs perf script --no-inline: $(ratio "$psn_s" "$fkn_s") faster"
+echo "  peak memory: flamekit $(echo "$fk_kb" | awk '{printf "%.0f", $1 / 1024}') MB, perf script pipeline $(echo "$ps_kb" | awk '{printf "%.0f", $1 / 1024}') MB (target: no more)"
+awk -v n="$n" -v s="$fk_s" 'BEGIN { if (s > 0) printf "  samples unwound and symbolized per second: %.0f\n", n / s }'
+
+echo "CFI lookups, every 97th byte of libc's .text (the unwinder caches each pc's rule once):"
+L=/usr/lib/x86_64-linux-gnu/libc.so.6
+set -- $(readelf -SW "$L" | awk '$2 == ".text" { print $4, $6 }')
+lo=0x$1
+hi=$(printf '0x%x' $((0x$1 + 0x$2)))
+if cc -O2 -o "$T/cfi-libdw" "$top/tests/bench/cfi-libdw.c" -ldw -lelf 2>/dev/null &&
+  cc -O2 -I/usr/include/libdwarf -o "$T/cfi-libdwarf" "$top/tests/bench/cfi-libdwarf.c" -ldwarf -lelf -lz 2>/dev/null; then
+  "$T/cfi-libdw" "$L" "$lo" "$hi" 97 | sed 's/^/  /'
+  "$T/cfi-libdwarf" "$L" "$lo" "$hi" 97 | sed 's/^/  /'
+else
+  echo "  skipped: cannot build tests/bench/cfi-libdw*.c"
+fi

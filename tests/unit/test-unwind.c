@@ -1,0 +1,246 @@
+/* test-unwind.c -- the unwinder's walk and where it stops, on registers and
+ * stacks made here against the CFI of corpora/perf-dwarf/nofp (built without
+ * frame pointers) and on a real sample of nofp.16k.data (the fuzz seed). */
+#include "../../formats/symbolize-elf.h"
+#include "../../formats/unwind.h"
+#include <string.h>
+
+#define N_REGS 20 /* perf's sample_regs_user 0xff0fff on x86-64 */
+enum { BP = 6, SP = 7, IP = 8 };
+#define STACK_AT G_GUINT64_CONSTANT(0x7ffd00000000)
+#define BASE G_GUINT64_CONSTANT(0x557a4939d000) /* nofp's load address in the capture */
+
+typedef struct {
+  FkElf *elf;
+  guint calls;
+} Ctx;
+
+/* nofp at BASE; pcs with top nibble f are JIT code; the rest unmapped */
+static FkUnwindModuleKind
+find(gpointer ctx, guint64 pc, FkUnwindModule *out)
+{
+  Ctx *c = ctx;
+  c->calls++;
+  if (pc >= BASE && pc - BASE < 0x10000) {
+    out->key = c->elf;
+    out->eh_elf = out->debug_elf = fk_elf_handle(c->elf);
+    out->bias = BASE;
+    out->start = BASE;
+    out->end = BASE + 0x10000;
+    return FK_UNWIND_MODULE_ELF;
+  }
+  return pc >> 60 == 0xf ? FK_UNWIND_MODULE_JIT : FK_UNWIND_MODULE_NONE;
+}
+
+typedef struct {
+  Ctx ctx;
+  FkUnwinder *u;
+  GArray *frames;
+  guint64 regs[N_REGS];
+  guint8 stack[256];
+  FkUnwindInput in;
+} Fixture;
+
+static void
+setup(Fixture *f)
+{
+  memset(f, 0, sizeof *f);
+  f->ctx.elf = fk_elf_open_file("corpora/perf-dwarf/nofp", NULL);
+  g_assert_nonnull(f->ctx.elf);
+  f->u = fk_unwinder_new(find, &f->ctx);
+  f->frames = g_array_new(FALSE, FALSE, sizeof(FkUnwindFrame));
+  f->in.arch = fk_unwind_arch_lookup("x86_64");
+  f->in.regs_mask = 0xff0fff;
+  f->in.regs = f->regs;
+  f->in.n_regs = N_REGS;
+  f->in.stack = f->stack;
+  f->in.stack_len = sizeof f->stack;
+  f->regs[SP] = STACK_AT;
+}
+
+static void
+teardown(Fixture *f)
+{
+  g_array_free(f->frames, TRUE);
+  fk_unwinder_free(f->u);
+  fk_elf_free(f->ctx.elf);
+}
+
+static void
+put(Fixture *f, gsize off, guint64 v)
+{
+  memcpy(f->stack + off, &v, 8);
+}
+
+static FkUnwindOutcome
+walk(Fixture *f, guint max)
+{
+  g_array_set_size(f->frames, 0);
+  return fk_unwind(f->u, &f->in, f->frames, max);
+}
+
+static guint64
+pc_at(Fixture *f, guint i)
+{
+  return g_array_index(f->frames, FkUnwindFrame, i).pc;
+}
+
+/* The frame-pointer fallback where no module holds the pc, and how the
+ * chain ends: a zero return address is the root; a saved fp pointing at
+ * itself gives a CFA that does not grow. */
+static void
+test_fp_chain(void)
+{
+  Fixture f;
+  setup(&f);
+  f.regs[IP] = 0x1000; /* unmapped: no CFI */
+  f.regs[BP] = STACK_AT + 16;
+  put(&f, 16, STACK_AT + 48); /* caller's fp */
+  put(&f, 24, 0x2000);        /* return address */
+  put(&f, 48, 0);
+  put(&f, 56, 0); /* the root */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.frames->len, ==, 2);
+  g_assert_cmpuint(pc_at(&f, 1), ==, 0x2000);
+  g_assert_false(g_array_index(f.frames, FkUnwindFrame, 1).exact);
+
+  put(&f, 48, STACK_AT + 48); /* fp -> itself */
+  put(&f, 56, 0x3000);
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_CFA);
+  g_assert_cmpuint(f.frames->len, ==, 3);
+
+  /* the depth limit */
+  g_assert_cmpint(walk(&f, 2), ==, FK_UNWIND_STOP_DEPTH);
+  g_assert_cmpuint(f.frames->len, ==, 2);
+  teardown(&f);
+}
+
+/* A read above the copy: the copy size cut the stack when the copy was
+ * full, else a stop; below the copy always a stop. */
+static void
+test_window(void)
+{
+  Fixture f;
+  setup(&f);
+  f.regs[IP] = 0x1000;
+  f.regs[BP] = STACK_AT + 248; /* ra at +256: past the 256-byte copy */
+  f.in.full = TRUE;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_TRUNCATED);
+  g_assert_cmpuint(f.frames->len, ==, 1);
+  f.in.full = FALSE;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_NO_MAP);
+  f.in.full = TRUE;
+  f.regs[BP] = STACK_AT - 64;                               /* below sp */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_NO_MAP); /* no CFI is the reason */
+  f.in.fp_only = TRUE;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_STACK); /* --unwind=fp: the read is */
+  f.regs[BP] = G_MAXUINT64 - 4;                            /* wraps */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_STACK);
+  f.in.fp_only = FALSE;
+  f.regs[BP] = 0; /* no frame pointer, no CFI */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_NO_MAP);
+  teardown(&f);
+}
+
+/* JIT code stops the walk at once, even with a good frame pointer. */
+static void
+test_jit(void)
+{
+  Fixture f;
+  setup(&f);
+  f.regs[IP] = G_GUINT64_CONSTANT(0xf000000000001000);
+  f.regs[BP] = STACK_AT + 16;
+  put(&f, 16, 0);
+  put(&f, 24, 0x2000);
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_JIT);
+  g_assert_cmpuint(f.frames->len, ==, 1);
+  teardown(&f);
+}
+
+/* CFI of a function without frame pointers: leaf_hash is a leaf at -O2
+ * (CFA = rsp + 8, return address at CFA - 8), so a walk from it reads the
+ * return address at sp and the caller's sp is sp + 8, whatever rbp holds. */
+static void
+test_cfi_leaf(void)
+{
+  Fixture f;
+  setup(&f);
+  const FkElfSym *sym = NULL;
+  for (guint64 a = 0x1000; a < 0x2000 && sym == NULL; a++) {
+    const FkElfSym *s = fk_elf_symbol_at(f.ctx.elf, a);
+    if (s != NULL && g_str_has_prefix(s->name, "leaf_hash"))
+      sym = s;
+  }
+  g_assert_nonnull(sym);
+  f.regs[IP] = BASE + sym->start; /* its first instruction */
+  f.regs[BP] = 12345;             /* garbage: not a frame pointer */
+  put(&f, 0, 0);                  /* returns to 0: the root */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.frames->len, ==, 1);
+  put(&f, 0, 0x1000); /* returns to unmapped code with rbp garbage */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_NO_MAP);
+  g_assert_cmpuint(f.frames->len, ==, 2);
+  g_assert_cmpuint(pc_at(&f, 1), ==, 0x1000);
+  guint64 rules, lookups;
+  fk_unwinder_counts(f.u, &rules, &lookups);
+  g_assert_cmpuint(rules, ==, 1); /* the same pc twice: compiled once */
+  g_assert_cmpuint(lookups, ==, 2);
+  teardown(&f);
+}
+
+/* Registers without the sp, and an architecture whose walk is not done. */
+static void
+test_regs(void)
+{
+  Fixture f;
+  setup(&f);
+  f.in.regs_mask = 0xff0f7f; /* no SP bit */
+  f.in.n_regs = N_REGS - 1;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_REGS);
+  f.in.regs_mask = 0xff0fff;
+  f.in.n_regs = 3; /* fewer values than the mask says */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_REGS);
+  g_assert_nonnull(fk_unwind_arch_lookup("aarch64"));
+  g_assert_false(fk_unwind_arch_walkable(fk_unwind_arch_lookup("aarch64")));
+  f.in.arch = fk_unwind_arch_lookup("aarch64");
+  f.in.n_regs = N_REGS;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_STOP_REGS);
+  g_assert_null(fk_unwind_arch_lookup("sparc"));
+  teardown(&f);
+}
+
+/* A real sample: the fuzz seed cut from nofp.16k.data walks nofp's frames
+ * into libc (outside the one module here). */
+static void
+test_real_sample(void)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true(g_file_get_contents("tests/fuzz/corpus/unwind/sample-0", &data, &len, NULL));
+  g_assert_cmpuint(len, >, 9 + 8 * N_REGS);
+  Fixture f;
+  setup(&f);
+  memcpy(f.regs, data + 9, sizeof f.regs);
+  f.in.stack = (const guint8 *)data + 9 + sizeof f.regs;
+  f.in.stack_len = len - 9 - sizeof f.regs;
+  f.in.full = TRUE;
+  FkUnwindOutcome o = walk(&f, 64);
+  g_assert_cmpuint(f.frames->len, >=, 3);
+  for (guint i = 0; i + 1 < f.frames->len; i++) /* every frame but the last is in nofp */
+    g_assert_cmpuint(pc_at(&f, i) - BASE, <, 0x10000);
+  g_assert_true(o == FK_UNWIND_STOP_NO_MAP || o == FK_UNWIND_TRUNCATED);
+  teardown(&f);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/unwind/fp-chain", test_fp_chain);
+  g_test_add_func("/unwind/window", test_window);
+  g_test_add_func("/unwind/jit", test_jit);
+  g_test_add_func("/unwind/cfi-leaf", test_cfi_leaf);
+  g_test_add_func("/unwind/regs", test_regs);
+  g_test_add_func("/unwind/real-sample", test_real_sample);
+  return g_test_run();
+}
