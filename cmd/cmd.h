@@ -91,6 +91,9 @@ typedef struct {
    * NULL: not kept; freed by fk_input_options_clear). Outputs name their units and
    * inputs from it (fk_cmd_weight_unit, fk_cmd_summary_init). */
   GArray *facts;
+  /* Long names fk_input_options_add leaves out because the command defines
+   * them itself (record: "pid"); NULL: none. Set before adding. */
+  const char *const *own_options;
 } FkInputOptions;
 
 /* What one input turned out to hold. */
