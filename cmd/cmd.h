@@ -28,6 +28,7 @@ typedef struct {
 int cmd_fold(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* The running command's name, for messages. */
 extern const char *fk_cmd_name;
