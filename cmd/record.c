@@ -69,10 +69,14 @@ read_sysctl(const char *path, int fallback)
   return atoi(text);
 }
 
+/* BLOCKED: our probe was refused; else perf failed and this may be why. */
 static void
-say_paranoid(int level)
+say_paranoid(int level, gboolean blocked)
 {
-  fk_cmd_error("perf cannot sample here: kernel.perf_event_paranoid is %d", level);
+  if (blocked)
+    fk_cmd_error("perf cannot sample here: kernel.perf_event_paranoid is %d", level);
+  else
+    fk_cmd_error("if perf's message is about access: kernel.perf_event_paranoid is %d", level);
   fk_cmd_error("levels: -1 everything; 0 CPU-wide and kernel data; 1 also kernel profiling of "
                "your processes; 2 only user space of your processes; 3 and above (some distros) "
                "nothing without CAP_PERFMON");
@@ -482,7 +486,7 @@ cmd_record(int argc, char **argv)
   if (!sudo && !as_root) {
     int e = probe_event(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK);
     if (e == EACCES || e == EPERM) {
-      say_paranoid(read_sysctl("/proc/sys/kernel/perf_event_paranoid", 2));
+      say_paranoid(read_sysctl("/proc/sys/kernel/perf_event_paranoid", 2), TRUE);
       goto out;
     }
   }
@@ -539,6 +543,8 @@ cmd_record(int argc, char **argv)
                  WIFEXITED(status) ? "exit status" : "signal",
                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
                  r.verbose ? "" : " (-v shows more)");
+    if (!as_root && !sudo)
+      say_paranoid(read_sysctl("/proc/sys/kernel/perf_event_paranoid", 2), FALSE);
     goto out;
   }
   if (program != NULL)
