@@ -567,7 +567,10 @@ cmd_record(int argc, char **argv)
   if (drawn != NULL)
     unlink(drawn);
   if (!graph.iopts.quiet) {
-    g_autofree char *size = g_format_size((guint64)st.st_size);
+    /* Not g_format_size: its no-break space is awkward in a terminal's grep. */
+    double kb = (double)st.st_size / 1000;
+    g_autofree char *size = kb < 1000 ? g_strdup_printf("%.1f kB", kb)
+                                      : g_strdup_printf("%.1f MB", kb / 1000);
     if (r.post_process == NULL)
       fk_cmd_error("%s: %s, %" G_GUINT64_FORMAT " samples", temporary ? "capture" : capture, size,
                    samples);

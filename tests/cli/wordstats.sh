@@ -95,7 +95,7 @@ pub fn rounds_from_env() -> usize {
 RS
   cat >"$1/src/main.rs" <<'RS'
 fn main() {
-    let rounds = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(50);
+    let rounds = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(wordstats::rounds_from_env);
     println!("{} distinct words", wordstats::run(rounds));
 }
 RS
