@@ -305,6 +305,15 @@ perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolea
     g_ptr_array_add(a, g_strdup("-z"));
   if (!r->verbose)
     g_ptr_array_add(a, g_strdup("-q"));
+  /* A temporary capture is read here, now, and removed: its binaries are
+   * found by path, so perf's pass over the whole capture for build ids (most
+   * of its time after the program exits, for DWARF captures) and its copies
+   * of every binary into ~/.debug serve nobody. A kept one (--perfdata) gets
+   * them, for reading later or elsewhere. */
+  if (r->perfdata == NULL) {
+    g_ptr_array_add(a, g_strdup("--no-buildid"));
+    g_ptr_array_add(a, g_strdup("--no-buildid-cache"));
+  }
   g_ptr_array_add(a, g_strdup("-o"));
   g_ptr_array_add(a, g_strdup(capture));
   if (r->pids != NULL) {

@@ -54,14 +54,18 @@ timed() { # LABEL STAMPFILE CMD...: prints seconds end to end and after the prog
   awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" 'BEGIN { print e - s, e - x }' >"$T/$label.t"
 }
 timed flamekit "$T/a.stamp" "$FK" record -q --call-graph "$([ "$mode" = fp ] && echo fp || echo dwarf,64000)" \
-  -o a.svg -o a.folded -- "$T/prog" "$n" || exit 1
+  -o a.svg -- "$T/prog" "$n" || exit 1
 timed flamegraph "$T/b.stamp" "$peer" -c "$perfargs" --post-process "tee b.folded" -o b.svg -- "$T/prog" "$n" ||
   exit 1
 read -r fe fa <"$T/flamekit.t"
 read -r pe pa <"$T/flamegraph.t"
 awk -v fe="$fe" -v fa="$fa" -v pe="$pe" -v pa="$pa" 'BEGIN {
   printf "  ratio end to end: %.1fx   after the program exited: %.1fx (target >= 20x)\n", pe / fe, pa / fa }'
-# stacks: the share of weight both give the same stack (each normalized to its total)
+# stacks: the share of weight both give the same stack (each normalized to
+# its total). The peer's perf script gives no inline frames: a third run,
+# not timed, with --no-inline (every run is its own capture anyway).
+STAMP=$T/c.stamp "$FK" record -q --no-inline --call-graph "$([ "$mode" = fp ] && echo fp || echo dwarf,64000)" \
+  -o a.folded -- "$T/prog" "$n" >/dev/null 2>&1
 awk 'FNR == 1 { f++ } { w = $NF; sub(/ [0-9.]+$/, ""); a[f, $0] += w; tot[f] += w; k[$0] = 1 }
   END { for (s in k) { x = a[1, s] / tot[1]; y = a[2, s] / tot[2]; same += (x < y ? x : y) }
         printf "  stacks the same on %.1f%% of the weight (target >= 98%%)\n", 100 * same }' a.folded b.folded
