@@ -54,7 +54,7 @@ help:
 	@echo "make check-browser  the SVG page in headless chromium (playwright-core)"
 	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
 	@echo "make bench       measure speed and memory, side by side with peers"
-	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
+	@echo "make install     install flamekit, cargo-flamekit, man pages, completions into \$$(DESTDIR)\$$(PREFIX)"
 
 deps:
 	@sh tests/deps.sh
@@ -123,9 +123,19 @@ bench: $(FLAMEKIT)
 check-browser: $(FLAMEKIT)
 	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh
 
+# cargo-flamekit beside flamekit (cargo finds it as `cargo flamekit`), the
+# manual pages, and the completion scripts where bash-completion, zsh and
+# fish look for them.
 install: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(FLAMEKIT) $(DESTDIR)$(PREFIX)/bin/flamekit
+	install -m 755 $(CARGO_FLAMEKIT) $(DESTDIR)$(PREFIX)/bin/cargo-flamekit
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(FLAMEKIT) completions bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/flamekit
+	$(FLAMEKIT) completions zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_flamekit
+	$(FLAMEKIT) completions fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/flamekit.fish
 
 format:
 	clang-format -i $(LIB_SRC) $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC)
