@@ -281,11 +281,11 @@ fold_through(FkGraph *graph, const char *capture, const char *cmd)
 /* The perf record command line. */
 static GPtrArray *
 perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolean cpu_clock,
-          gboolean sudo, char **cmd)
+          const char *sudo, char **cmd)
 {
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   if (sudo)
-    g_ptr_array_add(a, g_strdup("sudo"));
+    g_ptr_array_add(a, g_strdup(sudo));
   g_ptr_array_add(a, g_strdup(perf));
   if (r->custom != NULL) {
     g_auto(GStrv) words = NULL;
@@ -475,6 +475,7 @@ cmd_record(int argc, char **argv)
   gboolean as_root = geteuid() == 0;
   gboolean sudo = r.root && !as_root;
   g_autofree char *perf = g_find_program_in_path("perf");
+  g_autofree char *sudo_path = sudo ? g_find_program_in_path("sudo") : NULL;
   g_autofree char *program = NULL;
   g_autofree char *capture = NULL;
   g_autofree char *drawn = NULL;
@@ -486,7 +487,7 @@ cmd_record(int argc, char **argv)
     fk_cmd_error("perf not found in PATH; install it: sudo apt-get install linux-perf");
     goto out;
   }
-  if (sudo && g_find_program_in_path("sudo") == NULL) {
+  if (sudo && sudo_path == NULL) {
     fk_cmd_error("--root: sudo not found; install it or run flamekit as root");
     goto out;
   }
@@ -523,7 +524,7 @@ cmd_record(int argc, char **argv)
   }
   if (program != NULL)
     cmd[0] = program; /* argv's: not freed */
-  pa = perf_argv(&r, perf, capture, cpu_clock, sudo, cmd);
+  pa = perf_argv(&r, perf, capture, cpu_clock, sudo_path, cmd);
   if (r.verbose) {
     g_autofree char *line = g_strjoinv(" ", (char **)pa->pdata);
     fk_cmd_error("running %s", line);
@@ -534,7 +535,7 @@ cmd_record(int argc, char **argv)
     goto out;
   if (sudo) {
     g_autofree char *owner = g_strdup_printf("%u:%u", (unsigned)getuid(), (unsigned)getgid());
-    const char *chown_argv[] = {"sudo", "chown", owner, capture, NULL};
+    const char *chown_argv[] = {sudo_path, "chown", owner, capture, NULL};
     GPid pid;
     int cst;
     if (spawn(chown_argv, -1, -1, &pid))

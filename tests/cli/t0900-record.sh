@@ -104,6 +104,26 @@ run "$FLAMEKIT" record -q --call-graph fp --post-process 'sed s/main/MAIN/' -o "
 is "$rc" 0 "--post-process: exit 0"
 like "MAIN" "$(cat "$T/p.folded")" "--post-process: its output is drawn"
 
+# -z: a zstd-compressed capture, read as is.
+run "$FLAMEKIT" record -q -z --call-graph fp --perfdata "$T/z.data" -o "$T/z.folded" -- "$T/spin"
+is "$rc" 0 "-z: exit 0"
+like "main" "$(cat "$T/z.folded")" "-z: the compressed capture is drawn"
+like "zstd|compress" "$(perf report -i "$T/z.data" --header-only 2>/dev/null | grep -i compress)" \
+  "-z: the capture is compressed"
+
+# --open: the first output, with the desktop's opener (a stand-in here).
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho "$@" >"%s/opened"\n' "$T" >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+run env PATH="$T/bin:$PATH" "$FLAMEKIT" record -q --open --call-graph fp -o "$T/o.svg" -o "$T/o.folded" -- "$T/spin"
+sleep 0.3
+is "$rc:$(cat "$T/opened" 2>/dev/null)" "0:$T/o.svg" "--open opens the first output"
+
+# --duration stops a command too; that is not an error.
+run "$FLAMEKIT" record -q --duration 0.5 --call-graph fp -o "$T/dur.folded" -- "$T/spin" 100000000000
+is "$rc" 0 "--duration on a command: exit 0"
+like "spin" "$(cat "$T/dur.folded")" "--duration on a command: drawn"
+
 # SIGINT and SIGTERM end perf, not the run: the graph is still drawn.
 for sig in INT TERM; do
   rm -f "$T/sig.folded"

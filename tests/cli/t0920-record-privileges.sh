@@ -49,6 +49,15 @@ else
   like "levels: -1 everything; 0 CPU-wide and kernel data; 1 also kernel profiling" "$err" \
     "-a at paranoid 2: says what each level allows"
   like "sudo sysctl kernel.perf_event_paranoid=" "$err" "-a at paranoid 2: the sysctl line"
+  # --root as a user: perf runs under sudo (a stand-in that logs and runs
+  # the command) and the capture is given back with sudo chown.
+  mkdir -m 755 "$T/bin"
+  printf '#!/bin/sh\necho "$*" >>"%s/nb/sudo.log"\nexec "$@"\n' "$T" >"$T/bin/sudo"
+  chmod 755 "$T/bin/sudo"
+  run as_nobody env PATH="$T/bin:$PATH" "$T/flamekit" record -q --root --call-graph fp -o r.folded -- "$T/spin"
+  is "$rc" 0 "--root as a user: exit 0"
+  like "^$(command -v perf) record " "$(cat "$T/nb/sudo.log" 2>/dev/null)" "--root: perf runs under sudo"
+  like "^chown [0-9]+:[0-9]+ " "$(cat "$T/nb/sudo.log" 2>/dev/null)" "--root: the capture is given back"
   echo "$old_p" >$P
 fi
 
