@@ -4,6 +4,8 @@
 # stopped by signals; the cycles fallback; and each failure's message.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/wordstats.sh"
+# captures kept after a failure go with the test's directory
+mkdir -p "$T/captures" && export TMPDIR="$T/captures"
 
 if ! command -v perf >/dev/null 2>&1 || ! perf record -q -o "$T/probe.data" true >/dev/null 2>&1; then
   skip "perf cannot record here (not installed, or not allowed): record is not tested"

@@ -5,6 +5,7 @@
 # weight; in dwarf mode (the default) and with frame pointers.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/wordstats.sh"
+mkdir -p "$T/captures" && export TMPDIR="$T/captures"
 CARGO_FK=${CARGO_FLAMEKIT:-$(dirname "$FLAMEKIT")/cargo-flamekit}
 
 run "$CARGO_FK" flamekit --help

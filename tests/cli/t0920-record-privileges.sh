@@ -23,6 +23,7 @@ C
 # the binary where nobody can run it, outputs where nobody can write
 cp "$FLAMEKIT" "$T/flamekit"
 mkdir -m 777 "$T/nb"
+export TMPDIR="$T/nb" # captures kept after a failure go with the test's directory
 as_nobody() { (cd "$T/nb" && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"); }
 
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null || ! as_nobody true 2>/dev/null; then
