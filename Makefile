@@ -7,7 +7,7 @@ BUILD ?= build
 CC ?= cc
 SAN ?=
 
-PKGS := glib-2.0 libarchive libzstd libelf
+PKGS := glib-2.0 libarchive libzstd libelf json-glib-1.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,7 +25,8 @@ LDSAN := -fsanitize=address,undefined
 endif
 
 LIB_SRC := $(sort $(wildcard analyze/*.c formats/*.c render/*.c))
-CMD_SRC := $(sort $(wildcard cmd/*.c))
+# cmd/cargo-flamekit.c is the cargo front end's main: its own binary.
+CMD_SRC := $(filter-out cmd/cargo-flamekit.c,$(sort $(wildcard cmd/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
@@ -36,9 +37,13 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BUILD)/tests/fuzz/replay-%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=build-fuzz/fuzz-%)
 
 FLAMEKIT := $(BUILD)/flamekit
+CARGO_FLAMEKIT := $(BUILD)/cargo-flamekit
+# Manual pages, made from docs/flamekit*.md by docs/md2man.awk.
+MAN_SRC := $(sort $(wildcard docs/flamekit*.md))
+MAN_PAGES := $(MAN_SRC:docs/%.md=$(BUILD)/man/%.1)
 
 .PHONY: all deps demo check check-asan check-browser fuzz fuzz-run bench install clean help format
-all: $(FLAMEKIT)
+all: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
 
 help:
 	@echo "make deps        install the Debian packages flamekit needs (idempotent)"
@@ -50,7 +55,7 @@ help:
 	@echo "make fuzz        build the libFuzzer targets (clang) into build-fuzz/"
 	@echo "make fuzz-run    run each of them FUZZ_SECONDS (600); crashers kept for make check"
 	@echo "make bench       measure speed and memory, side by side with peers"
-	@echo "make install     install into \$$(DESTDIR)\$$(PREFIX)"
+	@echo "make install     install flamekit, cargo-flamekit, man pages, completions into \$$(DESTDIR)\$$(PREFIX)"
 
 deps:
 	@sh tests/deps.sh
@@ -66,13 +71,26 @@ $(BUILD)/libflamekit.a: $(LIB_OBJ)
 $(FLAMEKIT): $(CMD_OBJ) $(BUILD)/libflamekit.a
 	$(CC) $(LDSAN) -o $@ $(CMD_OBJ) $(BUILD)/libflamekit.a $(LIBS)
 
+# The same objects but main.o: cargo-flamekit shares the messages (common.c)
+# and runs the flamekit binary for the recording.
+$(CARGO_FLAMEKIT): $(BUILD)/cmd/cargo-flamekit.o $(filter-out $(BUILD)/cmd/main.o,$(CMD_OBJ)) $(BUILD)/libflamekit.a
+	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+
+# A command's page and the pages it links to (inputs.md, transforms.md, ...:
+# the options it shares), as one manual.
+$(BUILD)/man/%.1: docs/%.md docs/md2man.awk $(filter-out $(MAN_SRC),$(wildcard docs/*.md))
+	@mkdir -p $(dir $@)
+	@echo "  MAN $@"; awk -v version=$(VERSION) -f docs/md2man.awk $< \
+	    $$(grep -o '([a-z-]*\.md)' $< | tr -d '()' | grep -vx '$(notdir $<)' | sort -u | sed 's,^,docs/,') \
+	    >$@.tmp && mv $@.tmp $@
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libflamekit.a
 	$(CC) $(LDSAN) -o $@ $< $(BUILD)/libflamekit.a $(LIBS)
 
 $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/driver.o $(BUILD)/libflamekit.a
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
-TESTS_BUILT := $(FLAMEKIT) $(UNIT_BIN) $(REPLAY_BIN)
+TESTS_BUILT := $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES) $(UNIT_BIN) $(REPLAY_BIN)
 TESTS_BUILT += $(BUILD)/tests/bench/symbolize-lookups
 
 # deps first, then a new make: this one read the Makefile before GLib and the
@@ -111,12 +129,22 @@ bench: $(FLAMEKIT)
 check-browser: $(FLAMEKIT)
 	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh
 
-install: $(FLAMEKIT)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# cargo-flamekit beside flamekit (cargo finds it as `cargo flamekit`), the
+# manual pages, and the completion scripts where bash-completion, zsh and
+# fish look for them.
+install: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(FLAMEKIT) $(DESTDIR)$(PREFIX)/bin/flamekit
+	install -m 755 $(CARGO_FLAMEKIT) $(DESTDIR)$(PREFIX)/bin/cargo-flamekit
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(FLAMEKIT) completions bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/flamekit
+	$(FLAMEKIT) completions zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_flamekit
+	$(FLAMEKIT) completions fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/flamekit.fish
 
 format:
-	clang-format -i $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -28,9 +28,19 @@ typedef struct {
 int cmd_fold(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_completions(int argc, char **argv);
 
 /* The running command's name, for messages. */
 extern const char *fk_cmd_name;
+
+/* main.c's command table (set by main; NULL in other binaries). */
+extern const FkCommand *fk_cmd_table;
+extern gsize fk_cmd_table_len;
+/* Set by `completions`: fk_cmd_parse appends its context's whole --help to
+ * it and returns FK_EXIT_USAGE without parsing, so that each command's option
+ * table can be listed by running the command. */
+extern GString *fk_cmd_options_probe;
 
 /* TRUE while a progress line (cmd/read.c) is on stderr without its newline:
  * the next message clears it first. */
@@ -92,6 +102,9 @@ typedef struct {
    * NULL: not kept; freed by fk_input_options_clear). Outputs name their units and
    * inputs from it (fk_cmd_weight_unit, fk_cmd_summary_init). */
   GArray *facts;
+  /* Long names fk_input_options_add leaves out because the command defines
+   * them itself (record: "pid"); NULL: none. Set before adding. */
+  const char *const *own_options;
 } FkInputOptions;
 
 /* What one input turned out to hold. */

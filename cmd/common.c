@@ -11,6 +11,9 @@
 
 const char *fk_cmd_name;
 gboolean fk_cmd_progress_shown;
+const FkCommand *fk_cmd_table;
+gsize fk_cmd_table_len;
+GString *fk_cmd_options_probe;
 
 /* Control characters, C1 controls and bytes that are not UTF-8 are what a
  * terminal takes for commands (ESC ] 0 ; retitles it, ESC [ 2 J clears it, a
@@ -67,6 +70,11 @@ fk_cmd_parse(GOptionContext *context, int *argc, char ***argv)
   g_autofree char *prgname = g_strdup_printf("flamekit %s", fk_cmd_name);
   g_set_prgname(prgname);
   g_option_context_set_help_enabled(context, TRUE);
+  if (fk_cmd_options_probe != NULL) { /* `completions` lists the options */
+    g_autofree char *help = g_option_context_get_help(context, TRUE, NULL);
+    g_string_append(fk_cmd_options_probe, help);
+    return FK_EXIT_USAGE;
+  }
   /* GOption reads "-j2" as "-j" taking the next argument; people type it
    * as they do for make: split it. The new vector lives as long as the
    * process, as argv does. */

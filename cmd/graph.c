@@ -1,6 +1,6 @@
 /* graph.c -- `flamekit graph`: any inputs -> an interactive SVG flame graph
  * (or any other writer, by -o's extension or --output-format). */
-#include "cmd.h"
+#include "graph.h"
 
 #include "../render/svg.h"
 
@@ -9,19 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-  char *output, *output_format;
-  char *title, *subtitle, *minwidth, *fonttype, *countname, *nametype, *colors, *bgcolors;
-  char *notes, *nameattr, *palette_file, *total, *uicolor, *search_color, *stroke_color, *sort;
-  double width, fontsize, fontwidth, factor;
-  gint height;
-  gboolean hash, deterministic, cp, inverted, flamechart, negate, colordiffusion;
-  gboolean truncate_right;
-  char **outputs; /* every -o; output is the first */
-} GraphOptions;
 
 static void
-graph_options_clear(GraphOptions *g)
+graph_options_clear(FkGraphOptions *g)
 {
   char **strs[] = {&g->output,   &g->output_format, &g->title,        &g->subtitle,
                    &g->minwidth, &g->fonttype,      &g->countname,    &g->nametype,
@@ -208,7 +198,7 @@ read_name_attrs(const char *path, FkDiag *diag)
 
 /* Validates the options and fills ROPTS; returns an exit code. */
 static int
-check_options(GraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
+check_options(FkGraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
 {
   if (g->output_format != NULL) {
     *writer = fk_writer_lookup(g->output_format);
@@ -317,164 +307,193 @@ check_options(GraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
   return FK_EXIT_OK;
 }
 
-int
-cmd_graph(int argc, char **argv)
+void
+fk_graph_init(FkGraph *graph)
 {
-  FkInputOptions iopts;
-  fk_input_options_init(&iopts);
-  FkTransformOptions topts;
-  fk_transform_options_init(&topts);
-  GraphOptions g = {0};
+  memset(graph, 0, sizeof *graph);
+  fk_input_options_init(&graph->iopts);
+  fk_transform_options_init(&graph->topts);
+  fk_render_options_init(&graph->ropts);
+  fk_collect_options_init(&graph->copts);
+}
+
+void
+fk_graph_clear(FkGraph *graph)
+{
+  fk_input_options_clear(&graph->iopts);
+  fk_transform_options_clear(&graph->topts);
+  graph_options_clear(&graph->g);
+}
+
+void
+fk_graph_add_options(FkGraph *graph, GOptionContext *context)
+{
+  FkGraphOptions *g = &graph->g;
   const GOptionEntry entries[] = {
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &g.outputs,
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &g->outputs,
        "Write to FILE, in the format of its extension (default svg); repeatable: one read, "
        "several outputs",
        "FILE"},
-      {"output-format", 0, 0, G_OPTION_ARG_STRING, &g.output_format,
+      {"output-format", 0, 0, G_OPTION_ARG_STRING, &g->output_format,
        "Write NAME (svg, folded, ...) whatever -o's extension (default: by extension, else svg)",
        "NAME"},
-      {"title", 0, 0, G_OPTION_ARG_STRING, &g.title, "Title text (default \"Flame Graph\")", "TEXT"},
-      {"subtitle", 0, 0, G_OPTION_ARG_STRING, &g.subtitle, "Second title line", "TEXT"},
-      {"width", 0, 0, G_OPTION_ARG_DOUBLE, &g.width,
+      {"title", 0, 0, G_OPTION_ARG_STRING, &g->title, "Title text (default \"Flame Graph\")", "TEXT"},
+      {"subtitle", 0, 0, G_OPTION_ARG_STRING, &g->subtitle, "Second title line", "TEXT"},
+      {"width", 0, 0, G_OPTION_ARG_DOUBLE, &g->width,
        "Image width in pixels (default: fluid, follows the window)", "PX"},
-      {"height", 0, 0, G_OPTION_ARG_INT, &g.height, "Height of each frame (default 16)", "PX"},
-      {"fonttype", 0, 0, G_OPTION_ARG_STRING, &g.fonttype, "Font family (default Verdana)", "FONT"},
-      {"fontsize", 0, 0, G_OPTION_ARG_DOUBLE, &g.fontsize, "Font size (default 12)", "SIZE"},
-      {"fontwidth", 0, 0, G_OPTION_ARG_DOUBLE, &g.fontwidth,
+      {"height", 0, 0, G_OPTION_ARG_INT, &g->height, "Height of each frame (default 16)", "PX"},
+      {"fonttype", 0, 0, G_OPTION_ARG_STRING, &g->fonttype, "Font family (default Verdana)", "FONT"},
+      {"fontsize", 0, 0, G_OPTION_ARG_DOUBLE, &g->fontsize, "Font size (default 12)", "SIZE"},
+      {"fontwidth", 0, 0, G_OPTION_ARG_DOUBLE, &g->fontwidth,
        "Average glyph width as a fraction of the size, to fit labels (default 0.59)", "RATIO"},
-      {"countname", 0, 0, G_OPTION_ARG_STRING, &g.countname, "Unit of the counts shown (default: from the input: samples, nanoseconds, cycles, events)", "TEXT"},
-      {"nametype", 0, 0, G_OPTION_ARG_STRING, &g.nametype, "Name label (default Function:)", "TEXT"},
-      {"colors", 0, 0, G_OPTION_ARG_STRING, &g.colors,
+      {"countname", 0, 0, G_OPTION_ARG_STRING, &g->countname, "Unit of the counts shown (default: from the input: samples, nanoseconds, cycles, events)", "TEXT"},
+      {"nametype", 0, 0, G_OPTION_ARG_STRING, &g->nametype, "Name label (default Function:)", "TEXT"},
+      {"colors", 0, 0, G_OPTION_ARG_STRING, &g->colors,
        "Palette: hot (default), mem, io, wakeup, chain, java, js, perl, python, rust, red, green, "
        "blue, aqua, yellow, purple, orange",
        "PALETTE"},
-      {"palette", 0, 0, G_OPTION_ARG_STRING, &g.colors, "Same as --colors", "PALETTE"},
-      {"bgcolors", 0, 0, G_OPTION_ARG_STRING, &g.bgcolors,
+      {"palette", 0, 0, G_OPTION_ARG_STRING, &g->colors, "Same as --colors", "PALETTE"},
+      {"bgcolors", 0, 0, G_OPTION_ARG_STRING, &g->bgcolors,
        "Background: yellow, blue, green, grey or #rrggbb (default: by palette)", "COLOR"},
-      {"hash", 0, 0, G_OPTION_ARG_NONE, &g.hash, "Colour by a hash of the name, as flamegraph.pl",
+      {"hash", 0, 0, G_OPTION_ARG_NONE, &g->hash, "Colour by a hash of the name, as flamegraph.pl",
        NULL},
-      {"deterministic", 0, 0, G_OPTION_ARG_NONE, &g.deterministic,
+      {"deterministic", 0, 0, G_OPTION_ARG_NONE, &g->deterministic,
        "A name always gets the same colour, across runs and files", NULL},
-      {"cp", 0, 0, G_OPTION_ARG_NONE, &g.cp,
+      {"cp", 0, 0, G_OPTION_ARG_NONE, &g->cp,
        "Consistent palette: read and update palette.map in the current directory", NULL},
-      {"palette-file", 0, 0, G_OPTION_ARG_FILENAME, &g.palette_file,
+      {"palette-file", 0, 0, G_OPTION_ARG_FILENAME, &g->palette_file,
        "Consistent palette: read and update FILE (NAME->COLOR lines)", "FILE"},
-      {"inverted", 0, 0, G_OPTION_ARG_NONE, &g.inverted, "Icicle graph: root at the top", NULL},
-      {"flamechart", 0, 0, G_OPTION_ARG_NONE, &g.flamechart,
+      {"inverted", 0, 0, G_OPTION_ARG_NONE, &g->inverted, "Icicle graph: root at the top", NULL},
+      {"flamechart", 0, 0, G_OPTION_ARG_NONE, &g->flamechart,
        "Flame chart: input order, only adjacent identical frames merged", NULL},
-      {"negate", 0, 0, G_OPTION_ARG_NONE, &g.negate,
+      {"negate", 0, 0, G_OPTION_ARG_NONE, &g->negate,
        "Differential: swap the hues (red shrank, blue grew)", NULL},
-      {"notes", 0, 0, G_OPTION_ARG_STRING, &g.notes, "Notes put in an XML comment", "TEXT"},
-      {"nameattr", 0, 0, G_OPTION_ARG_FILENAME, &g.nameattr,
+      {"notes", 0, 0, G_OPTION_ARG_STRING, &g->notes, "Notes put in an XML comment", "TEXT"},
+      {"nameattr", 0, 0, G_OPTION_ARG_FILENAME, &g->nameattr,
        "Per-name title, href, target, class, style, id (NAME<TAB>key=value... lines)", "FILE"},
-      {"total", 0, 0, G_OPTION_ARG_STRING, &g.total,
+      {"total", 0, 0, G_OPTION_ARG_STRING, &g->total,
        "Draw against COUNT as the full width when larger than the total", "COUNT"},
-      {"factor", 0, 0, G_OPTION_ARG_DOUBLE, &g.factor, "Multiply the counts shown by F", "F"},
-      {"colordiffusion", 0, 0, G_OPTION_ARG_NONE, &g.colordiffusion,
+      {"factor", 0, 0, G_OPTION_ARG_DOUBLE, &g->factor, "Multiply the counts shown by F", "F"},
+      {"colordiffusion", 0, 0, G_OPTION_ARG_NONE, &g->colordiffusion,
        "Colour by width: the wider, the redder", NULL},
-      {"uicolor", 0, 0, G_OPTION_ARG_STRING, &g.uicolor, "Colour of the page's text", "COLOR"},
-      {"search-color", 0, 0, G_OPTION_ARG_STRING, &g.search_color,
+      {"uicolor", 0, 0, G_OPTION_ARG_STRING, &g->uicolor, "Colour of the page's text", "COLOR"},
+      {"search-color", 0, 0, G_OPTION_ARG_STRING, &g->search_color,
        "Colour of matched frames (default rgb(230,0,230))", "COLOR"},
-      {"stroke-color", 0, 0, G_OPTION_ARG_STRING, &g.stroke_color, "Outline frames in COLOR",
+      {"stroke-color", 0, 0, G_OPTION_ARG_STRING, &g->stroke_color, "Outline frames in COLOR",
        "COLOR"},
-      {"truncate-text-right", 0, 0, G_OPTION_ARG_NONE, &g.truncate_right,
+      {"truncate-text-right", 0, 0, G_OPTION_ARG_NONE, &g->truncate_right,
        "Cut long labels on the right (default: on the left, keeping the function)", NULL},
-      {"sort", 0, 0, G_OPTION_ARG_STRING, &g.sort,
+      {"sort", 0, 0, G_OPTION_ARG_STRING, &g->sort,
        "Order siblings by name (default) or width (widest first)", "name|width"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
+  g_option_context_add_main_entries(context, entries, NULL);
+  fk_input_options_add(context, &graph->iopts);
+  fk_transform_options_add(context, &graph->topts);
+}
+
+int
+fk_graph_check(FkGraph *graph)
+{
+  FkGraphOptions *g = &graph->g;
+  if (g->flamechart)
+    graph->copts.tree_flags = FK_TREE_SEQUENTIAL;
+  int rc = fk_input_options_check(&graph->iopts);
+  if (graph->iopts.includeoffset)
+    graph->topts.no_strip_offsets = TRUE;
+  /* --minwidth is the writer's here: frames it leaves out still count in
+   * their parents' widths and in the "not drawn" line, where engine pruning
+   * (fold's --minwidth) would drop their weight. */
+  g_free(g->minwidth);
+  g->minwidth = g_steal_pointer(&graph->topts.minwidth);
+  if (rc == FK_EXIT_OK)
+    rc = fk_transform_options_check(&graph->topts, &graph->copts);
+  graph->iopts.strip_offsets = graph->topts.strip_offsets;
+  if (g->outputs != NULL && g->outputs[0] != NULL) {
+    g_free(g->output);
+    g->output = g_strdup(g->outputs[0]);
+  }
+  if (rc == FK_EXIT_OK)
+    rc = fk_cmd_check_outputs(g->outputs, g->output_format);
+  if (rc == FK_EXIT_OK)
+    rc = check_options(g, &graph->ropts, &graph->writer);
+  return rc;
+}
+
+int
+fk_graph_run(FkGraph *graph, char **paths, const char *command)
+{
+  FkGraphOptions *g = &graph->g;
+  FkRenderOptions *ropts = &graph->ropts;
+  g_autoptr(FkDiag) diag = fk_diag_new(5);
+  gboolean ok = TRUE;
+  g_autoptr(GHashTable) palette = NULL;
+  g_autoptr(GHashTable) attrs = NULL;
+  if (g->palette_file != NULL) {
+    gboolean pok;
+    palette = read_palette_map(g->palette_file, diag, &pok);
+    ok = ok && pok;
+    ropts->palette_map = palette;
+  }
+  if (g->nameattr != NULL) {
+    attrs = read_name_attrs(g->nameattr, diag);
+    if (attrs == NULL)
+      ok = FALSE;
+    ropts->name_attrs = attrs;
+  }
+  if (!ok) { /* a palette or name file could not be read: nothing drawn */
+    fk_cmd_report_diag(diag, &graph->iopts);
+    return FK_EXIT_FAILURE;
+  }
+  g_autoptr(FkCollector) collector = fk_collector_new(NULL, &graph->copts);
+  /* As fold: an input that fails is reported, the others are still drawn,
+   * and the exit code says something failed. */
+  if (!fk_cmd_read_inputs(paths, &graph->iopts, collector, diag))
+    ok = FALSE;
+  int rc = fk_cmd_report_diag(diag, &graph->iopts);
+  g_autofree char *where = fk_cmd_inputs_name(paths);
+  g_autoptr(FkTree) tree = fk_transform_options_finish(&graph->topts, collector, where, &ok);
+  FkRunSummary summary;
+  fk_cmd_summary_init(&summary, command, paths, &graph->iopts, diag);
+  ropts->summary = &summary;
+  if (tree == NULL) {
+    ok = FALSE;
+  } else {
+    guint col = fk_tree_columns(tree) - 1;
+    double actual = (double)fk_tree_total(tree, col) / (double)fk_pow10(fk_tree_decimals(tree));
+    if (ropts->total > 0 && ropts->total < actual) {
+      fk_cmd_error("--total %s is less than the actual total %.15g; ignored", g->total, actual);
+      ropts->total = 0;
+    }
+    if (!fk_cmd_write_outputs(tree, g->outputs, g->output_format, &fk_writer_svg, ropts))
+      ok = FALSE;
+    if (palette != NULL && !write_palette_map(g->palette_file, palette))
+      ok = FALSE;
+  }
+  ropts->summary = NULL;
+  ropts->palette_map = NULL;
+  ropts->name_attrs = NULL;
+  g_free(summary.inputs);
+  return ok ? rc : FK_EXIT_FAILURE;
+}
+
+int
+cmd_graph(int argc, char **argv)
+{
+  FkGraph graph;
+  fk_graph_init(&graph);
   g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
   g_option_context_set_summary(context,
                                "Read INPUTs (files, or standard input for '-' or none) and draw "
                                "them as an\ninteractive SVG flame graph, icicle graph or flame "
                                "chart; two-count input\n(`stack BEFORE AFTER`) gives a "
                                "differential graph.");
-  g_option_context_add_main_entries(context, entries, NULL);
-  fk_input_options_add(context, &iopts);
-  fk_transform_options_add(context, &topts);
-  FkRenderOptions ropts;
-  fk_render_options_init(&ropts);
-  const FkWriter *writer = NULL;
-  FkCollectOptions copts;
-  fk_collect_options_init(&copts);
-  int rc = fk_cmd_parse(context, &argc, &argv); /* to see --flamechart first */
-  if (g.flamechart)
-    copts.tree_flags = FK_TREE_SEQUENTIAL;
+  fk_graph_add_options(&graph, context);
+  int rc = fk_cmd_parse(context, &argc, &argv);
   if (rc == FK_EXIT_OK)
-    rc = fk_input_options_check(&iopts);
-  if (iopts.includeoffset)
-    topts.no_strip_offsets = TRUE;
-  /* --minwidth is the writer's here: frames it leaves out still count in
-   * their parents' widths and in the "not drawn" line, where engine pruning
-   * (fold's --minwidth) would drop their weight. */
-  g.minwidth = g_steal_pointer(&topts.minwidth);
+    rc = fk_graph_check(&graph);
   if (rc == FK_EXIT_OK)
-    rc = fk_transform_options_check(&topts, &copts);
-  iopts.strip_offsets = topts.strip_offsets;
-  if (g.outputs != NULL && g.outputs[0] != NULL)
-    g.output = g_strdup(g.outputs[0]);
-  if (rc == FK_EXIT_OK)
-    rc = fk_cmd_check_outputs(g.outputs, g.output_format);
-  if (rc == FK_EXIT_OK)
-    rc = check_options(&g, &ropts, &writer);
-  if (rc != FK_EXIT_OK) {
-    fk_input_options_clear(&iopts);
-    fk_transform_options_clear(&topts);
-    graph_options_clear(&g);
-    return rc;
-  }
-
-  g_autoptr(FkDiag) diag = fk_diag_new(5);
-  gboolean ok = TRUE;
-  g_autoptr(GHashTable) palette = NULL;
-  g_autoptr(GHashTable) attrs = NULL;
-  if (g.palette_file != NULL) {
-    gboolean pok;
-    palette = read_palette_map(g.palette_file, diag, &pok);
-    ok = ok && pok;
-    ropts.palette_map = palette;
-  }
-  if (g.nameattr != NULL) {
-    attrs = read_name_attrs(g.nameattr, diag);
-    if (attrs == NULL)
-      ok = FALSE;
-    ropts.name_attrs = attrs;
-  }
-  if (!ok) { /* a palette or name file could not be read: nothing drawn */
-    fk_cmd_report_diag(diag, &iopts);
-    fk_input_options_clear(&iopts);
-    fk_transform_options_clear(&topts);
-    graph_options_clear(&g);
-    return FK_EXIT_FAILURE;
-  }
-  g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
-  /* As fold: an input that fails is reported, the others are still drawn,
-   * and the exit code says something failed. */
-  if (!fk_cmd_read_inputs(argv + 1, &iopts, collector, diag))
-    ok = FALSE;
-  rc = fk_cmd_report_diag(diag, &iopts);
-  g_autofree char *where = fk_cmd_inputs_name(argv + 1);
-  g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector, where, &ok);
-  fk_transform_options_clear(&topts);
-  FkRunSummary summary;
-  fk_cmd_summary_init(&summary, "graph", argv + 1, &iopts, diag);
-  ropts.summary = &summary;
-  if (tree == NULL) {
-    ok = FALSE;
-  } else {
-    guint col = fk_tree_columns(tree) - 1;
-    double actual = (double)fk_tree_total(tree, col) / (double)fk_pow10(fk_tree_decimals(tree));
-    if (ropts.total > 0 && ropts.total < actual) {
-      fk_cmd_error("--total %s is less than the actual total %.15g; ignored", g.total, actual);
-      ropts.total = 0;
-    }
-    if (!fk_cmd_write_outputs(tree, g.outputs, g.output_format, &fk_writer_svg, &ropts))
-      ok = FALSE;
-    if (palette != NULL && !write_palette_map(g.palette_file, palette))
-      ok = FALSE;
-  }
-  g_free(summary.inputs);
-  fk_input_options_clear(&iopts);
-  graph_options_clear(&g);
-  return ok ? rc : FK_EXIT_FAILURE;
+    rc = fk_graph_run(&graph, argv + 1, "graph");
+  fk_graph_clear(&graph);
+  return rc;
 }

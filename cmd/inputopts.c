@@ -184,7 +184,15 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
        "SIZE"},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
-  g_option_context_add_main_entries(context, entries, NULL);
+  /* A command that gives one of these names another meaning (record's
+   * --pid PID) leaves it out; GOption would take either entry. */
+  GOptionEntry kept[G_N_ELEMENTS(entries)];
+  gsize n = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS(entries); i++)
+    if (entries[i].long_name == NULL || opts->own_options == NULL ||
+        !g_strv_contains(opts->own_options, entries[i].long_name))
+      kept[n++] = entries[i];
+  g_option_context_add_main_entries(context, kept, NULL);
 }
 
 int

@@ -16,6 +16,8 @@ static const FkCommand commands[] = {
     {"diff", cmd_diff, "compare two profiles: differential folded stacks, graph, tables, verdict"},
     {"info", cmd_info, "list what is inside inputs: members, formats, hosts, samples"},
     {"graph", cmd_graph, "draw any inputs as an interactive SVG flame graph or flame chart"},
+    {"record", cmd_record, "run a command under perf and draw its flame graph, as flamegraph does"},
+    {"completions", cmd_completions, "print a bash, zsh or fish completion script"},
 };
 
 static void
@@ -23,7 +25,7 @@ print_help(FILE *out)
 {
   fprintf(out, "usage: flamekit COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nformats read:\n");
   for (const FkReader *const *r = fk_readers(); *r; r++)
     fprintf(out, "  %-12s %s\n", (*r)->name, (*r)->summary);
@@ -90,6 +92,8 @@ main(int argc, char **argv)
   setlocale(LC_ALL, "");
   setlocale(LC_NUMERIC, "C"); /* numbers in outputs never get a decimal comma */
   fk_cmd_name = NULL;
+  fk_cmd_table = commands;
+  fk_cmd_table_len = G_N_ELEMENTS(commands);
   if (argc < 2) {
     print_help(stderr);
     return FK_EXIT_USAGE;

@@ -17,6 +17,7 @@ typedef struct {
   FkElfSym sym;
   guint8 bind;
   gboolean sized;
+  guint order; /* its place in the symbol table */
 } FkSymTmp;
 
 struct FkElf {
@@ -70,7 +71,11 @@ cmp_tmp(gconstpointer pa, gconstpointer pb)
     return -1;
   if (ba && !ab)
     return 1;
-  return strcmp(a->sym.name, b->sym.name);
+  /* A full tie (identical code folded under two names of one length, as
+   * Rust's ToLowercase and ToUppercase iterators): perf keeps the one met
+   * first in the symbol table (symbols__fixup_duplicate keeps the earlier
+   * of its insertion order), and so does flamekit, so both name it alike. */
+  return a->order < b->order ? -1 : a->order > b->order;
 }
 
 static void
@@ -319,7 +324,8 @@ load_symbols(FkElf *self)
             !(tsh.sh_flags & SHF_EXECINSTR))
           continue;
       }
-      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0};
+      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0,
+                    tmp->len};
       g_array_append_val(tmp, t);
     }
   }

@@ -1,0 +1,71 @@
+#!/bin/sh
+# record.sh -- issue 15's bench: `flamekit record -o a.svg -- ./wordstats N`
+# against cargo-flamegraph's `flamegraph -o b.svg -- ./wordstats N` (from
+# ../shared/peers/bin), with the same perf arguments (-F 997 --call-graph
+# dwarf,64000 -g, flamekit's defaults; the peer's release defaults to
+# dwarf,16384, so it gets them through -c), in one run: wall seconds end to
+# end, and for the part after the program exits (the program writes the time
+# it ended; the part after is the tool's end minus that), as ratios; then how
+# much of the weight the two graphs' stacks agree on (shares of each total,
+# since flamekit weighs by period and inferno counts samples).
+#   sh tests/bench/record.sh BUILD/flamekit      (make bench runs it)
+#   RECORD_SECS  about how long the program runs (default 30)
+#   CALL_GRAPH   dwarf (default) or fp: fp builds with frame pointers
+set -u
+FK=$(cd "$(dirname "${1:?usage: sh tests/bench/record.sh BUILD/flamekit}")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+peer=${PEER_DIR:-$top/../shared/peers/bin}/flamegraph
+secs=${RECORD_SECS:-30}
+mode=${CALL_GRAPH:-dwarf}
+T=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/fk-bench-record.XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+for need in perf cargo; do
+  command -v $need >/dev/null || { echo "record: skipped: needs $need"; exit 0; }
+done
+[ -x "$peer" ] || { echo "record: skipped: no peer flamegraph at $peer"; exit 0; }
+. "$top/tests/cli/wordstats.sh"
+make_wordstats "$T/ws"
+rf=""
+[ "$mode" = fp ] && rf="-C force-frame-pointers=yes"
+(cd "$T/ws" && RUSTFLAGS="$rf" CARGO_PROFILE_RELEASE_DEBUG=true cargo build -q --offline --release) ||
+  { echo "record: wordstats does not build"; exit 1; }
+ws=$T/ws/target/release/wordstats
+# N for about $secs seconds, from a 0.5 s run
+t0=$(date +%s.%N); "$ws" 500 >/dev/null; t1=$(date +%s.%N)
+n=$(awk -v a="$t0" -v b="$t1" -v s="$secs" 'BEGIN { r = 500 * s / (b - a); printf "%d", r < 1 ? 1 : r }')
+# the program, then the time it ended
+cat >"$T/prog" <<SH
+#!/bin/sh
+"$ws" "\$@" >/dev/null
+date +%s.%N >"\$STAMP"
+SH
+chmod +x "$T/prog"
+if [ "$mode" = fp ]; then perfargs="record -F 997 --call-graph fp -g"; else perfargs="record -F 997 --call-graph dwarf,64000 -g"; fi
+echo "wordstats $n (about ${secs} s), perf $perfargs"
+cd "$T" || exit 1
+timed() { # LABEL STAMPFILE CMD...: prints seconds end to end and after the program's exit
+  label=$1 stamp=$2
+  shift 2
+  s=$(date +%s.%N)
+  STAMP=$stamp "$@" >"$T/$label.out" 2>"$T/$label.err" || { echo "$label failed: $(tail -2 "$T/$label.err")"; return 1; }
+  e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" -v l="$label" \
+    'BEGIN { printf "%-10s end to end %7.2f s   after the program exited %7.2f s\n", l, e - s, e - x }'
+  awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" 'BEGIN { print e - s, e - x }' >"$T/$label.t"
+}
+timed flamekit "$T/a.stamp" "$FK" record -q --call-graph "$([ "$mode" = fp ] && echo fp || echo dwarf,64000)" \
+  -o a.svg -- "$T/prog" "$n" || exit 1
+timed flamegraph "$T/b.stamp" "$peer" -c "$perfargs" --post-process "tee b.folded" -o b.svg -- "$T/prog" "$n" ||
+  exit 1
+read -r fe fa <"$T/flamekit.t"
+read -r pe pa <"$T/flamegraph.t"
+awk -v fe="$fe" -v fa="$fa" -v pe="$pe" -v pa="$pa" 'BEGIN {
+  printf "  ratio end to end: %.1fx   after the program exited: %.1fx (target >= 20x)\n", pe / fe, pa / fa }'
+# stacks: the share of weight both give the same stack (each normalized to
+# its total). The peer's perf script gives no inline frames: a third run,
+# not timed, with --no-inline (every run is its own capture anyway).
+STAMP=$T/c.stamp "$FK" record -q --no-inline --call-graph "$([ "$mode" = fp ] && echo fp || echo dwarf,64000)" \
+  -o a.folded -- "$T/prog" "$n" >/dev/null 2>&1
+awk 'FNR == 1 { f++ } { w = $NF; sub(/ [0-9.]+$/, ""); a[f, $0] += w; tot[f] += w; k[$0] = 1 }
+  END { for (s in k) { x = a[1, s] / tot[1]; y = a[2, s] / tot[2]; same += (x < y ? x : y) }
+        printf "  stacks the same on %.1f%% of the weight (target >= 98%%)\n", 100 * same }' a.folded b.folded
