@@ -121,12 +121,21 @@ fk_stats_t_quantile(double p, double df)
 gboolean
 fk_stats_welch(const double *a, gsize na, const double *b, gsize nb, double level, FkWelch *out)
 {
+  return fk_stats_welch_min_var(a, na, b, nb, level, 0, 0, out);
+}
+
+gboolean
+fk_stats_welch_min_var(const double *a, gsize na, const double *b, gsize nb, double level,
+                       double min_var_a, double min_var_b, FkWelch *out)
+{
   memset(out, 0, sizeof *out);
   if (na < 2 || nb < 2)
     return FALSE;
   double va, vb;
   fk_stats_mean_var(a, na, &out->mean_a, &va);
   fk_stats_mean_var(b, nb, &out->mean_b, &vb);
+  va = MAX(va, min_var_a);
+  vb = MAX(vb, min_var_b);
   out->diff = out->mean_b - out->mean_a;
   double sa = va / (double)na, sb = vb / (double)nb; /* squared standard errors */
   out->se = sqrt(sa + sb);

@@ -44,6 +44,12 @@ typedef struct {
  * values. */
 gboolean fk_stats_welch(const double *a, gsize na, const double *b, gsize nb, double level,
                         FkWelch *out);
+/* The same with each sample's variance taken as at least MIN_VAR_A and
+ * MIN_VAR_B: what is known of the values' resolution whatever the samples
+ * show (a count of timer samples is known to about one sample, so a few runs
+ * that happen to agree exactly do not make a variance of 0). */
+gboolean fk_stats_welch_min_var(const double *a, gsize na, const double *b, gsize nb, double level,
+                                double min_var_a, double min_var_b, FkWelch *out);
 
 typedef struct {
   double u;       /* U of sample A: pairs (a, b) with a > b, ties counting one half */

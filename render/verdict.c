@@ -23,10 +23,15 @@ fk_verdict_interval(const FkMeasure *m)
 static void
 value(GString *s, double v, gboolean normalized)
 {
+  /* 62.896M nanoseconds: four significant digits or more, the unit in the header */
   if (normalized)
     g_string_append_printf(s, "%13.4f%%", v);
+  else if (fabs(v) >= 1e9)
+    g_string_append_printf(s, "%13.3fG", v / 1e9);
   else if (fabs(v) >= 1e6)
-    g_string_append_printf(s, "%14.4e", v);
+    g_string_append_printf(s, "%13.3fM", v / 1e6);
+  else if (fabs(v) >= 1e4)
+    g_string_append_printf(s, "%13.3fk", v / 1e3);
   else
     g_string_append_printf(s, "%14.2f", v);
 }
@@ -87,10 +92,10 @@ fk_verdicts_write_text(const FkVerdicts *v, const FkRenderOptions *opts, FILE *o
   const char *unit = fk_render_unit(opts);
   g_string_append_printf(
       s,
-      "# %u runs before, %u after; %s of the %s per run; Benjamini-Hochberg q <= %g; floor %g%%\n",
+      "# %u runs before, %u after; %s of the %s per run (%s); Benjamini-Hochberg q <= %g; "
+      "floor %g%%\n",
       v->runs[0], v->runs[1], v->test == FK_TEST_WELCH ? "Welch's t test" : "Mann-Whitney U test",
-      v->opts.normalize ? "share of the run's total" : "mean weight", v->opts.fdr,
-      v->opts.min_change);
+      v->opts.normalize ? "share of the total" : "weight", unit, v->opts.fdr, v->opts.min_change);
   g_string_append_printf(s, "%-24s %-6s%14s%14s %9s %-22s%9s %s\n", "verdict", "weight",
                          v->opts.normalize ? "before %" : "before",
                          v->opts.normalize ? "after %" : "after", "change", "95% interval", "q",

@@ -102,6 +102,16 @@ test_welch_by_hand(void)
   g_assert_true(fk_stats_welch(c, 3, e, 2, 0.95, &w));
   g_assert_cmpfloat(w.p, ==, 0);
   g_assert_false(fk_stats_welch(c, 1, e, 2, 0.95, &w));
+  /* a floor under the variances, by hand: {60, 60, 60} and {62, 62, 62} with
+   * variances of at least 1/4: se^2 = 1/12 + 1/12 = 1/6, t = 2 / sqrt(1/6) =
+   * 4.89898, df = (1/6)^2 / (2 (1/12)^2 / 2) = 4 */
+  const double f60[] = {60, 60, 60}, f62[] = {62, 62, 62};
+  g_assert_true(fk_stats_welch_min_var(f60, 3, f62, 3, 0.95, 0.25, 0.25, &w));
+  near(w.t, 2 / sqrt(1.0 / 6), 1e-12);
+  near(w.df, 4, 1e-12);
+  near(w.p, fk_stats_t_p2(2 / sqrt(1.0 / 6), 4), 1e-15);
+  g_assert_cmpfloat(w.p, >, 0.005); /* t(0.995; 4) = 4.604 < 4.899 < t(0.9975; 4) = 5.598 */
+  g_assert_cmpfloat(w.p, <, 0.01);
 }
 
 /* Exact Mann-Whitney for 5 and 5 values: C(10, 5) = 252 orderings, of which
