@@ -190,7 +190,8 @@ cmd_diff(int argc, char **argv)
   g_auto(GStrv) output = NULL;
   g_autofree char *output_format = NULL, *fail_on = NULL, *test = NULL;
   gboolean normalize = FALSE, negate = FALSE, fail_on_total = FALSE;
-  double fail_pp = -1, fail_total = -1, fdr = -1, min_change = -1, min_samples = -1;
+  double fail_pp = -1, fail_total = -1;
+  double fdr = NAN, min_change = NAN, min_samples = NAN; /* NAN: not given */
   const GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
        "Write to FILE in the format of its extension: .folded (default), .svg, .csv, .json "
@@ -254,10 +255,9 @@ cmd_diff(int argc, char **argv)
   }
   if (rc == FK_EXIT_OK && ((fail_pp < 0 && fail_pp != -1) || (fail_total < 0 && fail_total != -1)))
     rc = fk_cmd_usage("--fail-if-grown and --fail-if-total-grown take a non-negative number");
-  if (rc == FK_EXIT_OK && fdr != -1 && !(fdr > 0 && fdr <= 1))
+  if (rc == FK_EXIT_OK && !isnan(fdr) && !(fdr > 0 && fdr <= 1))
     rc = fk_cmd_usage("--fdr takes a number above 0 and at most 1, not %g", fdr);
-  if (rc == FK_EXIT_OK &&
-      ((min_change < 0 && min_change != -1) || (min_samples < 0 && min_samples != -1)))
+  if (rc == FK_EXIT_OK && (min_change < 0 || min_samples < 0))
     rc = fk_cmd_usage("--min-change and --min-samples take a non-negative number");
   if (rc == FK_EXIT_OK && test != NULL && !fk_test_parse(test, &vopts.test))
     rc = fk_cmd_usage("--test: expected auto, welch or mann-whitney, not '%s'", test);
@@ -284,13 +284,13 @@ cmd_diff(int argc, char **argv)
   memmove(copts.group_by + 1, copts.group_by, copts.n_group_by * sizeof copts.group_by[0]);
   copts.group_by[0] = FK_GROUP_FILE;
   copts.n_group_by++;
-  gboolean verdict_asked = fdr != -1 || min_change != -1 || min_samples != -1 || test != NULL ||
-                           fail_on != NULL || fail_on_total;
-  if (fdr != -1)
+  gboolean verdict_asked = !isnan(fdr) || !isnan(min_change) || !isnan(min_samples) ||
+                           test != NULL || fail_on != NULL || fail_on_total;
+  if (!isnan(fdr))
     vopts.fdr = fdr;
-  if (min_change != -1)
+  if (!isnan(min_change))
     vopts.min_change = min_change;
-  if (min_samples != -1)
+  if (!isnan(min_samples))
     vopts.min_samples = min_samples;
   vopts.normalize = normalize;
 
