@@ -17,7 +17,7 @@ UNIT=${FK_PHASES_UNIT:-60000000} # about 65 ms a phase here
 rec() { # OUT ARGS...: one run
   out=$1
   shift
-  perf record -q -N -B --no-bpf-event -F 999 -g -o "$out" "$T/phases" "$@" >/dev/null 2>&1
+  perf record -q -N -B --no-bpf-event -F 999 -g -o "$out" "$T/phases" "$@" >>"$T/perf.log" 2>&1
 }
 if ! command -v perf >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
   skip "perf or cc absent: repeated-run verdicts on real captures"
@@ -107,7 +107,9 @@ while [ $k -lt 10 ]; do
   [ "$n" -gt 0 ] && sed "s/^/# A\/A set $k: /" "$T/aa$k.out"
   k=$((k + 1))
 done
-echo "# A/A false positives: $flagged_sets of $sets sets had a function flagged ($flagged functions in all)"
+msg="A/A false positives: $flagged_sets of $sets sets had a function flagged ($flagged functions in all)"
+echo "# $msg"
+echo "# $msg" >&2 # shown by prove too
 is "$sets" 10 "A/A: 10 disjoint sets compared"
 # BH at q 0.05 allows a set with a flag 5% of the time (every null true):
 # 3 or more of 10 would happen by chance with probability 0.1%.

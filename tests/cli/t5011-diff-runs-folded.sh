@@ -64,7 +64,7 @@ jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))'
   python3 -c '
 import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
-    "$TOP/docs/flamekit-verdict.schema.json" "$T/bad.json" >/dev/null 2>&1
+    "$TOP/docs/flamekit-verdict.schema.json" "$T/bad.json" >"$T/check-bad" 2>&1
   is $? 1 "the schema is strict: another version fails"
 else
   skip "python3-jsonschema absent: verdict schema validation"
