@@ -134,9 +134,15 @@ static void
 say_slower(const char *name, const FkVerdictRow *r)
 {
   const FkMeasure *m = r->total.verdict == FK_VERDICT_SLOWER ? &r->total : &r->self;
+  const char *what = m == &r->total ? "inclusive" : "self";
+  if (isinf(m->change)) { /* nothing before */
+    fk_cmd_error("regression: %s is slower: new in AFTER, %s weight %g a run, q %.2g", name, what,
+                 m->after, m->q);
+    return;
+  }
   g_autofree char *iv = fk_verdict_interval(m);
-  fk_cmd_error("regression: %s is slower: %s weight %+.2f%% %s, q %.2g", name,
-               m == &r->total ? "inclusive" : "self", m->change, iv, m->q);
+  fk_cmd_error("regression: %s is slower: %s weight %+.2f%% %s, q %.2g", name, what, m->change, iv,
+               m->q);
 }
 
 /* The regression verdict of the statistics: something slower among the
