@@ -204,7 +204,8 @@ fk_verdicts_new(FkTree *const *before, gsize nb, FkTree *const *after, gsize na,
   for (gsize r = 0; r < n; r++) {
     const FkTree *t = r < nb ? before[r] : after[r - nb];
     double scale = (double)fk_pow10(fk_tree_decimals(t));
-    run_total[r] = (double)fk_tree_total(t, 0) / scale;
+    guint col = fk_tree_columns(t) - 1; /* a two-count input: its AFTER, as everywhere */
+    run_total[r] = (double)fk_tree_total(t, col) / scale;
     g_autoptr(GArray) fs = fk_functions_collect(t, FALSE);
     for (guint i = 0; i < fs->len; i++) {
       const FkFunction *f = &g_array_index(fs, FkFunction, i);
@@ -217,8 +218,8 @@ fk_verdicts_new(FkTree *const *before, gsize nb, FkTree *const *after, gsize na,
         g_array_set_size(abs, abs->len + 2 * n);
       }
       gsize base = GPOINTER_TO_UINT(idx) * 2 * n;
-      g_array_index(abs, double, base + r) += (double)f->self[0] / scale;
-      g_array_index(abs, double, base + n + r) += (double)f->total[0] / scale;
+      g_array_index(abs, double, base + r) += (double)f->self[col] / scale;
+      g_array_index(abs, double, base + n + r) += (double)f->total[col] / scale;
     }
   }
   Ctx c = {opts, v->test, nb, na, weight_per_sample, {1, 1}};

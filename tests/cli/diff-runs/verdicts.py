@@ -2,7 +2,7 @@
 """verdicts.py VERDICT.json [FUNCTION...] -- prints "NAME VERDICT SELF TOTAL"
 for each FUNCTION of a `flamekit diff` verdict document (every function when
 none is named; "-" when absent), and "flagged N" with the number of
-functions whose verdict is slower or faster."""
+functions whose verdict is slower or faster, the total counted as one."""
 import json
 import sys
 
@@ -15,4 +15,6 @@ for n in names:
         print(n, "-", "-", "-")
     else:
         print(n, f["verdict"], f["self"]["verdict"], f["total"]["verdict"])
-print("flagged", sum(f["verdict"] in ("slower", "faster") for f in doc["functions"]))
+flagged = sum(f["verdict"] in ("slower", "faster") for f in doc["functions"])
+flagged += doc["total"]["verdict"] in ("slower", "faster")
+print("flagged", flagged)
