@@ -1,5 +1,5 @@
-/* reshape.c -- reverse and rebase, both as "re-add every self weight along a
- * new path": the self weights of a tree are exactly its stacks. */
+/* reshape.c -- reverse, rebase and split, all as "re-add every self weight
+ * along a new path": the self weights of a tree are exactly its stacks. */
 #include "reshape.h"
 
 #include <string.h>
@@ -122,4 +122,72 @@ fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
   FkTree *out = reshape(tree, rebase_one, &r);
   g_hash_table_destroy(r.symbols);
   return out;
+}
+
+typedef struct {
+  const FkTree *tree;
+  GPtrArray *trees, *names;
+  GHashTable *by_group; /* group frame -> index + 1 */
+  const char *prefix;
+  gsize prefix_len;
+  GPtrArray *stack; /* scratch */
+  GError **error;
+  gboolean failed;
+} Split;
+
+static gboolean
+split_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  Split *sp = data;
+  const FkNode *n = fk_tree_node(tree, id);
+  if (!has_self(n))
+    return TRUE;
+  gsize at = 0;
+  while (at < depth && strncmp(path[at], sp->prefix, sp->prefix_len) != 0)
+    at++;
+  const char *group = at < depth ? path[at] : NULL;
+  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(sp->by_group, group));
+  if (idx == 0) {
+    g_ptr_array_add(sp->trees, fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree)));
+    g_ptr_array_add(sp->names, (gpointer)group);
+    idx = sp->trees->len;
+    g_hash_table_insert(sp->by_group, (gpointer)group, GUINT_TO_POINTER(idx));
+  }
+  g_ptr_array_set_size(sp->stack, 0);
+  for (gsize i = 0; i < depth; i++)
+    if (i != at)
+      g_ptr_array_add(sp->stack, (gpointer)path[i]);
+  Reshape r = {0};
+  r.columns = fk_tree_columns(tree);
+  r.decimals = fk_tree_decimals(tree);
+  FkWeight w = self_weight(&r, n);
+  if (!fk_tree_add_stack(sp->trees->pdata[idx - 1], (const char *const *)sp->stack->pdata,
+                         sp->stack->len, &w, sp->error)) {
+    sp->failed = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+GPtrArray *
+fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names, GError **error)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new();
+  Split sp = {tree,
+              g_ptr_array_new_with_free_func((GDestroyNotify)fk_tree_free),
+              names ? names : own,
+              g_hash_table_new(NULL, NULL),
+              prefix,
+              strlen(prefix),
+              g_ptr_array_new(),
+              error,
+              FALSE};
+  fk_tree_walk(tree, FK_ORDER_INSERTION, split_one, &sp);
+  g_hash_table_destroy(sp.by_group);
+  g_ptr_array_free(sp.stack, TRUE);
+  if (sp.failed) {
+    g_ptr_array_free(sp.trees, TRUE);
+    return NULL;
+  }
+  return sp.trees;
 }

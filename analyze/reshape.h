@@ -1,4 +1,5 @@
-/* reshape.h -- transforms that move frames within stacks: reverse, rebase.
+/* reshape.h -- transforms that move frames within stacks: reverse, rebase,
+ * split.
  *
  * Each takes a const tree and returns a new one sharing its interner, with
  * its flags, columns and decimals; each keeps a sequential (flame chart)
@@ -22,3 +23,14 @@ FkTree *fk_tree_reverse(const FkTree *tree, GError **error);
  * with ERROR on overflow. */
 FkTree *fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
                        FkTransformReport *report, GError **error);
+
+/* TREE cut into one tree per group: each stack goes to the tree of its first
+ * frame starting with PREFIX (e.g. "[file=": `diff`'s runs, one per input),
+ * that frame removed, wherever it is (at the top, or at the bottom after
+ * --reverse). Stacks without such a frame go to a group of their own, named
+ * NULL. The trees come in insertion order, each sharing TREE's interner, the
+ * names of their frames into NAMES (interned; may be NULL). The root's own
+ * self weight (the empty stack) is left out. NULL with ERROR on overflow.
+ * Element type FkTree*, freed with the array. */
+GPtrArray *fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names,
+                         GError **error);

@@ -1,34 +1,60 @@
 /* diff.c -- `flamekit diff BEFORE AFTER`: a differential profile, its tables,
- * and on request a regression verdict (exit code 3).
+ * and a regression verdict (exit code 3).
  *
- * Each side is read into its own collector, shaped by the same transform
- * options, and the two trees become one two-column tree (fk_tree_diff): the
- * folded form `stack BEFORE AFTER` that difffolded.pl writes, a differential
- * graph, or the per-function diff table (csv, json). */
+ * A side is one or more inputs (`BEFORE... -- AFTER...`); every capture it
+ * holds (a file, a file found in a directory, an archive member) is one run.
+ * Each side is read into its own collector grouped by input first, shaped by
+ * the same transform options, and cut into its runs (fk_tree_split); the
+ * runs of a side, merged, are that side of the two-column tree (fk_tree_diff):
+ * the folded form `stack BEFORE AFTER` that difffolded.pl writes, a
+ * differential graph, the per-function diff table. With at least two runs a
+ * side the runs also go to analyze/verdict (a test per function, the false
+ * discovery rate across functions): the verdict table on stdout, the verdict
+ * JSON and CSV, a graph coloured only where a change is significant, and
+ * exit 3 when something regressed. One run a side is the profile-to-profile
+ * comparison it always was. */
 #include "cmd.h"
 
 #include "../analyze/functions.h"
+#include "../analyze/reshape.h"
+#include "../analyze/verdict.h"
+#include "../render/verdict.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Reads one side into a collector of its own. */
+#define GROUP_PREFIX "[file="
+
+/* Reads one side into a collector of its own. *WEIGHT_PER_SAMPLE: 1 when
+ * its weights are counts of samples; the mean period of a sample when they
+ * are periods (from the facts fk_cmd_read_inputs appends), so that
+ * --min-samples counts samples either way. */
 static FkCollector *
-read_side(const char *path, const FkInputOptions *iopts, const FkCollectOptions *copts,
-          FkDiag *diag, gboolean *read_ok)
+read_side(char **paths, const FkInputOptions *iopts, const FkCollectOptions *copts, FkDiag *diag,
+          gboolean *read_ok, double *weight_per_sample)
 {
   FkCollector *collector = fk_collector_new(NULL, copts);
-  char *paths[] = {(char *)path, NULL};
+  guint first = iopts->facts->len;
   if (!fk_cmd_read_inputs(paths, iopts, collector, diag))
     *read_ok = FALSE;
+  double samples = 0, weight = 0;
+  gboolean periods = TRUE;
+  for (guint i = first; i < iopts->facts->len; i++) {
+    const FkInputFacts *f = &g_array_index(iopts->facts, FkInputFacts, i);
+    if (f->samples == 0)
+      continue;
+    periods &= f->period && !f->counts;
+    samples += (double)f->samples;
+    weight += (double)f->total / (double)fk_pow10(f->decimals);
+  }
+  *weight_per_sample = periods && samples > 0 && weight > 0 ? weight / samples : 1;
   return collector;
 }
 
 /* Shapes one side, its reports naming it. NULL after printing. */
 static FkTree *
-finish_side(const char *path, FkTransformOptions *topts, FkCollector *collector, gboolean *ok)
+finish_side(char **paths, FkTransformOptions *topts, FkCollector *collector, gboolean *ok)
 {
-  char *paths[] = {(char *)path, NULL};
   g_autofree char *where = fk_cmd_inputs_name(paths);
   topts->side = where;
   FkTree *tree = fk_transform_options_finish(topts, collector, where, ok);
@@ -36,10 +62,44 @@ finish_side(const char *path, FkTransformOptions *topts, FkCollector *collector,
   return tree;
 }
 
-/* The regression verdict: TRUE when a threshold was crossed (each crossing
- * printed). */
+/* A side's runs (element FkTree*) and their names ("perf.data",
+ * "runs.tar:3/perf.data"), from its tree grouped by input; NULL after
+ * printing an error. */
+static GPtrArray *
+split_side(const FkTree *tree, GPtrArray *names)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) frames = g_ptr_array_new();
+  GPtrArray *runs = fk_tree_split(tree, GROUP_PREFIX, frames, &error);
+  if (runs == NULL) {
+    fk_cmd_error("%s", error->message);
+    return NULL;
+  }
+  for (guint i = 0; i < frames->len; i++) {
+    const char *f = frames->pdata[i];
+    /* "[file=NAME]", NAME with ';', '%' and control characters %-escaped */
+    g_autofree char *v =
+        f ? g_strndup(f + strlen(GROUP_PREFIX), strlen(f) - strlen(GROUP_PREFIX) - 1)
+          : g_strdup("?");
+    char *name = g_uri_unescape_string(v, NULL);
+    g_ptr_array_add(names, name != NULL ? name : g_strdup(v));
+  }
+  return runs;
+}
+
+/* The merged runs of a side: the side as one profile. */
+static FkTree *
+merge_runs(GPtrArray *runs, const FkTree *grouped, GError **error)
+{
+  if (runs->len == 0)
+    return fk_tree_new(fk_tree_strings(grouped), fk_tree_flags(grouped));
+  return fk_tree_merge((FkTree *const *)runs->pdata, runs->len, error);
+}
+
+/* The regression verdict of the thresholds: TRUE when one was crossed (each
+ * crossing printed). */
 static gboolean
-verdict(const FkTree *diff, double fail_pp, double fail_total)
+thresholds(const FkTree *diff, double fail_pp, double fail_total)
 {
   gboolean regressed = FALSE;
   if (fail_total >= 0) {
@@ -70,6 +130,58 @@ verdict(const FkTree *diff, double fail_pp, double fail_total)
   return regressed;
 }
 
+static void
+say_slower(const char *name, const FkVerdictRow *r)
+{
+  const FkMeasure *m = r->total.verdict == FK_VERDICT_SLOWER ? &r->total : &r->self;
+  const char *what = m == &r->total ? "inclusive" : "self";
+  if (isinf(m->change)) { /* nothing before */
+    fk_cmd_error("regression: %s is slower: new in AFTER, %s weight %g a run, q %.2g", name, what,
+                 m->after, m->q);
+    return;
+  }
+  g_autofree char *iv = fk_verdict_interval(m);
+  fk_cmd_error("regression: %s is slower: %s weight %+.2f%% %s, q %.2g", name, what, m->change, iv,
+               m->q);
+}
+
+/* The regression verdict of the statistics: something slower among the
+ * functions FAIL_ON matches (NULL: all) and, with FAIL_ON_TOTAL or without
+ * FAIL_ON, the total. */
+static gboolean
+slower(const FkVerdicts *v, const GRegex *fail_on, gboolean fail_on_total)
+{
+  gboolean regressed = FALSE;
+  if ((fail_on_total || fail_on == NULL) && v->total.verdict == FK_VERDICT_SLOWER) {
+    say_slower("the total", &v->total);
+    regressed = TRUE;
+  }
+  if (fail_on_total && fail_on == NULL)
+    return regressed;
+  guint shown = 0;
+  for (guint i = 0; i < v->rows->len; i++) {
+    const FkVerdictRow *r = &g_array_index(v->rows, FkVerdictRow, i);
+    if (r->verdict != FK_VERDICT_SLOWER || (fail_on && !g_regex_match(fail_on, r->name, 0, NULL)))
+      continue;
+    if (shown++ < 10)
+      say_slower(r->name, r);
+    regressed = TRUE;
+  }
+  if (shown > 10)
+    fk_cmd_error("regression: ... and %u more functions", shown - 10);
+  return regressed;
+}
+
+/* The verdict table as a writer, so that stdout is written and checked as
+ * every output is. */
+static gboolean
+table_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
+{
+  (void)tree;
+  return fk_verdicts_write_text(opts->verdicts, opts, out, error);
+}
+static const FkWriter table_writer = {"table", "", "the verdict table", table_write};
+
 int
 cmd_diff(int argc, char **argv)
 {
@@ -79,10 +191,13 @@ cmd_diff(int argc, char **argv)
   fk_transform_options_init(&topts);
   FkCollectOptions copts;
   fk_collect_options_init(&copts);
+  FkVerdictOptions vopts;
+  fk_verdict_options_init(&vopts);
   g_auto(GStrv) output = NULL;
-  g_autofree char *output_format = NULL;
-  gboolean normalize = FALSE, negate = FALSE;
+  g_autofree char *output_format = NULL, *fail_on = NULL, *test = NULL;
+  gboolean normalize = FALSE, negate = FALSE, fail_on_total = FALSE;
   double fail_pp = -1, fail_total = -1;
+  double fdr = NAN, min_change = NAN, min_samples = NAN; /* NAN: not given */
   const GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
        "Write to FILE in the format of its extension: .folded (default), .svg, .csv, .json "
@@ -91,51 +206,132 @@ cmd_diff(int argc, char **argv)
       {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
        "Write NAME whatever the extension", "NAME"},
       {"normalize", 'n', 0, G_OPTION_ARG_NONE, &normalize,
-       "Scale BEFORE to AFTER's total, exactly (decimal weights, no truncation)", NULL},
+       "Scale BEFORE to AFTER's total, exactly; with runs: compare shares of each run's total",
+       NULL},
       {"negate", 0, 0, G_OPTION_ARG_NONE, &negate,
        "Differential graph: swap the hues (red shrank, blue grew)", NULL},
       {"fail-if-grown", 0, 0, G_OPTION_ARG_DOUBLE, &fail_pp,
-       "Exit 3 when a function's share of the total grew by more than PP percentage points",
-       "PP"},
+       "Exit 3 when a function's share of the total grew by more than PP percentage points", "PP"},
       {"fail-if-total-grown", 0, 0, G_OPTION_ARG_DOUBLE, &fail_total,
        "Exit 3 when AFTER's total exceeds BEFORE's by more than PCT percent", "PCT"},
+      {"fdr", 0, 0, G_OPTION_ARG_DOUBLE, &fdr,
+       "Runs: the false discovery rate across functions (Benjamini-Hochberg; default 0.05)", "Q"},
+      {"min-change", 0, 0, G_OPTION_ARG_DOUBLE, &min_change,
+       "Runs: the smallest change in percent that counts as slower or faster (default 2)", "PCT"},
+      {"min-samples", 0, 0, G_OPTION_ARG_DOUBLE, &min_samples,
+       "Runs: samples a run a function needs on one side to be tested (default 10)", "N"},
+      {"test", 0, 0, G_OPTION_ARG_STRING, &test, "Runs: auto (default), welch or mann-whitney",
+       "TEST"},
+      {"fail-on", 0, 0, G_OPTION_ARG_STRING, &fail_on,
+       "Runs: exit 3 only when a function matching REGEX is slower", "REGEX"},
+      {"fail-on-total", 0, 0, G_OPTION_ARG_NONE, &fail_on_total,
+       "Runs: exit 3 when the total is slower (with --fail-on: or a match)", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
-  g_autoptr(GOptionContext) context = g_option_context_new("BEFORE AFTER");
+  g_autoptr(GOptionContext) context = g_option_context_new("BEFORE AFTER | BEFORE... -- AFTER...");
   g_option_context_set_summary(
       context, "Compare two profiles (any inputs) and write the differential profile: folded\n"
                "`stack BEFORE AFTER` lines by default, or a graph or table by -o's extension.\n"
-               "Exit codes: 0 ok, 1 failure, 2 usage, 3 a --fail-if-* threshold was crossed.");
+               "Every capture of a side (a file, a file in a directory, an archive member) is\n"
+               "one run; with at least two runs a side, a test per function decides slower,\n"
+               "faster, unchanged or inconclusive, and the verdict table goes to stdout.\n"
+               "Exit codes: 0 ok, 1 failure, 2 usage, 3 regression (a --fail-if-* threshold\n"
+               "was crossed, or with runs something is significantly slower).");
   g_option_context_add_main_entries(context, entries, NULL);
   fk_input_options_add(context, &iopts);
   fk_transform_options_add(context, &topts);
+  /* "--" parts the sides; GOption drops it, so count what follows first. */
+  int after_dash = -1;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--") == 0) {
+      after_dash = argc - i - 1;
+      break;
+    }
   int rc = fk_cmd_parse_reading(context, &argc, &argv, &iopts, &topts, &copts);
+  int n_before = 1, n_after = 1;
   if (rc == FK_EXIT_OK)
     rc = fk_cmd_check_outputs(output, output_format);
-  if (rc == FK_EXIT_OK && argc != 3)
+  if (rc == FK_EXIT_OK && after_dash >= 0) {
+    n_after = after_dash;
+    n_before = argc - 1 - n_after;
+    if (n_before < 1 || n_after < 1)
+      rc = fk_cmd_usage("expected inputs on both sides of '--': BEFORE... -- AFTER...");
+  } else if (rc == FK_EXIT_OK && argc != 3) {
     rc = fk_cmd_usage("expected two inputs, BEFORE and AFTER, not %d", argc - 1);
+  }
   if (rc == FK_EXIT_OK && ((fail_pp < 0 && fail_pp != -1) || (fail_total < 0 && fail_total != -1)))
     rc = fk_cmd_usage("--fail-if-grown and --fail-if-total-grown take a non-negative number");
-  if (rc == FK_EXIT_OK && strcmp(argv[1], "-") == 0 && strcmp(argv[2], "-") == 0)
+  if (rc == FK_EXIT_OK && !isnan(fdr) && !(fdr > 0 && fdr <= 1))
+    rc = fk_cmd_usage("--fdr takes a number above 0 and at most 1, not %g", fdr);
+  if (rc == FK_EXIT_OK && (min_change < 0 || min_samples < 0))
+    rc = fk_cmd_usage("--min-change and --min-samples take a non-negative number");
+  if (rc == FK_EXIT_OK && test != NULL && !fk_test_parse(test, &vopts.test))
+    rc = fk_cmd_usage("--test: expected auto, welch or mann-whitney, not '%s'", test);
+  g_autoptr(GRegex) fail_re = NULL;
+  if (rc == FK_EXIT_OK && fail_on != NULL) {
+    g_autoptr(GError) rerr = NULL;
+    fail_re = g_regex_new(fail_on, G_REGEX_OPTIMIZE, 0, &rerr);
+    if (fail_re == NULL)
+      rc = fk_cmd_usage("--fail-on: %s", rerr->message);
+  }
+  int stdins = 0;
+  for (int i = 1; rc == FK_EXIT_OK && i < argc; i++)
+    stdins += strcmp(argv[i], "-") == 0;
+  if (rc == FK_EXIT_OK && stdins > 1)
     rc = fk_cmd_usage("BEFORE and AFTER cannot both be standard input");
+  /* The runs are told apart by input: group by it first, outermost. */
+  if (rc == FK_EXIT_OK && copts.n_group_by == FK_MAX_GROUP_KEYS)
+    rc = fk_cmd_usage("--group-by: at most %d keys in diff", FK_MAX_GROUP_KEYS - 1);
   if (rc != FK_EXIT_OK) {
     fk_input_options_clear(&iopts);
     fk_transform_options_clear(&topts);
     return rc;
   }
+  memmove(copts.group_by + 1, copts.group_by, copts.n_group_by * sizeof copts.group_by[0]);
+  copts.group_by[0] = FK_GROUP_FILE;
+  copts.n_group_by++;
+  gboolean verdict_asked = !isnan(fdr) || !isnan(min_change) || !isnan(min_samples) ||
+                           test != NULL || fail_on != NULL || fail_on_total;
+  if (!isnan(fdr))
+    vopts.fdr = fdr;
+  if (!isnan(min_change))
+    vopts.min_change = min_change;
+  if (!isnan(min_samples))
+    vopts.min_samples = min_samples;
+  vopts.normalize = normalize;
+
+  /* paths[0]: BEFORE's, paths[1]: AFTER's, NULL-terminated */
+  g_autofree char **paths_before = g_new0(char *, n_before + 1);
+  g_autofree char **paths_after = g_new0(char *, n_after + 1);
+  memcpy(paths_before, argv + 1, n_before * sizeof(char *));
+  memcpy(paths_after, argv + 1 + n_before, n_after * sizeof(char *));
+  char **paths[2] = {paths_before, paths_after};
 
   g_autoptr(FkDiag) diag = fk_diag_new(5);
-  gboolean ok = TRUE;
   /* Both sides read before anything is reported, so that what was skipped
    * comes first, as in every command. */
   gboolean side_ok[2] = {TRUE, TRUE}; /* each side's own, so each says what it lacks */
-  g_autoptr(FkCollector) cbefore = read_side(argv[1], &iopts, &copts, diag, &side_ok[0]);
-  g_autoptr(FkCollector) cafter = read_side(argv[2], &iopts, &copts, diag, &side_ok[1]);
+  double wps[2] = {1, 1};
+  g_autoptr(FkCollector) cbefore = read_side(paths[0], &iopts, &copts, diag, &side_ok[0], &wps[0]);
+  g_autoptr(FkCollector) cafter = read_side(paths[1], &iopts, &copts, diag, &side_ok[1], &wps[1]);
   rc = fk_cmd_report_diag(diag, &iopts);
-  g_autoptr(FkTree) before = finish_side(argv[1], &topts, cbefore, &side_ok[0]);
-  g_autoptr(FkTree) after = before ? finish_side(argv[2], &topts, cafter, &side_ok[1]) : NULL;
-  ok = side_ok[0] && side_ok[1];
+  g_autoptr(FkTree) gbefore = finish_side(paths[0], &topts, cbefore, &side_ok[0]);
+  g_autoptr(FkTree) gafter = gbefore ? finish_side(paths[1], &topts, cafter, &side_ok[1]) : NULL;
+  gboolean ok = side_ok[0] && side_ok[1];
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs_before = NULL, runs_after = NULL;
+  g_autoptr(GPtrArray) names_before = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) names_after = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(FkTree) before = NULL, after = NULL;
+  if (gafter != NULL) {
+    runs_before = split_side(gbefore, names_before);
+    runs_after = runs_before ? split_side(gafter, names_after) : NULL;
+  }
+  if (runs_after != NULL) {
+    before = merge_runs(runs_before, gbefore, &error);
+    after = before ? merge_runs(runs_after, gafter, &error) : NULL;
+  }
+  g_clear_pointer(&gafter, fk_tree_free);
   /* What the summary says of each side, kept before AFTER becomes the diff. */
   const FkTree *sides[] = {before, after};
   gint64 totals[2] = {0, 0};
@@ -145,9 +341,24 @@ cmd_diff(int argc, char **argv)
       totals[i] = fk_tree_total(sides[i], 0);
       decimals[i] = fk_tree_decimals(sides[i]);
     }
+  guint runs[2] = {runs_before ? runs_before->len : 0, runs_after ? runs_after->len : 0};
+  g_autoptr(FkVerdicts) verdicts = NULL;
+  if (after != NULL && runs[0] >= 2 && runs[1] >= 2) {
+    verdicts = fk_verdicts_new((FkTree *const *)runs_before->pdata, runs[0],
+                               (FkTree *const *)runs_after->pdata, runs[1], wps, &vopts);
+    fk_verdicts_set_run_names(verdicts, 0, (const char *const *)names_before->pdata, runs[0]);
+    fk_verdicts_set_run_names(verdicts, 1, (const char *const *)names_after->pdata, runs[1]);
+  } else if (after != NULL && (verdict_asked || runs[0] > 1 || runs[1] > 1)) {
+    fk_cmd_error("no statistics possible: %u run%s before, %u after; verdicts need at least 2 "
+                 "runs a side (5 or more to be useful)",
+                 runs[0], runs[0] == 1 ? "" : "s", runs[1]);
+  }
+  g_clear_pointer(&runs_before, g_ptr_array_unref);
+  g_clear_pointer(&runs_after, g_ptr_array_unref);
   g_autoptr(FkTree) diff =
       after ? fk_tree_diff_take(before, g_steal_pointer(&after), normalize, &error) : NULL;
   g_clear_pointer(&before, fk_tree_free); /* the diff holds its own copy of the names */
+  g_clear_pointer(&gbefore, fk_tree_free);
   if (diff == NULL) {
     if (error != NULL)
       fk_cmd_error("%s", error->message);
@@ -159,18 +370,34 @@ cmd_diff(int argc, char **argv)
   fk_render_options_init(&ropts);
   ropts.negate = negate;
   ropts.normalized = normalize;
+  ropts.verdicts = verdicts;
   FkRunSummary summary;
-  fk_cmd_summary_init(&summary, "diff", argv + 1, &iopts, diag);
-  const char *roles[] = {"before", "after"};
-  for (guint i = 0; i < 2; i++) {
-    summary.inputs[i].role = roles[i];
-    summary.inputs[i].has_total = TRUE;
-    summary.inputs[i].total = totals[i];
-    summary.inputs[i].decimals = decimals[i];
+  g_autofree char **all_paths = g_new0(char *, n_before + n_after + 1);
+  memcpy(all_paths, argv + 1, (n_before + n_after) * sizeof(char *));
+  fk_cmd_summary_init(&summary, "diff", all_paths, &iopts, diag);
+  for (int i = 0; i < n_before + n_after; i++) {
+    guint s = i < n_before ? 0 : 1;
+    summary.inputs[i].role = s == 0 ? "before" : "after";
+    if (n_before == 1 && n_after == 1) {
+      summary.inputs[i].has_total = TRUE;
+      summary.inputs[i].total = totals[s];
+      summary.inputs[i].decimals = decimals[s];
+    }
   }
   ropts.summary = &summary;
-  if (!fk_cmd_write_outputs(diff, output, output_format, &fk_writer_folded, &ropts))
-    ok = FALSE;
+  gboolean to_stdout = output == NULL || output[0] == NULL;
+  for (char **o = output; o && *o; o++)
+    to_stdout |= strcmp(*o, "-") == 0;
+  if (verdicts != NULL && (output == NULL || output[0] == NULL)) {
+    /* runs: the table is what stdout shows */
+    if (!fk_cmd_write(diff, &table_writer, &ropts, "-"))
+      ok = FALSE;
+  } else {
+    if (!fk_cmd_write_outputs(diff, output, output_format, &fk_writer_folded, &ropts))
+      ok = FALSE;
+    if (verdicts != NULL && !to_stdout && !fk_cmd_write(diff, &table_writer, &ropts, "-"))
+      ok = FALSE;
+  }
   g_free(summary.inputs);
   fk_input_options_clear(&iopts);
   fk_transform_options_clear(&topts);
@@ -178,5 +405,8 @@ cmd_diff(int argc, char **argv)
     return FK_EXIT_FAILURE;
   if (rc != FK_EXIT_OK)
     return rc;
-  return verdict(diff, fail_pp, fail_total) ? FK_EXIT_REGRESSION : FK_EXIT_OK;
+  gboolean regressed = thresholds(diff, fail_pp, fail_total);
+  if (verdicts != NULL && slower(verdicts, fail_re, fail_on_total))
+    regressed = TRUE;
+  return regressed ? FK_EXIT_REGRESSION : FK_EXIT_OK;
 }

@@ -6,11 +6,14 @@
  * percentage points and the relative change of the total). Cells are quoted
  * when they hold a comma, a quote or a line end (C++ names have commas); a
  * text cell that a spreadsheet would run as a formula (starting with = + - @,
- * TAB or CR) gets a leading apostrophe. Lines end in CRLF as RFC 4180 says. */
+ * TAB or CR) gets a leading apostrophe. Lines end in CRLF as RFC 4180 says.
+ * A diff over repeated runs writes its verdict table instead. */
 #include "writer.h"
 
 #include "../analyze/functions.h"
+#include "../analyze/verdict.h"
 
+#include <math.h>
 #include <string.h>
 
 static void
@@ -47,9 +50,81 @@ pct(GString *s, double v)
   g_string_append(s, g_ascii_formatd(buf, sizeof buf, "%.4f", v));
 }
 
+static void
+real(GString *s, double v, const char *fmt)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_c(s, ',');
+  if (!isnan(v) && !isinf(v)) /* else empty: the value does not exist */
+    g_string_append(s, g_ascii_formatd(buf, sizeof buf, fmt, v));
+}
+
+static void
+measure(GString *s, const FkMeasure *m)
+{
+  g_string_append_c(s, ',');
+  cell(s, fk_verdict_name(m->verdict));
+  real(s, m->before, "%.6g");
+  real(s, m->after, "%.6g");
+  real(s, m->change, "%.4f");
+  real(s, m->lo, "%.4f");
+  real(s, m->hi, "%.4f");
+  real(s, m->tested ? m->p : NAN, "%.6g");
+  real(s, m->q, "%.6g");
+  if (m->runs_needed > 0)
+    g_string_append_printf(s, ",%u", m->runs_needed);
+  else
+    g_string_append_c(s, ',');
+}
+
+/* The verdicts of a diff over repeated runs (issue 16): the total first,
+ * then the functions most significant first; the self and the inclusive
+ * measure side by side. */
+static gboolean
+verdicts_csv(const FkVerdicts *v, const FkRenderOptions *opts, FILE *out, GError **error)
+{
+  g_autoptr(GString) s = g_string_new(NULL);
+  const char *what = v->opts.normalize ? "pct" : "mean";
+  g_autofree char *u = g_ascii_strdown(fk_render_unit(opts), -1);
+  for (char *p = u; *p; p++)
+    if (!g_ascii_isalnum(*p))
+      *p = '_';
+  g_string_append(s, "rank,kind,function,verdict");
+  const char *ms[] = {"self", "total"};
+  for (int k = 0; k < 2; k++)
+    g_string_append_printf(s,
+                           ",%s_verdict,%s_before_%s,%s_after_%s,%s_change_pct,%s_low_pct,"
+                           "%s_high_pct,%s_p,%s_q,%s_runs_needed",
+                           ms[k], ms[k], v->opts.normalize ? what : u, ms[k],
+                           v->opts.normalize ? what : u, ms[k], ms[k], ms[k], ms[k], ms[k], ms[k]);
+  g_string_append(s, "\r\n");
+  gboolean ok = TRUE;
+  for (guint i = 0; i <= v->rows->len && ok; i++) {
+    const FkVerdictRow *r = i == 0 ? &v->total : &g_array_index(v->rows, FkVerdictRow, i - 1);
+    g_string_append_printf(s, "%u,%s,", i, i == 0 ? "total" : "function");
+    cell(s, r->name);
+    g_string_append_c(s, ',');
+    cell(s, fk_verdict_name(r->verdict));
+    measure(s, &r->self);
+    measure(s, &r->total);
+    g_string_append(s, "\r\n");
+    if (s->len > 65536) {
+      ok = fwrite(s->str, 1, s->len, out) == s->len;
+      g_string_truncate(s, 0);
+    }
+  }
+  if (!ok || fwrite(s->str, 1, s->len, out) != s->len) {
+    g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "write failed");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 csv_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
+  if (opts->verdicts != NULL)
+    return verdicts_csv(opts->verdicts, opts, out, error);
   gboolean diff = fk_tree_columns(tree) == 2;
   guint dec = fk_tree_decimals(tree);
   g_autoptr(GArray) rows = fk_functions_collect(tree, diff);

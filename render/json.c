@@ -9,6 +9,7 @@
 
 #include "../analyze/functions.h"
 #include "jsonout.h"
+#include "verdict.h"
 
 #include <string.h>
 
@@ -202,6 +203,8 @@ input(Json *j, const FkInputSummary *in)
 static gboolean
 json_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
+  if (opts->verdicts != NULL) /* diff over repeated runs: the verdict document */
+    return fk_verdicts_write_json(opts->verdicts, opts, out, error);
   Json j = {out, g_string_new(NULL), fk_tree_columns(tree), fk_tree_decimals(tree), FALSE, 0,
             NULL, TRUE};
   gboolean diff = j.columns == 2;

@@ -340,6 +340,9 @@ color_scale(double value, double max, char *buf)
   return hex(buf, r, g, b);
 }
 
+/* A frame whose change is not significant (diff over repeated runs). */
+#define GREY "#c8c8c8"
+
 static void
 background(const FkRenderOptions *opts, const char **c1, const char **c2)
 {
@@ -538,6 +541,13 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
         g_string_append(b, "; self share 0.00 pp");
       else
         g_string_append_printf(b, "; self share %+.2f pp", delta);
+      const FkVerdictRow *vr =
+          o->verdicts && id != FK_ROOT ? fk_verdicts_lookup(o->verdicts, n->name) : NULL;
+      if (vr != NULL && vr->self.tested && !isinf(vr->self.change))
+        g_string_append_printf(b, "; self %s, %+.2f%%, q %.2g", fk_verdict_name(vr->self.verdict),
+                               vr->self.change, vr->self.q);
+      else if (vr != NULL)
+        g_string_append_printf(b, "; self %s", fk_verdict_name(vr->self.verdict));
     }
     g_string_append_c(b, ')');
   }
@@ -553,7 +563,20 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     fk_svg_color(o, n->name, s->rand, color);
   else if (o->color_diffusion)
     color_scale(sqrt(w_pct / 100.0) * 2000.0, 2000.0, color);
-  else if (s->diff) {
+  else if (s->diff && o->verdicts != NULL) {
+    /* Repeated runs: only a function whose self weight changed
+     * significantly is coloured, in the direction of its verdict, as
+     * saturated as its share moved; the rest is grey. */
+    const FkVerdictRow *r = id == FK_ROOT ? NULL : fk_verdicts_lookup(o->verdicts, n->name);
+    FkVerdictKind v = r ? r->self.verdict : FK_VERDICT_UNCHANGED;
+    if (v == FK_VERDICT_SLOWER || v == FK_VERDICT_FASTER) {
+      double delta = fabs(fk_function_change(s->tree, n->self));
+      delta = MAX(delta, s->max_delta / 3) * (v == FK_VERDICT_SLOWER ? 1 : -1);
+      color_scale(o->negate ? -delta : delta, s->max_delta, color);
+    } else {
+      g_strlcpy(color, GREY, sizeof color);
+    }
+  } else if (s->diff) {
     double delta = fk_function_change(s->tree, n->self);
     color_scale(o->negate ? -delta : delta, s->max_delta, color);
   } else if (o->palette_map != NULL) {
@@ -691,6 +714,24 @@ diff_sides(const Svg *s)
   }
   GString *t = g_string_new(NULL);
   char buf[2][32];
+  const FkVerdicts *vd = o->verdicts;
+  if (vd != NULL) {
+    /* repeated runs: how many a side, from what, and the test */
+    for (guint c = 0; c < 2; c++) {
+      g_autofree char *from = side[c] ? middle_cut(side[c]->path, 32) : g_strdup("?");
+      g_string_append_printf(t, "%s%u runs %s: %s", c ? "; " : "", vd->runs[c],
+                             c ? "after" : "before", from);
+      gsize more = 0;
+      for (gsize i = 0; sum != NULL && i < sum->n_inputs; i++)
+        more += sum->inputs[i].role && strcmp(sum->inputs[i].role, c ? "after" : "before") == 0;
+      if (more > 1)
+        g_string_append_printf(t, " and %zu more", more - 1);
+    }
+    g_string_append_printf(t, "; %s of each run's %s",
+                           vd->test == FK_TEST_WELCH ? "Welch's t" : "Mann-Whitney U",
+                           vd->opts.normalize ? "shares" : "weights");
+    return g_string_free(t, FALSE);
+  }
   for (guint c = 0; c < 2; c++) {
     gint64 v = side[c] && side[c]->has_total ? side[c]->total : fk_tree_total(s->tree, c);
     guint dec = side[c] && side[c]->has_total ? side[c]->decimals : s->decimals;
@@ -861,11 +902,21 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
     /* Hues as color_scale draws them; --negate swaps them. */
     const char *grew = opts->negate ? "#0000ff" : "#ff0000";
     const char *shrank = opts->negate ? "#ff0000" : "#0000ff";
-    g_string_append_printf(b,
-                           "<text id=\"legend\" x=\"50%%\" y=\"%g\"><tspan fill=\"%s\">&#9632; "
-                           "grew</tspan>  <tspan fill=\"%s\">&#9632; shrank</tspan> in self share "
-                           "of its profile's total (pp); widths: after</text>\n",
-                           row, grew, shrank);
+    if (opts->verdicts != NULL)
+      g_string_append_printf(b,
+                             "<text id=\"legend\" x=\"50%%\" y=\"%g\"><tspan fill=\"%s\">&#9632; "
+                             "slower</tspan>  <tspan fill=\"%s\">&#9632; faster</tspan>: self "
+                             "weight changed significantly (q &lt;= %g, at least %g%%)  <tspan "
+                             "fill=\"%s\">&#9632; not significant</tspan>; widths: after</text>\n",
+                             row, grew, shrank, opts->verdicts->opts.fdr,
+                             opts->verdicts->opts.min_change, GREY);
+    else
+      g_string_append_printf(
+          b,
+          "<text id=\"legend\" x=\"50%%\" y=\"%g\"><tspan fill=\"%s\">&#9632; "
+          "grew</tspan>  <tspan fill=\"%s\">&#9632; shrank</tspan> in self share "
+          "of its profile's total (pp); widths: after</text>\n",
+          row, grew, shrank);
     row += fs * 1.5;
     append_text(b, "legend2", NULL, "50%", row, sides);
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../analyze/stacktree.h"
+#include "../analyze/verdict.h"
 #include "summary.h"
 
 #include <stdio.h>
@@ -26,6 +27,9 @@ typedef struct {
   guint top_functions;         /* json: rows of the top-functions list (default 20) */
   gboolean negate;             /* differential graphs: swap the hues */
   gboolean normalized;         /* differential: BEFORE was scaled to AFTER's total (diff -n) */
+  /* diff over repeated runs (issue 16): json and csv write the verdicts, svg
+   * colours only the functions whose self weight changed significantly. */
+  const FkVerdicts *verdicts;
   /* svg (render/svg.c); the names of flamegraph.pl's options. */
   const char *subtitle;     /* NULL: none */
   double width;             /* image width in px; 0: fluid (laid out at 1200, follows the window) */
