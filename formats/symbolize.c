@@ -62,7 +62,11 @@ struct FkSymbolizer {
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
-  FkDso *last; /* the dso of the previous lookup: chains mostly stay in one */
+  /* The dsos of the last lookups, newest first: a call chain goes back and
+   * forth between a few (the binary, libc, the interpreter), and finding a
+   * dso by its key formats the build id, which per frame was most of the
+   * cost of reading a big capture. */
+  FkDso *recent[8];
 };
 
 void
@@ -434,10 +438,15 @@ dso_is(const FkDso *dso, const FkMapping *map)
 static FkDso *
 get_dso(FkSymbolizer *self, const FkMapping *map)
 {
-  if (self->last != NULL && dso_is(self->last, map))
-    return self->last;
-  self->last = get_dso_slow(self, map);
-  return self->last;
+  guint n = G_N_ELEMENTS(self->recent);
+  guint i = 0;
+  while (i < n && self->recent[i] != NULL && !dso_is(self->recent[i], map))
+    i++;
+  FkDso *dso = i < n && self->recent[i] != NULL ? self->recent[i] : get_dso_slow(self, map);
+  /* move (or insert) it to the front */
+  memmove(&self->recent[1], &self->recent[0], sizeof self->recent[0] * MIN(i, n - 1));
+  self->recent[0] = dso;
+  return dso;
 }
 
 static const char *
