@@ -388,7 +388,66 @@ typedef struct {
   double max_delta;
   guint8 *drawn;
   gboolean io_error;
+  GString *label; /* scratch for append_label */
 } Svg;
+
+/* Numbers of every frame, written without printf: formatting doubles with
+ * printf (exact, multi-precision) and g_string_append_printf's allocation
+ * per call were most of the time of drawing a million frames. Each gives
+ * the bytes printf would, and hands the cases it cannot be sure of (ties in
+ * rounding, large or negative values) to printf. */
+static void
+append_uint(GString *b, guint64 v)
+{
+  char d[24];
+  int n = 0;
+  do {
+    d[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  while (n > 0)
+    g_string_append_c(b, d[--n]);
+}
+
+/* printf("%.<DECIMALS>f", V), DECIMALS 0 to 3. */
+static void
+append_fixed(GString *b, double v, int decimals)
+{
+  static const double scale[] = {1, 10, 100, 1000};
+  double t = v * scale[decimals];
+  double fl = floor(t);
+  double frac = t - fl;
+  /* V's binary value is exactly what printf rounds; V * 10^N may be off by
+   * an ulp, which matters only near a tie */
+  if (!(v >= 0 && t < 1e15) || signbit(v) || fabs(frac - 0.5) < 1e-6) {
+    g_string_append_printf(b, "%.*f", decimals, v);
+    return;
+  }
+  guint64 r = (guint64)fl + (frac > 0.5);
+  guint64 p = (guint64)scale[decimals];
+  append_uint(b, r / p);
+  if (decimals > 0) {
+    g_string_append_c(b, '.');
+    guint64 f = r % p;
+    for (guint64 q = p / 10; q > 0; q /= 10) {
+      g_string_append_c(b, (char)('0' + f / q));
+      f %= q;
+    }
+  }
+}
+
+/* printf("%g", V) for the y of a frame: whole and half numbers. */
+static void
+append_g(GString *b, double v)
+{
+  if (v >= 0 && v < 99999 && !signbit(v) && v * 2 == floor(v * 2)) {
+    append_uint(b, (guint64)v);
+    if (v != floor(v))
+      g_string_append(b, ".5");
+    return;
+  }
+  g_string_append_printf(b, "%g", v);
+}
 
 static void
 flush_maybe(Svg *s, gboolean force)
@@ -427,7 +486,8 @@ append_pct(GString *b, double v)
 {
   /* Three decimals of a percent is 0.012 px at 1200 px; the script
    * recomputes exact positions from fk:x and fk:w when it zooms. */
-  g_string_append_printf(b, "%.3f%%", v);
+  append_fixed(b, v, 3);
+  g_string_append_c(b, '%');
 }
 
 /* The label that fits WIDTH_PX, as flamegraph.pl cuts it: whole when
@@ -438,7 +498,8 @@ append_label(Svg *s, const char *name, double width_px)
   int fit = (int)(width_px / (s->opts->font_size * s->opts->font_width));
   if (fit < 3)
     return;
-  g_autoptr(GString) esc = g_string_new(NULL);
+  GString *esc = s->label;
+  g_string_truncate(esc, 0);
   fk_svg_escape(esc, name, TRUE);
   /* Count characters, treating an entity as one. */
   glong chars = 0;
@@ -527,8 +588,11 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     fk_svg_escape(b, fk_render_unit(o), FALSE);
     if (id == FK_ROOT && (double)w == s->timemax)
       g_string_append(b, ", 100%"); /* as the peers write it */
-    else
-      g_string_append_printf(b, ", %.2f%%", pct);
+    else {
+      g_string_append(b, ", ");
+      append_fixed(b, pct, 2);
+      g_string_append_c(b, '%');
+    }
     if (s->diff) {
       /* The change every writer of a diff shows (fk_function_change), named. */
       double delta = fk_function_change(s->tree, n->self);
@@ -569,20 +633,39 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   }
   g_string_append(b, "<rect x=\"");
   append_pct(b, x_pct);
-  g_string_append_printf(b, "\" y=\"%g\" width=\"", y);
+  g_string_append(b, "\" y=\"");
+  append_g(b, y);
+  g_string_append(b, "\" width=\"");
   append_pct(b, w_pct);
-  g_string_append_printf(b, "\" height=\"%u\" fill=\"", o->frame_height - FRAMEPAD);
+  g_string_append(b, "\" height=\"");
+  append_uint(b, o->frame_height - FRAMEPAD);
+  g_string_append(b, "\" fill=\"");
   fk_svg_escape(b, fill, FALSE);
-  g_string_append_printf(b, "\" fk:x=\"%.0f\" fk:w=\"%" G_GINT64_FORMAT "\"", x, w);
+  g_string_append(b, "\" fk:x=\"");
+  append_fixed(b, x, 0);
+  g_string_append(b, "\" fk:w=\"");
+  if (w >= 0)
+    append_uint(b, (guint64)w);
+  else
+    g_string_append_printf(b, "%" G_GINT64_FORMAT, w);
+  g_string_append_c(b, '"');
   gint64 self = n->self[s->col];
-  if (self != w - drawn_children)
-    g_string_append_printf(b, " fk:s=\"%" G_GINT64_FORMAT "\"", self);
+  if (self != w - drawn_children) {
+    g_string_append(b, " fk:s=\"");
+    if (self >= 0)
+      append_uint(b, (guint64)self);
+    else
+      g_string_append_printf(b, "%" G_GINT64_FORMAT, self);
+    g_string_append_c(b, '"');
+  }
   g_string_append(b, "/>");
   double width_px = (double)w / s->timemax * s->frames_px;
   gsize mark = b->len;
   g_string_append(b, "<text x=\"");
   append_pct(b, x_pct + 300.0 / s->frames_px);
-  g_string_append_printf(b, "\" y=\"%g\">", y + (o->frame_height - FRAMEPAD) / 2.0 + o->font_size / 4.0);
+  g_string_append(b, "\" y=\"");
+  append_g(b, y + (o->frame_height - FRAMEPAD) / 2.0 + o->font_size / 4.0);
+  g_string_append(b, "\">");
   gsize before = b->len;
   append_label(s, name, width_px);
   if (b->len == before)
@@ -717,6 +800,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   s.opts = opts;
   s.out = out;
   s.buf = g_string_sized_new(1 << 17);
+  s.label = g_string_new(NULL);
   s.rand = g_rand_new_with_seed(0x666b); /* reproducible "random" colours */
   s.diff = fk_tree_columns(tree) == 2;
   s.col = fk_tree_columns(tree) - 1;
@@ -889,6 +973,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   g_string_append(b, "<g id=\"tooltip\" class=\"hide\"><rect rx=\"3\"/><text/></g>\n</svg>\n");
   flush_maybe(&s, TRUE);
   g_string_free(s.buf, TRUE);
+  g_string_free(s.label, TRUE);
   g_rand_free(s.rand);
   g_free(s.drawn);
   if (s.io_error || ferror(out)) {
