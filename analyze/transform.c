@@ -397,11 +397,11 @@ fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags)
   g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
   /* Names recur over millions of nodes: a direct-mapped filter of names
    * seen answers most before the hash table does. */
-  enum { RECENT = 4096 };
+  enum { RECENT = 1 << 14 };
   g_autofree const char **recent = g_new0(const char *, RECENT);
   for (gsize i = 1; i < fk_tree_size(tree); i++) {
     const char *name = fk_tree_node_name(tree, (FkNodeId)i);
-    gsize slot = ((guintptr)name >> 3) * 0x9e3779b97f4a7c15ULL >> 52;
+    gsize slot = ((guintptr)name >> 3) * 0x9e3779b97f4a7c15ULL >> 50;
     if (recent[slot] == name)
       continue;
     recent[slot] = name;
