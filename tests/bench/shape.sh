@@ -68,6 +68,14 @@ row "wide flat" "$tmp/wide.folded"
 rm -f "$tmp"/shared.folded "$tmp"/distinct.folded "$tmp"/deep.folded "$tmp"/wide.folded
 "$tmp/gen-folded" "$BIG" 200000 2 >"$tmp/uniform.folded"
 row "issue 18 uniform generator" "$tmp/uniform.folded"
+# One big file from the second core: -j 2 against -j 1 (target >= 1.7x).
+t "$FK" graph -q -j 1 "$tmp/uniform.folded"
+read -r j1 k1 <"$tmp/t"
+t "$FK" graph -q -j 2 "$tmp/uniform.folded"
+read -r j2 k2 <"$tmp/t"
+awk -v a="$j1" -v b="$j2" -v ka="$k1" -v kb="$k2" 'BEGIN {
+  printf "%-30s -j 1 %6.2f s %6.0f MB  -j 2 %6.2f s %6.0f MB  speedup %s (target >= 1.7x)\n",
+    "one big file, -j 2 vs -j 1", a, ka / 1024, b, kb / 1024, (b > 0 ? sprintf("%.2fx", a / b) : "-") }'
 rm -f "$tmp/uniform.folded"
 
 # Deterministic synthetic profiles: N distinct stacks, depth 8-31, 2000 names.
