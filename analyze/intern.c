@@ -43,6 +43,29 @@ fk_hash_bytes(const void *data, gsize len)
   return h ? h : 1;
 }
 
+/* memcmp(A, B, LEN) == 0 without a call: names are short, and a hit is
+ * compared on every intern. */
+static inline gboolean
+same_bytes(const char *a, const char *b, gsize len)
+{
+  while (len >= 8) {
+    guint64 x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y)
+      return FALSE;
+    a += 8;
+    b += 8;
+    len -= 8;
+  }
+  while (len > 0) {
+    if (*a++ != *b++)
+      return FALSE;
+    len--;
+  }
+  return TRUE;
+}
+
 FkInterner *
 fk_interner_new(void)
 {
@@ -117,7 +140,7 @@ fk_interner_intern(FkInterner *self, const char *s, gsize len)
     Slot *slot = &self->slots[i];
     if (slot->hash == 0)
       break;
-    if (slot->hash == h && slot->len == len && memcmp(slot->str, s, len) == 0)
+    if (slot->hash == h && slot->len == len && same_bytes(slot->str, s, len))
       return slot->str;
     i = (i + 1) & self->mask;
   }

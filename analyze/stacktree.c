@@ -17,13 +17,18 @@ struct FkTree {
   guint n_chunks;
   guint32 len;
   /* Child index: open addressing; the key is kept in the slot so that a probe
-   * touches one cache line, not the node array (id 0 = empty slot). */
+   * touches one cache line, not the node array (id 0 = empty slot). It holds
+   * only the children of nodes with more than SCAN_CHILDREN children: the
+   * others are found on the parent's sibling list. In profiles with many
+   * distinct stacks most nodes have one child, and indexing every node was a
+   * cache miss per frame and 32 to 64 bytes per node. */
   struct Slot {
     const char *name;
     FkNodeId parent;
     FkNodeId id;
   } *slots;
   gsize mask;
+  gsize indexed; /* occupied slots */
   /* Adds update self weights and the root's total only; the other totals are
    * summed in one pass over the array when next read (totals_dirty). Writing
    * every ancestor on every add was most of the cost of reading big inputs. */
@@ -37,6 +42,7 @@ struct FkTree {
     FkNodeId leaf;
   } *stack_cache;
   gsize stack_mask;
+  gsize stack_used; /* occupied entries: the cache grows with distinct stacks */
   /* Flame charts (FK_TREE_SEQUENTIAL): closed[id] is set when a sample ended
    * at node ID, so its current last child cannot be continued: A;B, A, A;B
    * gives A with two B frames, as flamegraph.pl --flamechart draws it. */
@@ -57,6 +63,10 @@ child_hash(FkNodeId parent, const char *name)
 }
 
 #define STACK_CACHE_SIZE (1u << 12)
+/* Children of a node found by walking its sibling list, before they are put
+ * in the child index: a walk of up to this many nodes costs about what one
+ * probe of a big index does. */
+#define SCAN_CHILDREN 4
 #define CHUNK_BITS 16
 #define CHUNK_SIZE (1u << CHUNK_BITS)
 
@@ -159,6 +169,8 @@ fk_tree_reset(FkTree *self)
       return FALSE;
     memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
     memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
+    self->indexed = 0;
+    self->stack_used = 0;
   }
   self->columns = 1;
   self->decimals = 0;
@@ -248,17 +260,8 @@ fk_tree_intern(FkTree *self, const char *s, gsize len)
 gsize
 fk_tree_bytes(const FkTree *self)
 {
-  return sizeof *self + self->len * sizeof(FkNode) + (self->mask + 1) * sizeof(struct Slot);
-}
-
-static void
-index_insert(FkTree *self, FkNodeId id)
-{
-  const FkNode *n = node_at(self, id);
-  gsize i = child_hash(n->parent, n->name) & self->mask;
-  while (self->slots[i].id != 0)
-    i = (i + 1) & self->mask;
-  self->slots[i] = (struct Slot){n->name, n->parent, id};
+  return sizeof *self + self->len * sizeof(FkNode) + (self->mask + 1) * sizeof(struct Slot) +
+         (self->stack_mask + 1) * sizeof(struct StackHit);
 }
 
 static void
@@ -277,20 +280,42 @@ index_grow(FkTree *self)
     self->slots[i] = old[k];
   }
   free(old);
-  /* The stack cache grows with the tree (half the index's slots) and keeps
-   * what it holds. */
-  if ((self->mask + 1) / 2 > self->stack_mask + 1) {
-    struct StackHit *oc = self->stack_cache;
-    gsize on = self->stack_mask + 1;
-    self->stack_mask = (self->mask + 1) / 2 - 1;
-    self->stack_cache = table_alloc0(sizeof(struct StackHit) * (self->stack_mask + 1));
-    for (gsize k = 0; k < on; k++)
-      if (oc[k].leaf != 0)
-        self->stack_cache[oc[k].hash & self->stack_mask] = oc[k];
-    free(oc);
-  }
-  /* The node that triggered the growth is not in OLD yet. */
-  index_insert(self, (FkNodeId)(self->len - 1));
+}
+
+static void
+index_insert(FkTree *self, FkNodeId id)
+{
+  if ((self->indexed + 1) * 2 > self->mask + 1)
+    index_grow(self);
+  const FkNode *n = node_at(self, id);
+  gsize i = child_hash(n->parent, n->name) & self->mask;
+  while (self->slots[i].id != 0)
+    i = (i + 1) & self->mask;
+  self->slots[i] = (struct Slot){n->name, n->parent, id};
+  self->indexed++;
+}
+
+/* The stack cache grows with the distinct stacks it holds (to at most half
+ * as many entries as the tree has nodes) and keeps what it holds. */
+static void
+stack_cache_grow(FkTree *self)
+{
+  struct StackHit *oc = self->stack_cache;
+  gsize on = self->stack_mask + 1;
+  self->stack_mask = on * 2 - 1;
+  self->stack_cache = table_alloc0(sizeof(struct StackHit) * (self->stack_mask + 1));
+  self->stack_used = 0;
+  for (gsize k = 0; k < on; k++)
+    if (oc[k].leaf != 0) {
+      struct StackHit *a = &self->stack_cache[oc[k].hash & self->stack_mask];
+      struct StackHit *b = &self->stack_cache[(oc[k].hash ^ 1) & self->stack_mask];
+      struct StackHit *to = a->leaf == 0 ? a : b->leaf == 0 ? b : NULL;
+      if (to != NULL) {
+        *to = oc[k];
+        self->stack_used++;
+      }
+    }
+  free(oc);
 }
 
 /* Sums the totals bottom-up: children have larger indexes than parents. The
@@ -326,6 +351,16 @@ fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
       return 0;
     FkNodeId last = node_at(self, parent)->last_child;
     return last != 0 && node_at(self, last)->name == name ? last : 0;
+  }
+  const FkNode *p = node_at(self, parent);
+  if (p->n_children <= SCAN_CHILDREN) {
+    for (FkNodeId c = p->first_child; c != 0;) {
+      const FkNode *k = node_at(self, c);
+      if (k->name == name)
+        return c;
+      c = k->next_sibling;
+    }
+    return 0;
   }
   gsize i = child_hash(parent, name) & self->mask;
   for (const struct Slot *sl; (sl = &self->slots[i])->id != 0; i = (i + 1) & self->mask)
@@ -363,13 +398,17 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   else
     p->first_child = id;
   p->last_child = id;
+  p->n_children++;
   if (parent < self->closed->len)
     self->closed->data[parent] = 0;
   if (!(self->flags & FK_TREE_SEQUENTIAL)) {
-    if ((gsize)self->len * 2 > self->mask + 1)
-      index_grow(self);
-    else
+    if (p->n_children == SCAN_CHILDREN + 1) {
+      /* Past the sibling walk: index all of them from now on. */
+      for (FkNodeId c = p->first_child; c != 0; c = node_at(self, c)->next_sibling)
+        index_insert(self, c);
+    } else if (p->n_children > SCAN_CHILDREN + 1) {
       index_insert(self, id);
+    }
   }
   return id;
 }
@@ -468,12 +507,17 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     g_ptr_array_add(self->last_frames, (gpointer)frames[i]);
     g_array_append_val(self->last_nodes, node);
   }
-  /* The walk may have grown (and so moved) the cache: index it again. */
+  /* Indexed after the walk, which may make the tree big enough to grow the cache. */
   if (hit != NULL) {
     /* the empty way, else the first (the newest stack replaces an older one) */
+    if ((self->stack_used + 1) * 2 > self->stack_mask + 1 &&
+        self->stack_mask + 1 < (gsize)self->len / 2)
+      stack_cache_grow(self);
     struct StackHit *a = &self->stack_cache[h & self->stack_mask];
     struct StackHit *b = &self->stack_cache[(h ^ 1) & self->stack_mask];
-    *(a->leaf != 0 && b->leaf == 0 ? b : a) = (struct StackHit){h, node};
+    struct StackHit *to = a->leaf != 0 && b->leaf == 0 ? b : a;
+    self->stack_used += to->leaf == 0;
+    *to = (struct StackHit){h, node};
   }
   if (self->flags & FK_TREE_SEQUENTIAL) {
     if (self->closed->len <= node) {
@@ -582,38 +626,58 @@ fk_tree_path(const FkTree *self, FkNodeId node, GPtrArray *out)
   }
 }
 
+/* Appends NODE's children in ORDER to IDS (the pending lists of every level
+ * of a walk, one after the other). */
+static void
+append_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *ids)
+{
+  guint from = ids->len;
+  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
+    g_array_append_val(ids, c);
+  guint n = ids->len - from;
+  if (n < 2 || order == FK_ORDER_INSERTION)
+    return;
+  FkNodeId *a = &g_array_index(ids, FkNodeId, from);
+  g_qsort_with_data(a, (gint)n, sizeof *a, order == FK_ORDER_NAME ? cmp_name_r : cmp_width_r,
+                    (gpointer)self);
+}
+
 gboolean
 fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data)
 {
-  /* An explicit stack of child lists: deep stacks must not overflow the C stack. */
+  /* An explicit stack: deep stacks must not overflow the C stack. The child
+   * lists of all open levels share one array (LEVELS holds where each level's
+   * next child is and where its list starts): a list per node was an
+   * allocation per node, a tenth of writing a big folded file. */
+  if (order == FK_ORDER_WIDTH)
+    ensure_totals(self);
   g_autoptr(GPtrArray) path = g_ptr_array_new();
-  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-  g_autoptr(GArray) pos = g_array_new(FALSE, FALSE, sizeof(guint));
-  GArray *first = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
-  fk_tree_children(self, FK_ROOT, order, first);
-  g_ptr_array_add(lists, first);
-  guint zero = 0;
-  g_array_append_val(pos, zero);
-  while (lists->len > 0) {
-    guint top = lists->len - 1;
-    GArray *l = g_ptr_array_index(lists, top);
-    guint *p = &g_array_index(pos, guint, top);
-    if (*p >= l->len) {
-      g_ptr_array_remove_index(lists, top);
-      g_array_set_size(pos, top);
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  struct Level {
+    guint start, next;
+  };
+  g_autoptr(GArray) levels = g_array_new(FALSE, FALSE, sizeof(struct Level));
+  append_children(self, FK_ROOT, order, ids);
+  struct Level root = {0, 0};
+  g_array_append_val(levels, root);
+  while (levels->len > 0) {
+    struct Level *l = &g_array_index(levels, struct Level, levels->len - 1);
+    /* a level's list ends where the next level's starts, or at the end */
+    if (l->next >= ids->len) {
+      g_array_set_size(ids, l->start);
+      g_array_set_size(levels, levels->len - 1);
       if (path->len > 0)
         g_ptr_array_set_size(path, path->len - 1);
       continue;
     }
-    FkNodeId id = g_array_index(l, FkNodeId, (*p)++);
+    FkNodeId id = g_array_index(ids, FkNodeId, l->next++);
     const FkNode *n = node_at(self, id);
     g_ptr_array_add(path, (gpointer)n->name);
     if (!func(self, id, (const char *const *)path->pdata, path->len, user_data))
       return FALSE;
-    GArray *kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
-    fk_tree_children(self, id, order, kids);
-    g_ptr_array_add(lists, kids);
-    g_array_append_val(pos, zero);
+    struct Level kids = {ids->len, ids->len};
+    append_children(self, id, order, ids);
+    g_array_append_val(levels, kids);
   }
   return TRUE;
 }

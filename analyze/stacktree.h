@@ -28,6 +28,7 @@ typedef struct {
   FkNodeId last_child;   /* 0 when none */
   FkNodeId next_sibling; /* 0 when none; siblings in insertion order */
   guint32 depth;         /* 0 for the root */
+  guint32 n_children;    /* children (the child index holds them past a few) */
   gint64 self[FK_MAX_COLUMNS];
   gint64 total[FK_MAX_COLUMNS];
 } FkNode;

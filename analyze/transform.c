@@ -335,6 +335,10 @@ fk_name_offset_start(const char *name, gsize len)
   gsize s = e;
   while (s > 0 && is_hex(name[s - 1]))
     s--;
+  /* most names: no offset, as the run of hex digits ending them (which
+   * holds any decimal one) follows neither "0x" nor '+' */
+  if (s == e || s == 0 || (name[s - 1] != 'x' && name[s - 1] != '+'))
+    return len;
   if (s >= 3 && s < e && name[s - 1] == 'x' && name[s - 2] == '0' && name[s - 3] == '/') {
     gsize t = s - 3;
     gsize u = t;
@@ -391,8 +395,16 @@ gboolean
 fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+  /* Names recur over millions of nodes: a direct-mapped filter of names
+   * seen answers most before the hash table does. */
+  enum { RECENT = 1 << 14 };
+  g_autofree const char **recent = g_new0(const char *, RECENT);
   for (gsize i = 1; i < fk_tree_size(tree); i++) {
-    const char *name = fk_tree_node(tree, (FkNodeId)i)->name;
+    const char *name = fk_tree_node_name(tree, (FkNodeId)i);
+    gsize slot = ((guintptr)name >> 3) * 0x9e3779b97f4a7c15ULL >> 50;
+    if (recent[slot] == name)
+      continue;
+    recent[slot] = name;
     if (!g_hash_table_add(seen, (gpointer)name))
       continue;
     gsize len = strlen(name);

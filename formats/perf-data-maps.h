@@ -14,6 +14,9 @@ typedef struct {
   const char *path;          /* interned by the caller */
   guint8 build_id[20];
   guint8 build_id_len; /* 0: none known */
+  /* The reader's `[dso]` label for this path, made once (NULL until then):
+   * the same for every part of a cut mapping and every forked copy. */
+  const char *label;
 } PdMap;
 
 typedef struct PdMaps PdMaps;

@@ -1155,9 +1155,16 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
       g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
       name = buf;
     } else if (m != NULL) {
-      const char *slash = strrchr(m->path, '/');
-      g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
-      name = buf;
+      /* once per mapping, not per frame: formatting and interning it for
+       * every unresolved frame of every sample was most of the time */
+      if (m->label == NULL) {
+        const char *slash = strrchr(m->path, '/');
+        g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
+        ((PdMap *)m)->label = fk_frame_intern0(pd->opts->strings, buf);
+      }
+      g_ptr_array_add(pd->frames, (gpointer)m->label);
+      annotate(pd, m, from);
+      return;
     }
     g_ptr_array_add(pd->frames, (gpointer)fk_frame_intern0(pd->opts->strings, name));
   } else {

@@ -62,8 +62,11 @@ struct FkSymbolizer {
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
-  FkDso *recent[8]; /* the dsos of the latest lookups, newest first: a stack crosses a
-                     * few, back and forth (the slow path formats a key) */
+  /* The dsos of the last lookups, newest first: a call chain goes back and
+   * forth between a few (the binary, libc, the interpreter), and finding a
+   * dso by its key formats the build id, which per frame was most of the
+   * cost of reading a big capture. */
+  FkDso *recent[8];
 };
 
 void

@@ -391,7 +391,66 @@ typedef struct {
   double max_delta;
   guint8 *drawn;
   gboolean io_error;
+  GString *label; /* scratch for append_label */
 } Svg;
+
+/* Numbers of every frame, written without printf: formatting doubles with
+ * printf (exact, multi-precision) and g_string_append_printf's allocation
+ * per call were most of the time of drawing a million frames. Each gives
+ * the bytes printf would, and hands the cases it cannot be sure of (ties in
+ * rounding, large or negative values) to printf. */
+static void
+append_uint(GString *b, guint64 v)
+{
+  char d[24];
+  int n = 0;
+  do {
+    d[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  while (n > 0)
+    g_string_append_c(b, d[--n]);
+}
+
+/* printf("%.<DECIMALS>f", V), DECIMALS 0 to 3. */
+static void
+append_fixed(GString *b, double v, int decimals)
+{
+  static const double scale[] = {1, 10, 100, 1000};
+  double t = v * scale[decimals];
+  double fl = floor(t);
+  double frac = t - fl;
+  /* V's binary value is exactly what printf rounds; V * 10^N may be off by
+   * an ulp, which matters only near a tie */
+  if (!(v >= 0 && t < 1e15) || signbit(v) || fabs(frac - 0.5) < 1e-6) {
+    g_string_append_printf(b, "%.*f", decimals, v);
+    return;
+  }
+  guint64 r = (guint64)fl + (frac > 0.5);
+  guint64 p = (guint64)scale[decimals];
+  append_uint(b, r / p);
+  if (decimals > 0) {
+    g_string_append_c(b, '.');
+    guint64 f = r % p;
+    for (guint64 q = p / 10; q > 0; q /= 10) {
+      g_string_append_c(b, (char)('0' + f / q));
+      f %= q;
+    }
+  }
+}
+
+/* printf("%g", V) for the y of a frame: whole and half numbers. */
+static void
+append_g(GString *b, double v)
+{
+  if (v >= 0 && v < 99999 && !signbit(v) && v * 2 == floor(v * 2)) {
+    append_uint(b, (guint64)v);
+    if (v != floor(v))
+      g_string_append(b, ".5");
+    return;
+  }
+  g_string_append_printf(b, "%g", v);
+}
 
 static void
 flush_maybe(Svg *s, gboolean force)
@@ -430,7 +489,8 @@ append_pct(GString *b, double v)
 {
   /* Three decimals of a percent is 0.012 px at 1200 px; the script
    * recomputes exact positions from fk:x and fk:w when it zooms. */
-  g_string_append_printf(b, "%.3f%%", v);
+  append_fixed(b, v, 3);
+  g_string_append_c(b, '%');
 }
 
 /* The label that fits WIDTH_PX, as flamegraph.pl cuts it: whole when
@@ -441,7 +501,8 @@ append_label(Svg *s, const char *name, double width_px)
   int fit = (int)(width_px / (s->opts->font_size * s->opts->font_width));
   if (fit < 3)
     return;
-  g_autoptr(GString) esc = g_string_new(NULL);
+  GString *esc = s->label;
+  g_string_truncate(esc, 0);
   fk_svg_escape(esc, name, TRUE);
   /* Count characters, treating an entity as one. */
   glong chars = 0;
@@ -530,8 +591,11 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     fk_svg_escape(b, fk_render_unit(o), FALSE);
     if (id == FK_ROOT && (double)w == s->timemax)
       g_string_append(b, ", 100%"); /* as the peers write it */
-    else
-      g_string_append_printf(b, ", %.2f%%", pct);
+    else {
+      g_string_append(b, ", ");
+      append_fixed(b, pct, 2);
+      g_string_append_c(b, '%');
+    }
     if (s->diff) {
       /* The change every writer of a diff shows (fk_function_change), named. */
       double delta = fk_function_change(s->tree, n->self);
@@ -592,20 +656,39 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   }
   g_string_append(b, "<rect x=\"");
   append_pct(b, x_pct);
-  g_string_append_printf(b, "\" y=\"%g\" width=\"", y);
+  g_string_append(b, "\" y=\"");
+  append_g(b, y);
+  g_string_append(b, "\" width=\"");
   append_pct(b, w_pct);
-  g_string_append_printf(b, "\" height=\"%u\" fill=\"", o->frame_height - FRAMEPAD);
+  g_string_append(b, "\" height=\"");
+  append_uint(b, o->frame_height - FRAMEPAD);
+  g_string_append(b, "\" fill=\"");
   fk_svg_escape(b, fill, FALSE);
-  g_string_append_printf(b, "\" fk:x=\"%.0f\" fk:w=\"%" G_GINT64_FORMAT "\"", x, w);
+  g_string_append(b, "\" fk:x=\"");
+  append_fixed(b, x, 0);
+  g_string_append(b, "\" fk:w=\"");
+  if (w >= 0)
+    append_uint(b, (guint64)w);
+  else
+    g_string_append_printf(b, "%" G_GINT64_FORMAT, w);
+  g_string_append_c(b, '"');
   gint64 self = n->self[s->col];
-  if (self != w - drawn_children)
-    g_string_append_printf(b, " fk:s=\"%" G_GINT64_FORMAT "\"", self);
+  if (self != w - drawn_children) {
+    g_string_append(b, " fk:s=\"");
+    if (self >= 0)
+      append_uint(b, (guint64)self);
+    else
+      g_string_append_printf(b, "%" G_GINT64_FORMAT, self);
+    g_string_append_c(b, '"');
+  }
   g_string_append(b, "/>");
   double width_px = (double)w / s->timemax * s->frames_px;
   gsize mark = b->len;
   g_string_append(b, "<text x=\"");
   append_pct(b, x_pct + 300.0 / s->frames_px);
-  g_string_append_printf(b, "\" y=\"%g\">", y + (o->frame_height - FRAMEPAD) / 2.0 + o->font_size / 4.0);
+  g_string_append(b, "\" y=\"");
+  append_g(b, y + (o->frame_height - FRAMEPAD) / 2.0 + o->font_size / 4.0);
+  g_string_append(b, "\">");
   gsize before = b->len;
   append_label(s, name, width_px);
   if (b->len == before)
@@ -624,6 +707,93 @@ typedef struct {
   double x;
 } Pending;
 
+typedef struct {
+  const FkTree *tree;
+  FkOrder order;
+  guint wcol; /* the column fk_tree_children orders widths by */
+} SiblingOrder;
+
+/* fk_tree_children's order of two siblings (names are unique among them). */
+static int
+cmp_sibling(gconstpointer a, gconstpointer b, gpointer data)
+{
+  const SiblingOrder *so = data;
+  const FkNode *x = fk_tree_node(so->tree, *(const FkNodeId *)a);
+  const FkNode *y = fk_tree_node(so->tree, *(const FkNodeId *)b);
+  if (so->order == FK_ORDER_WIDTH && x->total[so->wcol] != y->total[so->wcol])
+    return x->total[so->wcol] > y->total[so->wcol] ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+/* Appends P's drawn children to NEXT with their x, in ORDER, and returns
+ * their summed width. A child's x counts every sibling before it, drawn or
+ * not; when most are too narrow to draw (a million leaves under a few
+ * frames), sorting them all was most of the time: only the drawn ones are
+ * sorted, and each narrow one is counted in the gap it falls in. With every
+ * width a whole number under 2^53, sums are exact in any order, so the x are
+ * the same as those of the full sort. */
+static gint64
+place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
+{
+  g_array_set_size(next, 0);
+  gint64 drawn_sum = 0;
+  fk_tree_children(s->tree, p.id, FK_ORDER_INSERTION, kids);
+  guint n_drawn = 0;
+  for (guint i = 0; i < kids->len; i++)
+    n_drawn += s->drawn[g_array_index(kids, FkNodeId, i)] != 0;
+  gboolean exact = (double)fk_tree_total(s->tree, s->col) < 9007199254740992.0;
+  if (order == FK_ORDER_INSERTION || !exact || kids->len - n_drawn < 64) {
+    if (order != FK_ORDER_INSERTION)
+      fk_tree_children(s->tree, p.id, order, kids);
+    double cx = p.x;
+    for (guint i = 0; i < kids->len; i++) {
+      FkNodeId c = g_array_index(kids, FkNodeId, i);
+      gint64 w = fk_tree_node(s->tree, c)->total[s->col];
+      if (s->drawn[c]) {
+        Pending q = {c, cx};
+        g_array_append_val(next, q);
+        drawn_sum += w;
+      }
+      cx += (double)w;
+    }
+    return drawn_sum;
+  }
+  SiblingOrder so = {s->tree, order, fk_tree_columns(s->tree) - 1};
+  g_autofree FkNodeId *drawn = g_new(FkNodeId, n_drawn + 1);
+  g_autofree gint64 *gap = g_new0(gint64, n_drawn + 1); /* narrow width before drawn[j] */
+  guint nd = 0;
+  for (guint i = 0; i < kids->len; i++) {
+    FkNodeId c = g_array_index(kids, FkNodeId, i);
+    if (s->drawn[c])
+      drawn[nd++] = c;
+  }
+  g_qsort_with_data(drawn, (gint)nd, sizeof *drawn, cmp_sibling, &so);
+  for (guint i = 0; i < kids->len; i++) {
+    FkNodeId c = g_array_index(kids, FkNodeId, i);
+    if (s->drawn[c])
+      continue;
+    guint lo = 0, hi = nd; /* the first drawn sibling after C */
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+      if (cmp_sibling(&drawn[mid], &c, &so) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    gap[lo] += fk_tree_node(s->tree, c)->total[s->col];
+  }
+  gint64 acc = 0;
+  for (guint j = 0; j < nd; j++) {
+    acc += gap[j];
+    Pending q = {drawn[j], p.x + (double)acc};
+    g_array_append_val(next, q);
+    gint64 w = fk_tree_node(s->tree, drawn[j])->total[s->col];
+    acc += w;
+    drawn_sum += w;
+  }
+  return drawn_sum;
+}
+
 /* Depth first, parents before children, children in the chosen order:
  * the order the script relies on to find parents. */
 static void
@@ -638,20 +808,7 @@ emit_frames(Svg *s)
   while (stack->len > 0 && !s->io_error) {
     Pending p = g_array_index(stack, Pending, stack->len - 1);
     g_array_set_size(stack, stack->len - 1);
-    fk_tree_children(s->tree, p.id, order, kids);
-    g_array_set_size(next, 0);
-    gint64 drawn_sum = 0;
-    double cx = p.x;
-    for (guint i = 0; i < kids->len; i++) {
-      FkNodeId c = g_array_index(kids, FkNodeId, i);
-      gint64 w = fk_tree_node(s->tree, c)->total[s->col];
-      if (s->drawn[c]) {
-        Pending q = {c, cx};
-        g_array_append_val(next, q);
-        drawn_sum += w;
-      }
-      cx += (double)w;
-    }
+    gint64 drawn_sum = place_children(s, p, order, kids, next);
     /* Pushed last child first, so the first child is drawn first. */
     for (guint i = next->len; i > 0; i--)
       g_array_append_val(stack, g_array_index(next, Pending, i - 1));
@@ -758,6 +915,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   s.opts = opts;
   s.out = out;
   s.buf = g_string_sized_new(1 << 17);
+  s.label = g_string_new(NULL);
   s.rand = g_rand_new_with_seed(0x666b); /* reproducible "random" colours */
   s.diff = fk_tree_columns(tree) == 2;
   s.col = fk_tree_columns(tree) - 1;
@@ -940,6 +1098,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   g_string_append(b, "<g id=\"tooltip\" class=\"hide\"><rect rx=\"3\"/><text/></g>\n</svg>\n");
   flush_maybe(&s, TRUE);
   g_string_free(s.buf, TRUE);
+  g_string_free(s.label, TRUE);
   g_rand_free(s.rand);
   g_free(s.drawn);
   if (s.io_error || ferror(out)) {

@@ -7,7 +7,9 @@
  * random prefix of it and adds a few new frames (SHARE=1, the default), so
  * 200k distinct stacks make about a million tree nodes. SHARE=0 draws every
  * frame below depth 4 at random: the adversarial case where almost every frame
- * of every distinct stack is a new node. */
+ * of every distinct stack is a new node. SHARE=2 is issue 18's generator: a
+ * block of DISTINCT lines of 5 to 40 frames drawn uniformly from 4,000 names
+ * (`modN::func_I`), counts 1-100, the block repeated in order to MB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,24 @@ main(int argc, char **argv)
   unsigned long long want = strtoull(argv[1], NULL, 10) << 20;
   unsigned long distinct = strtoul(argv[2], NULL, 10);
   int share = argc == 4 ? atoi(argv[3]) : 1;
+  if (share == 2) {
+    unsigned long long written = 0;
+    unsigned long long seed = state;
+    while (written < want) {
+      state = seed; /* the same block again */
+      for (unsigned long s = 0; s < distinct && written < want; s++) {
+        unsigned depth = 5 + (unsigned)(next() % 36);
+        int n = 0;
+        for (unsigned d = 0; d < depth; d++) {
+          unsigned f = (unsigned)(next() % 4000);
+          n += printf("%smod%u::func_%u", d ? ";" : "", f % 50, f);
+        }
+        n += printf(" %llu\n", 1 + next() % 100);
+        written += (unsigned long long)n;
+      }
+    }
+    return 0;
+  }
   enum { VOCAB = 6000 };
   static char names[VOCAB][64];
   static const char *ns[] = {"std", "app", "net", "db", "core", "rt", "io", "http"};

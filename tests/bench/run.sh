@@ -12,6 +12,12 @@ shared="$top/../shared"
 work=${BENCH_DIR:-$top/build/bench}
 mkdir -p "$work"
 mb=${BENCH_MB:-300}
+# The peers' binaries on this machine, unless told otherwise: every bench
+# then prints its rows as ratios to them.
+if [ -z "${INFERNO_DIR:-}" ] && [ -x "$shared/peers/bin/inferno-flamegraph" ]; then
+  INFERNO_DIR=$(cd "$shared/peers/bin" && pwd)
+  export INFERNO_DIR
+fi
 
 # time_cmd LABEL INPUT_BYTES CMD...: prints label, seconds, MB/s, peak RSS.
 time_cmd() {

@@ -277,6 +277,63 @@ test_equal_detects_difference(void)
   g_assert_false(fk_tree_equal(a, b));
 }
 
+/* Many distinct stacks (issue 18's shape): chains of random frames, where most
+ * nodes have one child. The tree must find every node again whether its
+ * parent has one child or hundreds (the child index takes over past a few),
+ * and must not pay an index slot per node: at most 80 bytes per node, nodes
+ * (64) included. */
+static void
+test_distinct_stacks(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const char *names[300];
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "mod%u::func_%u", i % 7, i);
+    names[i] = fk_tree_intern(t, b, strlen(b));
+  }
+  GRand *r = g_rand_new_with_seed(18);
+  enum { STACKS = 20000, DEPTH = 20 };
+  const char **frames = g_new(const char *, (gsize)STACKS * DEPTH);
+  FkWeight one = fk_weight_int(1);
+  for (guint s = 0; s < STACKS; s++) {
+    const char **f = frames + (gsize)s * DEPTH;
+    for (guint d = 0; d < DEPTH; d++)
+      f[d] = names[g_rand_int_range(r, 0, G_N_ELEMENTS(names))];
+    g_assert_true(fk_tree_add_stack(t, f, DEPTH, &one, NULL));
+  }
+  gsize nodes = fk_tree_size(t);
+  g_assert_cmpuint(nodes, >, (gsize)STACKS * (DEPTH - 3));
+  g_assert_cmpuint(fk_tree_bytes(t) / nodes, <=, 80);
+  /* every stack again, walked frame by frame: the same leaf, weight 2 */
+  g_autofree FkNodeId *leaf = g_new(FkNodeId, STACKS);
+  for (guint s = 0; s < STACKS; s++) {
+    const char **f = frames + (gsize)s * DEPTH;
+    FkNodeId id = FK_ROOT;
+    for (guint d = 0; d < DEPTH; d++) {
+      id = fk_tree_find_child(t, id, f[d]);
+      g_assert_cmpuint(id, !=, 0);
+      g_assert_true(fk_tree_node_name(t, id) == f[d]);
+    }
+    leaf[s] = id;
+    g_assert_true(fk_tree_add_stack(t, f, DEPTH, &one, NULL));
+  }
+  for (guint s = 0; s < STACKS; s++)
+    g_assert_cmpint(fk_tree_node(t, leaf[s])->self[0], >=, 2);
+  g_assert_cmpuint(fk_tree_size(t), ==, nodes);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 2 * STACKS);
+  /* the root has all 300 names as children, each found */
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    g_assert_cmpuint(fk_tree_find_child(t, FK_ROOT, names[i]), !=, 0);
+  g_assert_cmpuint(fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "absent", 6)), ==, 0);
+  /* a merged copy is equal */
+  FkTree *one_tree[] = {t};
+  g_autoptr(FkTree) m = fk_tree_merge(one_tree, 1, NULL);
+  g_assert_true(fk_tree_equal(t, m));
+  g_free(frames);
+  g_rand_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -291,5 +348,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/merge-properties", test_merge_properties);
   g_test_add_func("/stacktree/equal", test_equal_detects_difference);
   g_test_add_func("/stacktree/reset", test_reset);
+  g_test_add_func("/stacktree/distinct-stacks", test_distinct_stacks);
   return g_test_run();
 }
