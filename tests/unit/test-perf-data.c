@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   guint64 samples;
@@ -33,6 +34,13 @@ read_clear(Read *r)
 static const char *event_filter;
 static gboolean annotate_kernel, include_pid, include_tid;
 
+/* Symbol options for the next reads; NULL: the defaults. A DWARF capture
+ * needs the CFI of its binary and of libc, found by the paths recorded in
+ * it: a --symfs tree made by the test (the corpus binary, this host's /usr,
+ * as t0730 does), so that neither where the capture was made nor a ~/.debug
+ * cache of this host is assumed. */
+static const FkSymbolizeOptions *read_symbolize;
+
 static void
 read_input(FkInput *in, FkWeightMode weight, Read *r)
 {
@@ -43,6 +51,7 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   opts.diag = diag;
   opts.weight = weight;
   opts.dso_only = TRUE; /* independent of the symbolizer */
+  opts.symbolize = read_symbolize; /* NULL but for the unwinding checks */
   opts.event_filter = event_filter;
   opts.annotate_kernel = annotate_kernel;
   opts.include_pid = include_pid;
@@ -314,7 +323,32 @@ test_truncated(void)
   read_clear(&killed);
 
   Read dw;
+  /* recorded as /work/wt-perfdata/corpora/perf-c/inl (corpora/perf-c/README.md) */
+  g_autofree char *symfs = g_dir_make_tmp("fk-symfs-XXXXXX", NULL);
+  g_assert_nonnull(symfs);
+  g_autofree char *dir = g_build_filename(symfs, "work/wt-perfdata/corpora/perf-c", NULL);
+  g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+  g_autofree char *link = g_build_filename(dir, "inl", NULL);
+  g_autofree char *cwd = g_get_current_dir();
+  g_autofree char *bin = g_build_filename(cwd, "corpora/perf-c/inl", NULL);
+  g_assert_cmpint(symlink(bin, link), ==, 0);
+  g_autofree char *usr = g_build_filename(symfs, "usr", NULL); /* libc, ld.so: this host's */
+  g_assert_cmpint(symlink("/usr", usr), ==, 0);
+  FkSymbolizeOptions so;
+  fk_symbolize_options_init(&so);
+  so.symfs = symfs;
+  read_symbolize = &so;
   read_path("corpora/perf-c/inl.dwarf.data", FK_WEIGHT_DEFAULT, &dw);
+  read_symbolize = NULL;
+  unlink(link);
+  unlink(usr);
+  for (int up = 0; up < 4; up++) { /* perf-c, corpora, wt-perfdata, work */
+    rmdir(dir);
+    char *parent = g_path_get_dirname(dir);
+    g_free(dir);
+    dir = parent;
+  }
+  rmdir(symfs);
   g_assert_cmpuint(dw.samples, ==, 21); /* perf report --stats */
   /* dwarf,1024: a 1 KiB stack copy is enough for this program */
   g_assert_true(messages_match(&dw, "21 samples unwound with DWARF: 21 to a root, 0 cut"));
