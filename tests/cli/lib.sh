@@ -35,3 +35,32 @@ like() {
 ok() { if [ "$1" = 0 ]; then _report 0 "$2"; else _report 1 "$2"; fi; }
 skip() { _n=$((_n + 1)); echo "ok $_n # skip $1"; }
 done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; }
+# symfs_for DIR DATA...: makes DIR a --symfs tree for the captures DATA: the
+# system's own files (/usr, /lib, /lib64) are this host's, as on the machine
+# that reads them; every other file a capture names is linked in under the
+# path it was recorded at, to the file of that name beside the capture (a
+# corpus binary) or else to this host's file. Captures made elsewhere
+# (another session's worktree, another machine) then read the same on every
+# machine, without a ~/.debug cache.
+symfs_for() {
+  _fs=$1
+  shift
+  mkdir -p "$_fs"
+  for _d in usr lib lib64; do
+    [ -e "/$_d" ] && [ ! -e "$_fs/$_d" ] && ln -s "/$_d" "$_fs/$_d"
+  done
+  for _data in "$@"; do
+    _dir=$(dirname "$_data")
+    perf script -F ip,dso --show-mmap-events -i "$_data" 2>/dev/null |
+      sed -n 's/.*[( ]\(\/[^ ()]*\)).*/\1/p' | sort -u | while read -r _path; do
+      case $_path in /usr/* | /lib/* | /lib64/*) continue ;; esac
+      mkdir -p "$_fs$(dirname "$_path")"
+      if [ -f "$_dir/$(basename "$_path")" ]; then
+        ln -sf "$_dir/$(basename "$_path")" "$_fs$_path"
+      elif [ -f "$_path" ]; then
+        ln -sf "$_path" "$_fs$_path"
+      fi
+    done
+  done
+  return 0
+}

@@ -20,18 +20,7 @@ for data in "$TOP"/corpora/perf-dwarf/*.data; do
   cap=$(basename "$data")
   dir=$(dirname "$data")
   fs="$T/symfs-$cap"
-  mkdir -p "$fs"
-  HOME="$T/home" perf script -F ip,dso --show-mmap-events -i "$data" 2>/dev/null |
-    sed -n 's/.*[( ]\(\/[^ ()]*\)).*/\1/p' | sort -u | while read -r path; do
-    mkdir -p "$fs$(dirname "$path")"
-    if [ -f "$dir/$(basename "$path")" ]; then
-      ln -sf "$dir/$(basename "$path")" "$fs$path"
-    elif [ -f "$path" ]; then
-      ln -sf "$path" "$fs$path"
-    fi
-  done
-  mkdir -p "$fs/usr/lib"
-  [ -d /usr/lib/debug ] && ln -sfn /usr/lib/debug "$fs/usr/lib/debug"
+  HOME="$T/home" symfs_for "$fs" "$data"
   for mode in no-inline inline; do
     nflag=--no-inline names=
     [ $mode = inline ] && nflag= names=--names
