@@ -1,10 +1,12 @@
 #!/bin/sh
-# Installs the Debian packages flamekit needs to build, test and make corpora,
+# Installs the Debian packages flamekit needs to build, test and make corpora
+# (libc6-dbg: libc's local symbols, such as __libc_start_call_main, which the
+# unwinding tests expect by name, as a perf user with debug symbols sees them),
 # and the npm packages of the browser and speedscope tests (pinned, into the
 # project's tests/ folders; no browser download). Idempotent: does nothing
 # when everything is present.
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libdw-dev libelf-dev libzstd-dev
-libiberty-dev libjson-glib-dev clang libclang-rt-14-dev libxml2-utils linux-perf binutils time
+libiberty-dev libjson-glib-dev libc6-dbg clang libclang-rt-14-dev libxml2-utils linux-perf binutils time
 p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs
 python3 bpftrace g++"
 # npm comes with nodesource's nodejs; Debian's own nodejs needs the npm package.
