@@ -44,6 +44,9 @@ MAN_PAGES := $(MAN_SRC:docs/%.md=$(BUILD)/man/%.1)
 
 .PHONY: all deps demo check check-asan check-browser fuzz fuzz-run bench install clean help format
 all: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
+# Test and fuzz objects are intermediate files of pattern rules; without this
+# make deletes them after linking and rebuilds them on every `make check`.
+.SECONDARY:
 
 help:
 	@echo "make deps        install the Debian packages flamekit needs (idempotent)"
