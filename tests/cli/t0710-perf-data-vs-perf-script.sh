@@ -19,22 +19,10 @@ for spec in perf-c/inl.data:99 perf-c/inl.pipe.data:99 perf-c/inl.z.data:99 \
   cap=${spec%:*}
   min=${spec#*:}
   data="$TOP/corpora/$cap"
-  dir=$(dirname "$data")
   fs="$T/symfs-$(echo "$cap" | tr / -)"
-  mkdir -p "$fs"
-  # every dso the capture names: the corpus binary by its basename, else the
-  # file of this machine at that path; and this machine's debug files
-  perf script -F ip,dso --show-mmap-events -i "$data" 2>/dev/null |
-    sed -n 's/.*[( ]\(\/[^ ()]*\)).*/\1/p' | sort -u | while read -r path; do
-    mkdir -p "$fs$(dirname "$path")"
-    if [ -f "$dir/$(basename "$path")" ]; then
-      ln -sf "$dir/$(basename "$path")" "$fs$path"
-    elif [ -f "$path" ]; then
-      ln -sf "$path" "$fs$path"
-    fi
-  done
-  mkdir -p "$fs/usr/lib"
-  [ -d /usr/lib/debug ] && ln -sfn /usr/lib/debug "$fs/usr/lib/debug"
+  # the corpus binaries under the paths the capture names; this machine's
+  # system files and debug files (tests/cli/lib.sh)
+  symfs_for "$fs" "$data"
   "$FLAMEKIT" fold -q --no-inline --kernel --weight samples --symfs "$fs" "$data" >"$T/native" 2>/dev/null
   perf script --no-inline --symfs "$fs" -i "$data" 2>/dev/null |
     "$FLAMEKIT" fold -q --kernel --weight samples >"$T/text" 2>/dev/null
