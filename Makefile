@@ -24,7 +24,7 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 LDSAN := -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(sort $(wildcard analyze/*.c formats/*.c render/*.c))
+LIB_SRC := $(sort $(wildcard analyze/*.c formats/*.c formats/*/*.c render/*.c))
 # cmd/cargo-flamekit.c is the cargo front end's main: its own binary.
 CMD_SRC := $(filter-out cmd/cargo-flamekit.c,$(sort $(wildcard cmd/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
@@ -147,7 +147,7 @@ install: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
 	$(FLAMEKIT) completions fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/flamekit.fish
 
 format:
-	clang-format -i $(LIB_SRC) $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard */*.h */*/*.h) $(UNIT_SRC) $(FUZZ_SRC)
 
 clean:
 	rm -rf build build-asan build-fuzz

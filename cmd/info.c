@@ -6,7 +6,7 @@
  * range, plus what the reader's describe() hook knows and what was skipped. */
 #include "cmd.h"
 
-#include "../formats/perf-data-symfiles.h"
+#include "../formats/perf/symfiles.h"
 
 #include <stdio.h>
 #include <string.h>

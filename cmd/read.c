@@ -26,7 +26,7 @@
  * merges do, and messages clear the line before they print. */
 #include "cmd.h"
 
-#include "../formats/perf-data-symfiles.h"
+#include "../formats/perf/symfiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>

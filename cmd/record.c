@@ -6,7 +6,7 @@
  * with what to do about it. */
 #include "graph.h"
 
-#include "../formats/symbolize-elf.h"
+#include "../formats/symbols/elf.h"
 
 #include <errno.h>
 #include <fcntl.h>

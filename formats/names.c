@@ -1,7 +1,7 @@
 /* names.c -- frame and event names, one rule for every reader. */
 #include "names.h"
 
-#include "symbolize-demangle.h"
+#include "symbols/demangle.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include "../analyze/intern.h"
 #include "diag.h"
 #include "input.h"
-#include "symbolize.h"
+#include "symbols/symbolize.h"
 
 #define FK_BID_BYTES 4096
 
@@ -52,7 +52,7 @@ typedef struct {
   gboolean strip_offsets;
   guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
   gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
-  struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf-data-symfiles.h) */
+  struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf/symfiles.h) */
 } FkReadOptions;
 
 typedef enum {

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../../formats/symbolize-elf.h"
-#include "../../formats/symbolize.h"
+#include "../../formats/symbols/elf.h"
+#include "../../formats/symbols/symbolize.h"
 
 static double
 cpu_seconds(void)

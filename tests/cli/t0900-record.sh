@@ -12,11 +12,6 @@ if ! command -v perf >/dev/null 2>&1 || ! perf record -q -o "$T/probe.data" true
   done_testing
   exit
 fi
-# While DWARF unwinding (issue 14) is not in the tree, dwarf-mode captures
-# give flat user stacks: those assertions are TODO, with the reason.
-dwarf_todo=""
-ls "$TOP"/formats/unwind*.c >/dev/null 2>&1 ||
-  dwarf_todo=" # TODO dwarf unwinding (issue 14, formats/unwind*.c) not merged: user stacks are flat"
 share_ok() { # SHARE MIN: exit 0 when SHARE >= MIN
   awk -v s="$1" -v m="$2" 'BEGIN { exit !(s >= m) }'
 }
@@ -176,9 +171,9 @@ like "<svg" "$(head -c 400 "$T/ws.svg")" "it writes an SVG"
 set -- $(under_share 'main|wordstats::main' "$T/ws.folded")
 share_ok "$1" 0.95
 _r=$?; _n=$((_n + 1))
-if [ $_r = 0 ]; then echo "ok $_n - dwarf: normalize under word_counts under main in $1 of its weight$dwarf_todo"
-else echo "not ok $_n - dwarf: normalize under word_counts under main in $1 of its weight (want >= 0.95)$dwarf_todo"
-  [ -n "$dwarf_todo" ] || _failed=$((_failed + 1)); fi
+if [ $_r = 0 ]; then echo "ok $_n - dwarf: normalize under word_counts under main in $1 of its weight"
+else echo "not ok $_n - dwarf: normalize under word_counts under main in $1 of its weight (want >= 0.95)"
+  _failed=$((_failed + 1)); fi
 
 run "$FLAMEKIT" record --call-graph fp -o "$T/wsfp.folded" -- "$wsfp" 300
 is "$rc" 0 "record --call-graph fp -- ./wordstats (frame pointers)"

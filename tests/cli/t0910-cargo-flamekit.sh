@@ -20,9 +20,6 @@ if ! command -v perf >/dev/null 2>&1 || ! perf record -q -o "$T/probe.data" true
   done_testing
   exit
 fi
-dwarf_todo=""
-ls "$TOP"/formats/unwind*.c >/dev/null 2>&1 ||
-  dwarf_todo=" # TODO dwarf unwinding (issue 14, formats/unwind*.c) not merged: user stacks are flat"
 share_ok() { awk -v s="$1" -v m="$2" 'BEGIN { exit !(s >= m) }'; }
 make_wordstats "$T/ws"
 cd "$T/ws" || exit 1
@@ -49,14 +46,12 @@ check() {
   r=$?
   _n=$((_n + 1))
   msg="$mode: normalize under word_counts under ${root%%|*} in $1 of its weight ${2:-0} (want >= 0.95)"
-  if [ $r = 0 ]; then echo "ok $_n - $msg${todo:-}"; else
-    echo "not ok $_n - $msg${todo:-}"
-    [ -n "${todo:-}" ] || _failed=$((_failed + 1))
+  if [ $r = 0 ]; then echo "ok $_n - $msg"; else
+    echo "not ok $_n - $msg"
+    _failed=$((_failed + 1))
   fi
 }
 for mode in fp dwarf; do
-  todo=""
-  [ $mode = dwarf ] && todo=$dwarf_todo
   check $mode 'main|wordstats::main' --bin wordstats
   check $mode 'main|example::main' --example example
   check $mode '(.*::)?integration_word_counts' --test integration

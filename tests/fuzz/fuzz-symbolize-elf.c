@@ -6,9 +6,9 @@
  * kallsyms text, and through the ELF and DWARF readers directly. */
 #include <string.h>
 
-#include "../../formats/symbolize-dwarf.h"
-#include "../../formats/symbolize-elf.h"
-#include "../../formats/symbolize.h"
+#include "../../formats/symbols/dwarf.h"
+#include "../../formats/symbols/elf.h"
+#include "../../formats/symbols/symbolize.h"
 
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 

@@ -12,8 +12,8 @@
  * corpora/perf-dwarf/nofp.16k.data, cut by tests/fuzz/unwind-seeds.py. */
 #include <string.h>
 
-#include "../../formats/symbolize-elf.h"
-#include "../../formats/unwind.h"
+#include "../../formats/symbols/elf.h"
+#include "../../formats/unwind/unwind.h"
 
 int LLVMFuzzerTestOneInput(const guint8 *data, gsize size);
 

@@ -3,7 +3,7 @@
  * itself counts in it), synthetic captures in both byte orders, and mutated
  * captures that must never crash. Run from the repository top (make check). */
 #include "../../analyze/stacktree.h"
-#include "../../formats/perf-data-symfiles.h"
+#include "../../formats/perf/symfiles.h"
 #include "../../formats/reader.h"
 
 #include <math.h>

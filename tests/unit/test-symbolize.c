@@ -6,9 +6,9 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
-#include "../../formats/symbolize-demangle.h"
-#include "../../formats/symbolize-elf.h"
-#include "../../formats/symbolize.h"
+#include "../../formats/symbols/demangle.h"
+#include "../../formats/symbols/elf.h"
+#include "../../formats/symbols/symbolize.h"
 
 static char *corpus;  /* corpora/symbolize */
 static char *tmpdir;  /* scratch, also $HOME */

@@ -1,8 +1,8 @@
 /* test-unwind.c -- the unwinder's walk and where it stops, on registers and
  * stacks made here against the CFI of corpora/perf-dwarf/nofp (built without
  * frame pointers) and on a real sample of nofp.16k.data (the fuzz seed). */
-#include "../../formats/symbolize-elf.h"
-#include "../../formats/unwind.h"
+#include "../../formats/symbols/elf.h"
+#include "../../formats/unwind/unwind.h"
 #include <string.h>
 
 #define N_REGS 20 /* perf's sample_regs_user 0xff0fff on x86-64 */

@@ -1,4 +1,4 @@
-/* perf-data.c -- the perf.data reader: `perf record` captures, symbolized offline.
+/* data.c -- the perf.data reader: `perf record` captures, symbolized offline.
  *
  * Reads file mode (seekable: mmap'd, or held in memory up to a limit) and pipe
  * mode (`perf record -o -`, streamed), in either byte order; the attrs and
@@ -10,14 +10,14 @@
  * markers and every address is handed to the symbolizer with its mapping.
  * docs/formats/perf-data.md says what is read, what is skipped and how this
  * differs from perf. */
-#include "reader.h"
+#include "../reader.h"
 
-#include "framename.h"
-#include "names.h"
-#include "perf-data-abi.h"
-#include "perf-data-maps.h"
-#include "perf-data-symfiles.h"
-#include "perf-data-unwind.h"
+#include "../framename.h"
+#include "../names.h"
+#include "abi.h"
+#include "maps.h"
+#include "symfiles.h"
+#include "user-stack.h"
 
 #include <string.h>
 #include <sys/mman.h>

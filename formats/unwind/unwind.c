@@ -1,5 +1,5 @@
 /* unwind.c -- the walk: from the sampled registers, one frame at a time,
- * apply the CFI rule at the pc (unwind-cfi.c) to the registers and the copy
+ * apply the CFI rule at the pc (cfi.c) to the registers and the copy
  * of the stack, giving the caller's registers and its pc.
  *
  * What decides whether stacks are right, as perf (libdw) and gdb do it:

@@ -1,6 +1,6 @@
-/* symbolize-dwarf.c -- a per-ELF DWARF index over libdwarf 20210528. */
-#include "symbolize-dwarf.h"
-#include "symbolize-lines.h"
+/* dwarf.c -- a per-ELF DWARF index over libdwarf 20210528. */
+#include "dwarf.h"
+#include "linetable.h"
 
 #include <dwarf.h>
 #include <gelf.h>
@@ -25,7 +25,7 @@ typedef struct {
   gboolean expanded; /* a function's inline tree is read on its first hit */
 } FkNode;
 
-typedef FkLineRow FkRow;
+typedef FkLineTableRow FkRow;
 
 typedef struct {
   Dwarf_Off offset; /* of the CU DIE */
@@ -42,7 +42,7 @@ typedef struct {
 struct FkDwarf {
   Dwarf_Debug dbg;
   Elf *elf;
-  FkLineSections sec; /* raw line sections, loaded on first use */
+  FkLineTableSections sec; /* raw line sections, loaded on first use */
   gboolean sec_loaded;
   GStringChunk *strings;
   GArray *cus;       /* FkCu */
@@ -424,7 +424,7 @@ read_lines(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
     cu->files = g_ptr_array_new();
     cu->rows = g_array_new(FALSE, FALSE, sizeof(FkRow));
     int version = 0;
-    if (fk_lines_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files, cu->rows)) {
+    if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files, cu->rows)) {
       cu->line_version = version;
       g_array_sort(cu->rows, cmp_row);
       return;

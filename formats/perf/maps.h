@@ -1,4 +1,4 @@
-/* perf-data-maps.h -- processes, threads and their address maps over time.
+/* maps.h -- processes, threads and their address maps over time.
  *
  * The perf-data reader replays MMAP, MMAP2, COMM, FORK and EXIT records in
  * time order; this module keeps what they say: per process (pid) a sorted,

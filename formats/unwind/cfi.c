@@ -1,4 +1,4 @@
-/* unwind-cfi.c -- CFI lookup and the per-pc rule cache, through elfutils'
+/* cfi.c -- CFI lookup and the per-pc rule cache, through elfutils'
  * libdw: dwarf_getcfi_elf() reads .eh_frame through the binary search table
  * of .eh_frame_hdr, dwarf_getcfi() the .debug_frame of a (separate) debug
  * file; dwarf_cfi_addrframe() runs the CIE and FDE instructions up to a pc.

@@ -1,4 +1,4 @@
-/* symbolize-demangle.h -- C++ and Rust symbol names as perf script prints them. */
+/* demangle.h -- C++ and Rust symbol names as perf script prints them. */
 #pragma once
 
 #include <glib.h>

@@ -1,5 +1,5 @@
-/* symbolize-demangle.c -- libiberty's cplus_demangle behind one call. */
-#include "symbolize-demangle.h"
+/* demangle.c -- libiberty's cplus_demangle behind one call. */
+#include "demangle.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* symbolize-lines.c -- DWARF line programs, decoded without libdwarf. */
-#include "symbolize-lines.h"
+/* linetable.c -- DWARF line programs, decoded without libdwarf. */
+#include "linetable.h"
 
 #include <dwarf.h>
 #include <gelf.h>
@@ -145,7 +145,7 @@ str_at(GBytes *sec, guint64 off)
 /* Reads one DWARF 5 entry attribute of FORM; a string result in *S, a
  * number in *U. FALSE for forms this decoder does not handle. */
 static gboolean
-rd_form(FkRd *r, const FkLineSections *sec, guint64 form, guint offset_size, const char **s, guint64 *u)
+rd_form(FkRd *r, const FkLineTableSections *sec, guint64 form, guint offset_size, const char **s, guint64 *u)
 {
   *s = NULL;
   *u = 0;
@@ -209,7 +209,7 @@ join_path(GStringChunk *strings, const char *comp_dir, const char *dir, const ch
 
 /* DWARF 5 directory or file entries: COUNT entries of the format list. */
 static gboolean
-rd_entries(FkRd *r, const FkLineSections *sec, guint offset_size, GPtrArray *dirs, const char *comp_dir,
+rd_entries(FkRd *r, const FkLineTableSections *sec, guint offset_size, GPtrArray *dirs, const char *comp_dir,
            GStringChunk *strings, GPtrArray *out)
 {
   guint nfmt = (guint)rd_fixed(r, 1);
@@ -246,7 +246,7 @@ rd_entries(FkRd *r, const FkLineSections *sec, guint offset_size, GPtrArray *dir
 }
 
 gboolean
-fk_lines_decode(const FkLineSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
+fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
                 int *version, GPtrArray *files, GArray *rows)
 {
   gsize len;
@@ -382,7 +382,7 @@ fk_lines_decode(const FkLineSections *sec, guint64 offset, const char *comp_dir,
       }
     }
     if (emit && r.ok) {
-      FkLineRow row = {addr, (guint32)MIN(file, G_MAXUINT32), (guint32)MIN(line, G_MAXUINT32), order++, end};
+      FkLineTableRow row = {addr, (guint32)MIN(file, G_MAXUINT32), (guint32)MIN(line, G_MAXUINT32), order++, end};
       g_array_append_val(rows, row);
       if (end) {
         addr = 0;

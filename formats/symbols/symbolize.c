@@ -25,11 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "framename.h"
-#include "symbolize-demangle.h"
-#include "symbolize-dwarf.h"
-#include "symbolize-elf.h"
-#include "symbolize-kallsyms.h"
+#include "../framename.h"
+#include "demangle.h"
+#include "dwarf.h"
+#include "elf.h"
+#include "kallsyms.h"
 
 typedef struct {
   guint n;

@@ -9,8 +9,8 @@
  * run and indexed once; lookups are cached per address. */
 #pragma once
 
-#include "../analyze/intern.h"
-#include "diag.h"
+#include "../../analyze/intern.h"
+#include "../diag.h"
 
 typedef struct {
   FkInterner *strings;  /* frame names are interned here */

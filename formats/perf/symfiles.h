@@ -1,4 +1,4 @@
-/* perf-data-symfiles.h -- symbol files met among a run's inputs, for every
+/* symfiles.h -- symbol files met among a run's inputs, for every
  * perf-data reader's symbolizer.
  *
  * A `perf archive` tarball given as an input holds the binaries, debug files
@@ -11,7 +11,7 @@
  * name it first. Thread safe: readers run in parallel. */
 #pragma once
 
-#include "symbolize.h"
+#include "../symbols/symbolize.h"
 
 typedef struct FkSymbolFiles FkSymbolFiles;
 

@@ -1,5 +1,5 @@
-/* perf-data-maps.c -- processes, threads and their address maps over time. */
-#include "perf-data-maps.h"
+/* maps.c -- processes, threads and their address maps over time. */
+#include "maps.h"
 
 struct PdMaps {
   GHashTable *procs; /* gint64* pid -> GArray of PdMap sorted by start */

@@ -1,4 +1,4 @@
-/* symbolize-dwarf.h -- inline frames and source lines from DWARF 4/5.
+/* dwarf.h -- inline frames and source lines from DWARF 4/5.
  *
  * Indexed once per ELF: the address ranges of every compile unit up front,
  * then, the first time an address falls in a CU, that CU's functions with

@@ -1,5 +1,5 @@
-/* symbolize-kallsyms.c -- kallsyms and perf-PID.map tables. */
-#include "symbolize-kallsyms.h"
+/* kallsyms.c -- kallsyms and perf-PID.map tables. */
+#include "kallsyms.h"
 
 #include <stdlib.h>
 #include <string.h>

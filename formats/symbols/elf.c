@@ -1,5 +1,5 @@
-/* symbolize-elf.c -- ELF files through libelf: the parts symbolization needs. */
-#include "symbolize-elf.h"
+/* elf.c -- ELF files through libelf: the parts symbolization needs. */
+#include "elf.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,8 +6,8 @@
  * The unwinder knows nothing of perf.data or of how ELF files are found: its
  * caller says, per program counter, which ELF pair holds the CFI and at what
  * load bias (FkUnwindFindModule). CFI is parsed once per ELF pair (libdw,
- * unwind-cfi.c) and the compiled rule cached per PC; the register numbering
- * of each architecture is a table (unwind-regs.c). docs/symbolize.md
+ * cfi.c) and the compiled rule cached per PC; the register numbering
+ * of each architecture is a table (regs.c). docs/symbolize.md
  * documents the walk and where it stops. */
 #pragma once
 

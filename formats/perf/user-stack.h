@@ -1,13 +1,13 @@
-/* perf-data-unwind.h -- the perf-data reader's user-stack hook: picks the
+/* user-stack.h -- the perf-data reader's user-stack hook: picks the
  * unwind method (--unwind, default what the capture recorded), unwinds a
  * sample's REGS_USER and STACK_USER through the process's maps and the
  * symbolizer's ELF files (unwind.h), and counts how each walk ended for the
  * note at close and for `info`. */
 #pragma once
 
-#include "perf-data-maps.h"
-#include "symbolize.h"
-#include "unwind.h"
+#include "maps.h"
+#include "../symbols/symbolize.h"
+#include "../unwind/unwind.h"
 
 typedef enum {
   PD_UNWIND_AUTO, /* dwarf when the capture has user stacks, else its callchains

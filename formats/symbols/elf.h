@@ -1,4 +1,4 @@
-/* symbolize-elf.h -- one ELF file, opened once: build id, PT_LOAD segments,
+/* elf.h -- one ELF file, opened once: build id, PT_LOAD segments,
  * a sorted function symbol table, .gnu_debuglink, and the libelf handle the
  * DWARF index reads from. */
 #pragma once

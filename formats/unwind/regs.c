@@ -1,4 +1,4 @@
-/* unwind-regs.c -- the per-architecture register table: which bit of perf's
+/* regs.c -- the per-architecture register table: which bit of perf's
  * sample_regs_user holds each DWARF register.
  *
  * perf's numbering is arch/ARCH/include/uapi/asm/perf_regs.h; DWARF's is the

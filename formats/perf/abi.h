@@ -1,4 +1,4 @@
-/* perf-data-abi.h -- the numbers of the perf.data format that the kernel's
+/* abi.h -- the numbers of the perf.data format that the kernel's
  * perf_event.h does not define: perf tool record types, HEADER_* feature ids,
  * callchain context markers, misc bits. Values from linux
  * tools/perf/Documentation/perf.data-file-format.txt and

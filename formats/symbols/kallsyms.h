@@ -1,4 +1,4 @@
-/* symbolize-kallsyms.h -- address-sorted text symbol maps: kallsyms and
+/* kallsyms.h -- address-sorted text symbol maps: kallsyms and
  * JIT maps (/tmp/perf-PID.map). */
 #pragma once
 

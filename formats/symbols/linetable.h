@@ -1,4 +1,4 @@
-/* symbolize-lines.h -- a DWARF 2-5 line-table decoder over raw sections.
+/* linetable.h -- a DWARF 2-5 line-table decoder over raw sections.
  *
  * libdwarf's dwarf_srclines_b allocates an object per row, which made line
  * tables most of a cold lookup's cost on large binaries; this decodes a
@@ -15,7 +15,7 @@ typedef struct {
   guint32 line;
   guint32 order; /* row index, to keep table order among equal addresses */
   gboolean end;  /* DW_LNE_end_sequence */
-} FkLineRow;
+} FkLineTableRow;
 
 /* The contents of section NAME of ELF, decompressed; NULL when absent,
  * empty or not decodable. */
@@ -23,7 +23,7 @@ GBytes *fk_elf_section_bytes(Elf *elf, const char *name);
 
 typedef struct {
   GBytes *line, *line_str, *str; /* .debug_line, .debug_line_str, .debug_str (may be NULL) */
-} FkLineSections;
+} FkLineTableSections;
 
 /* Decodes the line table at OFFSET of .debug_line: FILES gets the file
  * names in table order (interned in STRINGS; for versions before 5 entry 0
@@ -31,5 +31,5 @@ typedef struct {
  * version. COMP_DIR (may be NULL) completes relative paths. FALSE when the
  * table is corrupt or uses a form this decoder does not know (the caller
  * then asks libdwarf); what was appended is then to be discarded. */
-gboolean fk_lines_decode(const FkLineSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
+gboolean fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
                          int *version, GPtrArray *files, GArray *rows);

@@ -1,5 +1,5 @@
-/* perf-data-symfiles.c -- symbol files met among a run's inputs. */
-#include "perf-data-symfiles.h"
+/* symfiles.c -- symbol files met among a run's inputs. */
+#include "symfiles.h"
 
 struct FkSymbolFiles {
   GMutex lock;

@@ -1,6 +1,6 @@
 /* unwind-int.h -- what the unwinder's files share: the register table row
- * (unwind-regs.c) and the compiled CFI rules (unwind-cfi.c). Not for callers
- * outside formats/unwind*.c. */
+ * (regs.c) and the compiled CFI rules (cfi.c). Not for callers
+ * outside formats/unwind/. */
 #pragma once
 
 #include "unwind.h"

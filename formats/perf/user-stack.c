@@ -1,9 +1,9 @@
-/* perf-data-unwind.c -- the perf-data reader's user-stack hook (see the
+/* user-stack.c -- the perf-data reader's user-stack hook (see the
  * header). Module answers come from the process's maps (a JIT's anonymous
  * memory stops the walk) and the symbolizer (the ELF files it already found
  * by build id, path or debug link: the binary's .eh_frame, the debug file's
  * .debug_frame). */
-#include "perf-data-unwind.h"
+#include "user-stack.h"
 
 #include <string.h>
 #include <sys/utsname.h>
