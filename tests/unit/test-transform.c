@@ -60,6 +60,7 @@ tree_of(FkInterner *strings, GPtrArray *stacks)
     g_assert_true(fk_tree_add_stack(t, (const char *const *)s->frames->pdata, s->frames->len, &w,
                                     NULL));
   }
+  fk_tree_finish(t);
   return t;
 }
 
@@ -82,6 +83,7 @@ reference(FkInterner *strings, GPtrArray *stacks, StackRule rule, gpointer data,
     FkWeight w = fk_weight_int(s->weight);
     g_assert_true(fk_tree_add_stack(t, (const char *const *)out->pdata, out->len, &w, NULL));
   }
+  fk_tree_finish(t);
   return t;
 }
 
@@ -429,6 +431,7 @@ test_groups(void)
     FkWeight w = fk_weight_int(i + 1);
     g_assert_true(fk_tree_add_stack(t, (const char *const *)f->pdata, f->len, &w, NULL));
   }
+  fk_tree_finish(t);
   const char *funcs[] = {"run", NULL};
   g_autoptr(FkTree) sk = fk_tree_skip_after(t, funcs, NULL);
   FkInterner *st = fk_tree_strings(sk);
