@@ -721,9 +721,11 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
     FkNodeId bp = map[n->parent];
     if (n->parent != FK_ROOT && bp == 0)
       return FALSE;
+    /* Looked up, not interned: a name B's interner lacks is on no node of
+     * B, and comparing must not grow an interner other trees share. */
     const char *name = b->strings == a->strings ? n->name
-                                                : fk_interner_intern0(b->strings, n->name);
-    FkNodeId y = fk_tree_find_child(b, bp, name);
+                                                : fk_interner_lookup0(b->strings, n->name);
+    FkNodeId y = name != NULL ? fk_tree_find_child(b, bp, name) : 0;
     if (y == 0 || !node_equal(a, (FkNodeId)i, b, y, decimals))
       return FALSE;
     map[i] = y;

@@ -155,8 +155,9 @@ typedef gboolean (*FkTreeWalkFunc)(const FkTree *tree, FkNodeId node, const char
                                    gsize depth, gpointer user_data);
 gboolean fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data);
 
-/* TRUE when both trees hold the same stacks with the same weights (after
- * scaling to the same decimals), whatever their node order and interners. */
+/* TRUE when both (finished) trees hold the same stacks with the same weights
+ * (after scaling to the same decimals), whatever their node order and
+ * interners. Neither interner changes. */
 gboolean fk_tree_equal(const FkTree *a, const FkTree *b);
 
 /* Approximate bytes held (nodes and index; strings are the interner's). */

@@ -205,10 +205,15 @@ place_skip_after(Walk *w, gsize i, const FkNode *x, gpointer data, GError **erro
 FkTree *
 fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
 {
-  FkInterner *strings = fk_tree_strings(tree);
+  const FkInterner *strings = fk_tree_strings(tree);
   g_autoptr(GHashTable) set = g_hash_table_new(NULL, NULL);
-  for (const char *const *f = funcs; f && *f; f++)
-    g_hash_table_add(set, (gpointer)fk_interner_intern0(strings, *f));
+  /* Looked up, not interned: a name the interner lacks is on no node, and
+   * interning it would grow an interner other trees share. */
+  for (const char *const *f = funcs; f && *f; f++) {
+    const char *name = fk_interner_lookup0(strings, *f);
+    if (name != NULL)
+      g_hash_table_add(set, (gpointer)name);
+  }
   g_autofree guint8 *found = g_new0(guint8, fk_tree_size(tree));
   SkipAfter sa = {set, found};
   return remap(tree, place_skip_after, &sa, error);

@@ -29,8 +29,8 @@ self_at(const FkTree *t, const char *stack, guint col)
   g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
   FkNodeId id = FK_ROOT;
   for (guint i = 0; parts[i]; i++) {
-    const char *name = fk_interner_intern0(fk_tree_strings(t), parts[i]);
-    id = fk_tree_find_child(t, id, name);
+    const char *name = fk_interner_lookup0(fk_tree_strings(t), parts[i]);
+    id = name != NULL ? fk_tree_find_child(t, id, name) : 0;
     if (id == 0)
       return -1;
   }

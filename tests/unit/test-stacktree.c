@@ -238,6 +238,66 @@ test_reset(void)
   g_assert_cmpint(fk_tree_total(u, 0), ==, 1);
 }
 
+/* Comparing looks names up: a tree compared with one holding names it never
+ * saw keeps its interner as it was (trees share interners, and a compare is
+ * a read). */
+static void
+test_equal_lookup_only(void)
+{
+  g_autoptr(FkInterner) sa = fk_interner_new();
+  g_autoptr(FkInterner) sb = fk_interner_new();
+  /* equal weights down to the names the other lacks, so that the compare
+   * reaches them */
+  const char *la[] = {"main;run 2", "main;never_in_b 2"};
+  const char *lb[] = {"main;run 2", "main;never_in_a 2"};
+  g_autoptr(FkTree) a = tree_of_lines(sa, la, 2);
+  g_autoptr(FkTree) b = tree_of_lines(sb, lb, 2);
+  gsize na = fk_interner_count(sa), nb = fk_interner_count(sb);
+  g_assert_false(fk_tree_equal(a, b));
+  g_assert_false(fk_tree_equal(b, a));
+  g_assert_cmpuint(fk_interner_count(sa), ==, na);
+  g_assert_cmpuint(fk_interner_count(sb), ==, nb);
+  g_assert_null(fk_interner_lookup0(sb, "never_in_b"));
+  /* equal trees in other interners still compare equal */
+  g_autoptr(FkInterner) sc = fk_interner_new();
+  g_autoptr(FkTree) c = tree_of_lines(sc, la, 2);
+  g_assert_true(fk_tree_equal(a, c));
+  g_assert_true(fk_tree_equal(c, a));
+  g_assert_cmpuint(fk_interner_count(sc), ==, na);
+}
+
+/* A lookup finds what was interned, by content and length (bytes that are
+ * not NUL-terminated too), and never adds. */
+static void
+test_interner_lookup(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  g_assert_null(fk_interner_lookup(s, "a", 1));
+  g_assert_null(fk_interner_lookup0(s, NULL));
+  g_assert_cmpuint(fk_interner_count(s), ==, 0);
+  /* enough names to grow the table several times */
+  for (guint i = 0; i < 5000; i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "fn_%u", i);
+    fk_interner_intern0(s, b);
+  }
+  const char *e = fk_interner_intern(s, "", 0);
+  g_assert_cmpuint(fk_interner_count(s), ==, 5001);
+  for (guint i = 0; i < 5000; i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "fn_%u", i);
+    const char *p = fk_interner_lookup0(s, b);
+    g_assert_nonnull(p);
+    g_assert_true(p == fk_interner_intern0(s, b));
+    g_snprintf(b, sizeof b, "gn_%u", i);
+    g_assert_null(fk_interner_lookup0(s, b));
+  }
+  g_assert_true(fk_interner_lookup(s, "", 0) == e);
+  g_assert_true(fk_interner_lookup(s, "fn_12xyz", 5) == fk_interner_lookup0(s, "fn_12"));
+  g_assert_null(fk_interner_lookup(s, "fn_1", 3)); /* "fn_": a prefix, not a name */
+  g_assert_cmpuint(fk_interner_count(s), ==, 5001);
+}
+
 static void
 test_merge_properties(void)
 {
@@ -453,6 +513,8 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/stacktree/add", test_add);
+  g_test_add_func("/stacktree/interner-lookup", test_interner_lookup);
+  g_test_add_func("/stacktree/equal-lookup-only", test_equal_lookup_only);
   g_test_add_func("/stacktree/decimals", test_decimals);
   g_test_add_func("/stacktree/overflow", test_overflow);
   g_test_add_func("/stacktree/columns", test_columns);

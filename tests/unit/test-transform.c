@@ -267,6 +267,28 @@ check_filter(FkFilterKind kind, const char *pattern, gboolean idempotent)
   }
 }
 
+/* --skip-after names looked up, not interned: a function the tree never saw
+ * changes neither the tree nor the interner it shares. */
+static void
+test_skip_after_lookup_only(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gsize before = fk_interner_count(strings);
+    const char *funcs[] = {"never_seen", "nor_this", NULL};
+    g_autoptr(FkTree) got = fk_tree_skip_after(tree, funcs, NULL);
+    g_assert_true(fk_tree_equal(got, tree));
+    g_assert_cmpuint(fk_interner_count(strings), ==, before);
+    /* a known one among unknown ones still cuts */
+    const char *mixed[] = {"never_seen", "run", NULL};
+    const char *run[] = {"run", NULL};
+    g_autoptr(FkTree) m = fk_tree_skip_after(tree, mixed, NULL);
+    g_autoptr(FkTree) r = fk_tree_skip_after(tree, run, NULL);
+    g_assert_true(fk_tree_equal(m, r));
+    g_assert_cmpuint(fk_interner_count(strings), ==, before);
+  }
+}
+
 static void
 test_include(void)
 {
@@ -467,6 +489,7 @@ main(int argc, char **argv)
   g_test_add_func("/transform/merge", test_merge);
   g_test_add_func("/transform/collapse-recursion", test_collapse_recursion);
   g_test_add_func("/transform/skip-after", test_skip_after);
+  g_test_add_func("/transform/skip-after-lookup-only", test_skip_after_lookup_only);
   g_test_add_func("/transform/include", test_include);
   g_test_add_func("/transform/exclude", test_exclude);
   g_test_add_func("/transform/focus", test_focus);
