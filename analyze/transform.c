@@ -650,6 +650,9 @@ fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GErr
 FkTree *
 fk_tree_diff_take(const FkTree *before, FkTree *after_, gboolean normalize, GError **error)
 {
+  /* BEFORE is read while AFTER is rewritten: they cannot be one tree (a
+   * programmer error, which leaves the tree to the caller). */
+  g_return_val_if_fail(before != after_, NULL);
   g_autoptr(FkTree) after = after_;
   if (!diff_check(before, after, error))
     return NULL;
