@@ -132,7 +132,8 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   self->mask = 1023;
-  self->slots = g_new0(struct Slot, self->mask + 1);
+  /* table_alloc0, as index_grow's: both free() the index they replace */
+  self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   self->stack_mask = STACK_CACHE_SIZE - 1;
   self->closed = g_byte_array_new();
   self->stack_cache = table_alloc0(sizeof(struct StackHit) * STACK_CACHE_SIZE);
