@@ -296,6 +296,7 @@ fk_collector_finish(FkCollector *self, GError **error)
   g_ptr_array_set_size(self->pool, 0);
   FkTree *t = self->tree;
   self->tree = fk_tree_new(fk_tree_strings(t), self->opts.tree_flags);
+  fk_tree_finish(t);
   return t;
 }
 

@@ -91,7 +91,8 @@ void fk_collector_stats(const FkCollector *self, FkCollectStats *stats);
 /* Bytes of memory its samples take (tree, names, time-ordered samples). */
 gsize fk_collector_bytes(const FkCollector *self);
 
-/* The finished tree (transfer full); SELF is then empty. NULL with ERROR on
+/* The finished tree (fk_tree_finish: read only from now on; transfer
+ * full); SELF is then empty. NULL with ERROR on
  * overflow. */
 FkTree *fk_collector_finish(FkCollector *self, GError **error);
 

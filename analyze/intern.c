@@ -158,6 +158,25 @@ fk_interner_intern(FkInterner *self, const char *s, gsize len)
 }
 
 const char *
+fk_interner_lookup(const FkInterner *self, const char *s, gsize len)
+{
+  guint64 h = fk_hash_bytes(s, len);
+  for (gsize i = h & self->mask;; i = (i + 1) & self->mask) {
+    const Slot *slot = &self->slots[i];
+    if (slot->hash == 0)
+      return NULL;
+    if (slot->hash == h && slot->len == len && same_bytes(slot->str, s, len))
+      return slot->str;
+  }
+}
+
+const char *
+fk_interner_lookup0(const FkInterner *self, const char *s)
+{
+  return s ? fk_interner_lookup(self, s, strlen(s)) : NULL;
+}
+
+const char *
 fk_interner_intern0(FkInterner *self, const char *s)
 {
   return s ? fk_interner_intern(self, s, strlen(s)) : NULL;

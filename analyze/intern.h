@@ -24,6 +24,15 @@ const char *fk_interner_intern(FkInterner *self, const char *s, gsize len);
 /* Shorthand for a NUL-terminated string; NULL gives NULL. */
 const char *fk_interner_intern0(FkInterner *self, const char *s);
 
+/* The interned copy of the LEN bytes at S if SELF holds one, else NULL;
+ * SELF never changes. For comparing against a tree whose interner others
+ * read: a string SELF never saw is on none of its trees' nodes, and
+ * interning it would grow SELF for nothing. */
+const char *fk_interner_lookup(const FkInterner *self, const char *s, gsize len);
+
+/* Shorthand for a NUL-terminated string; NULL gives NULL. */
+const char *fk_interner_lookup0(const FkInterner *self, const char *s);
+
 /* Number of distinct strings held. */
 gsize fk_interner_count(const FkInterner *self);
 

@@ -97,6 +97,7 @@ reshape(const FkTree *tree, FkTreeWalkFunc func, Reshape *r)
     fk_tree_free(r->out);
     return NULL;
   }
+  fk_tree_finish(r->out);
   return r->out;
 }
 
@@ -189,5 +190,7 @@ fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names, GError *
     g_ptr_array_free(sp.trees, TRUE);
     return NULL;
   }
+  for (guint i = 0; i < sp.trees->len; i++)
+    fk_tree_finish(sp.trees->pdata[i]);
   return sp.trees;
 }

@@ -1,9 +1,9 @@
 /* reshape.h -- transforms that move frames within stacks: reverse, rebase,
  * split.
  *
- * Each takes a const tree and returns a new one sharing its interner, with
- * its flags, columns and decimals; each keeps a sequential (flame chart)
- * tree's order. */
+ * Each takes a const finished tree and returns a new finished one (or
+ * several) sharing its interner, with its flags, columns and decimals; each
+ * keeps a sequential (flame chart) tree's order. */
 #pragma once
 
 #include "stacktree.h"

@@ -30,9 +30,14 @@ struct FkTree {
   gsize mask;
   gsize indexed; /* occupied slots */
   /* Adds update self weights and the root's total only; the other totals are
-   * summed in one pass over the array when next read (totals_dirty). Writing
-   * every ancestor on every add was most of the cost of reading big inputs. */
+   * summed in one pass over the array by fk_tree_finish (when totals_dirty).
+   * Writing every ancestor on every add was most of the cost of reading big
+   * inputs. Summing when a total is first read instead made every read of a
+   * const tree a write, and reads between adds a pass each: quadratic. */
   gboolean totals_dirty;
+  /* Set by fk_tree_finish: every total is right and nothing is added any
+   * more, so the tree is read through const pointers without a write. */
+  gboolean finished;
   /* Whole stacks seen before: hash of the frame pointers -> leaf, direct
    * mapped. Real inputs repeat stacks, and one probe here replaces a probe of
    * the child index per frame. A hit is confirmed by the leaf's depth and
@@ -76,7 +81,6 @@ node_at(const FkTree *self, FkNodeId id)
   return &self->chunks[id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
 }
 
-static void ensure_totals(const FkTree *cself);
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
 
 /* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
@@ -128,7 +132,8 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   self->mask = 1023;
-  self->slots = g_new0(struct Slot, self->mask + 1);
+  /* table_alloc0, as index_grow's: both free() the index they replace */
+  self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   self->stack_mask = STACK_CACHE_SIZE - 1;
   self->closed = g_byte_array_new();
   self->stack_cache = table_alloc0(sizeof(struct StackHit) * STACK_CACHE_SIZE);
@@ -175,6 +180,7 @@ fk_tree_reset(FkTree *self)
   self->columns = 1;
   self->decimals = 0;
   self->totals_dirty = FALSE;
+  self->finished = FALSE;
   self->len = 1;
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
@@ -197,6 +203,8 @@ fk_tree_to_second_column(FkTree *self, guint decimals, GError **error)
     n->self[0] = n->total[0] = 0;
   }
   self->columns = 2;
+  /* Open again for the first column's weights; its totals stay right. */
+  self->finished = FALSE;
   return TRUE;
 }
 
@@ -234,7 +242,7 @@ const FkNode *
 fk_tree_node(const FkTree *self, FkNodeId id)
 {
   g_return_val_if_fail(id < self->len, NULL);
-  ensure_totals(self);
+  g_return_val_if_fail(self->finished, NULL);
   return node_at(self, id);
 }
 
@@ -320,10 +328,10 @@ stack_cache_grow(FkTree *self)
 
 /* Sums the totals bottom-up: children have larger indexes than parents. The
  * root's total is kept exact on every add, so it is left as it is. */
-static void
-ensure_totals(const FkTree *cself)
+void
+fk_tree_finish(FkTree *self)
 {
-  FkTree *self = (FkTree *)cself; /* a cache, as const as the tree it serves */
+  self->finished = TRUE;
   if (!self->totals_dirty)
     return;
   gsize n = self->len;
@@ -372,6 +380,7 @@ fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
 FkNodeId
 fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
 {
+  g_return_val_if_fail(!self->finished, 0);
   FkNodeId id = fk_tree_find_child(self, parent, name);
   if (id != 0)
     return id;
@@ -442,6 +451,7 @@ rescale(FkTree *self, guint decimals, GError **error)
 gboolean
 fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
 {
+  g_return_val_if_fail(!self->finished, FALSE);
   guint decimals = MIN(w->decimals, FK_MAX_DECIMALS);
   if (decimals > self->decimals && !rescale(self, decimals, error))
     return FALSE;
@@ -539,6 +549,7 @@ fk_tree_add_sample(FkTree *self, const FkSample *s, GError **error)
 gboolean
 fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
 {
+  g_return_val_if_fail(!self->finished, FALSE);
   gboolean same = self->strings == other->strings;
   FkWeight w = {{0, 0}, (guint8)other->columns, (guint8)other->decimals};
   /* The scale and columns carry over even when OTHER's weights are all zero,
@@ -575,6 +586,7 @@ fk_tree_merge(FkTree *const *trees, gsize n, GError **error)
   for (gsize i = 0; i < n; i++)
     if (!fk_tree_merge_into(out, trees[i], error))
       return NULL;
+  fk_tree_finish(out);
   return g_steal_pointer(&out);
 }
 
@@ -601,9 +613,8 @@ cmp_width_r(gconstpointer a, gconstpointer b, gpointer tree)
 void
 fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out)
 {
+  g_return_if_fail(order != FK_ORDER_WIDTH || self->finished);
   g_array_set_size(out, 0);
-  if (order == FK_ORDER_WIDTH)
-    ensure_totals(self);
   for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
     g_array_append_val(out, c);
   if (order == FK_ORDER_NAME)
@@ -649,8 +660,7 @@ fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer us
    * lists of all open levels share one array (LEVELS holds where each level's
    * next child is and where its list starts): a list per node was an
    * allocation per node, a tenth of writing a big folded file. */
-  if (order == FK_ORDER_WIDTH)
-    ensure_totals(self);
+  g_return_val_if_fail(order != FK_ORDER_WIDTH || self->finished, FALSE);
   g_autoptr(GPtrArray) path = g_ptr_array_new();
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   struct Level {
@@ -696,9 +706,8 @@ node_equal(const FkTree *a, FkNodeId x, const FkTree *b, FkNodeId y, guint decim
 gboolean
 fk_tree_equal(const FkTree *a, const FkTree *b)
 {
+  g_return_val_if_fail(a->finished && b->finished, FALSE);
   guint decimals = MAX(a->decimals, b->decimals);
-  ensure_totals(a);
-  ensure_totals(b);
   if (!node_equal(a, FK_ROOT, b, FK_ROOT, decimals))
     return FALSE;
   /* Every node of A must have a twin in B with equal weights, and B no more
@@ -713,9 +722,11 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
     FkNodeId bp = map[n->parent];
     if (n->parent != FK_ROOT && bp == 0)
       return FALSE;
+    /* Looked up, not interned: a name B's interner lacks is on no node of
+     * B, and comparing must not grow an interner other trees share. */
     const char *name = b->strings == a->strings ? n->name
-                                                : fk_interner_intern0(b->strings, n->name);
-    FkNodeId y = fk_tree_find_child(b, bp, name);
+                                                : fk_interner_lookup0(b->strings, n->name);
+    FkNodeId y = name != NULL ? fk_tree_find_child(b, bp, name) : 0;
     if (y == 0 || !node_equal(a, (FkNodeId)i, b, y, decimals))
       return FALSE;
     map[i] = y;

@@ -12,7 +12,19 @@
  *
  * Names are interned in the tree's FkInterner; two trees that share one compare
  * names by pointer. Transforms (see transform.h) take a const tree and return a
- * new one. */
+ * new one.
+ *
+ * A tree is built, then finished (fk_tree_finish), then only read. While it
+ * is built, adds keep the self weights and the root's total; the other totals
+ * are summed once, by the finish: writing every ancestor on every add was most
+ * of the cost of reading big inputs. So the weights of a node
+ * (fk_tree_node), orders by width, fk_tree_equal and every transform read
+ * finished trees only, and nothing is added to a finished tree: a const
+ * FkTree is never written, and no read between adds costs a pass over the
+ * tree. Names, shape and the root's total (fk_tree_node_name,
+ * fk_tree_find_child, fk_tree_size, fk_tree_total) read either. Whatever hands
+ * a tree out finishes it: fk_collector_finish, fk_tree_merge, the transforms.
+ * Breaking these rules is a programmer error (g_return_if_fail). */
 #pragma once
 
 #include "intern.h"
@@ -61,40 +73,49 @@ FkTree *fk_tree_new(FkInterner *strings, FkTreeFlags flags);
 void fk_tree_free(FkTree *self);
 
 /* Empties SELF for reuse (an archive member's tree after its merge),
- * keeping the memory it has: FALSE, SELF unchanged, when it is too big to
- * keep or its interner is shared. */
+ * keeping the memory it has, to be built again: FALSE, SELF unchanged, when
+ * it is too big to keep or its interner is shared. */
 gboolean fk_tree_reset(FkTree *self);
 
 /* Moves a one-column tree's weights to the second column (the first becomes
- * zero), at DECIMALS places if that is more than it has: how fk_tree_diff
- * turns AFTER into the diff in place. */
+ * zero), at DECIMALS places if that is more than it has: how
+ * fk_tree_diff_take turns the AFTER it owns into the diff in place. SELF,
+ * finished or not, is then being built again (its totals stay right), for
+ * the first column's weights; finish it when they are in. */
 gboolean fk_tree_to_second_column(FkTree *self, guint decimals, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkTree, fk_tree_free)
+
+/* Ends the building of SELF: sums every node's total, one pass over the
+ * nodes (none when only the root was added to), and makes SELF read-only.
+ * Idempotent. */
+void fk_tree_finish(FkTree *self);
 
 FkInterner *fk_tree_strings(const FkTree *self); /* not referenced */
 FkTreeFlags fk_tree_flags(const FkTree *self);
 guint fk_tree_columns(const FkTree *self);
 guint fk_tree_decimals(const FkTree *self);
 gsize fk_tree_size(const FkTree *self); /* nodes, the root included */
+/* Node ID of a finished tree, weights and all. */
 const FkNode *fk_tree_node(const FkTree *self, FkNodeId id);
-/* Node ID's name. Unlike fk_tree_node, never sums the totals: for trees
- * still being built, where that would be a pass over the tree per call. */
+/* Node ID's name, in a finished tree or one being built. */
 const char *fk_tree_node_name(const FkTree *self, FkNodeId id);
-/* The root's total in COLUMN. */
+/* The root's total in COLUMN, right while the tree is built too. */
 gint64 fk_tree_total(const FkTree *self, guint column);
 
 /* Interns in the tree's interner. */
 const char *fk_tree_intern(FkTree *self, const char *s, gsize len);
 
-/* The child of PARENT named NAME (interned in this tree), added if missing.
- * Returns 0 on the (reported) overflow of 2^32-1 nodes. */
+/* The child of PARENT named NAME (interned in this tree), added if missing
+ * (SELF is being built). Returns 0 on the (reported) overflow of 2^32-1
+ * nodes. */
 FkNodeId fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error);
 /* The child of PARENT named NAME, or 0. */
 FkNodeId fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name);
 
-/* Adds W to the self weight of NODE and the totals of NODE and its ancestors.
- * W's columns and decimals widen the tree's as needed. Fails, changing
- * nothing, if a weight would overflow. */
+/* Adds W to the self weight of NODE (SELF is being built; the totals of
+ * NODE's ancestors follow at fk_tree_finish, the root's at once). W's
+ * columns and decimals widen the tree's as needed. Fails, changing nothing,
+ * if a weight would overflow. */
 gboolean fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error);
 
 /* Adds the stack FRAMES[0..N) (root first, names interned in this tree's
@@ -108,15 +129,18 @@ gboolean fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, con
  * here: grouping is the collector's job. */
 gboolean fk_tree_add_sample(FkTree *self, const FkSample *s, GError **error);
 
-/* Adds every stack of OTHER into SELF (weights rescaled as needed). */
+/* Adds every stack of OTHER (finished or not) into SELF (being built),
+ * weights rescaled as needed. */
 gboolean fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error);
 
-/* A new tree, sharing the first tree's interner, holding the sum of N trees.
- * Associative and commutative up to node order; conserves every weight. NULL
- * (with ERROR) on overflow. N may be 0 (an empty tree with a new interner). */
+/* A new finished tree, sharing the first tree's interner, holding the sum of
+ * N trees (finished or not). Associative and commutative up to node order;
+ * conserves every weight. NULL (with ERROR) on overflow. N may be 0 (an empty
+ * tree with a new interner). */
 FkTree *fk_tree_merge(FkTree *const *trees, gsize n, GError **error);
 
-/* Fills OUT (a GArray of FkNodeId) with the children of NODE in ORDER. */
+/* Fills OUT (a GArray of FkNodeId) with the children of NODE in ORDER
+ * (FK_ORDER_WIDTH: of a finished tree). */
 void fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out);
 
 /* The names from the root's child down to NODE, into OUT (a GPtrArray, cleared
@@ -125,13 +149,15 @@ void fk_tree_path(const FkTree *self, FkNodeId node, GPtrArray *out);
 
 /* Calls FUNC for every node but the root, depth first, children in ORDER.
  * PATH holds the names from the root's child down to the node. Returning FALSE
- * from FUNC stops the walk; fk_tree_walk then returns FALSE. */
+ * from FUNC stops the walk; fk_tree_walk then returns FALSE. FK_ORDER_WIDTH
+ * needs a finished tree. */
 typedef gboolean (*FkTreeWalkFunc)(const FkTree *tree, FkNodeId node, const char *const *path,
                                    gsize depth, gpointer user_data);
 gboolean fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data);
 
-/* TRUE when both trees hold the same stacks with the same weights (after
- * scaling to the same decimals), whatever their node order and interners. */
+/* TRUE when both (finished) trees hold the same stacks with the same weights
+ * (after scaling to the same decimals), whatever their node order and
+ * interners. Neither interner changes. */
 gboolean fk_tree_equal(const FkTree *a, const FkTree *b);
 
 /* Approximate bytes held (nodes and index; strings are the interner's). */

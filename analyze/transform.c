@@ -117,11 +117,13 @@ tree_like(const FkTree *tree)
   return out;
 }
 
-/* Transforms may leave nodes whose total is zero (a prefix all of whose
- * stacks moved elsewhere). Writers must not see them: copy the weighted part. */
+/* Finishes a transform's output (see stacktree.h). Transforms may leave
+ * nodes whose total is zero (a prefix all of whose stacks moved elsewhere).
+ * Writers must not see them: copy the weighted part. */
 static FkTree *
 compact(FkTree *tree, GError **error)
 {
+  fk_tree_finish(tree);
   gsize n = fk_tree_size(tree);
   gboolean empty_nodes = FALSE;
   for (gsize i = 1; i < n && !empty_nodes; i++) {
@@ -144,6 +146,7 @@ compact(FkTree *tree, GError **error)
   }
   if (!add_self(out, FK_ROOT, in, fk_tree_node(in, FK_ROOT), error))
     return NULL;
+  fk_tree_finish(out);
   return g_steal_pointer(&out);
 }
 
@@ -202,10 +205,15 @@ place_skip_after(Walk *w, gsize i, const FkNode *x, gpointer data, GError **erro
 FkTree *
 fk_tree_skip_after(const FkTree *tree, const char *const *funcs, GError **error)
 {
-  FkInterner *strings = fk_tree_strings(tree);
+  const FkInterner *strings = fk_tree_strings(tree);
   g_autoptr(GHashTable) set = g_hash_table_new(NULL, NULL);
-  for (const char *const *f = funcs; f && *f; f++)
-    g_hash_table_add(set, (gpointer)fk_interner_intern0(strings, *f));
+  /* Looked up, not interned: a name the interner lacks is on no node, and
+   * interning it would grow an interner other trees share. */
+  for (const char *const *f = funcs; f && *f; f++) {
+    const char *name = fk_interner_lookup0(strings, *f);
+    if (name != NULL)
+      g_hash_table_add(set, (gpointer)name);
+  }
   g_autofree guint8 *found = g_new0(guint8, fk_tree_size(tree));
   SkipAfter sa = {set, found};
   return remap(tree, place_skip_after, &sa, error);
@@ -495,6 +503,7 @@ fk_tree_prune(const FkTree *tree, gint64 min_total, FkPruneMode mode, FkTransfor
     if (!add_self(out, map[i], tree, x, error))
       return NULL;
   }
+  fk_tree_finish(out);
   return g_steal_pointer(&out);
 }
 
@@ -580,15 +589,19 @@ normalize_weights(const FkTree *before, gint64 target, GError **error)
   return out;
 }
 
-/* The diff with OUT already holding AFTER in column 1: TOTAL_AFTER is its
- * total at DA decimals. */
+/* The diff with OUT (being built) already holding AFTER in column 1:
+ * TOTAL_AFTER is its total at DA decimals. OUT finished, or NULL (OUT freed). */
 static FkTree *
 diff_before(FkTree *out_, const FkTree *before, gint64 total_after, gboolean normalize, guint db,
             guint da, GError **error)
 {
   g_autoptr(FkTree) out = out_;
-  if (!normalize)
-    return diff_add(out, before, 0, NULL, db, error) ? g_steal_pointer(&out) : NULL;
+  if (!normalize) {
+    if (!diff_add(out, before, 0, NULL, db, error))
+      return NULL;
+    fk_tree_finish(out);
+    return g_steal_pointer(&out);
+  }
   /* Scale BEFORE into units of 10^-d with a few extra places: the exact
    * quotients rarely are integers, and no weight is truncated away. */
   guint d = MIN(MAX(db, da) + 3, FK_MAX_DECIMALS);
@@ -603,6 +616,7 @@ diff_before(FkTree *out_, const FkTree *before, gint64 total_after, gboolean nor
     return NULL;
   if (!diff_add(out, before, 0, scaled, d, error))
     return NULL;
+  fk_tree_finish(out);
   return g_steal_pointer(&out);
 }
 
@@ -636,6 +650,9 @@ fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GErr
 FkTree *
 fk_tree_diff_take(const FkTree *before, FkTree *after_, gboolean normalize, GError **error)
 {
+  /* BEFORE is read while AFTER is rewritten: they cannot be one tree (a
+   * programmer error, which leaves the tree to the caller). */
+  g_return_val_if_fail(before != after_, NULL);
   g_autoptr(FkTree) after = after_;
   if (!diff_check(before, after, error))
     return NULL;

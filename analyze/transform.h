@@ -1,7 +1,10 @@
 /* transform.h -- tree transforms: filters, rewrites, pruning and diff.
  *
- * Every transform takes a const tree and returns a new one sharing its
- * interner; the input is never changed. A transform either conserves weight
+ * Every transform takes a const finished tree (stacktree.h) and returns a
+ * new finished one sharing its interner; the input is never changed (only
+ * the interner they share may gain the names the output needs). The one
+ * exception says so in its name: fk_tree_diff_take consumes the tree it
+ * takes and returns it changed. A transform either conserves weight
  * (the root totals of input and output are equal) or reports in an
  * FkTransformReport exactly what it removed, so that
  *   input total = output total + report.removed
@@ -99,7 +102,9 @@ gint64 fk_prune_threshold(const FkTree *tree, double pixels, double width, doubl
  * largest first, so no weight is lost to truncation and the sum is exact. */
 FkTree *fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize,
                      GError **error);
-/* The same, turning AFTER (taken) into the result in place instead of
- * copying it: one tree less in memory. */
+/* The same, but consuming AFTER (transfer full, finished, not BEFORE): AFTER
+ * itself becomes the result instead of a copy of it, one tree less in
+ * memory. The caller's pointer to AFTER is dead after the call, whatever it
+ * returns: on failure AFTER is freed. BEFORE is only read. */
 FkTree *fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize,
                           GError **error);

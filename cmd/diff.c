@@ -91,8 +91,11 @@ split_side(const FkTree *tree, GPtrArray *names)
 static FkTree *
 merge_runs(GPtrArray *runs, const FkTree *grouped, GError **error)
 {
-  if (runs->len == 0)
-    return fk_tree_new(fk_tree_strings(grouped), fk_tree_flags(grouped));
+  if (runs->len == 0) {
+    FkTree *empty = fk_tree_new(fk_tree_strings(grouped), fk_tree_flags(grouped));
+    fk_tree_finish(empty);
+    return empty;
+  }
   return fk_tree_merge((FkTree *const *)runs->pdata, runs->len, error);
 }
 

@@ -61,6 +61,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   while (fk_reader_folded.next(state, &s, NULL) == FK_READ_SAMPLE)
     (void)fk_tree_add_sample(tree, &s, NULL);
   fk_reader_folded.close(state);
+  fk_tree_finish(tree);
 
   FkRenderOptions r;
   fk_render_options_init(&r);

@@ -42,6 +42,7 @@ read_with(const void *data, gsize len, const FkReadOptions *base)
     g_assert_true(fk_tree_add_sample(tree, &s, NULL));
   r.failed = rs == FK_READ_ERROR;
   fk_reader_folded.close(st);
+  fk_tree_finish(tree);
   r.skipped = fk_diag_skipped(diag);
   GPtrArray *m = fk_diag_messages(diag);
   if (m->len > 0)
@@ -268,6 +269,7 @@ read_then_strip(const char *text)
   while (fk_reader_folded.next(st, &s, NULL) == FK_READ_SAMPLE)
     g_assert_true(fk_tree_add_sample(tree, &s, NULL));
   fk_reader_folded.close(st);
+  fk_tree_finish(tree);
   g_autoptr(FkTree) stripped = fk_tree_strip(tree, FK_STRIP_OFFSETS, NULL);
   char *buf = NULL;
   size_t size = 0;

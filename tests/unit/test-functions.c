@@ -83,6 +83,7 @@ test_random(void)
       g_assert_true(fk_tree_add_stack(tree, frames, depth, &fw, NULL));
       ref_add(refs, frames, depth, w);
     }
+    fk_tree_finish(tree);
     g_autoptr(GArray) rows = fk_functions_collect(tree, FALSE);
     g_assert_cmpuint(rows->len, ==, g_hash_table_size(refs));
     for (guint i = 0; i < rows->len; i++) {
@@ -113,6 +114,7 @@ test_deep(void)
   frames[n - 1] = frames[0];
   FkWeight w = fk_weight_int(7);
   g_assert_true(fk_tree_add_stack(tree, frames, n, &w, NULL));
+  fk_tree_finish(tree);
   g_autoptr(GTimer) timer = g_timer_new();
   g_autoptr(GArray) rows = fk_functions_collect(tree, FALSE);
   double secs = g_timer_elapsed(timer, NULL);

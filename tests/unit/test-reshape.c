@@ -29,8 +29,8 @@ self_at(const FkTree *t, const char *stack, guint col)
   g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
   FkNodeId id = FK_ROOT;
   for (guint i = 0; parts[i]; i++) {
-    const char *name = fk_interner_intern0(fk_tree_strings(t), parts[i]);
-    id = fk_tree_find_child(t, id, name);
+    const char *name = fk_interner_lookup0(fk_tree_strings(t), parts[i]);
+    id = name != NULL ? fk_tree_find_child(t, id, name) : 0;
     if (id == 0)
       return -1;
   }
@@ -51,6 +51,7 @@ random_tree(GRand *r, gboolean two)
     add(t, st->str, g_rand_int_range(r, 0, 1000), two ? g_rand_int_range(r, 0, 1000) : -1);
     g_string_free(st, TRUE);
   }
+  fk_tree_finish(t);
   return t;
 }
 
@@ -61,6 +62,7 @@ test_reverse_simple(void)
   add(t, "main;f;g", 3, -1);
   add(t, "main;f", 2, -1);
   add(t, "main;h;g", 5, -1);
+  fk_tree_finish(t);
   g_autoptr(FkTree) r = fk_tree_reverse(t, NULL);
   g_assert_nonnull(r);
   g_assert_cmpint(self_at(r, "g;f;main", 0), ==, 3);
@@ -95,6 +97,7 @@ test_reverse_keeps_decimals_and_root(void)
   const char *f[] = {fk_tree_intern(t, "a", 1), fk_tree_intern(t, "b", 1)};
   g_assert_true(fk_tree_add_stack(t, f, 2, &w, NULL));
   add(t, "", 4, -1); /* an empty stack weighs on the root */
+  fk_tree_finish(t);
   g_autoptr(FkTree) r = fk_tree_reverse(t, NULL);
   g_assert_cmpuint(fk_tree_decimals(r), ==, 3);
   g_assert_cmpint(self_at(r, "b;a", 0), ==, 2567);
@@ -111,6 +114,7 @@ test_rebase_simple(void)
   add(t, "main;Final;x;Final;y", 4, -1); /* the last Final wins */
   add(t, "main;idle", 5, -1);
   add(t, "Samples;z", 1, -1);
+  fk_tree_finish(t);
   const char *base[] = {"Final", "Samples"};
   FkTransformReport rep = {0};
   g_autoptr(FkTree) r = fk_tree_rebase(t, base, 2, &rep, NULL);
@@ -162,6 +166,7 @@ test_sequential_order_kept(void)
   add(t, "m;a", 1, -1);
   add(t, "m;b", 1, -1);
   add(t, "m;a", 1, -1);
+  fk_tree_finish(t);
   g_autoptr(FkTree) r = fk_tree_reverse(t, NULL);
   g_assert_true(fk_tree_flags(r) & FK_TREE_SEQUENTIAL);
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));

@@ -39,6 +39,21 @@ dump(const FkTree *t)
   return g_string_free(s, FALSE);
 }
 
+/* A finished tree of the stacks in LINES ("a;b 3", one per element), names
+ * interned in STRINGS (NULL: a new interner). */
+static FkTree *
+tree_of_lines(FkInterner *strings, const char *const *lines, gsize n)
+{
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  for (gsize i = 0; i < n; i++) {
+    const char *sp = strrchr(lines[i], ' ');
+    g_autofree char *stack = g_strndup(lines[i], (gsize)(sp - lines[i]));
+    add(t, stack, g_ascii_strtoll(sp + 1, NULL, 10));
+  }
+  fk_tree_finish(t);
+  return t;
+}
+
 static void
 test_add(void)
 {
@@ -47,6 +62,7 @@ test_add(void)
   add(t, "main;b", 2);
   add(t, "main;b;c", 1);
   add(t, "main;a", 5);
+  fk_tree_finish(t);
   g_autofree char *d = dump(t);
   g_assert_cmpstr(d, ==, "main;a 5\nmain;b 2\nmain;b;c 4\n");
   g_assert_cmpint(fk_tree_total(t, 0), ==, 11);
@@ -113,6 +129,7 @@ test_sequential(void)
   add(t, "m;a", 1);
   add(t, "m;b", 1);
   add(t, "m;a", 1);
+  fk_tree_finish(t);
   FkNodeId m = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "m", 1));
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(t, m, FK_ORDER_INSERTION, kids);
@@ -131,6 +148,7 @@ test_sequential_interrupted(void)
   add(t, "A", 1);
   add(t, "A;B", 1);
   add(t, "A;B", 1);
+  fk_tree_finish(t);
   FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "A", 1));
   g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 4);
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
@@ -146,7 +164,6 @@ test_empty_stack_and_deep(void)
   g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
   FkWeight w = fk_weight_int(4);
   g_assert_true(fk_tree_add_stack(t, NULL, 0, &w, NULL));
-  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->self[0], ==, 4);
   /* A 100k-deep stack must not recurse on the C stack when walked. */
   gsize n = 100000;
   const char **frames = g_new(const char *, n);
@@ -154,6 +171,8 @@ test_empty_stack_and_deep(void)
     frames[i] = fk_tree_intern(t, i % 2 ? "x" : "y", 1);
   g_assert_true(fk_tree_add_stack(t, frames, n, &w, NULL));
   g_free(frames);
+  fk_tree_finish(t);
+  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->self[0], ==, 4);
   g_autofree char *d = dump(t);
   g_assert_cmpuint(strlen(d), >, 2 * n);
 }
@@ -183,6 +202,7 @@ random_tree(GRand *r, FkInterner *strings, guint n)
 {
   FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
   add_random(t, r, n);
+  fk_tree_finish(t);
   return t;
 }
 
@@ -201,6 +221,7 @@ test_reset(void)
     g_assert_cmpuint(fk_tree_size(t), ==, 1);
     g_assert_cmpint(fk_tree_total(t, 0), ==, 0);
     add_random(t, r1, n);
+    fk_tree_finish(t);
     g_autoptr(FkTree) fresh = random_tree(r2, NULL, n);
     g_assert_true(fk_tree_equal(t, fresh));
     g_autofree char *dt = dump(t);
@@ -215,6 +236,66 @@ test_reset(void)
   add(u, "a;b", 1);
   g_assert_false(fk_tree_reset(u));
   g_assert_cmpint(fk_tree_total(u, 0), ==, 1);
+}
+
+/* Comparing looks names up: a tree compared with one holding names it never
+ * saw keeps its interner as it was (trees share interners, and a compare is
+ * a read). */
+static void
+test_equal_lookup_only(void)
+{
+  g_autoptr(FkInterner) sa = fk_interner_new();
+  g_autoptr(FkInterner) sb = fk_interner_new();
+  /* equal weights down to the names the other lacks, so that the compare
+   * reaches them */
+  const char *la[] = {"main;run 2", "main;never_in_b 2"};
+  const char *lb[] = {"main;run 2", "main;never_in_a 2"};
+  g_autoptr(FkTree) a = tree_of_lines(sa, la, 2);
+  g_autoptr(FkTree) b = tree_of_lines(sb, lb, 2);
+  gsize na = fk_interner_count(sa), nb = fk_interner_count(sb);
+  g_assert_false(fk_tree_equal(a, b));
+  g_assert_false(fk_tree_equal(b, a));
+  g_assert_cmpuint(fk_interner_count(sa), ==, na);
+  g_assert_cmpuint(fk_interner_count(sb), ==, nb);
+  g_assert_null(fk_interner_lookup0(sb, "never_in_b"));
+  /* equal trees in other interners still compare equal */
+  g_autoptr(FkInterner) sc = fk_interner_new();
+  g_autoptr(FkTree) c = tree_of_lines(sc, la, 2);
+  g_assert_true(fk_tree_equal(a, c));
+  g_assert_true(fk_tree_equal(c, a));
+  g_assert_cmpuint(fk_interner_count(sc), ==, na);
+}
+
+/* A lookup finds what was interned, by content and length (bytes that are
+ * not NUL-terminated too), and never adds. */
+static void
+test_interner_lookup(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  g_assert_null(fk_interner_lookup(s, "a", 1));
+  g_assert_null(fk_interner_lookup0(s, NULL));
+  g_assert_cmpuint(fk_interner_count(s), ==, 0);
+  /* enough names to grow the table several times */
+  for (guint i = 0; i < 5000; i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "fn_%u", i);
+    fk_interner_intern0(s, b);
+  }
+  const char *e = fk_interner_intern(s, "", 0);
+  g_assert_cmpuint(fk_interner_count(s), ==, 5001);
+  for (guint i = 0; i < 5000; i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "fn_%u", i);
+    const char *p = fk_interner_lookup0(s, b);
+    g_assert_nonnull(p);
+    g_assert_true(p == fk_interner_intern0(s, b));
+    g_snprintf(b, sizeof b, "gn_%u", i);
+    g_assert_null(fk_interner_lookup0(s, b));
+  }
+  g_assert_true(fk_interner_lookup(s, "", 0) == e);
+  g_assert_true(fk_interner_lookup(s, "fn_12xyz", 5) == fk_interner_lookup0(s, "fn_12"));
+  g_assert_null(fk_interner_lookup(s, "fn_1", 3)); /* "fn_": a prefix, not a name */
+  g_assert_cmpuint(fk_interner_count(s), ==, 5001);
 }
 
 static void
@@ -255,6 +336,7 @@ test_merge_properties(void)
     }
     /* merging with an empty tree changes nothing */
     g_autoptr(FkTree) e = fk_tree_new(NULL, FK_TREE_DEFAULT);
+    fk_tree_finish(e);
     FkTree *ae_[] = {a, e};
     g_autoptr(FkTree) ae = fk_tree_merge(ae_, 2, NULL);
     g_assert_true(fk_tree_equal(ae, a));
@@ -264,17 +346,17 @@ test_merge_properties(void)
 static void
 test_equal_detects_difference(void)
 {
-  g_autoptr(FkTree) a = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  g_autoptr(FkTree) b = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  add(a, "x;y", 1);
-  add(b, "x;y", 1);
+  const char *a1[] = {"x;y 1"}, *a2[] = {"x;y 1", "y 1"};
+  const char *b1[] = {"x;y 1"}, *b2[] = {"x;y 1", "x;z 0"}, *b3[] = {"x;y 1", "x;z 0", "x 1"};
+  g_autoptr(FkTree) a = tree_of_lines(NULL, a1, 1);
+  g_autoptr(FkTree) aa = tree_of_lines(NULL, a2, 2);
+  g_autoptr(FkTree) b = tree_of_lines(NULL, b1, 1);
+  g_autoptr(FkTree) bb = tree_of_lines(NULL, b2, 2);
+  g_autoptr(FkTree) bbb = tree_of_lines(NULL, b3, 3);
   g_assert_true(fk_tree_equal(a, b));
-  add(b, "x;z", 0); /* a zero-weight node does not count */
-  g_assert_true(fk_tree_equal(a, b));
-  add(b, "x", 1);
-  g_assert_false(fk_tree_equal(a, b));
-  add(a, "y", 1);
-  g_assert_false(fk_tree_equal(a, b));
+  g_assert_true(fk_tree_equal(a, bb)); /* a zero-weight node does not count */
+  g_assert_false(fk_tree_equal(a, bbb));
+  g_assert_false(fk_tree_equal(aa, bbb));
 }
 
 /* Many distinct stacks (issue 18's shape): chains of random frames, where most
@@ -318,6 +400,7 @@ test_distinct_stacks(void)
     leaf[s] = id;
     g_assert_true(fk_tree_add_stack(t, f, DEPTH, &one, NULL));
   }
+  fk_tree_finish(t);
   for (guint s = 0; s < STACKS; s++)
     g_assert_cmpint(fk_tree_node(t, leaf[s])->self[0], >=, 2);
   g_assert_cmpuint(fk_tree_size(t), ==, nodes);
@@ -334,11 +417,104 @@ test_distinct_stacks(void)
   g_rand_free(r);
 }
 
+/* Every node's total is its self plus its children's totals, per column. */
+static void
+assert_totals(const FkTree *t)
+{
+  for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
+    const FkNode *n = fk_tree_node(t, id);
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+      gint64 sum = n->self[c];
+      for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(t, k)->next_sibling)
+        sum += fk_tree_node(t, k)->total[c];
+      g_assert_cmpint(sum, ==, n->total[c]);
+    }
+  }
+}
+
+/* The totals are summed once, by fk_tree_finish; before it only the root's
+ * is read, after it nothing is added: reading a tree never writes it, and
+ * reads between adds (a pass over the tree each) are refused, not slow. */
+static void
+test_finish(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
+  for (int round = 0; round < 100; round++) {
+    g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+    add_random(t, r, (guint)g_rand_int_range(r, 1, 60));
+    FkWeight two = {{3, 4}, 2, 0};
+    const char *f[] = {fk_tree_intern(t, "main", 4), fk_tree_intern(t, "b", 1)};
+    if (round % 2)
+      g_assert_true(fk_tree_add_stack(t, f, 2, &two, NULL));
+    gint64 root[FK_MAX_COLUMNS] = {fk_tree_total(t, 0), fk_tree_total(t, 1)};
+    fk_tree_finish(t);
+    assert_totals(t);
+    g_assert_cmpint(fk_tree_total(t, 0), ==, root[0]);
+    g_assert_cmpint(fk_tree_total(t, 1), ==, root[1]);
+    g_autofree char *once = dump(t);
+    fk_tree_finish(t); /* idempotent */
+    g_autofree char *twice = dump(t);
+    g_assert_cmpstr(once, ==, twice);
+    assert_totals(t);
+  }
+
+  /* A tree being built: names and the root's total read, weights do not. */
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "a;b", 2);
+  add(t, "a;c", 3);
+  FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "a", 1));
+  g_assert_cmpstr(fk_tree_node_name(t, a), ==, "a");
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 5);
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*fk_tree_node*finished*");
+  g_assert_null(fk_tree_node(t, a));
+  g_test_assert_expected_messages();
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*fk_tree_children*finished*");
+  fk_tree_children(t, a, FK_ORDER_WIDTH, kids);
+  g_test_assert_expected_messages();
+  fk_tree_children(t, a, FK_ORDER_NAME, kids); /* no weights read */
+  g_assert_cmpuint(kids->len, ==, 2);
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*fk_tree_equal*finished*");
+  g_assert_false(fk_tree_equal(t, t));
+  g_test_assert_expected_messages();
+
+  /* Finished: read, and nothing more is added. */
+  fk_tree_finish(t);
+  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  g_assert_true(fk_tree_equal(t, t));
+  const char *d[] = {fk_tree_intern(t, "a", 1), fk_tree_intern(t, "d", 1)};
+  FkWeight one = fk_weight_int(1);
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*finished*");
+  g_assert_false(fk_tree_add_stack(t, d, 2, &one, NULL));
+  g_test_assert_expected_messages();
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*finished*");
+  g_assert_false(fk_tree_add(t, FK_ROOT, &one, NULL));
+  g_test_assert_expected_messages();
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*finished*");
+  g_assert_false(fk_tree_merge_into(t, t, NULL));
+  g_test_assert_expected_messages();
+  g_assert_cmpuint(fk_tree_size(t), ==, 4);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 5);
+  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  /* what hands a tree out finishes it */
+  FkTree *ts[] = {t};
+  g_autoptr(FkTree) m = fk_tree_merge(ts, 1, NULL);
+  g_assert_cmpint(fk_tree_node(m, fk_tree_find_child(m, FK_ROOT, d[0]))->total[0], ==, 5);
+  g_clear_pointer(&m, fk_tree_free); /* its interner is T's */
+  /* a reset tree is built again */
+  g_assert_true(fk_tree_reset(t));
+  add(t, "x", 1);
+  fk_tree_finish(t);
+  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->total[0], ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/stacktree/add", test_add);
+  g_test_add_func("/stacktree/interner-lookup", test_interner_lookup);
+  g_test_add_func("/stacktree/equal-lookup-only", test_equal_lookup_only);
   g_test_add_func("/stacktree/decimals", test_decimals);
   g_test_add_func("/stacktree/overflow", test_overflow);
   g_test_add_func("/stacktree/columns", test_columns);
@@ -349,5 +525,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/equal", test_equal_detects_difference);
   g_test_add_func("/stacktree/reset", test_reset);
   g_test_add_func("/stacktree/distinct-stacks", test_distinct_stacks);
+  g_test_add_func("/stacktree/finish", test_finish);
   return g_test_run();
 }

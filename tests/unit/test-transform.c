@@ -60,6 +60,7 @@ tree_of(FkInterner *strings, GPtrArray *stacks)
     g_assert_true(fk_tree_add_stack(t, (const char *const *)s->frames->pdata, s->frames->len, &w,
                                     NULL));
   }
+  fk_tree_finish(t);
   return t;
 }
 
@@ -82,6 +83,7 @@ reference(FkInterner *strings, GPtrArray *stacks, StackRule rule, gpointer data,
     FkWeight w = fk_weight_int(s->weight);
     g_assert_true(fk_tree_add_stack(t, (const char *const *)out->pdata, out->len, &w, NULL));
   }
+  fk_tree_finish(t);
   return t;
 }
 
@@ -265,6 +267,28 @@ check_filter(FkFilterKind kind, const char *pattern, gboolean idempotent)
   }
 }
 
+/* --skip-after names looked up, not interned: a function the tree never saw
+ * changes neither the tree nor the interner it shares. */
+static void
+test_skip_after_lookup_only(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    gsize before = fk_interner_count(strings);
+    const char *funcs[] = {"never_seen", "nor_this", NULL};
+    g_autoptr(FkTree) got = fk_tree_skip_after(tree, funcs, NULL);
+    g_assert_true(fk_tree_equal(got, tree));
+    g_assert_cmpuint(fk_interner_count(strings), ==, before);
+    /* a known one among unknown ones still cuts */
+    const char *mixed[] = {"never_seen", "run", NULL};
+    const char *run[] = {"run", NULL};
+    g_autoptr(FkTree) m = fk_tree_skip_after(tree, mixed, NULL);
+    g_autoptr(FkTree) r = fk_tree_skip_after(tree, run, NULL);
+    g_assert_true(fk_tree_equal(m, r));
+    g_assert_cmpuint(fk_interner_count(strings), ==, before);
+  }
+}
+
 static void
 test_include(void)
 {
@@ -412,6 +436,78 @@ test_diff(void)
   }
 }
 
+/* The folded text of TREE, weights with their decimals, sorted by name. */
+static gboolean
+fold_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  const FkNode *n = fk_tree_node(tree, id);
+  GString *s = data;
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
+  g_string_append_printf(s, " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                            " %" G_GINT64_FORMAT "\n",
+                         n->self[0], n->self[1], n->total[0], n->total[1]);
+  return TRUE;
+}
+
+static char *
+fold_text(const FkTree *tree)
+{
+  GString *s = g_string_new(NULL);
+  g_string_append_printf(s, "columns %u decimals %u root %" G_GINT64_FORMAT "\n",
+                         fk_tree_columns(tree), fk_tree_decimals(tree),
+                         fk_tree_node(tree, FK_ROOT)->self[0]);
+  fk_tree_walk(tree, FK_ORDER_NAME, fold_line, s);
+  return g_string_free(s, FALSE);
+}
+
+/* fk_tree_diff_take consumes AFTER (the name says so) and only reads
+ * BEFORE: BEFORE, its interner and its weights stay as they were, on success
+ * and on failure; AFTER is freed either way (the reference it holds on its
+ * interner goes); one tree as both is refused, and left to the caller. */
+static void
+test_diff_take_input(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    g_autoptr(FkInterner) other = fk_interner_new();
+    g_autoptr(GPtrArray) stacks2 = random_stacks(rand, other);
+    g_autofree char *was = fold_text(tree);
+    gsize names = fk_interner_count(strings);
+    for (int norm = 0; norm < 2; norm++) {
+      g_autoptr(FkTree) after = tree_of(other, stacks2);
+      g_autoptr(FkTree) want = fk_tree_diff(tree, after, norm, NULL);
+      g_autoptr(FkTree) got = fk_tree_diff_take(tree, g_steal_pointer(&after), norm, NULL);
+      g_assert_true(fk_tree_equal(got, want));
+      g_autofree char *is = fold_text(tree);
+      g_assert_cmpstr(is, ==, was);
+      g_assert_cmpuint(fk_interner_count(strings), ==, names);
+      /* the result is finished: read-only, totals summed */
+      g_autofree char *gt = fold_text(got);
+      g_autofree char *wt = fold_text(want);
+      g_assert_cmpstr(gt, ==, wt);
+      /* failure (a two-column AFTER) frees AFTER too: the only other holder
+       * of SOLO lets it go */
+      g_autoptr(FkInterner) solo = fk_interner_new();
+      FkTree *two = fk_tree_diff_take(tree, tree_of(solo, stacks2), norm, NULL);
+      g_assert_nonnull(two);
+      g_assert_true(fk_interner_shared(solo));
+      g_autoptr(GError) error = NULL;
+      g_assert_null(fk_tree_diff_take(tree, two, norm, &error));
+      g_assert_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID);
+      g_assert_false(fk_interner_shared(solo));
+      g_autofree char *still = fold_text(tree);
+      g_assert_cmpstr(still, ==, was);
+    }
+  }
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  fk_tree_finish(t);
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*before != after*");
+  g_assert_null(fk_tree_diff_take(t, t, FALSE, NULL));
+  g_test_assert_expected_messages();
+  g_assert_cmpuint(fk_tree_size(t), ==, 1); /* still the caller's */
+}
+
 /* Group frames stay on top: skip-after and focus re-root below them. */
 static void
 test_groups(void)
@@ -429,6 +525,7 @@ test_groups(void)
     FkWeight w = fk_weight_int(i + 1);
     g_assert_true(fk_tree_add_stack(t, (const char *const *)f->pdata, f->len, &w, NULL));
   }
+  fk_tree_finish(t);
   const char *funcs[] = {"run", NULL};
   g_autoptr(FkTree) sk = fk_tree_skip_after(t, funcs, NULL);
   FkInterner *st = fk_tree_strings(sk);
@@ -464,6 +561,7 @@ main(int argc, char **argv)
   g_test_add_func("/transform/merge", test_merge);
   g_test_add_func("/transform/collapse-recursion", test_collapse_recursion);
   g_test_add_func("/transform/skip-after", test_skip_after);
+  g_test_add_func("/transform/skip-after-lookup-only", test_skip_after_lookup_only);
   g_test_add_func("/transform/include", test_include);
   g_test_add_func("/transform/exclude", test_exclude);
   g_test_add_func("/transform/focus", test_focus);
@@ -474,5 +572,6 @@ main(int argc, char **argv)
   g_test_add_func("/transform/prune", test_prune);
   g_test_add_func("/transform/diff", test_diff);
   g_test_add_func("/transform/groups", test_groups);
+  g_test_add_func("/transform/diff-take-input", test_diff_take_input);
   return g_test_run();
 }

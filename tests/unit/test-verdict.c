@@ -31,6 +31,7 @@ test_split(void)
   add(t, "[file=r1];main;b", 2);
   add(t, "main;b;[file=r3]", 7); /* reversed: the group frame is the leaf */
   add(t, "main;c", 1);           /* no group frame */
+  fk_tree_finish(t);
   g_autoptr(GPtrArray) names = g_ptr_array_new();
   g_autoptr(GPtrArray) runs = fk_tree_split(t, "[file=", names, NULL);
   g_assert_nonnull(runs);
@@ -42,9 +43,11 @@ test_split(void)
   g_autoptr(FkTree) r1 = fk_tree_new(fk_tree_strings(t), FK_TREE_DEFAULT);
   add(r1, "main;a", 3);
   add(r1, "main;b", 2);
+  fk_tree_finish(r1);
   g_assert_true(fk_tree_equal(runs->pdata[0], r1));
   g_autoptr(FkTree) r3 = fk_tree_new(fk_tree_strings(t), FK_TREE_DEFAULT);
   add(r3, "main;b", 7);
+  fk_tree_finish(r3);
   g_assert_true(fk_tree_equal(runs->pdata[2], r3));
   gint64 sum = 0;
   for (guint i = 0; i < runs->len; i++)
@@ -61,6 +64,7 @@ runs_of(const gint64 *a, const gint64 *b, gsize n)
     FkTree *t = fk_tree_new(NULL, FK_TREE_DEFAULT);
     add(t, "main;a", a[i]);
     add(t, "main;b", b[i]);
+    fk_tree_finish(t);
     g_ptr_array_add(runs, t);
   }
   return runs;
