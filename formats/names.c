@@ -212,3 +212,9 @@ fk_event_intern(FkInterner *strings, const char *s, gsize n)
 {
   return fk_interner_intern(strings, s, fk_event_base_len(s, n));
 }
+
+gsize
+fk_name_max_depth(const FkReadOptions *opts)
+{
+  return opts->max_depth ? opts->max_depth : FK_NAME_MAX_DEPTH;
+}

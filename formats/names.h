@@ -63,3 +63,12 @@ gsize fk_event_base_len(const char *s, gsize n);
 /* The event name S[0..N) interned as every reader (and --event-filter)
  * names it: fk_event_base_len's base name. */
 const char *fk_event_intern(FkInterner *strings, const char *s, gsize n);
+
+/* The depth stacks are cut at when FkReadOptions.max_depth is 0: deep
+ * recursion still fits, a runaway (corrupt) chain does not eat the memory. */
+#define FK_NAME_MAX_DEPTH 65536
+
+/* The number of frames a reader keeps of one stack under OPTS (the root
+ * side; the process root frame counts): --max-stack-depth, else
+ * FK_NAME_MAX_DEPTH. */
+gsize fk_name_max_depth(const FkReadOptions *opts);

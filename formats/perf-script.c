@@ -280,7 +280,7 @@ perf_script_close(gpointer state)
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
-  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, ps->opts->max_depth);
+  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, fk_name_max_depth(ps->opts));
   fk_lines_report(ps->lines, ps->opts->diag, ps->in->name);
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
@@ -737,7 +737,7 @@ finish(PerfScript *ps, FkSample *s)
     ps->leaf_first->len = 0;
     return FALSE;
   }
-  gsize max_depth = ps->opts->max_depth ? ps->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(ps->opts);
   GPtrArray *out = ps->out;
   g_ptr_array_set_size(out, 0);
   g_ptr_array_add(out, (gpointer)ps->pname);

@@ -191,6 +191,15 @@ test_events(void)
   fk_interner_unref(strings);
 }
 
+static void
+test_max_depth(void)
+{
+  FkReadOptions o = {0};
+  g_assert_cmpuint(fk_name_max_depth(&o), ==, 65536);
+  o.max_depth = 3;
+  g_assert_cmpuint(fk_name_max_depth(&o), ==, 3);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,5 +211,6 @@ main(int argc, char **argv)
   g_test_add_func("/names/demangle", test_demangle);
   g_test_add_func("/names/flags", test_flags);
   g_test_add_func("/names/events", test_events);
+  g_test_add_func("/names/max-depth", test_max_depth);
   return g_test_run();
 }
