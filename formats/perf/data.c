@@ -1374,14 +1374,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     const char *pname = NULL;
     if (comm != NULL) {
       GString *pn = pd->scratch;
-      g_string_assign(pn, comm);
-      for (gsize i = 0; i < pn->len; i++)
-        if (pn->str[i] == ' ')
-          pn->str[i] = '_';
-      if (pd->opts->include_tid)
-        g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, f.pid, f.tid);
-      else if (pd->opts->include_pid)
-        g_string_append_printf(pn, "-%" G_GINT64_FORMAT, f.pid);
+      g_string_truncate(pn, 0);
+      fk_name_append_process(pn, comm, strlen(comm), f.pid, f.tid, pd->opts);
       pname = fk_frame_intern(pd->opts->strings, pn->str, pn->len);
     }
     if (!sample_frames(pd, &f, misc, pname)) {
