@@ -77,7 +77,7 @@ measure(GString *s, const FkMeasure *m)
     g_string_append_c(s, ',');
 }
 
-/* The verdicts of a diff over repeated runs (issue 16): the total first,
+/* The verdicts of a diff over repeated runs (docs/statistics.md): the total first,
  * then the functions most significant first; the self and the inclusive
  * measure side by side. */
 static gboolean
