@@ -20,11 +20,6 @@
 
 #define FK_UNWIND_MAX_EXPR_STACK 64
 
-typedef struct {
-  gconstpointer key;
-  FkCfi *cfi;
-} UwCfiEntry;
-
 #define FK_UNWIND_MODULE_CACHE 8
 
 typedef struct {
