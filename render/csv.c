@@ -53,10 +53,11 @@ pct(GString *s, double v)
 static void
 real(GString *s, double v, const char *fmt)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append_c(s, ',');
-  if (!isnan(v) && !isinf(v)) /* else empty: the value does not exist */
+  if (!isnan(v) && !isinf(v)) { /* else empty: the value does not exist */
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
     g_string_append(s, g_ascii_formatd(buf, sizeof buf, fmt, v));
+  }
 }
 
 static void
