@@ -42,7 +42,8 @@ CARGO_FLAMEKIT := $(BUILD)/cargo-flamekit
 MAN_SRC := $(sort $(wildcard docs/flamekit*.md))
 MAN_PAGES := $(MAN_SRC:docs/%.md=$(BUILD)/man/%.1)
 
-.PHONY: all deps demo check check-asan check-browser fuzz fuzz-run bench install clean help format
+.PHONY: all deps demo check check-asan check-browser fuzz fuzz-run bench install clean help format \
+    format-check
 all: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
 # Test and fuzz objects are intermediate files of pattern rules; without this
 # make deletes them after linking and rebuilds them on every `make check`.
@@ -59,6 +60,8 @@ help:
 	@echo "make fuzz-run    run each of them FUZZ_SECONDS (600); crashers kept for make check"
 	@echo "make bench       measure speed and memory, side by side with peers"
 	@echo "make install     install flamekit, cargo-flamekit, man pages, completions into \$$(DESTDIR)\$$(PREFIX)"
+	@echo "make format      apply .clang-format to the sources"
+	@echo "make format-check  fail where a source differs from .clang-format (CI, after make check)"
 
 deps:
 	@sh tests/deps.sh
@@ -146,8 +149,20 @@ install: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
 	$(FLAMEKIT) completions zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_flamekit
 	$(FLAMEKIT) completions fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/flamekit.fish
 
+# The sources .clang-format applies to: not render/svg-assets.c (embed.sh
+# writes it; t0301 compares), nor the corpora's programs (their captures name
+# their lines).
+FORMAT_SRC := $(filter-out render/svg-assets.c,$(LIB_SRC)) $(CMD_SRC) cmd/cargo-flamekit.c \
+    $(wildcard analyze/*.h cmd/*.h formats/*.h formats/*/*.h render/*.h) $(UNIT_SRC) \
+    $(wildcard tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c)
+
 format:
-	clang-format -i $(LIB_SRC) $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard */*.h */*/*.h) $(UNIT_SRC) $(FUZZ_SRC)
+	clang-format -i $(FORMAT_SRC)
+
+# For CI after `make check`: fails (and names the lines) where a source
+# differs from what `make format` would make of it.
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-asan build-fuzz

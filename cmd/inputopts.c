@@ -2,6 +2,8 @@
  * they become the readers' FkReadOptions. Reader options go here. */
 #include "cmd.h"
 
+#include "../formats/names.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -76,7 +78,7 @@ fk_input_options_init(FkInputOptions *opts)
   memset(opts, 0, sizeof *opts);
   opts->facts = fk_input_facts_new();
   opts->max_line = 16 << 20;
-  opts->max_depth = 65536;
+  opts->max_depth = FK_NAME_MAX_DEPTH;
   FkContainerOptions copts;
   fk_container_options_init(&copts);
   opts->max_total = (gint64)copts.max_total;
@@ -122,7 +124,8 @@ fk_input_options_add(GOptionContext *context, FkInputOptions *opts)
       {"max-line-bytes", 0, 0, G_OPTION_ARG_CALLBACK, size_cb,
        "Skip text lines longer than SIZE (default 16M)", "SIZE"},
       {"max-stack-depth", 0, 0, G_OPTION_ARG_INT64, &opts->max_depth,
-       "Cut stacks deeper than N frames, keeping the root side (default 65536)", "N"},
+       "Cut stacks deeper than N frames, keeping the root side (default "
+       G_STRINGIFY(FK_NAME_MAX_DEPTH) ")", "N"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
        "Read N members at once (default: the number of cores)", "N"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &opts->host,

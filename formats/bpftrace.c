@@ -119,7 +119,7 @@ static void
 bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
-  fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, b->opts->max_depth);
+  fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, fk_name_max_depth(b->opts));
   fk_lines_report(b->lines, b->opts->diag, b->in->name);
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
@@ -245,7 +245,7 @@ static void
 emit(Bpftrace *b, FkSample *s, gint64 value)
 {
   b->in_record = FALSE;
-  gsize max_depth = b->opts->max_depth ? b->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(b->opts);
   GPtrArray *out = b->out;
   g_ptr_array_set_size(out, 0);
   for (guint i = 0; i < b->keys->len && out->len < max_depth; i++)

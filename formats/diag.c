@@ -117,7 +117,7 @@ fk_diag_note_deep(FkDiag *self, const char *where, guint64 count, gsize max_dept
     fk_diag_note(self, where,
                  "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
                  " frames were cut to their root-side frames (weight kept)",
-                 count, max_depth ? max_depth : 65536);
+                 count, max_depth);
 }
 
 guint64

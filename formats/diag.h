@@ -34,7 +34,7 @@ void fk_diag_skip(FkDiag *self, const char *where, const FkWeight *w, const char
 void fk_diag_note(FkDiag *self, const char *where, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* The note every reader gives at close when it cut COUNT stacks (if any) at
- * MAX_DEPTH frames (0: the default 65536). */
+ * MAX_DEPTH frames (fk_name_max_depth). */
 void fk_diag_note_deep(FkDiag *self, const char *where, guint64 count, gsize max_depth);
 
 guint64 fk_diag_skipped(FkDiag *self);        /* number of skip reports */

@@ -137,7 +137,7 @@ static void
 dtrace_close(gpointer state)
 {
   Dtrace *d = state;
-  fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, d->opts->max_depth);
+  fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, fk_name_max_depth(d->opts));
   fk_lines_report(d->lines, d->opts->diag, d->in->name);
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
@@ -230,7 +230,7 @@ static void
 emit(Dtrace *d, FkSample *s, gint64 count)
 {
   close_group(d);
-  gsize max_depth = d->opts->max_depth ? d->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(d->opts);
   GPtrArray *out = d->out;
   g_ptr_array_set_size(out, 0);
   for (guint i = 0; i < d->keys->len && out->len < max_depth; i++)

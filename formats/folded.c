@@ -11,6 +11,7 @@
 
 #include "framename.h"
 #include "lines.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -137,7 +138,7 @@ static FkReadStatus
 folded_next(gpointer state, FkSample *s, GError **error)
 {
   Folded *f = state;
-  gsize max_depth = f->opts->max_depth ? f->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(f->opts);
   for (;;) {
     char *line;
     gsize len;
@@ -222,7 +223,7 @@ static void
 folded_close(gpointer state)
 {
   Folded *f = state;
-  fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, f->opts->max_depth);
+  fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, fk_name_max_depth(f->opts));
   fk_lines_report(f->lines, f->opts->diag, f->in->name);
   fk_lines_free(f->lines);
   g_string_free(f->prev, TRUE);

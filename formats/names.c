@@ -212,3 +212,28 @@ fk_event_intern(FkInterner *strings, const char *s, gsize n)
 {
   return fk_interner_intern(strings, s, fk_event_base_len(s, n));
 }
+
+gsize
+fk_name_max_depth(const FkReadOptions *opts)
+{
+  return opts->max_depth ? opts->max_depth : FK_NAME_MAX_DEPTH;
+}
+
+void
+fk_name_append_process(GString *out, const char *comm, gsize n, gint64 pid, gint64 tid,
+                       const FkReadOptions *opts)
+{
+  gsize from = out->len;
+  g_string_append_len(out, comm, (gssize)n);
+  for (gsize k = from; k < out->len; k++)
+    if (out->str[k] == ' ')
+      out->str[k] = '_';
+  if (!opts->include_tid && !opts->include_pid)
+    return;
+  if (pid >= 0)
+    g_string_append_printf(out, "-%" G_GINT64_FORMAT, pid);
+  else
+    g_string_append(out, "-?");
+  if (opts->include_tid)
+    g_string_append_printf(out, "/%" G_GINT64_FORMAT, tid);
+}

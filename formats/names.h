@@ -1,5 +1,13 @@
 /* names.h -- frame and event names, one rule for every reader.
  *
+ * Every naming rule the readers share with the peers lives here, one function
+ * each: the process root frame (fk_name_append_process), the depth stacks are
+ * cut at (fk_name_max_depth), frame names (fk_name_append_frame) and event
+ * names (fk_event_intern). The one exception is the offset rule
+ * (fk_name_offset_start, `f+0x1a` -> `f`): the strip transform in analyze/
+ * applies it to finished trees too, and analyze/ cannot depend on formats/,
+ * so it lives in analyze/transform.c and the readers call it from there.
+ *
  * The same function must get the same frame whatever path its samples took:
  * perf.data names `StealTask::do_it` (libiberty without DMGL_PARAMS, as perf
  * 4+ prints), so the text readers (perf-script, dtrace, bpftrace) cut what old
@@ -63,3 +71,21 @@ gsize fk_event_base_len(const char *s, gsize n);
 /* The event name S[0..N) interned as every reader (and --event-filter)
  * names it: fk_event_base_len's base name. */
 const char *fk_event_intern(FkInterner *strings, const char *s, gsize n);
+
+/* The depth stacks are cut at when FkReadOptions.max_depth is 0: deep
+ * recursion still fits, a runaway (corrupt) chain does not eat the memory. */
+#define FK_NAME_MAX_DEPTH 65536
+
+/* The number of frames a reader keeps of one stack under OPTS (the root
+ * side; the process root frame counts): --max-stack-depth, else
+ * FK_NAME_MAX_DEPTH. */
+gsize fk_name_max_depth(const FkReadOptions *opts);
+
+/* Appends the process root frame of a sample of the process named
+ * COMM[0..N) to OUT, as stackcollapse-perf.pl and inferno name it: COMM with
+ * spaces as `_`, then `-PID/TID` under --tid (opts->include_tid), else `-PID`
+ * under --pid. PID < 0 is a pid not known: perf script printed none (its
+ * default layout shows only the tid) or perf said -1 (a sample without a task,
+ * `:-1    -1` in perf script): `?`, the peers' mark, on every path. */
+void fk_name_append_process(GString *out, const char *comm, gsize n, gint64 pid, gint64 tid,
+                            const FkReadOptions *opts);

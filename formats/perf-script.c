@@ -146,6 +146,8 @@ looks_like_frame(const char *l, gsize n)
   return t > s && (t == e || fk_td_is_space(*t));
 }
 
+static gboolean is_id_token(const char *t, gsize tl, gint64 *pid, gint64 *tid);
+
 /* Is L (N bytes) an event line: a token, a pid or pid/tid token, and later
  * a token ending in ':'? */
 static gboolean
@@ -165,7 +167,8 @@ looks_like_event(const char *l, gsize n)
       gsize i = 0;
       while (i < tl && (fk_td_is_digit(t[i]) || t[i] == '/'))
         i++;
-      if (i == tl && fk_td_is_digit(t[0]))
+      gint64 pid, tid;
+      if ((i == tl && fk_td_is_digit(t[0])) || is_id_token(t, tl, &pid, &tid))
         seen_pid = TRUE;
     }
     seen_word = TRUE;
@@ -280,7 +283,7 @@ perf_script_close(gpointer state)
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
-  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, ps->opts->max_depth);
+  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, fk_name_max_depth(ps->opts));
   fk_lines_report(ps->lines, ps->opts->diag, ps->in->name);
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
@@ -345,6 +348,34 @@ parse_int(const char *s, gsize n, gint64 *v)
   return TRUE;
 }
 
+/* A pid or tid as perf script prints one: digits, or -1 for a sample
+ * without a task (an exiting one; the comm is then `:-1`). The peers match
+ * digits only and so read such a line's period as its tid. */
+static gboolean
+parse_id(const char *s, gsize n, gint64 *v)
+{
+  if (n == 2 && s[0] == '-' && s[1] == '1') {
+    *v = -1;
+    return TRUE;
+  }
+  return parse_int(s, n, v);
+}
+
+/* TRUE when the token T (TL bytes) is a pid token: `TID` or `PID/TID`. */
+static gboolean
+is_id_token(const char *t, gsize tl, gint64 *pid, gint64 *tid)
+{
+  const char *slash = memchr(t, '/', tl);
+  gint64 p = -1, q;
+  if (slash == NULL ? !parse_id(t, tl, &q)
+                    : !parse_id(t, (gsize)(slash - t), &p) ||
+                          !parse_id(slash + 1, (gsize)(t + tl - slash - 1), &q))
+    return FALSE;
+  *pid = p;
+  *tid = q;
+  return TRUE;
+}
+
 static void add_frame_line(PerfScript *ps, char *s, char *e);
 static void add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e);
 
@@ -358,13 +389,12 @@ parse_event(PerfScript *ps, char *l, gsize len)
   while (end > p && fk_td_is_space(end[-1]))
     end--;
   char *comm_s = p, *comm_e = NULL;
-  /* The pid token: the first all-digit (or digits/digits) token after the
-   * first one. */
+  /* The pid token: the first `TID` or `PID/TID` token (is_id_token) after
+   * the first one. */
   char *t = p;
   while (t < end && !fk_td_is_space(*t))
     t++;
   gint64 pid = -1, tid = -1;
-  const char *pid_s = NULL, *pid_e = NULL;
   while (t < end) {
     char *prev_end = t;
     while (t < end && fk_td_is_space(*t))
@@ -372,20 +402,8 @@ parse_event(PerfScript *ps, char *l, gsize len)
     char *ts = t;
     while (t < end && !fk_td_is_space(*t))
       t++;
-    char *slash = memchr(ts, '/', (gsize)(t - ts));
-    gint64 a, b;
-    if (slash != NULL) {
-      if (parse_int(ts, (gsize)(slash - ts), &a) && parse_int(slash + 1, (gsize)(t - slash - 1), &b)) {
-        pid = a;
-        tid = b;
-      }
-    } else if (parse_int(ts, (gsize)(t - ts), &a)) {
-      tid = a;
-    }
-    if (tid >= 0) {
+    if (is_id_token(ts, (gsize)(t - ts), &pid, &tid)) {
       comm_e = prev_end;
-      pid_s = ts;
-      pid_e = t;
       break;
     }
   }
@@ -434,24 +452,10 @@ parse_event(PerfScript *ps, char *l, gsize len)
       break; /* fields perf prints after the event (trace data, ...) */
     }
   }
-  (void)pid_s;
-  (void)pid_e;
   /* The process name frame. */
   GString *pn = ps->scratch;
   g_string_truncate(pn, 0);
-  for (char *c = comm_s; c < comm_e; c++)
-    g_string_append_c(pn, *c == ' ' ? '_' : *c);
-  if (ps->opts->include_tid) {
-    if (pid >= 0)
-      g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, pid, tid);
-    else
-      g_string_append_printf(pn, "-?/%" G_GINT64_FORMAT, tid);
-  } else if (ps->opts->include_pid) {
-    if (pid >= 0)
-      g_string_append_printf(pn, "-%" G_GINT64_FORMAT, pid);
-    else
-      g_string_append(pn, "-?");
-  }
+  fk_name_append_process(pn, comm_s, (gsize)(comm_e - comm_s), pid, tid, ps->opts);
   ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
   ps->name_flags = fk_name_flags(ps->opts, comm_s, (gsize)(comm_e - comm_s));
   ps->filtered = FALSE;
@@ -737,7 +741,7 @@ finish(PerfScript *ps, FkSample *s)
     ps->leaf_first->len = 0;
     return FALSE;
   }
-  gsize max_depth = ps->opts->max_depth ? ps->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(ps->opts);
   GPtrArray *out = ps->out;
   g_ptr_array_set_size(out, 0);
   g_ptr_array_add(out, (gpointer)ps->pname);

@@ -63,7 +63,7 @@ typedef enum {
 
 typedef struct {
   const char *name;    /* as --format takes it */
-  const char *summary; /* one line for `flamekit help formats` */
+  const char *summary; /* one line under "formats read" in `flamekit --help` */
   /* 0: not mine; 1..100: how sure. HEAD holds up to FK_BID_BYTES bytes. */
   int (*bid)(const guint8 *head, gsize len);
   /* State for reading IN (not owned; outlives the state), or NULL with ERROR. */

@@ -53,10 +53,11 @@ pct(GString *s, double v)
 static void
 real(GString *s, double v, const char *fmt)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append_c(s, ',');
-  if (!isnan(v) && !isinf(v)) /* else empty: the value does not exist */
+  if (!isnan(v) && !isinf(v)) { /* else empty: the value does not exist */
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
     g_string_append(s, g_ascii_formatd(buf, sizeof buf, fmt, v));
+  }
 }
 
 static void
@@ -77,7 +78,7 @@ measure(GString *s, const FkMeasure *m)
     g_string_append_c(s, ',');
 }
 
-/* The verdicts of a diff over repeated runs (issue 16): the total first,
+/* The verdicts of a diff over repeated runs (docs/statistics.md): the total first,
  * then the functions most significant first; the self and the inclusive
  * measure side by side. */
 static gboolean

@@ -22,12 +22,12 @@ typedef enum {
 typedef struct {
   const char *title;
   const char *countname; /* the unit; NULL: the summary's weight_unit, else "samples" */
-  /* issue 5 (json, csv, speedscope, diff): */
+  /* json, csv, speedscope and diff's outputs: */
   const FkRunSummary *summary; /* inputs of the run, or NULL */
   guint top_functions;         /* json: rows of the top-functions list (default 20) */
   gboolean negate;             /* differential graphs: swap the hues */
   gboolean normalized;         /* differential: BEFORE was scaled to AFTER's total (diff -n) */
-  /* diff over repeated runs (issue 16): json and csv write the verdicts, svg
+  /* diff over repeated runs: json and csv write the verdicts, svg
    * colours only the functions whose self weight changed significantly. */
   const FkVerdicts *verdicts;
   /* svg (render/svg.c); the names of flamegraph.pl's options. */

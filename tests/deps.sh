@@ -6,7 +6,7 @@
 # project's tests/ folders; no browser download). Idempotent: does nothing
 # when everything is present.
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libdw-dev libelf-dev libzstd-dev
-libiberty-dev libjson-glib-dev libc6-dbg clang libclang-rt-14-dev libxml2-utils linux-perf binutils time
+libiberty-dev libjson-glib-dev libc6-dbg clang clang-format libclang-rt-14-dev libxml2-utils linux-perf binutils time
 p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs
 python3 bpftrace g++"
 # npm comes with nodesource's nodejs; Debian's own nodejs needs the npm package.

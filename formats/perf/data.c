@@ -1309,7 +1309,7 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
   }
   if (pd->frames->len == (pname != NULL))
     g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
-  gsize max_depth = pd->opts->max_depth ? pd->opts->max_depth : 65536;
+  gsize max_depth = fk_name_max_depth(pd->opts);
   if (pd->frames->len > max_depth) {
     g_ptr_array_set_size(pd->frames, (guint)max_depth);
     pd->deep++;
@@ -1374,14 +1374,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     const char *pname = NULL;
     if (comm != NULL) {
       GString *pn = pd->scratch;
-      g_string_assign(pn, comm);
-      for (gsize i = 0; i < pn->len; i++)
-        if (pn->str[i] == ' ')
-          pn->str[i] = '_';
-      if (pd->opts->include_tid)
-        g_string_append_printf(pn, "-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, f.pid, f.tid);
-      else if (pd->opts->include_pid)
-        g_string_append_printf(pn, "-%" G_GINT64_FORMAT, f.pid);
+      g_string_truncate(pn, 0);
+      fk_name_append_process(pn, comm, strlen(comm), f.pid, f.tid, pd->opts);
       pname = fk_frame_intern(pd->opts->strings, pn->str, pn->len);
     }
     if (!sample_frames(pd, &f, misc, pname)) {
@@ -1803,7 +1797,7 @@ perf_data_close(gpointer state)
                  "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
                  " samples while recording (its buffers were full)",
                  pd->lost, pd->lost_samples);
-  fk_diag_note_deep(pd->opts->diag, pd->in->name, pd->deep, pd->opts->max_depth);
+  fk_diag_note_deep(pd->opts->diag, pd->in->name, pd->deep, fk_name_max_depth(pd->opts));
   if (pd->other_samples > 0)
     fk_diag_note(pd->opts->diag, pd->in->name,
                  "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "

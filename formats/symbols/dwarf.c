@@ -10,7 +10,7 @@
 typedef struct {
   guint64 lo, hi;
   guint idx; /* CU index, or node index */
-} FkRange;
+} DwRange;
 
 /* A subprogram or inlined subroutine. Children are inlined subroutines
  * (lexical blocks are flattened away). */
@@ -20,24 +20,24 @@ typedef struct {
   gboolean named;
   const char *call_file;
   guint call_line;
-  guint first_range, n_ranges; /* into FkCu.node_ranges */
+  guint first_range, n_ranges; /* into DwCu.node_ranges */
   gint first_child, last_child, next_sibling;
   gboolean expanded; /* a function's inline tree is read on its first hit */
-} FkNode;
+} DwNode;
 
-typedef FkLineTableRow FkRow;
+typedef FkLineTableRow DwRow;
 
 typedef struct {
   Dwarf_Off offset; /* of the CU DIE */
   gboolean parsed;
-  GArray *nodes;       /* FkNode */
-  GArray *node_ranges; /* FkRange, idx = node */
-  GArray *funcs;       /* FkRange over top-level nodes, sorted */
+  GArray *nodes;       /* DwNode */
+  GArray *node_ranges; /* DwRange, idx = node */
+  GArray *funcs;       /* DwRange over top-level nodes, sorted */
   GPtrArray *files;    /* const char* (in strings) */
-  GArray *rows;        /* FkRow sorted */
+  GArray *rows;        /* DwRow sorted */
   int line_version;
   guint64 base; /* the CU's base address, for DWARF 4 ranges */
-} FkCu;
+} DwCu;
 
 struct FkDwarf {
   Dwarf_Debug dbg;
@@ -45,8 +45,8 @@ struct FkDwarf {
   FkLineTableSections sec; /* raw line sections, loaded on first use */
   gboolean sec_loaded;
   GStringChunk *strings;
-  GArray *cus;       /* FkCu */
-  GArray *cu_ranges; /* FkRange sorted by lo */
+  GArray *cus;       /* DwCu */
+  GArray *cu_ranges; /* DwRange sorted by lo */
 };
 
 #define DWERR_FREE(dbg, err)                                                                                 \
@@ -66,7 +66,7 @@ keep(FkDwarf *self, const char *s)
 static int
 cmp_range(gconstpointer pa, gconstpointer pb)
 {
-  const FkRange *a = pa, *b = pb;
+  const DwRange *a = pa, *b = pb;
   if (a->lo != b->lo)
     return a->lo < b->lo ? -1 : 1;
   if (a->hi != b->hi)
@@ -159,7 +159,7 @@ die_ranges(FkDwarf *self, Dwarf_Die die, guint64 base, guint idx, GArray *out)
       if (cls == DW_FORM_CLASS_CONSTANT)
         hi += lo;
       if (hi > lo) {
-        FkRange r = {lo, hi, idx};
+        DwRange r = {lo, hi, idx};
         g_array_append_val(out, r);
         found = TRUE;
       }
@@ -206,7 +206,7 @@ die_ranges(FkDwarf *self, Dwarf_Die die, guint64 base, guint idx, GArray *out)
         if (unavailable || code == DW_RLE_end_of_list || code == DW_RLE_base_address ||
             code == DW_RLE_base_addressx || c2 <= c1)
           continue;
-        FkRange r = {c1, c2, idx};
+        DwRange r = {c1, c2, idx};
         g_array_append_val(out, r);
         found = TRUE;
       }
@@ -230,7 +230,7 @@ die_ranges(FkDwarf *self, Dwarf_Die die, guint64 base, guint idx, GArray *out)
         }
         guint64 l = rb[i].dwr_addr1 + b, h = rb[i].dwr_addr2 + b;
         if (h > l) {
-          FkRange r = {l, h, idx};
+          DwRange r = {l, h, idx};
           g_array_append_val(out, r);
           found = TRUE;
         }
@@ -279,14 +279,14 @@ die_name(FkDwarf *self, Dwarf_Die die)
 
 typedef struct {
   FkDwarf *dw;
-  FkCu *cu;
+  DwCu *cu;
   guint64 base;
   int depth;
   gboolean expanding; /* inside one function's DIE (else scanning the CU) */
-} FkWalk;
+} DwWalk;
 
 static const char *
-file_name(FkCu *cu, Dwarf_Unsigned f)
+file_name(DwCu *cu, Dwarf_Unsigned f)
 {
   /* DWARF 5 file numbers are 0-based, earlier ones 1-based */
   if (cu->line_version < 5) {
@@ -297,12 +297,12 @@ file_name(FkCu *cu, Dwarf_Unsigned f)
   return cu->files != NULL && f < cu->files->len ? g_ptr_array_index(cu->files, f) : NULL;
 }
 
-static void walk_children(FkWalk *w, Dwarf_Die parent, gint parent_node);
+static void walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node);
 
 /* Visits DIE; PARENT_NODE is the function or inlined subroutine it is in
  * (-1 outside any). */
 static void
-walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
+walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
 {
   FkDwarf *self = w->dw;
   Dwarf_Error err = NULL;
@@ -318,7 +318,7 @@ walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
     guint idx = w->cu->nodes->len;
     guint first = w->cu->node_ranges->len;
     if (die_ranges(self, die, w->base, idx, w->cu->node_ranges)) {
-      FkNode n = {0};
+      DwNode n = {0};
       Dwarf_Off off = 0;
       if (dwarf_dieoffset(die, &off, &err) == DW_DLV_OK)
         n.die = off;
@@ -340,15 +340,15 @@ walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
       g_array_append_val(w->cu->nodes, n);
       if (tag == DW_TAG_inlined_subroutine) {
         /* link as the last child of the parent */
-        FkNode *p = &g_array_index(w->cu->nodes, FkNode, parent_node);
+        DwNode *p = &g_array_index(w->cu->nodes, DwNode, parent_node);
         if (p->first_child < 0)
           p->first_child = (gint)idx;
         else
-          g_array_index(w->cu->nodes, FkNode, p->last_child).next_sibling = (gint)idx;
+          g_array_index(w->cu->nodes, DwNode, p->last_child).next_sibling = (gint)idx;
         p->last_child = (gint)idx;
       } else {
         for (guint i = first; i < w->cu->node_ranges->len; i++)
-          g_array_append_val(w->cu->funcs, g_array_index(w->cu->node_ranges, FkRange, i));
+          g_array_append_val(w->cu->funcs, g_array_index(w->cu->node_ranges, DwRange, i));
         return; /* its inline tree waits for the first address in it */
       }
       node = (gint)idx;
@@ -371,7 +371,7 @@ walk_die(FkWalk *w, Dwarf_Die die, gint parent_node)
 }
 
 static void
-walk_children(FkWalk *w, Dwarf_Die parent, gint parent_node)
+walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node)
 {
   FkDwarf *self = w->dw;
   Dwarf_Error err = NULL;
@@ -394,7 +394,7 @@ walk_children(FkWalk *w, Dwarf_Die parent, gint parent_node)
 static int
 cmp_row(gconstpointer pa, gconstpointer pb)
 {
-  const FkRow *a = pa, *b = pb;
+  const DwRow *a = pa, *b = pb;
   if (a->addr != b->addr)
     return a->addr < b->addr ? -1 : 1;
   /* a sequence's end before another's rows at the same address; else keep
@@ -404,12 +404,12 @@ cmp_row(gconstpointer pa, gconstpointer pb)
   return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static void read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie);
+static void read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie);
 
 /* The CU's line table, decoded natively; through libdwarf when the
  * native decoder declines. */
 static void
-read_lines(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
+read_lines(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
 {
   if (!self->sec_loaded) {
     self->sec_loaded = TRUE;
@@ -422,7 +422,7 @@ read_lines(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
   if (self->sec.line != NULL && attr_offset(self, cudie, DW_AT_stmt_list, &off)) {
     attr_string(self, cudie, DW_AT_comp_dir, &comp_dir);
     cu->files = g_ptr_array_new();
-    cu->rows = g_array_new(FALSE, FALSE, sizeof(FkRow));
+    cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
     int version = 0;
     if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files, cu->rows)) {
       cu->line_version = version;
@@ -436,14 +436,14 @@ read_lines(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
 }
 
 static void
-read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
+read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
 {
   Dwarf_Error err = NULL;
   Dwarf_Unsigned version = 0;
   Dwarf_Small count = 0;
   Dwarf_Line_Context ctx = NULL;
   cu->files = g_ptr_array_new();
-  cu->rows = g_array_new(FALSE, FALSE, sizeof(FkRow));
+  cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
   if (dwarf_srclines_b(cudie, &version, &count, &ctx, &err) != DW_DLV_OK) {
     DWERR_FREE(self->dbg, err);
     return;
@@ -482,7 +482,7 @@ read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
           epilogue_begin && i + 1 < nlines)
         end = FALSE;
       DWERR_FREE(self->dbg, err);
-      FkRow r = {addr, (guint32)fileno, (guint32)lineno, (guint32)i, end != 0};
+      DwRow r = {addr, (guint32)fileno, (guint32)lineno, (guint32)i, end != 0};
       g_array_append_val(cu->rows, r);
     }
   }
@@ -492,12 +492,12 @@ read_lines_libdwarf(FkDwarf *self, FkCu *cu, Dwarf_Die cudie)
 }
 
 static void
-parse_cu(FkDwarf *self, FkCu *cu)
+parse_cu(FkDwarf *self, DwCu *cu)
 {
   cu->parsed = TRUE;
-  cu->nodes = g_array_new(FALSE, FALSE, sizeof(FkNode));
-  cu->node_ranges = g_array_new(FALSE, FALSE, sizeof(FkRange));
-  cu->funcs = g_array_new(FALSE, FALSE, sizeof(FkRange));
+  cu->nodes = g_array_new(FALSE, FALSE, sizeof(DwNode));
+  cu->node_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
+  cu->funcs = g_array_new(FALSE, FALSE, sizeof(DwRange));
   Dwarf_Error err = NULL;
   Dwarf_Die cudie = NULL;
   if (dwarf_offdie_b(self->dbg, cu->offset, TRUE, &cudie, &err) != DW_DLV_OK) {
@@ -505,7 +505,7 @@ parse_cu(FkDwarf *self, FkCu *cu)
     return;
   }
   read_lines(self, cu, cudie);
-  FkWalk w = {self, cu, 0, 0, FALSE};
+  DwWalk w = {self, cu, 0, 0, FALSE};
   Dwarf_Addr base = 0;
   if (dwarf_lowpc(cudie, &base, &err) == DW_DLV_OK)
     w.base = cu->base = base;
@@ -534,7 +534,7 @@ index_cus(FkDwarf *self)
       DWERR_FREE(self->dbg, err);
       continue;
     }
-    FkCu cu = {0};
+    DwCu cu = {0};
     Dwarf_Off goff = 0;
     if (dwarf_dieoffset(cudie, &goff, &err) == DW_DLV_OK) {
       cu.offset = goff;
@@ -634,8 +634,8 @@ fk_dwarf_new(Elf *elf)
   self->dbg = dbg;
   self->elf = elf;
   self->strings = g_string_chunk_new(4096);
-  self->cus = g_array_new(FALSE, TRUE, sizeof(FkCu));
-  self->cu_ranges = g_array_new(FALSE, FALSE, sizeof(FkRange));
+  self->cus = g_array_new(FALSE, TRUE, sizeof(DwCu));
+  self->cu_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
   index_cus(self);
   return self;
 }
@@ -646,7 +646,7 @@ fk_dwarf_free(FkDwarf *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < self->cus->len; i++) {
-    FkCu *cu = &g_array_index(self->cus, FkCu, i);
+    DwCu *cu = &g_array_index(self->cus, DwCu, i);
     if (cu->nodes)
       g_array_unref(cu->nodes);
     if (cu->node_ranges)
@@ -677,7 +677,7 @@ last_at_or_before(GArray *ranges, guint64 pc)
   guint lo = 0, hi = ranges->len;
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(ranges, FkRange, mid).lo <= pc)
+    if (g_array_index(ranges, DwRange, mid).lo <= pc)
       lo = mid + 1;
     else
       hi = mid;
@@ -687,12 +687,12 @@ last_at_or_before(GArray *ranges, guint64 pc)
 
 /* The range of RANGES covering PC that starts last (the innermost when
  * ranges nest), or NULL. Looks back a bounded number of entries. */
-static const FkRange *
+static const DwRange *
 covering(GArray *ranges, guint64 pc)
 {
   gint i = last_at_or_before(ranges, pc);
   for (gint k = 0; i >= 0 && k < 64; i--, k++) {
-    const FkRange *r = &g_array_index(ranges, FkRange, i);
+    const DwRange *r = &g_array_index(ranges, DwRange, i);
     if (pc < r->hi)
       return r;
   }
@@ -700,10 +700,10 @@ covering(GArray *ranges, guint64 pc)
 }
 
 static gboolean
-node_covers(FkCu *cu, const FkNode *n, guint64 pc)
+node_covers(DwCu *cu, const DwNode *n, guint64 pc)
 {
   for (guint i = 0; i < n->n_ranges; i++) {
-    const FkRange *r = &g_array_index(cu->node_ranges, FkRange, n->first_range + i);
+    const DwRange *r = &g_array_index(cu->node_ranges, DwRange, n->first_range + i);
     if (pc >= r->lo && pc < r->hi)
       return TRUE;
   }
@@ -711,19 +711,19 @@ node_covers(FkCu *cu, const FkNode *n, guint64 pc)
 }
 
 static gboolean
-line_at(FkCu *cu, guint64 pc, const char **file, guint *line)
+line_at(DwCu *cu, guint64 pc, const char **file, guint *line)
 {
   guint lo = 0, hi = cu->rows->len;
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(cu->rows, FkRow, mid).addr <= pc)
+    if (g_array_index(cu->rows, DwRow, mid).addr <= pc)
       lo = mid + 1;
     else
       hi = mid;
   }
   if (lo == 0)
     return FALSE;
-  const FkRow *r = &g_array_index(cu->rows, FkRow, lo - 1);
+  const DwRow *r = &g_array_index(cu->rows, DwRow, lo - 1);
   if (r->end)
     return FALSE;
   *file = file_name(cu, r->file);
@@ -733,22 +733,22 @@ line_at(FkCu *cu, guint64 pc, const char **file, guint *line)
 
 /* Reads the inlined subroutines of function node IDX. */
 static void
-expand(FkDwarf *self, FkCu *cu, gint idx)
+expand(FkDwarf *self, DwCu *cu, gint idx)
 {
-  g_array_index(cu->nodes, FkNode, idx).expanded = TRUE;
+  g_array_index(cu->nodes, DwNode, idx).expanded = TRUE;
   Dwarf_Error err = NULL;
   Dwarf_Die die = NULL;
-  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, FkNode, idx).die, TRUE, &die, &err) != DW_DLV_OK) {
+  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, DwNode, idx).die, TRUE, &die, &err) != DW_DLV_OK) {
     DWERR_FREE(self->dbg, err);
     return;
   }
-  FkWalk w = {self, cu, cu->base, 0, TRUE};
+  DwWalk w = {self, cu, cu->base, 0, TRUE};
   walk_children(&w, die, idx);
   dwarf_dealloc_die(die);
 }
 
 static const char *
-node_name(FkDwarf *self, FkNode *n)
+node_name(FkDwarf *self, DwNode *n)
 {
   if (!n->named) {
     n->named = TRUE;
@@ -770,13 +770,13 @@ fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
   /* CU ranges may overlap (rarely); try the covering candidates */
   gint i = last_at_or_before(self->cu_ranges, pc);
   for (gint k = 0; i >= 0 && k < 16; i--, k++) {
-    const FkRange *r = &g_array_index(self->cu_ranges, FkRange, i);
+    const DwRange *r = &g_array_index(self->cu_ranges, DwRange, i);
     if (pc >= r->hi)
       continue;
-    FkCu *cu = &g_array_index(self->cus, FkCu, r->idx);
+    DwCu *cu = &g_array_index(self->cus, DwCu, r->idx);
     if (!cu->parsed)
       parse_cu(self, cu);
-    const FkRange *f = covering(cu->funcs, pc);
+    const DwRange *f = covering(cu->funcs, pc);
     const char *file = NULL;
     guint line = 0;
     gboolean have_line = line_at(cu, pc, &file, &line);
@@ -788,18 +788,18 @@ fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
       return TRUE;
     }
     gint n = (gint)f->idx;
-    if (!g_array_index(cu->nodes, FkNode, n).expanded)
+    if (!g_array_index(cu->nodes, DwNode, n).expanded)
       expand(self, cu, n);
     while (n >= 0) {
-      FkNode *node = &g_array_index(cu->nodes, FkNode, n);
+      DwNode *node = &g_array_index(cu->nodes, DwNode, n);
       FkDwFrame fr = {node_name(self, node), NULL, 0};
       g_array_append_val(frames, fr);
       gint c = node->first_child;
-      while (c >= 0 && !node_covers(cu, &g_array_index(cu->nodes, FkNode, c), pc))
-        c = g_array_index(cu->nodes, FkNode, c).next_sibling;
+      while (c >= 0 && !node_covers(cu, &g_array_index(cu->nodes, DwNode, c), pc))
+        c = g_array_index(cu->nodes, DwNode, c).next_sibling;
       if (c >= 0) {
         /* this frame's location is the call site of the one inlined into it */
-        const FkNode *child = &g_array_index(cu->nodes, FkNode, c);
+        const DwNode *child = &g_array_index(cu->nodes, DwNode, c);
         g_array_index(frames, FkDwFrame, frames->len - 1).file = child->call_file;
         g_array_index(frames, FkDwFrame, frames->len - 1).line = child->call_line;
       }

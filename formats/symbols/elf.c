@@ -11,14 +11,14 @@
 
 typedef struct {
   guint64 offset, filesz, vaddr;
-} FkLoad;
+} EfLoad;
 
 typedef struct {
   FkElfSym sym;
   guint8 bind;
   gboolean sized;
   guint order; /* its place in the symbol table */
-} FkSymTmp;
+} EfSym;
 
 struct FkElf {
   char *name;
@@ -26,7 +26,7 @@ struct FkElf {
   GBytes *bytes;
   Elf *elf;
   GByteArray *build_id;
-  GArray *loads; /* FkLoad */
+  GArray *loads; /* EfLoad */
   char *debuglink;
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
   GArray *syms; /* FkElfSym sorted by start; NULL until first use */
@@ -45,7 +45,7 @@ underscores(const char *s)
  * prefer sized, then non-weak, then global, then fewer leading underscores,
  * then the longer name. TRUE if A wins. */
 static gboolean
-sym_better(const FkSymTmp *a, const FkSymTmp *b)
+sym_better(const EfSym *a, const EfSym *b)
 {
   if (a->sized != b->sized)
     return a->sized;
@@ -62,7 +62,7 @@ sym_better(const FkSymTmp *a, const FkSymTmp *b)
 static int
 cmp_tmp(gconstpointer pa, gconstpointer pb)
 {
-  const FkSymTmp *a = pa, *b = pb;
+  const EfSym *a = pa, *b = pb;
   if (a->sym.start != b->sym.start)
     return a->sym.start < b->sym.start ? -1 : 1;
   /* the preferred alias first, so de-duplication keeps it */
@@ -130,7 +130,7 @@ static void
 scan_segments(FkElf *self)
 {
   size_t n;
-  self->loads = g_array_new(FALSE, FALSE, sizeof(FkLoad));
+  self->loads = g_array_new(FALSE, FALSE, sizeof(EfLoad));
   if (elf_getphdrnum(self->elf, &n) != 0)
     return;
   for (size_t i = 0; i < n; i++) {
@@ -139,16 +139,16 @@ scan_segments(FkElf *self)
       continue;
     /* Debug-only files keep the program headers but may set p_filesz 0 for
      * NOBITS-only segments; p_memsz still says how far the segment runs. */
-    FkLoad l = {ph.p_offset, MAX(ph.p_filesz, ph.p_memsz), ph.p_vaddr};
+    EfLoad l = {ph.p_offset, MAX(ph.p_filesz, ph.p_memsz), ph.p_vaddr};
     g_array_append_val(self->loads, l);
   }
   if (!self->has_code && self->loads->len > 0) {
     /* A debug-only file (objcopy --only-keep-debug) zeroes p_offset. The
      * usual layout maps file offset = vaddr - first segment's page, which
      * holds for the read-only and code segments that samples hit. */
-    guint64 base = g_array_index(self->loads, FkLoad, 0).vaddr & ~(guint64)0xfff;
+    guint64 base = g_array_index(self->loads, EfLoad, 0).vaddr & ~(guint64)0xfff;
     for (guint i = 0; i < self->loads->len; i++) {
-      FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+      EfLoad *l = &g_array_index(self->loads, EfLoad, i);
       l->offset = l->vaddr - base;
     }
   }
@@ -268,7 +268,7 @@ gboolean
 fk_elf_offset_to_vaddr(const FkElf *self, guint64 off, guint64 *vaddr)
 {
   for (guint i = 0; i < self->loads->len; i++) {
-    const FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+    const EfLoad *l = &g_array_index(self->loads, EfLoad, i);
     if (off >= l->offset && off - l->offset < l->filesz) {
       *vaddr = off - l->offset + l->vaddr;
       return TRUE;
@@ -281,7 +281,7 @@ gboolean
 fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *off)
 {
   for (guint i = 0; i < self->loads->len; i++) {
-    const FkLoad *l = &g_array_index(self->loads, FkLoad, i);
+    const EfLoad *l = &g_array_index(self->loads, EfLoad, i);
     if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz) {
       *off = vaddr - l->vaddr + l->offset;
       return TRUE;
@@ -295,7 +295,7 @@ load_symbols(FkElf *self)
 {
   self->syms = g_array_new(FALSE, FALSE, sizeof(FkElfSym));
   guint want = self->has_symtab ? SHT_SYMTAB : SHT_DYNSYM;
-  g_autoptr(GArray) tmp = g_array_new(FALSE, FALSE, sizeof(FkSymTmp));
+  g_autoptr(GArray) tmp = g_array_new(FALSE, FALSE, sizeof(EfSym));
   for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != want || sh.sh_entsize == 0)
@@ -324,14 +324,14 @@ load_symbols(FkElf *self)
             !(tsh.sh_flags & SHF_EXECINSTR))
           continue;
       }
-      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0,
+      EfSym t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0,
                     tmp->len};
       g_array_append_val(tmp, t);
     }
   }
   g_array_sort(tmp, cmp_tmp);
   for (guint i = 0; i < tmp->len; i++) {
-    const FkSymTmp *t = &g_array_index(tmp, FkSymTmp, i);
+    const EfSym *t = &g_array_index(tmp, EfSym, i);
     if (self->syms->len > 0 && g_array_index(self->syms, FkElfSym, self->syms->len - 1).start == t->sym.start)
       continue; /* an alias: the better one came first */
     g_array_append_val(self->syms, t->sym);

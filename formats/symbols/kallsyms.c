@@ -8,19 +8,19 @@ typedef struct {
   guint64 start, end; /* end 0: runs to the next symbol */
   const char *name;
   guint8 rank; /* for aliases at one address: lower wins */
-} FkSymEnt;
+} KsSym;
 
 struct FkSymMap {
   GStringChunk *strings;
   char *text; /* kallsyms: a private copy of the file; names point into it */
-  GArray *ents; /* FkSymEnt sorted by start */
+  GArray *ents; /* KsSym sorted by start */
   gsize zero;
 };
 
 static int
 cmp_ent(gconstpointer pa, gconstpointer pb)
 {
-  const FkSymEnt *a = pa, *b = pb;
+  const KsSym *a = pa, *b = pb;
   if (a->start != b->start)
     return a->start < b->start ? -1 : 1;
   if (a->rank != b->rank)
@@ -33,7 +33,7 @@ symmap_new(void)
 {
   FkSymMap *self = g_new0(FkSymMap, 1);
   self->strings = g_string_chunk_new(1 << 16);
-  self->ents = g_array_new(FALSE, FALSE, sizeof(FkSymEnt));
+  self->ents = g_array_new(FALSE, FALSE, sizeof(KsSym));
   return self;
 }
 
@@ -43,17 +43,17 @@ finish(FkSymMap *self)
   /* /proc/kallsyms is nearly sorted already: sort only when it is not */
   gboolean sorted = TRUE;
   for (guint i = 1; i < self->ents->len && sorted; i++)
-    sorted = cmp_ent(&g_array_index(self->ents, FkSymEnt, i - 1),
-                     &g_array_index(self->ents, FkSymEnt, i)) <= 0;
+    sorted = cmp_ent(&g_array_index(self->ents, KsSym, i - 1),
+                     &g_array_index(self->ents, KsSym, i)) <= 0;
   if (!sorted)
     g_array_sort(self->ents, cmp_ent);
   /* keep the first (best ranked) of aliases at one address */
   guint w = 0;
   for (guint i = 0; i < self->ents->len; i++) {
-    FkSymEnt *e = &g_array_index(self->ents, FkSymEnt, i);
-    if (w > 0 && g_array_index(self->ents, FkSymEnt, w - 1).start == e->start)
+    KsSym *e = &g_array_index(self->ents, KsSym, i);
+    if (w > 0 && g_array_index(self->ents, KsSym, w - 1).start == e->start)
       continue;
-    g_array_index(self->ents, FkSymEnt, w++) = *e;
+    g_array_index(self->ents, KsSym, w++) = *e;
   }
   g_array_set_size(self->ents, w);
 }
@@ -132,7 +132,7 @@ fk_symmap_new_kallsyms(char *text, gsize len, guint *bad)
     guint8 rank = type == 'T' ? 0 : type == 'W' || type == 'w' ? 64 : 128;
     gsize u = strspn(name, "_");
     rank = (guint8)(rank + MIN(u, 63));
-    FkSymEnt ent = {addr, 0, name, rank};
+    KsSym ent = {addr, 0, name, rank};
     g_array_append_val(self->ents, ent);
   }
   finish(self);
@@ -162,7 +162,7 @@ fk_symmap_new_perf_map(const char *text, gsize len, guint *bad)
       continue;
     }
     g_strchomp(end2 + 1);
-    FkSymEnt ent = {start, start + size, g_string_chunk_insert_const(self->strings, end2 + 1), 0};
+    KsSym ent = {start, start + size, g_string_chunk_insert_const(self->strings, end2 + 1), 0};
     g_array_append_val(self->ents, ent);
   }
   finish(self);
@@ -186,14 +186,14 @@ fk_symmap_lookup(const FkSymMap *self, guint64 addr)
   guint lo = 0, hi = self->ents->len;
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(self->ents, FkSymEnt, mid).start <= addr)
+    if (g_array_index(self->ents, KsSym, mid).start <= addr)
       lo = mid + 1;
     else
       hi = mid;
   }
   if (lo == 0)
     return NULL;
-  const FkSymEnt *e = &g_array_index(self->ents, FkSymEnt, lo - 1);
+  const KsSym *e = &g_array_index(self->ents, KsSym, lo - 1);
   if (e->end != 0)
     return addr < e->end ? e->name : NULL;
   /* kallsyms has no sizes: a symbol runs to the next one; the last one to

@@ -58,10 +58,10 @@ fk_elf_section_bytes(Elf *elf, const char *name)
 typedef struct {
   const guint8 *p, *end;
   gboolean ok;
-} FkRd;
+} LtReader;
 
 static guint64
-rd_fixed(FkRd *r, guint n)
+rd_fixed(LtReader *r, guint n)
 {
   if (!r->ok || (gsize)(r->end - r->p) < n) {
     r->ok = FALSE;
@@ -75,7 +75,7 @@ rd_fixed(FkRd *r, guint n)
 }
 
 static guint64
-rd_uleb(FkRd *r)
+rd_uleb(LtReader *r)
 {
   guint64 v = 0;
   guint shift = 0;
@@ -95,7 +95,7 @@ rd_uleb(FkRd *r)
 }
 
 static gint64
-rd_sleb(FkRd *r)
+rd_sleb(LtReader *r)
 {
   gint64 v = 0;
   guint shift = 0;
@@ -118,7 +118,7 @@ rd_sleb(FkRd *r)
 }
 
 static const char *
-rd_cstr(FkRd *r)
+rd_cstr(LtReader *r)
 {
   if (!r->ok)
     return NULL;
@@ -145,7 +145,7 @@ str_at(GBytes *sec, guint64 off)
 /* Reads one DWARF 5 entry attribute of FORM; a string result in *S, a
  * number in *U. FALSE for forms this decoder does not handle. */
 static gboolean
-rd_form(FkRd *r, const FkLineTableSections *sec, guint64 form, guint offset_size, const char **s, guint64 *u)
+rd_form(LtReader *r, const FkLineTableSections *sec, guint64 form, guint offset_size, const char **s, guint64 *u)
 {
   *s = NULL;
   *u = 0;
@@ -209,7 +209,7 @@ join_path(GStringChunk *strings, const char *comp_dir, const char *dir, const ch
 
 /* DWARF 5 directory or file entries: COUNT entries of the format list. */
 static gboolean
-rd_entries(FkRd *r, const FkLineTableSections *sec, guint offset_size, GPtrArray *dirs, const char *comp_dir,
+rd_entries(LtReader *r, const FkLineTableSections *sec, guint offset_size, GPtrArray *dirs, const char *comp_dir,
            GStringChunk *strings, GPtrArray *out)
 {
   guint nfmt = (guint)rd_fixed(r, 1);
@@ -253,7 +253,7 @@ fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *
   const guint8 *base = sec->line != NULL ? g_bytes_get_data(sec->line, &len) : NULL;
   if (base == NULL || offset >= len)
     return FALSE;
-  FkRd r = {base + offset, base + len, TRUE};
+  LtReader r = {base + offset, base + len, TRUE};
   guint offset_size = 4;
   guint64 unit_len = rd_fixed(&r, 4);
   if (unit_len == 0xffffffffu) {

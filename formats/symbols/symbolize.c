@@ -34,7 +34,7 @@
 typedef struct {
   guint n;
   const char *f[];
-} FkFrames;
+} SyFrames;
 
 typedef struct {
   char *path;
@@ -45,15 +45,15 @@ typedef struct {
   FkElf *dwelf;    /* the DWARF source */
   FkDwarf *dwarf;  /* lazily built */
   gboolean dwarf_tried;
-  GHashTable *cache; /* vaddr (guint64*) -> FkFrames* */
-} FkDso;
+  GHashTable *cache; /* vaddr (guint64*) -> SyFrames* */
+} SyDso;
 
 struct FkSymbolizer {
   FkSymbolizeOptions opts;
   char *symfs, *kallsyms_path;
   char **debug_dirs;
   GHashTable *elfs;     /* path or "added:" member -> FkElf* (NULL: failed) */
-  GHashTable *dsos;     /* "path\nid" -> FkDso* */
+  GHashTable *dsos;     /* "path\nid" -> SyDso* */
   GHashTable *added;    /* member path -> GBytes */
   GHashTable *added_id; /* build id hex -> GPtrArray of member paths, in add order */
   GPtrArray *added_kallsyms; /* member paths */
@@ -66,7 +66,7 @@ struct FkSymbolizer {
    * forth between a few (the binary, libc, the interpreter), and finding a
    * dso by its key formats the build id, which per frame was most of the
    * cost of reading a big capture. */
-  FkDso *recent[8];
+  SyDso *recent[8];
 };
 
 void
@@ -87,7 +87,7 @@ frames_free(gpointer p)
 static void
 dso_free(gpointer p)
 {
-  FkDso *d = p;
+  SyDso *d = p;
   fk_dwarf_free(d->dwarf);
   g_hash_table_unref(d->cache);
   g_free(d->path);
@@ -247,7 +247,7 @@ with_symfs(FkSymbolizer *self, const char *path)
 /* Offers the file KEY for DSO; takes the roles it can fill. A build-id
  * mismatch rejects it and says so once. */
 static void
-offer(FkSymbolizer *self, FkDso *dso, const char *key, gboolean *mismatch)
+offer(FkSymbolizer *self, SyDso *dso, const char *key, gboolean *mismatch)
 {
   FkElf *elf = get_elf(self, key);
   if (elf == NULL)
@@ -281,7 +281,7 @@ offer(FkSymbolizer *self, FkDso *dso, const char *key, gboolean *mismatch)
 }
 
 static gboolean
-dso_complete(const FkDso *dso)
+dso_complete(const SyDso *dso)
 {
   return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL && dso->load != NULL &&
          fk_elf_has_code(dso->load);
@@ -290,7 +290,7 @@ dso_complete(const FkDso *dso)
 /* A .build-id entry may be the ELF itself or (perf's cache) a directory
  * holding it. */
 static void
-offer_cache_entry(FkSymbolizer *self, FkDso *dso, const char *path, gboolean *mismatch)
+offer_cache_entry(FkSymbolizer *self, SyDso *dso, const char *path, gboolean *mismatch)
 {
   if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
     static const char *const names[] = {"elf", "debug", "vdso"};
@@ -303,7 +303,7 @@ offer_cache_entry(FkSymbolizer *self, FkDso *dso, const char *path, gboolean *mi
 }
 
 static void
-find_files(FkSymbolizer *self, FkDso *dso)
+find_files(FkSymbolizer *self, SyDso *dso)
 {
   gboolean mismatch = FALSE;
   gboolean special = dso->path[0] == '[';
@@ -377,7 +377,7 @@ find_files(FkSymbolizer *self, FkDso *dso)
 /* The vdso of this process: the same kernel's vdso, so usable when the
  * capture's build id matches it (or it has none and is from this host). */
 static void
-offer_own_vdso(FkSymbolizer *self, FkDso *dso)
+offer_own_vdso(FkSymbolizer *self, SyDso *dso)
 {
   const guint8 *base = (const guint8 *)(uintptr_t)getauxval(AT_SYSINFO_EHDR);
   if (base == NULL || memcmp(base, ELFMAG, 4) != 0 || base[EI_CLASS] != ELFCLASS64)
@@ -394,15 +394,15 @@ offer_own_vdso(FkSymbolizer *self, FkDso *dso)
   offer(self, dso, "added:[vdso]/self", &mismatch);
 }
 
-static FkDso *
+static SyDso *
 get_dso_slow(FkSymbolizer *self, const FkMapping *map)
 {
   g_autofree char *id = fk_build_id_hex(map->build_id, map->build_id_len);
   g_autofree char *key = g_strconcat(map->path, "\n", id ? id : "", NULL);
-  FkDso *dso = g_hash_table_lookup(self->dsos, key);
+  SyDso *dso = g_hash_table_lookup(self->dsos, key);
   if (dso != NULL)
     return dso;
-  dso = g_new0(FkDso, 1);
+  dso = g_new0(SyDso, 1);
   dso->path = g_strdup(map->path);
   dso->want_id = g_steal_pointer(&id);
   const char *slash = strrchr(map->path, '/');
@@ -419,7 +419,7 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
 }
 
 static gboolean
-dso_is(const FkDso *dso, const FkMapping *map)
+dso_is(const SyDso *dso, const FkMapping *map)
 {
   if (strcmp(dso->path, map->path) != 0)
     return FALSE;
@@ -435,13 +435,13 @@ dso_is(const FkDso *dso, const FkMapping *map)
 }
 
 /* The dso of MAP, found (and its files searched) once per (path, build id). */
-static FkDso *
+static SyDso *
 get_dso(FkSymbolizer *self, const FkMapping *map)
 {
   const guint n = G_N_ELEMENTS(self->recent);
   for (guint i = 0; i < n && self->recent[i] != NULL; i++)
     if (dso_is(self->recent[i], map)) {
-      FkDso *d = self->recent[i];
+      SyDso *d = self->recent[i];
       memmove(&self->recent[1], &self->recent[0], i * sizeof self->recent[0]);
       self->recent[0] = d;
       return d;
@@ -473,10 +473,10 @@ unresolved(FkSymbolizer *self, const char *label, guint64 ip)
 }
 
 /* The frames of DSO at VADDR, computed once. */
-static const FkFrames *
-dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
+static const SyFrames *
+dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
 {
-  FkFrames *fr = g_hash_table_lookup(dso->cache, &vaddr);
+  SyFrames *fr = g_hash_table_lookup(dso->cache, &vaddr);
   if (fr != NULL)
     return fr;
   const FkElfSym *sym = dso->syms != NULL ? fk_elf_symbol_at(dso->syms, vaddr) : NULL;
@@ -720,7 +720,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     }
     return;
   }
-  FkDso *dso = get_dso(self, map);
+  SyDso *dso = get_dso(self, map);
   guint64 vaddr;
   /* perf prints a dso's unresolved address relative to the dso */
   guint64 off = ip - map->start + map->pgoff;
@@ -728,7 +728,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
     return;
   }
-  const FkFrames *fr = dso_frames(self, dso, vaddr);
+  const SyFrames *fr = dso_frames(self, dso, vaddr);
   if (self->opts.addrs && fr->n == 1 && fr->f[0] == dso->label) {
     g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
     return;
@@ -752,7 +752,7 @@ fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_i
   }
   if (path[0] == '[' || is_anon(path))
     return NULL;
-  FkDso *dso = get_dso(self, &map);
+  SyDso *dso = get_dso(self, &map);
   return dso->load != NULL ? fk_elf_name(dso->load) : NULL;
 }
 
@@ -763,7 +763,7 @@ fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip,
   if (map == NULL || map->path == NULL || is_anon(map->path) ||
       g_str_has_prefix(map->path, "[kernel.kallsyms]"))
     return FALSE;
-  FkDso *dso = get_dso(self, map);
+  SyDso *dso = get_dso(self, map);
   guint64 vaddr;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr))
     return FALSE;

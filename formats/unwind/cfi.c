@@ -74,7 +74,7 @@ typedef struct {
   guint64 vaddr;
   const FkCfiRule *rule; /* NULL: no FDE covers vaddr */
   gboolean used;
-} FkCfiSlot;
+} CfSlot;
 
 struct FkCfi {
   Dwarf_CFI *eh; /* from dwarf_getcfi_elf: ours to end */
@@ -83,7 +83,7 @@ struct FkCfi {
   Elf *debug_elf; /* opened on the first pc .eh_frame does not cover */
   gboolean dbg_tried;
   guint n_regs;
-  FkCfiSlot *slots;
+  CfSlot *slots;
   gsize n_slots, used;
   GPtrArray *owned; /* rules and op arrays */
   guint64 lookups;
@@ -98,7 +98,7 @@ fk_cfi_new(Elf *eh_elf, Elf *debug_elf, guint n_regs)
     self->eh = dw.getcfi_elf(eh_elf);
   self->debug_elf = debug_elf;
   self->n_slots = 1024;
-  self->slots = g_new0(FkCfiSlot, self->n_slots);
+  self->slots = g_new0(CfSlot, self->n_slots);
   self->owned = g_ptr_array_new_with_free_func(g_free);
   return self;
 }
@@ -262,10 +262,10 @@ lookup_uncached(FkCfi *self, guint64 vaddr)
 static void
 grow(FkCfi *self)
 {
-  FkCfiSlot *old = self->slots;
+  CfSlot *old = self->slots;
   gsize n_old = self->n_slots;
   self->n_slots *= 2;
-  self->slots = g_new0(FkCfiSlot, self->n_slots);
+  self->slots = g_new0(CfSlot, self->n_slots);
   for (gsize i = 0; i < n_old; i++) {
     if (!old[i].used)
       continue;
@@ -294,7 +294,7 @@ fk_cfi_rule(FkCfi *self, guint64 vaddr)
     while (self->slots[j].used)
       j = (j + 1) & (self->n_slots - 1);
   }
-  self->slots[j] = (FkCfiSlot){vaddr, rule, TRUE};
+  self->slots[j] = (CfSlot){vaddr, rule, TRUE};
   self->used++;
   return rule;
 }

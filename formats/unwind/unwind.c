@@ -20,18 +20,13 @@
 
 #define FK_UNWIND_MAX_EXPR_STACK 64
 
-typedef struct {
-  gconstpointer key;
-  FkCfi *cfi;
-} FkCfiEntry;
-
 #define FK_UNWIND_MODULE_CACHE 8
 
 typedef struct {
   FkUnwindModule mod;
   FkUnwindModuleKind kind;
   FkCfi *cfi;
-} FkModuleEntry;
+} UwModuleEntry;
 
 struct FkUnwinder {
   FkUnwindFindModule find;
@@ -39,7 +34,7 @@ struct FkUnwinder {
   GHashTable *cfis; /* key -> FkCfi* */
   /* the modules met in this walk: a stack crosses a few dsos, often back and
    * forth. Emptied at each walk, as the next may be of another process. */
-  FkModuleEntry modules[FK_UNWIND_MODULE_CACHE];
+  UwModuleEntry modules[FK_UNWIND_MODULE_CACHE];
   guint n_modules, next_module;
 };
 
@@ -375,7 +370,7 @@ static FkUnwindModuleKind
 find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guint n_regs)
 {
   for (guint i = 0; i < self->n_modules; i++) {
-    const FkModuleEntry *e = &self->modules[i];
+    const UwModuleEntry *e = &self->modules[i];
     if (pc >= e->mod.start && pc < e->mod.end) {
       *mod = e->mod;
       *cfi = e->cfi;
@@ -394,7 +389,7 @@ find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guin
     *cfi = c;
   }
   if (mod->end > mod->start && pc >= mod->start && pc < mod->end) {
-    FkModuleEntry *e = &self->modules[self->next_module];
+    UwModuleEntry *e = &self->modules[self->next_module];
     self->next_module = (self->next_module + 1) % FK_UNWIND_MODULE_CACHE;
     self->n_modules =
         MAX(self->n_modules, self->next_module == 0 ? FK_UNWIND_MODULE_CACHE : self->next_module);

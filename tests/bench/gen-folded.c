@@ -7,7 +7,7 @@
  * random prefix of it and adds a few new frames (SHARE=1, the default), so
  * 200k distinct stacks make about a million tree nodes. SHARE=0 draws every
  * frame below depth 4 at random: the adversarial case where almost every frame
- * of every distinct stack is a new node. SHARE=2 is issue 18's generator: a
+ * of every distinct stack is a new node. SHARE=2 is the uniform generator: a
  * block of DISTINCT lines of 5 to 40 frames drawn uniformly from 4,000 names
  * (`modN::func_I`), counts 1-100, the block repeated in order to MB. */
 #include <stdio.h>

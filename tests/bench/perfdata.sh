@@ -1,5 +1,5 @@
 #!/bin/sh
-# perfdata.sh -- issue 7's speed check: a perf.data of >= 20k samples of a large
+# perfdata.sh -- the perf.data speed check: a perf.data of >= 20k samples of a large
 # binary with DWARF (python3.11 with python3.11-dbg, frame-pointer call graph)
 # turned into a flame graph by flamekit directly, against the perf script
 # pipelines, in wall seconds and peak memory.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# record.sh -- issue 15's bench: `flamekit record -o a.svg -- ./wordstats N`
+# record.sh -- the record bench: `flamekit record -o a.svg -- ./wordstats N`
 # against cargo-flamegraph's `flamegraph -o b.svg -- ./wordstats N` (from
 # ../shared/peers/bin), with the same perf arguments (-F 997 --call-graph
 # dwarf,64000 -g, flamekit's defaults; the peer's release defaults to

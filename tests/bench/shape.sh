@@ -1,13 +1,13 @@
 #!/bin/sh
-# shape.sh FLAMEKIT -- issue 18: flamekit against inferno-flamegraph on every
+# shape.sh FLAMEKIT -- flamekit against inferno-flamegraph on every
 # shape of folded input (shared prefixes, all distinct, deep 1000-frame
-# stacks, wide flat profiles, the issue's uniform generator), then the diff,
+# stacks, wide flat profiles, gen-folded's uniform generator), then the diff,
 # json, speedscope and transform writers on two large generated profiles.
 # Each row: seconds and peak memory of both, and the ratios (inferno / flamekit
 # time: 2.0 means flamekit is twice as fast; flamekit / inferno memory).
 # Runnable alone: sh tests/bench/shape.sh build/flamekit
 #   SHAPE_BENCH_MB      size of each generated shape input (default 60)
-#   SHAPE_BENCH_BIG_MB  size of the issue's uniform input (default 225)
+#   SHAPE_BENCH_BIG_MB  size of the uniform input (default 225)
 #   SHAPE_BENCH_STACKS  distinct stacks of the diff profiles (default 400000)
 #   INFERNO_DIR         inferno's binaries (default ../shared/peers/bin)
 set -eu
@@ -67,7 +67,7 @@ awk -v mb="$MB" 'BEGIN { srand(4); for (w = 0; w < mb * 1048576; ) {
 row "wide flat" "$tmp/wide.folded"
 rm -f "$tmp"/shared.folded "$tmp"/distinct.folded "$tmp"/deep.folded "$tmp"/wide.folded
 "$tmp/gen-folded" "$BIG" 200000 2 >"$tmp/uniform.folded"
-row "issue 18 uniform generator" "$tmp/uniform.folded"
+row "uniform generator (SHARE=2)" "$tmp/uniform.folded"
 # One big file from the second core: -j 2 against -j 1 (target >= 1.7x).
 t "$FK" graph -q -j 1 "$tmp/uniform.folded"
 read -r j1 k1 <"$tmp/t"

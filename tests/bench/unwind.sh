@@ -1,5 +1,5 @@
 #!/bin/sh
-# unwind.sh -- issue 14's speed check: a --call-graph dwarf capture of >= 25,000
+# unwind.sh -- the DWARF unwinding speed check: a --call-graph dwarf capture of >= 25,000
 # samples of the Rust tutorial program (corpora/perf-dwarf/wordstats.bin, no
 # frame pointers), recorded here at bench time (never committed), turned into a
 # flame graph by flamekit directly against what cargo-flamegraph runs (perf

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mkperfdata.py OUT [--comm NAME] [--dso PATH] [--pid N] [--samples N]
+"""mkperfdata.py OUT [--comm NAME] [--dso PATH] [--pid N] [--samples N] [--sample-pid N]
 
 Writes a small file-mode perf.data the way perf 6.1 lays one out (one
 cpu-clock attr with IP|TID|TIME|PERIOD|CALLCHAIN and sample_id_all, a COMM,
@@ -8,7 +8,9 @@ holds: a DSO PATH with line breaks or ';', a comm with control characters.
 Process PID maps PATH at 0x400000 and anonymous memory (//anon, where perf
 looks JIT symbols up in /tmp/perf-PID.map) at 0x7f0000000000; each sample's
 chain is PATH's 0x400100 called from the JIT code at 0x7f0000000010.
-Names are given as Python string literals' escapes allow ("\\n", "\\x1b")."""
+Names are given as Python string literals' escapes allow ("\\n", "\\x1b").
+--sample-pid N puts N as the samples' pid and tid (-1: what the kernel
+records for a sample without a task, which no COMM names)."""
 import argparse
 import struct
 
@@ -31,6 +33,7 @@ def main():
     ap.add_argument("--dso", default="/bin/prog")
     ap.add_argument("--pid", type=int, default=4242)
     ap.add_argument("--samples", type=int, default=3)
+    ap.add_argument("--sample-pid", type=int)
     a = ap.parse_args()
     unescape = lambda s: s.encode("utf-8", "surrogateescape").decode("unicode_escape")
     comm, dso, pid = unescape(a.comm), unescape(a.dso), a.pid
@@ -53,7 +56,8 @@ def main():
         data += rec(10, 2, body)
     for i in range(a.samples):
         chain = [(1 << 64) - 512, 0x400100, 0x7F0000000010 + 1]
-        body = struct.pack("<QIIQQQ", 0x400100, pid, pid, 100 + i, 1000, len(chain))
+        sp = pid if a.sample_pid is None else a.sample_pid
+        body = struct.pack("<QiiQQQ", 0x400100, sp, sp, 100 + i, 1000, len(chain))
         body += b"".join(struct.pack("<Q", c) for c in chain)
         data += rec(9, 2, body)
     data += rec(68, 0, b"")  # FINISHED_ROUND

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every command behaves the same on the same input (issue 11 item 5): an
+# Every command behaves the same on the same input: an
 # empty directory, a file no reader recognizes, an empty file, a missing
 # path and a directory that cannot be read are each a failure (exit 1) for
 # fold, graph, diff and info alike, said on stderr as

@@ -1,5 +1,5 @@
 #!/bin/sh
-# One name for one thing, whatever the reader (issue 11, item 3): an event
+# One name for one thing, whatever the reader (formats/names.h): an event
 # is named without perf's modifiers on both paths of one real capture
 # (corpora/perf-c/inl.default-event.{data,txt}, `cpu-clock:pppH`), and
 # --event-filter takes either form; old perf's and DTrace's signatures give

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Outputs of one command agree with each other (issue 11, items 3 and 4):
+# Outputs of one command agree with each other:
 # the weight unit is decided once from what was read and named by every
 # writer; a diff's change has one definition (fk_function_change: the share
 # of AFTER's total minus the share of BEFORE's, in percentage points) in the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# flamekit diff over repeated runs (issue 16), on real captures made here:
+# flamekit diff over repeated runs (docs/statistics.md), on real captures made here:
 # diff-runs/phases.c (three CPU-bound phases of known cost, frame pointers)
 # recorded with `perf record -F 999 -g`, 105 runs of about 0.3 s each, once:
 #   - A/B, 5 runs a side, phase_b 15% longer: phase_b slower (self and

@@ -1,5 +1,6 @@
-/* test-folded.c -- the folded reader through the reader interface: every
- * case of issue 2, and the speedscope folded samples when ../shared is here. */
+/* test-folded.c -- the folded reader through the reader interface: the
+ * input forms docs/formats/folded.md describes, and the speedscope folded
+ * samples when ../shared is here. */
 #include "../../analyze/stacktree.h"
 #include "../../analyze/transform.h"
 #include "../../formats/reader.h"

@@ -191,6 +191,48 @@ test_events(void)
   fk_interner_unref(strings);
 }
 
+/* The process root frame, as stackcollapse-perf.pl and inferno name it;
+ * pid < 0 (not printed, or perf's -1 for no task) is their `?`. */
+static void
+test_process(void)
+{
+  static const struct {
+    gboolean pid, tid;
+    const char *comm;
+    gint64 p, t;
+    const char *out;
+  } cases[] = {
+      {FALSE, FALSE, "java", 25607, 25610, "java"},
+      {TRUE, FALSE, "java", 25607, 25610, "java-25607"},
+      {FALSE, TRUE, "java", 25607, 25610, "java-25607/25610"},
+      {TRUE, TRUE, "java", 25607, 25610, "java-25607/25610"}, /* --tid wins */
+      {FALSE, TRUE, "V8 WorkerThread", 24636, 25607, "V8_WorkerThread-24636/25607"},
+      {TRUE, FALSE, "java", -1, 10992, "java-?"},
+      {FALSE, TRUE, "java", -1, 10992, "java-?/10992"},
+      {FALSE, TRUE, ":-1", -1, -1, ":-1-?/-1"},
+      {TRUE, FALSE, ":-1", -1, -1, ":-1-?"},
+      {FALSE, FALSE, ":-1", -1, -1, ":-1"},
+      {FALSE, TRUE, "swapper", 0, 0, "swapper-0/0"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    FkReadOptions o = {0};
+    o.include_pid = cases[i].pid;
+    o.include_tid = cases[i].tid;
+    g_autoptr(GString) out = g_string_new("x;");
+    fk_name_append_process(out, cases[i].comm, strlen(cases[i].comm), cases[i].p, cases[i].t, &o);
+    g_assert_cmpstr(out->str + 2, ==, cases[i].out);
+  }
+}
+
+static void
+test_max_depth(void)
+{
+  FkReadOptions o = {0};
+  g_assert_cmpuint(fk_name_max_depth(&o), ==, 65536);
+  o.max_depth = 3;
+  g_assert_cmpuint(fk_name_max_depth(&o), ==, 3);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,5 +244,7 @@ main(int argc, char **argv)
   g_test_add_func("/names/demangle", test_demangle);
   g_test_add_func("/names/flags", test_flags);
   g_test_add_func("/names/events", test_events);
+  g_test_add_func("/names/process", test_process);
+  g_test_add_func("/names/max-depth", test_max_depth);
   return g_test_run();
 }

@@ -359,7 +359,7 @@ test_equal_detects_difference(void)
   g_assert_false(fk_tree_equal(aa, bbb));
 }
 
-/* Many distinct stacks (issue 18's shape): chains of random frames, where most
+/* Many distinct stacks (gen-folded's SHARE=2 shape): chains of random frames, where most
  * nodes have one child. The tree must find every node again whether its
  * parent has one child or hundreds (the child index takes over past a few),
  * and must not pay an index slot per node: at most 80 bytes per node, nodes
