@@ -1,0 +1,85 @@
+/* report-escape.c -- frame names are hostile: the one place that escapes
+ * them for the report's HTML text and attributes, its script's data, and
+ * Markdown. */
+#include "jsonout.h"
+#include "report.h"
+#include "svg.h"
+
+#include <string.h>
+
+char *
+fk_report_display_name(const char *name)
+{
+  /* The SVG writer's escaping, its five entities undone: what the graph's
+   * script reads from a frame's title with textContent. */
+  g_autoptr(GString) x = g_string_new(NULL);
+  fk_svg_escape(x, name, TRUE);
+  GString *out = g_string_sized_new(x->len);
+  static const struct {
+    const char *entity;
+    char c;
+  } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+  for (const char *p = x->str; *p;) {
+    gboolean done = FALSE;
+    if (*p == '&')
+      for (gsize i = 0; i < G_N_ELEMENTS(ents) && !done; i++)
+        if (g_str_has_prefix(p, ents[i].entity)) {
+          g_string_append_c(out, ents[i].c);
+          p += strlen(ents[i].entity);
+          done = TRUE;
+        }
+    if (!done)
+      g_string_append_c(out, *p++);
+  }
+  return g_string_free(out, FALSE);
+}
+
+void
+fk_report_html(GString *out, const char *s)
+{
+  /* XML escaping is HTML escaping; control characters become visible. */
+  fk_svg_escape(out, s, FALSE);
+}
+
+void
+fk_report_js_string(GString *out, const char *s)
+{
+  gsize start = out->len;
+  fk_json_string(out, s);
+  /* Only string literals can hold these: replacing them in place keeps the
+   * JSON's meaning and keeps the HTML tokenizer out of the data. */
+  for (gsize i = start; i < out->len; i++) {
+    const char *rep = NULL;
+    switch (out->str[i]) {
+    case '<': rep = "\\u003c"; break;
+    case '>': rep = "\\u003e"; break;
+    case '&': rep = "\\u0026"; break;
+    default: continue;
+    }
+    g_string_erase(out, (gssize)i, 1);
+    g_string_insert(out, (gssize)i, rep);
+    i += strlen(rep) - 1;
+  }
+}
+
+void
+fk_report_md(GString *out, const char *s)
+{
+  /* Visible control characters first (the SVG writer's rule), then every
+   * character that Markdown (GitHub's, with its $math$) reads as syntax
+   * inside a table cell behind a backslash; `<` and `&` as entities, so no
+   * HTML gets through. Line-start syntax (#, -, 1.) cannot occur in a cell. */
+  g_autofree char *shown = fk_report_display_name(s);
+  for (const char *p = shown; *p; p++) {
+    switch (*p) {
+    case '<': g_string_append(out, "&lt;"); break;
+    case '>': g_string_append(out, "&gt;"); break;
+    case '&': g_string_append(out, "&amp;"); break;
+    case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '~': case '$':
+      g_string_append_c(out, '\\');
+      g_string_append_c(out, *p);
+      break;
+    default: g_string_append_c(out, *p);
+    }
+  }
+}
