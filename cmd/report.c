@@ -63,12 +63,12 @@ read_side(char **paths, Report *rp, FkDiag *diag, FkCollectStats *stats, gboolea
 }
 
 /* The trees of TREE's groups by PREFIX ("[host=", "[file="), their names
- * (the group frame's value, unescaped) into NAMES. NULL after printing. */
+ * (the group frame's value, unescaped) into NAMES, their frames (interned,
+ * NULL for stacks without one) into FRAMES. NULL after printing. */
 static GPtrArray *
-split(const FkTree *tree, const char *prefix, GPtrArray *names)
+split(const FkTree *tree, const char *prefix, GPtrArray *names, GPtrArray *frames)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) frames = g_ptr_array_new();
   GPtrArray *parts = fk_tree_split(tree, prefix, frames, &error);
   if (parts == NULL) {
     fk_cmd_error("%s", error->message);
@@ -481,7 +481,8 @@ run_one_side(char **paths, Report *rp)
     return FK_EXIT_FAILURE;
   g_autofree char *prefix = g_strdup_printf("[%s=", fk_group_key_name(key));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) parts = split(grouped, prefix, names);
+  g_autoptr(GPtrArray) frames = g_ptr_array_new();
+  g_autoptr(GPtrArray) parts = split(grouped, prefix, names, frames);
   if (parts == NULL)
     return FK_EXIT_FAILURE;
   g_autoptr(FkTree) merged = own_groups ? NULL : merge(parts, grouped);
@@ -490,6 +491,7 @@ run_one_side(char **paths, Report *rp)
   g_autofree FkReportGroup *groups = g_new0(FkReportGroup, parts->len + 1);
   for (guint i = 0; i < parts->len; i++) {
     groups[i].name = names->pdata[i];
+    groups[i].frame = frames->pdata[i];
     groups[i].tree = parts->pdata[i];
   }
   FkRunSummary summary;
@@ -507,6 +509,7 @@ run_one_side(char **paths, Report *rp)
       .summary = &summary,
       .tree = own_groups ? grouped : merged,
       .group_key = fk_group_key_name(key),
+      .grouped = grouped,
       .groups = groups,
       .n_groups = parts->len,
       .skipped = skipped,
@@ -552,8 +555,9 @@ run_two_sides(char **sides[2], int n[2], Report *rp)
     return FK_EXIT_FAILURE;
   g_autoptr(GPtrArray) nb = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) na = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) rb = split(gb, "[file=", nb);
-  g_autoptr(GPtrArray) ra = rb ? split(ga, "[file=", na) : NULL;
+  g_autoptr(GPtrArray) fb = g_ptr_array_new(), fa = g_ptr_array_new();
+  g_autoptr(GPtrArray) rb = split(gb, "[file=", nb, fb);
+  g_autoptr(GPtrArray) ra = rb ? split(ga, "[file=", na, fa) : NULL;
   if (ra == NULL)
     return FK_EXIT_FAILURE;
   g_autoptr(FkTree) before = merge(rb, gb);

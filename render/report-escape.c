@@ -1,7 +1,6 @@
 /* report-escape.c -- frame names are hostile: the one place that escapes
  * them for the report's HTML text and attributes, its script's data, and
  * Markdown. */
-#include "jsonout.h"
 #include "report.h"
 #include "svg.h"
 
@@ -44,22 +43,48 @@ fk_report_html(GString *out, const char *s)
 void
 fk_report_js_string(GString *out, const char *s)
 {
-  gsize start = out->len;
-  fk_json_string(out, s);
-  /* Only string literals can hold these: replacing them in place keeps the
-   * JSON's meaning and keeps the HTML tokenizer out of the data. */
-  for (gsize i = start; i < out->len; i++) {
-    const char *rep = NULL;
-    switch (out->str[i]) {
-    case '<': rep = "\\u003c"; break;
-    case '>': rep = "\\u003e"; break;
-    case '&': rep = "\\u0026"; break;
-    default: continue;
+  /* fk_json_string's rules (invalid UTF-8 as U+FFFD; control characters,
+   * U+2028 and U+2029 escaped) plus `<`, `>` and `&` as \u escapes, which
+   * keeps the HTML tokenizer out of the data. One pass that copies runs of
+   * plain bytes: graphs of megabytes go through it. */
+  g_string_append_c(out, '"');
+  const char *p = s, *run = s;
+  for (;;) {
+    guchar c = (guchar)*p;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+      p++;
+      continue;
     }
-    g_string_erase(out, (gssize)i, 1);
-    g_string_insert(out, (gssize)i, rep);
-    i += strlen(rep) - 1;
+    g_string_append_len(out, run, p - run);
+    if (c == '\0')
+      break;
+    if (c >= 0x80) {
+      gunichar u = g_utf8_get_char_validated(p, -1);
+      if (u == (gunichar)-1 || u == (gunichar)-2) {
+        g_string_append(out, "\\ufffd");
+        p++;
+      } else {
+        const char *next = g_utf8_next_char(p);
+        if (u == 0x2028 || u == 0x2029)
+          g_string_append_printf(out, "\\u%04x", u);
+        else
+          g_string_append_len(out, p, next - p);
+        p = next;
+      }
+    } else {
+      switch (c) {
+      case '"': g_string_append(out, "\\\""); break;
+      case '\\': g_string_append(out, "\\\\"); break;
+      case '\n': g_string_append(out, "\\n"); break;
+      case '\r': g_string_append(out, "\\r"); break;
+      case '\t': g_string_append(out, "\\t"); break;
+      default: g_string_append_printf(out, "\\u%04x", c);
+      }
+      p++;
+    }
+    run = p;
   }
+  g_string_append_c(out, '"');
 }
 
 void

@@ -99,8 +99,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
     if (n == 0)
       g_string_append(b, "none\n");
     else
-      g_string_append(b, "| verdict | change (self) | 95% interval | q | function |\n"
-                         "| --- | ---: | --- | ---: | --- |\n");
+      g_string_append(b, "| verdict | weight | change | 95% interval | q | function |\n"
+                         "| --- | --- | ---: | --- | ---: | --- |\n");
     guint shown = 0;
     for (guint i = 0; i < v->rows->len && shown < top; i++) {
       const FkVerdictRow *row = &g_array_index(v->rows, FkVerdictRow, i);
@@ -112,8 +112,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
         g_strlcpy(buf, "new", sizeof buf);
       else
         g_snprintf(buf, sizeof buf, "%+.2f%%", m->change);
-      g_string_append_printf(b, "| %s | %s | %s | %.2g | ", fk_verdict_name(row->verdict), buf, iv,
-                             m->q);
+      g_string_append_printf(b, "| %s | %s | %s | %s | %.2g | ", fk_verdict_name(row->verdict),
+                             m == &row->self ? "self" : "total", buf, iv, m->q);
       md(b, row->name);
       g_string_append(b, " |\n");
       shown++;

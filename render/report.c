@@ -24,6 +24,7 @@
 
 extern const char *const fk_report_js[];
 extern const char *const fk_report_css[];
+extern const char *const fk_svg_js[];
 
 /* The caller/callee view reads a copy of the tree. Frames narrower than
  * this fraction of the total are left out of it (and counted on the page):
@@ -64,8 +65,17 @@ svg_json(GString *b, const FkTree *tree, const FkRenderOptions *base, const char
     g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "out of memory");
     ok = FALSE;
   }
-  if (ok)
+  if (ok) {
+    /* The SVG script, the same in every graph, is carried once (#svg-script):
+     * a hundred hosts' graphs would otherwise repeat it a hundred times. */
+    static const char open[] = "<script type=\"text/ecmascript\"><![CDATA[\n";
+    static const char close[] = "]]></script>\n";
+    char *from = strstr(text, open);
+    char *to = from ? strstr(from, close) : NULL;
+    if (to != NULL)
+      memmove(from, to + strlen(close), strlen(to + strlen(close)) + 1);
     fk_report_js_string(b, text);
+  }
   free(text);
   return ok;
 }
@@ -120,13 +130,13 @@ append_real(GString *b, double v)
  * are hosts and there are several; else NULL. The trees share the
  * interner, so the names compare as pointers. */
 static GHashTable *
-hosts_per_function(const FkReport *r)
+hosts_per_function(const FkReport *r, GArray *const *gfns)
 {
   if (r->n_groups < 2 || r->group_key == NULL || strcmp(r->group_key, "host") != 0)
     return NULL;
   GHashTable *seen = g_hash_table_new(NULL, NULL);
   for (gsize g = 0; g < r->n_groups; g++) {
-    g_autoptr(GArray) fns = fk_functions_collect(r->groups[g].tree, FALSE);
+    const GArray *fns = gfns[g];
     for (guint i = 0; i < fns->len; i++) {
       const char *name = g_array_index(fns, FkFunction, i).name;
       guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, name));
@@ -137,9 +147,9 @@ hosts_per_function(const FkReport *r)
 }
 
 static void
-page_data(GString *b, const FkReport *r, const FkRenderOptions *opts)
+page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *const *gfns)
 {
-  g_autoptr(GHashTable) seen = hosts_per_function(r);
+  g_autoptr(GHashTable) seen = hosts_per_function(r, gfns);
   const FkTree *t = r->tree;
   guint cols = fk_tree_columns(t), col = cols - 1;
   Names nm = {g_hash_table_new(NULL, NULL), g_string_new(NULL), 0};
@@ -238,7 +248,10 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts)
     fk_report_js_string(b, r->groups[g].name);
     g_string_append(b, ",\"total\":");
     append_int(b, fk_tree_total(gt, fk_tree_columns(gt) - 1));
-    g_string_append_printf(b, ",\"svg\":\"svg-g%zu\"}", g);
+    g_autofree char *frame = fk_report_display_name(r->groups[g].frame ? r->groups[g].frame : "");
+    g_string_append(b, ",\"frame\":");
+    fk_report_js_string(b, frame);
+    g_string_append_c(b, '}');
   }
   g_string_append_printf(b, "],\"sandwichLeftOut\":%" G_GUINT64_FORMAT ",\"names\":[", left_out);
   g_string_append_len(b, nm.json->str, (gssize)nm.json->len);
@@ -426,7 +439,7 @@ verdict_section(GString *b, const FkReport *r)
 }
 
 static void
-groups_section(GString *b, const FkReport *r)
+groups_section(GString *b, const FkReport *r, GArray *const *gfns)
 {
   if (r->n_groups < 2)
     return;
@@ -444,7 +457,7 @@ groups_section(GString *b, const FkReport *r)
     guint col = fk_tree_columns(gt) - 1;
     gint64 tot = fk_tree_total(gt, col);
     /* the top function by self weight */
-    g_autoptr(GArray) fns = fk_functions_collect(gt, FALSE);
+    const GArray *fns = gfns[g];
     const FkFunction *top = NULL;
     for (guint i = 0; i < fns->len; i++) {
       const FkFunction *f = &g_array_index(fns, FkFunction, i);
@@ -529,7 +542,11 @@ fk_report_write_html(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
                      "icicle</button> <span class=\"note\">click a function in the table to zoom "
                      "here</span></div>\n<div class=\"graph\" id=\"pane-main\"></div>\n</section>\n"
                      "</div>\n");
-  groups_section(b, r);
+  /* each group's functions, once: the table's hosts column and the groups' */
+  g_autofree GArray **gfns = g_new0(GArray *, r->n_groups + 1);
+  for (gsize g = 0; r->n_groups > 1 && g < r->n_groups; g++)
+    gfns[g] = fk_functions_collect(r->groups[g].tree, FALSE);
+  groups_section(b, r, gfns);
   g_string_append(b, "<section id=\"sandwich\"><h2>Callers and callees</h2>\n<p class=\"note\" "
                      "id=\"sw-none\">choose a function in the table</p>\n<div id=\"sw\" "
                      "class=\"hide\"><p><span class=\"fname\" id=\"sw-name\"></span> <span "
@@ -537,7 +554,18 @@ fk_report_write_html(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
                      "id=\"sw-callers\"></div>\n<h3>callees</h3><div class=\"bars\" "
                      "id=\"sw-callees\"></div><p class=\"note\" id=\"sw-pruned\"></p></div>\n"
                      "</section>\n</main>\n");
-  page_data(b, r, opts);
+  page_data(b, r, opts, gfns);
+  for (gsize g = 0; g < r->n_groups; g++)
+    if (gfns[g] != NULL)
+      g_array_unref(gfns[g]);
+  {
+    g_autoptr(GString) js = g_string_new(NULL);
+    for (const char *const *l = fk_svg_js; *l; l++)
+      g_string_append(js, *l);
+    data_script(b, "svg-script");
+    fk_report_js_string(b, js->str);
+    g_string_append(b, "</script>\n");
+  }
   /* The graphs: flame and icicle of the whole (a differential one with two
    * sides), then one per group. */
   const char *icicle_title = r->two_sided ? "Differential Icicle Graph" : "Icicle Graph";
@@ -549,15 +577,17 @@ fk_report_write_html(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
     ok = svg_json(b, r->tree, opts, icicle_title, TRUE, error);
     g_string_append(b, "</script>\n");
   }
-  for (gsize g = 0; ok && r->n_groups > 1 && g < r->n_groups; g++) {
-    g_autofree char *id = g_strdup_printf("svg-g%zu", g);
-    data_script(b, id);
-    ok = svg_json(b, r->groups[g].tree, opts, r->groups[g].name, FALSE, error);
+  if (ok && r->n_groups > 1 && r->grouped != NULL) {
+    /* The groups side by side: one graph of them all, as `graph --group-by`
+     * draws it, that each pane zooms to its group. Its minimum width is
+     * divided by the groups (at most 100), so that a pane zoomed to one
+     * group still leaves out only what is below the usual width there. */
+    FkRenderOptions go = *opts;
+    go.min_width = opts->min_width / (double)MIN(r->n_groups, 100);
+    data_script(b, "svg-groups");
+    g_autofree char *gtitle = g_strdup_printf("%ss", r->group_key ? r->group_key : "group");
+    ok = svg_json(b, r->grouped, &go, gtitle, FALSE, error);
     g_string_append(b, "</script>\n");
-    if (b->len > (1 << 20)) { /* a hundred hosts: keep memory to one graph's */
-      fwrite(b->str, 1, b->len, out);
-      g_string_truncate(b, 0);
-    }
   }
   if (!ok)
     return FALSE;

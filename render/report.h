@@ -16,6 +16,7 @@
  * VALUE of its "[KEY=VALUE]" group frame). */
 typedef struct {
   const char *name;
+  const char *frame; /* its group frame in FkReport.grouped: "[host=web01]" */
   const FkTree *tree;
   const char *href; /* -o DIR/: the group's own page, relative; NULL: none */
 } FkReportGroup;
@@ -33,6 +34,7 @@ typedef struct {
   const char *before_name, *after_name;
   const FkVerdicts *verdicts; /* two sides with at least two runs each, else NULL */
   const char *group_key;      /* "host", "comm", ...: what the groups are */
+  const FkTree *grouped;      /* the groups as the root's children (graph --group-by) */
   const FkReportGroup *groups;
   gsize n_groups; /* 0 or 1: no side-by-side view */
   /* What was skipped while reading, as the messages said it (NULL-terminated

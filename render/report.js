@@ -12,6 +12,7 @@
   var col = D.columns - 1, total = D.totals[col];
   var SVGNS = "http://www.w3.org/2000/svg";
   var $ = function (id) { return document.getElementById(id); };
+  var svgScript = null;
 
   function fmt(v) {
     var n = v / Math.pow(10, D.decimals);
@@ -33,8 +34,10 @@
     var root = xml.documentElement;
     if (root.localName !== "svg") return null;
     root.removeAttribute("onload"); // fkInit is called below, once its script is in
+    // the SVG script: carried once for every graph (#svg-script)
     var code = [], ss = root.getElementsByTagName("script");
     while (ss.length) { code.push(ss[0].textContent); ss[0].parentNode.removeChild(ss[0]); }
+    if (!code.length) code.push(svgScript || (svgScript = JSON.parse($("svg-script").textContent)));
     var frame = document.createElement("iframe");
     frame.className = "svg";
     frame.title = label;
@@ -45,7 +48,14 @@
     var s = doc.createElementNS(SVGNS, "script");
     s.textContent = code.join("\n");
     doc.documentElement.appendChild(s);
+    // svg.js walks #frames' live children while it removes each frame's
+    // <title>, which makes Chromium rebuild the collection every step:
+    // quadratic (21 s for a 14k-frame graph). A static copy for that one
+    // walk makes it linear; the graph's own script is left as it is.
+    var frames = doc.getElementById("frames");
+    if (frames) Object.defineProperty(frames, "children", { value: Array.from(frames.children), configurable: true });
     frame.contentWindow.fkInit(null);
+    if (frames) delete frames.children;
     return frame.contentWindow;
   }
 
@@ -53,15 +63,19 @@
 
   // Zooms graph window W to the widest frame of NAME and marks every
   // frame of it; FALSE when the graph does not draw NAME (too narrow).
-  function zoomTo(w, name) {
+  function zoomTo(w, name, mark) {
     if (!w || !w.fk) return false;
     var st = w.fk, best = -1;
     for (var i = 0; i < st.name.length; i++)
       if (st.name[i] === name && (best < 0 || st.w[i] > st.w[best])) best = i;
     if (best < 0) { w.zoom(st, -1); w.resetSearch(st, true); return false; }
     w.zoom(st, best);
-    w.search(st, "^" + reEscape(name) + "$");
+    if (mark !== false) w.search(st, "^" + reEscape(name) + "$");
     return true;
+  }
+  // Marks every frame of NAME in graph window W, its zoom kept.
+  function mark(w, name) {
+    if (w && w.fk) w.search(w.fk, "^" + reEscape(name) + "$");
   }
 
   var view = { main: null, mode: "flame", chosen: -1, a: null, b: null };
@@ -190,8 +204,8 @@
     view.chosen = fi;
     var name = D.names[fi];
     var shown = zoomTo(view.main, name);
-    zoomTo(view.a, name);
-    zoomTo(view.b, name);
+    mark(view.a, name);
+    mark(view.b, name);
     var rowsNow = body.rows;
     for (var i = 0; i < rowsNow.length; i++)
       rowsNow[i].classList.toggle("chosen", parseInt(rowsNow[i].getAttribute("data-f"), 10) === fi);
@@ -298,10 +312,12 @@
       });
     });
     selB.value = 1;
+    // Both panes show the one graph of all groups, each zoomed to its own.
     var showGroup = function (which) {
       var s = which === "a" ? selA : selB, g = D.groups[parseInt(s.value, 10)];
-      view[which] = mount($("pane-" + which), g.svg, D.groupKey + " " + g.name);
-      if (view.chosen >= 0) zoomTo(view[which], D.names[view.chosen]);
+      var w = view[which] = mount($("pane-" + which), "svg-groups", D.groupKey + " " + g.name);
+      zoomTo(w, g.frame, false);
+      if (w && view.chosen >= 0) w.search(w.fk, "^" + reEscape(D.names[view.chosen]) + "$");
     };
     selA.addEventListener("change", function () { showGroup("a"); });
     selB.addEventListener("change", function () { showGroup("b"); });
