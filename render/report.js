@@ -44,7 +44,7 @@
     frame.style.height = (parseFloat(root.getAttribute("height")) || 300) + "px";
     pane.appendChild(frame);
     var doc = frame.contentDocument;
-    doc.replaceChild(doc.importNode(root, true), doc.documentElement);
+    doc.replaceChild(doc.adoptNode(root), doc.documentElement); // moved, not copied
     var s = doc.createElementNS(SVGNS, "script");
     s.textContent = code.join("\n");
     doc.documentElement.appendChild(s);
@@ -210,7 +210,12 @@
     for (var i = 0; i < rowsNow.length; i++)
       rowsNow[i].classList.toggle("chosen", parseInt(rowsNow[i].getAttribute("data-f"), 10) === fi);
     $("graph").setAttribute("data-zoomed", shown ? name : "");
-    sandwich(fi);
+    // the caller/callee view after the zoom is painted: on a big tree it
+    // takes as long as the zoom itself
+    $("sw").setAttribute("data-for", "");
+    requestAnimationFrame(function () {
+      setTimeout(function () { sandwich(fi); $("sw").setAttribute("data-for", fi); }, 0);
+    });
     if (scroll) {
       var g = $("pane-main").getBoundingClientRect();
       if (g.top < 0 || g.top > window.innerHeight - 40) $("graph").scrollIntoView();

@@ -117,6 +117,7 @@ async function main() {
     rows = await table(page);
     const target = rows.find((r) => r[0] === "read")[0];
     await page.click(`#fn tbody tr >> text="${target}"`);
+    await page.waitForFunction(() => document.getElementById("sw").getAttribute("data-for") !== "");
     let z = await zoomed(page);
     ok(z.zoom === "read" && z.marked >= 1 && /^Matched: /.test(z.matched),
       "clicking a function in the table zooms the graph to it and marks its frames", z);
@@ -133,6 +134,7 @@ async function main() {
     await page.click("#show-flame");
     // A callee bar chooses that function.
     await page.click("#sw-callees .bar >> nth=1");
+    await page.waitForFunction(() => document.getElementById("sw").getAttribute("data-for") !== "");
     const chosen = await page.evaluate(() => document.getElementById("sw-name").textContent);
     z = await zoomed(page);
     ok(chosen !== "read" && z.zoom === chosen, "clicking a callee chooses it: graph and view follow", { chosen, z });
