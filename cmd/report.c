@@ -41,7 +41,7 @@ typedef struct {
   FkVerdictOptions vopts;
   FkRenderOptions ropts;
   char **outputs;
-  char *title, *minwidth, *test;
+  char *title, *minwidth, *test, *output_format;
   gboolean index, normalize, mark;
   gint top;
   double fdr, min_change, min_samples;
@@ -85,6 +85,31 @@ split(const FkTree *tree, const char *prefix, GPtrArray *names, GPtrArray *frame
   return parts;
 }
 
+/* The groups of TREE when every child of its root is a group frame of
+ * PREFIX: their names (unescaped), frames and nodes, in insertion order
+ * (fk_tree_split's). FALSE when some stack has no group frame at its top. */
+static gboolean
+top_groups(const FkTree *tree, const char *prefix, GPtrArray *names, GPtrArray *frames,
+           GArray *nodes)
+{
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(tree, FK_ROOT, FK_ORDER_INSERTION, kids);
+  if (fk_tree_node(tree, FK_ROOT)->self[fk_tree_columns(tree) - 1] != 0)
+    return FALSE;
+  for (guint i = 0; i < kids->len; i++) {
+    FkNodeId id = g_array_index(kids, FkNodeId, i);
+    const char *f = fk_tree_node(tree, id)->name;
+    if (!g_str_has_prefix(f, prefix))
+      return FALSE;
+    g_autofree char *v = g_strndup(f + strlen(prefix), strlen(f) - strlen(prefix) - 1);
+    char *name = g_uri_unescape_string(v, NULL);
+    g_ptr_array_add(names, name != NULL ? name : g_strdup(v));
+    g_ptr_array_add(frames, (gpointer)f);
+    g_array_append_val(nodes, id);
+  }
+  return TRUE;
+}
+
 static FkTree *
 merge(GPtrArray *parts, const FkTree *like)
 {
@@ -114,8 +139,12 @@ has_ext(const char *path, const char *ext)
 typedef enum { OUT_HTML, OUT_MD, OUT_DIR } OutKind;
 
 static gboolean
-output_kind(const char *path, OutKind *kind)
+output_kind(const char *path, const char *format, OutKind *kind)
 {
+  if (format != NULL && !g_str_has_suffix(path, "/")) {
+    *kind = strcmp(format, "html") == 0 ? OUT_HTML : OUT_MD;
+    return TRUE;
+  }
   if (strcmp(path, "-") == 0 || has_ext(path, ".html") || has_ext(path, ".htm"))
     *kind = OUT_HTML;
   else if (has_ext(path, ".md") || has_ext(path, ".markdown"))
@@ -239,7 +268,7 @@ write_outputs(FkReport *report, const Report *rp)
   Job j = {report, rp};
   for (char **o = rp->outputs; *o; o++) {
     OutKind k = OUT_HTML;
-    output_kind(*o, &k);
+    output_kind(*o, rp->output_format, &k);
     if (k == OUT_HTML)
       ok &= write_file(*o, w_html, &j);
     else if (k == OUT_MD)
@@ -482,17 +511,44 @@ run_one_side(char **paths, Report *rp)
   g_autofree char *prefix = g_strdup_printf("[%s=", fk_group_key_name(key));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) frames = g_ptr_array_new();
-  g_autoptr(GPtrArray) parts = split(grouped, prefix, names, frames);
-  if (parts == NULL)
-    return FK_EXIT_FAILURE;
-  g_autoptr(FkTree) merged = own_groups ? NULL : merge(parts, grouped);
-  if (!own_groups && merged == NULL)
-    return FK_EXIT_FAILURE;
-  g_autofree FkReportGroup *groups = g_new0(FkReportGroup, parts->len + 1);
-  for (guint i = 0; i < parts->len; i++) {
+  g_autoptr(GPtrArray) parts = NULL;
+  g_autoptr(GArray) nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  /* A tree per group only for the group pages of -o DIR/ or when the group
+   * frames are not at the top (--reverse): the page itself reads the
+   * groups as subtrees of the grouped tree, the whole as one ungrouped
+   * tree, rather than making a tree per host and merging them. */
+  gboolean per_group = !top_groups(grouped, prefix, names, frames, nodes);
+  for (char **o = rp->outputs; *o; o++) {
+    OutKind k = OUT_HTML;
+    output_kind(*o, rp->output_format, &k);
+    per_group |= k == OUT_DIR;
+  }
+  if (per_group) {
+    g_ptr_array_set_size(names, 0);
+    g_ptr_array_set_size(frames, 0);
+    parts = split(grouped, prefix, names, frames);
+    if (parts == NULL)
+      return FK_EXIT_FAILURE;
+  }
+  g_autoptr(FkTree) merged = NULL;
+  if (!own_groups) {
+    g_autoptr(GError) error = NULL;
+    merged = parts ? merge(parts, grouped) : fk_tree_ungroup(grouped, prefix, &error);
+    if (merged == NULL) {
+      if (error != NULL)
+        fk_cmd_error("%s", error->message);
+      return FK_EXIT_FAILURE;
+    }
+  }
+  guint n_groups = names->len;
+  g_autofree FkReportGroup *groups = g_new0(FkReportGroup, n_groups + 1);
+  for (guint i = 0; i < n_groups; i++) {
     groups[i].name = names->pdata[i];
     groups[i].frame = frames->pdata[i];
-    groups[i].tree = parts->pdata[i];
+    if (parts)
+      groups[i].tree = parts->pdata[i];
+    else
+      groups[i].node = g_array_index(nodes, FkNodeId, i);
   }
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, "report", paths, &rp->iopts, diag);
@@ -511,7 +567,7 @@ run_one_side(char **paths, Report *rp)
       .group_key = fk_group_key_name(key),
       .grouped = grouped,
       .groups = groups,
-      .n_groups = parts->len,
+      .n_groups = n_groups,
       .skipped = skipped,
       .skipped_unshown = fk_diag_unshown(diag),
       .has_time = stats.kept_timed > 0,
@@ -658,6 +714,7 @@ report_clear(Report *rp)
   g_free(rp->title);
   g_free(rp->minwidth);
   g_free(rp->test);
+  g_free(rp->output_format);
   g_free(rp->command_line);
   g_free(rp->date);
 }
@@ -668,10 +725,18 @@ check(Report *rp)
 {
   if (rp->outputs == NULL || rp->outputs[0] == NULL)
     return fk_cmd_usage("expected -o FILE.html, -o FILE.md or -o DIR/");
+  if (rp->output_format != NULL) {
+    if (strcmp(rp->output_format, "markdown") == 0) {
+      g_free(rp->output_format);
+      rp->output_format = g_strdup("md");
+    }
+    if (strcmp(rp->output_format, "html") != 0 && strcmp(rp->output_format, "md") != 0)
+      return fk_cmd_usage("--output-format: expected html or md, not '%s'", rp->output_format);
+  }
   if (!rp->index)
     for (char **o = rp->outputs; *o; o++) {
       OutKind k;
-      if (!output_kind(*o, &k))
+      if (!output_kind(*o, rp->output_format, &k))
         return fk_cmd_usage("-o %s: expected FILE.html, FILE.md or DIR/ (a folder: end it with /)",
                             *o);
     }
@@ -721,6 +786,8 @@ cmd_report(int argc, char **argv)
        "Write FILE.html (the page), FILE.md (a summary for a ticket) or DIR/ (index.html, a page "
        "per host or group, summary.md, report.json); repeatable",
        "FILE"},
+      {"output-format", 0, 0, G_OPTION_ARG_STRING, &rp.output_format,
+       "Write html or md whatever -o's extension (not for DIR/)", "NAME"},
       {"title", 0, 0, G_OPTION_ARG_STRING, &rp.title, "The page's title (default: from the inputs)",
        "TEXT"},
       {"before", 0, 0, G_OPTION_ARG_NONE, &before_flag,

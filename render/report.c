@@ -15,6 +15,7 @@
  * goes through report-escape.c. */
 #include "report.h"
 
+#include "../analyze/collect.h"
 #include "../analyze/functions.h"
 #include "verdict.h"
 
@@ -126,6 +127,65 @@ append_real(GString *b, double v)
 
 /* The page's data: functions, the tree for the caller/callee view, the
  * groups. */
+/* Each group's functions (name and self weight in the last column, in no
+ * order), from its own tree or, without one, from its subtree of the
+ * grouped tree in one walk over it (no tree per group made). */
+static GArray **
+group_functions(const FkReport *r)
+{
+  GArray **out = g_new0(GArray *, r->n_groups + 1);
+  if (r->n_groups < 2)
+    return out;
+  if (r->groups[0].tree != NULL) {
+    for (gsize g = 0; g < r->n_groups; g++)
+      out[g] = fk_functions_collect(r->groups[g].tree, FALSE);
+    return out;
+  }
+  const FkTree *t = r->grouped;
+  guint col = fk_tree_columns(t) - 1;
+  gsize n = fk_tree_size(t);
+  g_autofree guint32 *gid = g_new(guint32, n);
+  g_autoptr(GHashTable) by_node = g_hash_table_new(NULL, NULL);
+  GHashTable **index = g_new0(GHashTable *, r->n_groups); /* name -> row + 1 */
+  for (gsize g = 0; g < r->n_groups; g++) {
+    g_hash_table_insert(by_node, GUINT_TO_POINTER(r->groups[g].node), GUINT_TO_POINTER(g + 1));
+    out[g] = g_array_new(FALSE, TRUE, sizeof(FkFunction));
+    index[g] = g_hash_table_new(NULL, NULL);
+  }
+  gid[FK_ROOT] = G_MAXUINT32;
+  for (gsize i = 1; i < n; i++) {
+    const FkNode *nd = fk_tree_node(t, (FkNodeId)i);
+    guint g1 = nd->parent == FK_ROOT
+                   ? GPOINTER_TO_UINT(g_hash_table_lookup(by_node, GUINT_TO_POINTER(i)))
+                   : 0;
+    gid[i] = nd->parent == FK_ROOT ? (g1 ? g1 - 1 : G_MAXUINT32) : gid[nd->parent];
+    if (gid[i] == G_MAXUINT32 || nd->parent == FK_ROOT || fk_is_group_frame(nd->name))
+      continue;
+    GArray *fns = out[gid[i]];
+    guint row = GPOINTER_TO_UINT(g_hash_table_lookup(index[gid[i]], nd->name));
+    if (row == 0) {
+      FkFunction f = {.name = nd->name};
+      g_array_append_val(fns, f);
+      row = fns->len;
+      g_hash_table_insert(index[gid[i]], (gpointer)nd->name, GUINT_TO_POINTER(row));
+    }
+    g_array_index(fns, FkFunction, row - 1).self[col] += nd->self[col];
+  }
+  for (gsize g = 0; g < r->n_groups; g++)
+    g_hash_table_unref(index[g]);
+  g_free(index);
+  return out;
+}
+
+/* A group's total: its tree's, or its frame's in the grouped tree. */
+static gint64
+group_total(const FkReport *r, gsize g)
+{
+  const FkTree *t = r->groups[g].tree ? r->groups[g].tree : r->grouped;
+  guint col = fk_tree_columns(t) - 1;
+  return r->groups[g].tree ? fk_tree_total(t, col) : fk_tree_node(t, r->groups[g].node)->total[col];
+}
+
 /* Function name (interned) -> the groups it appears in, when the groups
  * are hosts and there are several; else NULL. The trees share the
  * interner, so the names compare as pointers. */
@@ -243,11 +303,10 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
   fk_report_js_string(b, r->group_key ? r->group_key : "group");
   g_string_append(b, ",\"groups\":[");
   for (gsize g = 0; r->n_groups > 1 && g < r->n_groups; g++) {
-    const FkTree *gt = r->groups[g].tree;
     g_string_append_printf(b, "%s{\"name\":", g > 0 ? "," : "");
     fk_report_js_string(b, r->groups[g].name);
     g_string_append(b, ",\"total\":");
-    append_int(b, fk_tree_total(gt, fk_tree_columns(gt) - 1));
+    append_int(b, group_total(r, g));
     g_autofree char *frame = fk_report_display_name(r->groups[g].frame ? r->groups[g].frame : "");
     g_string_append(b, ",\"frame\":");
     fk_report_js_string(b, frame);
@@ -451,11 +510,12 @@ groups_section(GString *b, const FkReport *r, GArray *const *gfns)
                      "(self)</th></tr></thead><tbody>\n");
   gint64 all = 0;
   for (gsize g = 0; g < r->n_groups; g++)
-    all += fk_tree_total(r->groups[g].tree, fk_tree_columns(r->groups[g].tree) - 1);
+    all += group_total(r, g);
+  const FkTree *any = r->groups[0].tree ? r->groups[0].tree : r->grouped;
+  guint col = fk_tree_columns(any) - 1;
+  guint dec = fk_tree_decimals(any);
   for (gsize g = 0; g < r->n_groups; g++) {
-    const FkTree *gt = r->groups[g].tree;
-    guint col = fk_tree_columns(gt) - 1;
-    gint64 tot = fk_tree_total(gt, col);
+    gint64 tot = group_total(r, g);
     /* the top function by self weight */
     const GArray *fns = gfns[g];
     const FkFunction *top = NULL;
@@ -476,7 +536,7 @@ groups_section(GString *b, const FkReport *r, GArray *const *gfns)
       html(b, r->groups[g].name);
     }
     g_string_append_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%.2f%%</td><td>",
-                           weight(tot, fk_tree_decimals(gt), buf),
+                           weight(tot, dec, buf),
                            all > 0 ? 100.0 * (double)tot / (double)all : 0.0);
     if (top != NULL) {
       g_autofree char *tn = fk_report_display_name(top->name);
@@ -543,9 +603,7 @@ fk_report_write_html(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
                      "here</span></div>\n<div class=\"graph\" id=\"pane-main\"></div>\n</section>\n"
                      "</div>\n");
   /* each group's functions, once: the table's hosts column and the groups' */
-  g_autofree GArray **gfns = g_new0(GArray *, r->n_groups + 1);
-  for (gsize g = 0; r->n_groups > 1 && g < r->n_groups; g++)
-    gfns[g] = fk_functions_collect(r->groups[g].tree, FALSE);
+  g_autofree GArray **gfns = group_functions(r);
   groups_section(b, r, gfns);
   g_string_append(b, "<section id=\"sandwich\"><h2>Callers and callees</h2>\n<p class=\"note\" "
                      "id=\"sw-none\">choose a function in the table</p>\n<div id=\"sw\" "

@@ -17,8 +17,9 @@
 typedef struct {
   const char *name;
   const char *frame; /* its group frame in FkReport.grouped: "[host=web01]" */
-  const FkTree *tree;
-  const char *href; /* -o DIR/: the group's own page, relative; NULL: none */
+  const FkTree *tree; /* NULL: the subtree of NODE in FkReport.grouped */
+  FkNodeId node;      /* its frame in FkReport.grouped, when TREE is NULL */
+  const char *href;   /* -o DIR/: the group's own page, relative; NULL: none */
 } FkReportGroup;
 
 typedef struct {
