@@ -6,8 +6,8 @@
  * they never read files. The page's graphs are the SVG writer's own output
  * (fk_writer_svg), carried in the page as JSON strings and instantiated by
  * the page's script (report.js, embedded into report-assets.c by
- * render/embed.sh) only when shown, so that a page with a hundred hosts
- * costs one graph at load. */
+ * render/embed.sh) only when shown: the flame graph and the groups' graph
+ * at load, the icicle when asked for. */
 #pragma once
 
 #include "writer.h"

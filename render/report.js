@@ -1,8 +1,8 @@
 // report.js -- the script of flamekit's HTML report (embedded by
 // render/embed.sh into report-assets.c; edit this file, then run that script).
 // Data: the JSON in #fk-data (functions, a compact tree, groups) and one
-// JSON string per graph (#svg-flame, #svg-icicle, #svg-gN), each the SVG
-// writer's page as it writes it. A graph is mounted only when shown, in a
+// JSON string per graph (#svg-flame, #svg-icicle, #svg-groups), each the
+// SVG writer's page as it writes it but for its script (#svg-script, once). A graph is mounted only when shown, in a
 // frame of its own, with its own script: no second renderer, and the SVG
 // script's globals and ids stay apart. Every name reaches the page through
 // textContent or a title, never as markup.
