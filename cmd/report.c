@@ -556,7 +556,8 @@ run_one_side(char **paths, Report *rp)
   g_autofree char *title = rp->title ? g_strdup(rp->title) : g_strdup_printf("Report: %s", where);
   GPtrArray *msgs = fk_diag_messages(diag);
   g_autofree const char **skipped = g_new0(const char *, msgs->len + 1);
-  memcpy(skipped, msgs->pdata, msgs->len * sizeof(char *));
+  for (guint i = 0; i < msgs->len; i++) /* pdata is NULL for none */
+    skipped[i] = msgs->pdata[i];
   FkReport report = {
       .title = title,
       .command_line = rp->command_line,
@@ -669,7 +670,8 @@ run_two_sides(char **sides[2], int n[2], Report *rp)
                                      : g_strdup_printf("Report: %s vs %s", wb, wa);
   GPtrArray *msgs = fk_diag_messages(diag);
   g_autofree const char **skipped = g_new0(const char *, msgs->len + 1);
-  memcpy(skipped, msgs->pdata, msgs->len * sizeof(char *));
+  for (guint i = 0; i < msgs->len; i++) /* pdata is NULL for none */
+    skipped[i] = msgs->pdata[i];
   gboolean timed = stats[0].kept_timed > 0 || stats[1].kept_timed > 0;
   FkReport report = {
       .title = title,

@@ -3,8 +3,8 @@
 #  1. a 100-host fleet archive (made here from corpora/hosts: host001..host100
 #     each holding one of its four `perf script --header` captures, the host
 #     taken from the path with --host-from): report -o report.html against
-#     graph -o graph.svg on it, median cpu time (user+sys) and wall time of
-#     BENCH_RUNS (default 7) runs each; the report must take at most twice.
+#     graph -o graph.svg on it, cpu time (user+sys) and wall time per run over
+#     BENCH_RUNS (default 20) runs each; the report must take at most twice.
 #  2. a 100k-frame profile (gen-folded 6 60000: 103k frames): the page's
 #     size, what its graph draws and leaves out, and how soon it is
 #     interactive in chromium (must be within 2 s).
@@ -13,7 +13,7 @@ set -e
 FLAMEKIT=$(cd "$(dirname "${1:?usage: sh tests/bench/report.sh FLAMEKIT}")" && pwd)/$(basename "$1")
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${BENCH_DIR:-$(dirname "$FLAMEKIT")/bench-report}
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-20}
 mkdir -p "$DIR"
 
 if [ ! -s "$DIR/fleet.tar" ]; then
@@ -27,32 +27,28 @@ if [ ! -s "$DIR/fleet.tar" ]; then
   tar -C "$DIR/fleet" -cf "$DIR/fleet.tar" .
 fi
 
-# median_time OUT CMD...: median "cpu wall" seconds of RUNS runs into OUT
-median_time() {
+# loop_time OUT CMD...: "cpu wall" seconds of RUNS runs of CMD in a row
+# (one figure over all runs: /usr/bin/time counts in hundredths, a run
+# takes a few of them), per run, into OUT
+loop_time() {
   out=$1
   shift
-  : >"$DIR/times"
-  r=0
-  while [ $r -lt "$RUNS" ]; do
-    /usr/bin/time -f '%U %S %e' -o "$DIR/t" "$@" >/dev/null 2>&1
-    awk '{ printf "%.3f %.3f\n", $1 + $2, $3 }' "$DIR/t" >>"$DIR/times"
-    r=$((r + 1))
-  done
-  sort -n "$DIR/times" | awk -v n="$RUNS" 'NR == int(n / 2) + 1 { print }' >"$out"
+  /usr/bin/time -f '%U %S %e' -o "$DIR/t" sh -c 'n=$1; shift; i=0
+    while [ $i -lt "$n" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done' sh "$RUNS" "$@"
+  awk -v n="$RUNS" '{ printf "%.4f %.4f\n", ($1 + $2) / n, $3 / n }' "$DIR/t" >"$out"
 }
 hf='(host[0-9]+)/'
-median_time "$DIR/graph.t" "$FLAMEKIT" graph -q --host-from "$hf" -o "$DIR/graph.svg" "$DIR/fleet.tar"
-median_time "$DIR/report.t" "$FLAMEKIT" report -q --host-from "$hf" -o "$DIR/report.html" "$DIR/fleet.tar"
+loop_time "$DIR/graph.t" "$FLAMEKIT" graph -q --host-from "$hf" -o "$DIR/graph.svg" "$DIR/fleet.tar"
+loop_time "$DIR/report.t" "$FLAMEKIT" report -q --host-from "$hf" -o "$DIR/report.html" "$DIR/fleet.tar"
 read -r gc gw <"$DIR/graph.t"
 read -r rc rw <"$DIR/report.t"
-echo "100-host archive ($(stat -c %s "$DIR/fleet.tar") bytes, $RUNS runs, median):"
-printf '  graph  -o graph.svg    %6.3f s cpu %6.3f s wall  %9d bytes\n' "$gc" "$gw" "$(stat -c %s "$DIR/graph.svg")"
-printf '  report -o report.html  %6.3f s cpu %6.3f s wall  %9d bytes\n' "$rc" "$rw" "$(stat -c %s "$DIR/report.html")"
-awk -v g="$gc" -v r="$rc" 'BEGIN { printf "  report / graph: %.2fx cpu (limit 2x)\n", g > 0 ? r / g : 0 }'
+echo "100-host archive ($(stat -c %s "$DIR/fleet.tar") bytes; per run, mean of $RUNS):"
+printf '  graph  -o graph.svg    %7.4f s cpu %7.4f s wall  %9d bytes\n' "$gc" "$gw" "$(stat -c %s "$DIR/graph.svg")"
+printf '  report -o report.html  %7.4f s cpu %7.4f s wall  %9d bytes\n' "$rc" "$rw" "$(stat -c %s "$DIR/report.html")"
+awk -v g="$gc" -v r="$rc" 'BEGIN { printf "  report / graph: %.2fx cpu (limit 2x)\n", (g > 0 ? r / g : 0) }'
 
 cc -O2 -o "$DIR/gen-folded" "$TOP/tests/bench/gen-folded.c"
 [ -s "$DIR/big.folded" ] || "$DIR/gen-folded" 6 60000 >"$DIR/big.folded"
-"$FLAMEKIT" fold "$DIR/big.folded" | awk '{ n = split($1, a, ";"); p = ""; for (i = 1; i <= n; i++) { p = p ";" a[i]; if (!(p in s)) { s[p] = 1; c++ } } } END { print c }' >"$DIR/frames"
 "$FLAMEKIT" report -q -o "$DIR/big.html" "$DIR/big.folded"
 drawn=$(python3 - "$DIR/big.html" <<'PY'
 import json, re, sys
@@ -60,12 +56,12 @@ page = open(sys.argv[1], encoding="utf-8").read()
 svg = json.loads(re.search(r'id="svg-flame">(.*?)</script>', page, re.S).group(1))
 data = json.loads(re.search(r'id="fk-data">(.*?)</script>', page, re.S).group(1))
 elided = re.search(r'id="elided"[^>]*>([^<]*)<', svg)
-print(svg.count("<g>") + svg.count("<g "), len(data["tree"]["p"]), data["sandwichLeftOut"],
+print(svg.count("<g>") + svg.count("<g "), len(data["tree"]["p"]) - 1, data["sandwichLeftOut"],
       '"' + (elided.group(1) if elided else "nothing left out") + '"')
 PY
 )
-echo "100k-frame profile ($(cat "$DIR/frames") frames, gen-folded 6 60000), page $(stat -c %s "$DIR/big.html") bytes:"
 set -- $drawn
+echo "100k-frame profile ($(($2 + $3)) frames, gen-folded 6 60000), page $(stat -c %s "$DIR/big.html") bytes:"
 echo "  flame graph: $1 frames drawn; its title line: ${*#* * * }"
 echo "  callers/callees data: $2 frames kept, $3 left out (under 0.001% of the total)"
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && [ -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
