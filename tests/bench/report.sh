@@ -65,7 +65,7 @@ echo "100k-frame profile ($(($2 + $3)) frames, gen-folded 6 60000), page $(stat 
 echo "  flame graph: $1 frames drawn; its title line: ${*#* * * }"
 echo "  callers/callees data: $2 frames kept, $3 left out (under 0.001% of the total)"
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && [ -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
-  node "$TOP/tests/bench/report-page.js" "$DIR/big.html" 3 | sed 's/^ready \(.*\)/  interactive in chromium after \1 ms (limit 2000; median of 3)/; s/^zoom \(.*\)/  table click to zoomed graph: \1 ms/; s/^busy \(.*\)/  of which the page'"'"'s main thread was busy \1 ms (the rest: waiting for a core)/'
+  node "$TOP/tests/bench/report-page.js" "$DIR/big.html" 3 | sed 's/^ready \(.*\)/  interactive in chromium after \1 ms (limit 2000; median of 3)/; s/^zoom \(.*\)/  table click to zoomed graph: \1 ms/; s/^busy \(.*\)/  main-thread tasks took \1 ms of it/'
 else
   echo "  (chromium or playwright-core absent: page time not measured)"
 fi
