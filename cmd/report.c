@@ -62,6 +62,18 @@ read_side(char **paths, Report *rp, FkDiag *diag, FkCollectStats *stats, gboolea
   return c;
 }
 
+/* COLLECTOR's tree shaped by the transform options, as graph and diff
+ * shape theirs (SIDE: the side's name in what they report; NULL for one
+ * side). The one place report applies them. NULL after printing. */
+static FkTree *
+shape(Report *rp, FkCollector *collector, const char *where, const char *side, gboolean *ok)
+{
+  rp->topts.side = side;
+  FkTree *t = fk_transform_options_finish(&rp->topts, collector, where, ok);
+  rp->topts.side = NULL;
+  return t;
+}
+
 /* The trees of TREE's groups by PREFIX ("[host=", "[file="), their names
  * (the group frame's value, unescaped) into NAMES, their frames (interned,
  * NULL for stacks without one) into FRAMES. NULL after printing. */
@@ -505,7 +517,7 @@ run_one_side(char **paths, Report *rp)
   g_autoptr(FkCollector) c = read_side(paths, rp, diag, &stats, &ok);
   int rc = fk_cmd_report_diag(diag, &rp->iopts);
   g_autofree char *where = fk_cmd_inputs_name(paths);
-  g_autoptr(FkTree) grouped = fk_transform_options_finish(&rp->topts, c, where, &ok);
+  g_autoptr(FkTree) grouped = shape(rp, c, where, NULL, &ok);
   if (grouped == NULL)
     return FK_EXIT_FAILURE;
   g_autofree char *prefix = g_strdup_printf("[%s=", fk_group_key_name(key));
@@ -603,11 +615,8 @@ run_two_sides(char **sides[2], int n[2], Report *rp)
   int rc = fk_cmd_report_diag(diag, &rp->iopts);
   g_autofree char *wb = fk_cmd_inputs_name(sides[0]);
   g_autofree char *wa = fk_cmd_inputs_name(sides[1]);
-  rp->topts.side = wb;
-  g_autoptr(FkTree) gb = fk_transform_options_finish(&rp->topts, cb, wb, &side_ok[0]);
-  rp->topts.side = wa;
-  g_autoptr(FkTree) ga = gb ? fk_transform_options_finish(&rp->topts, ca, wa, &side_ok[1]) : NULL;
-  rp->topts.side = NULL;
+  g_autoptr(FkTree) gb = shape(rp, cb, wb, wb, &side_ok[0]);
+  g_autoptr(FkTree) ga = gb ? shape(rp, ca, wa, wa, &side_ok[1]) : NULL;
   if (ga == NULL)
     return FK_EXIT_FAILURE;
   g_autoptr(GPtrArray) nb = g_ptr_array_new_with_free_func(g_free);
