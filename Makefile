@@ -133,7 +133,7 @@ bench: $(FLAMEKIT)
 
 # The SVG page in Debian's chromium through playwright-core (see tests/browser/).
 check-browser: $(FLAMEKIT)
-	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh
+	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh tests/browser/report.sh
 
 # cargo-flamekit beside flamekit (cargo finds it as `cargo flamekit`), the
 # manual pages, and the completion scripts where bash-completion, zsh and

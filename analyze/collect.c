@@ -194,6 +194,14 @@ fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
       return TRUE;
     }
   }
+  if (s->has_time) {
+    FkCollectStats *st = &self->stats;
+    if (st->kept_timed == 0 || s->time < st->time_first)
+      st->time_first = s->time;
+    if (st->kept_timed == 0 || s->time > st->time_last)
+      st->time_last = s->time;
+    st->kept_timed++;
+  }
   gboolean keep_aside = (self->opts.tree_flags & FK_TREE_SEQUENTIAL) && s->has_time;
   if (self->opts.n_group_by == 0 && !keep_aside)
     return fk_tree_add_sample(self->tree, s, error);
@@ -241,6 +249,14 @@ fk_collector_merge(FkCollector *self, FkCollector *from, GError **error)
   self->stats.untimed_weight += from->stats.untimed_weight;
   self->stats.out_of_range_weight += from->stats.out_of_range_weight;
   self->stats.timed += from->stats.timed;
+  if (from->stats.kept_timed > 0) {
+    FkCollectStats *st = &self->stats;
+    if (st->kept_timed == 0 || from->stats.time_first < st->time_first)
+      st->time_first = from->stats.time_first;
+    if (st->kept_timed == 0 || from->stats.time_last > st->time_last)
+      st->time_last = from->stats.time_last;
+    st->kept_timed += from->stats.kept_timed;
+  }
   memset(&from->stats, 0, sizeof from->stats);
   gboolean same = fk_tree_strings(self->tree) == fk_tree_strings(from->tree);
   for (guint i = 0; i < from->timed->len; i++) {

@@ -61,6 +61,9 @@ typedef struct {
   double untimed_weight;  /* their weights, as decimal numbers */
   double out_of_range_weight;
   guint64 timed;          /* samples that had a time */
+  /* The time range of the samples kept (report's summary): valid when
+   * kept_timed > 0. */
+  guint64 kept_timed, time_first, time_last;
 } FkCollectStats;
 
 void fk_collect_options_init(FkCollectOptions *opts);

@@ -134,6 +134,7 @@ typedef struct {
   GPtrArray *stack; /* scratch */
   GError **error;
   gboolean failed;
+  gboolean one; /* fk_tree_ungroup: every group into one tree */
 } Split;
 
 static gboolean
@@ -147,7 +148,7 @@ split_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth,
   while (at < depth && strncmp(path[at], sp->prefix, sp->prefix_len) != 0)
     at++;
   const char *group = at < depth ? path[at] : NULL;
-  guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(sp->by_group, group));
+  guint idx = sp->one ? sp->trees->len : GPOINTER_TO_UINT(g_hash_table_lookup(sp->by_group, group));
   if (idx == 0) {
     g_ptr_array_add(sp->trees, fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree)));
     g_ptr_array_add(sp->names, (gpointer)group);
@@ -182,6 +183,7 @@ fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names, GError *
               strlen(prefix),
               g_ptr_array_new(),
               error,
+              FALSE,
               FALSE};
   fk_tree_walk(tree, FK_ORDER_INSERTION, split_one, &sp);
   g_hash_table_destroy(sp.by_group);
@@ -193,4 +195,29 @@ fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names, GError *
   for (guint i = 0; i < sp.trees->len; i++)
     fk_tree_finish(sp.trees->pdata[i]);
   return sp.trees;
+}
+
+FkTree *
+fk_tree_ungroup(const FkTree *tree, const char *prefix, GError **error)
+{
+  Split sp = {tree,
+              g_ptr_array_new_with_free_func((GDestroyNotify)fk_tree_free),
+              g_ptr_array_new(),
+              g_hash_table_new(NULL, NULL),
+              prefix,
+              strlen(prefix),
+              g_ptr_array_new(),
+              error,
+              FALSE,
+              TRUE};
+  gboolean ok = fk_tree_walk(tree, FK_ORDER_INSERTION, split_one, &sp) && !sp.failed;
+  g_hash_table_destroy(sp.by_group);
+  g_ptr_array_free(sp.stack, TRUE);
+  g_ptr_array_free(sp.names, TRUE);
+  FkTree *out = NULL;
+  if (ok)
+    out = sp.trees->len > 0 ? g_ptr_array_steal_index(sp.trees, 0)
+                            : fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree));
+  g_ptr_array_free(sp.trees, TRUE);
+  return out;
 }

@@ -34,3 +34,8 @@ FkTree *fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
  * Element type FkTree*, freed with the array. */
 GPtrArray *fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names,
                          GError **error);
+
+/* TREE with each stack's first frame starting with PREFIX removed: the
+ * merge of fk_tree_split's trees, made as one tree (a report of a hundred
+ * hosts needs the whole, not a hundred trees). NULL with ERROR on overflow. */
+FkTree *fk_tree_ungroup(const FkTree *tree, const char *prefix, GError **error);

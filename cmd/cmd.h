@@ -29,6 +29,7 @@ int cmd_fold(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_completions(int argc, char **argv);
 
 /* The running command's name, for messages. */

@@ -4,7 +4,8 @@
 #   FLAMEGRAPH_DIR  a checkout of brendangregg/FlameGraph (optional)
 #   INFERNO_DIR     a directory holding inferno's binaries (optional)
 #   BENCH_MB        size of the generated folded input (default 300)
-# Other benches (tests/bench/*.sh, one per area) run after this one.
+# Other benches (tests/bench/*.sh, one per area: report.sh is the report's
+# fleet time against graph and its page's time to interactive) run after this one.
 set -u
 FLAMEKIT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
