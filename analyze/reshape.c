@@ -215,9 +215,11 @@ fk_tree_ungroup(const FkTree *tree, const char *prefix, GError **error)
   g_ptr_array_free(sp.stack, TRUE);
   g_ptr_array_free(sp.names, TRUE);
   FkTree *out = NULL;
-  if (ok)
+  if (ok) {
     out = sp.trees->len > 0 ? g_ptr_array_steal_index(sp.trees, 0)
                             : fk_tree_new(fk_tree_strings(tree), fk_tree_flags(tree));
+    fk_tree_finish(out); /* a transform's result is finished, as every other */
+  }
   g_ptr_array_free(sp.trees, TRUE);
   return out;
 }
