@@ -130,6 +130,8 @@ merge(GPtrArray *parts, const FkTree *like)
                               : fk_tree_merge((FkTree *const *)parts->pdata, parts->len, &error);
   if (t == NULL)
     fk_cmd_error("%s", error->message);
+  else if (parts->len == 0)
+    fk_tree_finish(t); /* the empty side: finished, as a merge's result is */
   return t;
 }
 
