@@ -34,4 +34,9 @@ printf 'main;compute;sqrt 30 20\nmain;compute;log 5 25\nmain;io;read 25 25\n' >"
   printf 'main;%s 2\n' '${alert(1)}'
 } >"$out/hostile.folded"
 "$FLAMEKIT" graph -o "$out/hostile.svg" "$out/hostile.folded" || exit 1
+# A big page: 20,000 frames wide enough to be drawn (400 callers of 50
+# callees each), for the time the page takes to become interactive.
+awk 'BEGIN { for (i = 0; i < 400; i++) for (j = 0; j < 50; j++)
+  printf "main;caller_%d;callee_%d_%d 10\n", i, i, j }' >"$out/big.folded"
+"$FLAMEKIT" graph --minwidth 0 -o "$out/big.svg" "$out/big.folded" || exit 1
 exec node "$here/run.js" "$out"

@@ -226,6 +226,18 @@ async function main() {
       await p.screenshot({ path: path.join(dir, name.replace(".svg", ".png")) });
       await p.close();
     }
+    // A page of 20k drawn frames is interactive within 4 s (about 1 s here on a quiet machine; over 30 s
+    // when the script walked a live collection it was changing).
+    {
+      const p = await browser.newPage();
+      const t0 = Date.now();
+      await p.goto(`${base}/big.svg`);
+      await p.waitForFunction(() => typeof fk !== "undefined" && fk !== null, null, { timeout: 60000 });
+      const ms = Date.now() - t0;
+      const nf = await p.evaluate(() => fk.g.length);
+      ok(nf >= 20000 && ms < 4000, `big.svg (${nf} frames) is interactive in ${ms} ms (want < 4000)`);
+      await p.close();
+    }
     ok(foreign.length === 0, "no request left the machine", foreign);
   } finally {
     await browser.close();
