@@ -30,6 +30,7 @@ struct FkElf {
   char *debuglink;
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
   GArray *syms; /* FkElfSym sorted by start; NULL until first use */
+  GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
 };
 
 static gsize
@@ -246,6 +247,8 @@ fk_elf_free(FkElf *self)
     g_array_unref(self->loads);
   if (self->syms != NULL)
     g_array_unref(self->syms);
+  if (self->ties != NULL)
+    g_ptr_array_unref(self->ties);
   g_free(self->debuglink);
   g_free(self->name);
   g_free(self);
@@ -324,16 +327,32 @@ load_symbols(FkElf *self)
             !(tsh.sh_flags & SHF_EXECINSTR))
           continue;
       }
-      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0,
+      FkSymTmp t = {{s.st_value, s.st_value + s.st_size, name, 0}, GELF_ST_BIND(s.st_info), s.st_size > 0,
                     tmp->len};
       g_array_append_val(tmp, t);
     }
   }
   g_array_sort(tmp, cmp_tmp);
+  self->ties = g_ptr_array_new();
+  const FkSymTmp *kept = NULL;
   for (guint i = 0; i < tmp->len; i++) {
     const FkSymTmp *t = &g_array_index(tmp, FkSymTmp, i);
-    if (self->syms->len > 0 && g_array_index(self->syms, FkElfSym, self->syms->len - 1).start == t->sym.start)
-      continue; /* an alias: the better one came first */
+    if (kept != NULL && kept->sym.start == t->sym.start) {
+      /* an alias: the better one came first; a full tie is remembered, for
+       * DWARF to decide (fk_elf_symbol_tied) */
+      if (!sym_better(kept, t) || !sym_better(t, kept))
+        continue;
+      FkElfSym *last = &g_array_index(self->syms, FkElfSym, self->syms->len - 1);
+      if (last->ties == 0) {
+        last->ties = self->ties->len + 1;
+        g_ptr_array_add(self->ties, (gpointer)last->name);
+      } else
+        g_ptr_array_set_size(self->ties, self->ties->len - 1); /* drop the run's NULL */
+      g_ptr_array_add(self->ties, (gpointer)t->sym.name);
+      g_ptr_array_add(self->ties, NULL);
+      continue;
+    }
+    kept = t;
     g_array_append_val(self->syms, t->sym);
   }
   /* perf's symbols__fixup_end: an unsized symbol runs to the next one */
@@ -366,6 +385,21 @@ fk_elf_symbol_at(FkElf *self, guint64 vaddr)
       return s;
   }
   return NULL;
+}
+
+gboolean
+fk_elf_symbol_tied(const FkElf *self, const FkElfSym *sym, const char *name)
+{
+  if (sym->ties == 0 || self->ties == NULL)
+    return FALSE;
+  for (guint i = sym->ties - 1; i < self->ties->len; i++) {
+    const char *n = g_ptr_array_index(self->ties, i);
+    if (n == NULL)
+      return FALSE;
+    if (strcmp(n, name) == 0)
+      return TRUE;
+  }
+  return FALSE;
 }
 
 gsize

@@ -9,6 +9,7 @@
 typedef struct {
   guint64 start, end; /* [start, end) in the ELF's virtual addresses */
   const char *name;   /* raw (mangled, maybe versioned), owned by the FkElf */
+  guint32 ties;       /* 0, or 1 + where its full ties start in the FkElf's tie list */
 } FkElfSym;
 
 typedef struct FkElf FkElf;
@@ -40,6 +41,13 @@ gboolean fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *file_
  * to the next one; of aliases at one address, perf's choice is kept. The
  * table is built on first use. */
 const FkElfSym *fk_elf_symbol_at(FkElf *self, guint64 vaddr);
+
+/* TRUE if NAME (raw) is another symbol at SYM's address that perf's rules
+ * cannot tell from SYM (sized alike, same binding, as many leading
+ * underscores, a name as long): identical code folded under several names,
+ * as lld's --icf does to Rust's ToLowercase and ToUppercase iterators. Only
+ * such names are kept; an alias the rules rank lower is not. */
+gboolean fk_elf_symbol_tied(const FkElf *self, const FkElfSym *sym, const char *name);
 gsize fk_elf_symbol_count(FkElf *self);
 
 gboolean fk_elf_has_symtab(const FkElf *self); /* a full .symtab, not only .dynsym */

@@ -494,6 +494,14 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   const FkDwFrame *d0 = dw->len > 0 ? &g_array_index(dw, FkDwFrame, 0) : NULL;
   const FkDwFrame *dl = dw->len > 0 ? &g_array_index(dw, FkDwFrame, dw->len - 1) : NULL;
   const char *outer = sym != NULL ? sym->name : d0 != NULL ? d0->name : NULL;
+  /* Identical code folded under names perf's rules cannot order (lld's
+   * --icf: Rust's ToLowercase and ToUppercase iterators): the subprogram
+   * whose DWARF kept the code names it, so that the name and its inline
+   * frames and lines agree, as perf names it with inline frames. Without
+   * inline frames perf's ELF choice (the first in the table) stays. */
+  if (self->opts.inline_frames && sym != NULL && sym->ties != 0 && d0 != NULL && d0->name != NULL &&
+      strcmp(d0->name, sym->name) != 0 && fk_elf_symbol_tied(dso->syms, sym, d0->name))
+    outer = d0->name;
   if (outer == NULL) {
     g_ptr_array_add(names, (gpointer)dso->label); /* lookup adds the address */
   } else if (!self->opts.inline_frames || dw->len <= 1) {
