@@ -1099,37 +1099,7 @@ handle_mmap(PerfData *pd, guint32 type, guint16 misc, const guint8 *rec, guint32
   pd_maps_add(pd->maps, pid, &m);
 }
 
-/* Kernel dsos as stackcollapse-perf.pl tells them for --kernel: [bracketed]
- * pseudo-dsos (but [unknown]), modules, vmlinux. */
-static gboolean
-is_kernel_path(const char *p)
-{
-  if (p[0] == '[')
-    return strcmp(p, "[unknown]") != 0;
-  return g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux");
-}
-
-/* Anonymous memory, as perf's is_anon_memory() tells it. */
-static gboolean
-is_anon_path(const char *p)
-{
-  return strcmp(p, "//anon") == 0 || g_str_has_prefix(p, "/dev/zero") ||
-         g_str_has_prefix(p, "/anon_hugepage");
-}
-
-/* JIT code: perf-PID.map symbol files (anonymous memory), perf inject
- * --jit's jitted-*.so. */
-static gboolean
-is_jit_path(const char *p)
-{
-  if (is_anon_path(p))
-    return TRUE;
-  const char *base = strrchr(p, '/');
-  base = base ? base + 1 : p;
-  return (g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map")) ||
-         (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so"));
-}
-
+/* Which mappings are kernel, anonymous or JIT code: pd_map_kind (maps.c). */
 static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel);
 static void name_jit(PerfData *pd, guint from);
 static void annotate(PerfData *pd, const PdMap *m, guint from);
@@ -1150,7 +1120,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     char buf[512];
     if (m != NULL && m->path[0] == '[') {
       name = m->path;
-    } else if (m != NULL && is_anon_path(m->path)) {
+    } else if (m != NULL && (m->kind & PD_MAP_ANON)) {
       /* perf names anonymous executable memory by its JIT symbol file */
       g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
       name = buf;
@@ -1169,7 +1139,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     g_ptr_array_add(pd->frames, (gpointer)fk_frame_intern0(pd->opts->strings, name));
   } else {
     symbolize_addr(pd, m, pid, addr, kernel);
-    if (m != NULL && is_jit_path(m->path))
+    if (m != NULL && (m->kind & PD_MAP_JIT))
       name_jit(pd, from);
   }
   annotate(pd, m, from);
@@ -1205,6 +1175,8 @@ symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean 
     fm.len = m->end - m->start;
     fm.pgoff = m->pgoff;
     fm.pid = pid;
+    fm.kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
+              (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0);
   }
   fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
 }
@@ -1215,9 +1187,9 @@ static void
 annotate(PerfData *pd, const PdMap *m, guint from)
 {
   const char *suffix = NULL;
-  if (m != NULL && pd->opts->annotate_kernel && is_kernel_path(m->path))
+  if (m != NULL && pd->opts->annotate_kernel && (m->kind & PD_MAP_KERNEL))
     suffix = "_[k]";
-  else if (m != NULL && pd->opts->annotate_jit && is_jit_path(m->path))
+  else if (m != NULL && pd->opts->annotate_jit && (m->kind & PD_MAP_JIT))
     suffix = "_[j]";
   if (suffix != NULL)
     for (guint i = from; i < pd->frames->len; i++) {

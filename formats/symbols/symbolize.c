@@ -485,7 +485,9 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
+      gint64 t0_ = g_get_monotonic_time();
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
+      if (getenv("FKDBG")) g_printerr("dwarf_new %s %.1f ms\n", fk_elf_name(dso->dwelf), (g_get_monotonic_time() - t0_) / 1e3);
     }
     if (dso->dwarf != NULL)
       fk_dwarf_lookup(dso->dwarf, vaddr, dw);
@@ -696,10 +698,20 @@ is_anon(const char *path)
          (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
+static guint8
+mapping_kind(const FkMapping *map)
+{
+  if (map->kind & FK_MAPPING_KNOWN)
+    return map->kind;
+  return FK_MAPPING_KNOWN | (g_str_has_prefix(map->path, "[kernel.kallsyms]") ? FK_MAPPING_KALLSYMS : 0) |
+         (is_anon(map->path) ? FK_MAPPING_PERF_MAP : 0);
+}
+
 void
 fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel, GPtrArray *out)
 {
-  if (kernel || (map != NULL && map->path != NULL && g_str_has_prefix(map->path, "[kernel.kallsyms]"))) {
+  guint8 kind = map != NULL && map->path != NULL ? mapping_kind(map) : 0;
+  if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
     const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
     if (frame == NULL) {
       if (!self->kernel_tried)
@@ -715,7 +727,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
     return;
   }
-  if (is_anon(map->path)) {
+  if (kind & FK_MAPPING_PERF_MAP) {
     FkSymMap *jit = get_jit(self, map->pid);
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
@@ -768,8 +780,7 @@ gboolean
 fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip, struct Elf **eh,
                            struct Elf **debug, guint64 *bias, gconstpointer *key)
 {
-  if (map == NULL || map->path == NULL || is_anon(map->path) ||
-      g_str_has_prefix(map->path, "[kernel.kallsyms]"))
+  if (map == NULL || map->path == NULL || (mapping_kind(map) & (FK_MAPPING_PERF_MAP | FK_MAPPING_KALLSYMS)))
     return FALSE;
   FkDso *dso = get_dso(self, map);
   guint64 vaddr;

@@ -40,7 +40,16 @@ typedef struct {
   gsize build_id_len;
   guint64 start, len, pgoff;
   gint64 pid;               /* for /tmp/perf-PID.map */
+  guint8 kind;              /* FK_MAPPING_* of path when the caller knows them, else 0 */
 } FkMapping;
+
+/* A caller that classified the path once (per mapping) saves the symbolizer
+ * the string tests per address: KNOWN says the other bits are set. */
+enum {
+  FK_MAPPING_KNOWN = 1 << 0,
+  FK_MAPPING_KALLSYMS = 1 << 1, /* "[kernel.kallsyms]..." */
+  FK_MAPPING_PERF_MAP = 1 << 2, /* anonymous memory or /tmp/perf-PID.map: JIT symbols */
+};
 
 typedef struct FkSymbolizer FkSymbolizer;
 
