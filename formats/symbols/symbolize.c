@@ -485,9 +485,7 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
-      gint64 t0_ = g_get_monotonic_time();
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
-      if (getenv("FKDBG")) g_printerr("dwarf_new %s %.1f ms\n", fk_elf_name(dso->dwelf), (g_get_monotonic_time() - t0_) / 1e3);
     }
     if (dso->dwarf != NULL)
       fk_dwarf_lookup(dso->dwarf, vaddr, dw);
