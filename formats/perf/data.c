@@ -117,6 +117,7 @@ typedef struct {
   PdUnwindMethod unwind_method;
   PdUnwind *unwind; /* made with the symbolizer, for captures with user stacks */
   GArray *uframes;  /* FkUnwindFrame, one sample's */
+  gboolean kernel_soon; /* the symbolizer was told kernel frames are coming */
 
   /* features */
   char *hostname, *osrelease, *arch, *cmdline, *version;
@@ -1162,22 +1163,47 @@ name_jit(PerfData *pd, guint from)
   }
 }
 
+static void
+to_mapping(const PdMap *m, gint64 pid, FkMapping *fm)
+{
+  fm->path = m->path;
+  fm->build_id = m->build_id_len ? m->build_id : NULL;
+  fm->build_id_len = m->build_id_len;
+  fm->start = m->start;
+  fm->len = m->end - m->start;
+  fm->pgoff = m->pgoff;
+  fm->pid = pid;
+  fm->kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
+             (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0);
+}
+
+/* The first sample with kernel frames: kallsyms starts loading on another
+ * thread while the user stack is unwound and symbolized (frames are looked
+ * up root first), with the mapping its first kernel lookup will pass. */
+static void
+kernel_soon(PerfData *pd, gint64 pid)
+{
+  for (guint i = pd->addrs->len; i-- > 0;) {
+    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
+    if (a->mode != PD_CPUMODE_KERNEL && a->mode != PD_CPUMODE_GUEST_KERNEL)
+      continue;
+    pd->kernel_soon = TRUE;
+    const PdMap *m = a->mode == PD_CPUMODE_KERNEL ? pd_maps_find_floor(pd->maps, -1, a->addr) : NULL;
+    FkMapping fm;
+    if (m != NULL)
+      to_mapping(m, pid, &fm);
+    fk_symbolizer_kernel_soon(pd->sym, m ? &fm : NULL);
+    return;
+  }
+}
+
 /* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
 static void
 symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
 {
   FkMapping fm;
-  if (m != NULL) {
-    fm.path = m->path;
-    fm.build_id = m->build_id_len ? m->build_id : NULL;
-    fm.build_id_len = m->build_id_len;
-    fm.start = m->start;
-    fm.len = m->end - m->start;
-    fm.pgoff = m->pgoff;
-    fm.pid = pid;
-    fm.kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
-              (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0);
-  }
+  if (m != NULL)
+    to_mapping(m, pid, &fm);
   fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
 }
 
@@ -1260,6 +1286,10 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
       g_array_append_val(pd->addrs, a);
       first = FALSE;
     }
+  }
+  if (!pd->kernel_soon && !pd->opts->dso_only && pd->addrs->len > 0) {
+    ensure_symbolizer(pd);
+    kernel_soon(pd, f->pid);
   }
   if (unwind)
     unwind_user(pd, f);

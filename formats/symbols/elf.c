@@ -8,6 +8,7 @@
 
 #include <gelf.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct {
   guint64 offset, filesz, vaddr;
@@ -31,7 +32,20 @@ struct FkElf {
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
   GArray *syms; /* FkElfSym sorted by start; NULL until first use */
   GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
+  /* fk_elf_inflate_start: the sections being inflated and their threads */
+  gboolean inflate_started, inflate_installed;
+  GArray *inflate;        /* FkInflate */
+  GThread *inflate_th[2]; /* NULL: not running */
 };
+
+typedef struct {
+  Elf_Scn *scn;
+  const guint8 *src; /* the zlib stream, in the image */
+  gsize src_len;
+  guint64 size, align; /* inflated, from the Chdr */
+  guint8 *out;         /* NULL until inflated (and if it failed) */
+  guint thread;
+} FkInflate;
 
 static gsize
 underscores(const char *s)
@@ -230,13 +244,151 @@ fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error)
   return open_common(self, copy, size, error);
 }
 
+/* The sections fk_dwarf_new decompresses (formats/symbols/dwarf.c). */
+static const char *const inflate_names[] = {".debug_info",     ".debug_abbrev",   ".debug_line",
+                                            ".debug_line_str", ".debug_str",      ".debug_rnglists",
+                                            ".debug_loclists", ".debug_ranges",   ".debug_addr",
+                                            ".debug_str_offsets"};
+
+typedef struct {
+  FkElf *elf;
+  guint thread;
+} FkInflateJob;
+
+static gpointer
+inflate_thread(gpointer data)
+{
+  FkInflateJob *job = data;
+  for (guint i = 0; i < job->elf->inflate->len; i++) {
+    FkInflate *f = &g_array_index(job->elf->inflate, FkInflate, i);
+    if (f->thread != job->thread)
+      continue;
+    guint8 *out = g_try_malloc(f->size);
+    uLongf out_len = f->size;
+    if (out != NULL && uncompress(out, &out_len, f->src, f->src_len) == Z_OK && out_len == f->size)
+      f->out = out;
+    else
+      g_free(out);
+  }
+  g_free(job);
+  return NULL;
+}
+
+static int
+cmp_inflate_size(gconstpointer a, gconstpointer b)
+{
+  gsize x = ((const FkInflate *)a)->src_len, y = ((const FkInflate *)b)->src_len;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void
+fk_elf_inflate_start(FkElf *self)
+{
+  if (self->inflate_started)
+    return;
+  self->inflate_started = TRUE;
+  size_t shstrndx;
+  if (elf_getshdrstrndx(self->elf, &shstrndx) != 0)
+    return;
+  gboolean is64 = gelf_getclass(self->elf) == ELFCLASS64;
+  gsize hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS)
+      continue;
+    const char *n = elf_strptr(self->elf, shstrndx, sh.sh_name);
+    gboolean wanted = FALSE;
+    for (guint i = 0; n != NULL && i < G_N_ELEMENTS(inflate_names); i++)
+      wanted = wanted || strcmp(n, inflate_names[i]) == 0;
+    /* elf_getdata first, so that libelf's data descriptor exists before
+     * the threads run and finish only changes it */
+    Elf_Data *d = wanted ? elf_getdata(scn, NULL) : NULL;
+    Elf_Data *raw = d != NULL ? elf_rawdata(scn, NULL) : NULL;
+    if (raw == NULL || raw->d_buf == NULL || raw->d_size < hdr)
+      continue;
+    GElf_Chdr ch;
+    if (gelf_getchdr(scn, &ch) == NULL || ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size == 0 ||
+        ch.ch_size > (guint64)1 << 31 || ch.ch_size / 1032 > raw->d_size)
+      continue; /* left to elf_compress, which reports what is wrong */
+    if (self->inflate == NULL)
+      self->inflate = g_array_new(FALSE, FALSE, sizeof(FkInflate));
+    FkInflate f = {scn, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign,
+                   NULL, 0};
+    g_array_append_val(self->inflate, f);
+  }
+  if (self->inflate == NULL)
+    return;
+  /* the largest stream on one thread, the others on the second, balanced
+   * by compressed size */
+  g_array_sort(self->inflate, cmp_inflate_size);
+  gsize load[2] = {0, 0};
+  for (guint i = 0; i < self->inflate->len; i++) {
+    FkInflate *f = &g_array_index(self->inflate, FkInflate, i);
+    f->thread = load[1] < load[0];
+    load[f->thread] += f->src_len;
+  }
+  for (guint t = 0; t < 2; t++) {
+    if (load[t] == 0)
+      continue;
+    FkInflateJob *job = g_new(FkInflateJob, 1);
+    job->elf = self;
+    job->thread = t;
+    self->inflate_th[t] = g_thread_try_new("fk-inflate", inflate_thread, job, NULL);
+    if (self->inflate_th[t] == NULL)
+      inflate_thread(job); /* no thread: inflate here */
+  }
+}
+
+void
+fk_elf_inflate_finish(FkElf *self)
+{
+  if (self->inflate == NULL || self->inflate_installed)
+    return;
+  for (guint t = 0; t < 2; t++)
+    if (self->inflate_th[t] != NULL) {
+      g_thread_join(self->inflate_th[t]);
+      self->inflate_th[t] = NULL;
+    }
+  self->inflate_installed = TRUE;
+  for (guint i = 0; i < self->inflate->len; i++) {
+    FkInflate *f = &g_array_index(self->inflate, FkInflate, i);
+    GElf_Shdr sh;
+    if (f->out == NULL || gelf_getshdr(f->scn, &sh) == NULL)
+      continue;
+    /* what elf_compress(scn, 0, 0) leaves: the data and the raw data are
+     * the inflated bytes, the header says so */
+    Elf_Data *d = elf_getdata(f->scn, NULL);
+    Elf_Data *raw = elf_rawdata(f->scn, NULL);
+    if (d == NULL || raw == NULL)
+      continue;
+    for (Elf_Data *x = d;; x = raw) {
+      x->d_buf = f->out;
+      x->d_size = f->size;
+      x->d_type = ELF_T_BYTE;
+      x->d_align = f->align;
+      if (x == raw)
+        break;
+    }
+    sh.sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
+    sh.sh_size = f->size;
+    sh.sh_addralign = f->align;
+    gelf_update_shdr(f->scn, &sh);
+  }
+}
+
 void
 fk_elf_free(FkElf *self)
 {
   if (self == NULL)
     return;
+  fk_elf_inflate_finish(self);
   if (self->elf != NULL)
     elf_end(self->elf);
+  if (self->inflate != NULL) {
+    for (guint i = 0; i < self->inflate->len; i++)
+      g_free(g_array_index(self->inflate, FkInflate, i).out);
+    g_array_unref(self->inflate);
+  }
   if (self->mapped != NULL)
     g_mapped_file_unref(self->mapped);
   if (self->bytes != NULL)

@@ -57,6 +57,20 @@ gboolean fk_elf_has_code(const FkElf *self);   /* .text holds bytes (not a debug
 /* The .gnu_debuglink file name, or NULL. */
 const char *fk_elf_debuglink(const FkElf *self);
 
+/* Starts inflating SELF's zlib-compressed DWARF sections (.debug_info,
+ * _abbrev, _line, _str, _rnglists, ...) on two threads of their own, so that
+ * the work runs beside the caller's and the largest section (gcc's
+ * .debug_info) beside the others. Only the compressed bytes of the image
+ * are read there; nothing of libelf's. fk_elf_inflate_finish waits for them
+ * and puts the inflated bytes in place of the compressed ones, as
+ * elf_compress(scn, 0, 0) would (libelf's Elf_Data and the section header);
+ * sections that did not inflate stay compressed (libdwarf and
+ * fk_elf_section_bytes inflate them themselves). Call finish before any
+ * other use of the DWARF sections; fk_elf_free calls it. Both are no-ops
+ * when there is nothing compressed, and start is once per ELF. */
+void fk_elf_inflate_start(FkElf *self);
+void fk_elf_inflate_finish(FkElf *self);
+
 /* The libelf handle, valid while SELF lives. */
 Elf *fk_elf_handle(const FkElf *self);
 

@@ -59,6 +59,8 @@ struct FkSymbolizer {
   GPtrArray *added_kallsyms; /* member paths */
   FkSymMap *kernel;
   gboolean kernel_tried;
+  struct FkKernelLoad_ *kload; /* kallsyms being loaded (kernel_start), else NULL */
+  GThread *kthread;
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
@@ -129,11 +131,16 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
   return self;
 }
 
+static void kernel_load_free(struct FkKernelLoad_ *k);
+
 void
 fk_symbolizer_free(FkSymbolizer *self)
 {
   if (self == NULL)
     return;
+  if (self->kthread != NULL)
+    g_thread_join(self->kthread);
+  kernel_load_free(self->kload);
   g_hash_table_unref(self->dsos); /* before the ELFs they point to */
   g_hash_table_unref(self->elfs);
   g_hash_table_unref(self->added);
@@ -414,6 +421,12 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
   find_files(self, dso);
   if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
     offer_own_vdso(self, dso);
+  /* Its DWARF is read at its first address: inflating its sections starts
+   * now, on other threads (a dwarf capture's first sample finds libc while
+   * unwinding, symbolizes it after, and libc6-dbg's .debug_info alone took
+   * a fifth of a run to inflate). */
+  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL)
+    fk_elf_inflate_start(dso->dwelf);
   g_hash_table_insert(self->dsos, g_steal_pointer(&key), dso);
   return dso;
 }
@@ -485,6 +498,7 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
+      fk_elf_inflate_finish(dso->dwelf);
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
     if (dso->dwarf != NULL)
@@ -521,50 +535,139 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   return fr;
 }
 
+/* Loading kallsyms, on a thread of its own from fk_symbolizer_kernel_soon
+ * (reading /proc/kallsyms is procfs generating 122k lines: a tenth of a
+ * dwarf capture's run), or here at the first kernel address. Only files are
+ * read there; the notes wait for kernel_finish, so that they come where and
+ * in the order they would without the thread. */
+typedef struct FkKernelLoad_ {
+  char *kallsyms_path, *id, *home, *where, *note_where, *read_error;
+  GBytes *added; /* the tarball's copy, picked before the thread starts */
+  char *added_name;
+  gboolean use_proc;
+  char *text;
+  gsize len;
+  FkSymMap *map;
+  guint bad;
+} FkKernelLoad;
+
+static gpointer
+kernel_read(gpointer data)
+{
+  FkKernelLoad *k = data;
+  if (k->kallsyms_path != NULL) {
+    g_autoptr(GError) err = NULL;
+    if (!g_file_get_contents(k->kallsyms_path, &k->text, &k->len, &err))
+      k->read_error = g_strdup(err->message);
+    k->where = g_strdup(k->kallsyms_path);
+  }
+  if (k->text == NULL && k->added != NULL) {
+    k->text = g_strndup(g_bytes_get_data(k->added, NULL), g_bytes_get_size(k->added));
+    k->len = g_bytes_get_size(k->added);
+    g_free(k->where);
+    k->where = g_strdup(k->added_name);
+  }
+  if (k->text == NULL && k->id != NULL && k->home != NULL) {
+    g_autofree char *p = g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
+    if (g_file_get_contents(p, &k->text, &k->len, NULL)) {
+      g_free(k->where);
+      k->where = g_strdup(p);
+    }
+  }
+  if (k->text == NULL && k->use_proc && g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
+    g_free(k->where);
+    k->where = g_strdup("/proc/kallsyms");
+  }
+  if (k->text != NULL)
+    k->map = fk_symmap_new_kallsyms(g_steal_pointer(&k->text), k->len, &k->bad);
+  return NULL;
+}
+
+static void
+kernel_start(FkSymbolizer *self, const FkMapping *map, gboolean thread)
+{
+  self->kernel_tried = TRUE;
+  FkKernelLoad *k = self->kload = g_new0(FkKernelLoad, 1);
+  k->kallsyms_path = g_strdup(self->kallsyms_path);
+  k->id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
+  k->home = g_strdup(g_get_home_dir());
+  k->use_proc = self->opts.use_proc_kallsyms;
+  if (self->added_kallsyms->len > 0) {
+    /* the tarball's copy for this kernel's build id, else the first */
+    const char *pick = g_ptr_array_index(self->added_kallsyms, 0);
+    for (guint i = 0; k->id != NULL && i < self->added_kallsyms->len; i++)
+      if (strstr(g_ptr_array_index(self->added_kallsyms, i), k->id) != NULL)
+        pick = g_ptr_array_index(self->added_kallsyms, i);
+    k->added = g_bytes_ref(g_hash_table_lookup(self->added, pick));
+    k->added_name = g_strdup(pick);
+  }
+  if (thread)
+    self->kthread = g_thread_try_new("fk-kallsyms", kernel_read, k, NULL);
+  if (self->kthread == NULL)
+    kernel_read(k);
+}
+
+static void
+kernel_load_free(FkKernelLoad *k)
+{
+  if (k == NULL)
+    return;
+  g_free(k->kallsyms_path);
+  g_free(k->id);
+  g_free(k->home);
+  g_free(k->where);
+  g_free(k->read_error);
+  if (k->added != NULL)
+    g_bytes_unref(k->added);
+  g_free(k->added_name);
+  g_free(k->text);
+  fk_symmap_free(k->map);
+  g_free(k);
+}
+
+/* The kernel's symbols once loaded (NULL: none), with the notes saying why
+ * not. */
+static FkSymMap *
+kernel_finish(FkSymbolizer *self)
+{
+  FkKernelLoad *k = self->kload;
+  if (k == NULL)
+    return self->kernel;
+  if (self->kthread != NULL)
+    g_thread_join(self->kthread);
+  self->kthread = NULL;
+  self->kload = NULL;
+  FkDiag *diag = self->opts.diag;
+  if (diag != NULL && k->read_error != NULL)
+    fk_diag_note(diag, k->kallsyms_path, "cannot read kallsyms: %s", k->read_error);
+  if (k->map == NULL) {
+    if (diag != NULL)
+      fk_diag_note(diag, "[kernel.kallsyms]",
+                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
+  } else {
+    self->kernel = g_steal_pointer(&k->map);
+    if (diag != NULL && fk_symmap_all_zero(self->kernel))
+      fk_diag_note(diag, k->where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
+    else if (diag != NULL && k->bad > 0)
+      fk_diag_note(diag, k->where, "%u lines of kallsyms not understood", k->bad);
+  }
+  kernel_load_free(k);
+  return self->kernel;
+}
+
+void
+fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map)
+{
+  if (!self->kernel_tried)
+    kernel_start(self, map, TRUE);
+}
+
 static void
 load_kernel(FkSymbolizer *self, const FkMapping *map)
 {
-  self->kernel_tried = TRUE;
-  g_autofree char *id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autofree char *where = NULL;
-  if (self->kallsyms_path != NULL) {
-    g_autoptr(GError) err = NULL;
-    if (!g_file_get_contents(self->kallsyms_path, &text, &len, &err) && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, self->kallsyms_path, "cannot read kallsyms: %s", err->message);
-    where = g_strdup(self->kallsyms_path);
-  }
-  if (text == NULL && self->added_kallsyms->len > 0) {
-    /* the tarball's copy for this kernel's build id, else the first */
-    const char *pick = g_ptr_array_index(self->added_kallsyms, 0);
-    for (guint i = 0; id != NULL && i < self->added_kallsyms->len; i++)
-      if (strstr(g_ptr_array_index(self->added_kallsyms, i), id) != NULL)
-        pick = g_ptr_array_index(self->added_kallsyms, i);
-    GBytes *b = g_hash_table_lookup(self->added, pick);
-    text = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
-    len = g_bytes_get_size(b);
-    where = g_strdup(pick);
-  }
-  if (text == NULL && id != NULL && g_get_home_dir() != NULL) {
-    g_autofree char *p = g_build_filename(g_get_home_dir(), ".debug", "[kernel.kallsyms]", id, "kallsyms", NULL);
-    if (g_file_get_contents(p, &text, &len, NULL))
-      where = g_strdup(p);
-  }
-  if (text == NULL && self->opts.use_proc_kallsyms && g_file_get_contents("/proc/kallsyms", &text, &len, NULL))
-    where = g_strdup("/proc/kallsyms");
-  if (text == NULL) {
-    if (self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, "[kernel.kallsyms]",
-                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
-    return;
-  }
-  guint bad = 0;
-  self->kernel = fk_symmap_new_kallsyms(g_steal_pointer(&text), len, &bad);
-  if (self->opts.diag != NULL && fk_symmap_all_zero(self->kernel))
-    fk_diag_note(self->opts.diag, where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
-  else if (self->opts.diag != NULL && bad > 0)
-    fk_diag_note(self->opts.diag, where, "%u lines of kallsyms not understood", bad);
+  if (!self->kernel_tried)
+    kernel_start(self, map, FALSE);
+  kernel_finish(self);
 }
 
 /* Reads the JIT map at PATH as perf does (dso__load_perf_map after its
@@ -712,7 +815,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
   if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
     const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
     if (frame == NULL) {
-      if (!self->kernel_tried)
+      if (!self->kernel_tried || self->kload != NULL)
         load_kernel(self, map);
       const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
       frame = name != NULL ? intern_name(self, name, NULL, 0) : unresolved(self, "[[kernel.kallsyms]]", ip);
@@ -764,7 +867,7 @@ fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_i
   map.build_id = build_id;
   map.build_id_len = build_id_len;
   if (g_str_has_prefix(path, "[kernel.kallsyms]")) {
-    if (!self->kernel_tried)
+    if (!self->kernel_tried || self->kload != NULL)
       load_kernel(self, &map);
     return self->kernel != NULL ? "kallsyms" : NULL;
   }

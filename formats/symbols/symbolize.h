@@ -63,6 +63,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkSymbolizer, fk_symbolizer_free)
  * build ids without unpacking it. */
 void fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data);
 
+/* A kernel address will be looked up soon: kallsyms starts loading on
+ * another thread (MAP is the kernel's mapping, for its build id; may be
+ * NULL). Optional; the first kernel lookup waits for it, and its notes are
+ * made then, as without it. */
+void fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map);
+
 /* Appends to OUT (interned const char*) the frames at address IP within MAP
  * (NULL: unmapped), outermost first: the function, then the frames inlined
  * into it down to the innermost. IP is the address to look up (callers pass
