@@ -421,12 +421,6 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
   find_files(self, dso);
   if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
     offer_own_vdso(self, dso);
-  /* Its DWARF is read at its first address: inflating its sections starts
-   * now, on other threads (a dwarf capture's first sample finds libc while
-   * unwinding, symbolizes it after, and libc6-dbg's .debug_info alone took
-   * a fifth of a run to inflate). */
-  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL)
-    fk_elf_inflate_start(dso->dwelf);
   g_hash_table_insert(self->dsos, g_steal_pointer(&key), dso);
   return dso;
 }
@@ -485,6 +479,18 @@ unresolved(FkSymbolizer *self, const char *label, guint64 ip)
   return fk_interner_intern0(self->opts.strings, s);
 }
 
+/* DSO's DWARF will be read soon: inflating its sections starts now, on
+ * other threads. The unwinder finds a dwarf capture's dsos while it walks a
+ * sample, which is symbolized after (libc6-dbg's .debug_info alone took a
+ * fifth of a run to inflate). Not for fk_symbolizer_locate (`info`), which
+ * reads no DWARF. */
+static void
+dwarf_soon(FkSymbolizer *self, FkDso *dso)
+{
+  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL)
+    fk_elf_inflate_start(dso->dwelf);
+}
+
 /* The frames of DSO at VADDR, computed once. */
 static const FkFrames *
 dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
@@ -498,6 +504,7 @@ dso_frames(FkSymbolizer *self, FkDso *dso, guint64 vaddr)
   if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
+      dwarf_soon(self, dso); /* two threads, even when it is needed now */
       fk_elf_inflate_finish(dso->dwelf);
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
@@ -884,6 +891,7 @@ fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip,
   if (map == NULL || map->path == NULL || (mapping_kind(map) & (FK_MAPPING_PERF_MAP | FK_MAPPING_KALLSYMS)))
     return FALSE;
   FkDso *dso = get_dso(self, map);
+  dwarf_soon(self, dso);
   guint64 vaddr;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr))
     return FALSE;
