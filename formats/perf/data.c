@@ -117,6 +117,7 @@ typedef struct {
   PdUnwindMethod unwind_method;
   PdUnwind *unwind; /* made with the symbolizer, for captures with user stacks */
   GArray *uframes;  /* FkUnwindFrame, one sample's */
+  gboolean kernel_soon; /* the symbolizer was told kernel frames are coming */
 
   /* features */
   char *hostname, *osrelease, *arch, *cmdline, *version;
@@ -1099,37 +1100,7 @@ handle_mmap(PerfData *pd, guint32 type, guint16 misc, const guint8 *rec, guint32
   pd_maps_add(pd->maps, pid, &m);
 }
 
-/* Kernel dsos as stackcollapse-perf.pl tells them for --kernel: [bracketed]
- * pseudo-dsos (but [unknown]), modules, vmlinux. */
-static gboolean
-is_kernel_path(const char *p)
-{
-  if (p[0] == '[')
-    return strcmp(p, "[unknown]") != 0;
-  return g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux");
-}
-
-/* Anonymous memory, as perf's is_anon_memory() tells it. */
-static gboolean
-is_anon_path(const char *p)
-{
-  return strcmp(p, "//anon") == 0 || g_str_has_prefix(p, "/dev/zero") ||
-         g_str_has_prefix(p, "/anon_hugepage");
-}
-
-/* JIT code: perf-PID.map symbol files (anonymous memory), perf inject
- * --jit's jitted-*.so. */
-static gboolean
-is_jit_path(const char *p)
-{
-  if (is_anon_path(p))
-    return TRUE;
-  const char *base = strrchr(p, '/');
-  base = base ? base + 1 : p;
-  return (g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map")) ||
-         (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so"));
-}
-
+/* Which mappings are kernel, anonymous or JIT code: pd_map_kind (maps.c). */
 static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel);
 static void name_jit(PerfData *pd, guint from);
 static void annotate(PerfData *pd, const PdMap *m, guint from);
@@ -1150,7 +1121,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     char buf[512];
     if (m != NULL && m->path[0] == '[') {
       name = m->path;
-    } else if (m != NULL && is_anon_path(m->path)) {
+    } else if (m != NULL && (m->kind & PD_MAP_ANON)) {
       /* perf names anonymous executable memory by its JIT symbol file */
       g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
       name = buf;
@@ -1169,7 +1140,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
     g_ptr_array_add(pd->frames, (gpointer)fk_frame_intern0(pd->opts->strings, name));
   } else {
     symbolize_addr(pd, m, pid, addr, kernel);
-    if (m != NULL && is_jit_path(m->path))
+    if (m != NULL && (m->kind & PD_MAP_JIT))
       name_jit(pd, from);
   }
   annotate(pd, m, from);
@@ -1192,20 +1163,47 @@ name_jit(PerfData *pd, guint from)
   }
 }
 
+static void
+to_mapping(const PdMap *m, gint64 pid, FkMapping *fm)
+{
+  fm->path = m->path;
+  fm->build_id = m->build_id_len ? m->build_id : NULL;
+  fm->build_id_len = m->build_id_len;
+  fm->start = m->start;
+  fm->len = m->end - m->start;
+  fm->pgoff = m->pgoff;
+  fm->pid = pid;
+  fm->kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
+             (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0);
+}
+
+/* The first sample with kernel frames: kallsyms starts loading on another
+ * thread while the user stack is unwound and symbolized (frames are looked
+ * up root first), with the mapping its first kernel lookup will pass. */
+static void
+kernel_soon(PerfData *pd, gint64 pid)
+{
+  for (guint i = pd->addrs->len; i-- > 0;) {
+    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
+    if (a->mode != PD_CPUMODE_KERNEL && a->mode != PD_CPUMODE_GUEST_KERNEL)
+      continue;
+    pd->kernel_soon = TRUE;
+    const PdMap *m = a->mode == PD_CPUMODE_KERNEL ? pd_maps_find_floor(pd->maps, -1, a->addr) : NULL;
+    FkMapping fm;
+    if (m != NULL)
+      to_mapping(m, pid, &fm);
+    fk_symbolizer_kernel_soon(pd->sym, m ? &fm : NULL);
+    return;
+  }
+}
+
 /* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
 static void
 symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
 {
   FkMapping fm;
-  if (m != NULL) {
-    fm.path = m->path;
-    fm.build_id = m->build_id_len ? m->build_id : NULL;
-    fm.build_id_len = m->build_id_len;
-    fm.start = m->start;
-    fm.len = m->end - m->start;
-    fm.pgoff = m->pgoff;
-    fm.pid = pid;
-  }
+  if (m != NULL)
+    to_mapping(m, pid, &fm);
   fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
 }
 
@@ -1215,9 +1213,9 @@ static void
 annotate(PerfData *pd, const PdMap *m, guint from)
 {
   const char *suffix = NULL;
-  if (m != NULL && pd->opts->annotate_kernel && is_kernel_path(m->path))
+  if (m != NULL && pd->opts->annotate_kernel && (m->kind & PD_MAP_KERNEL))
     suffix = "_[k]";
-  else if (m != NULL && pd->opts->annotate_jit && is_jit_path(m->path))
+  else if (m != NULL && pd->opts->annotate_jit && (m->kind & PD_MAP_JIT))
     suffix = "_[j]";
   if (suffix != NULL)
     for (guint i = from; i < pd->frames->len; i++) {
@@ -1288,6 +1286,10 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
       g_array_append_val(pd->addrs, a);
       first = FALSE;
     }
+  }
+  if (!pd->kernel_soon && !pd->opts->dso_only && pd->addrs->len > 0) {
+    ensure_symbolizer(pd);
+    kernel_soon(pd, f->pid);
   }
   if (unwind)
     unwind_user(pd, f);

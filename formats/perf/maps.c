@@ -1,6 +1,8 @@
 /* maps.c -- processes, threads and their address maps over time. */
 #include "maps.h"
 
+#include <string.h>
+
 struct PdMaps {
   GHashTable *procs; /* gint64* pid -> GArray of PdMap sorted by start */
   GHashTable *comms; /* gint64* tid -> const char* (interned elsewhere) */
@@ -57,11 +59,44 @@ first_ending_after(GArray *a, guint64 addr)
   return lo;
 }
 
-void
-pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map)
+static gboolean
+is_anon_path(const char *p)
 {
-  if (map->end <= map->start)
+  return strcmp(p, "//anon") == 0 || g_str_has_prefix(p, "/dev/zero") ||
+         g_str_has_prefix(p, "/anon_hugepage");
+}
+
+guint8
+pd_map_kind(const char *p)
+{
+  guint8 k = 0;
+  if (p[0] == '[' ? strcmp(p, "[unknown]") != 0 : g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux"))
+    k |= PD_MAP_KERNEL;
+  if (g_str_has_prefix(p, "[kernel.kallsyms]"))
+    k |= PD_MAP_KALLSYMS;
+  gboolean anon = is_anon_path(p);
+  gboolean perf_map = g_str_has_prefix(p, "/tmp/perf-") && g_str_has_suffix(p, ".map");
+  if (anon)
+    k |= PD_MAP_ANON;
+  if (anon || perf_map)
+    k |= PD_MAP_PERF_MAP;
+  const char *base = strrchr(p, '/');
+  base = base ? base + 1 : p;
+  if (anon || perf_map || (g_str_has_prefix(base, "jitted-") && g_str_has_suffix(base, ".so")))
+    k |= PD_MAP_JIT;
+  if (anon || perf_map || g_str_has_prefix(p, "[anon"))
+    k |= PD_MAP_NO_CFI;
+  return k;
+}
+
+void
+pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map_in)
+{
+  if (map_in->end <= map_in->start)
     return;
+  PdMap copy = *map_in;
+  copy.kind = pd_map_kind(copy.path);
+  const PdMap *map = &copy;
   GArray *a = proc_maps(self, pid, TRUE);
   guint i = first_ending_after(a, map->start);
   /* Cut what the new mapping covers from the mappings it overlaps; keep the

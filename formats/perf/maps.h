@@ -17,7 +17,21 @@ typedef struct {
   /* The reader's `[dso]` label for this path, made once (NULL until then):
    * the same for every part of a cut mapping and every forked copy. */
   const char *label;
+  guint8 kind; /* PD_MAP_* bits of path, set by pd_maps_add */
 } PdMap;
+
+/* What a mapping's path says, worked out once per mapping rather than per
+ * frame looked up in it (string prefixes were a tenth of a dwarf capture's
+ * time). */
+enum {
+  PD_MAP_KERNEL = 1 << 0, /* for --kernel, as stackcollapse-perf.pl: [bracketed] pseudo-dsos (not [unknown]), *.ko, vmlinux */
+  PD_MAP_ANON = 1 << 1,   /* anonymous memory, as perf's is_anon_memory() */
+  PD_MAP_JIT = 1 << 2,    /* JIT code: anonymous, /tmp/perf-PID.map, jitted-*.so */
+  PD_MAP_NO_CFI = 1 << 3, /* JIT memory for the unwinder: anonymous, perf-PID.map, [anon:...] */
+  PD_MAP_KALLSYMS = 1 << 4, /* [kernel.kallsyms] */
+  PD_MAP_PERF_MAP = 1 << 5, /* symbols from /tmp/perf-PID.map: anonymous, or that file itself */
+};
+guint8 pd_map_kind(const char *path);
 
 typedef struct PdMaps PdMaps;
 

@@ -38,15 +38,6 @@ pd_unwind_parse_method(const char *s, PdUnwindMethod *out)
   return TRUE;
 }
 
-static gboolean
-is_jit_memory(const char *path)
-{
-  return strcmp(path, "//anon") == 0 || g_str_has_prefix(path, "/dev/zero") ||
-         g_str_has_prefix(path, "/anon_hugepage") ||
-         (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map")) ||
-         g_str_has_prefix(path, "[anon");
-}
-
 static FkUnwindModuleKind
 find_module(gpointer ctx, guint64 pc, FkUnwindModule *out)
 {
@@ -56,7 +47,7 @@ find_module(gpointer ctx, guint64 pc, FkUnwindModule *out)
     return FK_UNWIND_MODULE_NONE;
   out->start = m->start;
   out->end = m->end;
-  if (is_jit_memory(m->path))
+  if (m->kind & PD_MAP_NO_CFI)
     return FK_UNWIND_MODULE_JIT;
   FkMapping fm = {
       .path = m->path,
@@ -66,6 +57,8 @@ find_module(gpointer ctx, guint64 pc, FkUnwindModule *out)
       .len = m->end - m->start,
       .pgoff = m->pgoff,
       .pid = self->pid,
+      .kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
+              (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0),
   };
   if (!fk_symbolizer_unwind_files(self->sym, &fm, pc, &out->eh_elf, &out->debug_elf, &out->bias,
                                   &out->key))

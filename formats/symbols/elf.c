@@ -8,6 +8,7 @@
 
 #include <gelf.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct {
   guint64 offset, filesz, vaddr;
@@ -30,7 +31,21 @@ struct FkElf {
   char *debuglink;
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
   GArray *syms; /* FkElfSym sorted by start; NULL until first use */
+  GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
+  /* fk_elf_inflate_start: the sections being inflated and their threads */
+  gboolean inflate_started, inflate_installed;
+  GArray *inflate;        /* EfInflate */
+  GThread *inflate_th[2]; /* NULL: not running */
 };
+
+typedef struct {
+  Elf_Scn *scn;
+  const guint8 *src; /* the zlib stream, in the image */
+  gsize src_len;
+  guint64 size, align; /* inflated, from the Chdr */
+  guint8 *out;         /* NULL until inflated (and if it failed) */
+  guint thread;
+} EfInflate;
 
 static gsize
 underscores(const char *s)
@@ -229,13 +244,151 @@ fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error)
   return open_common(self, copy, size, error);
 }
 
+/* The sections fk_dwarf_new decompresses (formats/symbols/dwarf.c). */
+static const char *const inflate_names[] = {".debug_info",     ".debug_abbrev",   ".debug_line",
+                                            ".debug_line_str", ".debug_str",      ".debug_rnglists",
+                                            ".debug_loclists", ".debug_ranges",   ".debug_addr",
+                                            ".debug_str_offsets"};
+
+typedef struct {
+  FkElf *elf;
+  guint thread;
+} EfInflateJob;
+
+static gpointer
+inflate_thread(gpointer data)
+{
+  EfInflateJob *job = data;
+  for (guint i = 0; i < job->elf->inflate->len; i++) {
+    EfInflate *f = &g_array_index(job->elf->inflate, EfInflate, i);
+    if (f->thread != job->thread)
+      continue;
+    guint8 *out = g_try_malloc(f->size);
+    uLongf out_len = f->size;
+    if (out != NULL && uncompress(out, &out_len, f->src, f->src_len) == Z_OK && out_len == f->size)
+      f->out = out;
+    else
+      g_free(out);
+  }
+  g_free(job);
+  return NULL;
+}
+
+static int
+cmp_inflate_size(gconstpointer a, gconstpointer b)
+{
+  gsize x = ((const EfInflate *)a)->src_len, y = ((const EfInflate *)b)->src_len;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void
+fk_elf_inflate_start(FkElf *self)
+{
+  if (self->inflate_started)
+    return;
+  self->inflate_started = TRUE;
+  size_t shstrndx;
+  if (elf_getshdrstrndx(self->elf, &shstrndx) != 0)
+    return;
+  gboolean is64 = gelf_getclass(self->elf) == ELFCLASS64;
+  gsize hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS)
+      continue;
+    const char *n = elf_strptr(self->elf, shstrndx, sh.sh_name);
+    gboolean wanted = FALSE;
+    for (guint i = 0; n != NULL && i < G_N_ELEMENTS(inflate_names); i++)
+      wanted = wanted || strcmp(n, inflate_names[i]) == 0;
+    /* elf_getdata first, so that libelf's data descriptor exists before
+     * the threads run and finish only changes it */
+    Elf_Data *d = wanted ? elf_getdata(scn, NULL) : NULL;
+    Elf_Data *raw = d != NULL ? elf_rawdata(scn, NULL) : NULL;
+    if (raw == NULL || raw->d_buf == NULL || raw->d_size < hdr)
+      continue;
+    GElf_Chdr ch;
+    if (gelf_getchdr(scn, &ch) == NULL || ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size == 0 ||
+        ch.ch_size > (guint64)1 << 31 || ch.ch_size / 1032 > raw->d_size)
+      continue; /* left to elf_compress, which reports what is wrong */
+    if (self->inflate == NULL)
+      self->inflate = g_array_new(FALSE, FALSE, sizeof(EfInflate));
+    EfInflate f = {scn, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign,
+                   NULL, 0};
+    g_array_append_val(self->inflate, f);
+  }
+  if (self->inflate == NULL)
+    return;
+  /* the largest stream on one thread, the others on the second, balanced
+   * by compressed size */
+  g_array_sort(self->inflate, cmp_inflate_size);
+  gsize load[2] = {0, 0};
+  for (guint i = 0; i < self->inflate->len; i++) {
+    EfInflate *f = &g_array_index(self->inflate, EfInflate, i);
+    f->thread = load[1] < load[0];
+    load[f->thread] += f->src_len;
+  }
+  for (guint t = 0; t < 2; t++) {
+    if (load[t] == 0)
+      continue;
+    EfInflateJob *job = g_new(EfInflateJob, 1);
+    job->elf = self;
+    job->thread = t;
+    self->inflate_th[t] = g_thread_try_new("fk-inflate", inflate_thread, job, NULL);
+    if (self->inflate_th[t] == NULL)
+      inflate_thread(job); /* no thread: inflate here */
+  }
+}
+
+void
+fk_elf_inflate_finish(FkElf *self)
+{
+  if (self->inflate == NULL || self->inflate_installed)
+    return;
+  for (guint t = 0; t < 2; t++)
+    if (self->inflate_th[t] != NULL) {
+      g_thread_join(self->inflate_th[t]);
+      self->inflate_th[t] = NULL;
+    }
+  self->inflate_installed = TRUE;
+  for (guint i = 0; i < self->inflate->len; i++) {
+    EfInflate *f = &g_array_index(self->inflate, EfInflate, i);
+    GElf_Shdr sh;
+    if (f->out == NULL || gelf_getshdr(f->scn, &sh) == NULL)
+      continue;
+    /* what elf_compress(scn, 0, 0) leaves: the data and the raw data are
+     * the inflated bytes, the header says so */
+    Elf_Data *d = elf_getdata(f->scn, NULL);
+    Elf_Data *raw = elf_rawdata(f->scn, NULL);
+    if (d == NULL || raw == NULL)
+      continue;
+    for (Elf_Data *x = d;; x = raw) {
+      x->d_buf = f->out;
+      x->d_size = f->size;
+      x->d_type = ELF_T_BYTE;
+      x->d_align = f->align;
+      if (x == raw)
+        break;
+    }
+    sh.sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
+    sh.sh_size = f->size;
+    sh.sh_addralign = f->align;
+    gelf_update_shdr(f->scn, &sh);
+  }
+}
+
 void
 fk_elf_free(FkElf *self)
 {
   if (self == NULL)
     return;
+  fk_elf_inflate_finish(self);
   if (self->elf != NULL)
     elf_end(self->elf);
+  if (self->inflate != NULL) {
+    for (guint i = 0; i < self->inflate->len; i++)
+      g_free(g_array_index(self->inflate, EfInflate, i).out);
+    g_array_unref(self->inflate);
+  }
   if (self->mapped != NULL)
     g_mapped_file_unref(self->mapped);
   if (self->bytes != NULL)
@@ -246,6 +399,8 @@ fk_elf_free(FkElf *self)
     g_array_unref(self->loads);
   if (self->syms != NULL)
     g_array_unref(self->syms);
+  if (self->ties != NULL)
+    g_ptr_array_unref(self->ties);
   g_free(self->debuglink);
   g_free(self->name);
   g_free(self);
@@ -324,16 +479,32 @@ load_symbols(FkElf *self)
             !(tsh.sh_flags & SHF_EXECINSTR))
           continue;
       }
-      EfSym t = {{s.st_value, s.st_value + s.st_size, name}, GELF_ST_BIND(s.st_info), s.st_size > 0,
+      EfSym t = {{s.st_value, s.st_value + s.st_size, name, 0}, GELF_ST_BIND(s.st_info), s.st_size > 0,
                     tmp->len};
       g_array_append_val(tmp, t);
     }
   }
   g_array_sort(tmp, cmp_tmp);
+  self->ties = g_ptr_array_new();
+  const EfSym *kept = NULL;
   for (guint i = 0; i < tmp->len; i++) {
     const EfSym *t = &g_array_index(tmp, EfSym, i);
-    if (self->syms->len > 0 && g_array_index(self->syms, FkElfSym, self->syms->len - 1).start == t->sym.start)
-      continue; /* an alias: the better one came first */
+    if (kept != NULL && kept->sym.start == t->sym.start) {
+      /* an alias: the better one came first; a full tie is remembered, for
+       * DWARF to decide (fk_elf_symbol_tied) */
+      if (!sym_better(kept, t) || !sym_better(t, kept))
+        continue;
+      FkElfSym *last = &g_array_index(self->syms, FkElfSym, self->syms->len - 1);
+      if (last->ties == 0) {
+        last->ties = self->ties->len + 1;
+        g_ptr_array_add(self->ties, (gpointer)last->name);
+      } else
+        g_ptr_array_set_size(self->ties, self->ties->len - 1); /* drop the run's NULL */
+      g_ptr_array_add(self->ties, (gpointer)t->sym.name);
+      g_ptr_array_add(self->ties, NULL);
+      continue;
+    }
+    kept = t;
     g_array_append_val(self->syms, t->sym);
   }
   /* perf's symbols__fixup_end: an unsized symbol runs to the next one */
@@ -366,6 +537,21 @@ fk_elf_symbol_at(FkElf *self, guint64 vaddr)
       return s;
   }
   return NULL;
+}
+
+gboolean
+fk_elf_symbol_tied(const FkElf *self, const FkElfSym *sym, const char *name)
+{
+  if (sym->ties == 0 || self->ties == NULL)
+    return FALSE;
+  for (guint i = sym->ties - 1; i < self->ties->len; i++) {
+    const char *n = g_ptr_array_index(self->ties, i);
+    if (n == NULL)
+      return FALSE;
+    if (strcmp(n, name) == 0)
+      return TRUE;
+  }
+  return FALSE;
 }
 
 gsize

@@ -9,6 +9,7 @@
 typedef struct {
   guint64 start, end; /* [start, end) in the ELF's virtual addresses */
   const char *name;   /* raw (mangled, maybe versioned), owned by the FkElf */
+  guint32 ties;       /* 0, or 1 + where its full ties start in the FkElf's tie list */
 } FkElfSym;
 
 typedef struct FkElf FkElf;
@@ -40,6 +41,13 @@ gboolean fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *file_
  * to the next one; of aliases at one address, perf's choice is kept. The
  * table is built on first use. */
 const FkElfSym *fk_elf_symbol_at(FkElf *self, guint64 vaddr);
+
+/* TRUE if NAME (raw) is another symbol at SYM's address that perf's rules
+ * cannot tell from SYM (sized alike, same binding, as many leading
+ * underscores, a name as long): identical code folded under several names,
+ * as lld's --icf does to Rust's ToLowercase and ToUppercase iterators. Only
+ * such names are kept; an alias the rules rank lower is not. */
+gboolean fk_elf_symbol_tied(const FkElf *self, const FkElfSym *sym, const char *name);
 gsize fk_elf_symbol_count(FkElf *self);
 
 gboolean fk_elf_has_symtab(const FkElf *self); /* a full .symtab, not only .dynsym */
@@ -48,6 +56,20 @@ gboolean fk_elf_has_code(const FkElf *self);   /* .text holds bytes (not a debug
 
 /* The .gnu_debuglink file name, or NULL. */
 const char *fk_elf_debuglink(const FkElf *self);
+
+/* Starts inflating SELF's zlib-compressed DWARF sections (.debug_info,
+ * _abbrev, _line, _str, _rnglists, ...) on two threads of their own, so that
+ * the work runs beside the caller's and the largest section (gcc's
+ * .debug_info) beside the others. Only the compressed bytes of the image
+ * are read there; nothing of libelf's. fk_elf_inflate_finish waits for them
+ * and puts the inflated bytes in place of the compressed ones, as
+ * elf_compress(scn, 0, 0) would (libelf's Elf_Data and the section header);
+ * sections that did not inflate stay compressed (libdwarf and
+ * fk_elf_section_bytes inflate them themselves). Call finish before any
+ * other use of the DWARF sections; fk_elf_free calls it. Both are no-ops
+ * when there is nothing compressed, and start is once per ELF. */
+void fk_elf_inflate_start(FkElf *self);
+void fk_elf_inflate_finish(FkElf *self);
 
 /* The libelf handle, valid while SELF lives. */
 Elf *fk_elf_handle(const FkElf *self);

@@ -59,6 +59,8 @@ struct FkSymbolizer {
   GPtrArray *added_kallsyms; /* member paths */
   FkSymMap *kernel;
   gboolean kernel_tried;
+  struct FkKernelLoad_ *kload; /* kallsyms being loaded (kernel_start), else NULL */
+  GThread *kthread;
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
   GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
@@ -129,11 +131,16 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
   return self;
 }
 
+static void kernel_load_free(struct FkKernelLoad_ *k);
+
 void
 fk_symbolizer_free(FkSymbolizer *self)
 {
   if (self == NULL)
     return;
+  if (self->kthread != NULL)
+    g_thread_join(self->kthread);
+  kernel_load_free(self->kload);
   g_hash_table_unref(self->dsos); /* before the ELFs they point to */
   g_hash_table_unref(self->elfs);
   g_hash_table_unref(self->added);
@@ -472,6 +479,18 @@ unresolved(FkSymbolizer *self, const char *label, guint64 ip)
   return fk_interner_intern0(self->opts.strings, s);
 }
 
+/* DSO's DWARF will be read soon: inflating its sections starts now, on
+ * other threads. The unwinder finds a dwarf capture's dsos while it walks a
+ * sample, which is symbolized after (libc6-dbg's .debug_info alone took a
+ * fifth of a run to inflate). Not for fk_symbolizer_locate (`info`), which
+ * reads no DWARF. */
+static void
+dwarf_soon(FkSymbolizer *self, SyDso *dso)
+{
+  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL)
+    fk_elf_inflate_start(dso->dwelf);
+}
+
 /* The frames of DSO at VADDR, computed once. */
 static const SyFrames *
 dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
@@ -485,6 +504,8 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
   if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
+      dwarf_soon(self, dso); /* two threads, even when it is needed now */
+      fk_elf_inflate_finish(dso->dwelf);
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
     if (dso->dwarf != NULL)
@@ -494,6 +515,14 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
   const FkDwFrame *d0 = dw->len > 0 ? &g_array_index(dw, FkDwFrame, 0) : NULL;
   const FkDwFrame *dl = dw->len > 0 ? &g_array_index(dw, FkDwFrame, dw->len - 1) : NULL;
   const char *outer = sym != NULL ? sym->name : d0 != NULL ? d0->name : NULL;
+  /* Identical code folded under names perf's rules cannot order (lld's
+   * --icf: Rust's ToLowercase and ToUppercase iterators): the subprogram
+   * whose DWARF kept the code names it, so that the name and its inline
+   * frames and lines agree, as perf names it with inline frames. Without
+   * inline frames perf's ELF choice (the first in the table) stays. */
+  if (self->opts.inline_frames && sym != NULL && sym->ties != 0 && d0 != NULL && d0->name != NULL &&
+      strcmp(d0->name, sym->name) != 0 && fk_elf_symbol_tied(dso->syms, sym, d0->name))
+    outer = d0->name;
   if (outer == NULL) {
     g_ptr_array_add(names, (gpointer)dso->label); /* lookup adds the address */
   } else if (!self->opts.inline_frames || dw->len <= 1) {
@@ -513,50 +542,139 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
   return fr;
 }
 
+/* Loading kallsyms, on a thread of its own from fk_symbolizer_kernel_soon
+ * (reading /proc/kallsyms is procfs generating 122k lines: a tenth of a
+ * dwarf capture's run), or here at the first kernel address. Only files are
+ * read there; the notes wait for kernel_finish, so that they come where and
+ * in the order they would without the thread. */
+typedef struct FkKernelLoad_ {
+  char *kallsyms_path, *id, *home, *where, *note_where, *read_error;
+  GBytes *added; /* the tarball's copy, picked before the thread starts */
+  char *added_name;
+  gboolean use_proc;
+  char *text;
+  gsize len;
+  FkSymMap *map;
+  guint bad;
+} FkKernelLoad;
+
+static gpointer
+kernel_read(gpointer data)
+{
+  FkKernelLoad *k = data;
+  if (k->kallsyms_path != NULL) {
+    g_autoptr(GError) err = NULL;
+    if (!g_file_get_contents(k->kallsyms_path, &k->text, &k->len, &err))
+      k->read_error = g_strdup(err->message);
+    k->where = g_strdup(k->kallsyms_path);
+  }
+  if (k->text == NULL && k->added != NULL) {
+    k->text = g_strndup(g_bytes_get_data(k->added, NULL), g_bytes_get_size(k->added));
+    k->len = g_bytes_get_size(k->added);
+    g_free(k->where);
+    k->where = g_strdup(k->added_name);
+  }
+  if (k->text == NULL && k->id != NULL && k->home != NULL) {
+    g_autofree char *p = g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
+    if (g_file_get_contents(p, &k->text, &k->len, NULL)) {
+      g_free(k->where);
+      k->where = g_strdup(p);
+    }
+  }
+  if (k->text == NULL && k->use_proc && g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
+    g_free(k->where);
+    k->where = g_strdup("/proc/kallsyms");
+  }
+  if (k->text != NULL)
+    k->map = fk_symmap_new_kallsyms(g_steal_pointer(&k->text), k->len, &k->bad);
+  return NULL;
+}
+
+static void
+kernel_start(FkSymbolizer *self, const FkMapping *map, gboolean thread)
+{
+  self->kernel_tried = TRUE;
+  FkKernelLoad *k = self->kload = g_new0(FkKernelLoad, 1);
+  k->kallsyms_path = g_strdup(self->kallsyms_path);
+  k->id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
+  k->home = g_strdup(g_get_home_dir());
+  k->use_proc = self->opts.use_proc_kallsyms;
+  if (self->added_kallsyms->len > 0) {
+    /* the tarball's copy for this kernel's build id, else the first */
+    const char *pick = g_ptr_array_index(self->added_kallsyms, 0);
+    for (guint i = 0; k->id != NULL && i < self->added_kallsyms->len; i++)
+      if (strstr(g_ptr_array_index(self->added_kallsyms, i), k->id) != NULL)
+        pick = g_ptr_array_index(self->added_kallsyms, i);
+    k->added = g_bytes_ref(g_hash_table_lookup(self->added, pick));
+    k->added_name = g_strdup(pick);
+  }
+  if (thread)
+    self->kthread = g_thread_try_new("fk-kallsyms", kernel_read, k, NULL);
+  if (self->kthread == NULL)
+    kernel_read(k);
+}
+
+static void
+kernel_load_free(FkKernelLoad *k)
+{
+  if (k == NULL)
+    return;
+  g_free(k->kallsyms_path);
+  g_free(k->id);
+  g_free(k->home);
+  g_free(k->where);
+  g_free(k->read_error);
+  if (k->added != NULL)
+    g_bytes_unref(k->added);
+  g_free(k->added_name);
+  g_free(k->text);
+  fk_symmap_free(k->map);
+  g_free(k);
+}
+
+/* The kernel's symbols once loaded (NULL: none), with the notes saying why
+ * not. */
+static FkSymMap *
+kernel_finish(FkSymbolizer *self)
+{
+  FkKernelLoad *k = self->kload;
+  if (k == NULL)
+    return self->kernel;
+  if (self->kthread != NULL)
+    g_thread_join(self->kthread);
+  self->kthread = NULL;
+  self->kload = NULL;
+  FkDiag *diag = self->opts.diag;
+  if (diag != NULL && k->read_error != NULL)
+    fk_diag_note(diag, k->kallsyms_path, "cannot read kallsyms: %s", k->read_error);
+  if (k->map == NULL) {
+    if (diag != NULL)
+      fk_diag_note(diag, "[kernel.kallsyms]",
+                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
+  } else {
+    self->kernel = g_steal_pointer(&k->map);
+    if (diag != NULL && fk_symmap_all_zero(self->kernel))
+      fk_diag_note(diag, k->where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
+    else if (diag != NULL && k->bad > 0)
+      fk_diag_note(diag, k->where, "%u lines of kallsyms not understood", k->bad);
+  }
+  kernel_load_free(k);
+  return self->kernel;
+}
+
+void
+fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map)
+{
+  if (!self->kernel_tried)
+    kernel_start(self, map, TRUE);
+}
+
 static void
 load_kernel(FkSymbolizer *self, const FkMapping *map)
 {
-  self->kernel_tried = TRUE;
-  g_autofree char *id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autofree char *where = NULL;
-  if (self->kallsyms_path != NULL) {
-    g_autoptr(GError) err = NULL;
-    if (!g_file_get_contents(self->kallsyms_path, &text, &len, &err) && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, self->kallsyms_path, "cannot read kallsyms: %s", err->message);
-    where = g_strdup(self->kallsyms_path);
-  }
-  if (text == NULL && self->added_kallsyms->len > 0) {
-    /* the tarball's copy for this kernel's build id, else the first */
-    const char *pick = g_ptr_array_index(self->added_kallsyms, 0);
-    for (guint i = 0; id != NULL && i < self->added_kallsyms->len; i++)
-      if (strstr(g_ptr_array_index(self->added_kallsyms, i), id) != NULL)
-        pick = g_ptr_array_index(self->added_kallsyms, i);
-    GBytes *b = g_hash_table_lookup(self->added, pick);
-    text = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
-    len = g_bytes_get_size(b);
-    where = g_strdup(pick);
-  }
-  if (text == NULL && id != NULL && g_get_home_dir() != NULL) {
-    g_autofree char *p = g_build_filename(g_get_home_dir(), ".debug", "[kernel.kallsyms]", id, "kallsyms", NULL);
-    if (g_file_get_contents(p, &text, &len, NULL))
-      where = g_strdup(p);
-  }
-  if (text == NULL && self->opts.use_proc_kallsyms && g_file_get_contents("/proc/kallsyms", &text, &len, NULL))
-    where = g_strdup("/proc/kallsyms");
-  if (text == NULL) {
-    if (self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, "[kernel.kallsyms]",
-                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
-    return;
-  }
-  guint bad = 0;
-  self->kernel = fk_symmap_new_kallsyms(g_steal_pointer(&text), len, &bad);
-  if (self->opts.diag != NULL && fk_symmap_all_zero(self->kernel))
-    fk_diag_note(self->opts.diag, where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
-  else if (self->opts.diag != NULL && bad > 0)
-    fk_diag_note(self->opts.diag, where, "%u lines of kallsyms not understood", bad);
+  if (!self->kernel_tried)
+    kernel_start(self, map, FALSE);
+  kernel_finish(self);
 }
 
 /* Reads the JIT map at PATH as perf does (dso__load_perf_map after its
@@ -688,13 +806,23 @@ is_anon(const char *path)
          (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
+static guint8
+mapping_kind(const FkMapping *map)
+{
+  if (map->kind & FK_MAPPING_KNOWN)
+    return map->kind;
+  return FK_MAPPING_KNOWN | (g_str_has_prefix(map->path, "[kernel.kallsyms]") ? FK_MAPPING_KALLSYMS : 0) |
+         (is_anon(map->path) ? FK_MAPPING_PERF_MAP : 0);
+}
+
 void
 fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel, GPtrArray *out)
 {
-  if (kernel || (map != NULL && map->path != NULL && g_str_has_prefix(map->path, "[kernel.kallsyms]"))) {
+  guint8 kind = map != NULL && map->path != NULL ? mapping_kind(map) : 0;
+  if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
     const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
     if (frame == NULL) {
-      if (!self->kernel_tried)
+      if (!self->kernel_tried || self->kload != NULL)
         load_kernel(self, map);
       const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
       frame = name != NULL ? intern_name(self, name, NULL, 0) : unresolved(self, "[[kernel.kallsyms]]", ip);
@@ -707,7 +835,7 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
     return;
   }
-  if (is_anon(map->path)) {
+  if (kind & FK_MAPPING_PERF_MAP) {
     FkSymMap *jit = get_jit(self, map->pid);
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
@@ -746,7 +874,7 @@ fk_symbolizer_locate(FkSymbolizer *self, const char *path, const guint8 *build_i
   map.build_id = build_id;
   map.build_id_len = build_id_len;
   if (g_str_has_prefix(path, "[kernel.kallsyms]")) {
-    if (!self->kernel_tried)
+    if (!self->kernel_tried || self->kload != NULL)
       load_kernel(self, &map);
     return self->kernel != NULL ? "kallsyms" : NULL;
   }
@@ -760,10 +888,10 @@ gboolean
 fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip, struct Elf **eh,
                            struct Elf **debug, guint64 *bias, gconstpointer *key)
 {
-  if (map == NULL || map->path == NULL || is_anon(map->path) ||
-      g_str_has_prefix(map->path, "[kernel.kallsyms]"))
+  if (map == NULL || map->path == NULL || (mapping_kind(map) & (FK_MAPPING_PERF_MAP | FK_MAPPING_KALLSYMS)))
     return FALSE;
   SyDso *dso = get_dso(self, map);
+  dwarf_soon(self, dso);
   guint64 vaddr;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, ip - map->start + map->pgoff, &vaddr))
     return FALSE;

@@ -40,7 +40,16 @@ typedef struct {
   gsize build_id_len;
   guint64 start, len, pgoff;
   gint64 pid;               /* for /tmp/perf-PID.map */
+  guint8 kind;              /* FK_MAPPING_* of path when the caller knows them, else 0 */
 } FkMapping;
+
+/* A caller that classified the path once (per mapping) saves the symbolizer
+ * the string tests per address: KNOWN says the other bits are set. */
+enum {
+  FK_MAPPING_KNOWN = 1 << 0,
+  FK_MAPPING_KALLSYMS = 1 << 1, /* "[kernel.kallsyms]..." */
+  FK_MAPPING_PERF_MAP = 1 << 2, /* anonymous memory or /tmp/perf-PID.map: JIT symbols */
+};
 
 typedef struct FkSymbolizer FkSymbolizer;
 
@@ -53,6 +62,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkSymbolizer, fk_symbolizer_free)
  * <id>/kallsyms", ...); DATA its bytes. Lets a tarball given as an input serve
  * build ids without unpacking it. */
 void fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data);
+
+/* A kernel address will be looked up soon: kallsyms starts loading on
+ * another thread (MAP is the kernel's mapping, for its build id; may be
+ * NULL). Optional; the first kernel lookup waits for it, and its notes are
+ * made then, as without it. */
+void fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map);
 
 /* Appends to OUT (interned const char*) the frames at address IP within MAP
  * (NULL: unmapped), outermost first: the function, then the frames inlined

@@ -30,12 +30,22 @@ rf=""
 (cd "$T/ws" && RUSTFLAGS="$rf" CARGO_PROFILE_RELEASE_DEBUG=true cargo build -q --offline --release) ||
   { echo "record: wordstats does not build"; exit 1; }
 ws=$T/ws/target/release/wordstats
-# N for about $secs seconds, from a 0.5 s run
-t0=$(date +%s.%N); "$ws" 500 >/dev/null; t1=$(date +%s.%N)
-n=$(awk -v a="$t0" -v b="$t1" -v s="$secs" 'BEGIN { r = 500 * s / (b - a); printf "%d", r < 1 ? 1 : r }')
-# the program, then the time it ended
+# N for about $secs seconds: a calibration run of at least 1 s (rounds
+# doubled from 250 until one takes that long), so that a loaded machine's
+# noise is a small part of it
+cal=250
+while :; do
+  t0=$(date +%s.%N); "$ws" "$cal" >/dev/null; t1=$(date +%s.%N)
+  long=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a >= 1) ? 1 : 0 }')
+  [ "$long" = 1 ] || [ "$cal" -ge 64000 ] && break
+  cal=$((cal * 2))
+done
+n=$(awk -v a="$t0" -v b="$t1" -v s="$secs" -v c="$cal" 'BEGIN { r = c * s / (b - a); printf "%d", r < 1 ? 1 : r }')
+echo "calibration: wordstats $cal took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+# the program between two time stamps (its start, the time it ended)
 cat >"$T/prog" <<SH
 #!/bin/sh
+date +%s.%N >"\$STAMP.start"
 "$ws" "\$@" >/dev/null
 date +%s.%N >"\$STAMP"
 SH
@@ -49,8 +59,8 @@ timed() { # LABEL STAMPFILE CMD...: prints seconds end to end and after the prog
   s=$(date +%s.%N)
   STAMP=$stamp "$@" >"$T/$label.out" 2>"$T/$label.err" || { echo "$label failed: $(tail -2 "$T/$label.err")"; return 1; }
   e=$(date +%s.%N)
-  awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" -v l="$label" \
-    'BEGIN { printf "%-10s end to end %7.2f s   after the program exited %7.2f s\n", l, e - s, e - x }'
+  awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" -v p="$(cat "$stamp.start")" -v l="$label" \
+    'BEGIN { printf "%-10s end to end %7.2f s   after the program exited %7.2f s   (the program ran %.1f s)\n", l, e - s, e - x, x - p }'
   awk -v s="$s" -v e="$e" -v x="$(cat "$stamp")" 'BEGIN { print e - s, e - x }' >"$T/$label.t"
 }
 timed flamekit "$T/a.stamp" "$FK" record -q --call-graph "$([ "$mode" = fp ] && echo fp || echo dwarf,64000)" \

@@ -83,7 +83,7 @@ main(int argc, char **argv)
   }
   gsize idlen;
   const guint8 *id = fk_elf_build_id(elf, &idlen);
-  FkMapping map = {bin, id, idlen, 0, G_MAXUINT64 / 2, 0, 1};
+  FkMapping map = {bin, id, idlen, 0, G_MAXUINT64 / 2, 0, 1, 0};
   g_autoptr(FkInterner) strings = fk_interner_new();
   g_autoptr(FkDiag) diag = fk_diag_new(20);
   FkSymbolizeOptions opts;

@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
     g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&opts);
     fk_symbolizer_add_file(s, member, bytes);
     fk_symbolizer_add_file(s, "[kernel.kallsyms]/fuzz/kallsyms", bytes);
-    FkMapping map = {"/fuzz/elf", id, id_len, 0x10000, 1 << 22, 0, 1};
+    FkMapping map = {"/fuzz/elf", id, id_len, 0x10000, 1 << 22, 0, 1, 0};
     g_autoptr(GPtrArray) out = g_ptr_array_new();
     for (guint64 off = 0; off < 1 << 16; off += 97) {
       fk_symbolizer_lookup(s, &map, map.start + off, FALSE, out);

@@ -83,7 +83,7 @@ lookup(Fixture *f, FkSymbolizer *s, const char *bin, const char *path, gboolean 
   g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
   guint64 off = 0;
   g_assert_true(fk_elf_vaddr_to_offset(elf, vaddr, &off));
-  FkMapping map = {path, with_id ? f->id : NULL, with_id ? f->id_len : 0, 0x400000, 1 << 24, 0, 4242};
+  FkMapping map = {path, with_id ? f->id : NULL, with_id ? f->id_len : 0, 0x400000, 1 << 24, 0, 4242, 0};
   g_ptr_array_set_size(f->out, 0);
   fk_symbolizer_lookup(s, &map, 0x400000 + off, FALSE, f->out);
 }
@@ -288,7 +288,7 @@ test_mismatch(void)
   memset(f.id, 0x5a, f.id_len);
   f.opts.addrs = TRUE;
   g_autoptr(FkSymbolizer) s2 = fk_symbolizer_new(&f.opts);
-  FkMapping map = {bin, f.id, f.id_len, 0x400000, 0x10000, 0, 1};
+  FkMapping map = {bin, f.id, f.id_len, 0x400000, 0x10000, 0, 1, 0};
   fk_symbolizer_lookup(s2, &map, 0x401234, FALSE, f.out);
   g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "[inl <1234>]");
   fixture_clear(&f);
@@ -332,7 +332,7 @@ test_added_files(void)
   fk_symbolizer_add_file(s, "[kernel.kallsyms]/aaaa/kallsyms", ks1);
   fk_symbolizer_add_file(s, "[kernel.kallsyms]/bbbb/kallsyms", ks2);
   guint8 kid[2] = {0xbb, 0xbb};
-  FkMapping kmap = {"[kernel.kallsyms]_text", kid, 2, 0xffffffff81000000ull, 1 << 20, 0xffffffff81000000ull, -1};
+  FkMapping kmap = {"[kernel.kallsyms]_text", kid, 2, 0xffffffff81000000ull, 1 << 20, 0xffffffff81000000ull, -1, 0};
   g_ptr_array_set_size(f.out, 0);
   fk_symbolizer_lookup(s, &kmap, 0xffffffff81000150ull, TRUE, f.out);
   fk_symbolizer_lookup(s, &kmap, 0xffffffff81000210ull, TRUE, f.out);
@@ -398,7 +398,7 @@ test_jit_map(void)
                                     "7f0000002000 20 Interpreter\nnot a line\n",
                                     -1, NULL));
   g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
-  FkMapping map = {"//anon", NULL, 0, 0x7f0000000000ull, 0x10000, 0, pid};
+  FkMapping map = {"//anon", NULL, 0, 0x7f0000000000ull, 0x10000, 0, pid, 0};
   fk_symbolizer_lookup(s, &map, 0x7f0000001010ull, FALSE, f.out);
   fk_symbolizer_lookup(s, &map, 0x7f0000002004ull, FALSE, f.out);
   fk_symbolizer_lookup(s, &map, 0x7f0000003000ull, FALSE, f.out);
@@ -417,7 +417,7 @@ test_unresolved(void)
   fixture_init(&f);
   g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
   fk_symbolizer_lookup(s, NULL, 0x1234, FALSE, f.out);
-  FkMapping gone = {"/no/such/libfoo.so.1", NULL, 0, 0x10000, 0x1000, 0, 1};
+  FkMapping gone = {"/no/such/libfoo.so.1", NULL, 0, 0x10000, 0x1000, 0, 1, 0};
   fk_symbolizer_lookup(s, &gone, 0x10010, FALSE, f.out);
   fk_symbolizer_lookup(s, &gone, 0x10020, FALSE, f.out);
   g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "[unknown]");
@@ -553,7 +553,7 @@ test_own_vdso(void)
   g_assert_true(fk_elf_vaddr_to_offset(elf, sym->start, &off));
   f.opts.inline_frames = FALSE;
   g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
-  FkMapping map = {"[vdso]", f.id, f.id_len, 0x7fff0000, 0x2000, 0, 1};
+  FkMapping map = {"[vdso]", f.id, f.id_len, 0x7fff0000, 0x2000, 0, 1, 0};
   fk_symbolizer_lookup(s, &map, 0x7fff0000 + off, FALSE, f.out);
   g_autofree char *want = fk_demangle(sym->name, TRUE, FALSE);
   g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, want);
