@@ -556,12 +556,12 @@ typedef struct FkKernelLoad_ {
   gsize len;
   FkSymMap *map;
   guint bad;
-} FkKernelLoad;
+} SyKernelLoad;
 
 static gpointer
 kernel_read(gpointer data)
 {
-  FkKernelLoad *k = data;
+  SyKernelLoad *k = data;
   if (k->kallsyms_path != NULL) {
     g_autoptr(GError) err = NULL;
     if (!g_file_get_contents(k->kallsyms_path, &k->text, &k->len, &err))
@@ -594,7 +594,7 @@ static void
 kernel_start(FkSymbolizer *self, const FkMapping *map, gboolean thread)
 {
   self->kernel_tried = TRUE;
-  FkKernelLoad *k = self->kload = g_new0(FkKernelLoad, 1);
+  SyKernelLoad *k = self->kload = g_new0(SyKernelLoad, 1);
   k->kallsyms_path = g_strdup(self->kallsyms_path);
   k->id = map != NULL ? fk_build_id_hex(map->build_id, map->build_id_len) : NULL;
   k->home = g_strdup(g_get_home_dir());
@@ -615,7 +615,7 @@ kernel_start(FkSymbolizer *self, const FkMapping *map, gboolean thread)
 }
 
 static void
-kernel_load_free(FkKernelLoad *k)
+kernel_load_free(SyKernelLoad *k)
 {
   if (k == NULL)
     return;
@@ -637,7 +637,7 @@ kernel_load_free(FkKernelLoad *k)
 static FkSymMap *
 kernel_finish(FkSymbolizer *self)
 {
-  FkKernelLoad *k = self->kload;
+  SyKernelLoad *k = self->kload;
   if (k == NULL)
     return self->kernel;
   if (self->kthread != NULL)
