@@ -729,11 +729,13 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
 }
 
 /* Decides what IN is and either returns it as a plain input (*OUT) or pushes
- * an archive level over it. IN is taken. FALSE with ERROR when it could be
- * neither. */
+ * an archive level over it. IN is taken. MEMBER: what IN reads from when it
+ * is an archive member (its bytes stop counting as a leaf's when it turns
+ * out to be compressed or an archive), else NULL. FALSE with ERROR when it
+ * could be neither. */
 static gboolean
-classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, guint depth,
-         FkInput **out, GError **error)
+classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboolean from_disk,
+         guint depth, FkInput **out, GError **error)
 {
   const guint8 *head;
   gssize n = fk_input_peek(in, PROBE_BYTES, &head, error);
@@ -757,8 +759,8 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
       kind = KIND_DECODE;
     if (inner == KIND_PLAIN) {
       /* its decoded bytes count towards max_total, not the compressed ones */
-      if (in->user_data != NULL && in->read == member_read)
-        ((Member *)in->user_data)->counted = FALSE;
+      if (member != NULL)
+        member->counted = FALSE;
       *out = fk_decompress_new(in, self->opts.max_member, "--max-member-bytes",
                                self->opts.max_ratio);
       fk_decompress_set_count(*out, count_total, self);
@@ -776,8 +778,8 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
     *out = NULL;
     return TRUE;
   }
-  if (in->user_data != NULL && in->read == member_read)
-    ((Member *)in->user_data)->counted = FALSE;
+  if (member != NULL)
+    member->counted = FALSE;
   g_autofree char *name = g_strdup(in->name);
   g_autofree char *path = g_strdup(in->path);
   gboolean root_is_container = depth == 1 ? TRUE : FALSE;
@@ -1051,7 +1053,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   /* A single compressed file given as a path is not named after a host. */
   gboolean root_is_container = root->root_is_container && !(raw && l == root);
   FkInput *plain = NULL;
-  if (!classify(self, mi, levels, FALSE, l->depth + 1, &plain, error))
+  if (!classify(self, mi, m, levels, FALSE, l->depth + 1, &plain, error))
     return FK_CONTAINER_FAILED;
   if (plain != NULL) {
     finish_input(self, plain, levels, root_is_container);
@@ -1147,7 +1149,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
      * file, but the host rules see the directory too. */
     g_autoptr(GPtrArray) alevels = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(alevels, g_strdup(path));
-    if (!classify(self, fi, alevels, from_disk, 1, &plain, error))
+    if (!classify(self, fi, NULL, alevels, from_disk, 1, &plain, error))
       return FK_CONTAINER_FAILED;
     if (plain == NULL) {
       /* levels[0] must stay the path for member names; host rules get the
@@ -1167,7 +1169,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     *in = plain;
     return FK_CONTAINER_INPUT;
   }
-  if (!classify(self, fi, levels, from_disk, 1, &plain, error)) {
+  if (!classify(self, fi, NULL, levels, from_disk, 1, &plain, error)) {
     COUNT_ADD(self->counts->disk_done, fsize);
     return FK_CONTAINER_FAILED;
   }
