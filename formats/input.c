@@ -88,6 +88,20 @@ fk_input_new_stream(const char *name, FkInputReadFunc read, gpointer user_data,
   return in;
 }
 
+FkInput *
+fk_input_new_like(const FkInput *like, FkInputReadFunc read, FkInputLendFunc lend,
+                  gpointer user_data, GDestroyNotify destroy)
+{
+  FkInput *in = fk_input_new_stream(like->name, read, user_data, destroy);
+  in->lend = lend;
+  g_free(in->path);
+  in->path = g_strdup(like->path);
+  in->member = g_strdup(like->member);
+  in->host = g_strdup(like->host);
+  in->size = like->size;
+  return in;
+}
+
 typedef struct {
   GBytes *bytes;
   gsize pos;
@@ -324,4 +338,13 @@ guint64
 fk_input_offset(const FkInput *self)
 {
   return self->offset;
+}
+
+guint64
+fk_input_consumed(const FkInput *self)
+{
+  guint64 off = fk_input_offset(self);
+  if (self->fd >= 0 && self->size > 0 && (guint64)self->size > off)
+    off = (guint64)self->size;
+  return off;
 }

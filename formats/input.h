@@ -49,6 +49,12 @@ FkInput *fk_input_new_file(const char *path, GError **error);
 /* A stream; DESTROY (may be NULL) is called on USER_DATA at free. */
 FkInput *fk_input_new_stream(const char *name, FkInputReadFunc read, gpointer user_data,
                              GDestroyNotify destroy);
+/* A stream from READ (and LEND, may be NULL) that LIKE's description goes
+ * with: its name, path, member, host and size, copied; not its file
+ * descriptor, limit or bytes. For a relay of LIKE's bytes through another
+ * thread. */
+FkInput *fk_input_new_like(const FkInput *like, FkInputReadFunc read, FkInputLendFunc lend,
+                           gpointer user_data, GDestroyNotify destroy);
 /* Bytes already in memory (referenced). */
 FkInput *fk_input_new_bytes(const char *name, GBytes *bytes);
 void fk_input_free(FkInput *self);
@@ -80,3 +86,8 @@ GBytes *fk_input_read_all(FkInput *self, gsize max, const char *option, GError *
 
 /* Bytes consumed so far (the offset of the next byte). */
 guint64 fk_input_offset(const FkInput *self);
+
+/* Bytes of SELF read when a reader is done with it: the offset, or the
+ * whole size of a file on disk, since a reader that maps the file
+ * (perf.data) consumes nothing through SELF and has read all of it. */
+guint64 fk_input_consumed(const FkInput *self);

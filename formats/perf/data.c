@@ -16,6 +16,7 @@
 #include "../names.h"
 #include "abi.h"
 #include "maps.h"
+#include "options.h"
 #include "symfiles.h"
 #include "user-stack.h"
 
@@ -77,6 +78,7 @@ typedef struct {
 typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
+  const FkPerfDataOptions *own; /* opts->own[FK_READER_SLOT_PERF_DATA], or the defaults */
   gboolean swap, pipe;
   const char *file, *host;
 
@@ -1145,7 +1147,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
   else if (mode == PD_CPUMODE_USER)
     m = pd_maps_find(pd->maps, pid, addr);
   guint from = pd->frames->len;
-  if (pd->opts->dso_only) {
+  if (pd->own->dso_only) {
     const char *name = "[unknown]";
     char buf[512];
     if (m != NULL && m->path[0] == '[') {
@@ -1298,7 +1300,7 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
   g_ptr_array_set_size(pd->frames, 0);
   if (pname != NULL)
     g_ptr_array_add(pd->frames, (gpointer)pname);
-  if (!pd->opts->dso_only)
+  if (!pd->own->dso_only)
     ensure_symbolizer(pd);
   for (guint i = pd->addrs->len; i-- > 0;) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
@@ -1658,6 +1660,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   PerfData *pd = g_new0(PerfData, 1);
   pd->in = in;
   pd->opts = opts;
+  static const FkPerfDataOptions defaults = {0};
+  pd->own = opts->own[FK_READER_SLOT_PERF_DATA] ? opts->own[FK_READER_SLOT_PERF_DATA] : &defaults;
   pd->swap = m == PD_MAGIC_SWAPPED;
   pd->file = fk_interner_intern0(opts->strings, in->name);
   pd->host = fk_interner_intern0(opts->strings, in->host);
@@ -1708,7 +1712,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     }
   }
   if (pd->mem == NULL) {
-    guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
+    guint64 max = pd->own->max_buffer ? pd->own->max_buffer : PD_DEFAULT_MAX_BUFFER;
     pd->bytes = read_capture(pd, max, error);
     if (pd->bytes == NULL) {
       perf_data_close(pd);
@@ -1917,7 +1921,7 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
     const char *entry = g_ptr_array_index(pd->build_id_list, i);
     const char *sp = strchr(entry, ' ');
     const char *found = NULL;
-    if (pd->sym != NULL && sp != NULL && !pd->opts->dso_only) {
+    if (pd->sym != NULL && sp != NULL && !pd->own->dso_only) {
       gsize hl = (gsize)(sp - entry) / 2;
       g_autofree guint8 *id = g_new0(guint8, hl + 1);
       for (gsize k = 0; k < hl; k++)
@@ -1939,4 +1943,6 @@ const FkReader fk_reader_perf_data = {
     .next = perf_data_next,
     .close = perf_data_close,
     .describe = perf_data_describe,
+    .flags = FK_READER_WANTS_SYMBOL_FILES,
+    .slot = FK_READER_SLOT_PERF_DATA,
 };
