@@ -136,9 +136,9 @@ static Member *
 inspect_member(Inspect *x, const FkPipelineInput *pi)
 {
   if (x->m == NULL) {
-    x->m = member_new(pi->in->name);
-    x->m->path = g_strdup(pi->in->path);
-    x->m->member = g_strdup(pi->in->member);
+    x->m = member_new(fk_input_name(pi->in));
+    x->m->path = g_strdup(fk_input_path(pi->in));
+    x->m->member = g_strdup(fk_input_member(pi->in));
   }
   return x->m;
 }

@@ -93,7 +93,7 @@ part_begin(gpointer sink, const FkPipelineInput *pi)
   if (pi->empty || pi->reader == NULL || part->opts->facts == NULL)
     return TRUE;
   part->has_facts = TRUE;
-  part->facts.path = g_strdup(pi->in->path ? pi->in->path : pi->in->name);
+  part->facts.path = g_strdup(fk_input_path(pi->in) ? fk_input_path(pi->in) : fk_input_name(pi->in));
   part->facts.reader = pi->reader->name;
   part->first_host = part->first_event = NULL;
   return TRUE;

@@ -771,7 +771,7 @@ classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboo
     /* A skip like any other (counted, the first few shown): a bomb nests
      * thousands of archives at the limit. */
     if (self->opts.diag != NULL)
-      fk_diag_skip(self->opts.diag, in->name, NULL,
+      fk_diag_skip(self->opts.diag, fk_input_name(in), NULL,
                    "archive nested deeper than the limit of %u (--max-nesting); skipped",
                    self->opts.max_nesting);
     fk_input_free(in);
@@ -780,8 +780,8 @@ classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboo
   }
   if (member != NULL)
     member->counted = FALSE;
-  g_autofree char *name = g_strdup(in->name);
-  g_autofree char *path = g_strdup(in->path);
+  g_autofree char *name = g_strdup(fk_input_name(in));
+  g_autofree char *path = g_strdup(fk_input_path(in));
   gboolean root_is_container = depth == 1 ? TRUE : FALSE;
   if (depth > 1)
     root_is_container = ((Level *)g_ptr_array_index(self->stack, self->stack->len - 1))
@@ -815,9 +815,8 @@ static void
 finish_input(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean root_is_container)
 {
   (void)self;
-  g_free(in->host);
-  in->host = fk_container_host_from_path((const char *const *)levels->pdata, levels->len,
-                                         root_is_container);
+  fk_input_set_host(in, fk_container_host_from_path((const char *const *)levels->pdata,
+                                                    levels->len, root_is_container));
 }
 
 static void
@@ -1035,17 +1034,16 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   m->counted = TRUE;
   FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
   Level *root = g_ptr_array_index(self->stack, 0);
-  g_free(mi->path);
-  mi->path = g_strdup(l->path);
   /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */
   const char *outer = g_str_has_prefix(l->name, l->path) ? l->name + strlen(l->path) : "";
+  g_autofree char *mpath = NULL;
   if (raw)
-    mi->member = outer[0] == ':' ? g_strdup(outer + 1) : NULL;
+    mpath = outer[0] == ':' ? g_strdup(outer + 1) : NULL;
   else
-    mi->member = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
-  mi->size = archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1;
-  mi->limit = self->opts.max_member;
-  mi->limit_option = "--max-member-bytes";
+    mpath = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
+  fk_input_set_origin(mi, l->path, mpath);
+  fk_input_set_size(mi, archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1);
+  fk_input_set_limit(mi, self->opts.max_member, "--max-member-bytes");
   g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   g_ptr_array_set_free_func(levels, g_free);
   if (!raw)
@@ -1130,9 +1128,8 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     fk_input_free(fi);
     return FK_CONTAINER_FAILED;
   }
-  fi->limit = self->opts.max_member;
-  fi->limit_option = "--max-member-bytes";
-  guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
+  fk_input_set_limit(fi, self->opts.max_member, "--max-member-bytes");
+  guint64 fsize = fk_input_size(fi) > 0 ? (guint64)fk_input_size(fi) : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {
     g_ptr_array_add(levels, g_strdup(root));
@@ -1142,7 +1139,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
   } else {
     g_ptr_array_add(levels, g_strdup(path));
   }
-  gboolean from_disk = fi->fd >= 0;
+  gboolean from_disk = fk_input_fd(fi) >= 0;
   FkInput *plain = NULL;
   if (root != NULL) {
     /* An archive inside a walked directory: its levels start at the archive

@@ -226,17 +226,17 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
   }
   const guint8 *head;
   pi.empty = fk_input_peek(in, 1, &head, NULL) == 0;
-  const char *forced = host_from(run->host_from, in->name, ropts.strings);
-  pi.host = forced ? forced : in->host ? in->host : run->opts->host;
+  const char *forced = host_from(run->host_from, fk_input_name(in), ropts.strings);
+  pi.host = forced ? forced : fk_input_host(in) ? fk_input_host(in) : run->opts->host;
   if (sink->begin != NULL && !sink->begin(part->sink, &pi))
     return;
   if (pi.empty) {
     /* Not an empty profile: what should have been there is missing. */
-    fk_diag_skip(part->diag, in->name, NULL, "no recognised input: it is empty");
+    fk_diag_skip(part->diag, fk_input_name(in), NULL, "no recognised input: it is empty");
     return;
   }
   if (pi.reader == NULL) {
-    fk_diag_skip(part->diag, in->name, NULL, "no reader recognizes this input; skipped");
+    fk_diag_skip(part->diag, fk_input_name(in), NULL, "no reader recognizes this input; skipped");
     return;
   }
   const FkReader *reader = pi.reader;
@@ -282,11 +282,11 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     }
     if (s.file == NULL) {
       if (file == NULL)
-        file = fk_interner_intern0(ropts.strings, in->name);
+        file = fk_interner_intern0(ropts.strings, fk_input_name(in));
       s.file = file;
     }
     if (!sink->sample(part->sink, &pi, &s, &error)) {
-      fail(part, g_strdup_printf("%s: %s", in->name, error->message));
+      fail(part, g_strdup_printf("%s: %s", fk_input_name(in), error->message));
       break;
     }
     if (run->progress && (++n % LIVE_EVERY) == 0) {
@@ -448,9 +448,9 @@ enqueue(Run *run, FkInput *in, FkContainer *walk, FkDiag *notes, guint max_in_fl
   Job *job = g_new0(Job, 1);
   job->in = in;
   job->walk = walk;
-  if (in != NULL && in->fd >= 0 && in->size > 0) {
-    job->live_name = g_strdup(in->name);
-    job->live_size = (guint64)in->size;
+  if (in != NULL && fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
+    job->live_name = g_strdup(fk_input_name(in));
+    job->live_size = (guint64)fk_input_size(in);
   }
   job->notes = fk_diag_new_like(run->diag);
   fk_diag_move(job->notes, notes);
@@ -647,7 +647,7 @@ fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
       Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
       job->count_bytes = TRUE;
       worker(job, &run);
-    } else if (in->fd >= 0) {
+    } else if (fk_input_fd(in) >= 0) {
       /* A file on disk: the worker reads it directly. */
       Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
       job->count_bytes = TRUE;

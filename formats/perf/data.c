@@ -168,7 +168,7 @@ ld16(const PerfData *pd, const guint8 *p)
 static char *
 where_at(const PerfData *pd, guint64 offset)
 {
-  return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", pd->in->name, offset);
+  return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", fk_input_name(pd->in), offset);
 }
 
 static void note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -1470,7 +1470,7 @@ open_file_mode(PerfData *pd, GError **error)
   const guint8 *h = pd->mem;
   if (pd->mem_len < PD_FILE_HEADER_SIZE) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: perf.data header cut short",
-                pd->in->name);
+                fk_input_name(pd->in));
     return FALSE;
   }
   guint64 attr_size = ld64(pd, h + 16);
@@ -1481,7 +1481,7 @@ open_file_mode(PerfData *pd, GError **error)
   if (pd->data_offset < PD_FILE_HEADER_SIZE || pd->data_offset > len) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
                 "%s: the data section starts at 0x%" G_GINT64_MODIFIER "x, outside the file",
-                pd->in->name, pd->data_offset);
+                fk_input_name(pd->in), pd->data_offset);
     return FALSE;
   }
   /* attrs: attr_size-byte entries: the attr, then a {offset, size} ids section */
@@ -1489,7 +1489,7 @@ open_file_mode(PerfData *pd, GError **error)
       attrs_size > len - attrs_off) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
                 "%s: the attr section (entry size %" G_GUINT64_FORMAT ") is not within the file",
-                pd->in->name, attr_size);
+                fk_input_name(pd->in), attr_size);
     return FALSE;
   }
   for (guint64 i = 0; i < attrs_size / attr_size; i++) {
@@ -1505,7 +1505,7 @@ open_file_mode(PerfData *pd, GError **error)
     add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
   }
   if (pd->attrs->len == 0) {
-    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", pd->in->name);
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", fk_input_name(pd->in));
     return FALSE;
   }
   pd->pos = pd->data_offset;
@@ -1571,7 +1571,7 @@ grow(PerfData *pd, GByteArray *buf, guint64 upto, guint64 max, GError **error)
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
                   "%s: more than the limit of %" G_GUINT64_FORMAT
                   " bytes (--max-buffer-bytes) to hold in memory",
-                  pd->in->name, max);
+                  fk_input_name(pd->in), max);
       return FALSE;
     }
     g_byte_array_append(buf, chunk, (guint)n);
@@ -1638,7 +1638,7 @@ read_capture(PerfData *pd, guint64 max, GError **error)
             "section points there; not held in memory)",
             extra);
   if (e != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "after the capture: %s", e->message);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "after the capture: %s", e->message);
   return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
 }
 
@@ -1654,7 +1654,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     memcpy(&m, head, 8);
   if (m != PD_MAGIC && m != PD_MAGIC_SWAPPED) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
-                "%s: not a perf.data file (no PERFILE2 magic)", in->name);
+                "%s: not a perf.data file (no PERFILE2 magic)", fk_input_name(in));
     return NULL;
   }
   PerfData *pd = g_new0(PerfData, 1);
@@ -1663,8 +1663,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   static const FkPerfDataOptions defaults = {0};
   pd->own = opts->own[FK_READER_SLOT_PERF_DATA] ? opts->own[FK_READER_SLOT_PERF_DATA] : &defaults;
   pd->swap = m == PD_MAGIC_SWAPPED;
-  pd->file = fk_interner_intern0(opts->strings, in->name);
-  pd->host = fk_interner_intern0(opts->strings, in->host);
+  pd->file = fk_interner_intern0(opts->strings, fk_input_name(in));
+  pd->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   pd->rbuf = g_byte_array_new();
   pd->zbuf = g_byte_array_new();
   pd->attrs = g_array_new(FALSE, FALSE, sizeof(PdAttr));
@@ -1703,12 +1703,12 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     }
     return pd;
   }
-  if (in->fd >= 0 && in->size > 0) {
-    void *addr = mmap(NULL, (gsize)in->size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+  if (fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
+    void *addr = mmap(NULL, (gsize)fk_input_size(in), PROT_READ, MAP_PRIVATE, fk_input_fd(in), 0);
     if (addr != MAP_FAILED) {
       pd->map_addr = addr;
       pd->mem = addr;
-      pd->mem_len = (gsize)in->size;
+      pd->mem_len = (gsize)fk_input_size(in);
     }
   }
   if (pd->mem == NULL) {
@@ -1754,7 +1754,7 @@ perf_data_next(gpointer state, FkSample *s, GError **error)
   for (;;) {
     if (pd->opts->strict && pd->skips > 0) {
       g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT,
-                  "%s: records were skipped (--strict)", pd->in->name);
+                  "%s: records were skipped (--strict)", fk_input_name(pd->in));
       return FK_READ_ERROR;
     }
     while (pd->ready_pos < pd->ready->len) {
@@ -1803,21 +1803,21 @@ perf_data_close(gpointer state)
 {
   PerfData *pd = state;
   if (pd->lost > 0 || pd->lost_samples > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in),
                  "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
                  " samples while recording (its buffers were full)",
                  pd->lost, pd->lost_samples);
-  fk_diag_note_deep(pd->opts->diag, pd->in->name, pd->deep, pd->opts->max_depth);
+  fk_diag_note_deep(pd->opts->diag, fk_input_name(pd->in), pd->deep, pd->opts->max_depth);
   if (pd->other_samples > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in),
                  "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "
                  "--event-filter picks the event",
                  pd->other_samples, pd->event_filter);
   if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "no samples of event %s", pd->event_filter);
   g_autofree char *unwound = pd_unwind_summary(pd->unwind);
   if (unwound != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "%s", unwound);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "%s", unwound);
   pd_unwind_free(pd->unwind);
   pd->unwind = NULL;
   g_string_free(pd->scratch, TRUE);

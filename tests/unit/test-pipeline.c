@@ -8,6 +8,7 @@
  * libarchive) among them and last, so that files read by workers,
  * archives detached to workers and members pumped through byte pipes are
  * all exercised. */
+#include "../../formats/perf/symfiles.h"
 #include "../../formats/pipeline.h"
 
 #include <archive.h>
@@ -36,15 +37,17 @@ folded(guint i, guint lines)
   return g_string_free(s, FALSE);
 }
 
-/* A tar at PATH with N members named m00..., each folded(BASE + k). */
+/* A tar at PATH with N members named m00..., each folded(BASE + k); with
+ * SIDE, members of a `perf archive` tarball instead (.build-id/...). */
 static void
-write_tar(const char *path, guint base, guint n)
+write_tar_of(const char *path, guint base, guint n, gboolean side)
 {
   struct archive *a = archive_write_new();
   archive_write_set_format_pax_restricted(a);
   g_assert_cmpint(archive_write_open_filename(a, path), ==, ARCHIVE_OK);
   for (guint k = 0; k < n; k++) {
-    g_autofree char *name = g_strdup_printf("m%02u.folded", k);
+    g_autofree char *name = side ? g_strdup_printf(".build-id/%02x/%038u", base + k, k)
+                                 : g_strdup_printf("m%02u.folded", k);
     g_autofree char *text = folded(base + k, 50 + k);
     struct archive_entry *e = archive_entry_new();
     archive_entry_set_pathname(e, name);
@@ -57,6 +60,12 @@ write_tar(const char *path, guint base, guint n)
   }
   archive_write_close(a);
   archive_write_free(a);
+}
+
+static void
+write_tar(const char *path, guint base, guint n)
+{
+  write_tar_of(path, base, n, FALSE);
 }
 
 typedef struct {
@@ -136,7 +145,7 @@ static gboolean
 rec_begin(gpointer sink, const FkPipelineInput *pi)
 {
   Rec *r = sink;
-  g_string_append_printf(r->text, "begin %s reader=%s empty=%d host=%s\n", pi->in->name,
+  g_string_append_printf(r->text, "begin %s reader=%s empty=%d host=%s\n", fk_input_name(pi->in),
                          pi->reader ? pi->reader->name : "-", pi->empty,
                          pi->host ? pi->host : "-");
   return TRUE;
@@ -146,7 +155,7 @@ static gboolean
 rec_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError **error)
 {
   Rec *r = sink;
-  if (r->log->stop_in != NULL && g_str_has_suffix(pi->in->name, r->log->stop_in) &&
+  if (r->log->stop_in != NULL && g_str_has_suffix(fk_input_name(pi->in), r->log->stop_in) &&
       r->samples == r->log->stop_after) {
     g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_INTR, "the sink asked to stop");
     return FALSE;
@@ -163,7 +172,7 @@ static void
 rec_end(gpointer sink, const FkPipelineInput *pi)
 {
   Rec *r = sink;
-  g_string_append_printf(r->text, "end %s open=%d error=%s\n", pi->in->name, pi->state != NULL,
+  g_string_append_printf(r->text, "end %s open=%d error=%s\n", fk_input_name(pi->in), pi->state != NULL,
                          pi->error ? pi->error->message : "-");
 }
 
@@ -263,8 +272,6 @@ test_order(void)
   g_autofree char *four = run(paths, 4, &log, NULL, &ok4);
   g_assert_cmpstr(two, ==, one);
   g_assert_cmpstr(four, ==, one);
-  if (g_getenv("FK_TEST_DUMP"))
-    g_printerr("%s", one);
   g_assert_true(ok1 && ok2 && ok4);
   /* 24 files, 2 x 6 members and 12 more: every one reached the sink */
   g_assert_cmpuint(merged, ==, 24 + 12 + 12);
@@ -372,6 +379,98 @@ test_limits(void)
   inputs_free(&in);
 }
 
+/* ---- what readers ask for ---- */
+
+/* A reader that wants symbol files: it notes how many it was given when
+ * it opened, and yields one sample. */
+static guint wants_seen[8];
+static guint wants_opened;
+
+static int
+wants_bid(const guint8 *head, gsize len)
+{
+  (void)head;
+  (void)len;
+  return 0;
+}
+
+static gpointer
+wants_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  (void)in;
+  (void)error;
+  g_assert_nonnull(opts->symbol_files);
+  wants_seen[wants_opened++ % G_N_ELEMENTS(wants_seen)] = fk_symbol_files_count(opts->symbol_files);
+  static int state;
+  state = 1;
+  return &state;
+}
+
+static FkReadStatus
+wants_next(gpointer state, FkSample *s, GError **error)
+{
+  (void)error;
+  int *left = state;
+  if (*left == 0)
+    return FK_READ_END;
+  (*left)--;
+  static const char *frames[] = {"main"};
+  fk_sample_init(s);
+  s->frames = frames;
+  s->n_frames = 1;
+  return FK_READ_SAMPLE;
+}
+
+static void
+wants_close(gpointer state)
+{
+  (void)state;
+}
+
+static const FkReader wants_reader = {
+    .name = "wants",
+    .bid = wants_bid,
+    .open = wants_open,
+    .next = wants_next,
+    .close = wants_close,
+    .flags = FK_READER_WANTS_SYMBOL_FILES,
+};
+
+static void
+use_wants(FkPipelineOptions *opts)
+{
+  opts->format = &wants_reader;
+}
+
+/* `perf archive` tarballs before a capture are read whole before it, even
+ * when workers read them: the reader that wants symbol files gets them
+ * all, whichever reader it is. */
+static void
+test_symbol_files(void)
+{
+  Inputs in;
+  in.dir = g_dir_make_tmp("fk-pipeline-XXXXXX", NULL);
+  in.paths = g_ptr_array_new_with_free_func(g_free);
+  for (guint t = 0; t < 3; t++) {
+    char *tar = g_strdup_printf("%s/perf%u.data.tar", in.dir, t);
+    write_tar_of(tar, 16 * t, 40 + 20 * t, TRUE);
+    g_ptr_array_add(in.paths, tar);
+  }
+  g_ptr_array_add(in.paths, write_file(in.dir, "capture", "x", -1));
+  g_ptr_array_add(in.paths, NULL);
+  for (guint jobs = 1; jobs <= 4; jobs++) {
+    Log log = {0};
+    gboolean ok;
+    wants_opened = 0;
+    g_autofree char *out = run((char **)in.paths->pdata, jobs, &log, use_wants, &ok);
+    g_assert_true(ok);
+    g_assert_cmpuint(wants_opened, ==, 1);
+    g_assert_cmpuint(wants_seen[0], ==, 40 + 60 + 80);
+    g_assert_nonnull(strstr(out, "capture main 1\n"));
+  }
+  inputs_free(&in);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -379,5 +478,6 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/order", test_order);
   g_test_add_func("/pipeline/stop", test_stop);
   g_test_add_func("/pipeline/limits", test_limits);
+  g_test_add_func("/pipeline/symbol-files", test_symbol_files);
   return g_test_run();
 }
