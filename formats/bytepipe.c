@@ -40,12 +40,6 @@ fk_blocks_free(FkBlocks *self)
   g_free(self);
 }
 
-gsize
-fk_blocks_size(const FkBlocks *self)
-{
-  return self->block;
-}
-
 guint8 *
 fk_blocks_get(FkBlocks *self)
 {

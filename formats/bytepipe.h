@@ -18,7 +18,6 @@ typedef struct FkBlocks FkBlocks;
  * safe. Freed only when no block is in use any more. */
 FkBlocks *fk_blocks_new(gsize block);
 void fk_blocks_free(FkBlocks *self);
-gsize fk_blocks_size(const FkBlocks *self);
 /* A free block (never NULL). */
 guint8 *fk_blocks_get(FkBlocks *self);
 /* Gives BLOCK back. */
