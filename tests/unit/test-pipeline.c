@@ -347,6 +347,12 @@ member_bytes(FkPipelineOptions *opts)
 }
 
 static void
+total_bytes(FkPipelineOptions *opts)
+{
+  opts->container.max_total = 2500;
+}
+
+static void
 test_limits(void)
 {
   Inputs in;
@@ -376,6 +382,18 @@ test_limits(void)
                                 "(--max-member-bytes); the first 2000 bytes were read"));
   g_assert_nonnull(strstr(cut1, "f00.folded main;in0;f1 100\n")); /* smaller: whole */
   g_assert_nonnull(strstr(cut1, "last.tar:m11.folded main;in911;f4 61\n"));
+  /* the run stops in the first archive's third member: what came before
+   * stands, with the message, the same for every -j */
+  g_autofree char *total1 = run(paths, 1, &log, total_bytes, &ok1);
+  g_autofree char *total2 = run(paths, 2, &log, total_bytes, &ok2);
+  g_assert_cmpstr(total2, ==, total1);
+  g_assert_false(ok1 || ok2);
+  g_assert_nonnull(strstr(total1, "a10.tar:m01.folded open=1 error=-\n"));
+  g_assert_nonnull(strstr(total1, "a10.tar:m02.folded: the limit of 2500 decompressed bytes in all "
+                                  "was reached (--max-total-bytes); this and the rest are skipped"));
+  g_assert_nonnull(strstr(total1, "f10.folded main;in10;f0 470\n"));
+  g_assert_null(strstr(total1, "f11.folded"));
+  g_assert_null(strstr(total1, "last.tar"));
   inputs_free(&in);
 }
 
