@@ -1,9 +1,9 @@
 /* stacktree.c -- nodes in a GArray, a child index keyed by (parent, name). */
 #include "stacktree.h"
+#include "pages.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 G_DEFINE_QUARK(fk-tree-error-quark, fk_tree_error)
 
@@ -91,14 +91,7 @@ static gboolean rescale(FkTree *self, guint decimals, GError **error);
 static void *
 table_alloc0(gsize bytes)
 {
-  void *p = NULL;
-  if (bytes < ((gsize)4 << 20) || posix_memalign(&p, (gsize)2 << 20, bytes) != 0)
-    return g_malloc0(bytes);
-#ifdef MADV_HUGEPAGE
-  (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-  memset(p, 0, bytes);
-  return p;
+  return fk_pages_alloc0(bytes, (gsize)4 << 20);
 }
 
 static FkNode *
@@ -107,13 +100,7 @@ chunk_alloc(guint index)
   gsize bytes = sizeof(FkNode) * CHUNK_SIZE;
   if (index == 0)
     return g_malloc(bytes);
-  void *p = NULL;
-  if (posix_memalign(&p, (gsize)2 << 20, bytes) != 0)
-    return g_malloc(bytes);
-#ifdef MADV_HUGEPAGE
-  (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-  return p;
+  return fk_pages_alloc(bytes);
 }
 
 FkTree *

@@ -9,6 +9,8 @@
 #include "../analyze/collect.h"
 #include "../analyze/transform.h"
 #include "../formats/container.h"
+#include "../formats/perf/options.h"
+#include "../formats/pipeline.h"
 #include "../formats/reader.h"
 #include "../render/writer.h"
 
@@ -43,7 +45,7 @@ extern gsize fk_cmd_table_len;
  * table can be listed by running the command. */
 extern GString *fk_cmd_options_probe;
 
-/* TRUE while a progress line (cmd/read.c) is on stderr without its newline:
+/* TRUE while a progress line (drawn by cmd/read.c) is on stderr without its newline:
  * the next message clears it first. */
 extern gboolean fk_cmd_progress_shown;
 
@@ -68,7 +70,7 @@ typedef struct {
   gint64 max_line;   /* --max-line-bytes */
   gint64 max_depth;  /* --max-stack-depth */
   char *weight;      /* --weight samples|period */
-  /* The container layer and the reading pipeline (cmd/read.c). */
+  /* The container layer and the reading pipeline (formats/pipeline.h). */
   gint jobs;           /* -j: reader threads (0: the number of cores) */
   char *host;          /* --host: label for inputs no other rule names */
   char *host_from;     /* --host-from: regex; group 1 of the input name is the host */
@@ -139,24 +141,18 @@ void fk_input_options_add(GOptionContext *context, FkInputOptions *opts);
 /* Validates the values after parsing; prints and returns FK_EXIT_USAGE when wrong. */
 int fk_input_options_check(const FkInputOptions *opts);
 
-/* Fills ROPTS from OPTS; the caller sets ROPTS->strings and ->diag. */
-void fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts);
-/* Fills COPTS (initialized here) with OPTS's limits; the caller sets the rest. */
-void fk_input_options_to_container(const FkInputOptions *opts, FkContainerOptions *copts);
+/* Fills POPTS (initialized here) from OPTS: the container's limits, the
+ * readers' options (the perf-data reader's own in PERF_DATA, which must
+ * outlive the run), --format, -j and the host options. The caller sets the
+ * sink and the callbacks. cmd/read.c */
+void fk_cmd_pipeline_options(const FkInputOptions *opts, FkPipelineOptions *popts,
+                             FkPerfDataOptions *perf_data);
 /* Parses a size option's value ("1048576", "64K", "2G", "1GiB", "1GB"). */
 gboolean fk_input_parse_size(const char *text, gint64 *out);
 
-/* The reader for IN: --format's, else the highest bidder on its first bytes.
- * NULL when none claims it, or with ERROR when IN cannot be read. */
-const FkReader *fk_input_options_reader(const FkInputOptions *opts, FkInput *in, GError **error);
-
-/* --host-from's host for NAME (the regex's first group), interned in
- * STRINGS; NULL when there is no regex or it does not match. */
-const char *fk_input_options_host_from(const GRegex *host_from, const char *name,
-                                       FkInterner *strings);
-
 /* Reads every input (paths, directories, archives; "-" or none means stdin)
- * into COLLECTOR, reporting what was skipped into DIAG. Members are read by
+ * into COLLECTOR through the reading pipeline (formats/pipeline.h),
+ * reporting what was skipped into DIAG. Members are read by
  * opts->jobs threads, each into its own collector, merged into COLLECTOR in
  * input order: the result is the same for every -j. Every sample gets a host
  * (--host-from when it matches, else the dump's, the path rules, --host) and

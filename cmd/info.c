@@ -1,12 +1,10 @@
 /* info.c -- `flamekit info`: what is inside the inputs, member by member.
  *
- * Reads every member through the container and the reader that bids
- * highest, like every other command, but instead of building a tree it
- * tallies what the samples say: hosts, events, counts, weights and the time
+ * Reads every member through the reading pipeline (formats/pipeline.h),
+ * like every other command, but instead of building a tree it tallies, in a
+ * sink of its own, what the samples say: hosts, events, counts, weights and the time
  * range, plus what the reader's describe() hook knows and what was skipped. */
 #include "cmd.h"
-
-#include "../formats/perf/symfiles.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -103,94 +101,175 @@ add_weight(Member *m, const FkWeight *w)
     m->weight += v;
 }
 
-/* Reads IN through; fills M. */
-static void
-inspect(FkInput *in, const FkInputOptions *opts, GRegex *host_from, FkSymbolFiles *files,
-        Member *m)
+/* ---- the sink: one Member per input, tallied while the pipeline reads ---- */
+
+typedef struct {
+  GPtrArray *members; /* Member*, in input order */
+  GPtrArray *errors;  /* char*: what failed outside any input (the container's) */
+} Info;
+
+typedef struct {
+  Member *m;
+  FkInterner *strings;
+  FkDiag *diag;     /* the reader's reports: the first five are listed with M */
+  gboolean opened;  /* a reader read it: its reports are listed */
+} Inspect;
+
+static gpointer
+inspect_open(gpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FkDiag) diag = fk_diag_new(5);
-  g_autoptr(FkInterner) strings = fk_interner_new();
-  FkReadOptions ropts;
-  fk_input_options_to_read(opts, &ropts);
-  ropts.symbol_files = files;
-  ropts.strings = strings;
-  ropts.diag = diag;
-  m->path = g_strdup(in->path);
-  m->member = g_strdup(in->member);
-  const FkReader *reader = fk_input_options_reader(opts, in, &error);
-  if (error != NULL) {
-    member_fail(m, error->message);
-    return;
+  (void)data;
+  Inspect *x = g_new0(Inspect, 1);
+  x->strings = fk_interner_new();
+  x->diag = fk_diag_new(5);
+  return x;
+}
+
+static FkInterner *
+inspect_strings(gpointer sink)
+{
+  return ((Inspect *)sink)->strings;
+}
+
+/* The member for PI's input, made when the pipeline first names it. */
+static Member *
+inspect_member(Inspect *x, const FkPipelineInput *pi)
+{
+  if (x->m == NULL) {
+    x->m = member_new(fk_input_name(pi->in));
+    x->m->path = g_strdup(fk_input_path(pi->in));
+    x->m->member = g_strdup(fk_input_member(pi->in));
   }
-  const char *forced = fk_input_options_host_from(host_from, in->name, strings);
-  const guint8 *head;
-  if (fk_input_peek(in, 1, &head, NULL) == 0) {
-    add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
+  return x->m;
+}
+
+static gboolean
+inspect_begin(gpointer sink, const FkPipelineInput *pi)
+{
+  Member *m = inspect_member(sink, pi);
+  if (pi->empty) {
+    add_unique(m->hosts, pi->host);
     g_ptr_array_add(m->messages, g_strdup("no recognised input: it is empty"));
     m->skipped++;
     m->size = 0;
-    return;
+    return FALSE;
   }
-  if (reader == NULL) {
-    add_unique(m->hosts, forced ? forced : in->host ? in->host : opts->host);
+  if (pi->reader == NULL) {
+    add_unique(m->hosts, pi->host);
     g_ptr_array_add(m->messages, g_strdup("no reader recognizes this input; skipped"));
     m->skipped++;
     /* Drain it to learn its size. */
     guint8 buf[65536];
-    while (fk_input_read(in, buf, sizeof buf, NULL) > 0)
+    while (fk_input_read(pi->in, buf, sizeof buf, NULL) > 0)
       ;
-    m->size = (gint64)fk_input_offset(in);
+    m->size = (gint64)fk_input_offset(pi->in);
+    return FALSE;
+  }
+  m->format = pi->reader->name;
+  return TRUE;
+}
+
+static gboolean
+inspect_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError **error)
+{
+  (void)pi;
+  (void)error;
+  Member *m = ((Inspect *)sink)->m;
+  m->samples++;
+  add_weight(m, &s->weight);
+  add_unique(m->hosts, s->host); /* labelled by the pipeline: --host-from, the dump's, ... */
+  add_unique(m->events, s->event);
+  if (s->has_time) {
+    if (!m->has_time || s->time < m->first)
+      m->first = s->time;
+    if (!m->has_time || s->time > m->last)
+      m->last = s->time;
+    m->has_time = TRUE;
+  }
+  return TRUE;
+}
+
+static void
+inspect_end(gpointer sink, const FkPipelineInput *pi)
+{
+  Inspect *x = sink;
+  Member *m = inspect_member(x, pi);
+  if (pi->error != NULL)
+    member_fail(m, pi->error->message);
+  if (pi->state == NULL) /* no reader could be chosen or opened */
     return;
-  }
-  m->format = reader->name;
-  gpointer state = reader->open(in, &ropts, &error);
-  if (state == NULL) {
-    member_fail(m, error->message);
-    return;
-  }
-  FkSample s;
-  for (;;) {
-    FkReadStatus st = reader->next(state, &s, &error);
-    if (st == FK_READ_END)
-      break;
-    if (st == FK_READ_ERROR) {
-      member_fail(m, error->message);
-      break;
-    }
-    m->samples++;
-    add_weight(m, &s.weight);
-    const char *host = forced ? forced : s.host ? s.host : in->host ? in->host : opts->host;
-    add_unique(m->hosts, host);
-    add_unique(m->events, s.event);
-    if (s.has_time) {
-      if (!m->has_time || s.time < m->first)
-        m->first = s.time;
-      if (!m->has_time || s.time > m->last)
-        m->last = s.time;
-      m->has_time = TRUE;
-    }
-  }
-  if (reader->describe != NULL)
-    reader->describe(state, m->describe);
-  reader->close(state);
-  m->size = (gint64)fk_input_offset(in);
-  /* a reader that maps the file (perf.data) consumes nothing through IN */
-  if (in->fd >= 0 && in->size > m->size)
-    m->size = in->size;
-  if (m->samples == 0 && m->hosts->len == 0) {
-    const char *host = forced ? forced : in->host ? in->host : opts->host;
-    add_unique(m->hosts, host);
-  }
+  x->opened = TRUE;
+  if (pi->reader->describe != NULL)
+    pi->reader->describe(pi->state, m->describe);
+  m->size = (gint64)fk_input_consumed(pi->in);
+  if (m->samples == 0 && m->hosts->len == 0)
+    add_unique(m->hosts, pi->host);
   g_ptr_array_sort(m->hosts, cmp_str);
   g_ptr_array_sort(m->events, cmp_str);
-  m->skipped += fk_diag_skipped(diag);
-  GPtrArray *msgs = fk_diag_messages(diag);
-  for (guint i = 0; i < msgs->len; i++)
-    g_ptr_array_add(m->messages, g_strdup(g_ptr_array_index(msgs, i)));
-  if (fk_diag_unshown(diag) > 0)
-    g_ptr_array_add(m->messages, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
-                                                 fk_diag_unshown(diag)));
+}
+
+static gsize
+inspect_bytes(gpointer sink)
+{
+  (void)sink;
+  return 0;
+}
+
+static gboolean
+inspect_merge(gpointer data, gpointer sink, FkDiag *diag, GError **error)
+{
+  (void)error;
+  Info *info = data;
+  Inspect *x = sink;
+  Member *m = g_steal_pointer(&x->m);
+  if (m == NULL) /* never named: nothing to list */
+    return TRUE;
+  /* What the reader reported is listed with its member, not among the
+   * run's notes. */
+  fk_diag_move(x->diag, diag);
+  if (x->opened) {
+    m->skipped += fk_diag_skipped(x->diag);
+    GPtrArray *msgs = fk_diag_messages(x->diag);
+    for (guint i = 0; i < msgs->len; i++)
+      g_ptr_array_add(m->messages, g_strdup(g_ptr_array_index(msgs, i)));
+    if (fk_diag_unshown(x->diag) > 0)
+      g_ptr_array_add(m->messages, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
+                                                   fk_diag_unshown(x->diag)));
+  }
+  g_ptr_array_add(info->members, m);
+  return TRUE;
+}
+
+static void
+inspect_free(gpointer sink)
+{
+  Inspect *x = sink;
+  if (x->m != NULL)
+    member_free(x->m);
+  fk_interner_unref(x->strings);
+  fk_diag_free(x->diag);
+  g_free(x);
+}
+
+static const FkSink inspect_sink = {
+    .open = inspect_open,
+    .strings = inspect_strings,
+    .begin = inspect_begin,
+    .sample = inspect_sample,
+    .end = inspect_end,
+    .bytes = inspect_bytes,
+    .merge = inspect_merge,
+    .free = inspect_free,
+};
+
+/* Failures of the inputs are listed with their members (inspect_end); the
+ * container's are the run's errors. */
+static void
+inspect_message(gpointer data, gpointer sink, const char *msg)
+{
+  Info *info = data;
+  if (sink == NULL)
+    g_ptr_array_add(info->errors, g_strdup(msg));
 }
 
 /* ---- output ---- */
@@ -395,39 +474,25 @@ cmd_info(int argc, char **argv)
     fk_input_options_clear(&iopts);
     return rc;
   }
-  static char *stdin_only[] = {(char *)"-", NULL};
-  char **paths = argc > 1 ? argv + 1 : stdin_only;
+  char **paths = argc > 1 ? argv + 1 : NULL;
   g_autoptr(FkDiag) diag = fk_diag_new(20); /* a bomb skips thousands: the first 20 */
-  FkContainerOptions copts;
-  fk_input_options_to_container(&iopts, &copts);
-  copts.diag = diag;
-  /* perf archive tarballs serve the captures after them, as when graphing */
-  g_autoptr(FkSymbolFiles) files = fk_symbol_files_new();
-  copts.side_file = fk_symbol_files_side_file;
-  copts.side_file_data = files;
-  g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
-  fk_cmd_stdin_hint(paths, &iopts);
-  g_autoptr(GRegex) host_from =
-      iopts.host_from ? g_regex_new(iopts.host_from, 0, 0, NULL) : NULL;
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)member_free);
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-  gboolean failed = FALSE, skipped = FALSE;
-  for (;;) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(FkInput) in = NULL;
-    FkContainerStatus st = fk_container_next(container, &in, &error);
-    if (st == FK_CONTAINER_END)
-      break;
-    if (st == FK_CONTAINER_FAILED) {
-      g_ptr_array_add(errors, g_strdup(error->message));
-      failed = TRUE;
-      continue;
-    }
-    Member *m = member_new(in->name);
-    inspect(in, &iopts, host_from, files, m);
+  Info info = {.members = members, .errors = errors};
+  FkPipelineOptions popts;
+  FkPerfDataOptions perf_data;
+  fk_cmd_pipeline_options(&iopts, &popts, &perf_data);
+  popts.sink = &inspect_sink;
+  popts.sink_data = &info;
+  popts.message = inspect_message;
+  popts.data = &info;
+  fk_cmd_stdin_hint(paths, &iopts);
+  (void)fk_pipeline_run(paths, &popts, diag);
+  gboolean failed = errors->len > 0, skipped = FALSE;
+  for (guint i = 0; i < members->len; i++) {
+    const Member *m = g_ptr_array_index(members, i);
     failed |= m->failed;
     skipped |= m->skipped > 0;
-    g_ptr_array_add(members, m);
   }
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
   GPtrArray *msgs = fk_diag_messages(diag);

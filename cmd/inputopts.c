@@ -1,5 +1,6 @@
-/* inputopts.c -- the options of every command that reads inputs, and how
- * they become the readers' FkReadOptions. Reader options go here. */
+/* inputopts.c -- the options of every command that reads inputs (what they
+ * become for the reading pipeline: fk_cmd_pipeline_options, cmd/read.c).
+ * Reader options go here. */
 #include "cmd.h"
 
 #include "../formats/names.h"
@@ -247,59 +248,4 @@ fk_input_options_check(const FkInputOptions *opts)
       !g_file_test(opts->symbolize.kallsyms, G_FILE_TEST_IS_REGULAR))
     return fk_cmd_usage("--kallsyms: '%s' is not a file", opts->symbolize.kallsyms);
   return FK_EXIT_OK;
-}
-
-void
-fk_input_options_to_read(const FkInputOptions *opts, FkReadOptions *ropts)
-{
-  memset(ropts, 0, sizeof *ropts);
-  ropts->strict = opts->strict;
-  ropts->max_line = (gsize)opts->max_line;
-  ropts->max_depth = (gsize)opts->max_depth;
-  ropts->weight = opts->weight == NULL                    ? FK_WEIGHT_DEFAULT
-                  : strcmp(opts->weight, "samples") == 0 ? FK_WEIGHT_SAMPLES
-                                                         : FK_WEIGHT_PERIOD;
-  ropts->include_pid = opts->pid;
-  ropts->include_tid = opts->tid;
-  ropts->annotate_kernel = opts->kernel || opts->all;
-  ropts->annotate_jit = opts->jit || opts->all;
-  ropts->include_addrs = opts->addrs;
-  ropts->event_filter = opts->event_filter;
-  ropts->include_offset = opts->includeoffset;
-  ropts->strip_offsets = opts->strip_offsets;
-  ropts->symbolize = &opts->symbolize;
-  ropts->dso_only = opts->dso_only;
-  ropts->max_buffer = (guint64)opts->max_buffer;
-}
-
-void
-fk_input_options_to_container(const FkInputOptions *opts, FkContainerOptions *copts)
-{
-  fk_container_options_init(copts);
-  copts->max_total = (guint64)opts->max_total;
-  copts->max_member = (guint64)opts->max_member;
-  copts->max_nesting = (guint)opts->max_nesting;
-  copts->max_members = (guint64)opts->max_members;
-  copts->max_ratio = (guint64)opts->max_ratio;
-  copts->max_buffer = (guint64)opts->max_buffer;
-}
-
-const FkReader *
-fk_input_options_reader(const FkInputOptions *opts, FkInput *in, GError **error)
-{
-  if (opts->format != NULL)
-    return fk_reader_lookup(opts->format);
-  const guint8 *head;
-  gssize n = fk_input_peek(in, FK_BID_BYTES, &head, error);
-  return n < 0 ? NULL : fk_reader_choose(head, (gsize)n);
-}
-
-const char *
-fk_input_options_host_from(const GRegex *host_from, const char *name, FkInterner *strings)
-{
-  g_autoptr(GMatchInfo) m = NULL;
-  if (host_from == NULL || !g_regex_match(host_from, name, 0, &m))
-    return NULL;
-  g_autofree char *h = g_match_info_fetch(m, 1);
-  return h != NULL && h[0] != '\0' ? fk_interner_intern0(strings, h) : NULL;
 }

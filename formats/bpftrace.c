@@ -104,7 +104,7 @@ bpftrace_open(FkInput *in, const FkReadOptions *opts, GError **error)
   b->in = in;
   b->opts = opts;
   b->lines = fk_lines_new(in, opts->max_line);
-  b->file = fk_interner_intern0(opts->strings, in->name);
+  b->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   b->host = fk_td_host(opts, in);
   b->keys = g_ptr_array_new();
   b->frames = g_ptr_array_new();
@@ -119,8 +119,8 @@ static void
 bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
-  fk_diag_note_deep(b->opts->diag, b->in->name, b->deep_stacks, fk_name_max_depth(b->opts));
-  fk_lines_report(b->lines, b->opts->diag, b->in->name);
+  fk_diag_note_deep(b->opts->diag, fk_input_name(b->in), b->deep_stacks, fk_name_max_depth(b->opts));
+  fk_lines_report(b->lines, b->opts->diag, fk_input_name(b->in));
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
   g_ptr_array_free(b->frames, TRUE);
@@ -461,7 +461,7 @@ bpftrace_next(gpointer state, FkSample *s, GError **error)
         continue;
       }
       if (g_strstr_len(line, (gssize)len, "\"type\": \"lost_events\"") != NULL) {
-        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, b->in->name, no);
+        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(b->in), no);
         fk_diag_note(b->opts->diag, where, "bpftrace lost events while tracing");
         continue;
       }

@@ -729,11 +729,13 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
 }
 
 /* Decides what IN is and either returns it as a plain input (*OUT) or pushes
- * an archive level over it. IN is taken. FALSE with ERROR when it could be
- * neither. */
+ * an archive level over it. IN is taken. MEMBER: what IN reads from when it
+ * is an archive member (its bytes stop counting as a leaf's when it turns
+ * out to be compressed or an archive), else NULL. FALSE with ERROR when it
+ * could be neither. */
 static gboolean
-classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, guint depth,
-         FkInput **out, GError **error)
+classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboolean from_disk,
+         guint depth, FkInput **out, GError **error)
 {
   const guint8 *head;
   gssize n = fk_input_peek(in, PROBE_BYTES, &head, error);
@@ -757,8 +759,8 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
       kind = KIND_DECODE;
     if (inner == KIND_PLAIN) {
       /* its decoded bytes count towards max_total, not the compressed ones */
-      if (in->user_data != NULL && in->read == member_read)
-        ((Member *)in->user_data)->counted = FALSE;
+      if (member != NULL)
+        member->counted = FALSE;
       *out = fk_decompress_new(in, self->opts.max_member, "--max-member-bytes",
                                self->opts.max_ratio);
       fk_decompress_set_count(*out, count_total, self);
@@ -769,17 +771,17 @@ classify(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean from_disk, 
     /* A skip like any other (counted, the first few shown): a bomb nests
      * thousands of archives at the limit. */
     if (self->opts.diag != NULL)
-      fk_diag_skip(self->opts.diag, in->name, NULL,
+      fk_diag_skip(self->opts.diag, fk_input_name(in), NULL,
                    "archive nested deeper than the limit of %u (--max-nesting); skipped",
                    self->opts.max_nesting);
     fk_input_free(in);
     *out = NULL;
     return TRUE;
   }
-  if (in->user_data != NULL && in->read == member_read)
-    ((Member *)in->user_data)->counted = FALSE;
-  g_autofree char *name = g_strdup(in->name);
-  g_autofree char *path = g_strdup(in->path);
+  if (member != NULL)
+    member->counted = FALSE;
+  g_autofree char *name = g_strdup(fk_input_name(in));
+  g_autofree char *path = g_strdup(fk_input_path(in));
   gboolean root_is_container = depth == 1 ? TRUE : FALSE;
   if (depth > 1)
     root_is_container = ((Level *)g_ptr_array_index(self->stack, self->stack->len - 1))
@@ -813,9 +815,8 @@ static void
 finish_input(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean root_is_container)
 {
   (void)self;
-  g_free(in->host);
-  in->host = fk_container_host_from_path((const char *const *)levels->pdata, levels->len,
-                                         root_is_container);
+  fk_input_set_host(in, fk_container_host_from_path((const char *const *)levels->pdata,
+                                                    levels->len, root_is_container));
 }
 
 static void
@@ -1033,17 +1034,16 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   m->counted = TRUE;
   FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
   Level *root = g_ptr_array_index(self->stack, 0);
-  g_free(mi->path);
-  mi->path = g_strdup(l->path);
   /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */
   const char *outer = g_str_has_prefix(l->name, l->path) ? l->name + strlen(l->path) : "";
+  g_autofree char *mpath = NULL;
   if (raw)
-    mi->member = outer[0] == ':' ? g_strdup(outer + 1) : NULL;
+    mpath = outer[0] == ':' ? g_strdup(outer + 1) : NULL;
   else
-    mi->member = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
-  mi->size = archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1;
-  mi->limit = self->opts.max_member;
-  mi->limit_option = "--max-member-bytes";
+    mpath = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
+  fk_input_set_origin(mi, l->path, mpath);
+  fk_input_set_size(mi, archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1);
+  fk_input_set_limit(mi, self->opts.max_member, "--max-member-bytes");
   g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   g_ptr_array_set_free_func(levels, g_free);
   if (!raw)
@@ -1051,7 +1051,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   /* A single compressed file given as a path is not named after a host. */
   gboolean root_is_container = root->root_is_container && !(raw && l == root);
   FkInput *plain = NULL;
-  if (!classify(self, mi, levels, FALSE, l->depth + 1, &plain, error))
+  if (!classify(self, mi, m, levels, FALSE, l->depth + 1, &plain, error))
     return FK_CONTAINER_FAILED;
   if (plain != NULL) {
     finish_input(self, plain, levels, root_is_container);
@@ -1128,9 +1128,8 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     fk_input_free(fi);
     return FK_CONTAINER_FAILED;
   }
-  fi->limit = self->opts.max_member;
-  fi->limit_option = "--max-member-bytes";
-  guint64 fsize = fi->size > 0 ? (guint64)fi->size : 0;
+  fk_input_set_limit(fi, self->opts.max_member, "--max-member-bytes");
+  guint64 fsize = fk_input_size(fi) > 0 ? (guint64)fk_input_size(fi) : 0;
   g_autoptr(GPtrArray) levels = g_ptr_array_new_with_free_func(g_free);
   if (root != NULL) {
     g_ptr_array_add(levels, g_strdup(root));
@@ -1140,14 +1139,14 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
   } else {
     g_ptr_array_add(levels, g_strdup(path));
   }
-  gboolean from_disk = fi->fd >= 0;
+  gboolean from_disk = fk_input_fd(fi) >= 0;
   FkInput *plain = NULL;
   if (root != NULL) {
     /* An archive inside a walked directory: its levels start at the archive
      * file, but the host rules see the directory too. */
     g_autoptr(GPtrArray) alevels = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(alevels, g_strdup(path));
-    if (!classify(self, fi, alevels, from_disk, 1, &plain, error))
+    if (!classify(self, fi, NULL, alevels, from_disk, 1, &plain, error))
       return FK_CONTAINER_FAILED;
     if (plain == NULL) {
       /* levels[0] must stay the path for member names; host rules get the
@@ -1167,7 +1166,7 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
     *in = plain;
     return FK_CONTAINER_INPUT;
   }
-  if (!classify(self, fi, levels, from_disk, 1, &plain, error)) {
+  if (!classify(self, fi, NULL, levels, from_disk, 1, &plain, error)) {
     COUNT_ADD(self->counts->disk_done, fsize);
     return FK_CONTAINER_FAILED;
   }

@@ -249,7 +249,7 @@ fk_decompress_new(FkInput *in, guint64 limit, const char *limit_option, guint64 
   gssize n = fk_input_peek(in, 4, &head, NULL);
   Decoder *d = g_new0(Decoder, 1);
   d->src = in;
-  d->name = g_strdup(in->name);
+  d->name = g_strdup(fk_input_name(in));
   d->max_ratio = max_ratio;
   d->codec = n > 0 && is_zstd(head, (gsize)n) ? ZSTD : GZIP;
   if (d->codec == GZIP) {
@@ -259,21 +259,18 @@ fk_decompress_new(FkInput *in, guint64 limit, const char *limit_option, guint64 
     d->zd = ZSTD_createDStream();
     d->in_unit = TRUE; /* a zstd stream holds at least one frame */
   }
-  FkInput *out = fk_input_new_stream(in->name, decoder_read, d, decoder_free);
-  g_free(out->path);
-  out->path = g_strdup(in->path);
-  out->member = g_strdup(in->member);
-  out->host = g_strdup(in->host);
-  out->limit = limit;
-  out->limit_option = limit_option;
+  FkInput *out = fk_input_new_stream(fk_input_name(in), decoder_read, d, decoder_free);
+  fk_input_set_origin(out, fk_input_path(in), fk_input_member(in));
+  fk_input_set_host(out, g_strdup(fk_input_host(in)));
+  fk_input_set_limit(out, limit, limit_option);
   return out;
 }
 
 void
 fk_decompress_set_count(FkInput *self, FkDecompressCountFunc count, gpointer data)
 {
-  g_return_if_fail(self->read == decoder_read);
-  Decoder *d = self->user_data;
+  Decoder *d = fk_input_source(self, decoder_read);
+  g_return_if_fail(d != NULL);
   d->count = count;
   d->count_data = data;
 }
@@ -281,12 +278,13 @@ fk_decompress_set_count(FkInput *self, FkDecompressCountFunc count, gpointer dat
 gboolean
 fk_decompress_is(const FkInput *self)
 {
-  return self->read == decoder_read;
+  return fk_input_source(self, decoder_read) != NULL;
 }
 
 guint64
 fk_decompress_consumed(const FkInput *self)
 {
-  g_return_val_if_fail(self->read == decoder_read, 0);
-  return ((const Decoder *)self->user_data)->in_total;
+  const Decoder *d = fk_input_source(self, decoder_read);
+  g_return_val_if_fail(d != NULL, 0);
+  return d->in_total;
 }

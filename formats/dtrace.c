@@ -121,7 +121,7 @@ dtrace_open(FkInput *in, const FkReadOptions *opts, GError **error)
   d->in = in;
   d->opts = opts;
   d->lines = fk_lines_new(in, opts->max_line);
-  d->file = fk_interner_intern0(opts->strings, in->name);
+  d->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   d->host = fk_td_host(opts, in);
   d->in_header = TRUE;
   d->keys = g_ptr_array_new();
@@ -137,8 +137,8 @@ static void
 dtrace_close(gpointer state)
 {
   Dtrace *d = state;
-  fk_diag_note_deep(d->opts->diag, d->in->name, d->deep_stacks, fk_name_max_depth(d->opts));
-  fk_lines_report(d->lines, d->opts->diag, d->in->name);
+  fk_diag_note_deep(d->opts->diag, fk_input_name(d->in), d->deep_stacks, fk_name_max_depth(d->opts));
+  fk_lines_report(d->lines, d->opts->diag, fk_input_name(d->in));
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
   g_ptr_array_free(d->frames, TRUE);

@@ -113,8 +113,8 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->in = in;
   f->opts = opts;
   f->lines = fk_lines_new(in, opts->max_line);
-  f->file = fk_interner_intern0(opts->strings, in->name);
-  f->host = fk_interner_intern0(opts->strings, in->host);
+  f->file = fk_interner_intern0(opts->strings, fk_input_name(in));
+  f->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   f->prev = g_string_new(NULL);
   f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
   f->frames = g_ptr_array_new();
@@ -124,7 +124,7 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
 static FkReadStatus
 skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
 {
-  g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, f->in->name,
+  g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in),
                                            fk_lines_number(f->lines));
   fk_diag_skip(f->opts->diag, where, w, "%s", what);
   if (f->opts->strict) {
@@ -223,8 +223,8 @@ static void
 folded_close(gpointer state)
 {
   Folded *f = state;
-  fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, fk_name_max_depth(f->opts));
-  fk_lines_report(f->lines, f->opts->diag, f->in->name);
+  fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks, fk_name_max_depth(f->opts));
+  fk_lines_report(f->lines, f->opts->diag, fk_input_name(f->in));
   fk_lines_free(f->lines);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);

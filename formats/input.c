@@ -9,6 +9,26 @@
 
 G_DEFINE_QUARK(fk-input-error-quark, fk_input_error)
 
+struct FkInput {
+  char *name;   /* for messages: "path", "-" or "archive.tar.gz:member/path" */
+  char *path;   /* the file on disk it comes from, or "-" */
+  char *member; /* the member path inside an archive, or NULL */
+  char *host;   /* a host label known from the path, or NULL */
+  gint64 size;  /* -1 when unknown */
+  int fd;       /* an open regular file (readers may mmap it), or -1 */
+  guint64 limit; /* bytes this input may yield (0: no limit) */
+  const char *limit_option; /* the option that set LIMIT, for its message (static), or NULL */
+  FkInputReadFunc read;
+  gpointer user_data;
+  GDestroyNotify destroy;
+  FkInputLendFunc lend; /* NULL: the source only reads */
+  guint8 *head;
+  gsize head_len, head_pos;
+  guint64 offset; /* bytes handed out so far */
+  gboolean eof;
+  GError *pending; /* a read error met while peeking, returned after the peeked bytes */
+};
+
 typedef struct {
   int fd;
   gboolean owned;
@@ -85,6 +105,20 @@ fk_input_new_stream(const char *name, FkInputReadFunc read, gpointer user_data,
   in->read = read;
   in->user_data = user_data;
   in->destroy = destroy;
+  return in;
+}
+
+FkInput *
+fk_input_new_like(const FkInput *like, FkInputReadFunc read, FkInputLendFunc lend,
+                  gpointer user_data, GDestroyNotify destroy)
+{
+  FkInput *in = fk_input_new_stream(like->name, read, user_data, destroy);
+  in->lend = lend;
+  g_free(in->path);
+  in->path = g_strdup(like->path);
+  in->member = g_strdup(like->member);
+  in->host = g_strdup(like->host);
+  in->size = like->size;
   return in;
 }
 
@@ -324,4 +358,100 @@ guint64
 fk_input_offset(const FkInput *self)
 {
   return self->offset;
+}
+
+guint64
+fk_input_consumed(const FkInput *self)
+{
+  guint64 off = fk_input_offset(self);
+  if (self->fd >= 0 && self->size > 0 && (guint64)self->size > off)
+    off = (guint64)self->size;
+  return off;
+}
+
+const char *
+fk_input_name(const FkInput *self)
+{
+  return self->name;
+}
+
+const char *
+fk_input_path(const FkInput *self)
+{
+  return self->path;
+}
+
+const char *
+fk_input_member(const FkInput *self)
+{
+  return self->member;
+}
+
+const char *
+fk_input_host(const FkInput *self)
+{
+  return self->host;
+}
+
+gint64
+fk_input_size(const FkInput *self)
+{
+  return self->size;
+}
+
+int
+fk_input_fd(const FkInput *self)
+{
+  return self->fd;
+}
+
+gboolean
+fk_input_at_end(const FkInput *self)
+{
+  return self->eof;
+}
+
+void
+fk_input_set_origin(FkInput *self, const char *path, const char *member)
+{
+  if (path != NULL) {
+    char *p = g_strdup(path); /* PATH may be SELF's own */
+    g_free(self->path);
+    self->path = p;
+  }
+  char *m = g_strdup(member);
+  g_free(self->member);
+  self->member = m;
+}
+
+void
+fk_input_set_host(FkInput *self, char *host)
+{
+  g_free(self->host);
+  self->host = host;
+}
+
+void
+fk_input_set_size(FkInput *self, gint64 size)
+{
+  self->size = size;
+}
+
+void
+fk_input_set_limit(FkInput *self, guint64 limit, const char *option)
+{
+  self->limit = limit;
+  self->limit_option = option;
+}
+
+void
+fk_input_set_lend(FkInput *self, FkInputLendFunc lend)
+{
+  self->lend = lend;
+}
+
+gpointer
+fk_input_source(const FkInput *self, FkInputReadFunc read)
+{
+  return self->read == read ? self->user_data : NULL;
 }

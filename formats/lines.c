@@ -78,7 +78,7 @@ decode_utf16(FkLines *self)
     gsize used = 2;
     if (u >= 0xD800 && u < 0xDC00) {
       if (i + 4 > self->raw_len) {
-        if (!self->in->eof)
+        if (!fk_input_at_end(self->in))
           break; /* the low half has not arrived yet */
         c = 0xFFFD;
         replace(self, i);
@@ -100,7 +100,7 @@ decode_utf16(FkLines *self)
     self->end += put_utf8(self->buf + self->end, c);
     i += used;
   }
-  if (i + 1 == self->raw_len && self->in->eof && self->cap - self->end >= 4) {
+  if (i + 1 == self->raw_len && fk_input_at_end(self->in) && self->cap - self->end >= 4) {
     /* the odd last byte of a torn UTF-16 file */
     self->end += put_utf8(self->buf + self->end, 0xFFFD);
     replace(self, i);

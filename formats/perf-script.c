@@ -244,7 +244,7 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->in = in;
   ps->opts = opts;
   ps->lines = fk_lines_new(in, opts->max_line);
-  ps->file = fk_interner_intern0(opts->strings, in->name);
+  ps->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   ps->host = fk_td_host(opts, in);
   ps->pending = g_string_new(NULL);
   ps->leaf_first = g_ptr_array_new();
@@ -269,7 +269,7 @@ perf_script_close(gpointer state)
 {
   PerfScript *ps = state;
   if (ps->samples == 0 && ps->opts->event_filter != NULL)
-    fk_diag_note(ps->opts->diag, ps->in->name, "no samples of event %s", ps->event_filter);
+    fk_diag_note(ps->opts->diag, fk_input_name(ps->in), "no samples of event %s", ps->event_filter);
   if (ps->other_samples > 0) {
     g_autoptr(GString) names = g_string_new(NULL);
     GHashTableIter it;
@@ -278,13 +278,13 @@ perf_script_close(gpointer state)
     while (g_hash_table_iter_next(&it, &k, &v))
       g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "", (const char *)k,
                              GPOINTER_TO_UINT(v));
-    fk_diag_note(ps->opts->diag, ps->in->name,
+    fk_diag_note(ps->opts->diag, fk_input_name(ps->in),
                  "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
-  fk_diag_note_deep(ps->opts->diag, ps->in->name, ps->deep_stacks, fk_name_max_depth(ps->opts));
-  fk_lines_report(ps->lines, ps->opts->diag, ps->in->name);
+  fk_diag_note_deep(ps->opts->diag, fk_input_name(ps->in), ps->deep_stacks, fk_name_max_depth(ps->opts));
+  fk_lines_report(ps->lines, ps->opts->diag, fk_input_name(ps->in));
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
   g_ptr_array_free(ps->leaf_first, TRUE);

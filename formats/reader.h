@@ -28,7 +28,22 @@ typedef enum {
   FK_WEIGHT_PERIOD,
 } FkWeightMode;
 
-/* Everything a reader may be told. Readers ignore what does not concern them. */
+/* Slots of FkReadOptions.own: readers with options of their own. */
+typedef enum {
+  FK_READER_SLOT_NONE = 0,
+  FK_READER_SLOT_PERF_DATA,
+  FK_READER_SLOTS,
+} FkReaderSlot;
+
+/* What a reader needs from the pipeline that reads it (FkReader.flags). */
+typedef enum {
+  /* The symbol files of `perf archive` tarballs named before the input
+   * (FkReadOptions.symbol_files): the pipeline reads every input before
+   * this one first. */
+  FK_READER_WANTS_SYMBOL_FILES = 1 << 0,
+} FkReaderFlags;
+
+/* What every reader may be told. Readers ignore what does not concern them. */
 typedef struct {
   FkInterner *strings; /* intern every name and label here */
   FkDiag *diag;        /* report what is skipped */
@@ -50,9 +65,12 @@ typedef struct {
    * frames as they are read, so that a profile of unique offsets never
    * builds the tree of them */
   gboolean strip_offsets;
-  guint64 max_buffer; /* perf-data: bytes of an unseekable capture held in memory (0: 4 GiB) */
-  gboolean dso_only;  /* perf-data: name frames by their dso ("[libc.so.6]"), no symbolizing */
-  struct FkSymbolFiles *symbol_files; /* perf-data: perf archive members (perf/symfiles.h) */
+  /* For readers with FK_READER_WANTS_SYMBOL_FILES: the symbol files of the
+   * `perf archive` tarballs among the inputs (perf/symfiles.h); NULL: none. */
+  struct FkSymbolFiles *symbol_files;
+  /* The options of a reader's own, at its FkReader.slot (NULL: its
+   * defaults): FkPerfDataOptions (perf/options.h) for perf-data. */
+  gconstpointer own[FK_READER_SLOTS];
 } FkReadOptions;
 
 typedef enum {
@@ -76,6 +94,8 @@ typedef struct {
    * PAIRS' free function: g_free) describing the input read so far, such as
    * "hostname", "os-release", "cmdline", "event", "build-id". */
   void (*describe)(gpointer state, GPtrArray *pairs);
+  FkReaderFlags flags;
+  FkReaderSlot slot; /* where its own options are in FkReadOptions.own; 0: none */
 } FkReader;
 
 extern const FkReader fk_reader_folded;

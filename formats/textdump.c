@@ -136,8 +136,8 @@ gboolean
 fk_td_skip(const FkReadOptions *opts, FkInput *in, guint64 line, const FkWeight *w,
            GError **error, const char *what)
 {
-  g_autofree char *where = line ? g_strdup_printf("%s:%" G_GUINT64_FORMAT, in->name, line)
-                                : g_strdup(in->name);
+  g_autofree char *where = line ? g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(in), line)
+                                : g_strdup(fk_input_name(in));
   fk_diag_skip(opts->diag, where, w, "%s", what);
   if (opts->strict) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT, "%s: %s", where, what);
@@ -149,5 +149,5 @@ fk_td_skip(const FkReadOptions *opts, FkInput *in, guint64 line, const FkWeight 
 const char *
 fk_td_host(const FkReadOptions *opts, FkInput *in)
 {
-  return fk_interner_intern0(opts->strings, in->host);
+  return fk_interner_intern0(opts->strings, fk_input_host(in));
 }

@@ -16,6 +16,7 @@
 #include "../names.h"
 #include "abi.h"
 #include "maps.h"
+#include "options.h"
 #include "symfiles.h"
 #include "user-stack.h"
 
@@ -77,6 +78,7 @@ typedef struct {
 typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
+  const FkPerfDataOptions *own; /* opts->own[FK_READER_SLOT_PERF_DATA], or the defaults */
   gboolean swap, pipe;
   const char *file, *host;
 
@@ -167,7 +169,7 @@ ld16(const PerfData *pd, const guint8 *p)
 static char *
 where_at(const PerfData *pd, guint64 offset)
 {
-  return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", pd->in->name, offset);
+  return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", fk_input_name(pd->in), offset);
 }
 
 static void note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -1116,7 +1118,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
   else if (mode == PD_CPUMODE_USER)
     m = pd_maps_find(pd->maps, pid, addr);
   guint from = pd->frames->len;
-  if (pd->opts->dso_only) {
+  if (pd->own->dso_only) {
     const char *name = "[unknown]";
     char buf[512];
     if (m != NULL && m->path[0] == '[') {
@@ -1287,7 +1289,7 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
       first = FALSE;
     }
   }
-  if (!pd->kernel_soon && !pd->opts->dso_only && pd->addrs->len > 0) {
+  if (!pd->kernel_soon && !pd->own->dso_only && pd->addrs->len > 0) {
     ensure_symbolizer(pd);
     kernel_soon(pd, f->pid);
   }
@@ -1300,7 +1302,7 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
   g_ptr_array_set_size(pd->frames, 0);
   if (pname != NULL)
     g_ptr_array_add(pd->frames, (gpointer)pname);
-  if (!pd->opts->dso_only)
+  if (!pd->own->dso_only)
     ensure_symbolizer(pd);
   for (guint i = pd->addrs->len; i-- > 0;) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
@@ -1464,7 +1466,7 @@ open_file_mode(PerfData *pd, GError **error)
   const guint8 *h = pd->mem;
   if (pd->mem_len < PD_FILE_HEADER_SIZE) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: perf.data header cut short",
-                pd->in->name);
+                fk_input_name(pd->in));
     return FALSE;
   }
   guint64 attr_size = ld64(pd, h + 16);
@@ -1475,7 +1477,7 @@ open_file_mode(PerfData *pd, GError **error)
   if (pd->data_offset < PD_FILE_HEADER_SIZE || pd->data_offset > len) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
                 "%s: the data section starts at 0x%" G_GINT64_MODIFIER "x, outside the file",
-                pd->in->name, pd->data_offset);
+                fk_input_name(pd->in), pd->data_offset);
     return FALSE;
   }
   /* attrs: attr_size-byte entries: the attr, then a {offset, size} ids section */
@@ -1483,7 +1485,7 @@ open_file_mode(PerfData *pd, GError **error)
       attrs_size > len - attrs_off) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
                 "%s: the attr section (entry size %" G_GUINT64_FORMAT ") is not within the file",
-                pd->in->name, attr_size);
+                fk_input_name(pd->in), attr_size);
     return FALSE;
   }
   for (guint64 i = 0; i < attrs_size / attr_size; i++) {
@@ -1499,7 +1501,7 @@ open_file_mode(PerfData *pd, GError **error)
     add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
   }
   if (pd->attrs->len == 0) {
-    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", pd->in->name);
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", fk_input_name(pd->in));
     return FALSE;
   }
   pd->pos = pd->data_offset;
@@ -1565,7 +1567,7 @@ grow(PerfData *pd, GByteArray *buf, guint64 upto, guint64 max, GError **error)
       g_set_error(error, FK_INPUT_ERROR, FK_INPUT_ERROR_LIMIT,
                   "%s: more than the limit of %" G_GUINT64_FORMAT
                   " bytes (--max-buffer-bytes) to hold in memory",
-                  pd->in->name, max);
+                  fk_input_name(pd->in), max);
       return FALSE;
     }
     g_byte_array_append(buf, chunk, (guint)n);
@@ -1632,7 +1634,7 @@ read_capture(PerfData *pd, guint64 max, GError **error)
             "section points there; not held in memory)",
             extra);
   if (e != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "after the capture: %s", e->message);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "after the capture: %s", e->message);
   return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
 }
 
@@ -1648,15 +1650,17 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     memcpy(&m, head, 8);
   if (m != PD_MAGIC && m != PD_MAGIC_SWAPPED) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT,
-                "%s: not a perf.data file (no PERFILE2 magic)", in->name);
+                "%s: not a perf.data file (no PERFILE2 magic)", fk_input_name(in));
     return NULL;
   }
   PerfData *pd = g_new0(PerfData, 1);
   pd->in = in;
   pd->opts = opts;
+  static const FkPerfDataOptions defaults = {0};
+  pd->own = opts->own[FK_READER_SLOT_PERF_DATA] ? opts->own[FK_READER_SLOT_PERF_DATA] : &defaults;
   pd->swap = m == PD_MAGIC_SWAPPED;
-  pd->file = fk_interner_intern0(opts->strings, in->name);
-  pd->host = fk_interner_intern0(opts->strings, in->host);
+  pd->file = fk_interner_intern0(opts->strings, fk_input_name(in));
+  pd->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   pd->rbuf = g_byte_array_new();
   pd->zbuf = g_byte_array_new();
   pd->attrs = g_array_new(FALSE, FALSE, sizeof(PdAttr));
@@ -1695,16 +1699,16 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     }
     return pd;
   }
-  if (in->fd >= 0 && in->size > 0) {
-    void *addr = mmap(NULL, (gsize)in->size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+  if (fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
+    void *addr = mmap(NULL, (gsize)fk_input_size(in), PROT_READ, MAP_PRIVATE, fk_input_fd(in), 0);
     if (addr != MAP_FAILED) {
       pd->map_addr = addr;
       pd->mem = addr;
-      pd->mem_len = (gsize)in->size;
+      pd->mem_len = (gsize)fk_input_size(in);
     }
   }
   if (pd->mem == NULL) {
-    guint64 max = opts->max_buffer ? opts->max_buffer : PD_DEFAULT_MAX_BUFFER;
+    guint64 max = pd->own->max_buffer ? pd->own->max_buffer : PD_DEFAULT_MAX_BUFFER;
     pd->bytes = read_capture(pd, max, error);
     if (pd->bytes == NULL) {
       perf_data_close(pd);
@@ -1746,7 +1750,7 @@ perf_data_next(gpointer state, FkSample *s, GError **error)
   for (;;) {
     if (pd->opts->strict && pd->skips > 0) {
       g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT,
-                  "%s: records were skipped (--strict)", pd->in->name);
+                  "%s: records were skipped (--strict)", fk_input_name(pd->in));
       return FK_READ_ERROR;
     }
     while (pd->ready_pos < pd->ready->len) {
@@ -1795,21 +1799,21 @@ perf_data_close(gpointer state)
 {
   PerfData *pd = state;
   if (pd->lost > 0 || pd->lost_samples > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in),
                  "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
                  " samples while recording (its buffers were full)",
                  pd->lost, pd->lost_samples);
-  fk_diag_note_deep(pd->opts->diag, pd->in->name, pd->deep, fk_name_max_depth(pd->opts));
+  fk_diag_note_deep(pd->opts->diag, fk_input_name(pd->in), pd->deep, fk_name_max_depth(pd->opts));
   if (pd->other_samples > 0)
-    fk_diag_note(pd->opts->diag, pd->in->name,
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in),
                  "%" G_GUINT64_FORMAT " samples of events other than %s were not read; "
                  "--event-filter picks the event",
                  pd->other_samples, pd->event_filter);
   if (pd->event_filter != NULL && pd->samples == 0 && pd->opts->event_filter != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "no samples of event %s", pd->event_filter);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "no samples of event %s", pd->event_filter);
   g_autofree char *unwound = pd_unwind_summary(pd->unwind);
   if (unwound != NULL)
-    fk_diag_note(pd->opts->diag, pd->in->name, "%s", unwound);
+    fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "%s", unwound);
   pd_unwind_free(pd->unwind);
   pd->unwind = NULL;
   g_string_free(pd->scratch, TRUE);
@@ -1913,7 +1917,7 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
     const char *entry = g_ptr_array_index(pd->build_id_list, i);
     const char *sp = strchr(entry, ' ');
     const char *found = NULL;
-    if (pd->sym != NULL && sp != NULL && !pd->opts->dso_only) {
+    if (pd->sym != NULL && sp != NULL && !pd->own->dso_only) {
       gsize hl = (gsize)(sp - entry) / 2;
       g_autofree guint8 *id = g_new0(guint8, hl + 1);
       for (gsize k = 0; k < hl; k++)
@@ -1935,4 +1939,6 @@ const FkReader fk_reader_perf_data = {
     .next = perf_data_next,
     .close = perf_data_close,
     .describe = perf_data_describe,
+    .flags = FK_READER_WANTS_SYMBOL_FILES,
+    .slot = FK_READER_SLOT_PERF_DATA,
 };

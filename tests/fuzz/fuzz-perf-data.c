@@ -3,6 +3,8 @@
  * so that the run exercises the reader, not the file system. */
 #include "fuzz.h"
 
+#include "../../formats/perf/options.h"
+
 int
 LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
 {
@@ -14,8 +16,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   opts.strings = fk_tree_strings(tree);
   opts.diag = diag;
   opts.max_depth = 512;
-  opts.max_buffer = 1 << 22;
-  opts.dso_only = TRUE;
+  static const FkPerfDataOptions own = {.max_buffer = 1 << 22, .dso_only = TRUE};
+  opts.own[FK_READER_SLOT_PERF_DATA] = &own;
   (void)fk_reader_perf_data.bid(data, MIN(size, (gsize)FK_BID_BYTES));
   gpointer state = fk_reader_perf_data.open(in, &opts, NULL);
   if (state == NULL)

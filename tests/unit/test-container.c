@@ -133,9 +133,9 @@ test_side_callback(void)
     if (st == FK_CONTAINER_END)
       break;
     g_assert_cmpint(st, ==, FK_CONTAINER_INPUT);
-    g_assert_cmpstr(in->member, ==, "perf.folded");
-    g_assert_true(g_str_has_suffix(in->name, "t.tar:perf.folded"));
-    g_assert_cmpstr(in->path, ==, tar);
+    g_assert_cmpstr(fk_input_member(in), ==, "perf.folded");
+    g_assert_true(g_str_has_suffix(fk_input_name(in), "t.tar:perf.folded"));
+    g_assert_cmpstr(fk_input_path(in), ==, tar);
     inputs++;
   }
   g_assert_cmpuint(inputs, ==, 1);

@@ -75,7 +75,7 @@ chunked_input(GBytes *bytes, guint32 seed, gsize max_chunk, gboolean lend, Chunk
   c->max_chunk = max_chunk;
   FkInput *in = fk_input_new_stream("t.txt", chunked_read, c, chunked_free);
   if (lend)
-    in->lend = chunked_lend;
+    fk_input_set_lend(in, chunked_lend);
   *out = c;
   return in;
 }

@@ -3,6 +3,7 @@
  * itself counts in it), synthetic captures in both byte orders, and mutated
  * captures that must never crash. Run from the repository top (make check). */
 #include "../../analyze/stacktree.h"
+#include "../../formats/perf/options.h"
 #include "../../formats/perf/symfiles.h"
 #include "../../formats/reader.h"
 
@@ -50,7 +51,8 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   opts.strings = strings;
   opts.diag = diag;
   opts.weight = weight;
-  opts.dso_only = TRUE; /* independent of the symbolizer */
+  static const FkPerfDataOptions dso_only = {.dso_only = TRUE}; /* independent of the symbolizer */
+  opts.own[FK_READER_SLOT_PERF_DATA] = &dso_only;
   opts.symbolize = read_symbolize; /* NULL but for the unwinding checks */
   opts.event_filter = event_filter;
   opts.annotate_kernel = annotate_kernel;

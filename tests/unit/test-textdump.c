@@ -30,7 +30,7 @@ read_with(const FkReader *reader, const char *text, const FkReadOptions *base, c
             fk_diag_new(10), fk_interner_new()};
   g_autoptr(GBytes) bytes = g_bytes_new(text, strlen(text));
   g_autoptr(FkInput) in = fk_input_new_bytes("t.txt", bytes);
-  in->host = g_strdup(host);
+  fk_input_set_host(in, g_strdup(host));
   FkReadOptions opts = {0};
   if (base != NULL)
     opts = *base;

@@ -1,0 +1,29 @@
+/* pages.c -- huge-page allocations (see pages.h). */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+void *
+fk_pages_alloc(gsize bytes)
+{
+  void *p = NULL;
+  if (posix_memalign(&p, FK_PAGES_HUGE, bytes) != 0)
+    return g_malloc(bytes);
+#ifdef MADV_HUGEPAGE
+  /* Only advice: without it (or when refused) the memory is ordinary. */
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+void *
+fk_pages_alloc0(gsize bytes, gsize min_huge)
+{
+  if (bytes < min_huge)
+    return g_malloc0(bytes);
+  void *p = fk_pages_alloc(bytes);
+  memset(p, 0, bytes);
+  return p;
+}

@@ -1,0 +1,22 @@
+/* pages.h -- big allocations in huge pages, where the kernel gives them.
+ *
+ * On a VM every page fault is expensive: a tree of hundreds of megabytes,
+ * or the blocks pipes carry between reading threads, fault in one 4 KiB page
+ * at a time otherwise. With transparent_hugepage=madvise (Debian's default)
+ * the kernel backs 2 MiB-aligned memory that asks for it with huge pages:
+ * one fault per 2 MiB. Memory from here is freed with free() (it is
+ * malloc'd either way), so a caller may mix it with g_malloc'd memory. */
+#pragma once
+
+#include <glib.h>
+
+/* 2 MiB: the alignment, and what one huge page holds on x86-64. */
+#define FK_PAGES_HUGE ((gsize)2 << 20)
+
+/* BYTES, not zeroed, aligned to FK_PAGES_HUGE and advised to be huge pages;
+ * g_malloc'd when the aligned allocation fails. Never NULL. */
+void *fk_pages_alloc(gsize bytes);
+
+/* BYTES zeroed: in huge pages from MIN_HUGE bytes on (smaller ones come
+ * from g_malloc0, so that small tables stay small). Never NULL. */
+void *fk_pages_alloc0(gsize bytes, gsize min_huge);

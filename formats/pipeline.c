@@ -1,0 +1,700 @@
+/* pipeline.c -- the reading pipeline: container -> readers -> sinks, in
+ * parallel, merged in input order (see pipeline.h).
+ *
+ * Each input is read into a part: its own sink (sinks are emptied and
+ * reused: a fresh tree per member faults in, and gives back, its pages
+ * every time), its messages and its own diag. Parts are merged strictly in
+ * input order, their messages given and their reports moved in that order,
+ * so the result and every message are the same for every -j. Memory stays
+ * bounded: at most 3*j jobs reading at once, and jobs ahead of the merge
+ * hold at most HELD_MAX bytes of parts before they wait.
+ *
+ * Progress (when asked for): a ticker thread calls the progress callback a
+ * few times a second, from what the readers publish as they go (bytes and
+ * samples of the input being read, every LIVE_EVERY samples), so that one
+ * big input moves it too. It is called under the run's lock, as the merges
+ * are, so that a message and the progress line never interleave. */
+#include "pipeline.h"
+
+#include "bytepipe.h"
+#include "perf/symfiles.h"
+
+#include <string.h>
+
+#define PIPE_CAP (8u << 20)
+#define LIVE_EVERY 1024 /* samples between two live progress updates */
+#define TICK_US 250000  /* the progress callback runs at most this often */
+#define PUMP_BLOCK (64u << 10)
+
+/* Jobs behind the next to merge hold what they read until it is their
+ * turn; past this many bytes of it, walk jobs and the producer wait, so
+ * that memory stays bounded whatever the inputs hold. */
+#define HELD_MAX ((gsize)64 << 20)
+
+/* One input read: its samples, and its errors to give in order. */
+typedef struct {
+  gpointer sink;       /* NULL for a container error */
+  GPtrArray *messages; /* char* */
+  FkDiag *notes;       /* what the container reported on the way to it */
+  FkDiag *diag;        /* the reader's reports */
+  gboolean failed;
+  gsize held; /* counted in Run.held */
+} Part;
+
+/* Live progress of the input a job is reading, published with atomic stores
+ * by the reading thread, read by the ticker. */
+typedef struct {
+  guint64 bytes;   /* read so far of the current input (when not pumped) */
+  guint64 samples; /* read so far of the current input */
+  gint64 started;  /* monotonic time the current input's reading began, or 0 */
+} Live;
+
+/* A job is one input (a file, or an archive member pumped through a pipe),
+ * or a whole archive detached from the container, whose members a worker
+ * reads one after the other. Its parts are merged in order as they come. */
+typedef struct {
+  FkInput *in;          /* one input, or NULL */
+  FkContainer *walk;    /* an archive, or NULL */
+  FkDiag *walk_diag;    /* what WALK reports, moved to each part */
+  FkDiag *notes;        /* what the container reported on the way to this job */
+  guint64 seq;          /* its place in the input order */
+  GQueue parts;         /* Part*: read, not merged yet */
+  gboolean done;        /* no more parts will come */
+  gboolean count_bytes; /* progress: add what the worker read (not pumped) */
+  Live live;
+  char *live_name; /* a file on disk of known size: named with its share done */
+  guint64 live_size;
+} Job;
+
+typedef struct {
+  const FkPipelineOptions *opts;
+  FkReadOptions ropts; /* strings and diag are set per part */
+  FkDiag *diag;
+  GRegex *host_from;
+  FkBlocks *blocks;
+  GMutex lock;
+  GCond cond;
+  GQueue jobs;     /* Job*, input order; the head is the next to merge */
+  guint64 queued;  /* jobs queued so far (the next seq) */
+  guint64 merged;  /* jobs merged so far: every seq below is done */
+  guint in_flight; /* jobs not done reading */
+  gboolean walks;  /* some jobs are detached archives */
+  gsize held;      /* bytes of the parts read ahead of the merge */
+  GPtrArray *spare; /* merged parts' sinks, emptied for reuse */
+  gboolean ok;
+  /* progress */
+  gboolean progress;
+  gint64 started;
+  guint64 members_done;
+  guint64 bytes_done;
+  guint64 samples_done;
+  guint64 disk_done, disk_total; /* the container's progress, as the main thread last saw it */
+  FkContainer *container;        /* main thread only: not thread safe */
+  GThread *ticker;
+  GCond tick;
+  gboolean stop;
+  gint symbol_files_wanted; /* atomic: a reader that wants symbol files ran */
+} Run;
+
+void
+fk_pipeline_options_init(FkPipelineOptions *opts)
+{
+  memset(opts, 0, sizeof *opts);
+  fk_container_options_init(&opts->container);
+}
+
+static void
+message(Run *run, gpointer sink, const char *msg)
+{
+  if (run->opts->message != NULL)
+    run->opts->message(run->opts->data, sink, msg);
+}
+
+/* A part whose notes start with what CONTAINER_DIAG holds. */
+static Part *
+part_new(Run *run, gboolean read, FkDiag *container_diag)
+{
+  Part *part = g_new0(Part, 1);
+  part->messages = g_ptr_array_new_with_free_func(g_free);
+  part->notes = fk_diag_new_like(run->diag);
+  part->diag = fk_diag_new_like(run->diag);
+  if (container_diag != NULL)
+    fk_diag_move(part->notes, container_diag);
+  if (read) {
+    g_mutex_lock(&run->lock);
+    if (run->spare->len > 0)
+      part->sink = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
+    g_mutex_unlock(&run->lock);
+    if (part->sink == NULL)
+      part->sink = run->opts->sink->open(run->opts->sink_data);
+  }
+  return part;
+}
+
+static void
+sink_free(Run *run, gpointer sink)
+{
+  if (sink != NULL)
+    run->opts->sink->free(sink);
+}
+
+static void
+part_free(Run *run, Part *part)
+{
+  sink_free(run, part->sink);
+  g_ptr_array_unref(part->messages);
+  fk_diag_free(part->notes);
+  fk_diag_free(part->diag);
+  g_free(part);
+}
+
+static void
+job_free(Run *run, Job *job)
+{
+  fk_input_free(job->in);
+  fk_container_free(job->walk);
+  fk_diag_free(job->walk_diag);
+  fk_diag_free(job->notes);
+  g_free(job->live_name);
+  while (!g_queue_is_empty(&job->parts))
+    part_free(run, g_queue_pop_head(&job->parts));
+  g_free(job);
+}
+
+/* The reader for IN: --format's, else the highest bidder on its first
+ * bytes. NULL when none claims it, or with ERROR when IN cannot be read. */
+static const FkReader *
+choose(Run *run, FkInput *in, GError **error)
+{
+  if (run->opts->format != NULL)
+    return run->opts->format;
+  const guint8 *head;
+  gssize n = fk_input_peek(in, FK_BID_BYTES, &head, error);
+  return n < 0 ? NULL : fk_reader_choose(head, (gsize)n);
+}
+
+/* --host-from's host for NAME (the regex's first group), interned in
+ * STRINGS; NULL when there is no regex or it does not match. */
+static const char *
+host_from(const GRegex *re, const char *name, FkInterner *strings)
+{
+  g_autoptr(GMatchInfo) m = NULL;
+  if (re == NULL || !g_regex_match(re, name, 0, &m))
+    return NULL;
+  g_autofree char *h = g_match_info_fetch(m, 1);
+  return h != NULL && h[0] != '\0' ? fk_interner_intern0(strings, h) : NULL;
+}
+
+/* A reader that wants the symbol files of the `perf archive` tarballs
+ * named before its input: when archives are read on other threads, wait
+ * until everything before JOB has been read. */
+static void
+wait_for_earlier(Run *run, Job *job)
+{
+  g_mutex_lock(&run->lock);
+  if (run->walks)
+    while (run->merged < job->seq)
+      g_cond_wait(&run->cond, &run->lock);
+  g_mutex_unlock(&run->lock);
+}
+
+static void
+fail(Part *part, char *msg)
+{
+  g_ptr_array_add(part->messages, msg);
+  part->failed = TRUE;
+}
+
+/* Reads IN into PART->sink. Messages go to PART, not to the caller, so
+ * that they come out in input order whatever thread reads what. */
+static void
+read_input(Run *run, Job *job, FkInput *in, Part *part)
+{
+  g_autoptr(GError) error = NULL;
+  const FkSink *sink = run->opts->sink;
+  FkReadOptions ropts = run->ropts;
+  ropts.strings = sink->strings(part->sink);
+  ropts.diag = part->diag;
+  FkPipelineInput pi = {.in = in, .diag = part->diag};
+  pi.reader = choose(run, in, &error);
+  if (error != NULL) {
+    fail(part, g_strdup(error->message));
+    pi.error = error;
+    if (sink->end != NULL)
+      sink->end(part->sink, &pi);
+    return;
+  }
+  const guint8 *head;
+  pi.empty = fk_input_peek(in, 1, &head, NULL) == 0;
+  const char *forced = host_from(run->host_from, fk_input_name(in), ropts.strings);
+  pi.host = forced ? forced : fk_input_host(in) ? fk_input_host(in) : run->opts->host;
+  if (sink->begin != NULL && !sink->begin(part->sink, &pi))
+    return;
+  if (pi.empty) {
+    /* Not an empty profile: what should have been there is missing. */
+    fk_diag_skip(part->diag, fk_input_name(in), NULL, "no recognised input: it is empty");
+    return;
+  }
+  if (pi.reader == NULL) {
+    fk_diag_skip(part->diag, fk_input_name(in), NULL, "no reader recognizes this input; skipped");
+    return;
+  }
+  const FkReader *reader = pi.reader;
+  if (reader->flags & FK_READER_WANTS_SYMBOL_FILES) {
+    g_atomic_int_set(&run->symbol_files_wanted, 1);
+    wait_for_earlier(run, job);
+  }
+  gpointer state = reader->open(in, &ropts, &error);
+  if (state == NULL) {
+    fail(part, g_strdup(error->message));
+    pi.error = error;
+    if (sink->end != NULL)
+      sink->end(part->sink, &pi);
+    return;
+  }
+  pi.state = state;
+  /* Labels: --host-from over everything, then the dump's, the path's,
+   * --host; the file is the input's name. Interned at the first sample
+   * that needs them. */
+  const char *host = NULL, *file = NULL;
+  gboolean live_bytes = run->progress && (job->walk != NULL || job->count_bytes);
+  if (run->progress)
+    __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
+  guint64 n = 0;
+  FkSample s;
+  for (;;) {
+    FkReadStatus st = reader->next(state, &s, &error);
+    if (st == FK_READ_END)
+      break;
+    if (st == FK_READ_ERROR) {
+      /* Under --strict the skip is already in the diag, with its location. */
+      if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
+        g_ptr_array_add(part->messages, g_strdup(error->message));
+      part->failed = TRUE;
+      break;
+    }
+    if (forced != NULL) {
+      s.host = forced;
+    } else if (s.host == NULL && pi.host != NULL) {
+      if (host == NULL)
+        host = fk_interner_intern0(ropts.strings, pi.host);
+      s.host = host;
+    }
+    if (s.file == NULL) {
+      if (file == NULL)
+        file = fk_interner_intern0(ropts.strings, fk_input_name(in));
+      s.file = file;
+    }
+    if (!sink->sample(part->sink, &pi, &s, &error)) {
+      fail(part, g_strdup_printf("%s: %s", fk_input_name(in), error->message));
+      break;
+    }
+    if (run->progress && (++n % LIVE_EVERY) == 0) {
+      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+      if (live_bytes)
+        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
+    }
+  }
+  if (run->progress)
+    __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+  pi.error = error;
+  if (sink->end != NULL)
+    sink->end(part->sink, &pi);
+  reader->close(state);
+}
+
+/* Gives PART's messages, moves its reports and merges its sink. */
+static gboolean
+merge_part(Run *run, Part *part)
+{
+  gboolean ok = !part->failed;
+  g_autoptr(GError) error = NULL;
+  if (part->sink != NULL &&
+      !run->opts->sink->merge(run->opts->sink_data, part->sink, part->diag, &error))
+    ok = FALSE;
+  fk_diag_move(run->diag, part->notes);
+  fk_diag_move(run->diag, part->diag);
+  for (guint i = 0; i < part->messages->len; i++)
+    message(run, part->sink, g_ptr_array_index(part->messages, i));
+  if (error != NULL)
+    message(run, part->sink, error->message);
+  return ok;
+}
+
+/* Merges every part ready at the head of the queue, in order. Called with
+ * run->lock held. */
+static void
+merge_ready(Run *run)
+{
+  while (!g_queue_is_empty(&run->jobs)) {
+    Job *job = g_queue_peek_head(&run->jobs);
+    if (job->notes != NULL)
+      fk_diag_move(run->diag, job->notes);
+    Part *part = g_queue_pop_head(&job->parts);
+    if (part != NULL) {
+      run->held -= part->held;
+      if (!merge_part(run, part))
+        run->ok = FALSE;
+      if (part->sink != NULL) {
+        run->members_done++;
+        gpointer sink = g_steal_pointer(&part->sink);
+        if (run->opts->sink->reset != NULL && run->opts->sink->reset(sink))
+          g_ptr_array_add(run->spare, sink);
+        else
+          sink_free(run, sink);
+      }
+      part_free(run, part);
+      g_cond_broadcast(&run->cond); /* less held: the producer, walk jobs */
+      continue;
+    }
+    if (!job->done)
+      break;
+    g_queue_pop_head(&run->jobs);
+    run->merged = job->seq + 1;
+    job_free(run, job);
+    g_cond_broadcast(&run->cond); /* the producer, walk jobs held back, waiting readers */
+  }
+}
+
+/* Hands PART (may be NULL) of JOB over for merging; LAST: JOB is done. A
+ * walk job ahead of the merge waits there when it has read enough. */
+static void
+finish_part(Run *run, Job *job, Part *part, gboolean last)
+{
+  if (part != NULL && part->sink != NULL)
+    part->held = run->opts->sink->bytes(part->sink);
+  g_mutex_lock(&run->lock);
+  if (part != NULL) {
+    g_queue_push_tail(&job->parts, part);
+    run->held += part->held;
+  }
+  if (last) {
+    job->done = TRUE;
+    run->in_flight--;
+    g_cond_broadcast(&run->cond);
+  }
+  merge_ready(run);
+  if (!last)
+    while (g_queue_peek_head(&run->jobs) != job && run->held > HELD_MAX)
+      g_cond_wait(&run->cond, &run->lock);
+  g_mutex_unlock(&run->lock);
+}
+
+/* Moves what JOB read of IN from its live counts to the run's, at once, so
+ * the ticker never counts it twice. BYTES: IN's bytes were not pumped. */
+static void
+count_read(Run *run, Job *job, FkInput *in, gboolean bytes)
+{
+  if (!run->progress)
+    return;
+  g_mutex_lock(&run->lock);
+  if (bytes)
+    run->bytes_done += fk_input_consumed(in);
+  run->samples_done += __atomic_load_n(&job->live.samples, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.bytes, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.samples, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&job->live.started, 0, __ATOMIC_RELAXED);
+  g_mutex_unlock(&run->lock);
+}
+
+/* A detached archive: its members one after the other, on this thread; JOB
+ * is done when it returns. */
+static void
+walk(Run *run, Job *job)
+{
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    FkInput *in = NULL;
+    FkContainerStatus st = fk_container_next(job->walk, &in, &error);
+    if (st == FK_CONTAINER_END)
+      break;
+    Part *part = part_new(run, st == FK_CONTAINER_INPUT, job->walk_diag);
+    if (st == FK_CONTAINER_INPUT) {
+      read_input(run, job, in, part);
+      count_read(run, job, in, TRUE);
+      fk_input_free(in);
+    } else {
+      fail(part, g_strdup(error ? error->message : "cannot read archive"));
+    }
+    finish_part(run, job, part, FALSE);
+  }
+  /* The last part: what the archive's end reported (symbol files nobody used). */
+  g_clear_pointer(&job->walk, fk_container_free);
+  finish_part(run, job, part_new(run, FALSE, job->walk_diag), TRUE);
+}
+
+static void
+worker(gpointer data, gpointer user_data)
+{
+  Run *run = user_data;
+  Job *job = data;
+  if (job->walk != NULL) {
+    walk(run, job);
+    return;
+  }
+  Part *part = part_new(run, TRUE, NULL);
+  read_input(run, job, job->in, part);
+  count_read(run, job, job->in, job->count_bytes);
+  /* Let the producer go on as soon as the reader is done with the pipe. */
+  g_clear_pointer(&job->in, fk_input_free);
+  finish_part(run, job, part, TRUE);
+}
+
+/* Puts a job in line, waiting while too many are in flight. NOTES (may be
+ * NULL): the container's reports so far, moved to the job. */
+static Job *
+enqueue(Run *run, FkInput *in, FkContainer *walk, FkDiag *notes, guint max_in_flight)
+{
+  Job *job = g_new0(Job, 1);
+  job->in = in;
+  job->walk = walk;
+  if (in != NULL && fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
+    job->live_name = g_strdup(fk_input_name(in));
+    job->live_size = (guint64)fk_input_size(in);
+  }
+  job->notes = fk_diag_new_like(run->diag);
+  fk_diag_move(job->notes, notes);
+  if (walk != NULL) {
+    job->walk_diag = fk_diag_new_like(run->diag);
+    fk_container_set_diag(walk, job->walk_diag);
+  }
+  g_queue_init(&job->parts);
+  g_mutex_lock(&run->lock);
+  while (run->in_flight >= max_in_flight || run->held > HELD_MAX)
+    g_cond_wait(&run->cond, &run->lock);
+  run->in_flight++;
+  job->seq = run->queued++;
+  if (walk != NULL)
+    run->walks = TRUE;
+  g_queue_push_tail(&run->jobs, job);
+  g_mutex_unlock(&run->lock);
+  return job;
+}
+
+/* Copies the container's progress for the ticker (the container is the main
+ * thread's alone). Called by the main thread, without the lock. */
+static void
+snapshot(Run *run)
+{
+  if (!run->progress)
+    return;
+  guint64 done, total;
+  fk_container_progress(run->container, &done, &total);
+  g_mutex_lock(&run->lock);
+  run->disk_done = done;
+  run->disk_total = total;
+  g_mutex_unlock(&run->lock);
+}
+
+/* Moves IN's bytes into P; the limits are enforced by IN itself. */
+static void
+pump(Run *run, FkInput *in, FkBytePipe *p)
+{
+  for (;;) {
+    guint8 *buf = fk_blocks_get(run->blocks);
+    GError *error = NULL;
+    gssize n = fk_input_read(in, buf, PUMP_BLOCK, &error);
+    if (n <= 0) {
+      fk_blocks_put(run->blocks, buf);
+      fk_byte_pipe_close(p, error);
+      return;
+    }
+    if (run->progress) { /* merges hold the lock: do not wait for them otherwise */
+      g_mutex_lock(&run->lock);
+      run->bytes_done += (guint64)n;
+      g_mutex_unlock(&run->lock);
+      snapshot(run);
+    }
+    if (!fk_byte_pipe_write(p, fk_blocks_wrap(run->blocks, buf, (gsize)n))) {
+      fk_byte_pipe_close(p, NULL);
+      return;
+    }
+  }
+}
+
+/* Gives the progress to the callback; with LAST, the final time. Called
+ * with run->lock held. */
+static void
+show_progress(Run *run, gboolean last)
+{
+  FkPipelineProgress p = {
+      .inputs = run->members_done,
+      .bytes = run->bytes_done,
+      .samples = run->samples_done,
+      .disk_done = run->disk_done,
+      .disk_total = run->disk_total,
+  };
+  const Job *single = NULL; /* the one input being read, when there is one of known size */
+  guint reading = 0;
+  for (GList *l = run->jobs.head; l != NULL; l = l->next) {
+    Job *job = l->data;
+    p.bytes += __atomic_load_n(&job->live.bytes, __ATOMIC_RELAXED);
+    p.samples += __atomic_load_n(&job->live.samples, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&job->live.started, __ATOMIC_RELAXED) != 0) {
+      reading++;
+      single = job->live_size > 0 ? job : NULL;
+    }
+  }
+  if (reading != 1)
+    single = NULL;
+  gint64 now = g_get_monotonic_time();
+  p.elapsed = now - run->started;
+  if (single != NULL) {
+    p.single = single->live_name;
+    p.single_size = single->live_size;
+    p.single_bytes = __atomic_load_n(&single->live.bytes, __ATOMIC_RELAXED);
+    p.single_elapsed = now - __atomic_load_n(&single->live.started, __ATOMIC_RELAXED);
+  }
+  run->opts->progress(run->opts->data, &p, last);
+}
+
+/* The ticker thread: calls the progress callback every TICK_US until told
+ * to stop. */
+static gpointer
+ticker(gpointer data)
+{
+  Run *run = data;
+  g_mutex_lock(&run->lock);
+  while (!run->stop) {
+    gint64 until = g_get_monotonic_time() + TICK_US;
+    while (!run->stop && g_get_monotonic_time() < until)
+      g_cond_wait_until(&run->tick, &run->lock, until);
+    if (!run->stop)
+      show_progress(run, FALSE);
+  }
+  g_mutex_unlock(&run->lock);
+  return NULL;
+}
+
+gboolean
+fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
+{
+  static char *stdin_only[] = {(char *)"-", NULL};
+  if (paths == NULL || paths[0] == NULL)
+    paths = stdin_only;
+  g_return_val_if_fail(opts->sink != NULL, FALSE);
+  Run run = {0};
+  run.opts = opts;
+  run.ropts = opts->read;
+  run.diag = diag;
+  run.ok = TRUE;
+  g_mutex_init(&run.lock);
+  g_cond_init(&run.cond);
+  g_cond_init(&run.tick);
+  g_queue_init(&run.jobs);
+  run.spare = g_ptr_array_new();
+  run.blocks = fk_blocks_new(PUMP_BLOCK);
+  if (opts->host_from != NULL)
+    run.host_from = g_regex_new(opts->host_from, G_REGEX_OPTIMIZE, 0, NULL);
+  run.progress = opts->progress != NULL;
+  run.started = g_get_monotonic_time();
+
+  FkContainerOptions copts = opts->container;
+  /* The container reports to a diag of its own, moved to the job it was
+   * on its way to, so that every report comes out in input order. */
+  g_autoptr(FkDiag) cdiag = fk_diag_new_like(diag);
+  copts.diag = cdiag;
+  /* `perf archive` tarballs among the inputs: their .build-id members serve
+   * the readers that want symbol files. A tarball named before its capture
+   * is complete when the capture is read: the container walks inputs in
+   * order, and such a reader waits for archives read on other threads
+   * (wait_for_earlier). */
+  g_autoptr(FkSymbolFiles) symbol_files = NULL;
+  if (copts.side_file == NULL) {
+    symbol_files = fk_symbol_files_new();
+    copts.side_file = fk_symbol_files_side_file;
+    copts.side_file_data = symbol_files;
+    run.ropts.symbol_files = symbol_files;
+  }
+  guint jobs = opts->jobs > 0 ? opts->jobs : g_get_num_processors();
+  /* Several archives are read at once, each on a worker, but only when the
+   * order members are counted in cannot change what a run-wide limit
+   * leaves out (so the result is the same for every -j). */
+  FkContainerOptions defaults;
+  fk_container_options_init(&defaults);
+  copts.detach_archives = jobs > 1 && symbol_files != NULL &&
+                          copts.max_total == defaults.max_total &&
+                          copts.max_members == defaults.max_members;
+  g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
+
+  guint max_in_flight = 3 * jobs;
+  GThreadPool *pool = NULL;
+  if (jobs > 1)
+    pool = g_thread_pool_new(worker, &run, (gint)jobs, TRUE, NULL);
+  run.container = container;
+  snapshot(&run);
+  if (run.progress)
+    run.ticker = g_thread_new("progress", ticker, &run);
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    FkInput *in = NULL;
+    FkContainerStatus st = fk_container_next(container, &in, &error);
+    snapshot(&run);
+    if (st == FK_CONTAINER_END)
+      break;
+    if (st == FK_CONTAINER_FAILED) {
+      Job *job = enqueue(&run, NULL, NULL, cdiag, G_MAXUINT);
+      Part *part = part_new(&run, FALSE, NULL);
+      fail(part, g_strdup(error->message));
+      finish_part(&run, job, part, TRUE);
+      continue;
+    }
+    if (st == FK_CONTAINER_ARCHIVE) {
+      /* Read on a worker, members and all, while this thread goes on. */
+      Job *job = enqueue(&run, NULL, fk_container_detach(container), cdiag, max_in_flight);
+      g_thread_pool_push(pool, job, NULL);
+    } else if (pool == NULL) {
+      Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
+      job->count_bytes = TRUE;
+      worker(job, &run);
+    } else if (fk_input_fd(in) >= 0) {
+      /* A file on disk: the worker reads it directly. */
+      Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
+      job->count_bytes = TRUE;
+      g_thread_pool_push(pool, job, NULL);
+    } else {
+      FkBytePipe *p = fk_byte_pipe_new(PIPE_CAP);
+      FkInput *relay = fk_input_new_like(in, fk_byte_pipe_read, fk_byte_pipe_lend,
+                                         fk_byte_pipe_ref(p), fk_byte_pipe_unref);
+      Job *job = enqueue(&run, relay, NULL, cdiag, max_in_flight);
+      g_thread_pool_push(pool, job, NULL);
+      pump(&run, in, p);
+      fk_byte_pipe_unref(p);
+      fk_input_free(in);
+    }
+  }
+  if (pool != NULL)
+    g_thread_pool_free(pool, FALSE, TRUE);
+  g_mutex_lock(&run.lock);
+  merge_ready(&run);
+  g_mutex_unlock(&run.lock);
+  fk_diag_move(diag, cdiag); /* what the last archive's end reported */
+  if (run.ticker != NULL) {
+    g_mutex_lock(&run.lock);
+    run.stop = TRUE;
+    g_cond_signal(&run.tick);
+    g_mutex_unlock(&run.lock);
+    g_thread_join(run.ticker);
+    snapshot(&run);
+    g_mutex_lock(&run.lock);
+    show_progress(&run, TRUE);
+    g_mutex_unlock(&run.lock);
+  }
+  g_assert(g_queue_is_empty(&run.jobs));
+  if (opts->note_unused_symbol_files && symbol_files != NULL &&
+      fk_symbol_files_count(symbol_files) > 0 && !g_atomic_int_get(&run.symbol_files_wanted))
+    fk_diag_note(diag, "perf archive",
+                 "%u symbol files of perf archive tarballs (.build-id) not used: no perf.data "
+                 "was read after them",
+                 fk_symbol_files_count(symbol_files));
+  for (guint i = 0; i < run.spare->len; i++)
+    sink_free(&run, g_ptr_array_index(run.spare, i));
+  g_ptr_array_unref(run.spare);
+  fk_blocks_free(run.blocks);
+  if (run.host_from)
+    g_regex_unref(run.host_from);
+  g_cond_clear(&run.tick);
+  g_mutex_clear(&run.lock);
+  g_cond_clear(&run.cond);
+  return run.ok;
+}

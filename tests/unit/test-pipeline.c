@@ -1,0 +1,501 @@
+/* test-pipeline.c -- the reading pipeline: the same sink calls, in the same
+ * order, for every number of threads; a sink or an input that fails stops
+ * only its own input; limits reached mid-run are reported and what came
+ * before them stands.
+ *
+ * Every input is made here, in a temporary directory: folded files, an
+ * empty one, one no reader claims, and tar archives (written with
+ * libarchive) among them and last, so that files read by workers,
+ * archives detached to workers and members pumped through byte pipes are
+ * all exercised. */
+#include "../../formats/perf/symfiles.h"
+#include "../../formats/pipeline.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* ---- inputs ---- */
+
+static char *
+write_file(const char *dir, const char *name, const char *text, gssize len)
+{
+  char *path = g_build_filename(dir, name, NULL);
+  g_assert_true(g_file_set_contents(path, text, len, NULL));
+  return path;
+}
+
+/* Folded text for input I: enough distinct lines that a reader takes a
+ * while, with I in every frame so that inputs can be told apart. */
+static char *
+folded(guint i, guint lines)
+{
+  GString *s = g_string_new(NULL);
+  for (guint k = 0; k < lines; k++)
+    g_string_append_printf(s, "main;in%u;f%u %u\n", i, k % 7, k + 1);
+  return g_string_free(s, FALSE);
+}
+
+/* A tar at PATH with N members named m00..., each folded(BASE + k); with
+ * SIDE, members of a `perf archive` tarball instead (.build-id/...). */
+static void
+write_tar_of(const char *path, guint base, guint n, gboolean side)
+{
+  struct archive *a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  g_assert_cmpint(archive_write_open_filename(a, path), ==, ARCHIVE_OK);
+  for (guint k = 0; k < n; k++) {
+    g_autofree char *name = side ? g_strdup_printf(".build-id/%02x/%038u", base + k, k)
+                                 : g_strdup_printf("m%02u.folded", k);
+    g_autofree char *text = folded(base + k, 50 + k);
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, (la_int64_t)strlen(text));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    g_assert_cmpint(archive_write_header(a, e), ==, ARCHIVE_OK);
+    g_assert_cmpint(archive_write_data(a, text, strlen(text)), ==, (la_ssize_t)strlen(text));
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+static void
+write_tar(const char *path, guint base, guint n)
+{
+  write_tar_of(path, base, n, FALSE);
+}
+
+typedef struct {
+  char *dir;
+  GPtrArray *paths; /* char*, NULL-terminated: the inputs in order */
+} Inputs;
+
+static void
+inputs_free(Inputs *in)
+{
+  for (guint i = 0; i + 1 < in->paths->len; i++)
+    g_unlink(g_ptr_array_index(in->paths, i));
+  g_ptr_array_unref(in->paths);
+  g_rmdir(in->dir);
+  g_free(in->dir);
+}
+
+/* 24 folded files, an empty one and an unclaimed one among them, two
+ * archives in the middle and one last. */
+static void
+inputs_many(Inputs *in)
+{
+  in->dir = g_dir_make_tmp("fk-pipeline-XXXXXX", NULL);
+  g_assert_nonnull(in->dir);
+  in->paths = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < 24; i++) {
+    g_autofree char *name = g_strdup_printf("f%02u.folded", i);
+    static const char binary[] = "\x00\x01\x02\x03 no reader claims this \x00\xff";
+    g_autofree char *text = i == 5 || i == 9 ? g_strdup("") : folded(i, 100 + 37 * i);
+    g_ptr_array_add(in->paths, i == 9 ? write_file(in->dir, name, binary, sizeof binary)
+                                      : write_file(in->dir, name, text, -1));
+    if (i == 10 || i == 17) {
+      char *tar = g_strdup_printf("%s/a%02u.tar", in->dir, i);
+      write_tar(tar, 100 * i, 6);
+      g_ptr_array_add(in->paths, tar);
+    }
+  }
+  char *tar = g_strdup_printf("%s/last.tar", in->dir);
+  write_tar(tar, 900, 12);
+  g_ptr_array_add(in->paths, tar);
+  g_ptr_array_add(in->paths, NULL);
+}
+
+/* ---- a sink that writes down every call that reaches the caller ---- */
+
+typedef struct {
+  GString *log;        /* merges, messages and the diag, in the order they came */
+  const char *stop_in; /* sample() fails in the input whose name ends so */
+  guint stop_after;    /* ... after this many samples */
+  guint merged;
+} Log;
+
+typedef struct {
+  Log *log;
+  FkInterner *strings;
+  GString *text; /* this input's calls */
+  guint samples;
+} Rec;
+
+static gpointer
+rec_open(gpointer data)
+{
+  Rec *r = g_new0(Rec, 1);
+  r->log = data;
+  r->strings = fk_interner_new();
+  r->text = g_string_new(NULL);
+  return r;
+}
+
+static FkInterner *
+rec_strings(gpointer sink)
+{
+  return ((Rec *)sink)->strings;
+}
+
+static gboolean
+rec_begin(gpointer sink, const FkPipelineInput *pi)
+{
+  Rec *r = sink;
+  g_string_append_printf(r->text, "begin %s reader=%s empty=%d host=%s\n", fk_input_name(pi->in),
+                         pi->reader ? pi->reader->name : "-", pi->empty,
+                         pi->host ? pi->host : "-");
+  return TRUE;
+}
+
+static gboolean
+rec_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError **error)
+{
+  Rec *r = sink;
+  if (r->log->stop_in != NULL && g_str_has_suffix(fk_input_name(pi->in), r->log->stop_in) &&
+      r->samples == r->log->stop_after) {
+    g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_INTR, "the sink asked to stop");
+    return FALSE;
+  }
+  r->samples++;
+  g_string_append_printf(r->text, "  %s", s->file);
+  for (gsize i = 0; i < s->n_frames; i++)
+    g_string_append_printf(r->text, "%s%s", i ? ";" : " ", s->frames[i]);
+  g_string_append_printf(r->text, " %" G_GINT64_FORMAT "\n", s->weight.v[0]);
+  return TRUE;
+}
+
+static void
+rec_end(gpointer sink, const FkPipelineInput *pi)
+{
+  Rec *r = sink;
+  g_string_append_printf(r->text, "end %s open=%d error=%s\n", fk_input_name(pi->in), pi->state != NULL,
+                         pi->error ? pi->error->message : "-");
+}
+
+static gsize
+rec_bytes(gpointer sink)
+{
+  return ((Rec *)sink)->text->len;
+}
+
+static gboolean
+rec_merge(gpointer data, gpointer sink, FkDiag *diag, GError **error)
+{
+  (void)diag;
+  (void)error;
+  Log *log = data;
+  Rec *r = sink;
+  log->merged++;
+  g_string_append(log->log, r->text->str);
+  return TRUE;
+}
+
+static gboolean
+rec_reset(gpointer sink)
+{
+  Rec *r = sink;
+  g_string_truncate(r->text, 0);
+  r->samples = 0;
+  return TRUE;
+}
+
+static void
+rec_free(gpointer sink)
+{
+  Rec *r = sink;
+  fk_interner_unref(r->strings);
+  g_string_free(r->text, TRUE);
+  g_free(r);
+}
+
+static const FkSink rec_sink = {
+    .open = rec_open,
+    .strings = rec_strings,
+    .begin = rec_begin,
+    .sample = rec_sample,
+    .end = rec_end,
+    .bytes = rec_bytes,
+    .merge = rec_merge,
+    .reset = rec_reset,
+    .free = rec_free,
+};
+
+static void
+rec_message(gpointer data, gpointer sink, const char *msg)
+{
+  Log *log = data;
+  g_string_append_printf(log->log, "message%s %s\n", sink ? "" : " (container)", msg);
+}
+
+/* What a run with JOBS threads gave, every call in order; *OK its result. */
+static char *
+run(char **paths, guint jobs, Log *log, void (*tune)(FkPipelineOptions *), gboolean *ok)
+{
+  log->log = g_string_new(NULL);
+  log->merged = 0;
+  FkPipelineOptions opts;
+  fk_pipeline_options_init(&opts);
+  opts.jobs = jobs;
+  opts.sink = &rec_sink;
+  opts.sink_data = log;
+  opts.message = rec_message;
+  opts.data = log;
+  opts.host = "fallback";
+  if (tune != NULL)
+    tune(&opts);
+  g_autoptr(FkDiag) diag = fk_diag_new(100);
+  *ok = fk_pipeline_run(paths, &opts, diag);
+  GPtrArray *msgs = fk_diag_messages(diag);
+  for (guint i = 0; i < msgs->len; i++)
+    g_string_append_printf(log->log, "diag %s\n", (const char *)g_ptr_array_index(msgs, i));
+  g_string_append_printf(log->log, "skipped %" G_GUINT64_FORMAT "\n", fk_diag_skipped(diag));
+  return g_string_free(g_steal_pointer(&log->log), FALSE);
+}
+
+/* ---- ordering ---- */
+
+static void
+test_order(void)
+{
+  Inputs in;
+  inputs_many(&in);
+  char **paths = (char **)in.paths->pdata;
+  Log log = {0};
+  gboolean ok1, ok2, ok4;
+  g_autofree char *one = run(paths, 1, &log, NULL, &ok1);
+  guint merged = log.merged;
+  g_autofree char *two = run(paths, 2, &log, NULL, &ok2);
+  g_autofree char *four = run(paths, 4, &log, NULL, &ok4);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpstr(four, ==, one);
+  g_assert_true(ok1 && ok2 && ok4);
+  /* 24 files, 2 x 6 members and 12 more: every one reached the sink */
+  g_assert_cmpuint(merged, ==, 24 + 12 + 12);
+  /* in input order: f09 before the first archive's members, those before f11 */
+  const char *a10 = strstr(one, "a10.tar:m00.folded reader=folded");
+  const char *a10_last = strstr(one, "a10.tar:m05.folded reader=folded");
+  const char *f11 = strstr(one, "f11.folded reader=folded");
+  const char *last = strstr(one, "last.tar:m11.folded reader=folded");
+  g_assert_true(a10 != NULL && a10_last != NULL && f11 != NULL && last != NULL);
+  g_assert_true(strstr(one, "f09.folded reader=") < a10);
+  g_assert_true(a10 < a10_last && a10_last < f11 && f11 < last);
+  /* the empty and the unclaimed input are skips, not sink failures */
+  g_assert_nonnull(strstr(one, "f05.folded reader=folded empty=1"));
+  g_assert_nonnull(strstr(one, "f09.folded reader=- empty=0"));
+  g_assert_nonnull(strstr(one, "f05.folded: no recognised input: it is empty"));
+  g_assert_nonnull(strstr(one, "f09.folded: no reader recognizes this input; skipped"));
+  g_assert_nonnull(strstr(one, "skipped 2\n"));
+  /* samples are labelled: the file, and --host for inputs without a host */
+  g_assert_nonnull(strstr(one, "f23.folded main;in23;f0 1\n"));
+  g_assert_nonnull(strstr(one, "f23.folded reader=folded empty=0 host=fallback"));
+  /* members are named after their archive, which names their host */
+  g_assert_nonnull(strstr(one, "last.tar:m11.folded reader=folded empty=0 host=last"));
+  inputs_free(&in);
+}
+
+/* ---- cancellation ---- */
+
+static void
+test_stop(void)
+{
+  Inputs in;
+  inputs_many(&in);
+  char **paths = (char **)in.paths->pdata;
+  /* a path that cannot be opened, among the others */
+  g_autofree char *missing = g_build_filename(in.dir, "missing.folded", NULL);
+  g_ptr_array_insert(in.paths, 3, g_strdup(missing));
+  paths = (char **)in.paths->pdata;
+  Log log = {.stop_in = "f12.folded", .stop_after = 3};
+  gboolean ok1, ok2;
+  g_autofree char *one = run(paths, 1, &log, NULL, &ok1);
+  g_autofree char *two = run(paths, 2, &log, NULL, &ok2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_false(ok1);
+  g_assert_false(ok2);
+  /* the sink's stop ends f12 after 3 samples, with its message, */
+  g_autofree char *stopped = g_strdup_printf(
+      "message %s/f12.folded: the sink asked to stop\n", in.dir);
+  g_assert_nonnull(strstr(one, stopped));
+  g_assert_nonnull(strstr(one, "f12.folded main;in12;f2 3\nend "));
+  g_assert_null(strstr(one, "f12.folded main;in12;f3 4\n"));
+  g_assert_nonnull(strstr(one, "f12.folded open=1 error=the sink asked to stop\n"));
+  /* the missing path is the container's failure, */
+  g_assert_nonnull(strstr(one, "message (container) "));
+  g_assert_nonnull(strstr(one, "missing.folded"));
+  /* and every other input is read whole: the last line of the last one */
+  g_assert_nonnull(strstr(one, "f13.folded main;in13;f6 581\n")); /* k = 580 */
+  g_assert_nonnull(strstr(one, "last.tar:m11.folded main;in911;f4 61\n"));
+  inputs_free(&in);
+}
+
+/* ---- limits ---- */
+
+static void
+members_10(FkPipelineOptions *opts)
+{
+  opts->container.max_members = 10;
+}
+
+static void
+member_bytes(FkPipelineOptions *opts)
+{
+  opts->container.max_member = 2000;
+}
+
+static void
+total_bytes(FkPipelineOptions *opts)
+{
+  opts->container.max_total = 2500;
+}
+
+static void
+test_limits(void)
+{
+  Inputs in;
+  inputs_many(&in);
+  char **paths = (char **)in.paths->pdata;
+  Log log = {0};
+  gboolean ok1, ok2;
+  /* the run stops at the 11th input: reported once, the first 10 kept */
+  g_autofree char *one = run(paths, 1, &log, members_10, &ok1);
+  guint merged = log.merged;
+  g_autofree char *two = run(paths, 2, &log, members_10, &ok2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_false(ok1 || ok2);
+  g_assert_cmpuint(merged, ==, 10);
+  g_assert_nonnull(strstr(one, "f09.folded reader=-"));
+  g_assert_nonnull(strstr(one, "f09.folded reader=- empty=0"));
+  g_assert_null(strstr(one, "f10.folded reader="));
+  g_assert_nonnull(strstr(one, "the limit of 10 members and files was reached (--max-members)"));
+  /* a member past 2000 bytes stops there, reported; the others are whole */
+  g_autofree char *cut1 = run(paths, 1, &log, member_bytes, &ok1);
+  merged = log.merged;
+  g_autofree char *cut2 = run(paths, 2, &log, member_bytes, &ok2);
+  g_assert_cmpstr(cut2, ==, cut1);
+  g_assert_false(ok1 || ok2);
+  g_assert_cmpuint(merged, ==, 24 + 12 + 12);
+  g_assert_nonnull(strstr(cut1, "f23.folded: larger than the limit of 2000 bytes "
+                                "(--max-member-bytes); the first 2000 bytes were read"));
+  g_assert_nonnull(strstr(cut1, "f00.folded main;in0;f1 100\n")); /* smaller: whole */
+  g_assert_nonnull(strstr(cut1, "last.tar:m11.folded main;in911;f4 61\n"));
+  /* the run stops in the first archive's third member: what came before
+   * stands, with the message, the same for every -j */
+  g_autofree char *total1 = run(paths, 1, &log, total_bytes, &ok1);
+  g_autofree char *total2 = run(paths, 2, &log, total_bytes, &ok2);
+  g_assert_cmpstr(total2, ==, total1);
+  g_assert_false(ok1 || ok2);
+  g_assert_nonnull(strstr(total1, "a10.tar:m01.folded open=1 error=-\n"));
+  g_assert_nonnull(strstr(total1, "a10.tar:m02.folded: the limit of 2500 decompressed bytes in all "
+                                  "was reached (--max-total-bytes); this and the rest are skipped"));
+  g_assert_nonnull(strstr(total1, "f10.folded main;in10;f0 470\n"));
+  g_assert_null(strstr(total1, "f11.folded"));
+  g_assert_null(strstr(total1, "last.tar"));
+  inputs_free(&in);
+}
+
+/* ---- what readers ask for ---- */
+
+/* A reader that wants symbol files: it notes how many it was given when
+ * it opened, and yields one sample. */
+static guint wants_seen[8];
+static guint wants_opened;
+
+static int
+wants_bid(const guint8 *head, gsize len)
+{
+  (void)head;
+  (void)len;
+  return 0;
+}
+
+static gpointer
+wants_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  (void)in;
+  (void)error;
+  g_assert_nonnull(opts->symbol_files);
+  wants_seen[wants_opened++ % G_N_ELEMENTS(wants_seen)] = fk_symbol_files_count(opts->symbol_files);
+  static int state;
+  state = 1;
+  return &state;
+}
+
+static FkReadStatus
+wants_next(gpointer state, FkSample *s, GError **error)
+{
+  (void)error;
+  int *left = state;
+  if (*left == 0)
+    return FK_READ_END;
+  (*left)--;
+  static const char *frames[] = {"main"};
+  fk_sample_init(s);
+  s->frames = frames;
+  s->n_frames = 1;
+  return FK_READ_SAMPLE;
+}
+
+static void
+wants_close(gpointer state)
+{
+  (void)state;
+}
+
+static const FkReader wants_reader = {
+    .name = "wants",
+    .bid = wants_bid,
+    .open = wants_open,
+    .next = wants_next,
+    .close = wants_close,
+    .flags = FK_READER_WANTS_SYMBOL_FILES,
+};
+
+static void
+use_wants(FkPipelineOptions *opts)
+{
+  opts->format = &wants_reader;
+}
+
+/* `perf archive` tarballs before a capture are read whole before it, even
+ * when workers read them: the reader that wants symbol files gets them
+ * all, whichever reader it is. */
+static void
+test_symbol_files(void)
+{
+  Inputs in;
+  in.dir = g_dir_make_tmp("fk-pipeline-XXXXXX", NULL);
+  in.paths = g_ptr_array_new_with_free_func(g_free);
+  for (guint t = 0; t < 3; t++) {
+    char *tar = g_strdup_printf("%s/perf%u.data.tar", in.dir, t);
+    write_tar_of(tar, 16 * t, 40 + 20 * t, TRUE);
+    g_ptr_array_add(in.paths, tar);
+  }
+  g_ptr_array_add(in.paths, write_file(in.dir, "capture", "x", -1));
+  g_ptr_array_add(in.paths, NULL);
+  for (guint jobs = 1; jobs <= 4; jobs++) {
+    Log log = {0};
+    gboolean ok;
+    wants_opened = 0;
+    g_autofree char *out = run((char **)in.paths->pdata, jobs, &log, use_wants, &ok);
+    g_assert_true(ok);
+    g_assert_cmpuint(wants_opened, ==, 1);
+    g_assert_cmpuint(wants_seen[0], ==, 40 + 60 + 80);
+    g_assert_nonnull(strstr(out, "capture main 1\n"));
+  }
+  inputs_free(&in);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/pipeline/order", test_order);
+  g_test_add_func("/pipeline/stop", test_stop);
+  g_test_add_func("/pipeline/limits", test_limits);
+  g_test_add_func("/pipeline/symbol-files", test_symbol_files);
+  return g_test_run();
+}
