@@ -418,6 +418,7 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
   if (facts != NULL) {
     part->has_facts = TRUE;
     facts->path = g_strdup(in->path ? in->path : in->name);
+    facts->name = g_strdup(in->name);
     facts->reader = reader->name;
   }
   if (reader == &fk_reader_perf_data) {

@@ -4,14 +4,23 @@
  * counts (kept exactly), the two-count differential form `stack BEFORE AFTER`,
  * CRLF, BOMs and UTF-16 (see lines.c), blank and `#` lines. Consecutive lines
  * usually share a prefix (folded files are sorted), so the frames of the
- * previous line are reused instead of interned again. */
+ * previous line are reused instead of interned again.
+ *
+ * A partial result (`fold --partial`, partial.h) is read as one: its header
+ * gives the unit and event of the weights that follow, and its leading group
+ * frames ("[host=web01]") give the samples their labels again, so a merge
+ * counts hosts and events as the run over the original inputs did. */
 #include "reader.h"
 
 #include "../analyze/transform.h"
 
+#include "../analyze/collect.h"
+
 #include "framename.h"
 #include "lines.h"
+#include "partial.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -24,6 +33,7 @@ typedef struct {
   GArray *prev_ends;   /* gsize: offset of the ';' (or end) closing each frame */
   GPtrArray *frames;   /* interned names of the previous/current stack */
   guint64 deep_stacks; /* stacks cut at max_depth */
+  FkPartialReader *partial;
 } Folded;
 
 static gboolean
@@ -78,6 +88,8 @@ folded_bid(const guint8 *head, gsize len)
     return 0;
   }
   const char *p = (const char *)head, *end = p + len;
+  if (fk_partial_starts(head, len))
+    return 60; /* its header lines are comments, which say nothing below */
   if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     p += 3;
   int good = 0, bad = 0;
@@ -117,6 +129,7 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->prev = g_string_new(NULL);
   f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
   f->frames = g_ptr_array_new();
+  f->partial = fk_partial_reader_new(in->name, opts->diag);
   return f;
 }
 
@@ -131,6 +144,59 @@ skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
     return FK_READ_ERROR;
   }
   return FK_READ_SAMPLE;
+}
+
+/* A sample of a partial: the unit and event its header gives, and the
+ * labels of its leading group frames ("[host=web01]", as fk_group_frame_name
+ * writes them; "?" is unknown). */
+static void
+partial_labels(Folded *f, FkSample *s)
+{
+  s->period = strcmp(fk_partial_reader_unit(f->partial), "samples") != 0;
+  const char *event = fk_partial_reader_event(f->partial);
+  if (event != NULL)
+    s->event = fk_interner_intern0(f->opts->strings, event);
+  for (gsize i = 0; i < s->n_frames && fk_is_group_frame(s->frames[i]); i++) {
+    const char *name = s->frames[i];
+    const char *eq = strchr(name, '=');
+    g_autofree char *key = g_strndup(name + 1, (gsize)(eq - name - 1));
+    GString *v = g_string_new(NULL);
+    for (const char *p = eq + 1; p[1] != '\0'; p++) {
+      if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+        g_string_append_c(v, (char)(g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2])));
+        p += 2;
+      } else {
+        g_string_append_c(v, *p);
+      }
+    }
+    g_autofree char *value = g_string_free(v, FALSE);
+    FkGroupKey k;
+    if (strcmp(value, "?") == 0 || !fk_group_key_parse(key, &k))
+      continue;
+    const char *interned = fk_interner_intern0(f->opts->strings, value);
+    char *end;
+    switch (k) {
+    case FK_GROUP_HOST:
+      s->host = interned;
+      break;
+    case FK_GROUP_FILE:
+      s->file = interned;
+      break;
+    case FK_GROUP_COMM:
+      s->comm = interned;
+      break;
+    case FK_GROUP_EVENT:
+      s->event = interned;
+      break;
+    case FK_GROUP_PID:
+    case FK_GROUP_TID: {
+      gint64 n = g_ascii_strtoll(value, &end, 10);
+      if (*end == '\0' && end != value)
+        *(k == FK_GROUP_PID ? &s->pid : &s->tid) = n;
+      break;
+    }
+    }
+  }
 }
 
 static FkReadStatus
@@ -154,8 +220,16 @@ folded_next(gpointer state, FkSample *s, GError **error)
     gsize i = 0;
     while (i < len && is_space(line[i]))
       i++;
-    if (i == len || line[i] == '#')
+    if (i == len)
       continue;
+    if (line[i] == '#') {
+      if (i == 0) {
+        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, f->in->name,
+                                                 fk_lines_number(f->lines));
+        fk_partial_reader_line(f->partial, line, len, where);
+      }
+      continue;
+    }
     FkWeight w = {{0, 0}, 1, 0};
     gsize stack_len;
     if (!split_count(line, len, &stack_len, &w.v[0], &w.decimals) || stack_len == 0) {
@@ -214,6 +288,8 @@ folded_next(gpointer state, FkSample *s, GError **error)
     s->weight = w;
     s->file = f->file;
     s->host = f->host;
+    if (fk_partial_reader_unit(f->partial) != NULL)
+      partial_labels(f, s);
     return FK_READ_SAMPLE;
   }
 }
@@ -225,6 +301,7 @@ folded_close(gpointer state)
   fk_diag_note_deep(f->opts->diag, f->in->name, f->deep_stacks, f->opts->max_depth);
   fk_lines_report(f->lines, f->opts->diag, f->in->name);
   fk_lines_free(f->lines);
+  fk_partial_reader_free(f->partial);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);
   g_ptr_array_free(f->frames, TRUE);
