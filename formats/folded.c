@@ -20,7 +20,6 @@
 #include "lines.h"
 #include "partial.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -34,6 +33,7 @@ typedef struct {
   GPtrArray *frames;   /* interned names of the previous/current stack */
   guint64 deep_stacks; /* stacks cut at max_depth */
   FkPartialReader *partial;
+  GHashTable *group_labels; /* interned group frame -> GroupLabel, in partials */
 } Folded;
 
 static gboolean
@@ -130,6 +130,7 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
   f->frames = g_ptr_array_new();
   f->partial = fk_partial_reader_new(in->name, opts->diag);
+  f->group_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return f;
 }
 
@@ -146,9 +147,49 @@ skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
   return FK_READ_SAMPLE;
 }
 
+/* What one group frame of a partial says: its key and value. */
+typedef struct {
+  FkGroupKey key;
+  gboolean known;    /* not "?" and a value the key takes */
+  const char *value; /* interned */
+  gint64 number;     /* pid, tid */
+} GroupLabel;
+
+/* The label of group frame NAME ("[host=web01]", as fk_group_frame_name
+ * writes it, %XX decoded), parsed once per distinct frame. */
+static const GroupLabel *
+group_label(Folded *f, const char *name)
+{
+  GroupLabel *l = g_hash_table_lookup(f->group_labels, name);
+  if (l != NULL)
+    return l;
+  l = g_new0(GroupLabel, 1);
+  const char *eq = strchr(name, '=');
+  g_autofree char *key = g_strndup(name + 1, (gsize)(eq - name - 1));
+  GString *v = g_string_new(NULL);
+  for (const char *p = eq + 1; p[1] != '\0'; p++) {
+    if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+      g_string_append_c(v, (char)(g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2])));
+      p += 2;
+    } else {
+      g_string_append_c(v, *p);
+    }
+  }
+  g_autofree char *value = g_string_free(v, FALSE);
+  l->known = strcmp(value, "?") != 0 && fk_group_key_parse(key, &l->key);
+  l->value = fk_interner_intern0(f->opts->strings, value);
+  if (l->known && (l->key == FK_GROUP_PID || l->key == FK_GROUP_TID)) {
+    char *end;
+    l->number = g_ascii_strtoll(value, &end, 10);
+    l->known = *end == '\0' && end != value;
+  }
+  g_hash_table_insert(f->group_labels, (gpointer)name, l);
+  return l;
+}
+
 /* A sample of a partial: the unit and event its header gives, and the
- * labels of its leading group frames ("[host=web01]", as fk_group_frame_name
- * writes them; "?" is unknown). */
+ * labels of its leading group frames, so that hosts and events are counted
+ * as in the run over the original inputs. */
 static void
 partial_labels(Folded *f, FkSample *s)
 {
@@ -157,44 +198,28 @@ partial_labels(Folded *f, FkSample *s)
   if (event != NULL)
     s->event = fk_interner_intern0(f->opts->strings, event);
   for (gsize i = 0; i < s->n_frames && fk_is_group_frame(s->frames[i]); i++) {
-    const char *name = s->frames[i];
-    const char *eq = strchr(name, '=');
-    g_autofree char *key = g_strndup(name + 1, (gsize)(eq - name - 1));
-    GString *v = g_string_new(NULL);
-    for (const char *p = eq + 1; p[1] != '\0'; p++) {
-      if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
-        g_string_append_c(v, (char)(g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2])));
-        p += 2;
-      } else {
-        g_string_append_c(v, *p);
-      }
-    }
-    g_autofree char *value = g_string_free(v, FALSE);
-    FkGroupKey k;
-    if (strcmp(value, "?") == 0 || !fk_group_key_parse(key, &k))
+    const GroupLabel *l = group_label(f, s->frames[i]);
+    if (!l->known)
       continue;
-    const char *interned = fk_interner_intern0(f->opts->strings, value);
-    char *end;
-    switch (k) {
+    switch (l->key) {
     case FK_GROUP_HOST:
-      s->host = interned;
+      s->host = l->value;
       break;
     case FK_GROUP_FILE:
-      s->file = interned;
+      s->file = l->value;
       break;
     case FK_GROUP_COMM:
-      s->comm = interned;
+      s->comm = l->value;
       break;
     case FK_GROUP_EVENT:
-      s->event = interned;
+      s->event = l->value;
       break;
     case FK_GROUP_PID:
-    case FK_GROUP_TID: {
-      gint64 n = g_ascii_strtoll(value, &end, 10);
-      if (*end == '\0' && end != value)
-        *(k == FK_GROUP_PID ? &s->pid : &s->tid) = n;
+      s->pid = l->number;
       break;
-    }
+    case FK_GROUP_TID:
+      s->tid = l->number;
+      break;
     }
   }
 }
@@ -302,6 +327,7 @@ folded_close(gpointer state)
   fk_lines_report(f->lines, f->opts->diag, f->in->name);
   fk_lines_free(f->lines);
   fk_partial_reader_free(f->partial);
+  g_hash_table_unref(f->group_labels);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);
   g_ptr_array_free(f->frames, TRUE);
