@@ -250,8 +250,11 @@ int cmd_diff(int argc, char **argv);
  * (a path with other inputs too is kept, after them), and IOPTS->facts with
  * each partial's facts replaced by the facts it carried, so that a merge
  * describes its inputs as one run over the original inputs does. NULL when
- * no partial was read (PATHS stands). */
-char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts, FkDiag *diag);
+ * no partial was read (PATHS stands). Only the facts from FIRST_FACT on and
+ * the diag's origins from FIRST_ORIGIN on are PATHS' (0, 0 but for `diff`,
+ * which reads and expands its two sides one after the other). */
+char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts, FkDiag *diag, guint first_fact,
+                              guint first_origin);
 /* The header of a partial of this run (`fold --partial`): the unit and
  * event, PATHS, the facts and what DIAG holds of skips. */
 char *fk_cmd_partial_header(char **paths, const FkInputOptions *iopts, FkDiag *diag);

@@ -54,7 +54,7 @@ cmd_fold(int argc, char **argv)
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
   /* Partials read: the summaries name the inputs they were made from. */
-  g_auto(GStrv) expanded = fk_cmd_partials_expand(argv + 1, &iopts, diag);
+  g_auto(GStrv) expanded = fk_cmd_partials_expand(argv + 1, &iopts, diag, 0, 0);
   char **paths = expanded ? expanded : argv + 1;
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, "fold", paths, &iopts, diag);

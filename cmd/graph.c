@@ -454,7 +454,7 @@ fk_graph_run(FkGraph *graph, char **paths, const char *command)
   g_autofree char *where = fk_cmd_inputs_name(paths);
   g_autoptr(FkTree) tree = fk_transform_options_finish(&graph->topts, collector, where, &ok);
   /* Partials read: the summaries name the inputs they were made from. */
-  g_auto(GStrv) expanded = fk_cmd_partials_expand(paths, &graph->iopts, diag);
+  g_auto(GStrv) expanded = fk_cmd_partials_expand(paths, &graph->iopts, diag, 0, 0);
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, command, expanded ? expanded : paths, &graph->iopts, diag);
   ropts->summary = &summary;

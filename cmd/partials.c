@@ -12,11 +12,13 @@
 
 #include <string.h>
 
-char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts,
-                              FkDiag *diag) {
+char **
+fk_cmd_partials_expand(char **paths, FkInputOptions *iopts, FkDiag *diag, guint first_fact,
+                       guint first_origin)
+{
   static char *stdin_only[] = {(char *)"-", NULL};
   GPtrArray *origins = fk_diag_origins(diag);
-  if (origins->len == 0 || iopts->facts == NULL)
+  if (origins->len <= first_origin || iopts->facts == NULL)
     return NULL;
   if (paths == NULL || paths[0] == NULL)
     paths = stdin_only;
@@ -24,18 +26,22 @@ char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts,
   g_autofree GPtrArray **carried = g_new0(GPtrArray *, n_paths + 1);
   g_autofree gboolean *own = g_new0(gboolean, n_paths + 1);
   GArray *facts = fk_input_facts_new();
-  guint o = 0;
+  guint o = first_origin;
   /* Origins come in input order, as the facts do, and each names the input
    * it was read from: a fact matches the origins of its input that are next. */
   for (guint k = 0; k < iopts->facts->len; k++) {
     FkInputFacts *f = &g_array_index(iopts->facts, FkInputFacts, k);
+    if (k < first_fact) { /* another command line's (diff's other side) */
+      g_array_append_val(facts, *f);
+      memset(f, 0, sizeof *f);
+      continue;
+    }
     gsize p = 0;
     while (p < n_paths && !fk_input_facts_of(f, paths[p]))
       p++;
     gboolean partial = FALSE;
     while (o < origins->len && f->name != NULL &&
-           strcmp(((FkPartialOrigin *)g_ptr_array_index(origins, o))->name,
-                  f->name) == 0) {
+           strcmp(((FkPartialOrigin *)g_ptr_array_index(origins, o))->name, f->name) == 0) {
       const FkPartialOrigin *origin = g_ptr_array_index(origins, o++);
       partial = TRUE;
       if (carried[p] == NULL)
@@ -43,8 +49,7 @@ char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts,
       for (guint a = 0; a < origin->args->len; a++)
         g_ptr_array_add(carried[p], g_ptr_array_index(origin->args, a));
       for (guint i = 0; i < origin->inputs->len; i++) {
-        const FkPartialInput *in =
-            &g_array_index(origin->inputs, FkPartialInput, i);
+        const FkPartialInput *in = &g_array_index(origin->inputs, FkPartialInput, i);
         FkInputFacts c = {0};
         c.path = g_strdup(in->path);
         c.name = g_strdup(in->name);
@@ -82,8 +87,9 @@ char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts,
   return (char **)g_ptr_array_free(out, FALSE);
 }
 
-char *fk_cmd_partial_header(char **paths, const FkInputOptions *iopts,
-                            FkDiag *diag) {
+char *
+fk_cmd_partial_header(char **paths, const FkInputOptions *iopts, FkDiag *diag)
+{
   static char *stdin_only[] = {(char *)"-", NULL};
   if (paths == NULL || paths[0] == NULL)
     paths = stdin_only;
@@ -111,8 +117,7 @@ char *fk_cmd_partial_header(char **paths, const FkInputOptions *iopts,
     in->decimals = f->decimals;
     if (f->samples == 0)
       continue;
-    if (f->event == NULL || f->events_differ ||
-        (event != NULL && strcmp(event, f->event) != 0))
+    if (f->event == NULL || f->events_differ || (event != NULL && strcmp(event, f->event) != 0))
       one_event = FALSE;
     else
       event = f->event;

@@ -11,7 +11,9 @@
 
 /* Appends S with '%', space, control characters (C0, DEL) and bytes that
  * are not UTF-8 as %XX: one token, no space, byte-exact when decoded. */
-static void append_encoded(GString *out, const char *s) {
+static void
+append_encoded(GString *out, const char *s)
+{
   const char *p = s, *end = s + strlen(s);
   while (p < end) {
     const char *valid_end;
@@ -28,22 +30,32 @@ static void append_encoded(GString *out, const char *s) {
   }
 }
 
-static void append_field(GString *out, const char *key, const char *value) {
+static void
+append_field(GString *out, const char *key, const char *value)
+{
   if (value == NULL)
     return;
   g_string_append_printf(out, " %s=", key);
   append_encoded(out, value);
 }
 
-static void append_flag(GString *out, const char *key, gboolean v) {
+static void
+append_flag(GString *out, const char *key, gboolean v)
+{
   if (v)
     g_string_append_printf(out, " %s=1", key);
 }
 
-static int hex(char c) { return g_ascii_xdigit_value(c); }
+static int
+hex(char c)
+{
+  return g_ascii_xdigit_value(c);
+}
 
 /* The %XX-decoded LEN bytes at S; NULL when an escape is malformed. */
-static char *decode(const char *s, gsize len) {
+static char *
+decode(const char *s, gsize len)
+{
   GString *out = g_string_sized_new(len);
   for (gsize i = 0; i < len; i++) {
     if (s[i] != '%') {
@@ -67,7 +79,9 @@ static char *decode(const char *s, gsize len) {
 
 /* ---- origins ---- */
 
-static void input_clear(FkPartialInput *in) {
+static void
+input_clear(FkPartialInput *in)
+{
   g_free(in->name);
   g_free(in->path);
   g_free(in->reader);
@@ -76,13 +90,17 @@ static void input_clear(FkPartialInput *in) {
   memset(in, 0, sizeof *in);
 }
 
-GArray *fk_partial_inputs_new(void) {
+GArray *
+fk_partial_inputs_new(void)
+{
   GArray *a = g_array_new(FALSE, TRUE, sizeof(FkPartialInput));
   g_array_set_clear_func(a, (GDestroyNotify)input_clear);
   return a;
 }
 
-void fk_partial_origin_free(FkPartialOrigin *self) {
+void
+fk_partial_origin_free(FkPartialOrigin *self)
+{
   if (self == NULL)
     return;
   g_free(self->name);
@@ -93,9 +111,10 @@ void fk_partial_origin_free(FkPartialOrigin *self) {
 
 /* ---- writing ---- */
 
-void fk_partial_header_append(GString *out, const FkPartialHeader *h) {
-  g_string_append_printf(out, "# flamekit-partial version=%d",
-                         FK_PARTIAL_VERSION);
+void
+fk_partial_header_append(GString *out, const FkPartialHeader *h)
+{
+  g_string_append_printf(out, "# flamekit-partial version=%d", FK_PARTIAL_VERSION);
   append_field(out, "unit", h->unit);
   append_field(out, "event", h->event);
   g_string_append_c(out, '\n');
@@ -118,32 +137,31 @@ void fk_partial_header_append(GString *out, const FkPartialHeader *h) {
     append_flag(out, "period", in->period);
     append_flag(out, "counts", in->counts);
     g_string_append_printf(out, " samples=%" G_GUINT64_FORMAT, in->samples);
-    g_string_append_printf(out, " total=%s",
-                           fk_weight_format(in->total, in->decimals, buf));
+    g_string_append_printf(out, " total=%s", fk_weight_format(in->total, in->decimals, buf));
     g_string_append_c(out, '\n');
   }
   if (h->diag == NULL)
     return;
   GPtrArray *msgs = fk_diag_messages(h->diag);
   for (guint i = 0; i < msgs->len; i++) {
-    g_string_append(out, fk_diag_message_is_skip(h->diag, i)
-                             ? "# flamekit-skip"
-                             : "# flamekit-note");
+    g_string_append(out,
+                    fk_diag_message_is_skip(h->diag, i) ? "# flamekit-skip" : "# flamekit-note");
     append_field(out, "message", g_ptr_array_index(msgs, i));
     g_string_append_c(out, '\n');
   }
   guint64 skipped = fk_diag_skipped(h->diag);
   if (skipped > 0) {
     char w[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append_printf(
-        out, "# flamekit-skipped items=%" G_GUINT64_FORMAT " weight=%s\n",
-        skipped, g_ascii_dtostr(w, sizeof w, fk_diag_skipped_weight(h->diag)));
+    g_string_append_printf(out, "# flamekit-skipped items=%" G_GUINT64_FORMAT " weight=%s\n",
+                           skipped, g_ascii_dtostr(w, sizeof w, fk_diag_skipped_weight(h->diag)));
   }
 }
 
 /* ---- reading ---- */
 
-gboolean fk_partial_starts(const guint8 *head, gsize len) {
+gboolean
+fk_partial_starts(const guint8 *head, gsize len)
+{
   static const char magic[] = "# flamekit-partial ";
   if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
     head += 3;
@@ -160,7 +178,9 @@ struct FkPartialReader {
   guint64 replayed; /* skip messages replayed from it */
 };
 
-FkPartialReader *fk_partial_reader_new(const char *name, FkDiag *diag) {
+FkPartialReader *
+fk_partial_reader_new(const char *name, FkDiag *diag)
+{
   FkPartialReader *self = g_new0(FkPartialReader, 1);
   self->name = g_strdup(name);
   self->diag = diag;
@@ -168,12 +188,16 @@ FkPartialReader *fk_partial_reader_new(const char *name, FkDiag *diag) {
 }
 
 /* Hands the current origin to the diag. */
-static void end_origin(FkPartialReader *self) {
+static void
+end_origin(FkPartialReader *self)
+{
   if (self->origin != NULL)
     fk_diag_add_origin(self->diag, g_steal_pointer(&self->origin));
 }
 
-void fk_partial_reader_free(FkPartialReader *self) {
+void
+fk_partial_reader_free(FkPartialReader *self)
+{
   if (self == NULL)
     return;
   end_origin(self);
@@ -183,11 +207,15 @@ void fk_partial_reader_free(FkPartialReader *self) {
   g_free(self);
 }
 
-const char *fk_partial_reader_unit(const FkPartialReader *self) {
+const char *
+fk_partial_reader_unit(const FkPartialReader *self)
+{
   return self->unit;
 }
 
-const char *fk_partial_reader_event(const FkPartialReader *self) {
+const char *
+fk_partial_reader_event(const FkPartialReader *self)
+{
   return self->event;
 }
 
@@ -197,7 +225,9 @@ typedef struct {
   gboolean bad;
 } Fields;
 
-static void fields_parse(Fields *f, const char *s, gsize len) {
+static void
+fields_parse(Fields *f, const char *s, gsize len)
+{
   f->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   f->bad = FALSE;
   gsize i = 0;
@@ -216,32 +246,40 @@ static void fields_parse(Fields *f, const char *s, gsize len) {
       f->bad = TRUE;
       continue;
     }
-    g_hash_table_replace(f->fields,
-                         g_strndup(s + start, (gsize)(eq - s - start)), value);
+    g_hash_table_replace(f->fields, g_strndup(s + start, (gsize)(eq - s - start)), value);
   }
 }
 
-static const char *field(Fields *f, const char *key) {
+static const char *
+field(Fields *f, const char *key)
+{
   return g_hash_table_lookup(f->fields, key);
 }
 
-static char *field_dup(Fields *f, const char *key) {
+static char *
+field_dup(Fields *f, const char *key)
+{
   return g_strdup(field(f, key));
 }
 
-static gboolean field_u64(Fields *f, const char *key, guint64 *v) {
+static gboolean
+field_u64(Fields *f, const char *key, guint64 *v)
+{
   const char *s = field(f, key);
-  return s != NULL &&
-         g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT64, v, NULL);
+  return s != NULL && g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT64, v, NULL);
 }
 
-static gboolean field_flag(Fields *f, const char *key) {
+static gboolean
+field_flag(Fields *f, const char *key)
+{
   const char *s = field(f, key);
   return s != NULL && strcmp(s, "1") == 0;
 }
 
 /* Parses the line after "# flamekit-KIND"; FALSE when it is malformed. */
-static gboolean take(FkPartialReader *self, const char *kind, Fields *f) {
+static gboolean
+take(FkPartialReader *self, const char *kind, Fields *f)
+{
   if (strcmp(kind, "partial") == 0) {
     guint64 version;
     if (!field_u64(f, "version", &version))
@@ -250,8 +288,7 @@ static gboolean take(FkPartialReader *self, const char *kind, Fields *f) {
     if (version != FK_PARTIAL_VERSION) {
       /* Its stacks are still read; only what its header says is not. */
       fk_diag_note(self->diag, self->name,
-                   "a partial of version %" G_GUINT64_FORMAT
-                   " (this flamekit reads %d): its "
+                   "a partial of version %" G_GUINT64_FORMAT " (this flamekit reads %d): its "
                    "header is ignored",
                    version, FK_PARTIAL_VERSION);
       g_clear_pointer(&self->unit, g_free);
@@ -279,8 +316,7 @@ static gboolean take(FkPartialReader *self, const char *kind, Fields *f) {
     FkPartialInput in = {0};
     guint8 decimals = 0;
     const char *total = field(f, "total");
-    if (field(f, "name") == NULL || !field_u64(f, "samples", &in.samples) ||
-        total == NULL ||
+    if (field(f, "name") == NULL || !field_u64(f, "samples", &in.samples) || total == NULL ||
         !fk_weight_parse(total, strlen(total), &in.total, &decimals))
       return FALSE;
     in.decimals = decimals;
@@ -319,8 +355,9 @@ static gboolean take(FkPartialReader *self, const char *kind, Fields *f) {
   return TRUE; /* a kind of a later version: ignored */
 }
 
-gboolean fk_partial_reader_line(FkPartialReader *self, const char *line,
-                                gsize len, const char *where) {
+gboolean
+fk_partial_reader_line(FkPartialReader *self, const char *line, gsize len, const char *where)
+{
   static const char prefix[] = "# flamekit-";
   while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
     len--;
@@ -337,7 +374,6 @@ gboolean fk_partial_reader_line(FkPartialReader *self, const char *line,
   gboolean ok = !f.bad && take(self, k, &f);
   g_hash_table_unref(f.fields);
   if (!ok)
-    fk_diag_skip(self->diag, where, NULL,
-                 "not a partial header line (flamekit-%s)", k);
+    fk_diag_skip(self->diag, where, NULL, "not a partial header line (flamekit-%s)", k);
   return TRUE;
 }

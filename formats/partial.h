@@ -74,8 +74,8 @@ void fk_partial_reader_free(FkPartialReader *self);
 /* Takes one comment line (starting with '#'). Returns FALSE when it is no
  * partial line (an ordinary comment). A partial line that cannot be parsed
  * is skipped and reported at WHERE. */
-gboolean fk_partial_reader_line(FkPartialReader *self, const char *line,
-                                gsize len, const char *where);
+gboolean fk_partial_reader_line(FkPartialReader *self, const char *line, gsize len,
+                                const char *where);
 /* Inside a partial: the unit of its weights (NULL: not in a partial) and
  * its one event (or NULL). */
 const char *fk_partial_reader_unit(const FkPartialReader *self);

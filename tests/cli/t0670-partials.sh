@@ -47,6 +47,17 @@ printf 'a;b 0.2\na;c 2.567\n' >"$T/d2.txt"
 is "$("$FLAMEKIT" fold "$T/d1.folded" "$T/d2.folded" 2>&1)" "a;b 0.3
 a;c 2.567" "decimal weights merge exactly"
 
+# diff of partials equals diff of what they were made from.
+"$FLAMEKIT" fold -q --partial corpora/demo/web1.perf.txt -o "$T/before.folded"
+"$FLAMEKIT" fold -q --partial corpora/demo/web2.perf.txt -o "$T/after.folded"
+"$FLAMEKIT" diff corpora/demo/web1.perf.txt corpora/demo/web2.perf.txt \
+  -o "$T/d1.json" -o "$T/d1.svg" -o "$T/d1.diff.folded" >"$T/d1.out" 2>&1
+"$FLAMEKIT" diff "$T/before.folded" "$T/after.folded" \
+  -o "$T/d2.json" -o "$T/d2.svg" -o "$T/d2.diff.folded" >"$T/d2.out" 2>&1
+for x in json svg diff.folded out; do
+  ok "$(cmp -s "$T/d1.$x" "$T/d2.$x"; echo $?)" "diff of two partials: the same $x as diff of their inputs"
+done
+
 # cat of partials is a partial too (several headers in one input).
 cat "$T/db01.folded" "$T/bad.folded" >"$T/cat.folded"
 is "$("$FLAMEKIT" fold "$T/cat.folded" -o "$T/cat.json" 2>&1; cat "$T/cat.json" | grep -c bad.txt)" \

@@ -8,19 +8,22 @@
 #include <string.h>
 
 /* Feeds the lines of TEXT to a partial reader of input NAME reporting to D. */
-static void read_header(const char *text, const char *name, FkDiag *d) {
+static void
+read_header(const char *text, const char *name, FkDiag *d)
+{
   FkPartialReader *r = fk_partial_reader_new(name, d);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] == '#')
-      g_assert_true(
-          fk_partial_reader_line(r, lines[i], strlen(lines[i]), "hdr"));
+      g_assert_true(fk_partial_reader_line(r, lines[i], strlen(lines[i]), "hdr"));
   fk_partial_reader_free(r);
 }
 
 /* A string of 0-20 random bytes but NUL: spaces, '%', controls, bytes
  * that are not UTF-8, digits at the end. */
-static char *random_bytes(GRand *r) {
+static char *
+random_bytes(GRand *r)
+{
   static const char pool[] = " %\t\r\x1b\x7f\xc3\xa9\xff\xfe"
                              "09;=#[]ab/";
   guint n = (guint)g_rand_int_range(r, 0, 21);
@@ -31,7 +34,9 @@ static char *random_bytes(GRand *r) {
   return s;
 }
 
-static void test_round_trip(void) {
+static void
+test_round_trip(void)
+{
   GRand *r = g_rand_new_with_seed(0x9a47);
   for (guint round = 0; round < 300; round++) {
     guint n_args = (guint)g_rand_int_range(r, 0, 4);
@@ -57,8 +62,7 @@ static void test_round_trip(void) {
     g_auto(GStrv) lines = g_strsplit(text->str, "\n", -1);
     for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++) {
       g_assert_true(g_str_has_prefix(lines[i], "# flamekit-"));
-      g_assert_false(
-          g_regex_match_simple("\\s\\d+(\\.\\d*)?$", lines[i], 0, 0));
+      g_assert_false(g_regex_match_simple("\\s\\d+(\\.\\d*)?$", lines[i], 0, 0));
     }
     g_autoptr(FkDiag) d = fk_diag_new(5);
     read_header(text->str, "p.folded", d);
@@ -81,8 +85,7 @@ static void test_round_trip(void) {
     g_assert_cmpint(got->hosts_differ, ==, in.hosts_differ);
     g_assert_cmpuint(got->samples, ==, in.samples);
     /* The total is exact, with as many decimals as it needs. */
-    g_assert_cmpint(got->total * fk_pow10(in.decimals), ==,
-                    in.total * fk_pow10(got->decimals));
+    g_assert_cmpint(got->total * fk_pow10(in.decimals), ==, in.total * fk_pow10(got->decimals));
     g_string_free(text, TRUE);
     g_strfreev(args);
     g_free(in.name);
@@ -94,7 +97,9 @@ static void test_round_trip(void) {
   g_rand_free(r);
 }
 
-static void report(FkDiag *d, GRand *r, guint i) {
+static void
+report(FkDiag *d, GRand *r, guint i)
+{
   if (g_rand_int_range(r, 0, 3) == 0) {
     fk_diag_note(d, "f", "note %u", i);
   } else {
@@ -103,7 +108,9 @@ static void report(FkDiag *d, GRand *r, guint i) {
   }
 }
 
-static void test_skips_travel(void) {
+static void
+test_skips_travel(void)
+{
   GRand *r = g_rand_new_with_seed(0x5419);
   for (guint round = 0; round < 500; round++) {
     guint n = (guint)g_rand_int_range(r, 0, 40);
@@ -133,20 +140,20 @@ static void test_skips_travel(void) {
     g_assert_cmpuint(mm->len, ==, dm->len);
     for (guint k = 0; k < dm->len; k++) {
       g_assert_cmpstr(g_ptr_array_index(mm, k), ==, g_ptr_array_index(dm, k));
-      g_assert_cmpint(fk_diag_message_is_skip(merged, k), ==,
-                      fk_diag_message_is_skip(direct, k));
+      g_assert_cmpint(fk_diag_message_is_skip(merged, k), ==, fk_diag_message_is_skip(direct, k));
     }
     g_assert_cmpuint(fk_diag_skipped(merged), ==, fk_diag_skipped(direct));
     g_assert_cmpuint(fk_diag_unshown(merged), ==, fk_diag_unshown(direct));
-    g_assert_cmpfloat(fk_diag_skipped_weight(merged), ==,
-                      fk_diag_skipped_weight(direct));
+    g_assert_cmpfloat(fk_diag_skipped_weight(merged), ==, fk_diag_skipped_weight(direct));
     g_rand_free(a);
     g_rand_free(b);
   }
   g_rand_free(r);
 }
 
-static void test_damage(void) {
+static void
+test_damage(void)
+{
   static const char *const bad[] = {
       "# flamekit-arg path=a%2",
       "# flamekit-arg path=a%zz",
@@ -163,8 +170,7 @@ static void test_damage(void) {
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     g_autoptr(FkDiag) d = fk_diag_new(5);
-    g_autofree char *text =
-        g_strdup_printf("# flamekit-partial version=1\n%s\n", bad[i]);
+    g_autofree char *text = g_strdup_printf("# flamekit-partial version=1\n%s\n", bad[i]);
     read_header(text, "p", d);
     g_assert_cmpuint(fk_diag_skipped(d), ==, 1);
     g_assert_true(g_str_has_prefix(g_ptr_array_index(fk_diag_messages(d), 0),
@@ -181,7 +187,9 @@ static void test_damage(void) {
   g_assert_cmpuint(fk_diag_origins(d)->len, ==, 0);
 }
 
-int main(int argc, char **argv) {
+int
+main(int argc, char **argv)
+{
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/partial/round-trip", test_round_trip);
   g_test_add_func("/partial/skips-travel", test_skips_travel);
