@@ -58,6 +58,18 @@ for x in json svg diff.folded out; do
   ok "$(cmp -s "$T/d1.$x" "$T/d2.$x"; echo $?)" "diff of two partials: the same $x as diff of their inputs"
 done
 
+# Partials in a (nested) archive, read by one thread or two: the same run.
+"$FLAMEKIT" fold -q --partial --group-by host $H/db01/perf.txt $H/web01/perf.txt -o "$T/q1.folded"
+"$FLAMEKIT" fold -q --partial --group-by host $H/db02/perf.txt $H/README.md -o "$T/q2.folded" 2>/dev/null
+(cd "$T" && tar cf qq.tar q1.folded q2.folded && tar cf nested.tar qq.tar)
+"$FLAMEKIT" fold -q --group-by host $H/db01/perf.txt $H/web01/perf.txt $H/db02/perf.txt $H/README.md \
+  -o "$T/w.json" -o "$T/w.folded" 2>"$T/w.err"
+for j in 1 2; do
+  "$FLAMEKIT" fold -q -j $j "$T/nested.tar" -o "$T/t.json" -o "$T/t.folded" 2>"$T/t.err"
+  ok "$(cmp -s "$T/t.json" "$T/w.json" && cmp -s "$T/t.folded" "$T/w.folded" &&
+    cmp -s "$T/t.err" "$T/w.err"; echo $?)" "partials in a nested archive, -j $j: the one run's outputs and messages"
+done
+
 # cat of partials is a partial too (several headers in one input).
 cat "$T/db01.folded" "$T/bad.folded" >"$T/cat.folded"
 is "$("$FLAMEKIT" fold "$T/cat.folded" -o "$T/cat.json" 2>&1; cat "$T/cat.json" | grep -c bad.txt)" \
