@@ -29,6 +29,8 @@ def run(args, tag):
     p = subprocess.run([fk] + args + sum((["-o", o] for o in outs[1:]), []) + ["-o", outs[0]],
                        capture_output=True)
     got = {"rc": p.returncode, "err": p.stderr}
+    with open(os.path.join(work, tag + ".err"), "wb") as f:
+        f.write(p.stderr)
     for o, k in zip(outs, ("folded", "svg", "json")):
         with open(o, "rb") as f:
             got[k] = f.read()
