@@ -374,6 +374,7 @@ fk_partial_reader_line(FkPartialReader *self, const char *line, gsize len, const
   gboolean ok = !f.bad && take(self, k, &f);
   g_hash_table_unref(f.fields);
   if (!ok)
-    fk_diag_skip(self->diag, where, NULL, "not a partial header line (flamekit-%s)", k);
+    fk_diag_skip(self->diag, where, NULL, "not a partial header line (flamekit-%s): %.*s%s", k,
+                 (int)MIN(len, 120), line, len > 120 ? "..." : "");
   return TRUE;
 }
