@@ -213,7 +213,17 @@ fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
     g_ptr_array_add(f, (gpointer)group_frame(self, self->opts.group_by[i], s));
   if (keep_aside && self->opts.n_group_by == 0)
     g_ptr_array_add(f, (gpointer)group_frame(self, FK_GROUP_TID, s));
-  for (gsize i = 0; i < s->n_frames; i++)
+  /* Grouping is idempotent: a stack that already starts with exactly the
+   * group frames it gets (a partial result grouped the same way, whose
+   * reader gave the samples those labels back) keeps one set of them. */
+  gsize from = 0, n_groups = f->len - first;
+  if (n_groups > 0 && s->n_frames >= n_groups) {
+    while (from < n_groups && s->frames[from] == g_ptr_array_index(f, first + from))
+      from++;
+    if (from < n_groups)
+      from = 0;
+  }
+  for (gsize i = from; i < s->n_frames; i++)
     g_ptr_array_add(f, (gpointer)s->frames[i]);
   if (!keep_aside)
     return fk_tree_add_stack(self->tree, (const char *const *)f->pdata, f->len, &s->weight,

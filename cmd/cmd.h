@@ -113,6 +113,7 @@ typedef struct {
 /* What one input turned out to hold. */
 typedef struct {
   char *path;         /* FkInput.path: the file on disk (the archive for a member), "-" */
+  char *name;         /* FkInput.name: the path, or ARCHIVE:MEMBER */
   const char *reader; /* the reader's name, or NULL when no reader read it */
   char *host, *event; /* of its first sample, or NULL */
   gboolean hosts_differ, events_differ; /* a later sample had another one */
@@ -131,6 +132,9 @@ const char *fk_cmd_weight_unit(const FkInputFacts *facts, gsize n);
 /* An array for FkInputOptions.facts, freeing its elements' strings. */
 GArray *fk_input_facts_new(void);
 void fk_input_facts_clear(FkInputFacts *facts);
+/* TRUE when FACTS came from PATH as the command line gave it: the file
+ * itself, an archive's member, or a file under the directory PATH. */
+gboolean fk_input_facts_of(const FkInputFacts *facts, const char *path);
 /* Adds W (its last column) to FACTS' total, exactly while it fits. */
 void fk_input_facts_add(FkInputFacts *facts, const FkWeight *w);
 
@@ -236,6 +240,21 @@ int fk_cmd_check_output_format(const char *format);
 int fk_cmd_check_outputs(char **outputs, const char *format);
 
 int cmd_diff(int argc, char **argv);
+
+/* Partial results (cmd/partials.c, formats/partial.h). After reading:
+ * the inputs a summary should name, PATHS with each path that held only
+ * partials replaced by the command-line inputs of the runs that made them
+ * (a path with other inputs too is kept, after them), and IOPTS->facts with
+ * each partial's facts replaced by the facts it carried, so that a merge
+ * describes its inputs as one run over the original inputs does. NULL when
+ * no partial was read (PATHS stands). Only the facts from FIRST_FACT on and
+ * the diag's origins from FIRST_ORIGIN on are PATHS' (0, 0 but for `diff`,
+ * which reads and expands its two sides one after the other). */
+char **fk_cmd_partials_expand(char **paths, FkInputOptions *iopts, FkDiag *diag, guint first_fact,
+                              guint first_origin);
+/* The header of a partial of this run (`fold --partial`): the unit and
+ * event, PATHS, the facts and what DIAG holds of skips. */
+char *fk_cmd_partial_header(char **paths, const FkInputOptions *iopts, FkDiag *diag);
 /* Fills SUMMARY (its inputs array is g_new'd: free with g_free) with one entry
  * per path of PATHS as the command line gave them (stdin when none). */
 void fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,

@@ -30,13 +30,17 @@
  * are periods (from the facts fk_cmd_read_inputs appends), so that
  * --min-samples counts samples either way. */
 static FkCollector *
-read_side(char **paths, const FkInputOptions *iopts, const FkCollectOptions *copts, FkDiag *diag,
-          gboolean *read_ok, double *weight_per_sample)
+read_side(char **paths, FkInputOptions *iopts, const FkCollectOptions *copts, FkDiag *diag,
+          gboolean *read_ok, double *weight_per_sample, char ***expanded)
 {
   FkCollector *collector = fk_collector_new(NULL, copts);
   guint first = iopts->facts->len;
+  guint first_origin = fk_diag_origins(diag)->len;
   if (!fk_cmd_read_inputs(paths, iopts, collector, diag))
     *read_ok = FALSE;
+  /* Partials read: their facts are those of the inputs they were made
+   * from (samples, not stack lines, for --min-samples). */
+  *expanded = fk_cmd_partials_expand(paths, iopts, diag, first, first_origin);
   double samples = 0, weight = 0;
   gboolean periods = TRUE;
   for (guint i = first; i < iopts->facts->len; i++) {
@@ -315,8 +319,11 @@ cmd_diff(int argc, char **argv)
    * comes first, as in every command. */
   gboolean side_ok[2] = {TRUE, TRUE}; /* each side's own, so each says what it lacks */
   double wps[2] = {1, 1};
-  g_autoptr(FkCollector) cbefore = read_side(paths[0], &iopts, &copts, diag, &side_ok[0], &wps[0]);
-  g_autoptr(FkCollector) cafter = read_side(paths[1], &iopts, &copts, diag, &side_ok[1], &wps[1]);
+  g_auto(GStrv) expanded_before = NULL, expanded_after = NULL;
+  g_autoptr(FkCollector) cbefore =
+      read_side(paths[0], &iopts, &copts, diag, &side_ok[0], &wps[0], &expanded_before);
+  g_autoptr(FkCollector) cafter =
+      read_side(paths[1], &iopts, &copts, diag, &side_ok[1], &wps[1], &expanded_after);
   rc = fk_cmd_report_diag(diag, &iopts);
   g_autoptr(FkTree) gbefore = finish_side(paths[0], &topts, cbefore, &side_ok[0]);
   g_autoptr(FkTree) gafter = gbefore ? finish_side(paths[1], &topts, cafter, &side_ok[1]) : NULL;
@@ -375,8 +382,15 @@ cmd_diff(int argc, char **argv)
   ropts.normalized = normalize;
   ropts.verdicts = verdicts;
   FkRunSummary summary;
+  /* The inputs the summary names: partials stand for what they were made from. */
+  if (expanded_before != NULL)
+    n_before = (int)g_strv_length(expanded_before);
+  if (expanded_after != NULL)
+    n_after = (int)g_strv_length(expanded_after);
   g_autofree char **all_paths = g_new0(char *, n_before + n_after + 1);
-  memcpy(all_paths, argv + 1, (n_before + n_after) * sizeof(char *));
+  memcpy(all_paths, expanded_before ? expanded_before : paths[0], n_before * sizeof(char *));
+  memcpy(all_paths + n_before, expanded_after ? expanded_after : paths[1],
+         n_after * sizeof(char *));
   fk_cmd_summary_init(&summary, "diff", all_paths, &iopts, diag);
   for (int i = 0; i < n_before + n_after; i++) {
     guint s = i < n_before ? 0 : 1;

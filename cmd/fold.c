@@ -12,12 +12,16 @@ cmd_fold(int argc, char **argv)
   fk_collect_options_init(&copts);
   g_auto(GStrv) output = NULL;
   g_autofree char *output_format = NULL;
+  gboolean partial = FALSE;
   const GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &output,
        "Write to FILE instead of standard output, in the format of its extension (repeatable)",
        "FILE"},
       {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
        "Write NAME (folded, json, d3, speedscope, csv) whatever the extension", "NAME"},
+      {"partial", 0, 0, G_OPTION_ARG_NONE, &partial,
+       "Write a partial result: folded output starts with what a merge needs (units, inputs, skips)",
+       NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_autoptr(GOptionContext) context = g_option_context_new("[INPUT...]");
@@ -49,9 +53,14 @@ cmd_fold(int argc, char **argv)
   }
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
+  /* Partials read: the summaries name the inputs they were made from. */
+  g_auto(GStrv) expanded = fk_cmd_partials_expand(argv + 1, &iopts, diag, 0, 0);
+  char **paths = expanded ? expanded : argv + 1;
   FkRunSummary summary;
-  fk_cmd_summary_init(&summary, "fold", argv + 1, &iopts, diag);
+  fk_cmd_summary_init(&summary, "fold", paths, &iopts, diag);
   ropts.summary = &summary;
+  g_autofree char *header = partial ? fk_cmd_partial_header(paths, &iopts, diag) : NULL;
+  ropts.folded_header = header;
   if (!fk_cmd_write_outputs(tree, output, output_format, &fk_writer_folded, &ropts))
     ok = FALSE;
   g_free(summary.inputs);

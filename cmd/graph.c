@@ -453,8 +453,10 @@ fk_graph_run(FkGraph *graph, char **paths, const char *command)
   int rc = fk_cmd_report_diag(diag, &graph->iopts);
   g_autofree char *where = fk_cmd_inputs_name(paths);
   g_autoptr(FkTree) tree = fk_transform_options_finish(&graph->topts, collector, where, &ok);
+  /* Partials read: the summaries name the inputs they were made from. */
+  g_auto(GStrv) expanded = fk_cmd_partials_expand(paths, &graph->iopts, diag, 0, 0);
   FkRunSummary summary;
-  fk_cmd_summary_init(&summary, command, paths, &graph->iopts, diag);
+  fk_cmd_summary_init(&summary, command, expanded ? expanded : paths, &graph->iopts, diag);
   ropts->summary = &summary;
   if (tree == NULL) {
     ok = FALSE;

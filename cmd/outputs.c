@@ -60,6 +60,7 @@ void
 fk_input_facts_clear(FkInputFacts *facts)
 {
   g_free(facts->path);
+  g_free(facts->name);
   g_free(facts->host);
   g_free(facts->event);
   memset(facts, 0, sizeof *facts);
@@ -120,10 +121,8 @@ fk_cmd_weight_unit(const FkInputFacts *facts, gsize n)
   return clock ? "nanoseconds" : cycles ? "cycles" : "events";
 }
 
-/* TRUE when FACTS came from PATH as the command line gave it: the file
- * itself, an archive's member, or a file under the directory PATH. */
-static gboolean
-facts_of(const FkInputFacts *facts, const char *path)
+gboolean
+fk_input_facts_of(const FkInputFacts *facts, const char *path)
 {
   if (facts->path == NULL)
     return FALSE;
@@ -172,7 +171,7 @@ fk_cmd_summary_init(FkRunSummary *summary, const char *command, char **paths,
     FkInputFacts sum = {0};
     for (guint k = 0; k < iopts->facts->len; k++) {
       const FkInputFacts *f = &g_array_index(iopts->facts, FkInputFacts, k);
-      if (!facts_of(f, paths[i]) || f->reader == NULL)
+      if (!fk_input_facts_of(f, paths[i]) || f->reader == NULL)
         continue;
       g_array_append_val(mine, *f);
       in->format = agree(in->format, f->reader, &sf);

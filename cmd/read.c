@@ -94,6 +94,7 @@ part_begin(gpointer sink, const FkPipelineInput *pi)
     return TRUE;
   part->has_facts = TRUE;
   part->facts.path = g_strdup(fk_input_path(pi->in) ? fk_input_path(pi->in) : fk_input_name(pi->in));
+  part->facts.name = g_strdup(fk_input_name(pi->in));
   part->facts.reader = pi->reader->name;
   part->first_host = part->first_event = NULL;
   return TRUE;

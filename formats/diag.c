@@ -12,6 +12,7 @@ struct FkDiag {
   double weight;
   GPtrArray *messages;
   GArray *is_skip; /* gboolean per message: a skip report (else a note) */
+  GPtrArray *origins; /* FkPartialOrigin*: partials read, in report order */
 };
 
 FkDiag *
@@ -22,6 +23,7 @@ fk_diag_new(guint max_shown)
   self->max_shown = max_shown;
   self->messages = g_ptr_array_new_with_free_func(g_free);
   self->is_skip = g_array_new(FALSE, FALSE, sizeof(gboolean));
+  self->origins = g_ptr_array_new_with_free_func((GDestroyNotify)fk_partial_origin_free);
   return self;
 }
 
@@ -58,6 +60,9 @@ fk_diag_move(FkDiag *self, FkDiag *from)
   }
   g_ptr_array_set_size(from->messages, 0);
   g_array_set_size(from->is_skip, 0);
+  for (guint i = 0; i < from->origins->len; i++)
+    g_ptr_array_add(self->origins, g_steal_pointer(&from->origins->pdata[i]));
+  g_ptr_array_set_size(from->origins, 0);
   self->skipped += from->skipped;
   self->unshown += from->unshown;
   self->weight += from->weight;
@@ -76,6 +81,7 @@ fk_diag_free(FkDiag *self)
   g_mutex_clear(&self->lock);
   g_ptr_array_free(self->messages, TRUE);
   g_array_free(self->is_skip, TRUE);
+  g_ptr_array_free(self->origins, TRUE);
   g_free(self);
 }
 
@@ -118,6 +124,46 @@ fk_diag_note_deep(FkDiag *self, const char *where, guint64 count, gsize max_dept
                  "%" G_GUINT64_FORMAT " stacks deeper than %" G_GSIZE_FORMAT
                  " frames were cut to their root-side frames (weight kept)",
                  count, max_depth);
+}
+
+void
+fk_diag_replay(FkDiag *self, const char *message, gboolean skip)
+{
+  g_mutex_lock(&self->lock);
+  if (skip)
+    self->skipped++;
+  add_message(self, g_strdup(message), skip);
+  g_mutex_unlock(&self->lock);
+}
+
+void
+fk_diag_add_skips(FkDiag *self, guint64 count, double weight)
+{
+  g_mutex_lock(&self->lock);
+  self->skipped += count;
+  self->unshown += count;
+  self->weight += weight;
+  g_mutex_unlock(&self->lock);
+}
+
+void
+fk_diag_add_origin(FkDiag *self, FkPartialOrigin *origin)
+{
+  g_mutex_lock(&self->lock);
+  g_ptr_array_add(self->origins, origin);
+  g_mutex_unlock(&self->lock);
+}
+
+GPtrArray *
+fk_diag_origins(FkDiag *self)
+{
+  return self->origins;
+}
+
+gboolean
+fk_diag_message_is_skip(FkDiag *self, guint i)
+{
+  return g_array_index(self->is_skip, gboolean, i);
 }
 
 guint64

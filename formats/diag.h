@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../analyze/sample.h"
+#include "partial.h"
 
 typedef struct FkDiag FkDiag;
 
@@ -37,6 +38,19 @@ void fk_diag_note(FkDiag *self, const char *where, const char *fmt, ...) G_GNUC_
  * MAX_DEPTH frames (fk_name_max_depth). */
 void fk_diag_note_deep(FkDiag *self, const char *where, guint64 count, gsize max_depth);
 
+/* What a partial result carried (formats/partial.c): a message of the run
+ * that made it, "WHERE: WHAT", reported again as a skip (counted) or a note;
+ * and COUNT more skips of that run that it did not show, of WEIGHT in all
+ * (its shown ones included). So a merge reports the whole fleet's skips as
+ * one run over all the inputs would. */
+void fk_diag_replay(FkDiag *self, const char *message, gboolean skip);
+void fk_diag_add_skips(FkDiag *self, guint64 count, double weight);
+
+/* A partial result's origin (taken), kept in report order; moved with the
+ * rest by fk_diag_move. */
+void fk_diag_add_origin(FkDiag *self, FkPartialOrigin *origin);
+GPtrArray *fk_diag_origins(FkDiag *self); /* element type FkPartialOrigin*, owned by SELF */
+
 guint64 fk_diag_skipped(FkDiag *self);        /* number of skip reports */
 double fk_diag_skipped_weight(FkDiag *self);  /* their summed known weight */
 
@@ -44,3 +58,5 @@ double fk_diag_skipped_weight(FkDiag *self);  /* their summed known weight */
  * reports there were that are not among them. */
 GPtrArray *fk_diag_messages(FkDiag *self); /* element type char*, owned by SELF */
 guint64 fk_diag_unshown(FkDiag *self);
+/* TRUE when message I of fk_diag_messages is a skip report, FALSE for a note. */
+gboolean fk_diag_message_is_skip(FkDiag *self, guint i);

@@ -4,14 +4,22 @@
  * counts (kept exactly), the two-count differential form `stack BEFORE AFTER`,
  * CRLF, BOMs and UTF-16 (see lines.c), blank and `#` lines. Consecutive lines
  * usually share a prefix (folded files are sorted), so the frames of the
- * previous line are reused instead of interned again. */
+ * previous line are reused instead of interned again.
+ *
+ * A partial result (`fold --partial`, partial.h) is read as one: its header
+ * gives the unit and event of the weights that follow, and its leading group
+ * frames ("[host=web01]") give the samples their labels again, so a merge
+ * counts hosts and events as the run over the original inputs did. */
 #include "reader.h"
 
 #include "../analyze/transform.h"
 
+#include "../analyze/collect.h"
+
 #include "framename.h"
 #include "lines.h"
 #include "names.h"
+#include "partial.h"
 
 #include <string.h>
 
@@ -25,6 +33,8 @@ typedef struct {
   GArray *prev_ends;   /* gsize: offset of the ';' (or end) closing each frame */
   GPtrArray *frames;   /* interned names of the previous/current stack */
   guint64 deep_stacks; /* stacks cut at max_depth */
+  FkPartialReader *partial;
+  GHashTable *group_labels; /* interned group frame -> GroupLabel, in partials */
 } Folded;
 
 static gboolean
@@ -79,6 +89,8 @@ folded_bid(const guint8 *head, gsize len)
     return 0;
   }
   const char *p = (const char *)head, *end = p + len;
+  if (fk_partial_starts(head, len))
+    return 60; /* its header lines are comments, which say nothing below */
   if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     p += 3;
   int good = 0, bad = 0;
@@ -118,6 +130,8 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->prev = g_string_new(NULL);
   f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
   f->frames = g_ptr_array_new();
+  f->partial = fk_partial_reader_new(fk_input_name(in), opts->diag);
+  f->group_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return f;
 }
 
@@ -132,6 +146,83 @@ skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
     return FK_READ_ERROR;
   }
   return FK_READ_SAMPLE;
+}
+
+/* What one group frame of a partial says: its key and value. */
+typedef struct {
+  FkGroupKey key;
+  gboolean known;    /* not "?" and a value the key takes */
+  const char *value; /* interned */
+  gint64 number;     /* pid, tid */
+} GroupLabel;
+
+/* The label of group frame NAME ("[host=web01]", as fk_group_frame_name
+ * writes it, %XX decoded), parsed once per distinct frame. */
+static const GroupLabel *
+group_label(Folded *f, const char *name)
+{
+  GroupLabel *l = g_hash_table_lookup(f->group_labels, name);
+  if (l != NULL)
+    return l;
+  l = g_new0(GroupLabel, 1);
+  const char *eq = strchr(name, '=');
+  g_autofree char *key = g_strndup(name + 1, (gsize)(eq - name - 1));
+  GString *v = g_string_new(NULL);
+  for (const char *p = eq + 1; p[1] != '\0'; p++) {
+    if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+      g_string_append_c(v, (char)(g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2])));
+      p += 2;
+    } else {
+      g_string_append_c(v, *p);
+    }
+  }
+  g_autofree char *value = g_string_free(v, FALSE);
+  l->known = strcmp(value, "?") != 0 && fk_group_key_parse(key, &l->key);
+  l->value = fk_interner_intern0(f->opts->strings, value);
+  if (l->known && (l->key == FK_GROUP_PID || l->key == FK_GROUP_TID)) {
+    char *end;
+    l->number = g_ascii_strtoll(value, &end, 10);
+    l->known = *end == '\0' && end != value;
+  }
+  g_hash_table_insert(f->group_labels, (gpointer)name, l);
+  return l;
+}
+
+/* A sample of a partial: the unit and event its header gives, and the
+ * labels of its leading group frames, so that hosts and events are counted
+ * as in the run over the original inputs. */
+static void
+partial_labels(Folded *f, FkSample *s)
+{
+  s->period = strcmp(fk_partial_reader_unit(f->partial), "samples") != 0;
+  const char *event = fk_partial_reader_event(f->partial);
+  if (event != NULL)
+    s->event = fk_interner_intern0(f->opts->strings, event);
+  for (gsize i = 0; i < s->n_frames && fk_is_group_frame(s->frames[i]); i++) {
+    const GroupLabel *l = group_label(f, s->frames[i]);
+    if (!l->known)
+      continue;
+    switch (l->key) {
+    case FK_GROUP_HOST:
+      s->host = l->value;
+      break;
+    case FK_GROUP_FILE:
+      s->file = l->value;
+      break;
+    case FK_GROUP_COMM:
+      s->comm = l->value;
+      break;
+    case FK_GROUP_EVENT:
+      s->event = l->value;
+      break;
+    case FK_GROUP_PID:
+      s->pid = l->number;
+      break;
+    case FK_GROUP_TID:
+      s->tid = l->number;
+      break;
+    }
+  }
 }
 
 static FkReadStatus
@@ -155,8 +246,16 @@ folded_next(gpointer state, FkSample *s, GError **error)
     gsize i = 0;
     while (i < len && is_space(line[i]))
       i++;
-    if (i == len || line[i] == '#')
+    if (i == len)
       continue;
+    if (line[i] == '#') {
+      if (i == 0) {
+        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in),
+                                                 fk_lines_number(f->lines));
+        fk_partial_reader_line(f->partial, line, len, where);
+      }
+      continue;
+    }
     FkWeight w = {{0, 0}, 1, 0};
     gsize stack_len;
     if (!split_count(line, len, &stack_len, &w.v[0], &w.decimals) || stack_len == 0) {
@@ -215,6 +314,8 @@ folded_next(gpointer state, FkSample *s, GError **error)
     s->weight = w;
     s->file = f->file;
     s->host = f->host;
+    if (fk_partial_reader_unit(f->partial) != NULL)
+      partial_labels(f, s);
     return FK_READ_SAMPLE;
   }
 }
@@ -226,6 +327,8 @@ folded_close(gpointer state)
   fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks, fk_name_max_depth(f->opts));
   fk_lines_report(f->lines, f->opts->diag, fk_input_name(f->in));
   fk_lines_free(f->lines);
+  fk_partial_reader_free(f->partial);
+  g_hash_table_unref(f->group_labels);
   g_string_free(f->prev, TRUE);
   g_array_free(f->prev_ends, TRUE);
   g_ptr_array_free(f->frames, TRUE);

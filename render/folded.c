@@ -1,5 +1,6 @@
 /* folded.c -- the folded writer: one `frame;...;leaf COUNT` line per stack
- * with self weight, sorted byte-wise, so equal inputs give equal files. */
+ * with self weight, sorted byte-wise, so equal inputs give equal files;
+ * a partial result's header first when the command gives one. */
 #include "writer.h"
 
 typedef struct {
@@ -33,7 +34,11 @@ write_stack(const FkTree *tree, FkNodeId id, const char *const *path, gsize dept
 static gboolean
 folded_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
-  (void)opts;
+  if (opts->folded_header != NULL &&
+      fputs(opts->folded_header, out) == EOF) {
+    g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "write failed");
+    return FALSE;
+  }
   FoldedOut o = {out, fk_tree_columns(tree), fk_tree_decimals(tree), g_string_new(NULL)};
   gboolean ok = fk_tree_walk(tree, FK_ORDER_NAME, write_stack, &o);
   g_string_free(o.line, TRUE);

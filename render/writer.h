@@ -30,6 +30,9 @@ typedef struct {
   /* diff over repeated runs: json and csv write the verdicts, svg
    * colours only the functions whose self weight changed significantly. */
   const FkVerdicts *verdicts;
+  /* folded: lines written before the stacks (a partial's header, `fold
+   * --partial`; formats/partial.h); NULL: none. */
+  const char *folded_header;
   /* svg (render/svg.c); the names of flamegraph.pl's options. */
   const char *subtitle;     /* NULL: none */
   double width;             /* image width in px; 0: fluid (laid out at 1200, follows the window) */
