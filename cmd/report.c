@@ -564,8 +564,11 @@ run_one_side(char **paths, Report *rp)
     else
       groups[i].node = g_array_index(nodes, FkNodeId, i);
   }
+  /* Partials read (fold --partial): the summary names the inputs they were
+   * made from, as graph's does. */
+  g_auto(GStrv) expanded = fk_cmd_partials_expand(paths, &rp->iopts, diag, 0, 0);
   FkRunSummary summary;
-  fk_cmd_summary_init(&summary, "report", paths, &rp->iopts, diag);
+  fk_cmd_summary_init(&summary, "report", expanded ? expanded : paths, &rp->iopts, diag);
   rp->ropts.summary = &summary;
   g_autofree char *title = rp->title ? g_strdup(rp->title) : g_strdup_printf("Report: %s", where);
   GPtrArray *msgs = fk_diag_messages(diag);

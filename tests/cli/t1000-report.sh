@@ -168,4 +168,15 @@ is "$err" "flamekit: report: --index: $T/nightly/d3/report.json: No such file or
   "... naming its report.json"
 grep -q 'no report here (No such file or directory)' "$T/nightly/index.html"
 ok $? "... and still writes the index, listing it as such"
+# Partials (fold --partial) merge in a report as in graph: the summary names
+# the inputs the partials were made from, and the weight is the same.
+for h in db01 web01; do
+  "$FLAMEKIT" fold -q --partial --group-by host "$TOP/corpora/hosts/$h" -o "$T/part-$h.folded"
+done
+run "$FLAMEKIT" report -q "$T/part-db01.folded" "$T/part-web01.folded" -o "$T/parts.md"
+is "$rc" 0 "report over two partials exits 0"
+run "$FLAMEKIT" report -q "$TOP/corpora/hosts/db01" "$TOP/corpora/hosts/web01" -o "$T/whole.md"
+is "$(grep -e '^- inputs:' -e '^- weight:' -e '^- hosts:' "$T/parts.md" | sed "s|$TOP/||g")" \
+  "$(grep -e '^- inputs:' -e '^- weight:' -e '^- hosts:' "$T/whole.md" | sed "s|$TOP/||g")" \
+  "... names the partials' original inputs, with the whole run's weight and hosts"
 done_testing
