@@ -49,4 +49,14 @@ is "$err" "$(printf '%s\n' \
 run "$FLAMEKIT" fold --include run "$T/a.folded"
 is "$err" "flamekit: fold: --include run: left out 1 stack without a matching frame (weight 1, 10.0% of 10)" "a filter that keeps something: exit 0"
 is "$rc" 0 "... exit 0"
+
+# A differential input (two counts a line) stays one whatever the transforms
+# leave of it: --base and --reverse as the filters do.
+printf 'main;run;work 6 8\nmain;idle 1 1\n' >"$T/d.folded"
+for t in "--include nosuch" "--base nosuch" "--base nosuch --reverse" "--reverse --exclude ."; do
+  # shellcheck disable=SC2086
+  run "$FLAMEKIT" graph $t --output-format json "$T/d.folded"
+  is "$rc" 1 "graph $t of a differential input: nothing left, exit 1"
+  like '"kind":"diff"' "$out" "... still a differential profile"
+done
 done_testing
