@@ -244,9 +244,13 @@ step_patterns(const FkTransformOptions *opts, FkStepKind kind)
 }
 
 /* Says what step R left out, when it left out anything: the filters and
- * --base the stacks and weight they dropped (--hide the frames, its weight
- * stays), --minwidth the frames it pruned. Rewrites, --skip-after,
- * --collapse-recursion and --reverse keep every weight: nothing to say. */
+ * --base the stacks and weight they dropped; else --hide the frames it took
+ * out of the stacks and --focus those above the frame it re-rooted at (the
+ * weight stays); --minwidth the frames it pruned. Rewrites, --skip-after,
+ * --collapse-recursion and --reverse keep every weight: nothing to say. The
+ * nodes an --include report counts are frames of kept stacks that took no
+ * weight of their own (`main` of a kept `main;work`), still in the output:
+ * an --include that keeps every stack says nothing. */
 static void
 report_step(const FkTransformOptions *opts, const FkStepResult *r)
 {
@@ -271,7 +275,7 @@ report_step(const FkTransformOptions *opts, const FkStepResult *r)
       fk_cmd_error("%s%s%s %s: left out %" G_GUINT64_FORMAT " %s %s (%s)", pre, sep,
                    step_option(r->kind), list, t->stacks, t->stacks == 1 ? "stack" : "stacks",
                    hows[r->kind], dropped_weight(r, buf, sizeof buf));
-    else if (t->nodes > 0) /* --hide: frames go, weight stays */
+    else if ((r->kind == FK_STEP_HIDE || r->kind == FK_STEP_FOCUS) && t->nodes > 0)
       fk_cmd_error("%s%s%s %s: removed %" G_GUINT64_FORMAT " %s from the stacks (no weight lost)",
                    pre, sep, step_option(r->kind), list, t->nodes,
                    t->nodes == 1 ? "frame" : "frames");
