@@ -4,8 +4,6 @@
 
 #include "reshape.h"
 
-#include <string.h>
-
 #define MAX_STEPS 10
 
 struct FkPlan {
@@ -165,9 +163,7 @@ FkTree *
 fk_plan_apply(const FkPlan *self, FkTree *tree, GArray *results, GError **error)
 {
   for (guint i = 0; i < self->n_steps; i++) {
-    FkStepResult r;
-    memset(&r, 0, sizeof r);
-    r.kind = self->steps[i];
+    FkStepResult r = {.kind = self->steps[i]};
     r.columns = fk_tree_columns(tree);
     r.decimals = fk_tree_decimals(tree);
     for (guint c = 0; c < r.columns; c++)

@@ -270,12 +270,12 @@ report_step(const FkTransformOptions *opts, const FkStepResult *r)
   case FK_STEP_HIDE:
   case FK_STEP_BASE: {
     g_autofree char *list = g_strjoinv(", ", step_patterns(opts, r->kind));
-    char buf[128];
-    if (t->stacks > 0 || t->removed[0] != 0 || t->removed[1] != 0)
+    if (t->stacks > 0 || t->removed[0] != 0 || t->removed[1] != 0) {
+      char buf[128];
       fk_cmd_error("%s%s%s %s: left out %" G_GUINT64_FORMAT " %s %s (%s)", pre, sep,
                    step_option(r->kind), list, t->stacks, t->stacks == 1 ? "stack" : "stacks",
                    hows[r->kind], dropped_weight(r, buf, sizeof buf));
-    else if ((r->kind == FK_STEP_HIDE || r->kind == FK_STEP_FOCUS) && t->nodes > 0)
+    } else if ((r->kind == FK_STEP_HIDE || r->kind == FK_STEP_FOCUS) && t->nodes > 0)
       fk_cmd_error("%s%s%s %s: removed %" G_GUINT64_FORMAT " %s from the stacks (no weight lost)",
                    pre, sep, step_option(r->kind), list, t->nodes,
                    t->nodes == 1 ? "frame" : "frames");
