@@ -79,13 +79,18 @@ reshape(const FkTree *tree, FkTreeWalkFunc func, Reshape *r)
   r->columns = fk_tree_columns(tree);
   r->decimals = fk_tree_decimals(tree);
   r->path = g_ptr_array_new();
+  /* A zero weight of the input's columns and decimals: a tree widens to the
+   * weights added to it, so one that every stack left (a --base that matches
+   * nothing) would otherwise come out as one column of integers, a diff no
+   * longer. */
+  FkWeight zero = {{0, 0}, (guint8)r->columns, (guint8)r->decimals};
+  gboolean ok = fk_tree_add(r->out, FK_ROOT, &zero, r->error);
   /* The root's own self weight (empty stacks) stays at the root. */
   const FkNode *root = fk_tree_node(tree, FK_ROOT);
-  gboolean ok = TRUE;
-  if (has_self(root) && func == (FkTreeWalkFunc)reverse_one) {
+  if (ok && has_self(root) && func == (FkTreeWalkFunc)reverse_one) {
     FkWeight w = self_weight(r, root);
     ok = fk_tree_add(r->out, FK_ROOT, &w, r->error);
-  } else if (has_self(root) && r->report != NULL) {
+  } else if (ok && has_self(root) && r->report != NULL) {
     r->report->stacks++;
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
       r->report->removed[c] += root->self[c];

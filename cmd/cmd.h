@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../analyze/collect.h"
+#include "../analyze/plan.h"
 #include "../analyze/transform.h"
 #include "../formats/container.h"
 #include "../formats/perf/options.h"
@@ -183,10 +184,11 @@ gboolean fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRender
 /* The transform and collect options (--skip-after, --include, --exclude,
  * --focus, --hide, --collapse-recursion, --[no-]strip-offsets, --strip-hex,
  * --base, --reverse, --minwidth, --group-by, --time-range), in
- * cmd/transformopts.c, which also fixes their order. Every command that reads
- * stacks calls fk_transform_options_add before parsing,
- * fk_transform_options_check after (it fills the collector's options), and
- * fk_transform_options_finish in place of fk_collector_finish. */
+ * cmd/transformopts.c; analyze/plan.h fixes the order of the transforms.
+ * Every command that reads stacks calls fk_transform_options_add before
+ * parsing, fk_transform_options_check after (it fills the collector's options
+ * and builds the plan), and fk_transform_options_finish in place of
+ * fk_collector_finish. */
 typedef struct {
   char **skip_after;
   char **include, **exclude, **focus, **hide; /* repeated: any of them matches */
@@ -198,13 +200,14 @@ typedef struct {
   char *time_range; /* "FROM,TO" seconds */
   char **base;      /* --base: re-root at the last of these frames */
   gboolean reverse; /* --reverse: leaf first */
-  /* Set by the command before finish: */
-  const char *side;       /* diff: the side's input, named in the reports; else NULL */
+  /* Set by the command before check: */
+  gboolean writer_prunes; /* graph: --minwidth is the writer's, not a transform */
   double image_width;     /* pixels --minwidth is relative to (default 1200) */
-  FkPruneMode prune_mode; /* fold: FK_PRUNE_DROP; graph: FK_PRUNE_KEEP_TOTALS */
+  FkPruneMode prune_mode; /* the default FK_PRUNE_DROP: a folded file invents no self time */
+  /* Set by the command before finish: */
+  const char *side; /* diff: the side's input, named in the reports; else NULL */
   /* private, filled by check */
-  GRegex *re[4]; /* include, exclude, focus, hide */
-  double min_pixels, min_percent;
+  FkPlan *plan;
   gboolean no_strip_offsets;
 } FkTransformOptions;
 
@@ -223,7 +226,8 @@ int fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts
  * say so. NULL after printing an error (and *OK FALSE). */
 FkTree *fk_transform_options_finish(const FkTransformOptions *opts, FkCollector *collector,
                                     const char *where, gboolean *ok);
-/* Applies the transforms to TREE (consumed). NULL after printing an error. */
+/* Applies the plan to TREE (consumed) and says what each step left out.
+ * NULL after printing an error. */
 FkTree *fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree);
 
 /* Writes TREE once per path of OUTPUTS (NULL or empty: stdout), each with the
@@ -269,3 +273,6 @@ char *fk_cmd_inputs_name(char **paths);
  * COPTS; set its tree flags first). Returns FK_EXIT_OK or the exit code. */
 int fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOptions *iopts,
                          FkTransformOptions *topts, FkCollectOptions *copts);
+/* fk_cmd_parse_reading's checks alone, for a command that parses by itself
+ * (graph and record, which set defaults between parsing and checking). */
+int fk_cmd_check_reading(FkInputOptions *iopts, FkTransformOptions *topts, FkCollectOptions *copts);

@@ -169,8 +169,13 @@ fk_cmd_parse_reading(GOptionContext *context, int *argc, char ***argv, FkInputOp
                      FkTransformOptions *topts, FkCollectOptions *copts)
 {
   int rc = fk_cmd_parse(context, argc, argv);
-  if (rc == FK_EXIT_OK)
-    rc = fk_input_options_check(iopts);
+  return rc == FK_EXIT_OK ? fk_cmd_check_reading(iopts, topts, copts) : rc;
+}
+
+int
+fk_cmd_check_reading(FkInputOptions *iopts, FkTransformOptions *topts, FkCollectOptions *copts)
+{
+  int rc = fk_input_options_check(iopts);
   /* dtrace's --includeoffset asks for offsets: do not strip them again. */
   if (iopts->includeoffset)
     topts->no_strip_offsets = TRUE;

@@ -14,7 +14,7 @@ static void
 graph_options_clear(FkGraphOptions *g)
 {
   char **strs[] = {&g->output,   &g->output_format, &g->title,        &g->subtitle,
-                   &g->minwidth, &g->fonttype,      &g->countname,    &g->nametype,
+                   &g->fonttype,      &g->countname,    &g->nametype,
                    &g->colors,   &g->bgcolors,      &g->notes,        &g->nameattr,
                    &g->palette_file, &g->total,     &g->uicolor,      &g->search_color,
                    &g->stroke_color, &g->sort};
@@ -198,7 +198,8 @@ read_name_attrs(const char *path, FkDiag *diag)
 
 /* Validates the options and fills ROPTS; returns an exit code. */
 static int
-check_options(FkGraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
+check_options(FkGraphOptions *g, const char *minwidth, FkRenderOptions *r,
+              const FkWriter **writer)
 {
   if (g->output_format != NULL) {
     *writer = fk_writer_lookup(g->output_format);
@@ -224,14 +225,14 @@ check_options(FkGraphOptions *g, FkRenderOptions *r, const FkWriter **writer)
     return fk_cmd_usage("--height: expected a frame height from 2 to 1000 pixels");
   if (g->height > 0)
     r->frame_height = (guint)g->height;
-  if (g->minwidth != NULL) {
+  if (minwidth != NULL) {
     char *end = NULL;
-    r->min_width = g_ascii_strtod(g->minwidth, &end);
+    r->min_width = g_ascii_strtod(minwidth, &end);
     r->min_width_pct = end && *end == '%';
-    if (end == g->minwidth || (*end != '\0' && strcmp(end, "%") != 0) || !isfinite(r->min_width) ||
+    if (end == minwidth || (*end != '\0' && strcmp(end, "%") != 0) || !isfinite(r->min_width) ||
         r->min_width < 0)
       return fk_cmd_usage("--minwidth: expected pixels or a percentage such as 0.5%%, not '%s'",
-                          g->minwidth);
+                          minwidth);
   }
   if (g->fonttype)
     r->font_type = g->fonttype;
@@ -313,6 +314,10 @@ fk_graph_init(FkGraph *graph)
   memset(graph, 0, sizeof *graph);
   fk_input_options_init(&graph->iopts);
   fk_transform_options_init(&graph->topts);
+  /* --minwidth is the writer's here: frames it leaves out still count in
+   * their parents' widths and in the "not drawn" line, where engine pruning
+   * (fold's --minwidth) would drop their weight. */
+  graph->topts.writer_prunes = TRUE;
   fk_render_options_init(&graph->ropts);
   fk_collect_options_init(&graph->copts);
 }
@@ -398,17 +403,7 @@ fk_graph_check(FkGraph *graph)
   FkGraphOptions *g = &graph->g;
   if (g->flamechart)
     graph->copts.tree_flags = FK_TREE_SEQUENTIAL;
-  int rc = fk_input_options_check(&graph->iopts);
-  if (graph->iopts.includeoffset)
-    graph->topts.no_strip_offsets = TRUE;
-  /* --minwidth is the writer's here: frames it leaves out still count in
-   * their parents' widths and in the "not drawn" line, where engine pruning
-   * (fold's --minwidth) would drop their weight. */
-  g_free(g->minwidth);
-  g->minwidth = g_steal_pointer(&graph->topts.minwidth);
-  if (rc == FK_EXIT_OK)
-    rc = fk_transform_options_check(&graph->topts, &graph->copts);
-  graph->iopts.strip_offsets = graph->topts.strip_offsets;
+  int rc = fk_cmd_check_reading(&graph->iopts, &graph->topts, &graph->copts);
   if (g->outputs != NULL && g->outputs[0] != NULL) {
     g_free(g->output);
     g->output = g_strdup(g->outputs[0]);
@@ -416,7 +411,7 @@ fk_graph_check(FkGraph *graph)
   if (rc == FK_EXIT_OK)
     rc = fk_cmd_check_outputs(g->outputs, g->output_format);
   if (rc == FK_EXIT_OK)
-    rc = check_options(g, &graph->ropts, &graph->writer);
+    rc = check_options(g, graph->topts.minwidth, &graph->ropts, &graph->writer);
   return rc;
 }
 

@@ -7,7 +7,7 @@
 
 typedef struct {
   char *output, *output_format;
-  char *title, *subtitle, *minwidth, *fonttype, *countname, *nametype, *colors, *bgcolors;
+  char *title, *subtitle, *fonttype, *countname, *nametype, *colors, *bgcolors;
   char *notes, *nameattr, *palette_file, *total, *uicolor, *search_color, *stroke_color, *sort;
   double width, fontsize, fontwidth, factor;
   gint height;

@@ -1,25 +1,11 @@
 /* transformopts.c -- the options that shape a profile (filters, rewrites,
  * grouping, time range, re-rooting, reversing, pruning), the same for every
- * command that reads stacks (fold, graph, diff), and the one place that
- * decides the order they are applied in:
- *
- *   collect: --time-range, --group-by (per sample, before the tree exists)
- *   1 --strip-offsets (default) and --strip-hex
- *   2 --skip-after
- *   3 --include, 4 --exclude, 5 --focus, 6 --hide
- *   7 --collapse-recursion
- *   8 --base
- *   9 --reverse
- *   10 --minwidth (graph: left to the writer, which keeps the widths)
- *
- * Rewrites come first so that filters and --skip-after see the names that are
- * printed; the filters match the stacks as recorded (root first), so --base
- * and --reverse, which move frames, come after them; pruning comes last
- * because it depends on the final widths. Every step that drops weight says
- * how much, and how many stacks, on stderr. */
+ * command that reads stacks (fold, graph, diff, record): parsed here into
+ * the collector's options (--time-range, --group-by: per sample, before the
+ * tree exists) and a transform plan (analyze/plan.h, which decides the
+ * order of the steps and records what each dropped), and the one place that
+ * says on stderr what every step left out. */
 #include "cmd.h"
-
-#include "../analyze/reshape.h"
 
 #include <string.h>
 
@@ -30,7 +16,6 @@ fk_transform_options_init(FkTransformOptions *opts)
   opts->strip_offsets = TRUE;
   opts->image_width = 1200;
   opts->prune_mode = FK_PRUNE_DROP;
-  opts->min_percent = -1;
 }
 
 void
@@ -45,8 +30,7 @@ fk_transform_options_clear(FkTransformOptions *opts)
   g_clear_pointer(&opts->group_by, g_strfreev);
   g_clear_pointer(&opts->time_range, g_free);
   g_clear_pointer(&opts->base, g_strfreev);
-  for (guint i = 0; i < G_N_ELEMENTS(opts->re); i++)
-    g_clear_pointer(&opts->re[i], g_regex_unref);
+  g_clear_pointer(&opts->plan, fk_plan_free);
 }
 
 void
@@ -119,19 +103,36 @@ parse_seconds(const char *s, guint64 *ns)
   return TRUE;
 }
 
-int
-fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts)
+/* fk_transform_options_check, the regexes compiled into RE (the caller's
+ * to free, whatever is returned). */
+static int
+check(FkTransformOptions *opts, FkCollectOptions *copts, GRegex **re)
 {
   if (opts->no_strip_offsets)
     opts->strip_offsets = FALSE;
   const char *names[] = {"include", "exclude", "focus", "hide"};
   char **lists[] = {opts->include, opts->exclude, opts->focus, opts->hide};
   for (guint i = 0; i < 4; i++) {
-    int rc = compile(lists[i], names[i], &opts->re[i]);
+    int rc = compile(lists[i], names[i], &re[i]);
     if (rc != FK_EXIT_OK)
       return rc;
   }
-  if (opts->minwidth != NULL) {
+  FkPlanOptions plan = {
+      .strip = (opts->strip_offsets ? FK_STRIP_OFFSETS : 0) | (opts->strip_hex ? FK_STRIP_HEX : 0),
+      .skip_after = (const char *const *)opts->skip_after,
+      .include = re[0],
+      .exclude = re[1],
+      .focus = re[2],
+      .hide = re[3],
+      .collapse_recursion = opts->collapse_recursion,
+      .base = (const char *const *)opts->base,
+      .reverse = opts->reverse,
+      .image_width = opts->image_width,
+      .min_percent = -1,
+      .prune_mode = opts->prune_mode,
+  };
+  /* graph draws --minwidth itself (writer_prunes): not a step there. */
+  if (opts->minwidth != NULL && !opts->writer_prunes) {
     const char *s = opts->minwidth;
     gsize len = strlen(s);
     char *end = NULL;
@@ -139,10 +140,11 @@ fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts)
     gboolean pct = len > 0 && s[len - 1] == '%';
     if (end == s || v < 0 || end != s + len - (pct ? 1 : 0) || (pct && v > 100))
       return fk_cmd_usage("--minwidth: expected pixels or a percentage such as 0.5%%, not '%s'", s);
+    plan.prune = TRUE;
     if (pct)
-      opts->min_percent = v;
+      plan.min_percent = v;
     else
-      opts->min_pixels = v;
+      plan.min_pixels = v;
   }
   for (char **g = opts->group_by; g && *g; g++) {
     FkGroupKey key;
@@ -167,126 +169,149 @@ fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts)
     if (copts->time_from >= copts->time_to)
       return fk_cmd_usage("--time-range: FROM must be before TO");
   }
+  fk_plan_free(opts->plan);
+  opts->plan = fk_plan_new(&plan);
   return FK_EXIT_OK;
 }
 
-/* Replaces *TREE by NEXT (consumed); FALSE after printing when NEXT is NULL. */
-static gboolean
-step(const FkTransformOptions *opts, FkTree **tree, FkTree *next, GError *error, const char *what)
+int
+fk_transform_options_check(FkTransformOptions *opts, FkCollectOptions *copts)
 {
-  if (next == NULL) {
-    fk_cmd_error("%s%s%s: %s", opts->side ? opts->side : "", opts->side ? ": " : "", what,
-                 error ? error->message : "failed");
-    g_clear_error(&error);
-    return FALSE;
-  }
-  fk_tree_free(*tree);
-  *tree = next;
-  return TRUE;
+  GRegex *re[4] = {NULL, NULL, NULL, NULL};
+  int rc = check(opts, copts, re);
+  for (guint i = 0; i < G_N_ELEMENTS(re); i++)
+    g_clear_pointer(&re[i], g_regex_unref);
+  return rc;
 }
 
 /* "weight W (P% of T)" of the last column, or "weight B before, A after" of a
  * two-column tree; into BUF. */
 static const char *
-dropped_weight(const FkTree *before, const gint64 *removed, char *buf, gsize size)
+dropped_weight(const FkStepResult *r, char *buf, gsize size)
 {
-  guint d = fk_tree_decimals(before);
   char b0[32], b1[32];
-  if (fk_tree_columns(before) == 2) {
-    g_snprintf(buf, size, "weight %s before, %s after", fk_weight_format(removed[0], d, b0),
-               fk_weight_format(removed[1], d, b1));
+  if (r->columns == 2) {
+    g_snprintf(buf, size, "weight %s before, %s after",
+               fk_weight_format(r->report.removed[0], r->decimals, b0),
+               fk_weight_format(r->report.removed[1], r->decimals, b1));
     return buf;
   }
-  gint64 total = fk_tree_total(before, 0);
-  double pct = total > 0 ? 100.0 * (double)removed[0] / (double)total : 0;
-  g_snprintf(buf, size, "weight %s, %.1f%% of %s", fk_weight_format(removed[0], d, b0), pct,
-             fk_weight_format(total, d, b1));
+  gint64 total = r->input[0];
+  double pct = total > 0 ? 100.0 * (double)r->report.removed[0] / (double)total : 0;
+  g_snprintf(buf, size, "weight %s, %.1f%% of %s",
+             fk_weight_format(r->report.removed[0], r->decimals, b0), pct,
+             fk_weight_format(total, r->decimals, b1));
   return buf;
 }
 
-/* Prints what the filter or --base WHAT (the option and its patterns) left
- * out of BEFORE, when it left out anything. */
-static void
-report(const FkTransformOptions *opts, const char *what, char **patterns, const FkTree *before,
-       const FkTransformReport *r, const char *how)
+/* The option that asked for step KIND, as messages name it. */
+static const char *
+step_option(FkStepKind kind)
 {
-  g_autofree char *list = g_strjoinv(", ", patterns);
+  static const char *const options[] = {
+      [FK_STEP_STRIP] = "--strip-offsets",
+      [FK_STEP_SKIP_AFTER] = "--skip-after",
+      [FK_STEP_INCLUDE] = "--include",
+      [FK_STEP_EXCLUDE] = "--exclude",
+      [FK_STEP_FOCUS] = "--focus",
+      [FK_STEP_HIDE] = "--hide",
+      [FK_STEP_COLLAPSE_RECURSION] = "--collapse-recursion",
+      [FK_STEP_BASE] = "--base",
+      [FK_STEP_REVERSE] = "--reverse",
+      [FK_STEP_PRUNE] = "--minwidth",
+  };
+  return (guint)kind < G_N_ELEMENTS(options) ? options[kind] : "?";
+}
+
+/* The patterns or names given to the option of step KIND, or NULL. */
+static char **
+step_patterns(const FkTransformOptions *opts, FkStepKind kind)
+{
+  switch (kind) {
+  case FK_STEP_INCLUDE:
+    return opts->include;
+  case FK_STEP_EXCLUDE:
+    return opts->exclude;
+  case FK_STEP_FOCUS:
+    return opts->focus;
+  case FK_STEP_HIDE:
+    return opts->hide;
+  case FK_STEP_BASE:
+    return opts->base;
+  default:
+    return NULL;
+  }
+}
+
+/* Says what step R left out, when it left out anything: the filters and
+ * --base the stacks and weight they dropped; else --hide the frames it took
+ * out of the stacks and --focus those above the frame it re-rooted at (the
+ * weight stays); --minwidth the frames it pruned. Rewrites, --skip-after,
+ * --collapse-recursion and --reverse keep every weight: nothing to say. The
+ * nodes an --include report counts are frames of kept stacks that took no
+ * weight of their own (`main` of a kept `main;work`), still in the output:
+ * an --include that keeps every stack says nothing. */
+static void
+report_step(const FkTransformOptions *opts, const FkStepResult *r)
+{
+  static const char *const hows[] = {
+      [FK_STEP_INCLUDE] = "without a matching frame",
+      [FK_STEP_EXCLUDE] = "with a matching frame",
+      [FK_STEP_FOCUS] = "without a matching frame",
+      [FK_STEP_HIDE] = "",
+      [FK_STEP_BASE] = "without any base symbol",
+  };
   const char *pre = opts->side ? opts->side : "", *sep = opts->side ? ": " : "";
-  char buf[128];
-  if (r->stacks > 0 || r->removed[0] != 0 || r->removed[1] != 0)
-    fk_cmd_error("%s%s%s %s: left out %" G_GUINT64_FORMAT " %s %s (%s)", pre, sep, what, list,
-                 r->stacks, r->stacks == 1 ? "stack" : "stacks", how,
-                 dropped_weight(before, r->removed, buf, sizeof buf));
-  else if (r->nodes > 0) /* --hide: frames go, weight stays */
-    fk_cmd_error("%s%s%s %s: removed %" G_GUINT64_FORMAT " %s from the stacks (no weight lost)",
-                 pre, sep, what, list, r->nodes, r->nodes == 1 ? "frame" : "frames");
+  const FkTransformReport *t = &r->report;
+  switch (r->kind) {
+  case FK_STEP_INCLUDE:
+  case FK_STEP_EXCLUDE:
+  case FK_STEP_FOCUS:
+  case FK_STEP_HIDE:
+  case FK_STEP_BASE: {
+    g_autofree char *list = g_strjoinv(", ", step_patterns(opts, r->kind));
+    if (t->stacks > 0 || t->removed[0] != 0 || t->removed[1] != 0) {
+      char buf[128];
+      fk_cmd_error("%s%s%s %s: left out %" G_GUINT64_FORMAT " %s %s (%s)", pre, sep,
+                   step_option(r->kind), list, t->stacks, t->stacks == 1 ? "stack" : "stacks",
+                   hows[r->kind], dropped_weight(r, buf, sizeof buf));
+    } else if ((r->kind == FK_STEP_HIDE || r->kind == FK_STEP_FOCUS) && t->nodes > 0)
+      fk_cmd_error("%s%s%s %s: removed %" G_GUINT64_FORMAT " %s from the stacks (no weight lost)",
+                   pre, sep, step_option(r->kind), list, t->nodes,
+                   t->nodes == 1 ? "frame" : "frames");
+    break;
+  }
+  case FK_STEP_PRUNE:
+    if (t->nodes > 0) {
+      char bmin[32], bw[32];
+      guint c = r->columns - 1;
+      gint64 w = opts->prune_mode == FK_PRUNE_DROP ? t->removed[c] : t->moved[c];
+      fk_cmd_error("%s%s--minwidth %s: pruned %" G_GUINT64_FORMAT
+                   " frames narrower than %s (weight %s %s)",
+                   pre, sep, opts->minwidth, t->nodes,
+                   fk_weight_format(r->threshold, r->decimals, bmin),
+                   fk_weight_format(w, r->decimals, bw),
+                   opts->prune_mode == FK_PRUNE_DROP ? "removed" : "kept in their parents");
+    }
+    break;
+  default:
+    break;
+  }
 }
 
 FkTree *
 fk_transform_options_apply(const FkTransformOptions *opts, FkTree *tree)
 {
-  GError *error = NULL;
-  FkStripFlags strip = (opts->strip_offsets ? FK_STRIP_OFFSETS : 0) |
-                       (opts->strip_hex ? FK_STRIP_HEX : 0);
-  if (strip && fk_tree_strip_needed(tree, strip) &&
-      !step(opts, &tree, fk_tree_strip(tree, strip, &error), error, "--strip-offsets"))
-    goto fail;
-  if (opts->skip_after && opts->skip_after[0] &&
-      !step(opts, &tree, fk_tree_skip_after(tree, (const char *const *)opts->skip_after, &error),
-            error, "--skip-after"))
-    goto fail;
-  static const FkFilterKind kinds[] = {FK_FILTER_INCLUDE, FK_FILTER_EXCLUDE, FK_FILTER_FOCUS,
-                                       FK_FILTER_HIDE};
-  static const char *const names[] = {"--include", "--exclude", "--focus", "--hide"};
-  static const char *const hows[] = {"without a matching frame", "with a matching frame",
-                                     "without a matching frame", ""};
-  char **lists[] = {opts->include, opts->exclude, opts->focus, opts->hide};
-  for (guint i = 0; i < 4; i++) {
-    if (opts->re[i] == NULL)
-      continue;
-    FkTransformReport r = {0};
-    FkTree *next = fk_tree_filter(tree, kinds[i], opts->re[i], &r, &error);
-    if (next != NULL)
-      report(opts, names[i], lists[i], tree, &r, hows[i]);
-    if (!step(opts, &tree, next, error, names[i]))
-      goto fail;
-  }
-  if (opts->collapse_recursion &&
-      !step(opts, &tree, fk_tree_collapse_recursion(tree, &error), error, "--collapse-recursion"))
-    goto fail;
-  if (opts->base != NULL && opts->base[0] != NULL) {
-    FkTransformReport r = {0};
-    FkTree *next = fk_tree_rebase(tree, (const char *const *)opts->base,
-                                  g_strv_length(opts->base), &r, &error);
-    if (next != NULL)
-      report(opts, "--base", opts->base, tree, &r, "without any base symbol");
-    if (!step(opts, &tree, next, error, "--base"))
-      goto fail;
-  }
-  if (opts->reverse && !step(opts, &tree, fk_tree_reverse(tree, &error), error, "--reverse"))
-    goto fail;
-  if (opts->minwidth != NULL) {
-    gint64 min = fk_prune_threshold(tree, opts->min_pixels, opts->image_width, opts->min_percent);
-    FkTransformReport r = {0};
-    if (!step(opts, &tree, fk_tree_prune(tree, min, opts->prune_mode, &r, &error), error,
-              "--minwidth"))
-      goto fail;
-    if (r.nodes > 0) {
-      char bmin[32], bw[32];
-      guint c = fk_tree_columns(tree) - 1;
-      gint64 w = opts->prune_mode == FK_PRUNE_DROP ? r.removed[c] : r.moved[c];
-      fk_cmd_error("%s%s--minwidth %s: pruned %" G_GUINT64_FORMAT
-                   " frames narrower than %s (weight %s %s)",
-                   opts->side ? opts->side : "", opts->side ? ": " : "", opts->minwidth, r.nodes,
-                   fk_weight_format(min, fk_tree_decimals(tree), bmin),
-                   fk_weight_format(w, fk_tree_decimals(tree), bw),
-                   opts->prune_mode == FK_PRUNE_DROP ? "removed" : "kept in their parents");
-    }
-  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) results = g_array_new(FALSE, FALSE, sizeof(FkStepResult));
+  tree = fk_plan_apply(opts->plan, tree, results, &error);
+  for (guint i = 0; i < results->len; i++)
+    report_step(opts, &g_array_index(results, FkStepResult, i));
+  if (tree == NULL)
+    fk_cmd_error("%s%s%s: %s", opts->side ? opts->side : "", opts->side ? ": " : "",
+                 step_option(fk_plan_step(opts->plan, results->len)),
+                 error ? error->message : "failed");
   return tree;
-fail:
-  fk_tree_free(tree);
-  return NULL;
 }
 
 /* TRUE when TREE holds no weight in any column. */
