@@ -234,6 +234,7 @@ test_order_matters(void)
   add(tree, "main;run;work", 6);
   add(tree, "main;idle", 1);
   add(tree, "other;run;io", 2);
+  fk_tree_finish(tree);
   g_autoptr(GArray) results = g_array_new(FALSE, FALSE, sizeof(FkStepResult));
   g_autoptr(FkTree) out = fk_plan_apply(plan, tree, results, NULL);
   g_autofree char *got = folded(out);
@@ -255,6 +256,7 @@ test_order_matters(void)
   tree = fk_tree_new(NULL, FK_TREE_DEFAULT);
   add(tree, "a;work;io", 3);
   add(tree, "a;idle", 1);
+  fk_tree_finish(tree);
   g_autoptr(FkTree) out2 = fk_plan_apply(plan2, tree, NULL, NULL);
   g_autofree char *got2 = folded(out2);
   g_assert_cmpstr(got2, ==, "a;idle 1\n"); /* a;work;io became work;io first */
@@ -336,6 +338,7 @@ test_dropped(void)
   g_autoptr(GArray) results = g_array_new(FALSE, FALSE, sizeof(FkStepResult));
   FkTree *tree = fk_tree_new(NULL, FK_TREE_DEFAULT);
   add(tree, "main;work", 4);
+  fk_tree_finish(tree);
   g_autoptr(FkTree) out = fk_plan_apply(plan, tree, results, NULL);
   g_assert_true(out == tree);
   g_assert_false(g_array_index(results, FkStepResult, 0).ran);
