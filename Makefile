@@ -149,11 +149,11 @@ install: $(FLAMEKIT) $(CARGO_FLAMEKIT) $(MAN_PAGES)
 	$(FLAMEKIT) completions zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_flamekit
 	$(FLAMEKIT) completions fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/flamekit.fish
 
-# The sources .clang-format applies to: not render/svg-assets.c (embed.sh
-# writes it; t0301 compares), nor the corpora's programs (their captures name
-# their lines).
-FORMAT_SRC := $(filter-out render/svg-assets.c,$(LIB_SRC)) $(CMD_SRC) cmd/cargo-flamekit.c \
-    $(wildcard analyze/*.h cmd/*.h formats/*.h formats/*/*.h render/*.h) $(UNIT_SRC) \
+# The sources .clang-format applies to: not render/svg-assets.c and
+# report-assets.c (embed.sh writes them; t0301 and t1001 compare), nor the
+# corpora's programs (their captures name their lines).
+FORMAT_SRC := $(filter-out render/svg-assets.c render/report-assets.c,$(LIB_SRC)) \
+    $(CMD_SRC) cmd/cargo-flamekit.c $(wildcard analyze/*.h cmd/*.h formats/*.h formats/*/*.h render/*.h) $(UNIT_SRC) \
     $(wildcard tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c)
 
 format:

@@ -226,8 +226,7 @@ fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
   for (gsize i = from; i < s->n_frames; i++)
     g_ptr_array_add(f, (gpointer)s->frames[i]);
   if (!keep_aside)
-    return fk_tree_add_stack(self->tree, (const char *const *)f->pdata, f->len, &s->weight,
-                             error);
+    return fk_tree_add_stack(self->tree, (const char *const *)f->pdata, f->len, &s->weight, error);
   Timed t = {s->time, s->pid, s->tid, self->timed->len, first, f->len - first, s->weight};
   g_array_append_val(self->timed, t);
   return TRUE;
@@ -274,9 +273,9 @@ fk_collector_merge(FkCollector *self, FkCollector *from, GError **error)
     gsize first = self->pool->len;
     for (gsize k = 0; k < t.n; k++) {
       const char *name = g_ptr_array_index(from->pool, t.first + k);
-      g_ptr_array_add(self->pool, (gpointer)(same ? name
-                                                  : fk_interner_intern0(
-                                                        fk_tree_strings(self->tree), name)));
+      g_ptr_array_add(
+          self->pool,
+          (gpointer)(same ? name : fk_interner_intern0(fk_tree_strings(self->tree), name)));
     }
     t.first = first;
     t.seq = self->timed->len;

@@ -56,11 +56,11 @@ gboolean fk_is_group_frame(const char *name);
 
 /* What the collector left out, for cmd/ to report. */
 typedef struct {
-  guint64 untimed;        /* samples without a time under a time range */
-  guint64 out_of_range;   /* samples outside the time range */
-  double untimed_weight;  /* their weights, as decimal numbers */
+  guint64 untimed;       /* samples without a time under a time range */
+  guint64 out_of_range;  /* samples outside the time range */
+  double untimed_weight; /* their weights, as decimal numbers */
   double out_of_range_weight;
-  guint64 timed;          /* samples that had a time */
+  guint64 timed; /* samples that had a time */
   /* The time range of the samples kept (report's summary): valid when
    * kept_timed > 0. */
   guint64 kept_timed, time_first, time_last;

@@ -125,9 +125,12 @@ cmp_rows(gconstpointer a, gconstpointer b, gpointer data)
 GArray *
 fk_functions_collect(const FkTree *tree, gboolean by_change)
 {
-  Walk w = {tree, g_hash_table_new(NULL, NULL), g_array_new(FALSE, FALSE, sizeof(FkFunction)),
+  Walk w = {tree,
+            g_hash_table_new(NULL, NULL),
+            g_array_new(FALSE, FALSE, sizeof(FkFunction)),
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-            g_hash_table_new(NULL, NULL), g_ptr_array_new()};
+            g_hash_table_new(NULL, NULL),
+            g_ptr_array_new()};
   fk_tree_walk(tree, FK_ORDER_INSERTION, visit, &w);
   g_hash_table_unref(w.index);
   g_hash_table_unref(w.seen_hosts);

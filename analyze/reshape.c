@@ -115,8 +115,8 @@ fk_tree_reverse(const FkTree *tree, GError **error)
 }
 
 FkTree *
-fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
-               FkTransformReport *report, GError **error)
+fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n, FkTransformReport *report,
+               GError **error)
 {
   Reshape r = {0};
   r.error = error;

@@ -32,8 +32,7 @@ FkTree *fk_tree_rebase(const FkTree *tree, const char *const *symbols, gsize n,
  * names of their frames into NAMES (interned; may be NULL). The root's own
  * self weight (the empty stack) is left out. NULL with ERROR on overflow.
  * Element type FkTree*, freed with the array. */
-GPtrArray *fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names,
-                         GError **error);
+GPtrArray *fk_tree_split(const FkTree *tree, const char *prefix, GPtrArray *names, GError **error);
 
 /* TREE with each stack's first frame starting with PREFIX removed: the
  * merge of fk_tree_split's trees, made as one tree (a report of a hundred

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(fk-tree-error-quark, fk_tree_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - tree - error - quark, fk_tree_error)
+/* clang-format on */
 
 struct FkTree {
   FkInterner *strings;
@@ -26,7 +28,7 @@ struct FkTree {
     const char *name;
     FkNodeId parent;
     FkNodeId id;
-  } *slots;
+  } * slots;
   gsize mask;
   gsize indexed; /* occupied slots */
   /* Adds update self weights and the root's total only; the other totals are
@@ -45,7 +47,7 @@ struct FkTree {
   struct StackHit {
     guint64 hash;
     FkNodeId leaf;
-  } *stack_cache;
+  } * stack_cache;
   gsize stack_mask;
   gsize stack_used; /* occupied entries: the cache grows with distinct stacks */
   /* Flame charts (FK_TREE_SEQUENTIAL): closed[id] is set when a sample ended
@@ -568,8 +570,8 @@ fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
 FkTree *
 fk_tree_merge(FkTree *const *trees, gsize n, GError **error)
 {
-  g_autoptr(FkTree) out = fk_tree_new(n > 0 ? trees[0]->strings : NULL,
-                                      n > 0 ? trees[0]->flags : FK_TREE_DEFAULT);
+  g_autoptr(FkTree) out =
+      fk_tree_new(n > 0 ? trees[0]->strings : NULL, n > 0 ? trees[0]->flags : FK_TREE_DEFAULT);
   for (gsize i = 0; i < n; i++)
     if (!fk_tree_merge_into(out, trees[i], error))
       return NULL;
@@ -711,8 +713,8 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
       return FALSE;
     /* Looked up, not interned: a name B's interner lacks is on no node of
      * B, and comparing must not grow an interner other trees share. */
-    const char *name = b->strings == a->strings ? n->name
-                                                : fk_interner_lookup0(b->strings, n->name);
+    const char *name =
+        b->strings == a->strings ? n->name : fk_interner_lookup0(b->strings, n->name);
     FkNodeId y = name != NULL ? fk_tree_find_child(b, bp, name) : 0;
     if (y == 0 || !node_equal(a, (FkNodeId)i, b, y, decimals))
       return FALSE;

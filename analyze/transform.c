@@ -10,7 +10,9 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(fk-transform-error-quark, fk_transform_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - transform - error - quark, fk_transform_error)
+/* clang-format on */
 
 #define NONE G_MAXUINT32
 
@@ -89,8 +91,8 @@ add_self(FkTree *out, FkNodeId to, const FkTree *tree, const FkNode *n, GError *
 {
   if (!has_self(n))
     return TRUE;
-  FkWeight w = {{n->self[0], n->self[1]}, (guint8)fk_tree_columns(tree),
-                (guint8)fk_tree_decimals(tree)};
+  FkWeight w = {
+      {n->self[0], n->self[1]}, (guint8)fk_tree_columns(tree), (guint8)fk_tree_decimals(tree)};
   return fk_tree_add(out, to, &w, error);
 }
 

@@ -100,11 +100,9 @@ gint64 fk_prune_threshold(const FkTree *tree, double pixels, double width, doubl
  * that its total equals AFTER's exactly: the scaled self weights get extra
  * decimal places (up to FK_MAX_DECIMALS) and the remainders are distributed
  * largest first, so no weight is lost to truncation and the sum is exact. */
-FkTree *fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize,
-                     GError **error);
+FkTree *fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GError **error);
 /* The same, but consuming AFTER (transfer full, finished, not BEFORE): AFTER
  * itself becomes the result instead of a copy of it, one tree less in
  * memory. The caller's pointer to AFTER is dead after the call, whatever it
  * returns: on failure AFTER is freed. BEFORE is only read. */
-FkTree *fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize,
-                          GError **error);
+FkTree *fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize, GError **error);

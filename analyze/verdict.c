@@ -27,10 +27,14 @@ const char *
 fk_verdict_name(FkVerdictKind kind)
 {
   switch (kind) {
-  case FK_VERDICT_UNCHANGED: return "unchanged";
-  case FK_VERDICT_INCONCLUSIVE: return "inconclusive";
-  case FK_VERDICT_FASTER: return "faster";
-  case FK_VERDICT_SLOWER: return "slower";
+  case FK_VERDICT_UNCHANGED:
+    return "unchanged";
+  case FK_VERDICT_INCONCLUSIVE:
+    return "inconclusive";
+  case FK_VERDICT_FASTER:
+    return "faster";
+  case FK_VERDICT_SLOWER:
+    return "slower";
   }
   return "?";
 }
@@ -39,9 +43,12 @@ const char *
 fk_test_name(FkTestKind kind)
 {
   switch (kind) {
-  case FK_TEST_AUTO: return "auto";
-  case FK_TEST_WELCH: return "welch";
-  case FK_TEST_MANN_WHITNEY: return "mann-whitney";
+  case FK_TEST_AUTO:
+    return "auto";
+  case FK_TEST_WELCH:
+    return "welch";
+  case FK_TEST_MANN_WHITNEY:
+    return "mann-whitney";
   }
   return "?";
 }

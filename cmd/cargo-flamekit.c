@@ -45,8 +45,8 @@ typedef enum { KIND_DEFAULT, KIND_BIN, KIND_EXAMPLE, KIND_TEST, KIND_BENCH, KIND
 
 typedef struct {
   Kind kind;
-  char *name;    /* the target's name; NULL for the default or --unit-test without one */
-  char *profile; /* "release", "dev" or --profile's */
+  char *name;        /* the target's name; NULL for the default or --unit-test without one */
+  char *profile;     /* "release", "dev" or --profile's */
   GPtrArray *cargo;  /* cargo build's arguments after the fixed ones */
   GPtrArray *record; /* record's options, in order */
   GPtrArray *args;   /* the program's, after "--" */
@@ -192,7 +192,8 @@ artifact_wanted(const Cargo *c, JsonObject *target, gboolean test)
   case KIND_UNIT:
     if (!test || has_kind(target, "test") || has_kind(target, "bench"))
       return FALSE;
-    return c->name ? strcmp(name, c->name) == 0 : has_kind(target, "lib") || has_kind(target, "rlib");
+    return c->name ? strcmp(name, c->name) == 0
+                   : has_kind(target, "lib") || has_kind(target, "rlib");
   }
   return FALSE;
 }
@@ -249,8 +250,7 @@ read_artifacts(int fd, const Cargo *c, GPtrArray *wanted, GPtrArray *all)
 static const char *
 kind_option(Kind k)
 {
-  static const char *const names[] = {"", "--bin", "--example", "--test", "--bench",
-                                      "--unit-test"};
+  static const char *const names[] = {"", "--bin", "--example", "--test", "--bench", "--unit-test"};
   return names[k];
 }
 

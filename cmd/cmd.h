@@ -66,21 +66,21 @@ int fk_cmd_parse(GOptionContext *context, int *argc, char ***argv);
 
 /* Options every command that reads inputs takes. */
 typedef struct {
-  char *format;      /* --format: force a reader */
-  gboolean strict;   /* --strict */
-  gint64 max_line;   /* --max-line-bytes */
-  gint64 max_depth;  /* --max-stack-depth */
-  char *weight;      /* --weight samples|period */
+  char *format;     /* --format: force a reader */
+  gboolean strict;  /* --strict */
+  gint64 max_line;  /* --max-line-bytes */
+  gint64 max_depth; /* --max-stack-depth */
+  char *weight;     /* --weight samples|period */
   /* The container layer and the reading pipeline (formats/pipeline.h). */
-  gint jobs;           /* -j: reader threads (0: the number of cores) */
-  char *host;          /* --host: label for inputs no other rule names */
-  char *host_from;     /* --host-from: regex; group 1 of the input name is the host */
-  gboolean quiet;      /* -q: no progress line */
-  gint64 max_total;    /* --max-total-bytes: decompressed bytes in all */
-  gint64 max_member;   /* --max-member-bytes: bytes per member or file */
-  gint max_nesting;    /* --max-nesting: archives inside archives */
-  gint64 max_members;  /* --max-members: members and files in all */
-  gint64 max_ratio;    /* --max-ratio: expansion of an archive (0: no limit) */
+  gint jobs;          /* -j: reader threads (0: the number of cores) */
+  char *host;         /* --host: label for inputs no other rule names */
+  char *host_from;    /* --host-from: regex; group 1 of the input name is the host */
+  gboolean quiet;     /* -q: no progress line */
+  gint64 max_total;   /* --max-total-bytes: decompressed bytes in all */
+  gint64 max_member;  /* --max-member-bytes: bytes per member or file */
+  gint max_nesting;   /* --max-nesting: archives inside archives */
+  gint64 max_members; /* --max-members: members and files in all */
+  gint64 max_ratio;   /* --max-ratio: expansion of an archive (0: no limit) */
   /* Symbol files of `perf archive` tarballs met among the inputs (members
    * under .build-id/, [kernel.kallsyms]/, ...): set by a command that
    * symbolizes, e.g. to fk_symbolizer_add_file; NULL: they are noted. */
@@ -99,8 +99,8 @@ typedef struct {
    * --no-demangle, --demangle-params bind straight into this; the readers
    * get a pointer to it (FkReadOptions.symbolize). */
   FkSymbolizeOptions symbolize;
-  gboolean dso_only;   /* --dso-only */
-  gint64 max_buffer;   /* --max-buffer-bytes */
+  gboolean dso_only; /* --dso-only */
+  gint64 max_buffer; /* --max-buffer-bytes */
   /* What was read, one FkInputFacts per input (file or member) in input
    * order, appended by fk_cmd_read_inputs (made by fk_input_options_init;
    * NULL: not kept; freed by fk_input_options_clear). Outputs name their units and
@@ -118,7 +118,7 @@ typedef struct {
   const char *reader; /* the reader's name, or NULL when no reader read it */
   char *host, *event; /* of its first sample, or NULL */
   gboolean hosts_differ, events_differ; /* a later sample had another one */
-  gboolean period, counts; /* some weights were periods / counts of samples */
+  gboolean period, counts;              /* some weights were periods / counts of samples */
   guint64 samples;
   gint64 total; /* the last weight column, scaled by 10^decimals */
   guint decimals;

@@ -124,7 +124,8 @@ fk_cmd_report_diag(FkDiag *diag, const FkInputOptions *opts)
     fk_cmd_error("... and %" G_GUINT64_FORMAT " more", unshown);
   if (w > 0)
     fk_cmd_error("skipped %" G_GUINT64_FORMAT " %s in all (weight %.15g)%s", skipped,
-                 skipped == 1 ? "item" : "items", w, opts->strict ? "" : "; --strict makes this fail");
+                 skipped == 1 ? "item" : "items", w,
+                 opts->strict ? "" : "; --strict makes this fail");
   else
     fk_cmd_error("skipped %" G_GUINT64_FORMAT " %s in all%s", skipped,
                  skipped == 1 ? "item" : "items", opts->strict ? "" : "; --strict makes this fail");

@@ -121,7 +121,8 @@ bash(FILE *out, GArray **opts)
     fprintf(out, " ' ;;\n");
   }
   fprintf(out, "  esac\n"
-               "  case \"$valued \" in *\" $prev \"*) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; esac\n"
+               "  case \"$valued \" in *\" $prev \"*) COMPREPLY=($(compgen -f -- \"$cur\")); "
+               "return ;; esac\n"
                "  if [[ $cur == -* ]]; then\n"
                "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
                "  else\n"
@@ -177,11 +178,12 @@ fish(FILE *out, GArray **opts)
     for (guint k = 0; k < opts[i]->len; k++) {
       Opt *o = &g_array_index(opts[i], Opt, k);
       g_autofree char *s = quoted(o->summary, NULL);
-      fprintf(out, "complete -c flamekit -n '__fish_seen_subcommand_from %s'", fk_cmd_table[i].name);
+      fprintf(out, "complete -c flamekit -n '__fish_seen_subcommand_from %s'",
+              fk_cmd_table[i].name);
       if (o->shortname)
         fprintf(out, " -s %s", o->shortname);
-      fprintf(out, " -l %s%s -d '%s'\n", o->longname, o->arg ? (takes_file(o) ? " -r -F" : " -x") : "",
-              s);
+      fprintf(out, " -l %s%s -d '%s'\n", o->longname,
+              o->arg ? (takes_file(o) ? " -r -F" : " -x") : "", s);
     }
 }
 

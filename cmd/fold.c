@@ -20,7 +20,8 @@ cmd_fold(int argc, char **argv)
       {"output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
        "Write NAME (folded, json, d3, speedscope, csv) whatever the extension", "NAME"},
       {"partial", 0, 0, G_OPTION_ARG_NONE, &partial,
-       "Write a partial result: folded output starts with what a merge needs (units, inputs, skips)",
+       "Write a partial result: folded output starts with what a merge needs (units, inputs, "
+       "skips)",
        NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };

@@ -9,14 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static void
 graph_options_clear(FkGraphOptions *g)
 {
-  char **strs[] = {&g->output,   &g->output_format, &g->title,        &g->subtitle,
-                   &g->fonttype,      &g->countname,    &g->nametype,
-                   &g->colors,   &g->bgcolors,      &g->notes,        &g->nameattr,
-                   &g->palette_file, &g->total,     &g->uicolor,      &g->search_color,
+  char **strs[] = {&g->output,       &g->output_format, &g->title,  &g->subtitle, &g->fonttype,
+                   &g->countname,    &g->nametype,      &g->colors, &g->bgcolors, &g->notes,
+                   &g->nameattr,     &g->palette_file,  &g->total,  &g->uicolor,  &g->search_color,
                    &g->stroke_color, &g->sort};
   for (gsize i = 0; i < G_N_ELEMENTS(strs); i++)
     g_clear_pointer(strs[i], g_free);
@@ -154,8 +152,8 @@ read_name_attrs(const char *path, FkDiag *diag)
   if (!read_text("--nameattr", path, &text, &e, FALSE))
     return NULL;
   static const char *const allowed[] = {"title", "href", "target", "class", "style", "id", NULL};
-  GHashTable *map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify)g_strfreev);
+  GHashTable *map =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   for (guint i = 0; lines[i]; i++) {
     g_autofree char *where = g_strdup_printf("%s:%u", path, i + 1);
@@ -190,16 +188,14 @@ read_name_attrs(const char *path, FkDiag *diag)
       g_ptr_array_add(kv, g_strdup(fields[f]));
     }
     g_ptr_array_add(kv, NULL);
-    g_hash_table_insert(map, g_strdup(fields[0]),
-                        g_strdupv((char **)kv->pdata));
+    g_hash_table_insert(map, g_strdup(fields[0]), g_strdupv((char **)kv->pdata));
   }
   return map;
 }
 
 /* Validates the options and fills ROPTS; returns an exit code. */
 static int
-check_options(FkGraphOptions *g, const char *minwidth, FkRenderOptions *r,
-              const FkWriter **writer)
+check_options(FkGraphOptions *g, const char *minwidth, FkRenderOptions *r, const FkWriter **writer)
 {
   if (g->output_format != NULL) {
     *writer = fk_writer_lookup(g->output_format);
@@ -282,7 +278,11 @@ check_options(FkGraphOptions *g, const char *minwidth, FkRenderOptions *r,
     if (end == g->total || *end != '\0' || !(r->total > 0) || !isfinite(r->total))
       return fk_cmd_usage("--total: expected a positive count, not '%s'", g->total);
   }
-  struct { const char *opt; char *value; const char **dst; } colors[] = {
+  struct {
+    const char *opt;
+    char *value;
+    const char **dst;
+  } colors[] = {
       {"--uicolor", g->uicolor, &r->ui_color},
       {"--search-color", g->search_color, &r->search_color},
       {"--stroke-color", g->stroke_color, &r->stroke_color},
@@ -342,17 +342,22 @@ fk_graph_add_options(FkGraph *graph, GOptionContext *context)
       {"output-format", 0, 0, G_OPTION_ARG_STRING, &g->output_format,
        "Write NAME (svg, folded, ...) whatever -o's extension (default: by extension, else svg)",
        "NAME"},
-      {"title", 0, 0, G_OPTION_ARG_STRING, &g->title, "Title text (default \"Flame Graph\")", "TEXT"},
+      {"title", 0, 0, G_OPTION_ARG_STRING, &g->title, "Title text (default \"Flame Graph\")",
+       "TEXT"},
       {"subtitle", 0, 0, G_OPTION_ARG_STRING, &g->subtitle, "Second title line", "TEXT"},
       {"width", 0, 0, G_OPTION_ARG_DOUBLE, &g->width,
        "Image width in pixels (default: fluid, follows the window)", "PX"},
       {"height", 0, 0, G_OPTION_ARG_INT, &g->height, "Height of each frame (default 16)", "PX"},
-      {"fonttype", 0, 0, G_OPTION_ARG_STRING, &g->fonttype, "Font family (default Verdana)", "FONT"},
+      {"fonttype", 0, 0, G_OPTION_ARG_STRING, &g->fonttype, "Font family (default Verdana)",
+       "FONT"},
       {"fontsize", 0, 0, G_OPTION_ARG_DOUBLE, &g->fontsize, "Font size (default 12)", "SIZE"},
       {"fontwidth", 0, 0, G_OPTION_ARG_DOUBLE, &g->fontwidth,
        "Average glyph width as a fraction of the size, to fit labels (default 0.59)", "RATIO"},
-      {"countname", 0, 0, G_OPTION_ARG_STRING, &g->countname, "Unit of the counts shown (default: from the input: samples, nanoseconds, cycles, events)", "TEXT"},
-      {"nametype", 0, 0, G_OPTION_ARG_STRING, &g->nametype, "Name label (default Function:)", "TEXT"},
+      {"countname", 0, 0, G_OPTION_ARG_STRING, &g->countname,
+       "Unit of the counts shown (default: from the input: samples, nanoseconds, cycles, events)",
+       "TEXT"},
+      {"nametype", 0, 0, G_OPTION_ARG_STRING, &g->nametype, "Name label (default Function:)",
+       "TEXT"},
       {"colors", 0, 0, G_OPTION_ARG_STRING, &g->colors,
        "Palette: hot (default), mem, io, wakeup, chain, java, js, perl, python, rust, red, green, "
        "blue, aqua, yellow, purple, orange",

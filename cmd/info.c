@@ -16,7 +16,7 @@ typedef struct {
   GPtrArray *hosts;   /* char*, sorted unique */
   GPtrArray *events;  /* char*, sorted unique */
   guint64 samples;
-  gint64 weight;      /* scaled by 10^decimals, the last column */
+  gint64 weight; /* scaled by 10^decimals, the last column */
   guint decimals;
   gboolean weight_overflow;
   gboolean has_time;
@@ -111,8 +111,8 @@ typedef struct {
 typedef struct {
   Member *m;
   FkInterner *strings;
-  FkDiag *diag;     /* the reader's reports: the first five are listed with M */
-  gboolean opened;  /* a reader read it: its reports are listed */
+  FkDiag *diag;    /* the reader's reports: the first five are listed with M */
+  gboolean opened; /* a reader read it: its reports are listed */
 } Inspect;
 
 static gpointer
@@ -286,11 +286,21 @@ json_string(GString *out, const char *s)
   for (const char *c = valid; *c; c++) {
     guchar ch = (guchar)*c;
     switch (ch) {
-    case '"': g_string_append(out, "\\\""); break;
-    case '\\': g_string_append(out, "\\\\"); break;
-    case '\n': g_string_append(out, "\\n"); break;
-    case '\r': g_string_append(out, "\\r"); break;
-    case '\t': g_string_append(out, "\\t"); break;
+    case '"':
+      g_string_append(out, "\\\"");
+      break;
+    case '\\':
+      g_string_append(out, "\\\\");
+      break;
+    case '\n':
+      g_string_append(out, "\\n");
+      break;
+    case '\r':
+      g_string_append(out, "\\r");
+      break;
+    case '\t':
+      g_string_append(out, "\\t");
+      break;
     default:
       if (ch < 0x20 || ch == 0x7f)
         g_string_append_printf(out, "\\u%04x", ch);
@@ -351,8 +361,8 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skip
                              m->first, m->last);
     else
       g_string_append(out, ", \"time\": null");
-    g_string_append_printf(out, ", \"skipped\": %" G_GUINT64_FORMAT ", \"failed\": %s",
-                           m->skipped, m->failed ? "true" : "false");
+    g_string_append_printf(out, ", \"skipped\": %" G_GUINT64_FORMAT ", \"failed\": %s", m->skipped,
+                           m->failed ? "true" : "false");
     g_string_append(out, ", \"messages\": ");
     json_strings(out, m->messages);
     g_string_append(out, ", \"describe\": {");
@@ -504,8 +514,8 @@ cmd_info(int argc, char **argv)
   for (guint i = 0; i < members->len; i++)
     total_skipped += ((const Member *)g_ptr_array_index(members, i))->skipped;
   if (fk_diag_unshown(diag) > 0)
-    g_ptr_array_add(notes, g_strdup_printf("... and %" G_GUINT64_FORMAT " more",
-                                           fk_diag_unshown(diag)));
+    g_ptr_array_add(notes,
+                    g_strdup_printf("... and %" G_GUINT64_FORMAT " more", fk_diag_unshown(diag)));
   if (json)
     print_json(members, errors, notes, total_skipped);
   else

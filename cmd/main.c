@@ -16,7 +16,8 @@ static const FkCommand commands[] = {
     {"diff", cmd_diff, "compare two profiles: differential folded stacks, graph, tables, verdict"},
     {"info", cmd_info, "list what is inside inputs: members, formats, hosts, samples"},
     {"graph", cmd_graph, "draw any inputs as an interactive SVG flame graph or flame chart"},
-    {"report", cmd_report, "write one self-contained HTML report (or Markdown, or a folder) for a ticket"},
+    {"report", cmd_report,
+     "write one self-contained HTML report (or Markdown, or a folder) for a ticket"},
     {"record", cmd_record, "run a command under perf and draw its flame graph, as flamegraph does"},
     {"completions", cmd_completions, "print a bash, zsh or fish completion script"},
 };

@@ -7,8 +7,7 @@ int
 fk_cmd_check_output_format(const char *format)
 {
   if (format != NULL && fk_writer_lookup(format) == NULL)
-    return fk_cmd_usage("--output-format: unknown format '%s'; 'flamekit help' lists them",
-                        format);
+    return fk_cmd_usage("--output-format: unknown format '%s'; 'flamekit help' lists them", format);
   return FK_EXIT_OK;
 }
 

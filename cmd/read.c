@@ -30,7 +30,7 @@ fk_cmd_pipeline_options(const FkInputOptions *opts, FkPipelineOptions *popts,
   ropts->strict = opts->strict;
   ropts->max_line = (gsize)opts->max_line;
   ropts->max_depth = (gsize)opts->max_depth;
-  ropts->weight = opts->weight == NULL                    ? FK_WEIGHT_DEFAULT
+  ropts->weight = opts->weight == NULL                   ? FK_WEIGHT_DEFAULT
                   : strcmp(opts->weight, "samples") == 0 ? FK_WEIGHT_SAMPLES
                                                          : FK_WEIGHT_PERIOD;
   ropts->include_pid = opts->pid;
@@ -93,7 +93,8 @@ part_begin(gpointer sink, const FkPipelineInput *pi)
   if (pi->empty || pi->reader == NULL || part->opts->facts == NULL)
     return TRUE;
   part->has_facts = TRUE;
-  part->facts.path = g_strdup(fk_input_path(pi->in) ? fk_input_path(pi->in) : fk_input_name(pi->in));
+  part->facts.path =
+      g_strdup(fk_input_path(pi->in) ? fk_input_path(pi->in) : fk_input_name(pi->in));
   part->facts.name = g_strdup(fk_input_name(pi->in));
   part->facts.reader = pi->reader->name;
   part->first_host = part->first_event = NULL;
@@ -244,8 +245,7 @@ print_progress(gpointer data, const FkPipelineProgress *p, gboolean last)
 }
 
 gboolean
-fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector,
-                   FkDiag *diag)
+fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collector, FkDiag *diag)
 {
   FkPipelineOptions popts;
   FkPerfDataOptions perf_data;

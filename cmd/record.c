@@ -145,11 +145,10 @@ static gboolean
 spawn(const char *const *argv, int in_fd, int out_fd, GPid *pid)
 {
   g_autoptr(GError) error = NULL;
-  if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
-                                        G_SPAWN_DO_NOT_REAP_CHILD |
-                                            (in_fd < 0 ? G_SPAWN_CHILD_INHERITS_STDIN : 0),
-                                        NULL, NULL, in_fd, out_fd, -1, NULL, NULL, 0, pid, NULL,
-                                        NULL, NULL, &error)) {
+  if (!g_spawn_async_with_pipes_and_fds(
+          NULL, argv, NULL,
+          G_SPAWN_DO_NOT_REAP_CHILD | (in_fd < 0 ? G_SPAWN_CHILD_INHERITS_STDIN : 0), NULL, NULL,
+          in_fd, out_fd, -1, NULL, NULL, 0, pid, NULL, NULL, NULL, &error)) {
     fk_cmd_error("%s: %s", argv[0], error->message);
     return FALSE;
   }
@@ -337,8 +336,7 @@ check_record(RecordOptions *r, gboolean freq_given, char **cmd)
   if (r->pids != NULL && cmd != NULL && cmd[0] != NULL)
     return fk_cmd_usage("--pid and a command: give one of them");
   if (r->pids != NULL && !g_regex_match_simple("^[0-9]+(,[0-9]+)*$", r->pids, 0, 0))
-    return fk_cmd_usage("--pid: expected process ids such as 1234 or 1234,5678, not '%s'",
-                        r->pids);
+    return fk_cmd_usage("--pid: expected process ids such as 1234 or 1234,5678, not '%s'", r->pids);
   if (r->duration < 0 || r->duration > 1e7)
     return fk_cmd_usage("--duration: expected a number of seconds");
   if (r->freq < 1 || r->freq > 1000000)
@@ -542,11 +540,11 @@ cmd_record(int argc, char **argv)
       waitpid(pid, &cst, 0);
   }
   gboolean have_capture = stat(capture, &st) == 0 && st.st_size > 0;
-  gboolean stopped = interrupted ||
-                     (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT ||
-                                              WTERMSIG(status) == SIGTERM)) ||
-                     (WIFEXITED(status) &&
-                      (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM));
+  gboolean stopped =
+      interrupted ||
+      (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) ||
+      (WIFEXITED(status) &&
+       (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM));
   gboolean failed_status = !stopped && !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   if (!have_capture) {
     fk_cmd_error("perf record failed (%s %d) and wrote no capture; its message is above%s",
@@ -562,7 +560,8 @@ cmd_record(int argc, char **argv)
   if (failed_status && !r.ignore_status)
     fk_cmd_error("%s exited with status %d (through perf); drawn anyway, exit status 1 "
                  "(--ignore-status: 0)",
-                 cmd ? cmd[0] : "perf", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+                 cmd ? cmd[0] : "perf",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
   char *paths[] = {capture, NULL};
   if (r.post_process != NULL) {
     drawn = fold_through(&graph, capture, r.post_process);
@@ -579,8 +578,8 @@ cmd_record(int argc, char **argv)
   if (!graph.iopts.quiet) {
     /* Not g_format_size: its no-break space is awkward in a terminal's grep. */
     double kb = (double)st.st_size / 1000;
-    g_autofree char *size = kb < 1000 ? g_strdup_printf("%.1f kB", kb)
-                                      : g_strdup_printf("%.1f MB", kb / 1000);
+    g_autofree char *size =
+        kb < 1000 ? g_strdup_printf("%.1f kB", kb) : g_strdup_printf("%.1f MB", kb / 1000);
     if (r.post_process == NULL)
       fk_cmd_error("%s: %s, %" G_GUINT64_FORMAT " samples", temporary ? "capture" : capture, size,
                    samples);
@@ -597,8 +596,8 @@ cmd_record(int argc, char **argv)
     open_output(graph.g.outputs[0]);
 out:
   if (capture != NULL && temporary) {
-    if (rc == FK_EXIT_OK || !g_file_test(capture, G_FILE_TEST_EXISTS) ||
-        stat(capture, &st) != 0 || st.st_size == 0)
+    if (rc == FK_EXIT_OK || !g_file_test(capture, G_FILE_TEST_EXISTS) || stat(capture, &st) != 0 ||
+        st.st_size == 0)
       unlink(capture);
     else
       fk_cmd_error("the capture is kept for a look: %s", capture);

@@ -89,8 +89,8 @@ split(const FkTree *tree, const char *prefix, GPtrArray *names, GPtrArray *frame
   for (guint i = 0; i < frames->len; i++) {
     const char *f = frames->pdata[i];
     /* "[key=VALUE]", VALUE with ';', '%' and control characters %-escaped */
-    g_autofree char *v = f ? g_strndup(f + strlen(prefix), strlen(f) - strlen(prefix) - 1)
-                           : g_strdup("?");
+    g_autofree char *v =
+        f ? g_strndup(f + strlen(prefix), strlen(f) - strlen(prefix) - 1) : g_strdup("?");
     char *name = g_uri_unescape_string(v, NULL);
     g_ptr_array_add(names, name != NULL ? name : g_strdup(v));
   }
@@ -255,8 +255,8 @@ write_dir(const char *dir, FkReport *report, const Report *rp)
     page.groups = NULL;
     page.n_groups = 0;
     page.index_href = "index.html";
-    g_autofree char *title = g_strdup_printf("%s: %s %s", report->title, report->group_key,
-                                             groups[g].name);
+    g_autofree char *title =
+        g_strdup_printf("%s: %s %s", report->title, report->group_key, groups[g].name);
     page.title = title;
     Job j = {&page, rp};
     g_autofree char *path = g_build_filename(dir, f, NULL);
@@ -432,7 +432,8 @@ run_index(char **dirs, Report *rp)
   if (dirs[0] == NULL)
     return fk_cmd_usage("--index: expected report folders (made by -o DIR/)");
   const char *out = rp->outputs[0];
-  g_autofree char *index_dir = strcmp(out, "-") == 0 ? g_get_current_dir() : g_path_get_dirname(out);
+  g_autofree char *index_dir =
+      strcmp(out, "-") == 0 ? g_get_current_dir() : g_path_get_dirname(out);
   g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(Entry));
   gboolean ok = TRUE;
   for (char **d = dirs; *d; d++) {
@@ -680,8 +681,8 @@ run_two_sides(char **sides[2], int n[2], Report *rp)
   rp->ropts.summary = &summary;
   rp->ropts.verdicts = verdicts;
   rp->ropts.normalized = rp->normalize;
-  g_autofree char *title = rp->title ? g_strdup(rp->title)
-                                     : g_strdup_printf("Report: %s vs %s", wb, wa);
+  g_autofree char *title =
+      rp->title ? g_strdup(rp->title) : g_strdup_printf("Report: %s vs %s", wb, wa);
   GPtrArray *msgs = fk_diag_messages(diag);
   g_autofree const char **skipped = g_new0(const char *, msgs->len + 1);
   for (guint i = 0; i < msgs->len; i++) /* pdata is NULL for none */
@@ -705,9 +706,11 @@ run_two_sides(char **sides[2], int n[2], Report *rp)
   if (timed) { /* both sides' samples: the range over the two */
     gboolean b = stats[0].kept_timed > 0, a = stats[1].kept_timed > 0;
     report.time_first = b && a ? MIN(stats[0].time_first, stats[1].time_first)
-                               : b ? stats[0].time_first : stats[1].time_first;
+                        : b    ? stats[0].time_first
+                               : stats[1].time_first;
     report.time_last = b && a ? MAX(stats[0].time_last, stats[1].time_last)
-                              : b ? stats[0].time_last : stats[1].time_last;
+                       : b    ? stats[0].time_last
+                              : stats[1].time_last;
   }
   gboolean ok = side_ok[0] && side_ok[1];
   ok &= write_outputs(&report, rp);

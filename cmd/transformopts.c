@@ -63,8 +63,7 @@ fk_transform_options_add(GOptionContext *context, FkTransformOptions *opts)
        "Keep samples with FROM <= time < TO (seconds; either may be empty)", "FROM,TO"},
       {"base", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts->base,
        "Re-root every stack at its last SYMBOL frame (repeatable)", "SYMBOL"},
-      {"reverse", 0, 0, G_OPTION_ARG_NONE, &opts->reverse, "Reverse every stack, leaf first",
-       NULL},
+      {"reverse", 0, 0, G_OPTION_ARG_NONE, &opts->reverse, "Reverse every stack, leaf first", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
   g_option_context_add_main_entries(context, entries, NULL);
@@ -255,10 +254,8 @@ static void
 report_step(const FkTransformOptions *opts, const FkStepResult *r)
 {
   static const char *const hows[] = {
-      [FK_STEP_INCLUDE] = "without a matching frame",
-      [FK_STEP_EXCLUDE] = "with a matching frame",
-      [FK_STEP_FOCUS] = "without a matching frame",
-      [FK_STEP_HIDE] = "",
+      [FK_STEP_INCLUDE] = "without a matching frame", [FK_STEP_EXCLUDE] = "with a matching frame",
+      [FK_STEP_FOCUS] = "without a matching frame",   [FK_STEP_HIDE] = "",
       [FK_STEP_BASE] = "without any base symbol",
   };
   const char *pre = opts->side ? opts->side : "", *sep = opts->side ? ": " : "";
@@ -286,12 +283,11 @@ report_step(const FkTransformOptions *opts, const FkStepResult *r)
       char bmin[32], bw[32];
       guint c = r->columns - 1;
       gint64 w = opts->prune_mode == FK_PRUNE_DROP ? t->removed[c] : t->moved[c];
-      fk_cmd_error("%s%s--minwidth %s: pruned %" G_GUINT64_FORMAT
-                   " frames narrower than %s (weight %s %s)",
-                   pre, sep, opts->minwidth, t->nodes,
-                   fk_weight_format(r->threshold, r->decimals, bmin),
-                   fk_weight_format(w, r->decimals, bw),
-                   opts->prune_mode == FK_PRUNE_DROP ? "removed" : "kept in their parents");
+      fk_cmd_error(
+          "%s%s--minwidth %s: pruned %" G_GUINT64_FORMAT " frames narrower than %s (weight %s %s)",
+          pre, sep, opts->minwidth, t->nodes, fk_weight_format(r->threshold, r->decimals, bmin),
+          fk_weight_format(w, r->decimals, bw),
+          opts->prune_mode == FK_PRUNE_DROP ? "removed" : "kept in their parents");
     }
     break;
   default:

@@ -5,7 +5,7 @@
  *     @[busy, 12457,          <- scalar keys inline; a stack key starts a
  *         leaf+34                line of its own, frames indented, leaf first
  *         main+68
- *     , 
+ *     ,
  *         0x7f8df18b424a      <- the next stack key after a `, ` line
  *     ]: 3                    <- the value
  *
@@ -119,7 +119,8 @@ static void
 bpftrace_close(gpointer state)
 {
   Bpftrace *b = state;
-  fk_diag_note_deep(b->opts->diag, fk_input_name(b->in), b->deep_stacks, fk_name_max_depth(b->opts));
+  fk_diag_note_deep(b->opts->diag, fk_input_name(b->in), b->deep_stacks,
+                    fk_name_max_depth(b->opts));
   fk_lines_report(b->lines, b->opts->diag, fk_input_name(b->in));
   fk_lines_free(b->lines);
   g_ptr_array_free(b->keys, TRUE);
@@ -308,11 +309,21 @@ json_string(const char **p, const char *end, GString *out)
       return FALSE;
     c = *q++;
     switch (c) {
-    case 'n': g_string_append_c(out, '\n'); break;
-    case 't': g_string_append_c(out, '\t'); break;
-    case 'r': g_string_append_c(out, '\r'); break;
-    case 'b': g_string_append_c(out, '\b'); break;
-    case 'f': g_string_append_c(out, '\f'); break;
+    case 'n':
+      g_string_append_c(out, '\n');
+      break;
+    case 't':
+      g_string_append_c(out, '\t');
+      break;
+    case 'r':
+      g_string_append_c(out, '\r');
+      break;
+    case 'b':
+      g_string_append_c(out, '\b');
+      break;
+    case 'f':
+      g_string_append_c(out, '\f');
+      break;
     case 'u': {
       if (end - q < 4 || !fk_td_all_hex(q, 4))
         return FALSE;
@@ -324,7 +335,9 @@ json_string(const char **p, const char *end, GString *out)
       g_string_append_unichar(out, u);
       break;
     }
-    default: g_string_append_c(out, c); break;
+    default:
+      g_string_append_c(out, c);
+      break;
     }
   }
   return FALSE;

@@ -28,7 +28,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-G_DEFINE_QUARK(fk-container-error-quark, fk_container_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - container - error - quark, fk_container_error)
+/* clang-format on */
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
@@ -41,9 +43,9 @@ typedef struct Level Level;
 /* The state behind the FkInput of one archive member. */
 typedef struct {
   FkContainer *owner;
-  Level *level;      /* the archive the member streams from */
-  char *name;        /* for messages */
-  gboolean counted;  /* bytes count towards max_total (a leaf, not an archive) */
+  Level *level;     /* the archive the member streams from */
+  char *name;       /* for messages */
+  gboolean counted; /* bytes count towards max_total (a leaf, not an archive) */
   /* The data block libarchive returned last, and where the member stands:
    * read by blocks, because archive_read_data drops the bytes it copied in
    * a call that then fails, and a member cut short must keep them. */
@@ -56,15 +58,15 @@ typedef struct {
 
 struct Level {
   struct archive *a;
-  FkInput *source;     /* the stream it reads, or NULL (opened by file name) */
-  GBytes *memory;      /* a nested 7z held in memory */
-  char *name;          /* the archive's name for messages */
-  char *path;          /* the file on disk the outermost archive is, or "-" */
-  GPtrArray *levels;   /* char*: the path given, then the member path per level */
+  FkInput *source;   /* the stream it reads, or NULL (opened by file name) */
+  GBytes *memory;    /* a nested 7z held in memory */
+  char *name;        /* the archive's name for messages */
+  char *path;        /* the file on disk the outermost archive is, or "-" */
+  GPtrArray *levels; /* char*: the path given, then the member path per level */
   gboolean root_is_container;
-  guint depth;         /* 1 for an archive given as a path */
-  char *last_member;   /* the last member whose header was read */
-  char *source_error;  /* why the source failed, when it did */
+  guint depth;        /* 1 for an archive given as a path */
+  char *last_member;  /* the last member whose header was read */
+  char *source_error; /* why the source failed, when it did */
   guint8 *buf;
   guint64 side_files;  /* side files noted without a callback */
   gboolean raw_seen;   /* a single compressed stream: the one entry is yielded */
@@ -121,8 +123,8 @@ struct FkContainer {
   Deferred *deferred; /* see Deferred */
   char **paths;
   guint next_path;
-  GPtrArray *stack;  /* Level*, innermost last */
-  GQueue pending;    /* Pending*: files of a directory walk, sorted */
+  GPtrArray *stack; /* Level*, innermost last */
+  GQueue pending;   /* Pending*: files of a directory walk, sorted */
   Counts *counts;
   guint64 disk_total; /* sizes of the files named or walked */
   guint64 root_size;  /* the size of the file the open archive levels come from */
@@ -133,8 +135,7 @@ struct FkContainer {
 static gboolean
 more_to_open(const FkContainer *self)
 {
-  return self->pending.length > 0 ||
-         (self->paths != NULL && self->paths[self->next_path] != NULL);
+  return self->pending.length > 0 || (self->paths != NULL && self->paths[self->next_path] != NULL);
 }
 
 void
@@ -278,8 +279,8 @@ fk_container_progress(const FkContainer *self, guint64 *done, guint64 *total)
 /* ---- path rules ---- */
 
 static const char *const archive_exts[] = {
-    ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".gz", ".bz2", ".xz", ".zst",
-    ".zstd", ".lz4", ".lz", ".lzma", ".z", ".zip", ".7z", ".cpio", ".ar", ".iso", NULL,
+    ".tar",  ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".gz",   ".bz2", ".xz",  ".zst",
+    ".zstd", ".lz4", ".lz",  ".lzma", ".z",   ".zip",  ".7z",   ".cpio", ".ar",  ".iso", NULL,
 };
 
 /* NAME's last component without archive and compression extensions. */
@@ -336,8 +337,7 @@ host_from_name(const char *component)
 }
 
 char *
-fk_container_host_from_path(const char *const *levels, gsize n_levels,
-                            gboolean root_is_container)
+fk_container_host_from_path(const char *const *levels, gsize n_levels, gboolean root_is_container)
 {
   if (n_levels == 0)
     return NULL;
@@ -464,9 +464,11 @@ static const struct {
   const char *magic;
   gsize len;
 } compressor_sigs[] = {
-    {"\x1f\x8b", 2},         /* gzip */
-    {"BZh", 3},                /* bzip2 */
-    {"\xfd" "7zXZ\0", 6},    /* xz */
+    {"\x1f\x8b", 2}, /* gzip */
+    {"BZh", 3},      /* bzip2 */
+    {"\xfd"
+     "7zXZ\0",
+     6},                     /* xz */
     {"\x28\xb5\x2f\xfd", 4}, /* zstd */
     {"\x04\x22\x4d\x18", 4}, /* lz4 */
 };
@@ -719,7 +721,7 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   }
   if (r != ARCHIVE_OK) {
     g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s: %s", name,
-                l->source_error ? l->source_error
+                l->source_error              ? l->source_error
                 : archive_error_string(l->a) ? archive_error_string(l->a)
                                              : "cannot open archive");
     level_free(l);
@@ -761,8 +763,8 @@ classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboo
       /* its decoded bytes count towards max_total, not the compressed ones */
       if (member != NULL)
         member->counted = FALSE;
-      *out = fk_decompress_new(in, self->opts.max_member, "--max-member-bytes",
-                               self->opts.max_ratio);
+      *out =
+          fk_decompress_new(in, self->opts.max_member, "--max-member-bytes", self->opts.max_ratio);
       fk_decompress_set_count(*out, count_total, self);
       return TRUE;
     }
@@ -784,8 +786,8 @@ classify(FkContainer *self, FkInput *in, Member *member, GPtrArray *levels, gboo
   g_autofree char *path = g_strdup(fk_input_path(in));
   gboolean root_is_container = depth == 1 ? TRUE : FALSE;
   if (depth > 1)
-    root_is_container = ((Level *)g_ptr_array_index(self->stack, self->stack->len - 1))
-                            ->root_is_container;
+    root_is_container =
+        ((Level *)g_ptr_array_index(self->stack, self->stack->len - 1))->root_is_container;
   FkInput *source = in;
   if (from_disk) {
     fk_input_free(in);
@@ -815,8 +817,8 @@ static void
 finish_input(FkContainer *self, FkInput *in, GPtrArray *levels, gboolean root_is_container)
 {
   (void)self;
-  fk_input_set_host(in, fk_container_host_from_path((const char *const *)levels->pdata,
-                                                    levels->len, root_is_container));
+  fk_input_set_host(in, fk_container_host_from_path((const char *const *)levels->pdata, levels->len,
+                                                    root_is_container));
 }
 
 static void
@@ -859,15 +861,15 @@ count_member(FkContainer *self, const char *name, GError **error)
 
 /* Hands a side file to the callback (or counts it). */
 static gboolean
-side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *member,
-          GError **error)
+side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *member, GError **error)
 {
   if (self->opts.side_file == NULL) {
     l->side_files++;
     return TRUE;
   }
   if (archive_entry_filetype(e) == AE_IFLNK) {
-    self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e), self->opts.side_file_data);
+    self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e),
+                         self->opts.side_file_data);
     return TRUE;
   }
   Member m = {.owner = self,
@@ -946,15 +948,16 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   int r = archive_read_next_header(l->a, &e);
   if (r == ARCHIVE_EOF) {
     if (l->entries == 0 && self->opts.diag != NULL)
-      fk_diag_skip(self->opts.diag, l->name, NULL,
-                   "no recognised input: not one file among its members (an empty archive, or only zeros)");
+      fk_diag_skip(
+          self->opts.diag, l->name, NULL,
+          "no recognised input: not one file among its members (an empty archive, or only zeros)");
     pop_level(self);
     return FK_CONTAINER_END;
   }
   if (r < ARCHIVE_WARN) {
     if (l->source_error != NULL)
-      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
-                  "%s: stopped: %s", l->name, l->source_error);
+      g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s: stopped: %s", l->name,
+                  l->source_error);
     else if (l->last_member != NULL)
       g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
                   "%s: damaged at byte %" G_GINT64_FORMAT " after member '%s': %s", l->name,
@@ -962,8 +965,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
                   archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
     else
       g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
-                  "%s: damaged at byte %" G_GINT64_FORMAT " before the first member: %s",
-                  l->name, (gint64)archive_filter_bytes(l->a, -1),
+                  "%s: damaged at byte %" G_GINT64_FORMAT " before the first member: %s", l->name,
+                  (gint64)archive_filter_bytes(l->a, -1),
                   archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
     pop_level(self);
     return FK_CONTAINER_FAILED;
@@ -1009,12 +1012,12 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
     if (self->opts.diag == NULL)
       return FK_CONTAINER_INPUT;
     if (l->regular != NULL && g_hash_table_contains(l->regular, target))
-      fk_diag_note(self->opts.diag, l->name, "%s: a hard link to '%s', read as that member",
-                   member, target);
+      fk_diag_note(self->opts.diag, l->name, "%s: a hard link to '%s', read as that member", member,
+                   target);
     else
       fk_diag_skip(self->opts.diag, l->name, NULL,
-                   "%s: a hard link to '%s', which is not a member read before it; skipped",
-                   member, target);
+                   "%s: a hard link to '%s', which is not a member read before it; skipped", member,
+                   target);
     return FK_CONTAINER_INPUT;
   }
   if (!raw) {
@@ -1044,7 +1047,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   fk_input_set_origin(mi, l->path, mpath);
   fk_input_set_size(mi, archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1);
   fk_input_set_limit(mi, self->opts.max_member, "--max-member-bytes");
-  g_autoptr(GPtrArray) levels = g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
+  g_autoptr(GPtrArray) levels =
+      g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   g_ptr_array_set_free_func(levels, g_free);
   if (!raw)
     g_ptr_array_add(levels, g_strdup(member));

@@ -38,15 +38,15 @@ typedef void (*FkSideFileFunc)(const char *archive, const char *member, GBytes *
                                const char *link_target, gpointer user_data);
 
 typedef struct {
-  guint64 max_total;   /* decompressed bytes over the whole run (0: no limit) */
-  guint64 max_member;  /* bytes of one member or file (0: no limit); sets FkInput.limit */
-  guint max_nesting;   /* archives inside archives (0: none allowed) */
-  guint64 max_members; /* members and files over the whole run (0: no limit) */
-  guint64 max_buffer;  /* bytes of a member held in memory because it must be seeked: a nested
-                        * 7z (0: no limit) */
-  guint64 max_ratio;   /* bytes the members of an archive may expand to, per byte of the
-                        * archive, once 64 MiB have come out (0: no limit): a bomb */
-  FkDiag *diag;        /* notes: skipped directories, links, special files, side files */
+  guint64 max_total;        /* decompressed bytes over the whole run (0: no limit) */
+  guint64 max_member;       /* bytes of one member or file (0: no limit); sets FkInput.limit */
+  guint max_nesting;        /* archives inside archives (0: none allowed) */
+  guint64 max_members;      /* members and files over the whole run (0: no limit) */
+  guint64 max_buffer;       /* bytes of a member held in memory because it must be seeked: a nested
+                             * 7z (0: no limit) */
+  guint64 max_ratio;        /* bytes the members of an archive may expand to, per byte of the
+                             * archive, once 64 MiB have come out (0: no limit): a bomb */
+  FkDiag *diag;             /* notes: skipped directories, links, special files, side files */
   FkSideFileFunc side_file; /* NULL: side files are counted and noted */
   gpointer side_file_data;
   /* fk_container_next returns FK_CONTAINER_ARCHIVE for an archive file on
@@ -69,8 +69,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkContainer, fk_container_free)
 
 typedef enum {
   FK_CONTAINER_END = 0,
-  FK_CONTAINER_INPUT = 1, /* *IN is the next input (transfer full) */
-  FK_CONTAINER_FAILED = 2, /* ERROR says what broke; calling again goes on with the rest */
+  FK_CONTAINER_INPUT = 1,   /* *IN is the next input (transfer full) */
+  FK_CONTAINER_FAILED = 2,  /* ERROR says what broke; calling again goes on with the rest */
   FK_CONTAINER_ARCHIVE = 3, /* detach_archives: an archive was opened, see fk_container_detach */
 } FkContainerStatus;
 

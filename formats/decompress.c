@@ -25,7 +25,7 @@ typedef struct {
   FkDecompressCountFunc count;
   gpointer count_data;
   gboolean src_eof;
-  gboolean in_unit;  /* inside a gzip member or a zstd frame */
+  gboolean in_unit; /* inside a gzip member or a zstd frame */
   gboolean done;
   GError *error; /* returned after the bytes decoded before it */
 } Decoder;

@@ -24,10 +24,8 @@ gsize fk_decompress_peek(const guint8 *src, gsize len, guint8 *out, gsize cap);
  * more than MAX_RATIO bytes out per byte in fails (0: no limit). A stream
  * cut short yields what decodes, then fails with FK_INPUT_ERROR_IO saying
  * where. */
-typedef gboolean (*FkDecompressCountFunc)(gpointer data, const char *name, gsize n,
-                                          GError **error);
-FkInput *fk_decompress_new(FkInput *in, guint64 limit, const char *limit_option,
-                           guint64 max_ratio);
+typedef gboolean (*FkDecompressCountFunc)(gpointer data, const char *name, gsize n, GError **error);
+FkInput *fk_decompress_new(FkInput *in, guint64 limit, const char *limit_option, guint64 max_ratio);
 
 /* COUNT (with DATA) is called with every N bytes decoded, before they are
  * handed out; FALSE (with ERROR) fails the read (a run-wide limit). */

@@ -11,7 +11,7 @@ struct FkDiag {
   guint64 unshown;
   double weight;
   GPtrArray *messages;
-  GArray *is_skip; /* gboolean per message: a skip report (else a note) */
+  GArray *is_skip;    /* gboolean per message: a skip report (else a note) */
   GPtrArray *origins; /* FkPartialOrigin*: partials read, in report order */
 };
 

@@ -51,8 +51,8 @@ void fk_diag_add_skips(FkDiag *self, guint64 count, double weight);
 void fk_diag_add_origin(FkDiag *self, FkPartialOrigin *origin);
 GPtrArray *fk_diag_origins(FkDiag *self); /* element type FkPartialOrigin*, owned by SELF */
 
-guint64 fk_diag_skipped(FkDiag *self);        /* number of skip reports */
-double fk_diag_skipped_weight(FkDiag *self);  /* their summed known weight */
+guint64 fk_diag_skipped(FkDiag *self);       /* number of skip reports */
+double fk_diag_skipped_weight(FkDiag *self); /* their summed known weight */
 
 /* The kept messages, "WHERE: WHAT", in report order; then how many more skip
  * reports there were that are not among them. */

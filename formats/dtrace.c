@@ -38,9 +38,9 @@ typedef struct {
   gboolean in_header; /* before the first blank line */
   gboolean header_checked;
   /* the open record */
-  GPtrArray *keys;     /* interned key frames, in order */
-  GPtrArray *frames;   /* interned frames of the record's stacks, as printed */
-  GPtrArray *group;    /* names of the current blank-separated group */
+  GPtrArray *keys;   /* interned key frames, in order */
+  GPtrArray *frames; /* interned frames of the record's stacks, as printed */
+  GPtrArray *group;  /* names of the current blank-separated group */
   gboolean group_has_frame;
   gboolean last_was_frame; /* the previous line was a frame (no blank since) */
   guint64 record_line;
@@ -137,7 +137,8 @@ static void
 dtrace_close(gpointer state)
 {
   Dtrace *d = state;
-  fk_diag_note_deep(d->opts->diag, fk_input_name(d->in), d->deep_stacks, fk_name_max_depth(d->opts));
+  fk_diag_note_deep(d->opts->diag, fk_input_name(d->in), d->deep_stacks,
+                    fk_name_max_depth(d->opts));
   fk_lines_report(d->lines, d->opts->diag, fk_input_name(d->in));
   fk_lines_free(d->lines);
   g_ptr_array_free(d->keys, TRUE);
@@ -193,7 +194,8 @@ add_frame(Dtrace *d, const char *s, gsize n)
       g_string_append_len(f, s + off, (gssize)(keep - off));
     if (inl)
       g_string_append(f, "_[i]");
-    g_ptr_array_insert(d->group, (gint)first, (gpointer)fk_frame_intern(o->strings, f->str, f->len));
+    g_ptr_array_insert(d->group, (gint)first,
+                       (gpointer)fk_frame_intern(o->strings, f->str, f->len));
     inl = TRUE;
     i = j + 2;
     if (j >= fn_n)
@@ -296,11 +298,10 @@ dtrace_next(gpointer state, FkSample *s, GError **error)
         d->in_header = FALSE;
         continue;
       }
-      if (d->header_checked || !(line[0] == ' ' && frame_like(ts, tn)))
-        {
-          d->header_checked = TRUE;
-          continue;
-        }
+      if (d->header_checked || !(line[0] == ' ' && frame_like(ts, tn))) {
+        d->header_checked = TRUE;
+        continue;
+      }
       d->in_header = FALSE;
     }
     if (tn == 0) {

@@ -138,8 +138,8 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
 static FkReadStatus
 skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
 {
-  g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in),
-                                           fk_lines_number(f->lines));
+  g_autofree char *where =
+      g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in), fk_lines_number(f->lines));
   fk_diag_skip(f->opts->diag, where, w, "%s", what);
   if (f->opts->strict) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT, "%s: %s", where, what);
@@ -324,7 +324,8 @@ static void
 folded_close(gpointer state)
 {
   Folded *f = state;
-  fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks, fk_name_max_depth(f->opts));
+  fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks,
+                    fk_name_max_depth(f->opts));
   fk_lines_report(f->lines, f->opts->diag, fk_input_name(f->in));
   fk_lines_free(f->lines);
   fk_partial_reader_free(f->partial);

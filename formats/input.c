@@ -7,16 +7,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(fk-input-error-quark, fk_input_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - input - error - quark, fk_input_error)
+/* clang-format on */
 
 struct FkInput {
-  char *name;   /* for messages: "path", "-" or "archive.tar.gz:member/path" */
-  char *path;   /* the file on disk it comes from, or "-" */
-  char *member; /* the member path inside an archive, or NULL */
-  char *host;   /* a host label known from the path, or NULL */
-  gint64 size;  /* -1 when unknown */
-  int fd;       /* an open regular file (readers may mmap it), or -1 */
-  guint64 limit; /* bytes this input may yield (0: no limit) */
+  char *name;               /* for messages: "path", "-" or "archive.tar.gz:member/path" */
+  char *path;               /* the file on disk it comes from, or "-" */
+  char *member;             /* the member path inside an archive, or NULL */
+  char *host;               /* a host label known from the path, or NULL */
+  gint64 size;              /* -1 when unknown */
+  int fd;                   /* an open regular file (readers may mmap it), or -1 */
+  guint64 limit;            /* bytes this input may yield (0: no limit) */
   const char *limit_option; /* the option that set LIMIT, for its message (static), or NULL */
   FkInputReadFunc read;
   gpointer user_data;
@@ -332,7 +334,8 @@ fk_input_borrow(FkInput *self, guint8 **data, GError **error)
 GBytes *
 fk_input_read_all(FkInput *self, gsize max, const char *option, GError **error)
 {
-  GByteArray *buf = g_byte_array_sized_new(self->size > 0 ? (guint)MIN(self->size, 1 << 30) + 1 : 65536);
+  GByteArray *buf =
+      g_byte_array_sized_new(self->size > 0 ? (guint)MIN(self->size, 1 << 30) + 1 : 65536);
   guint8 chunk[65536];
   for (;;) {
     gssize n = fk_input_read(self, chunk, sizeof chunk, error);

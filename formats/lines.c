@@ -335,7 +335,8 @@ fk_lines_report(const FkLines *self, FkDiag *diag, const char *where)
   if (self == NULL || self->replaced == 0 || diag == NULL)
     return;
   fk_diag_skip(diag, where, NULL,
-               "%" G_GUINT64_FORMAT " UTF-16 code %s that %s no character (a lone surrogate or an odd "
+               "%" G_GUINT64_FORMAT
+               " UTF-16 code %s that %s no character (a lone surrogate or an odd "
                "last byte), the first at byte %" G_GUINT64_FORMAT ", read as U+FFFD",
                self->replaced, self->replaced == 1 ? "unit" : "units",
                self->replaced == 1 ? "is" : "are", self->replaced_first);

@@ -22,8 +22,8 @@
 #include "reader.h"
 
 typedef enum {
-  FK_NAME_PARAMS = 1 << 0, /* keep parameter lists, qualifiers and return types */
-  FK_NAME_JAVA = 1 << 1,   /* a Java process: `Lpkg/Class;::m` is named `pkg/Class:::m` */
+  FK_NAME_PARAMS = 1 << 0,   /* keep parameter lists, qualifiers and return types */
+  FK_NAME_JAVA = 1 << 1,     /* a Java process: `Lpkg/Class;::m` is named `pkg/Class:::m` */
   FK_NAME_DEMANGLE = 1 << 2, /* demangle `_Z...`/`_R...` names as perf.data's (not --no-demangle) */
 } FkNameFlags;
 

@@ -56,8 +56,8 @@ typedef struct {
   FkLines *lines;
   const char *file;
   const char *host;
-  GString *pending;     /* an event line met while a sample was open */
-  guint64 pending_no;   /* its line number */
+  GString *pending;   /* an event line met while a sample was open */
+  guint64 pending_no; /* its line number */
   gboolean have_pending;
   /* the open sample */
   gboolean in_event;
@@ -65,16 +65,16 @@ typedef struct {
   gboolean filtered;    /* another event than the one read */
   guint64 event_no;     /* line number of its event line */
   guint64 n_frames_bad; /* frame lines of a bad event */
-  gboolean orphan;       /* the bad event is frames without their event line */
-  gboolean dso_layout;   /* frame lines end in `(dso)` (a complete one was seen) */
-  gboolean seen_event;   /* an event line parsed */
+  gboolean orphan;      /* the bad event is frames without their event line */
+  gboolean dso_layout;  /* frame lines end in `(dso)` (a complete one was seen) */
+  gboolean seen_event;  /* an event line parsed */
   FkSample cur;
   gboolean has_period;
   gint64 period;
   const char *pname;
   FkNameFlags name_flags; /* for the open sample's frames */
-  GPtrArray *leaf_first; /* interned frames as read, leaf first */
-  GPtrArray *out;        /* the emitted stack, root first */
+  GPtrArray *leaf_first;  /* interned frames as read, leaf first */
+  GPtrArray *out;         /* the emitted stack, root first */
   GString *scratch;
   GString *scratch2;
   /* events */
@@ -90,7 +90,7 @@ typedef struct {
   GStringChunk *cache_keys;
   /* The previous sample's frame lines by index (leaf first): hot loops
    * repeat whole stacks, and a memcmp is cheaper than a hash. */
-  GArray *prev;  /* PrevLine */
+  GArray *prev;      /* PrevLine */
   GArray *cur_lines; /* PrevLine of the open sample */
   guint64 deep_stacks;
 } PerfScript;
@@ -283,7 +283,8 @@ perf_script_close(gpointer state)
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
                  ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
   }
-  fk_diag_note_deep(ps->opts->diag, fk_input_name(ps->in), ps->deep_stacks, fk_name_max_depth(ps->opts));
+  fk_diag_note_deep(ps->opts->diag, fk_input_name(ps->in), ps->deep_stacks,
+                    fk_name_max_depth(ps->opts));
   fk_lines_report(ps->lines, ps->opts->diag, fk_input_name(ps->in));
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
@@ -488,8 +489,7 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   sym_n = fk_name_offset_start(sym, sym_n);
   /* perf's process-name pseudo frames `(comm)`, dropped as the peers drop
    * them; but `(anonymous namespace)::leaf` is a C++ function */
-  if (sym_n > 0 && sym[0] == '(' &&
-      !(sym_n > 21 && memcmp(sym, "(anonymous namespace)", 21) == 0))
+  if (sym_n > 0 && sym[0] == '(' && !(sym_n > 21 && memcmp(sym, "(anonymous namespace)", 21) == 0))
     return g_malloc0(sizeof(Frames));
   GString *fixed = ps->scratch2;
   g_string_truncate(fixed, 0);
@@ -580,8 +580,8 @@ cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h, FkNameFlags fl
   gsize i = h & ps->mask;
   for (;;) {
     CacheSlot *sl = &ps->slots[i];
-    if (sl->hash == 0 || (sl->hash == h && sl->len == len && sl->flags == flags &&
-                          memcmp(sl->key, key, len) == 0))
+    if (sl->hash == 0 ||
+        (sl->hash == h && sl->len == len && sl->flags == flags && memcmp(sl->key, key, len) == 0))
       return sl;
     i = (i + 1) & ps->mask;
   }
@@ -735,8 +735,9 @@ finish(PerfScript *ps, FkSample *s)
     ps->filtered = FALSE;
     ps->other_samples++;
     gpointer k = (gpointer)ps->cur.event;
-    g_hash_table_insert(ps->other_events, k,
-                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
+    g_hash_table_insert(
+        ps->other_events, k,
+        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
     ps->other_weight.v[0] += ps->period;
     ps->leaf_first->len = 0;
     return FALSE;
@@ -837,7 +838,8 @@ static FkReadStatus
 cut_at_end(PerfScript *ps, guint64 no, GError **error)
 {
   gboolean sample = ps->in_event && !ps->bad_event && !ps->filtered;
-  FkWeight w = fk_weight_int(ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period ? ps->period : 1);
+  FkWeight w =
+      fk_weight_int(ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period ? ps->period : 1);
   g_autofree char *what =
       sample ? g_strdup_printf("the input ends inside this line (cut?): its sample, of which %u "
                                "frames were read, dropped",

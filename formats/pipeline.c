@@ -74,12 +74,12 @@ typedef struct {
   FkBlocks *blocks;
   GMutex lock;
   GCond cond;
-  GQueue jobs;     /* Job*, input order; the head is the next to merge */
-  guint64 queued;  /* jobs queued so far (the next seq) */
-  guint64 merged;  /* jobs merged so far: every seq below is done */
-  guint in_flight; /* jobs not done reading */
-  gboolean walks;  /* some jobs are detached archives */
-  gsize held;      /* bytes of the parts read ahead of the merge */
+  GQueue jobs;      /* Job*, input order; the head is the next to merge */
+  guint64 queued;   /* jobs queued so far (the next seq) */
+  guint64 merged;   /* jobs merged so far: every seq below is done */
+  guint in_flight;  /* jobs not done reading */
+  gboolean walks;   /* some jobs are detached archives */
+  gsize held;       /* bytes of the parts read ahead of the merge */
   GPtrArray *spare; /* merged parts' sinks, emptied for reuse */
   gboolean ok;
   /* progress */

@@ -79,10 +79,10 @@ typedef struct {
 
 /* What the progress line shows, at one moment. */
 typedef struct {
-  guint64 inputs;   /* inputs merged */
-  guint64 samples;  /* read so far, the inputs being read included */
-  guint64 bytes;    /* read so far (a perf.data file counts whole when it is done) */
-  gint64 elapsed;   /* microseconds since the run began */
+  guint64 inputs;                /* inputs merged */
+  guint64 samples;               /* read so far, the inputs being read included */
+  guint64 bytes;                 /* read so far (a perf.data file counts whole when it is done) */
+  gint64 elapsed;                /* microseconds since the run began */
   guint64 disk_done, disk_total; /* bytes of the named files consumed / in all (0: unknown) */
   /* When one input of known size is being read, and only one: its name,
    * size, bytes read and microseconds since it began; else NULL. */

@@ -3,15 +3,13 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(fk-reader-error-quark, fk_reader_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - reader - error - quark, fk_reader_error)
+/* clang-format on */
 
 static const FkReader *const readers[] = {
-    &fk_reader_folded,
-    &fk_reader_perf_script,
-    &fk_reader_dtrace,
-    &fk_reader_bpftrace,
-    &fk_reader_perf_data,
-    NULL,
+    &fk_reader_folded,   &fk_reader_perf_script, &fk_reader_dtrace,
+    &fk_reader_bpftrace, &fk_reader_perf_data,   NULL,
 };
 
 const FkReader *const *

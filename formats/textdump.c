@@ -46,10 +46,10 @@ fk_td_fix_rust(const char *s, gsize n, GString *out)
   static const struct {
     const char *from, *to;
   } esc[] = {
-      {"$SP$", "@"},   {"$BP$", "*"},   {"$RF$", "&"},   {"$LT$", "<"},   {"$GT$", ">"},
-      {"$LP$", "("},   {"$RP$", ")"},   {"$C$", ","},    {"$u7e$", "~"},  {"$u20$", " "},
-      {"$u27$", "'"},  {"$u3d$", "="},  {"$u5b$", "["},  {"$u5d$", "]"},  {"$u7b$", "{"},
-      {"$u7d$", "}"},  {"$u3b$", ";"},  {"$u2b$", "+"},  {"$u21$", "!"},  {"$u22$", "\""},
+      {"$SP$", "@"},  {"$BP$", "*"},  {"$RF$", "&"},  {"$LT$", "<"},  {"$GT$", ">"},
+      {"$LP$", "("},  {"$RP$", ")"},  {"$C$", ","},   {"$u7e$", "~"}, {"$u20$", " "},
+      {"$u27$", "'"}, {"$u3d$", "="}, {"$u5b$", "["}, {"$u5d$", "]"}, {"$u7b$", "{"},
+      {"$u7d$", "}"}, {"$u3b$", ";"}, {"$u2b$", "+"}, {"$u21$", "!"}, {"$u22$", "\""},
   };
   while (i < e) {
     if (s[i] == '.') {
@@ -133,8 +133,8 @@ fk_td_is_jit_dso(const char *m, gsize n)
 }
 
 gboolean
-fk_td_skip(const FkReadOptions *opts, FkInput *in, guint64 line, const FkWeight *w,
-           GError **error, const char *what)
+fk_td_skip(const FkReadOptions *opts, FkInput *in, guint64 line, const FkWeight *w, GError **error,
+           const char *what)
 {
   g_autofree char *where = line ? g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(in), line)
                                 : g_strdup(fk_input_name(in));

@@ -34,8 +34,7 @@ write_stack(const FkTree *tree, FkNodeId id, const char *const *path, gsize dept
 static gboolean
 folded_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
-  if (opts->folded_header != NULL &&
-      fputs(opts->folded_header, out) == EOF) {
+  if (opts->folded_header != NULL && fputs(opts->folded_header, out) == EOF) {
     g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "write failed");
     return FALSE;
   }

@@ -20,8 +20,8 @@ typedef struct {
   GString *s;
   guint columns, decimals;
   gboolean d3;
-  guint open;          /* depth of the innermost node whose children are open */
-  GArray *has_child;   /* gboolean per open depth */
+  guint open;        /* depth of the innermost node whose children are open */
+  GArray *has_child; /* gboolean per open depth */
   gboolean ok;
 } Json;
 
@@ -205,8 +205,8 @@ json_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **
 {
   if (opts->verdicts != NULL) /* diff over repeated runs: the verdict document */
     return fk_verdicts_write_json(opts->verdicts, opts, out, error);
-  Json j = {out, g_string_new(NULL), fk_tree_columns(tree), fk_tree_decimals(tree), FALSE, 0,
-            NULL, TRUE};
+  Json j = {out, g_string_new(NULL), fk_tree_columns(tree), fk_tree_decimals(tree), FALSE, 0, NULL,
+            TRUE};
   gboolean diff = j.columns == 2;
   g_string_append_printf(j.s, "{\"format\":\"flamekit\",\"format_version\":%d,\"kind\":\"%s\",",
                          FK_JSON_FORMAT_VERSION, diff ? "diff" : "profile");
@@ -256,8 +256,8 @@ static gboolean
 d3_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
   (void)opts;
-  Json j = {out, g_string_new(NULL), fk_tree_columns(tree), fk_tree_decimals(tree), TRUE, 0,
-            NULL, TRUE};
+  Json j = {out, g_string_new(NULL), fk_tree_columns(tree), fk_tree_decimals(tree), TRUE, 0, NULL,
+            TRUE};
   gboolean ok = write_tree(&j, tree);
   g_string_append_c(j.s, '\n');
   if (fwrite(j.s->str, 1, j.s->len, out) != j.s->len)

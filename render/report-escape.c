@@ -73,12 +73,23 @@ fk_report_js_string(GString *out, const char *s)
       }
     } else {
       switch (c) {
-      case '"': g_string_append(out, "\\\""); break;
-      case '\\': g_string_append(out, "\\\\"); break;
-      case '\n': g_string_append(out, "\\n"); break;
-      case '\r': g_string_append(out, "\\r"); break;
-      case '\t': g_string_append(out, "\\t"); break;
-      default: g_string_append_printf(out, "\\u%04x", c);
+      case '"':
+        g_string_append(out, "\\\"");
+        break;
+      case '\\':
+        g_string_append(out, "\\\\");
+        break;
+      case '\n':
+        g_string_append(out, "\\n");
+        break;
+      case '\r':
+        g_string_append(out, "\\r");
+        break;
+      case '\t':
+        g_string_append(out, "\\t");
+        break;
+      default:
+        g_string_append_printf(out, "\\u%04x", c);
       }
       p++;
     }
@@ -97,14 +108,29 @@ fk_report_md(GString *out, const char *s)
   g_autofree char *shown = fk_report_display_name(s);
   for (const char *p = shown; *p; p++) {
     switch (*p) {
-    case '<': g_string_append(out, "&lt;"); break;
-    case '>': g_string_append(out, "&gt;"); break;
-    case '&': g_string_append(out, "&amp;"); break;
-    case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '~': case '$':
+    case '<':
+      g_string_append(out, "&lt;");
+      break;
+    case '>':
+      g_string_append(out, "&gt;");
+      break;
+    case '&':
+      g_string_append(out, "&amp;");
+      break;
+    case '|':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '\\':
+    case '~':
+    case '$':
       g_string_append_c(out, '\\');
       g_string_append_c(out, *p);
       break;
-    default: g_string_append_c(out, *p);
+    default:
+      g_string_append_c(out, *p);
     }
   }
 }

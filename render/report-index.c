@@ -56,7 +56,8 @@ fk_report_write_meta(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
     for (gsize g = 0; g < r->n_groups; g++)
       g_ptr_array_add(hosts, (gpointer)r->groups[g].name);
   for (gsize i = 0; hosts->len == 0 && s != NULL && i < s->n_inputs; i++)
-    if (s->inputs[i].host != NULL && !g_ptr_array_find_with_equal_func(hosts, s->inputs[i].host, g_str_equal, NULL))
+    if (s->inputs[i].host != NULL &&
+        !g_ptr_array_find_with_equal_func(hosts, s->inputs[i].host, g_str_equal, NULL))
       g_ptr_array_add(hosts, (gpointer)s->inputs[i].host);
   for (guint i = 0; i < hosts->len; i++) {
     if (i > 0)
@@ -68,8 +69,9 @@ fk_report_write_meta(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
   g_string_append(b, ", \"totals\": [");
   char buf[32];
   for (guint c = 0; c < fk_tree_columns(r->tree); c++)
-    g_string_append_printf(b, "%s\"%s\"", c ? ", " : "",
-                           fk_weight_format(fk_tree_total(r->tree, c), fk_tree_decimals(r->tree), buf));
+    g_string_append_printf(
+        b, "%s\"%s\"", c ? ", " : "",
+        fk_weight_format(fk_tree_total(r->tree, c), fk_tree_decimals(r->tree), buf));
   g_autofree char *v = fk_report_verdict(r);
   g_string_append(b, "], \"verdict\": ");
   fk_json_string(b, v);
@@ -103,15 +105,16 @@ fk_report_write_index(const FkReportIndexEntry *e, gsize n, const char *version,
   g_string_append(b, "</style>\n</head>\n<body>\n<header><h1>flamekit reports</h1><p "
                      "class=\"made\">made by flamekit ");
   fk_report_html(b, version ? version : "");
-  g_string_append_printf(b, "; %zu report%s</p></header>\n<main>\n<table class=\"index\"><thead><tr>"
-                            "<th>date</th><th>report</th><th>inputs</th><th>hosts</th>"
-                            "<th>total</th><th>verdict</th></tr></thead><tbody>\n",
+  g_string_append_printf(b,
+                         "; %zu report%s</p></header>\n<main>\n<table class=\"index\"><thead><tr>"
+                         "<th>date</th><th>report</th><th>inputs</th><th>hosts</th>"
+                         "<th>total</th><th>verdict</th></tr></thead><tbody>\n",
                          n, n == 1 ? "" : "s");
   for (gsize i = 0; i < n; i++) {
     const FkReportIndexEntry *x = &e[i];
-    const char *cls = x->problem ? "problem"
+    const char *cls = x->problem                                                 ? "problem"
                       : x->verdict && g_str_has_prefix(x->verdict, "regression") ? "v-slower"
-                                                                                : "";
+                                                                                 : "";
     g_string_append_printf(b, "<tr class=\"%s\">", cls);
     cell(b, x->date);
     g_string_append(b, "<td><a href=\"");

@@ -59,8 +59,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
   if (r->two_sided) {
     g_string_append(b, "- before: ");
     md(b, r->before_name ? r->before_name : "?");
-    g_string_append_printf(b, " (%s %s)\n- after: ", fk_weight_format(fk_tree_total(t, 0), dec, buf),
-                           unit);
+    g_string_append_printf(
+        b, " (%s %s)\n- after: ", fk_weight_format(fk_tree_total(t, 0), dec, buf), unit);
     md(b, r->after_name ? r->after_name : "?");
     g_string_append_printf(b, " (%s %s)\n", fk_weight_format(fk_tree_total(t, 1), dec, buf), unit);
     g_autofree char *v = fk_report_verdict(r);
@@ -74,7 +74,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
         g_string_append(b, ", ");
       md(b, strcmp(s->inputs[i].path, "-") == 0 ? "standard input" : s->inputs[i].path);
     }
-    g_string_append_printf(b, "\n- %s: %s\n", unit, fk_weight_format(fk_tree_total(t, col), dec, buf));
+    g_string_append_printf(b, "\n- %s: %s\n", unit,
+                           fk_weight_format(fk_tree_total(t, col), dec, buf));
   }
   if (s != NULL && s->hosts > 0)
     g_string_append_printf(b, "- hosts: %u\n", s->hosts);
@@ -126,7 +127,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
   if (r->two_sided) {
     g_array_sort_with_data(fns, cmp_change, (gpointer)t);
     g_string_append_printf(b, "\n### Top %u changes in self share\n\n", MIN(top, fns->len));
-    g_string_append(b, "| before % | after % | change (pp) | function |\n| ---: | ---: | ---: | --- |\n");
+    g_string_append(
+        b, "| before % | after % | change (pp) | function |\n| ---: | ---: | ---: | --- |\n");
   } else {
     g_array_sort_with_data(fns, cmp_self, GUINT_TO_POINTER(col));
     g_string_append_printf(b, "\n### Top %u functions by self weight\n\n", MIN(top, fns->len));
@@ -137,12 +139,13 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
     const FkFunction *f = &g_array_index(fns, FkFunction, i);
     if (r->two_sided) {
       g_string_append_printf(b, "| %.2f | %.2f | %+.2f | ", share(f->self[0], fk_tree_total(t, 0)),
-                             share(f->self[1], fk_tree_total(t, 1)), fk_function_change(t, f->self));
+                             share(f->self[1], fk_tree_total(t, 1)),
+                             fk_function_change(t, f->self));
     } else {
       gint64 tot = fk_tree_total(t, col);
-      g_string_append_printf(b, "| %s | %.2f | %s | %.2f | ", fk_weight_format(f->self[col], dec, buf),
-                             share(f->self[col], tot), fk_weight_format(f->total[col], dec, buf2),
-                             share(f->total[col], tot));
+      g_string_append_printf(b, "| %s | %.2f | %s | %.2f | ",
+                             fk_weight_format(f->self[col], dec, buf), share(f->self[col], tot),
+                             fk_weight_format(f->total[col], dec, buf2), share(f->total[col], tot));
     }
     md(b, f->name);
     g_string_append(b, " |\n");
@@ -158,8 +161,8 @@ fk_report_write_markdown(const FkReport *r, const FkRenderOptions *opts, guint t
     }
     g_autofree char *fence = g_strnfill(MAX(3, longest + 1), '`');
     g_autofree char *shown = fk_report_display_name(r->command_line);
-    g_string_append_printf(b, "\nmade by flamekit %s with\n\n%s\n%s\n%s\n", r->version ? r->version : "",
-                           fence, shown, fence);
+    g_string_append_printf(b, "\nmade by flamekit %s with\n\n%s\n%s\n%s\n",
+                           r->version ? r->version : "", fence, shown, fence);
   }
   if (fwrite(b->str, 1, b->len, out) != b->len || ferror(out)) {
     g_set_error_literal(error, FK_RENDER_ERROR, FK_RENDER_ERROR_IO, "write failed");

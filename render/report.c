@@ -252,8 +252,8 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
   for (gsize i = 0; i < n; i++) {
     const FkNode *nd = fk_tree_node(t, (FkNodeId)i);
     map[i] = G_MAXUINT32;
-    if (i != FK_ROOT && (map[nd->parent] == G_MAXUINT32 || nd->total[col] < min_total ||
-                         nd->total[col] <= 0)) {
+    if (i != FK_ROOT &&
+        (map[nd->parent] == G_MAXUINT32 || nd->total[col] < min_total || nd->total[col] <= 0)) {
       left_out += nd->total[col] != 0;
       continue;
     }
@@ -358,7 +358,9 @@ summary_section(GString *b, const FkReport *r, const FkRenderOptions *opts)
   const char *unit = fk_render_unit(opts);
   for (guint c = 0; c < fk_tree_columns(t); c++) {
     g_autofree char *k = g_strdup_printf("%s%s", unit,
-                                         !r->two_sided ? "" : c == 0 ? " (before)" : " (after)");
+                                         !r->two_sided ? ""
+                                         : c == 0      ? " (before)"
+                                                       : " (after)");
     row2(b, k, weight(fk_tree_total(t, c), fk_tree_decimals(t), buf));
   }
   if (s != NULL) {
@@ -391,7 +393,8 @@ summary_section(GString *b, const FkReport *r, const FkRenderOptions *opts)
       g_string_append(b, "</li>\n");
     }
     if (r->skipped_unshown > 0)
-      g_string_append_printf(b, "<li>... and %" G_GUINT64_FORMAT " more</li>\n", r->skipped_unshown);
+      g_string_append_printf(b, "<li>... and %" G_GUINT64_FORMAT " more</li>\n",
+                             r->skipped_unshown);
     g_string_append(b, "</ul>\n");
   }
   if (s != NULL && s->n_inputs > 0) {
@@ -437,8 +440,7 @@ verdict_section(GString *b, const FkReport *r)
   g_autofree char *how = g_strdup_printf(
       "%u runs before, %u after; %s on the %s per run; Benjamini-Hochberg q <= %g; floor %g%%",
       v->runs[0], v->runs[1], v->test == FK_TEST_WELCH ? "Welch's t test" : "Mann-Whitney U test",
-      v->opts.normalize ? "share of the total" : "weight", v->opts.fdr,
-      v->opts.min_change);
+      v->opts.normalize ? "share of the total" : "weight", v->opts.fdr, v->opts.min_change);
   html(b, how);
   g_string_append(b, "</p>\n<table class=\"verdicts\"><thead><tr><th>verdict</th><th>weight</th>"
                      "<th class=\"n\">before</th><th class=\"n\">after</th><th class=\"n\">change"
@@ -470,8 +472,9 @@ verdict_section(GString *b, const FkReport *r)
       else
         g_snprintf(nb[2], sizeof nb[2], "%+.2f%%", m[k]->change);
       g_autofree char *iv = fk_verdict_interval(m[k]);
-      g_string_append_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
-                                "</td><td>%s</td><td class=\"n\">%.2g</td><td>",
+      g_string_append_printf(b,
+                             "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
+                             "</td><td>%s</td><td class=\"n\">%.2g</td><td>",
                              nb[0], nb[1], nb[2], iv, m[k]->q);
       if (i < 0) {
         g_string_append(b, "[total]");
@@ -487,12 +490,14 @@ verdict_section(GString *b, const FkReport *r)
   }
   g_string_append(b, "</tbody></table>\n");
   if (shown > 500)
-    g_string_append_printf(b, "<p class=\"note\">%u more tested measures: see the verdict JSON or "
-                              "CSV (flamekit diff -o verdicts.json)</p>\n",
+    g_string_append_printf(b,
+                           "<p class=\"note\">%u more tested measures: see the verdict JSON or "
+                           "CSV (flamekit diff -o verdicts.json)</p>\n",
                            shown - 500);
   if (untested > 0)
-    g_string_append_printf(b, "<p class=\"note\">%u functions had too few samples on both sides to "
-                              "be tested</p>\n",
+    g_string_append_printf(b,
+                           "<p class=\"note\">%u functions had too few samples on both sides to "
+                           "be tested</p>\n",
                            untested);
   g_string_append(b, "</section>\n");
 }
@@ -590,12 +595,13 @@ fk_report_write_html(const FkReport *r, const FkRenderOptions *opts, FILE *out, 
   summary_section(b, r, opts);
   verdict_section(b, r);
   const char *graph_title = r->two_sided ? "Differential Flame Graph" : "Flame Graph";
-  g_string_append(b, "<div class=\"split\">\n<section id=\"functions\"><h2>Functions</h2>\n"
-                     "<div class=\"tools\"><input id=\"filter\" type=\"search\" placeholder=\"filter "
-                     "(regular expression)\" aria-label=\"filter functions\"> <span id=\"count\">"
-                     "</span></div>\n<div class=\"scroll\"><table id=\"fn\"><thead></thead><tbody>"
-                     "</tbody></table></div>\n<button id=\"more\" class=\"hide\" type=\"button\">"
-                     "show more</button>\n</section>\n<section id=\"graph\"><h2>");
+  g_string_append(b,
+                  "<div class=\"split\">\n<section id=\"functions\"><h2>Functions</h2>\n"
+                  "<div class=\"tools\"><input id=\"filter\" type=\"search\" placeholder=\"filter "
+                  "(regular expression)\" aria-label=\"filter functions\"> <span id=\"count\">"
+                  "</span></div>\n<div class=\"scroll\"><table id=\"fn\"><thead></thead><tbody>"
+                  "</tbody></table></div>\n<button id=\"more\" class=\"hide\" type=\"button\">"
+                  "show more</button>\n</section>\n<section id=\"graph\"><h2>");
   g_string_append(b, graph_title);
   g_string_append(b, "</h2>\n<div class=\"tools\"><button type=\"button\" id=\"show-flame\" "
                      "class=\"on\">flame graph</button><button type=\"button\" id=\"show-icicle\">"

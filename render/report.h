@@ -16,7 +16,7 @@
  * VALUE of its "[KEY=VALUE]" group frame). */
 typedef struct {
   const char *name;
-  const char *frame; /* its group frame in FkReport.grouped: "[host=web01]" */
+  const char *frame;  /* its group frame in FkReport.grouped: "[host=web01]" */
   const FkTree *tree; /* NULL: the subtree of NODE in FkReport.grouped */
   FkNodeId node;      /* its frame in FkReport.grouped, when TREE is NULL */
   const char *href;   /* -o DIR/: the group's own page, relative; NULL: none */
@@ -61,8 +61,8 @@ gboolean fk_report_write_markdown(const FkReport *report, const FkRenderOptions 
 /* What the nightly index shows of one report folder (read by the command
  * from its report.json). */
 typedef struct {
-  const char *href;    /* the folder's index.html, relative to the index */
-  const char *date;    /* ISO 8601 */
+  const char *href; /* the folder's index.html, relative to the index */
+  const char *date; /* ISO 8601 */
   const char *title;
   const char *inputs;  /* joined */
   const char *hosts;   /* joined, or a count */

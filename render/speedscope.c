@@ -94,10 +94,14 @@ static gboolean
 speedscope_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **error)
 {
   const char *title = opts->title ? opts->title : "flamekit";
-  Speedscope sp = {g_hash_table_new(NULL, NULL), g_ptr_array_new(),
+  Speedscope sp = {g_hash_table_new(NULL, NULL),
+                   g_ptr_array_new(),
                    g_hash_table_new(g_str_hash, g_str_equal),
-                   g_ptr_array_new_with_free_func(profile_free), g_string_new(NULL),
-                   fk_tree_decimals(tree), fk_tree_columns(tree) - 1, title};
+                   g_ptr_array_new_with_free_func(profile_free),
+                   g_string_new(NULL),
+                   fk_tree_decimals(tree),
+                   fk_tree_columns(tree) - 1,
+                   title};
   FkOrder order = (fk_tree_flags(tree) & FK_TREE_SEQUENTIAL) ? FK_ORDER_INSERTION : FK_ORDER_NAME;
   fk_tree_walk(tree, order, visit, &sp);
   g_autoptr(GString) s = g_string_new(NULL);
@@ -114,8 +118,8 @@ speedscope_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GEr
   char buf[32];
   /* speedscope shows time for its time units; every other unit is a plain
    * number to it ("none"). */
-  static const char *const units[] = {"nanoseconds", "microseconds", "milliseconds", "seconds",
-                                      "bytes", NULL};
+  static const char *const units[] = {"nanoseconds", "microseconds", "milliseconds",
+                                      "seconds",     "bytes",        NULL};
   const char *unit = g_strv_contains(units, fk_render_unit(opts)) ? fk_render_unit(opts) : "none";
   for (guint i = 0; i < sp.profiles->len; i++) {
     Profile *pr = g_ptr_array_index(sp.profiles, i);

@@ -23,9 +23,9 @@ typedef struct {
   const char *command; /* "fold", "graph", "diff" */
   FkInputSummary *inputs;
   gsize n_inputs;
-  guint64 skipped; /* items skipped in all */
+  guint64 skipped;         /* items skipped in all */
   const char *weight_unit; /* of every weight read: "samples", "nanoseconds", ...; NULL: unknown */
-  guint hosts; /* distinct hosts the samples came from (0: none known) */
+  guint hosts;             /* distinct hosts the samples came from (0: none known) */
 } FkRunSummary;
 
 /* The hosts a function was seen on, for a writer: its own count when the

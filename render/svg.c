@@ -23,8 +23,8 @@ extern const char *const fk_svg_css[];
 #define LAYOUT_WIDTH 1200.0
 
 static const char *const palettes[] = {
-    "hot",  "mem",   "io",   "wakeup", "chain", "java",   "js",     "perl",   "python",
-    "rust", "red",   "green", "blue",  "aqua",  "yellow", "purple", "orange", NULL,
+    "hot",  "mem", "io",    "wakeup", "chain", "java",   "js",     "perl",   "python",
+    "rust", "red", "green", "blue",   "aqua",  "yellow", "purple", "orange", NULL,
 };
 
 const char *const *
@@ -80,11 +80,21 @@ escape_len(GString *out, const char *s, gsize len)
     guchar c = (guchar)*s;
     if (c < 0x80) {
       switch (c) {
-      case '&': g_string_append(out, "&amp;"); break;
-      case '<': g_string_append(out, "&lt;"); break;
-      case '>': g_string_append(out, "&gt;"); break;
-      case '"': g_string_append(out, "&quot;"); break;
-      case '\'': g_string_append(out, "&#39;"); break;
+      case '&':
+        g_string_append(out, "&amp;");
+        break;
+      case '<':
+        g_string_append(out, "&lt;");
+        break;
+      case '>':
+        g_string_append(out, "&gt;");
+        break;
+      case '"':
+        g_string_append(out, "&quot;");
+        break;
+      case '\'':
+        g_string_append(out, "&#39;");
+        break;
       default:
         if (c < 0x20 || c == 0x7f)
           g_string_append_printf(out, "\\x%02X", c);
@@ -144,7 +154,18 @@ name_hash(const char *name, gsize len)
   return 1 - vector / max;
 }
 
-typedef enum { C_HOT, C_MEM, C_IO, C_RED, C_GREEN, C_BLUE, C_AQUA, C_YELLOW, C_PURPLE, C_ORANGE } Hue;
+typedef enum {
+  C_HOT,
+  C_MEM,
+  C_IO,
+  C_RED,
+  C_GREEN,
+  C_BLUE,
+  C_AQUA,
+  C_YELLOW,
+  C_PURPLE,
+  C_ORANGE
+} Hue;
 
 static gboolean
 path_part_is_python(const char *name)
@@ -245,16 +266,23 @@ hue_for(const char *palette, const char *name)
     return strstr(name, "_[w]") ? C_AQUA : C_BLUE;
   /* Annotated frames show their kind in every other palette too. */
   switch (kind) {
-  case 'k': return C_ORANGE;
-  case 'j': return C_GREEN;
+  case 'k':
+    return C_ORANGE;
+  case 'j':
+    return C_GREEN;
   case 'i':
-  case 'w': return C_AQUA;
-  default: break;
+  case 'w':
+    return C_AQUA;
+  default:
+    break;
   }
-  static const struct { const char *name; Hue hue; } plain[] = {
-      {"mem", C_MEM},       {"io", C_IO},         {"red", C_RED},       {"green", C_GREEN},
-      {"blue", C_BLUE},     {"aqua", C_AQUA},     {"yellow", C_YELLOW}, {"purple", C_PURPLE},
-      {"orange", C_ORANGE},
+  static const struct {
+    const char *name;
+    Hue hue;
+  } plain[] = {
+      {"mem", C_MEM},       {"io", C_IO},         {"red", C_RED},
+      {"green", C_GREEN},   {"blue", C_BLUE},     {"aqua", C_AQUA},
+      {"yellow", C_YELLOW}, {"purple", C_PURPLE}, {"orange", C_ORANGE},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(plain); i++)
     if (strcmp(palette, plain[i].name) == 0)
@@ -294,8 +322,10 @@ fk_svg_color(const FkRenderOptions *opts, const char *name, GRand *rand, char *b
     v3 = g_rand_double(rand);
   }
   switch (hue_for(opts->palette ? opts->palette : "hot", name)) {
-  case C_HOT: return hex(buf, 205 + (int)(50 * v3), (int)(230 * v1), (int)(55 * v2));
-  case C_MEM: return hex(buf, 0, 190 + (int)(50 * v2), (int)(210 * v1));
+  case C_HOT:
+    return hex(buf, 205 + (int)(50 * v3), (int)(230 * v1), (int)(55 * v2));
+  case C_MEM:
+    return hex(buf, 0, 190 + (int)(50 * v2), (int)(210 * v1));
   case C_IO: {
     int r = 80 + (int)(60 * v1);
     return hex(buf, r, r, 190 + (int)(55 * v2));
@@ -322,7 +352,8 @@ fk_svg_color(const FkRenderOptions *opts, const char *name, GRand *rand, char *b
     int x = 190 + (int)(65 * v1);
     return hex(buf, x, 80 + (int)(60 * v1), x);
   }
-  case C_ORANGE: return hex(buf, 190 + (int)(65 * v1), 90 + (int)(65 * v1), 0);
+  case C_ORANGE:
+    return hex(buf, 190 + (int)(65 * v1), 90 + (int)(65 * v1), 0);
   }
   return hex(buf, 0, 0, 0);
 }
@@ -354,8 +385,8 @@ background(const FkRenderOptions *opts, const char **c1, const char **c2)
     else if (strcmp(pal, "io") == 0 || strcmp(pal, "wakeup") == 0 || strcmp(pal, "chain") == 0)
       bg = "blue";
     else if (strcmp(pal, "red") == 0 || strcmp(pal, "green") == 0 || strcmp(pal, "blue") == 0 ||
-             strcmp(pal, "aqua") == 0 || strcmp(pal, "yellow") == 0 ||
-             strcmp(pal, "purple") == 0 || strcmp(pal, "orange") == 0)
+             strcmp(pal, "aqua") == 0 || strcmp(pal, "yellow") == 0 || strcmp(pal, "purple") == 0 ||
+             strcmp(pal, "orange") == 0)
       bg = "grey";
     else
       bg = "yellow";
@@ -380,14 +411,14 @@ typedef struct {
   FILE *out;
   GString *buf;
   GRand *rand;
-  guint col;          /* the column that gives widths */
-  gboolean diff;      /* two columns: colour by the change of self weight */
+  guint col;     /* the column that gives widths */
+  gboolean diff; /* two columns: colour by the change of self weight */
   guint decimals;
-  double timemax;     /* tree units that make the full width */
-  double width;       /* layout width in px */
-  double frames_px;   /* width of the frames box */
-  double minw;        /* in tree units */
-  double y0, dy;      /* y of depth 0, and per depth */
+  double timemax;   /* tree units that make the full width */
+  double width;     /* layout width in px */
+  double frames_px; /* width of the frames box */
+  double minw;      /* in tree units */
+  double y0, dy;    /* y of depth 0, and per depth */
   double max_delta;
   guint8 *drawn;
   gboolean io_error;
@@ -553,7 +584,8 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   const FkRenderOptions *o = s->opts;
   gint64 w = n->total[s->col];
   const char *name = id == FK_ROOT ? "all" : n->name;
-  char **attrs = o->name_attrs && id != FK_ROOT ? g_hash_table_lookup(o->name_attrs, n->name) : NULL;
+  char **attrs =
+      o->name_attrs && id != FK_ROOT ? g_hash_table_lookup(o->name_attrs, n->name) : NULL;
   const char *title = NULL, *href = NULL;
   for (char **a = attrs; a && *a; a++) {
     if (g_str_has_prefix(*a, "title="))
@@ -898,8 +930,8 @@ diff_sides(const Svg *s)
     g_autofree char *b = middle_cut(side[0]->path, 32), *a = middle_cut(side[1]->path, 32);
     g_string_append(t, o->normalized ? "normalized (before scaled to after's total)"
                                      : "not normalized");
-    g_string_append_printf(t, "; before: %s (%s %s); after: %s (%s %s)", b, buf[0], fk_render_unit(o),
-                           a, buf[1], fk_render_unit(o));
+    g_string_append_printf(t, "; before: %s (%s %s); after: %s (%s %s)", b, buf[0],
+                           fk_render_unit(o), a, buf[1], fk_render_unit(o));
   } else {
     g_string_append_printf(t, "before: first count (%s %s); after: second count (%s %s)", buf[0],
                            fk_render_unit(o), buf[1], fk_render_unit(o));
@@ -968,8 +1000,8 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   }
   /* A differential graph says what its colours mean, in two lines. */
   g_autofree char *sides = s.diff && s.timemax > 0 ? diff_sides(&s) : NULL;
-  double ypad1 = fs * 3 + (opts->subtitle ? fs * 2 : 0) + (elided_text ? fs * 1.5 : 0) +
-                 (sides ? fs * 3 : 0);
+  double ypad1 =
+      fs * 3 + (opts->subtitle ? fs * 2 : 0) + (elided_text ? fs * 1.5 : 0) + (sides ? fs * 3 : 0);
   double ypad2 = fs * 2 + 10;
   /* Room for a four-line tooltip between the top rows and the details
    * line, however shallow the graph: the page never puts one over them. */
@@ -1001,7 +1033,8 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   g_string_append_printf(b, " data-fluid=\"%d\" data-inverted=\"%d\" data-xpad=\"%d\"",
                          opts->width > 0 ? 0 : 1, opts->inverted ? 1 : 0, XPAD);
   g_string_append_printf(b, " data-fontsize=\"%g\" data-fontwidth=\"%g\"", fs, opts->font_width);
-  g_string_append_printf(b, " data-y0=\"%g\" data-dy=\"%g\" data-total=\"%.0f\" data-decimals=\"%u\"",
+  g_string_append_printf(b,
+                         " data-y0=\"%g\" data-dy=\"%g\" data-total=\"%.0f\" data-decimals=\"%u\"",
                          s.y0, s.dy, s.timemax, s.decimals);
   g_string_append_printf(b, " data-factor=\"%g\" data-truncate-right=\"%d\" data-diff=\"%d\"",
                          opts->factor, opts->truncate_right ? 1 : 0, s.diff ? 1 : 0);
@@ -1037,8 +1070,9 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
   for (const char *const *l = fk_svg_js; *l; l++)
     g_string_append(b, *l);
   g_string_append(b, "]]></script>\n");
-  g_string_append_printf(b, "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"%g\" fill=\"url(#background)\"/>\n",
-                         height);
+  g_string_append_printf(
+      b, "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"%g\" fill=\"url(#background)\"/>\n",
+      height);
   char xs[32];
   const char *title = opts->title ? opts->title : "Flame Graph";
   if (s.diff && strcmp(title, "Flame Graph") == 0)

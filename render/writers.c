@@ -3,16 +3,13 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(fk-render-error-quark, fk_render_error)
+/* clang-format off: it would space the dashes of the quark name */
+G_DEFINE_QUARK(fk - render - error - quark, fk_render_error)
+/* clang-format on */
 
 static const FkWriter *const writers[] = {
-    &fk_writer_folded,
-    &fk_writer_json,
-    &fk_writer_d3,
-    &fk_writer_speedscope,
-    &fk_writer_csv,
-    &fk_writer_svg,
-    NULL,
+    &fk_writer_folded, &fk_writer_json, &fk_writer_d3, &fk_writer_speedscope,
+    &fk_writer_csv,    &fk_writer_svg,  NULL,
 };
 
 void

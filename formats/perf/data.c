@@ -117,8 +117,8 @@ typedef struct {
   GArray *addrs;         /* PdAddr, leaf first */
   GHashTable *build_ids; /* interned path -> GBytes */
   PdUnwindMethod unwind_method;
-  PdUnwind *unwind; /* made with the symbolizer, for captures with user stacks */
-  GArray *uframes;  /* FkUnwindFrame, one sample's */
+  PdUnwind *unwind;     /* made with the symbolizer, for captures with user stacks */
+  GArray *uframes;      /* FkUnwindFrame, one sample's */
   gboolean kernel_soon; /* the symbolizer was told kernel frames are coming */
 
   /* features */
@@ -767,8 +767,10 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
         for (guint64 i = 0; i < left && zeros; i++)
           zeros = r[i] == 0;
         if (zeros)
-          note_at(pd, pd->pos, "the remaining %" G_GUINT64_FORMAT
-                  " bytes of the data section are zeros; ignored", left);
+          note_at(pd, pd->pos,
+                  "the remaining %" G_GUINT64_FORMAT
+                  " bytes of the data section are zeros; ignored",
+                  left);
         else
           skip_at(pd, pd->pos, NULL,
                   "invalid record header (type %u, size %u); the remaining %" G_GUINT64_FORMAT
@@ -1190,7 +1192,8 @@ kernel_soon(PerfData *pd, gint64 pid)
     if (a->mode != PD_CPUMODE_KERNEL && a->mode != PD_CPUMODE_GUEST_KERNEL)
       continue;
     pd->kernel_soon = TRUE;
-    const PdMap *m = a->mode == PD_CPUMODE_KERNEL ? pd_maps_find_floor(pd->maps, -1, a->addr) : NULL;
+    const PdMap *m =
+        a->mode == PD_CPUMODE_KERNEL ? pd_maps_find_floor(pd->maps, -1, a->addr) : NULL;
     FkMapping fm;
     if (m != NULL)
       to_mapping(m, pid, &fm);
@@ -1406,8 +1409,8 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     s->frames = (const char **)pd->frames->pdata;
     s->n_frames = pd->frames->len;
     s->weight = w;
-    s->period = pd->opts->weight != FK_WEIGHT_SAMPLES &&
-                (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
+    s->period =
+        pd->opts->weight != FK_WEIGHT_SAMPLES && (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
     s->file = pd->file;
     s->host = pd->hostname ? fk_interner_intern0(pd->opts->strings, pd->hostname) : pd->host;
     s->event = attr_name(pd, a);
@@ -1501,7 +1504,8 @@ open_file_mode(PerfData *pd, GError **error)
     add_attr(pd, &a, pd->mem + ids_off, ids_size / 8);
   }
   if (pd->attrs->len == 0) {
-    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs", fk_input_name(pd->in));
+    g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_FORMAT, "%s: no event attrs",
+                fk_input_name(pd->in));
     return FALSE;
   }
   pd->pos = pd->data_offset;
@@ -1595,9 +1599,8 @@ read_capture(PerfData *pd, guint64 max, GError **error)
   if (buf->len < PD_FILE_HEADER_SIZE)
     return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
   const guint8 *h = buf->data;
-  guint64 attr_size = ld64(pd, h + 16), attrs_off = ld64(pd, h + 24),
-          attrs_size = ld64(pd, h + 32), data_off = ld64(pd, h + 40),
-          data_size = ld64(pd, h + 48);
+  guint64 attr_size = ld64(pd, h + 16), attrs_off = ld64(pd, h + 24), attrs_size = ld64(pd, h + 32),
+          data_off = ld64(pd, h + 40), data_size = ld64(pd, h + 48);
   if (data_size == 0) {
     if (!grow(pd, buf, G_MAXUINT64, max, error))
       return NULL;
@@ -1921,10 +1924,12 @@ perf_data_describe(gpointer state, GPtrArray *pairs)
       gsize hl = (gsize)(sp - entry) / 2;
       g_autofree guint8 *id = g_new0(guint8, hl + 1);
       for (gsize k = 0; k < hl; k++)
-        id[k] = (guint8)(g_ascii_xdigit_value(entry[2 * k]) << 4 | g_ascii_xdigit_value(entry[2 * k + 1]));
+        id[k] = (guint8)(g_ascii_xdigit_value(entry[2 * k]) << 4 |
+                         g_ascii_xdigit_value(entry[2 * k + 1]));
       found = fk_symbolizer_locate(pd->sym, sp + 1, id, hl);
-      pair(pairs, "build-id",
-           g_strdup_printf("%s (%s%s)", entry, found ? "found: " : "not found", found ? found : ""));
+      pair(
+          pairs, "build-id",
+          g_strdup_printf("%s (%s%s)", entry, found ? "found: " : "not found", found ? found : ""));
     } else {
       pair(pairs, "build-id", g_strdup(entry));
     }

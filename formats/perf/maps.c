@@ -70,7 +70,8 @@ guint8
 pd_map_kind(const char *p)
 {
   guint8 k = 0;
-  if (p[0] == '[' ? strcmp(p, "[unknown]") != 0 : g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux"))
+  if (p[0] == '[' ? strcmp(p, "[unknown]") != 0
+                  : g_str_has_suffix(p, ".ko") || g_str_has_suffix(p, "vmlinux"))
     k |= PD_MAP_KERNEL;
   if (g_str_has_prefix(p, "[kernel.kallsyms]"))
     k |= PD_MAP_KALLSYMS;

@@ -24,10 +24,11 @@ typedef struct {
  * frame looked up in it (string prefixes were a tenth of a dwarf capture's
  * time). */
 enum {
-  PD_MAP_KERNEL = 1 << 0, /* for --kernel, as stackcollapse-perf.pl: [bracketed] pseudo-dsos (not [unknown]), *.ko, vmlinux */
-  PD_MAP_ANON = 1 << 1,   /* anonymous memory, as perf's is_anon_memory() */
-  PD_MAP_JIT = 1 << 2,    /* JIT code: anonymous, /tmp/perf-PID.map, jitted-*.so */
-  PD_MAP_NO_CFI = 1 << 3, /* JIT memory for the unwinder: anonymous, perf-PID.map, [anon:...] */
+  PD_MAP_KERNEL = 1 << 0,   /* for --kernel, as stackcollapse-perf.pl: [bracketed] pseudo-dsos (not
+                               [unknown]), *.ko, vmlinux */
+  PD_MAP_ANON = 1 << 1,     /* anonymous memory, as perf's is_anon_memory() */
+  PD_MAP_JIT = 1 << 2,      /* JIT code: anonymous, /tmp/perf-PID.map, jitted-*.so */
+  PD_MAP_NO_CFI = 1 << 3,   /* JIT memory for the unwinder: anonymous, perf-PID.map, [anon:...] */
   PD_MAP_KALLSYMS = 1 << 4, /* [kernel.kallsyms] */
   PD_MAP_PERF_MAP = 1 << 5, /* symbols from /tmp/perf-PID.map: anonymous, or that file itself */
 };

@@ -15,8 +15,8 @@ typedef struct {
 /* A subprogram or inlined subroutine. Children are inlined subroutines
  * (lexical blocks are flattened away). */
 typedef struct {
-  const char *name;  /* resolved on first use (most are never asked for) */
-  Dwarf_Off die;     /* global offset of the DIE, to resolve the name */
+  const char *name; /* resolved on first use (most are never asked for) */
+  Dwarf_Off die;    /* global offset of the DIE, to resolve the name */
   gboolean named;
   const char *call_file;
   guint call_line;
@@ -49,12 +49,12 @@ struct FkDwarf {
   GArray *cu_ranges; /* DwRange sorted by lo */
 };
 
-#define DWERR_FREE(dbg, err)                                                                                 \
-  do {                                                                                                       \
-    if ((err) != NULL) {                                                                                     \
-      dwarf_dealloc_error((dbg), (err));                                                                     \
-      (err) = NULL;                                                                                          \
-    }                                                                                                        \
+#define DWERR_FREE(dbg, err)                                                                       \
+  do {                                                                                             \
+    if ((err) != NULL) {                                                                           \
+      dwarf_dealloc_error((dbg), (err));                                                           \
+      (err) = NULL;                                                                                \
+    }                                                                                              \
   } while (0)
 
 static const char *
@@ -193,13 +193,14 @@ die_ranges(FkDwarf *self, Dwarf_Die die, guint64 base, guint idx, GArray *out)
       rc = dwarf_global_formref(a, &val, &err);
     Dwarf_Rnglists_Head head = NULL;
     Dwarf_Unsigned count = 0, global = 0;
-    if (rc == DW_DLV_OK && dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &global, &err) == DW_DLV_OK) {
+    if (rc == DW_DLV_OK &&
+        dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &global, &err) == DW_DLV_OK) {
       for (Dwarf_Unsigned i = 0; i < count; i++) {
         unsigned len = 0, code = 0;
         Dwarf_Unsigned raw1, raw2, c1 = 0, c2 = 0;
         Dwarf_Bool unavailable = FALSE;
-        if (dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &unavailable, &c1, &c2, &err) !=
-            DW_DLV_OK) {
+        if (dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &unavailable, &c1,
+                                              &c2, &err) != DW_DLV_OK) {
           DWERR_FREE(self->dbg, err);
           break;
         }
@@ -253,7 +254,8 @@ die_name(FkDwarf *self, Dwarf_Die die)
   Dwarf_Die cur = die;
   for (int hop = 0; hop < 6 && cur != NULL; hop++) {
     const char *s = NULL;
-    if (attr_string(self, cur, DW_AT_linkage_name, &s) || attr_string(self, cur, DW_AT_MIPS_linkage_name, &s)) {
+    if (attr_string(self, cur, DW_AT_linkage_name, &s) ||
+        attr_string(self, cur, DW_AT_MIPS_linkage_name, &s)) {
       if (cur != die)
         dwarf_dealloc_die(cur);
       return s;
@@ -262,7 +264,8 @@ die_name(FkDwarf *self, Dwarf_Die die)
       plain = s;
     Dwarf_Off ref;
     Dwarf_Die next = NULL;
-    if (attr_ref(self, cur, DW_AT_abstract_origin, &ref) || attr_ref(self, cur, DW_AT_specification, &ref)) {
+    if (attr_ref(self, cur, DW_AT_abstract_origin, &ref) ||
+        attr_ref(self, cur, DW_AT_specification, &ref)) {
       Dwarf_Error err = NULL;
       if (dwarf_offdie_b(self->dbg, ref, TRUE, &next, &err) != DW_DLV_OK)
         next = NULL;
@@ -359,10 +362,12 @@ walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
   /* Only these can hold functions (scanning) or inlined subroutines
    * (expanding); skipping types, parameters and variables saves most of
    * the walk. */
-  gboolean descend = w->expanding ? (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
-                                     tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
-                                  : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
-                                     tag == DW_TAG_class_type || tag == DW_TAG_union_type);
+  gboolean descend =
+      w->expanding
+          ? (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+             tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
+          : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
+             tag == DW_TAG_class_type || tag == DW_TAG_union_type);
   if (descend && w->depth < 64) {
     w->depth++;
     walk_children(w, die, node);
@@ -424,7 +429,8 @@ read_lines(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
     cu->files = g_ptr_array_new();
     cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
     int version = 0;
-    if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files, cu->rows)) {
+    if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files,
+                            cu->rows)) {
       cu->line_version = version;
       g_array_sort(cu->rows, cmp_row);
       return;
@@ -466,7 +472,8 @@ read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
       Dwarf_Addr addr = 0;
       Dwarf_Unsigned lineno = 0, fileno = 0;
       Dwarf_Bool end = FALSE;
-      if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK || dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
+      if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
+          dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
           dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK ||
           dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK) {
         DWERR_FREE(self->dbg, err);
@@ -477,8 +484,9 @@ read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
        * only when it is the table's last */
       Dwarf_Bool prologue_end = FALSE, epilogue_begin = FALSE;
       Dwarf_Unsigned isa = 0, discriminator = 0;
-      if (end && dwarf_prologue_end_etc(lines[i], &prologue_end, &epilogue_begin, &isa, &discriminator, &err) ==
-                     DW_DLV_OK &&
+      if (end &&
+          dwarf_prologue_end_etc(lines[i], &prologue_end, &epilogue_begin, &isa, &discriminator,
+                                 &err) == DW_DLV_OK &&
           epilogue_begin && i + 1 < nlines)
         end = FALSE;
       DWERR_FREE(self->dbg, err);
@@ -523,8 +531,8 @@ index_cus(FkDwarf *self)
     Dwarf_Unsigned hlen = 0, abbrev = 0, next = 0, typeoff = 0;
     Dwarf_Half version = 0, asize = 0, lsize = 0, xsize = 0, cutype = 0;
     Dwarf_Sig8 sig;
-    int rc = dwarf_next_cu_header_d(self->dbg, TRUE, &hlen, &version, &abbrev, &asize, &lsize, &xsize, &sig, &typeoff,
-                                    &next, &cutype, &err);
+    int rc = dwarf_next_cu_header_d(self->dbg, TRUE, &hlen, &version, &abbrev, &asize, &lsize,
+                                    &xsize, &sig, &typeoff, &next, &cutype, &err);
     if (rc != DW_DLV_OK) {
       DWERR_FREE(self->dbg, err);
       break;
@@ -597,9 +605,9 @@ lists_sane(Elf *elf, const char *name)
 static void
 decompress_sections(Elf *elf)
 {
-  static const char *const names[] = {".debug_info",     ".debug_abbrev",   ".debug_line",
-                                      ".debug_line_str", ".debug_str",      ".debug_rnglists",
-                                      ".debug_loclists", ".debug_ranges",   ".debug_addr",
+  static const char *const names[] = {".debug_info",       ".debug_abbrev", ".debug_line",
+                                      ".debug_line_str",   ".debug_str",    ".debug_rnglists",
+                                      ".debug_loclists",   ".debug_ranges", ".debug_addr",
                                       ".debug_str_offsets"};
   size_t shstrndx;
   if (elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -738,7 +746,8 @@ expand(FkDwarf *self, DwCu *cu, gint idx)
   g_array_index(cu->nodes, DwNode, idx).expanded = TRUE;
   Dwarf_Error err = NULL;
   Dwarf_Die die = NULL;
-  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, DwNode, idx).die, TRUE, &die, &err) != DW_DLV_OK) {
+  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, DwNode, idx).die, TRUE, &die, &err) !=
+      DW_DLV_OK) {
     DWERR_FREE(self->dbg, err);
     return;
   }

@@ -30,7 +30,7 @@ struct FkElf {
   GArray *loads; /* EfLoad */
   char *debuglink;
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
-  GArray *syms; /* FkElfSym sorted by start; NULL until first use */
+  GArray *syms;    /* FkElfSym sorted by start; NULL until first use */
   GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
   /* fk_elf_inflate_start: the sections being inflated and their threads */
   gboolean inflate_started, inflate_installed;
@@ -99,7 +99,8 @@ scan_sections(FkElf *self)
   size_t shstrndx;
   if (elf_getshdrstrndx(self->elf, &shstrndx) != 0)
     return;
-  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL;
+       scn = elf_nextscn(self->elf, scn)) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == NULL)
       continue;
@@ -245,10 +246,9 @@ fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error)
 }
 
 /* The sections fk_dwarf_new decompresses (formats/symbols/dwarf.c). */
-static const char *const inflate_names[] = {".debug_info",     ".debug_abbrev",   ".debug_line",
-                                            ".debug_line_str", ".debug_str",      ".debug_rnglists",
-                                            ".debug_loclists", ".debug_ranges",   ".debug_addr",
-                                            ".debug_str_offsets"};
+static const char *const inflate_names[] = {
+    ".debug_info",     ".debug_abbrev",   ".debug_line",   ".debug_line_str", ".debug_str",
+    ".debug_rnglists", ".debug_loclists", ".debug_ranges", ".debug_addr",     ".debug_str_offsets"};
 
 typedef struct {
   FkElf *elf;
@@ -292,9 +292,11 @@ fk_elf_inflate_start(FkElf *self)
     return;
   gboolean is64 = gelf_getclass(self->elf) == ELFCLASS64;
   gsize hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
-  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL;
+       scn = elf_nextscn(self->elf, scn)) {
     GElf_Shdr sh;
-    if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS)
+    if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_COMPRESSED) ||
+        sh.sh_type == SHT_NOBITS)
       continue;
     const char *n = elf_strptr(self->elf, shstrndx, sh.sh_name);
     gboolean wanted = FALSE;
@@ -312,8 +314,9 @@ fk_elf_inflate_start(FkElf *self)
       continue; /* left to elf_compress, which reports what is wrong */
     if (self->inflate == NULL)
       self->inflate = g_array_new(FALSE, FALSE, sizeof(EfInflate));
-    EfInflate f = {scn, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign,
-                   NULL, 0};
+    EfInflate f = {
+        scn, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign, NULL,
+        0};
     g_array_append_val(self->inflate, f);
   }
   if (self->inflate == NULL)
@@ -451,7 +454,8 @@ load_symbols(FkElf *self)
   self->syms = g_array_new(FALSE, FALSE, sizeof(FkElfSym));
   guint want = self->has_symtab ? SHT_SYMTAB : SHT_DYNSYM;
   g_autoptr(GArray) tmp = g_array_new(FALSE, FALSE, sizeof(EfSym));
-  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL; scn = elf_nextscn(self->elf, scn)) {
+  for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL;
+       scn = elf_nextscn(self->elf, scn)) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != want || sh.sh_entsize == 0)
       continue;
@@ -479,8 +483,10 @@ load_symbols(FkElf *self)
             !(tsh.sh_flags & SHF_EXECINSTR))
           continue;
       }
-      EfSym t = {{s.st_value, s.st_value + s.st_size, name, 0}, GELF_ST_BIND(s.st_info), s.st_size > 0,
-                    tmp->len};
+      EfSym t = {{s.st_value, s.st_value + s.st_size, name, 0},
+                 GELF_ST_BIND(s.st_info),
+                 s.st_size > 0,
+                 tmp->len};
       g_array_append_val(tmp, t);
     }
   }

@@ -12,7 +12,7 @@ typedef struct {
 
 struct FkSymMap {
   GStringChunk *strings;
-  char *text; /* kallsyms: a private copy of the file; names point into it */
+  char *text;   /* kallsyms: a private copy of the file; names point into it */
   GArray *ents; /* KsSym sorted by start */
   gsize zero;
 };
@@ -76,7 +76,10 @@ next_line(const char **p, const char *e, GString *buf)
 static int
 hexval(char c)
 {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
 }
 
 /* Parsed in place over the text it takes: /proc/kallsyms has 10^5

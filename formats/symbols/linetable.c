@@ -46,7 +46,8 @@ fk_elf_section_bytes(Elf *elf, const char *name)
       return NULL;
     guint8 *out = g_malloc(size);
     uLongf out_len = size;
-    if (uncompress(out, &out_len, (const Bytef *)d->d_buf + hdr, d->d_size - hdr) != Z_OK || out_len != size) {
+    if (uncompress(out, &out_len, (const Bytef *)d->d_buf + hdr, d->d_size - hdr) != Z_OK ||
+        out_len != size) {
       g_free(out);
       return NULL;
     }
@@ -145,7 +146,8 @@ str_at(GBytes *sec, guint64 off)
 /* Reads one DWARF 5 entry attribute of FORM; a string result in *S, a
  * number in *U. FALSE for forms this decoder does not handle. */
 static gboolean
-rd_form(LtReader *r, const FkLineTableSections *sec, guint64 form, guint offset_size, const char **s, guint64 *u)
+rd_form(LtReader *r, const FkLineTableSections *sec, guint64 form, guint offset_size,
+        const char **s, guint64 *u)
 {
   *s = NULL;
   *u = 0;
@@ -209,8 +211,8 @@ join_path(GStringChunk *strings, const char *comp_dir, const char *dir, const ch
 
 /* DWARF 5 directory or file entries: COUNT entries of the format list. */
 static gboolean
-rd_entries(LtReader *r, const FkLineTableSections *sec, guint offset_size, GPtrArray *dirs, const char *comp_dir,
-           GStringChunk *strings, GPtrArray *out)
+rd_entries(LtReader *r, const FkLineTableSections *sec, guint offset_size, GPtrArray *dirs,
+           const char *comp_dir, GStringChunk *strings, GPtrArray *out)
 {
   guint nfmt = (guint)rd_fixed(r, 1);
   guint64 fmt[2 * 16];
@@ -237,17 +239,19 @@ rd_entries(LtReader *r, const FkLineTableSections *sec, guint offset_size, GPtrA
         dir = u;
     }
     if (dirs == NULL) /* reading the directories themselves */
-      g_ptr_array_add(out, (gpointer)(path != NULL ? g_string_chunk_insert_const(strings, path) : NULL));
+      g_ptr_array_add(out,
+                      (gpointer)(path != NULL ? g_string_chunk_insert_const(strings, path) : NULL));
     else
-      g_ptr_array_add(out, (gpointer)join_path(strings, comp_dir,
-                                               dir < dirs->len ? g_ptr_array_index(dirs, dir) : NULL, path));
+      g_ptr_array_add(
+          out, (gpointer)join_path(strings, comp_dir,
+                                   dir < dirs->len ? g_ptr_array_index(dirs, dir) : NULL, path));
   }
   return TRUE;
 }
 
 gboolean
-fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
-                int *version, GPtrArray *files, GArray *rows)
+fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir,
+                    GStringChunk *strings, int *version, GPtrArray *files, GArray *rows)
 {
   gsize len;
   const guint8 *base = sec->line != NULL ? g_bytes_get_data(sec->line, &len) : NULL;
@@ -314,8 +318,9 @@ fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *
       guint64 dir = rd_uleb(&r);
       rd_uleb(&r);
       rd_uleb(&r);
-      g_ptr_array_add(files, (gpointer)join_path(strings, comp_dir,
-                                                 dir < dirs->len ? g_ptr_array_index(dirs, dir) : NULL, name));
+      g_ptr_array_add(
+          files, (gpointer)join_path(strings, comp_dir,
+                                     dir < dirs->len ? g_ptr_array_index(dirs, dir) : NULL, name));
     }
   }
   if (!r.ok || prog > r.end)
@@ -382,7 +387,8 @@ fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *
       }
     }
     if (emit && r.ok) {
-      FkLineTableRow row = {addr, (guint32)MIN(file, G_MAXUINT32), (guint32)MIN(line, G_MAXUINT32), order++, end};
+      FkLineTableRow row = {addr, (guint32)MIN(file, G_MAXUINT32), (guint32)MIN(line, G_MAXUINT32),
+                            order++, end};
       g_array_append_val(rows, row);
       if (end) {
         addr = 0;

@@ -31,5 +31,5 @@ typedef struct {
  * version. COMP_DIR (may be NULL) completes relative paths. FALSE when the
  * table is corrupt or uses a form this decoder does not know (the caller
  * then asks libdwarf); what was appended is then to be discarded. */
-gboolean fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir, GStringChunk *strings,
-                         int *version, GPtrArray *files, GArray *rows);
+gboolean fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir,
+                             GStringChunk *strings, int *version, GPtrArray *files, GArray *rows);

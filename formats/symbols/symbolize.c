@@ -38,12 +38,12 @@ typedef struct {
 
 typedef struct {
   char *path;
-  char *want_id;   /* hex, or NULL when the mapping had none */
+  char *want_id;     /* hex, or NULL when the mapping had none */
   const char *label; /* "[basename]" interned */
-  FkElf *load;     /* PT_LOAD segments (any accepted file) */
-  FkElf *syms;     /* the symbol table source */
-  FkElf *dwelf;    /* the DWARF source */
-  FkDwarf *dwarf;  /* lazily built */
+  FkElf *load;       /* PT_LOAD segments (any accepted file) */
+  FkElf *syms;       /* the symbol table source */
+  FkElf *dwelf;      /* the DWARF source */
+  FkDwarf *dwarf;    /* lazily built */
   gboolean dwarf_tried;
   GHashTable *cache; /* vaddr (guint64*) -> SyFrames* */
 } SyDso;
@@ -52,17 +52,17 @@ struct FkSymbolizer {
   FkSymbolizeOptions opts;
   char *symfs, *kallsyms_path;
   char **debug_dirs;
-  GHashTable *elfs;     /* path or "added:" member -> FkElf* (NULL: failed) */
-  GHashTable *dsos;     /* "path\nid" -> SyDso* */
-  GHashTable *added;    /* member path -> GBytes */
-  GHashTable *added_id; /* build id hex -> GPtrArray of member paths, in add order */
+  GHashTable *elfs;          /* path or "added:" member -> FkElf* (NULL: failed) */
+  GHashTable *dsos;          /* "path\nid" -> SyDso* */
+  GHashTable *added;         /* member path -> GBytes */
+  GHashTable *added_id;      /* build id hex -> GPtrArray of member paths, in add order */
   GPtrArray *added_kallsyms; /* member paths */
   FkSymMap *kernel;
   gboolean kernel_tried;
   struct FkKernelLoad_ *kload; /* kallsyms being loaded (kernel_start), else NULL */
   GThread *kthread;
   GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
-  GHashTable *jit; /* pid -> FkSymMap* (NULL: none) */
+  GHashTable *jit;          /* pid -> FkSymMap* (NULL: none) */
   GArray *dwframes;
   /* The dsos of the last lookups, newest first: a call chain goes back and
    * forth between a few (the binary, libc, the interpreter), and finding a
@@ -122,8 +122,10 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
   self->opts.debug_dirs = self->debug_dirs;
   self->elfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, elf_free0);
   self->dsos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, dso_free);
-  self->added = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
-  self->added_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+  self->added =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+  self->added_id =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
   self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
   self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
@@ -174,7 +176,8 @@ member_build_id(const char *path)
   g_auto(GStrv) parts = g_strsplit(path, "/", -1);
   guint n = g_strv_length(parts);
   for (guint i = 0; i + 2 < n; i++) {
-    if (strcmp(parts[i], ".build-id") == 0 && strlen(parts[i + 1]) == 2 && is_hex(parts[i + 1], 2)) {
+    if (strcmp(parts[i], ".build-id") == 0 && strlen(parts[i + 1]) == 2 &&
+        is_hex(parts[i + 1], 2)) {
       g_autofree char *rest = g_strdup(parts[i + 2]);
       if (g_str_has_suffix(rest, ".debug"))
         rest[strlen(rest) - 6] = '\0';
@@ -185,7 +188,8 @@ member_build_id(const char *path)
     }
   }
   if (n >= 2 && is_hex(parts[n - 2], 16) &&
-      (strcmp(parts[n - 1], "elf") == 0 || strcmp(parts[n - 1], "debug") == 0 || strcmp(parts[n - 1], "vdso") == 0))
+      (strcmp(parts[n - 1], "elf") == 0 || strcmp(parts[n - 1], "debug") == 0 ||
+       strcmp(parts[n - 1], "vdso") == 0))
     return g_ascii_strdown(parts[n - 2], -1);
   return NULL;
 }
@@ -204,7 +208,8 @@ fk_symbolizer_add_file(FkSymbolizer *self, const char *path, GBytes *data)
     return;
   }
   char *id = member_build_id(norm);
-  if (id == NULL && g_bytes_get_size(data) >= 4 && memcmp(g_bytes_get_data(data, NULL), ELFMAG, 4) == 0) {
+  if (id == NULL && g_bytes_get_size(data) >= 4 &&
+      memcmp(g_bytes_get_data(data, NULL), ELFMAG, 4) == 0) {
     /* any other ELF member: index it by its own note */
     g_autoptr(FkElf) elf = fk_elf_open_bytes(norm, data, NULL);
     gsize len;
@@ -264,8 +269,9 @@ offer(FkSymbolizer *self, SyDso *dso, const char *key, gboolean *mismatch)
   g_autofree char *hex = fk_build_id_hex(bid, len);
   if (dso->want_id != NULL && (hex == NULL || strcmp(hex, dso->want_id) != 0)) {
     if (!*mismatch && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, dso->path, "build id mismatch: the capture has %s, %s has %s; not used",
-                   dso->want_id, fk_elf_name(elf), hex != NULL ? hex : "none");
+      fk_diag_note(self->opts.diag, dso->path,
+                   "build id mismatch: the capture has %s, %s has %s; not used", dso->want_id,
+                   fk_elf_name(elf), hex != NULL ? hex : "none");
     *mismatch = TRUE;
     return;
   }
@@ -290,8 +296,8 @@ offer(FkSymbolizer *self, SyDso *dso, const char *key, gboolean *mismatch)
 static gboolean
 dso_complete(const SyDso *dso)
 {
-  return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL && dso->load != NULL &&
-         fk_elf_has_code(dso->load);
+  return dso->syms != NULL && fk_elf_has_symtab(dso->syms) && dso->dwelf != NULL &&
+         dso->load != NULL && fk_elf_has_code(dso->load);
 }
 
 /* A .build-id entry may be the ELF itself or (perf's cache) a directory
@@ -377,8 +383,8 @@ find_files(FkSymbolizer *self, SyDso *dso)
     }
   }
   if (dso->load == NULL && !mismatch && self->opts.diag != NULL && !special)
-    fk_diag_note(self->opts.diag, dso->path, "no ELF file found%s%s; frames shown as the dso", id ? " for build id " : "",
-                 id ? id : "");
+    fk_diag_note(self->opts.diag, dso->path, "no ELF file found%s%s; frames shown as the dso",
+                 id ? " for build id " : "", id ? id : "");
 }
 
 /* The vdso of this process: the same kernel's vdso, so usable when the
@@ -436,7 +442,8 @@ dso_is(const SyDso *dso, const FkMapping *map)
     return FALSE;
   static const char hex[] = "0123456789abcdef";
   for (gsize i = 0; i < map->build_id_len; i++)
-    if (dso->want_id[2 * i] != hex[map->build_id[i] >> 4] || dso->want_id[2 * i + 1] != hex[map->build_id[i] & 15])
+    if (dso->want_id[2 * i] != hex[map->build_id[i] >> 4] ||
+        dso->want_id[2 * i + 1] != hex[map->build_id[i] & 15])
       return FALSE;
   return TRUE;
 }
@@ -475,7 +482,8 @@ unresolved(FkSymbolizer *self, const char *label, guint64 ip)
 {
   if (!self->opts.addrs)
     return fk_interner_intern0(self->opts.strings, label);
-  g_autofree char *s = g_strdup_printf("%.*s <%" G_GINT64_MODIFIER "x>]", (int)strlen(label) - 1, label, ip);
+  g_autofree char *s =
+      g_strdup_printf("%.*s <%" G_GINT64_MODIFIER "x>]", (int)strlen(label) - 1, label, ip);
   return fk_interner_intern0(self->opts.strings, s);
 }
 
@@ -526,12 +534,14 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
   if (outer == NULL) {
     g_ptr_array_add(names, (gpointer)dso->label); /* lookup adds the address */
   } else if (!self->opts.inline_frames || dw->len <= 1) {
-    g_ptr_array_add(names, (gpointer)intern_name(self, outer, dl ? dl->file : NULL, dl ? dl->line : 0));
+    g_ptr_array_add(names,
+                    (gpointer)intern_name(self, outer, dl ? dl->file : NULL, dl ? dl->line : 0));
   } else {
     g_ptr_array_add(names, (gpointer)intern_name(self, outer, d0->file, d0->line));
     for (guint i = 1; i < dw->len; i++) {
       const FkDwFrame *f = &g_array_index(dw, FkDwFrame, i);
-      g_ptr_array_add(names, (gpointer)intern_name(self, f->name ? f->name : "??", f->file, f->line));
+      g_ptr_array_add(names,
+                      (gpointer)intern_name(self, f->name ? f->name : "??", f->file, f->line));
     }
   }
   fr = g_malloc(sizeof *fr + names->len * sizeof(char *));
@@ -575,13 +585,15 @@ kernel_read(gpointer data)
     k->where = g_strdup(k->added_name);
   }
   if (k->text == NULL && k->id != NULL && k->home != NULL) {
-    g_autofree char *p = g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
+    g_autofree char *p =
+        g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
     if (g_file_get_contents(p, &k->text, &k->len, NULL)) {
       g_free(k->where);
       k->where = g_strdup(p);
     }
   }
-  if (k->text == NULL && k->use_proc && g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
+  if (k->text == NULL && k->use_proc &&
+      g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
     g_free(k->where);
     k->where = g_strdup("/proc/kallsyms");
   }
@@ -650,11 +662,13 @@ kernel_finish(FkSymbolizer *self)
   if (k->map == NULL) {
     if (diag != NULL)
       fk_diag_note(diag, "[kernel.kallsyms]",
-                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); kernel frames unresolved");
+                   "no kallsyms for the capture's kernel (give --kallsyms or a perf archive); "
+                   "kernel frames unresolved");
   } else {
     self->kernel = g_steal_pointer(&k->map);
     if (diag != NULL && fk_symmap_all_zero(self->kernel))
-      fk_diag_note(diag, k->where, "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
+      fk_diag_note(diag, k->where,
+                   "kallsyms addresses are all zero (kptr_restrict); kernel frames unresolved");
     else if (diag != NULL && k->bad > 0)
       fk_diag_note(diag, k->where, "%u lines of kallsyms not understood", k->bad);
   }
@@ -708,8 +722,8 @@ read_jit_map(const char *path, gint64 max, gsize *len, char **why)
                     : S_ISDIR(st.st_mode) ? "a directory, not a regular file"
                                           : "not a regular file");
   } else if (st.st_uid != 0 && st.st_uid != geteuid()) {
-    *why = g_strdup_printf("owned by uid %u, neither by this user nor by root",
-                           (unsigned)st.st_uid);
+    *why =
+        g_strdup_printf("owned by uid %u, neither by this user nor by root", (unsigned)st.st_uid);
   } else if (st.st_size > max) {
     *why = g_strdup_printf("%" G_GINT64_FORMAT " bytes, over --max-jit-map-bytes %" G_GINT64_FORMAT,
                            (gint64)st.st_size, max);
@@ -766,7 +780,8 @@ get_jit(FkSymbolizer *self, gint64 pid)
   gpointer k, b;
   g_hash_table_iter_init(&it, self->added);
   while (text == NULL && g_hash_table_iter_next(&it, &k, &b))
-    if (g_str_has_suffix(k, name) && (strlen(k) == strlen(name) || ((char *)k)[strlen(k) - strlen(name) - 1] == '/')) {
+    if (g_str_has_suffix(k, name) &&
+        (strlen(k) == strlen(name) || ((char *)k)[strlen(k) - strlen(name) - 1] == '/')) {
       len = g_bytes_get_size(b);
       text = g_strndup(g_bytes_get_data(b, NULL), len);
       where = k;
@@ -783,7 +798,8 @@ get_jit(FkSymbolizer *self, gint64 pid)
       where = paths[i];
     /* get_jit runs once per pid: one message per map */
     if (why != NULL && self->opts.diag != NULL)
-      fk_diag_note(self->opts.diag, paths[i], "JIT map ignored: %s; frames shown as [%s]", why, name);
+      fk_diag_note(self->opts.diag, paths[i], "JIT map ignored: %s; frames shown as [%s]", why,
+                   name);
   }
   FkSymMap *m = NULL;
   if (text != NULL) {
@@ -811,12 +827,14 @@ mapping_kind(const FkMapping *map)
 {
   if (map->kind & FK_MAPPING_KNOWN)
     return map->kind;
-  return FK_MAPPING_KNOWN | (g_str_has_prefix(map->path, "[kernel.kallsyms]") ? FK_MAPPING_KALLSYMS : 0) |
+  return FK_MAPPING_KNOWN |
+         (g_str_has_prefix(map->path, "[kernel.kallsyms]") ? FK_MAPPING_KALLSYMS : 0) |
          (is_anon(map->path) ? FK_MAPPING_PERF_MAP : 0);
 }
 
 void
-fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel, GPtrArray *out)
+fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
+                     GPtrArray *out)
 {
   guint8 kind = map != NULL && map->path != NULL ? mapping_kind(map) : 0;
   if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
@@ -825,7 +843,8 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
       if (!self->kernel_tried || self->kload != NULL)
         load_kernel(self, map);
       const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
-      frame = name != NULL ? intern_name(self, name, NULL, 0) : unresolved(self, "[[kernel.kallsyms]]", ip);
+      frame = name != NULL ? intern_name(self, name, NULL, 0)
+                           : unresolved(self, "[[kernel.kallsyms]]", ip);
       g_hash_table_insert(self->kernel_cache, g_memdup2(&ip, sizeof ip), (gpointer)frame);
     }
     g_ptr_array_add(out, (gpointer)frame);
@@ -888,7 +907,8 @@ gboolean
 fk_symbolizer_unwind_files(FkSymbolizer *self, const FkMapping *map, guint64 ip, struct Elf **eh,
                            struct Elf **debug, guint64 *bias, gconstpointer *key)
 {
-  if (map == NULL || map->path == NULL || (mapping_kind(map) & (FK_MAPPING_PERF_MAP | FK_MAPPING_KALLSYMS)))
+  if (map == NULL || map->path == NULL ||
+      (mapping_kind(map) & (FK_MAPPING_PERF_MAP | FK_MAPPING_KALLSYMS)))
     return FALSE;
   SyDso *dso = get_dso(self, map);
   dwarf_soon(self, dso);

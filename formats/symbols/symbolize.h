@@ -13,11 +13,11 @@
 #include "../diag.h"
 
 typedef struct {
-  FkInterner *strings;  /* frame names are interned here */
-  FkDiag *diag;         /* notes: missing files, build-id mismatches */
-  const char *symfs;    /* --symfs DIR: prefix for every dso path, or NULL */
-  char **debug_dirs;    /* --debug-dir DIR (NULL-terminated, may be NULL): .build-id trees */
-  const char *kallsyms; /* --kallsyms FILE, or NULL */
+  FkInterner *strings;        /* frame names are interned here */
+  FkDiag *diag;               /* notes: missing files, build-id mismatches */
+  const char *symfs;          /* --symfs DIR: prefix for every dso path, or NULL */
+  char **debug_dirs;          /* --debug-dir DIR (NULL-terminated, may be NULL): .build-id trees */
+  const char *kallsyms;       /* --kallsyms FILE, or NULL */
   gboolean use_proc_kallsyms; /* the capture is from this host and kernel */
   gboolean inline_frames;     /* --inline (default) / --no-inline */
   gboolean srcline;           /* --srcline: append " file:line" */
@@ -35,12 +35,12 @@ void fk_symbolize_options_init(FkSymbolizeOptions *opts);
 
 /* A mapping of a process as MMAP/MMAP2 records give it. */
 typedef struct {
-  const char *path;         /* "/usr/bin/x", "[kernel.kallsyms]", "[vdso]", "//anon", ... */
-  const guint8 *build_id;   /* may be NULL */
+  const char *path;       /* "/usr/bin/x", "[kernel.kallsyms]", "[vdso]", "//anon", ... */
+  const guint8 *build_id; /* may be NULL */
   gsize build_id_len;
   guint64 start, len, pgoff;
-  gint64 pid;               /* for /tmp/perf-PID.map */
-  guint8 kind;              /* FK_MAPPING_* of path when the caller knows them, else 0 */
+  gint64 pid;  /* for /tmp/perf-PID.map */
+  guint8 kind; /* FK_MAPPING_* of path when the caller knows them, else 0 */
 } FkMapping;
 
 /* A caller that classified the path once (per mapping) saves the symbolizer

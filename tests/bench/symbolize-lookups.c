@@ -48,9 +48,11 @@ main(int argc, char **argv)
   char **debug_dirs = NULL;
   GOptionEntry entries[] = {
       {"no-inline", 0, 0, G_OPTION_ARG_NONE, &no_inline, "no inline frames", NULL},
-      {"no-params", 0, 0, G_OPTION_ARG_NONE, &no_params, "perf-style names without parameter lists", NULL},
+      {"no-params", 0, 0, G_OPTION_ARG_NONE, &no_params, "perf-style names without parameter lists",
+       NULL},
       {"addrs", 0, 0, G_OPTION_ARG_NONE, &addrs, "unresolved frames as addresses", NULL},
-      {"offsets", 0, 0, G_OPTION_ARG_NONE, &offsets, "ADDRs are file offsets (as perf script prints them)", NULL},
+      {"offsets", 0, 0, G_OPTION_ARG_NONE, &offsets,
+       "ADDRs are file offsets (as perf script prints them)", NULL},
       {"bench", 0, 0, G_OPTION_ARG_INT, &bench, "time N passes", "N"},
       {"symfs", 0, 0, G_OPTION_ARG_FILENAME, &symfs, "symfs", "DIR"},
       {"debug-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &debug_dirs, "debug dir", "DIR"},
@@ -59,7 +61,8 @@ main(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc < 2) {
-    fprintf(stderr, "symbolize-lookups: %s\n", err ? err->message : "usage: symbolize-lookups BIN [ADDR...]");
+    fprintf(stderr, "symbolize-lookups: %s\n",
+            err ? err->message : "usage: symbolize-lookups BIN [ADDR...]");
     return 2;
   }
   const char *bin = argv[1];
@@ -118,8 +121,8 @@ main(int argc, char **argv)
     }
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
     double cpu = cpu_seconds() - c0;
-    printf("cold: %" G_GUINT64_FORMAT " lookups in %.3f s (%.3f s CPU): %.0f lookups/CPU-s\n", n, secs, cpu,
-           (double)n / MAX(cpu, 1e-6));
+    printf("cold: %" G_GUINT64_FORMAT " lookups in %.3f s (%.3f s CPU): %.0f lookups/CPU-s\n", n,
+           secs, cpu, (double)n / MAX(cpu, 1e-6));
     /* warm: the same addresses again through one symbolizer, as the
      * repeated addresses of a long capture are */
     g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&opts);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void
 check(const char *svg, gsize len)
 {
@@ -27,8 +26,9 @@ check(const char *svg, gsize len)
   const char *p = strstr(svg, "]]></script>");
   if (p == NULL)
     abort();
-  static const char *const ok[] = {"<rect", "<text", "</text", "<g", "</g", "<svg", "</svg",
-                                   "<title", "</title", "<a ", "</a", "<tspan", "</tspan", NULL};
+  static const char *const ok[] = {"<rect", "<text",  "</text",  "<g",      "</g",
+                                   "<svg",  "</svg",  "<title",  "</title", "<a ",
+                                   "</a",   "<tspan", "</tspan", NULL};
   for (p = strchr(p + strlen("]]></script>"), '<'); p != NULL; p = strchr(p + 1, '<')) {
     gboolean known = FALSE;
     for (const char *const *k = ok; *k; k++)

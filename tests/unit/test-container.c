@@ -53,7 +53,8 @@ test_side_files(void)
 {
   g_assert_true(fk_container_is_side_file(".build-id/5f/0f9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b"));
   g_assert_true(fk_container_is_side_file("./.build-id/5f/0f9b1c"));
-  g_assert_true(fk_container_is_side_file("[kernel.kallsyms]/2f3d2f1e0aa57aa7c8b40a4b7c1fe8b0b0fb14f3/kallsyms"));
+  g_assert_true(fk_container_is_side_file(
+      "[kernel.kallsyms]/2f3d2f1e0aa57aa7c8b40a4b7c1fe8b0b0fb14f3/kallsyms"));
   g_assert_true(fk_container_is_side_file(
       "usr/lib/x86_64-linux-gnu/libc.so.6/8a9c1e2f3b4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f/elf"));
   g_assert_false(fk_container_is_side_file("web01/perf.txt"));
@@ -93,7 +94,8 @@ on_side(const char *archive, const char *member, GBytes *data, const char *link,
   (void)archive;
   Side *s = ud;
   if (data != NULL)
-    g_ptr_array_add(s->members, g_strdup_printf("%s=%" G_GSIZE_FORMAT, member, g_bytes_get_size(data)));
+    g_ptr_array_add(s->members,
+                    g_strdup_printf("%s=%" G_GSIZE_FORMAT, member, g_bytes_get_size(data)));
   else
     g_ptr_array_add(s->links, g_strdup_printf("%s->%s", member, link));
 }

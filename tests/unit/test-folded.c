@@ -9,7 +9,7 @@
 #include <string.h>
 
 typedef struct {
-  char *folded;   /* what the folded writer makes of the tree */
+  char *folded; /* what the folded writer makes of the tree */
   guint64 skipped;
   char *first_message;
   gboolean failed;
@@ -115,7 +115,9 @@ static void
 test_line_ends_and_bom(void)
 {
   check("a;b 1\r\na;c 2\r\n", "a;b 1\na;c 2\n", 0);
-  check("\xEF\xBB\xBF" "a;b 1\n", "a;b 1\n", 0);
+  check("\xEF\xBB\xBF"
+        "a;b 1\n",
+        "a;b 1\n", 0);
 }
 
 static GByteArray *
@@ -222,9 +224,9 @@ test_bid(void)
 static void
 test_speedscope_samples(void)
 {
-  g_autofree char *dir = g_build_filename(g_getenv("FK_SHARED") ? g_getenv("FK_SHARED")
-                                                                : "../shared",
-                                          "peers/speedscope/stackcollapse", NULL);
+  g_autofree char *dir =
+      g_build_filename(g_getenv("FK_SHARED") ? g_getenv("FK_SHARED") : "../shared",
+                       "peers/speedscope/stackcollapse", NULL);
   if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
     g_test_skip("../shared/peers/speedscope absent");
     return;
@@ -289,8 +291,8 @@ read_then_strip(const char *text)
 static void
 test_strip_while_reading(void)
 {
-  static const char *frames[] = {"main", "f+0x1a", "f+0x1a/0x40", "f+12", "f", "+0x10",
-                                 "[host=a]", "0x7fff", "f+0xzz", "g+0x0", "f+", "k+0x3/0x"};
+  static const char *frames[] = {"main",     "f+0x1a", "f+0x1a/0x40", "f+12",  "f",  "+0x10",
+                                 "[host=a]", "0x7fff", "f+0xzz",      "g+0x0", "f+", "k+0x3/0x"};
   GRand *r = g_rand_new_with_seed(0x5717);
   FkReadOptions strip = {0};
   strip.strip_offsets = TRUE;

@@ -17,7 +17,9 @@ test_examples(void)
       {"a\rb\tc\x1b[2Jd\x7f", "a\\x0Db\\x09c\\x1B[2Jd\\x7F"},
       {"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80"},
       {"bad\xff\xfe", "bad\\xFF\\xFE"},
-      {"\xc2\x9b" "csi \xc2\xa0nbsp", "\\xC2\\x9Bcsi \xc2\xa0nbsp"},
+      {"\xc2\x9b"
+       "csi \xc2\xa0nbsp",
+       "\\xC2\\x9Bcsi \xc2\xa0nbsp"},
       {"cut\xe2\x86", "cut\\xE2\\x86"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
@@ -31,8 +33,8 @@ test_property(void)
 {
   g_autoptr(FkInterner) s = fk_interner_new();
   GRand *r = g_rand_new_with_seed(0xf4a3);
-  static const guint8 alphabet[] = {'a', ';', '\n', '\r', '\t', 0x1b, 0x7f, 0xc2, 0x9b, 0xa0,
-                                    0xe2, 0x86, 0x92, 0xff, 0xf0, 0x9f, 0x98, 0x80, ' ', '\\'};
+  static const guint8 alphabet[] = {'a',  ';',  '\n', '\r', '\t', 0x1b, 0x7f, 0xc2, 0x9b, 0xa0,
+                                    0xe2, 0x86, 0x92, 0xff, 0xf0, 0x9f, 0x98, 0x80, ' ',  '\\'};
   for (guint round = 0; round < 20000; round++) {
     char buf[24];
     gsize n = (gsize)g_rand_int_range(r, 0, (gint32)sizeof buf);

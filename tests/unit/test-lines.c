@@ -239,17 +239,34 @@ test_utf16_replaced(void)
     const char *lines; /* joined with '|' */
     const char *message;
   } cases[] = {
-      {"odd last byte", "\xFF\xFE" "a\0\n\0b", 7, "a|\xEF\xBF\xBD",
+      {"odd last byte",
+       "\xFF\xFE"
+       "a\0\n\0b",
+       7, "a|\xEF\xBF\xBD",
        "1 UTF-16 code unit that is no character (a lone surrogate or an odd last byte), the first "
        "at byte 6, read as U+FFFD"},
-      {"lone low surrogate, BE", "\xFE\xFF" "\0a\xDC\x00\0b", 8, "a\xEF\xBF\xBD" "b",
+      {"lone low surrogate, BE",
+       "\xFE\xFF"
+       "\0a\xDC\x00\0b",
+       8,
+       "a\xEF\xBF\xBD"
+       "b",
        "1 UTF-16 code unit that is no character (a lone surrogate or an odd last byte), the first "
        "at byte 4, read as U+FFFD"},
-      {"high surrogate without low, then at the end", "\xFF\xFE" "\x00\xD8" "c\0\x01\xD8", 8,
-       "\xEF\xBF\xBD" "c\xEF\xBF\xBD",
-       "2 UTF-16 code units that are no character (a lone surrogate or an odd last byte), the first "
+      {"high surrogate without low, then at the end",
+       "\xFF\xFE"
+       "\x00\xD8"
+       "c\0\x01\xD8",
+       8,
+       "\xEF\xBF\xBD"
+       "c\xEF\xBF\xBD",
+       "2 UTF-16 code units that are no character (a lone surrogate or an odd last byte), the "
+       "first "
        "at byte 2, read as U+FFFD"},
-      {"a valid pair", "\xFF\xFE" "\x3D\xD8\x00\xDE", 6, "\xF0\x9F\x98\x80", NULL},
+      {"a valid pair",
+       "\xFF\xFE"
+       "\x3D\xD8\x00\xDE",
+       6, "\xF0\x9F\x98\x80", NULL},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_test_message("%s", cases[i].name);

@@ -394,14 +394,22 @@ static void
 test_record_boundaries(void)
 {
   const char *const paths[] = {
-      "corpora/perf-c/inl.z.data",         "corpora/perf-rust/rs.data",
-      "corpora/perf-c/inl.cut.data",       "corpora/perf-c/inl.inject.pipe.data",
-      "corpora/perf-c/inl.data",           "corpora/symbolize/tmpl.perf.data",
-      "corpora/perf-c/inl.pipe.data",      "corpora/perf-c/inl.dwarf.data",
-      "corpora/perf-c/inl.2ev.data",       "corpora/perf-c/inl.killed.data",
-      "corpora/perf-threads/thr.data",     "corpora/symbolize/inl.perf.data",
-      "corpora/perf-cxx/tmpl.data",        "corpora/symbolize/rs-v0.perf.data",
-      "corpora/symbolize/rs-legacy.perf.data", "corpora/perf-system/system.data",
+      "corpora/perf-c/inl.z.data",
+      "corpora/perf-rust/rs.data",
+      "corpora/perf-c/inl.cut.data",
+      "corpora/perf-c/inl.inject.pipe.data",
+      "corpora/perf-c/inl.data",
+      "corpora/symbolize/tmpl.perf.data",
+      "corpora/perf-c/inl.pipe.data",
+      "corpora/perf-c/inl.dwarf.data",
+      "corpora/perf-c/inl.2ev.data",
+      "corpora/perf-c/inl.killed.data",
+      "corpora/perf-threads/thr.data",
+      "corpora/symbolize/inl.perf.data",
+      "corpora/perf-cxx/tmpl.data",
+      "corpora/symbolize/rs-v0.perf.data",
+      "corpora/symbolize/rs-legacy.perf.data",
+      "corpora/perf-system/system.data",
   };
   guint64 cuts = 0;
   g_autoptr(GTimer) timer = g_timer_new();

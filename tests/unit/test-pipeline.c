@@ -146,8 +146,7 @@ rec_begin(gpointer sink, const FkPipelineInput *pi)
 {
   Rec *r = sink;
   g_string_append_printf(r->text, "begin %s reader=%s empty=%d host=%s\n", fk_input_name(pi->in),
-                         pi->reader ? pi->reader->name : "-", pi->empty,
-                         pi->host ? pi->host : "-");
+                         pi->reader ? pi->reader->name : "-", pi->empty, pi->host ? pi->host : "-");
   return TRUE;
 }
 
@@ -172,8 +171,8 @@ static void
 rec_end(gpointer sink, const FkPipelineInput *pi)
 {
   Rec *r = sink;
-  g_string_append_printf(r->text, "end %s open=%d error=%s\n", fk_input_name(pi->in), pi->state != NULL,
-                         pi->error ? pi->error->message : "-");
+  g_string_append_printf(r->text, "end %s open=%d error=%s\n", fk_input_name(pi->in),
+                         pi->state != NULL, pi->error ? pi->error->message : "-");
 }
 
 static gsize
@@ -317,8 +316,8 @@ test_stop(void)
   g_assert_false(ok1);
   g_assert_false(ok2);
   /* the sink's stop ends f12 after 3 samples, with its message, */
-  g_autofree char *stopped = g_strdup_printf(
-      "message %s/f12.folded: the sink asked to stop\n", in.dir);
+  g_autofree char *stopped =
+      g_strdup_printf("message %s/f12.folded: the sink asked to stop\n", in.dir);
   g_assert_nonnull(strstr(one, stopped));
   g_assert_nonnull(strstr(one, "f12.folded main;in12;f2 3\nend "));
   g_assert_null(strstr(one, "f12.folded main;in12;f3 4\n"));
@@ -389,8 +388,9 @@ test_limits(void)
   g_assert_cmpstr(total2, ==, total1);
   g_assert_false(ok1 || ok2);
   g_assert_nonnull(strstr(total1, "a10.tar:m01.folded open=1 error=-\n"));
-  g_assert_nonnull(strstr(total1, "a10.tar:m02.folded: the limit of 2500 decompressed bytes in all "
-                                  "was reached (--max-total-bytes); this and the rest are skipped"));
+  g_assert_nonnull(strstr(total1,
+                          "a10.tar:m02.folded: the limit of 2500 decompressed bytes in all "
+                          "was reached (--max-total-bytes); this and the rest are skipped"));
   g_assert_nonnull(strstr(total1, "f10.folded main;in10;f0 470\n"));
   g_assert_null(strstr(total1, "f11.folded"));
   g_assert_null(strstr(total1, "last.tar"));

@@ -68,8 +68,10 @@ test_reverse_simple(void)
   g_assert_cmpint(self_at(r, "g;f;main", 0), ==, 3);
   g_assert_cmpint(self_at(r, "g;h;main", 0), ==, 5);
   g_assert_cmpint(self_at(r, "f;main", 0), ==, 2);
-  g_assert_cmpint(fk_tree_node(r, fk_tree_find_child(r, FK_ROOT,
-                                   fk_interner_intern0(fk_tree_strings(r), "g")))->total[0], ==, 8);
+  g_assert_cmpint(
+      fk_tree_node(r, fk_tree_find_child(r, FK_ROOT, fk_interner_intern0(fk_tree_strings(r), "g")))
+          ->total[0],
+      ==, 8);
   g_assert_cmpint(fk_tree_total(r, 0), ==, 10);
 }
 

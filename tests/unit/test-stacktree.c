@@ -376,7 +376,7 @@ test_distinct_stacks(void)
   }
   GRand *r = g_rand_new_with_seed(18);
   enum { STACKS = 20000, DEPTH = 20 };
-  const char **frames = g_new(const char *, (gsize)STACKS * DEPTH);
+  const char **frames = g_new(const char *, (gsize)STACKS *DEPTH);
   FkWeight one = fk_weight_int(1);
   for (guint s = 0; s < STACKS; s++) {
     const char **f = frames + (gsize)s * DEPTH;

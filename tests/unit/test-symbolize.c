@@ -10,8 +10,8 @@
 #include "../../formats/symbols/elf.h"
 #include "../../formats/symbols/symbolize.h"
 
-static char *corpus;  /* corpora/symbolize */
-static char *tmpdir;  /* scratch, also $HOME */
+static char *corpus; /* corpora/symbolize */
+static char *tmpdir; /* scratch, also $HOME */
 
 static char *
 corpus_file(const char *name)
@@ -25,8 +25,9 @@ nm_addr(const char *bin, const char *sym)
 {
   g_autofree char *out = NULL;
   const char *argv[] = {"nm", bin, NULL};
-  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                             &out, NULL, NULL, NULL));
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                             G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                             NULL, NULL, NULL));
   g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
   for (char **l = lines; *l != NULL; l++) {
     g_auto(GStrv) f = g_strsplit(*l, " ", 3);
@@ -78,12 +79,14 @@ read_build_id(Fixture *f, const char *bin)
 
 /* Looks VADDR of BIN up through a mapping of PATH (start 0x400000). */
 static void
-lookup(Fixture *f, FkSymbolizer *s, const char *bin, const char *path, gboolean with_id, guint64 vaddr)
+lookup(Fixture *f, FkSymbolizer *s, const char *bin, const char *path, gboolean with_id,
+       guint64 vaddr)
 {
   g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
   guint64 off = 0;
   g_assert_true(fk_elf_vaddr_to_offset(elf, vaddr, &off));
-  FkMapping map = {path, with_id ? f->id : NULL, with_id ? f->id_len : 0, 0x400000, 1 << 24, 0, 4242, 0};
+  FkMapping map = {
+      path, with_id ? f->id : NULL, with_id ? f->id_len : 0, 0x400000, 1 << 24, 0, 4242, 0};
   g_ptr_array_set_size(f->out, 0);
   fk_symbolizer_lookup(s, &map, 0x400000 + off, FALSE, f->out);
 }
@@ -109,7 +112,8 @@ test_demangle(void)
     gboolean demangle, params;
     const char *want;
   } cases[] = {
-      {"_ZNSt6vectorIiSaIiEE9push_backERKi", TRUE, FALSE, "std::vector<int, std::allocator<int> >::push_back"},
+      {"_ZNSt6vectorIiSaIiEE9push_backERKi", TRUE, FALSE,
+       "std::vector<int, std::allocator<int> >::push_back"},
       {"_ZNSt6vectorIiSaIiEE9push_backERKi", TRUE, TRUE,
        "std::vector<int, std::allocator<int> >::push_back(int const&)"},
       {"_ZNSt6vectorIiSaIiEE9push_backERKi", FALSE, FALSE, "_ZNSt6vectorIiSaIiEE9push_backERKi"},
@@ -147,7 +151,8 @@ test_path_inline_srcline(void)
     g_assert_true(g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$", outer, 0, 0));
     if (f.out->len == 2) {
       saw_inline = TRUE;
-      g_assert_true(g_regex_match_simple("^collatz_len inl\\.c:[0-9]+$", g_ptr_array_index(f.out, 1), 0, 0));
+      g_assert_true(
+          g_regex_match_simple("^collatz_len inl\\.c:[0-9]+$", g_ptr_array_index(f.out, 1), 0, 0));
     }
   }
   g_assert_true(saw_inline);
@@ -216,7 +221,8 @@ test_debug_dir_build_id(void)
   g_autofree char *bin = corpus_file("inl");
   read_build_id(&f, bin);
   g_autofree char *hex = id_hex(&f);
-  g_autofree char *dir = g_build_filename(tmpdir, "dbg", ".build-id", (char[]){hex[0], hex[1], 0}, NULL);
+  g_autofree char *dir =
+      g_build_filename(tmpdir, "dbg", ".build-id", (char[]){hex[0], hex[1], 0}, NULL);
   g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
   g_autofree char *link = g_build_filename(dir, hex + 2, NULL);
   g_assert_cmpint(symlink(bin, link), ==, 0);
@@ -247,7 +253,8 @@ test_home_debug_cache(void)
   g_assert_cmpint(g_mkdir_with_parents(cache, 0755), ==, 0);
   g_autofree char *elf = g_build_filename(cache, "elf", NULL);
   g_assert_cmpint(symlink(bin, elf), ==, 0);
-  g_autofree char *bdir = g_build_filename(tmpdir, ".debug", ".build-id", (char[]){hex[0], hex[1], 0}, NULL);
+  g_autofree char *bdir =
+      g_build_filename(tmpdir, ".debug", ".build-id", (char[]){hex[0], hex[1], 0}, NULL);
   g_assert_cmpint(g_mkdir_with_parents(bdir, 0755), ==, 0);
   g_autofree char *blink = g_build_filename(bdir, hex + 2, NULL);
   g_autofree char *target = g_strdup_printf("../../opt/app/tmpl/%s", hex);
@@ -326,13 +333,15 @@ test_added_files(void)
 
   /* kallsyms of the archive, chosen by the kernel's build id */
   g_autoptr(GBytes) ks1 = g_bytes_new_static("ffffffff81000000 T wrong_kernel\n", 32);
-  g_autoptr(GBytes) ks2 = g_bytes_new_static("ffffffff81000000 T _stext\nffffffff81000100 t do_thing\n"
-                                             "ffffffff81000200 T mod_fn\t[mymod]\n",
-                                             88);
+  g_autoptr(GBytes) ks2 =
+      g_bytes_new_static("ffffffff81000000 T _stext\nffffffff81000100 t do_thing\n"
+                         "ffffffff81000200 T mod_fn\t[mymod]\n",
+                         88);
   fk_symbolizer_add_file(s, "[kernel.kallsyms]/aaaa/kallsyms", ks1);
   fk_symbolizer_add_file(s, "[kernel.kallsyms]/bbbb/kallsyms", ks2);
   guint8 kid[2] = {0xbb, 0xbb};
-  FkMapping kmap = {"[kernel.kallsyms]_text", kid, 2, 0xffffffff81000000ull, 1 << 20, 0xffffffff81000000ull, -1, 0};
+  FkMapping kmap = {"[kernel.kallsyms]_text", kid, 2, 0xffffffff81000000ull, 1 << 20,
+                    0xffffffff81000000ull,    -1,  0};
   g_ptr_array_set_size(f.out, 0);
   fk_symbolizer_lookup(s, &kmap, 0xffffffff81000150ull, TRUE, f.out);
   fk_symbolizer_lookup(s, &kmap, 0xffffffff81000210ull, TRUE, f.out);
@@ -361,8 +370,8 @@ test_kallsyms_file(void)
   g_assert_true(g_file_set_contents(ks, text, -1, NULL));
   f.opts.kallsyms = ks;
   g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
-  guint64 ips[] = {0xffffffff81000010ull, 0xffffffff81001010ull, 0xffffffff81002010ull, 0xffffffffc0000010ull,
-                   0xffffffff80000000ull};
+  guint64 ips[] = {0xffffffff81000010ull, 0xffffffff81001010ull, 0xffffffff81002010ull,
+                   0xffffffffc0000010ull, 0xffffffff80000000ull};
   for (guint i = 0; i < G_N_ELEMENTS(ips); i++)
     fk_symbolizer_lookup(s, NULL, ips[i], TRUE, f.out);
   g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "_text");
@@ -474,7 +483,8 @@ test_archive_debug_then_elf(void)
   g_autofree char *dbg = g_build_filename(tmpdir, "inl.debug", NULL);
   const char *argv[] = {"objcopy", "--only-keep-debug", bin, dbg, NULL};
   gint status = 1;
-  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                    NULL) ||
       status != 0) {
     g_test_skip("objcopy failed");
     fixture_clear(&f);
@@ -494,7 +504,8 @@ test_archive_debug_then_elf(void)
   gboolean saw_inline = FALSE;
   for (guint64 a = fn; a < fn + 0x40; a++) {
     lookup(&f, s, bin, "/opt/inl", TRUE, a);
-    g_assert_true(g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$", g_ptr_array_index(f.out, 0), 0, 0));
+    g_assert_true(g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$",
+                                       g_ptr_array_index(f.out, 0), 0, 0));
     saw_inline = saw_inline || f.out->len == 2;
   }
   g_assert_true(saw_inline);
@@ -532,7 +543,8 @@ test_own_vdso(void)
     return;
   }
   const Elf64_Ehdr *eh = (const Elf64_Ehdr *)base;
-  g_autoptr(GBytes) img = g_bytes_new_static(base, eh->e_shoff + (gsize)eh->e_shnum * eh->e_shentsize);
+  g_autoptr(GBytes) img =
+      g_bytes_new_static(base, eh->e_shoff + (gsize)eh->e_shnum * eh->e_shentsize);
   g_autoptr(FkElf) elf = fk_elf_open_bytes("vdso", img, NULL);
   g_assert_nonnull(elf);
   Fixture f;

@@ -100,8 +100,8 @@ test_perf_labels(void)
 static void
 test_perf_host_header_wins(void)
 {
-  Read r = read_with(&fk_reader_perf_script,
-                     "# hostname : inside\nx 1 1.0: 5 ev:\n\t1 f (/a)\n", NULL, "from-path");
+  Read r = read_with(&fk_reader_perf_script, "# hostname : inside\nx 1 1.0: 5 ev:\n\t1 f (/a)\n",
+                     NULL, "from-path");
   g_assert_cmpstr(SAMPLE(r, 0)->host, ==, "inside");
   read_free(&r);
   r = read_with(&fk_reader_perf_script, "x 1 1.0: 5 ev:\n\t1 f (/a)\n", NULL, "from-path");
@@ -192,8 +192,10 @@ test_perf_bad_lines(void)
   read_free(&r);
 
   /* Two bad blocks in a row, and one at the end: each is reported. */
-  r = read_with(&fk_reader_perf_script, "???\n\t10 g (/x)\n!!!\n\t1 a (/x)\n\t2 b (/x)\n"
-                "a 1 1.0: 1 ev:\n\t10 f (/x)\n???\n", NULL, NULL);
+  r = read_with(&fk_reader_perf_script,
+                "???\n\t10 g (/x)\n!!!\n\t1 a (/x)\n\t2 b (/x)\n"
+                "a 1 1.0: 1 ev:\n\t10 f (/x)\n???\n",
+                NULL, NULL);
   g_assert_cmpuint(r.stacks->len, ==, 1);
   g_assert_cmpstr(STACK(r, 0), ==, "a;f");
   m = fk_diag_messages(r.diag);
@@ -285,7 +287,11 @@ test_bidding(void)
   g_assert_cmpint(bid(&fk_reader_perf_script, folded, strlen(folded)), ==, 0);
   g_assert_cmpint(bid(&fk_reader_dtrace, folded, strlen(folded)), ==, 0);
   g_assert_cmpint(bid(&fk_reader_bpftrace, folded, strlen(folded)), ==, 0);
-  g_assert_cmpint(bid(&fk_reader_perf_script, "\x7f" "ELF\0\0\0", 7), ==, 0);
+  g_assert_cmpint(bid(&fk_reader_perf_script,
+                      "\x7f"
+                      "ELF\0\0\0",
+                      7),
+                  ==, 0);
 }
 
 static void

@@ -57,8 +57,8 @@ tree_of(FkInterner *strings, GPtrArray *stacks)
   for (guint i = 0; i < stacks->len; i++) {
     Stack *s = g_ptr_array_index(stacks, i);
     FkWeight w = fk_weight_int(s->weight);
-    g_assert_true(fk_tree_add_stack(t, (const char *const *)s->frames->pdata, s->frames->len, &w,
-                                    NULL));
+    g_assert_true(
+        fk_tree_add_stack(t, (const char *const *)s->frames->pdata, s->frames->len, &w, NULL));
   }
   fk_tree_finish(t);
   return t;
@@ -179,11 +179,11 @@ case_next(Case *c, GRand *rand)
 }
 
 /* Runs the body on N_TREES random trees with a fixed seed (reproducible). */
-#define FOR_RANDOM_TREES(rand, strings, stacks, tree)                                          \
-  g_autoptr(GRand) rand = g_rand_new_with_seed(12345);                                          \
-  for (Case c_ = {0}; case_next(&c_, rand);)                                                    \
-    for (FkInterner *strings = c_.strings; strings != NULL; strings = NULL)                     \
-      for (GPtrArray *stacks = c_.stacks; stacks != NULL; stacks = NULL)                        \
+#define FOR_RANDOM_TREES(rand, strings, stacks, tree)                                              \
+  g_autoptr(GRand) rand = g_rand_new_with_seed(12345);                                             \
+  for (Case c_ = {0}; case_next(&c_, rand);)                                                       \
+    for (FkInterner *strings = c_.strings; strings != NULL; strings = NULL)                        \
+      for (GPtrArray *stacks = c_.stacks; stacks != NULL; stacks = NULL)                           \
         for (FkTree *tree = c_.tree; tree != NULL; tree = NULL)
 
 static void
@@ -431,7 +431,8 @@ test_diff(void)
       g_assert_cmpuint(fk_tree_size(taken), ==, fk_tree_size(want));
       g_assert_cmpuint(fk_tree_decimals(taken), ==, fk_tree_decimals(want));
       for (gsize i = 0; i < fk_tree_size(want); i++)
-        g_assert_true(fk_tree_node(taken, (FkNodeId)i)->name == fk_tree_node(want, (FkNodeId)i)->name);
+        g_assert_true(fk_tree_node(taken, (FkNodeId)i)->name ==
+                      fk_tree_node(want, (FkNodeId)i)->name);
     }
   }
 }
@@ -444,9 +445,9 @@ fold_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth,
   GString *s = data;
   for (gsize i = 0; i < depth; i++)
     g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
-  g_string_append_printf(s, " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
-                            " %" G_GINT64_FORMAT "\n",
-                         n->self[0], n->self[1], n->total[0], n->total[1]);
+  g_string_append_printf(
+      s, " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+      n->self[0], n->self[1], n->total[0], n->total[1]);
   return TRUE;
 }
 
