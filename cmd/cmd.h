@@ -141,6 +141,7 @@ void fk_input_facts_add(FkInputFacts *facts, const FkWeight *w);
 
 void fk_input_options_init(FkInputOptions *opts);
 void fk_input_options_clear(FkInputOptions *opts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(FkInputOptions, fk_input_options_clear)
 /* Adds the input options, bound to OPTS, to CONTEXT's main group. */
 void fk_input_options_add(GOptionContext *context, FkInputOptions *opts);
 /* Validates the values after parsing; prints and returns FK_EXIT_USAGE when wrong. */
@@ -213,6 +214,7 @@ typedef struct {
 
 void fk_transform_options_init(FkTransformOptions *opts);
 void fk_transform_options_clear(FkTransformOptions *opts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(FkTransformOptions, fk_transform_options_clear)
 /* Adds the options, bound to OPTS, to CONTEXT's main group. */
 void fk_transform_options_add(GOptionContext *context, FkTransformOptions *opts);
 /* Validates and compiles after parsing and fills COPTS (initialized by the

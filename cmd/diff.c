@@ -192,9 +192,9 @@ static const FkWriter table_writer = {"table", "", "the verdict table", table_wr
 int
 cmd_diff(int argc, char **argv)
 {
-  FkInputOptions iopts;
+  g_auto(FkInputOptions) iopts = {0};
   fk_input_options_init(&iopts);
-  FkTransformOptions topts;
+  g_auto(FkTransformOptions) topts = {0};
   fk_transform_options_init(&topts);
   FkCollectOptions copts;
   fk_collect_options_init(&copts);
@@ -289,11 +289,8 @@ cmd_diff(int argc, char **argv)
   /* The runs are told apart by input: group by it first, outermost. */
   if (rc == FK_EXIT_OK && copts.n_group_by == FK_MAX_GROUP_KEYS)
     rc = fk_cmd_usage("--group-by: at most %d keys in diff", FK_MAX_GROUP_KEYS - 1);
-  if (rc != FK_EXIT_OK) {
-    fk_input_options_clear(&iopts);
-    fk_transform_options_clear(&topts);
+  if (rc != FK_EXIT_OK)
     return rc;
-  }
   memmove(copts.group_by + 1, copts.group_by, copts.n_group_by * sizeof copts.group_by[0]);
   copts.group_by[0] = FK_GROUP_FILE;
   copts.n_group_by++;
@@ -372,8 +369,6 @@ cmd_diff(int argc, char **argv)
   if (diff == NULL) {
     if (error != NULL)
       fk_cmd_error("%s", error->message);
-    fk_input_options_clear(&iopts);
-    fk_transform_options_clear(&topts);
     return FK_EXIT_FAILURE;
   }
   FkRenderOptions ropts;
@@ -416,8 +411,6 @@ cmd_diff(int argc, char **argv)
       ok = FALSE;
   }
   g_free(summary.inputs);
-  fk_input_options_clear(&iopts);
-  fk_transform_options_clear(&topts);
   if (!ok)
     return FK_EXIT_FAILURE;
   if (rc != FK_EXIT_OK)

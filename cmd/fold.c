@@ -4,9 +4,9 @@
 int
 cmd_fold(int argc, char **argv)
 {
-  FkInputOptions iopts;
+  g_auto(FkInputOptions) iopts = {0};
   fk_input_options_init(&iopts);
-  FkTransformOptions topts;
+  g_auto(FkTransformOptions) topts = {0};
   fk_transform_options_init(&topts);
   FkCollectOptions copts;
   fk_collect_options_init(&copts);
@@ -35,11 +35,8 @@ cmd_fold(int argc, char **argv)
   int rc = fk_cmd_parse_reading(context, &argc, &argv, &iopts, &topts, &copts);
   if (rc == FK_EXIT_OK)
     rc = fk_cmd_check_outputs(output, output_format);
-  if (rc != FK_EXIT_OK) {
-    fk_input_options_clear(&iopts);
-    fk_transform_options_clear(&topts);
+  if (rc != FK_EXIT_OK)
     return rc;
-  }
 
   g_autoptr(FkDiag) diag = fk_diag_new(5);
   g_autoptr(FkCollector) collector = fk_collector_new(NULL, &copts);
@@ -47,11 +44,8 @@ cmd_fold(int argc, char **argv)
   rc = fk_cmd_report_diag(diag, &iopts);
   g_autofree char *where = fk_cmd_inputs_name(argv + 1);
   g_autoptr(FkTree) tree = fk_transform_options_finish(&topts, collector, where, &ok);
-  fk_transform_options_clear(&topts);
-  if (tree == NULL) {
-    fk_input_options_clear(&iopts);
+  if (tree == NULL)
     return FK_EXIT_FAILURE;
-  }
   FkRenderOptions ropts;
   fk_render_options_init(&ropts);
   /* Partials read: the summaries name the inputs they were made from. */
@@ -65,6 +59,5 @@ cmd_fold(int argc, char **argv)
   if (!fk_cmd_write_outputs(tree, output, output_format, &fk_writer_folded, &ropts))
     ok = FALSE;
   g_free(summary.inputs);
-  fk_input_options_clear(&iopts);
   return ok ? rc : FK_EXIT_FAILURE;
 }

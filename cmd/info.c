@@ -463,7 +463,7 @@ print_text(GPtrArray *members, guint64 skipped)
 int
 cmd_info(int argc, char **argv)
 {
-  FkInputOptions iopts;
+  g_auto(FkInputOptions) iopts = {0};
   fk_input_options_init(&iopts);
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -480,10 +480,8 @@ cmd_info(int argc, char **argv)
   int rc = fk_cmd_parse(context, &argc, &argv);
   if (rc == FK_EXIT_OK)
     rc = fk_input_options_check(&iopts);
-  if (rc != FK_EXIT_OK) {
-    fk_input_options_clear(&iopts);
+  if (rc != FK_EXIT_OK)
     return rc;
-  }
   char **paths = argc > 1 ? argv + 1 : NULL;
   g_autoptr(FkDiag) diag = fk_diag_new(20); /* a bomb skips thousands: the first 20 */
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)member_free);
@@ -557,7 +555,6 @@ cmd_info(int argc, char **argv)
     fk_cmd_error("%s: no samples in the input", where);
     failed = TRUE;
   }
-  fk_input_options_clear(&iopts);
   if (failed || (strict && (skipped || fk_diag_skipped(diag) > 0)))
     return FK_EXIT_FAILURE;
   return FK_EXIT_OK;
