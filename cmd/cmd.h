@@ -177,6 +177,11 @@ void fk_cmd_stdin_hint(char **paths, const FkInputOptions *opts);
  * skipped under --strict, else FK_EXIT_OK. */
 int fk_cmd_report_diag(FkDiag *diag, const FkInputOptions *opts);
 
+/* Writes PATH (`-`: stdout) through FkOutput, a regular file by temporary
+ * file and rename, a device in place (docs/outputs.md), with WRITE(out,
+ * DATA); prints what failed. fk_cmd_write and report's pages write through it. */
+typedef gboolean (*FkCmdWriteFunc)(FILE *out, gconstpointer data, GError **error);
+gboolean fk_cmd_write_file(const char *path, FkCmdWriteFunc write, gconstpointer data);
 /* Writes TREE with WRITER (NULL: chosen by PATH's extension, else folded) to
  * PATH ("-" or NULL: stdout), through a temporary file. */
 gboolean fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *ropts,

@@ -133,22 +133,15 @@ fk_cmd_report_diag(FkDiag *diag, const FkInputOptions *opts)
 }
 
 gboolean
-fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *ropts,
-             const char *path)
+fk_cmd_write_file(const char *path, FkCmdWriteFunc write, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  if (path == NULL)
-    path = "-";
-  if (writer == NULL)
-    writer = strcmp(path, "-") == 0 ? NULL : fk_writer_for_path(path);
-  if (writer == NULL)
-    writer = &fk_writer_folded;
   FkOutput *out = fk_output_open(path, &error);
   if (out == NULL) {
     fk_cmd_error("%s", error->message);
     return FALSE;
   }
-  if (!writer->write(tree, ropts, fk_output_file(out), &error)) {
+  if (!write(fk_output_file(out), data, &error)) {
     fk_output_abort(out);
     fk_cmd_error("%s: %s", path, error->message);
     return FALSE;
@@ -163,6 +156,33 @@ fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *
     return FALSE;
   }
   return TRUE;
+}
+
+typedef struct {
+  const FkTree *tree;
+  const FkWriter *writer;
+  const FkRenderOptions *ropts;
+} TreeWrite;
+
+static gboolean
+write_tree(FILE *out, gconstpointer data, GError **error)
+{
+  const TreeWrite *w = data;
+  return w->writer->write(w->tree, w->ropts, out, error);
+}
+
+gboolean
+fk_cmd_write(const FkTree *tree, const FkWriter *writer, const FkRenderOptions *ropts,
+             const char *path)
+{
+  if (path == NULL)
+    path = "-";
+  if (writer == NULL)
+    writer = strcmp(path, "-") == 0 ? NULL : fk_writer_for_path(path);
+  if (writer == NULL)
+    writer = &fk_writer_folded;
+  TreeWrite w = {tree, writer, ropts};
+  return fk_cmd_write_file(path, write_tree, &w);
 }
 
 int

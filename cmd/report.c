@@ -170,33 +170,6 @@ output_kind(const char *path, const char *format, OutKind *kind)
   return TRUE;
 }
 
-typedef gboolean (*WriteFunc)(FILE *out, gconstpointer data, GError **error);
-
-static gboolean
-write_file(const char *path, WriteFunc write, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  FkOutput *out = fk_output_open(path, &error);
-  if (out == NULL) {
-    fk_cmd_error("%s", error->message);
-    return FALSE;
-  }
-  if (!write(fk_output_file(out), data, &error)) {
-    fk_output_abort(out);
-    fk_cmd_error("%s: %s", path, error->message);
-    return FALSE;
-  }
-  if (strcmp(path, "-") == 0) { /* main() checks stdout at exit */
-    fk_output_abort(out);
-    return TRUE;
-  }
-  if (!fk_output_commit(out, &error)) {
-    fk_cmd_error("%s", error->message);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 typedef struct {
   const FkReport *report;
   const Report *rp;
@@ -260,16 +233,16 @@ write_dir(const char *dir, FkReport *report, const Report *rp)
     page.title = title;
     Job j = {&page, rp};
     g_autofree char *path = g_build_filename(dir, f, NULL);
-    ok &= write_file(path, w_html, &j);
+    ok &= fk_cmd_write_file(path, w_html, &j);
     groups[g].href = f;
   }
   Job j = {report, rp};
   g_autofree char *index = g_build_filename(dir, "index.html", NULL);
   g_autofree char *md = g_build_filename(dir, "summary.md", NULL);
   g_autofree char *meta = g_build_filename(dir, "report.json", NULL);
-  ok &= write_file(index, w_html, &j);
-  ok &= write_file(md, w_md, &j);
-  ok &= write_file(meta, w_meta, &j);
+  ok &= fk_cmd_write_file(index, w_html, &j);
+  ok &= fk_cmd_write_file(md, w_md, &j);
+  ok &= fk_cmd_write_file(meta, w_meta, &j);
   for (gsize g = 0; g < report->n_groups; g++)
     groups[g].href = NULL;
   return ok;
@@ -284,9 +257,9 @@ write_outputs(FkReport *report, const Report *rp)
     OutKind k = OUT_HTML;
     output_kind(*o, rp->output_format, &k);
     if (k == OUT_HTML)
-      ok &= write_file(*o, w_html, &j);
+      ok &= fk_cmd_write_file(*o, w_html, &j);
     else if (k == OUT_MD)
-      ok &= write_file(*o, w_md, &j);
+      ok &= fk_cmd_write_file(*o, w_md, &j);
     else
       ok &= write_dir(*o, report, rp);
   }
@@ -442,7 +415,7 @@ run_index(char **dirs, Report *rp)
     g_array_append_val(entries, x);
   }
   g_array_sort(entries, cmp_entry);
-  ok &= write_file(out, w_index, entries);
+  ok &= fk_cmd_write_file(out, w_index, entries);
   for (guint i = 0; i < entries->len; i++)
     g_ptr_array_unref(g_array_index(entries, Entry, i).strings);
   return ok ? FK_EXIT_OK : FK_EXIT_FAILURE;
