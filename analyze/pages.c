@@ -27,3 +27,11 @@ fk_pages_alloc0(gsize bytes, gsize min_huge)
   memset(p, 0, bytes);
   return p;
 }
+
+void
+fk_pages_free(void *p)
+{
+  /* posix_memalign's, g_malloc's or g_malloc0's: GLib's allocator is the
+   * system malloc (GLib >= 2.46), so free() releases each of them. */
+  free(p);
+}

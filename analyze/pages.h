@@ -4,8 +4,7 @@
  * or the blocks pipes carry between reading threads, fault in one 4 KiB page
  * at a time otherwise. With transparent_hugepage=madvise (Debian's default)
  * the kernel backs 2 MiB-aligned memory that asks for it with huge pages:
- * one fault per 2 MiB. Memory from here is freed with free() (it is
- * malloc'd either way), so a caller may mix it with g_malloc'd memory. */
+ * one fault per 2 MiB. Memory from here is freed with fk_pages_free. */
 #pragma once
 
 #include <glib.h>
@@ -20,3 +19,6 @@ void *fk_pages_alloc(gsize bytes);
 /* BYTES zeroed: in huge pages from MIN_HUGE bytes on (smaller ones come
  * from g_malloc0, so that small tables stay small). Never NULL. */
 void *fk_pages_alloc0(gsize bytes, gsize min_huge);
+
+/* Frees what fk_pages_alloc or fk_pages_alloc0 gave (NULL: nothing). */
+void fk_pages_free(void *p);

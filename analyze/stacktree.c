@@ -85,10 +85,6 @@ node_at(const FkTree *self, FkNodeId id)
 
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
 
-/* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
- * index; on a VM every page fault is expensive, so ask for huge pages where
- * the kernel gives them on request (transparent_hugepage=madvise). Only the
- * later chunks: a small tree (one per archive member) stays small. */
 /* Zeroed memory for the index and the stack cache, in huge pages when big. */
 static void *
 table_alloc0(gsize bytes)
@@ -96,6 +92,10 @@ table_alloc0(gsize bytes)
   return fk_pages_alloc0(bytes, (gsize)4 << 20);
 }
 
+/* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
+ * index; on a VM every page fault is expensive, so ask for huge pages where
+ * the kernel gives them on request (transparent_hugepage=madvise). Only the
+ * later chunks: a small tree (one per archive member) stays small. */
 static FkNode *
 chunk_alloc(guint index)
 {
@@ -121,7 +121,6 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   self->mask = 1023;
-  /* table_alloc0, as index_grow's: both free() the index they replace */
   self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   self->stack_mask = STACK_CACHE_SIZE - 1;
   self->closed = g_byte_array_new();
@@ -139,10 +138,10 @@ fk_tree_free(FkTree *self)
   fk_interner_unref(self->strings);
   g_free(self->chunks[0]);
   for (guint i = 1; i < self->n_chunks; i++)
-    free(self->chunks[i]); /* posix_memalign's, or g_malloc's: both malloc */
+    fk_pages_free(self->chunks[i]);
   g_free(self->chunks);
-  free(self->slots); /* table_alloc0: malloc'd either way */
-  free(self->stack_cache);
+  fk_pages_free(self->slots);
+  fk_pages_free(self->stack_cache);
   g_byte_array_unref(self->closed);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
@@ -276,7 +275,7 @@ index_grow(FkTree *self)
       i = (i + 1) & self->mask;
     self->slots[i] = old[k];
   }
-  free(old);
+  fk_pages_free(old);
 }
 
 static void
@@ -312,7 +311,7 @@ stack_cache_grow(FkTree *self)
         self->stack_used++;
       }
     }
-  free(oc);
+  fk_pages_free(oc);
 }
 
 /* Sums the totals bottom-up: children have larger indexes than parents. The

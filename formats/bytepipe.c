@@ -35,7 +35,7 @@ fk_blocks_free(FkBlocks *self)
   if (self == NULL)
     return;
   g_slist_free(self->free);
-  g_slist_free_full(self->arenas, free);
+  g_slist_free_full(self->arenas, fk_pages_free);
   g_mutex_clear(&self->lock);
   g_free(self);
 }
