@@ -5,6 +5,7 @@
  * sink of its own, what the samples say: hosts, events, counts, weights and the time
  * range, plus what the reader's describe() hook knows and what was skipped. */
 #include "cmd.h"
+#include "../render/jsonout.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -275,50 +276,13 @@ inspect_message(gpointer data, gpointer sink, const char *msg)
 /* ---- output ---- */
 
 static void
-json_string(GString *out, const char *s)
-{
-  if (s == NULL) {
-    g_string_append(out, "null");
-    return;
-  }
-  g_autofree char *valid = g_utf8_make_valid(s, -1);
-  g_string_append_c(out, '"');
-  for (const char *c = valid; *c; c++) {
-    guchar ch = (guchar)*c;
-    switch (ch) {
-    case '"':
-      g_string_append(out, "\\\"");
-      break;
-    case '\\':
-      g_string_append(out, "\\\\");
-      break;
-    case '\n':
-      g_string_append(out, "\\n");
-      break;
-    case '\r':
-      g_string_append(out, "\\r");
-      break;
-    case '\t':
-      g_string_append(out, "\\t");
-      break;
-    default:
-      if (ch < 0x20 || ch == 0x7f)
-        g_string_append_printf(out, "\\u%04x", ch);
-      else
-        g_string_append_c(out, (char)ch);
-    }
-  }
-  g_string_append_c(out, '"');
-}
-
-static void
 json_strings(GString *out, GPtrArray *a)
 {
   g_string_append_c(out, '[');
   for (guint i = 0; i < a->len; i++) {
     if (i > 0)
       g_string_append(out, ", ");
-    json_string(out, g_ptr_array_index(a, i));
+    fk_json_string_or_null(out, g_ptr_array_index(a, i));
   }
   g_string_append_c(out, ']');
 }
@@ -340,20 +304,20 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skip
     const Member *m = g_ptr_array_index(members, i);
     g_string_append(out, i ? ",\n    {" : "\n    {");
     g_string_append(out, "\"name\": ");
-    json_string(out, m->name);
+    fk_json_string_or_null(out, m->name);
     g_string_append(out, ", \"path\": ");
-    json_string(out, m->path);
+    fk_json_string_or_null(out, m->path);
     g_string_append(out, ", \"member\": ");
-    json_string(out, m->member);
+    fk_json_string_or_null(out, m->member);
     g_string_append_printf(out, ", \"size\": %" G_GINT64_FORMAT ", \"format\": ", m->size);
-    json_string(out, m->format);
+    fk_json_string_or_null(out, m->format);
     g_string_append(out, ", \"hosts\": ");
     json_strings(out, m->hosts);
     g_string_append(out, ", \"events\": ");
     json_strings(out, m->events);
     g_autofree char *w = weight_text(m);
     g_string_append_printf(out, ", \"samples\": %" G_GUINT64_FORMAT ", \"weight\": ", m->samples);
-    json_string(out, w);
+    fk_json_string_or_null(out, w);
     if (m->has_time)
       g_string_append_printf(out,
                              ", \"time\": {\"first_ns\": %" G_GUINT64_FORMAT
@@ -380,10 +344,10 @@ print_json(GPtrArray *members, GPtrArray *errors, GPtrArray *notes, guint64 skip
           g_ptr_array_add(values, g_ptr_array_index(m->describe, j + 1));
       if (k > 0)
         g_string_append(out, ", ");
-      json_string(out, key);
+      fk_json_string_or_null(out, key);
       g_string_append(out, ": ");
       if (values->len == 1)
-        json_string(out, g_ptr_array_index(values, 0));
+        fk_json_string_or_null(out, g_ptr_array_index(values, 0));
       else
         json_strings(out, values);
     }

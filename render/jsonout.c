@@ -30,7 +30,7 @@ fk_json_string(GString *s, const char *text)
       g_string_append(s, "\\t");
       break;
     default:
-      if (c < 0x20 || c == 0x2028 || c == 0x2029)
+      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
         g_string_append_printf(s, "\\u%04x", c);
       else
         g_string_append_len(s, p, g_utf8_next_char(p) - p);

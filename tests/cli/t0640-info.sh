@@ -29,4 +29,12 @@ head -c 300 "$T/w.tar.gz" >"$T/cut.tar.gz"
 run "$FLAMEKIT" info --json "$T/cut.tar.gz"
 is $rc 1 "a damaged archive: exit 1"
 like '"errors": \[".*cut.tar.gz' "$out" "and the error is in the JSON"
+# Names are escaped by the JSON writers' one escaper (render/jsonout.c): a
+# path with bytes that are not UTF-8 and a DEL gives \ufffd and \u007f, never
+# the raw bytes.
+odd="$T/$(printf 'od\377d\177x').folded"
+printf 'main;f 1\n' >"$odd"
+run "$FLAMEKIT" info --json "$odd"
+like 'od\\ufffdd\\u007fx' "$out" "info --json: invalid UTF-8 and DEL in a name are escaped"
+if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\177')"; then ok 1 "no raw DEL"; else ok 0 "no raw DEL"; fi
 done_testing
