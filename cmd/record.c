@@ -624,6 +624,10 @@ perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolea
   if (r->perfdata == NULL) {
     g_ptr_array_add(a, g_strdup("--no-buildid"));
     g_ptr_array_add(a, g_strdup("--no-buildid-cache"));
+    /* Nor BPF program events (flamekit names kernel frames from kallsyms):
+     * perf's side-band thread for them polls with a 1 s timeout, and perf's
+     * end waits for it, 0.35 to 1 s after the command exits. */
+    g_ptr_array_add(a, g_strdup("--no-bpf-event"));
   } else if (streamed) {
     g_ptr_array_add(a, g_strdup("--buildid-mmap"));
   }
@@ -845,8 +849,8 @@ cmd_record(int argc, char **argv)
       goto out;
     }
     close(fd);
-    if (streamed)
-      unlink(capture); /* the name, for the reader's link */
+    unlink(capture); /* the name, for perf's file or the reader's link (perf record --threads
+                      * refuses a file that is there) */
   } else {
     capture = g_strdup(r.perfdata);
   }
