@@ -490,47 +490,26 @@ static int
 record_streamed(FkGraph *graph, const RecordOptions *r, const char *capture, char **argv,
                 const char *program, PerfRun *run, gboolean *started, guint64 *size, char **drawn)
 {
-  int out[2], feed[2] = {-1, -1};
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    fk_cmd_error("cannot make a pipe for perf: %s", g_strerror(errno));
-    return FK_EXIT_FAILURE;
-  }
-  /* A megabyte in flight (a pipe holds 64 KiB, one DWARF sample): perf's
-   * ring buffers do not wait on a reader that is busy for a moment. */
-  fcntl(out[1], F_SETPIPE_SZ, (int)RELAY_CHUNK);
-  int fd3 = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-  if (fd3 < 0)
-    fd3 = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-  GPid pid;
-  gboolean spawned = spawn((const char *const *)argv, -1, out[1], fd3, &pid);
-  close(out[1]);
-  if (fd3 >= 0)
-    close(fd3);
-  if (!spawned) {
-    close(out[0]);
-    return FK_EXIT_FAILURE;
-  }
-  perf_run_begin(run, pid);
-  GThread *waiter = g_thread_new("perf-wait", perf_run_wait, run);
-  /* The first byte, or perf's end without one: it failed to start. */
-  struct pollfd pfd = {.fd = out[0], .events = POLLIN};
-  while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-    ;
-  *started = (pfd.revents & POLLIN) != 0;
-  int rc = FK_EXIT_FAILURE;
-  Relay rl = {.from = out[0], .to = -1, .file = -1};
+  int out[2] = {-1, -1}, feed[2] = {-1, -1};
+  Relay rl = {.from = -1, .to = -1, .file = -1};
   g_autofree char *kept = NULL;
   g_autofree char *link = NULL;
-  GThread *relay = NULL;
-  if (!*started)
-    goto done;
-  if (program != NULL)
-    check_debug_info(program);
-  if (pipe2(feed, O_CLOEXEC) != 0) {
-    fk_cmd_error("cannot make a pipe for the reader: %s", g_strerror(errno));
+  GThread *waiter = NULL, *relay = NULL;
+  gboolean linked = FALSE;
+  int rc = FK_EXIT_FAILURE;
+  *started = FALSE;
+  run->status = -1; /* until perf has run */
+  /* Everything that can fail before perf runs, so that a failure does not
+   * cost a run of the command. */
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(feed, O_CLOEXEC) != 0) {
+    fk_cmd_error("cannot make a pipe for perf's stream: %s", g_strerror(errno));
     goto done;
   }
+  /* A megabyte in flight on each (a pipe holds 64 KiB, one DWARF sample):
+   * perf's ring buffers do not wait on a reader busy for a moment. */
+  fcntl(out[1], F_SETPIPE_SZ, (int)RELAY_CHUNK);
   fcntl(feed[1], F_SETPIPE_SZ, (int)RELAY_CHUNK);
+  rl.from = out[0];
   rl.to = feed[1];
   if (r->perfdata != NULL) {
     if (!make_room(capture))
@@ -547,14 +526,38 @@ record_streamed(FkGraph *graph, const RecordOptions *r, const char *capture, cha
     fk_cmd_error("%s: %s", capture, g_strerror(errno));
     goto done;
   }
+  linked = TRUE;
+  int fd3 = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (fd3 < 0)
+    fd3 = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  GPid pid;
+  gboolean spawned = spawn((const char *const *)argv, -1, out[1], fd3, &pid);
+  close(out[1]);
+  out[1] = -1;
+  if (fd3 >= 0)
+    close(fd3);
+  if (!spawned)
+    goto done;
+  perf_run_begin(run, pid);
+  waiter = g_thread_new("perf-wait", perf_run_wait, run);
+  /* The first byte, or perf's end without one: it failed to start. */
+  struct pollfd pfd = {.fd = out[0], .events = POLLIN};
+  while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+    ;
+  *started = (pfd.revents & POLLIN) != 0;
+  if (!*started)
+    goto done;
+  if (program != NULL)
+    check_debug_info(program);
   relay = g_thread_new("perf-relay", relay_thread, &rl);
   /* No progress line: the command owns the terminal while it runs. */
   gboolean quiet = graph->iopts.quiet;
   graph->iopts.quiet = TRUE;
   rc = read_capture(graph, r, capture, drawn);
   graph->iopts.quiet = quiet;
-  unlink(capture);
 done:
+  if (linked)
+    unlink(capture);
   /* A reader that stopped early: the relay drains perf into the file or
    * nowhere, and perf ends with its command. */
   g_atomic_int_set(&rl.reader_gone, TRUE);
@@ -564,11 +567,14 @@ done:
     g_thread_join(relay);
   else if (rl.to >= 0)
     close(rl.to);
-  if (*started && relay == NULL) /* nothing reads: perf must not block on a full pipe */
-    relay_thread(&(Relay){.from = out[0], .to = -1, .file = -1});
-  close(out[0]);
-  g_thread_join(waiter);
-  perf_run_end(run);
+  if (out[1] >= 0)
+    close(out[1]);
+  if (waiter != NULL) {
+    g_thread_join(waiter);
+    perf_run_end(run);
+  }
+  if (out[0] >= 0)
+    close(out[0]);
   *size = rl.bytes;
   if (rl.file >= 0) {
     if (close(rl.file) != 0 && rl.file_errno == 0)
@@ -747,8 +753,7 @@ cmd_record(int argc, char **argv)
       {"ignore-status", 0, 0, G_OPTION_ARG_NONE, &r.ignore_status,
        "A command that exits with an error is not a failure", NULL},
       {"perfdata", 0, 0, G_OPTION_ARG_FILENAME, &r.perfdata,
-       "Keep the capture in FILE (default: a temporary file, removed after a successful run)",
-       "FILE"},
+       "Keep the capture in FILE, written as it is read (default: none is kept)", "FILE"},
       {"post-process", 0, 0, G_OPTION_ARG_STRING, &r.post_process,
        "Pass the folded stacks through CMD (standard input to output) before drawing", "CMD"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose, "Show perf's command line and messages",

@@ -185,7 +185,7 @@ ok $? "fp: normalize under word_counts under main in $1 of its weight $2 (want >
 "$wsfp" 1000000 >/dev/null &
 victim=$!
 sleep 0.2
-run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 1 -o "$T/pid.folded"
+run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 3 -o "$T/pid.folded"
 kill $victim 2>/dev/null
 wait $victim 2>/dev/null
 is "$rc" 0 "--pid with --duration"
