@@ -160,24 +160,33 @@ spawn(const char *const *argv, int in_fd, int out_fd, int fd3, GPid *pid)
 }
 
 static volatile GPid perf_pid;
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, recording_began, stops;
 
 /* SIGINT and SIGTERM end the recording, not flamekit: perf is told (it gets
  * a terminal's Ctrl-C itself too, being in our process group) and the
- * capture is still drawn. */
+ * capture is still drawn. One that comes before perf has begun recording
+ * is passed on when it has (perf_run_began): perf killed in its start
+ * would leave nothing to draw. A second one is passed on at once (a perf
+ * that never begins, say sudo waiting for a password). */
 static void
 on_stop_signal(int sig)
 {
   got_signal = sig;
-  if (perf_pid > 0)
+  stops++;
+  if (perf_pid > 0 && (recording_began || stops > 1))
     kill(perf_pid, SIGINT);
 }
 
 /* One perf record process, from its start to its wait status. */
 typedef struct {
   GPid pid;
-  double duration;      /* > 0: stopped (SIGINT) after that many seconds */
-  int status;           /* the wait status, -1 when it was lost */
+  double duration; /* > 0: stopped (SIGINT) after that many seconds */
+  int status;      /* the wait status, -1 when it was lost */
+  /* When the recording began (perf's first byte; its start without a
+   * stream): --duration counts from there, not from a start that a loaded
+   * machine can make take a second. Set, then flagged by begun. */
+  gint64 began;
+  gint begun;
   gboolean interrupted; /* --duration or a signal ended it */
   struct sigaction old_int, old_term;
 } PerfRun;
@@ -191,6 +200,8 @@ perf_run_begin(PerfRun *run, GPid pid)
   struct sigaction sa = {.sa_handler = on_stop_signal};
   sigemptyset(&sa.sa_mask);
   got_signal = 0;
+  recording_began = 0;
+  stops = 0;
   perf_pid = pid;
   sigaction(SIGINT, &sa, &run->old_int);
   sigaction(SIGTERM, &sa, &run->old_term);
@@ -202,10 +213,13 @@ static gpointer
 perf_run_wait(gpointer data)
 {
   PerfRun *run = data;
-  gint64 deadline = run->duration > 0 ? g_get_monotonic_time() + (gint64)(run->duration * 1e6) : 0;
+  gboolean timed = run->duration > 0;
+  gint64 deadline = 0;
   int status = 0;
   for (;;) {
-    pid_t r = waitpid(run->pid, &status, deadline ? WNOHANG : 0);
+    if (timed && deadline == 0 && g_atomic_int_get(&run->begun))
+      deadline = run->began + (gint64)(run->duration * 1e6);
+    pid_t r = waitpid(run->pid, &status, timed ? WNOHANG : 0);
     if (r == run->pid)
       break;
     if (r < 0 && errno != EINTR) {
@@ -214,15 +228,27 @@ perf_run_wait(gpointer data)
     }
     if (deadline && g_get_monotonic_time() >= deadline) {
       kill(run->pid, SIGINT);
-      deadline = 0;
+      timed = FALSE;
       run->interrupted = TRUE;
-    } else if (deadline) {
+    } else if (timed) {
       g_usleep(20000);
     }
   }
   perf_pid = 0;
   run->status = status;
   return NULL;
+}
+
+/* The recording has begun: --duration counts from now. */
+static void
+perf_run_began(PerfRun *run)
+{
+  run->began = g_get_monotonic_time();
+  g_atomic_int_set(&run->begun, TRUE);
+  recording_began = 1;
+  GPid pid = perf_pid;
+  if (got_signal && pid > 0)
+    kill(pid, SIGINT); /* a stop asked for during perf's start */
 }
 
 /* The stop signals are flamekit's own again. */
@@ -244,6 +270,7 @@ run_perf(char **argv, PerfRun *run)
   if (!spawn((const char *const *)argv, -1, -1, -1, &pid))
     return FALSE;
   perf_run_begin(run, pid);
+  perf_run_began(run);
   perf_run_wait(run);
   perf_run_end(run);
   return TRUE;
@@ -547,6 +574,7 @@ record_streamed(FkGraph *graph, const RecordOptions *r, const char *capture, cha
   *started = (pfd.revents & POLLIN) != 0;
   if (!*started)
     goto done;
+  perf_run_began(run);
   if (program != NULL)
     check_debug_info(program);
   relay = g_thread_new("perf-relay", relay_thread, &rl);

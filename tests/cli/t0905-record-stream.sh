@@ -65,7 +65,12 @@ like "^spin;.*work [0-9]+" "$(cat "$T/kill.folded")" "killed: its stacks are dra
 "$FLAMEKIT" record -q --call-graph fp --perfdata "$T/int.data" -o "$T/int.folded" \
   -- "$T/spin" 100000000000 >/dev/null 2>"$T/int.err" &
 fk=$!
-sleep 1.5
+for _i in $(seq 100); do # once spin runs under perf (a loaded machine starts slowly)
+  _perf=$(pgrep -P $fk -x perf | head -1)
+  [ -n "$_perf" ] && pgrep -P "$_perf" -x spin >/dev/null && break
+  sleep 0.1
+done
+sleep 0.5
 kill -INT $fk
 wait $fk
 is "$?" 0 "SIGINT during the stream: exit 0"
