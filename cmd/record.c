@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,73 +142,265 @@ check_debug_info(const char *program)
 }
 
 /* Starts ARGV with IN_FD and OUT_FD (-1: ours) as its standard input and
- * output; *PID to wait for. FALSE (printed) when it did not start. */
+ * output and FD3 (-1: none) as its descriptor 3; *PID to wait for. FALSE
+ * (printed) when it did not start. */
 static gboolean
-spawn(const char *const *argv, int in_fd, int out_fd, GPid *pid)
+spawn(const char *const *argv, int in_fd, int out_fd, int fd3, GPid *pid)
 {
   g_autoptr(GError) error = NULL;
+  int source[] = {fd3}, target[] = {3};
   if (!g_spawn_async_with_pipes_and_fds(
           NULL, argv, NULL,
           G_SPAWN_DO_NOT_REAP_CHILD | (in_fd < 0 ? G_SPAWN_CHILD_INHERITS_STDIN : 0), NULL, NULL,
-          in_fd, out_fd, -1, NULL, NULL, 0, pid, NULL, NULL, NULL, &error)) {
+          in_fd, out_fd, -1, source, target, fd3 >= 0 ? 1 : 0, pid, NULL, NULL, NULL, &error)) {
     fk_cmd_error("%s: %s", argv[0], error->message);
     return FALSE;
   }
   return TRUE;
 }
 
-static GPid perf_pid;
-static volatile sig_atomic_t got_signal;
+static volatile GPid perf_pid;
+static volatile sig_atomic_t got_signal, recording_began, stops;
 
 /* SIGINT and SIGTERM end the recording, not flamekit: perf is told (it gets
  * a terminal's Ctrl-C itself too, being in our process group) and the
- * capture is still drawn. */
+ * capture is still drawn. One that comes before perf has begun recording
+ * is passed on when it has (perf_run_began): perf killed in its start
+ * would leave nothing to draw. A second one is passed on at once (a perf
+ * that never begins, say sudo waiting for a password). */
 static void
 on_stop_signal(int sig)
 {
   got_signal = sig;
-  if (perf_pid > 0)
+  stops++;
+  if (perf_pid > 0 && (recording_began || stops > 1))
     kill(perf_pid, SIGINT);
 }
 
-/* Runs ARGV, waiting for it; DURATION > 0 stops it (SIGINT) after that many
- * seconds. Returns the wait status, or -1 (printed) when it did not start. */
-static int
-run_perf(char **argv, double duration, gboolean *interrupted)
-{
+/* One perf record process, from its start to its wait status. */
+typedef struct {
   GPid pid;
-  if (!spawn((const char *const *)argv, -1, -1, &pid))
-    return -1;
-  struct sigaction sa = {.sa_handler = on_stop_signal}, old_int, old_term;
+  double duration; /* > 0: stopped (SIGINT) after that many seconds */
+  int status;      /* the wait status, -1 when it was lost */
+  /* When the recording began (perf's first byte; its start without a
+   * stream): --duration counts from there, not from a start that a loaded
+   * machine can make take a second. Set, then flagged by begun. */
+  gint64 began;
+  gint begun;
+  gboolean interrupted; /* --duration or a signal ended it */
+  struct sigaction old_int, old_term;
+} PerfRun;
+
+/* The stop signals go to perf from now on (on_stop_signal). */
+static void
+perf_run_begin(PerfRun *run, GPid pid)
+{
+  run->pid = pid;
+  run->status = -1;
+  struct sigaction sa = {.sa_handler = on_stop_signal};
   sigemptyset(&sa.sa_mask);
   got_signal = 0;
+  recording_began = 0;
+  stops = 0;
   perf_pid = pid;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  gint64 deadline = duration > 0 ? g_get_monotonic_time() + (gint64)(duration * 1e6) : 0;
+  sigaction(SIGINT, &sa, &run->old_int);
+  sigaction(SIGTERM, &sa, &run->old_term);
+}
+
+/* Waits for perf (a GThreadFunc: the streamed path reads while it runs),
+ * stopping it at the deadline. */
+static gpointer
+perf_run_wait(gpointer data)
+{
+  PerfRun *run = data;
+  gboolean timed = run->duration > 0;
+  gint64 deadline = 0;
   int status = 0;
   for (;;) {
-    pid_t r = waitpid(pid, &status, deadline ? WNOHANG : 0);
-    if (r == pid)
+    if (timed && deadline == 0 && g_atomic_int_get(&run->begun))
+      deadline = run->began + (gint64)(run->duration * 1e6);
+    pid_t r = waitpid(run->pid, &status, timed ? WNOHANG : 0);
+    if (r == run->pid)
       break;
     if (r < 0 && errno != EINTR) {
       status = -1;
       break;
     }
     if (deadline && g_get_monotonic_time() >= deadline) {
-      kill(pid, SIGINT);
-      deadline = 0;
-      *interrupted = TRUE;
-    } else if (deadline) {
+      kill(run->pid, SIGINT);
+      timed = FALSE;
+      run->interrupted = TRUE;
+    } else if (timed) {
       g_usleep(20000);
     }
   }
   perf_pid = 0;
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  run->status = status;
+  return NULL;
+}
+
+/* The recording has begun: --duration counts from now. */
+static void
+perf_run_began(PerfRun *run)
+{
+  run->began = g_get_monotonic_time();
+  g_atomic_int_set(&run->begun, TRUE);
+  recording_began = 1;
+  GPid pid = perf_pid;
+  if (got_signal && pid > 0)
+    kill(pid, SIGINT); /* a stop asked for during perf's start */
+}
+
+/* The stop signals are flamekit's own again. */
+static void
+perf_run_end(PerfRun *run)
+{
+  sigaction(SIGINT, &run->old_int, NULL);
+  sigaction(SIGTERM, &run->old_term, NULL);
   if (got_signal)
-    *interrupted = TRUE;
-  return status;
+    run->interrupted = TRUE;
+}
+
+/* Runs ARGV to its end: today's path, perf writing a file. FALSE (printed)
+ * when it did not start. */
+static gboolean
+run_perf(char **argv, PerfRun *run)
+{
+  GPid pid;
+  if (!spawn((const char *const *)argv, -1, -1, -1, &pid))
+    return FALSE;
+  perf_run_begin(run, pid);
+  perf_run_began(run);
+  perf_run_wait(run);
+  perf_run_end(run);
+  return TRUE;
+}
+
+/* ---- the streamed capture ----
+ * perf record -o - writes pipe mode to its standard output, a pipe; the
+ * relay moves it (splice: no copy) into the pipe the reader reads and, with
+ * --perfdata, into the kept file too (tee, then one copy into the file),
+ * counting the bytes. The reader's pipe is held open here as well, so that
+ * a reader that stops early never makes perf die of SIGPIPE: the relay
+ * then drains the rest into the file, or nowhere. */
+typedef struct {
+  int from;             /* perf's output, the read end */
+  int to;               /* the reader's pipe, the write end; -1 once it is closed */
+  int file;             /* the kept capture being written, or -1 */
+  int file_errno;       /* why writing FILE failed; 0: it did not */
+  guint64 bytes;        /* what perf wrote */
+  gboolean reader_gone; /* set by the main thread: stop feeding the reader */
+} Relay;
+
+#define RELAY_CHUNK (1u << 20)
+
+static gboolean
+write_all(int fd, const guint8 *p, gsize n)
+{
+  while (n > 0) {
+    gssize k = write(fd, p, n);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return FALSE;
+    p += k;
+    n -= (gsize)k;
+  }
+  return TRUE;
+}
+
+/* Reads N bytes (0: up to a chunk) of perf's output into BUF for the file;
+ * the bytes read, 0 at the end, -1 on an error. */
+static gssize
+relay_read(Relay *rl, guint8 *buf, gsize n)
+{
+  for (;;) {
+    gssize k = read(rl->from, buf, n ? MIN(n, RELAY_CHUNK) : RELAY_CHUNK);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k > 0 && rl->file >= 0 && rl->file_errno == 0 && !write_all(rl->file, buf, (gsize)k))
+      rl->file_errno = errno ? errno : EIO;
+    return k;
+  }
+}
+
+static gpointer
+relay_run(gpointer data)
+{
+  Relay *rl = data;
+  /* A reader gone is EPIPE on this thread, not flamekit's end. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  g_autofree guint8 *buf = g_malloc(RELAY_CHUNK);
+  gboolean zero_copy = TRUE;
+  for (;;) {
+    if (rl->to >= 0 && g_atomic_int_get(&rl->reader_gone)) {
+      close(rl->to);
+      rl->to = -1;
+    }
+    gssize n;
+    if (rl->to >= 0 && zero_copy) {
+      n = rl->file >= 0 ? tee(rl->from, rl->to, RELAY_CHUNK, 0)
+                        : splice(rl->from, NULL, rl->to, NULL, RELAY_CHUNK, SPLICE_F_MOVE);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EPIPE) {
+        g_atomic_int_set(&rl->reader_gone, TRUE);
+        continue;
+      }
+      if (n < 0) { /* a kernel or pipe that cannot: copy */
+        zero_copy = FALSE;
+        continue;
+      }
+      if (n == 0)
+        break;
+      rl->bytes += (guint64)n;
+      if (rl->file >= 0) /* tee left them in perf's pipe: into the file */
+        for (gssize left = n, k; left > 0; left -= k)
+          if ((k = relay_read(rl, buf, (gsize)left)) <= 0)
+            return NULL;
+      continue;
+    }
+    n = relay_read(rl, buf, 0);
+    if (n <= 0)
+      break;
+    rl->bytes += (guint64)n;
+    if (rl->to >= 0 && !write_all(rl->to, buf, (gsize)n))
+      g_atomic_int_set(&rl->reader_gone, TRUE);
+  }
+  return NULL;
+}
+
+static gpointer
+relay_thread(gpointer data)
+{
+  Relay *rl = data;
+  relay_run(rl);
+  if (rl->to >= 0) /* the reader's end of the stream */
+    close(rl->to);
+  rl->to = -1;
+  return NULL;
+}
+
+/* perf's arguments that pipe mode refuses (perf 6.1: "not available in
+ * pipe mode", or a file per switch): such a -c is recorded into a file and
+ * read after the end, as before streaming. */
+static const char *
+unstreamable(const RecordOptions *r)
+{
+  static const char *const refused[] = {"--threads", "--switch-output", "--switch-max-files", NULL};
+  if (r->custom == NULL)
+    return NULL;
+  g_auto(GStrv) words = NULL;
+  if (!g_shell_parse_argv(r->custom, NULL, &words, NULL))
+    return NULL;
+  for (guint i = 0; words[i]; i++)
+    for (guint k = 0; refused[k]; k++)
+      if (g_str_has_prefix(words[i], refused[k]))
+        return refused[k];
+  return NULL;
 }
 
 /* Runs `sh -c CMD` with IN as its input and OUT as its output: --post-process. */
@@ -221,7 +415,7 @@ post_process(const char *cmd, const char *in, const char *out)
   const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
   GPid pid = 0;
   int status = 0;
-  if (ok && (ok = spawn(argv, ifd, ofd, &pid)))
+  if (ok && (ok = spawn(argv, ifd, ofd, -1, &pid)))
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
       ;
   if (ifd >= 0)
@@ -277,10 +471,160 @@ fold_through(FkGraph *graph, const char *capture, const char *cmd)
   return processed;
 }
 
-/* The perf record command line. */
+/* Reads CAPTURE (through --post-process first) and draws it; the exit code. */
+static int
+read_capture(FkGraph *graph, const RecordOptions *r, const char *capture, char **drawn)
+{
+  char *paths[] = {(char *)capture, NULL};
+  if (r->post_process != NULL) {
+    *drawn = fold_through(graph, capture, r->post_process);
+    if (*drawn == NULL)
+      return FK_EXIT_FAILURE;
+    paths[0] = *drawn;
+  }
+  return fk_graph_run(graph, paths, "record");
+}
+
+/* Makes room at PATH (--perfdata's FILE) for the link the reader reads
+ * through: an earlier capture there becomes FILE.old, as perf record does
+ * with its -o. FALSE (printed) when it cannot. */
+static gboolean
+make_room(const char *path)
+{
+  struct stat st;
+  if (lstat(path, &st) != 0)
+    return TRUE;
+  if (S_ISDIR(st.st_mode)) {
+    fk_cmd_error("--perfdata %s: is a directory", path);
+    return FALSE;
+  }
+  g_autofree char *old = g_strconcat(path, ".old", NULL);
+  if (S_ISREG(st.st_mode) && st.st_size > 0 ? rename(path, old) == 0 : unlink(path) == 0)
+    return TRUE;
+  fk_cmd_error("--perfdata %s: %s", path, g_strerror(errno));
+  return FALSE;
+}
+
+/* Records and reads at once: perf's pipe-mode stream goes through the relay
+ * into the reader, which finds it at CAPTURE (a link to the relay's pipe,
+ * named as the user knows the capture), and into --perfdata's file, which
+ * takes CAPTURE's place at the end. Samples are unwound, symbolized and
+ * added while the command runs, so that after it exits only the last of
+ * them and the drawing are left. *STARTED: perf wrote a first byte (else it
+ * failed to start, and RUN says how); *SIZE: the bytes it wrote. Returns
+ * the reading's exit code. */
+static int
+record_streamed(FkGraph *graph, const RecordOptions *r, const char *capture, char **argv,
+                const char *program, PerfRun *run, gboolean *started, guint64 *size, char **drawn)
+{
+  int out[2] = {-1, -1}, feed[2] = {-1, -1};
+  Relay rl = {.from = -1, .to = -1, .file = -1};
+  g_autofree char *kept = NULL;
+  g_autofree char *link = NULL;
+  GThread *waiter = NULL, *relay = NULL;
+  gboolean linked = FALSE;
+  int rc = FK_EXIT_FAILURE;
+  *started = FALSE;
+  run->status = -1; /* until perf has run */
+  /* Everything that can fail before perf runs, so that a failure does not
+   * cost a run of the command. */
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(feed, O_CLOEXEC) != 0) {
+    fk_cmd_error("cannot make a pipe for perf's stream: %s", g_strerror(errno));
+    goto done;
+  }
+  /* A megabyte in flight on each (a pipe holds 64 KiB, one DWARF sample):
+   * perf's ring buffers do not wait on a reader busy for a moment. */
+  fcntl(out[1], F_SETPIPE_SZ, (int)RELAY_CHUNK);
+  fcntl(feed[1], F_SETPIPE_SZ, (int)RELAY_CHUNK);
+  rl.from = out[0];
+  rl.to = feed[1];
+  if (r->perfdata != NULL) {
+    if (!make_room(capture))
+      goto done;
+    kept = g_strconcat(capture, ".XXXXXX", NULL);
+    rl.file = g_mkstemp_full(kept, O_WRONLY | O_CLOEXEC, 0600);
+    if (rl.file < 0) {
+      fk_cmd_error("--perfdata %s: %s", capture, g_strerror(errno));
+      goto done;
+    }
+  }
+  link = g_strdup_printf("/proc/%d/fd/%d", (int)getpid(), feed[0]);
+  if (symlink(link, capture) != 0) {
+    fk_cmd_error("%s: %s", capture, g_strerror(errno));
+    goto done;
+  }
+  linked = TRUE;
+  int fd3 = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (fd3 < 0)
+    fd3 = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  GPid pid;
+  gboolean spawned = spawn((const char *const *)argv, -1, out[1], fd3, &pid);
+  close(out[1]);
+  out[1] = -1;
+  if (fd3 >= 0)
+    close(fd3);
+  if (!spawned)
+    goto done;
+  perf_run_begin(run, pid);
+  waiter = g_thread_new("perf-wait", perf_run_wait, run);
+  /* The first byte, or perf's end without one: it failed to start. */
+  struct pollfd pfd = {.fd = out[0], .events = POLLIN};
+  while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+    ;
+  *started = (pfd.revents & POLLIN) != 0;
+  if (!*started)
+    goto done;
+  perf_run_began(run);
+  if (program != NULL)
+    check_debug_info(program);
+  relay = g_thread_new("perf-relay", relay_thread, &rl);
+  /* No progress line: the command owns the terminal while it runs. */
+  gboolean quiet = graph->iopts.quiet;
+  graph->iopts.quiet = TRUE;
+  rc = read_capture(graph, r, capture, drawn);
+  graph->iopts.quiet = quiet;
+done:
+  if (linked)
+    unlink(capture);
+  /* A reader that stopped early: the relay drains perf into the file or
+   * nowhere, and perf ends with its command. */
+  g_atomic_int_set(&rl.reader_gone, TRUE);
+  if (feed[0] >= 0)
+    close(feed[0]);
+  if (relay != NULL)
+    g_thread_join(relay);
+  else if (rl.to >= 0)
+    close(rl.to);
+  if (out[1] >= 0)
+    close(out[1]);
+  if (waiter != NULL) {
+    g_thread_join(waiter);
+    perf_run_end(run);
+  }
+  if (out[0] >= 0)
+    close(out[0]);
+  *size = rl.bytes;
+  if (rl.file >= 0) {
+    if (close(rl.file) != 0 && rl.file_errno == 0)
+      rl.file_errno = errno;
+    if (rl.file_errno != 0 || relay == NULL) {
+      if (relay != NULL)
+        fk_cmd_error("--perfdata %s: %s; the capture is not kept", capture,
+                     g_strerror(rl.file_errno));
+      unlink(kept);
+      rc = FK_EXIT_FAILURE;
+    } else if (rename(kept, capture) != 0) {
+      fk_cmd_error("--perfdata %s: %s; the capture is in %s", capture, g_strerror(errno), kept);
+      rc = FK_EXIT_FAILURE;
+    }
+  }
+  return rc;
+}
+
+/* The perf record command line; STREAMED: pipe mode to its standard output. */
 static GPtrArray *
-perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolean cpu_clock,
-          const char *sudo, char **cmd)
+perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolean streamed,
+          gboolean cpu_clock, const char *sudo, char **cmd)
 {
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   if (sudo)
@@ -307,19 +651,36 @@ perf_argv(const RecordOptions *r, const char *perf, const char *capture, gboolea
   /* A temporary capture is read here, now, and removed: its binaries are
    * found by path, so perf's pass over the whole capture for build ids (most
    * of its time after the program exits, for DWARF captures) and its copies
-   * of every binary into ~/.debug serve nobody. A kept one (--perfdata) gets
-   * them, for reading later or elsewhere. */
+   * of every binary into ~/.debug serve nobody. A kept file capture
+   * (--perfdata) gets them, for reading later or elsewhere; a kept stream
+   * has no end pass (pipe mode) and gets each binary's build id in its
+   * MMAP2 record instead (--buildid-mmap, which also skips the copies). */
   if (r->perfdata == NULL) {
     g_ptr_array_add(a, g_strdup("--no-buildid"));
     g_ptr_array_add(a, g_strdup("--no-buildid-cache"));
+    /* Nor BPF program events (flamekit names kernel frames from kallsyms):
+     * perf's side-band thread for them polls with a 1 s timeout, and perf's
+     * end waits for it, 0.35 to 1 s after the command exits. */
+    g_ptr_array_add(a, g_strdup("--no-bpf-event"));
+  } else if (streamed) {
+    g_ptr_array_add(a, g_strdup("--buildid-mmap"));
   }
   g_ptr_array_add(a, g_strdup("-o"));
-  g_ptr_array_add(a, g_strdup(capture));
+  g_ptr_array_add(a, g_strdup(streamed ? "-" : capture));
   if (r->pids != NULL) {
     g_ptr_array_add(a, g_strdup("-p"));
     g_ptr_array_add(a, g_strdup(r->pids));
   } else {
     g_ptr_array_add(a, g_strdup("--"));
+    /* In pipe mode perf gives the command its standard error as standard
+     * output (its own is the stream): the command gets ours back, which
+     * spawn passed as descriptor 3. */
+    if (streamed) {
+      g_ptr_array_add(a, g_strdup("/bin/sh"));
+      g_ptr_array_add(a, g_strdup("-c"));
+      g_ptr_array_add(a, g_strdup("exec 1>&3 3>&-; exec \"$@\""));
+      g_ptr_array_add(a, g_strdup("sh"));
+    }
     for (guint i = 0; cmd[i]; i++)
       g_ptr_array_add(a, g_strdup(cmd[i]));
   }
@@ -420,8 +781,7 @@ cmd_record(int argc, char **argv)
       {"ignore-status", 0, 0, G_OPTION_ARG_NONE, &r.ignore_status,
        "A command that exits with an error is not a failure", NULL},
       {"perfdata", 0, 0, G_OPTION_ARG_FILENAME, &r.perfdata,
-       "Keep the capture in FILE (default: a temporary file, removed after a successful run)",
-       "FILE"},
+       "Keep the capture in FILE, written as it is read (default: none is kept)", "FILE"},
       {"post-process", 0, 0, G_OPTION_ARG_STRING, &r.post_process,
        "Pass the folded stacks through CMD (standard input to output) before drawing", "CMD"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose, "Show perf's command line and messages",
@@ -480,6 +840,7 @@ cmd_record(int argc, char **argv)
   g_autoptr(GPtrArray) pa = NULL;
   struct stat st;
   gboolean temporary = r.perfdata == NULL;
+  gboolean streamed = FALSE;
   rc = FK_EXIT_FAILURE;
   if (perf == NULL) {
     fk_cmd_error("perf not found in PATH; install it: sudo apt-get install linux-perf");
@@ -510,6 +871,10 @@ cmd_record(int argc, char **argv)
   }
   if (as_root || sudo || read_sysctl("/proc/sys/kernel/perf_event_paranoid", 2) <= 1)
     check_kptr(as_root || sudo);
+  /* Streamed unless -c asks for what pipe mode refuses, or perf runs a
+   * command under sudo, which closes the descriptor that gives the command
+   * its standard output back (perf_argv). */
+  streamed = unstreamable(&r) == NULL && !(sudo && r.pids == NULL);
   if (temporary) {
     int fd = g_file_open_tmp("flamekit-record-XXXXXX.data", &capture, NULL);
     if (fd < 0) {
@@ -517,31 +882,44 @@ cmd_record(int argc, char **argv)
       goto out;
     }
     close(fd);
+    unlink(capture); /* the name, for perf's file or the reader's link (perf record --threads
+                      * refuses a file that is there) */
   } else {
     capture = g_strdup(r.perfdata);
   }
   if (program != NULL)
     cmd[0] = program; /* argv's: not freed */
-  pa = perf_argv(&r, perf, capture, cpu_clock, sudo_path, cmd);
+  pa = perf_argv(&r, perf, capture, streamed, cpu_clock, sudo_path, cmd);
   if (r.verbose) {
     g_autofree char *line = g_strjoinv(" ", (char **)pa->pdata);
     fk_cmd_error("running %s", line);
   }
-  gboolean interrupted = FALSE;
-  int status = run_perf((char **)pa->pdata, r.duration, &interrupted);
-  if (status == -1)
-    goto out;
-  if (sudo) {
-    g_autofree char *owner = g_strdup_printf("%u:%u", (unsigned)getuid(), (unsigned)getgid());
-    const char *chown_argv[] = {sudo_path, "chown", owner, capture, NULL};
-    GPid pid;
-    int cst;
-    if (spawn(chown_argv, -1, -1, &pid))
-      waitpid(pid, &cst, 0);
+  PerfRun run = {.duration = r.duration};
+  gboolean have_capture = FALSE;
+  guint64 size = 0;
+  int read_rc = FK_EXIT_FAILURE;
+  if (streamed) {
+    read_rc = record_streamed(&graph, &r, capture, (char **)pa->pdata, program, &run, &have_capture,
+                              &size, &drawn);
+    if (run.status == -1 && !have_capture)
+      goto out;
+  } else {
+    if (!run_perf((char **)pa->pdata, &run))
+      goto out;
+    if (sudo) {
+      g_autofree char *owner = g_strdup_printf("%u:%u", (unsigned)getuid(), (unsigned)getgid());
+      const char *chown_argv[] = {sudo_path, "chown", owner, capture, NULL};
+      GPid pid;
+      int cst;
+      if (spawn(chown_argv, -1, -1, -1, &pid))
+        waitpid(pid, &cst, 0);
+    }
+    have_capture = stat(capture, &st) == 0 && st.st_size > 0;
+    size = have_capture ? (guint64)st.st_size : 0;
   }
-  gboolean have_capture = stat(capture, &st) == 0 && st.st_size > 0;
+  int status = run.status;
   gboolean stopped =
-      interrupted ||
+      run.interrupted ||
       (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) ||
       (WIFEXITED(status) &&
        (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM));
@@ -555,21 +933,19 @@ cmd_record(int argc, char **argv)
       say_paranoid(read_sysctl("/proc/sys/kernel/perf_event_paranoid", 2), FALSE);
     goto out;
   }
-  if (program != NULL)
-    check_debug_info(program);
+  if (!streamed) {
+    if (program != NULL)
+      check_debug_info(program);
+    read_rc = read_capture(&graph, &r, capture, &drawn);
+  }
+  rc = read_rc;
   if (failed_status && !r.ignore_status)
     fk_cmd_error("%s exited with status %d (through perf); drawn anyway, exit status 1 "
                  "(--ignore-status: 0)",
                  cmd ? cmd[0] : "perf",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-  char *paths[] = {capture, NULL};
-  if (r.post_process != NULL) {
-    drawn = fold_through(&graph, capture, r.post_process);
-    if (drawn == NULL)
-      goto out;
-    paths[0] = drawn;
-  }
-  rc = fk_graph_run(&graph, paths, "record");
+  if (drawn == NULL && r.post_process != NULL)
+    goto out; /* fold_through said why */
   guint64 samples = 0;
   for (guint i = 0; i < graph.iopts.facts->len; i++)
     samples += g_array_index(graph.iopts.facts, FkInputFacts, i).samples;
@@ -577,14 +953,14 @@ cmd_record(int argc, char **argv)
     unlink(drawn);
   if (!graph.iopts.quiet) {
     /* Not g_format_size: its no-break space is awkward in a terminal's grep. */
-    double kb = (double)st.st_size / 1000;
-    g_autofree char *size =
+    double kb = (double)size / 1000;
+    g_autofree char *text =
         kb < 1000 ? g_strdup_printf("%.1f kB", kb) : g_strdup_printf("%.1f MB", kb / 1000);
     if (r.post_process == NULL)
-      fk_cmd_error("%s: %s, %" G_GUINT64_FORMAT " samples", temporary ? "capture" : capture, size,
+      fk_cmd_error("%s: %s, %" G_GUINT64_FORMAT " samples", temporary ? "capture" : capture, text,
                    samples);
     else
-      fk_cmd_error("%s: %s", temporary ? "capture" : capture, size);
+      fk_cmd_error("%s: %s", temporary ? "capture" : capture, text);
   }
   if (r.post_process == NULL && samples == 0)
     fk_cmd_error("nothing was sampled: at -F %d a program must run for at least a few "
@@ -596,8 +972,8 @@ cmd_record(int argc, char **argv)
     open_output(graph.g.outputs[0]);
 out:
   if (capture != NULL && temporary) {
-    if (rc == FK_EXIT_OK || !g_file_test(capture, G_FILE_TEST_EXISTS) || stat(capture, &st) != 0 ||
-        st.st_size == 0)
+    if (rc == FK_EXIT_OK || streamed || !g_file_test(capture, G_FILE_TEST_EXISTS) ||
+        stat(capture, &st) != 0 || st.st_size == 0)
       unlink(capture);
     else
       fk_cmd_error("the capture is kept for a look: %s", capture);

@@ -128,7 +128,14 @@ for sig in INT TERM; do
   rm -f "$T/sig.folded"
   "$FLAMEKIT" record -q --call-graph fp -o "$T/sig.folded" -- "$T/spin" 100000000000 >/dev/null 2>"$T/sig.err" &
   fk=$!
-  sleep 0.8
+  # the signal once spin runs (perf's child), not at a fixed time: on a
+  # loaded machine perf's start can take most of a second
+  for _i in $(seq 100); do
+    _perf=$(pgrep -P $fk -x perf | head -1)
+    [ -n "$_perf" ] && pgrep -P "$_perf" -x spin >/dev/null && break
+    sleep 0.1
+  done
+  sleep 0.5
   kill -$sig $fk
   wait $fk
   is "$?" 0 "SIG$sig ends the recording without an error"
@@ -185,7 +192,7 @@ ok $? "fp: normalize under word_counts under main in $1 of its weight $2 (want >
 "$wsfp" 1000000 >/dev/null &
 victim=$!
 sleep 0.2
-run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 1 -o "$T/pid.folded"
+run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 3 -o "$T/pid.folded"
 kill $victim 2>/dev/null
 wait $victim 2>/dev/null
 is "$rc" 0 "--pid with --duration"
