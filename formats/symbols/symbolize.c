@@ -562,8 +562,6 @@ typedef struct FkKernelLoad_ {
   GBytes *added; /* the tarball's copy, picked before the thread starts */
   char *added_name;
   gboolean use_proc;
-  char *text;
-  gsize len;
   FkSymMap *map;
   guint bad;
 } SyKernelLoad;
@@ -574,31 +572,32 @@ kernel_read(gpointer data)
   SyKernelLoad *k = data;
   if (k->kallsyms_path != NULL) {
     g_autoptr(GError) err = NULL;
-    if (!g_file_get_contents(k->kallsyms_path, &k->text, &k->len, &err))
+    k->map = fk_symmap_new_kallsyms_file(k->kallsyms_path, &k->bad, &err);
+    if (k->map == NULL)
       k->read_error = g_strdup(err->message);
     k->where = g_strdup(k->kallsyms_path);
   }
-  if (k->text == NULL && k->added != NULL) {
-    k->text = g_strndup(g_bytes_get_data(k->added, NULL), g_bytes_get_size(k->added));
-    k->len = g_bytes_get_size(k->added);
+  if (k->map == NULL && k->added != NULL) {
+    k->map = fk_symmap_new_kallsyms(k->added, &k->bad);
     g_free(k->where);
     k->where = g_strdup(k->added_name);
   }
-  if (k->text == NULL && k->id != NULL && k->home != NULL) {
+  if (k->map == NULL && k->id != NULL && k->home != NULL) {
     g_autofree char *p =
         g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
-    if (g_file_get_contents(p, &k->text, &k->len, NULL)) {
+    k->map = fk_symmap_new_kallsyms_file(p, &k->bad, NULL);
+    if (k->map != NULL) {
       g_free(k->where);
       k->where = g_strdup(p);
     }
   }
-  if (k->text == NULL && k->use_proc &&
-      g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
-    g_free(k->where);
-    k->where = g_strdup("/proc/kallsyms");
+  if (k->map == NULL && k->use_proc) {
+    k->map = fk_symmap_new_kallsyms_file("/proc/kallsyms", &k->bad, NULL);
+    if (k->map != NULL) {
+      g_free(k->where);
+      k->where = g_strdup("/proc/kallsyms");
+    }
   }
-  if (k->text != NULL)
-    k->map = fk_symmap_new_kallsyms(g_steal_pointer(&k->text), k->len, &k->bad);
   return NULL;
 }
 
@@ -639,7 +638,6 @@ kernel_load_free(SyKernelLoad *k)
   if (k->added != NULL)
     g_bytes_unref(k->added);
   g_free(k->added_name);
-  g_free(k->text);
   fk_symmap_free(k->map);
   g_free(k);
 }
@@ -842,9 +840,11 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     if (frame == NULL) {
       if (!self->kernel_tried || self->kload != NULL)
         load_kernel(self, map);
-      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
-      frame = name != NULL ? intern_name(self, name, NULL, 0)
-                           : unresolved(self, "[[kernel.kallsyms]]", ip);
+      gsize len = 0;
+      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip, &len) : NULL;
+      g_autofree char *raw = name != NULL ? g_strndup(name, len) : NULL;
+      frame = raw != NULL ? intern_name(self, raw, NULL, 0)
+                          : unresolved(self, "[[kernel.kallsyms]]", ip);
       g_hash_table_insert(self->kernel_cache, g_memdup2(&ip, sizeof ip), (gpointer)frame);
     }
     g_ptr_array_add(out, (gpointer)frame);
@@ -856,10 +856,11 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
   }
   if (kind & FK_MAPPING_PERF_MAP) {
     FkSymMap *jit = get_jit(self, map->pid);
-    const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
+    gsize len = 0;
+    const char *name = jit != NULL ? fk_symmap_lookup(jit, ip, &len) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
     if (name != NULL) {
-      g_ptr_array_add(out, (gpointer)fk_frame_intern0(self->opts.strings, name));
+      g_ptr_array_add(out, (gpointer)fk_frame_intern(self->opts.strings, name, len));
     } else {
       /* perf names anonymous memory's dso after its symbol file */
       g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
