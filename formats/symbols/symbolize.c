@@ -148,6 +148,8 @@ struct FkSymbolizer {
   SyAddrMap kernel_cache; /* ip -> interned frame */
   SyArena arena;          /* the SyFrames of every dso */
   GHashTable *jit;        /* pid -> FkSymMap* (NULL: none) */
+  GHashTable *jit_labels; /* pid -> interned "[perf-PID.map]" */
+  const char *unknown;    /* interned "[unknown]", once used */
   GArray *dwframes;
   /* The dsos of the last lookups, newest first: a call chain goes back and
    * forth between a few (the binary, libc, the interpreter), and finding a
@@ -207,6 +209,7 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
   self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
+  self->jit_labels = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
   self->arena.blocks = g_ptr_array_new_with_free_func(g_free);
   return self;
@@ -228,6 +231,7 @@ fk_symbolizer_free(FkSymbolizer *self)
   g_hash_table_unref(self->added_id);
   g_ptr_array_unref(self->added_kallsyms);
   g_hash_table_unref(self->jit);
+  g_hash_table_unref(self->jit_labels);
   fk_symmap_free(self->kernel);
   g_free(self->kernel_cache.slots);
   g_ptr_array_unref(self->arena.blocks);
@@ -899,6 +903,21 @@ is_anon(const char *path)
          (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
+/* "[perf-PID.map]", the frame of JIT code without a symbol (with addrs,
+ * "[perf-PID.map <IP>]"). */
+static const char *
+jit_label(FkSymbolizer *self, gint64 pid, guint64 ip)
+{
+  const char *label = self->opts.addrs ? NULL : g_hash_table_lookup(self->jit_labels, &pid);
+  if (label != NULL)
+    return label;
+  g_autofree char *raw = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", pid);
+  label = unresolved(self, raw, ip);
+  if (!self->opts.addrs)
+    g_hash_table_insert(self->jit_labels, g_memdup2(&pid, sizeof pid), (gpointer)label);
+  return label;
+}
+
 static guint8
 mapping_kind(const FkMapping *map)
 {
@@ -930,7 +949,10 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     return;
   }
   if (map == NULL || map->path == NULL) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
+    if (self->unknown == NULL && !self->opts.addrs)
+      self->unknown = fk_interner_intern0(self->opts.strings, "[unknown]");
+    g_ptr_array_add(
+        out, (gpointer)(self->opts.addrs ? unresolved(self, "[unknown]", ip) : self->unknown));
     return;
   }
   if (kind & FK_MAPPING_PERF_MAP) {
@@ -941,9 +963,9 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     if (name != NULL) {
       g_ptr_array_add(out, (gpointer)fk_frame_intern(self->opts.strings, name, len));
     } else {
-      /* perf names anonymous memory's dso after its symbol file */
-      g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
-      g_ptr_array_add(out, (gpointer)unresolved(self, label, ip));
+      /* perf names anonymous memory's dso after its symbol file; the name
+       * is made once per process, not per frame */
+      g_ptr_array_add(out, (gpointer)jit_label(self, map->pid, ip));
     }
     return;
   }
@@ -952,7 +974,9 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
   /* perf prints a dso's unresolved address relative to the dso */
   guint64 off = ip - map->start + map->pgoff;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
+    /* the label is interned: only addrs makes a name per address */
+    g_ptr_array_add(out,
+                    (gpointer)(self->opts.addrs ? unresolved(self, dso->label, off) : dso->label));
     return;
   }
   const SyFrames *fr = dso_frames(self, dso, vaddr);
