@@ -928,13 +928,61 @@ next_record(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gb
 
 /* ---- ordering ---- */
 
-static gint
-event_cmp(gconstpointer a, gconstpointer b)
+static inline gboolean
+event_before(const PdEvent *x, const PdEvent *y)
 {
-  const PdEvent *x = a, *y = b;
-  if (x->time != y->time)
-    return x->time < y->time ? -1 : 1;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
+  return x->time != y->time ? x->time < y->time : x->seq < y->seq;
+}
+
+/* Sorts the queue by (time, seq): a natural merge sort, because a round is
+ * a few runs already in order (one per CPU buffer perf read, and the part
+ * of the previous round not yet due), which it merges in linear time with
+ * the comparison inline (g_array_sort through a comparison function was
+ * 7% of reading a 200k-sample capture). */
+static void
+sort_queue(PerfData *pd)
+{
+  GArray *q = pd->queue;
+  guint n = q->len;
+  PdEvent *a = (PdEvent *)(gpointer)q->data;
+  guint i = 1;
+  while (i < n && !event_before(&a[i], &a[i - 1]))
+    i++;
+  if (i >= n)
+    return;
+  g_autofree PdEvent *tmp = g_new(PdEvent, n);
+  PdEvent *src = a, *dst = tmp;
+  for (;;) {
+    /* one pass: merge neighbouring runs of SRC into DST */
+    guint runs = 0;
+    for (guint lo = 0; lo < n;) {
+      guint mid = lo + 1;
+      while (mid < n && !event_before(&src[mid], &src[mid - 1]))
+        mid++;
+      guint hi = mid;
+      if (hi < n) {
+        hi++;
+        while (hi < n && !event_before(&src[hi], &src[hi - 1]))
+          hi++;
+      }
+      guint x = lo, y = mid, o = lo;
+      while (x < mid && y < hi)
+        dst[o++] = event_before(&src[y], &src[x]) ? src[y++] : src[x++];
+      while (x < mid)
+        dst[o++] = src[x++];
+      while (y < hi)
+        dst[o++] = src[y++];
+      lo = hi;
+      runs++;
+    }
+    PdEvent *t = src;
+    src = dst;
+    dst = t;
+    if (runs <= 1)
+      break;
+  }
+  if (src != a)
+    memcpy(a, src, (gsize)n * sizeof *a);
 }
 
 /* Moves the queued events due (time <= LIMIT, or all) to the ready list. */
@@ -943,7 +991,7 @@ flush_queue(PerfData *pd, gboolean all, guint64 limit)
 {
   if (pd->queue->len == 0)
     return;
-  g_array_sort(pd->queue, event_cmp);
+  sort_queue(pd);
   guint k = 0;
   while (k < pd->queue->len && (all || g_array_index(pd->queue, PdEvent, k).time <= limit))
     k++;
@@ -1062,7 +1110,7 @@ handle_record(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset, gbo
   if (pd->queue->len >= PD_MAX_QUEUED) {
     /* No FINISHED_ROUND for too long: deliver the older half, as perf does
      * when its queue outgrows its memory limit. */
-    g_array_sort(pd->queue, event_cmp);
+    sort_queue(pd);
     flush_queue(pd, FALSE, g_array_index(pd->queue, PdEvent, pd->queue->len / 2).time);
   }
 }

@@ -951,6 +951,56 @@ test_stack_cache(void)
   }
 }
 
+/* A round's records are replayed in time order whatever order it holds
+ * them in: runs in order (as perf's per-CPU buffers give them), reversed,
+ * shuffled, equal times (kept in file order), one to 400 records. */
+static void
+test_time_order_many(void)
+{
+  GRand *rand = g_rand_new_with_seed(18);
+  for (int round = 0; round < 40; round++) {
+    W w = {g_byte_array_new(), FALSE};
+    g_autoptr(GBytes) base = synth(FALSE);
+    const guint8 *b = g_bytes_get_data(base, NULL);
+    guint64 data;
+    memcpy(&data, b + 40, 8);
+    g_byte_array_append(w.b, b, (guint)data);
+    guint n = (guint)g_rand_int_range(rand, 1, 400), kind = (guint)round % 4;
+    for (guint i = 0; i < n; i++) {
+      guint64 t = kind == 0   ? 100 + i % 97 * 5 + i / 97                    /* runs in order */
+                  : kind == 1 ? 1000 - i                                     /* reversed */
+                  : kind == 2 ? 100 + (guint64)g_rand_int_range(rand, 0, 50) /* ties */
+                              : 100 + (guint64)g_rand_int_range(rand, 0, 100000);
+      w_sample(&w, 1000 + i, t, 1); /* the tid says where it was in the file */
+    }
+    w32(&w, 68); /* FINISHED_ROUND */
+    w16(&w, 0);
+    w16(&w, 8);
+    set64(&w, 48, w.b->len - data);
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(w.b);
+    g_autoptr(FkInput) in = fk_input_new_bytes("order", bytes);
+    Read r;
+    read_input(in, FK_WEIGHT_SAMPLES, &r);
+    g_assert_cmpuint(r.lines->len, ==, n);
+    guint64 last_t = 0, last_tid = 0;
+    gboolean *seen = g_new0(gboolean, n);
+    for (guint i = 0; i < r.lines->len; i++) {
+      char *end;
+      guint64 tid = g_ascii_strtoull(g_ptr_array_index(r.lines, i), &end, 10);
+      guint64 t = g_ascii_strtoull(end + 1, NULL, 10);
+      g_assert_true(t > last_t || (t == last_t && tid > last_tid));
+      g_assert_cmpuint(tid - 1000, <, n);
+      g_assert_false(seen[tid - 1000]);
+      seen[tid - 1000] = TRUE;
+      last_t = t;
+      last_tid = tid;
+    }
+    g_free(seen);
+    read_clear(&r);
+  }
+  g_rand_free(rand);
+}
+
 /* The cache alone: a key is its whole words, never its hash (keys forced
  * to one hash stay apart), a prefix or a longer key is another key, and a
  * full cache starts over rather than grow past its bound. */
@@ -1047,6 +1097,7 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/symbol-files", test_symbol_files);
   g_test_add_func("/perf-data/collapse-options", test_collapse_options);
   g_test_add_func("/perf-data/stack-cache", test_stack_cache);
+  g_test_add_func("/perf-data/time-order-many", test_time_order_many);
   g_test_add_func("/perf-data/stack-cache-table", test_stack_cache_table);
   return g_test_run();
 }
