@@ -13,7 +13,7 @@ struct PdStackCache {
   guint64 *words; /* the entries */
   gsize n_words, cap_words, max_words;
   guint64 *slots; /* offset + 1 in the low half, the hash's high half above */
-  guint32 mask; /* slots - 1; slots a power of two */
+  guint32 mask;   /* slots - 1; slots a power of two */
   guint64 entries, hits, stored;
 };
 
