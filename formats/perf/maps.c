@@ -3,22 +3,33 @@
 
 #include <string.h>
 
+typedef struct {
+  gint64 pid;
+  GArray *maps;  /* PdMap sorted by start */
+  guint64 stamp; /* drawn from PdMaps.stamps at each change */
+} PdProc;
+
 struct PdMaps {
-  GHashTable *procs; /* gint64* pid -> GArray of PdMap sorted by start */
+  GHashTable *procs; /* gint64* pid -> PdProc* */
   GHashTable *comms; /* gint64* tid -> const char* (interned elsewhere) */
+  guint64 stamps;    /* the last stamp given */
+  guint64 comm_stamp;
+  PdProc *last; /* the last process looked up: samples come in runs of one */
 };
 
 static void
-maps_array_free(gpointer p)
+proc_free(gpointer p)
 {
-  g_array_free(p, TRUE);
+  PdProc *proc = p;
+  g_array_free(proc->maps, TRUE);
+  g_free(proc);
 }
 
 PdMaps *
 pd_maps_new(void)
 {
   PdMaps *self = g_new0(PdMaps, 1);
-  self->procs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, maps_array_free);
+  self->procs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, proc_free);
   self->comms = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   return self;
 }
@@ -33,15 +44,42 @@ pd_maps_free(PdMaps *self)
   g_free(self);
 }
 
+static PdProc *
+get_proc(PdMaps *self, gint64 pid, gboolean create)
+{
+  if (self->last != NULL && self->last->pid == pid)
+    return self->last;
+  PdProc *proc = g_hash_table_lookup(self->procs, &pid);
+  if (proc == NULL && create) {
+    proc = g_new0(PdProc, 1);
+    proc->pid = pid;
+    proc->maps = g_array_new(FALSE, FALSE, sizeof(PdMap));
+    g_hash_table_insert(self->procs, g_memdup2(&pid, sizeof pid), proc);
+  }
+  if (proc != NULL)
+    self->last = proc;
+  return proc;
+}
+
 static GArray *
 proc_maps(PdMaps *self, gint64 pid, gboolean create)
 {
-  GArray *a = g_hash_table_lookup(self->procs, &pid);
-  if (a == NULL && create) {
-    a = g_array_new(FALSE, FALSE, sizeof(PdMap));
-    g_hash_table_insert(self->procs, g_memdup2(&pid, sizeof pid), a);
-  }
-  return a;
+  PdProc *proc = get_proc(self, pid, create);
+  return proc != NULL ? proc->maps : NULL;
+}
+
+/* PID's maps are about to change: a stamp no state of any process had. */
+static void
+restamp(PdMaps *self, gint64 pid)
+{
+  get_proc(self, pid, TRUE)->stamp = ++self->stamps;
+}
+
+guint64
+pd_maps_stamp(PdMaps *self, gint64 pid)
+{
+  PdProc *proc = get_proc(self, pid, FALSE);
+  return proc != NULL ? proc->stamp : 0;
 }
 
 /* Index of the first mapping whose end is above ADDR. */
@@ -98,6 +136,7 @@ pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map_in)
   PdMap copy = *map_in;
   copy.kind = pd_map_kind(copy.path);
   const PdMap *map = &copy;
+  restamp(self, pid);
   GArray *a = proc_maps(self, pid, TRUE);
   guint i = first_ending_after(a, map->start);
   /* Cut what the new mapping covers from the mappings it overlaps; keep the
@@ -157,6 +196,7 @@ pd_maps_fork(PdMaps *self, gint64 parent, gint64 child)
 {
   if (parent == child)
     return;
+  restamp(self, child);
   GArray *from = proc_maps(self, parent, FALSE);
   GArray *to = proc_maps(self, child, TRUE);
   g_array_set_size(to, 0);
@@ -174,4 +214,11 @@ void
 pd_maps_set_comm(PdMaps *self, gint64 tid, const char *comm)
 {
   g_hash_table_insert(self->comms, g_memdup2(&tid, sizeof tid), (gpointer)comm);
+  self->comm_stamp++;
+}
+
+guint64
+pd_maps_comm_stamp(const PdMaps *self)
+{
+  return self->comm_stamp;
 }

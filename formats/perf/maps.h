@@ -50,7 +50,13 @@ const PdMap *pd_maps_find(PdMaps *self, gint64 pid, guint64 addr);
 const PdMap *pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr);
 /* Process CHILD was forked from PARENT: it starts with a copy of its maps. */
 void pd_maps_fork(PdMaps *self, gint64 parent, gint64 child);
+/* The version of PID's maps: a number no other state of any process's maps
+ * had or will have (0: PID has none yet). Equal stamps mean the same maps,
+ * so whatever was worked out from them holds. */
+guint64 pd_maps_stamp(PdMaps *self, gint64 pid);
 
 /* Thread TID's comm (interned by the caller), or NULL when never seen. */
 const char *pd_maps_comm(PdMaps *self, gint64 tid);
 void pd_maps_set_comm(PdMaps *self, gint64 tid, const char *comm);
+/* Changes at every pd_maps_set_comm: comms looked up under one value hold. */
+guint64 pd_maps_comm_stamp(const PdMaps *self);

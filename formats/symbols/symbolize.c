@@ -36,6 +36,100 @@ typedef struct {
   const char *f[];
 } SyFrames;
 
+/* Address -> value (never NULL): open addressing, linear probing, at most
+ * half full, the key in the slot, so that a probe reads one cache line;
+ * a single frame (every frame without inline ones) sits in the slot too,
+ * not behind a pointer that is a second cache miss.
+ * GHashTable with g_int64 keys (each key its own allocation) cost three
+ * cache misses per lookup, a fifth of reading a 200k-sample capture, and a
+ * free per entry at the end. */
+typedef struct {
+  guint64 addr;
+  gconstpointer val; /* one frame itself (n 1), else an SyFrames of n */
+  guint n;
+} SySlot;
+
+typedef struct {
+  SySlot *slots; /* NULL until the first put */
+  guint32 mask, n;
+} SyAddrMap;
+
+static inline guint32
+addr_hash(guint64 a)
+{
+  return (guint32)((a * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* The slot of ADDR, valid until the next put, or NULL. */
+static const SySlot *
+addrmap_get(const SyAddrMap *m, guint64 addr)
+{
+  if (m->slots == NULL)
+    return NULL;
+  for (guint32 i = addr_hash(addr) & m->mask;; i = (i + 1) & m->mask) {
+    const SySlot *sl = &m->slots[i];
+    if (sl->val == NULL)
+      return NULL;
+    if (sl->addr == addr)
+      return sl;
+  }
+}
+
+static const char *const *
+slot_frames(const SySlot *sl)
+{
+  return sl->n == 1 ? (const char *const *)&sl->val : ((const SyFrames *)sl->val)->f;
+}
+
+static void
+addrmap_insert(SySlot *slots, guint32 mask, const SySlot *from)
+{
+  guint32 i = addr_hash(from->addr) & mask;
+  while (slots[i].val != NULL)
+    i = (i + 1) & mask;
+  slots[i] = *from;
+}
+
+/* ADDR must not be in M yet; VAL is N's frame or SyFrames. */
+static void
+addrmap_put(SyAddrMap *m, guint64 addr, gconstpointer val, guint n)
+{
+  if (m->slots == NULL || ((guint64)m->n + 1) * 2 > (guint64)m->mask + 1) {
+    guint32 mask = m->slots == NULL ? 255 : m->mask * 2 + 1;
+    SySlot *slots = g_new0(SySlot, (gsize)mask + 1);
+    for (guint32 i = 0; m->slots != NULL && i <= m->mask; i++)
+      if (m->slots[i].val != NULL)
+        addrmap_insert(slots, mask, &m->slots[i]);
+    g_free(m->slots);
+    m->slots = slots;
+    m->mask = mask;
+  }
+  SySlot sl = {addr, val, n};
+  addrmap_insert(m->slots, m->mask, &sl);
+  m->n++;
+}
+
+/* The frame lists of every dso, freed together: 64 KiB blocks, not an
+ * allocation per address. */
+typedef struct {
+  GPtrArray *blocks;
+  gsize used, size; /* of the last block */
+} SyArena;
+
+static gpointer
+arena_alloc(SyArena *a, gsize n)
+{
+  n = (n + 7) & ~(gsize)7;
+  if (a->blocks->len == 0 || a->size - a->used < n) {
+    a->size = MAX(n, (gsize)64 << 10);
+    g_ptr_array_add(a->blocks, g_malloc(a->size));
+    a->used = 0;
+  }
+  gpointer p = (char *)g_ptr_array_index(a->blocks, a->blocks->len - 1) + a->used;
+  a->used += n;
+  return p;
+}
+
 typedef struct {
   char *path;
   char *want_id;     /* hex, or NULL when the mapping had none */
@@ -45,7 +139,7 @@ typedef struct {
   FkElf *dwelf;      /* the DWARF source */
   FkDwarf *dwarf;    /* lazily built */
   gboolean dwarf_tried;
-  GHashTable *cache; /* vaddr (guint64*) -> SyFrames* */
+  SyAddrMap cache; /* vaddr -> SyFrames* (in the symbolizer's arena) */
 } SyDso;
 
 struct FkSymbolizer {
@@ -61,8 +155,11 @@ struct FkSymbolizer {
   gboolean kernel_tried;
   struct FkKernelLoad_ *kload; /* kallsyms being loaded (kernel_start), else NULL */
   GThread *kthread;
-  GHashTable *kernel_cache; /* ip (guint64*) -> interned frame */
-  GHashTable *jit;          /* pid -> FkSymMap* (NULL: none) */
+  SyAddrMap kernel_cache; /* ip -> interned frame */
+  SyArena arena;          /* the SyFrames of every dso */
+  GHashTable *jit;        /* pid -> FkSymMap* (NULL: none) */
+  GHashTable *jit_labels; /* pid -> interned "[perf-PID.map]" */
+  const char *unknown;    /* interned "[unknown]", once used */
   GArray *dwframes;
   /* The dsos of the last lookups, newest first: a call chain goes back and
    * forth between a few (the binary, libc, the interpreter), and finding a
@@ -81,17 +178,11 @@ fk_symbolize_options_init(FkSymbolizeOptions *opts)
 }
 
 static void
-frames_free(gpointer p)
-{
-  g_free(p);
-}
-
-static void
 dso_free(gpointer p)
 {
   SyDso *d = p;
   fk_dwarf_free(d->dwarf);
-  g_hash_table_unref(d->cache);
+  g_free(d->cache.slots);
   g_free(d->path);
   g_free(d->want_id);
   g_free(d);
@@ -128,8 +219,9 @@ fk_symbolizer_new(const FkSymbolizeOptions *opts)
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   self->added_kallsyms = g_ptr_array_new_with_free_func(g_free);
   self->jit = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, symmap_free0);
+  self->jit_labels = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
   self->dwframes = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
-  self->kernel_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  self->arena.blocks = g_ptr_array_new_with_free_func(g_free);
   return self;
 }
 
@@ -149,8 +241,10 @@ fk_symbolizer_free(FkSymbolizer *self)
   g_hash_table_unref(self->added_id);
   g_ptr_array_unref(self->added_kallsyms);
   g_hash_table_unref(self->jit);
+  g_hash_table_unref(self->jit_labels);
   fk_symmap_free(self->kernel);
-  g_hash_table_unref(self->kernel_cache);
+  g_free(self->kernel_cache.slots);
+  g_ptr_array_unref(self->arena.blocks);
   g_array_unref(self->dwframes);
   g_strfreev(self->debug_dirs);
   g_free(self->symfs);
@@ -423,7 +517,6 @@ get_dso_slow(FkSymbolizer *self, const FkMapping *map)
    * so "[vdso]" gives "[[vdso]]" */
   g_autofree char *label = g_strdup_printf("[%s]", slash ? slash + 1 : map->path);
   dso->label = fk_frame_intern0(self->opts.strings, label);
-  dso->cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, frames_free);
   find_files(self, dso);
   if (dso->load == NULL && strcmp(map->path, "[vdso]") == 0)
     offer_own_vdso(self, dso);
@@ -500,12 +593,12 @@ dwarf_soon(FkSymbolizer *self, SyDso *dso)
 }
 
 /* The frames of DSO at VADDR, computed once. */
-static const SyFrames *
+static const SySlot *
 dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
 {
-  SyFrames *fr = g_hash_table_lookup(dso->cache, &vaddr);
-  if (fr != NULL)
-    return fr;
+  const SySlot *cached = addrmap_get(&dso->cache, vaddr);
+  if (cached != NULL)
+    return cached;
   const FkElfSym *sym = dso->syms != NULL ? fk_elf_symbol_at(dso->syms, vaddr) : NULL;
   GArray *dw = self->dwframes;
   g_array_set_size(dw, 0);
@@ -544,12 +637,16 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
                       (gpointer)intern_name(self, f->name ? f->name : "??", f->file, f->line));
     }
   }
-  fr = g_malloc(sizeof *fr + names->len * sizeof(char *));
-  fr->n = names->len;
-  memcpy(fr->f, names->pdata, names->len * sizeof(char *));
+  if (names->len == 1) {
+    addrmap_put(&dso->cache, vaddr, names->pdata[0], 1);
+  } else {
+    SyFrames *fr = arena_alloc(&self->arena, sizeof *fr + names->len * sizeof(char *));
+    fr->n = names->len;
+    memcpy(fr->f, names->pdata, names->len * sizeof(char *));
+    addrmap_put(&dso->cache, vaddr, fr, fr->n);
+  }
   g_ptr_array_unref(names);
-  g_hash_table_insert(dso->cache, g_memdup2(&vaddr, sizeof vaddr), fr);
-  return fr;
+  return addrmap_get(&dso->cache, vaddr);
 }
 
 /* Loading kallsyms, on a thread of its own from fk_symbolizer_kernel_soon
@@ -562,8 +659,6 @@ typedef struct FkKernelLoad_ {
   GBytes *added; /* the tarball's copy, picked before the thread starts */
   char *added_name;
   gboolean use_proc;
-  char *text;
-  gsize len;
   FkSymMap *map;
   guint bad;
 } SyKernelLoad;
@@ -574,31 +669,32 @@ kernel_read(gpointer data)
   SyKernelLoad *k = data;
   if (k->kallsyms_path != NULL) {
     g_autoptr(GError) err = NULL;
-    if (!g_file_get_contents(k->kallsyms_path, &k->text, &k->len, &err))
+    k->map = fk_symmap_new_kallsyms_file(k->kallsyms_path, &k->bad, &err);
+    if (k->map == NULL)
       k->read_error = g_strdup(err->message);
     k->where = g_strdup(k->kallsyms_path);
   }
-  if (k->text == NULL && k->added != NULL) {
-    k->text = g_strndup(g_bytes_get_data(k->added, NULL), g_bytes_get_size(k->added));
-    k->len = g_bytes_get_size(k->added);
+  if (k->map == NULL && k->added != NULL) {
+    k->map = fk_symmap_new_kallsyms(k->added, &k->bad);
     g_free(k->where);
     k->where = g_strdup(k->added_name);
   }
-  if (k->text == NULL && k->id != NULL && k->home != NULL) {
+  if (k->map == NULL && k->id != NULL && k->home != NULL) {
     g_autofree char *p =
         g_build_filename(k->home, ".debug", "[kernel.kallsyms]", k->id, "kallsyms", NULL);
-    if (g_file_get_contents(p, &k->text, &k->len, NULL)) {
+    k->map = fk_symmap_new_kallsyms_file(p, &k->bad, NULL);
+    if (k->map != NULL) {
       g_free(k->where);
       k->where = g_strdup(p);
     }
   }
-  if (k->text == NULL && k->use_proc &&
-      g_file_get_contents("/proc/kallsyms", &k->text, &k->len, NULL)) {
-    g_free(k->where);
-    k->where = g_strdup("/proc/kallsyms");
+  if (k->map == NULL && k->use_proc) {
+    k->map = fk_symmap_new_kallsyms_file("/proc/kallsyms", &k->bad, NULL);
+    if (k->map != NULL) {
+      g_free(k->where);
+      k->where = g_strdup("/proc/kallsyms");
+    }
   }
-  if (k->text != NULL)
-    k->map = fk_symmap_new_kallsyms(g_steal_pointer(&k->text), k->len, &k->bad);
   return NULL;
 }
 
@@ -639,7 +735,6 @@ kernel_load_free(SyKernelLoad *k)
   if (k->added != NULL)
     g_bytes_unref(k->added);
   g_free(k->added_name);
-  g_free(k->text);
   fk_symmap_free(k->map);
   g_free(k);
 }
@@ -822,6 +917,21 @@ is_anon(const char *path)
          (g_str_has_prefix(path, "/tmp/perf-") && g_str_has_suffix(path, ".map"));
 }
 
+/* "[perf-PID.map]", the frame of JIT code without a symbol (with addrs,
+ * "[perf-PID.map <IP>]"). */
+static const char *
+jit_label(FkSymbolizer *self, gint64 pid, guint64 ip)
+{
+  const char *label = self->opts.addrs ? NULL : g_hash_table_lookup(self->jit_labels, &pid);
+  if (label != NULL)
+    return label;
+  g_autofree char *raw = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", pid);
+  label = unresolved(self, raw, ip);
+  if (!self->opts.addrs)
+    g_hash_table_insert(self->jit_labels, g_memdup2(&pid, sizeof pid), (gpointer)label);
+  return label;
+}
+
 static guint8
 mapping_kind(const FkMapping *map)
 {
@@ -838,32 +948,39 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
 {
   guint8 kind = map != NULL && map->path != NULL ? mapping_kind(map) : 0;
   if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
-    const char *frame = g_hash_table_lookup(self->kernel_cache, &ip);
+    const SySlot *sl = addrmap_get(&self->kernel_cache, ip);
+    const char *frame = sl != NULL ? sl->val : NULL;
     if (frame == NULL) {
       if (!self->kernel_tried || self->kload != NULL)
         load_kernel(self, map);
-      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip) : NULL;
-      frame = name != NULL ? intern_name(self, name, NULL, 0)
-                           : unresolved(self, "[[kernel.kallsyms]]", ip);
-      g_hash_table_insert(self->kernel_cache, g_memdup2(&ip, sizeof ip), (gpointer)frame);
+      gsize len = 0;
+      const char *name = self->kernel != NULL ? fk_symmap_lookup(self->kernel, ip, &len) : NULL;
+      g_autofree char *raw = name != NULL ? g_strndup(name, len) : NULL;
+      frame = raw != NULL ? intern_name(self, raw, NULL, 0)
+                          : unresolved(self, "[[kernel.kallsyms]]", ip);
+      addrmap_put(&self->kernel_cache, ip, frame, 1);
     }
     g_ptr_array_add(out, (gpointer)frame);
     return;
   }
   if (map == NULL || map->path == NULL) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, "[unknown]", ip));
+    if (self->unknown == NULL && !self->opts.addrs)
+      self->unknown = fk_interner_intern0(self->opts.strings, "[unknown]");
+    g_ptr_array_add(
+        out, (gpointer)(self->opts.addrs ? unresolved(self, "[unknown]", ip) : self->unknown));
     return;
   }
   if (kind & FK_MAPPING_PERF_MAP) {
     FkSymMap *jit = get_jit(self, map->pid);
-    const char *name = jit != NULL ? fk_symmap_lookup(jit, ip) : NULL;
+    gsize len = 0;
+    const char *name = jit != NULL ? fk_symmap_lookup(jit, ip, &len) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
     if (name != NULL) {
-      g_ptr_array_add(out, (gpointer)fk_frame_intern0(self->opts.strings, name));
+      g_ptr_array_add(out, (gpointer)fk_frame_intern(self->opts.strings, name, len));
     } else {
-      /* perf names anonymous memory's dso after its symbol file */
-      g_autofree char *label = g_strdup_printf("[perf-%" G_GINT64_FORMAT ".map]", map->pid);
-      g_ptr_array_add(out, (gpointer)unresolved(self, label, ip));
+      /* perf names anonymous memory's dso after its symbol file; the name
+       * is made once per process, not per frame */
+      g_ptr_array_add(out, (gpointer)jit_label(self, map->pid, ip));
     }
     return;
   }
@@ -872,16 +989,19 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
   /* perf prints a dso's unresolved address relative to the dso */
   guint64 off = ip - map->start + map->pgoff;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
+    /* the label is interned: only addrs makes a name per address */
+    g_ptr_array_add(out,
+                    (gpointer)(self->opts.addrs ? unresolved(self, dso->label, off) : dso->label));
+    return;
+  }
+  const SySlot *sl = dso_frames(self, dso, vaddr);
+  const char *const *f = slot_frames(sl);
+  if (self->opts.addrs && sl->n == 1 && f[0] == dso->label) {
     g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
     return;
   }
-  const SyFrames *fr = dso_frames(self, dso, vaddr);
-  if (self->opts.addrs && fr->n == 1 && fr->f[0] == dso->label) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
-    return;
-  }
-  for (guint i = 0; i < fr->n; i++)
-    g_ptr_array_add(out, (gpointer)fr->f[i]);
+  for (guint i = 0; i < sl->n; i++)
+    g_ptr_array_add(out, (gpointer)f[i]);
 }
 
 const char *

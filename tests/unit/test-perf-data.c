@@ -4,6 +4,7 @@
  * captures that must never crash. Run from the repository top (make check). */
 #include "../../analyze/stacktree.h"
 #include "../../formats/perf/options.h"
+#include "../../formats/perf/stackcache.h"
 #include "../../formats/perf/symfiles.h"
 #include "../../formats/reader.h"
 
@@ -797,6 +798,250 @@ test_collapse_options(void)
   include_tid = FALSE;
 }
 
+/* ---- records for the stack cache's captures (little-endian, the attr of
+ * synth: IP|TID|TIME|PERIOD|CALLCHAIN with a TID, TIME trailer) ---- */
+
+static void
+w_trailer(W *w, guint32 pid, guint64 time)
+{
+  w32(w, pid);
+  w32(w, pid);
+  w64(w, time);
+}
+
+static void
+w_comm(W *w, guint32 pid, const char *comm, guint64 time)
+{
+  w32(w, 3);
+  w16(w, 0);
+  w16(w, 8 + 8 + 8 + 16);
+  w32(w, pid);
+  w32(w, pid);
+  char name[8] = {0};
+  g_strlcpy(name, comm, sizeof name);
+  wbytes(w, name, 8);
+  w_trailer(w, pid, time);
+}
+
+static void
+w_mmap2(W *w, guint32 pid, guint64 start, const char *path, guint64 time)
+{
+  char name[16] = {0};
+  g_strlcpy(name, path, sizeof name);
+  w32(w, 10);
+  w16(w, 2);
+  w16(w, 8 + 64 + 16 + 16);
+  w32(w, pid);
+  w32(w, pid);
+  w64(w, start);
+  w64(w, 0x1000);
+  w64(w, 0);
+  for (int i = 0; i < 3; i++)
+    w64(w, 0); /* maj, min, ino, ino_generation */
+  w32(w, 5);
+  w32(w, 2);
+  wbytes(w, name, 16);
+  w_trailer(w, pid, time);
+}
+
+static void
+w_fork(W *w, guint32 pid, guint32 ppid, guint64 time)
+{
+  w32(w, 7);
+  w16(w, 0);
+  w16(w, 8 + 16 + 8 + 16);
+  w32(w, pid);
+  w32(w, ppid);
+  w32(w, pid);
+  w32(w, ppid);
+  w64(w, time);
+  w_trailer(w, pid, time);
+}
+
+/* A user sample of PID at TIME whose chain is N return addresses from
+ * 0x400100 on, 0x100 apart. */
+static void
+w_sample(W *w, guint32 pid, guint64 time, guint n)
+{
+  w32(w, 9);
+  w16(w, 2);
+  w16(w, (guint16)(8 + 8 * 4 + 8 + 8 * (n + 1)));
+  w64(w, 0x400100);
+  w32(w, pid);
+  w32(w, pid);
+  w64(w, time);
+  w64(w, 1);
+  w64(w, n + 1);
+  w64(w, (guint64)-512);
+  for (guint k = 0; k < n; k++)
+    w64(w, 0x400100 + 0x100 * (guint64)k);
+}
+
+/* The capture of test_stack_cache: the same addresses in processes whose
+ * maps differ, and in one process before and after its maps change. */
+static GBytes *
+synth_same_addresses(guint n)
+{
+  W w = {g_byte_array_new(), FALSE};
+  g_autoptr(GBytes) base = synth(FALSE);
+  gsize blen;
+  const guint8 *b = g_bytes_get_data(base, &blen);
+  /* synth's header and attr, its data section replaced */
+  guint64 data;
+  memcpy(&data, b + 40, 8);
+  g_byte_array_append(w.b, b, (guint)data);
+  guint64 t = 100;
+  w_comm(&w, 10, "prog", t++);
+  w_comm(&w, 11, "other", t++);
+  w_mmap2(&w, 10, 0x400000, "/bin/prog", t++);
+  w_mmap2(&w, 11, 0x400000, "/bin/other", t++);
+  for (int i = 0; i < 3; i++) {
+    w_sample(&w, 10, t++, n);
+    w_sample(&w, 11, t++, n);
+  }
+  /* pid 12 forks from 10 and maps something else there; 10 then too */
+  w_fork(&w, 12, 10, t++);
+  w_sample(&w, 12, t++, n);
+  w_mmap2(&w, 12, 0x400000, "/bin/child", t++);
+  w_sample(&w, 12, t++, n);
+  w_sample(&w, 10, t++, n);
+  w_mmap2(&w, 10, 0x400000, "/bin/new", t++);
+  w_sample(&w, 10, t++, n);
+  w_sample(&w, 12, t++, n);
+  w_sample(&w, 11, t++, n);
+  w32(&w, 68); /* FINISHED_ROUND */
+  w16(&w, 0);
+  w16(&w, 8);
+  set64(&w, 48, w.b->len - data);
+  return g_byte_array_free_to_bytes(w.b);
+}
+
+/* The stack cache (formats/perf/stackcache.c) never answers for the wrong
+ * maps: the same addresses are named after each process's own mapping, and
+ * after a fork or a new mapping after the new one, whether the stacks are
+ * long enough to be cached or not. */
+static void
+test_stack_cache(void)
+{
+  for (guint n = 1; n <= 8; n += 7) {
+    g_autoptr(GBytes) bytes = synth_same_addresses(n);
+    g_autoptr(FkInput) in = fk_input_new_bytes("same", bytes);
+    Read r;
+    read_input(in, FK_WEIGHT_SAMPLES, &r);
+    for (guint i = 0; i < r.messages->len; i++)
+      g_test_message("%s", (char *)g_ptr_array_index(r.messages, i));
+    g_assert_false(r.error);
+    const char *want[] = {"prog", "other", "prog", "other", "prog",  "other",
+                          "prog", "child", "prog", "new",   "child", "other"};
+    const guint tids[] = {10, 11, 10, 11, 10, 11, 12, 12, 10, 10, 12, 11};
+    g_assert_cmpuint(r.lines->len, ==, G_N_ELEMENTS(want));
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+      /* the root is the comm: pid 12 was forked from prog */
+      g_autoptr(GString) l = g_string_new(NULL);
+      g_string_append_printf(l, "%u %s cpu-clock: %s", tids[i], tids[i] == 11 ? "other" : "prog",
+                             tids[i] == 11 ? "other" : "prog");
+      for (guint k = 0; k < n; k++)
+        g_string_append_printf(l, ";[%s]", want[i]);
+      const char *line = g_ptr_array_index(r.lines, i);
+      const char *rest = strchr(strchr(line, ' ') + 1, ' '); /* after the time */
+      g_autofree char *got = g_strdup_printf("%.*s%s", (int)(strchr(line, ' ') - line), line, rest);
+      g_assert_cmpstr(got, ==, l->str);
+    }
+    read_clear(&r);
+  }
+}
+
+/* A round's records are replayed in time order whatever order it holds
+ * them in: runs in order (as perf's per-CPU buffers give them), reversed,
+ * shuffled, equal times (kept in file order), one to 400 records. */
+static void
+test_time_order_many(void)
+{
+  GRand *rand = g_rand_new_with_seed(18);
+  for (int round = 0; round < 40; round++) {
+    W w = {g_byte_array_new(), FALSE};
+    g_autoptr(GBytes) base = synth(FALSE);
+    const guint8 *b = g_bytes_get_data(base, NULL);
+    guint64 data;
+    memcpy(&data, b + 40, 8);
+    g_byte_array_append(w.b, b, (guint)data);
+    guint n = (guint)g_rand_int_range(rand, 1, 400), kind = (guint)round % 4;
+    for (guint i = 0; i < n; i++) {
+      guint64 t = kind == 0   ? 100 + i % 97 * 5 + i / 97                    /* runs in order */
+                  : kind == 1 ? 1000 - i                                     /* reversed */
+                  : kind == 2 ? 100 + (guint64)g_rand_int_range(rand, 0, 50) /* ties */
+                              : 100 + (guint64)g_rand_int_range(rand, 0, 100000);
+      w_sample(&w, 1000 + i, t, 1); /* the tid says where it was in the file */
+    }
+    w32(&w, 68); /* FINISHED_ROUND */
+    w16(&w, 0);
+    w16(&w, 8);
+    set64(&w, 48, w.b->len - data);
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(w.b);
+    g_autoptr(FkInput) in = fk_input_new_bytes("order", bytes);
+    Read r;
+    read_input(in, FK_WEIGHT_SAMPLES, &r);
+    g_assert_cmpuint(r.lines->len, ==, n);
+    guint64 last_t = 0, last_tid = 0;
+    gboolean *seen = g_new0(gboolean, n);
+    for (guint i = 0; i < r.lines->len; i++) {
+      char *end;
+      guint64 tid = g_ascii_strtoull(g_ptr_array_index(r.lines, i), &end, 10);
+      guint64 t = g_ascii_strtoull(end + 1, NULL, 10);
+      g_assert_true(t > last_t || (t == last_t && tid > last_tid));
+      g_assert_cmpuint(tid - 1000, <, n);
+      g_assert_false(seen[tid - 1000]);
+      seen[tid - 1000] = TRUE;
+      last_t = t;
+      last_tid = tid;
+    }
+    g_free(seen);
+    read_clear(&r);
+  }
+  g_rand_free(rand);
+}
+
+/* The cache alone: a key is its whole words, never its hash (keys forced
+ * to one hash stay apart), a prefix or a longer key is another key, and a
+ * full cache starts over rather than grow past its bound. */
+static void
+test_stack_cache_table(void)
+{
+  g_autoptr(PdStackCache) c = pd_stack_cache_new(64 << 10);
+  const char *fa[] = {"a", "b"}, *fb[] = {"c"};
+  const guint64 k1[] = {1, 2, 3}, k2[] = {1, 2, 4}, k3[] = {1, 2};
+  guint n = 99;
+  g_assert_null(pd_stack_cache_find(c, k1, 3, 7, &n));
+  pd_stack_cache_put(c, k1, 3, 7, fa, 2);
+  pd_stack_cache_put(c, k2, 3, 7, fb, 1); /* the same hash, on purpose */
+  const char *const *got = pd_stack_cache_find(c, k1, 3, 7, &n);
+  g_assert_nonnull(got);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_true(got[0] == fa[0] && got[1] == fa[1]);
+  got = pd_stack_cache_find(c, k2, 3, 7, &n);
+  g_assert_nonnull(got);
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_true(got[0] == fb[0]);
+  g_assert_null(pd_stack_cache_find(c, k3, 2, 7, &n));
+  g_assert_null(pd_stack_cache_find(c, k1, 3, 8, &n));
+  /* thousands of keys: found while they fit, then the cache starts over */
+  guint64 found = 0;
+  for (guint64 i = 0; i < 20000; i++) {
+    guint64 k[4] = {i, i * 3, 5, 9};
+    pd_stack_cache_put(c, k, 4, pd_stack_cache_hash(k, 4), fb, 1);
+    guint64 j = i / 2, kj[4] = {j, j * 3, 5, 9};
+    const char *const *f = pd_stack_cache_find(c, kj, 4, pd_stack_cache_hash(kj, 4), &n);
+    if (f != NULL) {
+      g_assert_cmpuint(n, ==, 1);
+      g_assert_true(f[0] == fb[0]);
+      found++;
+    }
+  }
+  g_assert_cmpuint(found, >, 0);
+  g_assert_cmpuint(found, <, 20000);
+  g_assert_null(pd_stack_cache_find(c, k1, 3, 7, &n)); /* gone with the first fill */
+}
+
 /* The store of perf-archive members: links dropped, files kept and readers
  * given the store still read (their symbolizer gets the files). */
 static void
@@ -851,5 +1096,8 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/byte-orders", test_byte_orders);
   g_test_add_func("/perf-data/symbol-files", test_symbol_files);
   g_test_add_func("/perf-data/collapse-options", test_collapse_options);
+  g_test_add_func("/perf-data/stack-cache", test_stack_cache);
+  g_test_add_func("/perf-data/time-order-many", test_time_order_many);
+  g_test_add_func("/perf-data/stack-cache-table", test_stack_cache_table);
   return g_test_run();
 }
