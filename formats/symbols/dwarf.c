@@ -625,11 +625,37 @@ decompress_sections(Elf *elf)
   }
 }
 
+static gpointer
+set_untracked(gpointer unused)
+{
+  (void)unused;
+  dwarf_set_de_alloc_flag(0);
+  return NULL;
+}
+
+/* libdwarf records every DIE, attribute and error it hands out in a search
+ * tree per Dwarf_Debug, so that dwarf_finish can free what a caller forgot:
+ * a tree insert and delete per object, 5% of a dwarf capture's run (the
+ * scan of a CU allocates a DIE per child). This index deallocates every
+ * object it gets (valgrind --leak-check over the dwarf corpora with
+ * --srcline finds nothing lost), so the tracking is turned off, once per
+ * process and before any Dwarf_Debug is made here: the flag is libdwarf's
+ * global, read by every allocation. A Dwarf_Debug made with tracking on
+ * (none here) would stay consistent: libdwarf deletes from its tree
+ * whenever the tree exists. */
+static void
+untracked_allocations(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, set_untracked, NULL);
+}
+
 FkDwarf *
 fk_dwarf_new(Elf *elf)
 {
   Dwarf_Debug dbg = NULL;
   Dwarf_Error err = NULL;
+  untracked_allocations();
   decompress_sections(elf);
   if (!lists_sane(elf, ".debug_rnglists") || !lists_sane(elf, ".debug_loclists"))
     return NULL;
