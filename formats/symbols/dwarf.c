@@ -396,19 +396,6 @@ walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node)
   }
 }
 
-static int
-cmp_row(gconstpointer pa, gconstpointer pb)
-{
-  const DwRow *a = pa, *b = pb;
-  if (a->addr != b->addr)
-    return a->addr < b->addr ? -1 : 1;
-  /* a sequence's end before another's rows at the same address; else keep
-   * table order so the last row at an address wins, as in binutils */
-  if (a->end != b->end)
-    return a->end ? -1 : 1;
-  return a->order < b->order ? -1 : a->order > b->order;
-}
-
 static void read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie);
 
 /* The CU's line table, decoded natively; through libdwarf when the
@@ -432,7 +419,7 @@ read_lines(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
     if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files,
                             cu->rows)) {
       cu->line_version = version;
-      g_array_sort(cu->rows, cmp_row);
+      fk_linetable_sort(cu->rows);
       return;
     }
     g_ptr_array_unref(cu->files);
@@ -495,7 +482,7 @@ read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
     }
   }
   DWERR_FREE(self->dbg, err);
-  g_array_sort(cu->rows, cmp_row);
+  fk_linetable_sort(cu->rows);
   dwarf_srclines_dealloc_b(ctx);
 }
 
