@@ -1,7 +1,7 @@
 /* test-linetable.c -- fk_linetable_sort against a plain sort of every row:
  * line tables made of shuffled address-ordered sequences (the shape real
  * tables have, sorted by laying runs end to end), sequences that touch at
- * an end row, overlapping ones and random rows (sorted whole). */
+ * an end row, overlapping ones and random rows (merged run by run). */
 #include "../../formats/symbols/linetable.h"
 
 #include <string.h>
