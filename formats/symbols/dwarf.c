@@ -396,19 +396,6 @@ walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node)
   }
 }
 
-static int
-cmp_row(gconstpointer pa, gconstpointer pb)
-{
-  const DwRow *a = pa, *b = pb;
-  if (a->addr != b->addr)
-    return a->addr < b->addr ? -1 : 1;
-  /* a sequence's end before another's rows at the same address; else keep
-   * table order so the last row at an address wins, as in binutils */
-  if (a->end != b->end)
-    return a->end ? -1 : 1;
-  return a->order < b->order ? -1 : a->order > b->order;
-}
-
 static void read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie);
 
 /* The CU's line table, decoded natively; through libdwarf when the
@@ -432,7 +419,7 @@ read_lines(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
     if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files,
                             cu->rows)) {
       cu->line_version = version;
-      g_array_sort(cu->rows, cmp_row);
+      fk_linetable_sort(cu->rows);
       return;
     }
     g_ptr_array_unref(cu->files);
@@ -495,7 +482,7 @@ read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
     }
   }
   DWERR_FREE(self->dbg, err);
-  g_array_sort(cu->rows, cmp_row);
+  fk_linetable_sort(cu->rows);
   dwarf_srclines_dealloc_b(ctx);
 }
 
@@ -625,11 +612,37 @@ decompress_sections(Elf *elf)
   }
 }
 
+static gpointer
+set_untracked(gpointer unused)
+{
+  (void)unused;
+  dwarf_set_de_alloc_flag(0);
+  return NULL;
+}
+
+/* libdwarf records every DIE, attribute and error it hands out in a search
+ * tree per Dwarf_Debug, so that dwarf_finish can free what a caller forgot:
+ * a tree insert and delete per object, 5% of a dwarf capture's run (the
+ * scan of a CU allocates a DIE per child). This index deallocates every
+ * object it gets (valgrind --leak-check over the dwarf corpora with
+ * --srcline finds nothing lost), so the tracking is turned off, once per
+ * process and before any Dwarf_Debug is made here: the flag is libdwarf's
+ * global, read by every allocation. A Dwarf_Debug made with tracking on
+ * (none here) would stay consistent: libdwarf deletes from its tree
+ * whenever the tree exists. */
+static void
+untracked_allocations(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, set_untracked, NULL);
+}
+
 FkDwarf *
 fk_dwarf_new(Elf *elf)
 {
   Dwarf_Debug dbg = NULL;
   Dwarf_Error err = NULL;
+  untracked_allocations();
   decompress_sections(elf);
   if (!lists_sane(elf, ".debug_rnglists") || !lists_sane(elf, ".debug_loclists"))
     return NULL;

@@ -33,3 +33,11 @@ typedef struct {
  * then asks libdwarf); what was appended is then to be discarded. */
 gboolean fk_linetable_decode(const FkLineTableSections *sec, guint64 offset, const char *comp_dir,
                              GStringChunk *strings, int *version, GPtrArray *files, GArray *rows);
+
+/* The order lookups need: by address; at one address a sequence's end
+ * before another sequence's rows, else table order (so that the last row
+ * at an address wins, as in binutils). A total order: `order` is unique. */
+int fk_linetable_row_cmp(gconstpointer a, gconstpointer b);
+
+/* Sorts ROWS (FkLineTableRow, in program order) by fk_linetable_row_cmp. */
+void fk_linetable_sort(GArray *rows);

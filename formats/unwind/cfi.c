@@ -203,6 +203,14 @@ compile(FkCfi *self, Dwarf_Frame *frame)
     }
     compile_reg(self, rule, &rule->regs[r], rops, rn, mem);
   }
+  for (guint r = 0; r < self->n_regs; r++) {
+    if (r == rule->ra || rule->regs[r].kind == FK_RULE_SAME)
+      continue;
+    if (rule->regs[r].kind == FK_RULE_UNDEF)
+      rule->undef_mask |= G_GUINT64_CONSTANT(1) << r;
+    else
+      rule->changed[rule->n_changed++] = (guint8)r;
+  }
   return rule;
 }
 

@@ -63,6 +63,18 @@ fk_unwind_arch_name(const FkUnwindArch *arch)
   return arch != NULL ? arch->name : "unknown";
 }
 
+/* Without -mpopcnt (the build targets any x86-64) __builtin_popcountll is
+ * a libgcc call per register of every sample: counted in place. */
+static inline guint
+popcount64(guint64 v)
+{
+  v = v - ((v >> 1) & G_GUINT64_CONSTANT(0x5555555555555555));
+  v = (v & G_GUINT64_CONSTANT(0x3333333333333333)) +
+      ((v >> 2) & G_GUINT64_CONSTANT(0x3333333333333333));
+  v = (v + (v >> 4)) & G_GUINT64_CONSTANT(0x0f0f0f0f0f0f0f0f);
+  return (guint)((v * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56);
+}
+
 gboolean
 fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid)
 {
@@ -76,7 +88,7 @@ fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS], g
     gint b = a->perf_bit[r];
     if (b < 0 || b > 63 || !(in->regs_mask & (G_GUINT64_CONSTANT(1) << b)))
       continue;
-    guint idx = (guint)__builtin_popcountll(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
+    guint idx = popcount64(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
     if (idx >= in->n_regs)
       continue;
     regs[r] = in->regs[idx];

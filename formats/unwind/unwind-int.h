@@ -56,6 +56,14 @@ typedef struct {
   guint8 ra;            /* the return address column */
   gboolean signal;      /* 'S' augmentation: the caller's pc is exact */
   gboolean unsupported; /* an expression with an operation libdw could not give */
+  /* What a step has to do, filled by compile() from regs[] and never set
+   * apart from it: the registers below n_regs, other than ra, whose rule
+   * is neither SAME nor UNDEF, ascending (the few a function saves), and a
+   * bit per UNDEF one (the call-clobbered registers of the psABI). The
+   * others keep the callee's value, valid or not. */
+  guint8 n_changed;
+  guint8 changed[FK_UNWIND_MAX_REGS];
+  guint64 undef_mask;
 } FkCfiRule;
 
 typedef struct FkCfi FkCfi;

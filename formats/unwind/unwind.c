@@ -440,12 +440,12 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
       return FK_UNWIND_STOP_JIT;
     const FkCfiRule *rule = cfi != NULL ? fk_cfi_rule(cfi, look - mod.bias) : NULL;
     guint64 cfa, ra;
-    guint64 newregs[FK_UNWIND_MAX_REGS] = {0};
-    guint64 newvalid;
-    guint64 newlost = w.lost_valid;
-    guint8 newlost_why[FK_UNWIND_MAX_REGS];
-    memcpy(newlost_why, w.lost, sizeof newlost_why);
     gboolean signal = FALSE;
+    /* The caller's registers are written over the callee's in place: a
+     * register whose rule is SAME keeps its value, its validity and why it
+     * was lost (a SAME register that is not valid reads as a rule not
+     * evaluated, lost or not); only the rule's changed registers, computed
+     * first from the callee's state, are replaced. */
     if (rule == NULL || in->fp_only) {
       guint64 fp;
       FkUnwindOutcome why =
@@ -456,9 +456,11 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
        * chain ran past a full copy or only frame pointers were asked for. */
       if (!fp_step(&w, a, &cfa, &ra, &fp))
         return in->fp_only || w.fault == FK_UNWIND_TRUNCATED ? w.fault : why;
-      memcpy(newregs, w.regs, sizeof newregs);
-      newvalid = w.valid;
-      newregs[a->fp] = fp;
+      if (ra == 0)
+        return FK_UNWIND_ROOT;
+      w.regs[a->fp] = fp;
+      w.regs[a->sp] = cfa;
+      w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
     } else {
       if (rule->unsupported)
         return FK_UNWIND_STOP_RULE;
@@ -473,42 +475,51 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
       gboolean undef;
       if (!apply_rule(&w, &rule->regs[rule->ra], rule->ra, cfa, &ra, &undef))
         return undef ? FK_UNWIND_ROOT : w.fault;
-      newvalid = 0;
-      newlost = 0;
-      for (guint r = 0; r < a->n_regs; r++) {
-        if (r == rule->ra)
-          continue;
-        guint64 v;
-        if (apply_rule(&w, &rule->regs[r], r, cfa, &v, &undef)) {
-          newregs[r] = v;
-          newvalid |= G_GUINT64_CONSTANT(1) << r;
-        } else if (!undef) {
+      if (ra == 0)
+        return FK_UNWIND_ROOT;
+      guint64 vals[FK_UNWIND_MAX_REGS];
+      guint8 why[FK_UNWIND_MAX_REGS]; /* 0: valid, 1: undefined, else 2 + the read's fault */
+      for (guint k = 0; k < rule->n_changed; k++) {
+        guint r = rule->changed[k];
+        if (apply_rule(&w, &rule->regs[r], r, cfa, &vals[k], &undef))
+          why[k] = 0;
+        else
+          why[k] = undef ? 1 : (guint8)(2 + w.fault);
+      }
+      /* the return address column is the caller's pc, not one of its
+       * registers: neither valid nor lost; nor are the undefined ones */
+      guint64 gone = rule->undef_mask | G_GUINT64_CONSTANT(1) << rule->ra;
+      w.valid &= ~gone;
+      w.lost_valid &= ~gone;
+      for (guint k = 0; k < rule->n_changed; k++) {
+        guint r = rule->changed[k];
+        guint64 bit = G_GUINT64_CONSTANT(1) << r;
+        w.valid &= ~bit;
+        w.lost_valid &= ~bit;
+        if (why[k] == 0) {
+          w.regs[r] = vals[k];
+          w.valid |= bit;
+        } else if (why[k] > 1) {
           /* saved where the copy does not reach: lost, which only matters
            * if a later rule needs it, and then this is why */
-          newlost |= G_GUINT64_CONSTANT(1) << r;
-          newlost_why[r] = (guint8)w.fault;
+          w.lost_valid |= bit;
+          w.lost[r] = (guint8)(why[k] - 2);
         }
+      }
+      /* the caller's sp is the CFA, unless a rule (a signal frame's) says */
+      if (!(w.valid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule->regs[a->sp].kind == FK_RULE_SAME) {
+        w.regs[a->sp] = cfa;
+        w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
       }
       signal = rule->signal;
     }
-    if (ra == 0)
-      return FK_UNWIND_ROOT;
-    /* the caller's sp is the CFA, unless a rule (a signal frame's) says */
-    if (!(newvalid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule == NULL || in->fp_only ||
-        rule->regs[a->sp].kind == FK_RULE_SAME) {
-      newregs[a->sp] = cfa;
-      newvalid |= G_GUINT64_CONSTANT(1) << a->sp;
-    }
     /* a stack grows down: a caller's frame lies above. Equal is allowed
      * only out of a signal frame, whose interrupted code had its own sp. */
-    if (newregs[a->sp] <= sp && !(signal && newregs[a->sp] != sp))
+    if (w.regs[a->sp] <= sp && !(signal && w.regs[a->sp] != sp))
       return FK_UNWIND_STOP_CFA;
-    newregs[a->pc] = ra;
-    newvalid |= G_GUINT64_CONSTANT(1) << a->pc;
-    memcpy(w.regs, newregs, sizeof newregs);
-    w.valid = newvalid;
-    memcpy(w.lost, newlost_why, sizeof w.lost);
-    w.lost_valid = newlost & ~newvalid;
+    w.regs[a->pc] = ra;
+    w.valid |= G_GUINT64_CONSTANT(1) << a->pc;
+    w.lost_valid &= ~w.valid;
     pc = ra;
     exact = signal;
     if (depth >= max_frames)

@@ -2,7 +2,8 @@
  * stacks made here against the CFI of corpora/perf-dwarf/nofp (built without
  * frame pointers) and on a real sample of nofp.16k.data (the fuzz seed). */
 #include "../../formats/symbols/elf.h"
-#include "../../formats/unwind/unwind.h"
+#include "../../formats/unwind/unwind-int.h"
+#include <gelf.h>
 #include <string.h>
 
 #define N_REGS 20 /* perf's sample_regs_user 0xff0fff on x86-64 */
@@ -232,6 +233,64 @@ test_real_sample(void)
   teardown(&f);
 }
 
+/* The step evaluates only the registers a compiled rule lists as changed and
+ * drops those in its undefined mask; every other one keeps the callee's
+ * value. So the list and the mask must say exactly what regs[] says, for
+ * every rule: checked at every byte of nofp's .text, which must hold rules
+ * with saved registers and with undefined ones for the check to mean
+ * anything. */
+static void
+test_rule_steps(void)
+{
+  g_assert_true(fk_cfi_available());
+  FkElf *elf = fk_elf_open_file("corpora/perf-dwarf/nofp", NULL);
+  g_assert_nonnull(elf);
+  Elf *e = fk_elf_handle(elf);
+  size_t shstrndx;
+  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
+  guint64 lo = 0, hi = 0;
+  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) != NULL &&
+        g_strcmp0(elf_strptr(e, shstrndx, sh.sh_name), ".text") == 0) {
+      lo = sh.sh_addr;
+      hi = sh.sh_addr + sh.sh_size;
+    }
+  }
+  g_assert_cmpuint(hi, >, lo);
+  const guint n_regs = 17; /* x86-64 */
+  FkCfi *cfi = fk_cfi_new(e, e, n_regs);
+  guint rules = 0, saving = 0, clobbering = 0;
+  for (guint64 pc = lo; pc < hi; pc++) {
+    const FkCfiRule *rule = fk_cfi_rule(cfi, pc);
+    if (rule == NULL)
+      continue;
+    rules++;
+    guint k = 0;
+    guint64 undef = 0;
+    for (guint r = 0; r < n_regs; r++) {
+      if (r == rule->ra || rule->regs[r].kind == FK_RULE_SAME)
+        continue;
+      if (rule->regs[r].kind == FK_RULE_UNDEF) {
+        undef |= G_GUINT64_CONSTANT(1) << r;
+      } else {
+        g_assert_cmpuint(k, <, rule->n_changed);
+        g_assert_cmpuint(rule->changed[k], ==, r);
+        k++;
+      }
+    }
+    g_assert_cmpuint(k, ==, rule->n_changed);
+    g_assert_cmphex(undef, ==, rule->undef_mask);
+    saving += rule->n_changed > 0;
+    clobbering += rule->undef_mask != 0;
+  }
+  g_assert_cmpuint(rules, >, 100);
+  g_assert_cmpuint(saving, >, 0);
+  g_assert_cmpuint(clobbering, >, 0);
+  fk_cfi_free(cfi);
+  fk_elf_free(elf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,5 +301,6 @@ main(int argc, char **argv)
   g_test_add_func("/unwind/cfi-leaf", test_cfi_leaf);
   g_test_add_func("/unwind/regs", test_regs);
   g_test_add_func("/unwind/real-sample", test_real_sample);
+  g_test_add_func("/unwind/rule-steps", test_rule_steps);
   return g_test_run();
 }
