@@ -85,9 +85,13 @@ run_name(const char *f)
  * its runs' names into NAMES. One run, the usual case, is the tree itself
  * without its group frame (fk_tree_lift, no copy) and *RUNS is NULL; else
  * *RUNS holds the runs (element FkTree*, for the verdicts) and the side is
- * their merge. NULL after printing an error. */
+ * their merge. Without MAY_LIFT the run is always the split's copy, whose
+ * nodes come in the walk's order (a lifted tree keeps the input's): how
+ * --normalize breaks ties between BEFORE's remainders, by node order.
+ * NULL after printing an error. */
 static FkTree *
-side_profile(FkTree *grouped_, GPtrArray *names, GPtrArray **runs, GError **error)
+side_profile(FkTree *grouped_, gboolean may_lift, GPtrArray *names, GPtrArray **runs,
+             GError **error)
 {
   g_autoptr(FkTree) grouped = grouped_;
   *runs = NULL;
@@ -98,7 +102,7 @@ side_profile(FkTree *grouped_, GPtrArray *names, GPtrArray **runs, GError **erro
    * no run: the split leaves it out.) */
   const FkNode *only =
       top->len == 1 ? fk_tree_node(grouped, g_array_index(top, FkNodeId, 0)) : NULL;
-  if (only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
+  if (may_lift && only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
       (only->total[0] != 0 || only->total[1] != 0)) {
     g_ptr_array_add(names, run_name(only->name));
     fk_tree_lift(grouped); /* cannot fail: the root has one child */
@@ -358,9 +362,10 @@ cmd_diff(int argc, char **argv)
    * the two sides, not copies of them. */
   g_autoptr(FkTree) before = NULL, after = NULL;
   if (gafter != NULL) {
-    before = side_profile(g_steal_pointer(&gbefore), names_before, &runs_before, &error);
-    after =
-        before ? side_profile(g_steal_pointer(&gafter), names_after, &runs_after, &error) : NULL;
+    before =
+        side_profile(g_steal_pointer(&gbefore), !normalize, names_before, &runs_before, &error);
+    after = before ? side_profile(g_steal_pointer(&gafter), TRUE, names_after, &runs_after, &error)
+                   : NULL;
   }
   /* What the summary says of each side, kept before they become the diff. */
   const FkTree *sides[] = {before, after};
