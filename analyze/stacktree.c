@@ -727,3 +727,70 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
   }
   return matched == a_nonzero && a_nonzero == b_nonzero;
 }
+
+/* ---- consuming trees: `diff` without a copy of either side ---- */
+
+gboolean
+fk_tree_lift(FkTree *self)
+{
+  g_return_val_if_fail(self->finished, FALSE);
+  const FkNode *root = node_at(self, FK_ROOT);
+  if (root->n_children != 1)
+    return FALSE;
+  const char *empty = root->name;
+  /* Node I becomes node I - 1: parents keep smaller indexes than their
+   * children, and node 1, the only child, lands on the root's place. */
+  for (gsize i = 1; i < self->len; i++) {
+    FkNode n = *node_at(self, (FkNodeId)i);
+    n.parent = n.parent > 0 ? n.parent - 1 : 0;
+    n.first_child = n.first_child ? n.first_child - 1 : 0;
+    n.last_child = n.last_child ? n.last_child - 1 : 0;
+    n.next_sibling = n.next_sibling ? n.next_sibling - 1 : 0;
+    n.depth--;
+    *node_at(self, (FkNodeId)(i - 1)) = n;
+  }
+  self->len--;
+  FkNode *top = node_at(self, FK_ROOT);
+  top->name = empty;
+  top->parent = FK_ROOT;
+  top->next_sibling = 0;
+  /* The index and the stack cache are keyed by ids and frames that moved. */
+  memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
+  self->indexed = 0;
+  if (!(self->flags & FK_TREE_SEQUENTIAL))
+    for (gsize i = 0; i < self->len; i++)
+      if (node_at(self, (FkNodeId)i)->n_children > SCAN_CHILDREN)
+        for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0;
+             c = node_at(self, c)->next_sibling)
+          index_insert(self, c);
+  memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
+  self->stack_used = 0;
+  if (self->closed->len > 0)
+    g_byte_array_remove_index(self->closed, 0);
+  g_ptr_array_set_size(self->last_frames, 0);
+  g_array_set_size(self->last_nodes, 0);
+  return TRUE;
+}
+
+gboolean
+fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data)
+{
+  g_return_val_if_fail(self->finished, FALSE);
+  /* Nothing is looked up in a tree being consumed: its tables go first. */
+  g_clear_pointer(&self->slots, fk_pages_free);
+  g_clear_pointer(&self->stack_cache, fk_pages_free);
+  gboolean ok = TRUE;
+  for (gsize i = 0; ok && i < self->len; i++) {
+    ok = func(self, (FkNodeId)i, node_at(self, (FkNodeId)i), user_data);
+    if ((i & (CHUNK_SIZE - 1)) == CHUNK_SIZE - 1) {
+      guint c = (guint)(i >> CHUNK_BITS);
+      if (c == 0)
+        g_free(self->chunks[c]);
+      else
+        fk_pages_free(self->chunks[c]);
+      self->chunks[c] = NULL;
+    }
+  }
+  fk_tree_free(self);
+  return ok;
+}

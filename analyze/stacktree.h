@@ -162,3 +162,25 @@ gboolean fk_tree_equal(const FkTree *a, const FkTree *b);
 
 /* Approximate bytes held (nodes and index; strings are the interner's). */
 gsize fk_tree_bytes(const FkTree *self);
+
+/* Consuming trees: how `diff` turns its two sides into one tree without
+ * holding a copy of either (transform.h, fk_tree_diff_take_both). */
+
+/* Makes the only child of the root of SELF (finished) the root, in place:
+ * every stack loses its first frame, which `diff` uses for the input it came
+ * from ("[file=...]") when a side is one run. The child's own self weight
+ * becomes the root's; the root's own is dropped. Node ids shift down by one
+ * (order kept). FALSE, SELF unchanged, when the root has not exactly one
+ * child. */
+gboolean fk_tree_lift(FkTree *self);
+
+/* Calls FUNC on every node of SELF (finished; transfer full) in index order,
+ * parents first, freeing SELF as it goes: the child index and stack cache at
+ * once, each chunk of nodes once FUNC has seen its last node, the rest at the
+ * end. So moving a big tree into another one holds their union, not their
+ * sum. FUNC may read NODE only (the nodes before it may be gone), its name
+ * included (the interner lives until the end). Returning FALSE from FUNC
+ * stops; SELF is freed either way, and fk_tree_drain then returns FALSE. */
+typedef gboolean (*FkTreeDrainFunc)(const FkTree *tree, FkNodeId id, const FkNode *node,
+                                    gpointer user_data);
+gboolean fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data);

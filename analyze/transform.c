@@ -509,33 +509,53 @@ fk_tree_prune(const FkTree *tree, gint64 min_total, FkPruneMode mode, FkTransfor
   return g_steal_pointer(&out);
 }
 
-/* Adds every self weight of IN into column COLUMN of OUT. */
+/* Adding IN's self weights into column COLUMN of OUT, node by node. */
+typedef struct {
+  FkTree *out;
+  guint column, decimals;
+  const gint64 *scaled;
+  gboolean same;
+  FkNodeId *map; /* IN's node -> OUT's */
+  GError **error;
+} DiffAdd;
+
 static gboolean
-diff_add(FkTree *out, const FkTree *in, guint column, const gint64 *scaled, guint decimals,
-         GError **error)
+diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, gpointer data)
 {
-  gsize n = fk_tree_size(in);
-  gboolean same = fk_tree_strings(in) == fk_tree_strings(out);
-  g_autofree FkNodeId *map = g_new(FkNodeId, n);
-  map[FK_ROOT] = FK_ROOT;
-  for (gsize i = 0; i < n; i++) {
-    const FkNode *x = fk_tree_node(in, (FkNodeId)i);
-    if (x->total[0] == 0)
-      continue;
-    if (i != FK_ROOT) {
-      const char *name = same ? x->name : fk_tree_intern(out, x->name, strlen(x->name));
-      map[i] = fk_tree_child(out, map[x->parent], name, error);
-      if (map[i] == 0)
-        return FALSE;
-    }
-    gint64 v = scaled ? scaled[i] : x->self[0];
-    if (v == 0)
-      continue;
-    FkWeight w = {{0, 0}, 2, (guint8)decimals};
-    w.v[column] = v;
-    if (!fk_tree_add(out, map[i], &w, error))
+  (void)in;
+  DiffAdd *d = data;
+  if (x->total[0] == 0)
+    return TRUE;
+  if (i != FK_ROOT) {
+    const char *name = d->same ? x->name : fk_tree_intern(d->out, x->name, strlen(x->name));
+    d->map[i] = fk_tree_child(d->out, d->map[x->parent], name, d->error);
+    if (d->map[i] == 0)
       return FALSE;
   }
+  gint64 v = d->scaled ? d->scaled[i] : x->self[0];
+  if (v == 0)
+    return TRUE;
+  FkWeight w = {{0, 0}, 2, (guint8)d->decimals};
+  w.v[d->column] = v;
+  return fk_tree_add(d->out, d->map[i], &w, d->error);
+}
+
+/* Adds every self weight of IN into column COLUMN of OUT. OWNED (IN
+ * itself, or NULL) is freed as it is read (fk_tree_drain), whatever happens. */
+static gboolean
+diff_add(FkTree *out, const FkTree *in, FkTree *owned, guint column, const gint64 *scaled,
+         guint decimals, GError **error)
+{
+  gsize n = fk_tree_size(in);
+  g_autofree FkNodeId *map = g_new(FkNodeId, n);
+  map[FK_ROOT] = FK_ROOT;
+  DiffAdd d = {out, column, decimals, scaled, fk_tree_strings(in) == fk_tree_strings(out),
+               map, error};
+  if (owned != NULL)
+    return fk_tree_drain(owned, diff_add_node, &d);
+  for (gsize i = 0; i < n; i++)
+    if (!diff_add_node(in, (FkNodeId)i, fk_tree_node(in, (FkNodeId)i), &d))
+      return FALSE;
   return TRUE;
 }
 
@@ -592,14 +612,15 @@ normalize_weights(const FkTree *before, gint64 target, GError **error)
 }
 
 /* The diff with OUT (being built) already holding AFTER in column 1:
- * TOTAL_AFTER is its total at DA decimals. OUT finished, or NULL (OUT freed). */
+ * TOTAL_AFTER is its total at DA decimals. OUT finished, or NULL (OUT freed).
+ * OWNED (BEFORE itself, or NULL) is freed as it is added. */
 static FkTree *
-diff_before(FkTree *out_, const FkTree *before, gint64 total_after, gboolean normalize, guint db,
-            guint da, GError **error)
+diff_before(FkTree *out_, const FkTree *before, FkTree *owned, gint64 total_after,
+            gboolean normalize, guint db, guint da, GError **error)
 {
   g_autoptr(FkTree) out = out_;
   if (!normalize) {
-    if (!diff_add(out, before, 0, NULL, db, error))
+    if (!diff_add(out, before, owned, 0, NULL, db, error))
       return NULL;
     fk_tree_finish(out);
     return g_steal_pointer(&out);
@@ -614,9 +635,11 @@ diff_before(FkTree *out_, const FkTree *before, gint64 total_after, gboolean nor
   }
   /* self_b * TA / TB, with self_b and TB in BEFORE's decimals and TA in d. */
   g_autofree gint64 *scaled = normalize_weights(before, target, error);
-  if (scaled == NULL)
+  if (scaled == NULL) {
+    fk_tree_free(owned);
     return NULL;
-  if (!diff_add(out, before, 0, scaled, d, error))
+  }
+  if (!diff_add(out, before, owned, 0, scaled, d, error))
     return NULL;
   fk_tree_finish(out);
   return g_steal_pointer(&out);
@@ -633,39 +656,67 @@ diff_check(const FkTree *before, const FkTree *after, GError **error)
   return TRUE;
 }
 
+/* fk_tree_diff, OWNED (BEFORE itself, or NULL) freed as
+ * it is added. */
+static FkTree *
+diff_copy(const FkTree *before, FkTree *owned, const FkTree *after, gboolean normalize,
+          GError **error)
+{
+  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
+  g_autoptr(FkTree) out = fk_tree_new(fk_tree_strings(after), fk_tree_flags(after));
+  FkWeight zero = {{0, 0}, 2, (guint8)MAX(db, da)};
+  if (!fk_tree_add(out, FK_ROOT, &zero, error) || !diff_add(out, after, NULL, 1, NULL, da, error)) {
+    fk_tree_free(owned);
+    return NULL;
+  }
+  return diff_before(g_steal_pointer(&out), before, owned, fk_tree_total(after, 0), normalize, db,
+                     da, error);
+}
+
 FkTree *
 fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normalize, GError **error)
 {
   if (!diff_check(before, after, error))
     return NULL;
-  guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
-  g_autoptr(FkTree) out = fk_tree_new(fk_tree_strings(after), fk_tree_flags(after));
-  FkWeight zero = {{0, 0}, 2, (guint8)MAX(db, da)};
-  if (!fk_tree_add(out, FK_ROOT, &zero, error))
-    return NULL;
-  if (!diff_add(out, after, 1, NULL, da, error))
-    return NULL;
-  return diff_before(g_steal_pointer(&out), before, fk_tree_total(after, 0), normalize, db, da,
-                     error);
+  return diff_copy(before, NULL, after, normalize, error);
 }
 
-FkTree *
-fk_tree_diff_take(const FkTree *before, FkTree *after_, gboolean normalize, GError **error)
+/* fk_tree_diff_take, OWNED (BEFORE itself, or NULL) freed as
+ * it is added. */
+static FkTree *
+diff_take(const FkTree *before, FkTree *owned, FkTree *after_, gboolean normalize, GError **error)
 {
-  /* BEFORE is read while AFTER is rewritten: they cannot be one tree (a
-   * programmer error, which leaves the tree to the caller). */
-  g_return_val_if_fail(before != after_, NULL);
   g_autoptr(FkTree) after = after_;
-  if (!diff_check(before, after, error))
+  if (!diff_check(before, after, error)) {
+    fk_tree_free(owned);
     return NULL;
+  }
   /* A node without weight would not be copied into a new tree: keep the
    * copy then, so that the result is the same. */
   for (gsize i = 1; i < fk_tree_size(after); i++)
     if (fk_tree_node(after, (FkNodeId)i)->total[0] == 0)
-      return fk_tree_diff(before, after, normalize, error);
+      return diff_copy(before, owned, after, normalize, error);
   guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
   gint64 total_after = fk_tree_total(after, 0);
-  if (!fk_tree_to_second_column(after, MAX(db, da), error))
+  if (!fk_tree_to_second_column(after, MAX(db, da), error)) {
+    fk_tree_free(owned);
     return NULL;
-  return diff_before(g_steal_pointer(&after), before, total_after, normalize, db, da, error);
+  }
+  return diff_before(g_steal_pointer(&after), before, owned, total_after, normalize, db, da, error);
+}
+
+FkTree *
+fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize, GError **error)
+{
+  /* BEFORE is read while AFTER is rewritten: they cannot be one tree (a
+   * programmer error, which leaves the tree to the caller). */
+  g_return_val_if_fail(before != after, NULL);
+  return diff_take(before, NULL, after, normalize, error);
+}
+
+FkTree *
+fk_tree_diff_take_both(FkTree *before, FkTree *after, gboolean normalize, GError **error)
+{
+  g_return_val_if_fail(before != after, NULL);
+  return diff_take(before, before, after, normalize, error);
 }

@@ -106,3 +106,7 @@ FkTree *fk_tree_diff(const FkTree *before, const FkTree *after, gboolean normali
  * memory. The caller's pointer to AFTER is dead after the call, whatever it
  * returns: on failure AFTER is freed. BEFORE is only read. */
 FkTree *fk_tree_diff_take(const FkTree *before, FkTree *after, gboolean normalize, GError **error);
+/* The same, consuming BEFORE too (transfer full, finished): it is freed as
+ * it is added (fk_tree_drain), so that the peak is the diff, not the diff
+ * and BEFORE. Both pointers are dead after the call, whatever it returns. */
+FkTree *fk_tree_diff_take_both(FkTree *before, FkTree *after, gboolean normalize, GError **error);

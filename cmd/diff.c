@@ -4,8 +4,11 @@
  * A side is one or more inputs (`BEFORE... -- AFTER...`); every capture it
  * holds (a file, a file found in a directory, an archive member) is one run.
  * Each side is read into its own collector grouped by input first, shaped by
- * the same transform options, and cut into its runs (fk_tree_split); the
- * runs of a side, merged, are that side of the two-column tree (fk_tree_diff):
+ * the same transform options, and cut into its runs (fk_tree_split; one run,
+ * the usual case, loses its group frame in place, fk_tree_lift); the runs of
+ * a side, merged, are that side of the two-column tree, both sides consumed
+ * as it is made (fk_tree_diff_take_both), so that the peak memory is the two
+ * sides' trees and no copy of them:
  * the folded form `stack BEFORE AFTER` that difffolded.pl writes, a
  * differential graph, the per-function diff table. With at least two runs a
  * side the runs also go to analyze/verdict (a test per function, the false
@@ -66,41 +69,66 @@ finish_side(char **paths, FkTransformOptions *topts, FkCollector *collector, gbo
   return tree;
 }
 
-/* A side's runs (element FkTree*) and their names ("perf.data",
- * "runs.tar:3/perf.data"), from its tree grouped by input; NULL after
- * printing an error. */
-static GPtrArray *
-split_side(const FkTree *tree, GPtrArray *names)
+/* The name of a run from its group frame: "[file=NAME]", NAME with ';', '%'
+ * and control characters %-escaped. */
+static char *
+run_name(const char *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) frames = g_ptr_array_new();
-  GPtrArray *runs = fk_tree_split(tree, GROUP_PREFIX, frames, &error);
-  if (runs == NULL) {
-    fk_cmd_error("%s", error->message);
-    return NULL;
-  }
-  for (guint i = 0; i < frames->len; i++) {
-    const char *f = frames->pdata[i];
-    /* "[file=NAME]", NAME with ';', '%' and control characters %-escaped */
-    g_autofree char *v =
-        f ? g_strndup(f + strlen(GROUP_PREFIX), strlen(f) - strlen(GROUP_PREFIX) - 1)
-          : g_strdup("?");
-    char *name = g_uri_unescape_string(v, NULL);
-    g_ptr_array_add(names, name != NULL ? name : g_strdup(v));
-  }
-  return runs;
+  if (f == NULL)
+    return g_strdup("?");
+  g_autofree char *v = g_strndup(f + strlen(GROUP_PREFIX), strlen(f) - strlen(GROUP_PREFIX) - 1);
+  char *name = g_uri_unescape_string(v, NULL);
+  return name != NULL ? name : g_strdup(v);
 }
 
-/* The merged runs of a side: the side as one profile. */
+/* A side as one profile, from its tree grouped by input (GROUPED, consumed),
+ * its runs' names into NAMES. One run, the usual case, is the tree itself
+ * without its group frame (fk_tree_lift, no copy) and *RUNS is NULL; else
+ * *RUNS holds the runs (element FkTree*, for the verdicts) and the side is
+ * their merge. Without MAY_LIFT the run is always the split's copy, whose
+ * nodes come in the walk's order (a lifted tree keeps the input's): how
+ * --normalize breaks ties between BEFORE's remainders, by node order.
+ * NULL after printing an error. */
 static FkTree *
-merge_runs(GPtrArray *runs, const FkTree *grouped, GError **error)
+side_profile(FkTree *grouped_, gboolean may_lift, GPtrArray *names, GPtrArray **runs,
+             GError **error)
 {
-  if (runs->len == 0) {
-    FkTree *empty = fk_tree_new(fk_tree_strings(grouped), fk_tree_flags(grouped));
-    fk_tree_finish(empty);
-    return empty;
+  g_autoptr(FkTree) grouped = grouped_;
+  *runs = NULL;
+  g_autoptr(GArray) top = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(grouped, FK_ROOT, FK_ORDER_INSERTION, top);
+  /* One group frame with weight under the root: the split would copy the
+   * tree without it, the lift drops it in place. (A group of no weight is
+   * no run: the split leaves it out.) */
+  const FkNode *only =
+      top->len == 1 ? fk_tree_node(grouped, g_array_index(top, FkNodeId, 0)) : NULL;
+  if (may_lift && only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
+      (only->total[0] != 0 || only->total[1] != 0)) {
+    g_ptr_array_add(names, run_name(only->name));
+    fk_tree_lift(grouped); /* cannot fail: the root has one child */
+    return g_steal_pointer(&grouped);
   }
-  return fk_tree_merge((FkTree *const *)runs->pdata, runs->len, error);
+  g_autoptr(GPtrArray) frames = g_ptr_array_new();
+  g_autoptr(GPtrArray) split = fk_tree_split(grouped, GROUP_PREFIX, frames, error);
+  if (split == NULL) {
+    fk_cmd_error("%s", (*error)->message);
+    g_clear_error(error);
+    return NULL;
+  }
+  for (guint i = 0; i < frames->len; i++)
+    g_ptr_array_add(names, run_name(frames->pdata[i]));
+  FkTree *side;
+  if (split->len == 0) {
+    side = fk_tree_new(fk_tree_strings(grouped), fk_tree_flags(grouped));
+    fk_tree_finish(side);
+  } else if (split->len == 1) {
+    side = g_ptr_array_steal_index(split, 0);
+  } else {
+    side = fk_tree_merge((FkTree *const *)split->pdata, split->len, error);
+  }
+  if (side != NULL && split->len > 0)
+    *runs = g_steal_pointer(&split);
+  return side;
 }
 
 /* The regression verdict of the thresholds: TRUE when one was crossed (each
@@ -329,17 +357,17 @@ cmd_diff(int argc, char **argv)
   g_autoptr(GPtrArray) runs_before = NULL, runs_after = NULL;
   g_autoptr(GPtrArray) names_before = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) names_after = g_ptr_array_new_with_free_func(g_free);
+  /* Each side consumed as it is made one profile, and both by the diff
+   * (fk_tree_diff_take_both): no tree outlives its use, so that the peak is
+   * the two sides, not copies of them. */
   g_autoptr(FkTree) before = NULL, after = NULL;
   if (gafter != NULL) {
-    runs_before = split_side(gbefore, names_before);
-    runs_after = runs_before ? split_side(gafter, names_after) : NULL;
+    before =
+        side_profile(g_steal_pointer(&gbefore), !normalize, names_before, &runs_before, &error);
+    after = before ? side_profile(g_steal_pointer(&gafter), TRUE, names_after, &runs_after, &error)
+                   : NULL;
   }
-  if (runs_after != NULL) {
-    before = merge_runs(runs_before, gbefore, &error);
-    after = before ? merge_runs(runs_after, gafter, &error) : NULL;
-  }
-  g_clear_pointer(&gafter, fk_tree_free);
-  /* What the summary says of each side, kept before AFTER becomes the diff. */
+  /* What the summary says of each side, kept before they become the diff. */
   const FkTree *sides[] = {before, after};
   gint64 totals[2] = {0, 0};
   guint decimals[2] = {0, 0};
@@ -348,7 +376,7 @@ cmd_diff(int argc, char **argv)
       totals[i] = fk_tree_total(sides[i], 0);
       decimals[i] = fk_tree_decimals(sides[i]);
     }
-  guint runs[2] = {runs_before ? runs_before->len : 0, runs_after ? runs_after->len : 0};
+  guint runs[2] = {names_before->len, names_after->len};
   g_autoptr(FkVerdicts) verdicts = NULL;
   if (after != NULL && runs[0] >= 2 && runs[1] >= 2) {
     verdicts = fk_verdicts_new((FkTree *const *)runs_before->pdata, runs[0],
@@ -362,10 +390,10 @@ cmd_diff(int argc, char **argv)
   }
   g_clear_pointer(&runs_before, g_ptr_array_unref);
   g_clear_pointer(&runs_after, g_ptr_array_unref);
-  g_autoptr(FkTree) diff =
-      after ? fk_tree_diff_take(before, g_steal_pointer(&after), normalize, &error) : NULL;
-  g_clear_pointer(&before, fk_tree_free); /* the diff holds its own copy of the names */
-  g_clear_pointer(&gbefore, fk_tree_free);
+  g_autoptr(FkTree) diff = after
+                               ? fk_tree_diff_take_both(g_steal_pointer(&before),
+                                                        g_steal_pointer(&after), normalize, &error)
+                               : NULL;
   if (diff == NULL) {
     if (error != NULL)
       fk_cmd_error("%s", error->message);

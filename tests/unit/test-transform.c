@@ -555,6 +555,54 @@ test_groups(void)
   g_assert_cmpstr(gn, ==, "[comm=a%3Bb%25]");
 }
 
+/* A finished copy of TREE whose names are interned in STRINGS. */
+static FkTree *
+copy_into(FkInterner *strings, const FkTree *tree)
+{
+  FkTree *t = fk_tree_new(strings, FK_TREE_DEFAULT);
+  g_assert_true(fk_tree_merge_into(t, tree, NULL));
+  fk_tree_finish(t);
+  return t;
+}
+
+/* fk_tree_diff_take_both consumes both sides: the same tree, node for node,
+ * as the diff that only reads BEFORE, with BEFORE in the same interner as
+ * AFTER or another; each side's reference on its interner goes, on success
+ * and on failure. */
+static void
+test_diff_take_both(void)
+{
+  FOR_RANDOM_TREES(rand, strings, stacks, tree)
+  {
+    g_autoptr(FkInterner) other = fk_interner_new();
+    g_autoptr(GPtrArray) stacks2 = random_stacks(rand, other);
+    for (int norm = 0; norm < 2; norm++)
+      for (int same = 0; same < 2; same++) {
+        g_autoptr(FkInterner) mine = fk_interner_new();
+        FkTree *before = copy_into(same ? other : mine, tree);
+        g_autoptr(FkTree) want = fk_tree_diff_take(before, tree_of(other, stacks2), norm, NULL);
+        g_autoptr(FkTree) got = fk_tree_diff_take_both(before, tree_of(other, stacks2), norm, NULL);
+        g_assert_true(fk_tree_equal(got, want));
+        g_assert_cmpuint(fk_tree_size(got), ==, fk_tree_size(want));
+        g_assert_cmpuint(fk_tree_decimals(got), ==, fk_tree_decimals(want));
+        for (gsize i = 0; i < fk_tree_size(want); i++)
+          g_assert_true(fk_tree_node(got, (FkNodeId)i)->name ==
+                        fk_tree_node(want, (FkNodeId)i)->name);
+        g_autofree char *gt = fold_text(got);
+        g_autofree char *wt = fold_text(want);
+        g_assert_cmpstr(gt, ==, wt);
+        g_assert_false(fk_interner_shared(mine)); /* BEFORE is gone */
+        /* a two-column side fails, and both are freed all the same */
+        g_autoptr(FkInterner) solo = fk_interner_new();
+        FkTree *two = fk_tree_diff(tree, tree, norm, NULL);
+        g_autoptr(GError) error = NULL;
+        g_assert_null(fk_tree_diff_take_both(copy_into(solo, tree), two, norm, &error));
+        g_assert_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID);
+        g_assert_false(fk_interner_shared(solo));
+      }
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -574,5 +622,6 @@ main(int argc, char **argv)
   g_test_add_func("/transform/diff", test_diff);
   g_test_add_func("/transform/groups", test_groups);
   g_test_add_func("/transform/diff-take-input", test_diff_take_input);
+  g_test_add_func("/transform/diff-take-both", test_diff_take_both);
   return g_test_run();
 }
