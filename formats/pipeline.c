@@ -28,6 +28,12 @@
 #define TICK_US 250000  /* the progress callback runs at most this often */
 #define PUMP_BLOCK (64u << 10)
 #define PIECE_SIZE ((gsize)8 << 20) /* of a cut input: a few per worker for balance */
+/* A worker's tree bigger than this many times the text it came from: few
+ * stacks repeat, so every worker would build the nodes of nearly every
+ * stack and the join would merge them all again (gen-folded's uniform
+ * input: 4x after the first piece; with shared prefixes 1.8x, falling).
+ * Such an input is read again whole, on one worker. */
+#define CUT_MAX_RATIO 3
 
 /* Jobs behind the next to merge hold what they read until it is their
  * turn; past this many bytes of it, walk jobs and the producer wait, so
@@ -710,6 +716,7 @@ cut_runner(Run *run, Job *job)
   gsize start, end;
   guint64 first_line;
   guint index;
+  guint64 read = 0; /* bytes of the pieces MINE holds */
   if (run->progress)
     __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
   while (!failed && cut_take(cut, &start, &end, &first_line, &index)) {
@@ -745,6 +752,8 @@ cut_runner(Run *run, Job *job)
       read_samples(run, job, state, &pi, forced, ropts.strings, mine, part, TRUE, &error);
     }
     failed |= state == NULL || part->failed;
+    read += end - start;
+    failed |= sink->bytes(mine) > CUT_MAX_RATIO * read;
     if (run->progress)
       __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
     /* Read once: its pages need not stay mapped (a page it shares with the

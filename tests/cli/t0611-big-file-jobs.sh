@@ -12,7 +12,7 @@ awk 'BEGIN {
     if (k % 50021 == 0) l = "bad line " k " has no count"
     else if (k % 7 == 0) l = "main;crlf_" (k % 11) ";leaf_" (k % 997) " " (k % 5 + 1) "\r"
     else if (k == 200000) { l = "main;long"; for (i = 0; i < 2000; i++) l = l ";f" i; l = l " 9" }
-    else l = "main;m" (k % 13) ";g" (k % 2311) ";h" (k % 101) " " (k % 9 + 1)
+    else l = "main;m" (k % 13) ";g" (k % 211) ";h" (k % 17) " " (k % 9 + 1)
     print l; w += length(l) + 1
   }
   printf "main;unended 4" }' >"$T/big.folded"

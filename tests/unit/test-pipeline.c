@@ -582,7 +582,7 @@ tally_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError
 static gsize
 tally_bytes(gpointer sink)
 {
-  return g_hash_table_size(((TallySink *)sink)->stacks) * 64;
+  return g_hash_table_size(((TallySink *)sink)->stacks) * 16;
 }
 
 static gboolean
