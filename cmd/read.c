@@ -175,6 +175,45 @@ part_reset(gpointer sink)
   return fk_collector_reset(part->collector);
 }
 
+/* OTHER read later pieces of SINK's input (one big file read by every
+ * worker): its samples and facts are SINK's too. */
+static gboolean
+part_join(gpointer sink, gpointer other, GError **error)
+{
+  Part *part = sink, *o = other;
+  if (part->has_facts && o->has_facts && o->facts.samples > 0) {
+    FkInputFacts *f = &part->facts;
+    const FkInputFacts *g = &o->facts;
+    if (f->samples == 0) {
+      g_free(f->host);
+      g_free(f->event);
+      f->host = g_strdup(g->host);
+      f->event = g_strdup(g->event);
+    }
+    f->hosts_differ |= g->hosts_differ || g_strcmp0(f->host, g->host) != 0;
+    f->events_differ |= g->events_differ || g_strcmp0(f->event, g->event) != 0;
+    f->period |= g->period;
+    f->counts |= g->counts;
+    f->samples += g->samples;
+    FkWeight w = {{g->total, 0}, 1, (guint8)g->decimals};
+    fk_input_facts_add(f, &w);
+  }
+  return fk_collector_merge(part->collector, o->collector, error);
+}
+
+/* A flame chart's collector keeps input order: its inputs are never cut. */
+static const FkSink collect_sink_ordered = {
+    .open = part_open,
+    .strings = part_strings,
+    .begin = part_begin,
+    .sample = part_sample,
+    .end = part_end,
+    .bytes = part_bytes,
+    .merge = part_merge,
+    .reset = part_reset,
+    .free = part_free,
+};
+
 static const FkSink collect_sink = {
     .open = part_open,
     .strings = part_strings,
@@ -185,6 +224,7 @@ static const FkSink collect_sink = {
     .merge = part_merge,
     .reset = part_reset,
     .free = part_free,
+    .join = part_join,
 };
 
 /* ---- messages and the progress line ---- */
@@ -251,7 +291,9 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   FkPerfDataOptions perf_data;
   fk_cmd_pipeline_options(opts, &popts, &perf_data);
   Reading reading = {.opts = opts, .collector = collector};
-  popts.sink = &collect_sink;
+  popts.sink = fk_collector_options(collector)->tree_flags & FK_TREE_SEQUENTIAL
+                   ? &collect_sink_ordered
+                   : &collect_sink;
   popts.sink_data = &reading;
   popts.message = print_message;
   if (!opts->quiet && isatty(STDERR_FILENO))

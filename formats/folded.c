@@ -117,6 +117,16 @@ folded_bid(const guint8 *head, gsize len)
   return 1; /* any text: the reader of last resort, which reports what it skips */
 }
 
+/* Every line is a record, unless the input is UTF-16 (decoded from its
+ * start) or a partial (its header gives the lines after it their unit);
+ * a partial's header further on is found by the piece that holds it. */
+static gboolean
+folded_cut(const guint8 *head, gsize len)
+{
+  return folded_bid(head, len) >= 50 && memchr(head, '\0', len) == NULL &&
+         !fk_partial_starts(head, len);
+}
+
 static gpointer
 folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
 {
@@ -125,6 +135,8 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->in = in;
   f->opts = opts;
   f->lines = fk_lines_new(in, opts->max_line);
+  if (opts->piece != NULL && !opts->piece->first)
+    fk_lines_set_piece(f->lines, opts->piece->first_line);
   f->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   f->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   f->prev = g_string_new(NULL);
@@ -249,6 +261,15 @@ folded_next(gpointer state, FkSample *s, GError **error)
     if (i == len)
       continue;
     if (line[i] == '#') {
+      if (i == 0 && f->opts->piece != NULL && len >= 18 &&
+          memcmp(line, "# flamekit-partial", 18) == 0) {
+        /* The stacks after it take its unit and labels: pieces after this
+         * one would not know them. */
+        g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_UNCUT,
+                    "%s:%" G_GUINT64_FORMAT ": a partial's header: read whole",
+                    fk_input_name(f->in), fk_lines_number(f->lines));
+        return FK_READ_ERROR;
+      }
       if (i == 0) {
         g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in),
                                                  fk_lines_number(f->lines));
@@ -324,8 +345,11 @@ static void
 folded_close(gpointer state)
 {
   Folded *f = state;
-  fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks,
-                    fk_name_max_depth(f->opts));
+  if (f->opts->piece != NULL)
+    f->opts->piece->deep_stacks = f->deep_stacks; /* the pipeline notes the input's sum */
+  else
+    fk_diag_note_deep(f->opts->diag, fk_input_name(f->in), f->deep_stacks,
+                      fk_name_max_depth(f->opts));
   fk_lines_report(f->lines, f->opts->diag, fk_input_name(f->in));
   fk_lines_free(f->lines);
   fk_partial_reader_free(f->partial);
@@ -343,4 +367,5 @@ const FkReader fk_reader_folded = {
     .open = folded_open,
     .next = folded_next,
     .close = folded_close,
+    .cut = folded_cut,
 };

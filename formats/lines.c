@@ -50,6 +50,13 @@ fk_lines_free(FkLines *self)
   g_free(self);
 }
 
+void
+fk_lines_set_piece(FkLines *self, guint64 first_line)
+{
+  self->enc = ENC_UTF8;
+  self->number = first_line;
+}
+
 static gsize
 put_utf8(char *out, gunichar c)
 {

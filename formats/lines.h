@@ -22,6 +22,10 @@ typedef struct FkLines FkLines;
 /* Lines of IN (not owned), at most MAX_LINE bytes each (0: 16 MiB). */
 FkLines *fk_lines_new(FkInput *in, gsize max_line);
 void fk_lines_free(FkLines *self);
+/* SELF reads a piece of an input that begins after FIRST_LINE lines (and
+ * after a line end): UTF-8 as the input's start said, no BOM looked for,
+ * lines numbered from FIRST_LINE + 1. Before the first fk_lines_next. */
+void fk_lines_set_piece(FkLines *self, guint64 first_line);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkLines, fk_lines_free)
 
 /* The next line, without its line end, in *LINE (valid until the next call;

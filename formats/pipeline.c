@@ -17,14 +17,23 @@
 #include "pipeline.h"
 
 #include "bytepipe.h"
+#include "names.h"
 #include "perf/symfiles.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #define PIPE_CAP (8u << 20)
 #define LIVE_EVERY 1024 /* samples between two live progress updates */
 #define TICK_US 250000  /* the progress callback runs at most this often */
 #define PUMP_BLOCK (64u << 10)
+#define PIECE_SIZE ((gsize)8 << 20) /* of a cut input: a few per worker for balance */
+/* A worker's tree bigger than this many times the text it came from: few
+ * stacks repeat, so every worker would build the nodes of nearly every
+ * stack and the join would merge them all again (gen-folded's uniform
+ * input: 4x after the first piece; with shared prefixes 1.8x, falling).
+ * Such an input is read again whole, on one worker. */
+#define CUT_MAX_RATIO 3
 
 /* Jobs behind the next to merge hold what they read until it is their
  * turn; past this many bytes of it, walk jobs and the producer wait, so
@@ -49,6 +58,25 @@ typedef struct {
   gint64 started;  /* monotonic time the current input's reading began, or 0 */
 } Live;
 
+/* One big input read in pieces by every worker (FkReader.cut). Workers
+ * take pieces in order, each cut at the first LF past PIECE bytes by the
+ * worker that takes it, which counts its lines (LF, CRLF or lone CR, as
+ * lines.c ends them) so that the next piece's numbers follow on. */
+typedef struct {
+  GMutex lock;
+  const guint8 *map; /* the file, mapped read-only */
+  gsize size;
+  gsize piece;
+  const FkReader *reader;
+  gsize pos;        /* where the next piece begins */
+  guint64 lines;    /* lines before POS */
+  GPtrArray *parts; /* Part* per piece, in input order (no sink): their reports */
+  GPtrArray *sinks; /* the workers' sinks, in the order of their first piece */
+  guint runners;    /* workers not done */
+  gboolean failed;  /* a piece failed: the input is read again whole */
+  guint64 deep;     /* stacks cut at max_depth, in every piece */
+} Cut;
+
 /* A job is one input (a file, or an archive member pumped through a pipe),
  * or a whole archive detached from the container, whose members a worker
  * reads one after the other. Its parts are merged in order as they come. */
@@ -64,6 +92,7 @@ typedef struct {
   Live live;
   char *live_name; /* a file on disk of known size: named with its share done */
   guint64 live_size;
+  Cut *cut; /* IN read in pieces by every worker, or NULL */
 } Job;
 
 typedef struct {
@@ -110,6 +139,18 @@ message(Run *run, gpointer sink, const char *msg)
     run->opts->message(run->opts->data, sink, msg);
 }
 
+/* A sink for an input: a merged one emptied for reuse, or a new one. */
+static gpointer
+sink_take(Run *run)
+{
+  gpointer sink = NULL;
+  g_mutex_lock(&run->lock);
+  if (run->spare->len > 0)
+    sink = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
+  g_mutex_unlock(&run->lock);
+  return sink != NULL ? sink : run->opts->sink->open(run->opts->sink_data);
+}
+
 /* A part whose notes start with what CONTAINER_DIAG holds. */
 static Part *
 part_new(Run *run, gboolean read, FkDiag *container_diag)
@@ -120,14 +161,8 @@ part_new(Run *run, gboolean read, FkDiag *container_diag)
   part->diag = fk_diag_new_like(run->diag);
   if (container_diag != NULL)
     fk_diag_move(part->notes, container_diag);
-  if (read) {
-    g_mutex_lock(&run->lock);
-    if (run->spare->len > 0)
-      part->sink = g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1);
-    g_mutex_unlock(&run->lock);
-    if (part->sink == NULL)
-      part->sink = run->opts->sink->open(run->opts->sink_data);
-  }
+  if (read)
+    part->sink = sink_take(run);
   return part;
 }
 
@@ -136,6 +171,19 @@ sink_free(Run *run, gpointer sink)
 {
   if (sink != NULL)
     run->opts->sink->free(sink);
+}
+
+/* SINK, done with: emptied for the next input, or freed. Without the lock. */
+static void
+sink_recycle(Run *run, gpointer sink)
+{
+  if (run->opts->sink->reset != NULL && run->opts->sink->reset(sink)) {
+    g_mutex_lock(&run->lock);
+    g_ptr_array_add(run->spare, sink);
+    g_mutex_unlock(&run->lock);
+  } else {
+    sink_free(run, sink);
+  }
 }
 
 static void
@@ -148,9 +196,12 @@ part_free(Run *run, Part *part)
   g_free(part);
 }
 
+static void cut_free(Run *run, Cut *cut);
+
 static void
 job_free(Run *run, Job *job)
 {
+  cut_free(run, job->cut);
   fk_input_free(job->in);
   fk_container_free(job->walk);
   fk_diag_free(job->walk_diag);
@@ -205,6 +256,66 @@ fail(Part *part, char *msg)
   part->failed = TRUE;
 }
 
+/* Reads the samples of STATE (PI's reader's) into SINK, labelled: --host-from
+ * (FORCED) over everything, then the dump's, the path's, --host; the file
+ * is the input's name, interned in STRINGS at the first sample that needs
+ * them. Failures go to PART, *ERROR says the reader's. PIECE: one of
+ * several pieces read at once, whose progress adds up. */
+static void
+read_samples(Run *run, Job *job, gpointer state, FkPipelineInput *pi, const char *forced,
+             FkInterner *strings, gpointer sink_state, Part *part, gboolean piece, GError **error)
+{
+  const FkSink *sink = run->opts->sink;
+  FkInput *in = pi->in;
+  const char *host = NULL, *file = NULL;
+  gboolean live_bytes = run->progress && !piece && (job->walk != NULL || job->count_bytes);
+  if (run->progress && !piece)
+    __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
+  guint64 n = 0;
+  FkSample s;
+  for (;;) {
+    FkReadStatus st = pi->reader->next(state, &s, error);
+    if (st == FK_READ_END)
+      break;
+    if (st == FK_READ_ERROR) {
+      /* Under --strict the skip is already in the diag, with its location. */
+      if (!g_error_matches(*error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
+        g_ptr_array_add(part->messages, g_strdup((*error)->message));
+      part->failed = TRUE;
+      break;
+    }
+    if (forced != NULL) {
+      s.host = forced;
+    } else if (s.host == NULL && pi->host != NULL) {
+      if (host == NULL)
+        host = fk_interner_intern0(strings, pi->host);
+      s.host = host;
+    }
+    if (s.file == NULL) {
+      if (file == NULL)
+        file = fk_interner_intern0(strings, fk_input_name(in));
+      s.file = file;
+    }
+    if (!sink->sample(sink_state, pi, &s, error)) {
+      fail(part, g_strdup_printf("%s: %s", fk_input_name(in), (*error)->message));
+      break;
+    }
+    if (run->progress && (++n % LIVE_EVERY) == 0) {
+      if (piece) {
+        __atomic_fetch_add(&job->live.samples, LIVE_EVERY, __ATOMIC_RELAXED);
+        continue;
+      }
+      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+      if (live_bytes)
+        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
+    }
+  }
+  if (run->progress && piece)
+    __atomic_fetch_add(&job->live.samples, n % LIVE_EVERY, __ATOMIC_RELAXED);
+  else if (run->progress)
+    __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+}
+
 /* Reads IN into PART->sink. Messages go to PART, not to the caller, so
  * that they come out in input order whatever thread reads what. */
 static void
@@ -253,50 +364,7 @@ read_input(Run *run, Job *job, FkInput *in, Part *part)
     return;
   }
   pi.state = state;
-  /* Labels: --host-from over everything, then the dump's, the path's,
-   * --host; the file is the input's name. Interned at the first sample
-   * that needs them. */
-  const char *host = NULL, *file = NULL;
-  gboolean live_bytes = run->progress && (job->walk != NULL || job->count_bytes);
-  if (run->progress)
-    __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
-  guint64 n = 0;
-  FkSample s;
-  for (;;) {
-    FkReadStatus st = reader->next(state, &s, &error);
-    if (st == FK_READ_END)
-      break;
-    if (st == FK_READ_ERROR) {
-      /* Under --strict the skip is already in the diag, with its location. */
-      if (!g_error_matches(error, FK_READER_ERROR, FK_READER_ERROR_STRICT))
-        g_ptr_array_add(part->messages, g_strdup(error->message));
-      part->failed = TRUE;
-      break;
-    }
-    if (forced != NULL) {
-      s.host = forced;
-    } else if (s.host == NULL && pi.host != NULL) {
-      if (host == NULL)
-        host = fk_interner_intern0(ropts.strings, pi.host);
-      s.host = host;
-    }
-    if (s.file == NULL) {
-      if (file == NULL)
-        file = fk_interner_intern0(ropts.strings, fk_input_name(in));
-      s.file = file;
-    }
-    if (!sink->sample(part->sink, &pi, &s, &error)) {
-      fail(part, g_strdup_printf("%s: %s", fk_input_name(in), error->message));
-      break;
-    }
-    if (run->progress && (++n % LIVE_EVERY) == 0) {
-      __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
-      if (live_bytes)
-        __atomic_store_n(&job->live.bytes, fk_input_offset(in), __ATOMIC_RELAXED);
-    }
-  }
-  if (run->progress)
-    __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+  read_samples(run, job, state, &pi, forced, ropts.strings, part->sink, part, FALSE, &error);
   pi.error = error;
   if (sink->end != NULL)
     sink->end(part->sink, &pi);
@@ -423,11 +491,310 @@ walk(Run *run, Job *job)
   finish_part(run, job, part_new(run, FALSE, job->walk_diag), TRUE);
 }
 
+/* ---- one big input in pieces ---- */
+
+static void
+cut_free(Run *run, Cut *cut)
+{
+  if (cut == NULL)
+    return;
+  if (cut->map != NULL)
+    munmap((void *)cut->map, cut->size);
+  for (guint i = 0; i < cut->parts->len; i++)
+    if (g_ptr_array_index(cut->parts, i) != NULL)
+      part_free(run, g_ptr_array_index(cut->parts, i));
+  g_ptr_array_unref(cut->parts);
+  for (guint i = 0; i < cut->sinks->len; i++)
+    sink_free(run, g_ptr_array_index(cut->sinks, i));
+  g_ptr_array_unref(cut->sinks);
+  g_mutex_clear(&cut->lock);
+  g_free(cut);
+}
+
+/* IN cut in pieces, when it is worth it and everything allows it: several
+ * workers, a sink that joins, a file on disk of at least two pieces within
+ * --max-member-bytes, no --strict (whose first skip ends the input where
+ * -j 1 ends it), and a reader that says its input can be cut. NULL: read
+ * it whole. Called by the main thread. */
+static Cut *
+cut_new(Run *run, FkInput *in, guint jobs)
+{
+  gsize piece = run->opts->piece_size > 0 ? run->opts->piece_size : PIECE_SIZE;
+  guint64 limit = run->opts->container.max_member;
+  gint64 size = fk_input_size(in);
+  if (jobs < 2 || run->opts->sink->join == NULL || run->ropts.strict || fk_input_fd(in) < 0 ||
+      size < 0 || (guint64)size < 2 * (guint64)piece || (guint64)size > G_MAXSIZE ||
+      (limit != 0 && (guint64)size > limit))
+    return NULL;
+  g_autoptr(GError) error = NULL;
+  const FkReader *reader = choose(run, in, &error);
+  const guint8 *head;
+  gssize n = fk_input_peek(in, FK_BID_BYTES, &head, NULL);
+  if (reader == NULL || reader->cut == NULL || n <= 0 || !reader->cut(head, (gsize)n))
+    return NULL;
+  void *map = mmap(NULL, (gsize)size, PROT_READ, MAP_PRIVATE, fk_input_fd(in), 0);
+  if (map == MAP_FAILED)
+    return NULL;
+  Cut *cut = g_new0(Cut, 1);
+  g_mutex_init(&cut->lock);
+  cut->map = map;
+  cut->size = (gsize)size;
+  cut->piece = piece;
+  cut->reader = reader;
+  cut->parts = g_ptr_array_new();
+  cut->sinks = g_ptr_array_new();
+  cut->runners = jobs;
+  return cut;
+}
+
+/* Lines in P[0..N) as lines.c counts them: an LF, a CRLF or a lone CR ends
+ * one. N ends after an LF (a piece that is not the input's last), so a CR
+ * is never the last byte. */
+static guint64
+count_lines(const guint8 *p, gsize n)
+{
+  guint64 lines = 0;
+  const guint8 *end = p + n;
+  for (const guint8 *q = p; (q = memchr(q, '\n', (gsize)(end - q))) != NULL; q++)
+    lines++;
+  for (const guint8 *q = p; (q = memchr(q, '\r', (gsize)(end - q))) != NULL; q++)
+    if (q + 1 < end && q[1] != '\n')
+      lines++;
+  return lines;
+}
+
+/* The next piece: [*START, *END), its lines after *FIRST_LINE, its place
+ * *INDEX. FALSE when none is left or the cut failed. */
+static gboolean
+cut_take(Cut *cut, gsize *start, gsize *end, guint64 *first_line, guint *index)
+{
+  g_mutex_lock(&cut->lock);
+  gboolean ok = !cut->failed && cut->pos < cut->size;
+  if (ok) {
+    gsize e = cut->size;
+    /* No last piece of a few bytes: the one before it takes them. */
+    if (cut->size - cut->pos > cut->piece + cut->piece / 4) {
+      const guint8 *at = cut->map + cut->pos + cut->piece - 1;
+      const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
+      e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
+    }
+    *start = cut->pos;
+    *end = e;
+    *first_line = cut->lines;
+    *index = cut->parts->len;
+    g_ptr_array_add(cut->parts, NULL);
+    if (e < cut->size)
+      cut->lines += count_lines(cut->map + cut->pos, e - cut->pos);
+    cut->pos = e;
+  }
+  g_mutex_unlock(&cut->lock);
+  return ok;
+}
+
+typedef struct {
+  const guint8 *data;
+  gsize len, pos;
+} Span;
+
+static gssize
+span_read(gpointer user_data, void *buf, gsize len, GError **error)
+{
+  (void)error;
+  Span *s = user_data;
+  gsize n = MIN(len, s->len - s->pos);
+  memcpy(buf, s->data + s->pos, n);
+  s->pos += n;
+  return (gssize)n;
+}
+
+static int
+cmp_first_piece(gconstpointer a, gconstpointer b, gpointer data)
+{
+  (void)data;
+  guint x = GPOINTER_TO_UINT(((gconstpointer const *)a)[0]);
+  guint y = GPOINTER_TO_UINT(((gconstpointer const *)b)[0]);
+  return x < y ? -1 : x > y;
+}
+
+/* Hands PARTS (taken) of JOB over for merging, in order; JOB is done. */
+static void
+finish_parts(Run *run, Job *job, GPtrArray *parts)
+{
+  for (guint i = 0; i < parts->len; i++) {
+    Part *part = g_ptr_array_index(parts, i);
+    if (part->sink != NULL)
+      part->held = run->opts->sink->bytes(part->sink);
+  }
+  g_mutex_lock(&run->lock);
+  for (guint i = 0; i < parts->len; i++) {
+    Part *part = g_ptr_array_index(parts, i);
+    g_queue_push_tail(&job->parts, part);
+    run->held += part->held;
+  }
+  job->done = TRUE;
+  run->in_flight--;
+  g_cond_broadcast(&run->cond);
+  merge_ready(run);
+  g_mutex_unlock(&run->lock);
+}
+
+/* The last worker out: joins the workers' sinks into the first one (its
+ * first piece is the input's first) and hands every piece's reports, then
+ * the sink, to the merge; or, when a piece failed, reads the input again
+ * whole, as -j 1 does, so that what stands and what is said is its. */
+static void
+cut_finish(Run *run, Job *job)
+{
+  Cut *cut = job->cut;
+  const FkSink *sink = run->opts->sink;
+  /* cut->sinks holds (first piece, sink) pairs */
+  g_autoptr(GError) error = NULL;
+  gpointer base = NULL;
+  if (!cut->failed && cut->sinks->len > 0) {
+    g_qsort_with_data(cut->sinks->pdata, (gint)(cut->sinks->len / 2), 2 * sizeof(gpointer),
+                      cmp_first_piece, NULL);
+    base = g_steal_pointer(&cut->sinks->pdata[1]);
+    for (guint i = 3; i < cut->sinks->len; i += 2) {
+      gpointer other = cut->sinks->pdata[i];
+      if (!sink->join(base, other, &error)) {
+        cut->failed = TRUE;
+        break;
+      }
+      cut->sinks->pdata[i] = NULL;
+      sink_recycle(run, other);
+    }
+    if (cut->failed)
+      g_clear_pointer(&base, run->opts->sink->free);
+  }
+  for (guint i = 1; i < cut->sinks->len; i += 2)
+    sink_free(run, cut->sinks->pdata[i]);
+  g_ptr_array_set_size(cut->sinks, 0);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new();
+  if (cut->failed) {
+    for (guint i = 0; i < cut->parts->len; i++)
+      if (g_ptr_array_index(cut->parts, i) != NULL)
+        part_free(run, g_ptr_array_index(cut->parts, i));
+    g_ptr_array_set_size(cut->parts, 0);
+    /* Forget what the pieces counted. */
+    __atomic_store_n(&job->live.bytes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&job->live.samples, 0, __ATOMIC_RELAXED);
+    Part *part = part_new(run, TRUE, NULL);
+    read_input(run, job, job->in, part);
+    g_ptr_array_add(parts, part);
+  } else {
+    for (guint i = 0; i < cut->parts->len; i++)
+      g_ptr_array_add(parts, g_ptr_array_index(cut->parts, i));
+    g_ptr_array_set_size(cut->parts, 0);
+    Part *part = part_new(run, FALSE, NULL);
+    part->sink = base;
+    fk_diag_note_deep(part->diag, fk_input_name(job->in), cut->deep,
+                      fk_name_max_depth(&run->ropts));
+    g_ptr_array_add(parts, part);
+  }
+  count_read(run, job, job->in, TRUE);
+  g_clear_pointer(&job->in, fk_input_free);
+  cut_free(run, g_steal_pointer(&job->cut));
+  finish_parts(run, job, parts);
+}
+
+/* One worker's share of a cut input: pieces taken in order until none is
+ * left, into one sink of its own (begun at its first piece, ended after its
+ * last), each piece's reports in a part of its own. */
+static void
+cut_runner(Run *run, Job *job)
+{
+  Cut *cut = job->cut;
+  const FkSink *sink = run->opts->sink;
+  gpointer mine = NULL;
+  guint first = 0;
+  FkReadOptions ropts = run->ropts;
+  FkPiece piece = {0};
+  FkPipelineInput pi = {0};
+  FkInput *in = NULL;
+  gpointer state = NULL;
+  gboolean failed = FALSE;
+  gsize start, end;
+  guint64 first_line;
+  guint index;
+  guint64 read = 0; /* bytes of the pieces MINE holds */
+  if (run->progress)
+    __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
+  while (!failed && cut_take(cut, &start, &end, &first_line, &index)) {
+    if (state != NULL) {
+      cut->reader->close(state);
+      __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
+      state = NULL;
+    }
+    g_clear_pointer(&in, fk_input_free);
+    g_autoptr(GError) error = NULL;
+    Part *part = part_new(run, FALSE, NULL);
+    if (mine == NULL) {
+      mine = sink_take(run);
+      first = index;
+      ropts.strings = sink->strings(mine);
+    }
+    Span *span = g_new0(Span, 1);
+    span->data = cut->map + start;
+    span->len = end - start;
+    in = fk_input_new_like(job->in, span_read, NULL, span, g_free);
+    piece = (FkPiece){.first_line = first_line, .first = start == 0};
+    ropts.piece = &piece;
+    ropts.diag = part->diag;
+    pi = (FkPipelineInput){.in = in, .reader = cut->reader, .diag = part->diag};
+    const char *forced = host_from(run->host_from, fk_input_name(in), ropts.strings);
+    pi.host = forced ? forced : fk_input_host(in) ? fk_input_host(in) : run->opts->host;
+    if (index == first && sink->begin != NULL && !sink->begin(mine, &pi))
+      failed = TRUE;
+    if (!failed)
+      state = cut->reader->open(in, &ropts, &error);
+    if (state != NULL) {
+      pi.state = state;
+      read_samples(run, job, state, &pi, forced, ropts.strings, mine, part, TRUE, &error);
+    }
+    failed |= state == NULL || part->failed;
+    read += end - start;
+    failed |= sink->bytes(mine) > CUT_MAX_RATIO * read;
+    if (run->progress)
+      __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
+    /* Read once: its pages need not stay mapped (a page it shares with the
+     * next piece faults in again from the page cache). */
+    gsize page = 4096, from = start - start % page, to = end - end % page;
+    if (to > from)
+      (void)madvise((void *)(cut->map + from), to - from, MADV_DONTNEED);
+    g_mutex_lock(&cut->lock);
+    cut->parts->pdata[index] = part;
+    cut->failed |= failed;
+    g_mutex_unlock(&cut->lock);
+  }
+  if (mine != NULL && sink->end != NULL) {
+    pi.state = state;
+    sink->end(mine, &pi);
+  }
+  if (state != NULL) {
+    cut->reader->close(state);
+    __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
+  }
+  fk_input_free(in);
+  g_mutex_lock(&cut->lock);
+  if (mine != NULL) {
+    g_ptr_array_add(cut->sinks, GUINT_TO_POINTER(first));
+    g_ptr_array_add(cut->sinks, mine);
+  }
+  gboolean last = --cut->runners == 0;
+  g_mutex_unlock(&cut->lock);
+  if (last)
+    cut_finish(run, job);
+}
+
 static void
 worker(gpointer data, gpointer user_data)
 {
   Run *run = user_data;
   Job *job = data;
+  if (job->cut != NULL) {
+    cut_runner(run, job);
+    return;
+  }
   if (job->walk != NULL) {
     walk(run, job);
     return;
@@ -648,10 +1015,14 @@ fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
       job->count_bytes = TRUE;
       worker(job, &run);
     } else if (fk_input_fd(in) >= 0) {
-      /* A file on disk: the worker reads it directly. */
+      /* A file on disk: the worker reads it directly; one big enough to
+       * cut, every worker reads pieces of it. */
+      Cut *cut = cut_new(&run, in, jobs);
       Job *job = enqueue(&run, in, NULL, cdiag, max_in_flight);
       job->count_bytes = TRUE;
-      g_thread_pool_push(pool, job, NULL);
+      job->cut = cut;
+      for (guint i = 0; i < (cut != NULL ? jobs : 1); i++)
+        g_thread_pool_push(pool, job, NULL);
     } else {
       FkBytePipe *p = fk_byte_pipe_new(PIPE_CAP);
       FkInput *relay = fk_input_new_like(in, fk_byte_pipe_read, fk_byte_pipe_lend,

@@ -20,6 +20,13 @@
  *   - a member of the last archive (or of stdin): the main thread
  *     decompresses it into a bounded byte pipe (bytepipe.h) that a worker's
  *     reader borrows from without copying.
+ *   - one big file that a reader can cut (FkReader.cut, a sink that joins):
+ *     every worker reads pieces of it (cut at an LF, about piece_size
+ *     bytes each, taken in order) into a sink of its own, one per worker
+ *     whatever the number of pieces; the sinks are joined at its end. The
+ *     pieces' reports are moved in order, their line numbers counted by
+ *     the worker that cuts the piece, so that every message is -j 1's; a
+ *     piece that fails makes the input be read again whole.
  * At most 3 * jobs inputs are read at once, and sinks read ahead of their
  * turn hold at most 64 MiB (FkSink.bytes) before their readers wait.
  * A reader that wants symbol files (FK_READER_WANTS_SYMBOL_FILES) waits
@@ -75,6 +82,13 @@ typedef struct {
    * reused (it is freed). NULL: never reused. */
   gboolean (*reset)(gpointer sink);
   void (*free)(gpointer sink);
+  /* Optional: adds OTHER into SINK, both of one input that was cut in
+   * pieces (FkReader.cut; both have seen begin, samples and end, neither is
+   * merged): OTHER read pieces after SINK's first, so SINK holds the
+   * input's first sample. OTHER is reset or freed after. FALSE with ERROR:
+   * the input is read again whole. NULL: inputs are never cut (a sink that
+   * keeps input order, such as a flame chart's, must not have it). */
+  gboolean (*join)(gpointer sink, gpointer other, GError **error);
 } FkSink;
 
 /* What the progress line shows, at one moment. */
@@ -101,6 +115,7 @@ typedef struct {
   FkReadOptions read;
   const FkReader *format; /* every input read by this one; NULL: by bidding */
   guint jobs;             /* reading threads; 0: the number of cores */
+  gsize piece_size;       /* bytes of a piece of a cut input; 0: the default (8 MiB) */
   const char *host;       /* --host */
   const char *host_from;  /* --host-from, a valid regex with a group, or NULL */
   /* A note when symbol files were found but no reader wanting them ran. */

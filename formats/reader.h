@@ -20,6 +20,10 @@ typedef enum {
   FK_READER_ERROR_FORMAT, /* the input is not of this format at all */
   FK_READER_ERROR_LIMIT,  /* a configured limit stopped the input */
   FK_READER_ERROR_STRICT, /* --strict and something was skipped */
+  /* A piece (FkReadOptions.piece) holds what only a reading of the whole
+   * input can read right (a partial's header past the first piece): the
+   * pipeline reads the input again whole. */
+  FK_READER_ERROR_UNCUT,
 } FkReaderError;
 
 typedef enum {
@@ -42,6 +46,17 @@ typedef enum {
    * this one first. */
   FK_READER_WANTS_SYMBOL_FILES = 1 << 0,
 } FkReaderFlags;
+
+/* One piece of an input the pipeline cut at line ends (FkReader.cut): it
+ * begins after an LF (or at the input's start) and ends after an LF (or at
+ * the input's end). */
+typedef struct {
+  guint64 first_line; /* lines of the input before the piece: its first is first_line + 1 */
+  gboolean first;     /* it begins the input (a BOM is looked for) */
+  /* Out: the stacks the reader cut at max_depth, left here instead of
+   * noted: the pipeline notes the sum of every piece once, for the input. */
+  guint64 deep_stacks;
+} FkPiece;
 
 /* What every reader may be told. Readers ignore what does not concern them. */
 typedef struct {
@@ -71,6 +86,8 @@ typedef struct {
   /* The options of a reader's own, at its FkReader.slot (NULL: its
    * defaults): FkPerfDataOptions (perf/options.h) for perf-data. */
   gconstpointer own[FK_READER_SLOTS];
+  /* Reading one piece of a cut input (FkReader.cut), NULL: the whole input. */
+  FkPiece *piece;
 } FkReadOptions;
 
 typedef enum {
@@ -96,6 +113,14 @@ typedef struct {
   void (*describe)(gpointer state, GPtrArray *pairs);
   FkReaderFlags flags;
   FkReaderSlot slot; /* where its own options are in FkReadOptions.own; 0: none */
+  /* Optional: TRUE when an input whose first bytes are HEAD may be read in
+   * pieces cut after any LF, each by a state of its own opened with
+   * FkReadOptions.piece, on several threads: every line is a record, and
+   * the pieces' samples and reports, in order, are those of the whole
+   * (line numbers from FkPiece.first_line). A piece that finds otherwise
+   * fails with FK_READER_ERROR_UNCUT. NULL: never cut (perf.data, and
+   * multi-line formats with no rule for where a record begins). */
+  gboolean (*cut)(const guint8 *head, gsize len);
 } FkReader;
 
 extern const FkReader fk_reader_folded;

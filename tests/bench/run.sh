@@ -53,6 +53,28 @@ for share in 1 0; do
   time_cmd "  its own output (folded once, sorted)" "$(stat -c %s "$sorted")" "$FLAMEKIT" fold "$sorted"
 done
 
+# One big file from the second core (issue 18's row: >= 1.7x): the
+# pipeline cuts it in pieces that both workers read. -j 1 and -j 2 run in
+# turn three times, medians kept; SHARE=2 is gen-folded's uniform
+# generator, where each worker's tree holds nearly every distinct stack.
+echo "== one big file, -j 2 vs -j 1 (flamekit fold) =="
+for share in 1 2; do
+  f="$work/gen-$mb-$share.folded"
+  [ -f "$f" ] || "$work/gen-folded" "$mb" 200000 "$share" >"$f"
+  : >"$work/j1"
+  : >"$work/j2"
+  for r in 1 2 3; do
+    /usr/bin/time -f '%e %M' -a -o "$work/j1" "$FLAMEKIT" fold -q -j 1 "$f" >"$work/out.j1"
+    /usr/bin/time -f '%e %M' -a -o "$work/j2" "$FLAMEKIT" fold -q -j 2 "$f" >"$work/out.j2"
+  done
+  cmp -s "$work/out.j1" "$work/out.j2" || echo "  -j 1 and -j 2 differ on $f"
+  a=$(sort -n "$work/j1" | sed -n 2p)
+  b=$(sort -n "$work/j2" | sed -n 2p)
+  echo "$a $b" | awk -v n="generated $mb MB, share=$share" '{
+    printf "%-44s -j 1 %6.2f s %6.0f MB  -j 2 %6.2f s %6.0f MB  speedup %.2fx (target >= 1.7x)\n",
+      n, $1, $2 / 1024, $3, $4 / 1024, ($3 > 0 ? $1 / $3 : 0) }'
+done
+
 peer="$shared/peers/flamegraph-pl/example-perf-stacks.txt.gz"
 if [ -f "$peer" ]; then
   # The peers' benchmark capture, collapsed by flamekit itself, then repeated

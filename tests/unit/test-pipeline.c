@@ -489,6 +489,341 @@ test_symbol_files(void)
   inputs_free(&in);
 }
 
+/* ---- one big input cut in pieces ---- */
+
+/* A sink that adds up the weight of every stack (so that the order the
+ * pieces' samples arrive in does not show) and joins. */
+typedef struct {
+  GHashTable *stacks; /* "FILE HOST STACK" -> gint64* weight */
+  GString *log;
+  guint joins, begins;
+  guint64 samples;
+} Tally;
+
+typedef struct {
+  Tally *run;
+  FkInterner *strings;
+  GHashTable *stacks;
+  guint begins;
+  guint64 samples;
+  char *name;
+} TallySink;
+
+static GHashTable *
+stacks_new(void)
+{
+  return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+stacks_add(GHashTable *to, const char *key, gint64 w)
+{
+  gint64 *v = g_hash_table_lookup(to, key);
+  if (v == NULL) {
+    v = g_new0(gint64, 1);
+    g_hash_table_insert(to, g_strdup(key), v);
+  }
+  *v += w;
+}
+
+static void
+stacks_move(GHashTable *to, GHashTable *from)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, from);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    stacks_add(to, k, *(gint64 *)v);
+  g_hash_table_remove_all(from);
+}
+
+static gpointer
+tally_open(gpointer data)
+{
+  TallySink *t = g_new0(TallySink, 1);
+  t->run = data;
+  t->strings = fk_interner_new();
+  t->stacks = stacks_new();
+  return t;
+}
+
+static FkInterner *
+tally_strings(gpointer sink)
+{
+  return ((TallySink *)sink)->strings;
+}
+
+static gboolean
+tally_begin(gpointer sink, const FkPipelineInput *pi)
+{
+  TallySink *t = sink;
+  t->begins++;
+  g_free(t->name);
+  t->name = g_strdup(fk_input_name(pi->in));
+  return TRUE;
+}
+
+static gboolean
+tally_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError **error)
+{
+  (void)pi;
+  (void)error;
+  TallySink *t = sink;
+  GString *k = g_string_new(NULL);
+  g_string_append_printf(k, "%s %s ", s->file, s->host ? s->host : "-");
+  for (gsize i = 0; i < s->n_frames; i++)
+    g_string_append_printf(k, "%s%s", i ? ";" : "", s->frames[i]);
+  stacks_add(t->stacks, k->str, s->weight.v[0]);
+  g_string_free(k, TRUE);
+  t->samples++;
+  return TRUE;
+}
+
+static gsize
+tally_bytes(gpointer sink)
+{
+  return g_hash_table_size(((TallySink *)sink)->stacks) * 16;
+}
+
+static gboolean
+tally_join(gpointer sink, gpointer other, GError **error)
+{
+  (void)error;
+  TallySink *t = sink, *o = other;
+  t->run->joins++;
+  stacks_move(t->stacks, o->stacks);
+  t->samples += o->samples;
+  return TRUE;
+}
+
+static gboolean
+tally_merge(gpointer data, gpointer sink, FkDiag *diag, GError **error)
+{
+  (void)diag;
+  (void)error;
+  Tally *run = data;
+  TallySink *t = sink;
+  g_string_append_printf(run->log, "merge %s samples=%" G_GUINT64_FORMAT "\n", t->name, t->samples);
+  run->begins += t->begins;
+  run->samples += t->samples;
+  stacks_move(run->stacks, t->stacks);
+  return TRUE;
+}
+
+static void
+tally_free(gpointer sink)
+{
+  TallySink *t = sink;
+  fk_interner_unref(t->strings);
+  g_hash_table_unref(t->stacks);
+  g_free(t->name);
+  g_free(t);
+}
+
+static const FkSink tally_sink = {
+    .open = tally_open,
+    .strings = tally_strings,
+    .begin = tally_begin,
+    .sample = tally_sample,
+    .bytes = tally_bytes,
+    .merge = tally_merge,
+    .free = tally_free,
+    .join = tally_join,
+};
+
+static void
+tally_message(gpointer data, gpointer sink, const char *msg)
+{
+  (void)sink;
+  g_string_append_printf(((Tally *)data)->log, "message %s\n", msg);
+}
+
+static int
+cmp_strp(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct {
+  gsize piece;
+  gsize max_depth;
+  gboolean strict;
+} CutTune;
+
+/* The folded reader, counting the pieces it is opened on. */
+static gint pieces_opened;
+
+static gpointer
+counting_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  if (opts->piece != NULL)
+    g_atomic_int_inc(&pieces_opened);
+  return fk_reader_folded.open(in, opts, error);
+}
+
+static FkReader counting_folded;
+
+/* What reading PATHS with JOBS threads in pieces of TUNE->piece bytes
+ * gave: the merges, messages, the diag and the stacks' weights, sorted;
+ * *PIECES how many pieces were read. */
+static char *
+run_cut(char **paths, guint jobs, const CutTune *tune, guint *pieces)
+{
+  counting_folded = fk_reader_folded;
+  counting_folded.open = counting_open;
+  g_atomic_int_set(&pieces_opened, 0);
+  Tally t = {stacks_new(), g_string_new(NULL), 0, 0, 0};
+  FkPipelineOptions opts;
+  fk_pipeline_options_init(&opts);
+  opts.jobs = jobs;
+  opts.piece_size = tune->piece;
+  opts.read.max_depth = tune->max_depth;
+  opts.read.strict = tune->strict;
+  opts.format = &counting_folded;
+  opts.sink = &tally_sink;
+  opts.sink_data = &t;
+  opts.message = tally_message;
+  opts.data = &t;
+  g_autoptr(FkDiag) diag = fk_diag_new(20);
+  gboolean ok = fk_pipeline_run(paths, &opts, diag);
+  GPtrArray *msgs = fk_diag_messages(diag);
+  for (guint i = 0; i < msgs->len; i++)
+    g_string_append_printf(t.log, "diag %s\n", (const char *)g_ptr_array_index(msgs, i));
+  g_string_append_printf(t.log,
+                         "ok %d skipped %" G_GUINT64_FORMAT " unshown %" G_GUINT64_FORMAT
+                         " samples %" G_GUINT64_FORMAT "\n",
+                         ok, fk_diag_skipped(diag), fk_diag_unshown(diag), t.samples);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, t.stacks);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_ptr_array_add(lines, g_strdup_printf("%s %" G_GINT64_FORMAT, (char *)k, *(gint64 *)v));
+  g_ptr_array_sort(lines, cmp_strp);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf(t.log, "%s\n", (char *)g_ptr_array_index(lines, i));
+  g_hash_table_unref(t.stacks);
+  *pieces = (guint)g_atomic_int_get(&pieces_opened);
+  return g_string_free(t.log, FALSE);
+}
+
+/* A folded file with what a cut must keep right: bad lines (their numbers
+ * and order), CRLF and lone CR line ends, blank and comment lines, stacks
+ * deeper than the limit, a line longer than a piece, and, unless ENDED, a
+ * last line without its line end. */
+static char *
+awkward_folded(guint lines, gboolean ended)
+{
+  GString *s = g_string_new(NULL);
+  for (guint k = 1; k <= lines; k++) {
+    if (k % 17 == 0)
+      g_string_append_printf(s, "line %u has no count\n", k);
+    else if (k % 13 == 0)
+      g_string_append_printf(s, "main;crlf%u;leaf %u\r\n", k % 5, k);
+    else if (k % 11 == 0)
+      g_string_append_printf(s, "main;cr%u %u\r", k % 3, k);
+    else if (k % 29 == 0)
+      g_string_append(s, "\n# a comment\n");
+    else if (k % 31 == 0)
+      g_string_append_printf(s, "main;a;b;c;d;e;deep%u %u\n", k % 4, k);
+    else if (k == lines / 2) {
+      g_string_append(s, "main;long");
+      for (guint i = 0; i < 300; i++)
+        g_string_append_printf(s, ";frame_%u", i % 9);
+      g_string_append(s, " 5\n");
+    } else
+      g_string_append_printf(s, "main;f%u;g%u %u\n", k % 7, k % 23, k);
+  }
+  if (!ended)
+    g_string_append(s, "main;last;unended 3");
+  return g_string_free(s, FALSE);
+}
+
+static void
+test_cut(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  g_autofree char *text = awkward_folded(2000, FALSE);
+  g_autofree char *big = write_file(dir, "big.folded", text, -1);
+  g_autofree char *small = write_file(dir, "small.folded", "main;a 1\nmain;b 2\n", -1);
+  g_autofree char *ended_text = awkward_folded(500, TRUE);
+  g_autofree char *ended = write_file(dir, "ended.folded", ended_text, -1);
+  char *paths[] = {small, big, ended, small, NULL};
+  /* pieces of 100 bytes: hundreds of them, cut in the middle of the long
+   * line and of CRLF runs; pieces of 4 KiB: a few, each with bad lines */
+  const CutTune tunes[] = {{100, 4, FALSE}, {4096, 0, FALSE}, {1 << 20, 0, FALSE}};
+  for (guint t = 0; t < G_N_ELEMENTS(tunes); t++) {
+    guint joins1, joins2, joins4;
+    g_autofree char *one = run_cut(paths, 1, &tunes[t], &joins1);
+    g_autofree char *two = run_cut(paths, 2, &tunes[t], &joins2);
+    g_autofree char *four = run_cut(paths, 4, &tunes[t], &joins4);
+    g_assert_cmpstr(two, ==, one);
+    g_assert_cmpstr(four, ==, one);
+    g_assert_cmpuint(joins1, ==, 0);
+    if (t == 0) { /* the big file in hundreds of pieces, the other in dozens */
+      g_assert_cmpuint(joins2, >, 100);
+      g_assert_cmpuint(joins4, ==, joins2);
+    } else if (t == 1) { /* a few pieces of the big file only */
+      g_assert_cmpuint(joins2, >=, 2);
+      g_assert_cmpuint(joins2, <, 20);
+    } else { /* inputs smaller than two pieces are read whole */
+      g_assert_cmpuint(joins2, ==, 0);
+      g_assert_cmpuint(joins4, ==, 0);
+    }
+    /* the messages name the lines of the whole file, in its order */
+    g_autofree char *bad17 = g_strdup_printf("diag %s:17: not a folded stack line\n", big);
+    g_autofree char *bad34 = g_strdup_printf("diag %s:35: not a folded stack line\n", big);
+    g_assert_nonnull(strstr(one, bad17));
+    g_assert_true(strstr(one, bad17) < strstr(one, bad34));
+    /* one merge per input, every line's weight there */
+    g_autofree char *merge = g_strdup_printf("merge %s samples=", big);
+    g_assert_nonnull(strstr(one, merge));
+    g_assert_null(strstr(strstr(one, merge) + 1, merge));
+    g_assert_nonnull(strstr(one, " main;last;unended 3\n"));
+    if (t == 0) {
+      g_autofree char *deep = g_strdup_printf("%s: 51 stacks deeper than 4 frames", big);
+      g_assert_nonnull(strstr(one, deep));
+    }
+  }
+  /* --strict: never cut, so the input ends at the first skip as at -j 1 */
+  const CutTune strict = {100, 0, TRUE};
+  guint j1, j2;
+  g_autofree char *one = run_cut(paths, 1, &strict, &j1);
+  g_autofree char *two = run_cut(paths, 2, &strict, &j2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(j2, ==, 0);
+  g_unlink(big);
+  g_unlink(small);
+  g_unlink(ended);
+  g_rmdir(dir);
+}
+
+/* A partial's header past the first piece: the pieces after it would not
+ * know its unit and labels, so the input is read again whole. */
+static void
+test_cut_partial(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  g_autofree char *head = folded(1, 400);
+  GString *s = g_string_new(head);
+  g_string_append(s, "# flamekit-partial version=1 unit=samples\n");
+  g_string_append(s, "[host=web01];main;x 7\n");
+  g_autofree char *tail = folded(2, 400);
+  g_string_append(s, tail);
+  g_autofree char *path = write_file(dir, "cat.folded", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  const CutTune tune = {256, 0, FALSE};
+  guint j1, j2;
+  g_autofree char *one = run_cut(paths, 1, &tune, &j1);
+  g_autofree char *two = run_cut(paths, 2, &tune, &j2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(j2, >, 1); /* cut, then read again whole */
+  g_assert_nonnull(strstr(one, " web01 [host=web01];main;x 7\n"));
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -497,5 +832,7 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/stop", test_stop);
   g_test_add_func("/pipeline/limits", test_limits);
   g_test_add_func("/pipeline/symbol-files", test_symbol_files);
+  g_test_add_func("/pipeline/cut", test_cut);
+  g_test_add_func("/pipeline/cut-partial", test_cut_partial);
   return g_test_run();
 }
