@@ -1,5 +1,6 @@
 /* stacktree.c -- nodes in a GArray, a child index keyed by (parent, name). */
 #include "stacktree.h"
+#include "pages.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -100,24 +101,24 @@ node_at(const FkTree *self, FkNodeId id)
 
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
 
-/* The index, the stack cache and the node chunks are ordinary memory, not
- * huge pages: on the 2-core VM of the benches a 2 MiB page took 10-30 ms to
- * fault in (the host backs it lazily), 3-8 times the cost of its 512 small
- * pages, which outweighed the TLB misses huge pages save. Measured on 60 MB of
- * the uniform generator's input: `graph` 0.45x the cpu time with the chunks
- * in small pages, 0.9x that again with the tables too. */
+/* Zeroed memory for the index and the stack cache, in huge pages when big. */
 static void *
 table_alloc0(gsize bytes)
 {
-  return g_malloc0(bytes);
+  return fk_pages_alloc0(bytes, (gsize)4 << 20);
 }
 
-/* A node chunk (4 MiB), not zeroed: a node is cleared when it is made, so
- * the pages of a small tree (one per archive member) are never touched. */
+/* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
+ * index; on a VM every page fault is expensive, so ask for huge pages where
+ * the kernel gives them on request (transparent_hugepage=madvise). Only the
+ * later chunks: a small tree (one per archive member) stays small. */
 static FkNode *
-chunk_alloc(void)
+chunk_alloc(guint index)
 {
-  return g_malloc(sizeof(FkNode) * CHUNK_SIZE);
+  gsize bytes = sizeof(FkNode) * CHUNK_SIZE;
+  if (index == 0)
+    return g_malloc(bytes);
+  return fk_pages_alloc(bytes);
 }
 
 FkTree *
@@ -130,7 +131,9 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->columns = 1;
   self->chunks = g_new0(FkNode *, 1);
   self->n_chunks = 1;
-  self->chunks[0] = chunk_alloc();
+  /* Chunks are not zeroed: a node is cleared when it is made, so the pages of
+   * a small tree (one per archive member) are never touched. */
+  self->chunks[0] = chunk_alloc(0);
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
@@ -150,11 +153,12 @@ fk_tree_free(FkTree *self)
   if (self == NULL)
     return;
   fk_interner_unref(self->strings);
-  for (guint i = 0; i < self->n_chunks; i++)
-    g_free(self->chunks[i]);
+  g_free(self->chunks[0]);
+  for (guint i = 1; i < self->n_chunks; i++)
+    fk_pages_free(self->chunks[i]);
   g_free(self->chunks);
-  g_free(self->slots);
-  g_free(self->stack_cache);
+  fk_pages_free(self->slots);
+  fk_pages_free(self->stack_cache);
   g_byte_array_unref(self->closed);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
@@ -292,7 +296,7 @@ index_grow(FkTree *self)
       i = (i + 1) & self->mask;
     self->slots[i] = old[k];
   }
-  g_free(old);
+  fk_pages_free(old);
 }
 
 static void
@@ -328,7 +332,7 @@ stack_cache_grow(FkTree *self)
         self->stack_used++;
       }
     }
-  g_free(oc);
+  fk_pages_free(oc);
 }
 
 /* Sums the totals bottom-up: children have larger indexes than parents, so
@@ -416,7 +420,7 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   id = self->len;
   if ((id >> CHUNK_BITS) >= self->n_chunks) {
     self->chunks = g_renew(FkNode *, self->chunks, self->n_chunks + 1);
-    self->chunks[self->n_chunks] = chunk_alloc();
+    self->chunks[self->n_chunks] = chunk_alloc(self->n_chunks);
     self->n_chunks++;
   }
   self->len++;
