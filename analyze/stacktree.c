@@ -54,15 +54,6 @@ struct FkTree {
   } * stack_cache;
   gsize stack_mask;
   gsize stack_used; /* occupied entries: the cache grows with distinct stacks */
-  /* Where stacks do not repeat (a million distinct leaves), a probe is a
-   * cache miss per sample for nothing: probes and hits are counted over
-   * STACK_WINDOW probes, and a window with fewer than one hit in
-   * STACK_MIN_HITS skips the probes for the next
-   * STACK_SKIP stacks; their entries are still written, so input that
-   * starts repeating (the second pass over a block) finds them and turns
-   * the probes back on. */
-  guint32 stack_probes, stack_hits, stack_skip;
-  FkTreeCacheStats stack_stats; /* over the tree's life, for fk_tree_cache_stats */
   /* Flame charts (FK_TREE_SEQUENTIAL): closed[id] is set when a sample ended
    * at node ID, so its current last child cannot be continued: A;B, A, A;B
    * gives A with two B frames, as flamegraph.pl --flamechart draws it. */
@@ -83,9 +74,6 @@ child_hash(FkNodeId parent, const char *name)
 }
 
 #define STACK_CACHE_SIZE (1u << 12)
-#define STACK_WINDOW (1u << 14)
-#define STACK_MIN_HITS 16
-#define STACK_SKIP (3 * STACK_WINDOW)
 /* Children of a node found by walking its sibling list, before they are put
  * in the child index: a walk of up to this many nodes costs about what one
  * probe of a big index does. */
@@ -186,8 +174,6 @@ fk_tree_reset(FkTree *self)
   self->decimals = 0;
   self->totals_dirty = FALSE;
   self->totals_zero = TRUE;
-  self->stack_probes = self->stack_hits = self->stack_skip = 0;
-  self->stack_stats = (FkTreeCacheStats){0, 0, 0};
   self->finished = FALSE;
   self->len = 1;
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
@@ -515,32 +501,16 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
                   GError **error)
 {
   guint64 h = 0;
-  gboolean cached = n > 0 && !(self->flags & FK_TREE_SEQUENTIAL);
-  gboolean probed = FALSE;
-  if (cached) {
+  struct StackHit *hit = NULL;
+  if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
     h = fk_hash_bytes(frames, n * sizeof *frames);
-    if (self->stack_skip > 0) {
-      self->stack_skip--;
-      self->stack_stats.skipped++;
-    } else {
-      probed = TRUE;
-      self->stack_stats.probes++;
-      if (++self->stack_probes == STACK_WINDOW) {
-        if (self->stack_hits < STACK_WINDOW / STACK_MIN_HITS)
-          self->stack_skip = STACK_SKIP;
-        self->stack_probes = self->stack_hits = 0;
-      }
-      /* two ways: the slot and its neighbour */
-      for (gsize way = 0; way < 2; way++) {
-        const struct StackHit *hit = &self->stack_cache[(h ^ way) & self->stack_mask];
-        if (hit->hash == h && hit->leaf != 0) {
-          const FkNode *leaf = node_at(self, hit->leaf);
-          if (leaf->depth == n && leaf->name == frames[n - 1]) {
-            self->stack_hits++;
-            self->stack_stats.hits++;
-            return fk_tree_add(self, hit->leaf, w, error);
-          }
-        }
+    /* two ways: the slot and its neighbour */
+    for (gsize way = 0; way < 2; way++) {
+      hit = &self->stack_cache[(h ^ way) & self->stack_mask];
+      if (hit->hash == h && hit->leaf != 0) {
+        const FkNode *leaf = node_at(self, hit->leaf);
+        if (leaf->depth == n && leaf->name == frames[n - 1])
+          return fk_tree_add(self, hit->leaf, w, error);
       }
     }
   }
@@ -562,25 +532,16 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     g_array_append_val(self->last_nodes, node);
   }
   /* Indexed after the walk, which may make the tree big enough to grow the cache. */
-  if (cached) {
+  if (hit != NULL) {
+    /* the empty way, else the first (the newest stack replaces an older one) */
     if ((self->stack_used + 1) * 2 > self->stack_mask + 1 &&
         self->stack_mask + 1 < (gsize)self->len / 2)
       stack_cache_grow(self);
     struct StackHit *a = &self->stack_cache[h & self->stack_mask];
-    if (probed) {
-      /* the empty way, else the first (the newest stack replaces an older one) */
-      struct StackHit *b = &self->stack_cache[(h ^ 1) & self->stack_mask];
-      struct StackHit *to = a->leaf != 0 && b->leaf == 0 ? b : a;
-      self->stack_used += to->leaf == 0;
-      *to = (struct StackHit){h, node};
-    } else {
-      /* Skipping, the entry is still written, blindly (a store does not
-       * wait for its cache line as a probe's load does), so that stacks
-       * which come back find it: counting it as a new entry only makes the
-       * cache grow sooner. */
-      self->stack_used = MIN(self->stack_used + 1, self->stack_mask + 1);
-      *a = (struct StackHit){h, node};
-    }
+    struct StackHit *b = &self->stack_cache[(h ^ 1) & self->stack_mask];
+    struct StackHit *to = a->leaf != 0 && b->leaf == 0 ? b : a;
+    self->stack_used += to->leaf == 0;
+    *to = (struct StackHit){h, node};
   }
   if (self->flags & FK_TREE_SEQUENTIAL) {
     if (self->closed->len <= node) {
@@ -845,10 +806,4 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
       b_nonzero++;
   }
   return matched == a_nonzero && a_nonzero == b_nonzero;
-}
-
-void
-fk_tree_cache_stats(const FkTree *self, FkTreeCacheStats *out)
-{
-  *out = self->stack_stats;
 }

@@ -160,13 +160,5 @@ gboolean fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gp
  * interners. Neither interner changes. */
 gboolean fk_tree_equal(const FkTree *a, const FkTree *b);
 
-/* How the whole-stack cache of fk_tree_add_stack fared since SELF was made
- * or reset: stacks looked up in it, found there, and added without it
- * because too few of the stacks before them repeated. */
-typedef struct {
-  guint64 probes, hits, skipped;
-} FkTreeCacheStats;
-void fk_tree_cache_stats(const FkTree *self, FkTreeCacheStats *out);
-
 /* Approximate bytes held (nodes and index; strings are the interner's). */
 gsize fk_tree_bytes(const FkTree *self);

@@ -508,61 +508,6 @@ test_finish(void)
   g_assert_cmpint(fk_tree_node(t, FK_ROOT)->total[0], ==, 1);
 }
 
-/* Stacks that never repeat turn the whole-stack cache off for a while (a
- * probe per sample for nothing), and stacks that repeat turn it back on;
- * either way every stack reaches its own leaf. */
-static void
-test_stack_cache_window(void)
-{
-  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  enum { STACKS = 150000 };
-  const char *names[STACKS + 2];
-  for (guint i = 0; i < STACKS; i++) {
-    char b[32];
-    g_snprintf(b, sizeof b, "leaf_%u", i);
-    names[i] = fk_tree_intern(t, b, strlen(b));
-  }
-  names[STACKS] = fk_tree_intern(t, "main", 4);
-  names[STACKS + 1] = fk_tree_intern(t, "worker", 6);
-  FkWeight one = fk_weight_int(1);
-  /* every stack once: main;worker;leaf_I */
-  for (guint i = 0; i < STACKS; i++) {
-    const char *f[] = {names[STACKS], names[STACKS + 1], names[i]};
-    g_assert_true(fk_tree_add_stack(t, f, 3, &one, NULL));
-  }
-  FkTreeCacheStats first;
-  fk_tree_cache_stats(t, &first);
-  g_assert_cmpuint(first.hits, ==, 0);
-  g_assert_cmpuint(first.skipped, >, STACKS / 2);
-  g_assert_cmpuint(first.probes + first.skipped, ==, STACKS);
-  /* every stack twice more, in order: the cache comes back */
-  for (guint round = 0; round < 2; round++)
-    for (guint i = 0; i < STACKS; i++) {
-      const char *f[] = {names[STACKS], names[STACKS + 1], names[i]};
-      g_assert_true(fk_tree_add_stack(t, f, 3, &one, NULL));
-    }
-  FkTreeCacheStats all;
-  fk_tree_cache_stats(t, &all);
-  g_assert_cmpuint(all.hits, >, STACKS / 2);
-  g_assert_cmpuint(all.probes + all.skipped, ==, 3 * STACKS);
-  fk_tree_finish(t);
-  g_assert_cmpuint(fk_tree_size(t), ==, STACKS + 3);
-  FkNodeId w =
-      fk_tree_find_child(t, fk_tree_find_child(t, FK_ROOT, names[STACKS]), names[STACKS + 1]);
-  g_assert_cmpint(fk_tree_node(t, w)->total[0], ==, 3 * STACKS);
-  for (guint i = 0; i < STACKS; i++) {
-    FkNodeId leaf = fk_tree_find_child(t, w, names[i]);
-    g_assert_cmpuint(leaf, !=, 0);
-    g_assert_cmpint(fk_tree_node(t, leaf)->self[0], ==, 3);
-  }
-  /* a reset tree starts counting again */
-  FkTreeCacheStats none;
-  if (fk_tree_reset(t)) {
-    fk_tree_cache_stats(t, &none);
-    g_assert_cmpuint(none.probes + none.hits + none.skipped, ==, 0);
-  }
-}
-
 /* Children by name are in strcmp order whatever the names share: the sort
  * compares the first 16 bytes as numbers, then the rest. Names here share
  * prefixes of 0 to 24 bytes, end inside or past the 16, and have bytes
@@ -636,7 +581,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/reset", test_reset);
   g_test_add_func("/stacktree/distinct-stacks", test_distinct_stacks);
   g_test_add_func("/stacktree/finish", test_finish);
-  g_test_add_func("/stacktree/stack-cache-window", test_stack_cache_window);
   g_test_add_func("/stacktree/children-by-name", test_children_by_name);
   return g_test_run();
 }
