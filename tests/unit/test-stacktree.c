@@ -655,6 +655,61 @@ test_drain(void)
   g_hash_table_unref(d.seen);
 }
 
+/* Children by name are in strcmp order whatever the names share: the sort
+ * compares the first 16 bytes as numbers, then the rest. Names here share
+ * prefixes of 0 to 24 bytes, end inside or past the 16, and have bytes
+ * above 0x7f. */
+static void
+test_children_by_name(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
+  static const char *const stems[] = {"",
+                                      "a",
+                                      "leaf_",
+                                      "abcdefgh",
+                                      "abcdefghijklmno",
+                                      "abcdefghijklmnop",
+                                      "abcdefghijklmnopqrstuvwx",
+                                      "\xc3\xa9t"};
+  for (int round = 0; round < 20; round++) {
+    g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+    const char *top = fk_tree_intern(t, "top", 3);
+    guint n = (guint)g_rand_int_range(r, 1, 400);
+    for (guint i = 0; i < n; i++) {
+      char b[64];
+      const char *stem = stems[g_rand_int_range(r, 0, G_N_ELEMENTS(stems))];
+      gsize len = (gsize)g_snprintf(b, sizeof b, "%s", stem);
+      guint tail = (guint)g_rand_int_range(r, 0, 4);
+      for (guint k = 0; k < tail; k++)
+        b[len++] = (char)g_rand_int_range(r, 1, 256);
+      b[len] = '\0';
+      if (len == 0)
+        continue;
+      const char *f[] = {top, fk_tree_intern(t, b, len)};
+      FkWeight one = fk_weight_int(1);
+      g_assert_true(fk_tree_add_stack(t, f, 2, &one, NULL));
+    }
+    fk_tree_finish(t);
+    FkNodeId p = fk_tree_find_child(t, FK_ROOT, top);
+    g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+    fk_tree_children(t, p, FK_ORDER_NAME, kids);
+    for (guint i = 1; i < kids->len; i++)
+      g_assert_cmpint(strcmp(fk_tree_node_name(t, g_array_index(kids, FkNodeId, i - 1)),
+                             fk_tree_node_name(t, g_array_index(kids, FkNodeId, i))),
+                      <, 0);
+    /* the walk's order is the same */
+    g_autofree char *walked = dump(t);
+    GString *want = g_string_new(NULL);
+    for (guint i = 0; i < kids->len; i++) {
+      FkNodeId c = g_array_index(kids, FkNodeId, i);
+      g_string_append_printf(want, "top;%s %" G_GINT64_FORMAT "\n", fk_tree_node_name(t, c),
+                             fk_tree_node(t, c)->self[0]);
+    }
+    g_autofree char *wanted = g_string_free(want, FALSE);
+    g_assert_cmpstr(walked, ==, wanted);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -675,5 +730,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/finish", test_finish);
   g_test_add_func("/stacktree/lift", test_lift);
   g_test_add_func("/stacktree/drain", test_drain);
+  g_test_add_func("/stacktree/children-by-name", test_children_by_name);
   return g_test_run();
 }
