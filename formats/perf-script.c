@@ -43,12 +43,15 @@ typedef struct {
   Frames *frames;
 } CacheSlot;
 
+/* The open sample's frames. Frame lines come leaf first, so they are
+ * stored from the top down: the frames read so far are v[top..cap), root
+ * first, and v[top - 1] is left for the process name, which makes the
+ * sample's stack v[top - 1..cap) without a copy. */
 typedef struct {
-  const char *key; /* in cache_keys */
-  gsize len;
-  FkNameFlags flags;
-  Frames *frames;
-} PrevLine;
+  const char **v;
+  gsize cap;
+  gsize top; /* >= 1 */
+} Stack;
 
 typedef struct {
   FkInput *in;
@@ -73,8 +76,7 @@ typedef struct {
   gint64 period;
   const char *pname;
   FkNameFlags name_flags; /* for the open sample's frames */
-  GPtrArray *leaf_first;  /* interned frames as read, leaf first */
-  GPtrArray *out;         /* the emitted stack, root first */
+  Stack stack;
   GString *scratch;
   GString *scratch2;
   /* events */
@@ -88,14 +90,34 @@ typedef struct {
   gsize mask;
   gsize used;
   GStringChunk *cache_keys;
-  /* The previous sample's frame lines by index (leaf first): hot loops
-   * repeat whole stacks, and a memcmp is cheaper than a hash. */
-  GArray *prev;      /* PrevLine */
-  GArray *cur_lines; /* PrevLine of the open sample */
   guint64 deep_stacks;
 } PerfScript;
 
 static void cache_clear(PerfScript *ps);
+
+static void
+stack_clear(Stack *st)
+{
+  st->top = st->cap;
+}
+
+/* Puts F's frames below (rootward of) those read so far. */
+static inline void
+stack_push(Stack *st, const Frames *f)
+{
+  if (G_UNLIKELY(st->top < (gsize)f->n + 1)) {
+    gsize n = st->cap - st->top;
+    gsize cap = MAX(st->cap * 2, st->cap + f->n + 1);
+    const char **v = g_new(const char *, cap);
+    memcpy(v + cap - n, st->v + st->top, n * sizeof *v);
+    g_free(st->v);
+    st->v = v;
+    st->cap = cap;
+    st->top = cap - n;
+  }
+  st->top -= f->n;
+  memcpy(st->v + st->top, f->names, f->n * sizeof *st->v);
+}
 
 /* The cache's hash: two independent 8-byte lanes, so a 60-byte frame text
  * costs about half of a one-lane hash; every hit is confirmed by memcmp. */
@@ -130,6 +152,74 @@ line_hash(const char *p, gsize n)
   guint64 h = a ^ (b * 0x9e3779b97f4a7c15ULL);
   h ^= h >> 32;
   return h ? h : 1;
+}
+
+/* ---- scanning ---- */
+
+/* Frame lines are mostly an indent and a 12-16 digit ip: both are skipped
+ * eight bytes at a time, where the line has eight more bytes (a line is
+ * NUL-terminated, and the loads stay below its end). */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of X that is zero. */
+static inline guint64
+zero_bytes(guint64 x)
+{
+  return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* The high bit of each byte of X that is an ASCII hex digit. */
+static inline guint64
+hex_bytes(guint64 x)
+{
+  guint64 y = x & ~HIGHS;
+  guint64 z = y | 0x20 * ONES;                            /* 'A'-'F' as 'a'-'f' */
+  guint64 digit = (y + 0x50 * ONES) & ~(y + 0x46 * ONES); /* >= '0' and not >= ':' */
+  guint64 alpha = (z + 0x1f * ONES) & ~(z + 0x19 * ONES); /* >= 'a' and not >= 'g' */
+  return (digit | alpha) & ~x & HIGHS;
+}
+
+/* The index of the first byte at or after I in L[0..N) that is not a hex
+ * digit (N when there is none). */
+static inline gsize
+skip_hex(const char *l, gsize i, gsize n)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  while (i + 8 <= n) {
+    guint64 x;
+    memcpy(&x, l + i, 8);
+    guint64 other = ~hex_bytes(x) & HIGHS;
+    if (other != 0)
+      return i + ((gsize)__builtin_ctzll(other) >> 3);
+    i += 8;
+  }
+#endif
+  while (i < n && fk_td_is_hex(l[i]))
+    i++;
+  return i;
+}
+
+/* The index of the first byte at or after I in L[0..N) that is no blank
+ * (fk_td_is_space; N when there is none). */
+static inline gsize
+skip_space(const char *l, gsize i, gsize n)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  while (i + 8 <= n) {
+    guint64 x;
+    memcpy(&x, l + i, 8);
+    guint64 other = ~(zero_bytes(x ^ (0x20 * ONES)) | zero_bytes(x ^ (0x09 * ONES))) & HIGHS;
+    if (other != 0) {
+      i += (gsize)__builtin_ctzll(other) >> 3;
+      break;
+    }
+    i += 8;
+  }
+#endif
+  while (i < n && fk_td_is_space(l[i]))
+    i++;
+  return i;
 }
 
 /* ---- bidding ---- */
@@ -247,8 +337,9 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   ps->host = fk_td_host(opts, in);
   ps->pending = g_string_new(NULL);
-  ps->leaf_first = g_ptr_array_new();
-  ps->out = g_ptr_array_new();
+  ps->stack.cap = 256;
+  ps->stack.top = ps->stack.cap;
+  ps->stack.v = g_new(const char *, ps->stack.cap);
   ps->scratch = g_string_new(NULL);
   ps->scratch2 = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
@@ -256,8 +347,6 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->mask = 255;
   ps->slots = g_new0(CacheSlot, ps->mask + 1);
   ps->cache_keys = g_string_chunk_new(1 << 16);
-  ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
-  ps->cur_lines = g_array_new(FALSE, FALSE, sizeof(PrevLine));
   if (opts->event_filter != NULL)
     ps->event_filter =
         fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
@@ -288,16 +377,13 @@ perf_script_close(gpointer state)
   fk_lines_report(ps->lines, ps->opts->diag, fk_input_name(ps->in));
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
-  g_ptr_array_free(ps->leaf_first, TRUE);
-  g_ptr_array_free(ps->out, TRUE);
+  g_free(ps->stack.v);
   g_string_free(ps->scratch, TRUE);
   g_string_free(ps->scratch2, TRUE);
   g_hash_table_destroy(ps->other_events);
   cache_clear(ps);
   g_free(ps->slots);
   g_string_chunk_free(ps->cache_keys);
-  g_array_free(ps->prev, TRUE);
-  g_array_free(ps->cur_lines, TRUE);
   g_free(ps);
 }
 
@@ -568,8 +654,6 @@ cache_clear(PerfScript *ps)
   memset(ps->slots, 0, (ps->mask + 1) * sizeof(CacheSlot));
   ps->used = 0;
   g_string_chunk_clear(ps->cache_keys);
-  g_array_set_size(ps->prev, 0);
-  g_array_set_size(ps->cur_lines, 0);
 }
 
 /* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
@@ -609,8 +693,6 @@ cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
   sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
   sl->frames = f;
   ps->used++;
-  PrevLine pl = {sl->key, len, sl->flags, f};
-  g_array_append_val(ps->cur_lines, pl);
 }
 
 /* Adds the frame line S..E (leading blanks skipped, writable) to the open
@@ -636,62 +718,42 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
   gsize key_len = (gsize)(e - s);
-  guint idx = ps->cur_lines->len;
-  if (idx < ps->prev->len) {
-    PrevLine *pl = &g_array_index(ps->prev, PrevLine, idx);
-    if (pl->len == key_len && pl->flags == ps->name_flags && memcmp(pl->key, s, key_len) == 0) {
-      g_array_append_val(ps->cur_lines, *pl);
-      for (guint k = pl->frames->n; k > 0; k--)
-        g_ptr_array_add(ps->leaf_first, (gpointer)pl->frames->names[k - 1]);
-      return;
-    }
-  }
   guint64 h = line_hash(s, key_len);
   CacheSlot *sl = cache_slot(ps, s, key_len, h, ps->name_flags);
-  Frames *f = sl->hash != 0 ? sl->frames : NULL;
-  if (f != NULL) {
-    PrevLine pl = {sl->key, key_len, sl->flags, f};
-    g_array_append_val(ps->cur_lines, pl);
-  } else {
-    const char *sym = s, *dso = NULL;
-    gsize sym_n = (gsize)(e - s), dso_n = 0;
-    gboolean has_dso = FALSE;
-    if (e > s && e[-1] == ')') {
-      /* The dso is the last parenthesized group, parentheses balanced. */
-      int depth = 0;
-      char *q = e - 1;
-      for (; q >= s; q--) {
-        if (*q == ')')
-          depth++;
-        else if (*q == '(' && --depth == 0)
-          break;
-      }
-      if (q >= s && (q == s || fk_td_is_space(q[-1]))) {
-        has_dso = TRUE;
-        dso = q + 1;
-        dso_n = (gsize)(e - 1 - dso);
-        char *se = q;
-        while (se > s && fk_td_is_space(se[-1]))
-          se--;
-        sym_n = (gsize)(se - s);
-      }
+  if (G_LIKELY(sl->hash != 0)) {
+    stack_push(&ps->stack, sl->frames);
+    return;
+  }
+  const char *sym = s, *dso = NULL;
+  gsize sym_n = (gsize)(e - s), dso_n = 0;
+  gboolean has_dso = FALSE;
+  if (e > s && e[-1] == ')') {
+    /* The dso is the last parenthesized group, parentheses balanced. */
+    int depth = 0;
+    char *q = e - 1;
+    for (; q >= s; q--) {
+      if (*q == ')')
+        depth++;
+      else if (*q == '(' && --depth == 0)
+        break;
     }
-    gboolean uses_ip;
-    f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
-    if (!uses_ip) {
-      cache_put(ps, s, key_len, h, f);
-    } else {
-      /* Not cacheable: add and free right away. */
-      PrevLine none = {NULL, G_MAXSIZE, 0, NULL};
-      g_array_append_val(ps->cur_lines, none);
-      for (guint k = f->n; k > 0; k--)
-        g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
-      g_free(f);
-      return;
+    if (q >= s && (q == s || fk_td_is_space(q[-1]))) {
+      has_dso = TRUE;
+      dso = q + 1;
+      dso_n = (gsize)(e - 1 - dso);
+      char *se = q;
+      while (se > s && fk_td_is_space(se[-1]))
+        se--;
+      sym_n = (gsize)(se - s);
     }
   }
-  for (guint k = f->n; k > 0; k--)
-    g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
+  gboolean uses_ip;
+  Frames *f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
+  stack_push(&ps->stack, f);
+  if (!uses_ip)
+    cache_put(ps, s, key_len, h, f);
+  else
+    g_free(f); /* not cacheable: its names hold the ip */
 }
 
 /* Is the in-sample line L a `-F +srcline` line (`file.c:12`, `dso[1f0]`,
@@ -712,23 +774,13 @@ looks_like_srcline(const char *l, gsize n)
 }
 
 /* Closes the open sample into *S. FALSE: nothing to emit. */
-static void
-rotate_lines(PerfScript *ps)
-{
-  GArray *t = ps->prev;
-  ps->prev = ps->cur_lines;
-  ps->cur_lines = t;
-  g_array_set_size(ps->cur_lines, 0);
-}
-
 static gboolean
 finish(PerfScript *ps, FkSample *s)
 {
   ps->in_event = FALSE;
-  rotate_lines(ps);
   if (ps->bad_event) {
     ps->bad_event = FALSE;
-    ps->leaf_first->len = 0;
+    stack_clear(&ps->stack);
     return FALSE;
   }
   if (ps->filtered) {
@@ -739,22 +791,19 @@ finish(PerfScript *ps, FkSample *s)
         ps->other_events, k,
         GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
     ps->other_weight.v[0] += ps->period;
-    ps->leaf_first->len = 0;
+    stack_clear(&ps->stack);
     return FALSE;
   }
   gsize max_depth = fk_name_max_depth(ps->opts);
-  GPtrArray *out = ps->out;
-  g_ptr_array_set_size(out, 0);
-  g_ptr_array_add(out, (gpointer)ps->pname);
-  guint n = ps->leaf_first->len;
-  for (guint i = n; i > 0 && out->len < max_depth; i--)
-    g_ptr_array_add(out, ps->leaf_first->pdata[i - 1]);
+  Stack *st = &ps->stack;
+  gsize n = st->cap - st->top;
+  st->v[st->top - 1] = ps->pname;
   if (n + 1 > max_depth)
     ps->deep_stacks++;
-  ps->leaf_first->len = 0;
   *s = ps->cur;
-  s->frames = (const char **)out->pdata;
-  s->n_frames = out->len;
+  s->frames = st->v + st->top - 1;
+  s->n_frames = (guint)MAX((gsize)1, MIN(n + 1, max_depth));
+  stack_clear(st); /* the frames stay where they are until the next push */
   gint64 w = 1;
   if (ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period)
     w = ps->period;
@@ -794,7 +843,7 @@ report_bad_event(PerfScript *ps, GError **error)
                                    ps->n_frames_bad);
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
-  ps->leaf_first->len = 0;
+  stack_clear(&ps->stack);
   return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
 }
 
@@ -843,13 +892,12 @@ cut_at_end(PerfScript *ps, guint64 no, GError **error)
   g_autofree char *what =
       sample ? g_strdup_printf("the input ends inside this line (cut?): its sample, of which %u "
                                "frames were read, dropped",
-                               ps->leaf_first->len)
+                               (guint)(ps->stack.cap - ps->stack.top))
              : g_strdup("the input ends inside this line (cut?): the line dropped");
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
   ps->filtered = FALSE;
-  ps->leaf_first->len = 0;
-  rotate_lines(ps);
+  stack_clear(&ps->stack);
   return fk_td_skip(ps->opts, ps->in, no, sample ? &w : NULL, error, what) ? FK_READ_END
                                                                            : FK_READ_ERROR;
 }
@@ -893,9 +941,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       header_line(ps, line, len);
       continue;
     }
-    gsize i = 0;
-    while (i < len && fk_td_is_space(line[i]))
-      i++;
+    gsize i = skip_space(line, 0, len);
     if (i == len) {
       if (ps->in_event) {
         if (ps->bad_event) {
@@ -909,9 +955,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       continue;
     }
     if (ps->in_event) {
-      gsize j = i;
-      while (j < len && fk_td_is_hex(line[j]))
-        j++;
+      gsize j = skip_hex(line, i, len);
       gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
                        (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
       if (frame) {
