@@ -77,6 +77,14 @@ typedef struct {
   const char *pname;
   FkNameFlags name_flags; /* for the open sample's frames */
   Stack stack;
+  /* the previous event line's names (NULL: none yet) */
+  GString *last_comm_text;
+  const char *last_comm;
+  FkNameFlags last_flags;
+  gint64 last_pid, last_tid;
+  const char *last_pname; /* of last_comm, last_pid and last_tid */
+  GString *last_event_text;
+  const char *last_event;
   GString *scratch;
   GString *scratch2;
   /* events */
@@ -124,6 +132,7 @@ stack_push(Stack *st, const Frames *f)
 static inline guint64
 line_hash(const char *p, gsize n)
 {
+  const char *start = p;
   guint64 a = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL), b = 0xc2b2ae3d27d4eb4fULL;
   guint64 x, y;
   while (n >= 16) {
@@ -144,8 +153,13 @@ line_hash(const char *p, gsize n)
     n -= 8;
   }
   if (n > 0) {
+    /* the last 8 bytes of the key when it has them (overlapping what was
+     * hashed: a fixed-size load, not a byte loop) */
     y = 0;
-    memcpy(&y, p, n);
+    if (p - start >= 8 - (gssize)n)
+      memcpy(&y, p + n - 8, 8);
+    else
+      memcpy(&y, p, n);
     b = (b ^ y) * 0x94d049bb133111ebULL;
     b ^= b >> 31;
   }
@@ -342,6 +356,8 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->stack.v = g_new(const char *, ps->stack.cap);
   ps->scratch = g_string_new(NULL);
   ps->scratch2 = g_string_new(NULL);
+  ps->last_comm_text = g_string_new(NULL);
+  ps->last_event_text = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
   ps->other_weight = fk_weight_int(0);
   ps->mask = 255;
@@ -380,6 +396,8 @@ perf_script_close(gpointer state)
   g_free(ps->stack.v);
   g_string_free(ps->scratch, TRUE);
   g_string_free(ps->scratch2, TRUE);
+  g_string_free(ps->last_comm_text, TRUE);
+  g_string_free(ps->last_event_text, TRUE);
   g_hash_table_destroy(ps->other_events);
   cache_clear(ps);
   g_free(ps->slots);
@@ -500,7 +518,18 @@ parse_event(PerfScript *ps, char *l, gsize len)
   fk_sample_init(s);
   s->pid = pid;
   s->tid = tid;
-  s->comm = fk_interner_intern(ps->opts->strings, comm_s, (gsize)(comm_e - comm_s));
+  gsize comm_n = (gsize)(comm_e - comm_s);
+  /* Consecutive samples mostly share their process and event: their
+   * interned names are kept, and only other bytes are interned again. */
+  if (ps->last_comm == NULL || ps->last_comm_text->len != comm_n ||
+      memcmp(ps->last_comm_text->str, comm_s, comm_n) != 0) {
+    g_string_truncate(ps->last_comm_text, 0);
+    g_string_append_len(ps->last_comm_text, comm_s, (gssize)comm_n);
+    ps->last_comm = fk_interner_intern(ps->opts->strings, comm_s, comm_n);
+    ps->last_flags = fk_name_flags(ps->opts, comm_s, comm_n);
+    ps->last_pname = NULL;
+  }
+  s->comm = ps->last_comm;
   s->file = ps->file;
   s->host = ps->host;
   ps->has_period = FALSE;
@@ -540,14 +569,25 @@ parse_event(PerfScript *ps, char *l, gsize len)
     }
   }
   /* The process name frame. */
-  GString *pn = ps->scratch;
-  g_string_truncate(pn, 0);
-  fk_name_append_process(pn, comm_s, (gsize)(comm_e - comm_s), pid, tid, ps->opts);
-  ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
-  ps->name_flags = fk_name_flags(ps->opts, comm_s, (gsize)(comm_e - comm_s));
+  if (ps->last_pname == NULL || ps->last_pid != pid || ps->last_tid != tid) {
+    GString *pn = ps->scratch;
+    g_string_truncate(pn, 0);
+    fk_name_append_process(pn, comm_s, comm_n, pid, tid, ps->opts);
+    ps->last_pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
+    ps->last_pid = pid;
+    ps->last_tid = tid;
+  }
+  ps->pname = ps->last_pname;
+  ps->name_flags = ps->last_flags;
   ps->filtered = FALSE;
   if (event_s != NULL) {
-    const char *ev = fk_event_intern(ps->opts->strings, event_s, event_n);
+    if (ps->last_event == NULL || ps->last_event_text->len != event_n ||
+        memcmp(ps->last_event_text->str, event_s, event_n) != 0) {
+      g_string_truncate(ps->last_event_text, 0);
+      g_string_append_len(ps->last_event_text, event_s, (gssize)event_n);
+      ps->last_event = fk_event_intern(ps->opts->strings, event_s, event_n);
+    }
+    const char *ev = ps->last_event;
     s->event = ev;
     if (ps->event_filter == NULL)
       ps->event_filter = ev;
