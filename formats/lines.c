@@ -375,3 +375,16 @@ fk_lines_head_line(const char *p, const char *end, const char **next)
   *next = p + at + term;
   return p + at;
 }
+
+guint64
+fk_lines_count(const char *p, gsize n)
+{
+  guint64 count = 0;
+  const char *e = p + n;
+  for (const char *q = p; (q = memchr(q, '\n', (gsize)(e - q))) != NULL; q++)
+    count++;
+  for (const char *q = p; (q = memchr(q, '\r', (gsize)(e - q))) != NULL; q++)
+    if (q + 1 == e || q[1] != '\n')
+      count++;
+  return count;
+}

@@ -19,6 +19,7 @@
  *
  * Speed: frame lines repeat, so the interned result of each distinct
  * `sym (dso)` text is cached; nothing is allocated per line. */
+#include "perf-script.h"
 #include "textdump.h"
 
 #include "framename.h"
@@ -57,6 +58,7 @@ typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
   FkLines *lines;
+  guint64 first_line; /* lines before the input (a piece of a dump) */
   const char *file;
   const char *host;
   GString *pending;   /* an event line met while a sample was open */
@@ -340,8 +342,9 @@ perf_script_bid(const guint8 *head, gsize len)
 
 /* ---- parsing ---- */
 
-static gpointer
-perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
+gpointer
+fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfScriptPiece *piece,
+                          GError **error)
 {
   (void)error;
   PerfScript *ps = g_new0(PerfScript, 1);
@@ -366,7 +369,95 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (opts->event_filter != NULL)
     ps->event_filter =
         fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
+  if (piece != NULL) {
+    ps->first_line = piece->first_line;
+    if (piece->host != NULL)
+      ps->host = fk_interner_intern0(opts->strings, piece->host);
+    if (opts->event_filter == NULL && piece->event != NULL)
+      ps->event_filter = fk_event_intern(opts->strings, piece->event, strlen(piece->event));
+    /* a piece after the first: the dump does not begin here, so frames
+     * without an event line are no sign of a dump cut at its start */
+    ps->seen_event = piece->first_line > 0;
+  }
   return ps;
+}
+
+static gpointer
+perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  return fk_perf_script_open_piece(in, opts, NULL, error);
+}
+
+/* The bytes that may make up a blank line (a CR or LF ends one). */
+static inline gboolean
+blank_byte(char c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+/* TRUE when the line that ends just before offset I (a line start, I > 0)
+ * is blank. */
+static gboolean
+blank_before(const char *buf, gsize i)
+{
+  gsize k = i - 1;
+  if (buf[k] == '\n' && k > 0 && buf[k - 1] == '\r')
+    k--;
+  while (k > 0 && blank_byte(buf[k - 1]))
+    k--;
+  return k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
+}
+
+gsize
+fk_perf_script_boundary(const char *buf, gsize len, gsize at)
+{
+  if (at == 0 || at >= len)
+    return MIN(at, len);
+  gsize i = at;
+  if (buf[i - 1] == '\r' && buf[i] == '\n')
+    i++; /* inside a CRLF: the line starts after it */
+  if (i >= len)
+    return len;
+  gboolean blank; /* the line holding i is blank up to i */
+  if (buf[i - 1] == '\n' || buf[i - 1] == '\r') {
+    if (blank_before(buf, i))
+      return i;
+    blank = TRUE;
+  } else {
+    gsize k = i;
+    while (k > 0 && blank_byte(buf[k - 1]))
+      k--;
+    blank = k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
+  }
+  /* Line by line: LFs by memchr, the next CR looked for once until passed
+   * (dumps rarely hold one). */
+  gsize cr = 0;
+  gboolean cr_known = FALSE;
+  for (;;) {
+    if (!cr_known || cr < i) {
+      const char *c = memchr(buf + i, '\r', len - i);
+      cr = c ? (gsize)(c - buf) : len;
+      cr_known = TRUE;
+    }
+    const char *nl = memchr(buf + i, '\n', MIN(cr, len) - i);
+    gsize e = nl ? (gsize)(nl - buf) : cr;
+    if (e >= len)
+      return len; /* the last line does not end within BUF */
+    for (gsize k = i; blank && k < e; k++)
+      blank = blank_byte(buf[k]);
+    gsize term = 1;
+    if (buf[e] == '\r') {
+      if (e + 1 >= len)
+        return len; /* a CR last: an LF may follow */
+      term = buf[e + 1] == '\n' ? 2 : 1;
+    }
+    i = e + term;
+    if (i >= len)
+      return len;
+    if (blank)
+      return i;
+    blank = TRUE;
+  }
 }
 
 static void
@@ -960,7 +1051,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       FkLineStatus st = fk_lines_next(ps->lines, &line, &len, error);
       if (st == FK_LINE_ERROR)
         return FK_READ_ERROR;
-      no = fk_lines_number(ps->lines);
+      no = ps->first_line + fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
         if (ps->in_event && ps->bad_event)
           return report_bad_event(ps, error) ? FK_READ_END : FK_READ_ERROR;
