@@ -92,6 +92,7 @@ typedef struct {
   /* events */
   const char *event_filter; /* interned base name; NULL until the first event */
   GHashTable *other_events; /* interned name -> GUINT_TO_POINTER(count) */
+  GPtrArray *other_order;   /* their names as first met: the message's order */
   FkWeight other_weight;
   guint64 other_samples;
   guint64 samples; /* of the event read */
@@ -362,6 +363,7 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
   ps->last_comm_text = g_string_new(NULL);
   ps->last_event_text = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
+  ps->other_order = g_ptr_array_new();
   ps->other_weight = fk_weight_int(0);
   ps->mask = 255;
   ps->slots = g_new0(CacheSlot, ps->mask + 1);
@@ -468,12 +470,13 @@ perf_script_close(gpointer state)
     fk_diag_note(ps->opts->diag, fk_input_name(ps->in), "no samples of event %s", ps->event_filter);
   if (ps->other_samples > 0) {
     g_autoptr(GString) names = g_string_new(NULL);
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, ps->other_events);
-    while (g_hash_table_iter_next(&it, &k, &v))
+    /* in the order first met, not the table's (which follows the names'
+     * addresses, and so changed with any unrelated allocation) */
+    for (guint i = 0; i < ps->other_order->len; i++) {
+      gpointer k = ps->other_order->pdata[i];
       g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "", (const char *)k,
-                             GPOINTER_TO_UINT(v));
+                             GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)));
+    }
     fk_diag_note(ps->opts->diag, fk_input_name(ps->in),
                  "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
@@ -490,6 +493,7 @@ perf_script_close(gpointer state)
   g_string_free(ps->last_comm_text, TRUE);
   g_string_free(ps->last_event_text, TRUE);
   g_hash_table_destroy(ps->other_events);
+  g_ptr_array_free(ps->other_order, TRUE);
   cache_clear(ps);
   g_free(ps->slots);
   g_string_chunk_free(ps->cache_keys);
@@ -918,9 +922,10 @@ finish(PerfScript *ps, FkSample *s)
     ps->filtered = FALSE;
     ps->other_samples++;
     gpointer k = (gpointer)ps->cur.event;
-    g_hash_table_insert(
-        ps->other_events, k,
-        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
+    guint count = GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k));
+    if (count == 0)
+      g_ptr_array_add(ps->other_order, k);
+    g_hash_table_insert(ps->other_events, k, GUINT_TO_POINTER(count + 1));
     ps->other_weight.v[0] += ps->period;
     stack_clear(&ps->stack);
     return FALSE;

@@ -260,6 +260,24 @@ test_frame_scan(void)
       }
 }
 
+/* The events left out are named in the order first met (they followed the
+ * addresses of their interned names: zz, mm, aa here before). */
+static void
+test_other_events_order(void)
+{
+  const char *t = "p 1 1.0: 1 cpu-clock:\n\t1 f (/a)\n\np 1 2.0: 1 zz:\n\t1 f (/a)\n\n"
+                  "p 1 3.0: 1 aa:\n\t1 f (/a)\n\np 1 4.0: 1 mm:\n\t1 f (/a)\n\n"
+                  "p 1 5.0: 1 aa:\n\t1 f (/a)\n\n";
+  Got g = got_new();
+  FkReadOptions o = {0};
+  read_into(&g, t, strlen(t), &o, NULL);
+  g_assert_cmpuint(g.notes->len, ==, 1);
+  g_assert_cmpstr(g.notes->pdata[0], ==,
+                  "! t.txt: read only event 'cpu-clock'; 4 samples of other events (zz (1), aa "
+                  "(2), mm (1), weight 4) were left out: pick one with --event-filter");
+  got_free(&g);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -268,5 +286,6 @@ main(int argc, char **argv)
   g_test_add_func("/perf-script/pieces/corpus", test_pieces_corpus);
   g_test_add_func("/perf-script/pieces/hostile", test_pieces_hostile);
   g_test_add_func("/perf-script/frame-scan", test_frame_scan);
+  g_test_add_func("/perf-script/other-events-order", test_other_events_order);
   return g_test_run();
 }
