@@ -27,6 +27,11 @@ struct FkLines {
   gsize lent_cr; /* offset of the next CR at or after lent_pos (lent_len: none) */
   gboolean lent_cr_known;
   gboolean no_lend;
+  /* The same for buf: the offset in buf of the first CR at or after the
+   * start when it was looked for, or the end then (none); forgotten when
+   * buf's bytes move. */
+  gsize buf_cr;
+  gboolean buf_cr_known;
 };
 
 FkLines *
@@ -276,6 +281,23 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
       return give_line(self, p, (gsize)at, FALSE, line, len);
     }
   }
+  /* A whole line in buf: one memchr per line, as above. */
+  if (self->start < self->end) {
+    char *p = self->buf + self->start;
+    gsize avail = self->end - self->start;
+    if (!self->buf_cr_known || self->buf_cr < self->start) {
+      const char *cr = memchr(p, '\r', avail);
+      self->buf_cr = cr ? (gsize)(cr - self->buf) : self->end;
+      self->buf_cr_known = TRUE;
+    }
+    const char *nl = memchr(p, '\n', avail);
+    if (nl != NULL && (gsize)(nl - self->buf) < self->buf_cr) {
+      gsize at = (gsize)(nl - p);
+      self->start += at + 1;
+      self->unterminated = FALSE;
+      return give_line(self, p, at, FALSE, line, len);
+    }
+  }
   for (;;) {
     char *s = self->buf + self->start;
     gssize at = find_line_end(s + scanned, self->end - self->start - scanned, self->eof, &term);
@@ -297,6 +319,7 @@ fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
     gboolean cr_last = scanned > 0 && self->buf[self->end - 1] == '\r';
     if (cr_last)
       scanned--;
+    self->buf_cr_known = FALSE; /* buf's bytes move or grow below */
     if (scanned > self->max_line) {
       /* Too long: drop what we have and keep skipping to the next line end. */
       skipping = TRUE;
@@ -358,4 +381,17 @@ fk_lines_head_line(const char *p, const char *end, const char **next)
     return NULL;
   *next = p + at + term;
   return p + at;
+}
+
+guint64
+fk_lines_count(const char *p, gsize n)
+{
+  guint64 count = 0;
+  const char *e = p + n;
+  for (const char *q = p; (q = memchr(q, '\n', (gsize)(e - q))) != NULL; q++)
+    count++;
+  for (const char *q = p; (q = memchr(q, '\r', (gsize)(e - q))) != NULL; q++)
+    if (q + 1 == e || q[1] != '\n')
+      count++;
+  return count;
 }

@@ -45,6 +45,11 @@ gboolean fk_lines_unterminated(const FkLines *self);
  * when the line does not end within the head. */
 const char *fk_lines_head_line(const char *p, const char *end, const char **next);
 
+/* The lines that end in P[0..N) as fk_lines_next counts them: LF, CRLF and
+ * a lone CR end one each (a CR that is the last byte counts as one). For a
+ * reader that starts at a piece of an input: its first line's number. */
+guint64 fk_lines_count(const char *p, gsize n);
+
 /* What every text reader calls at close: reports to DIAG, as one skip at
  * WHERE (the input's name), the UTF-16 code units read as U+FFFD, if any. */
 void fk_lines_report(const FkLines *self, FkDiag *diag, const char *where);

@@ -19,6 +19,7 @@
  *
  * Speed: frame lines repeat, so the interned result of each distinct
  * `sym (dso)` text is cached; nothing is allocated per line. */
+#include "perf-script.h"
 #include "textdump.h"
 
 #include "framename.h"
@@ -43,17 +44,21 @@ typedef struct {
   Frames *frames;
 } CacheSlot;
 
+/* The open sample's frames. Frame lines come leaf first, so they are
+ * stored from the top down: the frames read so far are v[top..cap), root
+ * first, and v[top - 1] is left for the process name, which makes the
+ * sample's stack v[top - 1..cap) without a copy. */
 typedef struct {
-  const char *key; /* in cache_keys */
-  gsize len;
-  FkNameFlags flags;
-  Frames *frames;
-} PrevLine;
+  const char **v;
+  gsize cap;
+  gsize top; /* >= 1 */
+} Stack;
 
 typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
   FkLines *lines;
+  guint64 first_line; /* lines before the input (a piece of a dump) */
   const char *file;
   const char *host;
   GString *pending;   /* an event line met while a sample was open */
@@ -73,13 +78,21 @@ typedef struct {
   gint64 period;
   const char *pname;
   FkNameFlags name_flags; /* for the open sample's frames */
-  GPtrArray *leaf_first;  /* interned frames as read, leaf first */
-  GPtrArray *out;         /* the emitted stack, root first */
+  Stack stack;
+  /* the previous event line's names (NULL: none yet) */
+  GString *last_comm_text;
+  const char *last_comm;
+  FkNameFlags last_flags;
+  gint64 last_pid, last_tid;
+  const char *last_pname; /* of last_comm, last_pid and last_tid */
+  GString *last_event_text;
+  const char *last_event;
   GString *scratch;
   GString *scratch2;
   /* events */
   const char *event_filter; /* interned base name; NULL until the first event */
   GHashTable *other_events; /* interned name -> GUINT_TO_POINTER(count) */
+  GPtrArray *other_order;   /* their names as first met: the message's order */
   FkWeight other_weight;
   guint64 other_samples;
   guint64 samples; /* of the event read */
@@ -88,20 +101,41 @@ typedef struct {
   gsize mask;
   gsize used;
   GStringChunk *cache_keys;
-  /* The previous sample's frame lines by index (leaf first): hot loops
-   * repeat whole stacks, and a memcmp is cheaper than a hash. */
-  GArray *prev;      /* PrevLine */
-  GArray *cur_lines; /* PrevLine of the open sample */
   guint64 deep_stacks;
 } PerfScript;
 
 static void cache_clear(PerfScript *ps);
+
+static void
+stack_clear(Stack *st)
+{
+  st->top = st->cap;
+}
+
+/* Puts F's frames below (rootward of) those read so far. */
+static inline void
+stack_push(Stack *st, const Frames *f)
+{
+  if (G_UNLIKELY(st->top < (gsize)f->n + 1)) {
+    gsize n = st->cap - st->top;
+    gsize cap = MAX(st->cap * 2, st->cap + f->n + 1);
+    const char **v = g_new(const char *, cap);
+    memcpy(v + cap - n, st->v + st->top, n * sizeof *v);
+    g_free(st->v);
+    st->v = v;
+    st->cap = cap;
+    st->top = cap - n;
+  }
+  st->top -= f->n;
+  memcpy(st->v + st->top, f->names, f->n * sizeof *st->v);
+}
 
 /* The cache's hash: two independent 8-byte lanes, so a 60-byte frame text
  * costs about half of a one-lane hash; every hit is confirmed by memcmp. */
 static inline guint64
 line_hash(const char *p, gsize n)
 {
+  const char *start = p;
   guint64 a = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL), b = 0xc2b2ae3d27d4eb4fULL;
   guint64 x, y;
   while (n >= 16) {
@@ -122,14 +156,87 @@ line_hash(const char *p, gsize n)
     n -= 8;
   }
   if (n > 0) {
+    /* the last 8 bytes of the key when it has them (overlapping what was
+     * hashed: a fixed-size load, not a byte loop) */
     y = 0;
-    memcpy(&y, p, n);
+    if (p - start >= 8 - (gssize)n)
+      memcpy(&y, p + n - 8, 8);
+    else
+      memcpy(&y, p, n);
     b = (b ^ y) * 0x94d049bb133111ebULL;
     b ^= b >> 31;
   }
   guint64 h = a ^ (b * 0x9e3779b97f4a7c15ULL);
   h ^= h >> 32;
   return h ? h : 1;
+}
+
+/* ---- scanning ---- */
+
+/* Frame lines are mostly an indent and a 12-16 digit ip: both are skipped
+ * eight bytes at a time, where the line has eight more bytes (a line is
+ * NUL-terminated, and the loads stay below its end). */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of X that is zero. */
+static inline guint64
+zero_bytes(guint64 x)
+{
+  return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* The high bit of each byte of X that is an ASCII hex digit. */
+static inline guint64
+hex_bytes(guint64 x)
+{
+  guint64 y = x & ~HIGHS;
+  guint64 z = y | 0x20 * ONES;                            /* 'A'-'F' as 'a'-'f' */
+  guint64 digit = (y + 0x50 * ONES) & ~(y + 0x46 * ONES); /* >= '0' and not >= ':' */
+  guint64 alpha = (z + 0x1f * ONES) & ~(z + 0x19 * ONES); /* >= 'a' and not >= 'g' */
+  return (digit | alpha) & ~x & HIGHS;
+}
+
+/* The index of the first byte at or after I in L[0..N) that is not a hex
+ * digit (N when there is none). */
+static inline gsize
+skip_hex(const char *l, gsize i, gsize n)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  while (i + 8 <= n) {
+    guint64 x;
+    memcpy(&x, l + i, 8);
+    guint64 other = ~hex_bytes(x) & HIGHS;
+    if (other != 0)
+      return i + ((gsize)__builtin_ctzll(other) >> 3);
+    i += 8;
+  }
+#endif
+  while (i < n && fk_td_is_hex(l[i]))
+    i++;
+  return i;
+}
+
+/* The index of the first byte at or after I in L[0..N) that is no blank
+ * (fk_td_is_space; N when there is none). */
+static inline gsize
+skip_space(const char *l, gsize i, gsize n)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  while (i + 8 <= n) {
+    guint64 x;
+    memcpy(&x, l + i, 8);
+    guint64 other = ~(zero_bytes(x ^ (0x20 * ONES)) | zero_bytes(x ^ (0x09 * ONES))) & HIGHS;
+    if (other != 0) {
+      i += (gsize)__builtin_ctzll(other) >> 3;
+      break;
+    }
+    i += 8;
+  }
+#endif
+  while (i < n && fk_td_is_space(l[i]))
+    i++;
+  return i;
 }
 
 /* ---- bidding ---- */
@@ -236,8 +343,9 @@ perf_script_bid(const guint8 *head, gsize len)
 
 /* ---- parsing ---- */
 
-static gpointer
-perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
+gpointer
+fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfScriptPiece *piece,
+                          GError **error)
 {
   (void)error;
   PerfScript *ps = g_new0(PerfScript, 1);
@@ -247,21 +355,111 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   ps->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   ps->host = fk_td_host(opts, in);
   ps->pending = g_string_new(NULL);
-  ps->leaf_first = g_ptr_array_new();
-  ps->out = g_ptr_array_new();
+  ps->stack.cap = 256;
+  ps->stack.top = ps->stack.cap;
+  ps->stack.v = g_new(const char *, ps->stack.cap);
   ps->scratch = g_string_new(NULL);
   ps->scratch2 = g_string_new(NULL);
+  ps->last_comm_text = g_string_new(NULL);
+  ps->last_event_text = g_string_new(NULL);
   ps->other_events = g_hash_table_new(NULL, NULL);
+  ps->other_order = g_ptr_array_new();
   ps->other_weight = fk_weight_int(0);
   ps->mask = 255;
   ps->slots = g_new0(CacheSlot, ps->mask + 1);
   ps->cache_keys = g_string_chunk_new(1 << 16);
-  ps->prev = g_array_new(FALSE, FALSE, sizeof(PrevLine));
-  ps->cur_lines = g_array_new(FALSE, FALSE, sizeof(PrevLine));
   if (opts->event_filter != NULL)
     ps->event_filter =
         fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
+  if (piece != NULL) {
+    ps->first_line = piece->first_line;
+    if (piece->host != NULL)
+      ps->host = fk_interner_intern0(opts->strings, piece->host);
+    if (opts->event_filter == NULL && piece->event != NULL)
+      ps->event_filter = fk_event_intern(opts->strings, piece->event, strlen(piece->event));
+    /* a piece after the first: the dump does not begin here, so frames
+     * without an event line are no sign of a dump cut at its start */
+    ps->seen_event = piece->first_line > 0;
+  }
   return ps;
+}
+
+static gpointer
+perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
+{
+  return fk_perf_script_open_piece(in, opts, NULL, error);
+}
+
+/* The bytes that may make up a blank line (a CR or LF ends one). */
+static inline gboolean
+blank_byte(char c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+/* TRUE when the line that ends just before offset I (a line start, I > 0)
+ * is blank. */
+static gboolean
+blank_before(const char *buf, gsize i)
+{
+  gsize k = i - 1;
+  if (buf[k] == '\n' && k > 0 && buf[k - 1] == '\r')
+    k--;
+  while (k > 0 && blank_byte(buf[k - 1]))
+    k--;
+  return k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
+}
+
+gsize
+fk_perf_script_boundary(const char *buf, gsize len, gsize at)
+{
+  if (at == 0 || at >= len)
+    return MIN(at, len);
+  gsize i = at;
+  if (buf[i - 1] == '\r' && buf[i] == '\n')
+    i++; /* inside a CRLF: the line starts after it */
+  if (i >= len)
+    return len;
+  gboolean blank; /* the line holding i is blank up to i */
+  if (buf[i - 1] == '\n' || buf[i - 1] == '\r') {
+    if (blank_before(buf, i))
+      return i;
+    blank = TRUE;
+  } else {
+    gsize k = i;
+    while (k > 0 && blank_byte(buf[k - 1]))
+      k--;
+    blank = k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
+  }
+  /* Line by line: LFs by memchr, the next CR looked for once until passed
+   * (dumps rarely hold one). */
+  gsize cr = 0;
+  gboolean cr_known = FALSE;
+  for (;;) {
+    if (!cr_known || cr < i) {
+      const char *c = memchr(buf + i, '\r', len - i);
+      cr = c ? (gsize)(c - buf) : len;
+      cr_known = TRUE;
+    }
+    const char *nl = memchr(buf + i, '\n', MIN(cr, len) - i);
+    gsize e = nl ? (gsize)(nl - buf) : cr;
+    if (e >= len)
+      return len; /* the last line does not end within BUF */
+    for (gsize k = i; blank && k < e; k++)
+      blank = blank_byte(buf[k]);
+    gsize term = 1;
+    if (buf[e] == '\r') {
+      if (e + 1 >= len)
+        return len; /* a CR last: an LF may follow */
+      term = buf[e + 1] == '\n' ? 2 : 1;
+    }
+    i = e + term;
+    if (i >= len)
+      return len;
+    if (blank)
+      return i;
+    blank = TRUE;
+  }
 }
 
 static void
@@ -272,12 +470,13 @@ perf_script_close(gpointer state)
     fk_diag_note(ps->opts->diag, fk_input_name(ps->in), "no samples of event %s", ps->event_filter);
   if (ps->other_samples > 0) {
     g_autoptr(GString) names = g_string_new(NULL);
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, ps->other_events);
-    while (g_hash_table_iter_next(&it, &k, &v))
+    /* in the order first met, not the table's (which follows the names'
+     * addresses, and so changed with any unrelated allocation) */
+    for (guint i = 0; i < ps->other_order->len; i++) {
+      gpointer k = ps->other_order->pdata[i];
       g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "", (const char *)k,
-                             GPOINTER_TO_UINT(v));
+                             GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)));
+    }
     fk_diag_note(ps->opts->diag, fk_input_name(ps->in),
                  "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
                  "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
@@ -288,16 +487,16 @@ perf_script_close(gpointer state)
   fk_lines_report(ps->lines, ps->opts->diag, fk_input_name(ps->in));
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
-  g_ptr_array_free(ps->leaf_first, TRUE);
-  g_ptr_array_free(ps->out, TRUE);
+  g_free(ps->stack.v);
   g_string_free(ps->scratch, TRUE);
   g_string_free(ps->scratch2, TRUE);
+  g_string_free(ps->last_comm_text, TRUE);
+  g_string_free(ps->last_event_text, TRUE);
   g_hash_table_destroy(ps->other_events);
+  g_ptr_array_free(ps->other_order, TRUE);
   cache_clear(ps);
   g_free(ps->slots);
   g_string_chunk_free(ps->cache_keys);
-  g_array_free(ps->prev, TRUE);
-  g_array_free(ps->cur_lines, TRUE);
   g_free(ps);
 }
 
@@ -414,7 +613,18 @@ parse_event(PerfScript *ps, char *l, gsize len)
   fk_sample_init(s);
   s->pid = pid;
   s->tid = tid;
-  s->comm = fk_interner_intern(ps->opts->strings, comm_s, (gsize)(comm_e - comm_s));
+  gsize comm_n = (gsize)(comm_e - comm_s);
+  /* Consecutive samples mostly share their process and event: their
+   * interned names are kept, and only other bytes are interned again. */
+  if (ps->last_comm == NULL || ps->last_comm_text->len != comm_n ||
+      memcmp(ps->last_comm_text->str, comm_s, comm_n) != 0) {
+    g_string_truncate(ps->last_comm_text, 0);
+    g_string_append_len(ps->last_comm_text, comm_s, (gssize)comm_n);
+    ps->last_comm = fk_interner_intern(ps->opts->strings, comm_s, comm_n);
+    ps->last_flags = fk_name_flags(ps->opts, comm_s, comm_n);
+    ps->last_pname = NULL;
+  }
+  s->comm = ps->last_comm;
   s->file = ps->file;
   s->host = ps->host;
   ps->has_period = FALSE;
@@ -454,14 +664,25 @@ parse_event(PerfScript *ps, char *l, gsize len)
     }
   }
   /* The process name frame. */
-  GString *pn = ps->scratch;
-  g_string_truncate(pn, 0);
-  fk_name_append_process(pn, comm_s, (gsize)(comm_e - comm_s), pid, tid, ps->opts);
-  ps->pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
-  ps->name_flags = fk_name_flags(ps->opts, comm_s, (gsize)(comm_e - comm_s));
+  if (ps->last_pname == NULL || ps->last_pid != pid || ps->last_tid != tid) {
+    GString *pn = ps->scratch;
+    g_string_truncate(pn, 0);
+    fk_name_append_process(pn, comm_s, comm_n, pid, tid, ps->opts);
+    ps->last_pname = fk_frame_intern(ps->opts->strings, pn->str, pn->len);
+    ps->last_pid = pid;
+    ps->last_tid = tid;
+  }
+  ps->pname = ps->last_pname;
+  ps->name_flags = ps->last_flags;
   ps->filtered = FALSE;
   if (event_s != NULL) {
-    const char *ev = fk_event_intern(ps->opts->strings, event_s, event_n);
+    if (ps->last_event == NULL || ps->last_event_text->len != event_n ||
+        memcmp(ps->last_event_text->str, event_s, event_n) != 0) {
+      g_string_truncate(ps->last_event_text, 0);
+      g_string_append_len(ps->last_event_text, event_s, (gssize)event_n);
+      ps->last_event = fk_event_intern(ps->opts->strings, event_s, event_n);
+    }
+    const char *ev = ps->last_event;
     s->event = ev;
     if (ps->event_filter == NULL)
       ps->event_filter = ev;
@@ -568,8 +789,6 @@ cache_clear(PerfScript *ps)
   memset(ps->slots, 0, (ps->mask + 1) * sizeof(CacheSlot));
   ps->used = 0;
   g_string_chunk_clear(ps->cache_keys);
-  g_array_set_size(ps->prev, 0);
-  g_array_set_size(ps->cur_lines, 0);
 }
 
 /* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
@@ -609,8 +828,6 @@ cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
   sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
   sl->frames = f;
   ps->used++;
-  PrevLine pl = {sl->key, len, sl->flags, f};
-  g_array_append_val(ps->cur_lines, pl);
 }
 
 /* Adds the frame line S..E (leading blanks skipped, writable) to the open
@@ -636,62 +853,42 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
   gsize key_len = (gsize)(e - s);
-  guint idx = ps->cur_lines->len;
-  if (idx < ps->prev->len) {
-    PrevLine *pl = &g_array_index(ps->prev, PrevLine, idx);
-    if (pl->len == key_len && pl->flags == ps->name_flags && memcmp(pl->key, s, key_len) == 0) {
-      g_array_append_val(ps->cur_lines, *pl);
-      for (guint k = pl->frames->n; k > 0; k--)
-        g_ptr_array_add(ps->leaf_first, (gpointer)pl->frames->names[k - 1]);
-      return;
-    }
-  }
   guint64 h = line_hash(s, key_len);
   CacheSlot *sl = cache_slot(ps, s, key_len, h, ps->name_flags);
-  Frames *f = sl->hash != 0 ? sl->frames : NULL;
-  if (f != NULL) {
-    PrevLine pl = {sl->key, key_len, sl->flags, f};
-    g_array_append_val(ps->cur_lines, pl);
-  } else {
-    const char *sym = s, *dso = NULL;
-    gsize sym_n = (gsize)(e - s), dso_n = 0;
-    gboolean has_dso = FALSE;
-    if (e > s && e[-1] == ')') {
-      /* The dso is the last parenthesized group, parentheses balanced. */
-      int depth = 0;
-      char *q = e - 1;
-      for (; q >= s; q--) {
-        if (*q == ')')
-          depth++;
-        else if (*q == '(' && --depth == 0)
-          break;
-      }
-      if (q >= s && (q == s || fk_td_is_space(q[-1]))) {
-        has_dso = TRUE;
-        dso = q + 1;
-        dso_n = (gsize)(e - 1 - dso);
-        char *se = q;
-        while (se > s && fk_td_is_space(se[-1]))
-          se--;
-        sym_n = (gsize)(se - s);
-      }
+  if (G_LIKELY(sl->hash != 0)) {
+    stack_push(&ps->stack, sl->frames);
+    return;
+  }
+  const char *sym = s, *dso = NULL;
+  gsize sym_n = (gsize)(e - s), dso_n = 0;
+  gboolean has_dso = FALSE;
+  if (e > s && e[-1] == ')') {
+    /* The dso is the last parenthesized group, parentheses balanced. */
+    int depth = 0;
+    char *q = e - 1;
+    for (; q >= s; q--) {
+      if (*q == ')')
+        depth++;
+      else if (*q == '(' && --depth == 0)
+        break;
     }
-    gboolean uses_ip;
-    f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
-    if (!uses_ip) {
-      cache_put(ps, s, key_len, h, f);
-    } else {
-      /* Not cacheable: add and free right away. */
-      PrevLine none = {NULL, G_MAXSIZE, 0, NULL};
-      g_array_append_val(ps->cur_lines, none);
-      for (guint k = f->n; k > 0; k--)
-        g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
-      g_free(f);
-      return;
+    if (q >= s && (q == s || fk_td_is_space(q[-1]))) {
+      has_dso = TRUE;
+      dso = q + 1;
+      dso_n = (gsize)(e - 1 - dso);
+      char *se = q;
+      while (se > s && fk_td_is_space(se[-1]))
+        se--;
+      sym_n = (gsize)(se - s);
     }
   }
-  for (guint k = f->n; k > 0; k--)
-    g_ptr_array_add(ps->leaf_first, (gpointer)f->names[k - 1]);
+  gboolean uses_ip;
+  Frames *f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
+  stack_push(&ps->stack, f);
+  if (!uses_ip)
+    cache_put(ps, s, key_len, h, f);
+  else
+    g_free(f); /* not cacheable: its names hold the ip */
 }
 
 /* Is the in-sample line L a `-F +srcline` line (`file.c:12`, `dso[1f0]`,
@@ -712,49 +909,37 @@ looks_like_srcline(const char *l, gsize n)
 }
 
 /* Closes the open sample into *S. FALSE: nothing to emit. */
-static void
-rotate_lines(PerfScript *ps)
-{
-  GArray *t = ps->prev;
-  ps->prev = ps->cur_lines;
-  ps->cur_lines = t;
-  g_array_set_size(ps->cur_lines, 0);
-}
-
 static gboolean
 finish(PerfScript *ps, FkSample *s)
 {
   ps->in_event = FALSE;
-  rotate_lines(ps);
   if (ps->bad_event) {
     ps->bad_event = FALSE;
-    ps->leaf_first->len = 0;
+    stack_clear(&ps->stack);
     return FALSE;
   }
   if (ps->filtered) {
     ps->filtered = FALSE;
     ps->other_samples++;
     gpointer k = (gpointer)ps->cur.event;
-    g_hash_table_insert(
-        ps->other_events, k,
-        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)) + 1));
+    guint count = GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k));
+    if (count == 0)
+      g_ptr_array_add(ps->other_order, k);
+    g_hash_table_insert(ps->other_events, k, GUINT_TO_POINTER(count + 1));
     ps->other_weight.v[0] += ps->period;
-    ps->leaf_first->len = 0;
+    stack_clear(&ps->stack);
     return FALSE;
   }
   gsize max_depth = fk_name_max_depth(ps->opts);
-  GPtrArray *out = ps->out;
-  g_ptr_array_set_size(out, 0);
-  g_ptr_array_add(out, (gpointer)ps->pname);
-  guint n = ps->leaf_first->len;
-  for (guint i = n; i > 0 && out->len < max_depth; i--)
-    g_ptr_array_add(out, ps->leaf_first->pdata[i - 1]);
+  Stack *st = &ps->stack;
+  gsize n = st->cap - st->top;
+  st->v[st->top - 1] = ps->pname;
   if (n + 1 > max_depth)
     ps->deep_stacks++;
-  ps->leaf_first->len = 0;
   *s = ps->cur;
-  s->frames = (const char **)out->pdata;
-  s->n_frames = out->len;
+  s->frames = st->v + st->top - 1;
+  s->n_frames = (guint)MAX((gsize)1, MIN(n + 1, max_depth));
+  stack_clear(st); /* the frames stay where they are until the next push */
   gint64 w = 1;
   if (ps->opts->weight != FK_WEIGHT_SAMPLES && ps->has_period)
     w = ps->period;
@@ -794,7 +979,7 @@ report_bad_event(PerfScript *ps, GError **error)
                                    ps->n_frames_bad);
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
-  ps->leaf_first->len = 0;
+  stack_clear(&ps->stack);
   return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
 }
 
@@ -843,13 +1028,12 @@ cut_at_end(PerfScript *ps, guint64 no, GError **error)
   g_autofree char *what =
       sample ? g_strdup_printf("the input ends inside this line (cut?): its sample, of which %u "
                                "frames were read, dropped",
-                               ps->leaf_first->len)
+                               (guint)(ps->stack.cap - ps->stack.top))
              : g_strdup("the input ends inside this line (cut?): the line dropped");
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
   ps->filtered = FALSE;
-  ps->leaf_first->len = 0;
-  rotate_lines(ps);
+  stack_clear(&ps->stack);
   return fk_td_skip(ps->opts, ps->in, no, sample ? &w : NULL, error, what) ? FK_READ_END
                                                                            : FK_READ_ERROR;
 }
@@ -872,7 +1056,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       FkLineStatus st = fk_lines_next(ps->lines, &line, &len, error);
       if (st == FK_LINE_ERROR)
         return FK_READ_ERROR;
-      no = fk_lines_number(ps->lines);
+      no = ps->first_line + fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
         if (ps->in_event && ps->bad_event)
           return report_bad_event(ps, error) ? FK_READ_END : FK_READ_ERROR;
@@ -893,9 +1077,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       header_line(ps, line, len);
       continue;
     }
-    gsize i = 0;
-    while (i < len && fk_td_is_space(line[i]))
-      i++;
+    gsize i = skip_space(line, 0, len);
     if (i == len) {
       if (ps->in_event) {
         if (ps->bad_event) {
@@ -909,9 +1091,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       continue;
     }
     if (ps->in_event) {
-      gsize j = i;
-      while (j < len && fk_td_is_hex(line[j]))
-        j++;
+      gsize j = skip_hex(line, i, len);
       gboolean frame = j > i && (j == len || fk_td_is_space(line[j])) &&
                        (i > 0 || line[len - 1] == ')' || !looks_like_event(line, len));
       if (frame) {

@@ -295,6 +295,47 @@ test_utf16_replaced(void)
   }
 }
 
+/* The lines of random text read in random chunks (the buffered path and
+ * its CR bookkeeping) are those of a plain model: split at LF, CRLF and a
+ * lone CR, a last line without its line end kept; fk_lines_count counts
+ * the model's line ends. */
+static void
+test_model(void)
+{
+  GRand *r = g_rand_new_with_seed(0x5eed);
+  for (guint round = 0; round < 2000; round++) {
+    g_autoptr(GBytes) text = random_text(r);
+    gsize n;
+    const char *t = g_bytes_get_data(text, &n);
+    gsize skip = n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    GString *want = g_string_new(NULL);
+    guint64 no = 0, ends = 0;
+    gsize start = skip;
+    for (gsize i = skip; i <= n; i++) {
+      gboolean end = i < n && (t[i] == '\n' || t[i] == '\r');
+      if (!end && !(i == n && i > start))
+        continue;
+      g_string_append_printf(want, "1 %" G_GUINT64_FORMAT " ", ++no);
+      g_string_append_len(want, t + start, (gssize)(i - start));
+      g_string_append_c(want, '\n');
+      if (end) {
+        ends++;
+        if (t[i] == '\r' && i + 1 < n && t[i + 1] == '\n')
+          i++;
+      }
+      start = i + 1;
+    }
+    Chunked *c;
+    g_autoptr(FkInput) in =
+        chunked_input(text, g_rand_int(r), (gsize)g_rand_int_range(r, 1, 200), FALSE, &c);
+    g_autofree char *got = all_lines(in, 0);
+    g_assert_cmpstr(got, ==, want->str);
+    g_assert_cmpuint(fk_lines_count(t + skip, n - skip), ==, ends);
+    g_string_free(want, TRUE);
+  }
+  g_rand_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -303,5 +344,6 @@ main(int argc, char **argv)
   g_test_add_func("/lines/utf16-replaced", test_utf16_replaced);
   g_test_add_func("/lines/lent-equals-read", test_lent_equals_read);
   g_test_add_func("/lines/in-place", test_lines_in_place);
+  g_test_add_func("/lines/model", test_model);
   return g_test_run();
 }
