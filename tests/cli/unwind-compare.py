@@ -20,8 +20,13 @@ the unwinder's (docs/formats/perf-data.md, "DWARF unwinding"):
   place of the innermost frame inlined into it is not a difference.
 With --cut-kernel every stack is cut before its first kernel frame (`_[k]`),
 for captures whose kernel this machine need not know.
-Prints "PCT TOTAL_NATIVE TOTAL_TEXT", then with N the N stacks that differ
-most."""
+With --stopped-early, a fourth figure: the share of the weight, not counted
+in PCT, where the text's stack is NATIVE's with 1 to 4 root-side frames left
+out after the process frame (perf's unwinder stopping short of `_start`, as
+perf 6.1 does in some captures at `__libc_start_call_main`). It says where
+the two differ, it does not make them the same.
+Prints "PCT TOTAL_NATIVE TOTAL_TEXT [STOPPED_PCT]", then with N the N stacks
+that differ most."""
 import re
 import sys
 
@@ -94,6 +99,7 @@ a, b = load(args[0], names, cut), load(args[1], names, cut)
 ta, tb = sum(a.values()), sum(b.values())
 left = dict(b)
 common = 0.0
+rem = {}  # what of each native stack the text has not matched
 for k, w in sorted(a.items()):
     if k in left:
         m = min(w, left[k])
@@ -109,7 +115,26 @@ for k, w in sorted(a.items()):
                 w -= m
                 if w <= 0:
                     break
-print("%.1f %d %d" % (common / max(ta, tb, 1) * 100, ta, tb))
+    rem[k] = w
+stopped = 0.0
+if "--stopped-early" in sys.argv:
+    for k, w in sorted(rem.items()):
+        for drop in range(1, 5):
+            if w <= 0 or len(k) <= drop + 1:
+                break
+            short_k = k[:1] + k[1 + drop:]
+            for k2 in left:
+                if left[k2] > 0 and (k2 == short_k or (names and same(short_k, k2))):
+                    m = min(w, left[k2])
+                    stopped += m
+                    left[k2] -= m
+                    w -= m
+                    if w <= 0:
+                        break
+line = "%.1f %d %d" % (common / max(ta, tb, 1) * 100, ta, tb)
+if "--stopped-early" in sys.argv:
+    line += " %.1f" % (stopped / max(ta, tb, 1) * 100)
+print(line)
 if len(args) > 2:
     diffs = sorted(((abs(a.get(k, 0) - b.get(k, 0)), k) for k in set(a) | set(b)), reverse=True)
     for d, k in [x for x in diffs if x[0] > 0][: int(args[2])]:
