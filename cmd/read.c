@@ -201,19 +201,6 @@ part_join(gpointer sink, gpointer other, GError **error)
   return fk_collector_merge(part->collector, o->collector, error);
 }
 
-/* A flame chart's collector keeps input order: its inputs are never cut. */
-static const FkSink collect_sink_ordered = {
-    .open = part_open,
-    .strings = part_strings,
-    .begin = part_begin,
-    .sample = part_sample,
-    .end = part_end,
-    .bytes = part_bytes,
-    .merge = part_merge,
-    .reset = part_reset,
-    .free = part_free,
-};
-
 static const FkSink collect_sink = {
     .open = part_open,
     .strings = part_strings,
@@ -291,9 +278,12 @@ fk_cmd_read_inputs(char **paths, const FkInputOptions *opts, FkCollector *collec
   FkPerfDataOptions perf_data;
   fk_cmd_pipeline_options(opts, &popts, &perf_data);
   Reading reading = {.opts = opts, .collector = collector};
-  popts.sink = fk_collector_options(collector)->tree_flags & FK_TREE_SEQUENTIAL
-                   ? &collect_sink_ordered
-                   : &collect_sink;
+  /* A flame chart's collector keeps input order: its inputs are never cut,
+   * so its sink does not join. The copy lives until fk_pipeline_run returns. */
+  FkSink sink = collect_sink;
+  if (fk_collector_options(collector)->tree_flags & FK_TREE_SEQUENTIAL)
+    sink.join = NULL;
+  popts.sink = &sink;
   popts.sink_data = &reading;
   popts.message = print_message;
   if (!opts->quiet && isatty(STDERR_FILENO))
