@@ -164,6 +164,26 @@ parse_line(const char *p, const char *e, guint64 *addr, gsize *name)
   return KS_TEXT;
 }
 
+/* TRUE for a text symbol's line [P, STOP) (*ADDR, *NAME as parse_line
+ * gives them); a bad line counts in *BAD, a zeroed address (kptr_restrict)
+ * in SELF->zero, both parsers alike. */
+static inline gboolean
+text_line(FkSymMap *self, const char *p, const char *stop, guint64 *addr, gsize *name, guint *bad)
+{
+  switch (parse_line(p, stop, addr, name)) {
+  case KS_BAD:
+    (*bad)++;
+    return FALSE;
+  case KS_ZERO:
+    self->zero++;
+    return FALSE;
+  case KS_TEXT:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
 /* Parses kallsyms text [TEXT, TEXT+LEN) in place: entries point into it. */
 static void
 parse_text(FkSymMap *self, const char *text, gsize len, guint *bad)
@@ -180,22 +200,11 @@ parse_text(FkSymMap *self, const char *text, gsize len, guint *bad)
     const char *stop = nl != NULL ? nl : e;
     guint64 addr;
     gsize name;
-    switch (parse_line(p, stop, &addr, &name)) {
-    case KS_BAD:
-      (*bad)++;
-      break;
-    case KS_ZERO:
-      self->zero++;
-      break;
-    case KS_TEXT: {
+    if (text_line(self, p, stop, &addr, &name, bad)) {
       if (n == self->ents->len)
         g_array_set_size(self->ents, n * 2);
       KsSym ent = {addr, (guint32)(p + name - text), 0};
       g_array_index(self->ents, KsSym, n++) = ent;
-      break;
-    }
-    default:
-      break;
     }
     p = stop + 1;
   }
@@ -250,14 +259,7 @@ read_stream(FkSymMap *self, int fd, guint *bad, GError **error)
       const char *stop = nl != NULL ? nl : e;
       guint64 addr;
       gsize name;
-      switch (parse_line(p, stop, &addr, &name)) {
-      case KS_BAD:
-        (*bad)++;
-        break;
-      case KS_ZERO:
-        self->zero++;
-        break;
-      case KS_TEXT:
+      if (text_line(self, p, stop, &addr, &name, bad)) {
         if (self->copy->len + (gsize)(stop - p) + 1 < G_MAXUINT32) {
           KsSym ent = {addr, self->copy->len + 2, 0};
           g_array_append_val(self->ents, ent);
@@ -266,9 +268,6 @@ read_stream(FkSymMap *self, int fd, guint *bad, GError **error)
           g_byte_array_append(self->copy, (const guint8 *)"\n", 1);
         } else
           (*bad)++;
-        break;
-      default:
-        break;
       }
       p = stop + (nl != NULL);
       if (nl == NULL)
