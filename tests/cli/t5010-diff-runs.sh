@@ -3,12 +3,21 @@
 # diff-runs/phases.c (three CPU-bound phases of known cost, frame pointers)
 # recorded with `perf record -F 999 -g`, 105 runs of about 0.3 s each, once:
 #   - A/B, 5 runs a side, phase_b 15% longer: phase_b slower (self and
-#     inclusive), phase_a and phase_c not flagged, exit 3;
-#   - the same with 3 runs a side: phase_b slower or inconclusive, never faster;
+#     inclusive), exit 3; phase_a and phase_c not flagged at --fdr 0.001;
+#   - the same with 3 runs a side at --fdr 0.001: phase_b slower or
+#     inconclusive, never faster, phase_a and phase_c never slower;
 #   - A/A over 10 disjoint sets of 5 + 5 runs of the same build: the observed
 #     false-positive rate, printed and bounded (docs/statistics.md).
 # A and B runs are recorded interleaved, and each A/A set alternates its two
 # sides, so that the machine's drift (a shared VM) hits both sides alike.
+# Why phase_a and phase_c are checked at --fdr 0.001, not at the default 0.05:
+# they did not change, so any flag on them is a false positive, and at 0.05 a
+# single A/B comparison flags one by chance in about 5-8% of recordings here
+# (measured: 3 of 40 random 5+5 draws from 10+10 interleaved runs; once in
+# CI). That is the test working as documented, not a bug, and a CI check
+# cannot assert it. BH at q 0.001 lets a null through with p <= 0.001 (k+1)/m
+# at most, so the assertion fails by chance in well under 1% of recordings;
+# the default level's false-positive rate is what the A/A part measures.
 # Skipped when perf or a compiler is missing or perf may not record.
 . "$(dirname "$0")/lib.sh"
 D="$TOP/tests/cli/diff-runs"
@@ -55,13 +64,25 @@ like '^# 5 runs before, 5 after' "$out" "A/B 5+5: the table on stdout says the r
 like "slower +self .* phase_b" "$out" "A/B 5+5: the table shows phase_b's self weight slower"
 "$PY" "$D/verdicts.py" "$T/ab.json" phase_a phase_b phase_c >"$T/v" 2>&1
 is "$(grep phase_b "$T/v")" "phase_b slower slower slower" "A/B 5+5: phase_b slower, self and inclusive"
-is "$(grep -E 'phase_[ac]' "$T/v" | grep -cE 'slower|faster')" 0 "A/B 5+5: phase_a and phase_c not flagged"
 cat "$T/v" | sed 's/^/# /'
+run "$FLAMEKIT" diff -q --fdr 0.001 -o "$T/ab-strict.json" "$T/ab/before" "$T/ab/after.tar"
+"$PY" "$D/verdicts.py" "$T/ab-strict.json" phase_a phase_b phase_c >"$T/vs" 2>&1
+sed 's/^/# --fdr 0.001: /' "$T/vs"
+is "$(grep -E 'phase_[ac]' "$T/vs" | grep -cE 'slower|faster')" 0 "A/B 5+5: phase_a and phase_c not flagged at --fdr 0.001"
 is "$(sed -n 2p "$T/ab.csv" | cut -d, -f1-2)" "0,total" "A/B: the CSV starts with the total"
 like "^[0-9]+,function,phase_b,slower,slower," "$(grep ",phase_b," "$T/ab.csv")" "A/B: the CSV says phase_b slower, self slower"
 # the graph: phase_b coloured, its siblings grey, a legend
 fill_of() { grep -o "<title>$1 ([^<]*</title><rect [^>]*" "$T/ab.svg" | sed -n 's/.* fill="\([^"]*\)".*/\1/p' | head -1; }
-is "$(fill_of phase_a) $(fill_of phase_c)" "#c8c8c8 #c8c8c8" "A/B: the graph draws phase_a and phase_c grey"
+# grey exactly where the verdict (at the default level, the graph's) is not significant
+want_fill() { # NAME: "grey" when its verdict in ab.json is not slower/faster, else "colour"
+  case "$(grep "^$1 " "$T/v" | cut -d' ' -f2)" in
+  slower | faster) echo colour ;;
+  *) echo grey ;;
+  esac
+}
+got_fill() { [ "$(fill_of "$1")" = "#c8c8c8" ] && echo grey || echo colour; }
+is "$(got_fill phase_a) $(got_fill phase_c)" "$(want_fill phase_a) $(want_fill phase_c)" \
+  "A/B: the graph draws phase_a and phase_c grey exactly where not significant"
 like '^#ff' "$(fill_of phase_b)" "A/B: the graph draws phase_b red (slower)"
 like 'id="legend".*slower.*faster.*significantly.*not significant' "$(cat "$T/ab.svg")" "A/B: the graph's legend names significance"
 like '5 runs before: .*5 runs after: .*Welch' "$(cat "$T/ab.svg")" "A/B: the graph's second legend line says the runs and the test"
@@ -76,7 +97,7 @@ else
 fi
 
 # 3 runs a side, repeated inputs: BEFORE... -- AFTER...
-run "$FLAMEKIT" diff -o "$T/ab3.json" "$T/a/1.data" "$T/a/2.data" "$T/a/3.data" -- \
+run "$FLAMEKIT" diff --fdr 0.001 -o "$T/ab3.json" "$T/a/1.data" "$T/a/2.data" "$T/a/3.data" -- \
   "$T/b/1.data" "$T/b/2.data" "$T/b/3.data"
 "$PY" "$D/verdicts.py" "$T/ab3.json" phase_a phase_b phase_c >"$T/v3" 2>&1
 sed 's/^/# 3+3: /' "$T/v3"
