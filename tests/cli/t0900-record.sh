@@ -115,7 +115,12 @@ mkdir -p "$T/bin"
 printf '#!/bin/sh\necho "$@" >"%s/opened"\n' "$T" >"$T/bin/xdg-open"
 chmod +x "$T/bin/xdg-open"
 run env PATH="$T/bin:$PATH" "$FLAMEKIT" record -q --open --call-graph fp -o "$T/o.svg" -o "$T/o.folded" -- "$T/spin"
-sleep 0.3
+# the opener runs detached (as xdg-open would): wait for it, 10 s at most
+n=0
+while [ ! -s "$T/opened" ] && [ $n -lt 100 ]; do
+  sleep 0.1
+  n=$((n + 1))
+done
 is "$rc:$(cat "$T/opened" 2>/dev/null)" "0:$T/o.svg" "--open opens the first output"
 
 # --duration stops a command too; that is not an error.
