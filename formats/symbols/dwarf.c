@@ -1,5 +1,6 @@
 /* dwarf.c -- a per-ELF DWARF index over libdwarf 20210528. */
 #include "dwarf.h"
+#include "dies.h"
 #include "linetable.h"
 
 #include <dwarf.h>
@@ -29,12 +30,15 @@ typedef FkLineTableRow DwRow;
 
 typedef struct {
   Dwarf_Off offset; /* of the CU DIE */
+  guint64 header;   /* of the unit header */
   gboolean parsed;
-  GArray *nodes;       /* DwNode */
-  GArray *node_ranges; /* DwRange, idx = node */
-  GArray *funcs;       /* DwRange over top-level nodes, sorted */
-  GPtrArray *files;    /* const char* (in strings) */
-  GArray *rows;        /* DwRow sorted */
+  FkDieUnit unit;              /* read when parsed */
+  const FkDieAbbrevs *abbrevs; /* owned by FkDwarf.abbrevs; NULL: the unit is not read */
+  GArray *nodes;               /* DwNode */
+  GArray *node_ranges;         /* DwRange, idx = node */
+  GArray *funcs;               /* DwRange over top-level nodes, sorted */
+  GPtrArray *files;            /* const char* (in strings) */
+  GArray *rows;                /* DwRow sorted */
   int line_version;
   guint64 base; /* the CU's base address, for DWARF 4 ranges */
 } DwCu;
@@ -45,8 +49,12 @@ struct FkDwarf {
   FkLineTableSections sec; /* raw line sections, loaded on first use */
   gboolean sec_loaded;
   GStringChunk *strings;
-  GArray *cus;       /* DwCu */
-  GArray *cu_ranges; /* DwRange sorted by lo */
+  GArray *cus;           /* DwCu */
+  GArray *cu_ranges;     /* DwRange sorted by lo */
+  GBytes *info, *abbrev; /* for the native DIE walk, loaded with the line sections */
+  FkDieSections die_sec;
+  GHashTable *abbrevs; /* .debug_abbrev offset -> FkDieAbbrevs (units may share one) */
+  GPtrArray *errors;   /* char*: units the walk stopped in, not yet taken */
 };
 
 #define DWERR_FREE(dbg, err)                                                                       \
@@ -286,6 +294,7 @@ typedef struct {
   guint64 base;
   int depth;
   gboolean expanding; /* inside one function's DIE (else scanning the CU) */
+  FkDieCursor c;
 } DwWalk;
 
 static const char *
@@ -300,45 +309,137 @@ file_name(DwCu *cu, Dwarf_Unsigned f)
   return cu->files != NULL && f < cu->files->len ? g_ptr_array_index(cu->files, f) : NULL;
 }
 
-static void walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node);
+/* What the index reads of a subprogram or inlined subroutine, decoded
+ * natively; `slow` when its address range needs libdwarf (DW_AT_ranges, an
+ * indexed address). */
+typedef struct {
+  gboolean lo_set, hi_set, hi_len, slow, file_set, line_set;
+  guint64 lo, hi, file, line;
+} DwFuncAttrs;
 
-/* Visits DIE; PARENT_NODE is the function or inlined subroutine it is in
- * (-1 outside any). */
-static void
-walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
+static gboolean
+form_constant(const FkDieAttr *a, guint64 *out)
 {
+  switch (a->form) {
+  case DW_FORM_data1:
+  case DW_FORM_data2:
+  case DW_FORM_data4:
+  case DW_FORM_data8:
+  case DW_FORM_udata:
+    *out = a->u;
+    return TRUE;
+  case DW_FORM_sdata:
+  case DW_FORM_implicit_const:
+    /* as libdwarf's formudata, then formsdata for what it rejects */
+    if (a->s < 0)
+      return FALSE;
+    *out = a->u;
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+static gboolean
+func_attrs(DwWalk *w, const FkDie *d, DwFuncAttrs *fa)
+{
+  memset(fa, 0, sizeof *fa);
+  FkDieAttrIter it;
+  FkDieAttr a;
+  fk_die_attr_iter_init(d, &it);
+  while (fk_die_attr_next(&w->c, d, &it, &a)) {
+    switch (a.at) {
+    case DW_AT_low_pc:
+      if (a.form == DW_FORM_addr) {
+        fa->lo = a.u;
+        fa->lo_set = TRUE;
+      } else {
+        fa->slow = TRUE;
+      }
+      break;
+    case DW_AT_high_pc:
+      if (a.form == DW_FORM_addr) {
+        fa->hi = a.u;
+        fa->hi_set = TRUE;
+      } else if (form_constant(&a, &fa->hi) || a.form == DW_FORM_sdata) {
+        fa->hi = a.u;
+        fa->hi_set = fa->hi_len = TRUE;
+      } else {
+        fa->slow = TRUE;
+      }
+      break;
+    case DW_AT_ranges:
+      fa->slow = TRUE;
+      break;
+    case DW_AT_call_file:
+      fa->file_set = form_constant(&a, &fa->file);
+      break;
+    case DW_AT_call_line:
+      fa->line_set = form_constant(&a, &fa->line);
+      break;
+    default:
+      break;
+    }
+  }
+  return !w->c.failed;
+}
+
+/* The address ranges of D into the CU's node_ranges (idx = IDX): natively
+ * for low_pc/high_pc, through libdwarf for the rest. */
+static gboolean
+func_ranges(DwWalk *w, const FkDie *d, const DwFuncAttrs *fa, guint idx)
+{
+  if (fa->lo_set && fa->hi_set) {
+    guint64 hi = fa->hi_len ? fa->hi + fa->lo : fa->hi;
+    if (hi > fa->lo) {
+      DwRange r = {fa->lo, hi, idx};
+      g_array_append_val(w->cu->node_ranges, r);
+      return TRUE;
+    }
+  }
+  if (!fa->slow)
+    return FALSE;
   FkDwarf *self = w->dw;
   Dwarf_Error err = NULL;
-  Dwarf_Half tag = 0;
-  if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+  Dwarf_Die die = NULL;
+  if (dwarf_offdie_b(self->dbg, d->offset, TRUE, &die, &err) != DW_DLV_OK) {
     DWERR_FREE(self->dbg, err);
-    return;
+    return FALSE;
   }
+  gboolean found = die_ranges(self, die, w->base, idx, w->cu->node_ranges);
+  dwarf_dealloc_die(die);
+  return found;
+}
+
+static void walk_children(DwWalk *w, gint parent_node);
+
+/* Visits D, read by the walk's cursor; PARENT_NODE is the function or
+ * inlined subroutine it is in (-1 outside any). TRUE when it read D's
+ * children, else the caller skips them. */
+static gboolean
+walk_die(DwWalk *w, const FkDie *d, gint parent_node)
+{
+  guint32 tag = d->abbrev->tag;
   gint node = parent_node;
   if (tag == DW_TAG_subprogram && w->expanding)
-    return; /* a nested function (GNU C): not indexed */
+    return FALSE; /* a nested function (GNU C): not indexed */
   if (tag == DW_TAG_subprogram || (tag == DW_TAG_inlined_subroutine && parent_node >= 0)) {
     guint idx = w->cu->nodes->len;
     guint first = w->cu->node_ranges->len;
-    if (die_ranges(self, die, w->base, idx, w->cu->node_ranges)) {
+    DwFuncAttrs fa;
+    if (func_attrs(w, d, &fa) && func_ranges(w, d, &fa, idx)) {
       DwNode n = {0};
-      Dwarf_Off off = 0;
-      if (dwarf_dieoffset(die, &off, &err) == DW_DLV_OK)
-        n.die = off;
-      else
-        n.named = TRUE; /* no offset: stays nameless */
-      DWERR_FREE(self->dbg, err);
+      n.die = d->offset;
       n.first_range = first;
       n.n_ranges = w->cu->node_ranges->len - first;
       n.first_child = -1;
       n.last_child = -1;
       n.next_sibling = -1;
       if (tag == DW_TAG_inlined_subroutine) {
-        Dwarf_Unsigned f = 0, l = 0;
-        if (attr_udata(self, die, DW_AT_call_file, &f))
-          n.call_file = file_name(w->cu, f);
-        if (attr_udata(self, die, DW_AT_call_line, &l))
-          n.call_line = (guint)l;
+        if (fa.file_set)
+          n.call_file = file_name(w->cu, fa.file);
+        if (fa.line_set)
+          n.call_line = (guint)fa.line;
       }
       g_array_append_val(w->cu->nodes, n);
       if (tag == DW_TAG_inlined_subroutine) {
@@ -352,13 +453,13 @@ walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
       } else {
         for (guint i = first; i < w->cu->node_ranges->len; i++)
           g_array_append_val(w->cu->funcs, g_array_index(w->cu->node_ranges, DwRange, i));
-        return; /* its inline tree waits for the first address in it */
+        return FALSE; /* its inline tree waits for the first address in it */
       }
       node = (gint)idx;
     }
   }
-  if (tag == DW_TAG_subprogram)
-    return; /* a declaration or an abstract instance: no code of its own */
+  if (tag == DW_TAG_subprogram || !d->abbrev->children)
+    return FALSE; /* a declaration or an abstract instance: no code of its own */
   /* Only these can hold functions (scanning) or inlined subroutines
    * (expanding); skipping types, parameters and variables saves most of
    * the walk. */
@@ -368,32 +469,23 @@ walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
              tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
           : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
              tag == DW_TAG_class_type || tag == DW_TAG_union_type);
-  if (descend && w->depth < 64) {
-    w->depth++;
-    walk_children(w, die, node);
-    w->depth--;
-  }
+  if (!descend || w->depth >= 64)
+    return FALSE;
+  w->depth++;
+  walk_children(w, node);
+  w->depth--;
+  return TRUE;
 }
 
+/* Reads the children of a DIE, the cursor at the first of them, up to and
+ * including the null entry that ends them. */
 static void
-walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node)
+walk_children(DwWalk *w, gint parent_node)
 {
-  FkDwarf *self = w->dw;
-  Dwarf_Error err = NULL;
-  Dwarf_Die child = NULL;
-  if (dwarf_child(parent, &child, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  guint guard = 0;
-  while (child != NULL && guard++ < 10000000) {
-    walk_die(w, child, parent_node);
-    Dwarf_Die next = NULL;
-    int rc = dwarf_siblingof_b(self->dbg, child, TRUE, &next, &err);
-    DWERR_FREE(self->dbg, err);
-    dwarf_dealloc_die(child);
-    child = rc == DW_DLV_OK ? next : NULL;
-  }
+  FkDie d;
+  while (fk_die_next(&w->c, &d) && d.abbrev != NULL)
+    if (!walk_die(w, &d, parent_node) && d.abbrev->children)
+      fk_die_skip_children(&w->c);
 }
 
 static void read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie);
@@ -486,6 +578,50 @@ read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
   dwarf_srclines_dealloc_b(ctx);
 }
 
+/* The unit of CU for the native walk: CU->abbrevs stays NULL (and the
+ * unit is reported) when its header or abbreviations do not read. */
+static void
+open_unit(FkDwarf *self, DwCu *cu)
+{
+  if (self->info == NULL) {
+    self->info = fk_elf_section_bytes(self->elf, ".debug_info");
+    self->abbrev = fk_elf_section_bytes(self->elf, ".debug_abbrev");
+    if (self->info != NULL)
+      self->die_sec.info = g_bytes_get_data(self->info, &self->die_sec.info_len);
+    if (self->abbrev != NULL)
+      self->die_sec.abbrev = g_bytes_get_data(self->abbrev, &self->die_sec.abbrev_len);
+  }
+  const char *why = NULL;
+  if (!fk_die_unit_read(&self->die_sec, cu->header, &cu->unit))
+    why = "unit header not understood";
+  else if (cu->unit.first_die != cu->offset)
+    why = "unit header not understood (its DIE is elsewhere for libdwarf)";
+  if (why == NULL) {
+    gpointer key = GSIZE_TO_POINTER((gsize)cu->unit.abbrev_offset);
+    FkDieAbbrevs *a = NULL;
+    if (!g_hash_table_lookup_extended(self->abbrevs, key, NULL, (gpointer *)&a)) {
+      a = fk_die_abbrevs_new(&self->die_sec, cu->unit.abbrev_offset);
+      g_hash_table_insert(self->abbrevs, key, a);
+    }
+    if (a == NULL)
+      why = "abbreviation table not understood";
+    cu->abbrevs = a;
+  }
+  if (why != NULL)
+    g_ptr_array_add(self->errors, g_strdup_printf(".debug_info+0x%" G_GINT64_MODIFIER "x: %s",
+                                                  (guint64)cu->header, why));
+}
+
+/* A failed walk is reported once: the unit is parsed once. */
+static void
+walk_done(FkDwarf *self, DwCu *cu, const DwWalk *w)
+{
+  if (w->c.failed)
+    g_ptr_array_add(self->errors, g_strdup_printf(".debug_info+0x%" G_GINT64_MODIFIER
+                                                  "x: %s (unit at 0x%" G_GINT64_MODIFIER "x)",
+                                                  w->c.fail_offset, w->c.why, (guint64)cu->header));
+}
+
 static void
 parse_cu(FkDwarf *self, DwCu *cu)
 {
@@ -500,13 +636,20 @@ parse_cu(FkDwarf *self, DwCu *cu)
     return;
   }
   read_lines(self, cu, cudie);
-  DwWalk w = {self, cu, 0, 0, FALSE};
+  DwWalk w = {self, cu, 0, 0, FALSE, {0}};
   Dwarf_Addr base = 0;
   if (dwarf_lowpc(cudie, &base, &err) == DW_DLV_OK)
     w.base = cu->base = base;
   DWERR_FREE(self->dbg, err);
-  walk_children(&w, cudie, -1);
   dwarf_dealloc_die(cudie);
+  open_unit(self, cu);
+  if (cu->abbrevs == NULL)
+    return;
+  fk_die_cursor_init(&w.c, &self->die_sec, &cu->unit, cu->abbrevs, cu->offset);
+  FkDie d;
+  if (fk_die_next(&w.c, &d) && d.abbrev != NULL && d.abbrev->children)
+    walk_children(&w, -1);
+  walk_done(self, cu, &w);
   g_array_sort(cu->funcs, cmp_range);
 }
 
@@ -514,6 +657,7 @@ static void
 index_cus(FkDwarf *self)
 {
   Dwarf_Error err = NULL;
+  Dwarf_Unsigned header = 0; /* libdwarf's iterator starts at the first unit */
   for (guint guard = 0; guard < 1000000; guard++) {
     Dwarf_Unsigned hlen = 0, abbrev = 0, next = 0, typeoff = 0;
     Dwarf_Half version = 0, asize = 0, lsize = 0, xsize = 0, cutype = 0;
@@ -524,12 +668,15 @@ index_cus(FkDwarf *self)
       DWERR_FREE(self->dbg, err);
       break;
     }
+    Dwarf_Unsigned this_header = header;
+    header = next;
     Dwarf_Die cudie = NULL;
     if (dwarf_siblingof_b(self->dbg, NULL, TRUE, &cudie, &err) != DW_DLV_OK) {
       DWERR_FREE(self->dbg, err);
       continue;
     }
     DwCu cu = {0};
+    cu.header = this_header;
     Dwarf_Off goff = 0;
     if (dwarf_dieoffset(cudie, &goff, &err) == DW_DLV_OK) {
       cu.offset = goff;
@@ -657,6 +804,8 @@ fk_dwarf_new(Elf *elf)
   self->strings = g_string_chunk_new(4096);
   self->cus = g_array_new(FALSE, TRUE, sizeof(DwCu));
   self->cu_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
+  self->abbrevs = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)fk_die_abbrevs_free);
+  self->errors = g_ptr_array_new_with_free_func(g_free);
   index_cus(self);
   return self;
 }
@@ -684,6 +833,10 @@ fk_dwarf_free(FkDwarf *self)
   g_clear_pointer(&self->sec.line, g_bytes_unref);
   g_clear_pointer(&self->sec.line_str, g_bytes_unref);
   g_clear_pointer(&self->sec.str, g_bytes_unref);
+  g_clear_pointer(&self->info, g_bytes_unref);
+  g_clear_pointer(&self->abbrev, g_bytes_unref);
+  g_hash_table_unref(self->abbrevs);
+  g_ptr_array_unref(self->errors);
   Dwarf_Error err = NULL;
   dwarf_finish(self->dbg, &err);
   DWERR_FREE(NULL, err);
@@ -757,16 +910,13 @@ static void
 expand(FkDwarf *self, DwCu *cu, gint idx)
 {
   g_array_index(cu->nodes, DwNode, idx).expanded = TRUE;
-  Dwarf_Error err = NULL;
-  Dwarf_Die die = NULL;
-  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, DwNode, idx).die, TRUE, &die, &err) !=
-      DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  DwWalk w = {self, cu, cu->base, 0, TRUE};
-  walk_children(&w, die, idx);
-  dwarf_dealloc_die(die);
+  DwWalk w = {self, cu, cu->base, 0, TRUE, {0}};
+  fk_die_cursor_init(&w.c, &self->die_sec, &cu->unit, cu->abbrevs,
+                     g_array_index(cu->nodes, DwNode, idx).die);
+  FkDie d;
+  if (fk_die_next(&w.c, &d) && d.abbrev != NULL && d.abbrev->children)
+    walk_children(&w, idx);
+  walk_done(self, cu, &w);
 }
 
 static const char *
@@ -834,4 +984,14 @@ fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
     return TRUE;
   }
   return FALSE;
+}
+
+GPtrArray *
+fk_dwarf_take_errors(FkDwarf *self)
+{
+  if (self->errors->len == 0)
+    return NULL;
+  GPtrArray *e = self->errors;
+  self->errors = g_ptr_array_new_with_free_func(g_free);
+  return e;
 }
