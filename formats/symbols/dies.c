@@ -5,8 +5,11 @@
 #include <string.h>
 
 struct FkDieAbbrevs {
-  GArray *abbrevs; /* FkDieAbbrev, in table order */
-  GArray *specs;   /* FkDieSpec */
+  /* plain arrays, grown by doubling: a GArray append per attribute spec was
+   * most of the cost of indexing libc's 2,075 tables (380k specs) */
+  FkDieAbbrev *abbrevs; /* in table order (sorted by code when by_code is NULL) */
+  FkDieSpec *specs;
+  guint n_abbrevs, n_specs;
   /* code -> position + 1 (0: absent) when the codes are dense enough,
    * as every producer makes them (1, 2, 3, ...); else NULL and the
    * abbreviations are sorted by code for a binary search */
@@ -18,6 +21,11 @@ static inline gboolean
 uleb(const guint8 **pp, const guint8 *end, guint64 *out)
 {
   const guint8 *p = *pp;
+  if (p < end && *p < 0x80) { /* most values: one byte */
+    *out = *p;
+    *pp = p + 1;
+    return TRUE;
+  }
   guint64 v = 0;
   for (guint shift = 0; p < end; shift += 7) {
     guint8 b = *p++;
@@ -134,8 +142,9 @@ fk_die_unit_read(const FkDieSections *sec, guint64 offset, FkDieUnit *unit)
 }
 
 static int
-cmp_code(gconstpointer pa, gconstpointer pb)
+cmp_code(gconstpointer pa, gconstpointer pb, gpointer unused)
 {
+  (void)unused;
   const FkDieAbbrev *a = pa, *b = pb;
   return a->code < b->code ? -1 : a->code > b->code;
 }
@@ -147,8 +156,7 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
     return NULL;
   const guint8 *p = sec->abbrev + offset, *end = sec->abbrev + sec->abbrev_len;
   FkDieAbbrevs *self = g_new0(FkDieAbbrevs, 1);
-  self->abbrevs = g_array_new(FALSE, FALSE, sizeof(FkDieAbbrev));
-  self->specs = g_array_new(FALSE, FALSE, sizeof(FkDieSpec));
+  guint cap_a = 0, cap_s = 0;
   guint64 max_code = 0;
   for (;;) {
     FkDieAbbrev a = {0};
@@ -161,35 +169,44 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
       goto bad;
     a.tag = (guint32)MIN(tag, G_MAXUINT32);
     a.children = *p++ != 0;
-    a.first = self->specs->len;
+    a.first = self->n_specs;
     for (;;) {
       guint64 at, form;
-      FkDieSpec s = {0};
+      FkDieSpec sp = {0};
       if (!uleb(&p, end, &at) || !uleb(&p, end, &form))
         goto bad;
       if (at == 0 && form == 0)
         break;
-      if (form == DW_FORM_implicit_const && !sleb(&p, end, &s.implicit_const))
+      if (form == DW_FORM_implicit_const && !sleb(&p, end, &sp.implicit_const))
         goto bad;
-      s.at = (guint32)MIN(at, G_MAXUINT32);
-      s.form = (guint32)MIN(form, G_MAXUINT32);
-      g_array_append_val(self->specs, s);
+      sp.at = (guint32)MIN(at, G_MAXUINT32);
+      sp.form = (guint32)MIN(form, G_MAXUINT32);
+      if (self->n_specs == cap_s) {
+        cap_s = cap_s ? 2 * cap_s : 64;
+        self->specs = g_renew(FkDieSpec, self->specs, cap_s);
+      }
+      self->specs[self->n_specs++] = sp;
     }
-    a.n = self->specs->len - a.first;
-    g_array_append_val(self->abbrevs, a);
+    a.n = self->n_specs - a.first;
+    if (self->n_abbrevs == cap_a) {
+      cap_a = cap_a ? 2 * cap_a : 16;
+      self->abbrevs = g_renew(FkDieAbbrev, self->abbrevs, cap_a);
+    }
+    self->abbrevs[self->n_abbrevs++] = a;
     max_code = MAX(max_code, a.code);
   }
-  guint n = self->abbrevs->len;
+  guint n = self->n_abbrevs;
   if (max_code <= (guint64)n * 4 + 1024) {
     self->n_codes = max_code + 1;
     self->by_code = g_new0(guint32, self->n_codes);
     for (guint i = 0; i < n; i++) {
-      guint64 code = g_array_index(self->abbrevs, FkDieAbbrev, i).code;
+      guint64 code = self->abbrevs[i].code;
       if (self->by_code[code] == 0) /* the first of duplicates wins */
         self->by_code[code] = i + 1;
     }
-  } else {
-    g_array_sort(self->abbrevs, cmp_code); /* stable: glib's sort is a merge sort */
+  } else if (n > 1) {
+    /* stable, so that the first of duplicates still wins */
+    g_qsort_with_data(self->abbrevs, (gint)n, sizeof(FkDieAbbrev), cmp_code, NULL);
   }
   return self;
 bad:
@@ -202,8 +219,8 @@ fk_die_abbrevs_free(FkDieAbbrevs *self)
 {
   if (self == NULL)
     return;
-  g_array_unref(self->abbrevs);
-  g_array_unref(self->specs);
+  g_free(self->abbrevs);
+  g_free(self->specs);
   g_free(self->by_code);
   g_free(self);
 }
@@ -211,12 +228,12 @@ fk_die_abbrevs_free(FkDieAbbrevs *self)
 const FkDieAbbrev *
 fk_die_abbrev_find(const FkDieAbbrevs *self, guint64 code)
 {
-  const FkDieAbbrev *a = (const FkDieAbbrev *)(gconstpointer)self->abbrevs->data;
+  const FkDieAbbrev *a = self->abbrevs;
   if (self->by_code != NULL) {
     guint32 i = code < self->n_codes ? self->by_code[code] : 0;
     return i != 0 ? &a[i - 1] : NULL;
   }
-  guint lo = 0, hi = self->abbrevs->len;
+  guint lo = 0, hi = self->n_abbrevs;
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
     if (a[mid].code < code)
@@ -224,13 +241,13 @@ fk_die_abbrev_find(const FkDieAbbrevs *self, guint64 code)
     else
       hi = mid;
   }
-  return lo < self->abbrevs->len && a[lo].code == code ? &a[lo] : NULL;
+  return lo < self->n_abbrevs && a[lo].code == code ? &a[lo] : NULL;
 }
 
 const FkDieSpec *
 fk_die_abbrev_spec(const FkDieAbbrevs *self, const FkDieAbbrev *abbrev, guint i)
 {
-  return &g_array_index(self->specs, FkDieSpec, abbrev->first + i);
+  return &self->specs[abbrev->first + i];
 }
 
 void
@@ -496,7 +513,7 @@ fk_die_next(FkDieCursor *c, FkDie *die)
     return fail(c, start, "abbreviation code not in the table");
   die->abbrev = a;
   die->attrs = p;
-  const FkDieSpec *s = &g_array_index(c->abbrevs->specs, FkDieSpec, a->first);
+  const FkDieSpec *s = &c->abbrevs->specs[a->first];
   for (guint i = 0; i < a->n; i++)
     if (!skip_spec(c->unit, &p, c->end, &s[i]))
       return fail(c, start, "bad or unknown attribute form");
@@ -538,4 +555,240 @@ fk_die_attr_next(FkDieCursor *c, const FkDie *die, FkDieAttrIter *it, FkDieAttr 
   it->p = p;
   it->i++;
   return TRUE;
+}
+
+gboolean
+fk_die_unit_bases(const FkDieSections *sec, FkDieUnit *unit, const FkDieAbbrevs *abbrevs)
+{
+  FkDieCursor c;
+  FkDie d;
+  fk_die_cursor_init(&c, sec, unit, abbrevs, unit->first_die);
+  if (!fk_die_next(&c, &d) || d.abbrev == NULL)
+    return FALSE;
+  FkDieAttrIter it;
+  FkDieAttr a, low = {0};
+  gboolean have_low = FALSE;
+  fk_die_attr_iter_init(&d, &it);
+  while (fk_die_attr_next(&c, &d, &it, &a)) {
+    switch (a.at) {
+    case DW_AT_str_offsets_base:
+      unit->str_offsets_base = a.u;
+      unit->has_str_offsets_base = TRUE;
+      break;
+    case DW_AT_addr_base:
+    case DW_AT_GNU_addr_base:
+      unit->addr_base = a.u;
+      unit->has_addr_base = TRUE;
+      break;
+    case DW_AT_rnglists_base:
+      unit->rnglists_base = a.u;
+      unit->has_rnglists_base = TRUE;
+      break;
+    case DW_AT_low_pc:
+      low = a;
+      have_low = TRUE;
+      break;
+    default:
+      break;
+    }
+  }
+  if (c.failed)
+    return FALSE;
+  /* after the loop: an indexed low_pc needs the address base */
+  if (have_low)
+    unit->has_low_pc = fk_die_address(sec, unit, &low, &unit->low_pc);
+  return TRUE;
+}
+
+/* A NUL-terminated string at OFF of the section [S, S + LEN), or NULL. */
+static const char *
+section_string(const guint8 *s, gsize len, guint64 off)
+{
+  if (s == NULL || off >= len || memchr(s + off, 0, len - off) == NULL)
+    return NULL;
+  return (const char *)s + off;
+}
+
+const char *
+fk_die_string(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a)
+{
+  switch (a->form) {
+  case DW_FORM_string:
+    return (const char *)a->data; /* the reader checked the NUL after it */
+  case DW_FORM_strp:
+    return section_string(sec->str, sec->str_len, a->u);
+  case DW_FORM_line_strp:
+    return section_string(sec->line_str, sec->line_str_len, a->u);
+  case DW_FORM_strx:
+  case DW_FORM_strx1:
+  case DW_FORM_strx2:
+  case DW_FORM_strx3:
+  case DW_FORM_strx4: {
+    if (!unit->has_str_offsets_base || sec->str_offsets == NULL)
+      return NULL;
+    guint n = unit->offset_size;
+    guint64 at = unit->str_offsets_base;
+    if (a->u > (G_MAXUINT64 - at) / n || at + a->u * n > sec->str_offsets_len ||
+        sec->str_offsets_len - (at + a->u * n) < n)
+      return NULL;
+    return section_string(sec->str, sec->str_len, le(sec->str_offsets + at + a->u * n, n));
+  }
+  default:
+    return NULL;
+  }
+}
+
+/* Entry IDX of .debug_addr from UNIT's base. */
+static gboolean
+addr_entry(const FkDieSections *sec, const FkDieUnit *unit, guint64 idx, guint64 *out)
+{
+  if (!unit->has_addr_base || sec->addr == NULL)
+    return FALSE;
+  guint n = unit->addr_size;
+  guint64 at = unit->addr_base;
+  if (idx > (G_MAXUINT64 - at) / n || at + idx * n > sec->addr_len ||
+      sec->addr_len - (at + idx * n) < n)
+    return FALSE;
+  *out = le(sec->addr + at + idx * n, n);
+  return TRUE;
+}
+
+gboolean
+fk_die_address(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a, guint64 *out)
+{
+  switch (a->form) {
+  case DW_FORM_addr:
+    *out = a->u;
+    return TRUE;
+  case DW_FORM_addrx:
+  case DW_FORM_addrx1:
+  case DW_FORM_addrx2:
+  case DW_FORM_addrx3:
+  case DW_FORM_addrx4:
+    return addr_entry(sec, unit, a->u, out);
+  default:
+    return FALSE;
+  }
+}
+
+static void
+add_range(GArray *out, guint64 lo, guint64 hi)
+{
+  if (hi > lo) {
+    FkDieRange r = {lo, hi};
+    g_array_append_val(out, r);
+  }
+}
+
+/* DWARF 2-4 .debug_ranges at OFF. */
+static gboolean
+ranges_v4(const FkDieSections *sec, const FkDieUnit *unit, guint64 off, guint64 base, GArray *out)
+{
+  if (sec->ranges == NULL || off >= sec->ranges_len)
+    return FALSE;
+  guint n = unit->addr_size;
+  guint64 max = n == 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) << (8 * n)) - 1;
+  const guint8 *p = sec->ranges + off, *end = sec->ranges + sec->ranges_len;
+  while ((gsize)(end - p) >= 2u * n) {
+    guint64 lo = le(p, n), hi = le(p + n, n);
+    p += 2u * n;
+    if (lo == 0 && hi == 0)
+      return TRUE;
+    if (lo == max)
+      base = hi;
+    else
+      add_range(out, lo + base, hi + base);
+  }
+  return FALSE;
+}
+
+/* DWARF 5 .debug_rnglists entries at OFF. */
+static gboolean
+rnglist_v5(const FkDieSections *sec, const FkDieUnit *unit, guint64 off, guint64 base, GArray *out)
+{
+  if (sec->rnglists == NULL || off >= sec->rnglists_len)
+    return FALSE;
+  const guint8 *p = sec->rnglists + off, *end = sec->rnglists + sec->rnglists_len;
+  guint n = unit->addr_size;
+  while (p < end) {
+    guint8 kind = *p++;
+    guint64 a = 0, b = 0, lo, hi;
+    switch (kind) {
+    case DW_RLE_end_of_list:
+      return TRUE;
+    case DW_RLE_base_addressx:
+      if (!uleb(&p, end, &a))
+        return FALSE;
+      if (!addr_entry(sec, unit, a, &base))
+        return FALSE;
+      break;
+    case DW_RLE_startx_endx:
+      if (!uleb(&p, end, &a) || !uleb(&p, end, &b))
+        return FALSE;
+      if (addr_entry(sec, unit, a, &lo) && addr_entry(sec, unit, b, &hi))
+        add_range(out, lo, hi); /* else unavailable: skipped */
+      break;
+    case DW_RLE_startx_length:
+      if (!uleb(&p, end, &a) || !uleb(&p, end, &b))
+        return FALSE;
+      if (addr_entry(sec, unit, a, &lo))
+        add_range(out, lo, lo + b);
+      break;
+    case DW_RLE_offset_pair:
+      if (!uleb(&p, end, &a) || !uleb(&p, end, &b))
+        return FALSE;
+      add_range(out, base + a, base + b);
+      break;
+    case DW_RLE_base_address:
+      if ((gsize)(end - p) < n)
+        return FALSE;
+      base = le(p, n);
+      p += n;
+      break;
+    case DW_RLE_start_end:
+      if ((gsize)(end - p) < 2u * n)
+        return FALSE;
+      add_range(out, le(p, n), le(p + n, n));
+      p += 2u * n;
+      break;
+    case DW_RLE_start_length:
+      if ((gsize)(end - p) < n)
+        return FALSE;
+      lo = le(p, n);
+      p += n;
+      if (!uleb(&p, end, &b))
+        return FALSE;
+      add_range(out, lo, lo + b);
+      break;
+    default:
+      return FALSE;
+    }
+  }
+  return FALSE;
+}
+
+gboolean
+fk_die_ranges(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a, guint64 base,
+              GArray *out)
+{
+  if (unit->version < 5) {
+    if (a->form != DW_FORM_sec_offset && a->form != DW_FORM_data4 && a->form != DW_FORM_data8)
+      return FALSE;
+    return ranges_v4(sec, unit, a->u, base, out);
+  }
+  guint64 off;
+  if (a->form == DW_FORM_rnglistx) {
+    /* the offsets table after the list header the base points at */
+    guint n = unit->offset_size;
+    guint64 at = unit->rnglists_base;
+    if (!unit->has_rnglists_base || sec->rnglists == NULL || a->u > (G_MAXUINT64 - at) / n ||
+        at + a->u * n > sec->rnglists_len || sec->rnglists_len - (at + a->u * n) < n)
+      return FALSE;
+    off = at + le(sec->rnglists + at + a->u * n, n);
+  } else if (a->form == DW_FORM_sec_offset) {
+    off = a->u;
+  } else {
+    return FALSE;
+  }
+  return rnglist_v5(sec, unit, off, base, out);
 }

@@ -22,6 +22,9 @@
 typedef struct {
   const guint8 *info, *abbrev; /* .debug_info, .debug_abbrev (decompressed) */
   gsize info_len, abbrev_len;
+  /* for values (fk_die_string, fk_die_address, fk_die_ranges); may be NULL */
+  const guint8 *str, *line_str, *str_offsets, *addr, *ranges, *rnglists;
+  gsize str_len, line_str_len, str_offsets_len, addr_len, ranges_len, rnglists_len;
 } FkDieSections;
 
 /* A unit header of .debug_info. */
@@ -35,6 +38,10 @@ typedef struct {
   guint8 offset_size;   /* 4, or 8 in 64-bit DWARF */
   guint8 addr_size;     /* 1..8 */
   guint8 ref_addr_size; /* DW_FORM_ref_addr: the address size in DWARF 2, else offset_size */
+  /* from the unit DIE, by fk_die_unit_bases (0 and FALSE until then) */
+  gboolean has_str_offsets_base, has_addr_base, has_rnglists_base, has_low_pc;
+  guint64 str_offsets_base, addr_base, rnglists_base;
+  guint64 low_pc; /* the base address of the unit's range lists */
 } FkDieUnit;
 
 /* Reads the unit header at OFFSET of .debug_info. FALSE when it is
@@ -124,3 +131,30 @@ void fk_die_attr_iter_init(const FkDie *die, FkDieAttrIter *it);
 /* The next attribute of DIE into *OUT; FALSE after the last, or when the
  * bytes do not decode (the cursor is failed then). */
 gboolean fk_die_attr_next(FkDieCursor *c, const FkDie *die, FkDieAttrIter *it, FkDieAttr *out);
+
+/* Reads the bases of UNIT's indexed forms and its base address from the
+ * unit DIE (DW_AT_str_offsets_base, DW_AT_addr_base, DW_AT_rnglists_base,
+ * DW_AT_low_pc). FALSE when the unit DIE does not read. */
+gboolean fk_die_unit_bases(const FkDieSections *sec, FkDieUnit *unit, const FkDieAbbrevs *abbrevs);
+
+/* The string of A (DW_FORM_string, strp, line_strp, strx*), in the
+ * sections; NULL for another form or one that points outside them. */
+const char *fk_die_string(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a);
+
+/* The address of A (DW_FORM_addr, addrx*); FALSE for another form or an
+ * index outside .debug_addr. */
+gboolean fk_die_address(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a,
+                        guint64 *out);
+
+typedef struct {
+  guint64 lo, hi;
+} FkDieRange;
+
+/* Appends to OUT (FkDieRange) the non-empty ranges of the DW_AT_ranges
+ * value A: DWARF 2-4 .debug_ranges (relative to BASE, the unit's base
+ * address, until a base address selection), DWARF 5 .debug_rnglists
+ * (DW_FORM_sec_offset or rnglistx; offset pairs relative to BASE until a
+ * DW_RLE_base_address). FALSE when the list does not decode (what was
+ * appended is kept, as a reader stopping there would). */
+gboolean fk_die_ranges(const FkDieSections *sec, const FkDieUnit *unit, const FkDieAttr *a,
+                       guint64 base, GArray *out);

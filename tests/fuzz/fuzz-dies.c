@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   /* copies, so that a read past either section is a sanitizer error */
   g_autofree guint8 *abbrev = g_memdup2(data, n);
   g_autofree guint8 *info = g_memdup2(data + n, size - n);
-  FkDieSections sec = {info, abbrev, size - n, n};
+  FkDieSections sec = {.info = info, .abbrev = abbrev, .info_len = size - n, .abbrev_len = n};
   guint64 off = 0;
   FkDieUnit u;
   while (fk_die_unit_read(&sec, off, &u)) {

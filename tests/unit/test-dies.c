@@ -25,8 +25,67 @@ typedef struct {
   const FkDieSections *sec;
   GBytes *str, *line_str;
   FkDieCursor *c;
-  guint dies;
+  guint dies, ranges, strings, addrs;
 } Cmp;
+
+/* The ranges of DW_AT_ranges A as the index took them from libdwarf before
+ * it read them natively: DWARF 5 lists cooked by libdwarf, DWARF 4 ones
+ * relative to BASE until a base address selection. */
+static GArray *
+libdwarf_ranges(Cmp *m, Dwarf_Die die, Dwarf_Attribute a, guint64 base)
+{
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(FkDieRange));
+  Dwarf_Error err = NULL;
+  Dwarf_Half form = 0, version = 0, osize = 0;
+  g_assert_cmpint(dwarf_whatform(a, &form, &err), ==, DW_DLV_OK);
+  g_assert_cmpint(dwarf_get_version_of_die(die, &version, &osize), ==, DW_DLV_OK);
+  if (version >= 5) {
+    Dwarf_Unsigned val = 0, count = 0, global = 0;
+    if (form == DW_FORM_rnglistx)
+      g_assert_cmpint(dwarf_formudata(a, &val, &err), ==, DW_DLV_OK);
+    else
+      g_assert_cmpint(dwarf_global_formref(a, &val, &err), ==, DW_DLV_OK);
+    Dwarf_Rnglists_Head head = NULL;
+    g_assert_cmpint(dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &global, &err), ==,
+                    DW_DLV_OK);
+    for (Dwarf_Unsigned i = 0; i < count; i++) {
+      unsigned len = 0, code = 0;
+      Dwarf_Unsigned raw1, raw2, c1 = 0, c2 = 0;
+      Dwarf_Bool unavailable = FALSE;
+      g_assert_cmpint(dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2,
+                                                        &unavailable, &c1, &c2, &err),
+                      ==, DW_DLV_OK);
+      if (unavailable || code == DW_RLE_end_of_list || code == DW_RLE_base_address ||
+          code == DW_RLE_base_addressx || c2 <= c1)
+        continue;
+      FkDieRange r = {c1, c2};
+      g_array_append_val(out, r);
+    }
+    dwarf_dealloc_rnglists_head(head);
+  } else {
+    Dwarf_Off off = 0, real = 0;
+    Dwarf_Ranges *rb = NULL;
+    Dwarf_Signed n = 0;
+    Dwarf_Unsigned bytes = 0;
+    g_assert_cmpint(dwarf_global_formref(a, &off, &err), ==, DW_DLV_OK);
+    g_assert_cmpint(dwarf_get_ranges_b(m->dbg, off, die, &real, &rb, &n, &bytes, &err), ==,
+                    DW_DLV_OK);
+    guint64 b = base;
+    for (Dwarf_Signed i = 0; i < n; i++) {
+      if (rb[i].dwr_type == DW_RANGES_END)
+        break;
+      if (rb[i].dwr_type == DW_RANGES_ADDRESS_SELECTION) {
+        b = rb[i].dwr_addr2;
+        continue;
+      }
+      FkDieRange r = {rb[i].dwr_addr1 + b, rb[i].dwr_addr2 + b};
+      if (r.hi > r.lo)
+        g_array_append_val(out, r);
+    }
+    dwarf_ranges_dealloc(m->dbg, rb, n);
+  }
+  return out;
+}
 
 static void
 check_value(Cmp *m, Dwarf_Attribute a, const FkDieAttr *n)
@@ -188,6 +247,34 @@ check_die(Cmp *m, Dwarf_Die die, int depth)
     g_assert_cmphex(na.form, ==, form);
     g_hash_table_add(forms_seen, GUINT_TO_POINTER(na.form));
     check_value(m, list[i], &na);
+    char *str = NULL;
+    if (dwarf_formstring(list[i], &str, &err) == DW_DLV_OK) {
+      g_assert_cmpstr(fk_die_string(m->sec, m->c->unit, &na), ==, str);
+      m->strings++;
+    } else {
+      dwarf_dealloc_error(m->dbg, err);
+      err = NULL;
+      g_assert_null(fk_die_string(m->sec, m->c->unit, &na));
+    }
+    Dwarf_Addr addr = 0;
+    guint64 mine = 0;
+    if (na.form == DW_FORM_addr || (na.form >= DW_FORM_addrx1 && na.form <= DW_FORM_addrx4) ||
+        na.form == DW_FORM_addrx) {
+      g_assert_cmpint(dwarf_formaddr(list[i], &addr, &err), ==, DW_DLV_OK);
+      g_assert_true(fk_die_address(m->sec, m->c->unit, &na, &mine));
+      g_assert_cmphex(mine, ==, addr);
+      m->addrs++;
+    }
+    if (at == DW_AT_ranges) {
+      const FkDieUnit *u = m->c->unit;
+      guint64 base = u->has_low_pc ? u->low_pc : 0;
+      g_autoptr(GArray) want = libdwarf_ranges(m, die, list[i], base);
+      g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(FkDieRange));
+      g_assert_true(fk_die_ranges(m->sec, u, &na, base, got));
+      g_assert_cmpmem(got->data, got->len * sizeof(FkDieRange), want->data,
+                      want->len * sizeof(FkDieRange));
+      m->ranges++;
+    }
     dwarf_dealloc(m->dbg, list[i], DW_DLA_ATTR);
   }
   FkDieAttr extra;
@@ -230,16 +317,32 @@ check_file(const char *path)
   g_autoptr(GBytes) abbrev = fk_elf_section_bytes(elf, ".debug_abbrev");
   g_autoptr(GBytes) str = fk_elf_section_bytes(elf, ".debug_str");
   g_autoptr(GBytes) line_str = fk_elf_section_bytes(elf, ".debug_line_str");
+  g_autoptr(GBytes) str_offsets = fk_elf_section_bytes(elf, ".debug_str_offsets");
+  g_autoptr(GBytes) addr = fk_elf_section_bytes(elf, ".debug_addr");
+  g_autoptr(GBytes) ranges = fk_elf_section_bytes(elf, ".debug_ranges");
+  g_autoptr(GBytes) rnglists = fk_elf_section_bytes(elf, ".debug_rnglists");
   g_assert_nonnull(info);
   g_assert_nonnull(abbrev);
   FkDieSections sec = {0};
   sec.info = g_bytes_get_data(info, &sec.info_len);
   sec.abbrev = g_bytes_get_data(abbrev, &sec.abbrev_len);
+  if (str != NULL)
+    sec.str = g_bytes_get_data(str, &sec.str_len);
+  if (line_str != NULL)
+    sec.line_str = g_bytes_get_data(line_str, &sec.line_str_len);
+  if (str_offsets != NULL)
+    sec.str_offsets = g_bytes_get_data(str_offsets, &sec.str_offsets_len);
+  if (addr != NULL)
+    sec.addr = g_bytes_get_data(addr, &sec.addr_len);
+  if (ranges != NULL)
+    sec.ranges = g_bytes_get_data(ranges, &sec.ranges_len);
+  if (rnglists != NULL)
+    sec.rnglists = g_bytes_get_data(rnglists, &sec.rnglists_len);
   Dwarf_Debug dbg = NULL;
   Dwarf_Error err = NULL;
   g_assert_cmpint(dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err),
                   ==, DW_DLV_OK);
-  Cmp m = {dbg, &sec, str, line_str, NULL, 0};
+  Cmp m = {dbg, &sec, str, line_str, NULL, 0, 0, 0, 0};
   guint64 header = 0;
   guint units = 0;
   for (;;) {
@@ -260,11 +363,20 @@ check_file(const char *path)
     g_assert_cmphex(u.end, ==, next);
     g_autoptr(FkDieAbbrevs) abbrevs = fk_die_abbrevs_new(&sec, u.abbrev_offset);
     g_assert_nonnull(abbrevs);
+    g_assert_true(fk_die_unit_bases(&sec, &u, abbrevs));
     FkDieCursor c;
     fk_die_cursor_init(&c, &sec, &u, abbrevs, u.first_die);
     m.c = &c;
     Dwarf_Die cudie = NULL;
     g_assert_cmpint(dwarf_siblingof_b(dbg, NULL, TRUE, &cudie, &err), ==, DW_DLV_OK);
+    Dwarf_Addr low = 0;
+    if (dwarf_lowpc(cudie, &low, &err) == DW_DLV_OK) {
+      g_assert_true(u.has_low_pc);
+      g_assert_cmphex(u.low_pc, ==, low);
+    } else {
+      dwarf_dealloc_error(dbg, err);
+      err = NULL;
+    }
     check_die(&m, cudie, 0);
     dwarf_dealloc_die(cudie);
     /* a unit may pad its end with null entries */
@@ -277,6 +389,8 @@ check_file(const char *path)
   }
   g_assert_cmpuint(units, >, 0);
   g_assert_cmpuint(header, ==, sec.info_len);
+  g_test_message("%s: %u range lists, %u strings, %u addresses compared", path, m.ranges, m.strings,
+                 m.addrs);
   dwarf_finish(dbg, &err);
   elf_end(elf);
   close(fd);
@@ -459,7 +573,10 @@ test_forms(void)
     g_autoptr(GByteArray) info = g_byte_array_new();
     g_autoptr(GByteArray) abbrev = g_byte_array_new();
     make_unit(5, osize, 8, forms, n, body, info, abbrev);
-    FkDieSections sec = {info->data, abbrev->data, info->len, abbrev->len};
+    FkDieSections sec = {.info = info->data,
+                         .abbrev = abbrev->data,
+                         .info_len = info->len,
+                         .abbrev_len = abbrev->len};
     FkDieUnit u;
     g_assert_true(fk_die_unit_read(&sec, 0, &u));
     g_assert_cmpuint(u.offset_size, ==, osize);
@@ -540,7 +657,10 @@ test_ref_addr_sizes(void)
     g_autoptr(GByteArray) info = g_byte_array_new();
     g_autoptr(GByteArray) abbrev = g_byte_array_new();
     make_unit(cases[k].version, 4, cases[k].asize, forms, 2, body, info, abbrev);
-    FkDieSections sec = {info->data, abbrev->data, info->len, abbrev->len};
+    FkDieSections sec = {.info = info->data,
+                         .abbrev = abbrev->data,
+                         .info_len = info->len,
+                         .abbrev_len = abbrev->len};
     FkDieUnit u;
     g_assert_true(fk_die_unit_read(&sec, 0, &u));
     g_autoptr(FkDieAbbrevs) a = fk_die_abbrevs_new(&sec, 0);
@@ -571,7 +691,8 @@ test_hostile(void)
   g_autoptr(GByteArray) info = g_byte_array_new();
   g_autoptr(GByteArray) abbrev = g_byte_array_new();
   make_unit(4, 4, 8, forms, 2, body, info, abbrev);
-  FkDieSections sec = {info->data, abbrev->data, info->len, abbrev->len};
+  FkDieSections sec = {
+      .info = info->data, .abbrev = abbrev->data, .info_len = info->len, .abbrev_len = abbrev->len};
   FkDieUnit u;
   g_assert_true(fk_die_unit_read(&sec, 0, &u));
   g_autoptr(FkDieAbbrevs) a = fk_die_abbrevs_new(&sec, 0);
@@ -597,7 +718,10 @@ test_hostile(void)
   g_autoptr(GByteArray) info2 = g_byte_array_new();
   g_autoptr(GByteArray) abbrev2 = g_byte_array_new();
   make_unit(4, 4, 8, forms2, 1, body2, info2, abbrev2);
-  FkDieSections sec2 = {info2->data, abbrev2->data, info2->len, abbrev2->len};
+  FkDieSections sec2 = {.info = info2->data,
+                        .abbrev = abbrev2->data,
+                        .info_len = info2->len,
+                        .abbrev_len = abbrev2->len};
   g_assert_true(fk_die_unit_read(&sec2, 0, &u));
   g_autoptr(FkDieAbbrevs) a2 = fk_die_abbrevs_new(&sec2, 0);
   fk_die_cursor_init(&c, &sec2, &u, a2, u.first_die);
@@ -611,7 +735,8 @@ test_hostile(void)
   fk_die_cursor_init(&c, &sec2, &u, a2, 2);
   g_assert_true(c.failed);
   /* a truncated abbreviation table */
-  FkDieSections sec3 = {info2->data, abbrev2->data, info2->len, 3};
+  FkDieSections sec3 = {
+      .info = info2->data, .abbrev = abbrev2->data, .info_len = info2->len, .abbrev_len = 3};
   g_assert_null(fk_die_abbrevs_new(&sec3, 0));
   g_assert_null(fk_die_abbrevs_new(&sec3, 100));
 }
