@@ -35,7 +35,8 @@ typedef struct {
   guint64 header;   /* of the unit header */
   gboolean parsed;
   FkDieUnit unit;              /* with its bases */
-  const FkDieAbbrevs *abbrevs; /* owned by FkDwarf.abbrevs; NULL: the unit is not read */
+  gboolean unit_ok;            /* its header, abbreviations and unit DIE read */
+  const FkDieAbbrevs *abbrevs; /* owned by FkDwarf.abbrevs, loaded on first use */
   GArray *nodes;               /* DwNode */
   GArray *node_ranges;         /* DwRange, idx = node */
   GArray *funcs;               /* DwRange over top-level nodes, sorted */
@@ -306,6 +307,19 @@ die_ranges(FkDwarf *self, DwCu *cu, const DwAttrs *da, guint64 base, guint idx, 
   return rs->len > 0;
 }
 
+static const FkDieAbbrevs *abbrevs_at(FkDwarf *self, guint64 off);
+
+/* CU's abbreviations, or NULL when the unit is not read. Loaded when the
+ * unit is first parsed or named into, not by the index: libc's 2,075
+ * tables hold 312k attribute specs, 7 MB. */
+static const FkDieAbbrevs *
+cu_abbrevs(FkDwarf *self, DwCu *cu)
+{
+  if (cu->abbrevs == NULL && cu->unit_ok)
+    cu->abbrevs = abbrevs_at(self, cu->unit.abbrev_offset);
+  return cu->abbrevs;
+}
+
 /* The unit holding .debug_info offset OFF, or NULL. */
 static DwCu *
 cu_at(FkDwarf *self, guint64 off)
@@ -321,7 +335,8 @@ cu_at(FkDwarf *self, guint64 off)
   if (lo == 0)
     return NULL;
   DwCu *cu = &g_array_index(self->cus, DwCu, lo - 1);
-  return cu->abbrevs != NULL && off >= cu->unit.first_die && off < cu->unit.end ? cu : NULL;
+  return off >= cu->unit.first_die && off < cu->unit.end && cu_abbrevs(self, cu) != NULL ? cu
+                                                                                         : NULL;
 }
 
 /* The name of the subprogram or inlined subroutine at OFF: a linkage name
@@ -595,7 +610,7 @@ parse_cu(FkDwarf *self, DwCu *cu)
   cu->nodes = g_array_new(FALSE, FALSE, sizeof(DwNode));
   cu->node_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
   cu->funcs = g_array_new(FALSE, FALSE, sizeof(DwRange));
-  if (cu->abbrevs == NULL)
+  if (cu_abbrevs(self, cu) == NULL)
     return;
   DwWalk w = {self, cu, 0, FALSE, {0}};
   fk_die_cursor_init(&w.c, &self->die_sec, &cu->unit, cu->abbrevs, cu->offset);
@@ -638,27 +653,28 @@ index_cus(FkDwarf *self)
     }
     cu.header = off;
     cu.offset = cu.unit.first_die;
-    cu.abbrevs = abbrevs_at(self, cu.unit.abbrev_offset);
+    /* a table of its own for the unit DIE, freed at once (see cu_abbrevs) */
+    g_autoptr(FkDieAbbrevs) abbrevs = fk_die_abbrevs_new(&self->die_sec, cu.unit.abbrev_offset);
     off = cu.unit.end;
     guint idx = self->cus->len;
-    if (cu.abbrevs == NULL) {
+    if (abbrevs == NULL) {
       report(self, cu.header, "abbreviation table not understood", cu.header);
       g_array_append_val(self->cus, cu);
       continue;
     }
-    if (!fk_die_unit_bases(&self->die_sec, &cu.unit, cu.abbrevs)) {
+    if (!fk_die_unit_bases(&self->die_sec, &cu.unit, abbrevs)) {
       report(self, cu.unit.first_die, "unit DIE not understood", cu.header);
-      cu.abbrevs = NULL;
       g_array_append_val(self->cus, cu);
       continue;
     }
+    cu.unit_ok = TRUE;
     cu.base = cu.unit.has_low_pc ? cu.unit.low_pc : 0;
     g_array_append_val(self->cus, cu);
     DwCu *c = &g_array_index(self->cus, DwCu, idx);
     FkDieCursor cur;
     FkDie d;
     DwAttrs da;
-    fk_die_cursor_init(&cur, &self->die_sec, &c->unit, c->abbrevs, c->offset);
+    fk_die_cursor_init(&cur, &self->die_sec, &c->unit, abbrevs, c->offset);
     if (fk_die_next(&cur, &d) && d.abbrev != NULL && read_attrs(self, c, &cur, &d, &da))
       die_ranges(self, c, &da, c->base, idx, self->cu_ranges);
   }
