@@ -108,6 +108,9 @@ pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask, const guint8 *re
       .stack_len = (gsize)MIN(dyn_size, size),
       .full = dyn_size >= size && size > 0,
       .fp_only = self->method == PD_UNWIND_FP,
+      /* unique to the process and the state of its maps (0: none known),
+       * so module answers are reused until an MMAP or FORK changes them */
+      .context = pd_maps_stamp(self->maps, pid),
   };
   self->pid = pid;
   FkUnwindOutcome o = fk_unwind(self->unwinder, &in, frames, PD_UNWIND_MAX_FRAMES);

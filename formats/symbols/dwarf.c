@@ -1,5 +1,8 @@
-/* dwarf.c -- a per-ELF DWARF index over libdwarf 20210528. */
+/* dwarf.c -- a per-ELF DWARF index: DIEs read natively (dies.c), line
+ * tables natively (linetable.c), libdwarf 20210528 only for a line table
+ * the native decoder declines. */
 #include "dwarf.h"
+#include "dies.h"
 #include "linetable.h"
 
 #include <dwarf.h>
@@ -29,24 +32,34 @@ typedef FkLineTableRow DwRow;
 
 typedef struct {
   Dwarf_Off offset; /* of the CU DIE */
+  guint64 header;   /* of the unit header */
   gboolean parsed;
-  GArray *nodes;       /* DwNode */
-  GArray *node_ranges; /* DwRange, idx = node */
-  GArray *funcs;       /* DwRange over top-level nodes, sorted */
-  GPtrArray *files;    /* const char* (in strings) */
-  GArray *rows;        /* DwRow sorted */
+  FkDieUnit unit;              /* with its bases */
+  gboolean unit_ok;            /* its header, abbreviations and unit DIE read */
+  const FkDieAbbrevs *abbrevs; /* owned by FkDwarf.abbrevs, loaded on first use */
+  GArray *nodes;               /* DwNode */
+  GArray *node_ranges;         /* DwRange, idx = node */
+  GArray *funcs;               /* DwRange over top-level nodes, sorted */
+  GPtrArray *files;            /* const char* (in strings) */
+  GArray *rows;                /* DwRow sorted */
   int line_version;
   guint64 base; /* the CU's base address, for DWARF 4 ranges */
 } DwCu;
 
 struct FkDwarf {
-  Dwarf_Debug dbg;
+  Dwarf_Debug dbg; /* made only for a line table the native decoder declines */
+  gboolean dbg_tried;
   Elf *elf;
-  FkLineTableSections sec; /* raw line sections, loaded on first use */
-  gboolean sec_loaded;
+  FkLineTableSections sec; /* .debug_line, .debug_line_str, .debug_str */
   GStringChunk *strings;
-  GArray *cus;       /* DwCu */
+  GArray *cus;       /* DwCu, by offset */
   GArray *cu_ranges; /* DwRange sorted by lo */
+  /* .debug_info, .debug_abbrev, .debug_str_offsets, .debug_addr,
+   * .debug_ranges, .debug_rnglists (the others are in sec) */
+  GBytes *info, *abbrev, *str_offsets, *addr, *ranges, *rnglists;
+  FkDieSections die_sec;
+  GHashTable *abbrevs; /* .debug_abbrev offset -> FkDieAbbrevs (units may share one) */
+  GPtrArray *errors;   /* char*: units the walk stopped in, not yet taken */
 };
 
 #define DWERR_FREE(dbg, err)                                                                       \
@@ -72,479 +85,6 @@ cmp_range(gconstpointer pa, gconstpointer pb)
   if (a->hi != b->hi)
     return a->hi < b->hi ? -1 : 1;
   return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static gboolean
-attr_udata(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *out)
-{
-  Dwarf_Error err = NULL;
-  Dwarf_Attribute a = NULL;
-  int rc = dwarf_attr(die, at, &a, &err);
-  DWERR_FREE(self->dbg, err);
-  if (rc != DW_DLV_OK)
-    return FALSE;
-  rc = dwarf_formudata(a, out, &err);
-  DWERR_FREE(self->dbg, err);
-  if (rc != DW_DLV_OK) {
-    /* DW_FORM_implicit_const (glibc's DWARF 5 call_file/call_line): this
-     * libdwarf's formudata rejects it, formsdata reads it */
-    Dwarf_Signed s;
-    rc = dwarf_formsdata(a, &s, &err);
-    DWERR_FREE(self->dbg, err);
-    if (rc == DW_DLV_OK && s >= 0)
-      *out = (Dwarf_Unsigned)s;
-  }
-  dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
-  return rc == DW_DLV_OK;
-}
-
-static gboolean
-attr_string(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, const char **out)
-{
-  Dwarf_Error err = NULL;
-  Dwarf_Attribute a = NULL;
-  int rc = dwarf_attr(die, at, &a, &err);
-  DWERR_FREE(self->dbg, err);
-  if (rc != DW_DLV_OK)
-    return FALSE;
-  char *s = NULL;
-  rc = dwarf_formstring(a, &s, &err);
-  DWERR_FREE(self->dbg, err);
-  if (rc == DW_DLV_OK)
-    *out = keep(self, s);
-  dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
-  return rc == DW_DLV_OK;
-}
-
-static gboolean
-attr_ref(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *out)
-{
-  Dwarf_Error err = NULL;
-  Dwarf_Attribute a = NULL;
-  int rc = dwarf_attr(die, at, &a, &err);
-  DWERR_FREE(self->dbg, err);
-  if (rc != DW_DLV_OK)
-    return FALSE;
-  rc = dwarf_global_formref(a, out, &err);
-  DWERR_FREE(self->dbg, err);
-  dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
-  return rc == DW_DLV_OK;
-}
-
-/* A section offset attribute (DW_FORM_sec_offset, or data4/8 before DWARF 4). */
-static gboolean
-attr_offset(FkDwarf *self, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *out)
-{
-  Dwarf_Off off = 0;
-  if (attr_ref(self, die, at, &off)) {
-    *out = off;
-    return TRUE;
-  }
-  return attr_udata(self, die, at, out);
-}
-
-/* Appends the address ranges of DIE to OUT (idx = IDX). BASE is the CU's
- * base address for DWARF 4 .debug_ranges. FALSE when DIE has none. */
-static gboolean
-die_ranges(FkDwarf *self, Dwarf_Die die, guint64 base, guint idx, GArray *out)
-{
-  Dwarf_Error err = NULL;
-  Dwarf_Addr lo = 0, hi = 0;
-  gboolean found = FALSE;
-  if (dwarf_lowpc(die, &lo, &err) == DW_DLV_OK) {
-    Dwarf_Half form = 0;
-    enum Dwarf_Form_Class cls = DW_FORM_CLASS_UNKNOWN;
-    DWERR_FREE(self->dbg, err);
-    if (dwarf_highpc_b(die, &hi, &form, &cls, &err) == DW_DLV_OK) {
-      if (cls == DW_FORM_CLASS_CONSTANT)
-        hi += lo;
-      if (hi > lo) {
-        DwRange r = {lo, hi, idx};
-        g_array_append_val(out, r);
-        found = TRUE;
-      }
-    }
-    DWERR_FREE(self->dbg, err);
-    if (found)
-      return TRUE;
-    /* a CU with DW_AT_ranges also carries low_pc 0 as its base: go on */
-  }
-  DWERR_FREE(self->dbg, err);
-
-  Dwarf_Attribute a = NULL;
-  if (dwarf_attr(die, DW_AT_ranges, &a, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return FALSE;
-  }
-  Dwarf_Half form = 0;
-  Dwarf_Half version = 0, offset_size = 0;
-  if (dwarf_whatform(a, &form, &err) != DW_DLV_OK ||
-      dwarf_get_version_of_die(die, &version, &offset_size) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
-    return FALSE;
-  }
-  if (version >= 5) {
-    Dwarf_Unsigned val = 0;
-    int rc;
-    if (form == DW_FORM_rnglistx)
-      rc = dwarf_formudata(a, &val, &err);
-    else
-      rc = dwarf_global_formref(a, &val, &err);
-    Dwarf_Rnglists_Head head = NULL;
-    Dwarf_Unsigned count = 0, global = 0;
-    if (rc == DW_DLV_OK &&
-        dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &global, &err) == DW_DLV_OK) {
-      for (Dwarf_Unsigned i = 0; i < count; i++) {
-        unsigned len = 0, code = 0;
-        Dwarf_Unsigned raw1, raw2, c1 = 0, c2 = 0;
-        Dwarf_Bool unavailable = FALSE;
-        if (dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &unavailable, &c1,
-                                              &c2, &err) != DW_DLV_OK) {
-          DWERR_FREE(self->dbg, err);
-          break;
-        }
-        if (unavailable || code == DW_RLE_end_of_list || code == DW_RLE_base_address ||
-            code == DW_RLE_base_addressx || c2 <= c1)
-          continue;
-        DwRange r = {c1, c2, idx};
-        g_array_append_val(out, r);
-        found = TRUE;
-      }
-      dwarf_dealloc_rnglists_head(head);
-    }
-    DWERR_FREE(self->dbg, err);
-  } else {
-    Dwarf_Off off = 0, real = 0;
-    Dwarf_Ranges *rb = NULL;
-    Dwarf_Signed n = 0;
-    Dwarf_Unsigned bytes = 0;
-    if (dwarf_global_formref(a, &off, &err) == DW_DLV_OK &&
-        dwarf_get_ranges_b(self->dbg, off, die, &real, &rb, &n, &bytes, &err) == DW_DLV_OK) {
-      guint64 b = base;
-      for (Dwarf_Signed i = 0; i < n; i++) {
-        if (rb[i].dwr_type == DW_RANGES_END)
-          break;
-        if (rb[i].dwr_type == DW_RANGES_ADDRESS_SELECTION) {
-          b = rb[i].dwr_addr2;
-          continue;
-        }
-        guint64 l = rb[i].dwr_addr1 + b, h = rb[i].dwr_addr2 + b;
-        if (h > l) {
-          DwRange r = {l, h, idx};
-          g_array_append_val(out, r);
-          found = TRUE;
-        }
-      }
-      dwarf_ranges_dealloc(self->dbg, rb, n);
-    }
-    DWERR_FREE(self->dbg, err);
-  }
-  dwarf_dealloc(self->dbg, a, DW_DLA_ATTR);
-  return found;
-}
-
-/* The name of a subprogram or inlined subroutine: a linkage name anywhere
- * along the abstract_origin/specification chain (gcc's clones need two
- * hops), else the first DW_AT_name met. */
-static const char *
-die_name(FkDwarf *self, Dwarf_Die die)
-{
-  const char *plain = NULL;
-  Dwarf_Die cur = die;
-  for (int hop = 0; hop < 6 && cur != NULL; hop++) {
-    const char *s = NULL;
-    if (attr_string(self, cur, DW_AT_linkage_name, &s) ||
-        attr_string(self, cur, DW_AT_MIPS_linkage_name, &s)) {
-      if (cur != die)
-        dwarf_dealloc_die(cur);
-      return s;
-    }
-    if (plain == NULL && attr_string(self, cur, DW_AT_name, &s))
-      plain = s;
-    Dwarf_Off ref;
-    Dwarf_Die next = NULL;
-    if (attr_ref(self, cur, DW_AT_abstract_origin, &ref) ||
-        attr_ref(self, cur, DW_AT_specification, &ref)) {
-      Dwarf_Error err = NULL;
-      if (dwarf_offdie_b(self->dbg, ref, TRUE, &next, &err) != DW_DLV_OK)
-        next = NULL;
-      DWERR_FREE(self->dbg, err);
-    }
-    if (cur != die)
-      dwarf_dealloc_die(cur);
-    cur = next;
-  }
-  if (cur != NULL && cur != die)
-    dwarf_dealloc_die(cur);
-  return plain;
-}
-
-typedef struct {
-  FkDwarf *dw;
-  DwCu *cu;
-  guint64 base;
-  int depth;
-  gboolean expanding; /* inside one function's DIE (else scanning the CU) */
-} DwWalk;
-
-static const char *
-file_name(DwCu *cu, Dwarf_Unsigned f)
-{
-  /* DWARF 5 file numbers are 0-based, earlier ones 1-based */
-  if (cu->line_version < 5) {
-    if (f == 0)
-      return NULL;
-    f--;
-  }
-  return cu->files != NULL && f < cu->files->len ? g_ptr_array_index(cu->files, f) : NULL;
-}
-
-static void walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node);
-
-/* Visits DIE; PARENT_NODE is the function or inlined subroutine it is in
- * (-1 outside any). */
-static void
-walk_die(DwWalk *w, Dwarf_Die die, gint parent_node)
-{
-  FkDwarf *self = w->dw;
-  Dwarf_Error err = NULL;
-  Dwarf_Half tag = 0;
-  if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  gint node = parent_node;
-  if (tag == DW_TAG_subprogram && w->expanding)
-    return; /* a nested function (GNU C): not indexed */
-  if (tag == DW_TAG_subprogram || (tag == DW_TAG_inlined_subroutine && parent_node >= 0)) {
-    guint idx = w->cu->nodes->len;
-    guint first = w->cu->node_ranges->len;
-    if (die_ranges(self, die, w->base, idx, w->cu->node_ranges)) {
-      DwNode n = {0};
-      Dwarf_Off off = 0;
-      if (dwarf_dieoffset(die, &off, &err) == DW_DLV_OK)
-        n.die = off;
-      else
-        n.named = TRUE; /* no offset: stays nameless */
-      DWERR_FREE(self->dbg, err);
-      n.first_range = first;
-      n.n_ranges = w->cu->node_ranges->len - first;
-      n.first_child = -1;
-      n.last_child = -1;
-      n.next_sibling = -1;
-      if (tag == DW_TAG_inlined_subroutine) {
-        Dwarf_Unsigned f = 0, l = 0;
-        if (attr_udata(self, die, DW_AT_call_file, &f))
-          n.call_file = file_name(w->cu, f);
-        if (attr_udata(self, die, DW_AT_call_line, &l))
-          n.call_line = (guint)l;
-      }
-      g_array_append_val(w->cu->nodes, n);
-      if (tag == DW_TAG_inlined_subroutine) {
-        /* link as the last child of the parent */
-        DwNode *p = &g_array_index(w->cu->nodes, DwNode, parent_node);
-        if (p->first_child < 0)
-          p->first_child = (gint)idx;
-        else
-          g_array_index(w->cu->nodes, DwNode, p->last_child).next_sibling = (gint)idx;
-        p->last_child = (gint)idx;
-      } else {
-        for (guint i = first; i < w->cu->node_ranges->len; i++)
-          g_array_append_val(w->cu->funcs, g_array_index(w->cu->node_ranges, DwRange, i));
-        return; /* its inline tree waits for the first address in it */
-      }
-      node = (gint)idx;
-    }
-  }
-  if (tag == DW_TAG_subprogram)
-    return; /* a declaration or an abstract instance: no code of its own */
-  /* Only these can hold functions (scanning) or inlined subroutines
-   * (expanding); skipping types, parameters and variables saves most of
-   * the walk. */
-  gboolean descend =
-      w->expanding
-          ? (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
-             tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
-          : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
-             tag == DW_TAG_class_type || tag == DW_TAG_union_type);
-  if (descend && w->depth < 64) {
-    w->depth++;
-    walk_children(w, die, node);
-    w->depth--;
-  }
-}
-
-static void
-walk_children(DwWalk *w, Dwarf_Die parent, gint parent_node)
-{
-  FkDwarf *self = w->dw;
-  Dwarf_Error err = NULL;
-  Dwarf_Die child = NULL;
-  if (dwarf_child(parent, &child, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  guint guard = 0;
-  while (child != NULL && guard++ < 10000000) {
-    walk_die(w, child, parent_node);
-    Dwarf_Die next = NULL;
-    int rc = dwarf_siblingof_b(self->dbg, child, TRUE, &next, &err);
-    DWERR_FREE(self->dbg, err);
-    dwarf_dealloc_die(child);
-    child = rc == DW_DLV_OK ? next : NULL;
-  }
-}
-
-static void read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie);
-
-/* The CU's line table, decoded natively; through libdwarf when the
- * native decoder declines. */
-static void
-read_lines(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
-{
-  if (!self->sec_loaded) {
-    self->sec_loaded = TRUE;
-    self->sec.line = fk_elf_section_bytes(self->elf, ".debug_line");
-    self->sec.line_str = fk_elf_section_bytes(self->elf, ".debug_line_str");
-    self->sec.str = fk_elf_section_bytes(self->elf, ".debug_str");
-  }
-  Dwarf_Unsigned off = 0;
-  const char *comp_dir = NULL;
-  if (self->sec.line != NULL && attr_offset(self, cudie, DW_AT_stmt_list, &off)) {
-    attr_string(self, cudie, DW_AT_comp_dir, &comp_dir);
-    cu->files = g_ptr_array_new();
-    cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
-    int version = 0;
-    if (fk_linetable_decode(&self->sec, off, comp_dir, self->strings, &version, cu->files,
-                            cu->rows)) {
-      cu->line_version = version;
-      fk_linetable_sort(cu->rows);
-      return;
-    }
-    g_ptr_array_unref(cu->files);
-    g_array_unref(cu->rows);
-  }
-  read_lines_libdwarf(self, cu, cudie);
-}
-
-static void
-read_lines_libdwarf(FkDwarf *self, DwCu *cu, Dwarf_Die cudie)
-{
-  Dwarf_Error err = NULL;
-  Dwarf_Unsigned version = 0;
-  Dwarf_Small count = 0;
-  Dwarf_Line_Context ctx = NULL;
-  cu->files = g_ptr_array_new();
-  cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
-  if (dwarf_srclines_b(cudie, &version, &count, &ctx, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  cu->line_version = (int)version;
-  char **srcfiles = NULL;
-  Dwarf_Signed nfiles = 0;
-  if (dwarf_srcfiles(cudie, &srcfiles, &nfiles, &err) == DW_DLV_OK) {
-    for (Dwarf_Signed i = 0; i < nfiles; i++) {
-      g_ptr_array_add(cu->files, (gpointer)keep(self, srcfiles[i]));
-      dwarf_dealloc(self->dbg, srcfiles[i], DW_DLA_STRING);
-    }
-    dwarf_dealloc(self->dbg, srcfiles, DW_DLA_LIST);
-  }
-  DWERR_FREE(self->dbg, err);
-  Dwarf_Line *lines = NULL;
-  Dwarf_Signed nlines = 0;
-  if (count > 0 && dwarf_srclines_from_linecontext(ctx, &lines, &nlines, &err) == DW_DLV_OK) {
-    for (Dwarf_Signed i = 0; i < nlines; i++) {
-      Dwarf_Addr addr = 0;
-      Dwarf_Unsigned lineno = 0, fileno = 0;
-      Dwarf_Bool end = FALSE;
-      if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
-          dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
-          dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK ||
-          dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK) {
-        DWERR_FREE(self->dbg, err);
-        continue;
-      }
-      /* libdwarf 20210528 reports end_sequence on every row that has
-       * epilogue_begin set (rustc emits those): such a row is a real end
-       * only when it is the table's last */
-      Dwarf_Bool prologue_end = FALSE, epilogue_begin = FALSE;
-      Dwarf_Unsigned isa = 0, discriminator = 0;
-      if (end &&
-          dwarf_prologue_end_etc(lines[i], &prologue_end, &epilogue_begin, &isa, &discriminator,
-                                 &err) == DW_DLV_OK &&
-          epilogue_begin && i + 1 < nlines)
-        end = FALSE;
-      DWERR_FREE(self->dbg, err);
-      DwRow r = {addr, (guint32)fileno, (guint32)lineno, (guint32)i, end != 0};
-      g_array_append_val(cu->rows, r);
-    }
-  }
-  DWERR_FREE(self->dbg, err);
-  fk_linetable_sort(cu->rows);
-  dwarf_srclines_dealloc_b(ctx);
-}
-
-static void
-parse_cu(FkDwarf *self, DwCu *cu)
-{
-  cu->parsed = TRUE;
-  cu->nodes = g_array_new(FALSE, FALSE, sizeof(DwNode));
-  cu->node_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
-  cu->funcs = g_array_new(FALSE, FALSE, sizeof(DwRange));
-  Dwarf_Error err = NULL;
-  Dwarf_Die cudie = NULL;
-  if (dwarf_offdie_b(self->dbg, cu->offset, TRUE, &cudie, &err) != DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  read_lines(self, cu, cudie);
-  DwWalk w = {self, cu, 0, 0, FALSE};
-  Dwarf_Addr base = 0;
-  if (dwarf_lowpc(cudie, &base, &err) == DW_DLV_OK)
-    w.base = cu->base = base;
-  DWERR_FREE(self->dbg, err);
-  walk_children(&w, cudie, -1);
-  dwarf_dealloc_die(cudie);
-  g_array_sort(cu->funcs, cmp_range);
-}
-
-static void
-index_cus(FkDwarf *self)
-{
-  Dwarf_Error err = NULL;
-  for (guint guard = 0; guard < 1000000; guard++) {
-    Dwarf_Unsigned hlen = 0, abbrev = 0, next = 0, typeoff = 0;
-    Dwarf_Half version = 0, asize = 0, lsize = 0, xsize = 0, cutype = 0;
-    Dwarf_Sig8 sig;
-    int rc = dwarf_next_cu_header_d(self->dbg, TRUE, &hlen, &version, &abbrev, &asize, &lsize,
-                                    &xsize, &sig, &typeoff, &next, &cutype, &err);
-    if (rc != DW_DLV_OK) {
-      DWERR_FREE(self->dbg, err);
-      break;
-    }
-    Dwarf_Die cudie = NULL;
-    if (dwarf_siblingof_b(self->dbg, NULL, TRUE, &cudie, &err) != DW_DLV_OK) {
-      DWERR_FREE(self->dbg, err);
-      continue;
-    }
-    DwCu cu = {0};
-    Dwarf_Off goff = 0;
-    if (dwarf_dieoffset(cudie, &goff, &err) == DW_DLV_OK) {
-      cu.offset = goff;
-      Dwarf_Addr base = 0;
-      if (dwarf_lowpc(cudie, &base, &err) != DW_DLV_OK)
-        base = 0;
-      DWERR_FREE(self->dbg, err);
-      guint idx = self->cus->len;
-      g_array_append_val(self->cus, cu);
-      die_ranges(self, cudie, base, idx, self->cu_ranges);
-    }
-    DWERR_FREE(self->dbg, err);
-    dwarf_dealloc_die(cudie);
-  }
-  g_array_sort(self->cu_ranges, cmp_range);
 }
 
 /* TRUE when the unit headers of a DWARF 5 .debug_rnglists/.debug_loclists
@@ -637,26 +177,548 @@ untracked_allocations(void)
   g_once(&once, set_untracked, NULL);
 }
 
+typedef struct {
+  FkDwarf *dw;
+  DwCu *cu;
+  int depth;
+  gboolean expanding; /* inside one function's DIE (else scanning the CU) */
+  FkDieCursor c;
+} DwWalk;
+
+static const char *
+file_name(DwCu *cu, guint64 f)
+{
+  /* DWARF 5 file numbers are 0-based, earlier ones 1-based */
+  if (cu->line_version < 5) {
+    if (f == 0)
+      return NULL;
+    f--;
+  }
+  return cu->files != NULL && f < cu->files->len ? g_ptr_array_index(cu->files, f) : NULL;
+}
+
+/* A constant as libdwarf's dwarf_formudata gives it (then formsdata for
+ * what formudata rejects, when it is not negative). */
+static gboolean
+form_constant(const FkDieAttr *a, guint64 *out)
+{
+  switch (a->form) {
+  case DW_FORM_data1:
+  case DW_FORM_data2:
+  case DW_FORM_data4:
+  case DW_FORM_data8:
+  case DW_FORM_udata:
+    *out = a->u;
+    return TRUE;
+  case DW_FORM_sdata:
+  case DW_FORM_implicit_const:
+    if (a->s < 0)
+      return FALSE;
+    *out = a->u;
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* What the index reads of a DIE: its address range, a subroutine's call
+ * site, a unit's line table and directory. */
+typedef struct {
+  gboolean lo_set, hi_set, ranges_set, file_set, line_set, stmt_set;
+  FkDieAttr lo, hi, ranges;
+  guint64 file, line, stmt;
+  const char *comp_dir;
+} DwAttrs;
+
+static gboolean
+read_attrs(FkDwarf *self, DwCu *cu, FkDieCursor *c, const FkDie *d, DwAttrs *da)
+{
+  memset(da, 0, sizeof *da);
+  FkDieAttrIter it;
+  FkDieAttr a;
+  fk_die_attr_iter_init(d, &it);
+  while (fk_die_attr_next(c, d, &it, &a)) {
+    switch (a.at) {
+    case DW_AT_low_pc:
+      da->lo = a;
+      da->lo_set = TRUE;
+      break;
+    case DW_AT_high_pc:
+      da->hi = a;
+      da->hi_set = TRUE;
+      break;
+    case DW_AT_ranges:
+      da->ranges = a;
+      da->ranges_set = TRUE;
+      break;
+    case DW_AT_call_file:
+      da->file_set = form_constant(&a, &da->file);
+      break;
+    case DW_AT_call_line:
+      da->line_set = form_constant(&a, &da->line);
+      break;
+    case DW_AT_stmt_list:
+      /* DW_FORM_sec_offset, or data4/data8 before DWARF 4 */
+      if (a.form == DW_FORM_sec_offset || a.form == DW_FORM_data4 || a.form == DW_FORM_data8) {
+        da->stmt = a.u;
+        da->stmt_set = TRUE;
+      }
+      break;
+    case DW_AT_comp_dir:
+      da->comp_dir = fk_die_string(&self->die_sec, &cu->unit, &a);
+      break;
+    default:
+      break;
+    }
+  }
+  return !c->failed;
+}
+
+/* Appends the address ranges of a DIE (idx = IDX) to OUT, as libdwarf
+ * gives them: low_pc/high_pc (high_pc a length when it is a constant), else
+ * DW_AT_ranges (relative to the unit's base address BASE). FALSE when the
+ * DIE has none. */
+static gboolean
+die_ranges(FkDwarf *self, DwCu *cu, const DwAttrs *da, guint64 base, guint idx, GArray *out)
+{
+  guint64 lo, hi;
+  if (da->lo_set && da->hi_set && fk_die_address(&self->die_sec, &cu->unit, &da->lo, &lo)) {
+    gboolean ok = TRUE;
+    if (!fk_die_address(&self->die_sec, &cu->unit, &da->hi, &hi)) {
+      ok = form_constant(&da->hi, &hi);
+      hi += lo;
+    }
+    if (ok && hi > lo) {
+      DwRange r = {lo, hi, idx};
+      g_array_append_val(out, r);
+      return TRUE;
+    }
+    /* a CU with DW_AT_ranges also carries low_pc 0 as its base: go on */
+  }
+  if (!da->ranges_set)
+    return FALSE;
+  g_autoptr(GArray) rs = g_array_new(FALSE, FALSE, sizeof(FkDieRange));
+  (void)fk_die_ranges(&self->die_sec, &cu->unit, &da->ranges, base, rs);
+  for (guint i = 0; i < rs->len; i++) {
+    const FkDieRange *x = &g_array_index(rs, FkDieRange, i);
+    DwRange r = {x->lo, x->hi, idx};
+    g_array_append_val(out, r);
+  }
+  return rs->len > 0;
+}
+
+static const FkDieAbbrevs *abbrevs_at(FkDwarf *self, guint64 off);
+
+/* CU's abbreviations, or NULL when the unit is not read. Loaded when the
+ * unit is first parsed or named into, not by the index: libc's 2,075
+ * tables hold 312k attribute specs, 7 MB. */
+static const FkDieAbbrevs *
+cu_abbrevs(FkDwarf *self, DwCu *cu)
+{
+  if (cu->abbrevs == NULL && cu->unit_ok)
+    cu->abbrevs = abbrevs_at(self, cu->unit.abbrev_offset);
+  return cu->abbrevs;
+}
+
+/* The unit holding .debug_info offset OFF, or NULL. */
+static DwCu *
+cu_at(FkDwarf *self, guint64 off)
+{
+  guint lo = 0, hi = self->cus->len;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (g_array_index(self->cus, DwCu, mid).header <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0)
+    return NULL;
+  DwCu *cu = &g_array_index(self->cus, DwCu, lo - 1);
+  return off >= cu->unit.first_die && off < cu->unit.end && cu_abbrevs(self, cu) != NULL ? cu
+                                                                                         : NULL;
+}
+
+/* The name of the subprogram or inlined subroutine at OFF: a linkage name
+ * anywhere along the abstract_origin/specification chain (gcc's clones
+ * need two hops), else the first DW_AT_name met. */
+static const char *
+die_name(FkDwarf *self, guint64 off)
+{
+  const char *plain = NULL;
+  for (int hop = 0; hop < 6; hop++) {
+    DwCu *cu = cu_at(self, off);
+    if (cu == NULL)
+      break;
+    FkDieCursor c;
+    FkDie d;
+    fk_die_cursor_init(&c, &self->die_sec, &cu->unit, cu->abbrevs, off);
+    if (!fk_die_next(&c, &d) || d.abbrev == NULL)
+      break;
+    const char *linkage = NULL, *mips = NULL, *name = NULL;
+    gboolean origin_set = FALSE, spec_set = FALSE;
+    guint64 origin = 0, spec = 0;
+    FkDieAttrIter it;
+    FkDieAttr a;
+    fk_die_attr_iter_init(&d, &it);
+    while (fk_die_attr_next(&c, &d, &it, &a)) {
+      gboolean ref = a.form == DW_FORM_ref1 || a.form == DW_FORM_ref2 || a.form == DW_FORM_ref4 ||
+                     a.form == DW_FORM_ref8 || a.form == DW_FORM_ref_udata ||
+                     a.form == DW_FORM_ref_addr;
+      switch (a.at) {
+      case DW_AT_linkage_name:
+        linkage = fk_die_string(&self->die_sec, &cu->unit, &a);
+        break;
+      case DW_AT_MIPS_linkage_name:
+        mips = fk_die_string(&self->die_sec, &cu->unit, &a);
+        break;
+      case DW_AT_name:
+        name = fk_die_string(&self->die_sec, &cu->unit, &a);
+        break;
+      case DW_AT_abstract_origin:
+        origin = a.u;
+        origin_set = ref;
+        break;
+      case DW_AT_specification:
+        spec = a.u;
+        spec_set = ref;
+        break;
+      default:
+        break;
+      }
+    }
+    if (linkage != NULL || mips != NULL)
+      return keep(self, linkage != NULL ? linkage : mips);
+    if (plain == NULL && name != NULL)
+      plain = keep(self, name);
+    if (!origin_set && !spec_set)
+      break;
+    off = origin_set ? origin : spec;
+  }
+  return plain;
+}
+
+static void walk_children(DwWalk *w, gint parent_node);
+
+/* Visits D, read by the walk's cursor; PARENT_NODE is the function or
+ * inlined subroutine it is in (-1 outside any). TRUE when it read D's
+ * children, else the caller skips them. */
+static gboolean
+walk_die(DwWalk *w, const FkDie *d, gint parent_node)
+{
+  guint32 tag = d->abbrev->tag;
+  gint node = parent_node;
+  if (tag == DW_TAG_subprogram && w->expanding)
+    return FALSE; /* a nested function (GNU C): not indexed */
+  if (tag == DW_TAG_subprogram || (tag == DW_TAG_inlined_subroutine && parent_node >= 0)) {
+    DwCu *cu = w->cu;
+    guint idx = cu->nodes->len;
+    guint first = cu->node_ranges->len;
+    DwAttrs da;
+    if (read_attrs(w->dw, cu, &w->c, d, &da) &&
+        die_ranges(w->dw, cu, &da, cu->base, idx, cu->node_ranges)) {
+      DwNode n = {0};
+      n.die = d->offset;
+      n.first_range = first;
+      n.n_ranges = cu->node_ranges->len - first;
+      n.first_child = -1;
+      n.last_child = -1;
+      n.next_sibling = -1;
+      if (tag == DW_TAG_inlined_subroutine) {
+        if (da.file_set)
+          n.call_file = file_name(cu, da.file);
+        if (da.line_set)
+          n.call_line = (guint)da.line;
+      }
+      g_array_append_val(cu->nodes, n);
+      if (tag == DW_TAG_inlined_subroutine) {
+        /* link as the last child of the parent */
+        DwNode *p = &g_array_index(cu->nodes, DwNode, parent_node);
+        if (p->first_child < 0)
+          p->first_child = (gint)idx;
+        else
+          g_array_index(cu->nodes, DwNode, p->last_child).next_sibling = (gint)idx;
+        p->last_child = (gint)idx;
+      } else {
+        for (guint i = first; i < cu->node_ranges->len; i++)
+          g_array_append_val(cu->funcs, g_array_index(cu->node_ranges, DwRange, i));
+        return FALSE; /* its inline tree waits for the first address in it */
+      }
+      node = (gint)idx;
+    }
+  }
+  if (tag == DW_TAG_subprogram || !d->abbrev->children)
+    return FALSE; /* a declaration or an abstract instance: no code of its own */
+  /* Only these can hold functions (scanning) or inlined subroutines
+   * (expanding); skipping types, parameters and variables saves most of
+   * the walk. */
+  gboolean descend =
+      w->expanding
+          ? (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+             tag == DW_TAG_try_block || tag == DW_TAG_catch_block)
+          : (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_structure_type ||
+             tag == DW_TAG_class_type || tag == DW_TAG_union_type);
+  if (!descend || w->depth >= 64)
+    return FALSE;
+  w->depth++;
+  walk_children(w, node);
+  w->depth--;
+  return TRUE;
+}
+
+/* Reads the children of a DIE, the cursor at the first of them, up to and
+ * including the null entry that ends them. */
+static void
+walk_children(DwWalk *w, gint parent_node)
+{
+  FkDie d;
+  while (fk_die_next(&w->c, &d) && d.abbrev != NULL)
+    if (!walk_die(w, &d, parent_node) && d.abbrev->children)
+      fk_die_skip_children(&w->c);
+}
+
+static void read_lines_libdwarf(FkDwarf *self, DwCu *cu);
+
+/* The CU's line table, decoded natively; through libdwarf when the
+ * native decoder declines. */
+static void
+read_lines(FkDwarf *self, DwCu *cu, const DwAttrs *da)
+{
+  if (self->sec.line != NULL && da->stmt_set) {
+    cu->files = g_ptr_array_new();
+    cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
+    int version = 0;
+    if (fk_linetable_decode(&self->sec, da->stmt, da->comp_dir, self->strings, &version, cu->files,
+                            cu->rows)) {
+      cu->line_version = version;
+      fk_linetable_sort(cu->rows);
+      return;
+    }
+    g_ptr_array_unref(cu->files);
+    g_array_unref(cu->rows);
+  }
+  read_lines_libdwarf(self, cu);
+}
+
+/* libdwarf, made on first need: a Dwarf_Debug reads every unit header
+ * before the one asked for (75 M instructions for libc's last unit). */
+static Dwarf_Debug
+libdwarf(FkDwarf *self)
+{
+  if (!self->dbg_tried) {
+    self->dbg_tried = TRUE;
+    Dwarf_Error err = NULL;
+    untracked_allocations();
+    if (dwarf_elf_init_b(self->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &self->dbg,
+                         &err) != DW_DLV_OK) {
+      if (err != NULL)
+        dwarf_dealloc_error(self->dbg, err);
+      self->dbg = NULL;
+    }
+  }
+  return self->dbg;
+}
+
+static void
+read_lines_libdwarf(FkDwarf *self, DwCu *cu)
+{
+  Dwarf_Debug dbg = libdwarf(self);
+  cu->files = g_ptr_array_new();
+  cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
+  if (dbg == NULL)
+    return;
+  Dwarf_Error err = NULL;
+  Dwarf_Die cudie = NULL;
+  if (dwarf_offdie_b(dbg, cu->offset, TRUE, &cudie, &err) != DW_DLV_OK) {
+    DWERR_FREE(dbg, err);
+    return;
+  }
+  Dwarf_Unsigned version = 0;
+  Dwarf_Small count = 0;
+  Dwarf_Line_Context ctx = NULL;
+  if (dwarf_srclines_b(cudie, &version, &count, &ctx, &err) != DW_DLV_OK) {
+    DWERR_FREE(dbg, err);
+    dwarf_dealloc_die(cudie);
+    return;
+  }
+  cu->line_version = (int)version;
+  char **srcfiles = NULL;
+  Dwarf_Signed nfiles = 0;
+  if (dwarf_srcfiles(cudie, &srcfiles, &nfiles, &err) == DW_DLV_OK) {
+    for (Dwarf_Signed i = 0; i < nfiles; i++) {
+      g_ptr_array_add(cu->files, (gpointer)keep(self, srcfiles[i]));
+      dwarf_dealloc(dbg, srcfiles[i], DW_DLA_STRING);
+    }
+    dwarf_dealloc(dbg, srcfiles, DW_DLA_LIST);
+  }
+  DWERR_FREE(dbg, err);
+  Dwarf_Line *lines = NULL;
+  Dwarf_Signed nlines = 0;
+  if (count > 0 && dwarf_srclines_from_linecontext(ctx, &lines, &nlines, &err) == DW_DLV_OK) {
+    for (Dwarf_Signed i = 0; i < nlines; i++) {
+      Dwarf_Addr addr = 0;
+      Dwarf_Unsigned lineno = 0, fileno = 0;
+      Dwarf_Bool end = FALSE;
+      if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
+          dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
+          dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK ||
+          dwarf_lineendsequence(lines[i], &end, &err) != DW_DLV_OK) {
+        DWERR_FREE(dbg, err);
+        continue;
+      }
+      /* libdwarf 20210528 reports end_sequence on every row that has
+       * epilogue_begin set (rustc emits those): such a row is a real end
+       * only when it is the table's last */
+      Dwarf_Bool prologue_end = FALSE, epilogue_begin = FALSE;
+      Dwarf_Unsigned isa = 0, discriminator = 0;
+      if (end &&
+          dwarf_prologue_end_etc(lines[i], &prologue_end, &epilogue_begin, &isa, &discriminator,
+                                 &err) == DW_DLV_OK &&
+          epilogue_begin && i + 1 < nlines)
+        end = FALSE;
+      DWERR_FREE(dbg, err);
+      DwRow r = {addr, (guint32)fileno, (guint32)lineno, (guint32)i, end != 0};
+      g_array_append_val(cu->rows, r);
+    }
+  }
+  DWERR_FREE(dbg, err);
+  fk_linetable_sort(cu->rows);
+  dwarf_srclines_dealloc_b(ctx);
+  dwarf_dealloc_die(cudie);
+}
+
+static void
+report(FkDwarf *self, guint64 at, const char *why, guint64 unit)
+{
+  g_ptr_array_add(self->errors, g_strdup_printf(".debug_info+0x%" G_GINT64_MODIFIER
+                                                "x: %s (unit at 0x%" G_GINT64_MODIFIER "x)",
+                                                at, why, unit));
+}
+
+/* A failed walk is reported once: the unit is parsed once. */
+static void
+walk_done(FkDwarf *self, DwCu *cu, const DwWalk *w)
+{
+  if (w->c.failed)
+    report(self, w->c.fail_offset, w->c.why, cu->header);
+}
+
+static void
+parse_cu(FkDwarf *self, DwCu *cu)
+{
+  cu->parsed = TRUE;
+  cu->nodes = g_array_new(FALSE, FALSE, sizeof(DwNode));
+  cu->node_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
+  cu->funcs = g_array_new(FALSE, FALSE, sizeof(DwRange));
+  if (cu_abbrevs(self, cu) == NULL)
+    return;
+  DwWalk w = {self, cu, 0, FALSE, {0}};
+  fk_die_cursor_init(&w.c, &self->die_sec, &cu->unit, cu->abbrevs, cu->offset);
+  FkDie d;
+  DwAttrs da;
+  if (!fk_die_next(&w.c, &d) || d.abbrev == NULL || !read_attrs(self, cu, &w.c, &d, &da)) {
+    walk_done(self, cu, &w);
+    return;
+  }
+  read_lines(self, cu, &da);
+  if (d.abbrev->children)
+    walk_children(&w, -1);
+  walk_done(self, cu, &w);
+  g_array_sort(cu->funcs, cmp_range);
+}
+
+static const FkDieAbbrevs *
+abbrevs_at(FkDwarf *self, guint64 off)
+{
+  gpointer key = GSIZE_TO_POINTER((gsize)off);
+  FkDieAbbrevs *a = NULL;
+  if (!g_hash_table_lookup_extended(self->abbrevs, key, NULL, (gpointer *)&a)) {
+    a = fk_die_abbrevs_new(&self->die_sec, off);
+    g_hash_table_insert(self->abbrevs, key, a);
+  }
+  return a;
+}
+
+/* Every unit header of .debug_info, and the address ranges of each unit
+ * DIE; up to the first header that does not read (reported). */
+static void
+index_cus(FkDwarf *self)
+{
+  guint64 off = 0;
+  while (off < self->die_sec.info_len) {
+    DwCu cu = {0};
+    if (!fk_die_unit_read(&self->die_sec, off, &cu.unit)) {
+      report(self, off, "unit header not understood; the units from here on are not read", off);
+      break;
+    }
+    cu.header = off;
+    cu.offset = cu.unit.first_die;
+    /* a table of its own for the unit DIE, freed at once (see cu_abbrevs) */
+    g_autoptr(FkDieAbbrevs) abbrevs = fk_die_abbrevs_new(&self->die_sec, cu.unit.abbrev_offset);
+    off = cu.unit.end;
+    guint idx = self->cus->len;
+    if (abbrevs == NULL) {
+      report(self, cu.header, "abbreviation table not understood", cu.header);
+      g_array_append_val(self->cus, cu);
+      continue;
+    }
+    if (!fk_die_unit_bases(&self->die_sec, &cu.unit, abbrevs)) {
+      report(self, cu.unit.first_die, "unit DIE not understood", cu.header);
+      g_array_append_val(self->cus, cu);
+      continue;
+    }
+    cu.unit_ok = TRUE;
+    cu.base = cu.unit.has_low_pc ? cu.unit.low_pc : 0;
+    g_array_append_val(self->cus, cu);
+    DwCu *c = &g_array_index(self->cus, DwCu, idx);
+    FkDieCursor cur;
+    FkDie d;
+    DwAttrs da;
+    fk_die_cursor_init(&cur, &self->die_sec, &c->unit, abbrevs, c->offset);
+    if (fk_die_next(&cur, &d) && d.abbrev != NULL && read_attrs(self, c, &cur, &d, &da))
+      die_ranges(self, c, &da, c->base, idx, self->cu_ranges);
+  }
+  g_array_sort(self->cu_ranges, cmp_range);
+}
+
+static GBytes *
+section(FkDwarf *self, const char *name, const guint8 **data, gsize *len)
+{
+  GBytes *b = fk_elf_section_bytes(self->elf, name);
+  if (b != NULL)
+    *data = g_bytes_get_data(b, len);
+  return b;
+}
+
 FkDwarf *
 fk_dwarf_new(Elf *elf)
 {
-  Dwarf_Debug dbg = NULL;
-  Dwarf_Error err = NULL;
-  untracked_allocations();
   decompress_sections(elf);
   if (!lists_sane(elf, ".debug_rnglists") || !lists_sane(elf, ".debug_loclists"))
     return NULL;
-  if (dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, &err) != DW_DLV_OK) {
-    if (err != NULL)
-      dwarf_dealloc_error(dbg, err);
+  FkDwarf *self = g_new0(FkDwarf, 1);
+  self->elf = elf;
+  FkDieSections *s = &self->die_sec;
+  self->info = section(self, ".debug_info", &s->info, &s->info_len);
+  self->abbrev = section(self, ".debug_abbrev", &s->abbrev, &s->abbrev_len);
+  if (self->info == NULL || self->abbrev == NULL) {
+    g_clear_pointer(&self->info, g_bytes_unref);
+    g_clear_pointer(&self->abbrev, g_bytes_unref);
+    g_free(self);
     return NULL;
   }
-  FkDwarf *self = g_new0(FkDwarf, 1);
-  self->dbg = dbg;
-  self->elf = elf;
+  self->sec.line = fk_elf_section_bytes(elf, ".debug_line");
+  self->sec.line_str = section(self, ".debug_line_str", &s->line_str, &s->line_str_len);
+  self->sec.str = section(self, ".debug_str", &s->str, &s->str_len);
+  self->str_offsets = section(self, ".debug_str_offsets", &s->str_offsets, &s->str_offsets_len);
+  self->addr = section(self, ".debug_addr", &s->addr, &s->addr_len);
+  self->ranges = section(self, ".debug_ranges", &s->ranges, &s->ranges_len);
+  self->rnglists = section(self, ".debug_rnglists", &s->rnglists, &s->rnglists_len);
   self->strings = g_string_chunk_new(4096);
   self->cus = g_array_new(FALSE, TRUE, sizeof(DwCu));
   self->cu_ranges = g_array_new(FALSE, FALSE, sizeof(DwRange));
+  self->abbrevs = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)fk_die_abbrevs_free);
+  self->errors = g_ptr_array_new_with_free_func(g_free);
   index_cus(self);
   return self;
 }
@@ -684,9 +746,19 @@ fk_dwarf_free(FkDwarf *self)
   g_clear_pointer(&self->sec.line, g_bytes_unref);
   g_clear_pointer(&self->sec.line_str, g_bytes_unref);
   g_clear_pointer(&self->sec.str, g_bytes_unref);
-  Dwarf_Error err = NULL;
-  dwarf_finish(self->dbg, &err);
-  DWERR_FREE(NULL, err);
+  g_clear_pointer(&self->info, g_bytes_unref);
+  g_clear_pointer(&self->abbrev, g_bytes_unref);
+  g_clear_pointer(&self->str_offsets, g_bytes_unref);
+  g_clear_pointer(&self->addr, g_bytes_unref);
+  g_clear_pointer(&self->ranges, g_bytes_unref);
+  g_clear_pointer(&self->rnglists, g_bytes_unref);
+  g_hash_table_unref(self->abbrevs);
+  g_ptr_array_unref(self->errors);
+  if (self->dbg != NULL) {
+    Dwarf_Error err = NULL;
+    dwarf_finish(self->dbg, &err);
+    DWERR_FREE(NULL, err);
+  }
   g_string_chunk_free(self->strings);
   g_free(self);
 }
@@ -757,16 +829,13 @@ static void
 expand(FkDwarf *self, DwCu *cu, gint idx)
 {
   g_array_index(cu->nodes, DwNode, idx).expanded = TRUE;
-  Dwarf_Error err = NULL;
-  Dwarf_Die die = NULL;
-  if (dwarf_offdie_b(self->dbg, g_array_index(cu->nodes, DwNode, idx).die, TRUE, &die, &err) !=
-      DW_DLV_OK) {
-    DWERR_FREE(self->dbg, err);
-    return;
-  }
-  DwWalk w = {self, cu, cu->base, 0, TRUE};
-  walk_children(&w, die, idx);
-  dwarf_dealloc_die(die);
+  DwWalk w = {self, cu, 0, TRUE, {0}};
+  fk_die_cursor_init(&w.c, &self->die_sec, &cu->unit, cu->abbrevs,
+                     g_array_index(cu->nodes, DwNode, idx).die);
+  FkDie d;
+  if (fk_die_next(&w.c, &d) && d.abbrev != NULL && d.abbrev->children)
+    walk_children(&w, idx);
+  walk_done(self, cu, &w);
 }
 
 static const char *
@@ -774,13 +843,7 @@ node_name(FkDwarf *self, DwNode *n)
 {
   if (!n->named) {
     n->named = TRUE;
-    Dwarf_Error err = NULL;
-    Dwarf_Die die = NULL;
-    if (dwarf_offdie_b(self->dbg, n->die, TRUE, &die, &err) == DW_DLV_OK) {
-      n->name = die_name(self, die);
-      dwarf_dealloc_die(die);
-    }
-    DWERR_FREE(self->dbg, err);
+    n->name = die_name(self, n->die);
   }
   return n->name;
 }
@@ -834,4 +897,14 @@ fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames)
     return TRUE;
   }
   return FALSE;
+}
+
+GPtrArray *
+fk_dwarf_take_errors(FkDwarf *self)
+{
+  if (self->errors->len == 0)
+    return NULL;
+  GPtrArray *e = self->errors;
+  self->errors = g_ptr_array_new_with_free_func(g_free);
+  return e;
 }

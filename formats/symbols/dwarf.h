@@ -31,3 +31,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDwarf, fk_dwarf_free)
  * `addr2line -i` prints them. FALSE (FRAMES empty) when no function covers
  * PC; a line-only answer (no subprogram DIE) gives one frame, name NULL. */
 gboolean fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames);
+
+/* The units whose DIEs stopped reading since the last call (a form or an
+ * abbreviation code the reader does not know, a truncated entry): one
+ * message each, ".debug_info+0xOFFSET: WHY", or NULL when there are none.
+ * The functions read before the stop keep their inline frames; those after
+ * it get none. Owned by the caller. */
+GPtrArray *fk_dwarf_take_errors(FkDwarf *self);

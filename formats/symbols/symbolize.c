@@ -609,8 +609,16 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
       fk_elf_inflate_finish(dso->dwelf);
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
-    if (dso->dwarf != NULL)
+    if (dso->dwarf != NULL) {
       fk_dwarf_lookup(dso->dwarf, vaddr, dw);
+      g_autoptr(GPtrArray) bad = fk_dwarf_take_errors(dso->dwarf);
+      for (guint i = 0; bad != NULL && i < bad->len; i++)
+        if (self->opts.diag != NULL)
+          fk_diag_skip(self->opts.diag, fk_elf_name(dso->dwelf), NULL,
+                       "%s: the rest of the DWARF unit is not read; its functions get no inline "
+                       "frames or source lines",
+                       (const char *)g_ptr_array_index(bad, i));
+    }
   }
   GPtrArray *names = g_ptr_array_new();
   const FkDwFrame *d0 = dw->len > 0 ? &g_array_index(dw, FkDwFrame, 0) : NULL;

@@ -33,9 +33,11 @@ struct FkUnwinder {
   gpointer ctx;
   GHashTable *cfis; /* key -> FkCfi* */
   /* the modules met in this walk: a stack crosses a few dsos, often back and
-   * forth. Emptied at each walk, as the next may be of another process. */
+   * forth. Kept for the next walk when its context is the same (the same
+   * process with the same maps: most samples of a capture), else emptied. */
   UwModuleEntry modules[FK_UNWIND_MODULE_CACHE];
   guint n_modules, next_module;
+  guint64 context; /* of the walk the modules were met in; 0: none */
 };
 
 static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
@@ -420,7 +422,9 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
   if (!fk_unwind_arch_walkable(a))
     return FK_UNWIND_STOP_REGS;
   Walk w = {.in = in};
-  self->n_modules = self->next_module = 0;
+  if (in->context == 0 || in->context != self->context)
+    self->n_modules = self->next_module = 0;
+  self->context = in->context;
   if (!fk_unwind_regs_load(in, w.regs, &w.valid))
     return FK_UNWIND_STOP_REGS;
   w.stack_base = w.regs[a->sp];

@@ -82,6 +82,10 @@ typedef struct {
   gsize stack_len;
   gboolean full;
   gboolean fp_only; /* --unwind=fp: follow the frame-pointer chain, no CFI */
+  /* FIND's answers stay valid for the next walks while this is the same
+   * nonzero value (the caller's name for a process and the state of its
+   * maps); 0: for this walk only */
+  guint64 context;
 } FkUnwindInput;
 
 typedef struct {

@@ -189,6 +189,42 @@ test_cfi_leaf(void)
   teardown(&f);
 }
 
+/* Module answers: asked once per walk without a context; kept across walks
+ * while the context stays the same (a process whose maps did not change),
+ * asked again when it changes. */
+static void
+test_module_context(void)
+{
+  Fixture f;
+  setup(&f);
+  const FkElfSym *sym = NULL;
+  for (guint64 a = 0x1000; a < 0x2000 && sym == NULL; a++) {
+    const FkElfSym *s = fk_elf_symbol_at(f.ctx.elf, a);
+    if (s != NULL && g_str_has_prefix(s->name, "leaf_hash"))
+      sym = s;
+  }
+  g_assert_nonnull(sym);
+  f.regs[IP] = BASE + sym->start;
+  put(&f, 0, 0); /* the root */
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.ctx.calls, ==, 3);
+  f.ctx.calls = 0;
+  f.in.context = 7;
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.ctx.calls, ==, 1);
+  f.in.context = 8; /* the maps changed */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.ctx.calls, ==, 2);
+  f.in.context = 0;
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  f.in.context = 8; /* a walk without context in between forgets */
+  g_assert_cmpint(walk(&f, 64), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f.ctx.calls, ==, 4);
+  teardown(&f);
+}
+
 /* Registers without the sp, and an architecture whose walk is not done. */
 static void
 test_regs(void)
@@ -300,6 +336,7 @@ main(int argc, char **argv)
   g_test_add_func("/unwind/jit", test_jit);
   g_test_add_func("/unwind/cfi-leaf", test_cfi_leaf);
   g_test_add_func("/unwind/regs", test_regs);
+  g_test_add_func("/unwind/module-context", test_module_context);
   g_test_add_func("/unwind/real-sample", test_real_sample);
   g_test_add_func("/unwind/rule-steps", test_rule_steps);
   return g_test_run();
