@@ -20,6 +20,7 @@
 #include "container.h"
 
 #include "decompress.h"
+#include "readahead.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -34,6 +35,9 @@ G_DEFINE_QUARK(fk - container - error - quark, fk_container_error)
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
+/* Blocks an archive's decoder runs ahead of the walk by (read_ahead): 1 MiB
+ * lets it go on while the walk waits for a reader, and costs few faults. */
+#define READ_AHEAD_SLOTS 16
 /* Bytes out of an archive before its expansion ratio is checked: small
  * members of zeros or repeated lines compress far better than dumps do. */
 #define RATIO_FLOOR ((guint64)64 << 20)
@@ -189,6 +193,8 @@ level_bytes_in(Level *l)
     return g_bytes_get_size(l->memory);
   if (l->source != NULL && fk_decompress_is(l->source))
     return fk_decompress_consumed(l->source);
+  if (l->source != NULL && fk_read_ahead_is(l->source))
+    return fk_read_ahead_mark(l->source);
   la_int64_t n = archive_filter_bytes(l->a, -1);
   return n > 0 ? (guint64)n : 0;
 }
@@ -240,6 +246,7 @@ fk_container_detach(FkContainer *self)
   FkContainer *sub = g_new0(FkContainer, 1);
   sub->opts = self->opts;
   sub->opts.detach_archives = FALSE;
+  sub->opts.read_ahead = FALSE; /* read on a worker: the other workers have the other cores */
   sub->deferred = g_steal_pointer(&self->deferred);
   sub->stack = g_ptr_array_new();
   g_queue_init(&sub->pending);
@@ -568,14 +575,22 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
 {
   Level *l = user_data;
   g_autoptr(GError) error = NULL;
-  gssize n = fk_input_read(l->source, l->buf, READ_BLOCK, &error);
+  /* A read-ahead lends its blocks: libarchive keeps a buffer only until
+   * its next call, as long as the block is lent. */
+  guint8 *lent = NULL;
+  gssize n = fk_input_borrow(l->source, &lent, &error);
+  if (n == -2)
+    n = fk_input_read(l->source, l->buf, READ_BLOCK, &error);
+  else if (n > 0)
+    *buf = lent;
   if (n < 0) {
     g_free(l->source_error);
     l->source_error = g_strdup(error->message);
     archive_set_error(a, EIO, "%s", error->message);
     return -1;
   }
-  *buf = l->buf;
+  if (lent == NULL)
+    *buf = l->buf;
   return n;
 }
 
@@ -699,6 +714,12 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
     }
     /* no limits of its own: the members are bounded as any are */
     l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
+    /* The archive given (not one inside another, whose source is a member
+     * of the level below, read by this thread): decoded on a thread of its
+     * own, in the very blocks it would give here. */
+    if (self->opts.read_ahead && depth == 1)
+      l->source =
+          fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS, fk_decompress_consumed);
     l->buf = g_malloc(READ_BLOCK);
     r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
   } else if (src == NULL) {

@@ -53,6 +53,10 @@ typedef struct {
    * disk (named or found in a directory) that is not the last file to open,
    * so that fk_container_detach can hand it to another thread. */
   gboolean detach_archives;
+  /* A gzip or zstd archive this container reads itself (given, or the last
+   * of several; not one detached) is decompressed on a thread of its own,
+   * a bounded way ahead of the members' readers (readahead.h). */
+  gboolean read_ahead;
 } FkContainerOptions;
 
 /* Defaults: 64 GiB in all, 16 GiB per member, nesting 4, a million members,

@@ -982,6 +982,9 @@ fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
   copts.detach_archives = jobs > 1 && symbol_files != NULL &&
                           copts.max_total == defaults.max_total &&
                           copts.max_members == defaults.max_members;
+  /* The archive this thread walks is decompressed on another, so that the
+   * walk keeps the workers fed (one tar.zst of many hosts). */
+  copts.read_ahead = jobs > 1;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
   guint max_in_flight = 3 * jobs;

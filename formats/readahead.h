@@ -1,0 +1,38 @@
+/* readahead.h -- a stream read ahead of its reader, on a thread of its own.
+ *
+ * The thread that walks the members of an archive and hands them to the
+ * readers also decompressed it: on a 100-host tar.zst the second core
+ * waited for the one that did both. A read-ahead runs the source (the
+ * archive's decoder) on a thread of its own, which fills a ring of at most
+ * SLOTS blocks of BLOCK bytes ahead of the reader and waits while they are
+ * all full: the memory is bounded whatever the source holds, and a reader
+ * that stops reading stops the source.
+ *
+ * The reader gets what reading the source directly would give, call for
+ * call: a block holds what one read of the source returned (a short read
+ * stays short) and is lent as it is (fk_input_borrow, no copy); then the
+ * source's error, after every byte before it, or its end. So libarchive,
+ * reading it, meets the same buffers at the same offsets and says the same
+ * things at the same bytes as without it. */
+#pragma once
+
+#include "input.h"
+
+/* What the source has consumed so far (a decoder's compressed bytes),
+ * asked on the read-ahead's thread after each read. */
+typedef guint64 (*FkReadAheadMarkFunc)(const FkInput *source);
+
+/* SOURCE (taken) read ahead in blocks of BLOCK bytes, at most SLOTS of them
+ * ahead of the reader, on a thread started now. The input is named like
+ * SOURCE. Freeing it stops the thread (after the read it is in, which may
+ * wait on a pipe); the source is freed by whichever side ends last. MARK
+ * may be NULL. */
+FkInput *fk_read_ahead_new(FkInput *source, gsize block, guint slots, FkReadAheadMarkFunc mark);
+
+/* TRUE when SELF was made by fk_read_ahead_new. */
+gboolean fk_read_ahead_is(const FkInput *self);
+
+/* MARK's value when the block handed out last was read (0 before the
+ * first): what the source had consumed when the reader's bytes came out
+ * of it, whatever the thread has read since, so the same for every -j. */
+guint64 fk_read_ahead_mark(const FkInput *self);
