@@ -703,6 +703,7 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   set_formats(l->a, TRUE);
   int r;
   if (kind == KIND_DECODE) {
+    gboolean from_disk = src == NULL; /* never pauses, as a pipe may */
     if (src == NULL) {
       GError *e = NULL;
       src = fk_input_new_file(path, &e);
@@ -716,10 +717,12 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
     l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
     /* The archive given (not one inside another, whose source is a member
      * of the level below, read by this thread): decoded on a thread of its
-     * own, in the very blocks it would give here. */
+     * own, in the very blocks it would give here. The walk, faster than
+     * the decoder, waits for a few blocks at a time from a file; for each
+     * from a pipe. */
     if (self->opts.read_ahead && depth == 1)
-      l->source =
-          fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS, fk_decompress_consumed);
+      l->source = fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS,
+                                    from_disk ? READ_AHEAD_SLOTS / 4 : 1, fk_decompress_consumed);
     l->buf = g_malloc(READ_BLOCK);
     r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
   } else if (src == NULL) {

@@ -6,11 +6,10 @@
  * are the reader's or ready for it, so the thread never touches those and
  * the reader never touches the rest: only the counts are under the lock,
  * never the bytes. Each side sleeps on the one condition (it cannot be
- * that both do: the ring would be full and empty at once). A reader that
- * waits for bytes is woken by the first block (the source may be a pipe
- * that pauses); a thread that waits for room only once half of the ring
- * is free, so that a reader slower than the source does not pay a switch
- * of the thread for every block. */
+ * that both do: the ring would be full and empty at once), and is woken
+ * in batches: a reader that waits for bytes when WAKE blocks are ready, a
+ * thread that waits for room once half of the ring is free, so that two
+ * threads of different speeds do not pay a switch for every block. */
 #include "readahead.h"
 
 #include <string.h>
@@ -30,6 +29,7 @@ typedef struct {
   FkReadAheadMarkFunc mark;
   gsize block;
   guint slots;
+  guint wake; /* blocks ready before a waiting reader is woken */
   guint8 *memory;
   Slot *ring;
   guint head;              /* the reader's block, or the next it takes */
@@ -90,7 +90,7 @@ run(gpointer data)
     s->error = error;
     s->mark = mark;
     ra->filled++;
-    if (ra->reader_waiting)
+    if (ra->reader_waiting && (n <= 0 || ra->filled >= ra->wake))
       g_cond_signal(&ra->cond);
     if (n <= 0)
       break; /* the reader takes what is left, this last block included */
@@ -188,7 +188,7 @@ ra_free(gpointer data)
 }
 
 FkInput *
-fk_read_ahead_new(FkInput *source, gsize block, guint slots, FkReadAheadMarkFunc mark)
+fk_read_ahead_new(FkInput *source, gsize block, guint slots, guint wake, FkReadAheadMarkFunc mark)
 {
   g_return_val_if_fail(block > 0 && slots > 0, NULL);
   ReadAhead *ra = g_new0(ReadAhead, 1);
@@ -199,6 +199,7 @@ fk_read_ahead_new(FkInput *source, gsize block, guint slots, FkReadAheadMarkFunc
   ra->mark = mark;
   ra->block = block;
   ra->slots = slots;
+  ra->wake = CLAMP(wake, 1u, slots);
   ra->memory = g_malloc(block * slots);
   ra->ring = g_new0(Slot, slots);
   for (guint i = 0; i < slots; i++)

@@ -24,10 +24,14 @@ typedef guint64 (*FkReadAheadMarkFunc)(const FkInput *source);
 
 /* SOURCE (taken) read ahead in blocks of BLOCK bytes, at most SLOTS of them
  * ahead of the reader, on a thread started now. The input is named like
- * SOURCE. Freeing it stops the thread (after the read it is in, which may
- * wait on a pipe); the source is freed by whichever side ends last. MARK
- * may be NULL. */
-FkInput *fk_read_ahead_new(FkInput *source, gsize block, guint slots, FkReadAheadMarkFunc mark);
+ * SOURCE. A reader that waits for bytes is woken when WAKE blocks are
+ * ready (or the source has ended): 1 for a source that may pause (a pipe),
+ * more for one that does not (a file's decoder), so that a reader faster
+ * than the source is not switched in for every block. Freeing the input
+ * stops the thread (after the read it is in, which may wait on a pipe);
+ * the source is freed by whichever side ends last. MARK may be NULL. */
+FkInput *fk_read_ahead_new(FkInput *source, gsize block, guint slots, guint wake,
+                           FkReadAheadMarkFunc mark);
 
 /* TRUE when SELF was made by fk_read_ahead_new. */
 gboolean fk_read_ahead_is(const FkInput *self);

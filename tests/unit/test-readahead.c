@@ -126,8 +126,9 @@ test_same_blocks(void)
       if (n <= 0)
         break;
     }
-    g_autoptr(FkInput) ain = fk_read_ahead_new(
-        source_new(&ap, limit, fail, uneven, G_N_ELEMENTS(uneven), 0), block, 4, source_mark);
+    g_autoptr(FkInput) ain =
+        fk_read_ahead_new(source_new(&ap, limit, fail, uneven, G_N_ELEMENTS(uneven), 0), block, 4,
+                          failing ? 3 : 1, source_mark);
     g_assert_true(fk_read_ahead_is(ain));
     g_assert_false(fk_read_ahead_is(din));
     g_autoptr(GString) got = g_string_new(NULL);
@@ -166,7 +167,7 @@ test_read_any_size(void)
   const guint64 limit = 300000;
   Probe p = {0};
   g_autoptr(FkInput) in = fk_read_ahead_new(
-      source_new(&p, G_MAXUINT64, limit, uneven, G_N_ELEMENTS(uneven), 0), 8192, 3, NULL);
+      source_new(&p, G_MAXUINT64, limit, uneven, G_N_ELEMENTS(uneven), 0), 8192, 3, 2, NULL);
   guint64 off = 0;
   gsize asks[] = {1, 5000, 8192, 20000, 3};
   g_autoptr(GError) e = NULL;
@@ -198,7 +199,7 @@ test_bounded(void)
   const guint slots = 8;
   const gsize full[] = {4096};
   Probe p = {0};
-  FkInput *in = fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, full, 1, 0), 4096, slots, NULL);
+  FkInput *in = fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, full, 1, 0), 4096, slots, 1, NULL);
   for (int i = 0; i < 10000 && g_atomic_int_get(&p.reads) < (gint)slots; i++)
     g_usleep(1000);
   g_usleep(50000);
@@ -228,8 +229,8 @@ test_free_early(void)
   const gsize sizes[] = {1000};
   for (int slow = 0; slow <= 1; slow++) {
     Probe p = {0};
-    FkInput *in =
-        fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, sizes, 1, slow ? 30 : 0), 1000, 2, NULL);
+    FkInput *in = fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, sizes, 1, slow ? 30 : 0), 1000,
+                                    2, 2, NULL);
     if (slow)
       g_usleep(10000); /* in its first read */
     fk_input_free(in);
