@@ -58,6 +58,7 @@ typedef struct {
   gint64 block_offset; /* of block[0] in the member (sparse files leave gaps) */
   gint64 pos;          /* bytes handed out */
   gboolean ended;
+  guint8 *scratch; /* bytes lent that are not the read-ahead's (member_lend) */
 } Member;
 
 struct Level {
@@ -611,8 +612,11 @@ member_error(Member *m, GError **error)
                 archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
 }
 
+/* The next bytes of M, at most MAX, where they lie (*DATA; NULL for a hole
+ * of a sparse member, which reads as zeros): the count, 0 at the end, -1
+ * with ERROR. They stay valid until the next call. */
 static la_ssize_t
-member_read_data(Member *m, void *buf, gsize len, GError **error)
+member_next(Member *m, gsize max, const guint8 **data, GError **error)
 {
   Level *l = m->level;
   while (!m->ended && m->pos >= m->block_offset + (gint64)m->block_len) {
@@ -635,15 +639,27 @@ member_read_data(Member *m, void *buf, gsize len, GError **error)
     m->block_offset = off < m->pos ? m->pos : off; /* never backwards */
   }
   la_ssize_t n = 0;
+  *data = NULL;
   if (m->pos < m->block_offset) { /* a hole of a sparse member: zeros */
-    n = (la_ssize_t)MIN((gint64)len, m->block_offset - m->pos);
-    memset(buf, 0, (gsize)n);
+    n = (la_ssize_t)MIN((gint64)max, m->block_offset - m->pos);
   } else if (m->pos < m->block_offset + (gint64)m->block_len) {
     gsize at = (gsize)(m->pos - m->block_offset);
-    n = (la_ssize_t)MIN(len, m->block_len - at);
-    memcpy(buf, m->block + at, (gsize)n);
+    n = (la_ssize_t)MIN(max, m->block_len - at);
+    *data = m->block + at;
   }
   m->pos += n;
+  return n;
+}
+
+static la_ssize_t
+member_read_data(Member *m, void *buf, gsize len, GError **error)
+{
+  const guint8 *data;
+  la_ssize_t n = member_next(m, len, &data, error);
+  if (n > 0 && data != NULL)
+    memcpy(buf, data, (gsize)n);
+  else if (n > 0)
+    memset(buf, 0, (gsize)n);
   return n;
 }
 
@@ -678,10 +694,52 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   return n;
 }
 
+/* A member of an archive read ahead (read_ahead) lends its bytes: where
+ * they lie when that is in a block of the read-ahead (which the pipeline
+ * hands on as they are, fk_container_lent_bytes), else copied into the
+ * member's own buffer, since lent bytes are the reader's to write to and
+ * libarchive's own are not. */
+static gssize
+member_lend(gpointer user_data, guint8 **out, GError **error)
+{
+  Member *m = user_data;
+  const guint8 *data;
+  la_ssize_t n = member_next(m, G_MAXSSIZE, &data, error);
+  if (n <= 0)
+    return n < 0 ? -1 : 0;
+  if (data == NULL || !fk_read_ahead_holds(m->level->source, data, (gsize)n)) {
+    if (n > READ_BLOCK) { /* the rest comes with the next call */
+      m->pos -= n - READ_BLOCK;
+      n = READ_BLOCK;
+    }
+    if (m->scratch == NULL)
+      m->scratch = g_malloc(READ_BLOCK);
+    if (data != NULL)
+      memcpy(m->scratch, data, (gsize)n);
+    else
+      memset(m->scratch, 0, (gsize)n);
+    data = m->scratch;
+  }
+  if (m->counted && !count_total(m->owner, m->name, (gsize)n, error))
+    return -1;
+  *out = (guint8 *)data;
+  return n;
+}
+
+GBytes *
+fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len)
+{
+  Member *m = fk_input_source(in, member_read);
+  if (m == NULL || m->level->source == NULL)
+    return NULL;
+  return fk_read_ahead_slice(m->level->source, data, len);
+}
+
 static void
 member_free(gpointer user_data)
 {
   Member *m = user_data;
+  g_free(m->scratch);
   g_free(m->name);
   g_free(m);
 }
@@ -1060,6 +1118,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   m->name = g_strdup(name);
   m->counted = TRUE;
   FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
+  if (l->source != NULL && fk_read_ahead_is(l->source))
+    fk_input_set_lend(mi, member_lend);
   Level *root = g_ptr_array_index(self->stack, 0);
   /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */
   const char *outer = g_str_has_prefix(l->name, l->path) ? l->name + strlen(l->path) : "";

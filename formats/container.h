@@ -93,6 +93,12 @@ FkContainer *fk_container_detach(FkContainer *self);
 /* Where SELF reports from now on (a detached container's own). */
 void fk_container_set_diag(FkContainer *self, FkDiag *diag);
 
+/* LEN bytes at DATA, just lent by fk_input_borrow from IN (an input this
+ * container returned), as a reference to the read-ahead block they lie in
+ * (transfer full), to hand on to another thread without a copy; NULL when
+ * they do not lie in one (copy them). */
+GBytes *fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len);
+
 /* Decompressed bytes handed out so far, and the members and files seen. */
 guint64 fk_container_bytes(const FkContainer *self);
 guint64 fk_container_members(const FkContainer *self);

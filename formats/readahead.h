@@ -33,6 +33,18 @@ typedef guint64 (*FkReadAheadMarkFunc)(const FkInput *source);
 FkInput *fk_read_ahead_new(FkInput *source, gsize block, guint slots, guint wake,
                            FkReadAheadMarkFunc mark);
 
+/* LEN bytes at DATA, when they lie in the block SELF lent or read from
+ * last, as a reference to that block (transfer full): the bytes are handed
+ * on to another thread without a copy, and the block is not filled again
+ * until the slice is freed. NULL when they lie elsewhere (a copy of
+ * libarchive's, for bytes cut by a block's end) or SELF is not a
+ * read-ahead. */
+GBytes *fk_read_ahead_slice(const FkInput *self, const guint8 *data, gsize len);
+
+/* TRUE when LEN bytes at DATA lie in the block SELF lent or read from
+ * last (NULL SELF, or not a read-ahead: FALSE). */
+gboolean fk_read_ahead_holds(const FkInput *self, const guint8 *data, gsize len);
+
 /* TRUE when SELF was made by fk_read_ahead_new. */
 gboolean fk_read_ahead_is(const FkInput *self);
 

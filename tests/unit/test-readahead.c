@@ -239,6 +239,49 @@ test_free_early(void)
   }
 }
 
+/* The bytes of a lent block handed on as a slice stay as they were while
+ * the reader goes on and the ring goes round many times: the block is not
+ * filled again until the slice is freed. Bytes elsewhere are no slice. */
+static void
+test_slices(void)
+{
+  const gsize sizes[] = {4096};
+  Probe p = {0};
+  g_autoptr(FkInput) in =
+      fk_read_ahead_new(source_new(&p, 4096 * 64, 0, sizes, 1, 0), 4096, 4, 1, NULL);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  guint64 off = 0;
+  for (;;) {
+    guint8 *d;
+    gssize n = fk_input_borrow(in, &d, NULL);
+    if (n <= 0)
+      break;
+    g_assert_true(fk_read_ahead_holds(in, d + 10, 20));
+    g_assert_false(fk_read_ahead_holds(in, d + 10, (gsize)n));
+    guint8 other[8];
+    g_assert_null(fk_read_ahead_slice(in, other, sizeof other));
+    if ((off / 4096) % 3 == 0) /* every third block, its middle */
+      g_ptr_array_add(kept, fk_read_ahead_slice(in, d + 100, 1000));
+    g_assert_null(fk_read_ahead_slice(in, d, (gsize)n + 1));
+    off += (guint64)n;
+  }
+  g_assert_cmpuint(off, ==, 4096 * 64);
+  g_assert_cmpuint(kept->len, ==, 22);
+  for (guint i = 0; i < kept->len; i++) {
+    gsize len;
+    const guint8 *b = g_bytes_get_data(g_ptr_array_index(kept, i), &len);
+    g_assert_cmpuint(len, ==, 1000);
+    guint64 at = (guint64)i * 3 * 4096 + 100;
+    for (gsize k = 0; k < len; k++)
+      g_assert_cmpuint(b[k], ==, (guint8)((at + k) * 7 % 251));
+  }
+  /* the slices outlive the input, and the source is freed with it */
+  g_clear_pointer(&in, fk_input_free);
+  wait_destroyed(&p);
+  g_assert_cmpuint(((const guint8 *)g_bytes_get_data(g_ptr_array_index(kept, 1), NULL))[0], ==,
+                   (guint8)((3 * 4096 + 100) * 7 % 251));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -247,5 +290,6 @@ main(int argc, char **argv)
   g_test_add_func("/readahead/read-any-size", test_read_any_size);
   g_test_add_func("/readahead/bounded", test_bounded);
   g_test_add_func("/readahead/free-early", test_free_early);
+  g_test_add_func("/readahead/slices", test_slices);
   return g_test_run();
 }
