@@ -5,8 +5,10 @@
  * waited for the one that did both. A read-ahead runs the source (the
  * archive's decoder) on a thread of its own, which fills a ring of at most
  * SLOTS blocks of BLOCK bytes ahead of the reader and waits while they are
- * all full: the memory is bounded whatever the source holds, and a reader
- * that stops reading stops the source.
+ * all full: the memory is bounded whatever the source holds (blocks handed
+ * on as slices live as long as those do: what the readers' pipes hold,
+ * which their own caps bound), and a reader that stops reading stops the
+ * source.
  *
  * The reader gets what reading the source directly would give, call for
  * call: a block holds what one read of the source returned (a short read
