@@ -20,6 +20,7 @@
 #include "container.h"
 
 #include "decompress.h"
+#include "readahead.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -34,6 +35,9 @@ G_DEFINE_QUARK(fk - container - error - quark, fk_container_error)
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
+/* Blocks an archive's decoder runs ahead of the walk by (read_ahead): 1 MiB
+ * lets it go on while the walk waits for a reader, and costs few faults. */
+#define READ_AHEAD_SLOTS 16
 /* Bytes out of an archive before its expansion ratio is checked: small
  * members of zeros or repeated lines compress far better than dumps do. */
 #define RATIO_FLOOR ((guint64)64 << 20)
@@ -54,6 +58,7 @@ typedef struct {
   gint64 block_offset; /* of block[0] in the member (sparse files leave gaps) */
   gint64 pos;          /* bytes handed out */
   gboolean ended;
+  guint8 *scratch; /* bytes lent that are not the read-ahead's (member_lend) */
 } Member;
 
 struct Level {
@@ -189,6 +194,8 @@ level_bytes_in(Level *l)
     return g_bytes_get_size(l->memory);
   if (l->source != NULL && fk_decompress_is(l->source))
     return fk_decompress_consumed(l->source);
+  if (l->source != NULL && fk_read_ahead_is(l->source))
+    return fk_read_ahead_mark(l->source);
   la_int64_t n = archive_filter_bytes(l->a, -1);
   return n > 0 ? (guint64)n : 0;
 }
@@ -240,6 +247,7 @@ fk_container_detach(FkContainer *self)
   FkContainer *sub = g_new0(FkContainer, 1);
   sub->opts = self->opts;
   sub->opts.detach_archives = FALSE;
+  sub->opts.read_ahead = FALSE; /* read on a worker: the other workers have the other cores */
   sub->deferred = g_steal_pointer(&self->deferred);
   sub->stack = g_ptr_array_new();
   g_queue_init(&sub->pending);
@@ -568,14 +576,22 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
 {
   Level *l = user_data;
   g_autoptr(GError) error = NULL;
-  gssize n = fk_input_read(l->source, l->buf, READ_BLOCK, &error);
+  /* A read-ahead lends its blocks: libarchive keeps a buffer only until
+   * its next call, as long as the block is lent. */
+  guint8 *lent = NULL;
+  gssize n = fk_input_borrow(l->source, &lent, &error);
+  if (n == -2)
+    n = fk_input_read(l->source, l->buf, READ_BLOCK, &error);
+  else if (n > 0)
+    *buf = lent;
   if (n < 0) {
     g_free(l->source_error);
     l->source_error = g_strdup(error->message);
     archive_set_error(a, EIO, "%s", error->message);
     return -1;
   }
-  *buf = l->buf;
+  if (lent == NULL)
+    *buf = l->buf;
   return n;
 }
 
@@ -596,8 +612,11 @@ member_error(Member *m, GError **error)
                 archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
 }
 
+/* The next bytes of M, at most MAX, where they lie (*DATA; NULL for a hole
+ * of a sparse member, which reads as zeros): the count, 0 at the end, -1
+ * with ERROR. They stay valid until the next call. */
 static la_ssize_t
-member_read_data(Member *m, void *buf, gsize len, GError **error)
+member_next(Member *m, gsize max, const guint8 **data, GError **error)
 {
   Level *l = m->level;
   while (!m->ended && m->pos >= m->block_offset + (gint64)m->block_len) {
@@ -620,15 +639,27 @@ member_read_data(Member *m, void *buf, gsize len, GError **error)
     m->block_offset = off < m->pos ? m->pos : off; /* never backwards */
   }
   la_ssize_t n = 0;
+  *data = NULL;
   if (m->pos < m->block_offset) { /* a hole of a sparse member: zeros */
-    n = (la_ssize_t)MIN((gint64)len, m->block_offset - m->pos);
-    memset(buf, 0, (gsize)n);
+    n = (la_ssize_t)MIN((gint64)max, m->block_offset - m->pos);
   } else if (m->pos < m->block_offset + (gint64)m->block_len) {
     gsize at = (gsize)(m->pos - m->block_offset);
-    n = (la_ssize_t)MIN(len, m->block_len - at);
-    memcpy(buf, m->block + at, (gsize)n);
+    n = (la_ssize_t)MIN(max, m->block_len - at);
+    *data = m->block + at;
   }
   m->pos += n;
+  return n;
+}
+
+static la_ssize_t
+member_read_data(Member *m, void *buf, gsize len, GError **error)
+{
+  const guint8 *data;
+  la_ssize_t n = member_next(m, len, &data, error);
+  if (n > 0 && data != NULL)
+    memcpy(buf, data, (gsize)n);
+  else if (n > 0)
+    memset(buf, 0, (gsize)n);
   return n;
 }
 
@@ -663,10 +694,52 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   return n;
 }
 
+/* A member of an archive read ahead (read_ahead) lends its bytes: where
+ * they lie when that is in a block of the read-ahead (which the pipeline
+ * hands on as they are, fk_container_lent_bytes), else copied into the
+ * member's own buffer, since lent bytes are the reader's to write to and
+ * libarchive's own are not. */
+static gssize
+member_lend(gpointer user_data, guint8 **out, GError **error)
+{
+  Member *m = user_data;
+  const guint8 *data;
+  la_ssize_t n = member_next(m, G_MAXSSIZE, &data, error);
+  if (n <= 0)
+    return n < 0 ? -1 : 0;
+  if (data == NULL || !fk_read_ahead_holds(m->level->source, data, (gsize)n)) {
+    if (n > READ_BLOCK) { /* the rest comes with the next call */
+      m->pos -= n - READ_BLOCK;
+      n = READ_BLOCK;
+    }
+    if (m->scratch == NULL)
+      m->scratch = g_malloc(READ_BLOCK);
+    if (data != NULL)
+      memcpy(m->scratch, data, (gsize)n);
+    else
+      memset(m->scratch, 0, (gsize)n);
+    data = m->scratch;
+  }
+  if (m->counted && !count_total(m->owner, m->name, (gsize)n, error))
+    return -1;
+  *out = (guint8 *)data;
+  return n;
+}
+
+GBytes *
+fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len)
+{
+  Member *m = fk_input_source(in, member_read);
+  if (m == NULL || m->level->source == NULL)
+    return NULL;
+  return fk_read_ahead_slice(m->level->source, data, len);
+}
+
 static void
 member_free(gpointer user_data)
 {
   Member *m = user_data;
+  g_free(m->scratch);
   g_free(m->name);
   g_free(m);
 }
@@ -688,6 +761,7 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   set_formats(l->a, TRUE);
   int r;
   if (kind == KIND_DECODE) {
+    gboolean from_disk = src == NULL; /* never pauses, as a pipe may */
     if (src == NULL) {
       GError *e = NULL;
       src = fk_input_new_file(path, &e);
@@ -699,6 +773,14 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
     }
     /* no limits of its own: the members are bounded as any are */
     l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
+    /* The archive given (not one inside another, whose source is a member
+     * of the level below, read by this thread): decoded on a thread of its
+     * own, in the very blocks it would give here. The walk, faster than
+     * the decoder, waits for a few blocks at a time from a file; for each
+     * from a pipe. */
+    if (self->opts.read_ahead && depth == 1)
+      l->source = fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS,
+                                    from_disk ? READ_AHEAD_SLOTS / 4 : 1, fk_decompress_consumed);
     l->buf = g_malloc(READ_BLOCK);
     r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
   } else if (src == NULL) {
@@ -1036,6 +1118,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   m->name = g_strdup(name);
   m->counted = TRUE;
   FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
+  if (l->source != NULL && fk_read_ahead_is(l->source))
+    fk_input_set_lend(mi, member_lend);
   Level *root = g_ptr_array_index(self->stack, 0);
   /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */
   const char *outer = g_str_has_prefix(l->name, l->path) ? l->name + strlen(l->path) : "";

@@ -53,6 +53,10 @@ typedef struct {
    * disk (named or found in a directory) that is not the last file to open,
    * so that fk_container_detach can hand it to another thread. */
   gboolean detach_archives;
+  /* A gzip or zstd archive this container reads itself (given, or the last
+   * of several; not one detached) is decompressed on a thread of its own,
+   * a bounded way ahead of the members' readers (readahead.h). */
+  gboolean read_ahead;
 } FkContainerOptions;
 
 /* Defaults: 64 GiB in all, 16 GiB per member, nesting 4, a million members,
@@ -88,6 +92,12 @@ FkContainer *fk_container_detach(FkContainer *self);
 
 /* Where SELF reports from now on (a detached container's own). */
 void fk_container_set_diag(FkContainer *self, FkDiag *diag);
+
+/* LEN bytes at DATA, just lent by fk_input_borrow from IN (an input this
+ * container returned), as a reference to the read-ahead block they lie in
+ * (transfer full), to hand on to another thread without a copy; NULL when
+ * they do not lie in one (copy them). */
+GBytes *fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len);
 
 /* Decompressed bytes handed out so far, and the members and files seen. */
 guint64 fk_container_bytes(const FkContainer *self);

@@ -853,26 +853,52 @@ snapshot(Run *run)
   g_mutex_unlock(&run->lock);
 }
 
+/* The next bytes of IN to pump: lent by IN where it can, as a slice of the
+ * archive's read-ahead block they lie in (no copy), else copied into a
+ * block of the run's. NULL at the end or with ERROR. */
+static GBytes *
+pump_next(Run *run, FkInput *in, GError **error)
+{
+  guint8 *lent;
+  gssize n = fk_input_borrow(in, &lent, error);
+  if (n > 0) {
+    GBytes *slice = fk_container_lent_bytes(in, lent, (gsize)n);
+    if (slice != NULL)
+      return slice;
+    n = MIN(n, (gssize)PUMP_BLOCK); /* lent blocks are at most that */
+    guint8 *buf = fk_blocks_get(run->blocks);
+    memcpy(buf, lent, (gsize)n);
+    return fk_blocks_wrap(run->blocks, buf, (gsize)n);
+  }
+  if (n != -2)
+    return NULL;
+  guint8 *buf = fk_blocks_get(run->blocks);
+  n = fk_input_read(in, buf, PUMP_BLOCK, error);
+  if (n <= 0) {
+    fk_blocks_put(run->blocks, buf);
+    return NULL;
+  }
+  return fk_blocks_wrap(run->blocks, buf, (gsize)n);
+}
+
 /* Moves IN's bytes into P; the limits are enforced by IN itself. */
 static void
 pump(Run *run, FkInput *in, FkBytePipe *p)
 {
   for (;;) {
-    guint8 *buf = fk_blocks_get(run->blocks);
     GError *error = NULL;
-    gssize n = fk_input_read(in, buf, PUMP_BLOCK, &error);
-    if (n <= 0) {
-      fk_blocks_put(run->blocks, buf);
+    GBytes *bytes = pump_next(run, in, &error);
+    if (bytes == NULL) {
       fk_byte_pipe_close(p, error);
       return;
     }
     if (run->progress) { /* merges hold the lock: do not wait for them otherwise */
       g_mutex_lock(&run->lock);
-      run->bytes_done += (guint64)n;
+      run->bytes_done += (guint64)g_bytes_get_size(bytes);
       g_mutex_unlock(&run->lock);
       snapshot(run);
     }
-    if (!fk_byte_pipe_write(p, fk_blocks_wrap(run->blocks, buf, (gsize)n))) {
+    if (!fk_byte_pipe_write(p, bytes)) {
       fk_byte_pipe_close(p, NULL);
       return;
     }
@@ -982,6 +1008,9 @@ fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
   copts.detach_archives = jobs > 1 && symbol_files != NULL &&
                           copts.max_total == defaults.max_total &&
                           copts.max_members == defaults.max_members;
+  /* The archive this thread walks is decompressed on another, so that the
+   * walk keeps the workers fed (one tar.zst of many hosts). */
+  copts.read_ahead = jobs > 1;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
   guint max_in_flight = 3 * jobs;

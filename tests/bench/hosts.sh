@@ -53,6 +53,10 @@ fi
 for n in 10 $N; do
   [ -s "$DIR/hosts$n.tar.zst" ] || (cd "$DIR/dumps" && names $n | tar cf - -T -) | zstd -q -3 -c >"$DIR/hosts$n.tar.zst"
 done
+# The same members as a plain tar and a tar.gz: what decompression costs,
+# and the other decoder that runs ahead of the walk.
+[ -s "$DIR/hosts$N.tar" ] || zstd -q -dc "$DIR/hosts$N.tar.zst" >"$DIR/hosts$N.tar"
+[ -s "$DIR/hosts$N.tar.gz" ] || gzip -6 -c "$DIR/hosts$N.tar" >"$DIR/hosts$N.tar.gz"
 mkdir -p "$DIR/per-host"
 i=1
 while [ $i -le $N ]; do
@@ -102,6 +106,8 @@ arch="$DIR/hosts$N.tar.zst"
 size=$(du -k "$arch" | cut -f1)
 raw=$(cd "$DIR/dumps" && names $N | xargs cat | wc -c)
 one=$(pair "$arch")
+one_gz=$(pair "$DIR/hosts$N.tar.gz")
+one_tar=$(pair "$DIR/hosts$N.tar")
 # shellcheck disable=SC2046
 many=$(pair $(ls "$DIR"/per-host/*.tar.bz2))
 both=$(pair "$arch" "$arch" "$arch" "$arch")
@@ -112,6 +118,8 @@ show() {
   echo "$2" | awk -v what="$1" '{printf "  %-44s -j 1 %.2f s (cpu %.2f)  -j 2 %.2f s (cpu %.2f)  speedup %.2fx\n", what, $1, $2, $3, $4, $1 / $3}'
 }
 show "one tar.zst of all hosts (${size} KiB):" "$one"
+show "the same members as one tar.gz:" "$one_gz"
+show "the same members as one plain tar:" "$one_tar"
 show "the same archive named 4 times:" "$both"
 show "$N per-host tar.bz2 files (perf.all-HOST-...):" "$many"
 echo "  (target: >= 1.7x from the second core on the one archive; output of -j 1 and -j 2 compared each time)"

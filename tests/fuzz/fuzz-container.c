@@ -10,7 +10,9 @@
  * `tar czf nested.tar.gz plain.tar a.zip`, and the first 300 bytes of
  * tar.gzip (truncated.tar.gz). One input in three is named twice with
  * detach_archives set, as `flamekit -j` reads several archives: the first is
- * detached (opened by the sub-container) and drained before the rest. */
+ * detached (opened by the sub-container) and drained before the rest. Every
+ * other size reads gzip and zstd archives through a read-ahead thread, as
+ * -j 2 and more do. */
 #include "fuzz.h"
 
 #include "../../formats/container.h"
@@ -85,6 +87,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   opts.side_file = size % 2 ? on_side : NULL;
   gboolean twice = size % 3 == 0;
   opts.detach_archives = twice;
+  opts.read_ahead = (size / 7) % 2 == 0;
   char *paths[] = {path, twice ? path : NULL, NULL};
   g_autoptr(FkContainer) c = fk_container_new(paths, &opts);
   g_autoptr(FkTree) tree = fk_tree_new(NULL, FK_TREE_DEFAULT);
