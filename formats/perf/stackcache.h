@@ -34,6 +34,10 @@ const char *const *pd_stack_cache_find(PdStackCache *self, const guint64 *key, g
 void pd_stack_cache_put(PdStackCache *self, const guint64 *key, guint n, guint64 hash,
                         const char *const *frames, guint n_frames);
 
+/* How many times the cache started over empty: a caller keeping data of its
+ * own per entry drops it when this changes. */
+guint64 pd_stack_cache_generation(const PdStackCache *self);
+
 /* Lookups that found frames, and entries stored, since the start. */
 guint64 pd_stack_cache_hits(const PdStackCache *self);
 guint64 pd_stack_cache_entries(const PdStackCache *self);
