@@ -2264,7 +2264,8 @@ decode_batch(PerfData *pd, PdBatch *b)
       b->end = FK_READ_ERROR;
       break;
     }
-    if (b->items->len >= PD_BATCH_SAMPLES || b->addrs->len >= PD_BATCH_ADDRS)
+    if (b->items->len >= (pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES) ||
+        b->addrs->len >= PD_BATCH_ADDRS)
       break;
     if (pd->ready_pos < pd->ready->len) {
       PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
