@@ -1114,9 +1114,9 @@ static void
 test_threads_same(void)
 {
   static const char *const paths[] = {
-      "corpora/perf-procs/procs.data",      "corpora/perf-system/system.data",
-      "corpora/perf-c/inl.z.data",          "corpora/perf-c/inl.pipe.data",
-      "corpora/perf-c/inl.cut.data",        "corpora/perf-dwarf/thr.16k.data",
+      "corpora/perf-procs/procs.data", "corpora/perf-system/system.data",
+      "corpora/perf-c/inl.z.data",     "corpora/perf-c/inl.pipe.data",
+      "corpora/perf-c/inl.cut.data",   "corpora/perf-dwarf/thr.16k.data",
       "corpora/perf-threads/thr.data",
   };
   for (guint strict = 0; strict < 2; strict++)
@@ -1135,9 +1135,8 @@ test_threads_same(void)
           read_batch = batches[b];
           Read two;
           read_path(paths[i], FK_WEIGHT_DEFAULT, &two);
-          g_test_message("%s: %u threads, batches of %u%s: %" G_GUINT64_FORMAT " samples",
-                         paths[i], threads ? threads : 2, batches[b], strict ? ", strict" : "",
-                         two.samples);
+          g_test_message("%s: %u threads, batches of %u%s: %" G_GUINT64_FORMAT " samples", paths[i],
+                         threads ? threads : 2, batches[b], strict ? ", strict" : "", two.samples);
           assert_same_read(&one, &two);
           read_clear(&two);
         }
