@@ -134,11 +134,36 @@ typedef struct {
   FkDiag *diag;
 } PdBatchDiag;
 
+/* A batch's growing array: kept from batch to batch, so it grows only at
+ * first (GArray's append cost a sixth of a frame-pointer capture's time). */
 typedef struct {
-  GArray *items;    /* PdItem */
-  GArray *addrs;    /* PdResAddr */
-  GArray *maps;     /* PdMap: copies, as they were at the sample */
-  GArray *touch;    /* PdTouch */
+  guint8 *data;
+  guint len, cap;
+} PdVec;
+
+static void
+pd_vec_grow(PdVec *v, gsize elt)
+{
+  v->cap = MAX(v->cap * 2, 64);
+  v->data = g_realloc_n(v->data, v->cap, elt);
+}
+
+/* Room for one more element of ELT bytes at the end of V. */
+static inline gpointer
+pd_vec_push(PdVec *v, gsize elt)
+{
+  if (v->len == v->cap)
+    pd_vec_grow(v, elt);
+  return v->data + elt * v->len++;
+}
+
+#define PD_VEC_AT(v, type, i) (((type *)(gpointer)(v).data)[i])
+
+typedef struct {
+  PdVec items;      /* PdItem */
+  PdVec addrs;      /* PdResAddr */
+  PdVec maps;       /* PdMap: copies, as they were at the sample */
+  PdVec touch;      /* PdTouch */
   GArray *diags;    /* PdBatchDiag */
   FkReadStatus end; /* FK_READ_SAMPLE: more follow; FK_READ_END; FK_READ_ERROR: error */
   GError *error;
@@ -298,10 +323,10 @@ decoder_diag(PerfData *pd)
     return pd->opts->diag;
   if (b->diags->len > 0) {
     PdBatchDiag *last = &g_array_index(b->diags, PdBatchDiag, b->diags->len - 1);
-    if (last->item == b->items->len)
+    if (last->item == b->items.len)
       return last->diag;
   }
-  PdBatchDiag d = {b->items->len, fk_diag_new_like(pd->opts->diag)};
+  PdBatchDiag d = {b->items.len, fk_diag_new_like(pd->opts->diag)};
   g_array_append_val(b->diags, d);
   return d.diag;
 }
@@ -1380,12 +1405,12 @@ static void
 kernel_soon(PerfData *pd, const PdBatch *b, const PdItem *it)
 {
   for (guint i = it->n_addrs; i-- > 0;) {
-    const PdResAddr *a = &g_array_index(b->addrs, PdResAddr, it->addr_from + i);
+    const PdResAddr *a = &PD_VEC_AT(b->addrs, PdResAddr, it->addr_from + i);
     if (a->mode != PD_CPUMODE_KERNEL && a->mode != PD_CPUMODE_GUEST_KERNEL)
       continue;
     pd->kernel_soon = TRUE;
     const PdMap *m = a->mode == PD_CPUMODE_KERNEL && a->map != PD_NO_MAP
-                         ? &g_array_index(b->maps, PdMap, a->map)
+                         ? &PD_VEC_AT(b->maps, PdMap, a->map)
                          : NULL;
     FkMapping fm;
     if (m != NULL)
@@ -1429,11 +1454,11 @@ symbolize_stack(PerfData *pd, const PdBatch *b, const PdItem *it)
 {
   guint from = pd->frames->len;
   for (guint i = it->n_addrs; i-- > 0;) {
-    const PdResAddr *a = &g_array_index(b->addrs, PdResAddr, it->addr_from + i);
+    const PdResAddr *a = &PD_VEC_AT(b->addrs, PdResAddr, it->addr_from + i);
     if (a->mode == PD_ADDR_TRUNCATED)
       g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[truncated]"));
     else
-      lookup_addr(pd, a->map == PD_NO_MAP ? NULL : &g_array_index(b->maps, PdMap, a->map), it->pid,
+      lookup_addr(pd, a->map == PD_NO_MAP ? NULL : &PD_VEC_AT(b->maps, PdMap, a->map), it->pid,
                   a->addr, a->mode);
   }
   if (pd->frames->len == from)
@@ -1500,9 +1525,9 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
   if (it->n_touch > 0)
     ensure_symbolizer(pd);
   for (guint i = 0; i < it->n_touch; i++) {
-    const PdTouch *t = &g_array_index(b->touch, PdTouch, it->touch_from + i);
+    const PdTouch *t = &PD_VEC_AT(b->touch, PdTouch, it->touch_from + i);
     FkMapping fm;
-    to_mapping(&g_array_index(b->maps, PdMap, t->map), it->pid, &fm);
+    to_mapping(&PD_VEC_AT(b->maps, PdMap, t->map), it->pid, &fm);
     struct Elf *eh, *debug;
     guint64 bias;
     gconstpointer key;
@@ -1579,10 +1604,13 @@ unwind_user(PerfData *pd, const PdFields *f)
   FkUnwindOutcome o =
       pd_unwind_sample(pd->unwind, f->pid, f->attr->sample_regs_user, f->uregs, f->n_uregs,
                        f->ustack, f->ustack_size, f->ustack_dyn, pd->swap, pd->uframes);
+  guint from = pd->addrs->len;
+  g_array_set_size(pd->addrs, from + pd->uframes->len);
+  PdAddr *out = (PdAddr *)(gpointer)pd->addrs->data + from;
   for (guint i = 0; i < pd->uframes->len; i++) {
     const FkUnwindFrame *u = &g_array_index(pd->uframes, FkUnwindFrame, i);
-    PdAddr a = {u->exact ? u->pc : u->pc - 1, PD_CPUMODE_USER};
-    g_array_append_val(pd->addrs, a);
+    out[i].addr = u->exact ? u->pc : u->pc - 1;
+    out[i].mode = PD_CPUMODE_USER;
   }
   if (o == FK_UNWIND_TRUNCATED) {
     PdAddr a = {0, PD_ADDR_TRUNCATED};
@@ -1626,9 +1654,12 @@ stack_key(PerfData *pd, gint64 pid, FkNameFlags jit_names)
 static gboolean
 sample_addrs(PerfData *pd, const PdFields *f, guint16 misc)
 {
-  g_array_set_size(pd->addrs, 0);
   guint8 mode = misc & PD_MISC_CPUMODE_MASK;
   gboolean unwind = f->has_ustack && f->uregs != NULL && pd->unwind_method != PD_UNWIND_NONE;
+  /* room for every entry and the sampled address, written in place */
+  g_array_set_size(pd->addrs, (guint)MIN(f->has_chain ? f->nr : 0, G_MAXUINT32 - 1) + 1);
+  PdAddr *out = (PdAddr *)(gpointer)pd->addrs->data;
+  guint n = 0;
   if (f->has_chain) {
     gboolean first = TRUE;
     for (guint64 i = 0; i < f->nr; i++) {
@@ -1647,8 +1678,10 @@ sample_addrs(PerfData *pd, const PdFields *f, guint16 misc)
           mode = PD_CPUMODE_GUEST_KERNEL;
         else if (ip == PD_CONTEXT_GUEST_USER)
           mode = PD_CPUMODE_GUEST_USER;
-        else
+        else {
+          g_array_set_size(pd->addrs, 0);
           return FALSE; /* perf: "invalid callchain context" */
+        }
         first = TRUE;
         continue;
       }
@@ -1657,11 +1690,13 @@ sample_addrs(PerfData *pd, const PdFields *f, guint16 misc)
        * instruction before. */
       if (unwind && mode == PD_CPUMODE_USER)
         continue; /* the unwound stack replaces the recorded user part */
-      PdAddr a = {first ? ip : ip - 1, mode};
-      g_array_append_val(pd->addrs, a);
+      out[n].addr = first ? ip : ip - 1;
+      out[n].mode = mode;
+      n++;
       first = FALSE;
     }
   }
+  g_array_set_size(pd->addrs, n);
   if (unwind)
     unwind_user(pd, f);
   if (pd->addrs->len == 0 && f->has_ip) {
@@ -1679,8 +1714,8 @@ batch_map(PdBatch *b, const PdMap *m, const PdMap **seen, guint32 *at, guint *n_
   for (guint i = 0; i < *n_seen; i++)
     if (seen[i] == m)
       return at[i];
-  guint32 idx = b->maps->len;
-  g_array_append_val(b->maps, *m);
+  guint32 idx = b->maps.len;
+  *(PdMap *)pd_vec_push(&b->maps, sizeof(PdMap)) = *m;
   guint slot = *n_seen < 4 ? (*n_seen)++ : idx % 4;
   seen[slot] = m;
   at[slot] = idx;
@@ -1692,15 +1727,15 @@ batch_map(PdBatch *b, const PdMap *m, const PdMap **seen, guint32 *at, guint *n_
 static void
 touches(PerfData *pd, PdBatch *b, PdItem *it)
 {
-  it->touch_from = b->touch->len;
+  it->touch_from = b->touch.len;
   if (pd->unwind == NULL)
     return;
   guint n;
   const PdUnwindTouch *t = pd_unwind_touched(pd->unwind, &n);
   for (guint i = 0; i < n; i++) {
-    PdTouch tt = {t[i].pc, b->maps->len};
-    g_array_append_val(b->maps, t[i].map);
-    g_array_append_val(b->touch, tt);
+    PdTouch tt = {t[i].pc, b->maps.len};
+    *(PdMap *)pd_vec_push(&b->maps, sizeof(PdMap)) = t[i].map;
+    *(PdTouch *)pd_vec_push(&b->touch, sizeof(PdTouch)) = tt;
   }
   it->n_touch = n;
   pd_unwind_touched_clear(pd->unwind);
@@ -1743,7 +1778,7 @@ decode_stack(PerfData *pd, PdBatch *b, PdItem *it)
   const PdMap *seen[4];
   guint32 at[4];
   guint n_seen = 0;
-  it->addr_from = b->addrs->len;
+  it->addr_from = b->addrs.len;
   it->n_addrs = pd->addrs->len;
   for (guint i = 0; i < pd->addrs->len; i++) {
     const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
@@ -1753,7 +1788,7 @@ decode_stack(PerfData *pd, PdBatch *b, PdItem *it)
     else if (a->mode == PD_CPUMODE_USER)
       m = pd_maps_find(pd->maps, it->pid, a->addr);
     PdResAddr r = {a->addr, m ? batch_map(b, m, seen, at, &n_seen) : PD_NO_MAP, a->mode};
-    g_array_append_val(b->addrs, r);
+    *(PdResAddr *)pd_vec_push(&b->addrs, sizeof(PdResAddr)) = r;
   }
 }
 
@@ -1863,7 +1898,7 @@ apply_event(PerfData *pd, const PdEvent *ev)
     it.cpu = f.cpu;
     it.time = f.time;
     it.has_time = f.has_time;
-    g_array_append_val(b->items, it);
+    *(PdItem *)pd_vec_push(&b->items, sizeof(PdItem)) = it;
     return;
   }
   case PD_RECORD_MMAP:
@@ -2212,10 +2247,6 @@ static PdBatch *
 batch_new(void)
 {
   PdBatch *b = g_new0(PdBatch, 1);
-  b->items = g_array_new(FALSE, FALSE, sizeof(PdItem));
-  b->addrs = g_array_new(FALSE, FALSE, sizeof(PdResAddr));
-  b->maps = g_array_new(FALSE, FALSE, sizeof(PdMap));
-  b->touch = g_array_new(FALSE, FALSE, sizeof(PdTouch));
   b->diags = g_array_new(FALSE, FALSE, sizeof(PdBatchDiag));
   return b;
 }
@@ -2223,10 +2254,7 @@ batch_new(void)
 static void
 batch_clear(PdBatch *b)
 {
-  g_array_set_size(b->items, 0);
-  g_array_set_size(b->addrs, 0);
-  g_array_set_size(b->maps, 0);
-  g_array_set_size(b->touch, 0);
+  b->items.len = b->addrs.len = b->maps.len = b->touch.len = 0;
   for (guint i = 0; i < b->diags->len; i++)
     fk_diag_free(g_array_index(b->diags, PdBatchDiag, i).diag);
   g_array_set_size(b->diags, 0);
@@ -2241,10 +2269,10 @@ batch_free(gpointer p)
   if (b == NULL)
     return;
   batch_clear(b);
-  g_array_free(b->items, TRUE);
-  g_array_free(b->addrs, TRUE);
-  g_array_free(b->maps, TRUE);
-  g_array_free(b->touch, TRUE);
+  g_free(b->items.data);
+  g_free(b->addrs.data);
+  g_free(b->maps.data);
+  g_free(b->touch.data);
   g_array_free(b->diags, TRUE);
   g_free(b);
 }
@@ -2264,8 +2292,8 @@ decode_batch(PerfData *pd, PdBatch *b)
       b->end = FK_READ_ERROR;
       break;
     }
-    if (b->items->len >= (pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES) ||
-        b->addrs->len >= PD_BATCH_ADDRS)
+    if (b->items.len >= (pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES) ||
+        b->addrs.len >= PD_BATCH_ADDRS)
       break;
     if (pd->ready_pos < pd->ready->len) {
       PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
@@ -2390,8 +2418,8 @@ perf_data_next(gpointer state, FkSample *s, GError **error)
     PdBatch *b = pd->cur;
     if (b != NULL) {
       move_diags(pd, b, pd->cur_item, &pd->cur_diag);
-      if (pd->cur_item < b->items->len) {
-        emit_item(pd, b, &g_array_index(b->items, PdItem, pd->cur_item++), s);
+      if (pd->cur_item < b->items.len) {
+        emit_item(pd, b, &PD_VEC_AT(b->items, PdItem, pd->cur_item++), s);
         return FK_READ_SAMPLE;
       }
       if (b->end == FK_READ_ERROR) {
