@@ -89,8 +89,8 @@ typedef struct {
 /* A batch of the decoder's (below) holds at most this many samples or
  * addresses, and at most PD_BATCHES_WAITING full ones wait for the
  * symbolizing side: a few MiB ahead at most. */
-#define PD_BATCH_SAMPLES 512
-#define PD_BATCH_ADDRS 65536
+#define PD_BATCH_SAMPLES 2048
+#define PD_BATCH_ADDRS 131072
 #define PD_BATCHES_WAITING 4
 #define PD_NO_MAP G_MAXUINT32
 #define PD_NO_STACK G_MAXUINT32
@@ -1509,7 +1509,7 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
     pname = t->pname;
   }
   pd->jit_names = it->jit_names;
-  g_ptr_array_set_size(pd->frames, 0);
+  pd->frames->len = 0; /* no free function: g_ptr_array_set_size's removal is for nothing */
   if (pname != NULL)
     g_ptr_array_add(pd->frames, (gpointer)pname);
   if (!pd->own->dso_only)

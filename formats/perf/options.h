@@ -13,5 +13,5 @@ typedef struct {
    * else (0) a file-mode capture is decoded on a thread of its own while the
    * reading thread symbolizes (data.c) */
   guint threads;
-  guint batch_samples; /* samples a batch of the decoder's holds (0: 512); for tests */
+  guint batch_samples; /* samples a batch of the decoder's holds (0: 2048); for tests */
 } FkPerfDataOptions;
