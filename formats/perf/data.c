@@ -90,6 +90,8 @@ typedef struct {
  * addresses, and at most PD_BATCHES_WAITING full ones wait for the
  * symbolizing side: a few MiB ahead at most. */
 #define PD_BATCH_SAMPLES 2048
+/* on one thread a batch is used up at once: a small one stays in cache */
+#define PD_BATCH_SAMPLES_ONE 256
 #define PD_BATCH_ADDRS 131072
 #define PD_BATCHES_WAITING 4
 #define PD_NO_MAP G_MAXUINT32
@@ -114,18 +116,18 @@ typedef struct {
 /* One sample as the decoder hands it over: its labels, and either the id of
  * a stack symbolized before or its addresses (leaf first) to symbolize. */
 typedef struct {
-  FkWeight weight;
-  gboolean period, has_time, has_tid;
-  gint64 pid, tid;
-  gint32 cpu;
+  gint64 weight; /* an integer weight (fk_weight_int) */
   guint64 time;
   const char *event, *comm, *host; /* in pd->strings1; comm NULL: none known */
-  FkNameFlags jit_names;
-  guint32 stack;  /* id in the stack table, PD_NO_STACK: not cached */
-  gboolean fresh; /* symbolize the addresses and keep the frames under stack */
-  gboolean reset; /* the stack table starts over (at this stack's id) first */
+  gint32 pid, tid, cpu;            /* pid_t, as the record has them */
+  guint32 stack;                   /* id in the stack table, PD_NO_STACK: not cached */
   guint32 addr_from, n_addrs, touch_from, n_touch;
+  guint8 jit_names; /* FkNameFlags */
+  guint8 period, has_time, has_tid;
+  guint8 fresh; /* symbolize the addresses and keep the frames under stack */
+  guint8 reset; /* the stack table starts over (at this stack's id) first */
 } PdItem;
+G_STATIC_ASSERT(sizeof(PdItem) <= 80); /* batches are written on one core, read on another */
 
 /* The decoder's messages that came before item ITEM (ITEM == the number of
  * items: after the last). */
@@ -229,6 +231,7 @@ typedef struct {
   gboolean decoder_done; /* its last batch was popped, or it was stopped */
   PdBatch *cur;          /* the symbolizing side's batch */
   guint cur_item, cur_diag;
+  guint batch_samples; /* most samples in a batch */
 
   PdMaps *maps;
   FkSymbolizeOptions symopts;
@@ -1508,7 +1511,7 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
     comm = t->comm;
     pname = t->pname;
   }
-  pd->jit_names = it->jit_names;
+  pd->jit_names = (FkNameFlags)it->jit_names;
   pd->frames->len = 0; /* no free function: g_ptr_array_set_size's removal is for nothing */
   if (pname != NULL)
     g_ptr_array_add(pd->frames, (gpointer)pname);
@@ -1561,7 +1564,7 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
   fk_sample_init(s);
   s->frames = (const char **)pd->frames->pdata;
   s->n_frames = pd->frames->len;
-  s->weight = it->weight;
+  s->weight = fk_weight_int(it->weight);
   s->period = it->period;
   s->file = pd->file;
   if (it->host != NULL && it->host != pd->hostname1) {
@@ -1753,7 +1756,7 @@ decode_stack(PerfData *pd, PdBatch *b, PdItem *it)
    * the entry), and Python's 2-frame stacks of a frame-pointer capture ran
    * 1.2x slower through it; 17-frame C stacks 1.45x faster. */
   if (!pd->stacks_off && pd->addrs->len >= PD_STACK_CACHE_MIN) {
-    guint64 hash = stack_key(pd, it->pid, it->jit_names);
+    guint64 hash = stack_key(pd, it->pid, (FkNameFlags)it->jit_names);
     const guint64 *key = (const guint64 *)(gpointer)pd->key->data;
     guint n;
     const char *const *cached = pd_stack_cache_find(pd->stacks, key, pd->key->len, hash, &n);
@@ -1852,22 +1855,22 @@ apply_event(PerfData *pd, const PdEvent *ev)
     }
     PdBatch *b = pd->fill;
     PdItem it = {0};
-    it.pid = f.pid;
-    it.tid = f.tid;
+    it.pid = (gint32)f.pid;
+    it.tid = (gint32)f.tid;
     /* The period by default, as the perf-script reader weighs what
      * `perf script` prints and as perf report's Overhead sums; one per
      * sample (stackcollapse-perf's count) with --weight samples. */
-    it.weight = fk_weight_int(
-        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
+    it.weight =
+        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1;
     it.period =
         pd->opts->weight != FK_WEIGHT_SAMPLES && (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
     if (f.has_tid) {
       const PdThreadName *t = thread_name(pd, f.pid, f.tid);
       it.comm = t->comm;
-      it.jit_names = t->jit_names;
+      it.jit_names = (guint8)t->jit_names;
       it.has_tid = TRUE;
     } else
-      it.jit_names = fk_name_flags(pd->opts, NULL, 0);
+      it.jit_names = (guint8)fk_name_flags(pd->opts, NULL, 0);
     if (!sample_addrs(pd, &f, misc)) {
       /* perf drops such a chain but keeps the sample: so do we, with its
        * sampled address as the only frame. */
@@ -2194,6 +2197,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
       perf_data_close(pd);
       return NULL;
     }
+    start_decoder(pd); /* one thread: it only sets the batch size */
     return pd;
   }
   if (fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
@@ -2292,8 +2296,7 @@ decode_batch(PerfData *pd, PdBatch *b)
       b->end = FK_READ_ERROR;
       break;
     }
-    if (b->items.len >= (pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES) ||
-        b->addrs.len >= PD_BATCH_ADDRS)
+    if (b->items.len >= pd->batch_samples || b->addrs.len >= PD_BATCH_ADDRS)
       break;
     if (pd->ready_pos < pd->ready->len) {
       PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
@@ -2447,11 +2450,15 @@ perf_data_next(gpointer state, FkSample *s, GError **error)
 static void
 start_decoder(PerfData *pd)
 {
+  pd->batch_samples = pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES_ONE;
   if (pd->pipe || pd->own->threads == 1)
     return;
   pd->handover = pd_handover_new(PD_BATCHES_WAITING);
+  if (pd->own->batch_samples == 0)
+    pd->batch_samples = PD_BATCH_SAMPLES;
   pd->decoder = g_thread_try_new("fk-perf-decode", decoder_thread, pd, NULL);
   if (pd->decoder == NULL) {
+    pd->batch_samples = pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES_ONE;
     pd_handover_free(pd->handover, NULL);
     pd->handover = NULL;
   }
