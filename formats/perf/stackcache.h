@@ -6,6 +6,9 @@
  * each sample by everything its frames depend on (the process, the versions
  * of that process's maps and of the kernel's, the naming flags, and the
  * addresses with their modes) and keeps the frames made the first time.
+ * The perf-data reader's decoder, which has no frames (they are made on the
+ * other thread, data.c), stores one word instead: the stack's number, under
+ * which the symbolizing side keeps the frames until the generation changes.
  * The cache knows nothing of what the words mean: a key is the whole
  * identity, compared word for word, never by its hash alone. */
 #pragma once
