@@ -45,6 +45,7 @@ fk_cmd_pipeline_options(const FkInputOptions *opts, FkPipelineOptions *popts,
   memset(perf_data, 0, sizeof *perf_data);
   perf_data->dso_only = opts->dso_only;
   perf_data->max_buffer = (guint64)opts->max_buffer;
+  perf_data->threads = opts->jobs == 1 ? 1 : 0;
   ropts->own[FK_READER_SLOT_PERF_DATA] = perf_data;
 
   popts->format = opts->format != NULL ? fk_reader_lookup(opts->format) : NULL;

@@ -15,6 +15,7 @@
 #include "../framename.h"
 #include "../names.h"
 #include "abi.h"
+#include "handover.h"
 #include "maps.h"
 #include "options.h"
 #include "stackcache.h"
@@ -73,16 +74,110 @@ typedef struct {
   guint8 mode; /* PD_CPUMODE_*, or PD_ADDR_TRUNCATED */
 } PdAddr;
 
-/* What a thread's samples are named by (thread_name). */
+/* The decoder's comm of a thread and how its JIT frames are named
+ * (thread_name). */
 typedef struct {
   gint64 pid, tid;
-  guint64 stamp; /* pd_maps_comm_stamp + 1 when made; 0: empty */
-  const char *comm, *pname;
+  guint64 stamp;    /* pd_maps_comm_stamp + 1 when made; 0: empty */
+  const char *comm; /* in pd->strings1, NULL: none known */
   FkNameFlags jit_names;
 } PdThreadName;
 
 /* Samples with at least this many addresses go through the stack cache. */
 #define PD_STACK_CACHE_MIN 4
+
+/* A batch of the decoder's (below) holds at most this many samples or
+ * addresses, and at most PD_BATCHES_WAITING full ones wait for the
+ * symbolizing side: a few MiB ahead at most. */
+#define PD_BATCH_SAMPLES 2048
+/* on one thread a batch is used up at once: a small one stays in cache */
+#define PD_BATCH_SAMPLES_ONE 256
+#define PD_BATCH_ADDRS 131072
+#define PD_BATCHES_WAITING 4
+#define PD_NO_MAP G_MAXUINT32
+#define PD_NO_STACK G_MAXUINT32
+
+/* An address of a sample with the mapping it fell in when it was sampled
+ * (an index into its batch's maps, PD_NO_MAP: none). */
+typedef struct {
+  guint64 addr;
+  guint32 map;
+  guint8 mode; /* PD_CPUMODE_*, or PD_ADDR_TRUNCATED */
+} PdResAddr;
+
+/* A mapping the unwinder met first in a sample: the symbolizing side asks
+ * its symbolizer for the same files in the same order, so that its notes
+ * (a missing ELF file) and its early DWARF loads come as on one thread. */
+typedef struct {
+  guint64 pc;
+  guint32 map;
+} PdTouch;
+
+/* One sample as the decoder hands it over: its labels, and either the id of
+ * a stack symbolized before or its addresses (leaf first) to symbolize. */
+typedef struct {
+  gint64 weight; /* an integer weight (fk_weight_int) */
+  guint64 time;
+  const char *event, *comm, *host; /* in pd->strings1; comm NULL: none known */
+  gint32 pid, tid, cpu;            /* pid_t, as the record has them */
+  guint32 stack;                   /* id in the stack table, PD_NO_STACK: not cached */
+  guint32 addr_from, n_addrs, touch_from, n_touch;
+  guint8 jit_names; /* FkNameFlags */
+  guint8 period, has_time, has_tid;
+  guint8 fresh; /* symbolize the addresses and keep the frames under stack */
+  guint8 reset; /* the stack table starts over (at this stack's id) first */
+} PdItem;
+G_STATIC_ASSERT(sizeof(PdItem) <= 80); /* batches are written on one core, read on another */
+
+/* The decoder's messages that came before item ITEM (ITEM == the number of
+ * items: after the last). */
+typedef struct {
+  guint item;
+  FkDiag *diag;
+} PdBatchDiag;
+
+/* A batch's growing array: kept from batch to batch, so it grows only at
+ * first (GArray's append cost a sixth of a frame-pointer capture's time). */
+typedef struct {
+  guint8 *data;
+  guint len, cap;
+} PdVec;
+
+static void
+pd_vec_grow(PdVec *v, gsize elt)
+{
+  v->cap = MAX(v->cap * 2, 64);
+  v->data = g_realloc_n(v->data, v->cap, elt);
+}
+
+/* Room for one more element of ELT bytes at the end of V. */
+static inline gpointer
+pd_vec_push(PdVec *v, gsize elt)
+{
+  if (v->len == v->cap)
+    pd_vec_grow(v, elt);
+  return v->data + elt * v->len++;
+}
+
+#define PD_VEC_AT(v, type, i) (((type *)(gpointer)(v).data)[i])
+
+typedef struct {
+  PdVec items;      /* PdItem */
+  PdVec addrs;      /* PdResAddr */
+  PdVec maps;       /* PdMap: copies, as they were at the sample */
+  PdVec touch;      /* PdTouch */
+  GArray *diags;    /* PdBatchDiag */
+  FkReadStatus end; /* FK_READ_SAMPLE: more follow; FK_READ_END; FK_READ_ERROR: error */
+  GError *error;
+} PdBatch;
+
+/* The symbolizing side's root frame and comm of a thread (thread_label). */
+typedef struct {
+  gint64 pid, tid;
+  const char *comm1; /* the decoder's comm it was made for */
+  gboolean used;
+  const char *comm, *pname;
+} PdThreadLabel;
 
 /* The root-side marker of a user stack cut by the stack copy size. */
 #define PD_ADDR_TRUNCATED 0xff
@@ -122,20 +217,48 @@ typedef struct {
   guint64 seq, max_time, flush_limit;
   gboolean done;
 
+  /* Two sides, each with state of its own (docs/ARCHITECTURE.md): the
+   * decoder (records, maps, unwinding, which stacks were seen) and the
+   * symbolizing side (the symbolizer, names, the frames of each stack).
+   * They share only PdBatches, handed over in order, and what neither
+   * changes after open (the options, attrs' numbers, the features). With
+   * two threads the decoder runs on a thread of its own; with one (-j 1,
+   * pipe mode) perf_data_next fills a batch whenever it has run out. */
+  FkInterner *strings1; /* the decoder's: paths, comms, events, hosts */
+  PdBatch *fill;        /* the batch the decoder fills; NULL outside decoding */
+  PdHandover *handover; /* two threads: the batches between them */
+  GThread *decoder;
+  gboolean decoder_done; /* its last batch was popped, or it was stopped */
+  PdBatch *cur;          /* the symbolizing side's batch */
+  guint cur_item, cur_diag;
+  guint batch_samples; /* most samples in a batch */
+
   PdMaps *maps;
   FkSymbolizeOptions symopts;
   FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
+  FkSymbolizeOptions usymopts;
+  FkSymbolizer *usym; /* the unwinder's own, on the decoder's side: no notes, no DWARF */
+  FkDiag *udiag;      /* its notes, dropped: the symbolizing side gives them */
   GPtrArray *frames;
   GArray *addrs;         /* PdAddr, leaf first */
-  GHashTable *build_ids; /* interned path -> GBytes */
+  GHashTable *build_ids; /* path in strings1 -> GBytes */
   PdUnwindMethod unwind_method;
   PdUnwind *unwind;     /* made with the symbolizer, for captures with user stacks */
   GArray *uframes;      /* FkUnwindFrame, one sample's */
-  PdStackCache *stacks; /* a sample's frames by what they depend on (stack_key) */
+  PdStackCache *stacks; /* a stack's id by what its frames depend on (stack_key) */
   GArray *key;          /* guint64: the open sample's key */
   guint64 stack_lookups;
+  guint32 next_stack;   /* the id the next stack stored gets */
   gboolean stacks_off;  /* too few stacks repeat for the cache to pay */
   gboolean kernel_soon; /* the symbolizer was told kernel frames are coming */
+  /* the symbolizing side's stack table: the frames of stack id table_base +
+   * i at table_spans[i] (offset, count into table_frames) */
+  GPtrArray *table_frames;
+  GArray *table_spans;
+  guint32 table_base;
+  GHashTable *labels; /* path in strings1 -> `[dso]` label */
+  const char *event1, *event_pub, *hostname1, *hostname_pub;
+  PdThreadLabel labels_by_tid[64];
 
   /* features */
   char *hostname, *osrelease, *arch, *cmdline, *version;
@@ -154,7 +277,7 @@ typedef struct {
   GString *scratch;
   FkNameFlags jit_names;  /* how the open sample's JIT frames are named (its comm) */
   PdThreadName names[64]; /* by tid */
-  const char *host_name;  /* interned hostname, for the hostname it was made of */
+  const char *host_name;  /* hostname in strings1, for the hostname it was made of */
   const char *host_of;
   gboolean torn_noted;
 } PerfData;
@@ -191,6 +314,26 @@ where_at(const PerfData *pd, guint64 offset)
   return g_strdup_printf("%s:0x%" G_GINT64_MODIFIER "x", fk_input_name(pd->in), offset);
 }
 
+/* Where the decoder reports: the reader's diag while opening, else a diag
+ * of the batch being filled, placed before the sample that comes next, so
+ * that the symbolizing side moves it to the reader's between the samples
+ * it came between (fk_diag_move keeps the order and the limits). */
+static FkDiag *
+decoder_diag(PerfData *pd)
+{
+  PdBatch *b = pd->fill;
+  if (b == NULL)
+    return pd->opts->diag;
+  if (b->diags->len > 0) {
+    PdBatchDiag *last = &g_array_index(b->diags, PdBatchDiag, b->diags->len - 1);
+    if (last->item == b->items.len)
+      return last->diag;
+  }
+  PdBatchDiag d = {b->items.len, fk_diag_new_like(pd->opts->diag)};
+  g_array_append_val(b->diags, d);
+  return d.diag;
+}
+
 static void note_at(PerfData *pd, guint64 offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void
 note_at(PerfData *pd, guint64 offset, const char *fmt, ...)
@@ -200,7 +343,7 @@ note_at(PerfData *pd, guint64 offset, const char *fmt, ...)
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   g_autofree char *where = where_at(pd, offset);
-  fk_diag_note(pd->opts->diag, where, "%s", msg);
+  fk_diag_note(decoder_diag(pd), where, "%s", msg);
 }
 
 static void skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
@@ -213,7 +356,7 @@ skip_at(PerfData *pd, guint64 offset, const FkWeight *w, const char *fmt, ...)
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   g_autofree char *where = where_at(pd, offset);
-  fk_diag_skip(pd->opts->diag, where, w, "%s", msg);
+  fk_diag_skip(decoder_diag(pd), where, w, "%s", msg);
   pd->skips++;
 }
 
@@ -328,7 +471,7 @@ name_attr(PerfData *pd, guint64 id, guint index, const char *name)
   if (a == NULL && index < pd->attrs->len)
     a = &g_array_index(pd->attrs, PdAttr, index);
   if (a != NULL)
-    a->name = fk_event_intern(pd->opts->strings, name, strlen(name));
+    a->name = fk_event_intern(pd->strings1, name, strlen(name));
 }
 
 static const char *
@@ -336,8 +479,8 @@ attr_name(PerfData *pd, PdAttr *a)
 {
   if (a->name == NULL) {
     char buf[64];
-    a->name = fk_interner_intern0(pd->opts->strings,
-                                  default_event_name(a->type, a->config, buf, sizeof buf));
+    a->name =
+        fk_interner_intern0(pd->strings1, default_event_name(a->type, a->config, buf, sizeof buf));
   }
   return a->name;
 }
@@ -364,7 +507,7 @@ parse_build_id_entry(PerfData *pd, const guint8 *p, gsize n)
       len--;
   if (len == 0)
     return;
-  const char *ipath = fk_interner_intern0(pd->opts->strings, path);
+  const char *ipath = fk_interner_intern0(pd->strings1, path);
   g_hash_table_replace(pd->build_ids, (gpointer)ipath, g_bytes_new(p + 12, len));
   GString *s = g_string_new(NULL);
   for (gsize i = 0; i < len; i++)
@@ -1115,20 +1258,6 @@ handle_record(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset, gbo
   }
 }
 
-static void
-ensure_symbolizer(PerfData *pd)
-{
-  if (pd->sym != NULL)
-    return;
-  struct utsname u;
-  if (pd->symopts.kallsyms == NULL && pd->hostname && pd->osrelease && uname(&u) == 0 &&
-      strcmp(u.nodename, pd->hostname) == 0 && strcmp(u.release, pd->osrelease) == 0)
-    pd->symopts.use_proc_kallsyms = TRUE;
-  pd->sym = fk_symbolizer_new(&pd->symopts);
-  if (pd->opts->symbol_files != NULL)
-    fk_symbol_files_apply(pd->opts->symbol_files, pd->sym);
-}
-
 static const char *
 kernel_path(const char *path)
 {
@@ -1153,7 +1282,7 @@ handle_mmap(PerfData *pd, guint32 type, guint16 misc, const guint8 *rec, guint32
   m.pgoff = ld64(pd, rec + 32);
   const char *fn = (const char *)rec + fn_at;
   g_autofree char *path = g_strndup(fn, strnlen(fn, size - fn_at));
-  m.path = fk_interner_intern0(pd->opts->strings, kernel_path(path));
+  m.path = fk_interner_intern0(pd->strings1, kernel_path(path));
   if (type == PD_RECORD_MMAP2 && (misc & PD_MISC_MMAP_BUILD_ID)) {
     m.build_id_len = MIN(rec[40], 20);
     memcpy(m.build_id, rec + 44, m.build_id_len);
@@ -1177,16 +1306,32 @@ static void symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 add
 static void name_jit(PerfData *pd, guint from);
 static void annotate(PerfData *pd, const PdMap *m, guint from);
 
-/* Looks ADDR up and appends its frames (outermost first) to pd->frames. */
+/* ---- the symbolizing side ---- */
+
+/* The `[dso]` label of a mapping of PATH (the decoder's), made once per path
+ * (the same for every part of a cut mapping and every forked copy):
+ * formatting and interning it for every unresolved frame of every sample was
+ * most of the time. */
+static const char *
+map_label(PerfData *pd, const char *path)
+{
+  const char *label = g_hash_table_lookup(pd->labels, path);
+  if (label == NULL) {
+    char buf[512];
+    const char *slash = strrchr(path, '/');
+    g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : path);
+    label = fk_frame_intern0(pd->opts->strings, buf);
+    g_hash_table_insert(pd->labels, (gpointer)path, (gpointer)label);
+  }
+  return label;
+}
+
+/* Looks ADDR up in M (the decoder's copy; NULL: unmapped) and appends its
+ * frames (outermost first) to pd->frames. */
 static void
-lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
+lookup_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, guint8 mode)
 {
   gboolean kernel = mode == PD_CPUMODE_KERNEL || mode == PD_CPUMODE_GUEST_KERNEL;
-  const PdMap *m = NULL;
-  if (mode == PD_CPUMODE_KERNEL)
-    m = pd_maps_find_floor(pd->maps, -1, addr);
-  else if (mode == PD_CPUMODE_USER)
-    m = pd_maps_find(pd->maps, pid, addr);
   guint from = pd->frames->len;
   if (pd->own->dso_only) {
     const char *name = "[unknown]";
@@ -1198,14 +1343,7 @@ lookup_addr(PerfData *pd, gint64 pid, guint64 addr, guint8 mode)
       g_snprintf(buf, sizeof buf, "[perf-%" G_GINT64_FORMAT ".map]", pid);
       name = buf;
     } else if (m != NULL) {
-      /* once per mapping, not per frame: formatting and interning it for
-       * every unresolved frame of every sample was most of the time */
-      if (m->label == NULL) {
-        const char *slash = strrchr(m->path, '/');
-        g_snprintf(buf, sizeof buf, "[%s]", slash ? slash + 1 : m->path);
-        ((PdMap *)m)->label = fk_frame_intern0(pd->opts->strings, buf);
-      }
-      g_ptr_array_add(pd->frames, (gpointer)m->label);
+      g_ptr_array_add(pd->frames, (gpointer)map_label(pd, m->path));
       annotate(pd, m, from);
       return;
     }
@@ -1249,22 +1387,37 @@ to_mapping(const PdMap *m, gint64 pid, FkMapping *fm)
              (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0);
 }
 
-/* The first sample with kernel frames: kallsyms starts loading on another
- * thread while the user stack is unwound and symbolized (frames are looked
- * up root first), with the mapping its first kernel lookup will pass. */
 static void
-kernel_soon(PerfData *pd, gint64 pid)
+ensure_symbolizer(PerfData *pd)
 {
-  for (guint i = pd->addrs->len; i-- > 0;) {
-    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
+  if (pd->sym != NULL)
+    return;
+  struct utsname u;
+  if (pd->symopts.kallsyms == NULL && pd->hostname && pd->osrelease && uname(&u) == 0 &&
+      strcmp(u.nodename, pd->hostname) == 0 && strcmp(u.release, pd->osrelease) == 0)
+    pd->symopts.use_proc_kallsyms = TRUE;
+  pd->sym = fk_symbolizer_new(&pd->symopts);
+  if (pd->opts->symbol_files != NULL)
+    fk_symbol_files_apply(pd->opts->symbol_files, pd->sym);
+}
+
+/* The first sample with kernel frames: kallsyms starts loading on another
+ * thread while the user stack is symbolized (frames are looked up root
+ * first), with the mapping its first kernel lookup will pass. */
+static void
+kernel_soon(PerfData *pd, const PdBatch *b, const PdItem *it)
+{
+  for (guint i = it->n_addrs; i-- > 0;) {
+    const PdResAddr *a = &PD_VEC_AT(b->addrs, PdResAddr, it->addr_from + i);
     if (a->mode != PD_CPUMODE_KERNEL && a->mode != PD_CPUMODE_GUEST_KERNEL)
       continue;
     pd->kernel_soon = TRUE;
-    const PdMap *m =
-        a->mode == PD_CPUMODE_KERNEL ? pd_maps_find_floor(pd->maps, -1, a->addr) : NULL;
+    const PdMap *m = a->mode == PD_CPUMODE_KERNEL && a->map != PD_NO_MAP
+                         ? &PD_VEC_AT(b->maps, PdMap, a->map)
+                         : NULL;
     FkMapping fm;
     if (m != NULL)
-      to_mapping(m, pid, &fm);
+      to_mapping(m, it->pid, &fm);
     fk_symbolizer_kernel_soon(pd->sym, m ? &fm : NULL);
     return;
   }
@@ -1297,22 +1450,170 @@ annotate(PerfData *pd, const PdMap *m, guint from)
     }
 }
 
+/* Appends the frames of IT's addresses (root first) to pd->frames,
+ * "[unknown]" when there are none. */
+static void
+symbolize_stack(PerfData *pd, const PdBatch *b, const PdItem *it)
+{
+  guint from = pd->frames->len;
+  for (guint i = it->n_addrs; i-- > 0;) {
+    const PdResAddr *a = &PD_VEC_AT(b->addrs, PdResAddr, it->addr_from + i);
+    if (a->mode == PD_ADDR_TRUNCATED)
+      g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[truncated]"));
+    else
+      lookup_addr(pd, a->map == PD_NO_MAP ? NULL : &PD_VEC_AT(b->maps, PdMap, a->map), it->pid,
+                  a->addr, a->mode);
+  }
+  if (pd->frames->len == from)
+    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
+}
+
+/* The comm and root frame of thread TID of process PID whose decoder's comm
+ * is COMM1 (NULL: none known), made once per thread and comm (formatting
+ * and interning the root frame for every sample was a tenth of reading a
+ * capture). */
+static const PdThreadLabel *
+thread_label(PerfData *pd, gint64 pid, gint64 tid, const char *comm1)
+{
+  PdThreadLabel *t = &pd->labels_by_tid[(guint64)tid % G_N_ELEMENTS(pd->labels_by_tid)];
+  if (t->used && t->pid == pid && t->tid == tid && t->comm1 == comm1)
+    return t;
+  const char *comm = fk_interner_intern0(pd->opts->strings, comm1);
+  if (comm == NULL && tid == 0)
+    comm = fk_interner_intern0(pd->opts->strings, "swapper"); /* perf's idle task */
+  if (comm == NULL) {
+    char buf[32];
+    g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, tid);
+    comm = fk_interner_intern0(pd->opts->strings, buf);
+  }
+  /* The process-name root frame, as stackcollapse-perf.pl makes it. */
+  GString *pn = pd->scratch;
+  g_string_truncate(pn, 0);
+  fk_name_append_process(pn, comm, strlen(comm), pid, tid, pd->opts);
+  t->pname = fk_frame_intern(pd->opts->strings, pn->str, pn->len);
+  t->comm = comm;
+  t->comm1 = comm1;
+  t->pid = pid;
+  t->tid = tid;
+  t->used = TRUE;
+  return t;
+}
+
+/* Builds IT's frames in pd->frames and fills *S: the frames of a stack seen
+ * before come from the stack table, the others are symbolized (and kept
+ * there when the decoder gave them an id). */
+static void
+emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
+{
+  const char *comm = NULL, *pname = NULL;
+  if (it->has_tid) {
+    const PdThreadLabel *t = thread_label(pd, it->pid, it->tid, it->comm);
+    comm = t->comm;
+    pname = t->pname;
+  }
+  pd->jit_names = (FkNameFlags)it->jit_names;
+  pd->frames->len = 0; /* no free function: g_ptr_array_set_size's removal is for nothing */
+  if (pname != NULL)
+    g_ptr_array_add(pd->frames, (gpointer)pname);
+  if (!pd->own->dso_only)
+    ensure_symbolizer(pd);
+  if (it->reset) {
+    g_ptr_array_set_size(pd->table_frames, 0);
+    g_array_set_size(pd->table_spans, 0);
+    pd->table_base = it->stack;
+  }
+  gboolean seen = it->stack != PD_NO_STACK && !it->fresh;
+  if (!seen && !pd->kernel_soon && !pd->own->dso_only && it->n_addrs > 0)
+    kernel_soon(pd, b, it);
+  if (it->n_touch > 0)
+    ensure_symbolizer(pd);
+  for (guint i = 0; i < it->n_touch; i++) {
+    const PdTouch *t = &PD_VEC_AT(b->touch, PdTouch, it->touch_from + i);
+    FkMapping fm;
+    to_mapping(&PD_VEC_AT(b->maps, PdMap, t->map), it->pid, &fm);
+    struct Elf *eh, *debug;
+    guint64 bias;
+    gconstpointer key;
+    fk_symbolizer_unwind_files(pd->sym, &fm, t->pc, &eh, &debug, &bias, &key);
+  }
+  guint from = pd->frames->len;
+  if (seen) {
+    const guint32 *span =
+        &g_array_index(pd->table_spans, guint32, 2 * (it->stack - pd->table_base));
+    g_ptr_array_set_size(pd->frames, from + span[1]);
+    memcpy(pd->frames->pdata + from, pd->table_frames->pdata + span[0], span[1] * sizeof(gpointer));
+  } else {
+    symbolize_stack(pd, b, it);
+    if (it->fresh) {
+      guint32 span[2] = {pd->table_frames->len, pd->frames->len - from};
+      g_assert(it->stack - pd->table_base == pd->table_spans->len / 2);
+      g_array_append_vals(pd->table_spans, span, 2);
+      for (guint i = from; i < pd->frames->len; i++)
+        g_ptr_array_add(pd->table_frames, pd->frames->pdata[i]);
+    }
+  }
+  gsize max_depth = fk_name_max_depth(pd->opts);
+  if (pd->frames->len > max_depth) {
+    g_ptr_array_set_size(pd->frames, (guint)max_depth);
+    pd->deep++;
+  }
+  if (it->event != pd->event1) {
+    pd->event1 = it->event;
+    pd->event_pub = fk_interner_intern0(pd->opts->strings, it->event);
+  }
+  fk_sample_init(s);
+  s->frames = (const char **)pd->frames->pdata;
+  s->n_frames = pd->frames->len;
+  s->weight = fk_weight_int(it->weight);
+  s->period = it->period;
+  s->file = pd->file;
+  if (it->host != NULL && it->host != pd->hostname1) {
+    pd->hostname1 = it->host;
+    pd->hostname_pub = fk_interner_intern0(pd->opts->strings, it->host);
+  }
+  s->host = it->host ? pd->hostname_pub : pd->host;
+  s->event = pd->event_pub;
+  s->pid = it->pid;
+  s->tid = it->tid;
+  s->cpu = it->cpu;
+  s->time = it->time;
+  s->has_time = it->has_time;
+  s->comm = comm;
+}
+
+/* ---- the decoder's side of a sample ---- */
+
+static void
+ensure_unwinder(PerfData *pd)
+{
+  if (pd->unwind != NULL)
+    return;
+  /* A symbolizer of its own: the symbolizing side's is not thread safe, and
+   * this one only finds the ELF files of the CFI (no DWARF is read, no
+   * names are made; ELF files are mapped, so a second opening costs little). */
+  pd->usym = fk_symbolizer_new(&pd->usymopts);
+  if (pd->opts->symbol_files != NULL)
+    fk_symbol_files_apply(pd->opts->symbol_files, pd->usym);
+  pd->unwind = pd_unwind_new(pd->unwind_method, pd->arch, pd->maps, pd->usym);
+}
+
 /* Appends the user stack unwound from F's registers and stack copy after
  * the kernel part, and the [truncated] marker when the copy size cut it. */
 static void
 unwind_user(PerfData *pd, const PdFields *f)
 {
-  ensure_symbolizer(pd);
-  if (pd->unwind == NULL)
-    pd->unwind = pd_unwind_new(pd->unwind_method, pd->arch, pd->maps, pd->sym);
+  ensure_unwinder(pd);
   g_array_set_size(pd->uframes, 0);
   FkUnwindOutcome o =
       pd_unwind_sample(pd->unwind, f->pid, f->attr->sample_regs_user, f->uregs, f->n_uregs,
                        f->ustack, f->ustack_size, f->ustack_dyn, pd->swap, pd->uframes);
+  guint from = pd->addrs->len;
+  g_array_set_size(pd->addrs, from + pd->uframes->len);
+  PdAddr *out = (PdAddr *)(gpointer)pd->addrs->data + from;
   for (guint i = 0; i < pd->uframes->len; i++) {
     const FkUnwindFrame *u = &g_array_index(pd->uframes, FkUnwindFrame, i);
-    PdAddr a = {u->exact ? u->pc : u->pc - 1, PD_CPUMODE_USER};
-    g_array_append_val(pd->addrs, a);
+    out[i].addr = u->exact ? u->pc : u->pc - 1;
+    out[i].mode = PD_CPUMODE_USER;
   }
   if (o == FK_UNWIND_TRUNCATED) {
     PdAddr a = {0, PD_ADDR_TRUNCATED};
@@ -1320,34 +1621,17 @@ unwind_user(PerfData *pd, const PdFields *f)
   }
 }
 
-/* Appends the frames of pd->addrs (root first) to pd->frames, "[unknown]"
- * when there are none. */
-static void
-symbolize_stack(PerfData *pd, gint64 pid)
-{
-  guint from = pd->frames->len;
-  for (guint i = pd->addrs->len; i-- > 0;) {
-    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
-    if (a->mode == PD_ADDR_TRUNCATED)
-      g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[truncated]"));
-    else
-      lookup_addr(pd, pid, a->addr, a->mode);
-  }
-  if (pd->frames->len == from)
-    g_ptr_array_add(pd->frames, (gpointer)fk_interner_intern0(pd->opts->strings, "[unknown]"));
-}
-
-/* Fills pd->key with everything symbolize_stack's frames for process PID
- * depend on, and returns its hash: the process; the stamps of its maps and
- * of the kernel's (pd_maps_stamp: any MMAP, FORK or exec in between gives
- * new ones, so the same addresses in another process, or in this one after
- * its maps changed, never meet an old entry); how JIT frames are named (the
- * comm); the number of addresses, their modes (a byte each, eight to a
- * word) and the addresses. The symbolizer and the options are fixed for the
- * reader's life, and the symbolizer answers an address in a mapping always
- * alike. */
+/* Fills pd->key with everything a stack's frames for process PID depend
+ * on, and returns its hash: the process; the stamps of its maps and of the
+ * kernel's (pd_maps_stamp: any MMAP, FORK or exec in between gives new
+ * ones, so the same addresses in another process, or in this one after its
+ * maps changed, never meet an old entry); how JIT frames are named
+ * (JIT_NAMES, from the comm); the number of addresses, their modes (a byte
+ * each, eight to a word) and the addresses. The symbolizer and the options
+ * are fixed for the reader's life, and the symbolizer answers an address in
+ * a mapping always alike. */
 static guint64
-stack_key(PerfData *pd, gint64 pid)
+stack_key(PerfData *pd, gint64 pid, FkNameFlags jit_names)
 {
   guint n = pd->addrs->len;
   guint words = 5 + (n + 7) / 8 + n;
@@ -1356,7 +1640,7 @@ stack_key(PerfData *pd, gint64 pid)
   k[0] = (guint64)pid;
   k[1] = pd_maps_stamp(pd->maps, pid);
   k[2] = pd_maps_stamp(pd->maps, -1);
-  k[3] = (guint64)pd->jit_names;
+  k[3] = (guint64)jit_names;
   k[4] = n;
   guint64 *modes = k + 5, *addrs = k + 5 + (n + 7) / 8;
   memset(modes, 0, (n + 7) / 8 * sizeof *modes);
@@ -1368,13 +1652,17 @@ stack_key(PerfData *pd, gint64 pid)
   return pd_stack_cache_hash(k, words);
 }
 
-/* Builds the frames of a sample; FALSE when its callchain is rejected. */
+/* Fills pd->addrs (leaf first) with a sample's addresses; FALSE when its
+ * callchain is rejected. */
 static gboolean
-sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
+sample_addrs(PerfData *pd, const PdFields *f, guint16 misc)
 {
-  g_array_set_size(pd->addrs, 0);
   guint8 mode = misc & PD_MISC_CPUMODE_MASK;
   gboolean unwind = f->has_ustack && f->uregs != NULL && pd->unwind_method != PD_UNWIND_NONE;
+  /* room for every entry and the sampled address, written in place */
+  g_array_set_size(pd->addrs, (guint)MIN(f->has_chain ? f->nr : 0, G_MAXUINT32 - 1) + 1);
+  PdAddr *out = (PdAddr *)(gpointer)pd->addrs->data;
+  guint n = 0;
   if (f->has_chain) {
     gboolean first = TRUE;
     for (guint64 i = 0; i < f->nr; i++) {
@@ -1393,8 +1681,10 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
           mode = PD_CPUMODE_GUEST_KERNEL;
         else if (ip == PD_CONTEXT_GUEST_USER)
           mode = PD_CPUMODE_GUEST_USER;
-        else
+        else {
+          g_array_set_size(pd->addrs, 0);
           return FALSE; /* perf: "invalid callchain context" */
+        }
         first = TRUE;
         continue;
       }
@@ -1403,62 +1693,111 @@ sample_frames(PerfData *pd, const PdFields *f, guint16 misc, const char *pname)
        * instruction before. */
       if (unwind && mode == PD_CPUMODE_USER)
         continue; /* the unwound stack replaces the recorded user part */
-      PdAddr a = {first ? ip : ip - 1, mode};
-      g_array_append_val(pd->addrs, a);
+      out[n].addr = first ? ip : ip - 1;
+      out[n].mode = mode;
+      n++;
       first = FALSE;
     }
   }
-  if (!pd->kernel_soon && !pd->own->dso_only && pd->addrs->len > 0) {
-    ensure_symbolizer(pd);
-    kernel_soon(pd, f->pid);
-  }
+  g_array_set_size(pd->addrs, n);
   if (unwind)
     unwind_user(pd, f);
   if (pd->addrs->len == 0 && f->has_ip) {
     PdAddr a = {f->ip, misc & PD_MISC_CPUMODE_MASK};
     g_array_append_val(pd->addrs, a);
   }
-  g_ptr_array_set_size(pd->frames, 0);
-  if (pname != NULL)
-    g_ptr_array_add(pd->frames, (gpointer)pname);
-  if (!pd->own->dso_only)
-    ensure_symbolizer(pd);
-  guint from = pd->frames->len;
+  return TRUE;
+}
+
+/* The index in B's maps of a copy of M (the last few copies of the open
+ * sample are reused: its maps do not change while it is decoded). */
+static guint32
+batch_map(PdBatch *b, const PdMap *m, const PdMap **seen, guint32 *at, guint *n_seen)
+{
+  for (guint i = 0; i < *n_seen; i++)
+    if (seen[i] == m)
+      return at[i];
+  guint32 idx = b->maps.len;
+  *(PdMap *)pd_vec_push(&b->maps, sizeof(PdMap)) = *m;
+  guint slot = *n_seen < 4 ? (*n_seen)++ : idx % 4;
+  seen[slot] = m;
+  at[slot] = idx;
+  return idx;
+}
+
+/* The mappings the unwinder met first while the open sample was decoded
+ * (the symbolizing side asks for their files first, see PdTouch). */
+static void
+touches(PerfData *pd, PdBatch *b, PdItem *it)
+{
+  it->touch_from = b->touch.len;
+  if (pd->unwind == NULL)
+    return;
+  guint n;
+  const PdUnwindTouch *t = pd_unwind_touched(pd->unwind, &n);
+  for (guint i = 0; i < n; i++) {
+    PdTouch tt = {t[i].pc, b->maps.len};
+    *(PdMap *)pd_vec_push(&b->maps, sizeof(PdMap)) = t[i].map;
+    *(PdTouch *)pd_vec_push(&b->touch, sizeof(PdTouch)) = tt;
+  }
+  it->n_touch = n;
+  pd_unwind_touched_clear(pd->unwind);
+}
+
+/* Completes IT from pd->addrs: the id of a stack seen before, or the
+ * addresses with their mappings (and the mappings the unwinder met first)
+ * for the symbolizing side. */
+static void
+decode_stack(PerfData *pd, PdBatch *b, PdItem *it)
+{
+  it->stack = PD_NO_STACK;
   /* Short stacks are looked up address by address: one probe of the cache
    * costs about what two addresses cost (a cache miss for the slot, one for
    * the entry), and Python's 2-frame stacks of a frame-pointer capture ran
    * 1.2x slower through it; 17-frame C stacks 1.45x faster. */
   if (!pd->stacks_off && pd->addrs->len >= PD_STACK_CACHE_MIN) {
-    guint64 hash = stack_key(pd, f->pid);
+    guint64 hash = stack_key(pd, it->pid, (FkNameFlags)it->jit_names);
+    const guint64 *key = (const guint64 *)(gpointer)pd->key->data;
     guint n;
-    const char *const *cached = pd_stack_cache_find(
-        pd->stacks, (const guint64 *)(gpointer)pd->key->data, pd->key->len, hash, &n);
-    if (cached == NULL) {
-      symbolize_stack(pd, f->pid);
-      pd_stack_cache_put(pd->stacks, (const guint64 *)(gpointer)pd->key->data, pd->key->len, hash,
-                         (const char *const *)pd->frames->pdata + from, pd->frames->len - from);
+    const char *const *cached = pd_stack_cache_find(pd->stacks, key, pd->key->len, hash, &n);
+    if (cached != NULL) {
+      it->stack = GPOINTER_TO_UINT(cached[0]);
     } else {
-      g_ptr_array_set_size(pd->frames, from + n);
-      memcpy(pd->frames->pdata + from, cached, n * sizeof *cached);
+      guint64 gen = pd_stack_cache_generation(pd->stacks);
+      it->stack = pd->next_stack++;
+      it->fresh = TRUE;
+      const char *id = GUINT_TO_POINTER(it->stack);
+      pd_stack_cache_put(pd->stacks, key, pd->key->len, hash, &id, 1);
+      it->reset = pd_stack_cache_generation(pd->stacks) != gen;
     }
     /* A capture whose stacks hardly repeat (long DWARF-unwound ones) pays
-     * for keys and copies it never uses again: stop caching. */
+     * for keys it never uses again: stop caching. */
     if (++pd->stack_lookups == 65536 && pd_stack_cache_hits(pd->stacks) < 65536 / 8)
       pd->stacks_off = TRUE;
-  } else
-    symbolize_stack(pd, f->pid);
-  gsize max_depth = fk_name_max_depth(pd->opts);
-  if (pd->frames->len > max_depth) {
-    g_ptr_array_set_size(pd->frames, (guint)max_depth);
-    pd->deep++;
   }
-  return TRUE;
+  touches(pd, b, it);
+  if (it->stack != PD_NO_STACK && !it->fresh)
+    return;
+  const PdMap *seen[4];
+  guint32 at[4];
+  guint n_seen = 0;
+  it->addr_from = b->addrs.len;
+  it->n_addrs = pd->addrs->len;
+  for (guint i = 0; i < pd->addrs->len; i++) {
+    const PdAddr *a = &g_array_index(pd->addrs, PdAddr, i);
+    const PdMap *m = NULL;
+    if (a->mode == PD_CPUMODE_KERNEL)
+      m = pd_maps_find_floor(pd->maps, -1, a->addr);
+    else if (a->mode == PD_CPUMODE_USER)
+      m = pd_maps_find(pd->maps, it->pid, a->addr);
+    PdResAddr r = {a->addr, m ? batch_map(b, m, seen, at, &n_seen) : PD_NO_MAP, a->mode};
+    *(PdResAddr *)pd_vec_push(&b->addrs, sizeof(PdResAddr)) = r;
+  }
 }
 
-/* The comm, root frame and JIT naming of thread TID of process PID, made
- * once per thread while no COMM record changes what pd_maps_comm says
- * (formatting and interning the root frame for every sample was a tenth of
- * reading a capture). */
+/* The decoder's comm of thread TID of process PID and how its JIT frames
+ * are named, looked up once per thread while no COMM record changes what
+ * pd_maps_comm says. */
 static const PdThreadName *
 thread_name(PerfData *pd, gint64 pid, gint64 tid)
 {
@@ -1467,19 +1806,9 @@ thread_name(PerfData *pd, gint64 pid, gint64 tid)
   if (t->stamp == stamp && t->pid == pid && t->tid == tid)
     return t;
   const char *comm = pd_maps_comm(pd->maps, tid);
-  if (comm == NULL && tid == 0)
-    comm = fk_interner_intern0(pd->opts->strings, "swapper"); /* perf's idle task */
-  if (comm == NULL) {
-    char buf[32];
-    g_snprintf(buf, sizeof buf, ":%" G_GINT64_FORMAT, tid);
-    comm = fk_interner_intern0(pd->opts->strings, buf);
-  }
-  t->jit_names = fk_name_flags(pd->opts, comm, strlen(comm));
-  /* The process-name root frame, as stackcollapse-perf.pl makes it. */
-  GString *pn = pd->scratch;
-  g_string_truncate(pn, 0);
-  fk_name_append_process(pn, comm, strlen(comm), pid, tid, pd->opts);
-  t->pname = fk_frame_intern(pd->opts->strings, pn->str, pn->len);
+  /* the names given to a thread of no known comm ("swapper", ":TID")
+   * never begin with "java" */
+  t->jit_names = fk_name_flags(pd->opts, comm, comm ? strlen(comm) : 0);
   t->comm = comm;
   t->pid = pid;
   t->tid = tid;
@@ -1487,9 +1816,10 @@ thread_name(PerfData *pd, gint64 pid, gint64 tid)
   return t;
 }
 
-/* Applies one record in time order. Returns TRUE with *S filled for a sample. */
-static gboolean
-apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
+/* Applies one record in time order; a sample becomes an item of the batch
+ * being filled. */
+static void
+apply_event(PerfData *pd, const PdEvent *ev)
 {
   const guint8 *rec = ev->rec;
   guint32 size = ev->size;
@@ -1501,22 +1831,17 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
     if (a == NULL) {
       pd->unknown_id++;
       skip_at(pd, ev->offset, NULL, "sample of an unknown event id");
-      return FALSE;
+      return;
     }
     PdFields f;
     if (!parse_sample(pd, a, rec, size, &f)) {
       pd->bad++;
       skip_at(pd, ev->offset, NULL, "sample record shorter than its fields (%s)", attr_name(pd, a));
-      return FALSE;
+      return;
     }
     guint64 period = f.has_period                     ? f.period
                      : (a->flags & PD_ATTR_FLAG_FREQ) ? 1
                                                       : a->sample_period;
-    /* The period by default, as the perf-script reader weighs what
-     * `perf script` prints and as perf report's Overhead sums; one per
-     * sample (stackcollapse-perf's count) with --weight samples. */
-    FkWeight w = fk_weight_int(
-        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1);
     /* One event per read, as stackcollapse-perf: --event-filter, else the
      * first event sampled. */
     const char *ev_name = attr_name(pd, a);
@@ -1526,17 +1851,27 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
       pd->other_samples++;
       a->samples++;
       a->period += period;
-      return FALSE;
+      return;
     }
-    const char *comm = NULL, *pname = NULL;
+    PdBatch *b = pd->fill;
+    PdItem it = {0};
+    it.pid = (gint32)f.pid;
+    it.tid = (gint32)f.tid;
+    /* The period by default, as the perf-script reader weighs what
+     * `perf script` prints and as perf report's Overhead sums; one per
+     * sample (stackcollapse-perf's count) with --weight samples. */
+    it.weight =
+        pd->opts->weight != FK_WEIGHT_SAMPLES ? (gint64)MIN(period, (guint64)G_MAXINT64) : 1;
+    it.period =
+        pd->opts->weight != FK_WEIGHT_SAMPLES && (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
     if (f.has_tid) {
       const PdThreadName *t = thread_name(pd, f.pid, f.tid);
-      comm = t->comm;
-      pname = t->pname;
-      pd->jit_names = t->jit_names;
+      it.comm = t->comm;
+      it.jit_names = (guint8)t->jit_names;
+      it.has_tid = TRUE;
     } else
-      pd->jit_names = fk_name_flags(pd->opts, NULL, 0);
-    if (!sample_frames(pd, &f, misc, pname)) {
+      it.jit_names = (guint8)fk_name_flags(pd->opts, NULL, 0);
+    if (!sample_addrs(pd, &f, misc)) {
       /* perf drops such a chain but keeps the sample: so do we, with its
        * sampled address as the only frame. */
       pd->rejected++;
@@ -1545,8 +1880,9 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
               "keeps only its sampled address");
       PdFields bare = f;
       bare.has_chain = FALSE;
-      sample_frames(pd, &bare, misc, pname);
+      sample_addrs(pd, &bare, misc);
     }
+    decode_stack(pd, b, &it);
     a->samples++;
     a->period += period;
     pd->samples++;
@@ -1556,42 +1892,33 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
       if (f.time > pd->time_max)
         pd->time_max = f.time;
     }
-    fk_sample_init(s);
-    s->frames = (const char **)pd->frames->pdata;
-    s->n_frames = pd->frames->len;
-    s->weight = w;
-    s->period =
-        pd->opts->weight != FK_WEIGHT_SAMPLES && (f.has_period || !(a->flags & PD_ATTR_FLAG_FREQ));
-    s->file = pd->file;
     if (pd->hostname != pd->host_of) {
       pd->host_of = pd->hostname;
-      pd->host_name = fk_interner_intern0(pd->opts->strings, pd->hostname);
+      pd->host_name = fk_interner_intern0(pd->strings1, pd->hostname);
     }
-    s->host = pd->hostname ? pd->host_name : pd->host;
-    s->event = attr_name(pd, a);
-    s->pid = f.pid;
-    s->tid = f.tid;
-    s->cpu = f.cpu;
-    s->time = f.time;
-    s->has_time = f.has_time;
-    s->comm = comm;
-    return TRUE;
+    it.host = pd->hostname ? pd->host_name : NULL;
+    it.event = ev_name;
+    it.cpu = f.cpu;
+    it.time = f.time;
+    it.has_time = f.has_time;
+    *(PdItem *)pd_vec_push(&b->items, sizeof(PdItem)) = it;
+    return;
   }
   case PD_RECORD_MMAP:
   case PD_RECORD_MMAP2:
     handle_mmap(pd, type, misc, rec, size);
-    return FALSE;
+    return;
   case PD_RECORD_COMM:
     if (size > 16) {
       gint64 tid = (gint32)ld32(pd, rec + 12);
       const char *c = (const char *)rec + 16;
-      const char *comm = fk_interner_intern(pd->opts->strings, c, strnlen(c, size - 16u));
+      const char *comm = fk_interner_intern(pd->strings1, c, strnlen(c, size - 16u));
       /* An exec keeps the old maps, as perf does: the kernel reports the exec
        * before it is done, samples inside execve still walk the old image's
        * stack, and the new image's MMAPs replace what they overlap. */
       pd_maps_set_comm(pd->maps, tid, comm);
     }
-    return FALSE;
+    return;
   case PD_RECORD_FORK:
     if (size >= 24) {
       gint64 pid = (gint32)ld32(pd, rec + 8), ppid = (gint32)ld32(pd, rec + 12);
@@ -1602,17 +1929,17 @@ apply_event(PerfData *pd, const PdEvent *ev, FkSample *s)
       if (comm != NULL)
         pd_maps_set_comm(pd->maps, tid, comm);
     }
-    return FALSE;
+    return;
   case PD_RECORD_LOST:
     if (size >= 24)
       pd->lost += ld64(pd, rec + 16);
-    return FALSE;
+    return;
   case PD_RECORD_LOST_SAMPLES:
     if (size >= 16)
       pd->lost_samples += ld64(pd, rec + 8);
-    return FALSE;
+    return;
   default:
-    return FALSE; /* EXIT, THROTTLE, SWITCH, KSYMBOL, ...: nothing to keep */
+    return; /* EXIT, THROTTLE, SWITCH, KSYMBOL, ...: nothing to keep */
   }
 }
 
@@ -1709,6 +2036,7 @@ perf_data_bid(const guint8 *head, gsize len)
 }
 
 static void perf_data_close(gpointer state);
+static void start_decoder(PerfData *pd);
 
 /* Reads IN into BUF until it holds UPTO bytes or IN ends; fails past MAX. */
 static gboolean
@@ -1817,6 +2145,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   static const FkPerfDataOptions defaults = {0};
   pd->own = opts->own[FK_READER_SLOT_PERF_DATA] ? opts->own[FK_READER_SLOT_PERF_DATA] : &defaults;
   pd->swap = m == PD_MAGIC_SWAPPED;
+  pd->strings1 = fk_interner_new();
   pd->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   pd->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   pd->rbuf = g_byte_array_new();
@@ -1832,6 +2161,9 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   /* 8 MiB: a few tens of thousands of stacks */
   pd->stacks = pd_stack_cache_new(8u << 20);
   pd->key = g_array_new(FALSE, FALSE, sizeof(guint64));
+  pd->table_frames = g_ptr_array_new();
+  pd->table_spans = g_array_new(FALSE, FALSE, sizeof(guint32));
+  pd->labels = g_hash_table_new(g_direct_hash, g_direct_equal);
   pd->build_ids =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref);
   pd->build_id_list = g_ptr_array_new_with_free_func(g_free);
@@ -1843,10 +2175,17 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     pd->symopts.addrs = TRUE;
   if (opts->event_filter != NULL)
     pd->event_filter =
-        fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
+        fk_event_intern(pd->strings1, opts->event_filter, strlen(opts->event_filter));
   pd->scratch = g_string_new(NULL);
   pd->symopts.strings = opts->strings;
   pd->symopts.diag = opts->diag;
+  /* made now: the symbolizing side changes symopts as it makes its own */
+  pd->usymopts = pd->symopts;
+  pd->usymopts.strings = pd->strings1;
+  pd->udiag = fk_diag_new(0);
+  pd->usymopts.diag = pd->udiag;
+  pd->usymopts.inline_frames = FALSE;
+  pd->usymopts.srcline = FALSE;
   if (!pd_unwind_parse_method(pd->symopts.unwind, &pd->unwind_method))
     pd->unwind_method = PD_UNWIND_AUTO; /* cmd/ rejects it first */
 
@@ -1858,6 +2197,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
       perf_data_close(pd);
       return NULL;
     }
+    start_decoder(pd); /* one thread: it only sets the batch size */
     return pd;
   }
   if (fk_input_fd(in) >= 0 && fk_input_size(in) > 0) {
@@ -1881,6 +2221,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     perf_data_close(pd);
     return NULL;
   }
+  start_decoder(pd);
   return pd;
 }
 
@@ -1904,46 +2245,222 @@ drop_consumed(PerfData *pd)
   }
 }
 
-static FkReadStatus
-perf_data_next(gpointer state, FkSample *s, GError **error)
+/* ---- the handover ---- */
+
+static PdBatch *
+batch_new(void)
 {
-  PerfData *pd = state;
+  PdBatch *b = g_new0(PdBatch, 1);
+  b->diags = g_array_new(FALSE, FALSE, sizeof(PdBatchDiag));
+  return b;
+}
+
+static void
+batch_clear(PdBatch *b)
+{
+  b->items.len = b->addrs.len = b->maps.len = b->touch.len = 0;
+  for (guint i = 0; i < b->diags->len; i++)
+    fk_diag_free(g_array_index(b->diags, PdBatchDiag, i).diag);
+  g_array_set_size(b->diags, 0);
+  g_clear_error(&b->error);
+  b->end = FK_READ_SAMPLE;
+}
+
+static void
+batch_free(gpointer p)
+{
+  PdBatch *b = p;
+  if (b == NULL)
+    return;
+  batch_clear(b);
+  g_free(b->items.data);
+  g_free(b->addrs.data);
+  g_free(b->maps.data);
+  g_free(b->touch.data);
+  g_array_free(b->diags, TRUE);
+  g_free(b);
+}
+
+/* The decoder: applies records in time order into B until it holds
+ * PD_BATCH_SAMPLES samples or PD_BATCH_ADDRS addresses, or the input ends
+ * (B->end says how). */
+static void
+decode_batch(PerfData *pd, PdBatch *b)
+{
+  pd->fill = b;
+  b->end = FK_READ_SAMPLE;
   for (;;) {
     if (pd->opts->strict && pd->skips > 0) {
-      g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT,
+      g_set_error(&b->error, FK_READER_ERROR, FK_READER_ERROR_STRICT,
                   "%s: records were skipped (--strict)", fk_input_name(pd->in));
-      return FK_READ_ERROR;
+      b->end = FK_READ_ERROR;
+      break;
     }
-    while (pd->ready_pos < pd->ready->len) {
+    if (b->items.len >= pd->batch_samples || b->addrs.len >= PD_BATCH_ADDRS)
+      break;
+    if (pd->ready_pos < pd->ready->len) {
       PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
-      gboolean is_sample = apply_event(pd, ev, s);
-      /* A sample's frames are owned by PD; its record is no longer needed. */
+      apply_event(pd, ev);
+      /* A sample's addresses are in the batch; its record is no longer needed. */
       g_clear_pointer(&ev->owned, g_free);
-      if (is_sample)
-        return FK_READ_SAMPLE;
-      if (pd->opts->strict && pd->skips > 0)
-        break;
-    }
-    if (pd->ready_pos < pd->ready->len)
       continue;
+    }
     g_array_set_size(pd->ready, 0);
     pd->ready_pos = 0;
     drop_consumed(pd);
-    if (pd->done)
-      return FK_READ_END;
+    if (pd->done) {
+      b->end = FK_READ_END;
+      break;
+    }
     const guint8 *rec;
     guint32 size;
     guint64 offset;
     gboolean stable, inner;
-    int rc = next_record(pd, &rec, &size, &offset, &stable, &inner, error);
-    if (rc < 0)
-      return FK_READ_ERROR;
+    int rc = next_record(pd, &rec, &size, &offset, &stable, &inner, &b->error);
+    if (rc < 0) {
+      b->end = FK_READ_ERROR;
+      break;
+    }
     if (rc == 0) {
       pd->done = TRUE;
       flush_queue(pd, TRUE, 0);
       continue;
     }
     handle_record(pd, rec, size, offset, stable, inner);
+  }
+  pd->fill = NULL;
+}
+
+/* The decoder's thread: batches until the input ends or the reader stops
+ * taking them. */
+static gpointer
+decoder_thread(gpointer data)
+{
+  PerfData *pd = data;
+  for (;;) {
+    PdBatch *b = pd_handover_take_empty(pd->handover);
+    if (b == NULL)
+      b = batch_new();
+    decode_batch(pd, b);
+    gboolean last = b->end != FK_READ_SAMPLE;
+    if (!pd_handover_push(pd->handover, b)) {
+      batch_free(b);
+      break;
+    }
+    if (last)
+      break;
+  }
+  pd_handover_finish(pd->handover);
+  return NULL;
+}
+
+/* Ends the decoder's thread, if any: once it is joined, everything it kept
+ * (counts, maps, the unwinder's) is the calling thread's to read. */
+static void
+stop_decoder(PerfData *pd)
+{
+  if (pd->decoder == NULL)
+    return;
+  pd_handover_stop(pd->handover);
+  g_thread_join(pd->decoder);
+  pd->decoder = NULL;
+  pd->decoder_done = TRUE;
+}
+
+/* Moves the decoder's messages that came before item I of B (all of them
+ * from *CURSOR on with item <= I) to the reader's diag. */
+static void
+move_diags(PerfData *pd, PdBatch *b, guint i, guint *cursor)
+{
+  while (*cursor < b->diags->len) {
+    PdBatchDiag *d = &g_array_index(b->diags, PdBatchDiag, *cursor);
+    if (d->item > i)
+      break;
+    fk_diag_move(pd->opts->diag, d->diag);
+    (*cursor)++;
+  }
+}
+
+/* The next batch for the symbolizing side: from the decoder's thread, or
+ * filled here (one thread). NULL when there is none (never after a batch
+ * that ended the input). */
+static PdBatch *
+next_batch(PerfData *pd)
+{
+  if (pd->decoder_done)
+    return NULL;
+  if (pd->handover == NULL) {
+    PdBatch *b = pd->cur != NULL ? pd->cur : batch_new();
+    pd->cur = NULL;
+    batch_clear(b);
+    decode_batch(pd, b);
+    if (b->end != FK_READ_SAMPLE)
+      pd->decoder_done = TRUE;
+    return b;
+  }
+  if (pd->cur != NULL) {
+    batch_clear(pd->cur);
+    pd_handover_give_back(pd->handover, pd->cur);
+    pd->cur = NULL;
+  }
+  PdBatch *b = pd_handover_pop(pd->handover);
+  if (b == NULL || b->end != FK_READ_SAMPLE) {
+    /* its last batch: the thread is ending */
+    g_thread_join(pd->decoder);
+    pd->decoder = NULL;
+    pd->decoder_done = TRUE;
+  }
+  return b;
+}
+
+static FkReadStatus
+perf_data_next(gpointer state, FkSample *s, GError **error)
+{
+  PerfData *pd = state;
+  for (;;) {
+    PdBatch *b = pd->cur;
+    if (b != NULL) {
+      move_diags(pd, b, pd->cur_item, &pd->cur_diag);
+      if (pd->cur_item < b->items.len) {
+        emit_item(pd, b, &PD_VEC_AT(b->items, PdItem, pd->cur_item++), s);
+        return FK_READ_SAMPLE;
+      }
+      if (b->end == FK_READ_ERROR) {
+        g_propagate_error(error, g_steal_pointer(&b->error));
+        b->end = FK_READ_END;
+        return FK_READ_ERROR;
+      }
+      if (b->end == FK_READ_END)
+        return FK_READ_END;
+    }
+    PdBatch *n = next_batch(pd);
+    if (n == NULL)
+      return FK_READ_END;
+    if (pd->cur != NULL && pd->cur != n)
+      batch_free(pd->cur);
+    pd->cur = n;
+    pd->cur_item = 0;
+    pd->cur_diag = 0;
+  }
+}
+
+/* Two threads for a capture read from memory (file mode), unless -j 1: the
+ * decoder then never touches the input. Pipe mode reads its input as it
+ * decodes and stays on one thread. */
+static void
+start_decoder(PerfData *pd)
+{
+  pd->batch_samples = pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES_ONE;
+  if (pd->pipe || pd->own->threads == 1)
+    return;
+  pd->handover = pd_handover_new(PD_BATCHES_WAITING);
+  if (pd->own->batch_samples == 0)
+    pd->batch_samples = PD_BATCH_SAMPLES;
+  pd->decoder = g_thread_try_new("fk-perf-decode", decoder_thread, pd, NULL);
+  if (pd->decoder == NULL) {
+    pd->batch_samples = pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES_ONE;
+    pd_handover_free(pd->handover, NULL);
+    pd->handover = NULL;
   }
 }
 
@@ -1971,6 +2488,9 @@ static void
 perf_data_close(gpointer state)
 {
   PerfData *pd = state;
+  stop_decoder(pd);
+  batch_free(pd->cur);
+  pd_handover_free(pd->handover, batch_free);
   if (pd->lost > 0 || pd->lost_samples > 0)
     fk_diag_note(pd->opts->diag, fk_input_name(pd->in),
                  "perf lost %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
@@ -1989,6 +2509,9 @@ perf_data_close(gpointer state)
     fk_diag_note(pd->opts->diag, fk_input_name(pd->in), "%s", unwound);
   pd_unwind_free(pd->unwind);
   pd->unwind = NULL;
+  fk_symbolizer_free(pd->usym);
+  if (pd->udiag != NULL)
+    fk_diag_free(pd->udiag);
   g_string_free(pd->scratch, TRUE);
   if (pd->map_addr)
     munmap(pd->map_addr, pd->mem_len);
@@ -2010,6 +2533,9 @@ perf_data_close(gpointer state)
   g_array_free(pd->uframes, TRUE);
   pd_stack_cache_free(pd->stacks);
   g_array_free(pd->key, TRUE);
+  g_ptr_array_free(pd->table_frames, TRUE);
+  g_array_free(pd->table_spans, TRUE);
+  g_hash_table_destroy(pd->labels);
   g_hash_table_destroy(pd->build_ids);
   g_ptr_array_free(pd->build_id_list, TRUE);
   g_free(pd->hostname);
@@ -2017,6 +2543,7 @@ perf_data_close(gpointer state)
   g_free(pd->arch);
   g_free(pd->cmdline);
   g_free(pd->version);
+  fk_interner_unref(pd->strings1);
   g_free(pd);
 }
 
@@ -2033,6 +2560,7 @@ static void
 perf_data_describe(gpointer state, GPtrArray *pairs)
 {
   PerfData *pd = state;
+  stop_decoder(pd); /* its counts are read below */
   pair(pairs, "mode",
        g_strdup_printf("perf.data, %s mode, %s-endian%s", pd->pipe ? "pipe" : "file",
                        (G_BYTE_ORDER == G_LITTLE_ENDIAN) != pd->swap ? "little" : "big",

@@ -7,6 +7,7 @@ typedef struct {
   gint64 pid;
   GArray *maps;  /* PdMap sorted by start */
   guint64 stamp; /* drawn from PdMaps.stamps at each change */
+  guint hint;    /* the mapping found last: a stack's addresses come in runs of one dso */
 } PdProc;
 
 struct PdMaps {
@@ -164,12 +165,19 @@ pd_maps_add(PdMaps *self, gint64 pid, const PdMap *map_in)
 const PdMap *
 pd_maps_find(PdMaps *self, gint64 pid, guint64 addr)
 {
-  GArray *a = proc_maps(self, pid, FALSE);
-  if (a == NULL)
+  PdProc *proc = get_proc(self, pid, FALSE);
+  if (proc == NULL)
     return NULL;
+  GArray *a = proc->maps;
+  /* the mappings do not overlap: one that holds ADDR is the answer */
+  if (proc->hint < a->len && g_array_index(a, PdMap, proc->hint).start <= addr &&
+      addr < g_array_index(a, PdMap, proc->hint).end)
+    return &g_array_index(a, PdMap, proc->hint);
   guint i = first_ending_after(a, addr);
-  if (i < a->len && g_array_index(a, PdMap, i).start <= addr)
+  if (i < a->len && g_array_index(a, PdMap, i).start <= addr) {
+    proc->hint = i;
     return &g_array_index(a, PdMap, i);
+  }
   return NULL;
 }
 

@@ -15,6 +15,7 @@ struct PdStackCache {
   guint64 *slots; /* offset + 1 in the low half, the hash's high half above */
   guint32 mask;   /* slots - 1; slots a power of two */
   guint64 entries, hits, stored;
+  guint64 generation; /* clears so far */
 };
 
 PdStackCache *
@@ -88,6 +89,7 @@ clear(PdStackCache *self)
 {
   self->n_words = 0;
   self->entries = 0;
+  self->generation++;
   memset(self->slots, 0, ((gsize)self->mask + 1) * sizeof *self->slots);
 }
 
@@ -143,4 +145,10 @@ guint64
 pd_stack_cache_entries(const PdStackCache *self)
 {
   return self->stored;
+}
+
+guint64
+pd_stack_cache_generation(const PdStackCache *self)
+{
+  return self->generation;
 }

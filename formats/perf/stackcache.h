@@ -6,6 +6,9 @@
  * each sample by everything its frames depend on (the process, the versions
  * of that process's maps and of the kernel's, the naming flags, and the
  * addresses with their modes) and keeps the frames made the first time.
+ * The perf-data reader's decoder, which has no frames (they are made on the
+ * other thread, data.c), stores one word instead: the stack's number, under
+ * which the symbolizing side keeps the frames until the generation changes.
  * The cache knows nothing of what the words mean: a key is the whole
  * identity, compared word for word, never by its hash alone. */
 #pragma once
@@ -33,6 +36,10 @@ const char *const *pd_stack_cache_find(PdStackCache *self, const guint64 *key, g
  * kept) under KEY, which must not be stored yet. */
 void pd_stack_cache_put(PdStackCache *self, const guint64 *key, guint n, guint64 hash,
                         const char *const *frames, guint n_frames);
+
+/* How many times the cache started over empty: a caller keeping data of its
+ * own per entry drops it when this changes. */
+guint64 pd_stack_cache_generation(const PdStackCache *self);
 
 /* Lookups that found frames, and entries stored, since the start. */
 guint64 pd_stack_cache_hits(const PdStackCache *self);

@@ -17,7 +17,12 @@ struct PdUnwind {
   PdMaps *maps;
   FkSymbolizer *sym;
   FkUnwinder *unwinder;
-  gint64 pid; /* of the sample being walked */
+  gint64 pid;               /* of the sample being walked */
+  GHashTable *met;          /* "path\nbuild id" of every mapping met */
+  GArray *touched;          /* PdUnwindTouch */
+  const PdMap *last_met[4]; /* the last few mappings found in met */
+  guint64 last_stamp;       /* pd_maps_stamp of the process last_met holds for, + pid */
+  gint64 last_pid;
   guint64 outcomes[FK_UNWIND_N_OUTCOMES];
   guint64 count;
 };
@@ -36,6 +41,36 @@ pd_unwind_parse_method(const char *s, PdUnwindMethod *out)
   else
     return FALSE;
   return TRUE;
+}
+
+/* Records M in self->touched the first time a mapping of its path and
+ * build id is met: the symbolizer's files are found per path and build id. */
+static void
+note_met(PdUnwind *self, const PdMap *m, guint64 pc)
+{
+  guint64 stamp = pd_maps_stamp(self->maps, self->pid);
+  if (stamp != self->last_stamp || self->pid != self->last_pid) {
+    memset(self->last_met, 0, sizeof self->last_met);
+    self->last_stamp = stamp;
+    self->last_pid = self->pid;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(self->last_met); i++)
+    if (self->last_met[i] == m)
+      return;
+  memmove(&self->last_met[1], &self->last_met[0],
+          (G_N_ELEMENTS(self->last_met) - 1) * sizeof self->last_met[0]);
+  self->last_met[0] = m;
+  GString *k = g_string_new(m->path);
+  g_string_append_c(k, '\n');
+  for (guint i = 0; i < m->build_id_len; i++)
+    g_string_append_printf(k, "%02x", m->build_id[i]);
+  if (g_hash_table_contains(self->met, k->str)) {
+    g_string_free(k, TRUE);
+    return;
+  }
+  g_hash_table_add(self->met, g_string_free(k, FALSE));
+  PdUnwindTouch t = {*m, pc};
+  g_array_append_val(self->touched, t);
 }
 
 static FkUnwindModuleKind
@@ -60,6 +95,7 @@ find_module(gpointer ctx, guint64 pc, FkUnwindModule *out)
       .kind = FK_MAPPING_KNOWN | (m->kind & PD_MAP_KALLSYMS ? FK_MAPPING_KALLSYMS : 0) |
               (m->kind & PD_MAP_PERF_MAP ? FK_MAPPING_PERF_MAP : 0),
   };
+  note_met(self, m, pc);
   if (!fk_symbolizer_unwind_files(self->sym, &fm, pc, &out->eh_elf, &out->debug_elf, &out->bias,
                                   &out->key))
     return FK_UNWIND_MODULE_NO_ELF;
@@ -79,6 +115,8 @@ pd_unwind_new(PdUnwindMethod method, const char *arch, PdMaps *maps, FkSymbolize
   self->maps = maps;
   self->sym = sym;
   self->unwinder = fk_unwinder_new(find_module, self);
+  self->met = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  self->touched = g_array_new(FALSE, FALSE, sizeof(PdUnwindTouch));
   return self;
 }
 
@@ -88,6 +126,8 @@ pd_unwind_free(PdUnwind *self)
   if (self == NULL)
     return;
   fk_unwinder_free(self->unwinder);
+  g_hash_table_destroy(self->met);
+  g_array_free(self->touched, TRUE);
   g_free(self);
 }
 
@@ -117,6 +157,19 @@ pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask, const guint8 *re
   self->outcomes[o]++;
   self->count++;
   return o;
+}
+
+const PdUnwindTouch *
+pd_unwind_touched(const PdUnwind *self, guint *n)
+{
+  *n = self->touched->len;
+  return (const PdUnwindTouch *)(gconstpointer)self->touched->data;
+}
+
+void
+pd_unwind_touched_clear(PdUnwind *self)
+{
+  g_array_set_size(self->touched, 0);
 }
 
 const guint64 *

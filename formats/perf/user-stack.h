@@ -36,6 +36,20 @@ FkUnwindOutcome pd_unwind_sample(PdUnwind *self, gint64 pid, guint64 regs_mask, 
                                  guint n_regs, const guint8 *stack, guint64 size, guint64 dyn_size,
                                  gboolean swapped, GArray *frames);
 
+/* A mapping whose ELF files the unwinder asked SYM for first (by path and
+ * build id), and the pc it asked for. */
+typedef struct {
+  PdMap map;
+  guint64 pc;
+} PdUnwindTouch;
+
+/* The mappings met first since the last pd_unwind_touched_clear, in the
+ * order met: *N of them. A reader symbolizing with another symbolizer asks
+ * it for the same files in the same order, so that its notes come out as if
+ * it had unwound. */
+const PdUnwindTouch *pd_unwind_touched(const PdUnwind *self, guint *n);
+void pd_unwind_touched_clear(PdUnwind *self);
+
 /* How many walks ended each way. */
 const guint64 *pd_unwind_outcomes(const PdUnwind *self);
 guint64 pd_unwind_count(const PdUnwind *self);

@@ -22,6 +22,7 @@ typedef struct {
   const char *host;
   gboolean error;
   guint64 skipped; /* skips counted in the diag */
+  GArray *marks;   /* guint64: the diag's reports when each sample came */
 } Read;
 
 static void
@@ -31,10 +32,14 @@ read_clear(Read *r)
   g_hash_table_unref(r->events);
   g_ptr_array_unref(r->messages);
   g_ptr_array_unref(r->describe);
+  g_array_unref(r->marks);
 }
 
 static const char *event_filter;
 static gboolean annotate_kernel, include_pid, include_tid;
+/* FkPerfDataOptions.threads and batch_samples, and --strict, for the next reads */
+static guint read_threads, read_batch;
+static gboolean read_strict;
 
 /* Symbol options for the next reads; NULL: the defaults. A DWARF capture
  * needs the CFI of its binary and of libc, found by the paths recorded in
@@ -52,8 +57,10 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   opts.strings = strings;
   opts.diag = diag;
   opts.weight = weight;
-  static const FkPerfDataOptions dso_only = {.dso_only = TRUE}; /* independent of the symbolizer */
-  opts.own[FK_READER_SLOT_PERF_DATA] = &dso_only;
+  /* dso_only: independent of the symbolizer */
+  FkPerfDataOptions own = {.dso_only = TRUE, .threads = read_threads, .batch_samples = read_batch};
+  opts.own[FK_READER_SLOT_PERF_DATA] = &own;
+  opts.strict = read_strict;
   opts.symbolize = read_symbolize; /* NULL but for the unwinding checks */
   opts.event_filter = event_filter;
   opts.annotate_kernel = annotate_kernel;
@@ -64,6 +71,7 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   r->events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   r->messages = g_ptr_array_new_with_free_func(g_free);
   r->describe = g_ptr_array_new_with_free_func(g_free);
+  r->marks = g_array_new(FALSE, FALSE, sizeof(guint64));
   g_autoptr(GError) error = NULL;
   gpointer st = fk_reader_perf_data.open(in, &opts, &error);
   if (st == NULL) {
@@ -75,6 +83,8 @@ read_input(FkInput *in, FkWeightMode weight, Read *r)
   FkReadStatus rc;
   while ((rc = fk_reader_perf_data.next(st, &s, &error)) == FK_READ_SAMPLE) {
     r->samples++;
+    guint64 mark = fk_diag_messages(diag)->len + fk_diag_unshown(diag);
+    g_array_append_val(r->marks, mark);
     /* mutated captures have absurd periods: saturate */
     if (__builtin_add_overflow(r->weight, s.weight.v[0], &r->weight))
       r->weight = G_MAXINT64;
@@ -1073,6 +1083,69 @@ test_symbol_files(void)
   fk_reader_perf_data.close(st);
 }
 
+static void
+assert_same_read(const Read *a, const Read *b)
+{
+  g_assert_cmpuint(a->samples, ==, b->samples);
+  g_assert_cmpint(a->weight, ==, b->weight);
+  g_assert_cmpint(a->error, ==, b->error);
+  g_assert_cmpuint(a->skipped, ==, b->skipped);
+  g_assert_cmpuint(a->lines->len, ==, b->lines->len);
+  for (guint i = 0; i < a->lines->len; i++) {
+    g_assert_cmpstr(g_ptr_array_index(a->lines, i), ==, g_ptr_array_index(b->lines, i));
+    /* each message reported between the same two samples */
+    g_assert_cmpuint(g_array_index(a->marks, guint64, i), ==, g_array_index(b->marks, guint64, i));
+  }
+  g_assert_cmpuint(a->messages->len, ==, b->messages->len);
+  for (guint i = 0; i < a->messages->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(a->messages, i), ==, g_ptr_array_index(b->messages, i));
+  g_assert_cmpuint(a->describe->len, ==, b->describe->len);
+  for (guint i = 0; i < a->describe->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(a->describe, i), ==, g_ptr_array_index(b->describe, i));
+}
+
+/* The reader decodes on a thread of its own and symbolizes on the reading
+ * one, handing samples over in batches: every sample, message (the skips
+ * of rejected callchains among the samples, in place), `info` fact and
+ * --strict stop is the same as on one thread, whatever the batch size,
+ * on captures with FORK/COMM/EXIT churn and remapped libraries (perf-procs,
+ * perf-system), pipe mode, -z and dwarf stacks. */
+static void
+test_threads_same(void)
+{
+  static const char *const paths[] = {
+      "corpora/perf-procs/procs.data", "corpora/perf-system/system.data",
+      "corpora/perf-c/inl.z.data",     "corpora/perf-c/inl.pipe.data",
+      "corpora/perf-c/inl.cut.data",   "corpora/perf-dwarf/thr.16k.data",
+      "corpora/perf-threads/thr.data",
+  };
+  for (guint strict = 0; strict < 2; strict++)
+    for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+      read_strict = strict;
+      read_threads = 1;
+      read_batch = 0;
+      Read one;
+      read_path(paths[i], FK_WEIGHT_DEFAULT, &one);
+      if (!strict)
+        g_assert_cmpuint(one.samples, >, 0);
+      static const guint batches[] = {1, 3, 64, 0};
+      for (guint b = 0; b < G_N_ELEMENTS(batches); b++)
+        for (guint threads = 0; threads < 2; threads++) {
+          read_threads = threads;
+          read_batch = batches[b];
+          Read two;
+          read_path(paths[i], FK_WEIGHT_DEFAULT, &two);
+          g_test_message("%s: %u threads, batches of %u%s: %" G_GUINT64_FORMAT " samples", paths[i],
+                         threads ? threads : 2, batches[b], strict ? ", strict" : "", two.samples);
+          assert_same_read(&one, &two);
+          read_clear(&two);
+        }
+      read_clear(&one);
+    }
+  read_strict = FALSE;
+  read_threads = read_batch = 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1083,6 +1156,7 @@ main(int argc, char **argv)
   }
   g_test_add_func("/perf-data/bid", test_bid);
   g_test_add_func("/perf-data/counts", test_counts);
+  g_test_add_func("/perf-data/threads-same", test_threads_same);
   g_test_add_func("/perf-data/two-events", test_two_events);
   g_test_add_func("/perf-data/time-order", test_time_order);
   g_test_add_func("/perf-data/pipe-equals-file", test_pipe_equals_file);
