@@ -79,7 +79,7 @@ struct FkTree {
  * few bits of each hash, so that index tags and whole-stack hashes collide
  * all the time and every confirmation is put to work. */
 #ifdef FK_STACKTREE_WEAK_HASH
-#define WEAKEN(h) (((h) & 0xfffffULL) | (((h) & 1) << 32))
+#define WEAKEN(h) (((h)&0xfffffULL) | (((h)&1) << 32))
 #else
 #define WEAKEN(h) (h)
 #endif
