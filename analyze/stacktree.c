@@ -50,10 +50,12 @@ struct FkTree {
   gboolean finished;
   /* Whole stacks seen before: hash of the frame pointers -> leaf, direct
    * mapped. Real inputs repeat stacks, and one probe here replaces a probe of
-   * the child index per frame. A hit is confirmed by the leaf's depth and
-   * name on top of the 64-bit hash. */
+   * the child index per frame. A hit is confirmed on the leaf's whole path
+   * (is_path), so 32 bits of hash (which also place the entry: the table
+   * grows to at most 2^31 entries) are a filter, not a proof: 8 bytes an
+   * entry, not 16. */
   struct StackHit {
-    guint64 hash;
+    guint32 hash;
     FkNodeId leaf;
   } * stack_cache;
   gsize stack_mask;
@@ -647,10 +649,10 @@ gboolean
 fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
                   GError **error)
 {
-  guint64 h = 0;
+  guint32 h = 0;
   struct StackHit *hit = NULL;
   if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
-    h = stack_hash(frames, n);
+    h = (guint32)stack_hash(frames, n);
     /* two ways: the slot and its neighbour */
     for (gsize way = 0; way < 2; way++) {
       hit = &self->stack_cache[(h ^ way) & self->stack_mask];
