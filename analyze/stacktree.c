@@ -634,13 +634,28 @@ fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
 static gboolean
 is_path(const FkTree *self, FkNodeId leaf, const char *const *frames, gsize n)
 {
-  const FkNode *x = node_at(self, leaf);
+  FkNodeId id = leaf;
+  const FkNode *x = node_at(self, id);
   if (x->depth != n)
     return FALSE;
   for (gsize i = n; i-- > 0;) {
     if (x->name != frames[i])
       return FALSE;
-    x = node_at(self, x->parent);
+    /* A stack's nodes made in one go are consecutive: guessing the parent
+     * is ID - 1 (a branch, not a data dependency) lets the next node's load
+     * start before this one's parent field arrives. Chasing the parent
+     * pointer alone cost 1.19x the user time of graph on the uniform
+     * shape. */
+    FkNodeId p = x->parent;
+    if (__builtin_expect(p == id - 1, 1)) {
+      id--;
+      x--;
+      if (((id + 1) & (CHUNK_SIZE - 1)) == 0)
+        x = node_at(self, id);
+    } else {
+      id = p;
+      x = node_at(self, id);
+    }
   }
   return TRUE;
 }
