@@ -1,17 +1,36 @@
 /* intern.c -- open-addressing string interner over a GStringChunk. */
 #include "intern.h"
+#include "pages.h"
 
 #include <string.h>
 
+/* 16 bytes: the string, 32 bits of its hash (the low ones, which place it:
+ * enough to grow the table without hashing again, up to 2^32 slots) and its
+ * length (a name is at most one line, far below 4 GiB). 24 bytes with the
+ * whole hash and a gsize length made the table of a wide profile's million
+ * leaf names 48 MiB instead of 32, each MiB a page fault on this VM. */
 typedef struct {
-  guint64 hash; /* 0 marks an empty slot */
-  const char *str;
-  gsize len;
+  const char *str; /* NULL marks an empty slot */
+  guint32 hash;
+  guint32 len;
 } Slot;
+
+/* The strings: blocks that never move, 64 KiB while the interner is small
+ * (one per archive member), then 4 MiB in huge pages. With a million names
+ * the table and the strings are each a cache miss per intern that finds its
+ * name, and in small pages a TLB miss too (a page walk through the VM's
+ * nested tables). */
+#define ARENA_SMALL ((gsize)64 << 10)
+#define ARENA_BIG ((gsize)4 << 20)
+/* Tables in huge pages from this size on. */
+#define TABLE_HUGE ((gsize)4 << 20)
 
 struct FkInterner {
   gint refcount;
-  GStringChunk *chunk;
+  GPtrArray *blocks; /* of the arena, the current one last */
+  char *at;          /* the current block's free bytes */
+  gsize left;
+  gsize arena_bytes; /* all blocks' sizes */
   Slot *slots;
   gsize mask;  /* capacity - 1, capacity a power of two */
   gsize count; /* occupied slots */
@@ -71,9 +90,9 @@ fk_interner_new(void)
 {
   FkInterner *self = g_new0(FkInterner, 1);
   self->refcount = 1;
-  self->chunk = g_string_chunk_new(64 * 1024);
+  self->blocks = g_ptr_array_new_with_free_func(fk_pages_free);
   self->mask = 1023;
-  self->slots = g_new0(Slot, self->mask + 1);
+  self->slots = fk_pages_alloc0(sizeof(Slot) * (self->mask + 1), TABLE_HUGE);
   return self;
 }
 
@@ -89,8 +108,8 @@ fk_interner_unref(FkInterner *self)
 {
   if (self == NULL || !g_atomic_int_dec_and_test(&self->refcount))
     return;
-  g_string_chunk_free(self->chunk);
-  g_free(self->slots);
+  g_ptr_array_unref(self->blocks);
+  fk_pages_free(self->slots);
   g_free(self);
 }
 
@@ -105,7 +124,10 @@ fk_interner_reset(FkInterner *self, gsize max_slots)
 {
   if (g_atomic_int_get(&self->refcount) != 1 || self->mask + 1 > max_slots)
     return FALSE;
-  g_string_chunk_clear(self->chunk);
+  g_ptr_array_set_size(self->blocks, 0);
+  self->at = NULL;
+  self->left = 0;
+  self->arena_bytes = 0;
   memset(self->slots, 0, (self->mask + 1) * sizeof(Slot));
   self->count = 0;
   self->bytes = 0;
@@ -116,29 +138,51 @@ static void
 grow(FkInterner *self)
 {
   gsize cap = (self->mask + 1) * 2;
-  Slot *slots = g_new0(Slot, cap);
+  Slot *slots = fk_pages_alloc0(sizeof(Slot) * cap, TABLE_HUGE);
   for (gsize i = 0; i <= self->mask; i++) {
     Slot *s = &self->slots[i];
-    if (s->hash == 0)
+    if (s->str == NULL)
       continue;
     gsize j = s->hash & (cap - 1);
-    while (slots[j].hash != 0)
+    while (slots[j].str != NULL)
       j = (j + 1) & (cap - 1);
     slots[j] = *s;
   }
-  g_free(self->slots);
+  fk_pages_free(self->slots);
   self->slots = slots;
   self->mask = cap - 1;
+}
+
+/* A NUL-terminated copy of the LEN bytes at S in the arena. */
+static const char *
+arena_copy(FkInterner *self, const char *s, gsize len)
+{
+  if (self->left < len + 1) {
+    gsize size = self->arena_bytes < ARENA_BIG ? ARENA_SMALL : ARENA_BIG;
+    size = MAX(size, len + 1);
+    char *block = size >= ARENA_BIG ? fk_pages_alloc(size) : g_malloc(size);
+    g_ptr_array_add(self->blocks, block);
+    self->at = block;
+    self->left = size;
+    self->arena_bytes += size;
+  }
+  char *copy = self->at;
+  memcpy(copy, s, len);
+  copy[len] = '\0';
+  self->at += len + 1;
+  self->left -= len + 1;
+  return copy;
 }
 
 const char *
 fk_interner_intern(FkInterner *self, const char *s, gsize len)
 {
-  guint64 h = fk_hash_bytes(s, len);
+  g_return_val_if_fail(len <= G_MAXUINT32, NULL);
+  guint32 h = (guint32)fk_hash_bytes(s, len);
   gsize i = h & self->mask;
   for (;;) {
     Slot *slot = &self->slots[i];
-    if (slot->hash == 0)
+    if (slot->str == NULL)
       break;
     if (slot->hash == h && slot->len == len && same_bytes(slot->str, s, len))
       return slot->str;
@@ -147,11 +191,11 @@ fk_interner_intern(FkInterner *self, const char *s, gsize len)
   if ((self->count + 1) * 2 > self->mask + 1) {
     grow(self);
     i = h & self->mask;
-    while (self->slots[i].hash != 0)
+    while (self->slots[i].str != NULL)
       i = (i + 1) & self->mask;
   }
-  const char *copy = g_string_chunk_insert_len(self->chunk, s, (gssize)len);
-  self->slots[i] = (Slot){h, copy, len};
+  const char *copy = arena_copy(self, s, len);
+  self->slots[i] = (Slot){copy, h, (guint32)len};
   self->count++;
   self->bytes += len + 1;
   return copy;
@@ -160,10 +204,12 @@ fk_interner_intern(FkInterner *self, const char *s, gsize len)
 const char *
 fk_interner_lookup(const FkInterner *self, const char *s, gsize len)
 {
-  guint64 h = fk_hash_bytes(s, len);
+  if (len > G_MAXUINT32)
+    return NULL;
+  guint32 h = (guint32)fk_hash_bytes(s, len);
   for (gsize i = h & self->mask;; i = (i + 1) & self->mask) {
     const Slot *slot = &self->slots[i];
-    if (slot->hash == 0)
+    if (slot->str == NULL)
       return NULL;
     if (slot->hash == h && slot->len == len && same_bytes(slot->str, s, len))
       return slot->str;

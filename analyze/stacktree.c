@@ -18,15 +18,19 @@ struct FkTree {
   FkNode **chunks;
   guint n_chunks;
   guint32 len;
-  /* Child index: open addressing; the key is kept in the slot so that a probe
-   * touches one cache line, not the node array (id 0 = empty slot). It holds
-   * only the children of nodes with more than SCAN_CHILDREN children: the
-   * others are found on the parent's sibling list. In profiles with many
-   * distinct stacks most nodes have one child, and indexing every node was a
-   * cache miss per frame and 32 to 64 bytes per node. */
+  /* Child index: open addressing (id 0 = empty slot). A slot holds the
+   * child's id and 32 bits of the hash of its key (parent, name): a probe
+   * that misses touches only the table, and one whose tag matches is
+   * confirmed on the node, which the caller reads next anyway (the walk goes
+   * on from it). Slots of 8 bytes instead of 16 (the key in the slot): the
+   * index of a wide profile was a quarter of its memory, and on this VM
+   * memory costs its page faults. It holds only the children of nodes with
+   * more than SCAN_CHILDREN children: the others are found on the parent's
+   * sibling list. In profiles with many distinct stacks most nodes have one
+   * child, and indexing every node was a cache miss per frame and 32 to 64
+   * bytes per node. */
   struct Slot {
-    const char *name;
-    FkNodeId parent;
+    guint32 tag;
     FkNodeId id;
   } * slots;
   gsize mask;
@@ -46,14 +50,24 @@ struct FkTree {
   gboolean finished;
   /* Whole stacks seen before: hash of the frame pointers -> leaf, direct
    * mapped. Real inputs repeat stacks, and one probe here replaces a probe of
-   * the child index per frame. A hit is confirmed by the leaf's depth and
-   * name on top of the 64-bit hash. */
+   * the child index per frame. A hit is confirmed on the leaf's whole path
+   * (is_path), so 32 bits of hash (which also place the entry: the table
+   * grows to at most 2^31 entries) are a filter, not a proof: 8 bytes an
+   * entry, not 16. */
   struct StackHit {
-    guint64 hash;
+    guint32 hash;
     FkNodeId leaf;
   } * stack_cache;
   gsize stack_mask;
   gsize stack_used; /* occupied entries: the cache grows with distinct stacks */
+  /* Bit ID is set when node ID has more than SCAN_CHILDREN children, which
+   * are then in the child index (a bit per node instead of a count in each
+   * node: FkNode shrank from 64 to 56 bytes). */
+  guint8 *many;
+  gsize many_bytes;
+  /* TRUE while child lists are newest first (the tree is being built):
+   * fk_tree_finish puts them in insertion order, which is id order. */
+  gboolean newest_first;
   /* Flame charts (FK_TREE_SEQUENTIAL): closed[id] is set when a sample ended
    * at node ID, so its current last child cannot be continued: A;B, A, A;B
    * gives A with two B frames, as flamegraph.pl --flamechart draws it. */
@@ -63,6 +77,15 @@ struct FkTree {
   GArray *last_nodes; /* FkNodeId per frame */
 };
 
+/* FK_STACKTREE_WEAK_HASH (tests/unit/test-stacktree-weak.c only) keeps a
+ * few bits of each hash, so that index tags and whole-stack hashes collide
+ * all the time and every confirmation is put to work. */
+#ifdef FK_STACKTREE_WEAK_HASH
+#define WEAKEN(h) (((h)&0xfffffULL) | (((h)&1) << 32))
+#else
+#define WEAKEN(h) (h)
+#endif
+
 static inline guint64
 child_hash(FkNodeId parent, const char *name)
 {
@@ -70,7 +93,25 @@ child_hash(FkNodeId parent, const char *name)
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
-  return h;
+  return WEAKEN(h);
+}
+
+static inline guint64
+stack_hash(const char *const *frames, gsize n)
+{
+  guint64 h = fk_hash_bytes(frames, n * sizeof *frames);
+#ifdef FK_STACKTREE_WEAK_HASH
+  h &= 7;
+#endif
+  return h ? h : 1;
+}
+
+/* The 32 bits of a child hash kept in its index slot: the high ones, as the
+ * low ones choose the slot. */
+static inline guint32
+slot_tag(guint64 h)
+{
+  return (guint32)(h >> 32);
 }
 
 #define STACK_CACHE_SIZE (1u << 12)
@@ -88,6 +129,7 @@ node_at(const FkTree *self, FkNodeId id)
 }
 
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
+static inline void relink(FkTree *self, FkNodeId i, FkNode *x);
 
 /* Zeroed memory for the index and the stack cache, in huge pages when big. */
 static void *
@@ -129,6 +171,7 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   self->stack_mask = STACK_CACHE_SIZE - 1;
   self->closed = g_byte_array_new();
+  self->newest_first = TRUE;
   self->stack_cache = table_alloc0(sizeof(struct StackHit) * STACK_CACHE_SIZE);
   self->last_frames = g_ptr_array_new();
   self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
@@ -148,6 +191,7 @@ fk_tree_free(FkTree *self)
   fk_pages_free(self->slots);
   fk_pages_free(self->stack_cache);
   g_byte_array_unref(self->closed);
+  g_free(self->many);
   g_ptr_array_free(self->last_frames, TRUE);
   g_array_free(self->last_nodes, TRUE);
   g_free(self);
@@ -175,6 +219,9 @@ fk_tree_reset(FkTree *self)
   self->totals_dirty = FALSE;
   self->totals_zero = TRUE;
   self->finished = FALSE;
+  self->newest_first = TRUE;
+  if (self->many != NULL)
+    memset(self->many, 0, self->many_bytes);
   self->len = 1;
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
@@ -198,7 +245,13 @@ fk_tree_to_second_column(FkTree *self, guint decimals, GError **error)
   }
   self->totals_zero = FALSE;
   self->columns = 2;
-  /* Open again for the first column's weights; its totals stay right. */
+  /* Open again for the first column's weights; its totals stay right. The
+   * child lists go back to newest first, as a tree being built keeps them. */
+  if (self->finished && !self->newest_first) {
+    for (gsize i = 1; i < self->len; i++)
+      relink(self, (FkNodeId)i, node_at(self, (FkNodeId)i));
+    self->newest_first = TRUE;
+  }
   self->finished = FALSE;
   return TRUE;
 }
@@ -264,37 +317,61 @@ gsize
 fk_tree_bytes(const FkTree *self)
 {
   return sizeof *self + self->len * sizeof(FkNode) + (self->mask + 1) * sizeof(struct Slot) +
-         (self->stack_mask + 1) * sizeof(struct StackHit);
+         (self->stack_mask + 1) * sizeof(struct StackHit) + self->many_bytes;
+}
+
+static inline gboolean
+has_many(const FkTree *self, FkNodeId id)
+{
+  gsize b = id >> 3;
+  return b < self->many_bytes && ((self->many[b] >> (id & 7)) & 1);
 }
 
 static void
-index_grow(FkTree *self)
+set_many(FkTree *self, FkNodeId id)
 {
-  struct Slot *old = self->slots;
-  gsize old_cap = self->mask + 1;
-  self->mask = self->mask * 2 + 1;
-  self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
-  for (gsize k = 0; k < old_cap; k++) {
-    if (old[k].id == 0)
-      continue;
-    gsize i = child_hash(old[k].parent, old[k].name) & self->mask;
-    while (self->slots[i].id != 0)
-      i = (i + 1) & self->mask;
-    self->slots[i] = old[k];
+  gsize b = id >> 3;
+  if (b >= self->many_bytes) {
+    gsize n = MAX(b + 1, MAX(self->many_bytes * 2, 64));
+    self->many = g_realloc(self->many, n);
+    memset(self->many + self->many_bytes, 0, n - self->many_bytes);
+    self->many_bytes = n;
   }
-  fk_pages_free(old);
+  self->many[b] |= (guint8)(1u << (id & 7));
 }
 
+static void index_insert(FkTree *self, FkNodeId id);
+
+/* Makes room in the child index for EXTRA more children, before they are
+ * made: a bigger table is filled again from the nodes (the slots keep no
+ * key), in index order, which reads the node array straight through. */
+static void
+index_reserve(FkTree *self, gsize extra)
+{
+  if ((self->indexed + extra) * 2 <= self->mask + 1)
+    return;
+  gsize cap = self->mask + 1;
+  while ((self->indexed + extra) * 2 > cap)
+    cap *= 2;
+  fk_pages_free(self->slots);
+  self->mask = cap - 1;
+  self->slots = table_alloc0(sizeof(struct Slot) * cap);
+  self->indexed = 0;
+  for (gsize i = 1; i < self->len; i++)
+    if (has_many(self, node_at(self, (FkNodeId)i)->parent))
+      index_insert(self, (FkNodeId)i);
+}
+
+/* Puts ID in the child index, which has room (index_reserve). */
 static void
 index_insert(FkTree *self, FkNodeId id)
 {
-  if ((self->indexed + 1) * 2 > self->mask + 1)
-    index_grow(self);
   const FkNode *n = node_at(self, id);
-  gsize i = child_hash(n->parent, n->name) & self->mask;
+  guint64 h = child_hash(n->parent, n->name);
+  gsize i = h & self->mask;
   while (self->slots[i].id != 0)
     i = (i + 1) & self->mask;
-  self->slots[i] = (struct Slot){n->name, n->parent, id};
+  self->slots[i] = (struct Slot){slot_tag(h), id};
   self->indexed++;
 }
 
@@ -325,13 +402,41 @@ stack_cache_grow(FkTree *self)
  * walking the array backwards reaches a node after all its children have
  * added their totals to it. The root's total is kept exact on every add, so
  * it is left as it is. */
+/* Reverses the child lists of node X's parent P as X is met, in one pass
+ * over the nodes in id order, upwards or downwards: each list's head must
+ * be the first of its children that pass meets (newest first, met going
+ * down; insertion order, met going up), so meeting the head starts its
+ * list over. */
+static inline void
+relink(FkTree *self, FkNodeId i, FkNode *x)
+{
+  FkNode *p = node_at(self, x->parent);
+  if (p->first_child == i) {
+    x->next_sibling = 0;
+  } else {
+    x->next_sibling = p->first_child;
+    p->first_child = i;
+  }
+}
+
+/* Sums the totals bottom-up: children have larger indexes than parents, so
+ * walking the array backwards reaches a node after all its children have
+ * added their totals to it. The root's total is kept exact on every add, so
+ * it is left as it is. The same pass puts the child lists in insertion
+ * order. */
 void
 fk_tree_finish(FkTree *self)
 {
   self->finished = TRUE;
-  if (!self->totals_dirty)
-    return;
+  gboolean relist = self->newest_first;
+  self->newest_first = FALSE;
   gsize n = self->len;
+  if (!self->totals_dirty) {
+    if (relist)
+      for (gsize i = n - 1; i >= 1; i--)
+        relink(self, (FkNodeId)i, node_at(self, (FkNodeId)i));
+    return;
+  }
   if (self->totals_zero) {
     /* One pass: a node's total holds its children's sum when it is reached.
      * The pass that cleared every total first was half of the finish. */
@@ -344,6 +449,8 @@ fk_tree_finish(FkTree *self)
         for (guint c = 0; c < FK_MAX_COLUMNS; c++)
           p->total[c] += x->total[c];
       }
+      if (relist)
+        relink(self, (FkNodeId)i, x);
     }
     self->totals_dirty = FALSE;
     self->totals_zero = FALSE;
@@ -355,47 +462,70 @@ fk_tree_finish(FkTree *self)
       x->total[c] = x->self[c];
   }
   for (gsize i = n - 1; i >= 1; i--) {
-    const FkNode *x = node_at(self, (FkNodeId)i);
+    FkNode *x = node_at(self, (FkNodeId)i);
     if (x->parent != FK_ROOT) {
       FkNode *p = node_at(self, x->parent);
       for (guint c = 0; c < FK_MAX_COLUMNS; c++)
         p->total[c] += x->total[c];
     }
+    if (relist)
+      relink(self, (FkNodeId)i, x);
   }
   self->totals_dirty = FALSE;
+}
+
+/* fk_tree_find_child, also saying in *SCANNED how many children PARENT has
+ * when they are on its sibling list only (it is then read to its end). */
+static FkNodeId
+find_child(const FkTree *self, FkNodeId parent, const char *name, guint *scanned)
+{
+  *scanned = 0;
+  if (self->flags & FK_TREE_SEQUENTIAL) {
+    if (parent < self->closed->len && self->closed->data[parent])
+      return 0;
+    /* the newest child: the head while the tree is built */
+    FkNodeId last = node_at(self, parent)->first_child;
+    if (!self->newest_first)
+      for (FkNodeId c = last; c != 0; c = node_at(self, c)->next_sibling)
+        last = c;
+    return last != 0 && node_at(self, last)->name == name ? last : 0;
+  }
+  if (!has_many(self, parent)) {
+    guint k = 0;
+    for (FkNodeId c = node_at(self, parent)->first_child; c != 0; k++) {
+      const FkNode *x = node_at(self, c);
+      if (x->name == name)
+        return c;
+      c = x->next_sibling;
+    }
+    *scanned = k;
+    return 0;
+  }
+  guint64 h = child_hash(parent, name);
+  guint32 tag = slot_tag(h);
+  gsize i = h & self->mask;
+  for (const struct Slot *sl; (sl = &self->slots[i])->id != 0; i = (i + 1) & self->mask)
+    if (sl->tag == tag) {
+      const FkNode *k = node_at(self, sl->id);
+      if (k->name == name && k->parent == parent)
+        return sl->id;
+    }
+  return 0;
 }
 
 FkNodeId
 fk_tree_find_child(const FkTree *self, FkNodeId parent, const char *name)
 {
-  if (self->flags & FK_TREE_SEQUENTIAL) {
-    if (parent < self->closed->len && self->closed->data[parent])
-      return 0;
-    FkNodeId last = node_at(self, parent)->last_child;
-    return last != 0 && node_at(self, last)->name == name ? last : 0;
-  }
-  const FkNode *p = node_at(self, parent);
-  if (p->n_children <= SCAN_CHILDREN) {
-    for (FkNodeId c = p->first_child; c != 0;) {
-      const FkNode *k = node_at(self, c);
-      if (k->name == name)
-        return c;
-      c = k->next_sibling;
-    }
-    return 0;
-  }
-  gsize i = child_hash(parent, name) & self->mask;
-  for (const struct Slot *sl; (sl = &self->slots[i])->id != 0; i = (i + 1) & self->mask)
-    if (sl->name == name && sl->parent == parent)
-      return sl->id;
-  return 0;
+  guint scanned;
+  return find_child(self, parent, name, &scanned);
 }
 
 FkNodeId
 fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
 {
   g_return_val_if_fail(!self->finished, 0);
-  FkNodeId id = fk_tree_find_child(self, parent, name);
+  guint had;
+  FkNodeId id = find_child(self, parent, name, &had);
   if (id != 0)
     return id;
   if (self->len >= G_MAXUINT32) {
@@ -409,29 +539,30 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
     self->chunks[self->n_chunks] = chunk_alloc(self->n_chunks);
     self->n_chunks++;
   }
+  /* Room in the index before the node exists: a growing index is filled
+   * again from the nodes. */
+  gboolean indexed = !(self->flags & FK_TREE_SEQUENTIAL) && has_many(self, parent);
+  gboolean overflows = !(self->flags & FK_TREE_SEQUENTIAL) && !indexed && had >= SCAN_CHILDREN;
+  if (indexed || overflows)
+    index_reserve(self, indexed ? 1 : had + 1);
   self->len++;
   FkNode *n = node_at(self, id);
   memset(n, 0, sizeof *n);
   n->name = name;
   n->parent = parent;
-  n->depth = node_at(self, parent)->depth + 1;
   FkNode *p = node_at(self, parent);
-  if (p->last_child != 0)
-    node_at(self, p->last_child)->next_sibling = id;
-  else
-    p->first_child = id;
-  p->last_child = id;
-  p->n_children++;
+  n->depth = p->depth + 1;
+  n->next_sibling = p->first_child;
+  p->first_child = id;
   if (parent < self->closed->len)
     self->closed->data[parent] = 0;
-  if (!(self->flags & FK_TREE_SEQUENTIAL)) {
-    if (p->n_children == SCAN_CHILDREN + 1) {
-      /* Past the sibling walk: index all of them from now on. */
-      for (FkNodeId c = p->first_child; c != 0; c = node_at(self, c)->next_sibling)
-        index_insert(self, c);
-    } else if (p->n_children > SCAN_CHILDREN + 1) {
-      index_insert(self, id);
-    }
+  if (indexed) {
+    index_insert(self, id);
+  } else if (overflows) {
+    /* Past the sibling walk: index all of them from now on. */
+    set_many(self, parent);
+    for (FkNodeId c = p->first_child; c != 0; c = node_at(self, c)->next_sibling)
+      index_insert(self, c);
   }
   return id;
 }
@@ -496,22 +627,52 @@ fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
   return TRUE;
 }
 
+/* TRUE when LEAF's path from the root is FRAMES[0..N): a stack cache hit is
+ * confirmed frame by frame, so that no hash collision ever adds to the wrong
+ * leaf. The path of a stack is mostly nodes made one after the other, so the
+ * walk up reads memory backwards, not at random. */
+static gboolean
+is_path(const FkTree *self, FkNodeId leaf, const char *const *frames, gsize n)
+{
+  FkNodeId id = leaf;
+  const FkNode *x = node_at(self, id);
+  if (x->depth != n)
+    return FALSE;
+  for (gsize i = n; i-- > 0;) {
+    if (x->name != frames[i])
+      return FALSE;
+    /* A stack's nodes made in one go are consecutive: guessing the parent
+     * is ID - 1 (a branch, not a data dependency) lets the next node's load
+     * start before this one's parent field arrives. Chasing the parent
+     * pointer alone cost 1.19x the user time of graph on the uniform
+     * shape. */
+    FkNodeId p = x->parent;
+    if (__builtin_expect(p == id - 1, 1)) {
+      id--;
+      x--;
+      if (((id + 1) & (CHUNK_SIZE - 1)) == 0)
+        x = node_at(self, id);
+    } else {
+      id = p;
+      x = node_at(self, id);
+    }
+  }
+  return TRUE;
+}
+
 gboolean
 fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
                   GError **error)
 {
-  guint64 h = 0;
+  guint32 h = 0;
   struct StackHit *hit = NULL;
   if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
-    h = fk_hash_bytes(frames, n * sizeof *frames);
+    h = (guint32)stack_hash(frames, n);
     /* two ways: the slot and its neighbour */
     for (gsize way = 0; way < 2; way++) {
       hit = &self->stack_cache[(h ^ way) & self->stack_mask];
-      if (hit->hash == h && hit->leaf != 0) {
-        const FkNode *leaf = node_at(self, hit->leaf);
-        if (leaf->depth == n && leaf->name == frames[n - 1])
-          return fk_tree_add(self, hit->leaf, w, error);
-      }
+      if (hit->hash == h && hit->leaf != 0 && is_path(self, hit->leaf, frames, n))
+        return fk_tree_add(self, hit->leaf, w, error);
     }
   }
   gsize keep = 0;
@@ -676,13 +837,29 @@ cmp_width_r(gconstpointer a, gconstpointer b, gpointer tree)
   return strcmp(x->name, y->name);
 }
 
+/* Appends NODE's children to IDS in insertion order. */
+static void
+append_inserted(const FkTree *self, FkNodeId node, GArray *ids)
+{
+  guint from = ids->len;
+  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
+    g_array_append_val(ids, c);
+  if (self->newest_first) {
+    FkNodeId *a = &g_array_index(ids, FkNodeId, 0);
+    for (guint i = from, j = ids->len ? ids->len - 1 : 0; i < j; i++, j--) {
+      FkNodeId t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}
+
 void
 fk_tree_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *out)
 {
   g_return_if_fail(order != FK_ORDER_WIDTH || self->finished);
   g_array_set_size(out, 0);
-  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
-    g_array_append_val(out, c);
+  append_inserted(self, node, out);
   if (order == FK_ORDER_NAME)
     sort_by_name(self, (FkNodeId *)(void *)out->data, out->len);
   else if (order == FK_ORDER_WIDTH)
@@ -709,8 +886,7 @@ static void
 append_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *ids)
 {
   guint from = ids->len;
-  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
-    g_array_append_val(ids, c);
+  append_inserted(self, node, ids);
   guint n = ids->len - from;
   if (n < 2 || order == FK_ORDER_INSERTION)
     return;
@@ -815,7 +991,7 @@ fk_tree_lift(FkTree *self)
 {
   g_return_val_if_fail(self->finished, FALSE);
   const FkNode *root = node_at(self, FK_ROOT);
-  if (root->n_children != 1)
+  if (root->first_child == 0 || node_at(self, root->first_child)->next_sibling != 0)
     return FALSE;
   const char *empty = root->name;
   /* Node I becomes node I - 1: parents keep smaller indexes than their
@@ -824,7 +1000,6 @@ fk_tree_lift(FkTree *self)
     FkNode n = *node_at(self, (FkNodeId)i);
     n.parent = n.parent > 0 ? n.parent - 1 : 0;
     n.first_child = n.first_child ? n.first_child - 1 : 0;
-    n.last_child = n.last_child ? n.last_child - 1 : 0;
     n.next_sibling = n.next_sibling ? n.next_sibling - 1 : 0;
     n.depth--;
     *node_at(self, (FkNodeId)(i - 1)) = n;
@@ -837,12 +1012,22 @@ fk_tree_lift(FkTree *self)
   /* The index and the stack cache are keyed by ids and frames that moved. */
   memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
   self->indexed = 0;
+  if (self->many != NULL)
+    memset(self->many, 0, self->many_bytes);
   if (!(self->flags & FK_TREE_SEQUENTIAL))
-    for (gsize i = 0; i < self->len; i++)
-      if (node_at(self, (FkNodeId)i)->n_children > SCAN_CHILDREN)
-        for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0;
-             c = node_at(self, c)->next_sibling)
-          index_insert(self, c);
+    for (gsize i = 0; i < self->len; i++) {
+      guint k = 0;
+      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0 && k <= SCAN_CHILDREN;
+           c = node_at(self, c)->next_sibling)
+        k++;
+      if (k <= SCAN_CHILDREN)
+        continue;
+      /* the index had room for them all before, and holds no more now */
+      set_many(self, (FkNodeId)i);
+      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0;
+           c = node_at(self, c)->next_sibling)
+        index_insert(self, c);
+    }
   memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
   self->stack_used = 0;
   if (self->closed->len > 0)

@@ -33,14 +33,17 @@
 typedef guint32 FkNodeId;
 #define FK_ROOT ((FkNodeId)0)
 
+/* 56 bytes. A finished tree's children are in insertion order; while a tree
+ * is built they are newest first (a child is added at the head of its
+ * parent's list, so a node needs no last child), and fk_tree_finish puts
+ * them back in its pass over the nodes. How many children a node has is the
+ * tree's business (its child index), not the node's. */
 typedef struct {
   const char *name;      /* interned; "" for the root */
   FkNodeId parent;       /* the root is its own parent */
   FkNodeId first_child;  /* 0 when none: the root is nobody's child */
-  FkNodeId last_child;   /* 0 when none */
-  FkNodeId next_sibling; /* 0 when none; siblings in insertion order */
+  FkNodeId next_sibling; /* 0 when none; see above for the order */
   guint32 depth;         /* 0 for the root */
-  guint32 n_children;    /* children (the child index holds them past a few) */
   gint64 self[FK_MAX_COLUMNS];
   gint64 total[FK_MAX_COLUMNS];
 } FkNode;

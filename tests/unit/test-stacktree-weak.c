@@ -1,0 +1,205 @@
+/* test-stacktree-weak.c -- the stack tree built with hashes weakened to a
+ * few bits (FK_STACKTREE_WEAK_HASH), so that child index tags and whole-stack
+ * cache hashes collide all the time: no collision may ever find a wrong
+ * child or add to a wrong leaf. Checked against a model (a hash table of
+ * folded lines) on random trees past 2^16 nodes (the node array's chunk),
+ * with nodes of many children (indexed) and of few (sibling lists). Also the
+ * layout's own rules: insertion order of children while built and once
+ * finished, and memory per node. */
+#define FK_STACKTREE_WEAK_HASH 1
+#include "../../analyze/stacktree.c"
+
+#include <stdio.h>
+
+static gboolean
+collect_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
+{
+  const FkNode *n = fk_tree_node(tree, id);
+  if (n->self[0] == 0)
+    return TRUE;
+  GPtrArray *lines = data;
+  GString *s = g_string_new(NULL);
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
+  g_string_append_printf(s, " %" G_GINT64_FORMAT, n->self[0]);
+  g_ptr_array_add(lines, g_string_free(s, FALSE));
+  return TRUE;
+}
+
+static int
+cmp_str(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds random stacks to a tree and to a model, then compares them line by
+ * line. Names come from a small pool at the top (nodes of many children,
+ * found through the index) and a big one below (chains of one child). Every
+ * stack is added twice or more, so the stack cache answers most adds. */
+static void
+test_model(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  g_autoptr(GHashTable) model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GRand *r = g_rand_new_with_seed(18);
+  g_autoptr(GPtrArray) stacks = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < 80000; i++) {
+    GString *s = g_string_new(NULL);
+    guint depth = (guint)g_rand_int_range(r, 1, 9);
+    for (guint d = 0; d < depth; d++) {
+      guint pool = d < 2 ? 40 : 3000;
+      g_string_append_printf(s, "%sf%u_%u", d ? ";" : "", d,
+                             (guint)g_rand_int_range(r, 0, (gint32)pool));
+    }
+    g_ptr_array_add(stacks, g_string_free(s, FALSE));
+  }
+  /* same depth, same leaf, other middle frames: what a weak hash confuses */
+  for (guint i = 0; i < 2000; i++)
+    g_ptr_array_add(stacks, g_strdup_printf("top;mid_%u;leaf", i));
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < stacks->len; i++) {
+      guint k = round == 0 ? i : (guint)g_rand_int_range(r, 0, (gint32)stacks->len);
+      const char *stack = g_ptr_array_index(stacks, k);
+      g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
+      guint n = g_strv_length(parts);
+      g_autofree const char **frames = g_new(const char *, n);
+      for (guint f = 0; f < n; f++)
+        frames[f] = fk_tree_intern(t, parts[f], strlen(parts[f]));
+      gint64 w = g_rand_int_range(r, 1, 100);
+      FkWeight fw = fk_weight_int(w);
+      g_assert_true(fk_tree_add_stack(t, frames, n, &fw, NULL));
+      gint64 *have = g_hash_table_lookup(model, stack);
+      if (have == NULL) {
+        have = g_new0(gint64, 1);
+        g_hash_table_insert(model, g_strdup(stack), have);
+      }
+      *have += w;
+    }
+  g_rand_free(r);
+  fk_tree_finish(t);
+  g_assert_cmpuint(fk_tree_size(t), >, 2 * CHUNK_SIZE);
+  g_assert_cmpuint(t->indexed, >, 1000); /* the index was used, and grew */
+
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
+  fk_tree_walk(t, FK_ORDER_NAME, collect_line, got);
+  g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, model);
+  while (g_hash_table_iter_next(&it, &key, &value))
+    g_ptr_array_add(
+        want, g_strdup_printf("%s %" G_GINT64_FORMAT, (const char *)key, *(const gint64 *)value));
+  g_ptr_array_sort(want, cmp_str);
+  g_ptr_array_sort(got, cmp_str);
+  g_assert_cmpuint(got->len, ==, want->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpstr(g_ptr_array_index(got, i), ==, g_ptr_array_index(want, i));
+
+  /* every node is found as its parent's child, by the index or the list */
+  for (FkNodeId id = 1; id < fk_tree_size(t); id++) {
+    const FkNode *n = fk_tree_node(t, id);
+    g_assert_cmpuint(fk_tree_find_child(t, n->parent, n->name), ==, id);
+  }
+}
+
+/* One node with 100,000 children (the index grows many times, tags collide)
+ * and a chain past two chunks: found again, in insertion order. */
+static void
+test_wide_and_long(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const guint wide = 100000, chain = 3 * CHUNK_SIZE;
+  g_autofree FkNodeId *ids = g_new(FkNodeId, wide);
+  for (guint i = 0; i < wide; i++) {
+    char name[32];
+    int len = snprintf(name, sizeof name, "c%u", (i * 7919u) % wide);
+    ids[i] = fk_tree_child(t, FK_ROOT, fk_tree_intern(t, name, (gsize)len), NULL);
+    g_assert_cmpuint(ids[i], ==, i + 1);
+  }
+  FkNodeId at = ids[0];
+  for (guint i = 0; i < chain; i++)
+    at = fk_tree_child(t, at, fk_tree_intern(t, "x", 1), NULL);
+  FkWeight one = fk_weight_int(1);
+  g_assert_true(fk_tree_add(t, at, &one, NULL));
+  /* while built: found again, and listed in insertion order */
+  for (guint i = 0; i < wide; i++)
+    g_assert_cmpuint(fk_tree_find_child(t, FK_ROOT, fk_tree_node_name(t, ids[i])), ==, ids[i]);
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(t, FK_ROOT, FK_ORDER_INSERTION, kids);
+  g_assert_cmpuint(kids->len, ==, wide);
+  for (guint i = 0; i < wide; i++)
+    g_assert_cmpuint(g_array_index(kids, FkNodeId, i), ==, ids[i]);
+  fk_tree_finish(t);
+  g_assert_cmpuint(fk_tree_size(t), ==, 1 + wide + chain);
+  g_assert_cmpint(fk_tree_node(t, ids[0])->total[0], ==, 1);
+  g_assert_cmpuint(fk_tree_node(t, at)->depth, ==, chain + 1);
+  /* finished: the lists themselves are in insertion order */
+  FkNodeId c = fk_tree_node(t, FK_ROOT)->first_child;
+  for (guint i = 0; i < wide; i++, c = fk_tree_node(t, c)->next_sibling)
+    g_assert_cmpuint(c, ==, ids[i]);
+  g_assert_cmpuint(c, ==, 0);
+  for (guint i = 0; i < wide; i++)
+    g_assert_cmpuint(fk_tree_find_child(t, FK_ROOT, fk_tree_node_name(t, ids[i])), ==, ids[i]);
+}
+
+/* A finished tree opened again (fk_tree_to_second_column, as diff does):
+ * new children go after the old ones, in the order they came. */
+static void
+test_reopen_order(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const char *names[] = {"b", "a", "d", "c", "f", "e", "h", "g"};
+  FkWeight one = fk_weight_int(1);
+  for (guint i = 0; i < 6; i++)
+    g_assert_true(fk_tree_add(t, fk_tree_child(t, FK_ROOT, fk_tree_intern(t, names[i], 1), NULL),
+                              &one, NULL));
+  fk_tree_finish(t);
+  g_assert_true(fk_tree_to_second_column(t, 0, NULL));
+  for (guint i = 4; i < 8; i++) /* two old, two new */
+    g_assert_true(fk_tree_add(t, fk_tree_child(t, FK_ROOT, fk_tree_intern(t, names[i], 1), NULL),
+                              &one, NULL));
+  fk_tree_finish(t);
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(t, FK_ROOT, FK_ORDER_INSERTION, kids);
+  g_assert_cmpuint(kids->len, ==, 8);
+  for (guint i = 0; i < 8; i++) {
+    const FkNode *n = fk_tree_node(t, g_array_index(kids, FkNodeId, i));
+    g_assert_cmpstr(n->name, ==, names[i]);
+    g_assert_cmpint(n->self[0], ==, i >= 4);
+    g_assert_cmpint(n->self[1], ==, i < 6);
+  }
+}
+
+/* Memory per node of a wide profile (one frame with 200,000 leaves): the
+ * node, its index slot at worst half full, and its name's interner slot. */
+static void
+test_bytes_per_node(void)
+{
+  g_assert_cmpuint(sizeof(FkNode), <=, 56);
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const guint n = 200000;
+  FkNodeId top = fk_tree_child(t, FK_ROOT, fk_tree_intern(t, "main", 4), NULL);
+  for (guint i = 0; i < n; i++) {
+    char name[32];
+    int len = snprintf(name, sizeof name, "leaf_%u", i);
+    fk_tree_child(t, top, fk_tree_intern(t, name, (gsize)len), NULL);
+  }
+  fk_tree_finish(t);
+  /* 56 bytes of node and at most 4 x 8 of index (a table at a quarter to a
+   * half full): 64 + 64 before, 16-byte slots */
+  g_assert_cmpuint(fk_tree_bytes(t) / n, <=, 56 + 32 + 1);
+  /* 16-byte interner slots (2^19 of them, 2.6 a name: 24-byte ones were 63
+   * bytes a name) and the name (12 bytes) */
+  g_assert_cmpuint(fk_interner_bytes(fk_tree_strings(t)) / n, <=, 3 * 16 + 13);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/stacktree-weak/model", test_model);
+  g_test_add_func("/stacktree-weak/wide-and-long", test_wide_and_long);
+  g_test_add_func("/stacktree-weak/reopen-order", test_reopen_order);
+  g_test_add_func("/stacktree-weak/bytes-per-node", test_bytes_per_node);
+  return g_test_run();
+}
