@@ -59,22 +59,26 @@ typedef struct {
 } Live;
 
 /* One big input read in pieces by every worker (FkReader.cut). Workers
- * take pieces in order, each cut at the first LF past PIECE bytes by the
- * worker that takes it, which counts its lines (LF, CRLF or lone CR, as
- * lines.c ends them) so that the next piece's numbers follow on. */
+ * take pieces in order, each cut at the first line start past PIECE bytes
+ * (or the reader's first boundary there, FkReader.boundary) by the worker
+ * that takes it, which counts its lines (LF, CRLF or lone CR, as lines.c
+ * ends them) so that the next piece's numbers follow on, and gives its
+ * bytes to FkReader.carry for what the pieces after it must know. */
 typedef struct {
   GMutex lock;
   const guint8 *map; /* the file, mapped read-only */
   gsize size;
   gsize piece;
   const FkReader *reader;
-  gsize pos;        /* where the next piece begins */
-  guint64 lines;    /* lines before POS */
-  GPtrArray *parts; /* Part* per piece, in input order (no sink): their reports */
-  GPtrArray *sinks; /* the workers' sinks, in the order of their first piece */
-  guint runners;    /* workers not done */
-  gboolean failed;  /* a piece failed: the input is read again whole */
-  guint64 deep;     /* stacks cut at max_depth, in every piece */
+  gsize pos;          /* where the next piece begins */
+  guint64 lines;      /* lines before POS */
+  GPtrArray *parts;   /* Part* per piece, in input order (no sink): their reports */
+  GPtrArray *tallies; /* FkPiece.tally per piece, in input order */
+  FkPieceCarry carry; /* what the pieces taken so far tell the next */
+  GPtrArray *sinks;   /* the workers' sinks, in the order of their first piece */
+  guint runners;      /* workers not done */
+  gboolean failed;    /* a piece failed: the input is read again whole */
+  guint64 deep;       /* stacks cut at max_depth, in every piece */
 } Cut;
 
 /* A job is one input (a file, or an archive member pumped through a pipe),
@@ -504,6 +508,11 @@ cut_free(Run *run, Cut *cut)
     if (g_ptr_array_index(cut->parts, i) != NULL)
       part_free(run, g_ptr_array_index(cut->parts, i));
   g_ptr_array_unref(cut->parts);
+  if (cut->reader->note_pieces != NULL)
+    cut->reader->note_pieces(cut->tallies->pdata, cut->tallies->len, &run->ropts, NULL, NULL);
+  g_ptr_array_unref(cut->tallies);
+  g_free(cut->carry.host);
+  g_free(cut->carry.event);
   for (guint i = 0; i < cut->sinks->len; i++)
     sink_free(run, g_ptr_array_index(cut->sinks, i));
   g_ptr_array_unref(cut->sinks);
@@ -542,49 +551,113 @@ cut_new(Run *run, FkInput *in, guint jobs)
   cut->piece = piece;
   cut->reader = reader;
   cut->parts = g_ptr_array_new();
+  cut->tallies = g_ptr_array_new();
   cut->sinks = g_ptr_array_new();
   cut->runners = jobs;
   return cut;
 }
 
-/* Lines in P[0..N) as lines.c counts them: an LF, a CRLF or a lone CR ends
- * one. N ends after an LF (a piece that is not the input's last), so a CR
- * is never the last byte. */
+/* Lines in P[0..N) as lines.c counts them (fk_lines_count): an LF, a CRLF
+ * or a lone CR ends one, a CR last too; *MARKED: a byte MARK is among
+ * them. One pass, 16 bytes at a time (LFs into byte counters, summed every
+ * 255 rounds before they overflow; CRs and MARK only noted, a block that
+ * holds a CR counted again bytewise): this runs on the cutting thread,
+ * under the cut's lock, over every piece but the last, and the piece comes
+ * from memory, not the cache, so that every further pass over it costs as
+ * much again. */
 static guint64
-count_lines(const guint8 *p, gsize n)
+count_lines(const guint8 *p, gsize n, guint8 mark, gboolean *marked)
 {
   guint64 lines = 0;
-  const guint8 *end = p + n;
-  for (const guint8 *q = p; (q = memchr(q, '\n', (gsize)(end - q))) != NULL; q++)
-    lines++;
-  for (const guint8 *q = p; (q = memchr(q, '\r', (gsize)(end - q))) != NULL; q++)
-    if (q + 1 < end && q[1] != '\n')
-      lines++;
+  gboolean any_mark = FALSE;
+  gsize i = 0;
+  for (;;) {
+    gsize from = i;
+    gboolean cr = FALSE;
+#if defined(__GNUC__)
+    typedef guint8 V16 __attribute__((vector_size(16)));
+    V16 acc = {0}, seen = {0}, seen_mark = {0};
+    for (guint r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
+      V16 v;
+      memcpy(&v, p + i, 16);
+      acc -= (V16)(v == '\n'); /* a match is all ones: -1 */
+      seen |= (V16)(v == '\r');
+      seen_mark |= (V16)(v == mark);
+    }
+    for (guint k = 0; k < 16; k++) {
+      lines += acc[k];
+      cr |= seen[k] != 0;
+      any_mark |= seen_mark[k] != 0;
+    }
+    if (i == from)
+#endif
+    {
+      for (; i < n; i++) {
+        lines += p[i] == '\n';
+        cr |= p[i] == '\r';
+        any_mark |= p[i] == mark;
+      }
+    }
+    for (gsize k = from; cr && k < i; k++)
+      if (p[k] == '\r' && (k + 1 == n || p[k + 1] != '\n'))
+        lines++;
+    if (i >= n)
+      break;
+  }
+  *marked = any_mark;
   return lines;
 }
 
-/* The next piece: [*START, *END), its lines after *FIRST_LINE, its place
- * *INDEX. FALSE when none is left or the cut failed. */
+/* The next piece into *PIECE (its first line, whether it is the first or
+ * the last, a copy of what the pieces before it told, to free with
+ * piece_close): [*START, *END), its place *INDEX. FALSE when none is left
+ * or the cut failed. */
 static gboolean
-cut_take(Cut *cut, gsize *start, gsize *end, guint64 *first_line, guint *index)
+cut_take(Run *run, Cut *cut, FkPiece *piece, gsize *start, gsize *end, guint *index)
 {
+  const FkReader *reader = cut->reader;
   g_mutex_lock(&cut->lock);
   gboolean ok = !cut->failed && cut->pos < cut->size;
+  gsize e = cut->size;
+  guint64 lines = 0;
   if (ok) {
-    gsize e = cut->size;
     /* No last piece of a few bytes: the one before it takes them. */
     if (cut->size - cut->pos > cut->piece + cut->piece / 4) {
-      const guint8 *at = cut->map + cut->pos + cut->piece - 1;
-      const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
-      e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
+      if (reader->boundary != NULL) {
+        e = reader->boundary((const char *)cut->map, cut->size, cut->pos + cut->piece);
+      } else {
+        const guint8 *at = cut->map + cut->pos + cut->piece - 1;
+        const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
+        e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
+      }
     }
+    *piece = (FkPiece){
+        .first_line = cut->lines,
+        .first = cut->pos == 0,
+        .last = e == cut->size,
+        .carry = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)},
+    };
+    gboolean marked = FALSE;
+    if (e < cut->size)
+      lines = count_lines(cut->map + cut->pos, e - cut->pos, (guint8)reader->carry_mark, &marked);
+    /* What the pieces after it must know, from the first piece and from
+     * those that hold the reader's mark. */
+    if (e < cut->size && reader->carry != NULL && (cut->pos == 0 || marked) &&
+        !reader->carry((const char *)cut->map + cut->pos, e - cut->pos, cut->pos == 0, &run->ropts,
+                       &cut->carry)) {
+      cut->failed = TRUE; /* the input is read whole */
+      g_free(piece->carry.host);
+      g_free(piece->carry.event);
+      ok = FALSE;
+    }
+  }
+  if (ok) {
     *start = cut->pos;
     *end = e;
-    *first_line = cut->lines;
     *index = cut->parts->len;
     g_ptr_array_add(cut->parts, NULL);
-    if (e < cut->size)
-      cut->lines += count_lines(cut->map + cut->pos, e - cut->pos);
+    g_ptr_array_add(cut->tallies, NULL);
+    cut->lines += lines;
     cut->pos = e;
   }
   g_mutex_unlock(&cut->lock);
@@ -687,6 +760,11 @@ cut_finish(Run *run, Job *job)
     g_ptr_array_set_size(cut->parts, 0);
     Part *part = part_new(run, FALSE, NULL);
     part->sink = base;
+    if (cut->reader->note_pieces != NULL) {
+      cut->reader->note_pieces(cut->tallies->pdata, cut->tallies->len, &run->ropts,
+                               fk_input_name(job->in), part->diag);
+      g_ptr_array_set_size(cut->tallies, 0);
+    }
     fk_diag_note_deep(part->diag, fk_input_name(job->in), cut->deep,
                       fk_name_max_depth(&run->ropts));
     g_ptr_array_add(parts, part);
@@ -695,6 +773,23 @@ cut_finish(Run *run, Job *job)
   g_clear_pointer(&job->in, fk_input_free);
   cut_free(run, g_steal_pointer(&job->cut));
   finish_parts(run, job, parts);
+}
+
+/* Closes STATE (NULL: none open) of PIECE, the one at INDEX, keeping what
+ * it counted for the input's notes; frees PIECE's copy of the carry. */
+static void
+piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
+{
+  if (state != NULL) {
+    cut->reader->close(state);
+    __atomic_fetch_add(&cut->deep, piece->deep_stacks, __ATOMIC_RELAXED);
+    g_mutex_lock(&cut->lock);
+    cut->tallies->pdata[index] = piece->tally;
+    g_mutex_unlock(&cut->lock);
+  }
+  g_free(piece->carry.host);
+  g_free(piece->carry.event);
+  *piece = (FkPiece){0};
 }
 
 /* One worker's share of a cut input: pieces taken in order until none is
@@ -708,23 +803,21 @@ cut_runner(Run *run, Job *job)
   gpointer mine = NULL;
   guint first = 0;
   FkReadOptions ropts = run->ropts;
-  FkPiece piece = {0};
+  FkPiece piece = {0}, next;
   FkPipelineInput pi = {0};
   FkInput *in = NULL;
   gpointer state = NULL;
   gboolean failed = FALSE;
   gsize start, end;
-  guint64 first_line;
-  guint index;
+  guint index, open_index = 0;
   guint64 read = 0; /* bytes of the pieces MINE holds */
   if (run->progress)
     __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
-  while (!failed && cut_take(cut, &start, &end, &first_line, &index)) {
-    if (state != NULL) {
-      cut->reader->close(state);
-      __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
-      state = NULL;
-    }
+  while (!failed && cut_take(run, cut, &next, &start, &end, &index)) {
+    piece_close(cut, state, &piece, open_index);
+    state = NULL;
+    piece = next;
+    open_index = index;
     g_clear_pointer(&in, fk_input_free);
     g_autoptr(GError) error = NULL;
     Part *part = part_new(run, FALSE, NULL);
@@ -737,7 +830,6 @@ cut_runner(Run *run, Job *job)
     span->data = cut->map + start;
     span->len = end - start;
     in = fk_input_new_like(job->in, span_read, NULL, span, g_free);
-    piece = (FkPiece){.first_line = first_line, .first = start == 0};
     ropts.piece = &piece;
     ropts.diag = part->diag;
     pi = (FkPipelineInput){.in = in, .reader = cut->reader, .diag = part->diag};
@@ -770,10 +862,7 @@ cut_runner(Run *run, Job *job)
     pi.state = state;
     sink->end(mine, &pi);
   }
-  if (state != NULL) {
-    cut->reader->close(state);
-    __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
-  }
+  piece_close(cut, state, &piece, open_index);
   fk_input_free(in);
   g_mutex_lock(&cut->lock);
   if (mine != NULL) {
