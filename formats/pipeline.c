@@ -31,9 +31,16 @@
 /* A worker's tree bigger than this many times the text it came from: few
  * stacks repeat, so every worker would build the nodes of nearly every
  * stack and the join would merge them all again (gen-folded's uniform
- * input: 4x after the first piece; with shared prefixes 1.8x, falling).
- * Such an input is read again whole, on one worker. */
+ * input: 4.1x after 2 MiB, 4x after 8; with shared prefixes 2.3x after 2
+ * MiB, 1.8x after 8, falling). The first piece, SAMPLE_SIZE bytes, is read
+ * before any other: past this ratio the worker that read it reads the rest
+ * alone, in one piece (the others would only build a copy of its tree),
+ * else every worker takes pieces; a worker's tree that grows past it later
+ * makes the input be read again whole. */
 #define CUT_MAX_RATIO 3
+#define SAMPLE_SIZE ((gsize)2 << 20)
+/* A piece read alone gives back its mapped pages every this many bytes. */
+#define SPAN_DROP ((gsize)8 << 20)
 
 /* Jobs behind the next to merge hold what they read until it is their
  * turn; past this many bytes of it, walk jobs and the producer wait, so
@@ -78,6 +85,9 @@ typedef struct {
   GPtrArray *sinks;   /* the workers' sinks, in the order of their first piece */
   guint runners;      /* workers not done */
   gboolean failed;    /* a piece failed: the input is read again whole */
+  gboolean decided;   /* the first piece is read: the others may be taken */
+  gboolean solo;      /* ... by its worker alone, as one piece */
+  GCond decide;       /* decided or failed */
   guint64 deep;       /* stacks cut at max_depth, in every piece */
 } Cut;
 
@@ -517,6 +527,7 @@ cut_free(Run *run, Cut *cut)
     sink_free(run, g_ptr_array_index(cut->sinks, i));
   g_ptr_array_unref(cut->sinks);
   g_mutex_clear(&cut->lock);
+  g_cond_clear(&cut->decide);
   g_free(cut);
 }
 
@@ -546,6 +557,7 @@ cut_new(Run *run, FkInput *in, guint jobs)
     return NULL;
   Cut *cut = g_new0(Cut, 1);
   g_mutex_init(&cut->lock);
+  g_cond_init(&cut->decide);
   cut->map = map;
   cut->size = (gsize)size;
   cut->piece = piece;
@@ -611,22 +623,27 @@ count_lines(const guint8 *p, gsize n, guint8 mark, gboolean *marked)
 /* The next piece into *PIECE (its first line, whether it is the first or
  * the last, a copy of what the pieces before it told, to free with
  * piece_close): [*START, *END), its place *INDEX. FALSE when none is left
- * or the cut failed. */
+ * or the cut failed. HOLDER: the worker read the first piece. After the
+ * first piece, waits until it is read (cut_decide). */
 static gboolean
-cut_take(Run *run, Cut *cut, FkPiece *piece, gsize *start, gsize *end, guint *index)
+cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsize *end,
+         guint *index)
 {
   const FkReader *reader = cut->reader;
   g_mutex_lock(&cut->lock);
-  gboolean ok = !cut->failed && cut->pos < cut->size;
+  while (cut->pos > 0 && !cut->decided && !cut->failed)
+    g_cond_wait(&cut->decide, &cut->lock);
+  gboolean ok = !cut->failed && cut->pos < cut->size && (holder || !cut->solo);
   gsize e = cut->size;
   guint64 lines = 0;
   if (ok) {
     /* No last piece of a few bytes: the one before it takes them. */
-    if (cut->size - cut->pos > cut->piece + cut->piece / 4) {
+    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE) : cut->piece;
+    if (!cut->solo && cut->size - cut->pos > want + want / 4) {
       if (reader->boundary != NULL) {
-        e = reader->boundary((const char *)cut->map, cut->size, cut->pos + cut->piece);
+        e = reader->boundary((const char *)cut->map, cut->size, cut->pos + want);
       } else {
-        const guint8 *at = cut->map + cut->pos + cut->piece - 1;
+        const guint8 *at = cut->map + cut->pos + want - 1;
         const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
         e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
       }
@@ -646,6 +663,7 @@ cut_take(Run *run, Cut *cut, FkPiece *piece, gsize *start, gsize *end, guint *in
         !reader->carry((const char *)cut->map + cut->pos, e - cut->pos, cut->pos == 0, &run->ropts,
                        &cut->carry)) {
       cut->failed = TRUE; /* the input is read whole */
+      g_cond_broadcast(&cut->decide);
       g_free(piece->carry.host);
       g_free(piece->carry.event);
       ok = FALSE;
@@ -664,9 +682,25 @@ cut_take(Run *run, Cut *cut, FkPiece *piece, gsize *start, gsize *end, guint *in
   return ok;
 }
 
+/* The first piece is read (RATIO: its worker's tree over its bytes, or
+ * -1 when it failed): the others may be taken. */
+static void
+cut_decide(Cut *cut, double ratio)
+{
+  g_mutex_lock(&cut->lock);
+  if (!cut->decided) {
+    cut->decided = TRUE;
+    cut->solo = ratio > CUT_MAX_RATIO;
+    g_cond_broadcast(&cut->decide);
+  }
+  g_mutex_unlock(&cut->lock);
+}
+
 typedef struct {
   const guint8 *data;
   gsize len, pos;
+  const guint8 *map; /* the file's mapping, DATA within it */
+  gsize dropped;     /* bytes of DATA given back */
 } Span;
 
 static gssize
@@ -677,6 +711,17 @@ span_read(gpointer user_data, void *buf, gsize len, GError **error)
   gsize n = MIN(len, s->len - s->pos);
   memcpy(buf, s->data + s->pos, n);
   s->pos += n;
+  if (s->pos - s->dropped >= SPAN_DROP) {
+    /* A piece read alone (the rest of a solo input) is big: what it read
+     * need not stay mapped. */
+    gsize page = 4096, from = (gsize)(s->data - s->map) + s->dropped;
+    gsize to = (gsize)(s->data - s->map) + s->pos;
+    from -= from % page;
+    to -= to % page;
+    if (to > from)
+      (void)madvise((void *)(s->map + from), to - from, MADV_DONTNEED);
+    s->dropped = s->pos;
+  }
   return (gssize)n;
 }
 
@@ -813,7 +858,7 @@ cut_runner(Run *run, Job *job)
   guint64 read = 0; /* bytes of the pieces MINE holds */
   if (run->progress)
     __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
-  while (!failed && cut_take(run, cut, &next, &start, &end, &index)) {
+  while (!failed && cut_take(run, cut, mine != NULL && first == 0, &next, &start, &end, &index)) {
     piece_close(cut, state, &piece, open_index);
     state = NULL;
     piece = next;
@@ -829,6 +874,7 @@ cut_runner(Run *run, Job *job)
     Span *span = g_new0(Span, 1);
     span->data = cut->map + start;
     span->len = end - start;
+    span->map = cut->map;
     in = fk_input_new_like(job->in, span_read, NULL, span, g_free);
     ropts.piece = &piece;
     ropts.diag = part->diag;
@@ -845,7 +891,9 @@ cut_runner(Run *run, Job *job)
     }
     failed |= state == NULL || part->failed;
     read += end - start;
-    failed |= sink->bytes(mine) > CUT_MAX_RATIO * read;
+    double ratio = (double)sink->bytes(mine) / (double)read;
+    if (index != 0 && !cut->solo)
+      failed |= ratio > CUT_MAX_RATIO;
     if (run->progress)
       __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
     /* Read once: its pages need not stay mapped (a page it shares with the
@@ -857,6 +905,8 @@ cut_runner(Run *run, Job *job)
     cut->parts->pdata[index] = part;
     cut->failed |= failed;
     g_mutex_unlock(&cut->lock);
+    if (index == 0)
+      cut_decide(cut, ratio);
   }
   if (mine != NULL && sink->end != NULL) {
     pi.state = state;

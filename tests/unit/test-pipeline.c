@@ -1049,6 +1049,42 @@ test_cut_perf_script_corpus(void)
   g_rmdir(dir);
 }
 
+/* Stacks that hardly repeat: the first piece's tree is big for its bytes,
+ * so the worker that read it reads the rest alone, in one piece, and no
+ * other worker builds a copy of its tree; stacks that repeat are cut. */
+static void
+test_cut_solo(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  GString *s = g_string_new(NULL);
+  for (guint k = 0; k < 4000; k++)
+    g_string_append_printf(s, "main;distinct%u %u\n", k, k % 9 + 1);
+  g_autofree char *path = write_file(dir, "distinct.folded", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  /* 64 bytes a stack: about 3.5 times the 18 bytes of a line */
+  CutTune tune = {4096, 0, FALSE, NULL, 64, NULL};
+  guint p1, p2, p4;
+  g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+  g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+  g_autofree char *four = run_cut(paths, 4, &tune, &p4);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpstr(four, ==, one);
+  g_assert_cmpuint(p4, ==, 2);                              /* the first piece, then the rest */
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0); /* not read again whole */
+  g_autofree char *again = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(again, ==, one);
+  g_assert_cmpuint(p2, ==, 2);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
+  /* 16 bytes a stack: cut in many pieces */
+  tune.per_stack = 16;
+  g_autofree char *cut = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(cut, ==, one);
+  g_assert_cmpuint(p2, >, 10);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1061,5 +1097,6 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/cut-partial", test_cut_partial);
   g_test_add_func("/pipeline/cut-perf-script", test_cut_perf_script);
   g_test_add_func("/pipeline/cut-perf-script-corpus", test_cut_perf_script_corpus);
+  g_test_add_func("/pipeline/cut-solo", test_cut_solo);
   return g_test_run();
 }
