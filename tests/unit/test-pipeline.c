@@ -653,6 +653,7 @@ typedef struct {
   const FkReader *reader; /* NULL: folded */
   gsize per_stack;        /* Tally.per_stack */
   const char *event;      /* --event-filter */
+  gsize max_line;         /* --max-line-bytes */
 } CutTune;
 
 /* The reader, counting the pieces it is opened on, and the whole inputs. */
@@ -687,6 +688,7 @@ run_cut(char **paths, guint jobs, const CutTune *tune, guint *pieces)
   opts.read.max_depth = tune->max_depth;
   opts.read.strict = tune->strict;
   opts.read.event_filter = tune->event;
+  opts.read.max_line = tune->max_line;
   opts.format = &counting_reader;
   opts.sink = &tally_sink;
   opts.sink_data = &t;
@@ -759,9 +761,9 @@ test_cut(void)
   char *paths[] = {small, big, ended, small, NULL};
   /* pieces of 100 bytes: hundreds of them, cut in the middle of the long
    * line and of CRLF runs; pieces of 4 KiB: a few, each with bad lines */
-  const CutTune tunes[] = {{100, 4, FALSE, NULL, 0, NULL},
-                           {4096, 0, FALSE, NULL, 0, NULL},
-                           {1 << 20, 0, FALSE, NULL, 0, NULL}};
+  const CutTune tunes[] = {{100, 4, FALSE, NULL, 0, NULL, 0},
+                           {4096, 0, FALSE, NULL, 0, NULL, 0},
+                           {1 << 20, 0, FALSE, NULL, 0, NULL, 0}};
   for (guint t = 0; t < G_N_ELEMENTS(tunes); t++) {
     guint joins1, joins2, joins4;
     g_autofree char *one = run_cut(paths, 1, &tunes[t], &joins1);
@@ -796,7 +798,7 @@ test_cut(void)
     }
   }
   /* --strict: never cut, so the input ends at the first skip as at -j 1 */
-  const CutTune strict = {100, 0, TRUE, NULL, 0, NULL};
+  const CutTune strict = {100, 0, TRUE, NULL, 0, NULL, 0};
   guint j1, j2;
   g_autofree char *one = run_cut(paths, 1, &strict, &j1);
   g_autofree char *two = run_cut(paths, 2, &strict, &j2);
@@ -823,7 +825,7 @@ test_cut_partial(void)
   g_autofree char *path = write_file(dir, "cat.folded", s->str, (gssize)s->len);
   g_string_free(s, TRUE);
   char *paths[] = {path, NULL};
-  const CutTune tune = {256, 0, FALSE, NULL, 0, NULL};
+  const CutTune tune = {256, 0, FALSE, NULL, 0, NULL, 0};
   guint j1, j2;
   g_autofree char *one = run_cut(paths, 1, &tune, &j1);
   g_autofree char *two = run_cut(paths, 2, &tune, &j2);
@@ -943,7 +945,7 @@ test_cut_perf_script(void)
   for (guint t = 0; t < 3; t++) {
     static const gsize sizes[] = {100, 4096, 1 << 20};
     for (guint ev = 0; ev < 2; ev++) {
-      CutTune tune = {sizes[t], 4, FALSE, &fk_reader_perf_script, 0, ev ? "page-faults" : NULL};
+      CutTune tune = {sizes[t], 4, FALSE, &fk_reader_perf_script, 0, ev ? "page-faults" : NULL, 0};
       guint p1, p2, p4;
       g_autofree char *one = run_cut(paths, 1, &tune, &p1);
       g_autofree char *two = run_cut(paths, 2, &tune, &p2);
@@ -995,7 +997,7 @@ test_cut_perf_script(void)
   /* the sparse dump in pieces of 4 KiB: fewer pieces than 4 KiB slices, as
    * its long sample cannot be cut */
   char *sparse_only[] = {sparse, NULL};
-  CutTune tune = {4096, 0, FALSE, &fk_reader_perf_script, 0, NULL};
+  CutTune tune = {4096, 0, FALSE, &fk_reader_perf_script, 0, NULL, 0};
   guint p1, p2;
   g_autofree char *one = run_cut(sparse_only, 1, &tune, &p1);
   g_autofree char *two = run_cut(sparse_only, 2, &tune, &p2);
@@ -1032,7 +1034,7 @@ test_cut_perf_script_corpus(void)
     g_string_free(crlf, TRUE);
     char *paths[] = {path, crlf_path, NULL};
     for (guint t = 0; t < 2; t++) {
-      CutTune tune = {t ? 1024 : 64, 0, FALSE, &fk_reader_perf_script, 0, NULL};
+      CutTune tune = {t ? 1024 : 64, 0, FALSE, &fk_reader_perf_script, 0, NULL, 0};
       guint p1, p2;
       g_autofree char *one = run_cut(paths, 1, &tune, &p1);
       g_autofree char *two = run_cut(paths, 2, &tune, &p2);
@@ -1046,6 +1048,39 @@ test_cut_perf_script_corpus(void)
     }
     g_unlink(crlf_path);
   }
+  g_rmdir(dir);
+}
+
+/* A blank line longer than --max-line-bytes: a boundary for the cut, but
+ * the reader skips it and its sample goes on past it, so the piece before
+ * it fails and the dump is read again whole, as -j 1 reads it (the piece
+ * after it would take the frame after it for a frame without its event
+ * line). */
+static void
+test_cut_perf_script_uncut(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  GString *s = g_string_new(NULL);
+  for (guint k = 1; k <= 200; k++) {
+    add_line(s, FALSE, "a %u 1.0: 1 c:", k % 10);
+    add_line(s, FALSE, "\t%u f%u (/x)", k % 10, k % 7);
+    if (k == 100) /* the sample goes on after it, -j 1 says */
+      add_line(s, FALSE, "%s\n\t9 late (/x)", "                                        ");
+    add_line(s, FALSE, "%s", "");
+  }
+  g_autofree char *path = write_file(dir, "long-blank.perf", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  CutTune tune = {64, 0, FALSE, &fk_reader_perf_script, 0, NULL, 16};
+  guint p1, p2;
+  g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+  g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(p2, >, 0);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 1);
+  g_assert_nonnull(strstr(one, "long-blank.perf:300: line longer than the limit\n"));
+  g_assert_nonnull(strstr(one, " a;late;f2 1\n"));
+  g_unlink(path);
   g_rmdir(dir);
 }
 
@@ -1063,7 +1098,7 @@ test_cut_solo(void)
   g_string_free(s, TRUE);
   char *paths[] = {path, NULL};
   /* 64 bytes a stack: about 3.5 times the 18 bytes of a line */
-  CutTune tune = {4096, 0, FALSE, NULL, 64, NULL};
+  CutTune tune = {4096, 0, FALSE, NULL, 64, NULL, 0};
   guint p1, p2, p4;
   g_autofree char *one = run_cut(paths, 1, &tune, &p1);
   g_autofree char *two = run_cut(paths, 2, &tune, &p2);
@@ -1097,6 +1132,7 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/cut-partial", test_cut_partial);
   g_test_add_func("/pipeline/cut-perf-script", test_cut_perf_script);
   g_test_add_func("/pipeline/cut-perf-script-corpus", test_cut_perf_script_corpus);
+  g_test_add_func("/pipeline/cut-perf-script-uncut", test_cut_perf_script_uncut);
   g_test_add_func("/pipeline/cut-solo", test_cut_solo);
   return g_test_run();
 }
