@@ -570,22 +570,22 @@ cut_new(Run *run, FkInput *in, guint jobs)
 }
 
 /* Lines in P[0..N) as lines.c counts them (fk_lines_count): an LF, a CRLF
- * or a lone CR ends one, a CR last too; *MARKED: a byte MARK is among
- * them. One pass, 16 bytes at a time (LFs into byte counters, summed every
- * 255 rounds before they overflow; CRs and MARK only noted, a block that
- * holds a CR counted again bytewise): this runs on the cutting thread,
+ * or a lone CR ends one, a CR last too; MARKS (NULL: none wanted) gets the
+ * offsets of the lines that begin with the byte MARK. One pass, 16 bytes
+ * at a time (LFs into byte counters, summed every 255 rounds before they
+ * overflow; CRs and MARK only noted, a block that holds one looked at
+ * again bytewise): this runs on the cutting thread,
  * under the cut's lock, over every piece but the last, and the piece comes
  * from memory, not the cache, so that every further pass over it costs as
  * much again. */
 static guint64
-count_lines(const guint8 *p, gsize n, guint8 mark, gboolean *marked)
+count_lines(const guint8 *p, gsize n, guint8 mark, GArray *marks)
 {
   guint64 lines = 0;
-  gboolean any_mark = FALSE;
   gsize i = 0;
   for (;;) {
     gsize from = i;
-    gboolean cr = FALSE;
+    gboolean cr = FALSE, any_mark = FALSE;
 #if defined(__GNUC__)
     typedef guint8 V16 __attribute__((vector_size(16)));
     V16 acc = {0}, seen = {0}, seen_mark = {0};
@@ -613,10 +613,12 @@ count_lines(const guint8 *p, gsize n, guint8 mark, gboolean *marked)
     for (gsize k = from; cr && k < i; k++)
       if (p[k] == '\r' && (k + 1 == n || p[k + 1] != '\n'))
         lines++;
+    for (gsize k = from; any_mark && marks != NULL && k < i; k++)
+      if (p[k] == mark && (k == 0 || p[k - 1] == '\n' || p[k - 1] == '\r'))
+        g_array_append_val(marks, k);
     if (i >= n)
       break;
   }
-  *marked = any_mark;
   return lines;
 }
 
@@ -654,14 +656,23 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
         .last = e == cut->size,
         .carry = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)},
     };
-    gboolean marked = FALSE;
+    g_autoptr(GArray) marks =
+        reader->carry != NULL && cut->pos > 0 ? g_array_new(FALSE, FALSE, sizeof(gsize)) : NULL;
     if (e < cut->size)
-      lines = count_lines(cut->map + cut->pos, e - cut->pos, (guint8)reader->carry_mark, &marked);
-    /* What the pieces after it must know, from the first piece and from
-     * those that hold the reader's mark. */
-    if (e < cut->size && reader->carry != NULL && (cut->pos == 0 || marked) &&
-        !reader->carry((const char *)cut->map + cut->pos, e - cut->pos, cut->pos == 0, &run->ropts,
-                       &cut->carry)) {
+      lines = count_lines(cut->map + cut->pos, e - cut->pos, (guint8)reader->carry_mark, marks);
+    /* What the pieces after it must know: from the first piece, and from
+     * the lines of the others that begin with the reader's mark. */
+    gboolean told = TRUE;
+    if (e < cut->size && reader->carry != NULL && cut->pos == 0)
+      told = reader->carry((const char *)cut->map, e, TRUE, &run->ropts, &cut->carry);
+    for (guint m = 0; e < cut->size && marks != NULL && m < marks->len; m++) {
+      const char *l = (const char *)cut->map + cut->pos + g_array_index(marks, gsize, m);
+      const char *le = l;
+      while (le < (const char *)cut->map + e && *le != '\n' && *le != '\r')
+        le++;
+      told &= reader->carry(l, (gsize)(le - l), FALSE, &run->ropts, &cut->carry);
+    }
+    if (!told) {
       cut->failed = TRUE; /* the input is read whole */
       g_cond_broadcast(&cut->decide);
       g_free(piece->carry.host);

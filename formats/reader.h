@@ -139,15 +139,15 @@ typedef struct {
    * the first place at or after AT where a piece may begin in the input
    * BUF[0..LEN) (BUF[0] begins a line; LEN: none). NULL: any line start. */
   gsize (*boundary)(const char *buf, gsize len, gsize at);
-  /* Optional, with cut: called on every piece BUF[0..LEN) in input order
-   * (FIRST: the input's first; after it, only those holding carry_mark)
-   * before the piece after it is read, to update
-   * CARRY (zeroed before the first) with what the pieces after it must know.
-   * FALSE: they cannot be told (the input is read whole). */
+  /* Optional, with cut: called on the first piece BUF[0..LEN) (FIRST), and
+   * then on each line (without its end) that begins with carry_mark in the
+   * pieces after it, in input order, before the piece after it is read, to
+   * update CARRY (zeroed before the first) with what the pieces after it
+   * must know. FALSE: they cannot be told (the input is read whole). */
   gboolean (*carry)(const char *buf, gsize len, gboolean first, const FkReadOptions *opts,
                     FkPieceCarry *carry);
-  /* With carry: after the first, only the pieces that hold this byte can
-   * tell anything (the pipeline notes it as it counts their lines). */
+  /* With carry: after the first piece, only the lines that begin with this
+   * byte can tell anything (the pipeline finds them as it counts lines). */
   char carry_mark;
   /* Optional, with cut: gives DIAG at WHERE (the input's name) the notes a
    * whole reading's close gives, from the pieces' tallies (FkPiece.tally,
