@@ -39,8 +39,9 @@
  * makes the input be read again whole. */
 #define CUT_MAX_RATIO 3
 #define SAMPLE_SIZE ((gsize)2 << 20)
-/* A piece read alone gives back its mapped pages every this many bytes. */
-#define SPAN_DROP ((gsize)8 << 20)
+/* A piece gives back its mapped pages every this many bytes as it is read:
+ * what it read need not stay mapped, and counts in the peak memory. */
+#define SPAN_DROP ((gsize)1 << 20)
 
 /* Jobs behind the next to merge hold what they read until it is their
  * turn; past this many bytes of it, walk jobs and the producer wait, so
@@ -569,9 +570,10 @@ cut_new(Run *run, FkInput *in, guint jobs)
   return cut;
 }
 
-/* Lines in P[0..N) as lines.c counts them (fk_lines_count): an LF, a CRLF
- * or a lone CR ends one, a CR last too; MARKS (NULL: none wanted) gets the
- * offsets of the lines that begin with the byte MARK. One pass, 16 bytes
+/* Lines in P[FROM_BYTE..N) of the piece P[0..END) as lines.c counts them
+ * (fk_lines_count): an LF, a CRLF or a lone CR ends one, a CR last too;
+ * MARKS (NULL: none wanted) gets the offsets of the lines that begin with
+ * the byte MARK. One pass, 16 bytes
  * at a time (LFs into byte counters, summed every 255 rounds before they
  * overflow; CRs and MARK only noted, a block that holds one looked at
  * again bytewise): this runs on the cutting thread,
@@ -579,10 +581,10 @@ cut_new(Run *run, FkInput *in, guint jobs)
  * from memory, not the cache, so that every further pass over it costs as
  * much again. */
 static guint64
-count_lines(const guint8 *p, gsize n, guint8 mark, GArray *marks)
+count_lines(const guint8 *p, gsize from_byte, gsize n, gsize end, guint8 mark, GArray *marks)
 {
   guint64 lines = 0;
-  gsize i = 0;
+  gsize i = from_byte;
   for (;;) {
     gsize from = i;
     gboolean cr = FALSE, any_mark = FALSE;
@@ -611,7 +613,7 @@ count_lines(const guint8 *p, gsize n, guint8 mark, GArray *marks)
       }
     }
     for (gsize k = from; cr && k < i; k++)
-      if (p[k] == '\r' && (k + 1 == n || p[k + 1] != '\n'))
+      if (p[k] == '\r' && (k + 1 == end || p[k + 1] != '\n'))
         lines++;
     for (gsize k = from; any_mark && marks != NULL && k < i; k++)
       if (p[k] == mark && (k == 0 || p[k - 1] == '\n' || p[k - 1] == '\r'))
@@ -620,6 +622,19 @@ count_lines(const guint8 *p, gsize n, guint8 mark, GArray *marks)
       break;
   }
   return lines;
+}
+
+/* Gives back the pages of MAP[FROM..TO) (the whole ones, and the one FROM
+ * is in): read once, they need not stay mapped, and a page that is read
+ * again faults in again from the page cache. */
+static void
+drop_pages(const guint8 *map, gsize from, gsize to)
+{
+  gsize page = 4096;
+  from -= from % page;
+  to -= to % page;
+  if (to > from)
+    (void)madvise((void *)(map + from), to - from, MADV_DONTNEED);
 }
 
 /* The next piece into *PIECE (its first line, whether it is the first or
@@ -658,8 +673,15 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
     };
     g_autoptr(GArray) marks =
         reader->carry != NULL && cut->pos > 0 ? g_array_new(FALSE, FALSE, sizeof(gsize)) : NULL;
-    if (e < cut->size)
-      lines = count_lines(cut->map + cut->pos, e - cut->pos, (guint8)reader->carry_mark, marks);
+    /* A MiB at a time, each given back once counted (the reader faults it
+     * in again, a few pages a fault): the pages of a piece counted ahead of
+     * its reading would stay mapped until then, and count in the peak. */
+    for (gsize at = 0; e < cut->size && at < e - cut->pos; at += SPAN_DROP) {
+      gsize to = MIN(at + SPAN_DROP, e - cut->pos);
+      lines +=
+          count_lines(cut->map + cut->pos, at, to, e - cut->pos, (guint8)reader->carry_mark, marks);
+      drop_pages(cut->map, cut->pos + at, cut->pos + to);
+    }
     /* What the pieces after it must know: from the first piece, and from
      * the lines of the others that begin with the reader's mark. */
     gboolean told = TRUE;
@@ -723,14 +745,7 @@ span_read(gpointer user_data, void *buf, gsize len, GError **error)
   memcpy(buf, s->data + s->pos, n);
   s->pos += n;
   if (s->pos - s->dropped >= SPAN_DROP) {
-    /* A piece read alone (the rest of a solo input) is big: what it read
-     * need not stay mapped. */
-    gsize page = 4096, from = (gsize)(s->data - s->map) + s->dropped;
-    gsize to = (gsize)(s->data - s->map) + s->pos;
-    from -= from % page;
-    to -= to % page;
-    if (to > from)
-      (void)madvise((void *)(s->map + from), to - from, MADV_DONTNEED);
+    drop_pages(s->map, (gsize)(s->data - s->map) + s->dropped, (gsize)(s->data - s->map) + s->pos);
     s->dropped = s->pos;
   }
   return (gssize)n;
@@ -907,11 +922,7 @@ cut_runner(Run *run, Job *job)
       failed |= ratio > CUT_MAX_RATIO;
     if (run->progress)
       __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
-    /* Read once: its pages need not stay mapped (a page it shares with the
-     * next piece faults in again from the page cache). */
-    gsize page = 4096, from = start - start % page, to = end - end % page;
-    if (to > from)
-      (void)madvise((void *)(cut->map + from), to - from, MADV_DONTNEED);
+    drop_pages(cut->map, start, end);
     g_mutex_lock(&cut->lock);
     cut->parts->pdata[index] = part;
     cut->failed |= failed;
