@@ -1227,7 +1227,8 @@ open_path(FkContainer *self, const char *path, const char *root, const char *rel
   } else {
     g_ptr_array_add(levels, g_strdup(path));
   }
-  gboolean from_disk = fk_input_fd(fi) >= 0;
+  /* stdin from a file has its fd, but no path to open an archive again by */
+  gboolean from_disk = fk_input_fd(fi) >= 0 && strcmp(path, "-") != 0;
   FkInput *plain = NULL;
   if (root != NULL) {
     /* An archive inside a walked directory: its levels start at the archive

@@ -88,7 +88,9 @@ fk_input_new_file(const char *path, GError **error)
   FkInput *in = fk_input_new_stream(path, fd_read, src, fd_destroy);
   g_free(in->path);
   in->path = g_strdup(path);
-  if (S_ISREG(st.st_mode) && !is_stdin) {
+  /* stdin redirected from a file at its start is that file: read in
+   * pieces, mapped, sized as any other */
+  if (S_ISREG(st.st_mode) && (!is_stdin || lseek(fd, 0, SEEK_CUR) == 0)) {
     in->fd = fd;
     in->size = st.st_size;
   }

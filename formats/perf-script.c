@@ -59,6 +59,8 @@ typedef struct {
   const FkReadOptions *opts;
   FkLines *lines;
   guint64 first_line; /* lines before the input (a piece of a dump) */
+  FkPiece *piece;     /* read as a piece by the pipeline (FkReadOptions.piece), or NULL */
+  gboolean later;     /* a piece after the dump's first */
   const char *file;
   const char *host;
   GString *pending;   /* an event line met while a sample was open */
@@ -343,6 +345,22 @@ perf_script_bid(const guint8 *head, gsize len)
 
 /* ---- parsing ---- */
 
+/* TRUE when the `#` line L (N bytes) is the header's `# hostname : NAME`,
+ * with NAME at *S..*E. */
+static gboolean
+header_host(const char *l, gsize n, const char **s, const char **e)
+{
+  if (n <= 10 || memcmp(l, "# hostname", 10) != 0)
+    return FALSE;
+  const char *c = memchr(l, ':', n);
+  if (c == NULL)
+    return FALSE;
+  *s = c + 1;
+  *e = l + n;
+  fk_td_trim(s, e);
+  return *s < *e;
+}
+
 gpointer
 fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfScriptPiece *piece,
                           GError **error)
@@ -373,6 +391,9 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
         fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
   if (piece != NULL) {
     ps->first_line = piece->first_line;
+    ps->later = piece->first_line > 0;
+    if (ps->later)
+      fk_lines_set_piece(ps->lines, 0); /* UTF-8, as the first piece found it: no BOM here */
     if (piece->host != NULL)
       ps->host = fk_interner_intern0(opts->strings, piece->host);
     if (opts->event_filter == NULL && piece->event != NULL)
@@ -387,7 +408,13 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
 static gpointer
 perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
 {
-  return fk_perf_script_open_piece(in, opts, NULL, error);
+  if (opts->piece == NULL)
+    return fk_perf_script_open_piece(in, opts, NULL, error);
+  const FkPiece *p = opts->piece;
+  FkPerfScriptPiece piece = {p->first ? 0 : p->first_line, p->carry.host, p->carry.event};
+  PerfScript *ps = fk_perf_script_open_piece(in, opts, &piece, error);
+  ps->piece = opts->piece;
+  return ps;
 }
 
 /* The bytes that may make up a blank line (a CR or LF ends one). */
@@ -408,6 +435,26 @@ blank_before(const char *buf, gsize i)
   while (k > 0 && blank_byte(buf[k - 1]))
     k--;
   return k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
+}
+
+/* The offset of the first LF or CR at or after I in BUF[0..LEN), or LEN:
+ * looked for a window at a time, so that neither scan runs to the end of a
+ * big input for a line end that is near (an input without CRs). */
+static gsize
+line_end(const char *buf, gsize len, gsize i)
+{
+  while (i < len) {
+    gsize w = MIN(len - i, (gsize)4096);
+    const char *nl = memchr(buf + i, '\n', w);
+    gsize stop = nl != NULL ? (gsize)(nl - buf) : i + w;
+    const char *cr = memchr(buf + i, '\r', stop - i);
+    if (cr != NULL)
+      return (gsize)(cr - buf);
+    if (nl != NULL)
+      return stop;
+    i += w;
+  }
+  return len;
 }
 
 gsize
@@ -431,18 +478,9 @@ fk_perf_script_boundary(const char *buf, gsize len, gsize at)
       k--;
     blank = k == 0 || buf[k - 1] == '\n' || buf[k - 1] == '\r';
   }
-  /* Line by line: LFs by memchr, the next CR looked for once until passed
-   * (dumps rarely hold one). */
-  gsize cr = 0;
-  gboolean cr_known = FALSE;
+  /* Line by line. */
   for (;;) {
-    if (!cr_known || cr < i) {
-      const char *c = memchr(buf + i, '\r', len - i);
-      cr = c ? (gsize)(c - buf) : len;
-      cr_known = TRUE;
-    }
-    const char *nl = memchr(buf + i, '\n', MIN(cr, len) - i);
-    gsize e = nl ? (gsize)(nl - buf) : cr;
+    gsize e = line_end(buf, len, i);
     if (e >= len)
       return len; /* the last line does not end within BUF */
     for (gsize k = i; blank && k < e; k++)
@@ -462,28 +500,132 @@ fk_perf_script_boundary(const char *buf, gsize len, gsize at)
   }
 }
 
+/* What a piece read by the pipeline leaves for the notes about the whole
+ * dump (perf_script_note_pieces). */
+typedef struct {
+  char *event; /* the event read (NULL: none met) */
+  guint64 samples, other_samples;
+  gint64 other_weight;
+  GPtrArray *other; /* char*, the events left out in the order first met */
+  GArray *counts;   /* guint64, their samples */
+} Tally;
+
+static void
+tally_free(Tally *t)
+{
+  g_ptr_array_unref(t->other);
+  g_array_unref(t->counts);
+  g_free(t->event);
+  g_free(t);
+}
+
+static Tally *
+tally_new(void)
+{
+  Tally *t = g_new0(Tally, 1);
+  t->other = g_ptr_array_new_with_free_func(g_free);
+  t->counts = g_array_new(FALSE, TRUE, sizeof(guint64));
+  return t;
+}
+
+/* The notes of a dump whose samples of the event read were SAMPLES and
+ * whose samples of other events are T's (NULL: none). */
+static void
+note_events(FkDiag *diag, const char *where, const FkReadOptions *opts, const char *event,
+            guint64 samples, const Tally *t)
+{
+  if (samples == 0 && opts->event_filter != NULL)
+    fk_diag_note(diag, where, "no samples of event %s", event);
+  if (t != NULL && t->other_samples > 0) {
+    g_autoptr(GString) names = g_string_new(NULL);
+    for (guint i = 0; i < t->other->len; i++)
+      g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "",
+                             (const char *)t->other->pdata[i],
+                             (guint)g_array_index(t->counts, guint64, i));
+    fk_diag_note(diag, where,
+                 "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
+                 "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
+                 event, t->other_samples, names->str, t->other_weight);
+  }
+}
+
+/* FkReader.note_pieces: the pieces' tallies added up, the events left out
+ * in the order the dump first names them. */
+static void
+perf_script_note_pieces(gpointer *tallies, guint n, const FkReadOptions *opts, const char *where,
+                        FkDiag *diag)
+{
+  Tally *sum = tally_new();
+  g_autoptr(GHashTable) at = g_hash_table_new(g_str_hash, g_str_equal); /* name -> index + 1 */
+  for (guint i = 0; i < n; i++) {
+    Tally *t = tallies[i];
+    if (t == NULL)
+      continue;
+    sum->samples += t->samples;
+    sum->other_samples += t->other_samples;
+    sum->other_weight += t->other_weight;
+    for (guint k = 0; k < t->other->len; k++) {
+      const char *name = t->other->pdata[k];
+      guint j = GPOINTER_TO_UINT(g_hash_table_lookup(at, name));
+      if (j == 0) {
+        g_ptr_array_add(sum->other, g_strdup(name));
+        guint64 zero = 0;
+        g_array_append_val(sum->counts, zero);
+        j = sum->other->len;
+        g_hash_table_insert(at, sum->other->pdata[j - 1], GUINT_TO_POINTER(j));
+      }
+      g_array_index(sum->counts, guint64, j - 1) += g_array_index(t->counts, guint64, k);
+    }
+  }
+  /* The event read: --event-filter's base name, else the dump's first,
+   * which every piece but those before it was told (FkPieceCarry). */
+  if (diag != NULL) {
+    const char *event = NULL;
+    for (guint i = 0; event == NULL && i < n; i++)
+      if (tallies[i] != NULL)
+        event = ((Tally *)tallies[i])->event;
+    note_events(diag, where, opts, event, sum->samples, sum);
+  }
+  for (guint i = 0; i < n; i++)
+    if (tallies[i] != NULL)
+      tally_free(tallies[i]);
+  tally_free(sum);
+}
+
+/* What PS counted of the events. The events left out are in the order
+ * first met, not the table's (which follows the names' addresses, and so
+ * changed with any unrelated allocation). */
+static Tally *
+tally_of(const PerfScript *ps)
+{
+  Tally *t = tally_new();
+  t->event = g_strdup(ps->event_filter);
+  t->samples = ps->samples;
+  t->other_samples = ps->other_samples;
+  t->other_weight = ps->other_weight.v[0];
+  for (guint i = 0; i < ps->other_order->len; i++) {
+    gpointer k = ps->other_order->pdata[i];
+    g_ptr_array_add(t->other, g_strdup(k));
+    guint64 c = GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k));
+    g_array_append_val(t->counts, c);
+  }
+  return t;
+}
+
 static void
 perf_script_close(gpointer state)
 {
   PerfScript *ps = state;
-  if (ps->samples == 0 && ps->opts->event_filter != NULL)
-    fk_diag_note(ps->opts->diag, fk_input_name(ps->in), "no samples of event %s", ps->event_filter);
-  if (ps->other_samples > 0) {
-    g_autoptr(GString) names = g_string_new(NULL);
-    /* in the order first met, not the table's (which follows the names'
-     * addresses, and so changed with any unrelated allocation) */
-    for (guint i = 0; i < ps->other_order->len; i++) {
-      gpointer k = ps->other_order->pdata[i];
-      g_string_append_printf(names, "%s%s (%u)", names->len ? ", " : "", (const char *)k,
-                             GPOINTER_TO_UINT(g_hash_table_lookup(ps->other_events, k)));
-    }
-    fk_diag_note(ps->opts->diag, fk_input_name(ps->in),
-                 "read only event '%s'; %" G_GUINT64_FORMAT " samples of other events (%s, weight "
-                 "%" G_GINT64_FORMAT ") were left out: pick one with --event-filter",
-                 ps->event_filter, ps->other_samples, names->str, ps->other_weight.v[0]);
+  Tally *t = tally_of(ps);
+  if (ps->piece != NULL) {
+    ps->piece->tally = t; /* the pipeline notes the dump's sums */
+    ps->piece->deep_stacks = ps->deep_stacks;
+  } else {
+    note_events(ps->opts->diag, fk_input_name(ps->in), ps->opts, ps->event_filter, ps->samples, t);
+    tally_free(t);
+    fk_diag_note_deep(ps->opts->diag, fk_input_name(ps->in), ps->deep_stacks,
+                      fk_name_max_depth(ps->opts));
   }
-  fk_diag_note_deep(ps->opts->diag, fk_input_name(ps->in), ps->deep_stacks,
-                    fk_name_max_depth(ps->opts));
   fk_lines_report(ps->lines, ps->opts->diag, fk_input_name(ps->in));
   fk_lines_free(ps->lines);
   g_string_free(ps->pending, TRUE);
@@ -955,15 +1097,9 @@ finish(PerfScript *ps, FkSample *s)
 static void
 header_line(PerfScript *ps, const char *l, gsize n)
 {
-  if (n > 10 && memcmp(l, "# hostname", 10) == 0) {
-    const char *c = memchr(l, ':', n);
-    if (c == NULL)
-      return;
-    const char *s = c + 1, *e = l + n;
-    fk_td_trim(&s, &e);
-    if (s < e)
-      ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
-  }
+  const char *s, *e;
+  if (header_host(l, n, &s, &e))
+    ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
 }
 
 /* Reports the open sample whose event line did not parse, and closes it. */
@@ -999,19 +1135,33 @@ blank(const char *l, gsize n)
  * a dump whose frames have dsos, or that ends in a bare `+`, `+0` or `+0x`, was
  * cut; so was an event line or anything else (a sample always has more). */
 static gboolean
-cut_line(const PerfScript *ps, const char *l, gsize n)
+cut_line(const PerfScript *ps, const char *l, gsize n, gboolean *unsure)
 {
   const char *s = l, *e = l + n;
   fk_td_trim(&s, &e);
+  *unsure = FALSE;
   if (!ps->in_event || !fk_td_is_space(l[0]) || !looks_like_frame(l, n))
     return TRUE;
   if (e[-1] == ')')
     return FALSE;
   if (ps->dso_layout)
     return TRUE;
+  /* a piece after the first does not know whether those before it saw a
+   * `(dso)` */
+  *unsure = ps->later;
   /* perf prints offsets as +0xHEX: a bare `+`, `+0` or `+0x` is cut short */
   return e[-1] == '+' || (e - s >= 2 && memcmp(e - 2, "+0", 2) == 0) ||
          (e - s >= 3 && memcmp(e - 3, "+0x", 3) == 0);
+}
+
+/* A piece (FkReadOptions.piece) cannot read right what it met at line NO:
+ * the pipeline reads the dump again whole. */
+static FkReadStatus
+uncut(PerfScript *ps, guint64 no, const char *what, GError **error)
+{
+  g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_UNCUT,
+              "%s:%" G_GUINT64_FORMAT ": %s: read whole", fk_input_name(ps->in), no, what);
+  return FK_READ_ERROR;
 }
 
 /* The input ends inside line NO: perf script ends every line, and a sample
@@ -1058,6 +1208,9 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_ERROR;
       no = ps->first_line + fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
+        /* a piece before the last ends after a blank line */
+        if (ps->piece != NULL && !ps->piece->last && ps->in_event)
+          return uncut(ps, no, "a sample open at the end of a piece", error);
         if (ps->in_event && ps->bad_event)
           return report_bad_event(ps, error) ? FK_READ_END : FK_READ_ERROR;
         if (ps->in_event && finish(ps, s))
@@ -1069,9 +1222,14 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
           return FK_READ_ERROR;
         continue;
       }
-      if (fk_lines_unterminated(ps->lines) && !blank(line, len) && line[0] != '#' &&
-          cut_line(ps, line, len))
-        return cut_at_end(ps, no, error);
+      if (fk_lines_unterminated(ps->lines) && !blank(line, len) && line[0] != '#') {
+        gboolean unsure;
+        gboolean cut = cut_line(ps, line, len, &unsure);
+        if (unsure)
+          return uncut(ps, no, "a last line cut short or not", error);
+        if (cut)
+          return cut_at_end(ps, no, error);
+      }
     }
     if (len > 0 && line[0] == '#') {
       header_line(ps, line, len);
@@ -1148,6 +1306,75 @@ perf_script_describe(gpointer state, GPtrArray *pairs)
   }
 }
 
+/* ---- one dump in pieces (FkReader.cut) ---- */
+
+/* UTF-8 text only: fk_lines decodes UTF-16 from the start (its bytes hold
+ * NULs, which perf_script_bid refuses too). */
+static gboolean
+perf_script_cut(const guint8 *head, gsize len)
+{
+  if (len >= 2 && ((head[0] == 0xff && head[1] == 0xfe) || (head[0] == 0xfe && head[1] == 0xff)))
+    return FALSE;
+  return perf_script_bid(head, len) > 0;
+}
+
+/* The last `# hostname` header of BUF[0..LEN) (a piece; FIRST: the dump's
+ * first, which may begin with a BOM) into *HOST, as perf_script_next
+ * takes one: a line of at most MAX_LINE bytes that begins with it. */
+static void
+scan_hosts(const char *buf, gsize len, gboolean first, gsize max_line, char **host)
+{
+  const char *end = buf + len;
+  const char *bom_end = first && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? buf + 3 : buf;
+  /* by memchr on '#', which perf script text rarely holds but in its header */
+  for (const char *q = buf; (q = memchr(q, '#', (gsize)(end - q))) != NULL; q++) {
+    if ((q != buf && q != bom_end && q[-1] != '\n' && q[-1] != '\r') || end - q < 10 ||
+        memcmp(q, "# hostname", 10) != 0)
+      continue;
+    const char *lf = memchr(q, '\n', (gsize)(end - q));
+    const char *cr = memchr(q, '\r', (gsize)((lf != NULL ? lf : end) - q));
+    const char *e = cr != NULL ? cr : lf != NULL ? lf : end;
+    const char *hs, *he;
+    if ((gsize)(e - q) <= max_line && header_host(q, (gsize)(e - q), &hs, &he)) {
+      g_free(*host);
+      *host = g_strndup(hs, (gsize)(he - hs));
+    }
+  }
+}
+
+/* FkReader.carry: the host header for the pieces after BUF; and, from the
+ * first piece, the dump's first event (read with a throwaway state up to
+ * the first event line that names one). A first piece without one (no
+ * event line, or none naming its event) cannot tell the pieces after it
+ * what a whole reading would: their orphan frames' message, the event
+ * read. */
+static gboolean
+perf_script_carry(const char *buf, gsize len, gboolean first, const FkReadOptions *opts,
+                  FkPieceCarry *carry)
+{
+  scan_hosts(buf, len, first, opts->max_line ? opts->max_line : 16u << 20, &carry->host);
+  if (!first)
+    return TRUE;
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  g_autoptr(FkDiag) diag = fk_diag_new(0);
+  FkReadOptions o = *opts;
+  o.strings = strings;
+  o.diag = diag;
+  o.strict = FALSE;
+  o.piece = NULL;
+  g_autoptr(FkInput) in = fk_input_new_bytes("carry", g_bytes_new_static(buf, len));
+  PerfScript *ps = fk_perf_script_open_piece(in, &o, NULL, NULL);
+  FkSample s;
+  while (!(ps->seen_event && ps->event_filter != NULL) &&
+         perf_script_next(ps, &s, NULL) == FK_READ_SAMPLE)
+    ;
+  gboolean known = ps->seen_event && ps->event_filter != NULL;
+  if (known && opts->event_filter == NULL)
+    carry->event = g_strdup(ps->event_filter);
+  perf_script_close(ps);
+  return known;
+}
+
 const FkReader fk_reader_perf_script = {
     .name = "perf-script",
     .summary = "`perf script` text (every layout; --pid, --tid, --kernel, --jit, --addrs)",
@@ -1156,4 +1383,9 @@ const FkReader fk_reader_perf_script = {
     .next = perf_script_next,
     .close = perf_script_close,
     .describe = perf_script_describe,
+    .cut = perf_script_cut,
+    .boundary = fk_perf_script_boundary,
+    .carry = perf_script_carry,
+    .carry_mark = '#', /* of `# hostname` */
+    .note_pieces = perf_script_note_pieces,
 };

@@ -9,7 +9,12 @@
  * counted from the dump's first line). What each piece reports at close
  * (samples of other events left out, stacks cut at the depth limit) is its
  * own count: whoever joins the pieces adds them up. Only UTF-8 text (no
- * BOM, no UTF-16) can be cut: fk_lines decodes the others from the start. */
+ * UTF-16) can be cut: fk_lines decodes the others from the start.
+ *
+ * The pipeline reads a big dump so through the reader's vtable
+ * (FkReader.cut, boundary, carry and note_pieces; FkReadOptions.piece),
+ * where a piece also leaves its counts for the dump's notes instead of
+ * giving them; the functions here are that, for one who cuts by hand. */
 #pragma once
 
 #include "reader.h"

@@ -31,9 +31,17 @@
 /* A worker's tree bigger than this many times the text it came from: few
  * stacks repeat, so every worker would build the nodes of nearly every
  * stack and the join would merge them all again (gen-folded's uniform
- * input: 4x after the first piece; with shared prefixes 1.8x, falling).
- * Such an input is read again whole, on one worker. */
+ * input: 4.1x after 2 MiB, 4x after 8; with shared prefixes 2.3x after 2
+ * MiB, 1.8x after 8, falling). The first piece, SAMPLE_SIZE bytes, is read
+ * before any other: past this ratio the worker that read it reads the rest
+ * alone, in one piece (the others would only build a copy of its tree),
+ * else every worker takes pieces; a worker's tree that grows past it later
+ * makes the input be read again whole. */
 #define CUT_MAX_RATIO 3
+#define SAMPLE_SIZE ((gsize)2 << 20)
+/* A piece gives back its mapped pages every this many bytes as it is read:
+ * what it read need not stay mapped, and counts in the peak memory. */
+#define SPAN_DROP ((gsize)1 << 20)
 
 /* Jobs behind the next to merge hold what they read until it is their
  * turn; past this many bytes of it, walk jobs and the producer wait, so
@@ -59,22 +67,29 @@ typedef struct {
 } Live;
 
 /* One big input read in pieces by every worker (FkReader.cut). Workers
- * take pieces in order, each cut at the first LF past PIECE bytes by the
- * worker that takes it, which counts its lines (LF, CRLF or lone CR, as
- * lines.c ends them) so that the next piece's numbers follow on. */
+ * take pieces in order, each cut at the first line start past PIECE bytes
+ * (or the reader's first boundary there, FkReader.boundary) by the worker
+ * that takes it, which counts its lines (LF, CRLF or lone CR, as lines.c
+ * ends them) so that the next piece's numbers follow on, and gives its
+ * bytes to FkReader.carry for what the pieces after it must know. */
 typedef struct {
   GMutex lock;
   const guint8 *map; /* the file, mapped read-only */
   gsize size;
   gsize piece;
   const FkReader *reader;
-  gsize pos;        /* where the next piece begins */
-  guint64 lines;    /* lines before POS */
-  GPtrArray *parts; /* Part* per piece, in input order (no sink): their reports */
-  GPtrArray *sinks; /* the workers' sinks, in the order of their first piece */
-  guint runners;    /* workers not done */
-  gboolean failed;  /* a piece failed: the input is read again whole */
-  guint64 deep;     /* stacks cut at max_depth, in every piece */
+  gsize pos;          /* where the next piece begins */
+  guint64 lines;      /* lines before POS */
+  GPtrArray *parts;   /* Part* per piece, in input order (no sink): their reports */
+  GPtrArray *tallies; /* FkPiece.tally per piece, in input order */
+  FkPieceCarry carry; /* what the pieces taken so far tell the next */
+  GPtrArray *sinks;   /* the workers' sinks, in the order of their first piece */
+  guint runners;      /* workers not done */
+  gboolean failed;    /* a piece failed: the input is read again whole */
+  gboolean decided;   /* the first piece is read: the others may be taken */
+  gboolean solo;      /* ... by its worker alone, as one piece */
+  GCond decide;       /* decided or failed */
+  guint64 deep;       /* stacks cut at max_depth, in every piece */
 } Cut;
 
 /* A job is one input (a file, or an archive member pumped through a pipe),
@@ -504,10 +519,16 @@ cut_free(Run *run, Cut *cut)
     if (g_ptr_array_index(cut->parts, i) != NULL)
       part_free(run, g_ptr_array_index(cut->parts, i));
   g_ptr_array_unref(cut->parts);
+  if (cut->reader->note_pieces != NULL)
+    cut->reader->note_pieces(cut->tallies->pdata, cut->tallies->len, &run->ropts, NULL, NULL);
+  g_ptr_array_unref(cut->tallies);
+  g_free(cut->carry.host);
+  g_free(cut->carry.event);
   for (guint i = 0; i < cut->sinks->len; i++)
     sink_free(run, g_ptr_array_index(cut->sinks, i));
   g_ptr_array_unref(cut->sinks);
   g_mutex_clear(&cut->lock);
+  g_cond_clear(&cut->decide);
   g_free(cut);
 }
 
@@ -537,63 +558,182 @@ cut_new(Run *run, FkInput *in, guint jobs)
     return NULL;
   Cut *cut = g_new0(Cut, 1);
   g_mutex_init(&cut->lock);
+  g_cond_init(&cut->decide);
   cut->map = map;
   cut->size = (gsize)size;
   cut->piece = piece;
   cut->reader = reader;
   cut->parts = g_ptr_array_new();
+  cut->tallies = g_ptr_array_new();
   cut->sinks = g_ptr_array_new();
   cut->runners = jobs;
   return cut;
 }
 
-/* Lines in P[0..N) as lines.c counts them: an LF, a CRLF or a lone CR ends
- * one. N ends after an LF (a piece that is not the input's last), so a CR
- * is never the last byte. */
+/* Lines in P[FROM_BYTE..N) of the piece P[0..END) as lines.c counts them
+ * (fk_lines_count): an LF, a CRLF or a lone CR ends one, a CR last too;
+ * MARKS (NULL: none wanted) gets the offsets of the lines that begin with
+ * the byte MARK. One pass, 16 bytes
+ * at a time (LFs into byte counters, summed every 255 rounds before they
+ * overflow; CRs and MARK only noted, a block that holds one looked at
+ * again bytewise): this runs on the cutting thread,
+ * under the cut's lock, over every piece but the last, and the piece comes
+ * from memory, not the cache, so that every further pass over it costs as
+ * much again. */
 static guint64
-count_lines(const guint8 *p, gsize n)
+count_lines(const guint8 *p, gsize from_byte, gsize n, gsize end, guint8 mark, GArray *marks)
 {
   guint64 lines = 0;
-  const guint8 *end = p + n;
-  for (const guint8 *q = p; (q = memchr(q, '\n', (gsize)(end - q))) != NULL; q++)
-    lines++;
-  for (const guint8 *q = p; (q = memchr(q, '\r', (gsize)(end - q))) != NULL; q++)
-    if (q + 1 < end && q[1] != '\n')
-      lines++;
+  gsize i = from_byte;
+  for (;;) {
+    gsize from = i;
+    gboolean cr = FALSE, any_mark = FALSE;
+#if defined(__GNUC__)
+    typedef guint8 V16 __attribute__((vector_size(16)));
+    V16 acc = {0}, seen = {0}, seen_mark = {0};
+    for (guint r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
+      V16 v;
+      memcpy(&v, p + i, 16);
+      acc -= (V16)(v == '\n'); /* a match is all ones: -1 */
+      seen |= (V16)(v == '\r');
+      seen_mark |= (V16)(v == mark);
+    }
+    for (guint k = 0; k < 16; k++) {
+      lines += acc[k];
+      cr |= seen[k] != 0;
+      any_mark |= seen_mark[k] != 0;
+    }
+    if (i == from)
+#endif
+    {
+      for (; i < n; i++) {
+        lines += p[i] == '\n';
+        cr |= p[i] == '\r';
+        any_mark |= p[i] == mark;
+      }
+    }
+    for (gsize k = from; cr && k < i; k++)
+      if (p[k] == '\r' && (k + 1 == end || p[k + 1] != '\n'))
+        lines++;
+    for (gsize k = from; any_mark && marks != NULL && k < i; k++)
+      if (p[k] == mark && (k == 0 || p[k - 1] == '\n' || p[k - 1] == '\r'))
+        g_array_append_val(marks, k);
+    if (i >= n)
+      break;
+  }
   return lines;
 }
 
-/* The next piece: [*START, *END), its lines after *FIRST_LINE, its place
- * *INDEX. FALSE when none is left or the cut failed. */
-static gboolean
-cut_take(Cut *cut, gsize *start, gsize *end, guint64 *first_line, guint *index)
+/* Gives back the pages of MAP[FROM..TO) (the whole ones, and the one FROM
+ * is in): read once, they need not stay mapped, and a page that is read
+ * again faults in again from the page cache. */
+static void
+drop_pages(const guint8 *map, gsize from, gsize to)
 {
+  gsize page = 4096;
+  from -= from % page;
+  to -= to % page;
+  if (to > from)
+    (void)madvise((void *)(map + from), to - from, MADV_DONTNEED);
+}
+
+/* The next piece into *PIECE (its first line, whether it is the first or
+ * the last, a copy of what the pieces before it told, to free with
+ * piece_close): [*START, *END), its place *INDEX. FALSE when none is left
+ * or the cut failed. HOLDER: the worker read the first piece. After the
+ * first piece, waits until it is read (cut_decide). */
+static gboolean
+cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsize *end,
+         guint *index)
+{
+  const FkReader *reader = cut->reader;
   g_mutex_lock(&cut->lock);
-  gboolean ok = !cut->failed && cut->pos < cut->size;
+  while (cut->pos > 0 && !cut->decided && !cut->failed)
+    g_cond_wait(&cut->decide, &cut->lock);
+  gboolean ok = !cut->failed && cut->pos < cut->size && (holder || !cut->solo);
+  gsize e = cut->size;
+  guint64 lines = 0;
   if (ok) {
-    gsize e = cut->size;
     /* No last piece of a few bytes: the one before it takes them. */
-    if (cut->size - cut->pos > cut->piece + cut->piece / 4) {
-      const guint8 *at = cut->map + cut->pos + cut->piece - 1;
-      const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
-      e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
+    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE) : cut->piece;
+    if (!cut->solo && cut->size - cut->pos > want + want / 4) {
+      if (reader->boundary != NULL) {
+        e = reader->boundary((const char *)cut->map, cut->size, cut->pos + want);
+      } else {
+        const guint8 *at = cut->map + cut->pos + want - 1;
+        const guint8 *nl = memchr(at, '\n', (gsize)(cut->map + cut->size - at));
+        e = nl != NULL ? (gsize)(nl - cut->map) + 1 : cut->size;
+      }
     }
+    *piece = (FkPiece){
+        .first_line = cut->lines,
+        .first = cut->pos == 0,
+        .last = e == cut->size,
+        .carry = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)},
+    };
+    g_autoptr(GArray) marks =
+        reader->carry != NULL && cut->pos > 0 ? g_array_new(FALSE, FALSE, sizeof(gsize)) : NULL;
+    /* A MiB at a time, each given back once counted (the reader faults it
+     * in again, a few pages a fault): the pages of a piece counted ahead of
+     * its reading would stay mapped until then, and count in the peak. */
+    for (gsize at = 0; e < cut->size && at < e - cut->pos; at += SPAN_DROP) {
+      gsize to = MIN(at + SPAN_DROP, e - cut->pos);
+      lines +=
+          count_lines(cut->map + cut->pos, at, to, e - cut->pos, (guint8)reader->carry_mark, marks);
+      drop_pages(cut->map, cut->pos + at, cut->pos + to);
+    }
+    /* What the pieces after it must know: from the first piece, and from
+     * the lines of the others that begin with the reader's mark. */
+    gboolean told = TRUE;
+    if (e < cut->size && reader->carry != NULL && cut->pos == 0)
+      told = reader->carry((const char *)cut->map, e, TRUE, &run->ropts, &cut->carry);
+    for (guint m = 0; e < cut->size && marks != NULL && m < marks->len; m++) {
+      const char *l = (const char *)cut->map + cut->pos + g_array_index(marks, gsize, m);
+      const char *le = l;
+      while (le < (const char *)cut->map + e && *le != '\n' && *le != '\r')
+        le++;
+      told &= reader->carry(l, (gsize)(le - l), FALSE, &run->ropts, &cut->carry);
+    }
+    if (!told) {
+      cut->failed = TRUE; /* the input is read whole */
+      g_cond_broadcast(&cut->decide);
+      g_free(piece->carry.host);
+      g_free(piece->carry.event);
+      ok = FALSE;
+    }
+  }
+  if (ok) {
     *start = cut->pos;
     *end = e;
-    *first_line = cut->lines;
     *index = cut->parts->len;
     g_ptr_array_add(cut->parts, NULL);
-    if (e < cut->size)
-      cut->lines += count_lines(cut->map + cut->pos, e - cut->pos);
+    g_ptr_array_add(cut->tallies, NULL);
+    cut->lines += lines;
     cut->pos = e;
   }
   g_mutex_unlock(&cut->lock);
   return ok;
 }
 
+/* The first piece is read (RATIO: its worker's tree over its bytes, or
+ * -1 when it failed): the others may be taken. */
+static void
+cut_decide(Cut *cut, double ratio)
+{
+  g_mutex_lock(&cut->lock);
+  if (!cut->decided) {
+    cut->decided = TRUE;
+    cut->solo = ratio > CUT_MAX_RATIO;
+    g_cond_broadcast(&cut->decide);
+  }
+  g_mutex_unlock(&cut->lock);
+}
+
 typedef struct {
   const guint8 *data;
   gsize len, pos;
+  const guint8 *map; /* the file's mapping, DATA within it */
+  gsize dropped;     /* bytes of DATA given back */
 } Span;
 
 static gssize
@@ -604,6 +744,10 @@ span_read(gpointer user_data, void *buf, gsize len, GError **error)
   gsize n = MIN(len, s->len - s->pos);
   memcpy(buf, s->data + s->pos, n);
   s->pos += n;
+  if (s->pos - s->dropped >= SPAN_DROP) {
+    drop_pages(s->map, (gsize)(s->data - s->map) + s->dropped, (gsize)(s->data - s->map) + s->pos);
+    s->dropped = s->pos;
+  }
   return (gssize)n;
 }
 
@@ -687,6 +831,11 @@ cut_finish(Run *run, Job *job)
     g_ptr_array_set_size(cut->parts, 0);
     Part *part = part_new(run, FALSE, NULL);
     part->sink = base;
+    if (cut->reader->note_pieces != NULL) {
+      cut->reader->note_pieces(cut->tallies->pdata, cut->tallies->len, &run->ropts,
+                               fk_input_name(job->in), part->diag);
+      g_ptr_array_set_size(cut->tallies, 0);
+    }
     fk_diag_note_deep(part->diag, fk_input_name(job->in), cut->deep,
                       fk_name_max_depth(&run->ropts));
     g_ptr_array_add(parts, part);
@@ -695,6 +844,23 @@ cut_finish(Run *run, Job *job)
   g_clear_pointer(&job->in, fk_input_free);
   cut_free(run, g_steal_pointer(&job->cut));
   finish_parts(run, job, parts);
+}
+
+/* Closes STATE (NULL: none open) of PIECE, the one at INDEX, keeping what
+ * it counted for the input's notes; frees PIECE's copy of the carry. */
+static void
+piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
+{
+  if (state != NULL) {
+    cut->reader->close(state);
+    __atomic_fetch_add(&cut->deep, piece->deep_stacks, __ATOMIC_RELAXED);
+    g_mutex_lock(&cut->lock);
+    cut->tallies->pdata[index] = piece->tally;
+    g_mutex_unlock(&cut->lock);
+  }
+  g_free(piece->carry.host);
+  g_free(piece->carry.event);
+  *piece = (FkPiece){0};
 }
 
 /* One worker's share of a cut input: pieces taken in order until none is
@@ -708,23 +874,21 @@ cut_runner(Run *run, Job *job)
   gpointer mine = NULL;
   guint first = 0;
   FkReadOptions ropts = run->ropts;
-  FkPiece piece = {0};
+  FkPiece piece = {0}, next;
   FkPipelineInput pi = {0};
   FkInput *in = NULL;
   gpointer state = NULL;
   gboolean failed = FALSE;
   gsize start, end;
-  guint64 first_line;
-  guint index;
+  guint index, open_index = 0;
   guint64 read = 0; /* bytes of the pieces MINE holds */
   if (run->progress)
     __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
-  while (!failed && cut_take(cut, &start, &end, &first_line, &index)) {
-    if (state != NULL) {
-      cut->reader->close(state);
-      __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
-      state = NULL;
-    }
+  while (!failed && cut_take(run, cut, mine != NULL && first == 0, &next, &start, &end, &index)) {
+    piece_close(cut, state, &piece, open_index);
+    state = NULL;
+    piece = next;
+    open_index = index;
     g_clear_pointer(&in, fk_input_free);
     g_autoptr(GError) error = NULL;
     Part *part = part_new(run, FALSE, NULL);
@@ -736,8 +900,8 @@ cut_runner(Run *run, Job *job)
     Span *span = g_new0(Span, 1);
     span->data = cut->map + start;
     span->len = end - start;
+    span->map = cut->map;
     in = fk_input_new_like(job->in, span_read, NULL, span, g_free);
-    piece = (FkPiece){.first_line = first_line, .first = start == 0};
     ropts.piece = &piece;
     ropts.diag = part->diag;
     pi = (FkPipelineInput){.in = in, .reader = cut->reader, .diag = part->diag};
@@ -753,27 +917,24 @@ cut_runner(Run *run, Job *job)
     }
     failed |= state == NULL || part->failed;
     read += end - start;
-    failed |= sink->bytes(mine) > CUT_MAX_RATIO * read;
+    double ratio = (double)sink->bytes(mine) / (double)read;
+    if (index != 0 && !cut->solo)
+      failed |= ratio > CUT_MAX_RATIO;
     if (run->progress)
       __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
-    /* Read once: its pages need not stay mapped (a page it shares with the
-     * next piece faults in again from the page cache). */
-    gsize page = 4096, from = start - start % page, to = end - end % page;
-    if (to > from)
-      (void)madvise((void *)(cut->map + from), to - from, MADV_DONTNEED);
+    drop_pages(cut->map, start, end);
     g_mutex_lock(&cut->lock);
     cut->parts->pdata[index] = part;
     cut->failed |= failed;
     g_mutex_unlock(&cut->lock);
+    if (index == 0)
+      cut_decide(cut, ratio);
   }
   if (mine != NULL && sink->end != NULL) {
     pi.state = state;
     sink->end(mine, &pi);
   }
-  if (state != NULL) {
-    cut->reader->close(state);
-    __atomic_fetch_add(&cut->deep, piece.deep_stacks, __ATOMIC_RELAXED);
-  }
+  piece_close(cut, state, &piece, open_index);
   fk_input_free(in);
   g_mutex_lock(&cut->lock);
   if (mine != NULL) {

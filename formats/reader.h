@@ -47,15 +47,28 @@ typedef enum {
   FK_READER_WANTS_SYMBOL_FILES = 1 << 0,
 } FkReaderFlags;
 
+/* What the pieces before one told the readers of those after it
+ * (FkReader.carry); strings g_malloc'ed, NULL: none met. */
+typedef struct {
+  char *host;  /* a text dump's host header (`# hostname :`), the last one */
+  char *event; /* a text dump's first event, read when no --event-filter */
+} FkPieceCarry;
+
 /* One piece of an input the pipeline cut at line ends (FkReader.cut): it
- * begins after an LF (or at the input's start) and ends after an LF (or at
- * the input's end). */
+ * begins after an LF (or where FkReader.boundary says, or at the input's
+ * start) and ends where the next begins (or at the input's end). */
 typedef struct {
   guint64 first_line; /* lines of the input before the piece: its first is first_line + 1 */
   gboolean first;     /* it begins the input (a BOM is looked for) */
+  gboolean last;      /* it ends the input */
+  FkPieceCarry carry; /* what the pieces before it told (FkReader.carry); not owned */
   /* Out: the stacks the reader cut at max_depth, left here instead of
    * noted: the pipeline notes the sum of every piece once, for the input. */
   guint64 deep_stacks;
+  /* Out, for FkReader.note_pieces: what the reader counts for the notes
+   * its close gives about a whole input (samples of other events), left
+   * here instead of noted; NULL: nothing. */
+  gpointer tally;
 } FkPiece;
 
 /* What every reader may be told. Readers ignore what does not concern them. */
@@ -114,13 +127,34 @@ typedef struct {
   FkReaderFlags flags;
   FkReaderSlot slot; /* where its own options are in FkReadOptions.own; 0: none */
   /* Optional: TRUE when an input whose first bytes are HEAD may be read in
-   * pieces cut after any LF, each by a state of its own opened with
-   * FkReadOptions.piece, on several threads: every line is a record, and
-   * the pieces' samples and reports, in order, are those of the whole
-   * (line numbers from FkPiece.first_line). A piece that finds otherwise
+   * pieces cut after any LF (or at FkReader.boundary), each by a state of
+   * its own opened with FkReadOptions.piece, on several threads: every
+   * line (or boundary) begins a record, and the pieces' samples and
+   * reports, in order, are those of the whole (line numbers from
+   * FkPiece.first_line). A piece that finds otherwise
    * fails with FK_READER_ERROR_UNCUT. NULL: never cut (perf.data, and
    * multi-line formats with no rule for where a record begins). */
   gboolean (*cut)(const guint8 *head, gsize len);
+  /* Optional, with cut, for formats whose records span lines: the offset of
+   * the first place at or after AT where a piece may begin in the input
+   * BUF[0..LEN) (BUF[0] begins a line; LEN: none). NULL: any line start. */
+  gsize (*boundary)(const char *buf, gsize len, gsize at);
+  /* Optional, with cut: called on the first piece BUF[0..LEN) (FIRST), and
+   * then on each line (without its end) that begins with carry_mark in the
+   * pieces after it, in input order, before the piece after it is read, to
+   * update CARRY (zeroed before the first) with what the pieces after it
+   * must know. FALSE: they cannot be told (the input is read whole). */
+  gboolean (*carry)(const char *buf, gsize len, gboolean first, const FkReadOptions *opts,
+                    FkPieceCarry *carry);
+  /* With carry: after the first piece, only the lines that begin with this
+   * byte can tell anything (the pipeline finds them as it counts lines). */
+  char carry_mark;
+  /* Optional, with cut: gives DIAG at WHERE (the input's name) the notes a
+   * whole reading's close gives, from the pieces' tallies (FkPiece.tally,
+   * N of them, in input order, NULL ones among them), and frees them; DIAG
+   * NULL: only frees them (the input is read again whole). */
+  void (*note_pieces)(gpointer *tallies, guint n, const FkReadOptions *opts, const char *where,
+                      FkDiag *diag);
 } FkReader;
 
 extern const FkReader fk_reader_folded;

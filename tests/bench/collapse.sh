@@ -4,8 +4,9 @@
 #   sh tests/bench/collapse.sh BUILD/flamekit
 #
 # Input: ../shared/peers/flamegraph-pl/example-perf-stacks.txt.gz unpacked and
-# concatenated 30 times (about 94 MB). Measures `flamekit fold` (single
-# process; it has no parallel mode for one text input yet), and next to it
+# concatenated 30 times (about 94 MB). Measures `flamekit fold` (on stdin
+# redirected from the file, which it cuts in pieces read on every core, as
+# a named file), and next to it
 # stackcollapse-perf.pl when FLAMEGRAPH_DIR is set (a FlameGraph checkout) and
 # inferno-collapse-perf when INFERNO_DIR is set (a directory holding the
 # binary, or a cargo checkout with target/release/). Prints one line per tool:

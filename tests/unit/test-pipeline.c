@@ -498,6 +498,7 @@ typedef struct {
   GString *log;
   guint joins, begins;
   guint64 samples;
+  gsize per_stack; /* what a sink says each of its stacks costs (FkSink.bytes); 0: 16 */
 } Tally;
 
 typedef struct {
@@ -582,7 +583,8 @@ tally_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError
 static gsize
 tally_bytes(gpointer sink)
 {
-  return g_hash_table_size(((TallySink *)sink)->stacks) * 16;
+  TallySink *t = sink;
+  return g_hash_table_size(t->stacks) * (t->run->per_stack ? t->run->per_stack : 16);
 }
 
 static gboolean
@@ -648,20 +650,24 @@ typedef struct {
   gsize piece;
   gsize max_depth;
   gboolean strict;
+  const FkReader *reader; /* NULL: folded */
+  gsize per_stack;        /* Tally.per_stack */
+  const char *event;      /* --event-filter */
+  gsize max_line;         /* --max-line-bytes */
 } CutTune;
 
-/* The folded reader, counting the pieces it is opened on. */
-static gint pieces_opened;
+/* The reader, counting the pieces it is opened on, and the whole inputs. */
+static gint pieces_opened, wholes_opened;
+static const FkReader *counted;
 
 static gpointer
 counting_open(FkInput *in, const FkReadOptions *opts, GError **error)
 {
-  if (opts->piece != NULL)
-    g_atomic_int_inc(&pieces_opened);
-  return fk_reader_folded.open(in, opts, error);
+  g_atomic_int_inc(opts->piece != NULL ? &pieces_opened : &wholes_opened);
+  return counted->open(in, opts, error);
 }
 
-static FkReader counting_folded;
+static FkReader counting_reader;
 
 /* What reading PATHS with JOBS threads in pieces of TUNE->piece bytes
  * gave: the merges, messages, the diag and the stacks' weights, sorted;
@@ -669,17 +675,21 @@ static FkReader counting_folded;
 static char *
 run_cut(char **paths, guint jobs, const CutTune *tune, guint *pieces)
 {
-  counting_folded = fk_reader_folded;
-  counting_folded.open = counting_open;
+  counted = tune->reader != NULL ? tune->reader : &fk_reader_folded;
+  counting_reader = *counted;
+  counting_reader.open = counting_open;
   g_atomic_int_set(&pieces_opened, 0);
-  Tally t = {stacks_new(), g_string_new(NULL), 0, 0, 0};
+  g_atomic_int_set(&wholes_opened, 0);
+  Tally t = {stacks_new(), g_string_new(NULL), 0, 0, 0, tune->per_stack};
   FkPipelineOptions opts;
   fk_pipeline_options_init(&opts);
   opts.jobs = jobs;
   opts.piece_size = tune->piece;
   opts.read.max_depth = tune->max_depth;
   opts.read.strict = tune->strict;
-  opts.format = &counting_folded;
+  opts.read.event_filter = tune->event;
+  opts.read.max_line = tune->max_line;
+  opts.format = &counting_reader;
   opts.sink = &tally_sink;
   opts.sink_data = &t;
   opts.message = tally_message;
@@ -751,7 +761,9 @@ test_cut(void)
   char *paths[] = {small, big, ended, small, NULL};
   /* pieces of 100 bytes: hundreds of them, cut in the middle of the long
    * line and of CRLF runs; pieces of 4 KiB: a few, each with bad lines */
-  const CutTune tunes[] = {{100, 4, FALSE}, {4096, 0, FALSE}, {1 << 20, 0, FALSE}};
+  const CutTune tunes[] = {{100, 4, FALSE, NULL, 0, NULL, 0},
+                           {4096, 0, FALSE, NULL, 0, NULL, 0},
+                           {1 << 20, 0, FALSE, NULL, 0, NULL, 0}};
   for (guint t = 0; t < G_N_ELEMENTS(tunes); t++) {
     guint joins1, joins2, joins4;
     g_autofree char *one = run_cut(paths, 1, &tunes[t], &joins1);
@@ -786,7 +798,7 @@ test_cut(void)
     }
   }
   /* --strict: never cut, so the input ends at the first skip as at -j 1 */
-  const CutTune strict = {100, 0, TRUE};
+  const CutTune strict = {100, 0, TRUE, NULL, 0, NULL, 0};
   guint j1, j2;
   g_autofree char *one = run_cut(paths, 1, &strict, &j1);
   g_autofree char *two = run_cut(paths, 2, &strict, &j2);
@@ -813,13 +825,297 @@ test_cut_partial(void)
   g_autofree char *path = write_file(dir, "cat.folded", s->str, (gssize)s->len);
   g_string_free(s, TRUE);
   char *paths[] = {path, NULL};
-  const CutTune tune = {256, 0, FALSE};
+  const CutTune tune = {256, 0, FALSE, NULL, 0, NULL, 0};
   guint j1, j2;
   g_autofree char *one = run_cut(paths, 1, &tune, &j1);
   g_autofree char *two = run_cut(paths, 2, &tune, &j2);
   g_assert_cmpstr(two, ==, one);
   g_assert_cmpuint(j2, >, 1); /* cut, then read again whole */
   g_assert_nonnull(strstr(one, " web01 [host=web01];main;x 7\n"));
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* ---- one perf script dump in pieces ---- */
+
+static void add_line(GString *s, gboolean crlf, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+add_line(GString *s, gboolean crlf, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_string_append_vprintf(s, fmt, ap);
+  va_end(ap);
+  g_string_append(s, crlf ? "\r\n" : "\n");
+}
+
+/* A `perf script` dump of SAMPLES samples with what a cut must keep right:
+ * bad event lines and bad frame lines all through it (skips with their line
+ * numbers, in order), samples of another event (one note, summed), CRLF
+ * samples, samples without a blank line after them, stacks deeper than 4
+ * frames, one of 300 frames, a second `# hostname` header halfway (a `cat`
+ * of two dumps) and, unless ENDED, a last sample without the blank line
+ * after it and its last line without its line end. */
+static char *
+awkward_script(guint samples, gboolean ended)
+{
+  GString *s = g_string_new(NULL);
+  add_line(s, FALSE, "# ========");
+  add_line(s, FALSE, "# hostname : first-host");
+  add_line(s, FALSE, "# ========");
+  add_line(s, FALSE, "#");
+  for (guint k = 1; k <= samples; k++) {
+    gboolean crlf = k % 13 == 0;
+    if (k == samples / 2) {
+      add_line(s, FALSE, "# ========");
+      add_line(s, FALSE, "# hostname : second-host");
+      add_line(s, FALSE, "%s", "");
+    }
+    if (k % 17 == 0)
+      add_line(s, crlf, "no event line here");
+    else
+      add_line(s, crlf, "app%u %u/%u [00%u] 100.%06u: %u %s: ", k % 3, 100 + k % 5, 100 + k % 5,
+               k % 4, k, k, k % 23 == 0 ? "page-faults:u" : "cpu-clock:pppH");
+    guint frames = k == samples / 3 ? 300 : k % 31 == 0 ? 8 : 1 + k % 4;
+    for (guint f = 0; f < frames; f++) {
+      if (k % 29 == 0 && f == 1)
+        add_line(s, crlf, "\t    zz this is no frame line");
+      add_line(s, crlf, "\t    %012x f%u_%u+0x%x (/usr/bin/app%u)", 0x400000 + f, f, k % 7, f + 1,
+               k % 2);
+    }
+    if (k == samples) {
+      if (!ended)
+        g_string_truncate(s, s->len - 2); /* cut inside its last line */
+      else
+        add_line(s, crlf, " \t");
+    } else if (k % 19 != 0) {
+      add_line(s, crlf, "%s", k % 11 == 0 ? "  " : "");
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* A dump whose blank lines are far apart: one sample of many frames
+ * between small ones. */
+static char *
+sparse_script(void)
+{
+  GString *s = g_string_new(NULL);
+  for (guint k = 1; k <= 40; k++) {
+    add_line(s, FALSE, "app %u [000] 1.%06u: 1 cpu-clock: ", k, k);
+    guint frames = k == 3 ? 3000 : 2;
+    for (guint f = 0; f < frames; f++)
+      add_line(s, FALSE, "\t    %012x g%u+0x1 (/lib/x.so)", 0x1000 + f, f % 50);
+    add_line(s, FALSE, "%s", "");
+  }
+  return g_string_free(s, FALSE);
+}
+
+static const char *
+nth_line_start(const char *text, guint line)
+{
+  const char *p = text;
+  for (guint i = 1; i < line && p != NULL; i++) {
+    p = strchr(p, '\n');
+    if (p != NULL)
+      p++;
+  }
+  return p;
+}
+
+static void
+test_cut_perf_script(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  g_autofree char *text = awkward_script(400, FALSE);
+  g_autofree char *big = write_file(dir, "big.perf", text, -1);
+  g_autofree char *ended_text = awkward_script(150, TRUE);
+  g_autofree char *ended = write_file(dir, "ended.perf", ended_text, -1);
+  g_autofree char *sparse_text = sparse_script();
+  g_autofree char *sparse = write_file(dir, "sparse.perf", sparse_text, -1);
+  g_autofree char *small =
+      write_file(dir, "small.perf", "app 1 [000] 1.0: 1 cpu-clock: \n\t    1 a+0x1 (/x)\n\n", -1);
+  char *paths[] = {small, big, ended, sparse, small, NULL};
+  g_assert_cmpuint(strlen(sparse_text), >, 100000);
+  /* pieces of 100 bytes: a cut asked for inside nearly every line, each
+   * sample its own piece, the skips on both sides of every cut; of 4 KiB:
+   * several samples and skips each; of 1 MiB: every input is smaller than
+   * two pieces, and read whole */
+  for (guint t = 0; t < 3; t++) {
+    static const gsize sizes[] = {100, 4096, 1 << 20};
+    for (guint ev = 0; ev < 2; ev++) {
+      CutTune tune = {sizes[t], 4, FALSE, &fk_reader_perf_script, 0, ev ? "page-faults" : NULL, 0};
+      guint p1, p2, p4;
+      g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+      g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+      g_autofree char *four = run_cut(paths, 4, &tune, &p4);
+      g_assert_cmpstr(two, ==, one);
+      g_assert_cmpstr(four, ==, one);
+      g_assert_cmpuint(p1, ==, 0);
+      if (t == 0)
+        g_assert_cmpuint(p2, >, 300);
+      else if (t == 1)
+        g_assert_cmpuint(p2, >=, 4);
+      else
+        g_assert_cmpuint(p2, ==, 0);
+      /* the skips name the lines of the whole dump, in its order */
+      const char *bad = strstr(text, "no event line here\n");
+      guint bad_line = 1;
+      for (const char *q = text; q < bad; q++)
+        bad_line += *q == '\n';
+      g_assert_true(nth_line_start(text, bad_line) == bad);
+      g_autofree char *first_bad =
+          g_strdup_printf("diag %s:%u: not a perf script event line (its sample of", big, bad_line);
+      g_assert_nonnull(strstr(one, first_bad));
+      g_autofree char *bad_frame = g_strdup_printf("diag %s:132: not a stack frame line\n", big);
+      g_assert_nonnull(strstr(one, bad_frame));
+      g_assert_true(strstr(one, first_bad) < strstr(one, bad_frame));
+      if (ev == 0) {
+        /* the other event's samples: one note for the dump, summed */
+        g_autofree char *note = g_strdup_printf(
+            "diag %s: read only event 'cpu-clock'; 16 samples of other events (page-faults "
+            "(16), weight ",
+            big);
+        g_assert_nonnull(strstr(one, note));
+        g_assert_null(strstr(strstr(one, note) + 1, note));
+        /* the second header's host labels the samples after it only */
+        g_assert_nonnull(strstr(one, " first-host app1;f0_1 "));
+        g_assert_nonnull(strstr(one, " second-host app"));
+        g_autofree char *deep = g_strdup_printf("diag %s: ", big);
+        g_assert_nonnull(strstr(one, "stacks deeper than 4 frames"));
+        g_assert_nonnull(strstr(strstr(one, deep), "stacks deeper than 4 frames"));
+      } else {
+        g_autofree char *none = g_strdup_printf("diag %s: no samples of event page-faults", big);
+        g_assert_null(strstr(one, none));
+        g_autofree char *note =
+            g_strdup_printf("diag %s: read only event 'page-faults'; 360 samples of other", big);
+        g_assert_nonnull(strstr(one, note));
+      }
+    }
+  }
+  /* the sparse dump in pieces of 4 KiB: fewer pieces than 4 KiB slices, as
+   * its long sample cannot be cut */
+  char *sparse_only[] = {sparse, NULL};
+  CutTune tune = {4096, 0, FALSE, &fk_reader_perf_script, 0, NULL, 0};
+  guint p1, p2;
+  g_autofree char *one = run_cut(sparse_only, 1, &tune, &p1);
+  g_autofree char *two = run_cut(sparse_only, 2, &tune, &p2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(p2, >=, 2);
+  g_assert_cmpuint(p2, <, strlen(sparse_text) / 4096 - 10);
+  g_unlink(big);
+  g_unlink(ended);
+  g_unlink(sparse);
+  g_unlink(small);
+  g_rmdir(dir);
+}
+
+/* The corpus dumps (captures of perf 6.1), and each with CRLF line ends,
+ * in pieces of 64 bytes and 1 KiB: what -j 1 gives. */
+static void
+test_cut_perf_script_corpus(void)
+{
+  const char *names[] = {"default.txt", "pidtid.txt",      "header-ns.txt",
+                         "nodso.txt",   "multi-event.txt", "system-wide-cpu.txt"};
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *path = g_build_filename("corpora", "perf-script", names[i], NULL);
+    g_autofree char *text = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+    GString *crlf = g_string_new(NULL);
+    for (gsize k = 0; k < len; k++) {
+      if (text[k] == '\n')
+        g_string_append_c(crlf, '\r');
+      g_string_append_c(crlf, text[k]);
+    }
+    g_autofree char *crlf_path = write_file(dir, "crlf.txt", crlf->str, (gssize)crlf->len);
+    g_string_free(crlf, TRUE);
+    char *paths[] = {path, crlf_path, NULL};
+    for (guint t = 0; t < 2; t++) {
+      CutTune tune = {t ? 1024 : 64, 0, FALSE, &fk_reader_perf_script, 0, NULL, 0};
+      guint p1, p2;
+      g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+      g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+      g_assert_cmpstr(two, ==, one);
+      /* a dump without events (-F without event) is read whole: its first
+       * piece cannot tell the others which event they read */
+      if (strcmp(names[i], "nodso.txt") == 0)
+        g_assert_cmpuint(p2, ==, 0);
+      else
+        g_assert_cmpuint(p2, >=, 2);
+    }
+    g_unlink(crlf_path);
+  }
+  g_rmdir(dir);
+}
+
+/* A blank line longer than --max-line-bytes: a boundary for the cut, but
+ * the reader skips it and its sample goes on past it, so the piece before
+ * it fails and the dump is read again whole, as -j 1 reads it (the piece
+ * after it would take the frame after it for a frame without its event
+ * line). */
+static void
+test_cut_perf_script_uncut(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  GString *s = g_string_new(NULL);
+  for (guint k = 1; k <= 200; k++) {
+    add_line(s, FALSE, "a %u 1.0: 1 c:", k % 10);
+    add_line(s, FALSE, "\t%u f%u (/x)", k % 10, k % 7);
+    if (k == 100) /* the sample goes on after it, -j 1 says */
+      add_line(s, FALSE, "%s\n\t9 late (/x)", "                                        ");
+    add_line(s, FALSE, "%s", "");
+  }
+  g_autofree char *path = write_file(dir, "long-blank.perf", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  CutTune tune = {64, 0, FALSE, &fk_reader_perf_script, 0, NULL, 16};
+  guint p1, p2;
+  g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+  g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(p2, >, 0);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 1);
+  g_assert_nonnull(strstr(one, "long-blank.perf:300: line longer than the limit\n"));
+  g_assert_nonnull(strstr(one, " a;late;f2 1\n"));
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* Stacks that hardly repeat: the first piece's tree is big for its bytes,
+ * so the worker that read it reads the rest alone, in one piece, and no
+ * other worker builds a copy of its tree; stacks that repeat are cut. */
+static void
+test_cut_solo(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  GString *s = g_string_new(NULL);
+  for (guint k = 0; k < 4000; k++)
+    g_string_append_printf(s, "main;distinct%u %u\n", k, k % 9 + 1);
+  g_autofree char *path = write_file(dir, "distinct.folded", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  /* 64 bytes a stack: about 3.5 times the 18 bytes of a line */
+  CutTune tune = {4096, 0, FALSE, NULL, 64, NULL, 0};
+  guint p1, p2, p4;
+  g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+  g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+  g_autofree char *four = run_cut(paths, 4, &tune, &p4);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpstr(four, ==, one);
+  g_assert_cmpuint(p4, ==, 2);                              /* the first piece, then the rest */
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0); /* not read again whole */
+  g_autofree char *again = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(again, ==, one);
+  g_assert_cmpuint(p2, ==, 2);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
+  /* 16 bytes a stack: cut in many pieces */
+  tune.per_stack = 16;
+  g_autofree char *cut = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(cut, ==, one);
+  g_assert_cmpuint(p2, >, 10);
   g_unlink(path);
   g_rmdir(dir);
 }
@@ -834,5 +1130,9 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/symbol-files", test_symbol_files);
   g_test_add_func("/pipeline/cut", test_cut);
   g_test_add_func("/pipeline/cut-partial", test_cut_partial);
+  g_test_add_func("/pipeline/cut-perf-script", test_cut_perf_script);
+  g_test_add_func("/pipeline/cut-perf-script-corpus", test_cut_perf_script_corpus);
+  g_test_add_func("/pipeline/cut-perf-script-uncut", test_cut_perf_script_uncut);
+  g_test_add_func("/pipeline/cut-solo", test_cut_solo);
   return g_test_run();
 }
