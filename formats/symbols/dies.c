@@ -282,6 +282,55 @@ fail(FkDieCursor *c, const guint8 *at, const char *why)
   return FALSE;
 }
 
+/* The size of a value of FORM when the form fixes it (0 to 8 bytes: an
+ * address of the unit's size, an offset of its DWARF's), -1 when the value
+ * says its own length, holds no bytes, or the form is unknown: the one
+ * table of sizes read_form and skip_spec share. */
+static inline gssize
+fixed_size(const FkDieUnit *u, guint32 form)
+{
+  switch (form) {
+  case DW_FORM_data1:
+  case DW_FORM_ref1:
+  case DW_FORM_flag:
+  case DW_FORM_strx1:
+  case DW_FORM_addrx1:
+    return 1;
+  case DW_FORM_data2:
+  case DW_FORM_ref2:
+  case DW_FORM_strx2:
+  case DW_FORM_addrx2:
+    return 2;
+  case DW_FORM_strx3:
+  case DW_FORM_addrx3:
+    return 3;
+  case DW_FORM_data4:
+  case DW_FORM_ref4:
+  case DW_FORM_ref_sup4:
+  case DW_FORM_strx4:
+  case DW_FORM_addrx4:
+    return 4;
+  case DW_FORM_data8:
+  case DW_FORM_ref8:
+  case DW_FORM_ref_sig8:
+  case DW_FORM_ref_sup8:
+    return 8;
+  case DW_FORM_strp:
+  case DW_FORM_sec_offset:
+  case DW_FORM_strp_sup:
+  case DW_FORM_line_strp:
+  case DW_FORM_GNU_ref_alt:
+  case DW_FORM_GNU_strp_alt:
+    return u->offset_size;
+  case DW_FORM_ref_addr:
+    return u->ref_addr_size;
+  case DW_FORM_addr:
+    return u->addr_size;
+  default:
+    return -1;
+  }
+}
+
 /* Bytes of form FORM at *PP into *OUT (u, s, data, len; at/form are the
  * caller's), moving *PP past them. IMPLICIT is the spec's implicit_const.
  * FALSE on an unknown form or a value past END. */
@@ -290,12 +339,22 @@ read_form(const FkDieUnit *u, const guint8 **pp, const guint8 *end, guint32 form
           FkDieAttr *out)
 {
   const guint8 *p = *pp;
-  gsize n = 0;          /* fixed size */
   gboolean ref = FALSE; /* unit relative reference */
   guint64 v = 0;
   out->data = NULL;
   out->len = 0;
   out->s = 0;
+  gssize fixed = fixed_size(u, form);
+  if (fixed >= 0) {
+    if (end - p < fixed)
+      return FALSE;
+    v = le(p, (guint)fixed);
+    ref = form == DW_FORM_ref1 || form == DW_FORM_ref2 || form == DW_FORM_ref4 ||
+          form == DW_FORM_ref8;
+    out->u = ref ? v + u->offset : v;
+    *pp = p + fixed;
+    return TRUE;
+  }
   switch (form) {
   case DW_FORM_flag_present:
     out->u = 1;
@@ -304,50 +363,6 @@ read_form(const FkDieUnit *u, const guint8 **pp, const guint8 *end, guint32 form
     out->s = implicit;
     out->u = (guint64)implicit;
     return TRUE;
-  case DW_FORM_addr:
-    n = u->addr_size;
-    break;
-  case DW_FORM_data1:
-  case DW_FORM_ref1:
-  case DW_FORM_flag:
-  case DW_FORM_strx1:
-  case DW_FORM_addrx1:
-    n = 1;
-    break;
-  case DW_FORM_data2:
-  case DW_FORM_ref2:
-  case DW_FORM_strx2:
-  case DW_FORM_addrx2:
-    n = 2;
-    break;
-  case DW_FORM_strx3:
-  case DW_FORM_addrx3:
-    n = 3;
-    break;
-  case DW_FORM_data4:
-  case DW_FORM_ref4:
-  case DW_FORM_ref_sup4:
-  case DW_FORM_strx4:
-  case DW_FORM_addrx4:
-    n = 4;
-    break;
-  case DW_FORM_data8:
-  case DW_FORM_ref8:
-  case DW_FORM_ref_sig8:
-  case DW_FORM_ref_sup8:
-    n = 8;
-    break;
-  case DW_FORM_strp:
-  case DW_FORM_sec_offset:
-  case DW_FORM_strp_sup:
-  case DW_FORM_line_strp:
-  case DW_FORM_GNU_ref_alt:
-  case DW_FORM_GNU_strp_alt:
-    n = u->offset_size;
-    break;
-  case DW_FORM_ref_addr:
-    n = u->ref_addr_size;
-    break;
   case DW_FORM_data16:
     if (end - p < 16)
       return FALSE;
@@ -412,14 +427,6 @@ read_form(const FkDieUnit *u, const guint8 **pp, const guint8 *end, guint32 form
   default:
     return FALSE; /* DW_FORM_indirect is the caller's */
   }
-  if ((gsize)(end - p) < n)
-    return FALSE;
-  v = le(p, (guint)n);
-  ref =
-      form == DW_FORM_ref1 || form == DW_FORM_ref2 || form == DW_FORM_ref4 || form == DW_FORM_ref8;
-  out->u = ref ? v + u->offset : v;
-  *pp = p + n;
-  return TRUE;
 }
 
 /* Reads the form of spec S at *PP, following DW_FORM_indirect (whose form
@@ -444,49 +451,14 @@ read_spec(const FkDieUnit *u, const guint8 **pp, const guint8 *end, const FkDieS
 static inline gboolean
 skip_spec(const FkDieUnit *u, const guint8 **pp, const guint8 *end, const FkDieSpec *s)
 {
-  gsize n;
-  switch (s->form) {
-  case DW_FORM_flag_present:
-  case DW_FORM_implicit_const:
+  if (s->form == DW_FORM_flag_present || s->form == DW_FORM_implicit_const)
     return TRUE;
-  case DW_FORM_data1:
-  case DW_FORM_ref1:
-  case DW_FORM_flag:
-  case DW_FORM_strx1:
-  case DW_FORM_addrx1:
-    n = 1;
-    break;
-  case DW_FORM_data2:
-  case DW_FORM_ref2:
-  case DW_FORM_strx2:
-  case DW_FORM_addrx2:
-    n = 2;
-    break;
-  case DW_FORM_data4:
-  case DW_FORM_ref4:
-  case DW_FORM_strx4:
-  case DW_FORM_addrx4:
-    n = 4;
-    break;
-  case DW_FORM_data8:
-  case DW_FORM_ref8:
-  case DW_FORM_ref_sig8:
-    n = 8;
-    break;
-  case DW_FORM_strp:
-  case DW_FORM_sec_offset:
-  case DW_FORM_line_strp:
-    n = u->offset_size;
-    break;
-  case DW_FORM_addr:
-    n = u->addr_size;
-    break;
-  default: {
+  gssize n = fixed_size(u, s->form);
+  if (n < 0) {
     FkDieAttr a;
     return read_spec(u, pp, end, s, &a);
   }
-  }
-  if ((gsize)(end - *pp) < n)
+  if (end - *pp < n)
     return FALSE;
   *pp += n;
   return TRUE;

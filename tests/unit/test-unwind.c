@@ -80,6 +80,20 @@ walk(Fixture *f, guint max)
   return fk_unwind(f->u, &f->in, f->frames, max);
 }
 
+/* leaf_hash, a leaf at -O2 in the fixture's ELF (CFA = rsp + 8) */
+static const FkElfSym *
+leaf_hash(Fixture *f)
+{
+  const FkElfSym *sym = NULL;
+  for (guint64 a = 0x1000; a < 0x2000 && sym == NULL; a++) {
+    const FkElfSym *s = fk_elf_symbol_at(f->ctx.elf, a);
+    if (s != NULL && g_str_has_prefix(s->name, "leaf_hash"))
+      sym = s;
+  }
+  g_assert_nonnull(sym);
+  return sym;
+}
+
 static guint64
 pc_at(Fixture *f, guint i)
 {
@@ -166,13 +180,7 @@ test_cfi_leaf(void)
 {
   Fixture f;
   setup(&f);
-  const FkElfSym *sym = NULL;
-  for (guint64 a = 0x1000; a < 0x2000 && sym == NULL; a++) {
-    const FkElfSym *s = fk_elf_symbol_at(f.ctx.elf, a);
-    if (s != NULL && g_str_has_prefix(s->name, "leaf_hash"))
-      sym = s;
-  }
-  g_assert_nonnull(sym);
+  const FkElfSym *sym = leaf_hash(&f);
   f.regs[IP] = BASE + sym->start; /* its first instruction */
   f.regs[BP] = 12345;             /* garbage: not a frame pointer */
   put(&f, 0, 0);                  /* returns to 0: the root */
@@ -197,13 +205,7 @@ test_module_context(void)
 {
   Fixture f;
   setup(&f);
-  const FkElfSym *sym = NULL;
-  for (guint64 a = 0x1000; a < 0x2000 && sym == NULL; a++) {
-    const FkElfSym *s = fk_elf_symbol_at(f.ctx.elf, a);
-    if (s != NULL && g_str_has_prefix(s->name, "leaf_hash"))
-      sym = s;
-  }
-  g_assert_nonnull(sym);
+  const FkElfSym *sym = leaf_hash(&f);
   f.regs[IP] = BASE + sym->start;
   put(&f, 0, 0); /* the root */
   for (int i = 0; i < 3; i++)
