@@ -64,3 +64,23 @@ symfs_for() {
   done
   return 0
 }
+
+# need_perf_script: a test whose --symfs tree (symfs_for) is made with perf
+# script ends here, skipped, where perf is not installed.
+need_perf_script() {
+  if ! command -v perf >/dev/null 2>&1 || ! perf version >/dev/null 2>&1; then
+    skip "perf is not installed (the --symfs tree is made with perf script)"
+    done_testing
+    exit 0
+  fi
+}
+
+# graph_jobs_same FILE: `graph` of FILE at -j 2 exits, speaks and writes the
+# SVG as at -j 1 (two checks).
+graph_jobs_same() {
+  run "$FLAMEKIT" graph -j 1 "$1" -o "$T/one.svg"
+  _rc1=$rc _err1=$err
+  run "$FLAMEKIT" graph -j 2 "$1" -o "$T/two.svg"
+  is "$rc.$err" "$_rc1.$_err1" "graph: -j 2 exits and speaks as -j 1"
+  ok "$(cmp -s "$T/one.svg" "$T/two.svg"; echo $?)" "graph: -j 2 writes -j 1's SVG"
+}

@@ -27,11 +27,7 @@ like "big.folded:50021: not a folded stack line" "$err1" "the first bad line, by
 like "big.folded:100042: not a folded stack line" "$err1" "the second, after it"
 like "main;unended 4" "$out1" "the last line without a line end counts"
 
-run "$FLAMEKIT" graph -j 1 "$T/big.folded" -o "$T/one.svg"
-rc1=$rc err1=$err
-run "$FLAMEKIT" graph -j 2 "$T/big.folded" -o "$T/two.svg"
-is "$rc.$err" "$rc1.$err1" "graph: -j 2 exits and speaks as -j 1"
-ok "$(cmp -s "$T/one.svg" "$T/two.svg"; echo $?)" "graph: -j 2 writes -j 1's SVG"
+graph_jobs_same "$T/big.folded"
 
 run "$FLAMEKIT" fold --strict -j 2 "$T/big.folded"
 is "$rc" 1 "--strict: the first bad line fails the run at -j 2 too"

@@ -43,11 +43,7 @@ run sh -c "exec \"$FLAMEKIT\" fold -j 2 - <\"$T/big.txt\""
 is "$rc" "$rc1" "stdin from the file: -j 2 exits as -j 1"
 ok "$([ "$out" = "$out1" ]; echo $?)" "stdin from the file: -j 1's folded stacks"
 
-run "$FLAMEKIT" graph -j 1 "$T/big.txt" -o "$T/one.svg"
-rc1=$rc err1=$err
-run "$FLAMEKIT" graph -j 2 "$T/big.txt" -o "$T/two.svg"
-is "$rc.$err" "$rc1.$err1" "graph: -j 2 exits and speaks as -j 1"
-ok "$(cmp -s "$T/one.svg" "$T/two.svg"; echo $?)" "graph: -j 2 writes -j 1's SVG"
+graph_jobs_same "$T/big.txt"
 
 run "$FLAMEKIT" fold --strict -j 2 "$T/big.txt"
 is "$rc" 1 "--strict: the first bad record fails the run at -j 2 too"

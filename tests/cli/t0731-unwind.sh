@@ -8,11 +8,7 @@ mkdir -p "$T/home"
 export HOME="$T/home" # no build-id cache of this host
 # The captures name the paths they were recorded at (another worktree): a
 # --symfs tree maps them to the corpus binaries, as on any other machine.
-if ! command -v perf >/dev/null 2>&1 || ! perf version >/dev/null 2>&1; then
-  skip "perf is not installed (the --symfs tree is made with perf script)"
-  done_testing
-  exit 0
-fi
+need_perf_script
 symfs_for "$T/symfs" "$D"/*.data "$TOP/corpora/perf-c/inl.data"
 
 run "$FLAMEKIT" fold --symfs "$T/symfs" --weight samples "$D/nofp.16k.data"

@@ -7,11 +7,7 @@
 D="$TOP/corpora/perf-dwarf"
 mkdir -p "$T/home"
 export HOME="$T/home"
-if ! command -v perf >/dev/null 2>&1 || ! perf version >/dev/null 2>&1; then
-  skip "perf is not installed (the --symfs tree is made with perf script)"
-  done_testing
-  exit 0
-fi
+need_perf_script
 symfs_for "$T/symfs" "$D/nofp.16k.data"
 bin=$(find "$T/symfs" -name nofp -type l | head -1)
 [ -n "$bin" ] || { skip "no nofp in the --symfs tree"; done_testing; exit 0; }

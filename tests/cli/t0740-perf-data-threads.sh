@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/home"
 export HOME="$T/home" # no build-id cache of this host
-if ! command -v perf >/dev/null 2>&1 || ! perf version >/dev/null 2>&1; then
-  skip "perf is not installed (the --symfs tree is made with perf script)"
-  done_testing
-  exit 0
-fi
+need_perf_script
 C="$TOP/corpora"
 symfs_for "$T/symfs" "$C"/perf-dwarf/*.data "$C/perf-c/inl.data" "$C/perf-procs/procs.data" \
   "$C/perf-system/system.data"
