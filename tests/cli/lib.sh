@@ -84,3 +84,15 @@ graph_jobs_same() {
   is "$rc.$err" "$_rc1.$_err1" "graph: -j 2 exits and speaks as -j 1"
   ok "$(cmp -s "$T/one.svg" "$T/two.svg"; echo $?)" "graph: -j 2 writes -j 1's SVG"
 }
+
+# fold_jobs_same FILE: `fold` of FILE at -j 2 exits, speaks (messages, line
+# numbers, order) and writes as at -j 1 (three checks); leaves -j 1's
+# results in out1, err1 and rc1.
+fold_jobs_same() {
+  run "$FLAMEKIT" fold -j 1 "$1"
+  out1=$out err1=$err rc1=$rc
+  run "$FLAMEKIT" fold -j 2 "$1"
+  is "$rc" "$rc1" "fold: -j 2 exits as -j 1 ($rc1)"
+  is "$err" "$err1" "fold: -j 2 gives -j 1's messages, line numbers and order"
+  ok "$([ "$out" = "$out1" ]; echo $?)" "fold: -j 2 writes -j 1's folded stacks"
+}

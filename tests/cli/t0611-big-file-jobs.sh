@@ -17,12 +17,7 @@ awk 'BEGIN {
   }
   printf "main;unended 4" }' >"$T/big.folded"
 
-run "$FLAMEKIT" fold -j 1 "$T/big.folded"
-out1=$out err1=$err rc1=$rc
-run "$FLAMEKIT" fold -j 2 "$T/big.folded"
-is "$rc" "$rc1" "fold: -j 2 exits as -j 1 ($rc1)"
-is "$err" "$err1" "fold: -j 2 gives -j 1's messages, line numbers and order"
-ok "$([ "$out" = "$out1" ]; echo $?)" "fold: -j 2 writes -j 1's folded stacks"
+fold_jobs_same "$T/big.folded"
 like "big.folded:50021: not a folded stack line" "$err1" "the first bad line, by its number"
 like "big.folded:100042: not a folded stack line" "$err1" "the second, after it"
 like "main;unended 4" "$out1" "the last line without a line end counts"

@@ -27,12 +27,7 @@ awk 'BEGIN {
   }
   printf "app1 101/101 [000] 11.000000: 1 cpu-clock:pppH: \n\t    000000400000 last+0x1 (/usr/lib/liba" }' >"$T/big.txt"
 
-run "$FLAMEKIT" fold -j 1 "$T/big.txt"
-out1=$out err1=$err rc1=$rc
-run "$FLAMEKIT" fold -j 2 "$T/big.txt"
-is "$rc" "$rc1" "fold: -j 2 exits as -j 1 ($rc1)"
-is "$err" "$err1" "fold: -j 2 gives -j 1's messages, line numbers and order"
-ok "$([ "$out" = "$out1" ]; echo $?)" "fold: -j 2 writes -j 1's folded stacks"
+fold_jobs_same "$T/big.txt"
 like "big.txt:[0-9]*: not a perf script event line" "$err1" "a bad event line, by its number"
 like "big.txt:[0-9]*: not a stack frame line" "$err1" "a bad frame line, by its number"
 like "read only event 'cpu-clock'; [0-9]* samples of other events \(page-faults" "$err1" \
