@@ -22,6 +22,18 @@ function ok(cond, desc, info) {
 
 // Opens PAGE (a file in DIR) in a new tab of WIDTH px; returns the tab and
 // the errors and foreign requests it collects.
+// waitFor(page, fn): polls FN in the page until it is true (10 s at most).
+// Not page.waitForFunction: when it has to poll it evaluates a string,
+// which the report's CSP (script-src 'unsafe-inline', no 'unsafe-eval')
+// refuses, so it failed whenever the page was not ready at the first look.
+async function waitFor(page, fn) {
+  const t0 = Date.now();
+  while (!(await page.evaluate(fn))) {
+    if (Date.now() - t0 > 10000) throw new Error("timed out waiting for " + fn);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function open(browser, name, width) {
   const page = await browser.newPage();
   await page.setViewportSize({ width, height: 900 });
@@ -32,7 +44,7 @@ async function open(browser, name, width) {
   page.on("request", (r) => { if (r.url() !== url) seen.foreign.push(r.url()); });
   page.on("dialog", (d) => d.dismiss());
   await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.getAttribute("data-ready") === "1");
+  await waitFor(page, () => document.documentElement.getAttribute("data-ready") === "1");
   return { page, seen };
 }
 
@@ -117,7 +129,7 @@ async function main() {
     rows = await table(page);
     const target = rows.find((r) => r[0] === "read")[0];
     await page.click(`#fn tbody tr >> text="${target}"`);
-    await page.waitForFunction(() => document.getElementById("sw").getAttribute("data-for") !== "");
+    await waitFor(page, () => document.getElementById("sw").getAttribute("data-for") !== "");
     let z = await zoomed(page);
     ok(z.zoom === "read" && z.marked >= 1 && /^Matched: /.test(z.matched),
       "clicking a function in the table zooms the graph to it and marks its frames", z);
@@ -134,7 +146,7 @@ async function main() {
     await page.click("#show-flame");
     // A callee bar chooses that function.
     await page.click("#sw-callees .bar >> nth=1");
-    await page.waitForFunction(() => document.getElementById("sw").getAttribute("data-for") !== "");
+    await waitFor(page, () => document.getElementById("sw").getAttribute("data-for") !== "");
     const chosen = await page.evaluate(() => document.getElementById("sw-name").textContent);
     z = await zoomed(page);
     ok(chosen !== "read" && z.zoom === chosen, "clicking a callee chooses it: graph and view follow", { chosen, z });
@@ -191,7 +203,7 @@ async function main() {
       await page.goto("file://" + path.join(dir, "nightly/index.html"));
       const href = await page.getAttribute("table.index tbody a", "href");
       await page.click("table.index tbody a");
-      await page.waitForFunction(() => document.documentElement.getAttribute("data-ready") === "1");
+      await waitFor(page, () => document.documentElement.getAttribute("data-ready") === "1");
       const title = await page.title();
       ok(e.length === 0 && href === "d1/index.html" && title.startsWith("Report: "),
         "the nightly index links to the folder's page, which loads", { e, href, title });
