@@ -51,9 +51,15 @@ split_count(const char *line, gsize len, gsize *stack_len, gint64 *v, guint8 *de
   gsize e = len;
   while (e > 0 && is_space(line[e - 1]))
     e--;
+  /* The token ends at whitespace; a byte that cannot be in a count ends the
+   * scan at once: the check for a second count (`stack BEFORE AFTER`) runs
+   * on every line, and would otherwise walk back over the whole of a stack
+   * without spaces, byte by byte (12% of reading gen-folded's input). */
   gsize s = e;
-  while (s > 0 && !is_space(line[s - 1]))
+  while (s > 0 && ((line[s - 1] >= '0' && line[s - 1] <= '9') || line[s - 1] == '.'))
     s--;
+  if (s > 0 && !is_space(line[s - 1]))
+    return FALSE;
   if (s == 0 || s == e || !fk_weight_parse(line + s, e - s, v, dec))
     return FALSE;
   while (s > 0 && is_space(line[s - 1]))
