@@ -43,23 +43,16 @@ guint64
 fk_hash_bytes(const void *data, gsize len)
 {
   const guint8 *p = data;
-  guint64 h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
-  while (len >= 8) {
+  guint64 h = fk_hash_start(len);
+  gsize n = len;
+  for (; n >= 8; n -= 8, p += 8) {
     guint64 v;
     memcpy(&v, p, 8);
-    h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 31;
-    p += 8;
-    len -= 8;
+    h = fk_hash_word(h, v);
   }
-  if (len > 0) {
-    guint64 v = 0;
-    memcpy(&v, p, len);
-    h = (h ^ v) * 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-  }
-  h ^= h >> 32;
-  return h ? h : 1;
+  guint64 v = 0;
+  memcpy(&v, p, n);
+  return fk_hash_end(h, v, len);
 }
 
 /* memcmp(A, B, LEN) == 0 without a call: names are short, and a hit is
@@ -177,8 +170,14 @@ arena_copy(FkInterner *self, const char *s, gsize len)
 const char *
 fk_interner_intern(FkInterner *self, const char *s, gsize len)
 {
+  return fk_interner_intern_hashed(self, s, len, fk_hash_bytes(s, len));
+}
+
+const char *
+fk_interner_intern_hashed(FkInterner *self, const char *s, gsize len, guint64 hash)
+{
   g_return_val_if_fail(len <= G_MAXUINT32, NULL);
-  guint32 h = (guint32)fk_hash_bytes(s, len);
+  guint32 h = (guint32)hash;
   gsize i = h & self->mask;
   for (;;) {
     Slot *slot = &self->slots[i];

@@ -48,3 +48,35 @@ gsize fk_interner_bytes(const FkInterner *self);
 
 /* The hash the interner uses, exposed for callers that cache by content. */
 guint64 fk_hash_bytes(const void *data, gsize len);
+
+/* fk_hash_bytes in steps, for a caller that reads the bytes anyway (a
+ * reader checking a frame name) and so hashes them in the same pass:
+ * fk_hash_start(LEN), then fk_hash_word for each whole 8 bytes in order
+ * (read with memcpy, host order), then fk_hash_end with the last LEN % 8
+ * bytes in the low bytes of a zeroed word (0 when none). */
+static inline guint64
+fk_hash_start(gsize len)
+{
+  return 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+}
+
+static inline guint64
+fk_hash_word(guint64 h, guint64 v)
+{
+  h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
+static inline guint64
+fk_hash_end(guint64 h, guint64 tail, gsize len)
+{
+  if (len % 8 != 0) {
+    h = (h ^ tail) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+  }
+  h ^= h >> 32;
+  return h ? h : 1;
+}
+
+/* fk_interner_intern of S[0..LEN) whose fk_hash_bytes is HASH. */
+const char *fk_interner_intern_hashed(FkInterner *self, const char *s, gsize len, guint64 hash);

@@ -9,20 +9,27 @@ is_control(guchar c)
   return c < 0x20 || c == 0x7f;
 }
 
+/* TRUE when every byte of V is printable ASCII other than ';'. */
+static inline gboolean
+word_is_plain(guint64 v)
+{
+  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  guint64 semi = v ^ (ones * ';'), del = v ^ (ones * 0x7f);
+  return (v & highs) == 0 &&
+         ((((v - ones * 0x20) & ~v) | ((semi - ones) & ~semi) | ((del - ones) & ~del)) & highs) ==
+             0;
+}
+
 gboolean
 fk_frame_name_is_clean(const char *s, gsize len)
 {
   /* Eight bytes at a time while they are printable ASCII other than ';'
    * (every byte of most names): this runs for every frame a reader reads. */
-  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   gsize i = 0;
   for (; i + 8 <= len; i += 8) {
-    guint64 v, semi, del;
+    guint64 v;
     memcpy(&v, s + i, 8);
-    semi = v ^ (ones * ';');
-    del = v ^ (ones * 0x7f);
-    if ((v & highs) != 0 ||
-        (((v - ones * 0x20) & ~v) | ((semi - ones) & ~semi) | ((del - ones) & ~del)) & highs)
+    if (!word_is_plain(v))
       break;
   }
   gboolean ascii = TRUE;
@@ -80,6 +87,27 @@ fk_text_append_visible(GString *b, const char *s, gsize len, gboolean frame)
 const char *
 fk_frame_intern(FkInterner *strings, const char *s, gsize len)
 {
+  /* The common case, plain ASCII, checked and hashed in one pass over the
+   * name: the check, the hash and the interner's compare were three passes
+   * over every frame a reader reads. */
+  guint64 h = fk_hash_start(len);
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 v;
+    memcpy(&v, s + i, 8);
+    if (!word_is_plain(v))
+      break;
+    h = fk_hash_word(h, v);
+  }
+  if (i + 8 > len) {
+    guint64 v = 0, padded;
+    char tail[8] = {'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'}; /* plain past the name */
+    memcpy(&v, s + i, len - i);
+    memcpy(tail, s + i, len - i);
+    memcpy(&padded, tail, 8);
+    if (word_is_plain(padded))
+      return fk_interner_intern_hashed(strings, s, len, fk_hash_end(h, v, len));
+  }
   if (fk_frame_name_is_clean(s, len))
     return fk_interner_intern(strings, s, len);
   GString *b = g_string_sized_new(len + 8);

@@ -51,11 +51,49 @@ test_property(void)
   g_rand_free(r);
 }
 
+/* Plain names are checked and hashed in one pass (fk_frame_intern), others
+ * by the interner's own hash: the two must agree at every length, or a name
+ * read by a reader and the same name interned elsewhere (a merge, --focus)
+ * would be two strings. A byte that is not plain anywhere in a word or in
+ * the tail must still be caught. */
+static void
+test_one_pass(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  GRand *r = g_rand_new_with_seed(0x51a7);
+  for (guint round = 0; round < 4000; round++) {
+    char buf[72];
+    gsize n = round % sizeof buf;
+    for (gsize i = 0; i < n; i++) {
+      char c;
+      do
+        c = (char)g_rand_int_range(r, 0x20, 0x7f);
+      while (c == ';');
+      buf[i] = c;
+    }
+    gboolean frame_first = g_rand_boolean(r);
+    const char *a = frame_first ? fk_frame_intern(s, buf, n) : fk_interner_intern(s, buf, n);
+    const char *b = frame_first ? fk_interner_intern(s, buf, n) : fk_frame_intern(s, buf, n);
+    g_assert_true(a == b);
+    g_assert_cmpuint(fk_hash_bytes(buf, n), ==, fk_hash_bytes(a, strlen(a)));
+    if (n > 0) {
+      gsize at = (gsize)g_rand_int_range(r, 0, (gint32)n);
+      static const char bad[] = {'\n', ';', 0x1b, 0x7f, (char)0xff};
+      buf[at] = bad[round % sizeof bad];
+      const char *c = fk_frame_intern(s, buf, n);
+      g_assert_true(fk_frame_name_is_clean(c, strlen(c)));
+      g_assert_false(strlen(c) == n && memcmp(c, buf, n) == 0);
+    }
+  }
+  g_rand_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/framename/examples", test_examples);
   g_test_add_func("/framename/property", test_property);
+  g_test_add_func("/framename/one-pass", test_one_pass);
   return g_test_run();
 }
