@@ -28,6 +28,7 @@ typedef struct {
 struct FkInterner {
   gint refcount;
   GPtrArray *blocks; /* of the arena, the current one last */
+  GArray *used;      /* gsize: bytes of strings in each block but the current */
   char *at;          /* the current block's free bytes */
   gsize left;
   gsize arena_bytes; /* all blocks' sizes */
@@ -84,6 +85,7 @@ fk_interner_new(void)
   FkInterner *self = g_new0(FkInterner, 1);
   self->refcount = 1;
   self->blocks = g_ptr_array_new_with_free_func(fk_pages_free);
+  self->used = g_array_new(FALSE, FALSE, sizeof(gsize));
   self->mask = 1023;
   self->slots = fk_pages_alloc0(sizeof(Slot) * (self->mask + 1), TABLE_HUGE);
   return self;
@@ -102,6 +104,7 @@ fk_interner_unref(FkInterner *self)
   if (self == NULL || !g_atomic_int_dec_and_test(&self->refcount))
     return;
   g_ptr_array_unref(self->blocks);
+  g_array_unref(self->used);
   fk_pages_free(self->slots);
   g_free(self);
 }
@@ -118,6 +121,7 @@ fk_interner_reset(FkInterner *self, gsize max_slots)
   if (g_atomic_int_get(&self->refcount) != 1 || self->mask + 1 > max_slots)
     return FALSE;
   g_ptr_array_set_size(self->blocks, 0);
+  g_array_set_size(self->used, 0);
   self->at = NULL;
   self->left = 0;
   self->arena_bytes = 0;
@@ -154,6 +158,11 @@ arena_copy(FkInterner *self, const char *s, gsize len)
     gsize size = self->arena_bytes < ARENA_BIG ? ARENA_SMALL : ARENA_BIG;
     size = MAX(size, len + 1);
     char *block = size >= ARENA_BIG ? fk_pages_alloc(size) : g_malloc(size);
+    if (self->blocks->len > 0) {
+      gsize used =
+          (gsize)(self->at - (char *)g_ptr_array_index(self->blocks, self->blocks->len - 1));
+      g_array_append_val(self->used, used);
+    }
     g_ptr_array_add(self->blocks, block);
     self->at = block;
     self->left = size;
@@ -225,6 +234,23 @@ const char *
 fk_interner_intern0(FkInterner *self, const char *s)
 {
   return s ? fk_interner_intern(self, s, strlen(s)) : NULL;
+}
+
+gboolean
+fk_interner_foreach(const FkInterner *self, FkInternFunc func, gpointer user_data)
+{
+  for (guint b = 0; b < self->blocks->len; b++) {
+    const char *p = g_ptr_array_index(self->blocks, b);
+    const char *end = p + (b + 1 < self->blocks->len ? g_array_index(self->used, gsize, b)
+                                                     : (gsize)(self->at - p));
+    while (p < end) {
+      gsize len = strlen(p);
+      if (!func(p, len, user_data))
+        return FALSE;
+      p += len + 1;
+    }
+  }
+  return TRUE;
 }
 
 gsize

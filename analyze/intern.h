@@ -33,6 +33,14 @@ const char *fk_interner_lookup(const FkInterner *self, const char *s, gsize len)
 /* Shorthand for a NUL-terminated string; NULL gives NULL. */
 const char *fk_interner_lookup0(const FkInterner *self, const char *s);
 
+/* Calls FUNC on every string held, once each, in the order they were first
+ * interned (the arena's order: a pass over memory, not over a hash table),
+ * until FUNC returns FALSE; returns FALSE then, else TRUE. The interner of
+ * a tree holds its names but may hold other strings too (input names,
+ * hosts, and the names of other trees sharing it). */
+typedef gboolean (*FkInternFunc)(const char *s, gsize len, gpointer user_data);
+gboolean fk_interner_foreach(const FkInterner *self, FkInternFunc func, gpointer user_data);
+
 /* Number of distinct strings held. */
 gsize fk_interner_count(const FkInterner *self);
 

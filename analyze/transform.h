@@ -65,8 +65,10 @@ typedef enum {
 
 /* Rewrites frame names; frames that become equal merge. Conserves weight and
  * is idempotent. */
-/* TRUE when fk_tree_strip with FLAGS would change some name: callers skip
- * the rebuild of a big tree that has nothing to strip. */
+/* FALSE when fk_tree_strip with FLAGS would change no name: callers skip
+ * the rebuild of a big tree that has nothing to strip. TRUE when it would
+ * change one, or when another string of the tree's interner (an input's
+ * name, a host) would be changed: the strip then rebuilds for nothing. */
 gboolean fk_tree_strip_needed(const FkTree *tree, FkStripFlags flags);
 FkTree *fk_tree_strip(const FkTree *tree, FkStripFlags flags, GError **error);
 

@@ -345,6 +345,60 @@ test_strip(void)
   }
 }
 
+/* fk_tree_strip_needed reads the interner's strings: TRUE exactly when the
+ * strip changes a name, wherever in the arena that name is (the first of
+ * its blocks, a later one, a string bigger than a block). */
+static void
+test_strip_needed(void)
+{
+  FkStripFlags flags[] = {FK_STRIP_OFFSETS, FK_STRIP_HEX, FK_STRIP_OFFSETS | FK_STRIP_HEX};
+  for (guint k = 0; k < G_N_ELEMENTS(flags); k++) {
+    FOR_RANDOM_TREES(rand, strings, stacks, tree)
+    {
+      g_autoptr(FkTree) got = fk_tree_strip(tree, flags[k], NULL);
+      if (fk_tree_strip_needed(tree, flags[k]))
+        continue; /* the alphabet's other names may be in the interner */
+      g_assert_true(fk_tree_equal(got, tree));
+    }
+  }
+  for (guint where = 0; where < 3; where++) {
+    g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+    const char *frames[2];
+    FkWeight w = {{1, 0}, 1, 0};
+    GString *big = g_string_new(NULL);
+    for (guint i = 0; i < 20000; i++) {
+      char name[32];
+      g_snprintf(name, sizeof name, "fn_%u", i);
+      frames[0] = "main";
+      frames[1] = name;
+      frames[0] = fk_tree_intern(t, frames[0], strlen(frames[0]));
+      frames[1] = fk_tree_intern(t, name, strlen(name));
+      g_assert_true(fk_tree_add_stack(t, frames, 2, &w, NULL));
+      if (i == 100 && where == 0)
+        g_assert_nonnull(fk_tree_intern(t, "early+31", 8));
+    }
+    if (where == 1)
+      g_assert_nonnull(fk_tree_intern(t, "late+31", 7));
+    if (where == 2) {
+      while (big->len < (100u << 10))
+        g_string_append(big, "long_name_");
+      g_string_append(big, "+32");
+      g_assert_nonnull(fk_tree_intern(t, big->str, big->len));
+      g_assert_nonnull(fk_tree_intern(t, "after_big", 9));
+    }
+    fk_tree_finish(t);
+    g_assert_true(fk_tree_strip_needed(t, FK_STRIP_OFFSETS));
+    g_assert_false(fk_tree_strip_needed(t, FK_STRIP_HEX));
+    g_string_free(big, TRUE);
+  }
+  g_autoptr(FkTree) clean = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const char *f[1] = {fk_tree_intern(clean, "operator+", 9)};
+  FkWeight w = {{1, 0}, 1, 0};
+  g_assert_true(fk_tree_add_stack(clean, f, 1, &w, NULL));
+  fk_tree_finish(clean);
+  g_assert_false(fk_tree_strip_needed(clean, FK_STRIP_OFFSETS | FK_STRIP_HEX));
+}
+
 static void
 test_strip_names(void)
 {
@@ -618,6 +672,7 @@ main(int argc, char **argv)
   g_test_add_func("/transform/include-exclude-partition", test_include_exclude_partition);
   g_test_add_func("/transform/strip", test_strip);
   g_test_add_func("/transform/strip-names", test_strip_names);
+  g_test_add_func("/transform/strip-needed", test_strip_needed);
   g_test_add_func("/transform/prune", test_prune);
   g_test_add_func("/transform/diff", test_diff);
   g_test_add_func("/transform/groups", test_groups);
