@@ -73,8 +73,9 @@ struct FkTree {
    * gives A with two B frames, as flamegraph.pl --flamechart draws it. */
   GByteArray *closed;
   /* The path of the last fk_tree_add_stack, for prefix reuse. */
-  GPtrArray *last_frames;
-  GArray *last_nodes; /* FkNodeId per frame */
+  const char **last_frames; /* LAST_N of them, and their nodes, in arrays of LAST_CAP */
+  FkNodeId *last_nodes;
+  gsize last_n, last_cap;
 };
 
 /* FK_STACKTREE_WEAK_HASH (tests/unit/test-stacktree-weak.c only) keeps a
@@ -173,8 +174,6 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   self->closed = g_byte_array_new();
   self->newest_first = TRUE;
   self->stack_cache = table_alloc0(sizeof(struct StackHit) * STACK_CACHE_SIZE);
-  self->last_frames = g_ptr_array_new();
-  self->last_nodes = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   return self;
 }
 
@@ -192,8 +191,8 @@ fk_tree_free(FkTree *self)
   fk_pages_free(self->stack_cache);
   g_byte_array_unref(self->closed);
   g_free(self->many);
-  g_ptr_array_free(self->last_frames, TRUE);
-  g_array_free(self->last_nodes, TRUE);
+  g_free(self->last_frames);
+  g_free(self->last_nodes);
   g_free(self);
 }
 
@@ -226,8 +225,7 @@ fk_tree_reset(FkTree *self)
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
   g_byte_array_set_size(self->closed, 0);
-  g_ptr_array_set_size(self->last_frames, 0);
-  g_array_set_size(self->last_nodes, 0);
+  self->last_n = 0;
   return TRUE;
 }
 
@@ -676,21 +674,25 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     }
   }
   gsize keep = 0;
-  gsize last_n = self->last_frames->len;
-  while (keep < n && keep < last_n && g_ptr_array_index(self->last_frames, keep) == frames[keep])
+  while (keep < n && keep < self->last_n && self->last_frames[keep] == frames[keep])
     keep++;
-  g_ptr_array_set_size(self->last_frames, (guint)keep);
-  g_array_set_size(self->last_nodes, (guint)keep);
-  FkNodeId node = keep > 0 ? g_array_index(self->last_nodes, FkNodeId, keep - 1) : FK_ROOT;
+  self->last_n = keep;
+  if (n > self->last_cap) {
+    /* plain arrays: GLib's resizes and appends were a call or two a frame */
+    self->last_cap = MAX(n, MAX(64, self->last_cap * 2));
+    self->last_frames = g_renew(const char *, self->last_frames, self->last_cap);
+    self->last_nodes = g_renew(FkNodeId, self->last_nodes, self->last_cap);
+  }
+  FkNodeId node = keep > 0 ? self->last_nodes[keep - 1] : FK_ROOT;
   for (gsize i = keep; i < n; i++) {
     node = fk_tree_child(self, node, frames[i], error);
     if (node == 0) {
-      g_ptr_array_set_size(self->last_frames, 0);
-      g_array_set_size(self->last_nodes, 0);
+      self->last_n = 0;
       return FALSE;
     }
-    g_ptr_array_add(self->last_frames, (gpointer)frames[i]);
-    g_array_append_val(self->last_nodes, node);
+    self->last_frames[i] = frames[i];
+    self->last_nodes[i] = node;
+    self->last_n = i + 1;
   }
   /* Indexed after the walk, which may make the tree big enough to grow the cache. */
   if (hit != NULL) {
@@ -803,11 +805,9 @@ name_word(const char *s, gsize *i)
   return v;
 }
 
-static int
-cmp_name_key(gconstpointer a, gconstpointer b, gpointer unused)
+static inline int
+name_key_cmp(const NameKey *x, const NameKey *y)
 {
-  (void)unused;
-  const NameKey *x = a, *y = b;
   if (x->k0 != y->k0)
     return x->k0 < y->k0 ? -1 : 1;
   if (x->k1 != y->k1)
@@ -817,6 +817,80 @@ cmp_name_key(gconstpointer a, gconstpointer b, gpointer unused)
   if ((x->k1 & 0xff) == 0)
     return 0;
   return strcmp(x->name + 16, y->name + 16);
+}
+
+static int
+cmp_name_key(gconstpointer a, gconstpointer b, gpointer unused)
+{
+  (void)unused;
+  return name_key_cmp(a, b);
+}
+
+static inline void
+swap_keys(NameKey *a, NameKey *b)
+{
+  NameKey t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Sorts KEYS[0..N) (distinct names): quicksort with the comparison inline,
+ * insertion sort for short runs. g_qsort_with_data (a merge sort calling
+ * the comparison through a pointer and copying keys through a buffer) was
+ * a fifth of writing a folded file whose nodes have 250,000 children. Past
+ * DEPTH levels of partitions (names chosen to defeat the pivot: input is
+ * hostile) the rest goes to g_qsort_with_data, so the worst case stays
+ * n log n. */
+static void
+sort_keys(NameKey *a, gsize n, guint depth)
+{
+  while (n > 16) {
+    if (depth-- == 0) {
+      g_qsort_with_data(a, (gint)n, sizeof *a, cmp_name_key, NULL);
+      return;
+    }
+    /* median of three at the ends: the pivot is then a key of the range,
+     * and both scans stop inside it */
+    NameKey *l = a, *m = a + n / 2, *r = a + n - 1;
+    if (name_key_cmp(m, l) < 0)
+      swap_keys(m, l);
+    if (name_key_cmp(r, m) < 0) {
+      swap_keys(r, m);
+      if (name_key_cmp(m, l) < 0)
+        swap_keys(m, l);
+    }
+    NameKey pivot = *m;
+    gsize i = 0, j = n - 1;
+    for (;;) {
+      while (name_key_cmp(&a[i], &pivot) < 0)
+        i++;
+      while (name_key_cmp(&pivot, &a[j]) < 0)
+        j--;
+      if (i >= j)
+        break;
+      swap_keys(&a[i], &a[j]);
+      i++;
+      j--;
+    }
+    /* [0, j] and [j + 1, n): the smaller one by recursion, so the stack
+     * holds at most log2(n) levels */
+    gsize left = j + 1;
+    if (left < n - left) {
+      sort_keys(a, left, depth);
+      a += left;
+      n -= left;
+    } else {
+      sort_keys(a + left, n - left, depth);
+      n = left;
+    }
+  }
+  for (gsize i = 1; i < n; i++) {
+    NameKey k = a[i];
+    gsize j = i;
+    for (; j > 0 && name_key_cmp(&k, &a[j - 1]) < 0; j--)
+      a[j] = a[j - 1];
+    a[j] = k;
+  }
 }
 
 /* Sorts the N node ids at IDS by name, as strcmp orders them. */
@@ -834,7 +908,7 @@ sort_by_name(const FkTree *self, FkNodeId *ids, gsize n)
     keys[i].name = name;
     keys[i].id = ids[i];
   }
-  g_qsort_with_data(keys, (gint)n, sizeof *keys, cmp_name_key, NULL);
+  sort_keys(keys, n, 2 * g_bit_storage(n));
   for (gsize i = 0; i < n; i++)
     ids[i] = keys[i].id;
 }
@@ -851,13 +925,21 @@ cmp_width_r(gconstpointer a, gconstpointer b, gpointer tree)
   return strcmp(x->name, y->name);
 }
 
-/* Appends NODE's children to IDS in insertion order. */
+/* Appends NODE's children to IDS in insertion order. The array is grown by
+ * doubling and written directly: an append call per child was a tenth of
+ * writing the folded file of a profile with a million leaves. */
 static void
 append_inserted(const FkTree *self, FkNodeId node, GArray *ids)
 {
-  guint from = ids->len;
-  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling)
-    g_array_append_val(ids, c);
+  guint from = ids->len, len = from, cap = from;
+  for (FkNodeId c = node_at(self, node)->first_child; c != 0; c = node_at(self, c)->next_sibling) {
+    if (len == cap) {
+      g_array_set_size(ids, MAX(64, cap * 2));
+      cap = ids->len;
+    }
+    ((FkNodeId *)(void *)ids->data)[len++] = c;
+  }
+  g_array_set_size(ids, len);
   if (self->newest_first) {
     FkNodeId *a = &g_array_index(ids, FkNodeId, 0);
     for (guint i = from, j = ids->len ? ids->len - 1 : 0; i < j; i++, j--) {
@@ -917,35 +999,42 @@ fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer us
   /* An explicit stack: deep stacks must not overflow the C stack. The child
    * lists of all open levels share one array (LEVELS holds where each level's
    * next child is and where its list starts): a list per node was an
-   * allocation per node, a tenth of writing a big folded file. */
+   * allocation per node, a tenth of writing a big folded file. The path and
+   * the levels are plain arrays, as deep as the tree: GLib's appends and
+   * resizes were several calls per node. */
   g_return_val_if_fail(order != FK_ORDER_WIDTH || self->finished, FALSE);
-  g_autoptr(GPtrArray) path = g_ptr_array_new();
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   struct Level {
     guint start, next;
   };
-  g_autoptr(GArray) levels = g_array_new(FALSE, FALSE, sizeof(struct Level));
+  gsize cap = 64, depth = 0;
+  g_autofree const char **path = g_new(const char *, cap);
+  g_autofree struct Level *levels = g_new(struct Level, cap + 1);
   append_children(self, FK_ROOT, order, ids);
-  struct Level root = {0, 0};
-  g_array_append_val(levels, root);
-  while (levels->len > 0) {
-    struct Level *l = &g_array_index(levels, struct Level, levels->len - 1);
+  levels[0] = (struct Level){0, 0};
+  gsize n_levels = 1; /* always DEPTH + 1 */
+  while (n_levels > 0) {
+    struct Level *l = &levels[n_levels - 1];
     /* a level's list ends where the next level's starts, or at the end */
     if (l->next >= ids->len) {
       g_array_set_size(ids, l->start);
-      g_array_set_size(levels, levels->len - 1);
-      if (path->len > 0)
-        g_ptr_array_set_size(path, path->len - 1);
+      n_levels--;
+      if (depth > 0)
+        depth--;
       continue;
     }
     FkNodeId id = g_array_index(ids, FkNodeId, l->next++);
     const FkNode *n = node_at(self, id);
-    g_ptr_array_add(path, (gpointer)n->name);
-    if (!func(self, id, (const char *const *)path->pdata, path->len, user_data))
+    if (depth == cap) {
+      cap *= 2;
+      path = g_renew(const char *, path, cap);
+      levels = g_renew(struct Level, levels, cap + 1);
+    }
+    path[depth++] = n->name;
+    if (!func(self, id, path, depth, user_data))
       return FALSE;
-    struct Level kids = {ids->len, ids->len};
+    levels[n_levels++] = (struct Level){ids->len, ids->len};
     append_children(self, id, order, ids);
-    g_array_append_val(levels, kids);
   }
   return TRUE;
 }
@@ -1046,8 +1135,7 @@ fk_tree_lift(FkTree *self)
   self->stack_used = 0;
   if (self->closed->len > 0)
     g_byte_array_remove_index(self->closed, 0);
-  g_ptr_array_set_size(self->last_frames, 0);
-  g_array_set_size(self->last_nodes, 0);
+  self->last_n = 0;
   return TRUE;
 }
 

@@ -710,6 +710,40 @@ test_children_by_name(void)
   }
 }
 
+/* Children sorted by name whatever order they came in: sorted, reversed,
+ * organ pipe, all sharing their first 16 bytes or not, and many of them (the
+ * sort partitions past 16 and falls back on a merge sort past its depth). */
+static void
+test_children_by_name_orders(void)
+{
+  for (guint pattern = 0; pattern < 4; pattern++)
+    for (guint shared = 0; shared < 2; shared++) {
+      g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+      const char *top = fk_tree_intern(t, "top", 3);
+      const guint n = 5000;
+      for (guint i = 0; i < n; i++) {
+        guint k = pattern == 0   ? i
+                  : pattern == 1 ? n - 1 - i
+                  : pattern == 2 ? (i % 2 ? i : n - i)
+                                 : (i * 7919u) % n;
+        char b[64];
+        gsize len = (gsize)g_snprintf(b, sizeof b, "%s%06u", shared ? "common_prefix_of_" : "", k);
+        const char *f[] = {top, fk_tree_intern(t, b, len)};
+        FkWeight one = fk_weight_int(1);
+        g_assert_true(fk_tree_add_stack(t, f, 2, &one, NULL));
+      }
+      fk_tree_finish(t);
+      FkNodeId p = fk_tree_find_child(t, FK_ROOT, top);
+      g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+      fk_tree_children(t, p, FK_ORDER_NAME, kids);
+      g_assert_cmpuint(kids->len, ==, fk_tree_size(t) - 2);
+      for (guint i = 1; i < kids->len; i++)
+        g_assert_cmpint(strcmp(fk_tree_node_name(t, g_array_index(kids, FkNodeId, i - 1)),
+                               fk_tree_node_name(t, g_array_index(kids, FkNodeId, i))),
+                        <, 0);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -731,5 +765,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/lift", test_lift);
   g_test_add_func("/stacktree/drain", test_drain);
   g_test_add_func("/stacktree/children-by-name", test_children_by_name);
+  g_test_add_func("/stacktree/children-by-name-orders", test_children_by_name_orders);
   return g_test_run();
 }
