@@ -29,9 +29,14 @@ typedef struct {
   FkLines *lines;
   const char *file;
   const char *host;
-  GString *prev;       /* the previous stack's bytes */
-  GArray *prev_ends;   /* gsize: offset of the ';' (or end) closing each frame */
-  GPtrArray *frames;   /* interned names of the previous/current stack */
+  GString *prev; /* the previous stack's bytes */
+  /* The previous/current stack: its interned names, and the offset of the
+   * ';' (or end) closing each frame, N_FRAMES of each in arrays of CAP.
+   * Plain arrays: GLib's resizes and appends, several calls a frame, were a
+   * tenth of reading a folded file. */
+  const char **frames;
+  gsize *ends;
+  gsize n_frames, cap;
   guint64 deep_stacks; /* stacks cut at max_depth */
   FkPartialReader *partial;
   GHashTable *group_labels; /* interned group frame -> GroupLabel, in partials */
@@ -146,8 +151,6 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   f->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   f->prev = g_string_new(NULL);
-  f->prev_ends = g_array_new(FALSE, FALSE, sizeof(gsize));
-  f->frames = g_ptr_array_new();
   f->partial = fk_partial_reader_new(fk_input_name(in), opts->diag);
   f->group_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return f;
@@ -316,18 +319,22 @@ folded_next(gpointer state, FkSample *s, GError **error)
     /* Reuse the frames that the previous stack shares, up to a ';'. */
     gsize common = common_prefix(f->prev->str, f->prev->len, line, stack_len);
     guint keep = 0;
-    while (keep < f->prev_ends->len && g_array_index(f->prev_ends, gsize, keep) < common)
+    while (keep < f->n_frames && f->ends[keep] < common)
       keep++;
-    g_ptr_array_set_size(f->frames, keep);
-    g_array_set_size(f->prev_ends, keep);
-    gsize pos = keep ? g_array_index(f->prev_ends, gsize, keep - 1) + 1 : 0;
-    while (pos <= stack_len && f->frames->len < max_depth) {
+    f->n_frames = keep;
+    gsize pos = keep ? f->ends[keep - 1] + 1 : 0;
+    while (pos <= stack_len && f->n_frames < max_depth) {
       const char *semi = memchr(line + pos, ';', stack_len - pos);
       gsize e = semi ? (gsize)(semi - line) : stack_len;
       /* A group frame ("[host=a]") ends in ']': never an offset. */
       gsize n = f->opts->strip_offsets ? fk_name_offset_start(line + pos, e - pos) : e - pos;
-      g_ptr_array_add(f->frames, (gpointer)fk_frame_intern(f->opts->strings, line + pos, n));
-      g_array_append_val(f->prev_ends, e);
+      if (f->n_frames == f->cap) {
+        f->cap = MAX(64, f->cap * 2);
+        f->frames = g_renew(const char *, f->frames, f->cap);
+        f->ends = g_renew(gsize, f->ends, f->cap);
+      }
+      f->frames[f->n_frames] = fk_frame_intern(f->opts->strings, line + pos, n);
+      f->ends[f->n_frames++] = e;
       pos = e + 1;
     }
     if (pos <= stack_len)
@@ -336,8 +343,8 @@ folded_next(gpointer state, FkSample *s, GError **error)
     g_string_append_len(f->prev, line, (gssize)stack_len);
 
     fk_sample_init(s);
-    s->frames = (const char **)f->frames->pdata;
-    s->n_frames = f->frames->len;
+    s->frames = f->frames;
+    s->n_frames = f->n_frames;
     s->weight = w;
     s->file = f->file;
     s->host = f->host;
@@ -361,8 +368,8 @@ folded_close(gpointer state)
   fk_partial_reader_free(f->partial);
   g_hash_table_unref(f->group_labels);
   g_string_free(f->prev, TRUE);
-  g_array_free(f->prev_ends, TRUE);
-  g_ptr_array_free(f->frames, TRUE);
+  g_free(f->ends);
+  g_free(f->frames);
   g_free(f);
 }
 
