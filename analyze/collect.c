@@ -233,6 +233,12 @@ fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
 }
 
 gboolean
+fk_collector_interns(const FkCollector *self)
+{
+  return self->opts.n_group_by > 0 || (self->opts.tree_flags & FK_TREE_SEQUENTIAL);
+}
+
+gboolean
 fk_collector_merge(FkCollector *self, FkCollector *from, GError **error)
 {
   /* Into an empty collector (the first of parallel results, or the only one):

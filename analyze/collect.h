@@ -85,6 +85,11 @@ FkInterner *fk_collector_strings(FkCollector *self);
 
 gboolean fk_collector_add(FkCollector *self, const FkSample *s, GError **error);
 
+/* TRUE when fk_collector_add interns names (its group frames, a flame
+ * chart's thread frames): it must then run on the thread that owns the
+ * tree's interner, the reader's. */
+gboolean fk_collector_interns(const FkCollector *self);
+
 /* Moves everything FROM holds into SELF (FROM may use another interner). */
 gboolean fk_collector_merge(FkCollector *self, FkCollector *from, GError **error);
 

@@ -202,6 +202,12 @@ part_join(gpointer sink, gpointer other, GError **error)
   return fk_collector_merge(part->collector, o->collector, error);
 }
 
+static gboolean
+part_sample_elsewhere(gpointer sink)
+{
+  return !fk_collector_interns(((Part *)sink)->collector);
+}
+
 static const FkSink collect_sink = {
     .open = part_open,
     .strings = part_strings,
@@ -213,6 +219,7 @@ static const FkSink collect_sink = {
     .reset = part_reset,
     .free = part_free,
     .join = part_join,
+    .sample_elsewhere = part_sample_elsewhere,
 };
 
 /* ---- messages and the progress line ---- */

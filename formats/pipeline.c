@@ -18,6 +18,7 @@
 
 #include "bytepipe.h"
 #include "names.h"
+#include "perf/handover.h"
 #include "perf/symfiles.h"
 
 #include <string.h>
@@ -56,6 +57,10 @@ typedef struct {
   FkDiag *diag;        /* the reader's reports */
   gboolean failed;
   gsize held; /* counted in Run.held */
+  /* Read with the sink on a thread of its own (FkSink.sample_elsewhere):
+   * the rest of a cut input that its first piece's worker reads alone. A
+   * failure of the sink then fails the cut, which reads the input whole. */
+  gboolean handoff;
 } Part;
 
 /* Live progress of the input a job is reading, published with atomic stores
@@ -271,6 +276,81 @@ fail(Part *part, char *msg)
   part->failed = TRUE;
 }
 
+/* ---- samples handed to the sink's own thread ---- */
+
+/* Samples of one input on their way from the reader's thread to the sink's:
+ * copies, with their frames in one array (the reader reuses its own). */
+typedef struct {
+  FkSample *samples;
+  gsize *first; /* per sample: where its frames begin in FRAMES */
+  guint n, cap;
+  const char **frames;
+  gsize n_frames, cap_frames;
+} Batch;
+
+/* A batch is handed over at this many samples or frames; at most
+ * HANDOFF_DEPTH wait, so the reader runs a bounded way ahead. */
+#define BATCH_SAMPLES 2048
+#define BATCH_FRAMES 65536
+#define HANDOFF_DEPTH 4
+
+static void
+batch_free(gpointer p)
+{
+  Batch *b = p;
+  g_free(b->samples);
+  g_free(b->first);
+  g_free(b->frames);
+  g_free(b);
+}
+
+static void
+batch_add(Batch *b, const FkSample *s)
+{
+  if (b->n == b->cap) {
+    b->cap = MAX(b->cap * 2, 256);
+    b->samples = g_renew(FkSample, b->samples, b->cap);
+    b->first = g_renew(gsize, b->first, b->cap);
+  }
+  if (b->n_frames + s->n_frames > b->cap_frames) {
+    b->cap_frames = MAX(b->n_frames + s->n_frames, MAX(b->cap_frames * 2, 4096));
+    b->frames = g_renew(const char *, b->frames, b->cap_frames);
+  }
+  b->samples[b->n] = *s;
+  b->first[b->n++] = b->n_frames;
+  memcpy(b->frames + b->n_frames, s->frames, s->n_frames * sizeof *s->frames);
+  b->n_frames += s->n_frames;
+}
+
+/* The sink's thread: every batch's samples into SINK, in order, until the
+ * sink fails (it then stops the handover: the reader's next push fails). */
+typedef struct {
+  PdHandover *handover;
+  const FkSink *sink;
+  gpointer sink_state;
+  FkPipelineInput *pi;
+  GError *error; /* the sink's, when it failed */
+} Handoff;
+
+static gpointer
+handoff_run(gpointer data)
+{
+  Handoff *h = data;
+  Batch *b;
+  while (h->error == NULL && (b = pd_handover_pop(h->handover)) != NULL) {
+    for (guint i = 0; i < b->n && h->error == NULL; i++) {
+      FkSample x = b->samples[i];
+      x.frames = b->frames + b->first[i];
+      if (!h->sink->sample(h->sink_state, h->pi, &x, &h->error))
+        pd_handover_stop(h->handover);
+    }
+    b->n = 0;
+    b->n_frames = 0;
+    pd_handover_give_back(h->handover, b);
+  }
+  return NULL;
+}
+
 /* Reads the samples of STATE (PI's reader's) into SINK, labelled: --host-from
  * (FORCED) over everything, then the dump's, the path's, --host; the file
  * is the input's name, interned in STRINGS at the first sample that needs
@@ -283,6 +363,15 @@ read_samples(Run *run, Job *job, gpointer state, FkPipelineInput *pi, const char
   const FkSink *sink = run->opts->sink;
   FkInput *in = pi->in;
   const char *host = NULL, *file = NULL;
+  /* PART->handoff: the samples go to the sink on a thread of its own. */
+  Handoff h = {0};
+  GThread *sink_thread = NULL;
+  Batch *batch = NULL;
+  if (part->handoff) {
+    h = (Handoff){pd_handover_new(HANDOFF_DEPTH), sink, sink_state, pi, NULL};
+    sink_thread = g_thread_new("fk-sink", handoff_run, &h);
+    batch = g_new0(Batch, 1);
+  }
   gboolean live_bytes = run->progress && !piece && (job->walk != NULL || job->count_bytes);
   if (run->progress && !piece)
     __atomic_store_n(&job->live.started, g_get_monotonic_time(), __ATOMIC_RELAXED);
@@ -311,7 +400,16 @@ read_samples(Run *run, Job *job, gpointer state, FkPipelineInput *pi, const char
         file = fk_interner_intern0(strings, fk_input_name(in));
       s.file = file;
     }
-    if (!sink->sample(sink_state, pi, &s, error)) {
+    if (batch != NULL) {
+      batch_add(batch, &s);
+      if (batch->n >= BATCH_SAMPLES || batch->n_frames >= BATCH_FRAMES) {
+        if (!pd_handover_push(h.handover, batch))
+          break; /* the sink failed */
+        batch = pd_handover_take_empty(h.handover);
+        if (batch == NULL)
+          batch = g_new0(Batch, 1);
+      }
+    } else if (!sink->sample(sink_state, pi, &s, error)) {
       fail(part, g_strdup_printf("%s: %s", fk_input_name(in), (*error)->message));
       break;
     }
@@ -329,6 +427,19 @@ read_samples(Run *run, Job *job, gpointer state, FkPipelineInput *pi, const char
     __atomic_fetch_add(&job->live.samples, n % LIVE_EVERY, __ATOMIC_RELAXED);
   else if (run->progress)
     __atomic_store_n(&job->live.samples, n, __ATOMIC_RELAXED);
+  if (sink_thread != NULL) {
+    if (batch != NULL && (batch->n == 0 || !pd_handover_push(h.handover, batch)))
+      batch_free(batch);
+    pd_handover_finish(h.handover);
+    g_thread_join(sink_thread);
+    pd_handover_free(h.handover, batch_free);
+    if (h.error != NULL) {
+      /* Samples after the failing one were read: the caller reads the input
+       * again whole, where the sink fails where it does with -j 1. */
+      fail(part, g_strdup_printf("%s: %s", fk_input_name(in), h.error->message));
+      g_error_free(h.error);
+    }
+  }
 }
 
 /* Reads IN into PART->sink. Messages go to PART, not to the caller, so
@@ -911,6 +1022,8 @@ cut_runner(Run *run, Job *job)
       failed = TRUE;
     if (!failed)
       state = cut->reader->open(in, &ropts, &error);
+    part->handoff =
+        cut->solo && index != 0 && sink->sample_elsewhere != NULL && sink->sample_elsewhere(mine);
     if (state != NULL) {
       pi.state = state;
       read_samples(run, job, state, &pi, forced, ropts.strings, mine, part, TRUE, &error);

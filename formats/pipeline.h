@@ -30,7 +30,9 @@
  *     every message is -j 1's; a piece that fails makes the input be read
  *     again whole. The first piece (2 MiB) is read first: when its tree is
  *     big for its bytes (stacks that hardly repeat), its worker reads the
- *     rest alone.
+ *     rest alone, handing the samples to a thread of their own that puts
+ *     them in the sink (FkSink.sample_elsewhere); if the sink fails there,
+ *     the input is read again whole, so that what is said is -j 1's.
  * At most 3 * jobs inputs are read at once, and sinks read ahead of their
  * turn hold at most 64 MiB (FkSink.bytes) before their readers wait.
  * A reader that wants symbol files (FK_READER_WANTS_SYMBOL_FILES) waits
@@ -93,6 +95,13 @@ typedef struct {
    * the input is read again whole. NULL: inputs are never cut (a sink that
    * keeps input order, such as a flame chart's, must not have it). */
   gboolean (*join)(gpointer sink, gpointer other, GError **error);
+  /* Optional: TRUE when SINK's sample callback interns nothing (it only
+   * adds to what SINK holds), so it may run on a thread of its own while
+   * the reader goes on: one big input that only one worker reads (a cut
+   * input read alone, see above) is then read on two threads, the reader's
+   * and the sink's. NULL or FALSE: samples go to the sink on the reader's
+   * thread. */
+  gboolean (*sample_elsewhere)(gpointer sink);
 } FkSink;
 
 /* What the progress line shows, at one moment. */

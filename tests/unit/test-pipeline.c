@@ -508,7 +508,22 @@ typedef struct {
   guint begins;
   guint64 samples;
   char *name;
+  GThread *reader; /* the thread begin ran on: the reader's */
 } TallySink;
+
+/* FkSink.sample_elsewhere's answer (test_cut_solo_handoff); samples that
+ * came on another thread than the reader's; the stack whose sample the sink
+ * refuses (NULL: none). */
+static gboolean tally_elsewhere;
+static gint samples_elsewhere;
+static const char *tally_refuse;
+
+static gboolean
+tally_sample_elsewhere(gpointer sink)
+{
+  (void)sink;
+  return tally_elsewhere;
+}
 
 static GHashTable *
 stacks_new(void)
@@ -559,6 +574,7 @@ tally_begin(gpointer sink, const FkPipelineInput *pi)
 {
   TallySink *t = sink;
   t->begins++;
+  t->reader = g_thread_self();
   g_free(t->name);
   t->name = g_strdup(fk_input_name(pi->in));
   return TRUE;
@@ -568,12 +584,19 @@ static gboolean
 tally_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError **error)
 {
   (void)pi;
-  (void)error;
   TallySink *t = sink;
+  if (g_thread_self() != t->reader)
+    g_atomic_int_inc(&samples_elsewhere);
   GString *k = g_string_new(NULL);
   g_string_append_printf(k, "%s %s ", s->file, s->host ? s->host : "-");
   for (gsize i = 0; i < s->n_frames; i++)
     g_string_append_printf(k, "%s%s", i ? ";" : "", s->frames[i]);
+  if (tally_refuse != NULL && s->n_frames > 0 &&
+      strcmp(s->frames[s->n_frames - 1], tally_refuse) == 0) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "refused %s", tally_refuse);
+    g_string_free(k, TRUE);
+    return FALSE;
+  }
   stacks_add(t->stacks, k->str, s->weight.v[0]);
   g_string_free(k, TRUE);
   t->samples++;
@@ -631,6 +654,7 @@ static const FkSink tally_sink = {
     .merge = tally_merge,
     .free = tally_free,
     .join = tally_join,
+    .sample_elsewhere = tally_sample_elsewhere,
 };
 
 static void
@@ -1120,6 +1144,54 @@ test_cut_solo(void)
   g_rmdir(dir);
 }
 
+/* The rest of an input read alone goes to the sink on a thread of its
+ * own when the sink allows it: the same stacks, merges and messages as
+ * -j 1. A sink that fails there makes the input be read again whole, so
+ * that it fails where -j 1 fails and says what -j 1 says. */
+static void
+test_cut_solo_handoff(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  GString *s = g_string_new(NULL);
+  for (guint k = 0; k < 40000; k++) {
+    g_string_append_printf(s, "main;distinct%u %u\n", k, k % 9 + 1);
+    if (k == 30000)
+      g_string_append(s, "not a folded line\n");
+  }
+  g_autofree char *path = write_file(dir, "distinct.folded", s->str, (gssize)s->len);
+  g_string_free(s, TRUE);
+  char *paths[] = {path, NULL};
+  CutTune tune = {4096, 0, FALSE, NULL, 64, NULL, 0};
+  guint p1, p2;
+  tally_elsewhere = TRUE;
+  g_atomic_int_set(&samples_elsewhere, 0);
+  g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+  g_assert_cmpint(g_atomic_int_get(&samples_elsewhere), ==, 0);
+  g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(two, ==, one);
+  g_assert_cmpuint(p2, ==, 2);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
+  /* all but the first piece's samples (and the first of the rest's batch) */
+  g_assert_cmpint(g_atomic_int_get(&samples_elsewhere), >, 30000);
+  g_assert_nonnull(strstr(one, "not a folded stack line"));
+  /* the sink refuses a sample of the rest: read again whole, as -j 1 */
+  tally_refuse = "distinct35000";
+  g_autofree char *fail1 = run_cut(paths, 1, &tune, &p1);
+  g_autofree char *fail2 = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(fail2, ==, fail1);
+  g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 1);
+  g_assert_nonnull(strstr(fail1, "refused distinct35000"));
+  tally_refuse = NULL;
+  /* a sink that does not allow it: the reader's thread only */
+  tally_elsewhere = FALSE;
+  g_atomic_int_set(&samples_elsewhere, 0);
+  g_autofree char *kept = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(kept, ==, one);
+  g_assert_cmpint(g_atomic_int_get(&samples_elsewhere), ==, 0);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1134,5 +1206,6 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/cut-perf-script-corpus", test_cut_perf_script_corpus);
   g_test_add_func("/pipeline/cut-perf-script-uncut", test_cut_perf_script_uncut);
   g_test_add_func("/pipeline/cut-solo", test_cut_solo);
+  g_test_add_func("/pipeline/cut-solo-handoff", test_cut_solo_handoff);
   return g_test_run();
 }
