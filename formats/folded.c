@@ -29,7 +29,8 @@ typedef struct {
   FkLines *lines;
   const char *file;
   const char *host;
-  GString *prev; /* the previous stack's bytes */
+  char *prev; /* the previous stack's PREV_LEN bytes, in a buffer of PREV_CAP */
+  gsize prev_len, prev_cap;
   /* The previous/current stack: its interned names, and the offset of the
    * ';' (or end) closing each frame, N_FRAMES of each in arrays of CAP.
    * Plain arrays: GLib's resizes and appends, several calls a frame, were a
@@ -150,7 +151,6 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
     fk_lines_set_piece(f->lines, opts->piece->first_line);
   f->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   f->host = fk_interner_intern0(opts->strings, fk_input_host(in));
-  f->prev = g_string_new(NULL);
   f->partial = fk_partial_reader_new(fk_input_name(in), opts->diag);
   f->group_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return f;
@@ -317,7 +317,7 @@ folded_next(gpointer state, FkSample *s, GError **error)
       stack_len = sl2;
     }
     /* Reuse the frames that the previous stack shares, up to a ';'. */
-    gsize common = common_prefix(f->prev->str, f->prev->len, line, stack_len);
+    gsize common = common_prefix(f->prev, f->prev_len, line, stack_len);
     guint keep = 0;
     while (keep < f->n_frames && f->ends[keep] < common)
       keep++;
@@ -339,8 +339,13 @@ folded_next(gpointer state, FkSample *s, GError **error)
     }
     if (pos <= stack_len)
       f->deep_stacks++;
-    g_string_truncate(f->prev, 0);
-    g_string_append_len(f->prev, line, (gssize)stack_len);
+    /* the first COMMON bytes are there already */
+    if (stack_len > f->prev_cap) {
+      f->prev_cap = MAX(stack_len, 2 * f->prev_cap);
+      f->prev = g_realloc(f->prev, f->prev_cap);
+    }
+    memcpy(f->prev + common, line + common, stack_len - common);
+    f->prev_len = stack_len;
 
     fk_sample_init(s);
     s->frames = f->frames;
@@ -367,7 +372,7 @@ folded_close(gpointer state)
   fk_lines_free(f->lines);
   fk_partial_reader_free(f->partial);
   g_hash_table_unref(f->group_labels);
-  g_string_free(f->prev, TRUE);
+  g_free(f->prev);
   g_free(f->ends);
   g_free(f->frames);
   g_free(f);
