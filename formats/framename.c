@@ -20,18 +20,30 @@ word_is_plain(guint64 v)
              0;
 }
 
-gboolean
-fk_frame_name_is_clean(const char *s, gsize len)
+/* How many of S's LEN bytes, eight at a time, are plain (word_is_plain):
+ * a multiple of 8, the last whole word's end at most; hashed on the way
+ * into *H (fk_hash_word) when H is not NULL. */
+static inline gsize
+plain_words(const char *s, gsize len, guint64 *h)
 {
-  /* Eight bytes at a time while they are printable ASCII other than ';'
-   * (every byte of most names): this runs for every frame a reader reads. */
   gsize i = 0;
   for (; i + 8 <= len; i += 8) {
     guint64 v;
     memcpy(&v, s + i, 8);
     if (!word_is_plain(v))
       break;
+    if (h != NULL)
+      *h = fk_hash_word(*h, v);
   }
+  return i;
+}
+
+gboolean
+fk_frame_name_is_clean(const char *s, gsize len)
+{
+  /* Eight bytes at a time while they are printable ASCII other than ';'
+   * (every byte of most names): this runs for every frame a reader reads. */
+  gsize i = plain_words(s, len, NULL);
   gboolean ascii = TRUE;
   for (; i < len; i++) {
     guchar c = (guchar)s[i];
@@ -91,14 +103,7 @@ fk_frame_intern(FkInterner *strings, const char *s, gsize len)
    * name: the check, the hash and the interner's compare were three passes
    * over every frame a reader reads. */
   guint64 h = fk_hash_start(len);
-  gsize i = 0;
-  for (; i + 8 <= len; i += 8) {
-    guint64 v;
-    memcpy(&v, s + i, 8);
-    if (!word_is_plain(v))
-      break;
-    h = fk_hash_word(h, v);
-  }
+  gsize i = plain_words(s, len, &h);
   if (i + 8 > len) {
     guint64 v = 0, padded;
     char tail[8] = {'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'}; /* plain past the name */

@@ -659,6 +659,21 @@ test_drain(void)
  * compares the first 16 bytes as numbers, then the rest. Names here share
  * prefixes of 0 to 24 bytes, end inside or past the 16, and have bytes
  * above 0x7f. */
+/* The children of the root's child TOP of T (finished) in name order,
+ * checked to be strictly increasing by strcmp. */
+static GArray *
+children_by_name(const FkTree *t, const char *top)
+{
+  FkNodeId p = fk_tree_find_child(t, FK_ROOT, top);
+  GArray *kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  fk_tree_children(t, p, FK_ORDER_NAME, kids);
+  for (guint i = 1; i < kids->len; i++)
+    g_assert_cmpint(strcmp(fk_tree_node_name(t, g_array_index(kids, FkNodeId, i - 1)),
+                           fk_tree_node_name(t, g_array_index(kids, FkNodeId, i))),
+                    <, 0);
+  return kids;
+}
+
 static void
 test_children_by_name(void)
 {
@@ -690,13 +705,7 @@ test_children_by_name(void)
       g_assert_true(fk_tree_add_stack(t, f, 2, &one, NULL));
     }
     fk_tree_finish(t);
-    FkNodeId p = fk_tree_find_child(t, FK_ROOT, top);
-    g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
-    fk_tree_children(t, p, FK_ORDER_NAME, kids);
-    for (guint i = 1; i < kids->len; i++)
-      g_assert_cmpint(strcmp(fk_tree_node_name(t, g_array_index(kids, FkNodeId, i - 1)),
-                             fk_tree_node_name(t, g_array_index(kids, FkNodeId, i))),
-                      <, 0);
+    g_autoptr(GArray) kids = children_by_name(t, top);
     /* the walk's order is the same */
     g_autofree char *walked = dump(t);
     GString *want = g_string_new(NULL);
@@ -733,14 +742,8 @@ test_children_by_name_orders(void)
         g_assert_true(fk_tree_add_stack(t, f, 2, &one, NULL));
       }
       fk_tree_finish(t);
-      FkNodeId p = fk_tree_find_child(t, FK_ROOT, top);
-      g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
-      fk_tree_children(t, p, FK_ORDER_NAME, kids);
+      g_autoptr(GArray) kids = children_by_name(t, top);
       g_assert_cmpuint(kids->len, ==, fk_tree_size(t) - 2);
-      for (guint i = 1; i < kids->len; i++)
-        g_assert_cmpint(strcmp(fk_tree_node_name(t, g_array_index(kids, FkNodeId, i - 1)),
-                               fk_tree_node_name(t, g_array_index(kids, FkNodeId, i))),
-                        <, 0);
     }
 }
 
