@@ -58,19 +58,23 @@ typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
   FkLines *lines;
-  guint64 first_line; /* lines before the input (a piece of a dump) */
-  FkPiece *piece;     /* read as a piece by the pipeline (FkReadOptions.piece), or NULL */
-  gboolean later;     /* a piece after the dump's first */
+  /* Lines are numbered from 1 in the piece (a line's number, below, is its
+   * number there); a message names the dump's: that plus the lines before
+   * the piece, FIRST_LINE or, for a piece read by the pipeline, PIECE's
+   * (counted only then, fk_piece_lines_before). */
+  guint64 first_line;
+  FkPiece *piece; /* read as a piece by the pipeline (FkReadOptions.piece), or NULL */
+  gboolean later; /* a piece after the dump's first */
   const char *file;
   const char *host;
   GString *pending;   /* an event line met while a sample was open */
-  guint64 pending_no; /* its line number */
+  guint64 pending_no; /* its line number (in the piece) */
   gboolean have_pending;
   /* the open sample */
   gboolean in_event;
   gboolean bad_event;   /* its event line did not parse */
   gboolean filtered;    /* another event than the one read */
-  guint64 event_no;     /* line number of its event line */
+  guint64 event_no;     /* line number (in the piece) of its event line */
   guint64 n_frames_bad; /* frame lines of a bad event */
   gboolean orphan;      /* the bad event is frames without their event line */
   gboolean dso_layout;  /* frame lines end in `(dso)` (a complete one was seen) */
@@ -393,7 +397,7 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
     ps->first_line = piece->first_line;
     ps->later = piece->first_line > 0;
     if (ps->later)
-      fk_lines_set_piece(ps->lines, 0); /* UTF-8, as the first piece found it: no BOM here */
+      fk_lines_set_piece(ps->lines); /* UTF-8, as the first piece found it: no BOM here */
     if (piece->host != NULL)
       ps->host = fk_interner_intern0(opts->strings, piece->host);
     if (opts->event_filter == NULL && piece->event != NULL)
@@ -411,9 +415,15 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (opts->piece == NULL)
     return fk_perf_script_open_piece(in, opts, NULL, error);
   const FkPiece *p = opts->piece;
-  FkPerfScriptPiece piece = {p->first ? 0 : p->first_line, p->carry.host, p->carry.event};
+  FkPerfScriptPiece piece = {0, p->carry.host, p->carry.event};
   PerfScript *ps = fk_perf_script_open_piece(in, opts, &piece, error);
   ps->piece = opts->piece;
+  /* as fk_perf_script_open_piece does for a piece after the first, whose
+   * lines before it are counted only for a message */
+  ps->later = !p->first;
+  ps->seen_event = !p->first;
+  if (ps->later)
+    fk_lines_set_piece(ps->lines);
   return ps;
 }
 
@@ -1102,6 +1112,20 @@ header_line(PerfScript *ps, const char *l, gsize n)
     ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
 }
 
+/* The dump's number of line NO of the piece (see PerfScript.first_line). */
+static guint64
+dump_line(PerfScript *ps, guint64 no)
+{
+  return no + (ps->piece != NULL ? fk_piece_lines_before(ps->piece) : ps->first_line);
+}
+
+/* fk_td_skip at line NO of the piece. */
+static gboolean
+skip_at(PerfScript *ps, guint64 no, const FkWeight *w, GError **error, const char *what)
+{
+  return fk_td_skip(ps->opts, ps->in, dump_line(ps, no), w, error, what);
+}
+
 /* Reports the open sample whose event line did not parse, and closes it. */
 static gboolean
 report_bad_event(PerfScript *ps, GError **error)
@@ -1116,7 +1140,7 @@ report_bad_event(PerfScript *ps, GError **error)
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
   stack_clear(&ps->stack);
-  return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
+  return skip_at(ps, ps->event_no, NULL, error, what);
 }
 
 static gboolean
@@ -1160,7 +1184,8 @@ static FkReadStatus
 uncut(PerfScript *ps, guint64 no, const char *what, GError **error)
 {
   g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_UNCUT,
-              "%s:%" G_GUINT64_FORMAT ": %s: read whole", fk_input_name(ps->in), no, what);
+              "%s:%" G_GUINT64_FORMAT ": %s: read whole", fk_input_name(ps->in), dump_line(ps, no),
+              what);
   return FK_READ_ERROR;
 }
 
@@ -1184,8 +1209,7 @@ cut_at_end(PerfScript *ps, guint64 no, GError **error)
   ps->bad_event = FALSE;
   ps->filtered = FALSE;
   stack_clear(&ps->stack);
-  return fk_td_skip(ps->opts, ps->in, no, sample ? &w : NULL, error, what) ? FK_READ_END
-                                                                           : FK_READ_ERROR;
+  return skip_at(ps, no, sample ? &w : NULL, error, what) ? FK_READ_END : FK_READ_ERROR;
 }
 
 static FkReadStatus
@@ -1206,7 +1230,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       FkLineStatus st = fk_lines_next(ps->lines, &line, &len, error);
       if (st == FK_LINE_ERROR)
         return FK_READ_ERROR;
-      no = ps->first_line + fk_lines_number(ps->lines);
+      no = fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
         /* a piece before the last ends after a blank line */
         if (ps->piece != NULL && !ps->piece->last && ps->in_event)
@@ -1218,7 +1242,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_END;
       }
       if (st == FK_LINE_TOO_LONG) {
-        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "line longer than the limit"))
+        if (!skip_at(ps, no, NULL, error, "line longer than the limit"))
           return FK_READ_ERROR;
         continue;
       }
@@ -1264,7 +1288,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       if (i > 0 && !looks_like_event(line, len)) {
         if (looks_like_srcline(line, len))
           continue;
-        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "not a stack frame line"))
+        if (!skip_at(ps, no, NULL, error, "not a stack frame line"))
           return FK_READ_ERROR;
         continue;
       }
