@@ -860,7 +860,8 @@ cut_finish(Run *run, Job *job)
 }
 
 /* Closes STATE (NULL: none open) of PIECE, the one at INDEX, keeping what
- * it counted for the input's notes; frees PIECE's copy of the carry. */
+ * it counted for the input's notes; frees PIECE's copy of the carry. What
+ * the reader kept for the thread's next piece (FkPiece.keep) stays. */
 static void
 piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
 {
@@ -873,7 +874,7 @@ piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
   }
   g_free(piece->carry.host);
   g_free(piece->carry.event);
-  *piece = (FkPiece){0};
+  *piece = (FkPiece){.keep = piece->keep, .keep_free = piece->keep_free};
 }
 
 /* One worker's share of a cut input: pieces taken in order until none is
@@ -900,6 +901,8 @@ cut_runner(Run *run, Job *job)
   while (!failed && cut_take(run, cut, mine != NULL && first == 0, &next, &start, &end, &index)) {
     piece_close(cut, state, &piece, open_index);
     state = NULL;
+    next.keep = piece.keep;
+    next.keep_free = piece.keep_free;
     piece = next;
     open_index = index;
     g_clear_pointer(&in, fk_input_free);
@@ -948,6 +951,8 @@ cut_runner(Run *run, Job *job)
     sink->end(mine, &pi);
   }
   piece_close(cut, state, &piece, open_index);
+  if (piece.keep != NULL)
+    piece.keep_free(piece.keep);
   fk_input_free(in);
   g_mutex_lock(&cut->lock);
   if (mine != NULL) {

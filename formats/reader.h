@@ -79,6 +79,13 @@ struct FkPiece {
    * its close gives about a whole input (samples of other events), left
    * here instead of noted; NULL: nothing. */
   gpointer tally;
+  /* In and out: what a reader kept of its work for the next piece that the
+   * same thread reads into the same FkReadOptions.strings (a cache of
+   * interned frame names), freed with keep_free; NULL: nothing. The
+   * pipeline hands it on from piece to piece and frees it after the last;
+   * a reader takes it at open (leaving NULL) and may leave one at close. */
+  gpointer keep;
+  GDestroyNotify keep_free;
 };
 
 /* PIECE's lines before it (see FkPiece.lines_before), counted at the first
