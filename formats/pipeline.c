@@ -92,6 +92,7 @@ typedef struct {
   GPtrArray *tallies; /* FkPiece.tally per piece, in input order */
   FkPieceCarry carry; /* what the pieces taken so far tell the next */
   GPtrArray *sinks;   /* the workers' sinks, in the order of their first piece */
+  guint jobs;         /* workers */
   guint runners;      /* workers not done */
   gboolean failed;    /* a piece failed: the input is read again whole */
   gboolean decided;   /* the first piece is read: the others may be taken */
@@ -576,6 +577,7 @@ cut_new(Run *run, FkInput *in, guint jobs)
   cut->spans = g_array_new(FALSE, FALSE, sizeof(CutSpan));
   cut->tallies = g_ptr_array_new();
   cut->sinks = g_ptr_array_new();
+  cut->jobs = jobs;
   cut->runners = jobs;
   return cut;
 }
@@ -680,8 +682,16 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
   gboolean ok = !cut->failed && cut->pos < cut->size && (holder || !cut->solo);
   gsize e = cut->size;
   if (ok) {
-    /* No last piece of a few bytes: the one before it takes them. */
-    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE) : cut->piece;
+    /* Pieces shrink as the input runs out (a share of what is left, at
+     * least an eighth of a piece), so that the workers end together: with
+     * whole pieces to the end, one worker read the last piece while the
+     * others had nothing left, on average half a piece (4 MiB, about 5 ms
+     * of reading perf script text) of one worker alone. No last piece of
+     * a few bytes: the one before it takes them. */
+    gsize left = cut->size - cut->pos;
+    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE)
+                               : MIN(cut->piece, MAX(left / (2 * cut->jobs), cut->piece / 8));
+    want = MAX(want, (gsize)1);
     if (!cut->solo && cut->size - cut->pos > want + want / 4) {
       if (reader->boundary != NULL) {
         e = reader->boundary((const char *)cut->map, cut->size, cut->pos + want);
