@@ -357,6 +357,36 @@ test_pieces_lines_when_asked(void)
   }
 }
 
+/* The frames of a line come from the text it holds, whatever its ip came
+ * with before: one ip with two texts (two processes, or the same address
+ * in two dsos), one text with two ips, and ips of 1, 8, 15, 16 and 17
+ * digits, in a loop, so that the cache meets each pair again. */
+static void
+test_same_ip_other_text(void)
+{
+  GString *t = g_string_new(NULL);
+  for (guint k = 0; k < 6; k++) {
+    g_string_append_printf(t, "a 1 [000] 1.%u: 1 cpu-clock: \n", k);
+    g_string_append(t, "\t    7f00 first (/x.so)\n\t    7f00 second (/y.so)\n");
+    g_string_append(t, "\t    7f01 second (/y.so)\n\t    1 one (/z)\n");
+    g_string_append(t, "\t    12345678 eight (/z)\n\t    123456789abcdef sixteen-1 (/z)\n");
+    g_string_append(t, "\t    123456789abcdef0 sixteen (/z)\n");
+    g_string_append(t, "\t    123456789abcdef01 seventeen (/z)\n");
+    g_string_append(t, "\t    123456789abcdef0 sixteen-again (/z)\n\n");
+  }
+  Got g = got_new();
+  FkReadOptions o = {0};
+  read_into(&g, t->str, t->len, &o, NULL);
+  g_assert_cmpuint(g.lines->len, ==, 6);
+  for (guint k = 0; k < 6; k++)
+    g_assert_true(g_str_has_prefix(g.lines->pdata[k],
+                                   "a;sixteen-again;seventeen;sixteen;sixteen-1;eight;one;second;"
+                                   "second;first | "));
+  g_assert_cmpuint(g.skips->len, ==, 0);
+  got_free(&g);
+  g_string_free(t, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,6 +396,7 @@ main(int argc, char **argv)
   g_test_add_func("/perf-script/pieces/hostile", test_pieces_hostile);
   g_test_add_func("/perf-script/pieces/lines-when-asked", test_pieces_lines_when_asked);
   g_test_add_func("/perf-script/frame-scan", test_frame_scan);
+  g_test_add_func("/perf-script/same-ip-other-text", test_same_ip_other_text);
   g_test_add_func("/perf-script/other-events-order", test_other_events_order);
   return g_test_run();
 }
