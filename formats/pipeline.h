@@ -29,9 +29,9 @@
  *     (FkReader.carry) is taken by the worker that cuts the piece, and the
  *     lines before a piece are counted when it has a message to give
  *     (FkPiece.lines_before), so that every message is -j 1's; a piece
- *     that fails makes the input be read again whole. The first piece (2 MiB) is read first: when its tree is
- *     big for its bytes (stacks that hardly repeat), its worker reads the
- *     rest alone.
+ *     that fails makes the input be read again whole. The first piece
+ *     (2 MiB) is read first: when its tree is big for its bytes (stacks
+ *     that hardly repeat), its worker reads the rest alone.
  * At most 3 * jobs inputs are read at once, and sinks read ahead of their
  * turn hold at most 64 MiB (FkSink.bytes) before their readers wait.
  * A reader that wants symbol files (FK_READER_WANTS_SYMBOL_FILES) waits
