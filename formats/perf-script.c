@@ -1486,7 +1486,8 @@ perf_script_carry(const char *buf, gsize len, gboolean first, const FkReadOption
   o.diag = diag;
   o.strict = FALSE;
   o.piece = NULL;
-  g_autoptr(FkInput) in = fk_input_new_bytes("carry", g_bytes_new_static(buf, len));
+  g_autoptr(GBytes) bytes = g_bytes_new_static(buf, len);
+  g_autoptr(FkInput) in = fk_input_new_bytes("carry", bytes); /* (which takes a reference) */
   PerfScript *ps = fk_perf_script_open_piece(in, &o, NULL, NULL);
   FkSample s;
   while (!(ps->seen_event && ps->event_filter != NULL) &&
