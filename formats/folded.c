@@ -26,7 +26,7 @@
 typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
-  FkLines *lines;
+  FkLines *lines; /* numbered in the piece when OPTS->piece is one after the first */
   const char *file;
   const char *host;
   char *prev; /* the previous stack's PREV_LEN bytes, in a buffer of PREV_CAP */
@@ -148,7 +148,7 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   f->opts = opts;
   f->lines = fk_lines_new(in, opts->max_line);
   if (opts->piece != NULL && !opts->piece->first)
-    fk_lines_set_piece(f->lines, opts->piece->first_line);
+    fk_lines_set_piece(f->lines);
   f->file = fk_interner_intern0(opts->strings, fk_input_name(in));
   f->host = fk_interner_intern0(opts->strings, fk_input_host(in));
   f->partial = fk_partial_reader_new(fk_input_name(in), opts->diag);
@@ -156,11 +156,20 @@ folded_open(FkInput *in, const FkReadOptions *opts, GError **error)
   return f;
 }
 
+/* The input's number of the line last read: for a piece, counted from the
+ * lines before it (fk_piece_lines_before), which only a message asks for. */
+static guint64
+line_number(Folded *f)
+{
+  guint64 n = fk_lines_number(f->lines);
+  return f->opts->piece != NULL ? n + fk_piece_lines_before(f->opts->piece) : n;
+}
+
 static FkReadStatus
 skipped(Folded *f, const FkWeight *w, GError **error, const char *what)
 {
   g_autofree char *where =
-      g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in), fk_lines_number(f->lines));
+      g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in), line_number(f));
   fk_diag_skip(f->opts->diag, where, w, "%s", what);
   if (f->opts->strict) {
     g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_STRICT, "%s: %s", where, what);
@@ -276,12 +285,14 @@ folded_next(gpointer state, FkSample *s, GError **error)
          * one would not know them. */
         g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_UNCUT,
                     "%s:%" G_GUINT64_FORMAT ": a partial's header: read whole",
-                    fk_input_name(f->in), fk_lines_number(f->lines));
+                    fk_input_name(f->in), line_number(f));
         return FK_READ_ERROR;
       }
-      if (i == 0) {
-        g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in),
-                                                 fk_lines_number(f->lines));
+      if (i == 0 && len >= 11 && memcmp(line, "# flamekit-", 11) == 0) {
+        /* (only those: a comment's number is never needed, and a piece
+         * would count the lines before it for it) */
+        g_autofree char *where =
+            g_strdup_printf("%s:%" G_GUINT64_FORMAT, fk_input_name(f->in), line_number(f));
         fk_partial_reader_line(f->partial, line, len, where);
       }
       continue;

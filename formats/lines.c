@@ -56,10 +56,9 @@ fk_lines_free(FkLines *self)
 }
 
 void
-fk_lines_set_piece(FkLines *self, guint64 first_line)
+fk_lines_set_piece(FkLines *self)
 {
   self->enc = ENC_UTF8;
-  self->number = first_line;
 }
 
 static gsize
@@ -383,15 +382,46 @@ fk_lines_head_line(const char *p, const char *end, const char **next)
   return p + at;
 }
 
+/* One pass, 16 bytes at a time (LFs into byte counters, summed every 255
+ * rounds before they overflow; CRs only noted, a block that holds one
+ * looked at again bytewise): the pipeline counts the pieces of a cut
+ * input before one that has a message to give (FkPiece), and such a piece
+ * comes from memory, not the cache. Two memchr passes (one for LF, one
+ * for CR) cost about twice as much on `perf script` text. */
 guint64
 fk_lines_count(const char *p, gsize n)
 {
-  guint64 count = 0;
-  const char *e = p + n;
-  for (const char *q = p; (q = memchr(q, '\n', (gsize)(e - q))) != NULL; q++)
-    count++;
-  for (const char *q = p; (q = memchr(q, '\r', (gsize)(e - q))) != NULL; q++)
-    if (q + 1 == e || q[1] != '\n')
-      count++;
-  return count;
+  guint64 lines = 0;
+  gsize i = 0;
+  for (;;) {
+    gsize from = i;
+    gboolean cr = FALSE;
+#if defined(__GNUC__)
+    typedef char V16 __attribute__((vector_size(16)));
+    V16 acc = {0}, seen = {0};
+    for (guint r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
+      V16 v;
+      memcpy(&v, p + i, 16);
+      acc -= (V16)(v == '\n'); /* a match is all ones: -1 */
+      seen |= (V16)(v == '\r');
+    }
+    for (guint k = 0; k < 16; k++) {
+      lines += (guint8)acc[k];
+      cr |= seen[k] != 0;
+    }
+    if (i == from)
+#endif
+    {
+      for (; i < n; i++) {
+        lines += p[i] == '\n';
+        cr |= p[i] == '\r';
+      }
+    }
+    for (gsize k = from; cr && k < i; k++)
+      if (p[k] == '\r' && (k + 1 == n || p[k + 1] != '\n'))
+        lines++;
+    if (i >= n)
+      break;
+  }
+  return lines;
 }

@@ -22,10 +22,11 @@ typedef struct FkLines FkLines;
 /* Lines of IN (not owned), at most MAX_LINE bytes each (0: 16 MiB). */
 FkLines *fk_lines_new(FkInput *in, gsize max_line);
 void fk_lines_free(FkLines *self);
-/* SELF reads a piece of an input that begins after FIRST_LINE lines (and
- * after a line end): UTF-8 as the input's start said, no BOM looked for,
- * lines numbered from FIRST_LINE + 1. Before the first fk_lines_next. */
-void fk_lines_set_piece(FkLines *self, guint64 first_line);
+/* SELF reads a piece of an input that begins after a line end: UTF-8 as
+ * the input's start said, no BOM looked for, lines numbered from 1 (the
+ * reader adds the lines before the piece, FkPiece, where a message names
+ * one). Before the first fk_lines_next. */
+void fk_lines_set_piece(FkLines *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkLines, fk_lines_free)
 
 /* The next line, without its line end, in *LINE (valid until the next call;
@@ -46,8 +47,10 @@ gboolean fk_lines_unterminated(const FkLines *self);
 const char *fk_lines_head_line(const char *p, const char *end, const char **next);
 
 /* The lines that end in P[0..N) as fk_lines_next counts them: LF, CRLF and
- * a lone CR end one each (a CR that is the last byte counts as one). For a
- * reader that starts at a piece of an input: its first line's number. */
+ * a lone CR end one each (a CR that is the last byte counts as one, so a
+ * count in slices must not end one between the CR and the LF of a CRLF).
+ * For a reader that starts at a piece of an input: its first line's number
+ * is the count of the bytes before it, plus one. */
 guint64 fk_lines_count(const char *p, gsize n);
 
 /* What every text reader calls at close: reports to DIAG, as one skip at

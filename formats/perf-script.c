@@ -44,6 +44,38 @@ typedef struct {
   Frames *frames;
 } CacheSlot;
 
+/* The frame cache: `sym (dso)` text -> Frames, open addressing. Its names
+ * are interned in the reader's FkReadOptions.strings: a piece read by the
+ * pipeline leaves it for the next piece its thread reads into the same
+ * strings (FkPiece.keep), which would otherwise make again the frames of
+ * every text the pieces before it met (526 distinct texts in each 3 MB of
+ * the bench input, 5% of the instructions of a -j 2 fold of it). */
+typedef struct {
+  CacheSlot *slots;
+  gsize mask;
+  gsize used;
+  GStringChunk *keys;
+  struct IpMemo *memo; /* MEMO_SIZE entries, made at the first frame line; NULL: none yet */
+} FrameCache;
+
+/* A frame line's ip says which slot of the cache its text is most likely
+ * in: one slot of the memo per ip (its hex digits, up to 16, as two
+ * words; direct-mapped, a newer ip takes the place of an older), which
+ * remembers the text that ip came with last. A line whose ip and text are
+ * those of its memo slot (the text compared byte for byte) takes the
+ * frames without hashing its text or probing the cache: on the bench
+ * input (1632 distinct ips, each with one text, in every 3 MB) that is
+ * 150 instructions of a frame line's about 550 saved. */
+#define MEMO_SIZE 4096
+
+typedef struct IpMemo {
+  guint64 ip[2];
+  const char *key; /* the cache's copy of the text (NULL: empty) */
+  gsize len;
+  FkNameFlags flags;
+  Frames *frames;
+} IpMemo;
+
 /* The open sample's frames. Frame lines come leaf first, so they are
  * stored from the top down: the frames read so far are v[top..cap), root
  * first, and v[top - 1] is left for the process name, which makes the
@@ -58,19 +90,23 @@ typedef struct {
   FkInput *in;
   const FkReadOptions *opts;
   FkLines *lines;
-  guint64 first_line; /* lines before the input (a piece of a dump) */
-  FkPiece *piece;     /* read as a piece by the pipeline (FkReadOptions.piece), or NULL */
-  gboolean later;     /* a piece after the dump's first */
+  /* Lines are numbered from 1 in the piece (a line's number, below, is its
+   * number there); a message names the dump's: that plus the lines before
+   * the piece, FIRST_LINE or, for a piece read by the pipeline, PIECE's
+   * (counted only then, fk_piece_lines_before). */
+  guint64 first_line;
+  FkPiece *piece; /* read as a piece by the pipeline (FkReadOptions.piece), or NULL */
+  gboolean later; /* a piece after the dump's first */
   const char *file;
   const char *host;
   GString *pending;   /* an event line met while a sample was open */
-  guint64 pending_no; /* its line number */
+  guint64 pending_no; /* its line number (in the piece) */
   gboolean have_pending;
   /* the open sample */
   gboolean in_event;
   gboolean bad_event;   /* its event line did not parse */
   gboolean filtered;    /* another event than the one read */
-  guint64 event_no;     /* line number of its event line */
+  guint64 event_no;     /* line number (in the piece) of its event line */
   guint64 n_frames_bad; /* frame lines of a bad event */
   gboolean orphan;      /* the bad event is frames without their event line */
   gboolean dso_layout;  /* frame lines end in `(dso)` (a complete one was seen) */
@@ -98,15 +134,42 @@ typedef struct {
   FkWeight other_weight;
   guint64 other_samples;
   guint64 samples; /* of the event read */
-  /* the frame cache: `sym (dso)` text -> Frames, open addressing */
-  CacheSlot *slots;
-  gsize mask;
-  gsize used;
-  GStringChunk *cache_keys;
+  FrameCache *cache;
   guint64 deep_stacks;
 } PerfScript;
 
-static void cache_clear(PerfScript *ps);
+static FrameCache *
+cache_new(void)
+{
+  FrameCache *c = g_new0(FrameCache, 1);
+  c->mask = 255;
+  c->slots = g_new0(CacheSlot, c->mask + 1);
+  c->keys = g_string_chunk_new(1 << 16);
+  return c;
+}
+
+static void
+cache_clear(FrameCache *c)
+{
+  for (gsize i = 0; i <= c->mask; i++)
+    g_free(c->slots[i].frames);
+  memset(c->slots, 0, (c->mask + 1) * sizeof(CacheSlot));
+  c->used = 0;
+  g_string_chunk_clear(c->keys);
+  if (c->memo != NULL)
+    memset(c->memo, 0, MEMO_SIZE * sizeof(IpMemo)); /* its frames are freed */
+}
+
+static void
+cache_free(gpointer cache)
+{
+  FrameCache *c = cache;
+  cache_clear(c);
+  g_free(c->slots);
+  g_string_chunk_free(c->keys);
+  g_free(c->memo);
+  g_free(c);
+}
 
 static void
 stack_clear(Stack *st)
@@ -383,9 +446,12 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
   ps->other_events = g_hash_table_new(NULL, NULL);
   ps->other_order = g_ptr_array_new();
   ps->other_weight = fk_weight_int(0);
-  ps->mask = 255;
-  ps->slots = g_new0(CacheSlot, ps->mask + 1);
-  ps->cache_keys = g_string_chunk_new(1 << 16);
+  if (opts->piece != NULL && opts->piece->keep != NULL) {
+    ps->cache = g_steal_pointer(&opts->piece->keep); /* the same strings: FkPiece.keep */
+    opts->piece->keep_free = NULL;
+  } else {
+    ps->cache = cache_new();
+  }
   if (opts->event_filter != NULL)
     ps->event_filter =
         fk_event_intern(opts->strings, opts->event_filter, strlen(opts->event_filter));
@@ -393,7 +459,7 @@ fk_perf_script_open_piece(FkInput *in, const FkReadOptions *opts, const FkPerfSc
     ps->first_line = piece->first_line;
     ps->later = piece->first_line > 0;
     if (ps->later)
-      fk_lines_set_piece(ps->lines, 0); /* UTF-8, as the first piece found it: no BOM here */
+      fk_lines_set_piece(ps->lines); /* UTF-8, as the first piece found it: no BOM here */
     if (piece->host != NULL)
       ps->host = fk_interner_intern0(opts->strings, piece->host);
     if (opts->event_filter == NULL && piece->event != NULL)
@@ -411,9 +477,15 @@ perf_script_open(FkInput *in, const FkReadOptions *opts, GError **error)
   if (opts->piece == NULL)
     return fk_perf_script_open_piece(in, opts, NULL, error);
   const FkPiece *p = opts->piece;
-  FkPerfScriptPiece piece = {p->first ? 0 : p->first_line, p->carry.host, p->carry.event};
+  FkPerfScriptPiece piece = {0, p->carry.host, p->carry.event};
   PerfScript *ps = fk_perf_script_open_piece(in, opts, &piece, error);
   ps->piece = opts->piece;
+  /* as fk_perf_script_open_piece does for a piece after the first, whose
+   * lines before it are counted only for a message */
+  ps->later = !p->first;
+  ps->seen_event = !p->first;
+  if (ps->later)
+    fk_lines_set_piece(ps->lines);
   return ps;
 }
 
@@ -636,9 +708,12 @@ perf_script_close(gpointer state)
   g_string_free(ps->last_event_text, TRUE);
   g_hash_table_destroy(ps->other_events);
   g_ptr_array_free(ps->other_order, TRUE);
-  cache_clear(ps);
-  g_free(ps->slots);
-  g_string_chunk_free(ps->cache_keys);
+  if (ps->piece != NULL) {
+    ps->piece->keep = g_steal_pointer(&ps->cache); /* for the thread's next piece */
+    ps->piece->keep_free = cache_free;
+  } else {
+    cache_free(ps->cache);
+  }
   g_free(ps);
 }
 
@@ -923,53 +998,79 @@ make_frames(PerfScript *ps, const char *ip, gsize ip_n, const char *sym, gsize s
   return f;
 }
 
-static void
-cache_clear(PerfScript *ps)
-{
-  for (gsize i = 0; i <= ps->mask; i++)
-    g_free(ps->slots[i].frames);
-  memset(ps->slots, 0, (ps->mask + 1) * sizeof(CacheSlot));
-  ps->used = 0;
-  g_string_chunk_clear(ps->cache_keys);
-}
-
 /* The slot of KEY (LEN bytes, hash H): its entry, or the empty slot where it
  * goes. */
 static CacheSlot *
-cache_slot(PerfScript *ps, const char *key, gsize len, guint64 h, FkNameFlags flags)
+cache_slot(const FrameCache *c, const char *key, gsize len, guint64 h, FkNameFlags flags)
 {
-  gsize i = h & ps->mask;
+  gsize i = h & c->mask;
   for (;;) {
-    CacheSlot *sl = &ps->slots[i];
+    CacheSlot *sl = &c->slots[i];
     if (sl->hash == 0 ||
         (sl->hash == h && sl->len == len && sl->flags == flags && memcmp(sl->key, key, len) == 0))
       return sl;
-    i = (i + 1) & ps->mask;
+    i = (i + 1) & c->mask;
   }
 }
 
-static void
-cache_put(PerfScript *ps, const char *key, gsize len, guint64 h, Frames *f)
+/* The memo slot of the ip IP (IP_N hex digits) in C, its digits in *W; NULL
+ * when the ip is not 1-16 digits or the line (ending at LINE_END) has no 16
+ * bytes from it to load. */
+static inline IpMemo *
+memo_slot(FrameCache *c, const char *ip, gsize ip_n, const char *line_end, guint64 w[2])
 {
-  if (ps->used >= CACHE_MAX)
-    cache_clear(ps);
-  if ((ps->used + 1) * 2 > ps->mask + 1) {
-    gsize old_n = ps->mask + 1;
-    CacheSlot *old = ps->slots;
-    ps->mask = old_n * 2 - 1;
-    ps->slots = g_new0(CacheSlot, ps->mask + 1);
+  if (ip_n - 1 >= 16 || line_end - ip < 16)
+    return NULL;
+  memcpy(&w[0], ip, 8);
+  memcpy(&w[1], ip + 8, 8);
+  if (ip_n < 8) {
+    w[0] &= (G_GUINT64_CONSTANT(1) << (8 * ip_n)) - 1;
+    w[1] = 0;
+  } else if (ip_n < 16) {
+    w[1] &= (G_GUINT64_CONSTANT(1) << (8 * (ip_n - 8))) - 1; /* 0 for 8 digits */
+  }
+  if (c->memo == NULL)
+    c->memo = g_new0(IpMemo, MEMO_SIZE);
+  guint64 x = (w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+  return &c->memo[x >> 52]; /* 12 bits: MEMO_SIZE */
+}
+
+static void
+cache_put(FrameCache *c, const char *key, gsize len, guint64 h, FkNameFlags flags, Frames *f)
+{
+  if (c->used >= CACHE_MAX)
+    cache_clear(c);
+  if ((c->used + 1) * 2 > c->mask + 1) {
+    gsize old_n = c->mask + 1;
+    CacheSlot *old = c->slots;
+    c->mask = old_n * 2 - 1;
+    c->slots = g_new0(CacheSlot, c->mask + 1);
     for (gsize i = 0; i < old_n; i++)
       if (old[i].hash != 0)
-        *cache_slot(ps, old[i].key, old[i].len, old[i].hash, old[i].flags) = old[i];
+        *cache_slot(c, old[i].key, old[i].len, old[i].hash, old[i].flags) = old[i];
     g_free(old);
   }
-  CacheSlot *sl = cache_slot(ps, key, len, h, ps->name_flags);
+  CacheSlot *sl = cache_slot(c, key, len, h, flags);
   sl->hash = h;
   sl->len = len;
-  sl->flags = ps->name_flags;
-  sl->key = g_string_chunk_insert_len(ps->cache_keys, key, (gssize)len);
+  sl->flags = flags;
+  sl->key = g_string_chunk_insert_len(c->keys, key, (gssize)len);
   sl->frames = f;
-  ps->used++;
+  c->used++;
+}
+
+/* Remembers in M (NULL: none) that its ip came with the text of slot SL. */
+static inline void
+memo_put(IpMemo *m, const guint64 w[2], const CacheSlot *sl)
+{
+  if (m == NULL)
+    return;
+  m->ip[0] = w[0];
+  m->ip[1] = w[1];
+  m->key = sl->key;
+  m->len = sl->len;
+  m->flags = sl->flags;
+  m->frames = sl->frames;
 }
 
 /* Adds the frame line S..E (leading blanks skipped, writable) to the open
@@ -989,15 +1090,23 @@ add_frame_line(PerfScript *ps, char *s, char *e)
 static void
 add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
 {
+  guint64 w[2];
+  IpMemo *m = memo_slot(ps->cache, ip, ip_n, e, w);
   while (e > s && fk_td_is_space(e[-1]))
     e--;
   while (s < e && fk_td_is_space(*s))
     s++;
   /* s..e: `sym (dso)`; it is the cache key. */
   gsize key_len = (gsize)(e - s);
+  if (m != NULL && m->key != NULL && m->ip[0] == w[0] && m->ip[1] == w[1] && m->len == key_len &&
+      m->flags == ps->name_flags && memcmp(m->key, s, key_len) == 0) {
+    stack_push(&ps->stack, m->frames);
+    return;
+  }
   guint64 h = line_hash(s, key_len);
-  CacheSlot *sl = cache_slot(ps, s, key_len, h, ps->name_flags);
+  CacheSlot *sl = cache_slot(ps->cache, s, key_len, h, ps->name_flags);
   if (G_LIKELY(sl->hash != 0)) {
+    memo_put(m, w, sl);
     stack_push(&ps->stack, sl->frames);
     return;
   }
@@ -1027,9 +1136,10 @@ add_frame_parts(PerfScript *ps, const char *ip, gsize ip_n, char *s, char *e)
   gboolean uses_ip;
   Frames *f = make_frames(ps, ip, ip_n, sym, sym_n, dso, dso_n, has_dso, &uses_ip);
   stack_push(&ps->stack, f);
-  if (!uses_ip)
-    cache_put(ps, s, key_len, h, f);
-  else
+  if (!uses_ip) {
+    cache_put(ps->cache, s, key_len, h, ps->name_flags, f);
+    memo_put(m, w, cache_slot(ps->cache, s, key_len, h, ps->name_flags));
+  } else
     g_free(f); /* not cacheable: its names hold the ip */
 }
 
@@ -1102,6 +1212,20 @@ header_line(PerfScript *ps, const char *l, gsize n)
     ps->host = fk_interner_intern(ps->opts->strings, s, (gsize)(e - s));
 }
 
+/* The dump's number of line NO of the piece (see PerfScript.first_line). */
+static guint64
+dump_line(PerfScript *ps, guint64 no)
+{
+  return no + (ps->piece != NULL ? fk_piece_lines_before(ps->piece) : ps->first_line);
+}
+
+/* fk_td_skip at line NO of the piece. */
+static gboolean
+skip_at(PerfScript *ps, guint64 no, const FkWeight *w, GError **error, const char *what)
+{
+  return fk_td_skip(ps->opts, ps->in, dump_line(ps, no), w, error, what);
+}
+
 /* Reports the open sample whose event line did not parse, and closes it. */
 static gboolean
 report_bad_event(PerfScript *ps, GError **error)
@@ -1116,7 +1240,7 @@ report_bad_event(PerfScript *ps, GError **error)
   ps->in_event = FALSE;
   ps->bad_event = FALSE;
   stack_clear(&ps->stack);
-  return fk_td_skip(ps->opts, ps->in, ps->event_no, NULL, error, what);
+  return skip_at(ps, ps->event_no, NULL, error, what);
 }
 
 static gboolean
@@ -1160,7 +1284,8 @@ static FkReadStatus
 uncut(PerfScript *ps, guint64 no, const char *what, GError **error)
 {
   g_set_error(error, FK_READER_ERROR, FK_READER_ERROR_UNCUT,
-              "%s:%" G_GUINT64_FORMAT ": %s: read whole", fk_input_name(ps->in), no, what);
+              "%s:%" G_GUINT64_FORMAT ": %s: read whole", fk_input_name(ps->in), dump_line(ps, no),
+              what);
   return FK_READ_ERROR;
 }
 
@@ -1184,8 +1309,7 @@ cut_at_end(PerfScript *ps, guint64 no, GError **error)
   ps->bad_event = FALSE;
   ps->filtered = FALSE;
   stack_clear(&ps->stack);
-  return fk_td_skip(ps->opts, ps->in, no, sample ? &w : NULL, error, what) ? FK_READ_END
-                                                                           : FK_READ_ERROR;
+  return skip_at(ps, no, sample ? &w : NULL, error, what) ? FK_READ_END : FK_READ_ERROR;
 }
 
 static FkReadStatus
@@ -1206,7 +1330,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       FkLineStatus st = fk_lines_next(ps->lines, &line, &len, error);
       if (st == FK_LINE_ERROR)
         return FK_READ_ERROR;
-      no = ps->first_line + fk_lines_number(ps->lines);
+      no = fk_lines_number(ps->lines);
       if (st == FK_LINE_END) {
         /* a piece before the last ends after a blank line */
         if (ps->piece != NULL && !ps->piece->last && ps->in_event)
@@ -1218,7 +1342,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
         return FK_READ_END;
       }
       if (st == FK_LINE_TOO_LONG) {
-        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "line longer than the limit"))
+        if (!skip_at(ps, no, NULL, error, "line longer than the limit"))
           return FK_READ_ERROR;
         continue;
       }
@@ -1264,7 +1388,7 @@ perf_script_next(gpointer state, FkSample *s, GError **error)
       if (i > 0 && !looks_like_event(line, len)) {
         if (looks_like_srcline(line, len))
           continue;
-        if (!fk_td_skip(ps->opts, ps->in, no, NULL, error, "not a stack frame line"))
+        if (!skip_at(ps, no, NULL, error, "not a stack frame line"))
           return FK_READ_ERROR;
         continue;
       }
@@ -1362,7 +1486,8 @@ perf_script_carry(const char *buf, gsize len, gboolean first, const FkReadOption
   o.diag = diag;
   o.strict = FALSE;
   o.piece = NULL;
-  g_autoptr(FkInput) in = fk_input_new_bytes("carry", g_bytes_new_static(buf, len));
+  g_autoptr(GBytes) bytes = g_bytes_new_static(buf, len);
+  g_autoptr(FkInput) in = fk_input_new_bytes("carry", bytes); /* (which takes a reference) */
   PerfScript *ps = fk_perf_script_open_piece(in, &o, NULL, NULL);
   FkSample s;
   while (!(ps->seen_event && ps->event_filter != NULL) &&

@@ -17,6 +17,7 @@
 #include "pipeline.h"
 
 #include "bytepipe.h"
+#include "lines.h"
 #include "names.h"
 #include "perf/handover.h"
 #include "perf/symfiles.h"
@@ -71,12 +72,18 @@ typedef struct {
   gint64 started;  /* monotonic time the current input's reading began, or 0 */
 } Live;
 
+/* A piece of a cut input, and the lines before it once they are counted. */
+typedef struct {
+  gsize start, end;
+  guint64 before; /* lines of the input before START, when counted (Cut.counted) */
+} CutSpan;
+
 /* One big input read in pieces by every worker (FkReader.cut). Workers
  * take pieces in order, each cut at the first line start past PIECE bytes
  * (or the reader's first boundary there, FkReader.boundary) by the worker
- * that takes it, which counts its lines (LF, CRLF or lone CR, as lines.c
- * ends them) so that the next piece's numbers follow on, and gives its
- * bytes to FkReader.carry for what the pieces after it must know. */
+ * that takes it, which gives its bytes to FkReader.carry for what the
+ * pieces after it must know. The lines before a piece are counted only
+ * when it has a message to give (cut_lines_before). */
 typedef struct {
   GMutex lock;
   const guint8 *map; /* the file, mapped read-only */
@@ -84,11 +91,13 @@ typedef struct {
   gsize piece;
   const FkReader *reader;
   gsize pos;          /* where the next piece begins */
-  guint64 lines;      /* lines before POS */
+  GArray *spans;      /* CutSpan per piece, in input order */
+  guint counted;      /* spans[0..counted) know the lines before them */
   GPtrArray *parts;   /* Part* per piece, in input order (no sink): their reports */
   GPtrArray *tallies; /* FkPiece.tally per piece, in input order */
   FkPieceCarry carry; /* what the pieces taken so far tell the next */
   GPtrArray *sinks;   /* the workers' sinks, in the order of their first piece */
+  guint jobs;         /* workers */
   guint runners;      /* workers not done */
   gboolean failed;    /* a piece failed: the input is read again whole */
   gboolean decided;   /* the first piece is read: the others may be taken */
@@ -633,6 +642,7 @@ cut_free(Run *run, Cut *cut)
   if (cut->reader->note_pieces != NULL)
     cut->reader->note_pieces(cut->tallies->pdata, cut->tallies->len, &run->ropts, NULL, NULL);
   g_ptr_array_unref(cut->tallies);
+  g_array_unref(cut->spans);
   g_free(cut->carry.host);
   g_free(cut->carry.event);
   for (guint i = 0; i < cut->sinks->len; i++)
@@ -675,64 +685,12 @@ cut_new(Run *run, FkInput *in, guint jobs)
   cut->piece = piece;
   cut->reader = reader;
   cut->parts = g_ptr_array_new();
+  cut->spans = g_array_new(FALSE, FALSE, sizeof(CutSpan));
   cut->tallies = g_ptr_array_new();
   cut->sinks = g_ptr_array_new();
+  cut->jobs = jobs;
   cut->runners = jobs;
   return cut;
-}
-
-/* Lines in P[FROM_BYTE..N) of the piece P[0..END) as lines.c counts them
- * (fk_lines_count): an LF, a CRLF or a lone CR ends one, a CR last too;
- * MARKS (NULL: none wanted) gets the offsets of the lines that begin with
- * the byte MARK. One pass, 16 bytes
- * at a time (LFs into byte counters, summed every 255 rounds before they
- * overflow; CRs and MARK only noted, a block that holds one looked at
- * again bytewise): this runs on the cutting thread,
- * under the cut's lock, over every piece but the last, and the piece comes
- * from memory, not the cache, so that every further pass over it costs as
- * much again. */
-static guint64
-count_lines(const guint8 *p, gsize from_byte, gsize n, gsize end, guint8 mark, GArray *marks)
-{
-  guint64 lines = 0;
-  gsize i = from_byte;
-  for (;;) {
-    gsize from = i;
-    gboolean cr = FALSE, any_mark = FALSE;
-#if defined(__GNUC__)
-    typedef guint8 V16 __attribute__((vector_size(16)));
-    V16 acc = {0}, seen = {0}, seen_mark = {0};
-    for (guint r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
-      V16 v;
-      memcpy(&v, p + i, 16);
-      acc -= (V16)(v == '\n'); /* a match is all ones: -1 */
-      seen |= (V16)(v == '\r');
-      seen_mark |= (V16)(v == mark);
-    }
-    for (guint k = 0; k < 16; k++) {
-      lines += acc[k];
-      cr |= seen[k] != 0;
-      any_mark |= seen_mark[k] != 0;
-    }
-    if (i == from)
-#endif
-    {
-      for (; i < n; i++) {
-        lines += p[i] == '\n';
-        cr |= p[i] == '\r';
-        any_mark |= p[i] == mark;
-      }
-    }
-    for (gsize k = from; cr && k < i; k++)
-      if (p[k] == '\r' && (k + 1 == end || p[k + 1] != '\n'))
-        lines++;
-    for (gsize k = from; any_mark && marks != NULL && k < i; k++)
-      if (p[k] == mark && (k == 0 || p[k - 1] == '\n' || p[k - 1] == '\r'))
-        g_array_append_val(marks, k);
-    if (i >= n)
-      break;
-  }
-  return lines;
 }
 
 /* Gives back the pages of MAP[FROM..TO) (the whole ones, and the one FROM
@@ -748,11 +706,82 @@ drop_pages(const guint8 *map, gsize from, gsize to)
     (void)madvise((void *)(map + from), to - from, MADV_DONTNEED);
 }
 
-/* The next piece into *PIECE (its first line, whether it is the first or
- * the last, a copy of what the pieces before it told, to free with
- * piece_close): [*START, *END), its place *INDEX. FALSE when none is left
- * or the cut failed. HOLDER: the worker read the first piece. After the
- * first piece, waits until it is read (cut_decide). */
+/* The lines of MAP[FROM..TO) (the file's bytes: TO is its size or a line
+ * start), a MiB at a time, each given back once counted (the reader has
+ * its own copy of them): a count of many pieces would otherwise keep their
+ * pages mapped, and count in the peak. */
+static guint64
+count_span(const guint8 *map, gsize from, gsize to)
+{
+  guint64 lines = 0;
+  for (gsize at = from; at < to;) {
+    gsize next = MIN(at + SPAN_DROP, to);
+    if (next < to && map[next - 1] == '\r')
+      next++; /* not between the CR and the LF of a CRLF */
+    lines += fk_lines_count((const char *)map + at, next - at);
+    drop_pages(map, at, next);
+    at = next;
+  }
+  return lines;
+}
+
+/* FkPiece.lines_before of a piece of a cut input: the lines of the pieces
+ * before it, those not counted yet counted now (once, whichever piece
+ * asks). Only a piece with a message to give asks, so the bytes of an
+ * input that has nothing to say are never counted, and no piece waits for
+ * the count of the one before it to be taken. */
+static guint64
+cut_lines_before(const FkPiece *piece)
+{
+  Cut *cut = piece->lines_data;
+  g_mutex_lock(&cut->lock);
+  CutSpan *spans = (CutSpan *)(gpointer)cut->spans->data;
+  if (cut->counted == 0) {
+    spans[0].before = 0;
+    cut->counted = 1;
+  }
+  for (; cut->counted <= piece->lines_index; cut->counted++) {
+    const CutSpan *prev = &spans[cut->counted - 1];
+    spans[cut->counted].before = prev->before + count_span(cut->map, prev->start, prev->end);
+  }
+  guint64 before = spans[piece->lines_index].before;
+  g_mutex_unlock(&cut->lock);
+  return before;
+}
+
+/* The lines of the piece MAP[FROM..TO) that begin with MARK, each given
+ * (without its line end) to the reader's carry with CARRY: FALSE when one
+ * says the pieces after it cannot be told. By memchr on MARK, a byte that
+ * the reader says is rare (perf script's '#': only its headers). */
+static gboolean
+carry_marked(const Cut *cut, gsize from, gsize to, const FkReadOptions *opts, FkPieceCarry *carry)
+{
+  const char *map = (const char *)cut->map, *end = map + to;
+  gboolean told = TRUE;
+  const char *q = map + from;
+  /* a MiB at a time, each given back once looked at (see count_span) */
+  for (gsize at = from; at < to; at += SPAN_DROP) {
+    const char *stop = map + MIN(at + SPAN_DROP, to);
+    for (; q < stop && (q = memchr(q, cut->reader->carry_mark, (gsize)(stop - q))); q++) {
+      if (q > map && q[-1] != '\n' && q[-1] != '\r')
+        continue;
+      const char *le = q;
+      while (le < end && *le != '\n' && *le != '\r')
+        le++;
+      told &= cut->reader->carry(q, (gsize)(le - q), FALSE, opts, carry);
+    }
+    if (q == NULL)
+      q = stop;
+    drop_pages(cut->map, at, MIN(at + SPAN_DROP, to));
+  }
+  return told;
+}
+
+/* The next piece into *PIECE (whether it is the first or the last, how to
+ * count the lines before it, a copy of what the pieces before it told, to
+ * free with piece_close): [*START, *END), its place *INDEX. FALSE when none
+ * is left or the cut failed. HOLDER: the worker read the first piece.
+ * After the first piece, waits until it is read (cut_decide). */
 static gboolean
 cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsize *end,
          guint *index)
@@ -763,10 +792,17 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
     g_cond_wait(&cut->decide, &cut->lock);
   gboolean ok = !cut->failed && cut->pos < cut->size && (holder || !cut->solo);
   gsize e = cut->size;
-  guint64 lines = 0;
   if (ok) {
-    /* No last piece of a few bytes: the one before it takes them. */
-    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE) : cut->piece;
+    /* Pieces shrink as the input runs out (a share of what is left, at
+     * least an eighth of a piece), so that the workers end together: with
+     * whole pieces to the end, one worker read the last piece while the
+     * others had nothing left, on average half a piece (4 MiB, about 5 ms
+     * of reading perf script text) of one worker alone. No last piece of
+     * a few bytes: the one before it takes them. */
+    gsize left = cut->size - cut->pos;
+    gsize want = cut->pos == 0 ? MIN(cut->piece, SAMPLE_SIZE)
+                               : MIN(cut->piece, MAX(left / (2 * cut->jobs), cut->piece / 8));
+    want = MAX(want, (gsize)1);
     if (!cut->solo && cut->size - cut->pos > want + want / 4) {
       if (reader->boundary != NULL) {
         e = reader->boundary((const char *)cut->map, cut->size, cut->pos + want);
@@ -777,34 +813,20 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
       }
     }
     *piece = (FkPiece){
-        .first_line = cut->lines,
+        .lines_before = cut_lines_before,
+        .lines_data = cut,
+        .lines_index = cut->spans->len,
         .first = cut->pos == 0,
         .last = e == cut->size,
         .carry = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)},
     };
-    g_autoptr(GArray) marks =
-        reader->carry != NULL && cut->pos > 0 ? g_array_new(FALSE, FALSE, sizeof(gsize)) : NULL;
-    /* A MiB at a time, each given back once counted (the reader faults it
-     * in again, a few pages a fault): the pages of a piece counted ahead of
-     * its reading would stay mapped until then, and count in the peak. */
-    for (gsize at = 0; e < cut->size && at < e - cut->pos; at += SPAN_DROP) {
-      gsize to = MIN(at + SPAN_DROP, e - cut->pos);
-      lines +=
-          count_lines(cut->map + cut->pos, at, to, e - cut->pos, (guint8)reader->carry_mark, marks);
-      drop_pages(cut->map, cut->pos + at, cut->pos + to);
-    }
     /* What the pieces after it must know: from the first piece, and from
      * the lines of the others that begin with the reader's mark. */
     gboolean told = TRUE;
     if (e < cut->size && reader->carry != NULL && cut->pos == 0)
       told = reader->carry((const char *)cut->map, e, TRUE, &run->ropts, &cut->carry);
-    for (guint m = 0; e < cut->size && marks != NULL && m < marks->len; m++) {
-      const char *l = (const char *)cut->map + cut->pos + g_array_index(marks, gsize, m);
-      const char *le = l;
-      while (le < (const char *)cut->map + e && *le != '\n' && *le != '\r')
-        le++;
-      told &= reader->carry(l, (gsize)(le - l), FALSE, &run->ropts, &cut->carry);
-    }
+    else if (e < cut->size && reader->carry != NULL)
+      told = carry_marked(cut, cut->pos, e, &run->ropts, &cut->carry);
     if (!told) {
       cut->failed = TRUE; /* the input is read whole */
       g_cond_broadcast(&cut->decide);
@@ -817,9 +839,10 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
     *start = cut->pos;
     *end = e;
     *index = cut->parts->len;
+    CutSpan span = {cut->pos, e, 0};
+    g_array_append_val(cut->spans, span);
     g_ptr_array_add(cut->parts, NULL);
     g_ptr_array_add(cut->tallies, NULL);
-    cut->lines += lines;
     cut->pos = e;
   }
   g_mutex_unlock(&cut->lock);
@@ -958,7 +981,8 @@ cut_finish(Run *run, Job *job)
 }
 
 /* Closes STATE (NULL: none open) of PIECE, the one at INDEX, keeping what
- * it counted for the input's notes; frees PIECE's copy of the carry. */
+ * it counted for the input's notes; frees PIECE's copy of the carry. What
+ * the reader kept for the thread's next piece (FkPiece.keep) stays. */
 static void
 piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
 {
@@ -971,7 +995,7 @@ piece_close(Cut *cut, gpointer state, FkPiece *piece, guint index)
   }
   g_free(piece->carry.host);
   g_free(piece->carry.event);
-  *piece = (FkPiece){0};
+  *piece = (FkPiece){.keep = piece->keep, .keep_free = piece->keep_free};
 }
 
 /* One worker's share of a cut input: pieces taken in order until none is
@@ -998,6 +1022,8 @@ cut_runner(Run *run, Job *job)
   while (!failed && cut_take(run, cut, mine != NULL && first == 0, &next, &start, &end, &index)) {
     piece_close(cut, state, &piece, open_index);
     state = NULL;
+    next.keep = piece.keep;
+    next.keep_free = piece.keep_free;
     piece = next;
     open_index = index;
     g_clear_pointer(&in, fk_input_free);
@@ -1048,6 +1074,8 @@ cut_runner(Run *run, Job *job)
     sink->end(mine, &pi);
   }
   piece_close(cut, state, &piece, open_index);
+  if (piece.keep != NULL)
+    piece.keep_free(piece.keep);
   fk_input_free(in);
   g_mutex_lock(&cut->lock);
   if (mine != NULL) {

@@ -22,17 +22,19 @@
  *     reader borrows from without copying.
  *   - one big file that a reader can cut (FkReader.cut, a sink that joins):
  *     every worker reads pieces of it (cut at a line start or at the
- *     reader's boundary, about piece_size bytes each, taken in order) into a
- *     sink of its own, one per worker whatever the number of pieces; the
- *     sinks are joined at its end. The pieces' reports are moved in order,
- *     their line numbers counted and what the pieces after them must know
- *     (FkReader.carry) taken by the worker that cuts the piece, so that
- *     every message is -j 1's; a piece that fails makes the input be read
- *     again whole. The first piece (2 MiB) is read first: when its tree is
- *     big for its bytes (stacks that hardly repeat), its worker reads the
- *     rest alone, handing the samples to a thread of their own that puts
- *     them in the sink (FkSink.sample_elsewhere); if the sink fails there,
- *     the input is read again whole, so that what is said is -j 1's.
+ *     reader's boundary, about piece_size bytes each, less towards the
+ *     end, taken in order) into a sink of its own, one per worker whatever
+ *     the number of pieces; the sinks are joined at its end. The pieces'
+ *     reports are moved in order, what the pieces after them must know
+ *     (FkReader.carry) is taken by the worker that cuts the piece, and the
+ *     lines before a piece are counted when it has a message to give
+ *     (FkPiece.lines_before), so that every message is -j 1's; a piece
+ *     that fails makes the input be read again whole. The first piece
+ *     (2 MiB) is read first: when its tree is big for its bytes (stacks
+ *     that hardly repeat), its worker reads the rest alone, handing the
+ *     samples to a thread of their own that puts them in the sink
+ *     (FkSink.sample_elsewhere); if the sink fails there, the input is
+ *     read again whole, so that what is said is -j 1's.
  * At most 3 * jobs inputs are read at once, and sinks read ahead of their
  * turn hold at most 64 MiB (FkSink.bytes) before their readers wait.
  * A reader that wants symbol files (FK_READER_WANTS_SYMBOL_FILES) waits

@@ -57,8 +57,18 @@ typedef struct {
 /* One piece of an input the pipeline cut at line ends (FkReader.cut): it
  * begins after an LF (or where FkReader.boundary says, or at the input's
  * start) and ends where the next begins (or at the input's end). */
-typedef struct {
-  guint64 first_line; /* lines of the input before the piece: its first is first_line + 1 */
+typedef struct FkPiece FkPiece;
+struct FkPiece {
+  /* The lines of the input before the piece, for the numbers of its
+   * messages (its first line is number fk_piece_lines_before + 1): counted
+   * only when a message needs them, by lines_before (called once, on the
+   * reading thread; NULL: lines_known is the count), so that pieces that
+   * have nothing to say never wait for the lines before them to be
+   * counted. */
+  guint64 (*lines_before)(const FkPiece *piece);
+  gpointer lines_data; /* for lines_before */
+  guint lines_index;   /* for lines_before: the piece's place in the input */
+  guint64 lines_known;
   gboolean first;     /* it begins the input (a BOM is looked for) */
   gboolean last;      /* it ends the input */
   FkPieceCarry carry; /* what the pieces before it told (FkReader.carry); not owned */
@@ -69,7 +79,26 @@ typedef struct {
    * its close gives about a whole input (samples of other events), left
    * here instead of noted; NULL: nothing. */
   gpointer tally;
-} FkPiece;
+  /* In and out: what a reader kept of its work for the next piece that the
+   * same thread reads into the same FkReadOptions.strings (a cache of
+   * interned frame names), freed with keep_free; NULL: nothing. The
+   * pipeline hands it on from piece to piece and frees it after the last;
+   * a reader takes it at open (leaving NULL) and may leave one at close. */
+  gpointer keep;
+  GDestroyNotify keep_free;
+};
+
+/* PIECE's lines before it (see FkPiece.lines_before), counted at the first
+ * call. */
+static inline guint64
+fk_piece_lines_before(FkPiece *piece)
+{
+  if (piece->lines_before != NULL) {
+    piece->lines_known = piece->lines_before(piece);
+    piece->lines_before = NULL;
+  }
+  return piece->lines_known;
+}
 
 /* What every reader may be told. Readers ignore what does not concern them. */
 typedef struct {
@@ -130,8 +159,8 @@ typedef struct {
    * pieces cut after any LF (or at FkReader.boundary), each by a state of
    * its own opened with FkReadOptions.piece, on several threads: every
    * line (or boundary) begins a record, and the pieces' samples and
-   * reports, in order, are those of the whole (line numbers from
-   * FkPiece.first_line). A piece that finds otherwise
+   * reports, in order, are those of the whole (line numbers after
+   * fk_piece_lines_before). A piece that finds otherwise
    * fails with FK_READER_ERROR_UNCUT. NULL: never cut (perf.data, and
    * multi-line formats with no rule for where a record begins). */
   gboolean (*cut)(const guint8 *head, gsize len);

@@ -278,6 +278,115 @@ test_other_events_order(void)
   got_free(&g);
 }
 
+/* ---- the lines before a piece, counted only for a message ---- */
+
+static guint lines_asked;
+
+static guint64
+lines_before_1000(const FkPiece *piece)
+{
+  g_assert_cmpuint(piece->lines_index, ==, 7);
+  lines_asked++;
+  return 1000;
+}
+
+/* Reads TEXT as a piece after the first through READER's vtable, as the
+ * pipeline does, whose lines before it only lines_before_1000 knows: the
+ * skips it gave, one per line. */
+static char *
+read_piece(const FkReader *reader, const char *text)
+{
+  g_autoptr(FkInterner) strings = fk_interner_new();
+  g_autoptr(FkDiag) diag = fk_diag_new(100);
+  g_autoptr(GBytes) bytes = g_bytes_new(text, strlen(text));
+  g_autoptr(FkInput) in = fk_input_new_bytes("p.txt", bytes);
+  FkPiece piece = {.lines_before = lines_before_1000,
+                   .lines_index = 7,
+                   .last = TRUE,
+                   .carry = {(char *)"h", (char *)"cpu-clock"}};
+  FkReadOptions opts = {.strings = strings, .diag = diag, .piece = &piece};
+  gpointer st = reader->open(in, &opts, NULL);
+  FkSample s;
+  GError *error = NULL;
+  guint samples = 0;
+  while (reader->next(st, &s, &error) == FK_READ_SAMPLE)
+    samples++;
+  g_assert_no_error(error);
+  g_assert_cmpuint(samples, >=, 2);
+  reader->close(st);
+  if (reader->note_pieces != NULL)
+    reader->note_pieces(&piece.tally, 1, &opts, NULL, NULL); /* frees the tally */
+  GString *out = g_string_new(NULL);
+  GPtrArray *m = fk_diag_messages(diag);
+  for (guint i = 0; i < m->len; i++)
+    if (fk_diag_message_is_skip(diag, i))
+      g_string_append_printf(out, "%s\n", (const char *)m->pdata[i]);
+  return g_string_free(out, FALSE);
+}
+
+/* A piece that has nothing to say never asks for the lines before it (the
+ * pipeline would count them); one with skips asks once, and they name the
+ * input's lines: the lines before it plus their place in it. */
+static void
+test_pieces_lines_when_asked(void)
+{
+  const char *clean = "app 1 [000] 1.0: 1 cpu-clock: \n\t    1 a+0x1 (/x)\n\n"
+                      "app 1 [000] 1.1: 1 cpu-clock: \n\t    2 b+0x1 (/x)\n\n";
+  const char *bad = "app 1 [000] 1.0: 1 cpu-clock: \n\t    1 a+0x1 (/x)\n\n"
+                    "no event here\n\t    1 a+0x1 (/x)\n\n"
+                    "app 1 [000] 1.1: 1 cpu-clock: \n\t    zz no frame\n\t    2 b (/x)\n\n"
+                    "app 1 [000] 1.2: 1 cpu-clock: \n\t    2 b (/x)\n\n";
+  struct {
+    const FkReader *reader;
+    const char *clean, *bad, *skips;
+  } cases[] = {
+      {&fk_reader_perf_script, clean, bad,
+       "p.txt:1004: not a perf script event line (its sample of 1 frames skipped)\n"
+       "p.txt:1008: not a stack frame line\n"},
+      {&fk_reader_folded, "a;b 1\n# a comment\na;c 2\n", "a;b 1\nno count\n\na;c 2\nbad\n",
+       "p.txt:1002: not a folded stack line\np.txt:1005: not a folded stack line\n"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    lines_asked = 0;
+    g_autofree char *none = read_piece(cases[i].reader, cases[i].clean);
+    g_assert_cmpstr(none, ==, "");
+    g_assert_cmpuint(lines_asked, ==, 0);
+    g_autofree char *skips = read_piece(cases[i].reader, cases[i].bad);
+    g_assert_cmpstr(skips, ==, cases[i].skips);
+    g_assert_cmpuint(lines_asked, ==, 1);
+  }
+}
+
+/* The frames of a line come from the text it holds, whatever its ip came
+ * with before: one ip with two texts (two processes, or the same address
+ * in two dsos), one text with two ips, and ips of 1, 8, 15, 16 and 17
+ * digits, in a loop, so that the cache meets each pair again. */
+static void
+test_same_ip_other_text(void)
+{
+  GString *t = g_string_new(NULL);
+  for (guint k = 0; k < 6; k++) {
+    g_string_append_printf(t, "a 1 [000] 1.%u: 1 cpu-clock: \n", k);
+    g_string_append(t, "\t    7f00 first (/x.so)\n\t    7f00 second (/y.so)\n");
+    g_string_append(t, "\t    7f01 second (/y.so)\n\t    1 one (/z)\n");
+    g_string_append(t, "\t    12345678 eight (/z)\n\t    123456789abcdef sixteen-1 (/z)\n");
+    g_string_append(t, "\t    123456789abcdef0 sixteen (/z)\n");
+    g_string_append(t, "\t    123456789abcdef01 seventeen (/z)\n");
+    g_string_append(t, "\t    123456789abcdef0 sixteen-again (/z)\n\n");
+  }
+  Got g = got_new();
+  FkReadOptions o = {0};
+  read_into(&g, t->str, t->len, &o, NULL);
+  g_assert_cmpuint(g.lines->len, ==, 6);
+  for (guint k = 0; k < 6; k++)
+    g_assert_true(g_str_has_prefix(g.lines->pdata[k],
+                                   "a;sixteen-again;seventeen;sixteen;sixteen-1;eight;one;second;"
+                                   "second;first | "));
+  g_assert_cmpuint(g.skips->len, ==, 0);
+  got_free(&g);
+  g_string_free(t, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -285,7 +394,9 @@ main(int argc, char **argv)
   g_test_add_func("/perf-script/boundary", test_boundary);
   g_test_add_func("/perf-script/pieces/corpus", test_pieces_corpus);
   g_test_add_func("/perf-script/pieces/hostile", test_pieces_hostile);
+  g_test_add_func("/perf-script/pieces/lines-when-asked", test_pieces_lines_when_asked);
   g_test_add_func("/perf-script/frame-scan", test_frame_scan);
+  g_test_add_func("/perf-script/same-ip-other-text", test_same_ip_other_text);
   g_test_add_func("/perf-script/other-events-order", test_other_events_order);
   return g_test_run();
 }
