@@ -9,6 +9,7 @@
 #   SHAPE_BENCH_MB      size of each generated shape input (default 60)
 #   SHAPE_BENCH_BIG_MB  size of the uniform input (default 225)
 #   SHAPE_BENCH_STACKS  distinct stacks of the diff profiles (default 400000)
+#   SHAPE_BENCH_RUNS    runs of each graph row, interleaved, medians (default 3)
 #   INFERNO_DIR         inferno's binaries (default ../shared/peers/bin)
 set -eu
 FK=${1:?usage: shape.sh FLAMEKIT}
@@ -16,6 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 N=${SHAPE_BENCH_STACKS:-400000}
 MB=${SHAPE_BENCH_MB:-60}
 BIG=${SHAPE_BENCH_BIG_MB:-225}
+RUNS=${SHAPE_BENCH_RUNS:-3}
 INF=${INFERNO_DIR:-$top/../shared/peers/bin}/inferno-flamegraph
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fk-shape-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -28,18 +30,29 @@ t() {
     sed 's/^/  failed: /' "$tmp/err" | tail -2
   fi
 }
-# row NAME FILE: flamekit graph, flamekit fold and inferno-flamegraph on FILE.
+# median FILE: the median line (by its first field) of the lines in FILE.
+median() { sort -n "$1" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'; }
+# row NAME FILE: flamekit graph and inferno-flamegraph on FILE, RUNS times
+# each, interleaved (so a slow moment of the machine hits both), medians of
+# time and of peak memory; then flamekit fold once.
 row() {
   name=$1 f=$2
-  t "$FK" graph -q "$f"
-  read -r gs gk <"$tmp/t"
+  : >"$tmp/g" && : >"$tmp/gm" && : >"$tmp/i" && : >"$tmp/im"
+  k=0
+  while [ "$k" -lt "$RUNS" ]; do
+    t "$FK" graph -q "$f"
+    read -r s m <"$tmp/t" && echo "$s" >>"$tmp/g" && echo "$m" >>"$tmp/gm"
+    if [ -x "$INF" ]; then
+      t "$INF" "$f"
+      read -r s m <"$tmp/t" && echo "$s" >>"$tmp/i" && echo "$m" >>"$tmp/im"
+    fi
+    k=$((k + 1))
+  done
+  gs=$(median "$tmp/g") gk=$(median "$tmp/gm")
+  is=- ik=-
+  if [ -x "$INF" ]; then is=$(median "$tmp/i") ik=$(median "$tmp/im"); fi
   t "$FK" fold -q "$f"
   read -r fs fk <"$tmp/t"
-  is=- ik=-
-  if [ -x "$INF" ]; then
-    t "$INF" "$f"
-    read -r is ik <"$tmp/t"
-  fi
   awk -v n="$name" -v mb="$(($(stat -c %s "$f") / 1048576))" -v gs="$gs" -v gk="$gk" \
     -v fs="$fs" -v fk="$fk" -v is="$is" -v ik="$ik" 'BEGIN {
       r = (is != "-" && gs > 0) ? sprintf("%5.2fx", is / gs) : "    -"
@@ -49,7 +62,7 @@ row() {
         n, mb, gs, gk / 1024, fs, is, (ik == "-" ? "-" : sprintf("%.0f", ik / 1024)), r, rf, m }'
 }
 
-echo "shape rows: speed = inferno-flamegraph time / flamekit time (target >= 2x), memory = flamekit / inferno peak (target <= 1)"
+echo "shape rows (graph: medians of $RUNS interleaved runs; fold: one run): speed = inferno-flamegraph time / flamekit time (target >= 2x), memory = flamekit / inferno peak (target <= 1)"
 "$tmp/gen-folded" "$MB" 200000 1 >"$tmp/shared.folded"
 row "shared prefixes" "$tmp/shared.folded"
 "$tmp/gen-folded" "$MB" 200000 0 >"$tmp/distinct.folded"
