@@ -429,7 +429,7 @@ typedef struct {
   double minw;      /* in tree units */
   double y0, dy;    /* y of depth 0, and per depth */
   double max_delta;
-  guint8 *drawn;
+  guint8 *drawn; /* per node: DRAWN, and DRAWN_CHILD when a child is drawn */
   gboolean io_error;
   GString *label; /* scratch for append_label */
 } Svg;
@@ -776,6 +776,9 @@ typedef struct {
   double x;
 } Pending;
 
+#define DRAWN 1
+#define DRAWN_CHILD 2
+
 typedef struct {
   const FkTree *tree;
   FkOrder order;
@@ -805,11 +808,16 @@ static gint64
 place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
 {
   g_array_set_size(next, 0);
+  /* None drawn: nothing to place, and their list is not read. Under a
+   * frame with a million narrow leaves, walking the list (a cache miss per
+   * sibling) was a tenth of drawing the graph. */
+  if (!(s->drawn[p.id] & DRAWN_CHILD))
+    return 0;
   gint64 drawn_sum = 0;
   fk_tree_children(s->tree, p.id, FK_ORDER_INSERTION, kids);
   guint n_drawn = 0;
   for (guint i = 0; i < kids->len; i++)
-    n_drawn += s->drawn[g_array_index(kids, FkNodeId, i)] != 0;
+    n_drawn += s->drawn[g_array_index(kids, FkNodeId, i)] & DRAWN;
   gboolean exact = (double)fk_tree_total(s->tree, s->col) < 9007199254740992.0;
   if (order == FK_ORDER_INSERTION || !exact || kids->len - n_drawn < 64) {
     if (order != FK_ORDER_INSERTION)
@@ -818,7 +826,7 @@ place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
     for (guint i = 0; i < kids->len; i++) {
       FkNodeId c = g_array_index(kids, FkNodeId, i);
       gint64 w = fk_tree_node(s->tree, c)->total[s->col];
-      if (s->drawn[c]) {
+      if (s->drawn[c] & DRAWN) {
         Pending q = {c, cx};
         g_array_append_val(next, q);
         drawn_sum += w;
@@ -833,13 +841,13 @@ place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
   guint nd = 0;
   for (guint i = 0; i < kids->len; i++) {
     FkNodeId c = g_array_index(kids, FkNodeId, i);
-    if (s->drawn[c])
+    if (s->drawn[c] & DRAWN)
       drawn[nd++] = c;
   }
   g_qsort_with_data(drawn, (gint)nd, sizeof *drawn, cmp_sibling, &so);
   for (guint i = 0; i < kids->len; i++) {
     FkNodeId c = g_array_index(kids, FkNodeId, i);
-    if (s->drawn[c])
+    if (s->drawn[c] & DRAWN)
       continue;
     guint lo = 0, hi = nd; /* the first drawn sibling after C */
     while (lo < hi) {
@@ -1012,9 +1020,11 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
     for (gsize i = 0; i < n; i++) {
       const FkNode *nd = fk_tree_node(tree, (FkNodeId)i);
       gint64 w = nd->total[s.col];
-      gboolean parent_drawn = i == FK_ROOT || s.drawn[nd->parent];
+      gboolean parent_drawn = i == FK_ROOT || (s.drawn[nd->parent] & DRAWN);
       if (parent_drawn && w > 0 && (i == FK_ROOT || (double)w >= s.minw)) {
-        s.drawn[i] = 1;
+        s.drawn[i] |= DRAWN;
+        if (i != FK_ROOT)
+          s.drawn[nd->parent] |= DRAWN_CHILD;
         max_depth = MAX(max_depth, nd->depth);
       } else if (w > 0) {
         elided++;
