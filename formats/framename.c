@@ -38,6 +38,30 @@ plain_words(const char *s, gsize len, guint64 *h)
   return i;
 }
 
+/* The LEN - I (< 8) bytes of S from I on, in the low bytes of a zeroed word
+ * as memcpy puts them on a little-endian host (fk_hash_end's tail). A name
+ * of 8 bytes or more is read as its last whole word, shifted: a memcpy of a
+ * variable length was a call per frame, 3% of reading a big folded file. */
+static inline guint64
+tail_word(const char *s, gsize i, gsize len)
+{
+  gsize r = len - i;
+  guint64 v = 0;
+  if (r == 0)
+    return 0;
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (len >= 8) {
+    memcpy(&v, s + len - 8, 8);
+    return v >> (8 * (8 - r));
+  }
+  for (gsize k = 0; k < r; k++)
+    v |= (guint64)(guchar)s[i + k] << (8 * k);
+#else
+  memcpy(&v, s + i, r);
+#endif
+  return v;
+}
+
 gboolean
 fk_frame_name_is_clean(const char *s, gsize len)
 {
@@ -105,12 +129,10 @@ fk_frame_intern(FkInterner *strings, const char *s, gsize len)
   guint64 h = fk_hash_start(len);
   gsize i = plain_words(s, len, &h);
   if (i + 8 > len) {
-    guint64 v = 0, padded;
-    char tail[8] = {'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'}; /* plain past the name */
-    memcpy(&v, s + i, len - i);
-    memcpy(tail, s + i, len - i);
-    memcpy(&padded, tail, 8);
-    if (word_is_plain(padded))
+    guint64 v = tail_word(s, i, len);
+    /* plain past the name: 'A' in the bytes the name does not fill */
+    guint64 fill = i == len ? ~0ULL : ~0ULL << (8 * (len - i));
+    if (word_is_plain(v | (0x4141414141414141ULL & fill)))
       return fk_interner_intern_hashed(strings, s, len, fk_hash_end(h, v, len));
   }
   if (fk_frame_name_is_clean(s, len))
