@@ -337,14 +337,15 @@ folded_next(gpointer state, FkSample *s, GError **error)
     while (pos <= stack_len && f->n_frames < max_depth) {
       const char *semi = memchr(line + pos, ';', stack_len - pos);
       gsize e = semi ? (gsize)(semi - line) : stack_len;
-      /* A group frame ("[host=a]") ends in ']': never an offset. */
-      gsize n = f->opts->strip_offsets ? fk_name_offset_start(line + pos, e - pos) : e - pos;
       if (f->n_frames == f->cap) {
         f->cap = MAX(64, f->cap * 2);
         f->frames = g_renew(const char *, f->frames, f->cap);
         f->ends = g_renew(gsize, f->ends, f->cap);
       }
-      f->frames[f->n_frames] = fk_frame_intern(f->opts->strings, line + pos, n);
+      /* A group frame ("[host=a]") ends in ']': never an offset. */
+      f->frames[f->n_frames] = f->opts->strip_offsets
+                                   ? fk_frame_intern_unoffset(f->opts->strings, line + pos, e - pos)
+                                   : fk_frame_intern(f->opts->strings, line + pos, e - pos);
       f->ends[f->n_frames++] = e;
       pos = e + 1;
     }

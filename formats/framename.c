@@ -1,6 +1,8 @@
 /* framename.c -- the frame-name rule of every reader (framename.h). */
 #include "framename.h"
 
+#include "../analyze/transform.h"
+
 #include <string.h>
 
 static inline gboolean
@@ -20,11 +22,23 @@ word_is_plain(guint64 v)
              0;
 }
 
+/* Nonzero when a byte of V, whose bytes are all below 0x80, is '+': every
+ * offset fk_name_offset_start strips ("+0x1a", "+0x1a/0x40", "+31") holds
+ * one, so a name without one is not looked at again. */
+static inline guint64
+has_plus(guint64 v)
+{
+  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  guint64 x = v ^ (ones * '+');
+  return (x - ones) & ~x & highs;
+}
+
 /* How many of S's LEN bytes, eight at a time, are plain (word_is_plain):
  * a multiple of 8, the last whole word's end at most; hashed on the way
- * into *H (fk_hash_word) when H is not NULL. */
+ * into *H (fk_hash_word) when H is not NULL; a '+' among them ORed into
+ * *PLUS (has_plus) when PLUS is not NULL. */
 static inline gsize
-plain_words(const char *s, gsize len, guint64 *h)
+plain_words(const char *s, gsize len, guint64 *h, guint64 *plus)
 {
   gsize i = 0;
   for (; i + 8 <= len; i += 8) {
@@ -34,6 +48,8 @@ plain_words(const char *s, gsize len, guint64 *h)
       break;
     if (h != NULL)
       *h = fk_hash_word(*h, v);
+    if (plus != NULL)
+      *plus |= has_plus(v);
   }
   return i;
 }
@@ -67,7 +83,7 @@ fk_frame_name_is_clean(const char *s, gsize len)
 {
   /* Eight bytes at a time while they are printable ASCII other than ';'
    * (every byte of most names): this runs for every frame a reader reads. */
-  gsize i = plain_words(s, len, NULL);
+  gsize i = plain_words(s, len, NULL, NULL);
   gboolean ascii = TRUE;
   for (; i < len; i++) {
     guchar c = (guchar)s[i];
@@ -120,21 +136,31 @@ fk_text_append_visible(GString *b, const char *s, gsize len, gboolean frame)
   }
 }
 
-const char *
-fk_frame_intern(FkInterner *strings, const char *s, gsize len)
+/* fk_frame_intern, of the name less its offset when STRIP (a constant at
+ * both calls, so each is compiled without the other's test). */
+static inline const char *
+frame_intern(FkInterner *strings, const char *s, gsize len, gboolean strip)
 {
   /* The common case, plain ASCII, checked and hashed in one pass over the
    * name: the check, the hash and the interner's compare were three passes
-   * over every frame a reader reads. */
-  guint64 h = fk_hash_start(len);
-  gsize i = plain_words(s, len, &h);
+   * over every frame a reader reads. With STRIP the same pass looks for a
+   * '+': scanning every name's end for an offset was 4% of the instructions
+   * of reading a big folded file. */
+  guint64 h = fk_hash_start(len), plus = 0;
+  gsize i = plain_words(s, len, &h, strip ? &plus : NULL);
   if (i + 8 > len) {
     guint64 v = tail_word(s, i, len);
     /* plain past the name: 'A' in the bytes the name does not fill */
     guint64 fill = i == len ? ~0ULL : ~0ULL << (8 * (len - i));
-    if (word_is_plain(v | (0x4141414141414141ULL & fill)))
-      return fk_interner_intern_hashed(strings, s, len, fk_hash_end(h, v, len));
+    guint64 padded = v | (0x4141414141414141ULL & fill);
+    if (word_is_plain(padded)) {
+      if (!strip || !(plus | has_plus(padded)) || fk_name_offset_start(s, len) == len)
+        return fk_interner_intern_hashed(strings, s, len, fk_hash_end(h, v, len));
+      return frame_intern(strings, s, fk_name_offset_start(s, len), FALSE);
+    }
   }
+  if (strip)
+    len = fk_name_offset_start(s, len);
   if (fk_frame_name_is_clean(s, len))
     return fk_interner_intern(strings, s, len);
   GString *b = g_string_sized_new(len + 8);
@@ -142,6 +168,18 @@ fk_frame_intern(FkInterner *strings, const char *s, gsize len)
   const char *r = fk_interner_intern(strings, b->str, b->len);
   g_string_free(b, TRUE);
   return r;
+}
+
+const char *
+fk_frame_intern(FkInterner *strings, const char *s, gsize len)
+{
+  return frame_intern(strings, s, len, FALSE);
+}
+
+const char *
+fk_frame_intern_unoffset(FkInterner *strings, const char *s, gsize len)
+{
+  return frame_intern(strings, s, len, TRUE);
 }
 
 const char *

@@ -21,6 +21,10 @@
  * copy. */
 const char *fk_frame_intern(FkInterner *strings, const char *s, gsize len);
 
+/* fk_frame_intern of S[0..fk_name_offset_start(S, LEN)): the name without
+ * its "+0x1a" offset (analyze/transform.h), found in the same pass. */
+const char *fk_frame_intern_unoffset(FkInterner *strings, const char *s, gsize len);
+
 /* Shorthand for a NUL-terminated S; NULL gives NULL. */
 const char *fk_frame_intern0(FkInterner *strings, const char *s);
 

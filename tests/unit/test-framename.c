@@ -2,6 +2,7 @@
  * never holds ';', a line end, a control character or a byte that is not
  * UTF-8; applying it twice changes nothing (re-read folded output keeps its
  * names); clean names are kept as they are. */
+#include "../../analyze/transform.h"
 #include "../../formats/framename.h"
 
 #include <string.h>
@@ -88,6 +89,34 @@ test_one_pass(void)
   g_rand_free(r);
 }
 
+/* fk_frame_intern_unoffset finds the offset in its one pass: it must give
+ * what stripping first (fk_name_offset_start) and interning after gives, for
+ * names with and without offsets of every form, at every length, with a
+ * byte that is not plain here and there. */
+static void
+test_unoffset(void)
+{
+  g_autoptr(FkInterner) s = fk_interner_new();
+  GRand *r = g_rand_new_with_seed(0x0ff5);
+  static const char *const ends[] = {"",     "+0x1a", "+0x1a/0x40", "+31", "+",    "+0x",
+                                     "0x1a", "/0x40", "+0xzz",      "f+1", "+0X1A"};
+  static const char alphabet[] = "abcdefxX0123456789_:+/ ";
+  for (guint round = 0; round < 6000; round++) {
+    char buf[96];
+    gsize n = (gsize)g_rand_int_range(r, 0, 60);
+    for (gsize i = 0; i < n; i++)
+      buf[i] = alphabet[g_rand_int_range(r, 0, (gint32)sizeof alphabet - 1)];
+    const char *end = ends[round % G_N_ELEMENTS(ends)];
+    memcpy(buf + n, end, strlen(end));
+    n += strlen(end);
+    if (round % 7 == 0 && n > 0)
+      buf[g_rand_int_range(r, 0, (gint32)n)] = (char)(round % 2 ? 0x1b : 0xc3);
+    const char *want = fk_frame_intern(s, buf, fk_name_offset_start(buf, n));
+    g_assert_true(fk_frame_intern_unoffset(s, buf, n) == want);
+  }
+  g_rand_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -95,5 +124,6 @@ main(int argc, char **argv)
   g_test_add_func("/framename/examples", test_examples);
   g_test_add_func("/framename/property", test_property);
   g_test_add_func("/framename/one-pass", test_one_pass);
+  g_test_add_func("/framename/unoffset", test_unoffset);
   return g_test_run();
 }
