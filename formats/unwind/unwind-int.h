@@ -24,6 +24,21 @@ struct FkUnwindArch {
 gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],
                              guint64 *valid);
 
+/* Where each DWARF register's value is in a sample's perf registers, for one
+ * (arch, regs_mask, n_regs): the same for every sample of a capture, so the
+ * walk computes it once and copies N values per sample. */
+typedef struct {
+  const FkUnwindArch *arch; /* NULL: not computed */
+  guint64 regs_mask;
+  guint n_regs;
+  guint n;
+  guint8 reg[FK_UNWIND_MAX_REGS], idx[FK_UNWIND_MAX_REGS];
+  guint64 valid;
+} FkUnwindRegsPlan;
+
+/* Makes PLAN for IN's arch, mask and count. */
+void fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan);
+
 /* One operation of a DWARF expression, as libdw decodes it. */
 typedef struct {
   guint8 atom;
