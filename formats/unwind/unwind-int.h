@@ -79,6 +79,14 @@ typedef struct {
   guint8 n_changed;
   guint8 changed[FK_UNWIND_MAX_REGS];
   guint64 undef_mask;
+  /* The common rule, stepped without the general path: CFA = register +
+   * offset, the return address and every changed register AT_CFA or
+   * VAL_CFA (no register read, so they may be written in place), the
+   * AT_CFA offsets (return address included) within lo..hi, a range that
+   * fits 32 bits, so one bounds check covers every read. */
+  gboolean simple;
+  guint64 changed_mask; /* a bit per changed[] register */
+  gint64 lo, hi;
 } FkCfiRule;
 
 typedef struct FkCfi FkCfi;

@@ -455,6 +455,43 @@ load_regs(FkUnwinder *self, const FkUnwindInput *in, Walk *w)
          (w->valid & (G_GUINT64_CONSTANT(1) << a->pc));
 }
 
+/* The step by a simple rule (cfi.c set_simple) whose CFA register is valid:
+ * FALSE, with nothing changed, when a read would leave the copy (the
+ * general path then says why). The same result as the general path: no
+ * rule reads a register, every read succeeds. */
+static inline gboolean
+simple_step(Walk *w, const FkCfiRule *rule, const FkUnwindArch *a, guint64 *cfa_out,
+            guint64 *ra_out)
+{
+  guint64 cfa = w->regs[rule->cfa.reg] + (guint64)rule->cfa.off;
+  guint64 lo = cfa + (guint64)rule->lo - w->stack_base;
+  guint64 hi = cfa + (guint64)rule->hi - w->stack_base;
+  if (lo > hi || hi >= w->ok_end)
+    return FALSE;
+  /* CFA + off is at lo + (off - rule->lo) in the copy */
+  const guint8 *st = w->in->stack + lo;
+  memcpy(ra_out, st + (rule->regs[rule->ra].off - rule->lo), 8);
+  *cfa_out = cfa;
+  if (*ra_out == 0)
+    return TRUE; /* the root: the registers no longer matter */
+  for (guint k = 0; k < rule->n_changed; k++) {
+    guint r = rule->changed[k];
+    const FkRegRule *rr = &rule->regs[r];
+    if (rr->kind == FK_RULE_AT_CFA)
+      memcpy(&w->regs[r], st + (rr->off - rule->lo), 8);
+    else
+      w->regs[r] = cfa + (guint64)rr->off;
+  }
+  guint64 gone = rule->undef_mask | G_GUINT64_CONSTANT(1) << rule->ra;
+  w->valid = (w->valid & ~gone) | rule->changed_mask;
+  w->lost_valid &= ~(gone | rule->changed_mask);
+  if (!(w->valid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule->regs[a->sp].kind == FK_RULE_SAME) {
+    w->regs[a->sp] = cfa;
+    w->valid |= G_GUINT64_CONSTANT(1) << a->sp;
+  }
+  return TRUE;
+}
+
 /* The walk's frames, appended to the caller's array in batches. */
 typedef struct {
   GArray *out;
@@ -541,6 +578,11 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
       w.regs[a->fp] = fp;
       w.regs[a->sp] = cfa;
       w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
+    } else if (rule->simple && (w.valid & (G_GUINT64_CONSTANT(1) << rule->cfa.reg)) &&
+               simple_step(&w, rule, a, &cfa, &ra)) {
+      if (ra == 0)
+        return FK_UNWIND_ROOT;
+      signal = rule->signal;
     } else {
       if (rule->unsupported)
         return FK_UNWIND_STOP_RULE;
@@ -553,7 +595,11 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
         return w.fault;
       }
       gboolean undef;
-      if (!apply_rule(&w, &rule->regs[rule->ra], rule->ra, cfa, &ra, &undef))
+      const FkRegRule *rar = &rule->regs[rule->ra];
+      guint64 raoff = cfa + (guint64)rar->off - w.stack_base;
+      if (rar->kind == FK_RULE_AT_CFA && raoff < w.ok_end)
+        memcpy(&ra, in->stack + raoff, 8);
+      else if (!apply_rule(&w, rar, rule->ra, cfa, &ra, &undef))
         return undef ? FK_UNWIND_ROOT : w.fault;
       if (ra == 0)
         return FK_UNWIND_ROOT;
@@ -566,6 +612,9 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
         guint64 off = cfa + (guint64)rr->off - w.stack_base;
         if (rr->kind == FK_RULE_AT_CFA && off < w.ok_end) {
           memcpy(&vals[k], in->stack + off, 8);
+          why[k] = 0;
+        } else if (rr->kind == FK_RULE_VAL_CFA) {
+          vals[k] = cfa + (guint64)rr->off;
           why[k] = 0;
         } else if (apply_rule(&w, rr, r, cfa, &vals[k], &undef))
           why[k] = 0;
