@@ -19,6 +19,10 @@ struct FkUnwindArch {
                                          -1: none */
 };
 
+/* For tests: TRUE makes every step take the general path, so that the
+ * simple step (FkCfiRule.simple) can be checked against it. */
+extern gboolean fk_unwind_general_only;
+
 /* Fills REGS (DWARF numbering) from IN's perf registers; VALID gets a bit per
  * register present. FALSE when the pc or the sp is missing. */
 gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],

@@ -55,6 +55,8 @@ struct FkUnwinder {
   guint64 rule_hits; /* lookups the cache above answered */
 };
 
+gboolean fk_unwind_general_only;
+
 static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
     "root", "truncated", "no-map", "jit", "no-cfi", "cfa", "stack", "rule", "depth", "regs",
 };
@@ -578,7 +580,8 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
       w.regs[a->fp] = fp;
       w.regs[a->sp] = cfa;
       w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
-    } else if (rule->simple && (w.valid & (G_GUINT64_CONSTANT(1) << rule->cfa.reg)) &&
+    } else if (rule->simple && !fk_unwind_general_only &&
+               (w.valid & (G_GUINT64_CONSTANT(1) << rule->cfa.reg)) &&
                simple_step(&w, rule, a, &cfa, &ra)) {
       if (ra == 0)
         return FK_UNWIND_ROOT;
