@@ -544,6 +544,10 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
     return FK_UNWIND_STOP_REGS;
   w.stack_base = w.regs[a->sp];
   w.ok_end = in->stack_len >= 8 ? in->stack_len - 7 : 0;
+  /* the frames lie somewhere in the copy, each found from the one before:
+   * the copy's lines are asked for at once rather than missed one by one */
+  for (gsize off = 0; off < in->stack_len; off += 64)
+    __builtin_prefetch(in->stack + off);
   guint64 pc = w.regs[a->pc];
   gboolean exact = TRUE;
   if (max_frames == 0)
