@@ -168,6 +168,35 @@ compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r, Dwarf_Op *ops, gsize n, 
   r->ops = copy_ops(self, ops, r->n_ops);
 }
 
+/* Fills RULE's simple, changed_mask, lo and hi from the rest of it. */
+static void
+set_simple(FkCfiRule *rule)
+{
+  rule->changed_mask = 0;
+  for (guint k = 0; k < rule->n_changed; k++)
+    rule->changed_mask |= G_GUINT64_CONSTANT(1) << rule->changed[k];
+  rule->simple = FALSE;
+  rule->lo = rule->hi = 0;
+  if (rule->unsupported || rule->cfa.kind != FK_RULE_REG ||
+      rule->regs[rule->ra].kind != FK_RULE_AT_CFA)
+    return;
+  gint64 lo = rule->regs[rule->ra].off, hi = lo;
+  for (guint k = 0; k < rule->n_changed; k++) {
+    const FkRegRule *r = &rule->regs[rule->changed[k]];
+    if (r->kind != FK_RULE_AT_CFA && r->kind != FK_RULE_VAL_CFA)
+      return;
+    if (r->kind == FK_RULE_AT_CFA) {
+      lo = MIN(lo, r->off);
+      hi = MAX(hi, r->off);
+    }
+  }
+  if (lo < G_MININT32 || hi > G_MAXINT32)
+    return;
+  rule->lo = lo;
+  rule->hi = hi;
+  rule->simple = TRUE;
+}
+
 static const FkCfiRule *
 compile(FkCfi *self, Dwarf_Frame *frame)
 {
@@ -211,6 +240,7 @@ compile(FkCfi *self, Dwarf_Frame *frame)
     else
       rule->changed[rule->n_changed++] = (guint8)r;
   }
+  set_simple(rule);
   return rule;
 }
 

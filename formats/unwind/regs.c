@@ -75,6 +75,31 @@ popcount64(guint64 v)
   return (guint)((v * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56);
 }
 
+void
+fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan)
+{
+  const FkUnwindArch *a = in->arch;
+  memset(plan, 0, sizeof *plan);
+  plan->arch = a;
+  plan->regs_mask = in->regs_mask;
+  plan->n_regs = in->n_regs;
+  if (a == NULL)
+    return;
+  /* as fk_unwind_regs_load, in the order it writes */
+  for (guint r = 0; r < a->n_regs; r++) {
+    gint b = a->perf_bit[r];
+    if (b < 0 || b > 63 || !(in->regs_mask & (G_GUINT64_CONSTANT(1) << b)))
+      continue;
+    guint idx = popcount64(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
+    if (idx >= in->n_regs)
+      continue;
+    plan->reg[plan->n] = (guint8)r;
+    plan->idx[plan->n] = (guint8)idx;
+    plan->n++;
+    plan->valid |= G_GUINT64_CONSTANT(1) << r;
+  }
+}
+
 gboolean
 fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid)
 {

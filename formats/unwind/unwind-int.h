@@ -19,10 +19,29 @@ struct FkUnwindArch {
                                          -1: none */
 };
 
+/* For tests: TRUE makes every step take the general path, so that the
+ * simple step (FkCfiRule.simple) can be checked against it. */
+extern gboolean fk_unwind_general_only;
+
 /* Fills REGS (DWARF numbering) from IN's perf registers; VALID gets a bit per
  * register present. FALSE when the pc or the sp is missing. */
 gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],
                              guint64 *valid);
+
+/* Where each DWARF register's value is in a sample's perf registers, for one
+ * (arch, regs_mask, n_regs): the same for every sample of a capture, so the
+ * walk computes it once and copies N values per sample. */
+typedef struct {
+  const FkUnwindArch *arch; /* NULL: not computed */
+  guint64 regs_mask;
+  guint n_regs;
+  guint n;
+  guint8 reg[FK_UNWIND_MAX_REGS], idx[FK_UNWIND_MAX_REGS];
+  guint64 valid;
+} FkUnwindRegsPlan;
+
+/* Makes PLAN for IN's arch, mask and count. */
+void fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan);
 
 /* One operation of a DWARF expression, as libdw decodes it. */
 typedef struct {
@@ -64,6 +83,14 @@ typedef struct {
   guint8 n_changed;
   guint8 changed[FK_UNWIND_MAX_REGS];
   guint64 undef_mask;
+  /* The common rule, stepped without the general path: CFA = register +
+   * offset, the return address and every changed register AT_CFA or
+   * VAL_CFA (no register read, so they may be written in place), the
+   * AT_CFA offsets (return address included) within lo..hi, a range that
+   * fits 32 bits, so one bounds check covers every read. */
+  gboolean simple;
+  guint64 changed_mask; /* a bit per changed[] register */
+  gint64 lo, hi;
 } FkCfiRule;
 
 typedef struct FkCfi FkCfi;

@@ -22,6 +22,14 @@
 
 #define FK_UNWIND_MODULE_CACHE 8
 
+/* The rules of recent (CFI, pc) pairs, direct-mapped in front of cfi.c's
+ * table: a capture's samples revisit a few thousand pcs. */
+#define FK_UNWIND_RULE_CACHE 4096
+
+/* Frames are gathered here and appended to the caller's array a batch at a
+ * time, not one call per frame. */
+#define FK_UNWIND_FRAME_BATCH 64
+
 typedef struct {
   FkUnwindModule mod;
   FkUnwindModuleKind kind;
@@ -37,8 +45,17 @@ struct FkUnwinder {
    * process with the same maps: most samples of a capture), else emptied. */
   UwModuleEntry modules[FK_UNWIND_MODULE_CACHE];
   guint n_modules, next_module;
-  guint64 context; /* of the walk the modules were met in; 0: none */
+  guint64 context;       /* of the walk the modules were met in; 0: none */
+  FkUnwindRegsPlan plan; /* of the last sample's arch, mask and count */
+  struct {
+    const FkCfi *cfi; /* NULL: empty */
+    guint64 vaddr;
+    const FkCfiRule *rule; /* NULL: no FDE covers vaddr */
+  } rules[FK_UNWIND_RULE_CACHE];
+  guint64 rule_hits; /* lookups the cache above answered */
 };
+
+gboolean fk_unwind_general_only;
 
 static const char *const outcome_names[FK_UNWIND_N_OUTCOMES] = {
     "root", "truncated", "no-map", "jit", "no-cfi", "cfa", "stack", "rule", "depth", "regs",
@@ -103,12 +120,15 @@ fk_unwinder_counts(const FkUnwinder *self, guint64 *rules, guint64 *lookups)
   g_hash_table_iter_init(&it, self->cfis);
   while (g_hash_table_iter_next(&it, NULL, &v))
     fk_cfi_counts(v, rules, lookups);
+  *lookups += self->rule_hits;
 }
 
 /* One walk's state. */
 typedef struct {
   const FkUnwindInput *in;
   guint64 stack_base; /* the sampled sp: where the copy starts */
+  guint64 ok_end;     /* an 8-byte read at stack_base + off is inside the copy
+                       * when off < ok_end (stack_len - 7, or 0) */
   guint64 regs[FK_UNWIND_MAX_REGS];
   guint64 valid;
   FkUnwindOutcome fault; /* why the last read failed */
@@ -119,14 +139,15 @@ typedef struct {
 } Walk;
 
 /* Reads 8 bytes of the copied stack at ADDR. */
-static gboolean
+static inline gboolean
 read_u64(Walk *w, guint64 addr, guint64 *out)
 {
-  guint64 len = w->in->stack_len;
-  if (addr >= w->stack_base && addr - w->stack_base <= len && len - (addr - w->stack_base) >= 8) {
-    memcpy(out, w->in->stack + (addr - w->stack_base), 8);
+  guint64 off = addr - w->stack_base; /* below the base: wraps past ok_end */
+  if (G_LIKELY(off < w->ok_end)) {
+    memcpy(out, w->in->stack + off, 8);
     return TRUE;
   }
+  guint64 len = w->in->stack_len;
   /* above a copy that filled its reserved size: the copy size cut the stack */
   w->fault = w->in->full && addr >= w->stack_base && addr - w->stack_base + 8 > len
                  ? FK_UNWIND_TRUNCATED
@@ -367,20 +388,22 @@ apply_rule(Walk *w, const FkRegRule *r, guint reg, guint64 cfa, guint64 *out, gb
   }
 }
 
-/* The module of PC: the previous answer when its range holds PC. */
+/* The module of PC (its load bias and CFI): the previous answer when its
+ * range holds PC. */
 static FkUnwindModuleKind
-find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guint n_regs)
+find_module(FkUnwinder *self, guint64 pc, guint64 *bias, FkCfi **cfi, guint n_regs)
 {
   for (guint i = 0; i < self->n_modules; i++) {
     const UwModuleEntry *e = &self->modules[i];
     if (pc >= e->mod.start && pc < e->mod.end) {
-      *mod = e->mod;
+      *bias = e->mod.bias;
       *cfi = e->cfi;
       return e->kind;
     }
   }
-  memset(mod, 0, sizeof *mod);
+  FkUnwindModule m = {0}, *mod = &m;
   FkUnwindModuleKind kind = self->find(self->ctx, pc, mod);
+  *bias = mod->bias;
   *cfi = NULL;
   if (kind == FK_UNWIND_MODULE_ELF) {
     FkCfi *c = g_hash_table_lookup(self->cfis, mod->key);
@@ -402,6 +425,100 @@ find_module(FkUnwinder *self, guint64 pc, FkUnwindModule *mod, FkCfi **cfi, guin
   return kind;
 }
 
+/* The rule at VADDR of CFI, through the direct-mapped cache. */
+static inline const FkCfiRule *
+rule_at(FkUnwinder *self, FkCfi *cfi, guint64 vaddr)
+{
+  guint64 h = (vaddr ^ (vaddr >> 12) ^ ((guint64)(guintptr)cfi >> 4)) & (FK_UNWIND_RULE_CACHE - 1);
+  if (self->rules[h].cfi == cfi && self->rules[h].vaddr == vaddr) {
+    self->rule_hits++;
+    return self->rules[h].rule;
+  }
+  const FkCfiRule *rule = fk_cfi_rule(cfi, vaddr);
+  self->rules[h].cfi = cfi;
+  self->rules[h].vaddr = vaddr;
+  self->rules[h].rule = rule;
+  return rule;
+}
+
+/* The sample's registers into W, by the plan for its arch, mask and count
+ * (made again when they change); as fk_unwind_regs_load. */
+static gboolean
+load_regs(FkUnwinder *self, const FkUnwindInput *in, Walk *w)
+{
+  FkUnwindRegsPlan *p = &self->plan;
+  if (p->arch != in->arch || p->regs_mask != in->regs_mask || p->n_regs != in->n_regs)
+    fk_unwind_regs_plan(in, p);
+  for (guint i = 0; i < p->n; i++)
+    w->regs[p->reg[i]] = in->regs[p->idx[i]];
+  w->valid = p->valid;
+  const FkUnwindArch *a = in->arch;
+  return (w->valid & (G_GUINT64_CONSTANT(1) << a->sp)) &&
+         (w->valid & (G_GUINT64_CONSTANT(1) << a->pc));
+}
+
+/* The step by a simple rule (cfi.c set_simple) whose CFA register is valid:
+ * FALSE, with nothing changed, when a read would leave the copy (the
+ * general path then says why). The same result as the general path: no
+ * rule reads a register, every read succeeds. */
+static inline gboolean
+simple_step(Walk *w, const FkCfiRule *rule, const FkUnwindArch *a, guint64 *cfa_out,
+            guint64 *ra_out)
+{
+  guint64 cfa = w->regs[rule->cfa.reg] + (guint64)rule->cfa.off;
+  guint64 lo = cfa + (guint64)rule->lo - w->stack_base;
+  guint64 hi = cfa + (guint64)rule->hi - w->stack_base;
+  if (lo > hi || hi >= w->ok_end)
+    return FALSE;
+  /* CFA + off is at lo + (off - rule->lo) in the copy */
+  const guint8 *st = w->in->stack + lo;
+  memcpy(ra_out, st + (rule->regs[rule->ra].off - rule->lo), 8);
+  *cfa_out = cfa;
+  if (*ra_out == 0)
+    return TRUE; /* the root: the registers no longer matter */
+  for (guint k = 0; k < rule->n_changed; k++) {
+    guint r = rule->changed[k];
+    const FkRegRule *rr = &rule->regs[r];
+    if (rr->kind == FK_RULE_AT_CFA)
+      memcpy(&w->regs[r], st + (rr->off - rule->lo), 8);
+    else
+      w->regs[r] = cfa + (guint64)rr->off;
+  }
+  guint64 gone = rule->undef_mask | G_GUINT64_CONSTANT(1) << rule->ra;
+  w->valid = (w->valid & ~gone) | rule->changed_mask;
+  w->lost_valid &= ~(gone | rule->changed_mask);
+  if (!(w->valid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule->regs[a->sp].kind == FK_RULE_SAME) {
+    w->regs[a->sp] = cfa;
+    w->valid |= G_GUINT64_CONSTANT(1) << a->sp;
+  }
+  return TRUE;
+}
+
+/* The walk's frames, appended to the caller's array in batches. */
+typedef struct {
+  GArray *out;
+  guint n;
+  FkUnwindFrame buf[FK_UNWIND_FRAME_BATCH];
+} FrameBuf;
+
+static inline void
+frame_add(FrameBuf *b, guint64 pc, gboolean exact)
+{
+  if (b->n == FK_UNWIND_FRAME_BATCH) {
+    g_array_append_vals(b->out, b->buf, b->n);
+    b->n = 0;
+  }
+  b->buf[b->n++] = (FkUnwindFrame){pc, exact};
+}
+
+static void
+frames_flush(FrameBuf *b)
+{
+  if (b->n > 0)
+    g_array_append_vals(b->out, b->buf, b->n);
+  b->n = 0;
+}
+
 /* The frame-pointer step: FALSE with w->fault set when it does not lead on. */
 static gboolean
 fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa, guint64 *ra, guint64 *fp)
@@ -415,34 +532,36 @@ fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa, guint64 *ra, guint64 *fp)
   return TRUE;
 }
 
-FkUnwindOutcome
-fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_frames)
+static FkUnwindOutcome
+walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint max_frames)
 {
   const FkUnwindArch *a = in->arch;
-  if (!fk_unwind_arch_walkable(a))
-    return FK_UNWIND_STOP_REGS;
   Walk w = {.in = in};
   if (in->context == 0 || in->context != self->context)
     self->n_modules = self->next_module = 0;
   self->context = in->context;
-  if (!fk_unwind_regs_load(in, w.regs, &w.valid))
+  if (!load_regs(self, in, &w))
     return FK_UNWIND_STOP_REGS;
   w.stack_base = w.regs[a->sp];
+  w.ok_end = in->stack_len >= 8 ? in->stack_len - 7 : 0;
+  /* the frames lie somewhere in the copy, each found from the one before:
+   * the copy's lines are asked for at once rather than missed one by one */
+  for (gsize off = 0; off < in->stack_len; off += 64)
+    __builtin_prefetch(in->stack + off);
   guint64 pc = w.regs[a->pc];
   gboolean exact = TRUE;
   if (max_frames == 0)
     return FK_UNWIND_STOP_DEPTH;
-  FkUnwindFrame fr = {pc, TRUE};
-  g_array_append_val(frames, fr);
+  frame_add(frames, pc, TRUE);
   for (guint depth = 1;; depth++) {
     guint64 look = exact ? pc : pc - 1;
     guint64 sp = w.regs[a->sp];
-    FkUnwindModule mod;
+    guint64 bias = 0;
     FkCfi *cfi = NULL;
-    FkUnwindModuleKind kind = find_module(self, look, &mod, &cfi, a->n_regs);
+    FkUnwindModuleKind kind = find_module(self, look, &bias, &cfi, a->n_regs);
     if (kind == FK_UNWIND_MODULE_JIT)
       return FK_UNWIND_STOP_JIT;
-    const FkCfiRule *rule = cfi != NULL ? fk_cfi_rule(cfi, look - mod.bias) : NULL;
+    const FkCfiRule *rule = cfi != NULL ? rule_at(self, cfi, look - bias) : NULL;
     guint64 cfa, ra;
     gboolean signal = FALSE;
     /* The caller's registers are written over the callee's in place: a
@@ -465,6 +584,12 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
       w.regs[a->fp] = fp;
       w.regs[a->sp] = cfa;
       w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
+    } else if (rule->simple && !fk_unwind_general_only &&
+               (w.valid & (G_GUINT64_CONSTANT(1) << rule->cfa.reg)) &&
+               simple_step(&w, rule, a, &cfa, &ra)) {
+      if (ra == 0)
+        return FK_UNWIND_ROOT;
+      signal = rule->signal;
     } else {
       if (rule->unsupported)
         return FK_UNWIND_STOP_RULE;
@@ -477,7 +602,11 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
         return w.fault;
       }
       gboolean undef;
-      if (!apply_rule(&w, &rule->regs[rule->ra], rule->ra, cfa, &ra, &undef))
+      const FkRegRule *rar = &rule->regs[rule->ra];
+      guint64 raoff = cfa + (guint64)rar->off - w.stack_base;
+      if (rar->kind == FK_RULE_AT_CFA && raoff < w.ok_end)
+        memcpy(&ra, in->stack + raoff, 8);
+      else if (!apply_rule(&w, rar, rule->ra, cfa, &ra, &undef))
         return undef ? FK_UNWIND_ROOT : w.fault;
       if (ra == 0)
         return FK_UNWIND_ROOT;
@@ -485,7 +614,16 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
       guint8 why[FK_UNWIND_MAX_REGS]; /* 0: valid, 1: undefined, else 2 + the read's fault */
       for (guint k = 0; k < rule->n_changed; k++) {
         guint r = rule->changed[k];
-        if (apply_rule(&w, &rule->regs[r], r, cfa, &vals[k], &undef))
+        const FkRegRule *rr = &rule->regs[r];
+        /* saved at CFA + N inside the copy: most rules of most frames */
+        guint64 off = cfa + (guint64)rr->off - w.stack_base;
+        if (rr->kind == FK_RULE_AT_CFA && off < w.ok_end) {
+          memcpy(&vals[k], in->stack + off, 8);
+          why[k] = 0;
+        } else if (rr->kind == FK_RULE_VAL_CFA) {
+          vals[k] = cfa + (guint64)rr->off;
+          why[k] = 0;
+        } else if (apply_rule(&w, rr, r, cfa, &vals[k], &undef))
           why[k] = 0;
         else
           why[k] = undef ? 1 : (guint8)(2 + w.fault);
@@ -528,7 +666,19 @@ fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_f
     exact = signal;
     if (depth >= max_frames)
       return FK_UNWIND_STOP_DEPTH;
-    fr = (FkUnwindFrame){pc, exact};
-    g_array_append_val(frames, fr);
+    frame_add(frames, pc, exact);
   }
+}
+
+FkUnwindOutcome
+fk_unwind(FkUnwinder *self, const FkUnwindInput *in, GArray *frames, guint max_frames)
+{
+  if (!fk_unwind_arch_walkable(in->arch))
+    return FK_UNWIND_STOP_REGS;
+  FrameBuf buf;
+  buf.out = frames;
+  buf.n = 0;
+  FkUnwindOutcome o = walk_frames(self, in, &buf, max_frames);
+  frames_flush(&buf);
+  return o;
 }

@@ -329,6 +329,83 @@ test_rule_steps(void)
   fk_elf_free(elf);
 }
 
+/* A rule is simple (one bounds check, registers written in place) exactly
+ * when its CFA is register + offset and the return address and every
+ * changed register are AT_CFA or VAL_CFA; and the simple step gives what
+ * the general one does: walks from every pc of nofp's .text with a rule,
+ * over a stack of return addresses, stack addresses and other words, with
+ * the copy cut at every length around the frame, the same outcome and the
+ * same frames either way. */
+static void
+test_simple_step(void)
+{
+  Fixture f;
+  setup(&f);
+  Elf *e = fk_elf_handle(f.ctx.elf);
+  size_t shstrndx;
+  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
+  guint64 lo = 0, hi = 0;
+  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) != NULL &&
+        g_strcmp0(elf_strptr(e, shstrndx, sh.sh_name), ".text") == 0) {
+      lo = sh.sh_addr;
+      hi = sh.sh_addr + sh.sh_size;
+    }
+  }
+  g_assert_cmpuint(hi, >, lo);
+  FkCfi *cfi = fk_cfi_new(e, e, 17);
+  for (guint i = 0; i < sizeof f.stack / 8; i++) {
+    guint64 v = i % 3 == 0   ? BASE + lo + (i * 0x3b) % (hi - lo)
+                : i % 3 == 1 ? STACK_AT + 8 * (i + 2)
+                             : G_GUINT64_CONSTANT(0x1234) * i;
+    put(&f, 8 * i, v);
+  }
+  guint simple = 0, walks = 0;
+  GArray *general = g_array_new(FALSE, FALSE, sizeof(FkUnwindFrame));
+  for (guint64 pc = lo; pc < hi; pc++) {
+    const FkCfiRule *rule = fk_cfi_rule(cfi, pc);
+    if (rule == NULL)
+      continue;
+    gboolean want = !rule->unsupported && rule->cfa.kind == FK_RULE_REG &&
+                    rule->regs[rule->ra].kind == FK_RULE_AT_CFA;
+    guint64 mask = 0;
+    for (guint k = 0; k < rule->n_changed; k++) {
+      guint8 kind = rule->regs[rule->changed[k]].kind;
+      want = want && (kind == FK_RULE_AT_CFA || kind == FK_RULE_VAL_CFA);
+      mask |= G_GUINT64_CONSTANT(1) << rule->changed[k];
+    }
+    g_assert_cmpint(rule->simple, ==, want);
+    g_assert_cmphex(rule->changed_mask, ==, mask);
+    simple += rule->simple;
+    for (guint j = 0; j < N_REGS; j++)
+      f.regs[j] = STACK_AT + 8 * j;
+    f.regs[IP] = BASE + pc;
+    f.regs[SP] = STACK_AT;
+    for (gsize len = 0; len <= 64; len += 4) {
+      f.in.stack_len = len == 64 ? sizeof f.stack : len;
+      f.in.full = len % 8 == 4;
+      fk_unwind_general_only = TRUE;
+      FkUnwindOutcome og = walk(&f, 64);
+      g_array_set_size(general, 0);
+      g_array_append_vals(general, f.frames->data, f.frames->len);
+      fk_unwind_general_only = FALSE;
+      FkUnwindOutcome os = walk(&f, 64);
+      g_assert_cmpint(os, ==, og);
+      g_assert_cmpuint(f.frames->len, ==, general->len);
+      g_assert_cmpmem(f.frames->data, f.frames->len * sizeof(FkUnwindFrame), general->data,
+                      general->len * sizeof(FkUnwindFrame));
+      walks++;
+    }
+  }
+  g_assert_cmpuint(simple, >, 100);
+  g_assert_cmpuint(walks, >, 1000);
+  g_array_free(general, TRUE);
+  fk_cfi_free(cfi);
+  f.in.stack_len = sizeof f.stack;
+  teardown(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -341,5 +418,6 @@ main(int argc, char **argv)
   g_test_add_func("/unwind/module-context", test_module_context);
   g_test_add_func("/unwind/real-sample", test_real_sample);
   g_test_add_func("/unwind/rule-steps", test_rule_steps);
+  g_test_add_func("/unwind/simple-step", test_simple_step);
   return g_test_run();
 }
