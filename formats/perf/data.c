@@ -846,6 +846,42 @@ parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields 
   return TRUE;
 }
 
+/* A SAMPLE record's time for the time-order queue, when it has one and
+ * parse_sample would accept the record (the queue's test): the fields are
+ * stepped over, not stored, since apply_event parses the record again. */
+static gboolean
+sample_time(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, guint64 *time)
+{
+  guint64 st = a->sample_type;
+  if (!(st & PD_SAMPLE_TIME))
+    return FALSE;
+  const guint8 *p = rec + 8, *end = rec + size;
+  guint64 before =
+      8u * (guint)__builtin_popcountll(st & (PD_SAMPLE_IDENTIFIER | PD_SAMPLE_IP | PD_SAMPLE_TID));
+  guint64 after =
+      8u * (guint)__builtin_popcountll(st & (PD_SAMPLE_ADDR | PD_SAMPLE_ID | PD_SAMPLE_STREAM_ID |
+                                             PD_SAMPLE_CPU | PD_SAMPLE_PERIOD));
+  if ((guint64)(end - p) < before + 8 + after)
+    return FALSE;
+  *time = ld64(pd, p + before);
+  p += before + 8 + after;
+  if (st & PD_SAMPLE_READ) {
+    guint64 rs = read_size(pd, a, p, end);
+    if (rs == G_MAXUINT64 || (guint64)(end - p) < rs)
+      return FALSE;
+    p += rs;
+  }
+  if (st & PD_SAMPLE_CALLCHAIN) {
+    if (end - p < 8)
+      return FALSE;
+    guint64 nr = ld64(pd, p);
+    p += 8;
+    if (nr > (guint64)(end - p) / 8)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- record sources ---- */
 
 /* Reads exactly LEN bytes from the stream unless it ends first: the count. */
@@ -1235,10 +1271,7 @@ handle_record(PerfData *pd, const guint8 *rec, guint32 size, guint64 offset, gbo
   gboolean timed;
   if (type == PD_RECORD_SAMPLE) {
     PdAttr *a = sample_attr(pd, rec, size);
-    PdFields f;
-    timed = a != NULL && parse_sample(pd, a, rec, size, &f) && f.has_time;
-    if (timed)
-      time = f.time;
+    timed = a != NULL && sample_time(pd, a, rec, size, &time);
   } else {
     timed = other_time(pd, rec, size, &time);
   }
