@@ -1146,6 +1146,162 @@ test_threads_same(void)
   read_threads = read_batch = 0;
 }
 
+/* ---- the kernel's maps, one set for every process ---- */
+
+/* A kernel MMAP (pid -1) of [kernel.kallsyms]_text at 0xffffffff81000000. */
+static void
+w_kmmap(W *w, guint64 time)
+{
+  w32(w, 1);
+  w16(w, 1);
+  w16(w, 8 + 32 + 24 + 16);
+  w32(w, 0xffffffff);
+  w32(w, 0);
+  w64(w, 0xffffffff81000000);
+  w64(w, 0x1000000);
+  w64(w, 0xffffffff81000000);
+  wbytes(w, "[kernel.kallsyms]_text\0\0", 24);
+  w32(w, 0xffffffff);
+  w32(w, 0);
+  w64(w, time);
+}
+
+/* A kernel-mode sample of PID at TIME: a kernel address, then the user
+ * return address 0x400100. */
+static void
+w_ksample(W *w, guint32 pid, guint64 time)
+{
+  w32(w, 9);
+  w16(w, 1);
+  w16(w, 8 + 8 * 4 + 8 + 8 * 4);
+  w64(w, 0xffffffff81000100);
+  w32(w, pid);
+  w32(w, pid);
+  w64(w, time);
+  w64(w, 1);
+  w64(w, 4);
+  w64(w, (guint64)-128);
+  w64(w, 0xffffffff81000100);
+  w64(w, (guint64)-512);
+  w64(w, 0x400100);
+}
+
+static void
+w_exit(W *w, guint32 pid, guint32 ppid, guint64 time)
+{
+  w32(w, 4);
+  w16(w, 0);
+  w16(w, 8 + 16 + 8 + 16);
+  w32(w, pid);
+  w32(w, ppid);
+  w32(w, pid);
+  w32(w, ppid);
+  w64(w, time);
+  w_trailer(w, pid, time);
+}
+
+/* W with synth's header and attr, its data section begun at *DATA. */
+static W
+w_begin(guint64 *data)
+{
+  W w = {g_byte_array_new(), FALSE};
+  g_autoptr(GBytes) base = synth(FALSE);
+  const guint8 *b = g_bytes_get_data(base, NULL);
+  memcpy(data, b + 40, 8);
+  g_byte_array_append(w.b, b, (guint)*data);
+  return w;
+}
+
+static GBytes *
+w_end(W *w, guint64 data)
+{
+  w32(w, 68); /* FINISHED_ROUND */
+  w16(w, 0);
+  w16(w, 8);
+  set64(w, 48, w->b->len - data);
+  return g_byte_array_free_to_bytes(w->b);
+}
+
+/* The kernel's mappings are kept once, apart from every process's own: a
+ * kernel address resolves the same in two processes, in a child forked
+ * before or after them, after a process's exec (a new COMM and new maps)
+ * and after another process exits. */
+static void
+test_kernel_maps_shared(void)
+{
+  guint64 data;
+  W w = w_begin(&data);
+  guint64 t = 100;
+  w_kmmap(&w, t++);
+  w_comm(&w, 10, "prog", t++);
+  w_comm(&w, 11, "other", t++);
+  w_mmap2(&w, 10, 0x400000, "/bin/prog", t++);
+  w_mmap2(&w, 11, 0x400000, "/bin/other", t++);
+  w_ksample(&w, 10, t++);
+  w_ksample(&w, 11, t++);
+  w_fork(&w, 12, 10, t++);
+  w_ksample(&w, 12, t++);
+  /* 12 execs: a new comm, a new binary over the old one */
+  w_comm(&w, 12, "child", t++);
+  w_mmap2(&w, 12, 0x400000, "/bin/child", t++);
+  w_ksample(&w, 12, t++);
+  w_exit(&w, 10, 1, t++);
+  w_ksample(&w, 11, t++);
+  w_ksample(&w, 12, t++);
+  g_autoptr(GBytes) bytes = w_end(&w, data);
+  g_autoptr(FkInput) in = fk_input_new_bytes("kernel", bytes);
+  Read r;
+  read_input(in, FK_WEIGHT_SAMPLES, &r);
+  for (guint i = 0; i < r.messages->len; i++)
+    g_test_message("%s", (char *)g_ptr_array_index(r.messages, i));
+  g_assert_false(r.error);
+  g_assert_cmpuint(r.skipped, ==, 0);
+  const char *user[] = {"prog", "other", "prog", "child", "other", "child"};
+  g_assert_cmpuint(r.lines->len, ==, G_N_ELEMENTS(user));
+  for (guint i = 0; i < G_N_ELEMENTS(user); i++) {
+    const char *line = g_ptr_array_index(r.lines, i);
+    g_autofree char *tail = g_strdup_printf(";[%s];[kernel.kallsyms]", user[i]);
+    g_assert_true(g_str_has_suffix(line, tail));
+  }
+  read_clear(&r);
+}
+
+/* The time-order queue takes a sample's time alone (sample_time), yet
+ * queues exactly what parse_sample accepts: samples out of order in a round
+ * come out in time order, and one whose callchain runs past its record is
+ * skipped (and told), not queued. */
+static void
+test_queue_sample_time(void)
+{
+  guint64 data;
+  W w = w_begin(&data);
+  guint64 t = 100;
+  w_comm(&w, 10, "prog", t++);
+  w_mmap2(&w, 10, 0x400000, "/bin/prog", t++);
+  w_sample(&w, 10, 500, 1);
+  w_sample(&w, 10, 300, 2);
+  /* a chain of 1000 in a record that holds one */
+  gsize at = w.b->len;
+  w_sample(&w, 10, 200, 1);
+  set64(&w, at + 8 + 8 + 8 + 8 + 8, 1000);
+  w_sample(&w, 10, 400, 3);
+  g_autoptr(GBytes) bytes = w_end(&w, data);
+  g_autoptr(FkInput) in = fk_input_new_bytes("queue", bytes);
+  Read r;
+  read_input(in, FK_WEIGHT_SAMPLES, &r);
+  g_assert_false(r.error);
+  g_assert_cmpuint(r.lines->len, ==, 3);
+  const char *times[] = {" 300 ", " 400 ", " 500 "};
+  for (guint i = 0; i < 3; i++)
+    g_assert_nonnull(strstr(g_ptr_array_index(r.lines, i), times[i]));
+  g_assert_cmpuint(r.skipped, ==, 1);
+  gboolean told = FALSE;
+  for (guint i = 0; i < r.messages->len; i++)
+    told |= strstr(g_ptr_array_index(r.messages, i), "shorter than its fields") != NULL;
+  g_assert_true(told);
+  read_clear(&r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1173,5 +1329,7 @@ main(int argc, char **argv)
   g_test_add_func("/perf-data/stack-cache", test_stack_cache);
   g_test_add_func("/perf-data/time-order-many", test_time_order_many);
   g_test_add_func("/perf-data/stack-cache-table", test_stack_cache_table);
+  g_test_add_func("/perf-data/kernel-maps-shared", test_kernel_maps_shared);
+  g_test_add_func("/perf-data/queue-sample-time", test_queue_sample_time);
   return g_test_run();
 }

@@ -395,6 +395,39 @@ test_kallsyms_file(void)
   fixture_clear(&f);
 }
 
+/* kallsyms files as they are met: upper-case hex, lines cut short, an
+ * address of 17 digits, empty lines, and no newline after the last line. */
+static void
+test_kallsyms_odd(void)
+{
+  Fixture f;
+  fixture_init(&f);
+  g_autofree char *ks = g_build_filename(tmpdir, "kallsyms-odd", NULL);
+  const char *text = "FFFFFFFF81000000 T Upper_fn\n"
+                     "ffffffff81000800 T\n"
+                     "ffffffff8100\n"
+                     "\n"
+                     "0ffffffff81000900 T seventeen_digits\n"
+                     "ffffffff81000a00 t \n"
+                     "fFfFfFfF81001000 t mixed_case\n"
+                     "ffffffff81002000 T last_fn";
+  g_assert_true(g_file_set_contents(ks, text, -1, NULL));
+  f.opts.kallsyms = ks;
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  guint64 ips[] = {0xffffffff81000010ull, 0xffffffff81000910ull, 0xffffffff81001010ull,
+                   0xffffffff81002010ull};
+  for (guint i = 0; i < G_N_ELEMENTS(ips); i++)
+    fk_symbolizer_lookup(s, NULL, ips[i], TRUE, f.out);
+  g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "Upper_fn");
+  /* the bad lines name nothing: Upper_fn runs on */
+  g_assert_cmpstr(g_ptr_array_index(f.out, 1), ==, "Upper_fn");
+  g_assert_cmpstr(g_ptr_array_index(f.out, 2), ==, "mixed_case");
+  /* the last line, without its newline, is read */
+  g_assert_cmpstr(g_ptr_array_index(f.out, 3), ==, "last_fn");
+  g_assert_true(diag_has(f.diag, "4 lines of kallsyms not understood", NULL));
+  fixture_clear(&f);
+}
+
 static void
 test_jit_map(void)
 {
@@ -595,6 +628,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/mismatch", test_mismatch);
   g_test_add_func("/symbolize/added-files", test_added_files);
   g_test_add_func("/symbolize/kallsyms-file", test_kallsyms_file);
+  g_test_add_func("/symbolize/kallsyms-odd", test_kallsyms_odd);
   g_test_add_func("/symbolize/jit-map", test_jit_map);
   g_test_add_func("/symbolize/unresolved", test_unresolved);
   g_test_add_func("/symbolize/cache-consistent", test_cache_consistent);
