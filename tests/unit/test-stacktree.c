@@ -22,13 +22,12 @@ add(FkTree *t, const char *stack, gint64 w)
 static gboolean
 collect_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
-  const FkNode *n = fk_tree_node(tree, id);
-  if (n->self[0] == 0)
+  if (fk_node_self(tree, id, 0) == 0)
     return TRUE;
   GString *s = data;
   for (gsize i = 0; i < depth; i++)
     g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
-  g_string_append_printf(s, " %" G_GINT64_FORMAT "\n", n->self[0]);
+  g_string_append_printf(s, " %" G_GINT64_FORMAT "\n", fk_node_self(tree, id, 0));
   return TRUE;
 }
 
@@ -69,8 +68,8 @@ test_add(void)
   g_assert_cmpint(fk_tree_total(t, 0), ==, 11);
   FkNodeId m = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "main", 4));
   g_assert_cmpuint(m, !=, 0);
-  g_assert_cmpint(fk_tree_node(t, m)->total[0], ==, 11);
-  g_assert_cmpint(fk_tree_node(t, m)->self[0], ==, 0);
+  g_assert_cmpint(fk_node_total(t, m, 0), ==, 11);
+  g_assert_cmpint(fk_node_self(t, m, 0), ==, 0);
   g_assert_cmpuint(fk_tree_size(t), ==, 5);
 }
 
@@ -135,7 +134,7 @@ test_sequential(void)
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(t, m, FK_ORDER_INSERTION, kids);
   g_assert_cmpuint(kids->len, ==, 3); /* a(2), b(1), a(1): only adjacent merges */
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 2);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 0), 0), ==, 2);
   g_assert_cmpstr(fk_tree_node(t, g_array_index(kids, FkNodeId, 2))->name, ==, "a");
 }
 
@@ -151,12 +150,12 @@ test_sequential_interrupted(void)
   add(t, "A;B", 1);
   fk_tree_finish(t);
   FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "A", 1));
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 4);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 4);
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(t, a, FK_ORDER_INSERTION, kids);
   g_assert_cmpuint(kids->len, ==, 2);
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 1);
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 1))->total[0], ==, 2);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 0), 0), ==, 1);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 1), 0), ==, 2);
 }
 
 static void
@@ -173,7 +172,7 @@ test_empty_stack_and_deep(void)
   g_assert_true(fk_tree_add_stack(t, frames, n, &w, NULL));
   g_free(frames);
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->self[0], ==, 4);
+  g_assert_cmpint(fk_node_self(t, FK_ROOT, 0), ==, 4);
   g_autofree char *d = dump(t);
   g_assert_cmpuint(strlen(d), >, 2 * n);
 }
@@ -330,10 +329,10 @@ test_merge_properties(void)
     /* every node's total is its self plus its children's totals */
     for (FkNodeId id = 0; id < fk_tree_size(ab_c); id++) {
       const FkNode *n = fk_tree_node(ab_c, id);
-      gint64 t = n->self[0];
+      gint64 t = fk_node_self(ab_c, id, 0);
       for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(ab_c, k)->next_sibling)
-        t += fk_tree_node(ab_c, k)->total[0];
-      g_assert_cmpint(t, ==, n->total[0]);
+        t += fk_node_total(ab_c, k, 0);
+      g_assert_cmpint(t, ==, fk_node_total(ab_c, id, 0));
     }
     /* merging with an empty tree changes nothing */
     g_autoptr(FkTree) e = fk_tree_new(NULL, FK_TREE_DEFAULT);
@@ -403,7 +402,7 @@ test_distinct_stacks(void)
   }
   fk_tree_finish(t);
   for (guint s = 0; s < STACKS; s++)
-    g_assert_cmpint(fk_tree_node(t, leaf[s])->self[0], >=, 2);
+    g_assert_cmpint(fk_node_self(t, leaf[s], 0), >=, 2);
   g_assert_cmpuint(fk_tree_size(t), ==, nodes);
   g_assert_cmpint(fk_tree_total(t, 0), ==, 2 * STACKS);
   /* the root has all 300 names as children, each found */
@@ -425,10 +424,10 @@ assert_totals(const FkTree *t)
   for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
     const FkNode *n = fk_tree_node(t, id);
     for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
-      gint64 sum = n->self[c];
+      gint64 sum = fk_node_self(t, id, c);
       for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(t, k)->next_sibling)
-        sum += fk_tree_node(t, k)->total[c];
-      g_assert_cmpint(sum, ==, n->total[c]);
+        sum += fk_node_total(t, k, c);
+      g_assert_cmpint(sum, ==, fk_node_total(t, id, c));
     }
   }
 }
@@ -481,7 +480,7 @@ test_finish(void)
 
   /* Finished: read, and nothing more is added. */
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
   g_assert_true(fk_tree_equal(t, t));
   const char *d[] = {fk_tree_intern(t, "a", 1), fk_tree_intern(t, "d", 1)};
   FkWeight one = fk_weight_int(1);
@@ -496,17 +495,17 @@ test_finish(void)
   g_test_assert_expected_messages();
   g_assert_cmpuint(fk_tree_size(t), ==, 4);
   g_assert_cmpint(fk_tree_total(t, 0), ==, 5);
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
   /* what hands a tree out finishes it */
   FkTree *ts[] = {t};
   g_autoptr(FkTree) m = fk_tree_merge(ts, 1, NULL);
-  g_assert_cmpint(fk_tree_node(m, fk_tree_find_child(m, FK_ROOT, d[0]))->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(m, fk_tree_find_child(m, FK_ROOT, d[0]), 0), ==, 5);
   g_clear_pointer(&m, fk_tree_free); /* its interner is T's */
   /* a reset tree is built again */
   g_assert_true(fk_tree_reset(t));
   add(t, "x", 1);
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->total[0], ==, 1);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, 1);
 }
 
 /* Every node is found again under its parent, and parents come first: the
@@ -594,7 +593,8 @@ heap_in_use(void)
 }
 
 static gboolean
-drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, gpointer data)
+drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w,
+          gpointer data)
 {
   (void)tree;
   Drain *d = data;
@@ -605,7 +605,7 @@ drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, gpointer data)
   g_hash_table_add(d->seen, GUINT_TO_POINTER(id));
   g_assert_nonnull(n->name); /* the names live to the end */
   g_assert_cmpuint(strlen(n->name), <, 16);
-  d->weight += n->self[0];
+  d->weight += w[0].self;
   d->least = MIN(d->least, heap_in_use());
   return id != d->stop;
 }
@@ -712,7 +712,7 @@ test_children_by_name(void)
     for (guint i = 0; i < kids->len; i++) {
       FkNodeId c = g_array_index(kids, FkNodeId, i);
       g_string_append_printf(want, "top;%s %" G_GINT64_FORMAT "\n", fk_tree_node_name(t, c),
-                             fk_tree_node(t, c)->self[0]);
+                             fk_node_self(t, c, 0));
     }
     g_autofree char *wanted = g_string_free(want, FALSE);
     g_assert_cmpstr(walked, ==, wanted);
