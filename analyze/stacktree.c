@@ -388,8 +388,9 @@ fk_tree_bytes(const FkTree *self)
   gsize weights = 0;
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
     weights += self->head.weights[c] != NULL ? self->len * sizeof(FkWeights) : 0;
-  return sizeof *self + self->len * sizeof(FkNode) + weights + (self->mask + 1) * sizeof(struct Slot) +
-         (self->stack_mask + 1) * sizeof(struct StackHit) + self->many_bytes;
+  return sizeof *self + self->len * sizeof(FkNode) + weights +
+         (self->mask + 1) * sizeof(struct Slot) + (self->stack_mask + 1) * sizeof(struct StackHit) +
+         self->many_bytes;
 }
 
 static inline gboolean

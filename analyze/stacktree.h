@@ -38,8 +38,8 @@
 typedef guint32 FkNodeId;
 #define FK_ROOT ((FkNodeId)0)
 
-/* 24 bytes (the weights are the tree's: see fk_node_weights). A finished tree's children are in insertion order; while a tree
- * is built they are newest first (a child is added at the head of its
+/* 24 bytes (the weights are the tree's: see fk_node_weights). A finished tree's children are in
+ * insertion order; while a tree is built they are newest first (a child is added at the head of its
  * parent's list, so a node needs no last child), and fk_tree_finish puts
  * them back in its pass over the nodes. How many children a node has is the
  * tree's business (its child index), not the node's. */
@@ -227,8 +227,8 @@ gboolean fk_tree_lift(FkTree *self);
  * end. So moving a big tree into another one holds their union, not their
  * sum. FUNC may read NODE only (the nodes before it may be gone), its name
  * included (the interner lives until the end), and W, NODE's weights,
- * W[c] for each column c < FK_MAX_COLUMNS (zero in the columns SELF lacks). Returning FALSE from FUNC
- * stops; SELF is freed either way, and fk_tree_drain then returns FALSE. */
+ * W[c] for each column c < FK_MAX_COLUMNS (zero in the columns SELF lacks). Returning FALSE from
+ * FUNC stops; SELF is freed either way, and fk_tree_drain then returns FALSE. */
 typedef gboolean (*FkTreeDrainFunc)(const FkTree *tree, FkNodeId id, const FkNode *node,
                                     const FkWeights *w, gpointer user_data);
 gboolean fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data);

@@ -131,7 +131,8 @@ compact(FkTree *tree, GError **error)
   gsize n = fk_tree_size(tree);
   gboolean empty_nodes = FALSE;
   for (gsize i = 1; i < n && !empty_nodes; i++) {
-    empty_nodes = fk_node_total(tree, (FkNodeId)i, 0) == 0 && fk_node_total(tree, (FkNodeId)i, 1) == 0;
+    empty_nodes =
+        fk_node_total(tree, (FkNodeId)i, 0) == 0 && fk_node_total(tree, (FkNodeId)i, 1) == 0;
   }
   if (!empty_nodes)
     return tree;
@@ -519,8 +520,7 @@ typedef struct {
 } DiffAdd;
 
 static gboolean
-diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, const FkWeights *xw,
-              gpointer data)
+diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, const FkWeights *xw, gpointer data)
 {
   (void)in;
   DiffAdd *d = data;

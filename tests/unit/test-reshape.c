@@ -69,7 +69,8 @@ test_reverse_simple(void)
   g_assert_cmpint(self_at(r, "g;h;main", 0), ==, 5);
   g_assert_cmpint(self_at(r, "f;main", 0), ==, 2);
   g_assert_cmpint(
-      fk_node_total(r, fk_tree_find_child(r, FK_ROOT, fk_interner_intern0(fk_tree_strings(r), "g")), 0),
+      fk_node_total(r, fk_tree_find_child(r, FK_ROOT, fk_interner_intern0(fk_tree_strings(r), "g")),
+                    0),
       ==, 8);
   g_assert_cmpint(fk_tree_total(r, 0), ==, 10);
 }

@@ -593,8 +593,7 @@ heap_in_use(void)
 }
 
 static gboolean
-drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w,
-          gpointer data)
+drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w, gpointer data)
 {
   (void)tree;
   Drain *d = data;
@@ -747,6 +746,180 @@ test_children_by_name_orders(void)
     }
 }
 
+/* Weights through the accessors (issue 18): a one-column tree has no second
+ * column (it reads zero, and costs nothing), fk_node_weights gives both. */
+static void
+test_weights_accessors(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "a;b", 3);
+  add(t, "a", 2);
+  add(t, "c", 5);
+  gsize one = fk_tree_bytes(t);
+  fk_tree_finish(t);
+  FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "a", 1));
+  FkNodeId b = fk_tree_find_child(t, a, fk_tree_intern(t, "b", 1));
+  g_assert_cmpint(fk_node_self(t, a, 0), ==, 2);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
+  const FkWeights *w = fk_node_weights(t, b, 0);
+  g_assert_cmpint(w->self, ==, 3);
+  g_assert_cmpint(w->total, ==, 3);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, 10);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, fk_tree_total(t, 0));
+  for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
+    g_assert_cmpint(fk_node_self(t, id, 1), ==, 0);
+    g_assert_cmpint(fk_node_total(t, id, 1), ==, 0);
+  }
+  /* a second column is made when a weight has two */
+  FkWeight two = {{1, 4}, 2, 0};
+  g_autoptr(FkTree) u = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(u, "a;b", 3);
+  add(u, "a", 2);
+  add(u, "c", 5);
+  g_assert_true(fk_tree_add(u, FK_ROOT, &two, NULL));
+  g_assert_cmpuint(fk_tree_bytes(u), ==, one + fk_tree_size(u) * sizeof(FkWeights));
+  fk_tree_finish(u);
+  g_assert_cmpint(fk_node_total(u, FK_ROOT, 0), ==, 11);
+  g_assert_cmpint(fk_node_total(u, FK_ROOT, 1), ==, 4);
+  g_assert_cmpint(fk_node_self(u, FK_ROOT, 1), ==, 4);
+  g_assert_cmpint(fk_node_total(u, fk_tree_find_child(u, FK_ROOT, fk_tree_intern(u, "a", 1)), 1),
+                  ==, 0);
+}
+
+/* A chain of N + 1 nodes under the root ("n0;n1;..."): node I + 1 is the
+ * I-th frame, with self weight I + 1. Past FK_NODE_CHUNK nodes the weights
+ * span more than one chunk of each column. */
+static FkTree *
+long_chain(gsize n)
+{
+  FkTree *t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  FkNodeId at = FK_ROOT;
+  for (gsize i = 0; i < n; i++) {
+    char name[32];
+    int len = g_snprintf(name, sizeof name, "n%" G_GSIZE_FORMAT, i);
+    at = fk_tree_child(t, at, fk_tree_intern(t, name, (gsize)len), NULL);
+    g_assert_cmpuint(at, ==, i + 1);
+    FkWeight w = fk_weight_int((gint64)i + 1);
+    g_assert_true(fk_tree_add(t, at, &w, NULL));
+  }
+  return t;
+}
+
+/* The column arrays grow past a chunk boundary: every node's weights, on
+ * either side of it, are its own, and totals sum across it. */
+static void
+test_weights_past_chunk(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  g_autoptr(FkTree) t = long_chain(n);
+  fk_tree_finish(t);
+  gint64 below = 0;
+  for (gsize i = n; i >= 1; i--) {
+    below += (gint64)i;
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 0), ==, (gint64)i);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 0), ==, below);
+  }
+  g_assert_cmpint(fk_tree_total(t, 0), ==, below);
+}
+
+/* fk_tree_to_second_column: a tree made differential keeps its first
+ * column's weights, in the second, on every chunk; the first starts from
+ * zero and takes new weights, new nodes included; its totals are summed by
+ * the finish and the second column's stay right. */
+static void
+test_second_column(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  g_autoptr(FkTree) t = long_chain(n);
+  fk_tree_finish(t);
+  g_autofree gint64 *was = g_new(gint64, n + 1);
+  for (gsize i = 0; i <= n; i++)
+    was[i] = fk_node_total(t, (FkNodeId)i, 0);
+  g_assert_true(fk_tree_to_second_column(t, 1, NULL));
+  g_assert_cmpuint(fk_tree_columns(t), ==, 2);
+  g_assert_cmpuint(fk_tree_decimals(t), ==, 1);
+  /* the first column's new weights: node 1 and the last node, on the other
+   * chunk, and a new node under the last */
+  FkWeight one = fk_weight_int(7);
+  g_assert_true(fk_tree_add(t, 1, &one, NULL));
+  g_assert_true(fk_tree_add(t, (FkNodeId)n, &one, NULL));
+  FkNodeId extra = fk_tree_child(t, (FkNodeId)n, fk_tree_intern(t, "new", 3), NULL);
+  g_assert_cmpuint(extra, ==, n + 1);
+  g_assert_true(fk_tree_add(t, extra, &one, NULL));
+  fk_tree_finish(t);
+  for (gsize i = 1; i <= n; i++) {
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 1), ==, (gint64)i * 10);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 1), ==, was[i] * 10);
+    gint64 self0 = i == 1 || i == n ? 70 : 0;
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 0), ==, self0);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 0), ==, i == 1 ? 210 : 140);
+  }
+  g_assert_cmpint(fk_node_weights(t, extra, 0)->total, ==, 70);
+  g_assert_cmpint(fk_node_weights(t, extra, 1)->total, ==, 0);
+  g_assert_cmpint(fk_tree_total(t, 1), ==, was[0] * 10);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 210);
+}
+
+typedef struct {
+  const FkTree *copy; /* the same tree, not drained */
+  gsize seen;
+} DrainWeights;
+
+static gboolean
+drain_weights(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w, gpointer data)
+{
+  (void)tree;
+  (void)n;
+  DrainWeights *d = data;
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    g_assert_cmpint(w[c].self, ==, fk_node_self(d->copy, id, c));
+    g_assert_cmpint(w[c].total, ==, fk_node_total(d->copy, id, c));
+  }
+  d->seen++;
+  return TRUE;
+}
+
+/* Draining and merging pass the weights along, both columns, past a chunk
+ * boundary; and a lift moves them with their nodes (the place it leaves
+ * reads zero for a node made after it). */
+static void
+test_weights_drain_merge_lift(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  FkTree *t = long_chain(n);
+  fk_tree_finish(t);
+  g_assert_true(fk_tree_to_second_column(t, 0, NULL));
+  FkWeight w = fk_weight_int(3);
+  g_assert_true(fk_tree_add(t, (FkNodeId)n, &w, NULL));
+  fk_tree_finish(t);
+  FkTree *parts[] = {t};
+  g_autoptr(FkTree) m = fk_tree_merge(parts, 1, NULL);
+  g_assert_nonnull(m);
+  g_assert_true(fk_tree_equal(t, m));
+  g_assert_cmpuint(fk_tree_columns(m), ==, 2);
+  g_assert_cmpint(fk_tree_total(m, 0), ==, 3);
+  DrainWeights d = {m, 0};
+  g_assert_true(fk_tree_drain(t, drain_weights, &d));
+  g_assert_cmpuint(d.seen, ==, n + 1);
+
+  /* the lift: node 1 becomes the root, node I node I - 1 */
+  g_autoptr(FkTree) l = long_chain(n);
+  fk_tree_finish(l);
+  g_assert_true(fk_tree_lift(l));
+  g_assert_cmpuint(fk_tree_size(l), ==, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpint(fk_node_self(l, (FkNodeId)i, 0), ==, (gint64)i + 1);
+  g_assert_true(fk_tree_to_second_column(l, 0, NULL));
+  FkNodeId extra = fk_tree_child(l, (FkNodeId)(n - 1), fk_tree_intern(l, "new", 3), NULL);
+  g_assert_cmpuint(extra, ==, n);
+  fk_tree_finish(l);
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    g_assert_cmpint(fk_node_self(l, extra, c), ==, 0);
+    g_assert_cmpint(fk_node_total(l, extra, c), ==, 0);
+  }
+  g_assert_cmpint(fk_node_total(l, (FkNodeId)(n - 1), 1), ==, (gint64)n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -767,6 +940,10 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/finish", test_finish);
   g_test_add_func("/stacktree/lift", test_lift);
   g_test_add_func("/stacktree/drain", test_drain);
+  g_test_add_func("/stacktree/weights-accessors", test_weights_accessors);
+  g_test_add_func("/stacktree/weights-past-chunk", test_weights_past_chunk);
+  g_test_add_func("/stacktree/second-column", test_second_column);
+  g_test_add_func("/stacktree/weights-drain-merge-lift", test_weights_drain_merge_lift);
   g_test_add_func("/stacktree/children-by-name", test_children_by_name);
   g_test_add_func("/stacktree/children-by-name-orders", test_children_by_name_orders);
   return g_test_run();
