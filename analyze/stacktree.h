@@ -23,7 +23,7 @@
  * is built, adds keep the self weights and the root's total; the other totals
  * are summed once, by the finish: writing every ancestor on every add was most
  * of the cost of reading big inputs. So the weights of a node
- * (fk_tree_node), orders by width, fk_tree_equal and every transform read
+ * (fk_node_self, fk_node_total, fk_node_weights), orders by width, fk_tree_equal and every transform read
  * finished trees only, and nothing is added to a finished tree: a const
  * FkTree is never written, and no read between adds costs a pass over the
  * tree. Names, shape and the root's total (fk_tree_node_name,
