@@ -35,3 +35,22 @@ fk_pages_free(void *p)
    * system malloc (GLib >= 2.46), so free() releases each of them. */
   free(p);
 }
+
+void *
+fk_pages_map0(gsize bytes)
+{
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    g_error("%s: failed to map %" G_GSIZE_FORMAT " bytes", G_STRLOC, bytes);
+#ifdef MADV_HUGEPAGE
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+void
+fk_pages_unmap(void *p, gsize bytes)
+{
+  if (p != NULL)
+    munmap(p, bytes);
+}

@@ -20,5 +20,13 @@ void *fk_pages_alloc(gsize bytes);
  * from g_malloc0, so that small tables stay small). Never NULL. */
 void *fk_pages_alloc0(gsize bytes, gsize min_huge);
 
+/* BYTES of fresh zero pages (mmap), advised to be huge pages: zeroed
+ * without a write, each page faulted in when first touched, so memory
+ * that grows in such blocks costs only what is used. Never NULL (aborts
+ * when the system has no memory, as g_malloc does). Freed with
+ * fk_pages_unmap, BYTES given again. */
+void *fk_pages_map0(gsize bytes);
+void fk_pages_unmap(void *p, gsize bytes);
+
 /* Frees what fk_pages_alloc or fk_pages_alloc0 gave (NULL: nothing). */
 void fk_pages_free(void *p);

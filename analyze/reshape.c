@@ -15,29 +15,30 @@ typedef struct {
 } Reshape;
 
 static FkWeight
-self_weight(const Reshape *r, const FkNode *n)
+self_weight(const Reshape *r, const FkTree *tree, FkNodeId id)
 {
-  FkWeight w = {{n->self[0], n->self[1]}, (guint8)r->columns, (guint8)r->decimals};
+  FkWeight w = {{fk_node_self(tree, id, 0), fk_node_self(tree, id, 1)},
+                (guint8)r->columns,
+                (guint8)r->decimals};
   return w;
 }
 
 static gboolean
-has_self(const FkNode *n)
+has_self(const FkTree *tree, FkNodeId id)
 {
-  return n->self[0] != 0 || n->self[1] != 0;
+  return fk_node_self(tree, id, 0) != 0 || fk_node_self(tree, id, 1) != 0;
 }
 
 static gboolean
 reverse_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
   Reshape *r = data;
-  const FkNode *n = fk_tree_node(tree, id);
-  if (!has_self(n))
+  if (!has_self(tree, id))
     return TRUE;
   g_ptr_array_set_size(r->path, 0);
   for (gsize i = depth; i > 0; i--)
     g_ptr_array_add(r->path, (gpointer)path[i - 1]);
-  FkWeight w = self_weight(r, n);
+  FkWeight w = self_weight(r, tree, id);
   if (!fk_tree_add_stack(r->out, (const char *const *)r->path->pdata, depth, &w, r->error)) {
     r->failed = TRUE;
     return FALSE;
@@ -49,8 +50,7 @@ static gboolean
 rebase_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
   Reshape *r = data;
-  const FkNode *n = fk_tree_node(tree, id);
-  if (!has_self(n))
+  if (!has_self(tree, id))
     return TRUE;
   gsize i = depth;
   while (i > 0 && !g_hash_table_contains(r->symbols, path[i - 1]))
@@ -59,11 +59,11 @@ rebase_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth
     if (r->report != NULL) {
       r->report->stacks++;
       for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-        r->report->removed[c] += n->self[c];
+        r->report->removed[c] += fk_node_self(tree, id, c);
     }
     return TRUE;
   }
-  FkWeight w = self_weight(r, n);
+  FkWeight w = self_weight(r, tree, id);
   if (!fk_tree_add_stack(r->out, path + (i - 1), depth - (i - 1), &w, r->error)) {
     r->failed = TRUE;
     return FALSE;
@@ -86,14 +86,13 @@ reshape(const FkTree *tree, FkTreeWalkFunc func, Reshape *r)
   FkWeight zero = {{0, 0}, (guint8)r->columns, (guint8)r->decimals};
   gboolean ok = fk_tree_add(r->out, FK_ROOT, &zero, r->error);
   /* The root's own self weight (empty stacks) stays at the root. */
-  const FkNode *root = fk_tree_node(tree, FK_ROOT);
-  if (ok && has_self(root) && func == (FkTreeWalkFunc)reverse_one) {
-    FkWeight w = self_weight(r, root);
+  if (ok && has_self(tree, FK_ROOT) && func == (FkTreeWalkFunc)reverse_one) {
+    FkWeight w = self_weight(r, tree, FK_ROOT);
     ok = fk_tree_add(r->out, FK_ROOT, &w, r->error);
-  } else if (ok && has_self(root) && r->report != NULL) {
+  } else if (ok && has_self(tree, FK_ROOT) && r->report != NULL) {
     r->report->stacks++;
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      r->report->removed[c] += root->self[c];
+      r->report->removed[c] += fk_node_self(tree, FK_ROOT, c);
   }
   if (ok)
     fk_tree_walk(tree, FK_ORDER_INSERTION, func, r);
@@ -146,8 +145,7 @@ static gboolean
 split_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
   Split *sp = data;
-  const FkNode *n = fk_tree_node(tree, id);
-  if (!has_self(n))
+  if (!has_self(tree, id))
     return TRUE;
   gsize at = 0;
   while (at < depth && strncmp(path[at], sp->prefix, sp->prefix_len) != 0)
@@ -167,7 +165,7 @@ split_one(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth,
   Reshape r = {0};
   r.columns = fk_tree_columns(tree);
   r.decimals = fk_tree_decimals(tree);
-  FkWeight w = self_weight(&r, n);
+  FkWeight w = self_weight(&r, tree, id);
   if (!fk_tree_add_stack(sp->trees->pdata[idx - 1], (const char *const *)sp->stack->pdata,
                          sp->stack->len, &w, sp->error)) {
     sp->failed = TRUE;

@@ -9,7 +9,14 @@
 G_DEFINE_QUARK(fk - tree - error - quark, fk_tree_error)
 /* clang-format on */
 
+const FkWeights fk_no_weights;
+
 struct FkTree {
+  /* Per column, the weights in chunks as the nodes are (one per node
+   * chunk); NULL for a column the tree never had. First: the accessors of
+   * stacktree.h read it. Zeroed memory: a node's weights start at zero
+   * without a write. */
+  FkTreeHead head;
   FkInterner *strings;
   FkTreeFlags flags;
   guint columns;
@@ -120,13 +127,20 @@ slot_tag(guint64 h)
  * in the child index: a walk of up to this many nodes costs about what one
  * probe of a big index does. */
 #define SCAN_CHILDREN 4
-#define CHUNK_BITS 16
-#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define CHUNK_BITS FK_NODE_CHUNK_BITS
+#define CHUNK_SIZE FK_NODE_CHUNK
 
 static inline FkNode *
 node_at(const FkTree *self, FkNodeId id)
 {
   return &self->chunks[id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
+}
+
+/* Node ID's weights in column C, which the tree has, to write. */
+static inline FkWeights *
+wat(FkTree *self, FkNodeId id, guint c)
+{
+  return &self->head.weights[c][id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
 }
 
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
@@ -152,6 +166,58 @@ chunk_alloc(guint index)
   return fk_pages_alloc(bytes);
 }
 
+/* A chunk of weights of one column (1 MiB), zeroed: the first of a small
+ * tree from calloc (whose big blocks are fresh zero pages), the later ones
+ * in huge pages. */
+static FkWeights *
+wchunk_alloc(guint index)
+{
+  gsize bytes = sizeof(FkWeights) * CHUNK_SIZE;
+  if (index == 0)
+    return g_malloc0(bytes);
+  return fk_pages_map0(bytes);
+}
+
+static void
+wchunk_free(guint index, FkWeights *w)
+{
+  if (index == 0)
+    g_free(w);
+  else if (w != NULL)
+    fk_pages_unmap(w, sizeof(FkWeights) * CHUNK_SIZE);
+}
+
+/* Column C's chunks of zeroed weights, one per node chunk. */
+static FkWeights **
+column_alloc(const FkTree *self)
+{
+  FkWeights **w = g_new(FkWeights *, self->n_chunks);
+  for (guint i = 0; i < self->n_chunks; i++)
+    w[i] = wchunk_alloc(i);
+  return w;
+}
+
+static void
+column_free(FkTree *self, guint c)
+{
+  FkWeights **w = self->head.weights[c];
+  if (w == NULL)
+    return;
+  for (guint i = 0; i < self->n_chunks; i++)
+    wchunk_free(i, w[i]);
+  g_free(w);
+  self->head.weights[c] = NULL;
+}
+
+/* Makes the columns up to COLUMNS that SELF has not had yet, zero. */
+static void
+columns_alloc(FkTree *self, guint columns)
+{
+  for (guint c = 0; c < columns; c++)
+    if (self->head.weights[c] == NULL)
+      self->head.weights[c] = column_alloc(self);
+}
+
 FkTree *
 fk_tree_new(FkInterner *strings, FkTreeFlags flags)
 {
@@ -168,6 +234,7 @@ fk_tree_new(FkInterner *strings, FkTreeFlags flags)
   memset(&self->chunks[0][0], 0, sizeof(FkNode));
   self->len = 1;
   self->chunks[0][0].name = fk_interner_intern(self->strings, "", 0);
+  columns_alloc(self, 1);
   self->mask = 1023;
   self->slots = table_alloc0(sizeof(struct Slot) * (self->mask + 1));
   self->stack_mask = STACK_CACHE_SIZE - 1;
@@ -187,6 +254,8 @@ fk_tree_free(FkTree *self)
   for (guint i = 1; i < self->n_chunks; i++)
     fk_pages_free(self->chunks[i]);
   g_free(self->chunks);
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    column_free(self, c);
   fk_pages_free(self->slots);
   fk_pages_free(self->stack_cache);
   g_byte_array_unref(self->closed);
@@ -213,6 +282,9 @@ fk_tree_reset(FkTree *self)
     self->indexed = 0;
     self->stack_used = 0;
   }
+  memset(self->head.weights[0][0], 0, sizeof(FkWeights) * self->len);
+  for (guint c = 1; c < FK_MAX_COLUMNS; c++)
+    column_free(self, c);
   self->columns = 1;
   self->decimals = 0;
   self->totals_dirty = FALSE;
@@ -235,12 +307,11 @@ fk_tree_to_second_column(FkTree *self, guint decimals, GError **error)
   g_return_val_if_fail(self->columns == 1, FALSE);
   if (decimals > self->decimals && !rescale(self, decimals, error))
     return FALSE;
-  for (gsize i = 0; i < self->len; i++) {
-    FkNode *n = node_at(self, (FkNodeId)i);
-    n->self[1] = n->self[0];
-    n->total[1] = n->total[0];
-    n->self[0] = n->total[0] = 0;
-  }
+  /* The weights move as a whole: column 0's chunks become column 1's, and
+   * column 0 starts again from zero pages. */
+  column_free(self, 1);
+  self->head.weights[1] = self->head.weights[0];
+  self->head.weights[0] = column_alloc(self);
   self->totals_zero = FALSE;
   self->columns = 2;
   /* Open again for the first column's weights; its totals stay right. The
@@ -302,7 +373,7 @@ fk_tree_node_name(const FkTree *self, FkNodeId id)
 gint64
 fk_tree_total(const FkTree *self, guint column)
 {
-  return column < FK_MAX_COLUMNS ? node_at(self, FK_ROOT)->total[column] : 0;
+  return column < FK_MAX_COLUMNS ? fk_node_total(self, FK_ROOT, column) : 0;
 }
 
 const char *
@@ -314,8 +385,12 @@ fk_tree_intern(FkTree *self, const char *s, gsize len)
 gsize
 fk_tree_bytes(const FkTree *self)
 {
-  return sizeof *self + self->len * sizeof(FkNode) + (self->mask + 1) * sizeof(struct Slot) +
-         (self->stack_mask + 1) * sizeof(struct StackHit) + self->many_bytes;
+  gsize weights = 0;
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    weights += self->head.weights[c] != NULL ? self->len * sizeof(FkWeights) : 0;
+  return sizeof *self + self->len * sizeof(FkNode) + weights +
+         (self->mask + 1) * sizeof(struct Slot) + (self->stack_mask + 1) * sizeof(struct StackHit) +
+         self->many_bytes;
 }
 
 static inline gboolean
@@ -429,6 +504,7 @@ fk_tree_finish(FkTree *self)
   gboolean relist = self->newest_first;
   self->newest_first = FALSE;
   gsize n = self->len;
+  guint cols = self->head.weights[1] != NULL ? 2 : 1;
   if (!self->totals_dirty) {
     if (relist)
       for (gsize i = n - 1; i >= 1; i--)
@@ -440,12 +516,11 @@ fk_tree_finish(FkTree *self)
      * The pass that cleared every total first was half of the finish. */
     for (gsize i = n - 1; i >= 1; i--) {
       FkNode *x = node_at(self, (FkNodeId)i);
-      for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-        x->total[c] += x->self[c];
-      if (x->parent != FK_ROOT) {
-        FkNode *p = node_at(self, x->parent);
-        for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-          p->total[c] += x->total[c];
+      for (guint c = 0; c < cols; c++) {
+        FkWeights *wx = wat(self, (FkNodeId)i, c);
+        wx->total += wx->self;
+        if (x->parent != FK_ROOT)
+          wat(self, x->parent, c)->total += wx->total;
       }
       if (relist)
         relink(self, (FkNodeId)i, x);
@@ -454,18 +529,16 @@ fk_tree_finish(FkTree *self)
     self->totals_zero = FALSE;
     return;
   }
-  for (gsize i = 1; i < n; i++) {
-    FkNode *x = node_at(self, (FkNodeId)i);
-    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      x->total[c] = x->self[c];
-  }
+  for (gsize i = 1; i < n; i++)
+    for (guint c = 0; c < cols; c++) {
+      FkWeights *wx = wat(self, (FkNodeId)i, c);
+      wx->total = wx->self;
+    }
   for (gsize i = n - 1; i >= 1; i--) {
     FkNode *x = node_at(self, (FkNodeId)i);
-    if (x->parent != FK_ROOT) {
-      FkNode *p = node_at(self, x->parent);
-      for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-        p->total[c] += x->total[c];
-    }
+    if (x->parent != FK_ROOT)
+      for (guint c = 0; c < cols; c++)
+        wat(self, x->parent, c)->total += wat(self, (FkNodeId)i, c)->total;
     if (relist)
       relink(self, (FkNodeId)i, x);
   }
@@ -535,6 +608,11 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
   if ((id >> CHUNK_BITS) >= self->n_chunks) {
     self->chunks = g_renew(FkNode *, self->chunks, self->n_chunks + 1);
     self->chunks[self->n_chunks] = chunk_alloc(self->n_chunks);
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      if (self->head.weights[c] != NULL) {
+        self->head.weights[c] = g_renew(FkWeights *, self->head.weights[c], self->n_chunks + 1);
+        self->head.weights[c][self->n_chunks] = wchunk_alloc(self->n_chunks);
+      }
     self->n_chunks++;
   }
   /* Room in the index before the node exists: a growing index is filled
@@ -570,23 +648,22 @@ static gboolean
 rescale(FkTree *self, guint decimals, GError **error)
 {
   gint64 f = fk_pow10(decimals - self->decimals);
-  const FkNode *root = node_at(self, FK_ROOT);
   for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
     gint64 r;
-    if (__builtin_mul_overflow(root->total[c], f, &r)) {
+    if (__builtin_mul_overflow(fk_node_total(self, FK_ROOT, c), f, &r)) {
       g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_OVERFLOW,
                   "weights overflow 64 bits at %u decimal places", decimals);
       return FALSE;
     }
   }
   /* Totals bound every self and total, so nothing below overflows. */
-  for (gsize i = 0; i < self->len; i++) {
-    FkNode *n = node_at(self, (FkNodeId)i);
-    for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
-      n->self[c] *= f;
-      n->total[c] *= f;
-    }
-  }
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    if (self->head.weights[c] != NULL)
+      for (gsize i = 0; i < self->len; i++) {
+        FkWeights *w = wat(self, (FkNodeId)i, c);
+        w->self *= f;
+        w->total *= f;
+      }
   self->decimals = decimals;
   return TRUE;
 }
@@ -601,24 +678,23 @@ fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
   gint64 v[FK_MAX_COLUMNS] = {0, 0};
   guint columns = CLAMP(w->columns, 1, FK_MAX_COLUMNS);
   gint64 f = fk_pow10(self->decimals - decimals);
-  const FkNode *root = node_at(self, FK_ROOT);
   for (guint c = 0; c < columns; c++) {
     gint64 t;
     if (__builtin_mul_overflow(w->v[c], f, &v[c]) ||
-        __builtin_add_overflow(root->total[c], v[c], &t) || v[c] < 0) {
+        __builtin_add_overflow(fk_node_total(self, FK_ROOT, c), v[c], &t) || v[c] < 0) {
       g_set_error(error, FK_TREE_ERROR, FK_TREE_ERROR_OVERFLOW,
                   "weight %" G_GINT64_FORMAT " is negative or overflows the total", w->v[c]);
       return FALSE;
     }
   }
   /* Every total is at most the root's, so checking the root suffices. */
-  if (columns > self->columns)
+  if (columns > self->columns) {
     self->columns = columns;
-  FkNode *n = node_at(self, node);
-  FkNode *top = node_at(self, FK_ROOT);
+    columns_alloc(self, columns);
+  }
   for (guint c = 0; c < columns; c++) {
-    n->self[c] += v[c];
-    top->total[c] += v[c];
+    wat(self, node, c)->self += v[c];
+    wat(self, FK_ROOT, c)->total += v[c];
   }
   if (node != FK_ROOT)
     self->totals_dirty = TRUE;
@@ -734,6 +810,7 @@ fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
   if (other->decimals > self->decimals && !rescale(self, other->decimals, error))
     return FALSE;
   self->columns = MAX(self->columns, other->columns);
+  columns_alloc(self, self->columns);
   g_autofree FkNodeId *map = g_new(FkNodeId, other->len);
   map[FK_ROOT] = FK_ROOT;
   /* OTHER's names, interned in SELF's interner, by OTHER's pointer: a name
@@ -759,9 +836,9 @@ fk_tree_merge_into(FkTree *self, const FkTree *other, GError **error)
       if (map[i] == 0)
         return FALSE;
     }
-    if (o->self[0] != 0 || o->self[1] != 0) {
-      w.v[0] = o->self[0];
-      w.v[1] = o->self[1];
+    w.v[0] = fk_node_self(other, (FkNodeId)i, 0);
+    w.v[1] = fk_node_self(other, (FkNodeId)i, 1);
+    if (w.v[0] != 0 || w.v[1] != 0) {
       if (!fk_tree_add(self, map[i], &w, error))
         return FALSE;
     }
@@ -917,12 +994,12 @@ static int
 cmp_width_r(gconstpointer a, gconstpointer b, gpointer tree)
 {
   const FkTree *t = tree;
-  const FkNode *x = node_at(t, *(const FkNodeId *)a);
-  const FkNode *y = node_at(t, *(const FkNodeId *)b);
+  FkNodeId x = *(const FkNodeId *)a, y = *(const FkNodeId *)b;
   guint c = t->columns - 1;
-  if (x->total[c] != y->total[c])
-    return x->total[c] > y->total[c] ? -1 : 1;
-  return strcmp(x->name, y->name);
+  gint64 tx = fk_node_total(t, x, c), ty = fk_node_total(t, y, c);
+  if (tx != ty)
+    return tx > ty ? -1 : 1;
+  return strcmp(node_at(t, x)->name, node_at(t, y)->name);
 }
 
 /* Sets the length of IDS (no clear function, not zero-terminated) to N.
@@ -1055,11 +1132,12 @@ fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer us
 static gboolean
 node_equal(const FkTree *a, FkNodeId x, const FkTree *b, FkNodeId y, guint decimals)
 {
-  const FkNode *nx = node_at(a, x), *ny = node_at(b, y);
   gint64 fa = fk_pow10(decimals - a->decimals), fb = fk_pow10(decimals - b->decimals);
-  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-    if (nx->self[c] * fa != ny->self[c] * fb || nx->total[c] * fa != ny->total[c] * fb)
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    const FkWeights *wx = fk_node_weights(a, x, c), *wy = fk_node_weights(b, y, c);
+    if (wx->self * fa != wy->self * fb || wx->total * fa != wy->total * fb)
       return FALSE;
+  }
   return TRUE;
 }
 
@@ -1076,7 +1154,7 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
   gsize matched = 0, b_nonzero = 0, a_nonzero = 0;
   for (gsize i = 1; i < a->len; i++) {
     const FkNode *n = node_at(a, (FkNodeId)i);
-    if (n->total[0] == 0 && n->total[1] == 0)
+    if (fk_node_total(a, (FkNodeId)i, 0) == 0 && fk_node_total(a, (FkNodeId)i, 1) == 0)
       continue;
     a_nonzero++;
     FkNodeId bp = map[n->parent];
@@ -1093,8 +1171,7 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
     matched++;
   }
   for (gsize i = 1; i < b->len; i++) {
-    const FkNode *n = node_at(b, (FkNodeId)i);
-    if (n->total[0] != 0 || n->total[1] != 0)
+    if (fk_node_total(b, (FkNodeId)i, 0) != 0 || fk_node_total(b, (FkNodeId)i, 1) != 0)
       b_nonzero++;
   }
   return matched == a_nonzero && a_nonzero == b_nonzero;
@@ -1119,8 +1196,15 @@ fk_tree_lift(FkTree *self)
     n.next_sibling = n.next_sibling ? n.next_sibling - 1 : 0;
     n.depth--;
     *node_at(self, (FkNodeId)(i - 1)) = n;
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      if (self->head.weights[c] != NULL)
+        *wat(self, (FkNodeId)(i - 1), c) = *wat(self, (FkNodeId)i, c);
   }
   self->len--;
+  /* the place the last node left reads zero, as a new node's must */
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    if (self->head.weights[c] != NULL)
+      *wat(self, (FkNodeId)self->len, c) = (FkWeights){0, 0};
   FkNode *top = node_at(self, FK_ROOT);
   top->name = empty;
   top->parent = FK_ROOT;
@@ -1161,7 +1245,10 @@ fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data)
   g_clear_pointer(&self->stack_cache, fk_pages_free);
   gboolean ok = TRUE;
   for (gsize i = 0; ok && i < self->len; i++) {
-    ok = func(self, (FkNodeId)i, node_at(self, (FkNodeId)i), user_data);
+    FkWeights w[FK_MAX_COLUMNS];
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      w[c] = *fk_node_weights(self, (FkNodeId)i, c);
+    ok = func(self, (FkNodeId)i, node_at(self, (FkNodeId)i), w, user_data);
     if ((i & (CHUNK_SIZE - 1)) == CHUNK_SIZE - 1) {
       guint c = (guint)(i >> CHUNK_BITS);
       if (c == 0)
@@ -1169,6 +1256,11 @@ fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data)
       else
         fk_pages_free(self->chunks[c]);
       self->chunks[c] = NULL;
+      for (guint k = 0; k < FK_MAX_COLUMNS; k++)
+        if (self->head.weights[k] != NULL) {
+          wchunk_free(c, self->head.weights[k][c]);
+          self->head.weights[k][c] = NULL;
+        }
     }
   }
   fk_tree_free(self);

@@ -10,6 +10,11 @@
  * A parent always has a smaller index than its children, so a walk over the
  * array in index order visits parents first.
  *
+ * The weights are not in the node: the tree keeps them per column, in arrays
+ * indexed by FkNodeId (read with fk_node_self, fk_node_total or
+ * fk_node_weights), so that a one-column tree, almost every tree, pays for
+ * one column only, and the second is made when a tree becomes differential.
+ *
  * Names are interned in the tree's FkInterner; two trees that share one compare
  * names by pointer. Transforms (see transform.h) take a const tree and return a
  * new one.
@@ -18,7 +23,7 @@
  * is built, adds keep the self weights and the root's total; the other totals
  * are summed once, by the finish: writing every ancestor on every add was most
  * of the cost of reading big inputs. So the weights of a node
- * (fk_tree_node), orders by width, fk_tree_equal and every transform read
+ * (fk_node_self, fk_node_total, fk_node_weights), orders by width, fk_tree_equal and every transform read
  * finished trees only, and nothing is added to a finished tree: a const
  * FkTree is never written, and no read between adds costs a pass over the
  * tree. Names, shape and the root's total (fk_tree_node_name,
@@ -33,8 +38,8 @@
 typedef guint32 FkNodeId;
 #define FK_ROOT ((FkNodeId)0)
 
-/* 56 bytes. A finished tree's children are in insertion order; while a tree
- * is built they are newest first (a child is added at the head of its
+/* 24 bytes (the weights are the tree's: see fk_node_weights). A finished tree's children are in
+ * insertion order; while a tree is built they are newest first (a child is added at the head of its
  * parent's list, so a node needs no last child), and fk_tree_finish puts
  * them back in its pass over the nodes. How many children a node has is the
  * tree's business (its child index), not the node's. */
@@ -44,9 +49,13 @@ typedef struct {
   FkNodeId first_child;  /* 0 when none: the root is nobody's child */
   FkNodeId next_sibling; /* 0 when none; see above for the order */
   guint32 depth;         /* 0 for the root */
-  gint64 self[FK_MAX_COLUMNS];
-  gint64 total[FK_MAX_COLUMNS];
 } FkNode;
+
+/* A node's weights in one column. */
+typedef struct {
+  gint64 self;
+  gint64 total;
+} FkWeights;
 
 typedef enum {
   FK_TREE_DEFAULT = 0,
@@ -88,6 +97,41 @@ gboolean fk_tree_reset(FkTree *self);
 gboolean fk_tree_to_second_column(FkTree *self, guint decimals, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkTree, fk_tree_free)
 
+/* Weights are kept per column in chunks of FK_NODE_CHUNK nodes (so growing
+ * never copies them); a column a tree never had is NULL and reads as zero.
+ * Every FkTree begins with this head, for the inline accessors below. */
+#define FK_NODE_CHUNK_BITS 16
+#define FK_NODE_CHUNK ((FkNodeId)1 << FK_NODE_CHUNK_BITS)
+typedef struct {
+  FkWeights **weights[FK_MAX_COLUMNS];
+} FkTreeHead;
+extern const FkWeights fk_no_weights; /* zero */
+
+/* The weights of node ID in column COL, both (for a reader of both, or a
+ * copy): of a finished tree, by the rules above (the root's total also while
+ * it is built). Zero for a column the tree does not have. */
+static inline const FkWeights *
+fk_node_weights(const FkTree *tree, FkNodeId id, guint col)
+{
+  FkWeights *const *w = ((const FkTreeHead *)(const void *)tree)->weights[col];
+  return w != NULL ? &w[id >> FK_NODE_CHUNK_BITS][id & (FK_NODE_CHUNK - 1)] : &fk_no_weights;
+}
+
+/* Samples whose leaf is node ID, in column COL (of a finished tree). */
+static inline gint64
+fk_node_self(const FkTree *tree, FkNodeId id, guint col)
+{
+  return fk_node_weights(tree, id, col)->self;
+}
+
+/* Node ID's self weight plus all its descendants', in column COL (of a
+ * finished tree). */
+static inline gint64
+fk_node_total(const FkTree *tree, FkNodeId id, guint col)
+{
+  return fk_node_weights(tree, id, col)->total;
+}
+
 /* Ends the building of SELF: sums every node's total, one pass over the
  * nodes (none when only the root was added to), and makes SELF read-only.
  * Idempotent. */
@@ -98,7 +142,7 @@ FkTreeFlags fk_tree_flags(const FkTree *self);
 guint fk_tree_columns(const FkTree *self);
 guint fk_tree_decimals(const FkTree *self);
 gsize fk_tree_size(const FkTree *self); /* nodes, the root included */
-/* Node ID of a finished tree, weights and all. */
+/* Node ID of a finished tree (its weights: fk_node_weights). */
 const FkNode *fk_tree_node(const FkTree *self, FkNodeId id);
 /* Node ID's name, in a finished tree or one being built. */
 const char *fk_tree_node_name(const FkTree *self, FkNodeId id);
@@ -182,8 +226,9 @@ gboolean fk_tree_lift(FkTree *self);
  * once, each chunk of nodes once FUNC has seen its last node, the rest at the
  * end. So moving a big tree into another one holds their union, not their
  * sum. FUNC may read NODE only (the nodes before it may be gone), its name
- * included (the interner lives until the end). Returning FALSE from FUNC
- * stops; SELF is freed either way, and fk_tree_drain then returns FALSE. */
+ * included (the interner lives until the end), and W, NODE's weights,
+ * W[c] for each column c < FK_MAX_COLUMNS (zero in the columns SELF lacks). Returning FALSE from
+ * FUNC stops; SELF is freed either way, and fk_tree_drain then returns FALSE. */
 typedef gboolean (*FkTreeDrainFunc)(const FkTree *tree, FkNodeId id, const FkNode *node,
-                                    gpointer user_data);
+                                    const FkWeights *w, gpointer user_data);
 gboolean fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data);

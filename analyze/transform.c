@@ -31,9 +31,9 @@ fk_transform_report_add(FkTransformReport *a, const FkTransformReport *b)
 }
 
 static gboolean
-has_self(const FkNode *n)
+has_self(const FkTree *tree, FkNodeId id)
 {
-  return n->self[0] != 0 || n->self[1] != 0;
+  return fk_node_self(tree, id, 0) != 0 || fk_node_self(tree, id, 1) != 0;
 }
 
 /* Group frames ("[host=a]") at the top of stacks stay out of the rules. A
@@ -85,28 +85,30 @@ groups_step(Groups *g, FkTree *out, gsize i, const FkNode *x, FkNodeId *map, GEr
   return 0;
 }
 
-/* Adds N's self weight (in TREE's columns and decimals) to OUT's node TO. */
+/* Adds node ID's self weight (in TREE's columns and decimals) to OUT's node
+ * TO. */
 static gboolean
-add_self(FkTree *out, FkNodeId to, const FkTree *tree, const FkNode *n, GError **error)
+add_self(FkTree *out, FkNodeId to, const FkTree *tree, FkNodeId id, GError **error)
 {
-  if (!has_self(n))
+  if (!has_self(tree, id))
     return TRUE;
-  FkWeight w = {
-      {n->self[0], n->self[1]}, (guint8)fk_tree_columns(tree), (guint8)fk_tree_decimals(tree)};
+  FkWeight w = {{fk_node_self(tree, id, 0), fk_node_self(tree, id, 1)},
+                (guint8)fk_tree_columns(tree),
+                (guint8)fk_tree_decimals(tree)};
   return fk_tree_add(out, to, &w, error);
 }
 
 static void
-report_removed(FkTransformReport *r, const FkNode *n)
+report_removed(FkTransformReport *r, const FkTree *tree, FkNodeId id)
 {
   if (r == NULL)
     return;
   r->nodes++;
-  if (!has_self(n))
+  if (!has_self(tree, id))
     return;
   r->stacks++;
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-    r->removed[c] += n->self[c];
+    r->removed[c] += fk_node_self(tree, id, c);
 }
 
 /* A new empty tree like TREE: same interner, flags, columns and decimals. */
@@ -129,8 +131,8 @@ compact(FkTree *tree, GError **error)
   gsize n = fk_tree_size(tree);
   gboolean empty_nodes = FALSE;
   for (gsize i = 1; i < n && !empty_nodes; i++) {
-    const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
-    empty_nodes = x->total[0] == 0 && x->total[1] == 0;
+    empty_nodes =
+        fk_node_total(tree, (FkNodeId)i, 0) == 0 && fk_node_total(tree, (FkNodeId)i, 1) == 0;
   }
   if (!empty_nodes)
     return tree;
@@ -140,13 +142,13 @@ compact(FkTree *tree, GError **error)
   map[FK_ROOT] = FK_ROOT;
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(in, (FkNodeId)i);
-    if (x->total[0] == 0 && x->total[1] == 0)
+    if (fk_node_total(in, (FkNodeId)i, 0) == 0 && fk_node_total(in, (FkNodeId)i, 1) == 0)
       continue;
     map[i] = fk_tree_child(out, map[x->parent], x->name, error);
-    if (map[i] == 0 || !add_self(out, map[i], in, x, error))
+    if (map[i] == 0 || !add_self(out, map[i], in, (FkNodeId)i, error))
       return NULL;
   }
-  if (!add_self(out, FK_ROOT, in, fk_tree_node(in, FK_ROOT), error))
+  if (!add_self(out, FK_ROOT, in, FK_ROOT, error))
     return NULL;
   fk_tree_finish(out);
   return g_steal_pointer(&out);
@@ -173,13 +175,13 @@ remap(const FkTree *tree, PlaceFunc place, gpointer data, GError **error)
   Walk w = {tree, out, map, {0}};
   groups_init(&w.g, n);
   map[FK_ROOT] = FK_ROOT;
-  gboolean ok = add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error);
+  gboolean ok = add_self(out, FK_ROOT, tree, FK_ROOT, error);
   for (gsize i = 1; ok && i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
     int gs = groups_step(&w.g, out, i, x, map, error);
     if (gs == 0)
       map[i] = place(&w, i, x, data, error);
-    ok = gs >= 0 && map[i] != 0 && add_self(out, map[i], tree, x, error);
+    ok = gs >= 0 && map[i] != 0 && add_self(out, map[i], tree, (FkNodeId)i, error);
   }
   groups_clear(&w.g);
   return ok ? compact(g_steal_pointer(&out), error) : NULL;
@@ -246,15 +248,14 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
   g_auto(Groups) g;
   groups_init(&g, n);
   map[FK_ROOT] = FK_ROOT;
-  const FkNode *root = fk_tree_node(tree, FK_ROOT);
   /* The root's own self weight is the empty stack: it has no frame to match. */
   if (kind == FK_FILTER_EXCLUDE || kind == FK_FILTER_HIDE) {
-    if (!add_self(out, FK_ROOT, tree, root, error))
+    if (!add_self(out, FK_ROOT, tree, FK_ROOT, error))
       return NULL;
-  } else if (report != NULL && has_self(root)) {
+  } else if (report != NULL && has_self(tree, FK_ROOT)) {
     report->stacks++;
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      report->removed[c] += root->self[c];
+      report->removed[c] += fk_node_self(tree, FK_ROOT, c);
   }
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
@@ -264,12 +265,12 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
     if (gs > 0) {
       /* A group's own self weight is an empty stack, as the root's. */
       if (kind == FK_FILTER_INCLUDE || kind == FK_FILTER_FOCUS) {
-        if (report != NULL && has_self(x)) {
+        if (report != NULL && has_self(tree, (FkNodeId)i)) {
           report->stacks++;
           for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-            report->removed[c] += x->self[c];
+            report->removed[c] += fk_node_self(tree, (FkNodeId)i, c);
         }
-      } else if (!add_self(out, map[i], tree, x, error))
+      } else if (!add_self(out, map[i], tree, (FkNodeId)i, error))
         return NULL;
       continue;
     }
@@ -284,7 +285,7 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
       if (map[i] == 0)
         return NULL;
       if ((kind == FK_FILTER_INCLUDE) != (matched[i] != 0)) {
-        report_removed(report, x);
+        report_removed(report, tree, (FkNodeId)i);
         continue;
       }
       break;
@@ -295,7 +296,7 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
         map[i] = fk_tree_child(out, g.base[i], x->name, error);
       } else {
         map[i] = NONE;
-        report_removed(report, x);
+        report_removed(report, tree, (FkNodeId)i);
         continue;
       }
       if (map[i] == 0)
@@ -309,7 +310,7 @@ fk_tree_filter(const FkTree *tree, FkFilterKind kind, const GRegex *regex,
         return NULL;
       break;
     }
-    if (!add_self(out, map[i], tree, x, error))
+    if (!add_self(out, map[i], tree, (FkNodeId)i, error))
       return NULL;
   }
   return compact(g_steal_pointer(&out), error);
@@ -479,29 +480,29 @@ fk_tree_prune(const FkTree *tree, gint64 min_total, FkPruneMode mode, FkTransfor
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
   g_autofree guint8 *pruned = g_new0(guint8, n);
   map[FK_ROOT] = FK_ROOT;
-  if (!add_self(out, FK_ROOT, tree, fk_tree_node(tree, FK_ROOT), error))
+  if (!add_self(out, FK_ROOT, tree, FK_ROOT, error))
     return NULL;
   for (gsize i = 1; i < n; i++) {
     const FkNode *x = fk_tree_node(tree, (FkNodeId)i);
-    if (pruned[x->parent] || x->total[last] < min_total) {
+    if (pruned[x->parent] || fk_node_total(tree, (FkNodeId)i, last) < min_total) {
       pruned[i] = 1;
       map[i] = map[x->parent];
       if (mode == FK_PRUNE_DROP) {
-        report_removed(report, x);
+        report_removed(report, tree, (FkNodeId)i);
         continue;
       }
       if (report != NULL) {
         report->nodes++;
-        if (has_self(x)) {
+        if (has_self(tree, (FkNodeId)i)) {
           report->stacks++;
           for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-            report->moved[c] += x->self[c];
+            report->moved[c] += fk_node_self(tree, (FkNodeId)i, c);
         }
       }
     } else if ((map[i] = fk_tree_child(out, map[x->parent], x->name, error)) == 0) {
       return NULL;
     }
-    if (!add_self(out, map[i], tree, x, error))
+    if (!add_self(out, map[i], tree, (FkNodeId)i, error))
       return NULL;
   }
   fk_tree_finish(out);
@@ -519,11 +520,11 @@ typedef struct {
 } DiffAdd;
 
 static gboolean
-diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, gpointer data)
+diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, const FkWeights *xw, gpointer data)
 {
   (void)in;
   DiffAdd *d = data;
-  if (x->total[0] == 0)
+  if (xw[0].total == 0)
     return TRUE;
   if (i != FK_ROOT) {
     const char *name = d->same ? x->name : fk_tree_intern(d->out, x->name, strlen(x->name));
@@ -531,7 +532,7 @@ diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, gpointer data)
     if (d->map[i] == 0)
       return FALSE;
   }
-  gint64 v = d->scaled ? d->scaled[i] : x->self[0];
+  gint64 v = d->scaled ? d->scaled[i] : xw[0].self;
   if (v == 0)
     return TRUE;
   FkWeight w = {{0, 0}, 2, (guint8)d->decimals};
@@ -552,9 +553,13 @@ diff_add(FkTree *out, const FkTree *in, FkTree *owned, guint column, const gint6
                map, error};
   if (owned != NULL)
     return fk_tree_drain(owned, diff_add_node, &d);
-  for (gsize i = 0; i < n; i++)
-    if (!diff_add_node(in, (FkNodeId)i, fk_tree_node(in, (FkNodeId)i), &d))
+  for (gsize i = 0; i < n; i++) {
+    FkWeights w[FK_MAX_COLUMNS];
+    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+      w[c] = *fk_node_weights(in, (FkNodeId)i, c);
+    if (!diff_add_node(in, (FkNodeId)i, fk_tree_node(in, (FkNodeId)i), w, &d))
       return FALSE;
+  }
   return TRUE;
 }
 
@@ -587,7 +592,7 @@ normalize_weights(const FkTree *before, gint64 target, GError **error)
   fk_i128 sum = 0;
   fk_i128 scale = (fk_i128)target;
   for (gsize i = 0; i < n; i++) {
-    gint64 s = fk_tree_node(before, (FkNodeId)i)->self[0];
+    gint64 s = fk_node_self(before, (FkNodeId)i, 0);
     if (s == 0)
       continue;
     fk_i128 num = (fk_i128)s * scale;
@@ -693,7 +698,7 @@ diff_take(const FkTree *before, FkTree *owned, FkTree *after_, gboolean normaliz
   /* A node without weight would not be copied into a new tree: keep the
    * copy then, so that the result is the same. */
   for (gsize i = 1; i < fk_tree_size(after); i++)
-    if (fk_tree_node(after, (FkNodeId)i)->total[0] == 0)
+    if (fk_node_total(after, (FkNodeId)i, 0) == 0)
       return diff_copy(before, owned, after, normalize, error);
   guint db = fk_tree_decimals(before), da = fk_tree_decimals(after);
   gint64 total_after = fk_tree_total(after, 0);

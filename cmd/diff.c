@@ -103,7 +103,8 @@ side_profile(FkTree *grouped_, gboolean may_lift, GPtrArray *names, GPtrArray **
   const FkNode *only =
       top->len == 1 ? fk_tree_node(grouped, g_array_index(top, FkNodeId, 0)) : NULL;
   if (may_lift && only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
-      (only->total[0] != 0 || only->total[1] != 0)) {
+      (fk_node_total(grouped, g_array_index(top, FkNodeId, 0), 0) != 0 ||
+       fk_node_total(grouped, g_array_index(top, FkNodeId, 0), 1) != 0)) {
     g_ptr_array_add(names, run_name(only->name));
     fk_tree_lift(grouped); /* cannot fail: the root has one child */
     return g_steal_pointer(&grouped);

@@ -106,7 +106,7 @@ top_groups(const FkTree *tree, const char *prefix, GPtrArray *names, GPtrArray *
 {
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(tree, FK_ROOT, FK_ORDER_INSERTION, kids);
-  if (fk_tree_node(tree, FK_ROOT)->self[fk_tree_columns(tree) - 1] != 0)
+  if (fk_node_self(tree, FK_ROOT, fk_tree_columns(tree) - 1) != 0)
     return FALSE;
   for (guint i = 0; i < kids->len; i++) {
     FkNodeId id = g_array_index(kids, FkNodeId, i);

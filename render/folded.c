@@ -48,14 +48,13 @@ write_stack(const FkTree *tree, FkNodeId id, const char *const *path, gsize dept
     o->ends = g_renew(gsize, o->ends, o->ends_cap);
   }
   o->ends[depth - 1] = o->len;
-  const FkNode *nd = fk_tree_node(tree, id);
-  if (nd->self[0] == 0 && (o->columns < 2 || nd->self[1] == 0))
+  if (fk_node_self(tree, id, 0) == 0 && (o->columns < 2 || fk_node_self(tree, id, 1) == 0))
     return TRUE;
   gsize at = o->len;
   reserve(o, o->columns * 33 + 1);
   for (guint c = 0; c < o->columns; c++) {
     o->line[at++] = ' ';
-    fk_weight_format(nd->self[c], o->decimals, o->line + at);
+    fk_weight_format(fk_node_self(tree, id, c), o->decimals, o->line + at);
     at += strlen(o->line + at);
   }
   o->line[at++] = '\n';

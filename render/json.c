@@ -49,23 +49,29 @@ weights(Json *j, const gint64 *v)
 }
 
 static void
-open_node(Json *j, const FkNode *n)
+open_node(Json *j, const FkTree *tree, FkNodeId id)
 {
+  const FkNode *n = fk_tree_node(tree, id);
+  gint64 self[FK_MAX_COLUMNS], total[FK_MAX_COLUMNS];
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    self[c] = fk_node_self(tree, id, c);
+    total[c] = fk_node_total(tree, id, c);
+  }
   char buf[32];
   g_string_append(j->s, "{\"name\":");
   fk_json_string(j->s, n->name);
   if (j->d3) {
     g_string_append(j->s, ",\"value\":");
-    g_string_append(j->s, fk_weight_format(n->total[j->columns - 1], j->decimals, buf));
+    g_string_append(j->s, fk_weight_format(total[j->columns - 1], j->decimals, buf));
     if (j->columns == 2) {
       g_string_append(j->s, ",\"delta\":");
-      g_string_append(j->s, fk_weight_format(n->self[1] - n->self[0], j->decimals, buf));
+      g_string_append(j->s, fk_weight_format(self[1] - self[0], j->decimals, buf));
     }
   } else {
     g_string_append(j->s, ",\"self\":");
-    weights(j, n->self);
+    weights(j, self);
     g_string_append(j->s, ",\"total\":");
-    weights(j, n->total);
+    weights(j, total);
   }
   g_string_append(j->s, ",\"children\":[");
   gboolean f = FALSE;
@@ -87,15 +93,14 @@ visit(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpo
 {
   (void)path;
   Json *j = data;
-  const FkNode *n = fk_tree_node(tree, id);
-  if (n->total[0] == 0 && n->total[1] == 0)
+  if (fk_node_total(tree, id, 0) == 0 && fk_node_total(tree, id, 1) == 0)
     return TRUE;
   close_to(j, (guint)depth - 1);
   gboolean *hc = &g_array_index(j->has_child, gboolean, j->has_child->len - 1);
   if (*hc)
     g_string_append_c(j->s, ',');
   *hc = TRUE;
-  open_node(j, n);
+  open_node(j, tree, id);
   j->open = (guint)depth;
   flush(j);
   return j->ok;
@@ -106,7 +111,7 @@ write_tree(Json *j, const FkTree *tree)
 {
   j->open = 0;
   j->has_child = g_array_new(FALSE, FALSE, sizeof(gboolean));
-  open_node(j, fk_tree_node(tree, FK_ROOT));
+  open_node(j, tree, FK_ROOT);
   fk_tree_walk(tree, FK_ORDER_NAME, visit, j);
   close_to(j, 0);
   g_string_append(j->s, "]}");

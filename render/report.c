@@ -169,7 +169,7 @@ group_functions(const FkReport *r)
       row = fns->len;
       g_hash_table_insert(index[gid[i]], (gpointer)nd->name, GUINT_TO_POINTER(row));
     }
-    g_array_index(fns, FkFunction, row - 1).self[col] += nd->self[col];
+    g_array_index(fns, FkFunction, row - 1).self[col] += fk_node_self(t, (FkNodeId)i, col);
   }
   for (gsize g = 0; g < r->n_groups; g++)
     g_hash_table_unref(index[g]);
@@ -183,7 +183,7 @@ group_total(const FkReport *r, gsize g)
 {
   const FkTree *t = r->groups[g].tree ? r->groups[g].tree : r->grouped;
   guint col = fk_tree_columns(t) - 1;
-  return r->groups[g].tree ? fk_tree_total(t, col) : fk_tree_node(t, r->groups[g].node)->total[col];
+  return r->groups[g].tree ? fk_tree_total(t, col) : fk_node_total(t, r->groups[g].node, col);
 }
 
 /* Function name (interned) -> the groups it appears in, when the groups
@@ -253,8 +253,9 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
     const FkNode *nd = fk_tree_node(t, (FkNodeId)i);
     map[i] = G_MAXUINT32;
     if (i != FK_ROOT &&
-        (map[nd->parent] == G_MAXUINT32 || nd->total[col] < min_total || nd->total[col] <= 0)) {
-      left_out += nd->total[col] != 0;
+        (map[nd->parent] == G_MAXUINT32 || fk_node_total(t, (FkNodeId)i, col) < min_total ||
+         fk_node_total(t, (FkNodeId)i, col) <= 0)) {
+      left_out += fk_node_total(t, (FkNodeId)i, col) != 0;
       continue;
     }
     map[i] = kept;
@@ -266,7 +267,7 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
     g_string_append_printf(tp, "%d", i == FK_ROOT ? -1 : (int)map[nd->parent]);
     g_string_append_printf(tn, "%d", i == FK_ROOT ? -1 : (int)name_index(&nm, nd->name));
     /* the self weight of a kept node includes its left-out children */
-    gint64 self = nd->self[col];
+    gint64 self = fk_node_self(t, (FkNodeId)i, col);
     append_int(ts, self);
     kept++;
   }
@@ -276,7 +277,7 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
   for (gsize i = 1; i < n; i++) {
     const FkNode *nd = fk_tree_node(t, (FkNodeId)i);
     if (map[i] == G_MAXUINT32 && map[nd->parent] != G_MAXUINT32)
-      extra[map[nd->parent]] += nd->total[col];
+      extra[map[nd->parent]] += fk_node_total(t, (FkNodeId)i, col);
   }
   if (left_out > 0) { /* rewrite the self column with the extra weight */
     g_string_truncate(ts, 0);
@@ -285,7 +286,7 @@ page_data(GString *b, const FkReport *r, const FkRenderOptions *opts, GArray *co
         continue;
       if (k > 0)
         g_string_append_c(ts, ',');
-      append_int(ts, fk_tree_node(t, (FkNodeId)i)->self[col] + extra[k]);
+      append_int(ts, fk_node_self(t, (FkNodeId)i, col) + extra[k]);
       k++;
     }
   }

@@ -55,8 +55,7 @@ static gboolean
 visit(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
   Speedscope *sp = data;
-  const FkNode *n = fk_tree_node(tree, id);
-  gint64 w = n->self[sp->column];
+  gint64 w = fk_node_self(tree, id, sp->column);
   if (w == 0)
     return TRUE;
   gsize top = 0;

@@ -614,12 +614,20 @@ append_attr(GString *b, const char *key, const char *value)
   g_string_append_c(b, '"');
 }
 
+/* The change of node ID's self weight (fk_function_change's). */
+static double
+node_change(const FkTree *tree, FkNodeId id)
+{
+  gint64 v[FK_MAX_COLUMNS] = {fk_node_self(tree, id, 0), fk_node_self(tree, id, 1)};
+  return fk_function_change(tree, v);
+}
+
 static void
 emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
 {
   const FkNode *n = fk_tree_node(s->tree, id);
   const FkRenderOptions *o = s->opts;
-  gint64 w = n->total[s->col];
+  gint64 w = fk_node_total(s->tree, id, s->col);
   const char *name = id == FK_ROOT ? "all" : n->name;
   char **attrs =
       o->name_attrs && id != FK_ROOT ? g_hash_table_lookup(o->name_attrs, n->name) : NULL;
@@ -667,7 +675,7 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     }
     if (s->diff) {
       /* The change every writer of a diff shows (fk_function_change), named. */
-      double delta = fk_function_change(s->tree, n->self);
+      double delta = node_change(s->tree, id);
       if (o->negate)
         delta = -delta;
       if (fabs(delta) < 0.005)
@@ -703,14 +711,14 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
     const FkVerdictRow *r = id == FK_ROOT ? NULL : fk_verdicts_lookup(o->verdicts, n->name);
     FkVerdictKind v = r ? r->self.verdict : FK_VERDICT_UNCHANGED;
     if (v == FK_VERDICT_SLOWER || v == FK_VERDICT_FASTER) {
-      double delta = fabs(fk_function_change(s->tree, n->self));
+      double delta = fabs(node_change(s->tree, id));
       delta = MAX(delta, s->max_delta / 3) * (v == FK_VERDICT_SLOWER ? 1 : -1);
       color_scale(o->negate ? -delta : delta, s->max_delta, color);
     } else {
       g_strlcpy(color, GREY, sizeof color);
     }
   } else if (s->diff) {
-    double delta = fk_function_change(s->tree, n->self);
+    double delta = node_change(s->tree, id);
     color_scale(o->negate ? -delta : delta, s->max_delta, color);
   } else if (o->palette_map != NULL) {
     const char *c = g_hash_table_lookup(o->palette_map, cname);
@@ -741,7 +749,7 @@ emit_frame(Svg *s, FkNodeId id, double x, gint64 drawn_children)
   else
     g_string_append_printf(b, "%" G_GINT64_FORMAT, w);
   g_string_append_c(b, '"');
-  gint64 self = n->self[s->col];
+  gint64 self = fk_node_self(s->tree, id, s->col);
   if (self != w - drawn_children) {
     PUT(b, " fk:s=\"");
     if (self >= 0)
@@ -790,11 +798,13 @@ static int
 cmp_sibling(gconstpointer a, gconstpointer b, gpointer data)
 {
   const SiblingOrder *so = data;
-  const FkNode *x = fk_tree_node(so->tree, *(const FkNodeId *)a);
-  const FkNode *y = fk_tree_node(so->tree, *(const FkNodeId *)b);
-  if (so->order == FK_ORDER_WIDTH && x->total[so->wcol] != y->total[so->wcol])
-    return x->total[so->wcol] > y->total[so->wcol] ? -1 : 1;
-  return strcmp(x->name, y->name);
+  FkNodeId x = *(const FkNodeId *)a, y = *(const FkNodeId *)b;
+  if (so->order == FK_ORDER_WIDTH) {
+    gint64 tx = fk_node_total(so->tree, x, so->wcol), ty = fk_node_total(so->tree, y, so->wcol);
+    if (tx != ty)
+      return tx > ty ? -1 : 1;
+  }
+  return strcmp(fk_tree_node(so->tree, x)->name, fk_tree_node(so->tree, y)->name);
 }
 
 /* Appends P's drawn children to NEXT with their x, in ORDER, and returns
@@ -825,7 +835,7 @@ place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
     double cx = p.x;
     for (guint i = 0; i < kids->len; i++) {
       FkNodeId c = g_array_index(kids, FkNodeId, i);
-      gint64 w = fk_tree_node(s->tree, c)->total[s->col];
+      gint64 w = fk_node_total(s->tree, c, s->col);
       if (s->drawn[c] & DRAWN) {
         Pending q = {c, cx};
         g_array_append_val(next, q);
@@ -857,14 +867,14 @@ place_children(Svg *s, Pending p, FkOrder order, GArray *kids, GArray *next)
       else
         hi = mid;
     }
-    gap[lo] += fk_tree_node(s->tree, c)->total[s->col];
+    gap[lo] += fk_node_total(s->tree, c, s->col);
   }
   gint64 acc = 0;
   for (guint j = 0; j < nd; j++) {
     acc += gap[j];
     Pending q = {drawn[j], p.x + (double)acc};
     g_array_append_val(next, q);
-    gint64 w = fk_tree_node(s->tree, drawn[j])->total[s->col];
+    gint64 w = fk_node_total(s->tree, drawn[j], s->col);
     acc += w;
     drawn_sum += w;
   }
@@ -1019,7 +1029,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
                                  : opts->min_width / (s.frames_px / s.timemax);
     for (gsize i = 0; i < n; i++) {
       const FkNode *nd = fk_tree_node(tree, (FkNodeId)i);
-      gint64 w = nd->total[s.col];
+      gint64 w = fk_node_total(tree, (FkNodeId)i, s.col);
       gboolean parent_drawn = i == FK_ROOT || (s.drawn[nd->parent] & DRAWN);
       if (parent_drawn && w > 0 && (i == FK_ROOT || (double)w >= s.minw)) {
         s.drawn[i] |= DRAWN;
@@ -1032,7 +1042,7 @@ svg_write(const FkTree *tree, const FkRenderOptions *opts, FILE *out, GError **e
           elided_weight += (double)w;
       }
       if (s.diff)
-        s.max_delta = MAX(s.max_delta, fabs(fk_function_change(tree, nd->self)));
+        s.max_delta = MAX(s.max_delta, fabs(node_change(tree, (FkNodeId)i)));
     }
   }
 

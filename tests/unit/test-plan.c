@@ -199,11 +199,10 @@ add(FkTree *tree, const char *frames, gint64 weight)
 static gboolean
 collect_line(const FkTree *tree, FkNodeId node, const char *const *path, gsize depth, gpointer data)
 {
-  const FkNode *n = fk_tree_node(tree, node);
-  if (n->self[0] != 0) {
+  if (fk_node_self(tree, node, 0) != 0) {
     for (gsize i = 0; i < depth; i++)
       g_string_append_printf(data, "%s%s", i ? ";" : "", path[i]);
-    g_string_append_printf(data, " %" G_GINT64_FORMAT "\n", n->self[0]);
+    g_string_append_printf(data, " %" G_GINT64_FORMAT "\n", fk_node_self(tree, node, 0));
   }
   return TRUE;
 }

@@ -34,7 +34,7 @@ self_at(const FkTree *t, const char *stack, guint col)
     if (id == 0)
       return -1;
   }
-  return fk_tree_node(t, id)->self[col];
+  return fk_node_self(t, id, col);
 }
 
 static FkTree *
@@ -69,8 +69,8 @@ test_reverse_simple(void)
   g_assert_cmpint(self_at(r, "g;h;main", 0), ==, 5);
   g_assert_cmpint(self_at(r, "f;main", 0), ==, 2);
   g_assert_cmpint(
-      fk_tree_node(r, fk_tree_find_child(r, FK_ROOT, fk_interner_intern0(fk_tree_strings(r), "g")))
-          ->total[0],
+      fk_node_total(r, fk_tree_find_child(r, FK_ROOT, fk_interner_intern0(fk_tree_strings(r), "g")),
+                    0),
       ==, 8);
   g_assert_cmpint(fk_tree_total(r, 0), ==, 10);
 }
@@ -103,7 +103,7 @@ test_reverse_keeps_decimals_and_root(void)
   g_autoptr(FkTree) r = fk_tree_reverse(t, NULL);
   g_assert_cmpuint(fk_tree_decimals(r), ==, 3);
   g_assert_cmpint(self_at(r, "b;a", 0), ==, 2567);
-  g_assert_cmpint(fk_tree_node(r, FK_ROOT)->self[0], ==, 4000);
+  g_assert_cmpint(fk_node_self(r, FK_ROOT, 0), ==, 4000);
   g_assert_cmpint(fk_tree_total(r, 0), ==, fk_tree_total(t, 0));
 }
 

@@ -22,13 +22,12 @@ add(FkTree *t, const char *stack, gint64 w)
 static gboolean
 collect_line(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpointer data)
 {
-  const FkNode *n = fk_tree_node(tree, id);
-  if (n->self[0] == 0)
+  if (fk_node_self(tree, id, 0) == 0)
     return TRUE;
   GString *s = data;
   for (gsize i = 0; i < depth; i++)
     g_string_append_printf(s, "%s%s", i ? ";" : "", path[i]);
-  g_string_append_printf(s, " %" G_GINT64_FORMAT "\n", n->self[0]);
+  g_string_append_printf(s, " %" G_GINT64_FORMAT "\n", fk_node_self(tree, id, 0));
   return TRUE;
 }
 
@@ -69,8 +68,8 @@ test_add(void)
   g_assert_cmpint(fk_tree_total(t, 0), ==, 11);
   FkNodeId m = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "main", 4));
   g_assert_cmpuint(m, !=, 0);
-  g_assert_cmpint(fk_tree_node(t, m)->total[0], ==, 11);
-  g_assert_cmpint(fk_tree_node(t, m)->self[0], ==, 0);
+  g_assert_cmpint(fk_node_total(t, m, 0), ==, 11);
+  g_assert_cmpint(fk_node_self(t, m, 0), ==, 0);
   g_assert_cmpuint(fk_tree_size(t), ==, 5);
 }
 
@@ -135,7 +134,7 @@ test_sequential(void)
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(t, m, FK_ORDER_INSERTION, kids);
   g_assert_cmpuint(kids->len, ==, 3); /* a(2), b(1), a(1): only adjacent merges */
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 2);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 0), 0), ==, 2);
   g_assert_cmpstr(fk_tree_node(t, g_array_index(kids, FkNodeId, 2))->name, ==, "a");
 }
 
@@ -151,12 +150,12 @@ test_sequential_interrupted(void)
   add(t, "A;B", 1);
   fk_tree_finish(t);
   FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "A", 1));
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 4);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 4);
   g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
   fk_tree_children(t, a, FK_ORDER_INSERTION, kids);
   g_assert_cmpuint(kids->len, ==, 2);
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 0))->total[0], ==, 1);
-  g_assert_cmpint(fk_tree_node(t, g_array_index(kids, FkNodeId, 1))->total[0], ==, 2);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 0), 0), ==, 1);
+  g_assert_cmpint(fk_node_total(t, g_array_index(kids, FkNodeId, 1), 0), ==, 2);
 }
 
 static void
@@ -173,7 +172,7 @@ test_empty_stack_and_deep(void)
   g_assert_true(fk_tree_add_stack(t, frames, n, &w, NULL));
   g_free(frames);
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->self[0], ==, 4);
+  g_assert_cmpint(fk_node_self(t, FK_ROOT, 0), ==, 4);
   g_autofree char *d = dump(t);
   g_assert_cmpuint(strlen(d), >, 2 * n);
 }
@@ -330,10 +329,10 @@ test_merge_properties(void)
     /* every node's total is its self plus its children's totals */
     for (FkNodeId id = 0; id < fk_tree_size(ab_c); id++) {
       const FkNode *n = fk_tree_node(ab_c, id);
-      gint64 t = n->self[0];
+      gint64 t = fk_node_self(ab_c, id, 0);
       for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(ab_c, k)->next_sibling)
-        t += fk_tree_node(ab_c, k)->total[0];
-      g_assert_cmpint(t, ==, n->total[0]);
+        t += fk_node_total(ab_c, k, 0);
+      g_assert_cmpint(t, ==, fk_node_total(ab_c, id, 0));
     }
     /* merging with an empty tree changes nothing */
     g_autoptr(FkTree) e = fk_tree_new(NULL, FK_TREE_DEFAULT);
@@ -403,7 +402,7 @@ test_distinct_stacks(void)
   }
   fk_tree_finish(t);
   for (guint s = 0; s < STACKS; s++)
-    g_assert_cmpint(fk_tree_node(t, leaf[s])->self[0], >=, 2);
+    g_assert_cmpint(fk_node_self(t, leaf[s], 0), >=, 2);
   g_assert_cmpuint(fk_tree_size(t), ==, nodes);
   g_assert_cmpint(fk_tree_total(t, 0), ==, 2 * STACKS);
   /* the root has all 300 names as children, each found */
@@ -425,10 +424,10 @@ assert_totals(const FkTree *t)
   for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
     const FkNode *n = fk_tree_node(t, id);
     for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
-      gint64 sum = n->self[c];
+      gint64 sum = fk_node_self(t, id, c);
       for (FkNodeId k = n->first_child; k != 0; k = fk_tree_node(t, k)->next_sibling)
-        sum += fk_tree_node(t, k)->total[c];
-      g_assert_cmpint(sum, ==, n->total[c]);
+        sum += fk_node_total(t, k, c);
+      g_assert_cmpint(sum, ==, fk_node_total(t, id, c));
     }
   }
 }
@@ -481,7 +480,7 @@ test_finish(void)
 
   /* Finished: read, and nothing more is added. */
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
   g_assert_true(fk_tree_equal(t, t));
   const char *d[] = {fk_tree_intern(t, "a", 1), fk_tree_intern(t, "d", 1)};
   FkWeight one = fk_weight_int(1);
@@ -496,17 +495,17 @@ test_finish(void)
   g_test_assert_expected_messages();
   g_assert_cmpuint(fk_tree_size(t), ==, 4);
   g_assert_cmpint(fk_tree_total(t, 0), ==, 5);
-  g_assert_cmpint(fk_tree_node(t, a)->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
   /* what hands a tree out finishes it */
   FkTree *ts[] = {t};
   g_autoptr(FkTree) m = fk_tree_merge(ts, 1, NULL);
-  g_assert_cmpint(fk_tree_node(m, fk_tree_find_child(m, FK_ROOT, d[0]))->total[0], ==, 5);
+  g_assert_cmpint(fk_node_total(m, fk_tree_find_child(m, FK_ROOT, d[0]), 0), ==, 5);
   g_clear_pointer(&m, fk_tree_free); /* its interner is T's */
   /* a reset tree is built again */
   g_assert_true(fk_tree_reset(t));
   add(t, "x", 1);
   fk_tree_finish(t);
-  g_assert_cmpint(fk_tree_node(t, FK_ROOT)->total[0], ==, 1);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, 1);
 }
 
 /* Every node is found again under its parent, and parents come first: the
@@ -594,7 +593,7 @@ heap_in_use(void)
 }
 
 static gboolean
-drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, gpointer data)
+drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w, gpointer data)
 {
   (void)tree;
   Drain *d = data;
@@ -605,7 +604,7 @@ drain_one(const FkTree *tree, FkNodeId id, const FkNode *n, gpointer data)
   g_hash_table_add(d->seen, GUINT_TO_POINTER(id));
   g_assert_nonnull(n->name); /* the names live to the end */
   g_assert_cmpuint(strlen(n->name), <, 16);
-  d->weight += n->self[0];
+  d->weight += w[0].self;
   d->least = MIN(d->least, heap_in_use());
   return id != d->stop;
 }
@@ -712,7 +711,7 @@ test_children_by_name(void)
     for (guint i = 0; i < kids->len; i++) {
       FkNodeId c = g_array_index(kids, FkNodeId, i);
       g_string_append_printf(want, "top;%s %" G_GINT64_FORMAT "\n", fk_tree_node_name(t, c),
-                             fk_tree_node(t, c)->self[0]);
+                             fk_node_self(t, c, 0));
     }
     g_autofree char *wanted = g_string_free(want, FALSE);
     g_assert_cmpstr(walked, ==, wanted);
@@ -747,6 +746,180 @@ test_children_by_name_orders(void)
     }
 }
 
+/* Weights through the accessors (issue 18): a one-column tree has no second
+ * column (it reads zero, and costs nothing), fk_node_weights gives both. */
+static void
+test_weights_accessors(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(t, "a;b", 3);
+  add(t, "a", 2);
+  add(t, "c", 5);
+  gsize one = fk_tree_bytes(t);
+  fk_tree_finish(t);
+  FkNodeId a = fk_tree_find_child(t, FK_ROOT, fk_tree_intern(t, "a", 1));
+  FkNodeId b = fk_tree_find_child(t, a, fk_tree_intern(t, "b", 1));
+  g_assert_cmpint(fk_node_self(t, a, 0), ==, 2);
+  g_assert_cmpint(fk_node_total(t, a, 0), ==, 5);
+  const FkWeights *w = fk_node_weights(t, b, 0);
+  g_assert_cmpint(w->self, ==, 3);
+  g_assert_cmpint(w->total, ==, 3);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, 10);
+  g_assert_cmpint(fk_node_total(t, FK_ROOT, 0), ==, fk_tree_total(t, 0));
+  for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
+    g_assert_cmpint(fk_node_self(t, id, 1), ==, 0);
+    g_assert_cmpint(fk_node_total(t, id, 1), ==, 0);
+  }
+  /* a second column is made when a weight has two */
+  FkWeight two = {{1, 4}, 2, 0};
+  g_autoptr(FkTree) u = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  add(u, "a;b", 3);
+  add(u, "a", 2);
+  add(u, "c", 5);
+  g_assert_true(fk_tree_add(u, FK_ROOT, &two, NULL));
+  g_assert_cmpuint(fk_tree_bytes(u), ==, one + fk_tree_size(u) * sizeof(FkWeights));
+  fk_tree_finish(u);
+  g_assert_cmpint(fk_node_total(u, FK_ROOT, 0), ==, 11);
+  g_assert_cmpint(fk_node_total(u, FK_ROOT, 1), ==, 4);
+  g_assert_cmpint(fk_node_self(u, FK_ROOT, 1), ==, 4);
+  g_assert_cmpint(fk_node_total(u, fk_tree_find_child(u, FK_ROOT, fk_tree_intern(u, "a", 1)), 1),
+                  ==, 0);
+}
+
+/* A chain of N + 1 nodes under the root ("n0;n1;..."): node I + 1 is the
+ * I-th frame, with self weight I + 1. Past FK_NODE_CHUNK nodes the weights
+ * span more than one chunk of each column. */
+static FkTree *
+long_chain(gsize n)
+{
+  FkTree *t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  FkNodeId at = FK_ROOT;
+  for (gsize i = 0; i < n; i++) {
+    char name[32];
+    int len = g_snprintf(name, sizeof name, "n%" G_GSIZE_FORMAT, i);
+    at = fk_tree_child(t, at, fk_tree_intern(t, name, (gsize)len), NULL);
+    g_assert_cmpuint(at, ==, i + 1);
+    FkWeight w = fk_weight_int((gint64)i + 1);
+    g_assert_true(fk_tree_add(t, at, &w, NULL));
+  }
+  return t;
+}
+
+/* The column arrays grow past a chunk boundary: every node's weights, on
+ * either side of it, are its own, and totals sum across it. */
+static void
+test_weights_past_chunk(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  g_autoptr(FkTree) t = long_chain(n);
+  fk_tree_finish(t);
+  gint64 below = 0;
+  for (gsize i = n; i >= 1; i--) {
+    below += (gint64)i;
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 0), ==, (gint64)i);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 0), ==, below);
+  }
+  g_assert_cmpint(fk_tree_total(t, 0), ==, below);
+}
+
+/* fk_tree_to_second_column: a tree made differential keeps its first
+ * column's weights, in the second, on every chunk; the first starts from
+ * zero and takes new weights, new nodes included; its totals are summed by
+ * the finish and the second column's stay right. */
+static void
+test_second_column(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  g_autoptr(FkTree) t = long_chain(n);
+  fk_tree_finish(t);
+  g_autofree gint64 *was = g_new(gint64, n + 1);
+  for (gsize i = 0; i <= n; i++)
+    was[i] = fk_node_total(t, (FkNodeId)i, 0);
+  g_assert_true(fk_tree_to_second_column(t, 1, NULL));
+  g_assert_cmpuint(fk_tree_columns(t), ==, 2);
+  g_assert_cmpuint(fk_tree_decimals(t), ==, 1);
+  /* the first column's new weights: node 1 and the last node, on the other
+   * chunk, and a new node under the last */
+  FkWeight one = fk_weight_int(7);
+  g_assert_true(fk_tree_add(t, 1, &one, NULL));
+  g_assert_true(fk_tree_add(t, (FkNodeId)n, &one, NULL));
+  FkNodeId extra = fk_tree_child(t, (FkNodeId)n, fk_tree_intern(t, "new", 3), NULL);
+  g_assert_cmpuint(extra, ==, n + 1);
+  g_assert_true(fk_tree_add(t, extra, &one, NULL));
+  fk_tree_finish(t);
+  for (gsize i = 1; i <= n; i++) {
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 1), ==, (gint64)i * 10);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 1), ==, was[i] * 10);
+    gint64 self0 = i == 1 || i == n ? 70 : 0;
+    g_assert_cmpint(fk_node_self(t, (FkNodeId)i, 0), ==, self0);
+    g_assert_cmpint(fk_node_total(t, (FkNodeId)i, 0), ==, i == 1 ? 210 : 140);
+  }
+  g_assert_cmpint(fk_node_weights(t, extra, 0)->total, ==, 70);
+  g_assert_cmpint(fk_node_weights(t, extra, 1)->total, ==, 0);
+  g_assert_cmpint(fk_tree_total(t, 1), ==, was[0] * 10);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 210);
+}
+
+typedef struct {
+  const FkTree *copy; /* the same tree, not drained */
+  gsize seen;
+} DrainWeights;
+
+static gboolean
+drain_weights(const FkTree *tree, FkNodeId id, const FkNode *n, const FkWeights *w, gpointer data)
+{
+  (void)tree;
+  (void)n;
+  DrainWeights *d = data;
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    g_assert_cmpint(w[c].self, ==, fk_node_self(d->copy, id, c));
+    g_assert_cmpint(w[c].total, ==, fk_node_total(d->copy, id, c));
+  }
+  d->seen++;
+  return TRUE;
+}
+
+/* Draining and merging pass the weights along, both columns, past a chunk
+ * boundary; and a lift moves them with their nodes (the place it leaves
+ * reads zero for a node made after it). */
+static void
+test_weights_drain_merge_lift(void)
+{
+  const gsize n = FK_NODE_CHUNK + 300;
+  FkTree *t = long_chain(n);
+  fk_tree_finish(t);
+  g_assert_true(fk_tree_to_second_column(t, 0, NULL));
+  FkWeight w = fk_weight_int(3);
+  g_assert_true(fk_tree_add(t, (FkNodeId)n, &w, NULL));
+  fk_tree_finish(t);
+  FkTree *parts[] = {t};
+  g_autoptr(FkTree) m = fk_tree_merge(parts, 1, NULL);
+  g_assert_nonnull(m);
+  g_assert_true(fk_tree_equal(t, m));
+  g_assert_cmpuint(fk_tree_columns(m), ==, 2);
+  g_assert_cmpint(fk_tree_total(m, 0), ==, 3);
+  DrainWeights d = {m, 0};
+  g_assert_true(fk_tree_drain(t, drain_weights, &d));
+  g_assert_cmpuint(d.seen, ==, n + 1);
+
+  /* the lift: node 1 becomes the root, node I node I - 1 */
+  g_autoptr(FkTree) l = long_chain(n);
+  fk_tree_finish(l);
+  g_assert_true(fk_tree_lift(l));
+  g_assert_cmpuint(fk_tree_size(l), ==, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpint(fk_node_self(l, (FkNodeId)i, 0), ==, (gint64)i + 1);
+  g_assert_true(fk_tree_to_second_column(l, 0, NULL));
+  FkNodeId extra = fk_tree_child(l, (FkNodeId)(n - 1), fk_tree_intern(l, "new", 3), NULL);
+  g_assert_cmpuint(extra, ==, n);
+  fk_tree_finish(l);
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
+    g_assert_cmpint(fk_node_self(l, extra, c), ==, 0);
+    g_assert_cmpint(fk_node_total(l, extra, c), ==, 0);
+  }
+  g_assert_cmpint(fk_node_total(l, (FkNodeId)(n - 1), 1), ==, (gint64)n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -767,6 +940,10 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/finish", test_finish);
   g_test_add_func("/stacktree/lift", test_lift);
   g_test_add_func("/stacktree/drain", test_drain);
+  g_test_add_func("/stacktree/weights-accessors", test_weights_accessors);
+  g_test_add_func("/stacktree/weights-past-chunk", test_weights_past_chunk);
+  g_test_add_func("/stacktree/second-column", test_second_column);
+  g_test_add_func("/stacktree/weights-drain-merge-lift", test_weights_drain_merge_lift);
   g_test_add_func("/stacktree/children-by-name", test_children_by_name);
   g_test_add_func("/stacktree/children-by-name-orders", test_children_by_name_orders);
   return g_test_run();
