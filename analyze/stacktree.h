@@ -23,13 +23,12 @@
  * is built, adds keep the self weights and the root's total; the other totals
  * are summed once, by the finish: writing every ancestor on every add was most
  * of the cost of reading big inputs. So the weights of a node
- * (fk_node_self, fk_node_total, fk_node_weights), orders by width, fk_tree_equal and every transform read
- * finished trees only, and nothing is added to a finished tree: a const
- * FkTree is never written, and no read between adds costs a pass over the
- * tree. Names, shape and the root's total (fk_tree_node_name,
- * fk_tree_find_child, fk_tree_size, fk_tree_total) read either. Whatever hands
- * a tree out finishes it: fk_collector_finish, fk_tree_merge, the transforms.
- * Breaking these rules is a programmer error (g_return_if_fail). */
+ * (fk_node_self, fk_node_total, fk_node_weights), orders by width, fk_tree_equal and every
+ * transform read finished trees only, and nothing is added to a finished tree: a const FkTree is
+ * never written, and no read between adds costs a pass over the tree. Names, shape and the root's
+ * total (fk_tree_node_name, fk_tree_find_child, fk_tree_size, fk_tree_total) read either. Whatever
+ * hands a tree out finishes it: fk_collector_finish, fk_tree_merge, the transforms. Breaking these
+ * rules is a programmer error (g_return_if_fail). */
 #pragma once
 
 #include "intern.h"
