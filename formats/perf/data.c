@@ -13,6 +13,7 @@
 #include "../reader.h"
 
 #include "../framename.h"
+#include "../bits.h"
 #include "../names.h"
 #include "abi.h"
 #include "handover.h"
@@ -283,17 +284,6 @@ typedef struct {
 } PerfData;
 
 /* ---- byte access ---- */
-
-/* The set bits of V: __builtin_popcountll is a call into libgcc without
- * -mpopcnt, and sample_attr counts bits for every record. */
-static inline guint
-pd_popcount(guint64 v)
-{
-  v = v - ((v >> 1) & 0x5555555555555555ULL);
-  v = (v & 0x3333333333333333ULL) + ((v >> 2) & 0x3333333333333333ULL);
-  v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-  return (guint)((v * 0x0101010101010101ULL) >> 56);
-}
 
 static inline guint64
 ld64(const PerfData *pd, const guint8 *p)
@@ -648,7 +638,7 @@ sample_attr(PerfData *pd, const guint8 *rec, guint32 size)
   if (st & PD_SAMPLE_IDENTIFIER)
     idx = 0;
   else if (st & PD_SAMPLE_ID)
-    idx = pd_popcount(st & (PD_SAMPLE_IP | PD_SAMPLE_TID | PD_SAMPLE_TIME | PD_SAMPLE_ADDR));
+    idx = fk_popcount64(st & (PD_SAMPLE_IP | PD_SAMPLE_TID | PD_SAMPLE_TIME | PD_SAMPLE_ADDR));
   else
     return a0;
   if (8 + 8 * (guint64)idx + 8 > size)
@@ -690,7 +680,7 @@ other_time(PerfData *pd, const guint8 *rec, guint32 size, guint64 *time)
   }
   if (!(st & PD_SAMPLE_TIME))
     return FALSE;
-  guint n = pd_popcount(st & trailer_bits);
+  guint n = fk_popcount64(st & trailer_bits);
   if (size < 8 + 8 * (guint64)n)
     return FALSE;
   const guint8 *p = rec + size - 8 * n;
@@ -840,7 +830,7 @@ parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields 
       guint64 abi = ld64(pd, p);
       p += 8;
       if (abi != 0) {
-        guint n = pd_popcount(a->sample_regs_user);
+        guint n = fk_popcount64(a->sample_regs_user);
         if ((guint64)(end - p) / 8 < n)
           return TRUE;
         f->uregs = p;
@@ -875,9 +865,9 @@ sample_time(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, guint64 *t
   if (!(st & PD_SAMPLE_TIME))
     return FALSE;
   const guint8 *p = rec + 8, *end = rec + size;
-  guint64 before = 8u * pd_popcount(st & (PD_SAMPLE_IDENTIFIER | PD_SAMPLE_IP | PD_SAMPLE_TID));
-  guint64 after = 8u * pd_popcount(st & (PD_SAMPLE_ADDR | PD_SAMPLE_ID | PD_SAMPLE_STREAM_ID |
-                                         PD_SAMPLE_CPU | PD_SAMPLE_PERIOD));
+  guint64 before = 8u * fk_popcount64(st & (PD_SAMPLE_IDENTIFIER | PD_SAMPLE_IP | PD_SAMPLE_TID));
+  guint64 after = 8u * fk_popcount64(st & (PD_SAMPLE_ADDR | PD_SAMPLE_ID | PD_SAMPLE_STREAM_ID |
+                                           PD_SAMPLE_CPU | PD_SAMPLE_PERIOD));
   if ((guint64)(end - p) < before + 8 + after)
     return FALSE;
   *time = ld64(pd, p + before);
@@ -2141,7 +2131,7 @@ read_capture(PerfData *pd, guint64 max, GError **error)
   }
   guint nfeat = 0;
   for (guint i = 0; i < 4; i++)
-    nfeat += pd_popcount(ld64(pd, h + 72 + 8 * i));
+    nfeat += fk_popcount64(ld64(pd, h + 72 + 8 * i));
   guint64 data_end = end_of(data_off, data_size);
   guint64 need = MAX(end_of(attrs_off, attrs_size), end_of(data_end, 16 * (guint64)nfeat));
   if (!grow(pd, buf, need, max, error))

@@ -11,6 +11,8 @@
  * only been checked on x86-64 captures, so the row is not walkable yet. */
 #include "unwind-int.h"
 
+#include "../bits.h"
+
 #include <string.h>
 
 static const FkUnwindArch arches[] = {
@@ -63,18 +65,6 @@ fk_unwind_arch_name(const FkUnwindArch *arch)
   return arch != NULL ? arch->name : "unknown";
 }
 
-/* Without -mpopcnt (the build targets any x86-64) __builtin_popcountll is
- * a libgcc call per register of every sample: counted in place. */
-static inline guint
-popcount64(guint64 v)
-{
-  v = v - ((v >> 1) & G_GUINT64_CONSTANT(0x5555555555555555));
-  v = (v & G_GUINT64_CONSTANT(0x3333333333333333)) +
-      ((v >> 2) & G_GUINT64_CONSTANT(0x3333333333333333));
-  v = (v + (v >> 4)) & G_GUINT64_CONSTANT(0x0f0f0f0f0f0f0f0f);
-  return (guint)((v * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56);
-}
-
 void
 fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan)
 {
@@ -85,12 +75,12 @@ fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan)
   plan->n_regs = in->n_regs;
   if (a == NULL)
     return;
-  /* as fk_unwind_regs_load, in the order it writes */
+  /* the value of perf bit B is at the index of B among the set bits */
   for (guint r = 0; r < a->n_regs; r++) {
     gint b = a->perf_bit[r];
     if (b < 0 || b > 63 || !(in->regs_mask & (G_GUINT64_CONSTANT(1) << b)))
       continue;
-    guint idx = popcount64(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
+    guint idx = fk_popcount64(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
     if (idx >= in->n_regs)
       continue;
     plan->reg[plan->n] = (guint8)r;
@@ -98,26 +88,4 @@ fk_unwind_regs_plan(const FkUnwindInput *in, FkUnwindRegsPlan *plan)
     plan->n++;
     plan->valid |= G_GUINT64_CONSTANT(1) << r;
   }
-}
-
-gboolean
-fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS], guint64 *valid)
-{
-  const FkUnwindArch *a = in->arch;
-  *valid = 0;
-  memset(regs, 0, FK_UNWIND_MAX_REGS * sizeof regs[0]);
-  if (a == NULL)
-    return FALSE;
-  /* the value of perf bit B is at the index of B among the set bits */
-  for (guint r = 0; r < a->n_regs; r++) {
-    gint b = a->perf_bit[r];
-    if (b < 0 || b > 63 || !(in->regs_mask & (G_GUINT64_CONSTANT(1) << b)))
-      continue;
-    guint idx = popcount64(in->regs_mask & ((G_GUINT64_CONSTANT(1) << b) - 1));
-    if (idx >= in->n_regs)
-      continue;
-    regs[r] = in->regs[idx];
-    *valid |= G_GUINT64_CONSTANT(1) << r;
-  }
-  return (*valid & (G_GUINT64_CONSTANT(1) << a->sp)) && (*valid & (G_GUINT64_CONSTANT(1) << a->pc));
 }

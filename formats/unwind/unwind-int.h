@@ -23,11 +23,6 @@ struct FkUnwindArch {
  * simple step (FkCfiRule.simple) can be checked against it. */
 extern gboolean fk_unwind_general_only;
 
-/* Fills REGS (DWARF numbering) from IN's perf registers; VALID gets a bit per
- * register present. FALSE when the pc or the sp is missing. */
-gboolean fk_unwind_regs_load(const FkUnwindInput *in, guint64 regs[FK_UNWIND_MAX_REGS],
-                             guint64 *valid);
-
 /* Where each DWARF register's value is in a sample's perf registers, for one
  * (arch, regs_mask, n_regs): the same for every sample of a capture, so the
  * walk computes it once and copies N values per sample. */

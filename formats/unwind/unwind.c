@@ -442,7 +442,7 @@ rule_at(FkUnwinder *self, FkCfi *cfi, guint64 vaddr)
 }
 
 /* The sample's registers into W, by the plan for its arch, mask and count
- * (made again when they change); as fk_unwind_regs_load. */
+ * (made again when they change). FALSE when the pc or the sp is missing. */
 static gboolean
 load_regs(FkUnwinder *self, const FkUnwindInput *in, Walk *w)
 {
