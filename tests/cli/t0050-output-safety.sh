@@ -163,27 +163,19 @@ with open(src, "w") as f:
 dest = os.path.join(t, "sig.folded")
 results = []
 for sig in (signal.SIGTERM, signal.SIGINT):
+    with open(dest, "w") as f:
+        f.write("old\n")
     caught = False
     for attempt in range(20):
-        with open(dest, "w") as f:
-            f.write("old\n")
         p = subprocess.Popen([fk, "fold", src, "-o", dest, "-q"],
                              stderr=subprocess.DEVNULL)
-        sent = False
         while p.poll() is None:
             if any(n.startswith("sig.folded.") for n in os.listdir(t)):
                 p.send_signal(sig)
-                sent = True
+                caught = True
                 break
             time.sleep(0.0005)
         p.wait()
-        # A signal sent as the write was ending can arrive after the
-        # rename (this test is descheduled on a busy machine): the run then
-        # ends normally, with the new file. Tried again; a run that ignores
-        # the signal ends so every time, and fails below.
-        if sent and p.returncode == 0 and attempt < 19:
-            continue
-        caught = sent
         if caught:
             break
     left = [n for n in os.listdir(t) if n.startswith("sig.folded.")]
