@@ -167,8 +167,12 @@ for sig in (signal.SIGTERM, signal.SIGINT):
         f.write("old\n")
     caught = False
     for attempt in range(20):
+        # with the signal's default action: a run started in the background
+        # by a non-interactive shell (a CI script's `cmd &`) inherits SIGINT
+        # ignored, and flamekit rightly keeps what its parent ignores
         p = subprocess.Popen([fk, "fold", src, "-o", dest, "-q"],
-                             stderr=subprocess.DEVNULL)
+                             stderr=subprocess.DEVNULL,
+                             preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL))
         while p.poll() is None:
             if any(n.startswith("sig.folded.") for n in os.listdir(t)):
                 p.send_signal(sig)
@@ -188,6 +192,23 @@ for sig, caught, rc, left, content in results:
     print("%s %s ends the run with that signal (%s)" % ("PASS" if rc == -sig else "FAIL", name, rc))
     print("%s %s mid-write leaves no temporary file %s" % ("PASS" if not left else "FAIL", name, left))
     print("%s %s mid-write keeps the old destination" % ("PASS" if content == "old\n" else "FAIL", name))
+# SIGINT ignored by the parent (nohup, a shell's background job) stays
+# ignored: the run ends normally and writes its output.
+with open(dest, "w") as f:
+    f.write("old\n")
+p = subprocess.Popen([fk, "fold", src, "-o", dest, "-q"], stderr=subprocess.DEVNULL,
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+sent = False
+while p.poll() is None and not sent:
+    if any(n.startswith("sig.folded.") for n in os.listdir(t)):
+        p.send_signal(signal.SIGINT)
+        sent = True
+    time.sleep(0.0005)
+p.wait()
+new_out = open(dest).read()
+print("%s SIGINT ignored by the parent stays ignored (%s, %s)" % (
+    "PASS" if p.returncode == 0 and new_out.startswith("main;") else "FAIL",
+    p.returncode, "signal sent mid-write" if sent else "the write ended first"))
 EOF
 while read -r verdict desc; do
   case $verdict in
