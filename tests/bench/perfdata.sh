@@ -33,6 +33,27 @@ run() { # label command
   echo "$secs" >"$T/last"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx\n", (b > 0 ? a / b : 0) }'; }
+# pair LABEL_A CMD_A LABEL_B CMD_B: both RUNS times (PERFDATA_BENCH_RUNS,
+# default 5), interleaved, so that a slow moment of the machine hits both;
+# prints the medians of time and peak of each; $T/last holds A's median
+# time, $T/last_b B's. A single run of a 0.1 s command moved its ratio by
+# half on this machine.
+pair() {
+  : >"$T/pa" && : >"$T/pb"
+  k=0
+  while [ "$k" -lt "${PERFDATA_BENCH_RUNS:-5}" ]; do
+    /usr/bin/time -f '%e %M' -a -o "$T/pa" sh -c "$2" >/dev/null 2>&1
+    /usr/bin/time -f '%e %M' -a -o "$T/pb" sh -c "$4" >/dev/null 2>&1
+    k=$((k + 1))
+  done
+  for side in a b; do
+    secs=$(sort -n "$T/p$side" | awk '{ l[NR] = $1 } END { print l[int((NR + 1) / 2)] }')
+    kb=$(awk '{ print $2 }' "$T/p$side" | sort -n | awk '{ l[NR] = $1 } END { print l[int((NR + 1) / 2)] }')
+    if [ "$side" = a ]; then label=$1; echo "$secs" >"$T/last"; else label=$3; echo "$secs" >"$T/last_b"; fi
+    printf '%-64s %7.2f s %8.1f MB  (median of %s, interleaved)\n' "$label" "$secs" \
+      "$(echo "$kb" | awk '{print $1 / 1024}')" "${PERFDATA_BENCH_RUNS:-5}"
+  done
+}
 run "flamekit graph --no-inline py.data" "'$FK' graph -q --no-inline '$T/py.data' -o '$T/a.svg'"
 a=$(cat "$T/last")
 run "perf script --no-inline | flamekit graph" "perf script -i '$T/py.data' --no-inline | '$FK' graph -q -o '$T/b.svg'"
@@ -58,11 +79,11 @@ if [ "${PERFDATA_BENCH_BIG:-1}" != 0 ] && [ -x "$INF/inferno-collapse-perf" ] &&
   perf record -q -e cpu-clock -F 10000 -g -o "$T/big.data" "$PY" "$T/work22.py" >/dev/null 2>&1
   n=$(perf report -i "$T/big.data" --stats 2>/dev/null | awk '/SAMPLE events:/ {print $3; exit}')
   echo "capture: $n samples of python3.11 (perf record -e cpu-clock -F 10000 -g, 22 s of CPU), $(du -k "$T/big.data" | cut -f1) KB"
-  run "flamekit graph --no-inline big.data" "'$FK' graph -q --no-inline '$T/big.data' -o '$T/f.svg'"
-  a=$(cat "$T/last")
-  run "perf script --no-inline | inferno-collapse-perf | inferno-flamegraph" \
+  pair "flamekit graph --no-inline big.data" "'$FK' graph -q --no-inline '$T/big.data' -o '$T/f.svg'" \
+    "perf script --no-inline | inferno-collapse-perf | inferno-flamegraph" \
     "perf script -i '$T/big.data' --no-inline | '$INF/inferno-collapse-perf' | '$INF/inferno-flamegraph' >'$T/g.svg'"
-  b=$(cat "$T/last")
+  a=$(cat "$T/last")
+  b=$(cat "$T/last_b")
   echo "  ratio (against the inferno pipeline): $(ratio "$b" "$a")  (target >= 10x)"
   run "flamekit graph big.data (inline frames, the default)" "'$FK' graph -q '$T/big.data' -o '$T/h.svg'"
   c=$(cat "$T/last")
