@@ -708,13 +708,18 @@ read_size(PerfData *pd, PdAttr *a, const guint8 *p, const guint8 *end)
   return 8 + times + nr * per;
 }
 
+/* parse_sample sets PdFields field by field; this size changes with a new
+ * field, which must then be set there too (on 64-bit hosts; 32-bit ones
+ * lay the struct out otherwise). */
+G_STATIC_ASSERT(GLIB_SIZEOF_VOID_P != 8 || sizeof(PdFields) == 152);
+
 /* Parses a SAMPLE record's fields up to the callchain. FALSE when it does not
  * fit its size. */
 static gboolean
 parse_sample(PerfData *pd, PdAttr *a, const guint8 *rec, guint32 size, PdFields *f)
 {
   /* every field set, not memset: rep stos of the whole struct was a tenth
-   * of apply_event */
+   * of apply_event, and a compound literal compiles to the same rep stos */
   f->attr = a;
   f->ip = f->time = f->period = f->id = 0;
   f->pid = f->tid = -1;
