@@ -854,10 +854,11 @@ w_mmap2(W *w, guint32 pid, guint64 start, const char *path, guint64 time)
   w_trailer(w, pid, time);
 }
 
+/* A FORK (7) or EXIT (4) record: both have the same body. */
 static void
-w_fork(W *w, guint32 pid, guint32 ppid, guint64 time)
+w_task(W *w, guint32 type, guint32 pid, guint32 ppid, guint64 time)
 {
-  w32(w, 7);
+  w32(w, type);
   w16(w, 0);
   w16(w, 8 + 16 + 8 + 16);
   w32(w, pid);
@@ -866,6 +867,12 @@ w_fork(W *w, guint32 pid, guint32 ppid, guint64 time)
   w32(w, ppid);
   w64(w, time);
   w_trailer(w, pid, time);
+}
+
+static void
+w_fork(W *w, guint32 pid, guint32 ppid, guint64 time)
+{
+  w_task(w, 7, pid, ppid, time);
 }
 
 /* A user sample of PID at TIME whose chain is N return addresses from
@@ -1189,15 +1196,7 @@ w_ksample(W *w, guint32 pid, guint64 time)
 static void
 w_exit(W *w, guint32 pid, guint32 ppid, guint64 time)
 {
-  w32(w, 4);
-  w16(w, 0);
-  w16(w, 8 + 16 + 8 + 16);
-  w32(w, pid);
-  w32(w, ppid);
-  w32(w, pid);
-  w32(w, ppid);
-  w64(w, time);
-  w_trailer(w, pid, time);
+  w_task(w, 4, pid, ppid, time);
 }
 
 /* W with synth's header and attr, its data section begun at *DATA. */

@@ -271,6 +271,24 @@ test_real_sample(void)
   teardown(&f);
 }
 
+/* [*LO, *HI): the addresses of E's .text, which must have one. */
+static void
+text_range(Elf *e, guint64 *lo, guint64 *hi)
+{
+  size_t shstrndx;
+  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
+  *lo = *hi = 0;
+  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) != NULL &&
+        g_strcmp0(elf_strptr(e, shstrndx, sh.sh_name), ".text") == 0) {
+      *lo = sh.sh_addr;
+      *hi = sh.sh_addr + sh.sh_size;
+    }
+  }
+  g_assert_cmpuint(*hi, >, *lo);
+}
+
 /* The step evaluates only the registers a compiled rule lists as changed and
  * drops those in its undefined mask; every other one keeps the callee's
  * value. So the list and the mask must say exactly what regs[] says, for
@@ -284,18 +302,8 @@ test_rule_steps(void)
   FkElf *elf = fk_elf_open_file("corpora/perf-dwarf/nofp", NULL);
   g_assert_nonnull(elf);
   Elf *e = fk_elf_handle(elf);
-  size_t shstrndx;
-  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
-  guint64 lo = 0, hi = 0;
-  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
-    GElf_Shdr sh;
-    if (gelf_getshdr(scn, &sh) != NULL &&
-        g_strcmp0(elf_strptr(e, shstrndx, sh.sh_name), ".text") == 0) {
-      lo = sh.sh_addr;
-      hi = sh.sh_addr + sh.sh_size;
-    }
-  }
-  g_assert_cmpuint(hi, >, lo);
+  guint64 lo, hi;
+  text_range(e, &lo, &hi);
   const guint n_regs = 17; /* x86-64 */
   FkCfi *cfi = fk_cfi_new(e, e, n_regs);
   guint rules = 0, saving = 0, clobbering = 0;
@@ -342,18 +350,8 @@ test_simple_step(void)
   Fixture f;
   setup(&f);
   Elf *e = fk_elf_handle(f.ctx.elf);
-  size_t shstrndx;
-  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
-  guint64 lo = 0, hi = 0;
-  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
-    GElf_Shdr sh;
-    if (gelf_getshdr(scn, &sh) != NULL &&
-        g_strcmp0(elf_strptr(e, shstrndx, sh.sh_name), ".text") == 0) {
-      lo = sh.sh_addr;
-      hi = sh.sh_addr + sh.sh_size;
-    }
-  }
-  g_assert_cmpuint(hi, >, lo);
+  guint64 lo, hi;
+  text_range(e, &lo, &hi);
   FkCfi *cfi = fk_cfi_new(e, e, 17);
   for (guint i = 0; i < sizeof f.stack / 8; i++) {
     guint64 v = i % 3 == 0   ? BASE + lo + (i * 0x3b) % (hi - lo)
