@@ -8,7 +8,8 @@
 
 #include <gelf.h>
 #include <string.h>
-#include <zlib.h>
+
+#include "zinflate.h"
 
 typedef struct {
   guint64 offset, filesz, vaddr;
@@ -264,8 +265,7 @@ inflate_thread(gpointer data)
     if (f->thread != job->thread)
       continue;
     guint8 *out = g_try_malloc(f->size);
-    uLongf out_len = f->size;
-    if (out != NULL && uncompress(out, &out_len, f->src, f->src_len) == Z_OK && out_len == f->size)
+    if (out != NULL && fk_zlib_inflate(f->src, f->src_len, out, f->size))
       f->out = out;
     else
       g_free(out);
