@@ -425,7 +425,14 @@ find_module(FkUnwinder *self, guint64 pc, guint64 *bias, FkCfi **cfi, guint n_re
   return kind;
 }
 
-/* The rule at VADDR of CFI, through the direct-mapped cache. */
+/* The rule at VADDR of CFI, through the direct-mapped cache. The cache is
+ * keyed by the FkCfi pointer, not by the module's key: that is safe only
+ * because an unwinder never frees a CFI before fk_unwinder_free (self->cfis
+ * keeps every one it made, for the whole run), so no later fk_cfi_new can
+ * reuse a freed CFI's address and be answered with its rules, and a cached
+ * rule pointer (owned by its FkCfi) never dangles. Freeing or replacing a
+ * CFI during a run (say, to bound memory) would have to empty the cache
+ * first. */
 static inline const FkCfiRule *
 rule_at(FkUnwinder *self, FkCfi *cfi, guint64 vaddr)
 {
