@@ -7,7 +7,7 @@ BUILD ?= build
 CC ?= cc
 SAN ?=
 
-PKGS := glib-2.0 libarchive libzstd libelf json-glib-1.0
+PKGS := glib-2.0 libarchive libzstd libelf json-glib-1.0 libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

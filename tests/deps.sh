@@ -8,7 +8,7 @@
 # addresses (it starts its own daemons; the package's service is not used,
 # and is not started where policy-rc.d forbids it). Idempotent: does nothing
 # when everything is present.
-PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libdw-dev libelf-dev libzstd-dev
+PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libdw-dev libelf-dev libzstd-dev libdeflate-dev
 libiberty-dev libjson-glib-dev libc6-dbg clang clang-format libclang-rt-14-dev libxml2-utils linux-perf binutils time
 p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs
 python3 bpftrace g++ parallel openssh-server openssh-client rsync"

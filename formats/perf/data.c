@@ -18,6 +18,7 @@
 #include "abi.h"
 #include "handover.h"
 #include "maps.h"
+#include "pager.h"
 #include "options.h"
 #include "stackcache.h"
 #include "symfiles.h"
@@ -195,6 +196,7 @@ typedef struct {
   gsize mem_len;
   void *map_addr;
   guint64 dropped; /* pages of the mapping below this were given back */
+  PdPager *pager;  /* with a decoder's thread: maps pages in and gives them back */
   GBytes *bytes;
   guint64 pos, end; /* next record, end of the data section */
   guint64 data_offset, data_size;
@@ -2278,11 +2280,19 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
 static void
 drop_consumed(PerfData *pd)
 {
-  if (pd->map_addr == NULL || pd->pos < pd->dropped + (G_GUINT64_CONSTANT(16) << 20))
+  if (pd->map_addr == NULL)
+    return;
+  gboolean pager = pd->pager != NULL;
+  if (pager ? !pd_pager_due(pd->pager, pd->pos)
+            : pd->pos < pd->dropped + (G_GUINT64_CONSTANT(16) << 20))
     return;
   guint64 low = MIN(pd->pos, pd->mem_len);
   for (guint i = 0; i < pd->queue->len; i++)
     low = MIN(low, g_array_index(pd->queue, PdEvent, i).offset);
+  if (pager) { /* the decoder's thread neither faults the pages in nor gives them back */
+    pd_pager_progress(pd->pager, pd->pos, low);
+    return;
+  }
   low &= ~(guint64)(sysconf(_SC_PAGESIZE) - 1);
   if (low > pd->dropped) {
     madvise((guint8 *)pd->map_addr + pd->dropped, (gsize)(low - pd->dropped), MADV_DONTNEED);
@@ -2501,8 +2511,14 @@ start_decoder(PerfData *pd)
   pd->handover = pd_handover_new(PD_BATCHES_WAITING);
   if (pd->own->batch_samples == 0)
     pd->batch_samples = PD_BATCH_SAMPLES;
+  /* the mapping's page tables on a third thread, off the decoder's (the
+   * one a run waits for): see pager.h */
+  if (pd->map_addr != NULL)
+    pd->pager = pd_pager_new(pd->map_addr, pd->mem_len);
   pd->decoder = g_thread_try_new("fk-perf-decode", decoder_thread, pd, NULL);
   if (pd->decoder == NULL) {
+    pd_pager_free(pd->pager);
+    pd->pager = NULL;
     pd->batch_samples = pd->own->batch_samples ? pd->own->batch_samples : PD_BATCH_SAMPLES_ONE;
     pd_handover_free(pd->handover, NULL);
     pd->handover = NULL;
@@ -2534,6 +2550,8 @@ perf_data_close(gpointer state)
 {
   PerfData *pd = state;
   stop_decoder(pd);
+  pd_pager_free(pd->pager); /* before the mapping goes */
+  pd->pager = NULL;
   batch_free(pd->cur);
   pd_handover_free(pd->handover, batch_free);
   if (pd->lost > 0 || pd->lost_samples > 0)

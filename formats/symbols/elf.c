@@ -2,13 +2,15 @@
 #include "elf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gelf.h>
 #include <string.h>
-#include <zlib.h>
+
+#include "zinflate.h"
 
 typedef struct {
   guint64 offset, filesz, vaddr;
@@ -34,12 +36,14 @@ struct FkElf {
   GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
   /* fk_elf_inflate_start: the sections being inflated and their threads */
   gboolean inflate_started, inflate_installed;
-  GArray *inflate;        /* EfInflate */
-  GThread *inflate_th[2]; /* NULL: not running */
+  GArray *inflate;           /* EfInflate */
+  GThread *inflate_th[2];    /* NULL: not running */
+  GPtrArray *inflate_errors; /* "SECTION: what is wrong", or NULL */
 };
 
 typedef struct {
   Elf_Scn *scn;
+  const char *name;  /* the section's, in libelf's string table */
   const guint8 *src; /* the zlib stream, in the image */
   gsize src_len;
   guint64 size, align; /* inflated, from the Chdr */
@@ -264,14 +268,25 @@ inflate_thread(gpointer data)
     if (f->thread != job->thread)
       continue;
     guint8 *out = g_try_malloc(f->size);
-    uLongf out_len = f->size;
-    if (out != NULL && uncompress(out, &out_len, f->src, f->src_len) == Z_OK && out_len == f->size)
+    if (out != NULL && fk_zlib_inflate(f->src, f->src_len, out, f->size))
       f->out = out;
     else
       g_free(out);
   }
   g_free(job);
   return NULL;
+}
+
+static void G_GNUC_PRINTF(3, 4)
+    inflate_error(FkElf *self, const char *section, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *what = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (self->inflate_errors == NULL)
+    self->inflate_errors = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(self->inflate_errors, g_strdup_printf("%s: %s", section, what));
 }
 
 static int
@@ -310,13 +325,21 @@ fk_elf_inflate_start(FkElf *self)
       continue;
     GElf_Chdr ch;
     if (gelf_getchdr(scn, &ch) == NULL || ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size == 0 ||
-        ch.ch_size > (guint64)1 << 31 || ch.ch_size / 1032 > raw->d_size)
-      continue; /* left to elf_compress, which reports what is wrong */
+        ch.ch_size > (guint64)1 << 31 || ch.ch_size / 1032 > raw->d_size) {
+      /* zlib cannot inflate to more than 1032 bytes a byte; left to
+       * elf_compress and libdwarf, which fail on it as well */
+      inflate_error(self, n,
+                    "its compression header is not one of zlib's or gives a size of "
+                    "%" G_GUINT64_FORMAT " bytes that %" G_GSIZE_FORMAT
+                    " compressed bytes cannot hold",
+                    (guint64)ch.ch_size, (gsize)raw->d_size);
+      continue;
+    }
     if (self->inflate == NULL)
       self->inflate = g_array_new(FALSE, FALSE, sizeof(EfInflate));
     EfInflate f = {
-        scn, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign, NULL,
-        0};
+        scn,  n, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign,
+        NULL, 0};
     g_array_append_val(self->inflate, f);
   }
   if (self->inflate == NULL)
@@ -356,6 +379,11 @@ fk_elf_inflate_finish(FkElf *self)
   for (guint i = 0; i < self->inflate->len; i++) {
     EfInflate *f = &g_array_index(self->inflate, EfInflate, i);
     GElf_Shdr sh;
+    if (f->out == NULL)
+      inflate_error(self, f->name,
+                    "the compressed section does not inflate to its %" G_GUINT64_FORMAT
+                    " bytes (corrupt or truncated)",
+                    f->size);
     if (f->out == NULL || gelf_getshdr(f->scn, &sh) == NULL)
       continue;
     /* what elf_compress(scn, 0, 0) leaves: the data and the raw data are
@@ -379,6 +407,14 @@ fk_elf_inflate_finish(FkElf *self)
   }
 }
 
+GPtrArray *
+fk_elf_inflate_take_errors(FkElf *self)
+{
+  GPtrArray *e = self->inflate_errors;
+  self->inflate_errors = NULL;
+  return e;
+}
+
 void
 fk_elf_free(FkElf *self)
 {
@@ -387,6 +423,8 @@ fk_elf_free(FkElf *self)
   fk_elf_inflate_finish(self);
   if (self->elf != NULL)
     elf_end(self->elf);
+  if (self->inflate_errors != NULL)
+    g_ptr_array_unref(self->inflate_errors);
   if (self->inflate != NULL) {
     for (guint i = 0; i < self->inflate->len; i++)
       g_free(g_array_index(self->inflate, EfInflate, i).out);

@@ -71,6 +71,13 @@ const char *fk_elf_debuglink(const FkElf *self);
 void fk_elf_inflate_start(FkElf *self);
 void fk_elf_inflate_finish(FkElf *self);
 
+/* What start and finish found wrong with the compressed DWARF sections, one
+ * "SECTION: what" each (a header no zlib stream fits, a stream that is
+ * corrupt or truncated), so that the caller can say why a file's DWARF is
+ * missing; NULL when nothing was. Taken (the caller frees it): each is
+ * reported once. Complete only after fk_elf_inflate_finish. */
+GPtrArray *fk_elf_inflate_take_errors(FkElf *self);
+
 /* The libelf handle, valid while SELF lives. */
 Elf *fk_elf_handle(const FkElf *self);
 

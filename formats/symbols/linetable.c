@@ -4,7 +4,8 @@
 #include <dwarf.h>
 #include <gelf.h>
 #include <string.h>
-#include <zlib.h>
+
+#include "zinflate.h"
 
 GBytes *
 fk_elf_section_bytes(Elf *elf, const char *name)
@@ -45,9 +46,7 @@ fk_elf_section_bytes(Elf *elf, const char *name)
     if (type != ELFCOMPRESS_ZLIB || size == 0 || size > (guint64)1 << 31 || size / 1032 > d->d_size)
       return NULL;
     guint8 *out = g_malloc(size);
-    uLongf out_len = size;
-    if (uncompress(out, &out_len, (const Bytef *)d->d_buf + hdr, d->d_size - hdr) != Z_OK ||
-        out_len != size) {
+    if (!fk_zlib_inflate((const guint8 *)d->d_buf + hdr, d->d_size - hdr, out, size)) {
       g_free(out);
       return NULL;
     }

@@ -611,6 +611,13 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
       dso->dwarf_tried = TRUE;
       dwarf_soon(self, dso); /* two threads, even when it is needed now */
       fk_elf_inflate_finish(dso->dwelf);
+      g_autoptr(GPtrArray) inflate_bad = fk_elf_inflate_take_errors(dso->dwelf);
+      for (guint i = 0; inflate_bad != NULL && i < inflate_bad->len; i++)
+        if (self->opts.diag != NULL)
+          fk_diag_skip(self->opts.diag, fk_elf_name(dso->dwelf), NULL,
+                       "%s: the DWARF that needs it is not read; functions of this file may get "
+                       "no inline frames or source lines",
+                       (const char *)g_ptr_array_index(inflate_bad, i));
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
     if (dso->dwarf != NULL) {

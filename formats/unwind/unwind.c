@@ -425,7 +425,14 @@ find_module(FkUnwinder *self, guint64 pc, guint64 *bias, FkCfi **cfi, guint n_re
   return kind;
 }
 
-/* The rule at VADDR of CFI, through the direct-mapped cache. */
+/* The rule at VADDR of CFI, through the direct-mapped cache. The cache is
+ * keyed by the FkCfi pointer, not by the module's key: that is safe only
+ * because an unwinder never frees a CFI before fk_unwinder_free (self->cfis
+ * keeps every one it made, for the whole run), so no later fk_cfi_new can
+ * reuse a freed CFI's address and be answered with its rules, and a cached
+ * rule pointer (owned by its FkCfi) never dangles. Freeing or replacing a
+ * CFI during a run (say, to bound memory) would have to empty the cache
+ * first. */
 static inline const FkCfiRule *
 rule_at(FkUnwinder *self, FkCfi *cfi, guint64 vaddr)
 {
@@ -545,7 +552,10 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
   w.stack_base = w.regs[a->sp];
   w.ok_end = in->stack_len >= 8 ? in->stack_len - 7 : 0;
   /* the frames lie somewhere in the copy, each found from the one before:
-   * the copy's lines are asked for at once rather than missed one by one */
+   * the copy's lines are asked for at once rather than missed one by one
+   * (unrolled: the loop's own compare and branch per line were a tenth of
+   * the decoder thread's instructions) */
+#pragma GCC unroll 8
   for (gsize off = 0; off < in->stack_len; off += 64)
     __builtin_prefetch(in->stack + off);
   guint64 pc = w.regs[a->pc];

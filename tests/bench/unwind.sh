@@ -8,12 +8,14 @@
 #   sh tests/bench/unwind.sh BUILD/flamekit
 #   BENCH_UNWIND_COPY  the stack copy size (default 16384; cargo-flamegraph now 64000)
 #   BENCH_UNWIND_ROUNDS  wordstats rounds (default 2400, about 30 s of samples at 997 Hz)
+#   BENCH_UNWIND_RUNS  runs of each timed command, interleaved, medians (default 3)
 set -u
 FK=${1:?usage: sh tests/bench/unwind.sh BUILD/flamekit}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BIN="$top/corpora/perf-dwarf/wordstats.bin"
 COPY=${BENCH_UNWIND_COPY:-16384}
 ROUNDS=${BENCH_UNWIND_ROUNDS:-2400}
+RUNS=${BENCH_UNWIND_RUNS:-3}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fk-bench-unwind.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 if ! command -v perf >/dev/null || [ ! -x "$BIN" ]; then
@@ -23,24 +25,44 @@ fi
 # cargo flamegraph's arguments: perf record -F 997 --call-graph dwarf,SIZE -g
 perf record -q -F 997 --call-graph "dwarf,$COPY" -g -o "$T/x.data" "$BIN" "$ROUNDS" >/dev/null 2>&1
 n=$(perf report -i "$T/x.data" --stats 2>/dev/null | awk '/SAMPLE events:/ {print $3; exit}')
-echo "capture: $n samples of wordstats (perf record -F 997 --call-graph dwarf,$COPY -g), $(du -m "$T/x.data" | cut -f1) MB"
-run() { # label command
-  /usr/bin/time -f '%e %M' -o "$T/time" sh -c "$2" >/dev/null 2>"$T/err"
-  read -r secs kb <"$T/time"
+echo "capture: $n samples of wordstats (perf record -F 997 --call-graph dwarf,$COPY -g), $(du -m "$T/x.data" | cut -f1) MB; each row the median of $RUNS interleaved runs"
+# t NAME COMMAND: one run of COMMAND (through sh), stdout thrown away, its
+# "SECONDS KB" appended to $T/NAME.t and its stderr kept in $T/NAME.err.
+t() {
+  /usr/bin/time -f '%e %M' -o "$T/time" sh -c "$2" >/dev/null 2>"$T/$1.err"
+  tail -1 "$T/time" >>"$T/$1.t"
+}
+# median FILE FIELD: the median of column FIELD of FILE's lines.
+median() { awk -v f="$2" '{ print $f }' "$1" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'; }
+# row LABEL NAME: the line of NAME's runs, medians of time and of peak memory
+# (each on its own); "SECONDS KB" of them in $T/last.
+row() {
+  secs=$(median "$T/$2.t" 1) kb=$(median "$T/$2.t" 2)
   printf '%-60s %7.2f s %8.1f MB\n' "$1" "$secs" "$(echo "$kb" | awk '{print $1 / 1024}')"
   echo "$secs $kb" >"$T/last"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
-run "cat x.data > /dev/null" "cat '$T/x.data' > /dev/null"
+# Every command RUNS times, one run of each in turn, so that a slow moment of
+# the machine hits them all and one noisy run does not decide a ratio.
+k=0
+while [ "$k" -lt "$RUNS" ]; do
+  t cat "cat '$T/x.data' > /dev/null"
+  t fk "'$FK' graph '$T/x.data' -o '$T/a.svg'"
+  t fkn "'$FK' graph --no-inline '$T/x.data' -o '$T/b.svg'"
+  t ps "perf script -i '$T/x.data' | '$FK' graph -o '$T/c.svg'"
+  t psn "perf script --no-inline -i '$T/x.data' | '$FK' graph -o '$T/d.svg'"
+  k=$((k + 1))
+done
+row "cat x.data > /dev/null" cat
 read -r cat_s _ <"$T/last"
-run "flamekit graph x.data (inline frames, the default)" "'$FK' graph '$T/x.data' -o '$T/a.svg'"
+row "flamekit graph x.data (inline frames, the default)" fk
 read -r fk_s fk_kb <"$T/last"
-grep 'unwound' "$T/err" | sed 's/^/  /'
-run "flamekit graph --no-inline x.data" "'$FK' graph --no-inline '$T/x.data' -o '$T/b.svg'"
+grep 'unwound' "$T/fk.err" | sed 's/^/  /'
+row "flamekit graph --no-inline x.data" fkn
 read -r fkn_s _ <"$T/last"
-run "perf script | flamekit graph (what cargo-flamegraph runs)" "perf script -i '$T/x.data' | '$FK' graph -o '$T/c.svg'"
+row "perf script | flamekit graph (what cargo-flamegraph runs)" ps
 read -r ps_s ps_kb <"$T/last"
-run "perf script --no-inline | flamekit graph" "perf script --no-inline -i '$T/x.data' | '$FK' graph -o '$T/d.svg'"
+row "perf script --no-inline | flamekit graph" psn
 read -r psn_s _ <"$T/last"
 echo "  flamekit graph vs perf script | flamekit graph: $(ratio "$ps_s" "$fk_s") faster (target >= 20x)"
 echo "  flamekit graph vs perf script --no-inline | flamekit graph: $(ratio "$psn_s" "$fk_s") faster (target >= 5x)"

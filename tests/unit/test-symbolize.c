@@ -1,6 +1,7 @@
 /* test-symbolize.c -- the symbolizer through its public interface: ELF
  * lookup by build id and path, mismatches, perf archive members, inline
  * frames and srclines, demangling, kallsyms, JIT maps, unresolved frames. */
+#include <gelf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -610,6 +611,103 @@ test_own_vdso(void)
   fixture_clear(&f);
 }
 
+/* A copy of inl-gz (zlib-compressed DWARF) with its .debug_info damaged by
+ * HOW: 'c' overwrites bytes inside the zlib stream, 't' cuts the stream in
+ * half (the section header's size), 'h' gives the compression header a size
+ * no stream of that length inflates to. Returns the copy's path. */
+static char *
+damaged_inl_gz(char how)
+{
+  g_autofree char *bin = corpus_file("inl-gz");
+  gchar *data = NULL;
+  gsize len = 0;
+  g_assert_true(g_file_get_contents(bin, &data, &len, NULL));
+  g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
+  g_assert_nonnull(elf);
+  Elf *e = fk_elf_handle(elf);
+  size_t shstrndx;
+  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
+  GElf_Ehdr eh;
+  g_assert_nonnull(gelf_getehdr(e, &eh));
+  g_assert_cmpint(eh.e_ident[EI_CLASS], ==, ELFCLASS64);
+  gboolean found = FALSE;
+  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
+    GElf_Shdr sh;
+    g_assert_nonnull(gelf_getshdr(scn, &sh));
+    if (strcmp(elf_strptr(e, shstrndx, sh.sh_name), ".debug_info") != 0)
+      continue;
+    g_assert_true(sh.sh_flags & SHF_COMPRESSED);
+    g_assert_cmpuint(sh.sh_size, >, sizeof(Elf64_Chdr) + 64);
+    found = TRUE;
+    if (how == 'c') {
+      memset(data + sh.sh_offset + sizeof(Elf64_Chdr) + 32, 'X', 16);
+    } else if (how == 't') {
+      guint64 cut = sizeof(Elf64_Chdr) + (sh.sh_size - sizeof(Elf64_Chdr)) / 2;
+      gsize at = eh.e_shoff + (gsize)elf_ndxscn(scn) * eh.e_shentsize +
+                 G_STRUCT_OFFSET(Elf64_Shdr, sh_size);
+      memcpy(data + at, &cut, sizeof cut);
+    } else {
+      guint64 huge = (guint64)1 << 40;
+      memcpy(data + sh.sh_offset + G_STRUCT_OFFSET(Elf64_Chdr, ch_size), &huge, sizeof huge);
+    }
+  }
+  g_assert_true(found);
+  char *path = g_strdup_printf("%s/inl-gz.damaged-%c", tmpdir, how);
+  g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+  g_free(data);
+  return path;
+}
+
+/* A compressed DWARF section that does not inflate (corrupt, truncated, an
+ * impossible header) costs that file its DWARF, not the run: every lookup
+ * still gets the ELF symbol's name, and one skip says which file and section
+ * and why. */
+static void
+test_inflate_damaged(void)
+{
+  g_autofree char *good = corpus_file("inl-gz");
+  guint64 fn = nm_addr(good, "longest_collatz");
+  {
+    Fixture f;
+    fixture_init(&f);
+    f.opts.srcline = TRUE;
+    g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+    lookup(&f, s, good, good, FALSE, fn + 4);
+    g_assert_true(g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$",
+                                       g_ptr_array_index(f.out, 0), 0, 0));
+    g_assert_cmpuint(fk_diag_skipped(f.diag), ==, 0);
+    fixture_clear(&f);
+  }
+  const struct {
+    char how;
+    const char *why;
+  } cases[] = {
+      {'c', ".debug_info: the compressed section does not inflate to its "},
+      {'t', ".debug_info: the compressed section does not inflate to its "},
+      {'h', ".debug_info: its compression header is not one of zlib's or gives a size of "
+            "1099511627776 bytes"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *bad = damaged_inl_gz(cases[i].how);
+    Fixture f;
+    fixture_init(&f);
+    f.opts.srcline = TRUE;
+    g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+    for (guint64 a = fn; a < fn + 0x40; a++) {
+      lookup(&f, s, bad, bad, FALSE, a);
+      g_assert_cmpuint(f.out->len, ==, 1);
+      g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, "longest_collatz");
+    }
+    guint n = 0;
+    g_assert_true(diag_has(f.diag, cases[i].why, &n));
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_true(diag_has(f.diag, "inl-gz.damaged-", NULL));
+    g_assert_true(diag_has(f.diag, "no inline frames or source lines", NULL));
+    g_assert_cmpuint(fk_diag_skipped(f.diag), ==, 1);
+    fixture_clear(&f);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -635,6 +733,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/symfs", test_symfs);
   g_test_add_func("/symbolize/archive-debug-then-elf", test_archive_debug_then_elf);
   g_test_add_func("/symbolize/own-vdso", test_own_vdso);
+  g_test_add_func("/symbolize/inflate-damaged", test_inflate_damaged);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
   g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
