@@ -249,10 +249,11 @@ fk_elf_open_bytes(const char *name, GBytes *bytes, GError **error)
   return open_common(self, copy, size, error);
 }
 
-/* The sections fk_dwarf_new decompresses (formats/symbols/dwarf.c). */
+/* The sections fk_dwarf_new decompresses (formats/symbols/dwarf.c); not
+ * .debug_loclists, which only libdwarf reads, and only when it is made. */
 static const char *const inflate_names[] = {
-    ".debug_info",     ".debug_abbrev",   ".debug_line",   ".debug_line_str", ".debug_str",
-    ".debug_rnglists", ".debug_loclists", ".debug_ranges", ".debug_addr",     ".debug_str_offsets"};
+    ".debug_info",     ".debug_abbrev", ".debug_line", ".debug_line_str",   ".debug_str",
+    ".debug_rnglists", ".debug_ranges", ".debug_addr", ".debug_str_offsets"};
 
 typedef struct {
   FkElf *elf;

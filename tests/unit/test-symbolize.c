@@ -611,12 +611,12 @@ test_own_vdso(void)
   fixture_clear(&f);
 }
 
-/* A copy of inl-gz (zlib-compressed DWARF) with its .debug_info damaged by
+/* A copy of inl-gz (zlib-compressed DWARF) with its SECTION damaged by
  * HOW: 'c' overwrites bytes inside the zlib stream, 't' cuts the stream in
  * half (the section header's size), 'h' gives the compression header a size
  * no stream of that length inflates to. Returns the copy's path. */
 static char *
-damaged_inl_gz(char how)
+damaged_inl_gz(const char *section, char how)
 {
   g_autofree char *bin = corpus_file("inl-gz");
   gchar *data = NULL;
@@ -634,7 +634,7 @@ damaged_inl_gz(char how)
   for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
     GElf_Shdr sh;
     g_assert_nonnull(gelf_getshdr(scn, &sh));
-    if (strcmp(elf_strptr(e, shstrndx, sh.sh_name), ".debug_info") != 0)
+    if (strcmp(elf_strptr(e, shstrndx, sh.sh_name), section) != 0)
       continue;
     g_assert_true(sh.sh_flags & SHF_COMPRESSED);
     g_assert_cmpuint(sh.sh_size, >, sizeof(Elf64_Chdr) + 64);
@@ -652,7 +652,7 @@ damaged_inl_gz(char how)
     }
   }
   g_assert_true(found);
-  char *path = g_strdup_printf("%s/inl-gz.damaged-%c", tmpdir, how);
+  char *path = g_strdup_printf("%s/inl-gz.damaged%s-%c", tmpdir, section, how);
   g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
   g_free(data);
   return path;
@@ -688,7 +688,7 @@ test_inflate_damaged(void)
             "1099511627776 bytes"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *bad = damaged_inl_gz(cases[i].how);
+    g_autofree char *bad = damaged_inl_gz(".debug_info", cases[i].how);
     Fixture f;
     fixture_init(&f);
     f.opts.srcline = TRUE;
@@ -701,11 +701,33 @@ test_inflate_damaged(void)
     guint n = 0;
     g_assert_true(diag_has(f.diag, cases[i].why, &n));
     g_assert_cmpuint(n, ==, 1);
-    g_assert_true(diag_has(f.diag, "inl-gz.damaged-", NULL));
+    g_assert_true(diag_has(f.diag, "inl-gz.damaged.debug_info-", NULL));
     g_assert_true(diag_has(f.diag, "no inline frames or source lines", NULL));
     g_assert_cmpuint(fk_diag_skipped(f.diag), ==, 1);
     fixture_clear(&f);
   }
+}
+
+/* .debug_loclists is libdwarf's alone, and libdwarf is made only for a line
+ * table the native decoder declines: a damaged one is never inflated, so
+ * it costs nothing, says nothing, and the file keeps its inline frames and
+ * source lines (it used to cost the file all its DWARF). */
+static void
+test_loclists_damaged(void)
+{
+  g_autofree char *good = corpus_file("inl-gz");
+  guint64 fn = nm_addr(good, "longest_collatz");
+  g_autofree char *bad = damaged_inl_gz(".debug_loclists", 'c');
+  Fixture f;
+  fixture_init(&f);
+  f.opts.srcline = TRUE;
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  lookup(&f, s, bad, bad, FALSE, fn + 4);
+  g_assert_true(
+      g_regex_match_simple("^longest_collatz inl\\.c:[0-9]+$", g_ptr_array_index(f.out, 0), 0, 0));
+  g_assert_cmpuint(fk_diag_skipped(f.diag), ==, 0);
+  g_assert_false(diag_has(f.diag, ".debug_loclists", NULL));
+  fixture_clear(&f);
 }
 
 int
@@ -734,6 +756,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/archive-debug-then-elf", test_archive_debug_then_elf);
   g_test_add_func("/symbolize/own-vdso", test_own_vdso);
   g_test_add_func("/symbolize/inflate-damaged", test_inflate_damaged);
+  g_test_add_func("/symbolize/loclists-damaged", test_loclists_damaged);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
   g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
