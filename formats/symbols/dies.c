@@ -149,8 +149,10 @@ cmp_code(gconstpointer pa, gconstpointer pb, gpointer unused)
   return a->code < b->code ? -1 : a->code > b->code;
 }
 
-FkDieAbbrevs *
-fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
+/* The table at OFFSET whole, or when UNTIL the first entry of code STOP
+ * alone (read up to it; the whole table read when it has none). */
+static FkDieAbbrevs *
+abbrevs_read(const FkDieSections *sec, guint64 offset, gboolean until, guint64 stop)
 {
   if (sec->abbrev == NULL || offset >= sec->abbrev_len)
     return NULL;
@@ -170,6 +172,9 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
     a.tag = (guint32)MIN(tag, G_MAXUINT32);
     a.children = *p++ != 0;
     a.first = self->n_specs;
+    /* before STOP, entries are read (so the part read is checked) and
+     * dropped: the table is then STOP's entry alone */
+    gboolean keep = !until || a.code == stop;
     for (;;) {
       guint64 at, form;
       FkDieSpec sp = {0};
@@ -179,6 +184,8 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
         break;
       if (form == DW_FORM_implicit_const && !sleb(&p, end, &sp.implicit_const))
         goto bad;
+      if (!keep)
+        continue;
       sp.at = (guint32)MIN(at, G_MAXUINT32);
       sp.form = (guint32)MIN(form, G_MAXUINT32);
       if (self->n_specs == cap_s) {
@@ -187,6 +194,8 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
       }
       self->specs[self->n_specs++] = sp;
     }
+    if (!keep)
+      continue;
     a.n = self->n_specs - a.first;
     if (self->n_abbrevs == cap_a) {
       cap_a = cap_a ? 2 * cap_a : 16;
@@ -194,6 +203,8 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
     }
     self->abbrevs[self->n_abbrevs++] = a;
     max_code = MAX(max_code, a.code);
+    if (until && a.code == stop)
+      break;
   }
   guint n = self->n_abbrevs;
   if (max_code <= (guint64)n * 4 + 1024) {
@@ -212,6 +223,22 @@ fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
 bad:
   fk_die_abbrevs_free(self);
   return NULL;
+}
+
+FkDieAbbrevs *
+fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset)
+{
+  return abbrevs_read(sec, offset, FALSE, 0);
+}
+
+FkDieAbbrevs *
+fk_die_unit_abbrevs(const FkDieSections *sec, const FkDieUnit *unit)
+{
+  const guint8 *p = sec->info + unit->first_die, *end = sec->info + unit->end;
+  guint64 code;
+  if (unit->first_die >= unit->end || !uleb(&p, end, &code) || code == 0)
+    return abbrevs_read(sec, unit->abbrev_offset, FALSE, 0); /* as the whole table fails it */
+  return abbrevs_read(sec, unit->abbrev_offset, TRUE, code);
 }
 
 void

@@ -67,6 +67,13 @@ typedef struct FkDieAbbrevs FkDieAbbrevs;
 
 /* NULL when the table is truncated or runs past the section. */
 FkDieAbbrevs *fk_die_abbrevs_new(const FkDieSections *sec, guint64 offset);
+/* What reading UNIT's unit DIE (its first) needs of its table: the entry
+ * of that DIE's code alone, the entries before it read and dropped, the rest
+ * not read. Indexing libc6-dbg's 2,083 units made each whole table, 27 M
+ * instructions, for one entry. NULL when the part read is truncated; the
+ * whole table when the code cannot be read or is not in it. The rest of the
+ * table is checked when the unit is walked (fk_die_abbrevs_new). */
+FkDieAbbrevs *fk_die_unit_abbrevs(const FkDieSections *sec, const FkDieUnit *unit);
 void fk_die_abbrevs_free(FkDieAbbrevs *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDieAbbrevs, fk_die_abbrevs_free)
 

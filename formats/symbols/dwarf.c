@@ -315,6 +315,7 @@ die_ranges(FkDwarf *self, DwCu *cu, const DwAttrs *da, guint64 base, guint idx, 
 }
 
 static const FkDieAbbrevs *abbrevs_at(FkDwarf *self, guint64 off);
+static void report(FkDwarf *self, guint64 at, const char *why, guint64 unit);
 
 /* CU's abbreviations, or NULL when the unit is not read. Loaded when the
  * unit is first parsed or named into, not by the index: libc's 2,075
@@ -322,8 +323,13 @@ static const FkDieAbbrevs *abbrevs_at(FkDwarf *self, guint64 off);
 static const FkDieAbbrevs *
 cu_abbrevs(FkDwarf *self, DwCu *cu)
 {
-  if (cu->abbrevs == NULL && cu->unit_ok)
+  if (cu->abbrevs == NULL && cu->unit_ok) {
     cu->abbrevs = abbrevs_at(self, cu->unit.abbrev_offset);
+    if (cu->abbrevs == NULL) { /* index_cus read only the unit DIE's part */
+      report(self, cu->header, "abbreviation table not understood", cu->header);
+      cu->unit_ok = FALSE;
+    }
+  }
   return cu->abbrevs;
 }
 
@@ -670,8 +676,8 @@ index_cus(FkDwarf *self)
     }
     cu.header = off;
     cu.offset = cu.unit.first_die;
-    /* a table of its own for the unit DIE, freed at once (see cu_abbrevs) */
-    g_autoptr(FkDieAbbrevs) abbrevs = fk_die_abbrevs_new(&self->die_sec, cu.unit.abbrev_offset);
+    /* the unit DIE's part of its table, freed at once (see cu_abbrevs) */
+    g_autoptr(FkDieAbbrevs) abbrevs = fk_die_unit_abbrevs(&self->die_sec, &cu.unit);
     off = cu.unit.end;
     guint idx = self->cus->len;
     if (abbrevs == NULL) {

@@ -28,6 +28,38 @@ typedef struct {
   guint dies, ranges, strings, addrs;
 } Cmp;
 
+/* The unit DIE's part of its table (what the index reads units with) gives
+ * the entry the whole table does for that DIE, alone: the same tag, children
+ * and attribute specs, and no other code. */
+static void
+check_unit_abbrevs(const FkDieSections *sec, const FkDieUnit *u, const FkDieAbbrevs *whole)
+{
+  g_autoptr(FkDieAbbrevs) part = fk_die_unit_abbrevs(sec, u);
+  g_assert_nonnull(part);
+  FkDieCursor cw, cp;
+  FkDie dw, dp;
+  fk_die_cursor_init(&cw, sec, u, whole, u->first_die);
+  fk_die_cursor_init(&cp, sec, u, part, u->first_die);
+  g_assert_true(fk_die_next(&cw, &dw) && dw.abbrev != NULL);
+  g_assert_true(fk_die_next(&cp, &dp) && dp.abbrev != NULL);
+  g_assert_cmpuint(dp.abbrev->code, ==, dw.abbrev->code);
+  g_assert_cmpuint(dp.abbrev->tag, ==, dw.abbrev->tag);
+  g_assert_cmpint(dp.abbrev->children, ==, dw.abbrev->children);
+  g_assert_cmpuint(dp.abbrev->n, ==, dw.abbrev->n);
+  for (guint i = 0; i < dw.abbrev->n; i++) {
+    const FkDieSpec *a = fk_die_abbrev_spec(whole, dw.abbrev, i);
+    const FkDieSpec *b = fk_die_abbrev_spec(part, dp.abbrev, i);
+    g_assert_cmpuint(a->at, ==, b->at);
+    g_assert_cmpuint(a->form, ==, b->form);
+    g_assert_cmpint(a->implicit_const, ==, b->implicit_const);
+  }
+  g_assert_cmphex(cp.p - sec->info, ==, cw.p - sec->info);
+  /* the next DIE's code is not in the part (a unit DIE's code is used once) */
+  if (dw.abbrev->children && fk_die_next(&cw, &dw) && dw.abbrev != NULL &&
+      dw.abbrev->code != dp.abbrev->code)
+    g_assert_null(fk_die_abbrev_find(part, dw.abbrev->code));
+}
+
 /* The ranges of DW_AT_ranges A as the index took them from libdwarf before
  * it read them natively: DWARF 5 lists cooked by libdwarf, DWARF 4 ones
  * relative to BASE until a base address selection. */
@@ -364,6 +396,7 @@ check_file(const char *path)
     g_autoptr(FkDieAbbrevs) abbrevs = fk_die_abbrevs_new(&sec, u.abbrev_offset);
     g_assert_nonnull(abbrevs);
     g_assert_true(fk_die_unit_bases(&sec, &u, abbrevs));
+    check_unit_abbrevs(&sec, &u, abbrevs);
     FkDieCursor c;
     fk_die_cursor_init(&c, &sec, &u, abbrevs, u.first_die);
     m.c = &c;
@@ -739,6 +772,28 @@ test_hostile(void)
       .info = info2->data, .abbrev = abbrev2->data, .info_len = info2->len, .abbrev_len = 3};
   g_assert_null(fk_die_abbrevs_new(&sec3, 0));
   g_assert_null(fk_die_abbrevs_new(&sec3, 100));
+
+  /* a table cut after the unit DIE's entry: whole, it does not read; the
+   * unit DIE's part does, and reads that DIE */
+  info->data[u.first_die] = 1; /* its code again */
+  g_assert_true(fk_die_unit_read(&sec, 0, &u));
+  gsize first = 0;
+  {
+    const guint8 *p = abbrev->data;
+    while (*p++ != 0 || *p != 0) /* the first entry's last (0, 0) pair */
+      ;
+    first = (gsize)(p + 1 - abbrev->data);
+  }
+  FkDieSections cut = sec;
+  cut.abbrev_len = first + 2; /* the second entry's code and tag, not its children flag */
+  g_assert_null(fk_die_abbrevs_new(&cut, 0));
+  g_autoptr(FkDieAbbrevs) part = fk_die_unit_abbrevs(&cut, &u);
+  g_assert_nonnull(part);
+  g_assert_nonnull(fk_die_abbrev_find(part, 1));
+  g_assert_null(fk_die_abbrev_find(part, 2));
+  /* cut inside the unit DIE's own entry: neither reads */
+  cut.abbrev_len = 3;
+  g_assert_null(fk_die_unit_abbrevs(&cut, &u));
 }
 
 int
