@@ -163,7 +163,19 @@ chunk_alloc(guint index)
   gsize bytes = sizeof(FkNode) * CHUNK_SIZE;
   if (index == 0)
     return g_malloc(bytes);
-  return fk_pages_alloc(bytes);
+  /* Mapped, not malloc'd: a freed chunk goes back to the system at once.
+   * From malloc's heap the chunks a drain freed stayed resident as holes
+   * the new tree's aligned chunks did not fit in, one run in two. */
+  return fk_pages_map0(bytes);
+}
+
+static void
+chunk_free(guint index, FkNode *chunk)
+{
+  if (index == 0)
+    g_free(chunk);
+  else
+    fk_pages_unmap(chunk, sizeof(FkNode) * CHUNK_SIZE);
 }
 
 /* A chunk of weights of one column (512 KiB), zeroed: the first of a small
@@ -252,9 +264,8 @@ fk_tree_free(FkTree *self)
   if (self == NULL)
     return;
   fk_interner_unref(self->strings);
-  g_free(self->chunks[0]);
-  for (guint i = 1; i < self->n_chunks; i++)
-    fk_pages_free(self->chunks[i]);
+  for (guint i = 0; i < self->n_chunks; i++)
+    chunk_free(i, self->chunks[i]);
   g_free(self->chunks);
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
     column_free(self, c);
@@ -1347,10 +1358,7 @@ fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data)
     ok = func(self, (FkNodeId)i, node_at(self, (FkNodeId)i), w, user_data);
     if ((i & (CHUNK_SIZE - 1)) == CHUNK_SIZE - 1) {
       guint c = (guint)(i >> CHUNK_BITS);
-      if (c == 0)
-        g_free(self->chunks[c]);
-      else
-        fk_pages_free(self->chunks[c]);
+      chunk_free(c, self->chunks[c]);
       self->chunks[c] = NULL;
       for (guint k = 0; k < FK_MAX_COLUMNS; k++)
         if (self->head.weights[k] != NULL) {
