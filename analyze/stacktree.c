@@ -1215,34 +1215,6 @@ fk_tree_equal(const FkTree *a, const FkTree *b)
 
 /* ---- consuming trees: `diff` without a copy of either side ---- */
 
-/* After the nodes moved: the child index and the stack cache are keyed by
- * ids and frames that moved; the index is made again from the child lists
- * (it had room for them all before, and holds no more now). */
-static void
-reindex(FkTree *self)
-{
-  memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
-  self->indexed = 0;
-  if (self->many != NULL)
-    memset(self->many, 0, self->many_bytes);
-  if (!(self->flags & FK_TREE_SEQUENTIAL))
-    for (gsize i = 0; i < self->len; i++) {
-      guint k = 0;
-      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0 && k <= SCAN_CHILDREN;
-           c = node_at(self, c)->next_sibling)
-        k++;
-      if (k <= SCAN_CHILDREN)
-        continue;
-      set_many(self, (FkNodeId)i);
-      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0;
-           c = node_at(self, c)->next_sibling)
-        index_insert(self, c);
-    }
-  memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
-  self->stack_used = 0;
-  self->last_n = 0;
-}
-
 gboolean
 fk_tree_lift(FkTree *self)
 {
@@ -1277,69 +1249,30 @@ fk_tree_lift(FkTree *self)
   top->name = empty;
   top->parent = FK_ROOT;
   top->next_sibling = 0;
-  reindex(self);
+  /* The index and the stack cache are keyed by ids and frames that moved. */
+  memset(self->slots, 0, sizeof(struct Slot) * (self->mask + 1));
+  self->indexed = 0;
+  if (self->many != NULL)
+    memset(self->many, 0, self->many_bytes);
+  if (!(self->flags & FK_TREE_SEQUENTIAL))
+    for (gsize i = 0; i < self->len; i++) {
+      guint k = 0;
+      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0 && k <= SCAN_CHILDREN;
+           c = node_at(self, c)->next_sibling)
+        k++;
+      if (k <= SCAN_CHILDREN)
+        continue;
+      /* the index had room for them all before, and holds no more now */
+      set_many(self, (FkNodeId)i);
+      for (FkNodeId c = node_at(self, (FkNodeId)i)->first_child; c != 0;
+           c = node_at(self, c)->next_sibling)
+        index_insert(self, c);
+    }
+  memset(self->stack_cache, 0, sizeof(struct StackHit) * (self->stack_mask + 1));
+  self->stack_used = 0;
   if (self->closed->len > 0)
     g_byte_array_remove_index(self->closed, 0);
-  return TRUE;
-}
-
-gboolean
-fk_tree_renumber_preorder(FkTree *self)
-{
-  g_return_val_if_fail(self->finished, FALSE);
-  if (self->flags & FK_TREE_SEQUENTIAL)
-    return FALSE;
-  for (gsize i = 1; i < self->len; i++) {
-    gboolean weighed = FALSE;
-    for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      weighed |= fk_node_total(self, (FkNodeId)i, c) != 0;
-    if (!weighed)
-      return FALSE;
-  }
-  /* to[old] = new: the walk's order, children in insertion order, without
-   * a stack (a node's next in the walk is its first child, else the next
-   * sibling of it or of its nearest ancestor that has one) */
-  gsize n = self->len;
-  g_autofree FkNodeId *to = g_new(FkNodeId, n);
-  FkNodeId next = 0;
-  for (FkNodeId x = FK_ROOT;;) {
-    to[x] = next++;
-    const FkNode *nx = node_at(self, x);
-    if (nx->first_child != 0) {
-      x = nx->first_child;
-      continue;
-    }
-    while (x != FK_ROOT && node_at(self, x)->next_sibling == 0)
-      x = node_at(self, x)->parent;
-    if (x == FK_ROOT)
-      break;
-    x = node_at(self, x)->next_sibling;
-  }
-  g_return_val_if_fail(next == n, FALSE);
-  for (gsize i = 0; i < n; i++) {
-    FkNode *x = node_at(self, (FkNodeId)i);
-    x->parent = to[x->parent];
-    x->first_child = x->first_child ? to[x->first_child] : 0;
-    x->next_sibling = x->next_sibling ? to[x->next_sibling] : 0;
-  }
-  /* Each node to its place, by cycles: the one at I goes to TO[I], the one
-   * there comes to I, until I holds its own. */
-  for (gsize i = 0; i < n; i++)
-    while (to[i] != i) {
-      FkNodeId j = to[i];
-      FkNode t = *node_at(self, (FkNodeId)i);
-      *node_at(self, (FkNodeId)i) = *node_at(self, j);
-      *node_at(self, j) = t;
-      for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-        if (self->head.weights[c] != NULL) {
-          gint64 w = *wat(self, (FkNodeId)i, c);
-          *wat(self, (FkNodeId)i, c) = *wat(self, j, c);
-          *wat(self, j, c) = w;
-        }
-      to[i] = to[j];
-      to[j] = j;
-    }
-  reindex(self);
+  self->last_n = 0;
   return TRUE;
 }
 

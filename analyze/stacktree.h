@@ -218,14 +218,6 @@ gsize fk_tree_bytes(const FkTree *self);
  * child. */
 gboolean fk_tree_lift(FkTree *self);
 
-/* Renumbers the nodes of SELF (finished) in place in the order of a walk
- * in insertion order (fk_tree_walk, FK_ORDER_INSERTION): the ids a copy
- * made by that walk would have (fk_tree_split), without the copy, whose
- * node order `diff --normalize` breaks ties by. Names, weights and child
- * order are kept. FALSE, SELF unchanged, when such a copy would differ: a
- * node without weight (a copy leaves it out) or a flame chart's tree. */
-gboolean fk_tree_renumber_preorder(FkTree *self);
-
 /* Calls FUNC on every node of SELF (finished; transfer full) in index order,
  * parents first, freeing SELF as it goes: the child index and stack cache at
  * once, each chunk of nodes once FUNC has seen its last node, the rest at the

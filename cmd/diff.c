@@ -85,11 +85,9 @@ run_name(const char *f)
  * its runs' names into NAMES. One run, the usual case, is the tree itself
  * without its group frame (fk_tree_lift, no copy) and *RUNS is NULL; else
  * *RUNS holds the runs (element FkTree*, for the verdicts) and the side is
- * their merge. Without MAY_LIFT the run's nodes come in the walk's order, as
- * the split's copy has them (a lifted tree keeps the input's): how
- * --normalize breaks ties between BEFORE's remainders, by node order. The
- * tree is renumbered so in place (fk_tree_renumber_preorder) and lifted
- * where it can be: a copy beside it was the peak of `diff -n` (issue 18).
+ * their merge. Without MAY_LIFT the run is always the split's copy, whose
+ * nodes come in the walk's order (a lifted tree keeps the input's): how
+ * --normalize breaks ties between BEFORE's remainders, by node order.
  * NULL after printing an error. */
 static FkTree *
 side_profile(FkTree *grouped_, gboolean may_lift, GPtrArray *names, GPtrArray **runs,
@@ -104,10 +102,9 @@ side_profile(FkTree *grouped_, gboolean may_lift, GPtrArray *names, GPtrArray **
    * no run: the split leaves it out.) */
   const FkNode *only =
       top->len == 1 ? fk_tree_node(grouped, g_array_index(top, FkNodeId, 0)) : NULL;
-  if (only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
+  if (may_lift && only != NULL && g_str_has_prefix(only->name, GROUP_PREFIX) &&
       (fk_node_total(grouped, g_array_index(top, FkNodeId, 0), 0) != 0 ||
-       fk_node_total(grouped, g_array_index(top, FkNodeId, 0), 1) != 0) &&
-      (may_lift || fk_tree_renumber_preorder(grouped))) {
+       fk_node_total(grouped, g_array_index(top, FkNodeId, 0), 1) != 0)) {
     g_ptr_array_add(names, run_name(only->name));
     fk_tree_lift(grouped); /* cannot fail: the root has one child */
     return g_steal_pointer(&grouped);

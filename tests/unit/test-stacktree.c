@@ -1,6 +1,5 @@
 /* test-stacktree.c -- the engine: add, merge, decimals, columns, walks, and
  * property tests that merge is associative, commutative and conserves weight. */
-#include "../../analyze/reshape.h"
 #include "../../analyze/stacktree.h"
 
 #include <stdio.h>
@@ -911,60 +910,6 @@ test_second_column_built_again(void)
   g_assert_cmpint(fk_tree_total(t, 0), ==, 9);
 }
 
-/* fk_tree_renumber_preorder gives a tree, lifted, the ids of the copy
- * fk_tree_split makes of it (diff --normalize breaks ties by them; issue
- * 18): node by node the same name, parent, child order and weights, and a
- * child index that finds every node. A node without weight, which the copy
- * would leave out, leaves the tree as it was. */
-static void
-test_renumber_preorder(void)
-{
-  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
-  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  for (guint s = 0; s < 3000; s++) {
-    GString *st = g_string_new("[file=x]");
-    guint depth = (guint)g_rand_int_range(r, 0, 6);
-    for (guint k = 0; k < depth; k++)
-      g_string_append_printf(st, ";f%d", g_rand_int_range(r, 0, k == 0 ? 40 : 6));
-    add(t, st->str, g_rand_int_range(r, 1, 9));
-    g_string_free(st, TRUE);
-  }
-  fk_tree_finish(t);
-  g_autoptr(GPtrArray) split = fk_tree_split(t, "[file=", NULL, NULL);
-  g_assert_cmpuint(split->len, ==, 1);
-  const FkTree *copy = split->pdata[0];
-  g_assert_true(fk_tree_renumber_preorder(t));
-  g_assert_true(fk_tree_lift(t));
-  g_assert_cmpuint(fk_tree_size(t), ==, fk_tree_size(copy));
-  gboolean moved = FALSE;
-  for (FkNodeId id = 0; id < fk_tree_size(t); id++) {
-    const FkNode *x = fk_tree_node(t, id), *y = fk_tree_node(copy, id);
-    g_assert_cmpstr(x->name, ==, y->name);
-    g_assert_cmpuint(x->parent, ==, y->parent);
-    g_assert_cmpuint(x->first_child, ==, y->first_child);
-    g_assert_cmpuint(x->next_sibling, ==, y->next_sibling);
-    g_assert_cmpint(fk_node_self(t, id, 0), ==, fk_node_self(copy, id, 0));
-    g_assert_cmpint(fk_node_total(t, id, 0), ==, fk_node_total(copy, id, 0));
-    if (id > 0)
-      g_assert_cmpuint(fk_tree_find_child(t, x->parent, x->name), ==, id);
-    moved |= x->parent != id - 1 && id > 0 && x->parent != 0;
-  }
-  g_assert_true(moved); /* not a tree of one chain */
-  g_assert_true(fk_tree_equal(t, copy));
-  /* a node without weight: unchanged */
-  g_autoptr(FkTree) z = fk_tree_new(NULL, FK_TREE_DEFAULT);
-  add(z, "a;b", 1);
-  add(z, "c", 2);
-  add(z, "a;d", 0);
-  fk_tree_finish(z);
-  g_autofree char *was = dump(z);
-  FkNodeId c = fk_tree_find_child(z, FK_ROOT, fk_tree_intern(z, "c", 1));
-  g_assert_false(fk_tree_renumber_preorder(z));
-  g_assert_cmpuint(fk_tree_find_child(z, FK_ROOT, fk_tree_intern(z, "c", 1)), ==, c);
-  g_autofree char *is = dump(z);
-  g_assert_cmpstr(is, ==, was);
-}
-
 typedef struct {
   const FkTree *copy; /* the same tree, not drained */
   gsize seen;
@@ -1049,7 +994,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/weights-past-chunk", test_weights_past_chunk);
   g_test_add_func("/stacktree/second-column", test_second_column);
   g_test_add_func("/stacktree/second-column-built-again", test_second_column_built_again);
-  g_test_add_func("/stacktree/renumber-preorder", test_renumber_preorder);
   g_test_add_func("/stacktree/weights-drain-merge-lift", test_weights_drain_merge_lift);
   g_test_add_func("/stacktree/children-by-name", test_children_by_name);
   g_test_add_func("/stacktree/children-by-name-orders", test_children_by_name_orders);
