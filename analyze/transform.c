@@ -513,8 +513,7 @@ fk_tree_prune(const FkTree *tree, gint64 min_total, FkPruneMode mode, FkTransfor
 typedef struct {
   FkTree *out;
   guint column, decimals;
-  const gint64 *scaled; /* or NULL: the scaled self weights, one a node with one */
-  gsize next_scaled;
+  const gint64 *scaled;
   gboolean same;
   FkNodeId *map; /* IN's node -> OUT's */
   GError **error;
@@ -533,9 +532,7 @@ diff_add_node(const FkTree *in, FkNodeId i, const FkNode *x, const FkWeights *xw
     if (d->map[i] == 0)
       return FALSE;
   }
-  gint64 v = xw[0].self;
-  if (d->scaled != NULL && v != 0)
-    v = d->scaled[d->next_scaled++];
+  gint64 v = d->scaled ? d->scaled[i] : xw[0].self;
   if (v == 0)
     return TRUE;
   FkWeight w = {{0, 0}, 2, (guint8)d->decimals};
@@ -552,7 +549,7 @@ diff_add(FkTree *out, const FkTree *in, FkTree *owned, guint column, const gint6
   gsize n = fk_tree_size(in);
   g_autofree FkNodeId *map = g_new(FkNodeId, n);
   map[FK_ROOT] = FK_ROOT;
-  DiffAdd d = {out, column, decimals, scaled, 0, fk_tree_strings(in) == fk_tree_strings(out),
+  DiffAdd d = {out, column, decimals, scaled, fk_tree_strings(in) == fk_tree_strings(out),
                map, error};
   if (owned != NULL)
     return fk_tree_drain(owned, diff_add_node, &d);
@@ -582,17 +579,15 @@ cmp_remainder(gconstpointer a, gconstpointer b)
 
 /* BEFORE's self weights scaled to sum exactly to TARGET (in units of
  * 10^-DECIMALS): floor of the exact quotient, then the largest remainders get
- * one unit each until the sum is right (Hamilton's method). One a node with
- * a self weight, in node order (the nodes without are most nodes: an array
- * of them all was a tenth of the peak of `diff -n`, issue 18). */
+ * one unit each until the sum is right (Hamilton's method). */
 static gint64 *
 normalize_weights(const FkTree *before, gint64 target, GError **error)
 {
   gsize n = fk_tree_size(before);
   gint64 tb = fk_tree_total(before, 0);
+  gint64 *out = g_new0(gint64, n);
   if (tb == 0)
-    return g_new0(gint64, 1); /* no self weight: none is read */
-  g_autoptr(GArray) scaled = g_array_new(FALSE, FALSE, sizeof(gint64));
+    return out;
   g_autoptr(GArray) rems = g_array_new(FALSE, FALSE, sizeof(Remainder));
   fk_i128 sum = 0;
   fk_i128 scale = (fk_i128)target;
@@ -602,23 +597,22 @@ normalize_weights(const FkTree *before, gint64 target, GError **error)
       continue;
     fk_i128 num = (fk_i128)s * scale;
     fk_i128 q = num / tb;
-    gint64 v = (gint64)q;
-    g_array_append_val(scaled, v);
+    out[i] = (gint64)q;
     sum += q;
-    Remainder r = {rems->len, (guint64)(num % tb)};
+    Remainder r = {i, (guint64)(num % tb)};
     g_array_append_val(rems, r);
   }
   g_array_sort(rems, cmp_remainder);
   gint64 deficit = (gint64)(scale - sum);
   if (deficit < 0 || (guint64)deficit > rems->len) {
+    g_free(out);
     g_set_error(error, FK_TRANSFORM_ERROR, FK_TRANSFORM_ERROR_INVALID,
                 "normalization went wrong (deficit %" G_GINT64_FORMAT ")", deficit);
     return NULL;
   }
-  gint64 *out = (gint64 *)(void *)scaled->data;
   for (gint64 k = 0; k < deficit; k++)
     out[g_array_index(rems, Remainder, k).index]++;
-  return (gint64 *)(void *)g_array_free(g_steal_pointer(&scaled), FALSE);
+  return out;
 }
 
 /* The diff with OUT (being built) already holding AFTER in column 1:

@@ -46,7 +46,6 @@ if [ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" ] || [ ! -x /usr/bin/time ]; then
   skip "peak memory: under the sanitizers or without /usr/bin/time"
   skip "peak memory against the inputs"
   skip "peak memory of a node's weights"
-  skip "peak memory of diff --normalize"
 else
   kb_diff=$(peak "$FLAMEKIT" diff "$T/before.folded" "$T/after.folded" -o "$T/d.svg")
   is "$rc" 0 "diff to an SVG exits 0"
@@ -60,10 +59,5 @@ else
     "peak of diff ($kb_diff KB) within 9x the two inputs ($inputs KB)"
   ok "$([ "$kb_diff" -le $((inputs * 4)) ] && echo 0 || echo 1)" \
     "peak of diff ($kb_diff KB) within 4x the two inputs ($inputs KB): one weight a node and column"
-  # --normalize: BEFORE renumbered in place, not copied, and its scaled
-  # weights one a stack, not one a node (4.4x the inputs with the copy)
-  kb_norm=$(peak "$FLAMEKIT" diff -n "$T/before.folded" "$T/after.folded" -o "$T/d.csv")
-  ok "$([ "$kb_norm" -le $((inputs * 4)) ] && echo 0 || echo 1)" \
-    "peak of diff -n ($kb_norm KB) within 4x the two inputs ($inputs KB)"
 fi
 done_testing
