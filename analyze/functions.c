@@ -79,10 +79,10 @@ visit(const FkTree *tree, FkNodeId id, const char *const *path, gsize depth, gpo
   }
   FkFunction *f = &g_array_index(w->rows, FkFunction, idx - 1);
   for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
-    const FkWeights *nw = fk_node_weights(tree, id, c);
-    f->self[c] += nw->self;
+    FkWeights nw = fk_node_weights(tree, id, c);
+    f->self[c] += nw.self;
     if (!recursive)
-      f->total[c] += nw->total;
+      f->total[c] += nw.total;
   }
   if (host != NULL) {
     char *key = g_strdup_printf("%p\x01%p", (const void *)name, (const void *)host);

@@ -9,14 +9,17 @@
 G_DEFINE_QUARK(fk - tree - error - quark, fk_tree_error)
 /* clang-format on */
 
-const FkWeights fk_no_weights;
-
 struct FkTree {
   /* Per column, the weights in chunks as the nodes are (one per node
-   * chunk); NULL for a column the tree never had. First: the accessors of
-   * stacktree.h read it. Zeroed memory: a node's weights start at zero
+   * chunk); NULL for a column the tree never had. First: the accessor of
+   * stacktree.h reads it. Zeroed memory: a node's weights start at zero
    * without a write. */
   FkTreeHead head;
+  /* summed[c]: column C holds totals (it was finished), not self weights.
+   * A self weight is then the total less the children's. */
+  gboolean summed[FK_MAX_COLUMNS];
+  /* The root's self weights: its slot holds its total, always. */
+  gint64 root_self[FK_MAX_COLUMNS];
   FkInterner *strings;
   FkTreeFlags flags;
   guint columns;
@@ -43,15 +46,12 @@ struct FkTree {
   gsize mask;
   gsize indexed; /* occupied slots */
   /* Adds update self weights and the root's total only; the other totals are
-   * summed in one pass over the array by fk_tree_finish (when totals_dirty).
-   * Writing every ancestor on every add was most of the cost of reading big
+   * summed in one pass over the array by fk_tree_finish (when totals_dirty:
+   * a node but the root was added to in a column not summed yet). Writing
+   * every ancestor on every add was most of the cost of reading big
    * inputs. Summing when a total is first read instead made every read of a
    * const tree a write, and reads between adds a pass each: quadratic. */
   gboolean totals_dirty;
-  /* No node but the root has a total yet (none was summed since the tree
-   * was made or reset: new nodes start at zero), so the finish sums in one
-   * pass instead of clearing every total first. */
-  gboolean totals_zero;
   /* Set by fk_tree_finish: every total is right and nothing is added any
    * more, so the tree is read through const pointers without a write. */
   gboolean finished;
@@ -136,9 +136,9 @@ node_at(const FkTree *self, FkNodeId id)
   return &self->chunks[id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
 }
 
-/* Node ID's weights in column C, which the tree has, to write. */
-static inline FkWeights *
-wat(FkTree *self, FkNodeId id, guint c)
+/* Node ID's slot in column C, which the tree has (see summed). */
+static inline gint64 *
+wat(const FkTree *self, FkNodeId id, guint c)
 {
   return &self->head.weights[c][id >> CHUNK_BITS][id & (CHUNK_SIZE - 1)];
 }
@@ -163,35 +163,48 @@ chunk_alloc(guint index)
   gsize bytes = sizeof(FkNode) * CHUNK_SIZE;
   if (index == 0)
     return g_malloc(bytes);
-  return fk_pages_alloc(bytes);
+  /* Mapped, not malloc'd: a freed chunk goes back to the system at once.
+   * From malloc's heap the chunks a drain freed stayed resident as holes
+   * the new tree's aligned chunks did not fit in, one run in two. */
+  return fk_pages_map0(bytes);
 }
 
-/* A chunk of weights of one column (1 MiB), zeroed: the first of a small
+static void
+chunk_free(guint index, FkNode *chunk)
+{
+  if (index == 0)
+    g_free(chunk);
+  else
+    fk_pages_unmap(chunk, sizeof(FkNode) * CHUNK_SIZE);
+}
+
+/* A chunk of weights of one column (512 KiB), zeroed: the first of a small
  * tree from calloc (whose big blocks are fresh zero pages), the later ones
- * in huge pages. */
-static FkWeights *
+ * fresh zero pages too, which cost nothing until written: a diff's column
+ * of BEFORE is zero over AFTER's own nodes, and stays unwritten there. */
+static gint64 *
 wchunk_alloc(guint index)
 {
-  gsize bytes = sizeof(FkWeights) * CHUNK_SIZE;
+  gsize bytes = sizeof(gint64) * CHUNK_SIZE;
   if (index == 0)
     return g_malloc0(bytes);
   return fk_pages_map0(bytes);
 }
 
 static void
-wchunk_free(guint index, FkWeights *w)
+wchunk_free(guint index, gint64 *w)
 {
   if (index == 0)
     g_free(w);
   else if (w != NULL)
-    fk_pages_unmap(w, sizeof(FkWeights) * CHUNK_SIZE);
+    fk_pages_unmap(w, sizeof(gint64) * CHUNK_SIZE);
 }
 
 /* Column C's chunks of zeroed weights, one per node chunk. */
-static FkWeights **
+static gint64 **
 column_alloc(const FkTree *self)
 {
-  FkWeights **w = g_new(FkWeights *, self->n_chunks);
+  gint64 **w = g_new(gint64 *, self->n_chunks);
   for (guint i = 0; i < self->n_chunks; i++)
     w[i] = wchunk_alloc(i);
   return w;
@@ -200,13 +213,15 @@ column_alloc(const FkTree *self)
 static void
 column_free(FkTree *self, guint c)
 {
-  FkWeights **w = self->head.weights[c];
+  gint64 **w = self->head.weights[c];
   if (w == NULL)
     return;
   for (guint i = 0; i < self->n_chunks; i++)
     wchunk_free(i, w[i]);
   g_free(w);
   self->head.weights[c] = NULL;
+  self->summed[c] = FALSE;
+  self->root_self[c] = 0;
 }
 
 /* Makes the columns up to COLUMNS that SELF has not had yet, zero. */
@@ -222,7 +237,6 @@ FkTree *
 fk_tree_new(FkInterner *strings, FkTreeFlags flags)
 {
   FkTree *self = g_new0(FkTree, 1);
-  self->totals_zero = TRUE;
   self->strings = strings ? fk_interner_ref(strings) : fk_interner_new();
   self->flags = flags;
   self->columns = 1;
@@ -250,9 +264,8 @@ fk_tree_free(FkTree *self)
   if (self == NULL)
     return;
   fk_interner_unref(self->strings);
-  g_free(self->chunks[0]);
-  for (guint i = 1; i < self->n_chunks; i++)
-    fk_pages_free(self->chunks[i]);
+  for (guint i = 0; i < self->n_chunks; i++)
+    chunk_free(i, self->chunks[i]);
   g_free(self->chunks);
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
     column_free(self, c);
@@ -282,13 +295,14 @@ fk_tree_reset(FkTree *self)
     self->indexed = 0;
     self->stack_used = 0;
   }
-  memset(self->head.weights[0][0], 0, sizeof(FkWeights) * self->len);
+  memset(self->head.weights[0][0], 0, sizeof(gint64) * self->len);
+  self->summed[0] = FALSE;
+  self->root_self[0] = 0;
   for (guint c = 1; c < FK_MAX_COLUMNS; c++)
     column_free(self, c);
   self->columns = 1;
   self->decimals = 0;
   self->totals_dirty = FALSE;
-  self->totals_zero = TRUE;
   self->finished = FALSE;
   self->newest_first = TRUE;
   if (self->many != NULL)
@@ -311,8 +325,11 @@ fk_tree_to_second_column(FkTree *self, guint decimals, GError **error)
    * column 0 starts again from zero pages. */
   column_free(self, 1);
   self->head.weights[1] = self->head.weights[0];
+  self->summed[1] = self->summed[0];
+  self->root_self[1] = self->root_self[0];
   self->head.weights[0] = column_alloc(self);
-  self->totals_zero = FALSE;
+  self->summed[0] = FALSE;
+  self->root_self[0] = 0;
   self->columns = 2;
   /* Open again for the first column's weights; its totals stay right. The
    * child lists go back to newest first, as a tree being built keeps them. */
@@ -387,7 +404,7 @@ fk_tree_bytes(const FkTree *self)
 {
   gsize weights = 0;
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-    weights += self->head.weights[c] != NULL ? self->len * sizeof(FkWeights) : 0;
+    weights += self->head.weights[c] != NULL ? self->len * sizeof(gint64) : 0;
   return sizeof *self + self->len * sizeof(FkNode) + weights +
          (self->mask + 1) * sizeof(struct Slot) + (self->stack_mask + 1) * sizeof(struct StackHit) +
          self->many_bytes;
@@ -492,10 +509,13 @@ relink(FkTree *self, FkNodeId i, FkNode *x)
   }
 }
 
-/* Sums the totals bottom-up: children have larger indexes than parents, so
- * walking the array backwards reaches a node after all its children have
- * added their totals to it. The root's total is kept exact on every add, so
- * it is left as it is. The same pass puts the child lists in insertion
+/* Sums the totals bottom-up, in place of the self weights: children have
+ * larger indexes than parents, so walking the array backwards reaches a node
+ * after all its children have added their totals to its slot, which then
+ * holds its total. The root's total is kept exact on every add, so it is
+ * left as it is. A zero is not added: the pages of a column that stayed zero
+ * (a diff's BEFORE over AFTER's own nodes) are read, never written, and so
+ * never take memory. The same pass puts the child lists in insertion
  * order. */
 void
 fk_tree_finish(FkTree *self)
@@ -504,45 +524,50 @@ fk_tree_finish(FkTree *self)
   gboolean relist = self->newest_first;
   self->newest_first = FALSE;
   gsize n = self->len;
-  guint cols = self->head.weights[1] != NULL ? 2 : 1;
-  if (!self->totals_dirty) {
-    if (relist)
-      for (gsize i = n - 1; i >= 1; i--)
-        relink(self, (FkNodeId)i, node_at(self, (FkNodeId)i));
-    return;
-  }
-  if (self->totals_zero) {
-    /* One pass: a node's total holds its children's sum when it is reached.
-     * The pass that cleared every total first was half of the finish. */
-    for (gsize i = n - 1; i >= 1; i--) {
-      FkNode *x = node_at(self, (FkNodeId)i);
-      for (guint c = 0; c < cols; c++) {
-        FkWeights *wx = wat(self, (FkNodeId)i, c);
-        wx->total += wx->self;
-        if (x->parent != FK_ROOT)
-          wat(self, x->parent, c)->total += wx->total;
-      }
-      if (relist)
-        relink(self, (FkNodeId)i, x);
+  /* The columns to sum: those not summed yet, unless no node but the root
+   * was added to (their other slots are all zero, totals as they are). */
+  guint sum[FK_MAX_COLUMNS], k = 0;
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    if (self->head.weights[c] != NULL && !self->summed[c]) {
+      if (self->totals_dirty)
+        sum[k++] = c;
+      self->summed[c] = TRUE;
     }
-    self->totals_dirty = FALSE;
-    self->totals_zero = FALSE;
+  self->totals_dirty = FALSE;
+  if (k == 0 && !relist)
     return;
-  }
-  for (gsize i = 1; i < n; i++)
-    for (guint c = 0; c < cols; c++) {
-      FkWeights *wx = wat(self, (FkNodeId)i, c);
-      wx->total = wx->self;
-    }
   for (gsize i = n - 1; i >= 1; i--) {
     FkNode *x = node_at(self, (FkNodeId)i);
     if (x->parent != FK_ROOT)
-      for (guint c = 0; c < cols; c++)
-        wat(self, x->parent, c)->total += wat(self, (FkNodeId)i, c)->total;
+      for (guint j = 0; j < k; j++) {
+        gint64 v = *wat(self, (FkNodeId)i, sum[j]);
+        if (v != 0)
+          *wat(self, x->parent, sum[j]) += v;
+      }
     if (relist)
       relink(self, (FkNodeId)i, x);
   }
-  self->totals_dirty = FALSE;
+}
+
+gint64
+fk_node_self(const FkTree *tree, FkNodeId id, guint col)
+{
+  if (tree->head.weights[col] == NULL)
+    return 0;
+  if (id == FK_ROOT)
+    return tree->root_self[col];
+  gint64 v = *wat(tree, id, col);
+  if (!tree->summed[col])
+    return v;
+  for (FkNodeId c = node_at(tree, id)->first_child; c != 0; c = node_at(tree, c)->next_sibling)
+    v -= *wat(tree, c, col);
+  return v;
+}
+
+FkWeights
+fk_node_weights(const FkTree *tree, FkNodeId id, guint col)
+{
+  return (FkWeights){fk_node_self(tree, id, col), fk_node_total(tree, id, col)};
 }
 
 /* fk_tree_find_child, also saying in *SCANNED how many children PARENT has
@@ -610,7 +635,7 @@ fk_tree_child(FkTree *self, FkNodeId parent, const char *name, GError **error)
     self->chunks[self->n_chunks] = chunk_alloc(self->n_chunks);
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
       if (self->head.weights[c] != NULL) {
-        self->head.weights[c] = g_renew(FkWeights *, self->head.weights[c], self->n_chunks + 1);
+        self->head.weights[c] = g_renew(gint64 *, self->head.weights[c], self->n_chunks + 1);
         self->head.weights[c][self->n_chunks] = wchunk_alloc(self->n_chunks);
       }
     self->n_chunks++;
@@ -656,14 +681,17 @@ rescale(FkTree *self, guint decimals, GError **error)
       return FALSE;
     }
   }
-  /* Totals bound every self and total, so nothing below overflows. */
+  /* Totals bound every self and total, so nothing below overflows. A zero
+   * is left unwritten (see fk_tree_finish). */
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-    if (self->head.weights[c] != NULL)
+    if (self->head.weights[c] != NULL) {
       for (gsize i = 0; i < self->len; i++) {
-        FkWeights *w = wat(self, (FkNodeId)i, c);
-        w->self *= f;
-        w->total *= f;
+        gint64 *w = wat(self, (FkNodeId)i, c);
+        if (*w != 0)
+          *w *= f;
       }
+      self->root_self[c] *= f;
+    }
   self->decimals = decimals;
   return TRUE;
 }
@@ -693,8 +721,16 @@ fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **error)
     columns_alloc(self, columns);
   }
   for (guint c = 0; c < columns; c++) {
-    wat(self, node, c)->self += v[c];
-    wat(self, FK_ROOT, c)->total += v[c];
+    if (v[c] == 0)
+      continue;
+    if (node == FK_ROOT)
+      self->root_self[c] += v[c];
+    else if (!self->summed[c])
+      *wat(self, node, c) += v[c];
+    else /* a tree built again (fk_tree_to_second_column): totals to keep */
+      for (FkNodeId a = node; a != FK_ROOT; a = node_at(self, a)->parent)
+        *wat(self, a, c) += v[c];
+    *wat(self, FK_ROOT, c) += v[c];
   }
   if (node != FK_ROOT)
     self->totals_dirty = TRUE;
@@ -1134,8 +1170,8 @@ node_equal(const FkTree *a, FkNodeId x, const FkTree *b, FkNodeId y, guint decim
 {
   gint64 fa = fk_pow10(decimals - a->decimals), fb = fk_pow10(decimals - b->decimals);
   for (guint c = 0; c < FK_MAX_COLUMNS; c++) {
-    const FkWeights *wx = fk_node_weights(a, x, c), *wy = fk_node_weights(b, y, c);
-    if (wx->self * fa != wy->self * fb || wx->total * fa != wy->total * fb)
+    FkWeights wx = fk_node_weights(a, x, c), wy = fk_node_weights(b, y, c);
+    if (wx.self * fa != wy.self * fb || wx.total * fa != wy.total * fb)
       return FALSE;
   }
   return TRUE;
@@ -1187,6 +1223,10 @@ fk_tree_lift(FkTree *self)
   if (root->first_child == 0 || node_at(self, root->first_child)->next_sibling != 0)
     return FALSE;
   const char *empty = root->name;
+  /* the child's self weight becomes the root's */
+  for (guint c = 0; c < FK_MAX_COLUMNS; c++)
+    if (self->head.weights[c] != NULL)
+      self->root_self[c] = fk_node_self(self, root->first_child, c);
   /* Node I becomes node I - 1: parents keep smaller indexes than their
    * children, and node 1, the only child, lands on the root's place. */
   for (gsize i = 1; i < self->len; i++) {
@@ -1204,7 +1244,7 @@ fk_tree_lift(FkTree *self)
   /* the place the last node left reads zero, as a new node's must */
   for (guint c = 0; c < FK_MAX_COLUMNS; c++)
     if (self->head.weights[c] != NULL)
-      *wat(self, (FkNodeId)self->len, c) = (FkWeights){0, 0};
+      *wat(self, (FkNodeId)self->len, c) = 0;
   FkNode *top = node_at(self, FK_ROOT);
   top->name = empty;
   top->parent = FK_ROOT;
@@ -1247,14 +1287,11 @@ fk_tree_drain(FkTree *self, FkTreeDrainFunc func, gpointer user_data)
   for (gsize i = 0; ok && i < self->len; i++) {
     FkWeights w[FK_MAX_COLUMNS];
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      w[c] = *fk_node_weights(self, (FkNodeId)i, c);
+      w[c] = fk_node_weights(self, (FkNodeId)i, c);
     ok = func(self, (FkNodeId)i, node_at(self, (FkNodeId)i), w, user_data);
     if ((i & (CHUNK_SIZE - 1)) == CHUNK_SIZE - 1) {
       guint c = (guint)(i >> CHUNK_BITS);
-      if (c == 0)
-        g_free(self->chunks[c]);
-      else
-        fk_pages_free(self->chunks[c]);
+      chunk_free(c, self->chunks[c]);
       self->chunks[c] = NULL;
       for (guint k = 0; k < FK_MAX_COLUMNS; k++)
         if (self->head.weights[k] != NULL) {

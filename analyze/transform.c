@@ -556,7 +556,7 @@ diff_add(FkTree *out, const FkTree *in, FkTree *owned, guint column, const gint6
   for (gsize i = 0; i < n; i++) {
     FkWeights w[FK_MAX_COLUMNS];
     for (guint c = 0; c < FK_MAX_COLUMNS; c++)
-      w[c] = *fk_node_weights(in, (FkNodeId)i, c);
+      w[c] = fk_node_weights(in, (FkNodeId)i, c);
     if (!diff_add_node(in, (FkNodeId)i, fk_tree_node(in, (FkNodeId)i), w, &d))
       return FALSE;
   }
