@@ -67,6 +67,19 @@ struct FkTree {
   } * stack_cache;
   gsize stack_mask;
   gsize stack_used; /* occupied entries: the cache grows with distinct stacks */
+  /* Whether the cache is used, judged every STACK_WINDOW stacks that miss
+   * it (or skip it): a probe costs about a cache miss, and a hit saves at
+   * most the frames a miss walks. When those are fewer than STACK_MIN_WALK
+   * a stack on average (a wide flat profile: a million leaves under a few
+   * frames whose prefix the last stack's path gives; the probes that
+   * missed were a quarter of the time of the thread building the tree),
+   * the stacks skip the cache until the walks grow longer again. Judged by
+   * the walks, not the hits, so that stacks that do not repeat yet (the
+   * first pass over a block of distinct ones) keep the cache when they are
+   * long. A hit gives the leaf the walk would: skipping changes no node. */
+  gboolean stack_skip;
+  guint32 stack_missed; /* stacks walked in this window */
+  guint64 stack_walked; /* the frames they walked */
   /* Bit ID is set when node ID has more than SCAN_CHILDREN children, which
    * are then in the child index (a bit per node instead of a count in each
    * node: FkNode shrank from 64 to 56 bytes). */
@@ -123,6 +136,8 @@ slot_tag(guint64 h)
 }
 
 #define STACK_CACHE_SIZE (1u << 12)
+#define STACK_WINDOW 4096
+#define STACK_MIN_WALK 3
 /* Children of a node found by walking its sibling list, before they are put
  * in the child index: a walk of up to this many nodes costs about what one
  * probe of a big index does. */
@@ -282,6 +297,9 @@ fk_tree_reset(FkTree *self)
     self->indexed = 0;
     self->stack_used = 0;
   }
+  self->stack_skip = FALSE;
+  self->stack_missed = 0;
+  self->stack_walked = 0;
   memset(self->head.weights[0][0], 0, sizeof(FkWeights) * self->len);
   for (guint c = 1; c < FK_MAX_COLUMNS; c++)
     column_free(self, c);
@@ -740,7 +758,7 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
 {
   guint32 h = 0;
   struct StackHit *hit = NULL;
-  if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
+  if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL) && !self->stack_skip) {
     h = (guint32)stack_hash(frames, n);
     /* two ways: the slot and its neighbour */
     for (gsize way = 0; way < 2; way++) {
@@ -760,6 +778,14 @@ fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeig
     self->last_nodes = g_renew(FkNodeId, self->last_nodes, self->last_cap);
   }
   FkNodeId node = keep > 0 ? self->last_nodes[keep - 1] : FK_ROOT;
+  if (n > 0 && !(self->flags & FK_TREE_SEQUENTIAL)) {
+    self->stack_walked += n - keep;
+    if (++self->stack_missed == STACK_WINDOW) {
+      self->stack_skip = self->stack_walked < (guint64)STACK_MIN_WALK * STACK_WINDOW;
+      self->stack_missed = 0;
+      self->stack_walked = 0;
+    }
+  }
   for (gsize i = keep; i < n; i++) {
     node = fk_tree_child(self, node, frames[i], error);
     if (node == 0) {
