@@ -498,7 +498,7 @@ typedef struct {
   GString *log;
   guint joins, begins;
   guint64 samples;
-  gsize per_stack; /* what a sink says each of its stacks costs (FkSink.bytes); 0: 16 */
+  gsize per_stack; /* what a sink says each of its stacks costs (FkSink.bytes); 0: 8 */
 } Tally;
 
 typedef struct {
@@ -607,7 +607,7 @@ static gsize
 tally_bytes(gpointer sink)
 {
   TallySink *t = sink;
-  return g_hash_table_size(t->stacks) * (t->run->per_stack ? t->run->per_stack : 16);
+  return g_hash_table_size(t->stacks) * (t->run->per_stack ? t->run->per_stack : 8);
 }
 
 static gboolean
@@ -1135,8 +1135,14 @@ test_cut_solo(void)
   g_assert_cmpstr(again, ==, one);
   g_assert_cmpuint(p2, ==, 2);
   g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
-  /* 16 bytes a stack: cut in many pieces */
+  /* 16 bytes a stack, 0.9 of the line: alone too (a cut's workers would
+   * build most of each other's trees) */
   tune.per_stack = 16;
+  g_autofree char *near = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(near, ==, one);
+  g_assert_cmpuint(p2, ==, 2);
+  /* 8 bytes a stack, under half the line: cut in many pieces */
+  tune.per_stack = 8;
   g_autofree char *cut = run_cut(paths, 2, &tune, &p2);
   g_assert_cmpstr(cut, ==, one);
   g_assert_cmpuint(p2, >, 10);
