@@ -177,6 +177,14 @@ group_frame(FkCollector *self, FkGroupKey key, const FkSample *s)
   return fk_interner_intern0(fk_tree_strings(self->tree), name);
 }
 
+void
+fk_collector_coming(FkCollector *self, const FkSample *s)
+{
+  /* only the stacks that go to the tree as they are (fk_collector_add) */
+  if (self->opts.n_group_by == 0 && !(self->opts.tree_flags & FK_TREE_SEQUENTIAL))
+    fk_tree_coming(self->tree, (const char *const *)s->frames, s->n_frames);
+}
+
 gboolean
 fk_collector_add(FkCollector *self, const FkSample *s, GError **error)
 {

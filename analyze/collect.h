@@ -85,6 +85,10 @@ FkInterner *fk_collector_strings(FkCollector *self);
 
 gboolean fk_collector_add(FkCollector *self, const FkSample *s, GError **error);
 
+/* S is given to fk_collector_add soon: the tree it goes to may start
+ * loading what adding it reads (fk_tree_coming). Only a hint. */
+void fk_collector_coming(FkCollector *self, const FkSample *s);
+
 /* TRUE when fk_collector_add interns names (its group frames, a flame
  * chart's thread frames): it must then run on the thread that owns the
  * tree's interner, the reader's. */

@@ -213,6 +213,12 @@ fk_interner_intern_hashed(FkInterner *self, const char *s, gsize len, guint64 ha
   return copy;
 }
 
+void
+fk_interner_prefetch(const FkInterner *self, guint64 hash)
+{
+  __builtin_prefetch(&self->slots[(guint32)hash & self->mask]);
+}
+
 const char *
 fk_interner_lookup(const FkInterner *self, const char *s, gsize len)
 {

@@ -54,6 +54,13 @@ gboolean fk_interner_reset(FkInterner *self, gsize max_slots);
 /* Bytes of string storage held (for memory reports). */
 gsize fk_interner_bytes(const FkInterner *self);
 
+/* Starts loading the slot where fk_interner_intern_hashed looks first for
+ * a string whose fk_hash_bytes is HASH: for a reader that knows names a
+ * little before it interns them (the next line's), so that the intern does
+ * not wait for a table bigger than the caches. Only a hint: changes
+ * nothing. */
+void fk_interner_prefetch(const FkInterner *self, guint64 hash);
+
 /* The hash the interner uses, exposed for callers that cache by content. */
 guint64 fk_hash_bytes(const void *data, gsize len);
 

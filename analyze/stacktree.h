@@ -168,6 +168,14 @@ gboolean fk_tree_add(FkTree *self, FkNodeId node, const FkWeight *w, GError **er
 gboolean fk_tree_add_stack(FkTree *self, const char *const *frames, gsize n, const FkWeight *w,
                            GError **error);
 
+/* Says that the stack FRAMES[0..N) (as fk_tree_add_stack takes it) is
+ * added soon: while stacks skip the stack cache (short walks: a wide flat
+ * profile), finds the leaf's parent as the add will and starts loading the
+ * child index slot the leaf is looked for in, so that the add does not wait
+ * for it then. Only a hint: changes nothing, and costs a lookup of the
+ * frames above the leaf. */
+void fk_tree_coming(const FkTree *self, const char *const *frames, gsize n);
+
 /* Adds a sample's stack and weight; its names must be interned in this tree's
  * interner (readers are handed it through their options). Labels are ignored
  * here: grouping is the collector's job. */

@@ -123,6 +123,12 @@ part_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError 
 }
 
 static void
+part_coming(gpointer sink, const FkSample *s)
+{
+  fk_collector_coming(((Part *)sink)->collector, s);
+}
+
+static void
 part_end(gpointer sink, const FkPipelineInput *pi)
 {
   Part *part = sink;
@@ -220,6 +226,7 @@ static const FkSink collect_sink = {
     .free = part_free,
     .join = part_join,
     .sample_elsewhere = part_sample_elsewhere,
+    .coming = part_coming,
 };
 
 /* ---- messages and the progress line ---- */

@@ -255,6 +255,43 @@ partial_labels(Folded *f, FkSample *s)
   }
 }
 
+/* Bytes of the next line looked at ahead, at most, and its frames. */
+#define AHEAD_BYTES 4096
+#define AHEAD_FRAMES 64
+
+/* Starts loading the interner's slots of the next line's frames, if SELF's
+ * lines hold it already: with a million names (a wide flat profile) a slot
+ * is a cache miss, which the work before the next line's intern then
+ * hides (graph on wide flat: 0.92x the user time, 0.90x the wall, 10
+ * paired runs; loading the names in those slots too, a line later, was
+ * no faster: 1.03x). The split is the plain one (the frames before the
+ * last space, at each ';', offsets kept); where the real one differs (a
+ * name with spaces, an offset stripped, a comment), a slot is loaded for
+ * nothing. */
+static void
+look_ahead(Folded *f)
+{
+  const char *p;
+  gsize n = fk_lines_ahead(f->lines, &p);
+  const char *nl = n > 0 ? memchr(p, '\n', MIN(n, AHEAD_BYTES)) : NULL;
+  if (nl == NULL)
+    return;
+  const char *end = nl;
+  while (end > p && end[-1] != ' ')
+    end--;
+  if (end == p)
+    return;
+  end--; /* the space */
+  for (guint k = 0; p < end && k < AHEAD_FRAMES; k++) {
+    const char *semi = memchr(p, ';', (gsize)(end - p));
+    const char *e = semi ? semi : end;
+    fk_interner_prefetch(f->opts->strings, fk_hash_bytes(p, (gsize)(e - p)));
+    if (semi == NULL)
+      break;
+    p = semi + 1;
+  }
+}
+
 static FkReadStatus
 folded_next(gpointer state, FkSample *s, GError **error)
 {
@@ -359,6 +396,7 @@ folded_next(gpointer state, FkSample *s, GError **error)
     memcpy(f->prev + common, line + common, stack_len - common);
     f->prev_len = stack_len;
 
+    look_ahead(f);
     fk_sample_init(s);
     s->frames = f->frames;
     s->n_frames = f->n_frames;

@@ -247,6 +247,21 @@ give_line(FkLines *self, char *s, gsize l, gboolean too_long, char **line, gsize
   return FK_LINE_OK;
 }
 
+gsize
+fk_lines_ahead(const FkLines *self, const char **p)
+{
+  /* where fk_lines_next looks first: buf, then the lent chunk */
+  if (self->start < self->end) {
+    *p = self->buf + self->start;
+    return self->end - self->start;
+  }
+  if (self->enc == ENC_UTF8 && self->lent != NULL && self->lent_pos < self->lent_len) {
+    *p = (const char *)self->lent + self->lent_pos;
+    return self->lent_len - self->lent_pos;
+  }
+  return 0;
+}
+
 FkLineStatus
 fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
 {

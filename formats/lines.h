@@ -33,6 +33,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkLines, fk_lines_free)
  * NUL-terminated at LEN) and *LEN. */
 FkLineStatus fk_lines_next(FkLines *self, char **line, gsize *len, GError **error);
 
+/* The bytes after the line last returned that SELF holds already, read
+ * from nothing (*P, and their count; 0: none): the next lines, or the
+ * start of them, for a reader that looks ahead to start loading what they
+ * will need. Valid until the next call; never written. */
+gsize fk_lines_ahead(const FkLines *self, const char **p);
+
 /* The 1-based number of the line last returned. */
 guint64 fk_lines_number(const FkLines *self);
 

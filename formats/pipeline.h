@@ -104,6 +104,11 @@ typedef struct {
    * and the sink's. NULL or FALSE: samples go to the sink on the reader's
    * thread. */
   gboolean (*sample_elsewhere)(gpointer sink);
+  /* Optional: S is given to sample soon, on this thread (the sink's
+   * thread, above, gives each sample to it a few samples ahead): SINK may
+   * start loading the memory that sample will read first. Only a hint:
+   * what SINK holds does not change. */
+  void (*coming)(gpointer sink, const FkSample *s);
 } FkSink;
 
 /* What the progress line shows, at one moment. */

@@ -168,6 +168,43 @@ test_lines_in_place(void)
   g_assert_cmpuint(fk_lines_number(lines), ==, 3);
 }
 
+/* What fk_lines_ahead gives after each line is the text right after that
+ * line's end, read or lent in chunks of any size; mostly some of it. */
+static void
+test_ahead(void)
+{
+  GString *s = g_string_new(NULL);
+  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+  for (guint k = 0; k < 300; k++) {
+    g_array_append_val(starts, s->len);
+    g_string_append_printf(s, "main;f%u %u\n", k * 7919 % 1000, k);
+  }
+  g_array_append_val(starts, s->len);
+  g_autoptr(GBytes) text = g_string_free_to_bytes(s);
+  gsize size;
+  const char *t = g_bytes_get_data(text, &size);
+  for (guint round = 0; round < 40; round++) {
+    Chunked *c;
+    g_autoptr(FkInput) in = chunked_input(text, round, 1 + round * 37, round % 2 == 0, &c);
+    g_autoptr(FkLines) lines = fk_lines_new(in, 0);
+    guint k = 0, seen = 0;
+    char *line;
+    gsize len;
+    while (fk_lines_next(lines, &line, &len, NULL) == FK_LINE_OK) {
+      gsize from = g_array_index(starts, gsize, ++k);
+      const char *p = NULL;
+      gsize n = fk_lines_ahead(lines, &p);
+      g_assert_cmpuint(n, <=, size - from);
+      if (n > 0)
+        g_assert_true(memcmp(p, t + from, n) == 0);
+      seen += n > 0;
+    }
+    g_assert_cmpuint(k, ==, 300);
+    if (round > 0)
+      g_assert_cmpuint(seen, >, 150); /* chunks of more than a line hold the next */
+  }
+}
+
 /* The lines of TEXT as a reference splits them: at LF, CRLF and lone CR. */
 static char *
 model_lines(const char *t, gsize n, gboolean *unterminated)
@@ -345,5 +382,6 @@ main(int argc, char **argv)
   g_test_add_func("/lines/lent-equals-read", test_lent_equals_read);
   g_test_add_func("/lines/in-place", test_lines_in_place);
   g_test_add_func("/lines/model", test_model);
+  g_test_add_func("/lines/ahead", test_ahead);
   return g_test_run();
 }

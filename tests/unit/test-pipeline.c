@@ -498,7 +498,7 @@ typedef struct {
   GString *log;
   guint joins, begins;
   guint64 samples;
-  gsize per_stack; /* what a sink says each of its stacks costs (FkSink.bytes); 0: 16 */
+  gsize per_stack; /* what a sink says each of its stacks costs (FkSink.bytes); 0: 8 */
 } Tally;
 
 typedef struct {
@@ -509,6 +509,7 @@ typedef struct {
   guint64 samples;
   char *name;
   GThread *reader; /* the thread begin ran on: the reader's */
+  GQueue coming;   /* leaves of the samples told of (FkSink.coming), not given yet */
 } TallySink;
 
 /* FkSink.sample_elsewhere's answer (test_cut_solo_handoff); samples that
@@ -516,6 +517,7 @@ typedef struct {
  * refuses (NULL: none). */
 static gboolean tally_elsewhere;
 static gint samples_elsewhere;
+static gint samples_told; /* FkSink.coming's calls */
 static const char *tally_refuse;
 
 static gboolean
@@ -585,8 +587,13 @@ tally_sample(gpointer sink, const FkPipelineInput *pi, const FkSample *s, GError
 {
   (void)pi;
   TallySink *t = sink;
-  if (g_thread_self() != t->reader)
+  if (g_thread_self() != t->reader) {
     g_atomic_int_inc(&samples_elsewhere);
+    /* told of first, in order */
+    g_assert_false(g_queue_is_empty(&t->coming));
+    g_assert_true(g_queue_pop_head(&t->coming) ==
+                  (s->n_frames > 0 ? s->frames[s->n_frames - 1] : NULL));
+  }
   GString *k = g_string_new(NULL);
   g_string_append_printf(k, "%s %s ", s->file, s->host ? s->host : "-");
   for (gsize i = 0; i < s->n_frames; i++)
@@ -607,7 +614,7 @@ static gsize
 tally_bytes(gpointer sink)
 {
   TallySink *t = sink;
-  return g_hash_table_size(t->stacks) * (t->run->per_stack ? t->run->per_stack : 16);
+  return g_hash_table_size(t->stacks) * (t->run->per_stack ? t->run->per_stack : 8);
 }
 
 static gboolean
@@ -641,8 +648,19 @@ tally_free(gpointer sink)
   TallySink *t = sink;
   fk_interner_unref(t->strings);
   g_hash_table_unref(t->stacks);
+  g_queue_clear(&t->coming);
   g_free(t->name);
   g_free(t);
+}
+
+/* Only on the sink's own thread, ahead of the sample. */
+static void
+tally_coming(gpointer sink, const FkSample *s)
+{
+  TallySink *t = sink;
+  g_assert_true(g_thread_self() != t->reader);
+  g_atomic_int_inc(&samples_told);
+  g_queue_push_tail(&t->coming, (gpointer)(s->n_frames > 0 ? s->frames[s->n_frames - 1] : NULL));
 }
 
 static const FkSink tally_sink = {
@@ -655,6 +673,7 @@ static const FkSink tally_sink = {
     .free = tally_free,
     .join = tally_join,
     .sample_elsewhere = tally_sample_elsewhere,
+    .coming = tally_coming,
 };
 
 static void
@@ -1135,8 +1154,14 @@ test_cut_solo(void)
   g_assert_cmpstr(again, ==, one);
   g_assert_cmpuint(p2, ==, 2);
   g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
-  /* 16 bytes a stack: cut in many pieces */
+  /* 16 bytes a stack, 0.9 of the line: alone too (a cut's workers would
+   * build most of each other's trees) */
   tune.per_stack = 16;
+  g_autofree char *near = run_cut(paths, 2, &tune, &p2);
+  g_assert_cmpstr(near, ==, one);
+  g_assert_cmpuint(p2, ==, 2);
+  /* 8 bytes a stack, under half the line: cut in many pieces */
+  tune.per_stack = 8;
   g_autofree char *cut = run_cut(paths, 2, &tune, &p2);
   g_assert_cmpstr(cut, ==, one);
   g_assert_cmpuint(p2, >, 10);
@@ -1165,14 +1190,18 @@ test_cut_solo_handoff(void)
   guint p1, p2;
   tally_elsewhere = TRUE;
   g_atomic_int_set(&samples_elsewhere, 0);
+  g_atomic_int_set(&samples_told, 0);
   g_autofree char *one = run_cut(paths, 1, &tune, &p1);
   g_assert_cmpint(g_atomic_int_get(&samples_elsewhere), ==, 0);
+  g_assert_cmpint(g_atomic_int_get(&samples_told), ==, 0);
   g_autofree char *two = run_cut(paths, 2, &tune, &p2);
   g_assert_cmpstr(two, ==, one);
   g_assert_cmpuint(p2, ==, 2);
   g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 0);
   /* all but the first piece's samples (and the first of the rest's batch) */
   g_assert_cmpint(g_atomic_int_get(&samples_elsewhere), >, 30000);
+  /* each told of before it came (tally_sample checks the order) */
+  g_assert_cmpint(g_atomic_int_get(&samples_told), ==, g_atomic_int_get(&samples_elsewhere));
   g_assert_nonnull(strstr(one, "not a folded stack line"));
   /* the sink refuses a sample of the rest: read again whole, as -j 1 */
   tally_refuse = "distinct35000";

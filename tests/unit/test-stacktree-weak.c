@@ -66,6 +66,8 @@ test_model(void)
         frames[f] = fk_tree_intern(t, parts[f], strlen(parts[f]));
       gint64 w = g_rand_int_range(r, 1, 100);
       FkWeight fw = fk_weight_int(w);
+      fk_tree_coming(t, frames, n); /* a hint: the model says it changes nothing */
+      fk_tree_coming(t, frames, 0);
       g_assert_true(fk_tree_add_stack(t, frames, n, &fw, NULL));
       gint64 *have = g_hash_table_lookup(model, stack);
       if (have == NULL) {
@@ -194,6 +196,88 @@ test_bytes_per_node(void)
   g_assert_cmpuint(fk_interner_bytes(fk_tree_strings(t)) / n, <=, 3 * 16 + 13);
 }
 
+/* Adds the ';'-separated STACK with weight W. */
+static void
+add_line(FkTree *t, const char *stack, gint64 w)
+{
+  g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
+  guint n = g_strv_length(parts);
+  g_autofree const char **frames = g_new(const char *, n);
+  for (guint f = 0; f < n; f++)
+    frames[f] = fk_tree_intern(t, parts[f], strlen(parts[f]));
+  FkWeight fw = fk_weight_int(w);
+  g_assert_true(fk_tree_add_stack(t, frames, n, &fw, NULL));
+}
+
+/* fk_tree_coming of the ';'-separated STACK. */
+static void
+coming_line(FkTree *t, const char *stack)
+{
+  g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
+  guint n = g_strv_length(parts);
+  g_autofree const char **frames = g_new(const char *, n);
+  for (guint f = 0; f < n; f++)
+    frames[f] = fk_tree_intern(t, parts[f], strlen(parts[f]));
+  fk_tree_coming(t, frames, n);
+}
+
+/* The self weight of the leaf of the ';'-separated STACK, or -1. */
+static gint64
+leaf_self(const FkTree *t, const char *stack)
+{
+  g_auto(GStrv) parts = g_strsplit(stack, ";", -1);
+  FkNodeId at = FK_ROOT;
+  for (guint f = 0; parts[f] != NULL; f++) {
+    const char *name = fk_interner_lookup0(fk_tree_strings(t), parts[f]);
+    at = name != NULL ? fk_tree_find_child(t, at, name) : 0;
+    if (at == 0)
+      return -1;
+  }
+  return fk_node_self(t, at, 0);
+}
+
+/* Stacks whose walks are short (a wide flat profile: the last stack's path
+ * gives all but a frame or two) stop using the stack cache, and long walks
+ * make it used again; a stack added twice either way reaches its leaf. */
+static void
+test_stack_skip(void)
+{
+  g_autoptr(FkTree) t = fk_tree_new(NULL, FK_TREE_DEFAULT);
+  const guint wide = 4 * STACK_WINDOW;
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < wide; i++) {
+      g_autofree char *s = g_strdup_printf("main;w_%u;leaf_%u", i % 8, i);
+      g_autofree char *next = g_strdup_printf("main;w_%u;leaf_%u", (i + 1) % 8, i + 1);
+      coming_line(t, next); /* a hint: the leaves' weights say it changes nothing */
+      add_line(t, s, 1 + round);
+    }
+  g_assert_true(t->stack_skip);
+  /* long stacks that share only their first frame, each added twice */
+  for (guint i = 0; i < 2 * STACK_WINDOW; i++) {
+    GString *s = g_string_new("main");
+    for (guint d = 0; d < 12; d++)
+      g_string_append_printf(s, ";deep_%u_%u", i, d);
+    add_line(t, s->str, 5);
+    add_line(t, s->str, 5);
+    g_string_free(s, TRUE);
+  }
+  g_assert_false(t->stack_skip);
+  /* in use again: it holds a long stack's leaf */
+  gboolean deep = FALSE;
+  for (gsize k = 0; k <= t->stack_mask; k++)
+    deep |= t->stack_cache[k].leaf != 0 && node_at(t, t->stack_cache[k].leaf)->depth == 13;
+  g_assert_true(deep);
+  fk_tree_finish(t);
+  for (guint i = 0; i < wide; i += 997) {
+    g_autofree char *s = g_strdup_printf("main;w_%u;leaf_%u", i % 8, i);
+    g_assert_cmpint(leaf_self(t, s), ==, 3);
+  }
+  g_assert_cmpint(leaf_self(t, "main;deep_7_0;deep_7_1;deep_7_2;deep_7_3;deep_7_4;deep_7_5;"
+                               "deep_7_6;deep_7_7;deep_7_8;deep_7_9;deep_7_10;deep_7_11"),
+                  ==, 10);
+  g_assert_cmpint(fk_tree_total(t, 0), ==, 3 * wide + 20 * STACK_WINDOW);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,5 +286,6 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree-weak/wide-and-long", test_wide_and_long);
   g_test_add_func("/stacktree-weak/reopen-order", test_reopen_order);
   g_test_add_func("/stacktree-weak/bytes-per-node", test_bytes_per_node);
+  g_test_add_func("/stacktree-weak/stack-skip", test_stack_skip);
   return g_test_run();
 }
