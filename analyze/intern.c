@@ -219,6 +219,12 @@ fk_interner_prefetch(const FkInterner *self, guint64 hash)
   __builtin_prefetch(&self->slots[(guint32)hash & self->mask]);
 }
 
+gboolean
+fk_interner_outgrows_cache(const FkInterner *self)
+{
+  return (self->mask + 1) * sizeof(Slot) > ((gsize)1 << 20);
+}
+
 const char *
 fk_interner_lookup(const FkInterner *self, const char *s, gsize len)
 {

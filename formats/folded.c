@@ -271,6 +271,8 @@ partial_labels(Folded *f, FkSample *s)
 static void
 look_ahead(Folded *f)
 {
+  if (!fk_interner_outgrows_cache(f->opts->strings))
+    return;
   const char *p;
   gsize n = fk_lines_ahead(f->lines, &p);
   const char *nl = n > 0 ? memchr(p, '\n', MIN(n, AHEAD_BYTES)) : NULL;

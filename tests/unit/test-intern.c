@@ -1,7 +1,7 @@
 /* test-intern.c -- the interner: fk_interner_foreach visits every string
  * once, in the order first interned, across the arena's blocks (small ones,
  * then huge-page ones, and a block of its own for a string bigger than a
- * block), and again after a reset. */
+ * block), and again after a reset; and when its table outgrows the cache. */
 #include "../../analyze/intern.h"
 
 #include <string.h>
@@ -72,11 +72,33 @@ test_foreach_after_reset(void)
   g_assert_cmpuint(v.at, ==, want->len);
 }
 
+/* The table outgrows a core's cache (1 MiB of slots) only once it holds
+ * tens of thousands of names: a few thousand, as most profiles have, never
+ * make the reader hash frames ahead for a prefetch. */
+static void
+test_outgrows_cache(void)
+{
+  g_autoptr(FkInterner) in = fk_interner_new();
+  g_assert_false(fk_interner_outgrows_cache(in));
+  char buf[32];
+  for (guint i = 0; i < 6000; i++) {
+    g_snprintf(buf, sizeof buf, "fn_%u", i);
+    fk_interner_intern0(in, buf);
+  }
+  g_assert_false(fk_interner_outgrows_cache(in));
+  for (guint i = 6000; i < 200000; i++) {
+    g_snprintf(buf, sizeof buf, "fn_%u", i);
+    fk_interner_intern0(in, buf);
+  }
+  g_assert_true(fk_interner_outgrows_cache(in));
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/intern/foreach", test_foreach);
+  g_test_add_func("/intern/outgrows-cache", test_outgrows_cache);
   g_test_add_func("/intern/foreach-after-reset", test_foreach_after_reset);
   return g_test_run();
 }
