@@ -596,6 +596,16 @@ dwarf_soon(FkSymbolizer *self, SyDso *dso)
     fk_elf_inflate_start(dso->dwelf);
 }
 
+/* One skip per entry of WHAT (NULL: none), "ENTRY: CONSEQUENCE", under
+ * DSO's debug file's name. */
+static void
+report_dwarf_skips(FkSymbolizer *self, SyDso *dso, GPtrArray *what, const char *consequence)
+{
+  for (guint i = 0; what != NULL && self->opts.diag != NULL && i < what->len; i++)
+    fk_diag_skip(self->opts.diag, fk_elf_name(dso->dwelf), NULL, "%s: %s",
+                 (const char *)g_ptr_array_index(what, i), consequence);
+}
+
 /* The frames of DSO at VADDR, computed once. */
 static const SySlot *
 dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
@@ -612,23 +622,17 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
       dwarf_soon(self, dso); /* two threads, even when it is needed now */
       fk_elf_inflate_finish(dso->dwelf);
       g_autoptr(GPtrArray) inflate_bad = fk_elf_inflate_take_errors(dso->dwelf);
-      for (guint i = 0; inflate_bad != NULL && i < inflate_bad->len; i++)
-        if (self->opts.diag != NULL)
-          fk_diag_skip(self->opts.diag, fk_elf_name(dso->dwelf), NULL,
-                       "%s: the DWARF that needs it is not read; functions of this file may get "
-                       "no inline frames or source lines",
-                       (const char *)g_ptr_array_index(inflate_bad, i));
+      report_dwarf_skips(self, dso, inflate_bad,
+                         "the DWARF that needs it is not read; functions of this file may get "
+                         "no inline frames or source lines");
       dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
     }
     if (dso->dwarf != NULL) {
       fk_dwarf_lookup(dso->dwarf, vaddr, dw);
       g_autoptr(GPtrArray) bad = fk_dwarf_take_errors(dso->dwarf);
-      for (guint i = 0; bad != NULL && i < bad->len; i++)
-        if (self->opts.diag != NULL)
-          fk_diag_skip(self->opts.diag, fk_elf_name(dso->dwelf), NULL,
-                       "%s: the rest of the DWARF unit is not read; its functions get no inline "
-                       "frames or source lines",
-                       (const char *)g_ptr_array_index(bad, i));
+      report_dwarf_skips(self, dso, bad,
+                         "the rest of the DWARF unit is not read; its functions get no inline "
+                         "frames or source lines");
     }
   }
   GPtrArray *names = g_ptr_array_new();
