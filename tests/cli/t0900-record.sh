@@ -187,27 +187,33 @@ if [ $_r = 0 ]; then echo "ok $_n - dwarf: normalize under word_counts under mai
 else echo "not ok $_n - dwarf: normalize under word_counts under main in $1 of its weight (want >= 0.95)"
   _failed=$((_failed + 1)); fi
 
-# 1200 rounds, about 900 samples: frame pointers lose word_counts when a
-# sample lands in normalize's prologue or epilogue, 3-4% of them; at 300
-# rounds (230 samples) the share's spread put 0.95 two deviations below its
-# mean, and one run in forty or so failed.
-run "$FLAMEKIT" record --call-graph fp -o "$T/wsfp.folded" -- "$wsfp" 1200
+# Frame pointers lose word_counts when a sample lands in normalize's
+# prologue or epilogue, 2-4% of the weight; under a loaded make check the
+# periods swing and one sample of a large period moves the share by a
+# point or more, so a fixed floor near the mean failed one run in forty.
+# What flamekit decides is checked against perf script on the same capture
+# (the same stacks, so the same share within 0.002); the floor of 0.90 says
+# only that frame-pointer stacks reach main at all.
+fp_share() { # WHAT FOLDED DATA: flamekit's share against perf script's
+  set -- "$1" $(under_share 'main|wordstats::main' "$2") "$3"
+  perf script -i "$4" 2>/dev/null | "$FLAMEKIT" fold -o "$T/perf-script.folded" -
+  set -- "$@" $(under_share 'main|wordstats::main' "$T/perf-script.folded")
+  awk -v s="$2" -v p="$5" 'BEGIN { d = s - p; exit !(s >= 0.90 && d <= 0.002 && d >= -0.002) }'
+  ok $? "$1: normalize under word_counts under main in $2 of its weight $3, perf script $5 (want the same, >= 0.90)"
+}
+run "$FLAMEKIT" record --call-graph fp --perfdata "$T/wsfp.data" -o "$T/wsfp.folded" -- "$wsfp" 300
 is "$rc" 0 "record --call-graph fp -- ./wordstats (frame pointers)"
-set -- $(under_share 'main|wordstats::main' "$T/wsfp.folded")
-share_ok "$1" 0.95
-ok $? "fp: normalize under word_counts under main in $1 of its weight $2 (want >= 0.95)"
+fp_share fp "$T/wsfp.folded" "$T/wsfp.data"
 
 # --pid on a running process, stopped by --duration.
 "$wsfp" 1000000 >/dev/null &
 victim=$!
 sleep 0.2
-run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 3 -o "$T/pid.folded"
+run "$FLAMEKIT" record --call-graph fp --pid "$victim" --duration 3 --perfdata "$T/pid.data" -o "$T/pid.folded"
 kill $victim 2>/dev/null
 wait $victim 2>/dev/null
 is "$rc" 0 "--pid with --duration"
-set -- $(under_share 'main|wordstats::main' "$T/pid.folded")
-share_ok "$1" 0.95
-ok $? "--pid: normalize under word_counts under main in $1 of its weight $2 (want >= 0.95)"
+fp_share --pid "$T/pid.folded" "$T/pid.data"
 run "$FLAMEKIT" record --pid 999999999 -o "$T/pid.svg"
 is "$rc:$err" "1:flamekit: record: --pid 999999999: no such process" "--pid of no process"
 done_testing
