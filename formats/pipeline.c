@@ -389,7 +389,8 @@ handoff_run(gpointer data)
     }
     b->n = 0;
     b->n_frames = 0;
-    pd_handover_give_back(h->handover, b);
+    if (!pd_handover_give_back(h->handover, b))
+      batch_free(b);
   }
   return NULL;
 }
@@ -411,7 +412,7 @@ read_samples(Run *run, Job *job, gpointer state, FkPipelineInput *pi, const char
   GThread *sink_thread = NULL;
   Batch *batch = NULL;
   if (part->handoff) {
-    h = (Handoff){pd_handover_new(HANDOFF_DEPTH), sink, sink_state, pi, NULL};
+    h = (Handoff){pd_handover_new(HANDOFF_DEPTH, HANDOFF_DEPTH), sink, sink_state, pi, NULL};
     sink_thread = g_thread_new("fk-sink", handoff_run, &h);
     batch = g_new0(Batch, 1);
   }

@@ -8,12 +8,13 @@ struct PdHandover {
   GCond not_full, not_empty;
   GQueue full;      /* waiting batches, oldest first */
   GPtrArray *empty; /* given back, for reuse */
-  guint depth, max_waiting;
+  guint depth, first_depth, max_waiting;
+  guint popped; /* by the consumer: FIRST_DEPTH applies while it is <= 1 */
   gboolean finished, stopped;
 };
 
 PdHandover *
-pd_handover_new(guint depth)
+pd_handover_new(guint depth, guint first_depth)
 {
   PdHandover *self = g_new0(PdHandover, 1);
   g_mutex_init(&self->lock);
@@ -22,6 +23,7 @@ pd_handover_new(guint depth)
   g_queue_init(&self->full);
   self->empty = g_ptr_array_new();
   self->depth = MAX(depth, 1);
+  self->first_depth = MAX(first_depth, self->depth);
   return self;
 }
 
@@ -48,7 +50,8 @@ gboolean
 pd_handover_push(PdHandover *self, gpointer batch)
 {
   g_mutex_lock(&self->lock);
-  while (!self->stopped && self->full.length >= self->depth)
+  while (!self->stopped &&
+         self->full.length >= (self->popped <= 1 ? self->first_depth : self->depth))
     g_cond_wait(&self->not_full, &self->lock);
   gboolean ok = !self->stopped;
   if (ok) {
@@ -86,18 +89,23 @@ pd_handover_pop(PdHandover *self)
   while (self->full.length == 0 && !self->finished)
     g_cond_wait(&self->not_empty, &self->lock);
   gpointer b = g_queue_pop_head(&self->full);
-  if (b != NULL)
+  if (b != NULL) {
+    self->popped++;
     g_cond_signal(&self->not_full);
+  }
   g_mutex_unlock(&self->lock);
   return b;
 }
 
-void
+gboolean
 pd_handover_give_back(PdHandover *self, gpointer batch)
 {
   g_mutex_lock(&self->lock);
-  g_ptr_array_add(self->empty, batch);
+  gboolean keep = self->empty->len < self->depth;
+  if (keep)
+    g_ptr_array_add(self->empty, batch);
   g_mutex_unlock(&self->lock);
+  return keep;
 }
 
 void

@@ -41,7 +41,7 @@ test_order_and_back_pressure(void)
 {
   for (guint depth = 1; depth <= 4; depth++) {
     guint popped = 0;
-    Producer p = {.h = pd_handover_new(depth), .n = 2000, .popped = &popped};
+    Producer p = {.h = pd_handover_new(depth, depth), .n = 2000, .popped = &popped};
     GThread *t = g_thread_new("producer", produce, &p);
     guint *b;
     guint expect = 0;
@@ -51,7 +51,8 @@ test_order_and_back_pressure(void)
       g_atomic_int_inc(&popped);
       if (expect % 97 == 0)
         g_usleep(200); /* a slow consumer: the producer must wait, not pile up */
-      pd_handover_give_back(p.h, b);
+      if (!pd_handover_give_back(p.h, b))
+        g_free(b);
     }
     g_thread_join(t);
     g_assert_cmpuint(expect, ==, 2000);
@@ -71,14 +72,15 @@ static void
 test_early_stop(void)
 {
   guint popped = 0;
-  Producer p = {.h = pd_handover_new(2), .n = 1000000, .popped = &popped};
+  Producer p = {.h = pd_handover_new(2, 2), .n = 1000000, .popped = &popped};
   GThread *t = g_thread_new("producer", produce, &p);
   for (guint i = 0; i < 5; i++) {
     guint *b = pd_handover_pop(p.h);
     g_assert_nonnull(b);
     g_assert_cmpuint(*b, ==, i);
     g_atomic_int_inc(&popped);
-    pd_handover_give_back(p.h, b);
+    if (!pd_handover_give_back(p.h, b))
+      g_free(b);
   }
   g_usleep(10000); /* let the producer fill the handover and block */
   pd_handover_stop(p.h);
@@ -93,7 +95,7 @@ test_early_stop(void)
 static void
 test_finish_first(void)
 {
-  PdHandover *h = pd_handover_new(8);
+  PdHandover *h = pd_handover_new(8, 8);
   for (guint i = 0; i < 3; i++) {
     guint *b = g_new(guint, 1);
     *b = i;
@@ -111,6 +113,64 @@ test_finish_first(void)
   pd_handover_free(h, g_free);
 }
 
+/* Waits (up to 5 s) until the producer has pushed N; then gives it 20 ms
+ * more to show that it is held at N, not just slow. */
+static void
+pushed_reaches(Producer *p, guint n)
+{
+  for (guint i = 0; i < 500 && (guint)g_atomic_int_get(&p->pushed) < n; i++)
+    g_usleep(10000);
+  g_usleep(20000);
+  g_assert_cmpuint((guint)g_atomic_int_get(&p->pushed), ==, n);
+}
+
+static guint *
+pop_one(Producer *p)
+{
+  guint *b = pd_handover_pop(p->h);
+  g_assert_nonnull(b);
+  g_atomic_int_inc(p->popped);
+  return b;
+}
+
+/* FIRST_DEPTH batches wait while the consumer is on its first; from its
+ * second on, DEPTH; spares beyond DEPTH are the consumer's to free. */
+static void
+test_first_depth(void)
+{
+  guint popped = 0;
+  Producer p = {.h = pd_handover_new(2, 6), .n = 40, .popped = &popped};
+  GThread *t = g_thread_new("producer", produce, &p);
+  pushed_reaches(&p, 6); /* nothing popped: six wait */
+  guint *first = pop_one(&p);
+  pushed_reaches(&p, 7); /* on its first: six wait again */
+  guint *b[6];
+  b[0] = pop_one(&p);
+  pushed_reaches(&p, 7); /* on its second: five wait, more than 2 */
+  for (guint i = 1; i < 5; i++)
+    b[i] = pop_one(&p);
+  pushed_reaches(&p, 8); /* one waited: the producer fills up to 2 */
+  g_assert_true(pd_handover_give_back(p.h, first));
+  g_assert_true(pd_handover_give_back(p.h, b[0]));
+  for (guint i = 1; i < 5; i++) {
+    g_assert_false(pd_handover_give_back(p.h, b[i])); /* two spares kept */
+    g_free(b[i]);
+  }
+  guint *x;
+  guint n = 6; /* 0 to 5 were popped above */
+  while ((x = pd_handover_pop(p.h)) != NULL) {
+    g_assert_cmpuint(*x, ==, n);
+    n++;
+    g_atomic_int_inc(&popped);
+    if (!pd_handover_give_back(p.h, x))
+      g_free(x);
+  }
+  g_thread_join(t);
+  g_assert_cmpuint(n, ==, 40);
+  g_assert_cmpuint(pd_handover_max_waiting(p.h), ==, 6);
+  pd_handover_free(p.h, g_free);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -118,5 +178,6 @@ main(int argc, char **argv)
   g_test_add_func("/perf-handover/order-and-back-pressure", test_order_and_back_pressure);
   g_test_add_func("/perf-handover/early-stop", test_early_stop);
   g_test_add_func("/perf-handover/finish-first", test_finish_first);
+  g_test_add_func("/perf-handover/first-depth", test_first_depth);
   return g_test_run();
 }
