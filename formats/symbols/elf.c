@@ -306,8 +306,6 @@ fk_elf_inflate_start(FkElf *self)
   size_t shstrndx;
   if (elf_getshdrstrndx(self->elf, &shstrndx) != 0)
     return;
-  gboolean is64 = gelf_getclass(self->elf) == ELFCLASS64;
-  gsize hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
   for (Elf_Scn *scn = elf_nextscn(self->elf, NULL); scn != NULL;
        scn = elf_nextscn(self->elf, scn)) {
     GElf_Shdr sh;
@@ -322,13 +320,14 @@ fk_elf_inflate_start(FkElf *self)
      * the threads run and finish only changes it */
     Elf_Data *d = wanted ? elf_getdata(scn, NULL) : NULL;
     Elf_Data *raw = d != NULL ? elf_rawdata(scn, NULL) : NULL;
-    if (raw == NULL || raw->d_buf == NULL || raw->d_size < hdr)
+    if (raw == NULL || raw->d_buf == NULL)
       continue;
     GElf_Chdr ch;
-    if (gelf_getchdr(scn, &ch) == NULL || ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size == 0 ||
-        ch.ch_size > (guint64)1 << 31 || ch.ch_size / 1032 > raw->d_size) {
-      /* zlib cannot inflate to more than 1032 bytes a byte; left to
-       * elf_compress and libdwarf, which fail on it as well */
+    gsize hdr;
+    if (!fk_zlib_section(self->elf, scn, raw->d_size, &ch, &hdr)) {
+      if (raw->d_size < hdr)
+        continue; /* not even a header: nothing to say what it held */
+      /* left to elf_compress and libdwarf, which fail on it as well */
       inflate_error(self, n,
                     "its compression header is not one of zlib's or gives a size of "
                     "%" G_GUINT64_FORMAT " bytes that %" G_GSIZE_FORMAT

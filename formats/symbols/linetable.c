@@ -25,26 +25,11 @@ fk_elf_section_bytes(Elf *elf, const char *name)
       return NULL;
     if (!(sh.sh_flags & SHF_COMPRESSED))
       return g_bytes_new_static(d->d_buf, d->d_size);
-    /* Elf32_Chdr / Elf64_Chdr, then a zlib stream */
-    gboolean is64 = gelf_getclass(elf) == ELFCLASS64;
-    gsize hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
-    if (d->d_size < hdr)
+    GElf_Chdr ch;
+    gsize hdr;
+    if (!fk_zlib_section(elf, scn, d->d_size, &ch, &hdr))
       return NULL;
-    guint64 type, size;
-    if (is64) {
-      Elf64_Chdr c;
-      memcpy(&c, d->d_buf, sizeof c);
-      type = c.ch_type;
-      size = c.ch_size;
-    } else {
-      Elf32_Chdr c;
-      memcpy(&c, d->d_buf, sizeof c);
-      type = c.ch_type;
-      size = c.ch_size;
-    }
-    /* a corrupt header must not make us allocate gigabytes */
-    if (type != ELFCOMPRESS_ZLIB || size == 0 || size > (guint64)1 << 31 || size / 1032 > d->d_size)
-      return NULL;
+    gsize size = ch.ch_size;
     guint8 *out = g_malloc(size);
     if (!fk_zlib_inflate((const guint8 *)d->d_buf + hdr, d->d_size - hdr, out, size)) {
       g_free(out);
