@@ -23,6 +23,10 @@ struct FkUnwindArch {
  * simple step (FkCfiRule.simple) can be checked against it. */
 extern gboolean fk_unwind_general_only;
 
+/* For tests: the 64-byte lines of stack copies the walks so far asked for
+ * ahead (prefetched), over all of SELF's walks. */
+guint64 fk_unwinder_prefetched(const FkUnwinder *self);
+
 /* Where each DWARF register's value is in a sample's perf registers, for one
  * (arch, regs_mask, n_regs): the same for every sample of a capture, so the
  * walk computes it once and copies N values per sample. */
