@@ -35,6 +35,7 @@
 #define PD_MAX_ATTRS 4096
 #define PD_MAX_IDS (1u << 20)    /* event ids kept, over all attrs */
 #define PD_MAX_QUEUED (1u << 22) /* records waiting for a FINISHED_ROUND */
+#define PD_HEADER_AHEAD 4        /* records on whose header outer_next asks for */
 #define PD_PREFETCH_RECORD 1024  /* bytes of the next record asked for (prefetch_event) */
 
 typedef struct {
@@ -1004,6 +1005,15 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
       guint64 extra = extra_payload(pd, r, sz);
       pd->pos += sz;
       pd->pos = extra > pd->end - pd->pos ? pd->end : pd->pos + extra;
+      /* Where the header PD_HEADER_AHEAD records on is if they are all
+       * this one's size, asked for now: a dwarf capture's samples are (all
+       * 16,632 bytes for dwarf,16384 wordstats), so every header is on a
+       * page of its own and reading them one after another was a miss, and
+       * a TLB miss, each (70% of decode_batch's own cycles). A wrong guess
+       * costs one line. */
+      guint64 guess = pd->pos + (guint64)(PD_HEADER_AHEAD - 1) * sz;
+      if (guess < pd->end)
+        __builtin_prefetch(pd->mem + guess);
       return 1;
     }
   }
