@@ -412,7 +412,8 @@ test_simple_step(void)
     if (rule == NULL)
       continue;
     gboolean want = !rule->unsupported && rule->cfa.kind == FK_RULE_REG &&
-                    rule->regs[rule->ra].kind == FK_RULE_AT_CFA;
+                    rule->regs[rule->ra].kind == FK_RULE_AT_CFA &&
+                    rule->n_changed <= FK_CFI_STEP_REGS;
     guint64 mask = 0;
     for (guint k = 0; k < rule->n_changed; k++) {
       guint8 kind = rule->regs[rule->changed[k]].kind;
@@ -421,6 +422,14 @@ test_simple_step(void)
     }
     g_assert_cmpint(rule->simple, ==, want);
     g_assert_cmphex(rule->changed_mask, ==, mask);
+    /* the step the fast path reads says the same */
+    g_assert_cmpint((rule->step.flags & FK_CFI_STEP_SIMPLE) != 0, ==, rule->simple);
+    if (rule->simple) {
+      g_assert_cmpuint(rule->step.cfa_reg, ==, rule->cfa.reg);
+      g_assert_cmpint(rule->step.n_changed, ==, rule->n_changed);
+      g_assert_cmphex(rule->step.changed_mask, ==, mask);
+      g_assert_cmpint(rule->step.lo + rule->step.ra_at, ==, rule->regs[rule->ra].off);
+    }
     simple += rule->simple;
     for (guint j = 0; j < N_REGS; j++)
       f.regs[j] = STACK_AT + 8 * j;
