@@ -2347,21 +2347,25 @@ batch_free(gpointer p)
   g_free(b);
 }
 
-/* Asks for the head of EV's record (up to PD_PREFETCH_RECORD bytes) while
- * the one before it is applied. A dwarf sample's record is mostly its stack
- * copy (16 KiB reserved for dwarf,16384), so each record starts on lines and
- * pages no earlier access brought in, and its fields are read in series
- * (the callchain's length says where the registers and the stack start):
- * misses one after another, where applying the record before (an unwind of
- * a few dozen frames) is time enough for them to arrive together. The head
- * covers the header, the callchain, the registers and the part of the stack
- * copy a walk of a typical sample reads. */
+/* Asks for the head of EV's record (up to PD_PREFETCH_RECORD bytes) and
+ * its last line while the one before it is applied. A dwarf sample's
+ * record is mostly its stack copy (16 KiB reserved for dwarf,16384), so
+ * each record starts on lines and pages no earlier access brought in, and
+ * its fields are read in series (the callchain's length says where the
+ * registers and the stack start): misses one after another, where applying
+ * the record before (an unwind of a few dozen frames) is time enough for
+ * them to arrive together. The head covers the header, the callchain, the
+ * registers and the part of the stack copy a walk of a typical sample
+ * reads; the last line the copy's dyn_size after it (and any fields after
+ * that), read to know how much of the copy is valid. */
 static inline void
 prefetch_event(const PdEvent *ev)
 {
   guint32 n = MIN(ev->size, (guint32)PD_PREFETCH_RECORD);
   for (guint32 off = 0; off < n; off += 64)
     __builtin_prefetch(ev->rec + off);
+  if (ev->size > n)
+    __builtin_prefetch(ev->rec + ev->size - 1);
 }
 
 /* The decoder: applies records in time order into B until it holds
