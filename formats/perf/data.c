@@ -35,6 +35,8 @@
 #define PD_MAX_ATTRS 4096
 #define PD_MAX_IDS (1u << 20)    /* event ids kept, over all attrs */
 #define PD_MAX_QUEUED (1u << 22) /* records waiting for a FINISHED_ROUND */
+#define PD_HEADER_AHEAD 4        /* records on whose header outer_next asks for */
+#define PD_PREFETCH_RECORD 1024  /* bytes of the next record asked for (prefetch_event) */
 
 typedef struct {
   guint32 type, size;
@@ -206,7 +208,6 @@ typedef struct {
   GBytes *bytes;
   guint64 pos, end; /* next record, end of the data section */
   guint64 data_offset, data_size;
-  guint64 scout; /* the record scout_step prefetched last (>= pos), see there */
 
   /* pipe mode */
   GByteArray *rbuf;
@@ -949,40 +950,6 @@ extra_payload(PerfData *pd, const guint8 *rec, guint32 size)
   return 0;
 }
 
-/* The records of a file-mode capture are a chain: each header's size says
- * where the next begins, 16 KiB apart on a dwarf capture, each on a page of
- * its own. outer_next reads a round's records in a burst, and each header
- * was a cache and TLB miss the chain gives no way to ask for early: 85% of
- * decode_batch's time, a tenth of the decoder thread's (the run's critical
- * path). So while the decoder applies the last round's samples (about a
- * microsecond each), this takes one step down the chain per sample from
- * POS, reading a header that the step before prefetched and prefetching
- * the next, and the burst then finds its headers in the cache. Hints only:
- * the scout follows outer_next's rule for the next record and stays in the
- * data section, and a header it cannot read ends its run until POS moves. */
-static inline void
-scout_step(PerfData *pd)
-{
-  if (pd->scout < pd->pos)
-    pd->scout = pd->pos;
-  /* not past the pages the pager maps in ahead of POS: a header read there
-   * would be a page fault on this thread, the work the pager takes off it */
-  guint64 reach = pd->pager != NULL ? PD_PAGER_AHEAD - PD_PAGER_STEP : G_MAXUINT64;
-  if (pd->mem == NULL || pd->scout > pd->end || pd->end - pd->scout < 8 ||
-      pd->scout - pd->pos >= reach)
-    return;
-  const guint8 *r = pd->mem + pd->scout;
-  guint16 sz = ld16(pd, r + 6);
-  guint64 next = pd->scout + sz;
-  if (sz < 8 || next > pd->end)
-    return;
-  guint64 extra = extra_payload(pd, r, sz);
-  next = extra > pd->end - next ? pd->end : next + extra;
-  pd->scout = next;
-  if (pd->end - next >= 8)
-    __builtin_prefetch(pd->mem + next);
-}
-
 static void
 note_torn(PerfData *pd, guint64 offset, guint64 have, const char *what)
 {
@@ -1044,6 +1011,15 @@ outer_next(PerfData *pd, const guint8 **rec, guint32 *size, guint64 *offset, gbo
       guint64 extra = extra_payload(pd, r, sz);
       pd->pos += sz;
       pd->pos = extra > pd->end - pd->pos ? pd->end : pd->pos + extra;
+      /* Where the header PD_HEADER_AHEAD records on is if they are all
+       * this one's size, asked for now: a dwarf capture's samples are (all
+       * 16,632 bytes for dwarf,16384 wordstats), so every header is on a
+       * page of its own and reading them one after another was a miss, and
+       * a TLB miss, each (70% of decode_batch's own cycles). A wrong guess
+       * costs one line. */
+      guint64 guess = pd->pos + (guint64)(PD_HEADER_AHEAD - 1) * sz;
+      if (guess < pd->end)
+        __builtin_prefetch(pd->mem + guess);
       return 1;
     }
   }
@@ -2377,6 +2353,27 @@ batch_free(gpointer p)
   g_free(b);
 }
 
+/* Asks for the head of EV's record (up to PD_PREFETCH_RECORD bytes) and
+ * its last line while the one before it is applied. A dwarf sample's
+ * record is mostly its stack copy (16 KiB reserved for dwarf,16384), so
+ * each record starts on lines and pages no earlier access brought in, and
+ * its fields are read in series (the callchain's length says where the
+ * registers and the stack start): misses one after another, where applying
+ * the record before (an unwind of a few dozen frames) is time enough for
+ * them to arrive together. The head covers the header, the callchain, the
+ * registers and the part of the stack copy a walk of a typical sample
+ * reads; the last line the copy's dyn_size after it (and any fields after
+ * that), read to know how much of the copy is valid. */
+static inline void
+prefetch_event(const PdEvent *ev)
+{
+  guint32 n = MIN(ev->size, (guint32)PD_PREFETCH_RECORD);
+  for (guint32 off = 0; off < n; off += 64)
+    __builtin_prefetch(ev->rec + off);
+  if (ev->size > n)
+    __builtin_prefetch(ev->rec + ev->size - 1);
+}
+
 /* The decoder: applies records in time order into B until it holds
  * PD_BATCH_SAMPLES samples or PD_BATCH_ADDRS addresses, or the input ends
  * (B->end says how). */
@@ -2396,8 +2393,8 @@ decode_batch(PerfData *pd, PdBatch *b)
       break;
     if (pd->ready_pos < pd->ready->len) {
       PdEvent *ev = &g_array_index(pd->ready, PdEvent, pd->ready_pos++);
-      if (!pd->pipe)
-        scout_step(pd);
+      if (pd->ready_pos < pd->ready->len)
+        prefetch_event(&g_array_index(pd->ready, PdEvent, pd->ready_pos));
       apply_event(pd, ev);
       /* A sample's addresses are in the batch; its record is no longer needed. */
       g_clear_pointer(&ev->owned, g_free);

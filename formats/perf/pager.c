@@ -29,8 +29,14 @@ next_populate(PdPager *self, guint64 *from, guint64 *to)
 {
   if (!self->populate)
     return FALSE;
+  /* both ends on a page (but the mapping's end): madvise wants a page
+   * aligned start, and the next range starts where this one ends. An
+   * unaligned end (a record's offset + PD_PAGER_AHEAD) made the next call
+   * fail with EINVAL, taken for an old kernel: nothing was mapped in past
+   * the first PD_PAGER_AHEAD, and the decoder faulted every page in. */
   guint64 f = MAX(self->populated, self->pos & ~self->page_mask);
-  guint64 t = MIN((guint64)self->len, self->pos + PD_PAGER_AHEAD);
+  guint64 t =
+      MIN((guint64)self->len, (self->pos + PD_PAGER_AHEAD + self->page_mask) & ~self->page_mask);
   if (f >= t)
     return FALSE;
   *from = f;

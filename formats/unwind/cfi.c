@@ -168,7 +168,33 @@ compile_reg(FkCfi *self, FkCfiRule *rule, FkRegRule *r, Dwarf_Op *ops, gsize n, 
   r->ops = copy_ops(self, ops, r->n_ops);
 }
 
-/* Fills RULE's simple, changed_mask, lo and hi from the rest of it. */
+/* RULE's step, once its simple, lo and hi are set. */
+static void
+set_step(FkCfiRule *rule)
+{
+  FkCfiStep *s = &rule->step;
+  s->cfa_off = rule->cfa.off;
+  s->lo = rule->lo;
+  s->hi = rule->hi;
+  s->gone = rule->undef_mask | G_GUINT64_CONSTANT(1) << rule->ra;
+  s->ra_at = (guint32)(rule->regs[rule->ra].off - rule->lo);
+  s->cfa_reg = rule->cfa.reg;
+  s->n_changed = rule->n_changed;
+  s->flags = FK_CFI_STEP_SIMPLE | (rule->signal ? FK_CFI_STEP_SIGNAL : 0);
+  s->changed_mask = rule->changed_mask;
+  for (guint k = 0; k < rule->n_changed; k++) {
+    const FkRegRule *r = &rule->regs[rule->changed[k]];
+    s->reg[k] = rule->changed[k];
+    if (r->kind == FK_RULE_AT_CFA) {
+      s->at_mask |= (guint8)(1u << k);
+      s->off[k] = (gint32)(r->off - rule->lo);
+    } else {
+      s->off[k] = (gint32)r->off;
+    }
+  }
+}
+
+/* Fills RULE's simple, changed_mask, lo, hi and step from the rest of it. */
 static void
 set_simple(FkCfiRule *rule)
 {
@@ -177,24 +203,27 @@ set_simple(FkCfiRule *rule)
     rule->changed_mask |= G_GUINT64_CONSTANT(1) << rule->changed[k];
   rule->simple = FALSE;
   rule->lo = rule->hi = 0;
+  memset(&rule->step, 0, sizeof rule->step);
   if (rule->unsupported || rule->cfa.kind != FK_RULE_REG ||
-      rule->regs[rule->ra].kind != FK_RULE_AT_CFA)
+      rule->regs[rule->ra].kind != FK_RULE_AT_CFA || rule->n_changed > FK_CFI_STEP_REGS)
     return;
   gint64 lo = rule->regs[rule->ra].off, hi = lo;
   for (guint k = 0; k < rule->n_changed; k++) {
     const FkRegRule *r = &rule->regs[rule->changed[k]];
-    if (r->kind != FK_RULE_AT_CFA && r->kind != FK_RULE_VAL_CFA)
-      return;
     if (r->kind == FK_RULE_AT_CFA) {
       lo = MIN(lo, r->off);
       hi = MAX(hi, r->off);
+    } else if (r->kind != FK_RULE_VAL_CFA || r->off < G_MININT32 || r->off > G_MAXINT32) {
+      return;
     }
   }
-  if (lo < G_MININT32 || hi > G_MAXINT32)
+  /* lo and hi within 32 bits: every AT_CFA offset's off - lo fits in 31 */
+  if (lo < G_MININT32 / 2 || hi > G_MAXINT32 / 2)
     return;
   rule->lo = lo;
   rule->hi = hi;
   rule->simple = TRUE;
+  set_step(rule);
 }
 
 static const FkCfiRule *

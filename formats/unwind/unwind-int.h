@@ -23,6 +23,10 @@ struct FkUnwindArch {
  * simple step (FkCfiRule.simple) can be checked against it. */
 extern gboolean fk_unwind_general_only;
 
+/* For tests: the 64-byte lines of stack copies the walks so far asked for
+ * ahead (prefetched), over all of SELF's walks. */
+guint64 fk_unwinder_prefetched(const FkUnwinder *self);
+
 /* Where each DWARF register's value is in a sample's perf registers, for one
  * (arch, regs_mask, n_regs): the same for every sample of a capture, so the
  * walk computes it once and copies N values per sample. */
@@ -62,6 +66,35 @@ typedef struct {
   const FkCfiOp *ops; /* EXPR, VAL_EXPR; owned by the FkCfi */
 } FkRegRule;
 
+/* At most this many changed registers in a simple rule (x86-64 functions
+ * save at most the six callee-saved ones). */
+#define FK_CFI_STEP_REGS 8
+
+enum {
+  FK_CFI_STEP_SIMPLE = 1, /* the rule is simple: the step is its */
+  FK_CFI_STEP_SIGNAL = 2, /* the rule's signal */
+};
+
+/* A simple rule's step (FkCfiRule.simple), all that the walk's fast path
+ * reads, in 88 bytes: the rule itself spreads it over a dozen cache lines
+ * (its regs[] alone are 800 bytes), and a walk steps through a dozen rules
+ * per sample. The unwinder copies it into its per-pc cache (unwind.c),
+ * where the first 40 bytes share the entry's first line with its key. */
+typedef struct {
+  gint64 cfa_off; /* CFA = cfa_reg + cfa_off */
+  gint64 lo, hi;  /* the AT_CFA offsets' range, the return address's included */
+  guint64 gone;   /* undefined after the step: the UNDEF ones and the ra column */
+  guint32 ra_at;  /* the return address is at CFA + lo + ra_at */
+  guint8 cfa_reg;
+  guint8 n_changed;     /* the rule's changed registers, in reg[] */
+  guint8 at_mask;       /* bit k: reg[k] is saved at CFA + lo + off[k] (AT_CFA), else
+                         * it is CFA + off[k] (VAL_CFA) */
+  guint8 flags;         /* FK_CFI_STEP_* */
+  guint64 changed_mask; /* a bit per reg[] */
+  guint8 reg[FK_CFI_STEP_REGS];
+  gint32 off[FK_CFI_STEP_REGS];
+} FkCfiStep;
+
 /* The compiled rule at one pc: how to get the CFA (a REG or VAL_EXPR rule)
  * and every tracked register of the caller. */
 typedef struct {
@@ -81,11 +114,14 @@ typedef struct {
   /* The common rule, stepped without the general path: CFA = register +
    * offset, the return address and every changed register AT_CFA or
    * VAL_CFA (no register read, so they may be written in place), the
-   * AT_CFA offsets (return address included) within lo..hi, a range that
-   * fits 32 bits, so one bounds check covers every read. */
+   * AT_CFA offsets (return address included) within lo..hi, so one bounds
+   * check covers every read; and, so that the step fits in step: lo and hi
+   * within +-1 GiB (each offset's distance from lo fits 31 bits), at most
+   * FK_CFI_STEP_REGS changed registers, VAL_CFA offsets of 32 bits. */
   gboolean simple;
   guint64 changed_mask; /* a bit per changed[] register */
   gint64 lo, hi;
+  FkCfiStep step; /* of a simple rule, else 0 */
 } FkCfiRule;
 
 typedef struct FkCfi FkCfi;

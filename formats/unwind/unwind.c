@@ -30,6 +30,25 @@
  * time, not one call per frame. */
 #define FK_UNWIND_FRAME_BATCH 64
 
+/* The stack copy is prefetched ahead of the walk (see prefetch_to): lines
+ * of 64 bytes, FK_UNWIND_PREFETCH_AHEAD bytes past the frame being
+ * stepped, FK_UNWIND_PREFETCH_CHUNK more at a time. */
+#define FK_UNWIND_LINE 64
+#define FK_UNWIND_PREFETCH_AHEAD 512
+#define FK_UNWIND_PREFETCH_CHUNK 1024
+
+/* One (CFI, pc) of the rule cache, 128 bytes on two lines: the key, the
+ * rule and the first part of its step on the first, the rest of the step
+ * on the second, so that a simple step reads these two lines and not the
+ * rule's dozen. */
+typedef struct {
+  const FkCfi *cfi; /* NULL: empty */
+  guint64 vaddr;
+  const FkCfiRule *rule; /* NULL: no FDE covers vaddr */
+  FkCfiStep step;        /* the rule's; flags 0: not simple (or no rule) */
+} UwRuleEntry;
+G_STATIC_ASSERT(sizeof(UwRuleEntry) <= 128);
+
 typedef struct {
   FkUnwindModule mod;
   FkUnwindModuleKind kind;
@@ -47,12 +66,13 @@ struct FkUnwinder {
   guint n_modules, next_module;
   guint64 context;       /* of the walk the modules were met in; 0: none */
   FkUnwindRegsPlan plan; /* of the last sample's arch, mask and count */
-  struct {
-    const FkCfi *cfi; /* NULL: empty */
-    guint64 vaddr;
-    const FkCfiRule *rule; /* NULL: no FDE covers vaddr */
-  } rules[FK_UNWIND_RULE_CACHE];
-  guint64 rule_hits; /* lookups the cache above answered */
+  UwRuleEntry *rules;    /* FK_UNWIND_RULE_CACHE of them, 128-byte aligned */
+  guint64 rule_hits;     /* lookups the cache above answered */
+  /* how far into its copy the last walk went (its last CFA's offset): the
+   * next sample's stack is most likely as deep, so that much of its copy is
+   * asked for at once */
+  guint64 reach;
+  guint64 prefetched; /* lines asked for, over all walks: for the tests */
 };
 
 gboolean fk_unwind_general_only;
@@ -99,6 +119,8 @@ fk_unwinder_new(FkUnwindFindModule find, gpointer ctx)
   self->find = find;
   self->ctx = ctx;
   self->cfis = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, cfi_free0);
+  /* aligned so that no entry straddles more than its two lines */
+  self->rules = g_aligned_alloc0(FK_UNWIND_RULE_CACHE, 128, 128);
   return self;
 }
 
@@ -108,6 +130,7 @@ fk_unwinder_free(FkUnwinder *self)
   if (self == NULL)
     return;
   g_hash_table_destroy(self->cfis);
+  g_aligned_free(self->rules);
   g_free(self);
 }
 
@@ -121,6 +144,12 @@ fk_unwinder_counts(const FkUnwinder *self, guint64 *rules, guint64 *lookups)
   while (g_hash_table_iter_next(&it, NULL, &v))
     fk_cfi_counts(v, rules, lookups);
   *lookups += self->rule_hits;
+}
+
+guint64
+fk_unwinder_prefetched(const FkUnwinder *self)
+{
+  return self->prefetched;
 }
 
 /* One walk's state. */
@@ -433,19 +462,24 @@ find_module(FkUnwinder *self, guint64 pc, guint64 *bias, FkCfi **cfi, guint n_re
  * rule pointer (owned by its FkCfi) never dangles. Freeing or replacing a
  * CFI during a run (say, to bound memory) would have to empty the cache
  * first. */
-static inline const FkCfiRule *
+static inline const UwRuleEntry *
 rule_at(FkUnwinder *self, FkCfi *cfi, guint64 vaddr)
 {
   guint64 h = (vaddr ^ (vaddr >> 12) ^ ((guint64)(guintptr)cfi >> 4)) & (FK_UNWIND_RULE_CACHE - 1);
-  if (self->rules[h].cfi == cfi && self->rules[h].vaddr == vaddr) {
+  UwRuleEntry *e = &self->rules[h];
+  if (e->cfi == cfi && e->vaddr == vaddr) {
     self->rule_hits++;
-    return self->rules[h].rule;
+    return e;
   }
   const FkCfiRule *rule = fk_cfi_rule(cfi, vaddr);
-  self->rules[h].cfi = cfi;
-  self->rules[h].vaddr = vaddr;
-  self->rules[h].rule = rule;
-  return rule;
+  e->cfi = cfi;
+  e->vaddr = vaddr;
+  e->rule = rule;
+  if (rule != NULL)
+    e->step = rule->step;
+  else
+    memset(&e->step, 0, sizeof e->step);
+  return e;
 }
 
 /* The sample's registers into W, by the plan for its arch, mask and count
@@ -464,39 +498,39 @@ load_regs(FkUnwinder *self, const FkUnwindInput *in, Walk *w)
          (w->valid & (G_GUINT64_CONSTANT(1) << a->pc));
 }
 
-/* The step by a simple rule (cfi.c set_simple) whose CFA register is valid:
- * FALSE, with nothing changed, when a read would leave the copy (the
- * general path then says why). The same result as the general path: no
- * rule reads a register, every read succeeds. */
+/* The step by a simple rule's step S (cfi.c set_simple) whose CFA register
+ * is valid: FALSE, with nothing changed, when a read would leave the copy
+ * (the general path then says why). The same result as the general path:
+ * no rule reads a register, every read succeeds. */
 static inline gboolean
-simple_step(Walk *w, const FkCfiRule *rule, const FkUnwindArch *a, guint64 *cfa_out,
-            guint64 *ra_out)
+simple_step(Walk *w, const FkCfiStep *s, const FkUnwindArch *a, guint64 *cfa_out, guint64 *ra_out)
 {
-  guint64 cfa = w->regs[rule->cfa.reg] + (guint64)rule->cfa.off;
-  guint64 lo = cfa + (guint64)rule->lo - w->stack_base;
-  guint64 hi = cfa + (guint64)rule->hi - w->stack_base;
+  guint64 cfa = w->regs[s->cfa_reg] + (guint64)s->cfa_off;
+  guint64 lo = cfa + (guint64)s->lo - w->stack_base;
+  guint64 hi = cfa + (guint64)s->hi - w->stack_base;
   if (lo > hi || hi >= w->ok_end)
     return FALSE;
-  /* CFA + off is at lo + (off - rule->lo) in the copy */
+  /* CFA + off is at lo + (off - s->lo) in the copy */
   const guint8 *st = w->in->stack + lo;
-  memcpy(ra_out, st + (rule->regs[rule->ra].off - rule->lo), 8);
+  memcpy(ra_out, st + s->ra_at, 8);
   *cfa_out = cfa;
   if (*ra_out == 0)
     return TRUE; /* the root: the registers no longer matter */
-  for (guint k = 0; k < rule->n_changed; k++) {
-    guint r = rule->changed[k];
-    const FkRegRule *rr = &rule->regs[r];
-    if (rr->kind == FK_RULE_AT_CFA)
-      memcpy(&w->regs[r], st + (rr->off - rule->lo), 8);
+  for (guint k = 0; k < s->n_changed; k++) {
+    guint r = s->reg[k];
+    if (s->at_mask & (1u << k))
+      memcpy(&w->regs[r], st + s->off[k], 8);
     else
-      w->regs[r] = cfa + (guint64)rr->off;
+      w->regs[r] = cfa + (guint64)(gint64)s->off[k];
   }
-  guint64 gone = rule->undef_mask | G_GUINT64_CONSTANT(1) << rule->ra;
-  w->valid = (w->valid & ~gone) | rule->changed_mask;
-  w->lost_valid &= ~(gone | rule->changed_mask);
-  if (!(w->valid & (G_GUINT64_CONSTANT(1) << a->sp)) || rule->regs[a->sp].kind == FK_RULE_SAME) {
+  w->valid = (w->valid & ~s->gone) | s->changed_mask;
+  w->lost_valid &= ~(s->gone | s->changed_mask);
+  /* the caller's sp is the CFA unless the rule changes it: an sp whose rule
+   * is SAME, or one made undefined (not valid any more), is set */
+  guint64 spbit = G_GUINT64_CONSTANT(1) << a->sp;
+  if (!(s->changed_mask & spbit)) {
     w->regs[a->sp] = cfa;
-    w->valid |= G_GUINT64_CONSTANT(1) << a->sp;
+    w->valid |= spbit;
   }
   return TRUE;
 }
@@ -526,6 +560,29 @@ frames_flush(FrameBuf *b)
   b->n = 0;
 }
 
+/* Asks for the lines of IN's copy from *DONE up to offset END (bounded by
+ * the copy), and moves *DONE there. A frame's slots are found from the one
+ * before, so lines missed one by one are misses in series; asked for ahead
+ * they arrive together. Only the part a walk reaches is asked for: a
+ * capture's copies are a few KiB (dwarf,16384: 5.5 KiB of stack for
+ * wordstats) of which walks read one, and asking for all of it was most
+ * of a walk's time (its lines come from memory: each sample's copy is new). */
+static inline void
+prefetch_to(FkUnwinder *self, const FkUnwindInput *in, gsize *done, guint64 end)
+{
+  gsize to = (gsize)MIN(end, (guint64)in->stack_len);
+  gsize off = *done;
+  if (off >= to)
+    return;
+  self->prefetched += (to - off + FK_UNWIND_LINE - 1) / FK_UNWIND_LINE;
+  /* unrolled: the loop's own compare and branch per line were a tenth of
+   * the decoder thread's instructions when the whole copy was asked for */
+#pragma GCC unroll 8
+  for (; off < to; off += FK_UNWIND_LINE)
+    __builtin_prefetch(in->stack + off);
+  *done = off;
+}
+
 /* The frame-pointer step: FALSE with w->fault set when it does not lead on. */
 static gboolean
 fp_step(Walk *w, const FkUnwindArch *a, guint64 *cfa, guint64 *ra, guint64 *fp)
@@ -551,13 +608,10 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
     return FK_UNWIND_STOP_REGS;
   w.stack_base = w.regs[a->sp];
   w.ok_end = in->stack_len >= 8 ? in->stack_len - 7 : 0;
-  /* the frames lie somewhere in the copy, each found from the one before:
-   * the copy's lines are asked for at once rather than missed one by one
-   * (unrolled: the loop's own compare and branch per line were a tenth of
-   * the decoder thread's instructions) */
-#pragma GCC unroll 8
-  for (gsize off = 0; off < in->stack_len; off += 64)
-    __builtin_prefetch(in->stack + off);
+  /* as deep as the last walk went, and as the walk goes further (below) */
+  gsize fetched = 0;
+  prefetch_to(self, in, &fetched, self->reach + FK_UNWIND_PREFETCH_AHEAD);
+  self->reach = 0;
   guint64 pc = w.regs[a->pc];
   gboolean exact = TRUE;
   if (max_frames == 0)
@@ -571,7 +625,8 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
     FkUnwindModuleKind kind = find_module(self, look, &bias, &cfi, a->n_regs);
     if (kind == FK_UNWIND_MODULE_JIT)
       return FK_UNWIND_STOP_JIT;
-    const FkCfiRule *rule = cfi != NULL ? rule_at(self, cfi, look - bias) : NULL;
+    const UwRuleEntry *entry = cfi != NULL ? rule_at(self, cfi, look - bias) : NULL;
+    const FkCfiRule *rule = entry != NULL ? entry->rule : NULL;
     guint64 cfa, ra;
     gboolean signal = FALSE;
     /* The caller's registers are written over the callee's in place: a
@@ -594,12 +649,12 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
       w.regs[a->fp] = fp;
       w.regs[a->sp] = cfa;
       w.valid |= G_GUINT64_CONSTANT(1) << a->sp;
-    } else if (rule->simple && !fk_unwind_general_only &&
-               (w.valid & (G_GUINT64_CONSTANT(1) << rule->cfa.reg)) &&
-               simple_step(&w, rule, a, &cfa, &ra)) {
+    } else if ((entry->step.flags & FK_CFI_STEP_SIMPLE) && !fk_unwind_general_only &&
+               (w.valid & (G_GUINT64_CONSTANT(1) << entry->step.cfa_reg)) &&
+               simple_step(&w, &entry->step, a, &cfa, &ra)) {
       if (ra == 0)
         return FK_UNWIND_ROOT;
-      signal = rule->signal;
+      signal = (entry->step.flags & FK_CFI_STEP_SIGNAL) != 0;
     } else {
       if (rule->unsupported)
         return FK_UNWIND_STOP_RULE;
@@ -669,6 +724,11 @@ walk_frames(FkUnwinder *self, const FkUnwindInput *in, FrameBuf *frames, guint m
      * only out of a signal frame, whose interrupted code had its own sp. */
     if (w.regs[a->sp] <= sp && !(signal && w.regs[a->sp] != sp))
       return FK_UNWIND_STOP_CFA;
+    /* a signal frame may wrap AT: harmless, a prefetch stays in the copy */
+    guint64 at = w.regs[a->sp] - w.stack_base;
+    self->reach = at;
+    if (at + FK_UNWIND_PREFETCH_AHEAD > fetched)
+      prefetch_to(self, in, &fetched, at + FK_UNWIND_PREFETCH_AHEAD + FK_UNWIND_PREFETCH_CHUNK);
     w.regs[a->pc] = ra;
     w.valid |= G_GUINT64_CONSTANT(1) << a->pc;
     w.lost_valid &= ~w.valid;

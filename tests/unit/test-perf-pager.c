@@ -109,20 +109,74 @@ test_ahead_and_behind(void)
   g_unlink(path);
 }
 
+/* A file of zero bytes, mapped, with a pager over the mapping. */
+typedef struct {
+  char *path;
+  int fd;
+  gsize len;
+  const guint8 *map;
+  PdPager *p;
+} Zeros;
+
+static void
+zeros_open(Zeros *z, gsize len)
+{
+  z->fd = g_file_open_tmp("fk-pager-XXXXXX", &z->path, NULL);
+  g_assert_cmpint(z->fd, >=, 0);
+  g_assert_cmpint(ftruncate(z->fd, (off_t)len), ==, 0);
+  z->len = len;
+  z->map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, z->fd, 0);
+  g_assert_true(z->map != MAP_FAILED);
+  z->p = pd_pager_new(z->map, len);
+  g_assert_nonnull(z->p);
+}
+
+static void
+zeros_close(Zeros *z)
+{
+  pd_pager_free(z->p);
+  munmap((void *)z->map, z->len);
+  close(z->fd);
+  g_unlink(z->path);
+  g_free(z->path);
+}
+
+/* Positions are record offsets, not page aligned: pages are still mapped
+ * in ahead of every later position (a range ending off a page once made
+ * the next madvise fail, which turned the pager's mapping-in off). */
+static void
+test_unaligned_positions(void)
+{
+  Zeros z;
+  zeros_open(&z, 24 * MIB);
+  const guint8 *map = z.map;
+  PdPager *p = z.p;
+  pd_pager_progress(p, 264, 0);
+  guint64 r = wait_rss(map, '>', PD_PAGER_AHEAD - MIB);
+  g_assert_cmpuint(r, >, PD_PAGER_AHEAD - MIB);
+  /* PD_PAGER_STEP on, as the decoder reports: mapped in from where the
+   * last range ended, up to PD_PAGER_AHEAD past the new position */
+  guint64 at = 264;
+  for (guint i = 0; i < 3; i++) {
+    at += PD_PAGER_STEP + 4096;
+    g_assert_true(pd_pager_due(p, at));
+    pd_pager_progress(p, at, 0);
+    r = wait_rss(map, '>', at + PD_PAGER_AHEAD - MIB);
+    g_assert_cmpuint(r, >, at + PD_PAGER_AHEAD - MIB);
+  }
+  zeros_close(&z);
+}
+
 /* Low marks closer together than PD_PAGER_DROP give nothing back: the
  * pages are given back in large ranges, not a few at a time. */
 static void
 test_drop_batches(void)
 {
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp("fk-pager-XXXXXX", &path, NULL);
-  g_assert_cmpint(fd, >=, 0);
-  gsize len = 24 * MIB;
-  g_assert_cmpint(ftruncate(fd, (off_t)len), ==, 0);
-  const guint8 *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-  g_assert_true(map != MAP_FAILED);
-  PdPager *p = pd_pager_new(map, len);
-  g_assert_nonnull(p);
+  Zeros z;
+  zeros_open(&z, 24 * MIB);
+  const guint8 *map = z.map;
+  gsize len = z.len;
+  PdPager *p = z.p;
   volatile guint8 sum = 0;
   for (gsize o = 0; o < len; o += 4096)
     sum += map[o];
@@ -130,10 +184,7 @@ test_drop_batches(void)
   pd_pager_progress(p, len, PD_PAGER_DROP - 4096);
   g_usleep(200000);
   g_assert_cmpuint(mapping_rss(map), >=, len - MIB);
-  pd_pager_free(p);
-  munmap((void *)map, len);
-  close(fd);
-  g_unlink(path);
+  zeros_close(&z);
 }
 
 int
@@ -142,5 +193,6 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/perf-pager/ahead-and-behind", test_ahead_and_behind);
   g_test_add_func("/perf-pager/drop-batches", test_drop_batches);
+  g_test_add_func("/perf-pager/unaligned-positions", test_unaligned_positions);
   return g_test_run();
 }

@@ -157,6 +157,52 @@ test_window(void)
   teardown(&f);
 }
 
+/* A frame-pointer chain in F's copy from offset 16, frames STEP bytes
+ * apart, N of them with a return address and then the root; the walk's
+ * outcome, checked to find them all. */
+static void
+walk_chain(Fixture *f, guint8 *stack, guint64 step, guint n)
+{
+  memset(stack, 0, f->in.stack_len);
+  for (guint k = 0; k <= n; k++) {
+    guint64 o = 16 + k * step, next = STACK_AT + o + step, ra = k < n ? 0x2000 + k : 0;
+    memcpy(stack + o, &next, 8);
+    memcpy(stack + o + 8, &ra, 8);
+  }
+  f->regs[IP] = 0x1000; /* unmapped: the frame pointers lead */
+  f->regs[BP] = STACK_AT + 16;
+  g_assert_cmpint(walk(f, 4096), ==, FK_UNWIND_ROOT);
+  g_assert_cmpuint(f->frames->len, ==, n + 1);
+  g_assert_cmpuint(pc_at(f, n), ==, 0x2000 + n - 1);
+}
+
+/* The stack copy is asked for (prefetched) only as far as walks go: as far
+ * as the last walk went, and further as a walk nears the end of what was
+ * asked for; not all of a 16 KiB copy (256 lines) for a walk that reads
+ * its first 150 bytes. */
+static void
+test_prefetch_reach(void)
+{
+  Fixture f;
+  setup(&f);
+  g_autofree guint8 *stack = g_malloc0(16384);
+  f.in.stack = stack;
+  f.in.stack_len = 16384;
+  for (guint i = 0; i < 2; i++) { /* the first walk, and one after a walk as deep */
+    guint64 before = fk_unwinder_prefetched(f.u);
+    walk_chain(&f, stack, 48, 2);
+    guint64 lines = fk_unwinder_prefetched(f.u) - before;
+    g_assert_cmpuint(lines, >=, 3);
+    g_assert_cmpuint(lines, <=, 32);
+  }
+  /* a deep stack after the shallow one: asked for as the walk goes, at
+   * least up to the frame before the root's, 10 KiB in */
+  guint64 before = fk_unwinder_prefetched(f.u);
+  walk_chain(&f, stack, 2048, 6);
+  g_assert_cmpuint(fk_unwinder_prefetched(f.u) - before, >=, (16 + 5 * 2048) / 64);
+  teardown(&f);
+}
+
 /* JIT code stops the walk at once, even with a good frame pointer. */
 static void
 test_jit(void)
@@ -366,7 +412,8 @@ test_simple_step(void)
     if (rule == NULL)
       continue;
     gboolean want = !rule->unsupported && rule->cfa.kind == FK_RULE_REG &&
-                    rule->regs[rule->ra].kind == FK_RULE_AT_CFA;
+                    rule->regs[rule->ra].kind == FK_RULE_AT_CFA &&
+                    rule->n_changed <= FK_CFI_STEP_REGS;
     guint64 mask = 0;
     for (guint k = 0; k < rule->n_changed; k++) {
       guint8 kind = rule->regs[rule->changed[k]].kind;
@@ -375,6 +422,14 @@ test_simple_step(void)
     }
     g_assert_cmpint(rule->simple, ==, want);
     g_assert_cmphex(rule->changed_mask, ==, mask);
+    /* the step the fast path reads says the same */
+    g_assert_cmpint((rule->step.flags & FK_CFI_STEP_SIMPLE) != 0, ==, rule->simple);
+    if (rule->simple) {
+      g_assert_cmpuint(rule->step.cfa_reg, ==, rule->cfa.reg);
+      g_assert_cmpint(rule->step.n_changed, ==, rule->n_changed);
+      g_assert_cmphex(rule->step.changed_mask, ==, mask);
+      g_assert_cmpint(rule->step.lo + rule->step.ra_at, ==, rule->regs[rule->ra].off);
+    }
     simple += rule->simple;
     for (guint j = 0; j < N_REGS; j++)
       f.regs[j] = STACK_AT + 8 * j;
@@ -411,6 +466,7 @@ main(int argc, char **argv)
   g_test_add_func("/unwind/fp-chain", test_fp_chain);
   g_test_add_func("/unwind/window", test_window);
   g_test_add_func("/unwind/jit", test_jit);
+  g_test_add_func("/unwind/prefetch-reach", test_prefetch_reach);
   g_test_add_func("/unwind/cfi-leaf", test_cfi_leaf);
   g_test_add_func("/unwind/regs", test_regs);
   g_test_add_func("/unwind/module-context", test_module_context);
