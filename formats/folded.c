@@ -255,16 +255,25 @@ partial_labels(Folded *f, FkSample *s)
   }
 }
 
-/* Bytes of the next line looked at ahead, at most, and its frames. */
+/* Bytes of the lines looked at ahead, at most, and frames of the line
+ * whose slots are loaded: the AHEAD_LINES-th after the one read. One line
+ * ahead, the slot came too late: a line's work (about 0.4 us) is less than
+ * a miss takes on this VM under load, and the intern still waited for it
+ * (60% of its samples on wide flat). Wall time of graph -q on wide flat,
+ * medians of 7 interleaved runs by distance: 1.02 s at 1, 0.80 at 2, 0.77
+ * at 3, 0.74 at 4, 0.90 at 6, 0.75 at 8, 0.93 at 12. */
 #define AHEAD_BYTES 4096
 #define AHEAD_FRAMES 64
+#define AHEAD_LINES 4
 
-/* Starts loading the interner's slots of the next line's frames, if SELF's
- * lines hold it already: with a million names (a wide flat profile) a slot
- * is a cache miss, which the work before the next line's intern then
- * hides (graph on wide flat: 0.92x the user time, 0.90x the wall, 10
- * paired runs; loading the names in those slots too, a line later, was
- * no faster: 1.03x). The split is the plain one (the frames before the
+/* Starts loading the interner's slots of the frames of the line
+ * AHEAD_LINES after the one read, if SELF's lines hold it already: with a
+ * million names (a wide flat profile) a slot is a cache miss, which the
+ * work of the lines before then hides (one line ahead, graph on wide flat
+ * took 0.92x the user time, 0.90x the wall, 10 paired runs; loading the
+ * names in those slots too, a line later, was no faster: 1.03x). Lines
+ * before it were looked at by the calls before; the first lines of the
+ * bytes held are not, nor lines past AHEAD_BYTES. The split is the plain one (the frames before the
  * last space, at each ';', offsets kept); where the real one differs (a
  * name with spaces, an offset stripped, a comment), a slot is loaded for
  * nothing. */
@@ -274,11 +283,10 @@ look_ahead(Folded *f)
   if (!fk_interner_outgrows_cache(f->opts->strings))
     return;
   const char *p;
-  gsize n = fk_lines_ahead(f->lines, &p);
-  const char *nl = n > 0 ? memchr(p, '\n', MIN(n, AHEAD_BYTES)) : NULL;
-  if (nl == NULL)
+  gsize n;
+  if (!fk_lines_ahead_line(f->lines, AHEAD_LINES, AHEAD_BYTES, &p, &n))
     return;
-  const char *end = nl;
+  const char *end = p + n;
   while (end > p && end[-1] != ' ')
     end--;
   if (end == p)

@@ -205,6 +205,54 @@ test_ahead(void)
   }
 }
 
+/* fk_lines_ahead_line's K-th line after each line read is that line of the
+ * text, whole, or none; in chunks of more than a few lines most lines see
+ * the fourth after them; never a line that ends past MAX bytes. */
+static void
+test_ahead_line(void)
+{
+  GString *s = g_string_new(NULL);
+  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+  for (guint k = 0; k < 300; k++) {
+    g_array_append_val(starts, s->len);
+    g_string_append_printf(s, "main;f%u %u\n", k * 7919 % 1000, k);
+  }
+  g_array_append_val(starts, s->len);
+  g_autoptr(GBytes) text = g_string_free_to_bytes(s);
+  gsize size;
+  const char *t = g_bytes_get_data(text, &size);
+  for (guint round = 0; round < 40; round++) {
+    Chunked *c;
+    g_autoptr(FkInput) in = chunked_input(text, round, 1 + round * 37, round % 2 == 0, &c);
+    g_autoptr(FkLines) lines = fk_lines_new(in, 0);
+    guint k = 0, fourth = 0;
+    char *line;
+    gsize len;
+    while (fk_lines_next(lines, &line, &len, NULL) == FK_LINE_OK) {
+      k++; /* lines read; the next begins at starts[k] */
+      for (guint a = 1; a <= 5; a++) {
+        const char *p = NULL;
+        gsize n = 0;
+        if (!fk_lines_ahead_line(lines, a, 1 << 20, &p, &n))
+          continue;
+        g_assert_cmpuint(k + a, <, starts->len);
+        gsize from = g_array_index(starts, gsize, k + a - 1);
+        gsize to = g_array_index(starts, gsize, k + a) - 1; /* its LF */
+        g_assert_cmpuint(n, ==, to - from);
+        g_assert_true(memcmp(p, t + from, n) == 0);
+        fourth += a == 4;
+        /* within MAX bytes of the next line's start only */
+        gsize reach = to - g_array_index(starts, gsize, k);
+        g_assert_false(fk_lines_ahead_line(lines, a, reach, &p, &n));
+        g_assert_true(fk_lines_ahead_line(lines, a, reach + 1, &p, &n));
+      }
+    }
+    g_assert_cmpuint(k, ==, 300);
+    if (round > 0 && 1 + round * 37 > 200)
+      g_assert_cmpuint(fourth, >, 150);
+  }
+}
+
 /* The lines of TEXT as a reference splits them: at LF, CRLF and lone CR. */
 static char *
 model_lines(const char *t, gsize n, gboolean *unterminated)
@@ -383,5 +431,6 @@ main(int argc, char **argv)
   g_test_add_func("/lines/in-place", test_lines_in_place);
   g_test_add_func("/lines/model", test_model);
   g_test_add_func("/lines/ahead", test_ahead);
+  g_test_add_func("/lines/ahead-line", test_ahead_line);
   return g_test_run();
 }
