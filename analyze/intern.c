@@ -199,8 +199,25 @@ fk_interner_intern(FkInterner *self, const char *s, gsize len)
 static inline void
 inline_key(const char *s, gsize len, guint64 key[2])
 {
+  /* Whole words where the name has them (a copy of a variable length
+   * into a zeroed buffer was 30 instructions a call, 4.5% more for
+   * reading the all-distinct shape, whose names are longer than 16). */
+  if (len >= INLINE) {
+    memcpy(&key[0], s, 8);
+    memcpy(&key[1], s + 8, 8);
+    return;
+  }
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (len > 8) {
+    /* the second word: the last 8 bytes, shifted past those of the first */
+    memcpy(&key[0], s, 8);
+    memcpy(&key[1], s + len - 8, 8);
+    key[1] >>= 8 * (INLINE - len);
+    return;
+  }
+#endif
   char b[INLINE] = {0};
-  memcpy(b, s, MIN(len, (gsize)INLINE));
+  memcpy(b, s, len);
   memcpy(key, b, INLINE);
 }
 

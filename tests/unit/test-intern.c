@@ -103,9 +103,17 @@ static void
 test_short_names_in_slot(void)
 {
   g_autoptr(FkInterner) in = fk_interner_new();
-  const char *names[] = {"leaf_123456",           "0123456789abcdef",    "0123456789abcde",
-                         "0123456789abcdefg",     "0123456789abcdefh",   "",
-                         "0123456789abcdef_tail", "0123456789abcdef_tai"};
+  const char *names[] = {"leaf_123456",
+                         "0123456789abcdef",
+                         "0123456789abcde",
+                         "0123456789abcdefg",
+                         "0123456789abcdefh",
+                         "",
+                         "0123456789abcdef_tail",
+                         "0123456789abcdef_tai",
+                         "01234567",
+                         "012345678",
+                         "0123456"};
   const char *got[G_N_ELEMENTS(names)];
   for (guint i = 0; i < G_N_ELEMENTS(names); i++)
     got[i] = fk_interner_intern0(in, names[i]);
