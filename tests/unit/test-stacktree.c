@@ -970,6 +970,19 @@ test_weights_drain_merge_lift(void)
   g_assert_cmpint(fk_node_total(l, (FkNodeId)(n - 1), 1), ==, (gint64)n);
 }
 
+/* Adds FRAMES[0];FRAMES[1];leaf_I, weight 1, for I below N. */
+static void
+add_leaves(FkTree *t, const char **frames, guint n)
+{
+  FkWeight one = fk_weight_int(1);
+  for (guint i = 0; i < n; i++) {
+    char name[32];
+    gsize len = (gsize)g_snprintf(name, sizeof name, "leaf_%u", i);
+    frames[2] = fk_tree_intern(t, name, len);
+    g_assert_true(fk_tree_add_stack(t, frames, 3, &one, NULL));
+  }
+}
+
 /* The self weight of a frame with many children is kept when its column is
  * summed, not walked from its children on every read: 20,000 reads of a
  * frame over 100,000 leaves were 2e9 sibling steps (many seconds), and are
@@ -981,14 +994,9 @@ test_self_of_wide_frame(void)
   const guint leaves = 100000, reads = 20000;
   FkTree *t = fk_tree_new(NULL, FK_TREE_DEFAULT);
   const char *frames[3] = {fk_tree_intern(t, "top", 3), fk_tree_intern(t, "wide", 4), NULL};
-  FkWeight one = fk_weight_int(1), seven = fk_weight_int(7);
+  FkWeight seven = fk_weight_int(7);
   g_assert_true(fk_tree_add_stack(t, frames, 2, &seven, NULL));
-  for (guint i = 0; i < leaves; i++) {
-    char name[32];
-    gsize len = (gsize)g_snprintf(name, sizeof name, "leaf_%u", i);
-    frames[2] = fk_tree_intern(t, name, len);
-    g_assert_true(fk_tree_add_stack(t, frames, 3, &one, NULL));
-  }
+  add_leaves(t, frames, leaves);
   fk_tree_finish(t);
   FkNodeId wide = fk_tree_find_child(t, fk_tree_find_child(t, FK_ROOT, frames[0]), frames[1]);
   g_assert_cmpuint(wide, !=, 0);
@@ -1013,12 +1021,7 @@ test_self_of_wide_frame(void)
   /* built again over the summed column: an add to the wide frame itself */
   FkTree *b = fk_tree_new(NULL, FK_TREE_DEFAULT);
   const char *bf[3] = {fk_tree_intern(b, "top", 3), fk_tree_intern(b, "wide", 4), NULL};
-  for (guint i = 0; i < 10; i++) {
-    char name[32];
-    gsize len = (gsize)g_snprintf(name, sizeof name, "leaf_%u", i);
-    bf[2] = fk_tree_intern(b, name, len);
-    g_assert_true(fk_tree_add_stack(b, bf, 3, &one, NULL));
-  }
+  add_leaves(b, bf, 10);
   fk_tree_finish(b);
   FkNodeId bw = fk_tree_find_child(b, fk_tree_find_child(b, FK_ROOT, bf[0]), bf[1]);
   g_assert_cmpint(fk_node_self(b, bw, 0), ==, 0);
