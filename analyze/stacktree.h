@@ -122,7 +122,8 @@ fk_node_total(const FkTree *tree, FkNodeId id, guint col)
 
 /* Samples whose leaf is node ID, in column COL (of a finished tree): its
  * total less its children's, so a walk over the children, which a reader
- * of every node reads anyway. */
+ * of every node reads anyway; a node with a child index (a wide frame) has
+ * its self weight kept when the column is summed, a lookup instead. */
 gint64 fk_node_self(const FkTree *tree, FkNodeId id, guint col);
 
 /* Both weights of node ID in column COL (of a finished tree), for a reader

@@ -262,6 +262,26 @@ fk_lines_ahead(const FkLines *self, const char **p)
   return 0;
 }
 
+gboolean
+fk_lines_ahead_line(const FkLines *self, guint k, gsize max, const char **p, gsize *len)
+{
+  const char *at;
+  gsize n = fk_lines_ahead(self, &at);
+  const char *stop = at + MIN(n, max);
+  for (; k > 0 && at < stop; k--) {
+    const char *nl = memchr(at, '\n', (gsize)(stop - at));
+    if (nl == NULL)
+      return FALSE;
+    if (k == 1) {
+      *p = at;
+      *len = (gsize)(nl - at);
+      return TRUE;
+    }
+    at = nl + 1;
+  }
+  return FALSE;
+}
+
 FkLineStatus
 fk_lines_next(FkLines *self, char **line, gsize *len, GError **error)
 {

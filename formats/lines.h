@@ -39,6 +39,15 @@ FkLineStatus fk_lines_next(FkLines *self, char **line, gsize *len, GError **erro
  * will need. Valid until the next call; never written. */
 gsize fk_lines_ahead(const FkLines *self, const char **p);
 
+/* The K-th line (1: the next) after the line last returned, if the first
+ * MAX bytes that fk_lines_ahead gives hold all of it up to its LF: its
+ * start in *P and its length, without the LF (a CR stays), in *LEN; FALSE
+ * when they do not. For a reader that starts loading what a line a few
+ * ahead will need, so that the loads have the time of the lines between
+ * to arrive. Split at LF only: a hint, not the line fk_lines_next gives
+ * for UTF-16 or lone-CR text. */
+gboolean fk_lines_ahead_line(const FkLines *self, guint k, gsize max, const char **p, gsize *len);
+
 /* The 1-based number of the line last returned. */
 guint64 fk_lines_number(const FkLines *self);
 

@@ -93,6 +93,58 @@ test_outgrows_cache(void)
   g_assert_true(fk_interner_outgrows_cache(in));
 }
 
+/* A name of at most 16 bytes is found by its slot alone, its copy never
+ * read (wide flat's million leaves: the copy was a second cache miss a
+ * line); a longer one is told apart by its first 16 bytes in the slot and
+ * its rest in the copy. Shown by spoiling copies: they are not what is
+ * compared where the slot decides. Names that share 16 bytes, differ in
+ * length by a byte, or end at the 16th stay distinct. */
+static void
+test_short_names_in_slot(void)
+{
+  g_autoptr(FkInterner) in = fk_interner_new();
+  const char *names[] = {"leaf_123456",
+                         "0123456789abcdef",
+                         "0123456789abcde",
+                         "0123456789abcdefg",
+                         "0123456789abcdefh",
+                         "",
+                         "0123456789abcdef_tail",
+                         "0123456789abcdef_tai",
+                         "01234567",
+                         "012345678",
+                         "0123456"};
+  const char *got[G_N_ELEMENTS(names)];
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    got[i] = fk_interner_intern0(in, names[i]);
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    for (guint j = 0; j < G_N_ELEMENTS(names); j++)
+      g_assert_true((got[i] == got[j]) == (i == j));
+  /* spoil the first byte of a short copy: still found, by its slot */
+  char *copy = (char *)got[0];
+  copy[0] = 'X';
+  g_assert_true(fk_interner_lookup0(in, "leaf_123456") == got[0]);
+  g_assert_true(fk_interner_intern0(in, "leaf_123456") == got[0]);
+  copy[0] = 'l';
+  /* a long copy: its first 16 bytes are the slot's, the rest its own */
+  copy = (char *)got[6];
+  copy[3] = 'X';
+  g_assert_true(fk_interner_lookup0(in, "0123456789abcdef_tail") == got[6]);
+  copy[3] = '3';
+  copy[18] = 'X';
+  g_assert_null(fk_interner_lookup0(in, "0123456789abcdef_tail"));
+  copy[18] = 'a';
+  g_assert_true(fk_interner_lookup0(in, "0123456789abcdef_tail") == got[6]);
+  /* and through a grown table */
+  for (guint i = 0; i < 5000; i++) {
+    char b[32];
+    g_snprintf(b, sizeof b, "n%u", i);
+    fk_interner_intern0(in, b);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    g_assert_true(fk_interner_lookup0(in, names[i]) == got[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,5 +152,6 @@ main(int argc, char **argv)
   g_test_add_func("/intern/foreach", test_foreach);
   g_test_add_func("/intern/outgrows-cache", test_outgrows_cache);
   g_test_add_func("/intern/foreach-after-reset", test_foreach_after_reset);
+  g_test_add_func("/intern/short-names-in-slot", test_short_names_in_slot);
   return g_test_run();
 }

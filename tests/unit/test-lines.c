@@ -168,26 +168,61 @@ test_lines_in_place(void)
   g_assert_cmpuint(fk_lines_number(lines), ==, 3);
 }
 
-/* What fk_lines_ahead gives after each line is the text right after that
- * line's end, read or lent in chunks of any size; mostly some of it. */
-static void
-test_ahead(void)
+/* 300 folded lines, their starts (and the end) appended to STARTS. */
+static GBytes *
+numbered_lines(GArray *starts)
 {
   GString *s = g_string_new(NULL);
-  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
   for (guint k = 0; k < 300; k++) {
     g_array_append_val(starts, s->len);
     g_string_append_printf(s, "main;f%u %u\n", k * 7919 % 1000, k);
   }
   g_array_append_val(starts, s->len);
-  g_autoptr(GBytes) text = g_string_free_to_bytes(s);
+  return g_string_free_to_bytes(s);
+}
+
+/* fk_lines_ahead_line's K-th line (1 to 5) after line K_READ is that line
+ * of the text (STARTS), whole, or none, and never one that ends past MAX
+ * bytes; TRUE when it gave the fourth. */
+static gboolean
+check_ahead_lines(FkLines *lines, GArray *starts, const char *t, guint k_read)
+{
+  gboolean fourth = FALSE;
+  for (guint a = 1; a <= 5; a++) {
+    const char *p = NULL;
+    gsize n = 0;
+    if (!fk_lines_ahead_line(lines, a, 1 << 20, &p, &n))
+      continue;
+    g_assert_cmpuint(k_read + a, <, starts->len);
+    gsize from = g_array_index(starts, gsize, k_read + a - 1);
+    gsize to = g_array_index(starts, gsize, k_read + a) - 1; /* its LF */
+    g_assert_cmpuint(n, ==, to - from);
+    g_assert_true(memcmp(p, t + from, n) == 0);
+    fourth |= a == 4;
+    /* within MAX bytes of the next line's start only */
+    gsize reach = to - g_array_index(starts, gsize, k_read);
+    g_assert_false(fk_lines_ahead_line(lines, a, reach, &p, &n));
+    g_assert_true(fk_lines_ahead_line(lines, a, reach + 1, &p, &n));
+  }
+  return fourth;
+}
+
+/* What fk_lines_ahead gives after each line is the text right after that
+ * line's end, read or lent in chunks of any size; mostly some of it. And
+ * fk_lines_ahead_line's lines are the text's (check_ahead_lines): in
+ * chunks of more than a few lines, most lines see the fourth after them. */
+static void
+test_ahead(void)
+{
+  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+  g_autoptr(GBytes) text = numbered_lines(starts);
   gsize size;
   const char *t = g_bytes_get_data(text, &size);
   for (guint round = 0; round < 40; round++) {
     Chunked *c;
     g_autoptr(FkInput) in = chunked_input(text, round, 1 + round * 37, round % 2 == 0, &c);
     g_autoptr(FkLines) lines = fk_lines_new(in, 0);
-    guint k = 0, seen = 0;
+    guint k = 0, seen = 0, fourth = 0;
     char *line;
     gsize len;
     while (fk_lines_next(lines, &line, &len, NULL) == FK_LINE_OK) {
@@ -198,10 +233,13 @@ test_ahead(void)
       if (n > 0)
         g_assert_true(memcmp(p, t + from, n) == 0);
       seen += n > 0;
+      fourth += check_ahead_lines(lines, starts, t, k);
     }
     g_assert_cmpuint(k, ==, 300);
     if (round > 0)
       g_assert_cmpuint(seen, >, 150); /* chunks of more than a line hold the next */
+    if (1 + round * 37 > 200)
+      g_assert_cmpuint(fourth, >, 150);
   }
 }
 
