@@ -130,7 +130,7 @@ arena_alloc(SyArena *a, gsize n)
   return p;
 }
 
-typedef struct {
+typedef struct FkSymDso {
   char *path;
   char *want_id;    /* hex, or NULL when the mapping had none */
   guint8 *want_raw; /* the same id's bytes (get_dso compares these: formatting per lookup cost) */
@@ -1007,10 +1007,23 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
     }
     return;
   }
-  SyDso *dso = get_dso(self, map);
-  guint64 vaddr;
   /* perf prints a dso's unresolved address relative to the dso */
-  guint64 off = ip - map->start + map->pgoff;
+  fk_symbolizer_lookup_dso(self, get_dso(self, map), ip - map->start + map->pgoff, out);
+}
+
+FkSymDso *
+fk_symbolizer_dso(FkSymbolizer *self, const FkMapping *map)
+{
+  if (map == NULL || map->path == NULL ||
+      (mapping_kind(map) & (FK_MAPPING_KALLSYMS | FK_MAPPING_PERF_MAP)))
+    return NULL;
+  return get_dso(self, map);
+}
+
+void
+fk_symbolizer_lookup_dso(FkSymbolizer *self, FkSymDso *dso, guint64 off, GPtrArray *out)
+{
+  guint64 vaddr;
   if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
     /* the label is interned: only addrs makes a name per address */
     g_ptr_array_add(out,

@@ -77,6 +77,21 @@ void fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map);
 void fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
                           GPtrArray *out);
 
+typedef struct FkSymDso FkSymDso;
+
+/* The dso whose file MAP maps, for many lookups (fk_symbolizer_lookup_dso):
+ * found, its files searched and its notes made as fk_symbolizer_lookup does
+ * at its first address. NULL when MAP is not a file's to look addresses up
+ * in (NULL, kallsyms, anonymous or perf-PID.map memory): fk_symbolizer_lookup
+ * is for those, and for kernel addresses. Two mappings of one path and build
+ * id give the same dso, so that a caller who knows them alike (an interned
+ * path) asks once; valid for SELF's life. */
+FkSymDso *fk_symbolizer_dso(FkSymbolizer *self, const FkMapping *map);
+
+/* fk_symbolizer_lookup of a user address at file offset OFF (ip - start +
+ * pgoff of its mapping) in DSO, without finding the dso again. */
+void fk_symbolizer_lookup_dso(FkSymbolizer *self, FkSymDso *dso, guint64 off, GPtrArray *out);
+
 /* Where the symbols for PATH (a dso as MMAP records name it) with build id
  * BUILD_ID (BUILD_ID_LEN bytes, may be NULL) come from: the file used, "kallsyms
  * from WHERE" for the kernel, or NULL when nothing was found. For `flamekit
