@@ -292,6 +292,7 @@ typedef struct {
   guint cur_item, cur_diag;
   FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
   GPtrArray *frames;
+  guint frames_room;     /* at most what pd->frames has room for (frames_append) */
   FkNameFlags jit_names; /* how the open sample's JIT frames are named (its comm) */
   gboolean kernel_soon;  /* the symbolizer was told kernel frames are coming */
   guint64 deep;          /* samples cut to the most frames */
@@ -1531,20 +1532,42 @@ dso_of(PerfData *pd, const PdMap *m, gint64 pid)
   return hit.dso;
 }
 
-/* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
+/* Appends F's N frames to pd->frames: g_ptr_array_add was a library call
+ * of 40 instructions a frame, three a sample of a frame-pointer capture of
+ * python3.11. pd->frames only grows through GLib, so pd->frames_room,
+ * what it last grew to here, never overstates its room. */
+static inline void
+frames_append(PerfData *pd, const char *const *f, guint n)
+{
+  GPtrArray *a = pd->frames;
+  if (G_UNLIKELY(a->len + n > pd->frames_room)) {
+    guint len = a->len;
+    g_ptr_array_set_size(a, MAX(len + n, MAX(64, 2 * pd->frames_room)));
+    pd->frames_room = a->len;
+    a->len = len; /* no free function: nothing to free */
+  }
+  for (guint i = 0; i < n; i++)
+    a->pdata[a->len + i] = (gpointer)f[i];
+  a->len += n;
+}
+
+/* Appends the symbolizer's frames at ADDR within M (NULL: unmapped). */
 static void
 symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
 {
   FkSymDso *dso = m != NULL && !kernel ? dso_of(pd, m, pid) : NULL;
+  const char *const *f;
+  guint n;
   if (dso != NULL) {
     /* perf prints a dso's unresolved address relative to the dso */
-    fk_symbolizer_lookup_dso(pd->sym, dso, addr - m->start + m->pgoff, pd->frames);
-    return;
+    f = fk_symbolizer_dso_frames(pd->sym, dso, addr - m->start + m->pgoff, &n);
+  } else {
+    FkMapping fm;
+    if (m != NULL)
+      to_mapping(m, pid, &fm);
+    f = fk_symbolizer_frames(pd->sym, m ? &fm : NULL, addr, kernel, &n);
   }
-  FkMapping fm;
-  if (m != NULL)
-    to_mapping(m, pid, &fm);
-  fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
+  frames_append(pd, f, n);
 }
 
 /* --kernel, --jit: marks the frames from FROM on, which came from mapping M,
@@ -1628,7 +1651,7 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
   pd->jit_names = (FkNameFlags)it->jit_names;
   pd->frames->len = 0; /* no free function: g_ptr_array_set_size's removal is for nothing */
   if (pname != NULL)
-    g_ptr_array_add(pd->frames, (gpointer)pname);
+    frames_append(pd, &pname, 1);
   if (!pd->own->dso_only)
     ensure_symbolizer(pd);
   if (it->reset) {

@@ -505,6 +505,21 @@ test_cache_consistent(void)
   fixture_clear(&f);
 }
 
+/* Appends the frames fk_symbolizer_dso_frames gives at OFF in DSO, then
+ * those fk_symbolizer_frames gives at the same address of MAP. */
+static void
+append_frames(GPtrArray *out, FkSymbolizer *s, FkSymDso *dso, const FkMapping *map, guint64 off)
+{
+  guint n = 0;
+  const char *const *fr = fk_symbolizer_dso_frames(s, dso, off, &n);
+  g_assert_cmpuint(n, >, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(out, (gpointer)fr[i]);
+  fr = fk_symbolizer_frames(s, map, map->start + off, FALSE, &n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(out, (gpointer)fr[i]);
+}
+
 /* fk_symbolizer_dso: one dso for mappings of one path and build id (the
  * strings compared, not their pointers), another for another id, none for
  * what is not a file's (kallsyms, anonymous memory, no path); its lookups
@@ -539,12 +554,17 @@ test_dso_lookups(void)
   g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
   guint64 off = 0;
   g_assert_true(fk_elf_vaddr_to_offset(elf, nm_addr(bin, "main"), &off));
+  g_autoptr(GPtrArray) wa = g_ptr_array_new();
+  g_autoptr(GPtrArray) wc = g_ptr_array_new();
+  fk_symbolizer_lookup(s, &a, 0x400000 + off, FALSE, wa);
+  fk_symbolizer_lookup(s, &c, 0x400000 + off, FALSE, wc);
+  g_assert_cmpstr(g_ptr_array_index(wa, 0), ==, "main");
+  g_assert_cmpstr(g_ptr_array_index(wc, 0), ==, "[tmpl]");
   g_autoptr(GPtrArray) want = g_ptr_array_new();
-  fk_symbolizer_lookup(s, &a, 0x400000 + off, FALSE, want);
-  fk_symbolizer_lookup(s, &c, 0x400000 + off, FALSE, want);
-  g_assert_cmpstr(g_ptr_array_index(want, 0), ==, "main");
-  fk_symbolizer_lookup_dso(s, da, off, f.out);
-  fk_symbolizer_lookup_dso(s, dc, off, f.out);
+  for (int k = 0; k < 4; k++)
+    g_ptr_array_extend(want, k < 2 ? wa : wc, NULL, NULL);
+  append_frames(f.out, s, da, &a, off);
+  append_frames(f.out, s, dc, &c, off);
   g_assert_cmpuint(f.out->len, ==, want->len);
   for (guint i = 0; i < want->len; i++)
     g_assert_true(g_ptr_array_index(f.out, i) == g_ptr_array_index(want, i));
