@@ -73,6 +73,7 @@ enum {
 };
 
 /* Bits of the attr's flags word (the bitfield after read_format). */
+#define PD_ATTR_FLAG_EXCLUDE_KERNEL (G_GUINT64_CONSTANT(1) << 5)
 #define PD_ATTR_FLAG_FREQ (G_GUINT64_CONSTANT(1) << 10)
 #define PD_ATTR_FLAG_SAMPLE_ID_ALL (G_GUINT64_CONSTANT(1) << 18)
 

@@ -189,6 +189,17 @@ typedef struct {
   const char *comm, *pname;
 } PdThreadLabel;
 
+/* A dso the symbolizing side asked the symbolizer for, by the mapping's
+ * path and build id: the path is interned in pd->strings1, so that its
+ * pointer tells paths apart (the symbolizer compares the strings and the
+ * ids for every address: 155 instructions, a ninth of the symbolizing
+ * thread on a frame-pointer capture of python3.11). */
+typedef struct {
+  const char *path; /* NULL: an empty entry */
+  guint8 build_id[20], build_id_len;
+  FkSymDso *dso; /* NULL: not a file's (kallsyms, JIT memory): fk_symbolizer_lookup */
+} PdDsoSeen;
+
 /* The root-side marker of a user stack cut by the stack copy size. */
 #define PD_ADDR_TRUNCATED 0xff
 
@@ -239,18 +250,13 @@ typedef struct {
   PdBatch *fill;        /* the batch the decoder fills; NULL outside decoding */
   PdHandover *handover; /* two threads: the batches between them */
   GThread *decoder;
-  gboolean decoder_done; /* its last batch was popped, or it was stopped */
-  PdBatch *cur;          /* the symbolizing side's batch */
-  guint cur_item, cur_diag;
   guint batch_samples; /* most samples in a batch */
 
   PdMaps *maps;
   FkSymbolizeOptions symopts;
-  FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
   FkSymbolizeOptions usymopts;
-  FkSymbolizer *usym; /* the unwinder's own, on the decoder's side: no notes, no DWARF */
-  FkDiag *udiag;      /* its notes, dropped: the symbolizing side gives them */
-  GPtrArray *frames;
+  FkSymbolizer *usym;    /* the unwinder's own, on the decoder's side: no notes, no DWARF */
+  FkDiag *udiag;         /* its notes, dropped: the symbolizing side gives them */
   GArray *addrs;         /* PdAddr, leaf first */
   GHashTable *build_ids; /* path in strings1 -> GBytes */
   PdUnwindMethod unwind_method;
@@ -259,17 +265,8 @@ typedef struct {
   PdStackCache *stacks; /* a stack's id by what its frames depend on (stack_key) */
   GArray *key;          /* guint64: the open sample's key */
   guint64 stack_lookups;
-  guint32 next_stack;   /* the id the next stack stored gets */
-  gboolean stacks_off;  /* too few stacks repeat for the cache to pay */
-  gboolean kernel_soon; /* the symbolizer was told kernel frames are coming */
-  /* the symbolizing side's stack table: the frames of stack id table_base +
-   * i at table_spans[i] (offset, count into table_frames) */
-  GPtrArray *table_frames;
-  GArray *table_spans;
-  guint32 table_base;
-  GHashTable *labels; /* path in strings1 -> `[dso]` label */
-  const char *event1, *event_pub, *hostname1, *hostname_pub;
-  PdThreadLabel labels_by_tid[64];
+  guint32 next_stack;  /* the id the next stack stored gets */
+  gboolean stacks_off; /* too few stacks repeat for the cache to pay */
 
   /* features */
   char *hostname, *osrelease, *arch, *cmdline, *version;
@@ -280,18 +277,49 @@ typedef struct {
   GPtrArray *build_id_list; /* "HEX PATH" strings, for describe */
 
   /* counts */
-  guint64 samples, lost, lost_samples, rejected, bad, unknown_id, deep, data_maps;
+  guint64 samples, lost, lost_samples, rejected, bad, unknown_id, data_maps;
   guint64 time_min, time_max;
   guint64 skips;            /* skip reports made */
   const char *event_filter; /* interned: the event read; NULL until the first sample */
   guint64 other_samples;    /* samples of other events, not read */
-  GString *scratch;
-  FkNameFlags jit_names;  /* how the open sample's JIT frames are named (its comm) */
-  PdThreadName names[64]; /* by tid */
-  const char *host_name;  /* hostname in strings1, for the hostname it was made of */
+  PdThreadName names[64];   /* by tid */
+  const char *host_name;    /* hostname in strings1, for the hostname it was made of */
   const char *host_of;
   gboolean torn_noted;
+
+  /* The symbolizing side's own, written for every sample on its thread:
+   * apart from everything the decoder writes, by more than a cache line
+   * pair each side (Intel's adjacent-line prefetcher fetches 128 bytes),
+   * so that neither thread's writes take the other's cache lines away.
+   * Sharing a line with the decoder's pd->fill, pd->samples and time_max
+   * made reading pd->cur for every sample a cross-core miss: 7% of the
+   * symbolizing thread's time on a 200k-sample frame-pointer capture. */
+  char apart_before[128];
+  gboolean decoder_done; /* its last batch was popped, or it was stopped */
+  PdBatch *cur;          /* the symbolizing side's batch */
+  guint cur_item, cur_diag;
+  FkSymbolizer *sym; /* made at the first sample, once pipe-mode features are in */
+  GPtrArray *frames;
+  guint frames_room;     /* at most what pd->frames has room for (frames_append) */
+  FkNameFlags jit_names; /* how the open sample's JIT frames are named (its comm) */
+  gboolean kernel_soon;  /* the symbolizer was told kernel frames are coming */
+  guint64 deep;          /* samples cut to the most frames */
+  GString *scratch;
+  /* the symbolizing side's stack table: the frames of stack id table_base +
+   * i at table_spans[i] (offset, count into table_frames) */
+  GPtrArray *table_frames;
+  GArray *table_spans;
+  guint32 table_base;
+  GHashTable *labels; /* path in strings1 -> `[dso]` label */
+  const char *event1, *event_pub, *hostname1, *hostname_pub;
+  PdThreadLabel labels_by_tid[64];
+  PdDsoSeen dsos[4]; /* newest first: a stack goes back and forth between a few */
+  char apart_after[128];
 } PerfData;
+/* The symbolizing side's block is the struct's tail, with its pads whole:
+ * a field added after apart_after, or a pad cut, fails the build. */
+G_STATIC_ASSERT(offsetof(PerfData, decoder_done) - offsetof(PerfData, apart_before) >= 128);
+G_STATIC_ASSERT(sizeof(PerfData) - offsetof(PerfData, apart_after) == 128);
 
 /* ---- byte access ---- */
 
@@ -1465,6 +1493,38 @@ ensure_symbolizer(PerfData *pd)
     fk_symbol_files_apply(pd->opts->symbol_files, pd->sym);
 }
 
+/* A capture whose events sample the kernel, and whose header names the
+ * kernel's build id (what the kernel's mapping will carry): kallsyms starts
+ * loading at open, on its own thread, while the decoder starts. Started at
+ * the first sample with kernel frames, its 122k lines were read while both
+ * other threads waited for it (the decoder once its batches were full): 5 ms
+ * of a 45 ms run of issue 18's capture. Without the build id the kernel's
+ * mapping is awaited, as its id chooses the file. */
+static void
+kernel_early(PerfData *pd)
+{
+  if (pd->own->dso_only || pd->kernel_soon)
+    return;
+  gboolean samples_kernel = FALSE;
+  for (guint i = 0; i < pd->attrs->len; i++)
+    if (!(g_array_index(pd->attrs, PdAttr, i).flags & PD_ATTR_FLAG_EXCLUDE_KERNEL))
+      samples_kernel = TRUE;
+  const char *path = fk_interner_intern0(pd->strings1, "[kernel.kallsyms]");
+  GBytes *id = g_hash_table_lookup(pd->build_ids, path);
+  if (!samples_kernel || id == NULL)
+    return;
+  ensure_symbolizer(pd);
+  gsize len;
+  FkMapping fm = {0};
+  fm.path = path;
+  fm.build_id = g_bytes_get_data(id, &len);
+  fm.build_id_len = MIN(len, 20);
+  fm.pid = -1;
+  fm.kind = FK_MAPPING_KNOWN | FK_MAPPING_KALLSYMS;
+  fk_symbolizer_kernel_soon(pd->sym, &fm);
+  pd->kernel_soon = TRUE;
+}
+
 /* The first sample with kernel frames: kallsyms starts loading on another
  * thread while the user stack is symbolized (frames are looked up root
  * first), with the mapping its first kernel lookup will pass. */
@@ -1487,14 +1547,76 @@ kernel_soon(PerfData *pd, const PdBatch *b, const PdItem *it)
   }
 }
 
-/* Asks the symbolizer for the frames at ADDR within M (NULL: unmapped). */
+/* The symbolizer's dso of M (NULL: not a file's), asked for once per path
+ * and build id while they stay among the last few met. */
+static FkSymDso *
+dso_of(PerfData *pd, const PdMap *m, gint64 pid)
+{
+  const guint n = G_N_ELEMENTS(pd->dsos);
+  guint i = 0;
+  for (; i < n; i++) {
+    const PdDsoSeen *d = &pd->dsos[i];
+    /* all 20 bytes, a size the compiler compares inline: bytes past the
+     * id's length that differ only cost a second entry of the dso */
+    if (d->path == NULL || (d->path == m->path && d->build_id_len == m->build_id_len &&
+                            memcmp(d->build_id, m->build_id, sizeof d->build_id) == 0))
+      break;
+  }
+  PdDsoSeen hit;
+  if (i == 0 && pd->dsos[0].path != NULL)
+    return pd->dsos[0].dso;
+  if (i < n && pd->dsos[i].path != NULL) {
+    hit = pd->dsos[i];
+  } else {
+    FkMapping fm;
+    to_mapping(m, pid, &fm);
+    hit.path = m->path;
+    hit.build_id_len = m->build_id_len;
+    memcpy(hit.build_id, m->build_id, sizeof hit.build_id);
+    hit.dso = fk_symbolizer_dso(pd->sym, &fm);
+    i = MIN(i, n - 1); /* an empty entry, else the oldest goes */
+  }
+  memmove(&pd->dsos[1], &pd->dsos[0], i * sizeof pd->dsos[0]);
+  pd->dsos[0] = hit;
+  return hit.dso;
+}
+
+/* Appends F's N frames to pd->frames: g_ptr_array_add was a library call
+ * of 40 instructions a frame, three a sample of a frame-pointer capture of
+ * python3.11. pd->frames only grows through GLib, so pd->frames_room,
+ * what it last grew to here, never overstates its room. */
+static inline void
+frames_append(PerfData *pd, const char *const *f, guint n)
+{
+  GPtrArray *a = pd->frames;
+  if (G_UNLIKELY(a->len + n > pd->frames_room)) {
+    guint len = a->len;
+    g_ptr_array_set_size(a, MAX(len + n, MAX(64, 2 * pd->frames_room)));
+    pd->frames_room = a->len;
+    a->len = len; /* no free function: nothing to free */
+  }
+  for (guint i = 0; i < n; i++)
+    a->pdata[a->len + i] = (gpointer)f[i];
+  a->len += n;
+}
+
+/* Appends the symbolizer's frames at ADDR within M (NULL: unmapped). */
 static void
 symbolize_addr(PerfData *pd, const PdMap *m, gint64 pid, guint64 addr, gboolean kernel)
 {
-  FkMapping fm;
-  if (m != NULL)
-    to_mapping(m, pid, &fm);
-  fk_symbolizer_lookup(pd->sym, m ? &fm : NULL, addr, kernel, pd->frames);
+  FkSymDso *dso = m != NULL && !kernel ? dso_of(pd, m, pid) : NULL;
+  const char *const *f;
+  guint n;
+  if (dso != NULL) {
+    /* perf prints a dso's unresolved address relative to the dso */
+    f = fk_symbolizer_dso_frames(pd->sym, dso, addr - m->start + m->pgoff, &n);
+  } else {
+    FkMapping fm;
+    if (m != NULL)
+      to_mapping(m, pid, &fm);
+    f = fk_symbolizer_frames(pd->sym, m ? &fm : NULL, addr, kernel, &n);
+  }
+  frames_append(pd, f, n);
 }
 
 /* --kernel, --jit: marks the frames from FROM on, which came from mapping M,
@@ -1578,7 +1700,7 @@ emit_item(PerfData *pd, const PdBatch *b, const PdItem *it, FkSample *s)
   pd->jit_names = (FkNameFlags)it->jit_names;
   pd->frames->len = 0; /* no free function: g_ptr_array_set_size's removal is for nothing */
   if (pname != NULL)
-    g_ptr_array_add(pd->frames, (gpointer)pname);
+    frames_append(pd, &pname, 1);
   if (!pd->own->dso_only)
     ensure_symbolizer(pd);
   if (it->reset) {
@@ -2285,6 +2407,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
     perf_data_close(pd);
     return NULL;
   }
+  kernel_early(pd);
   start_decoder(pd);
   return pd;
 }

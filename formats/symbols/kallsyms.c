@@ -10,6 +10,8 @@
  * capture. */
 #include "kallsyms.h"
 
+#include "hex.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -151,10 +153,19 @@ parse_line(const char *p, const char *e, guint64 *addr, gsize *name)
   guint64 a = 0;
   const char *q = p;
   int v, digits = 0;
-  while (q < e && (v = hexval(*q)) >= 0 && digits < 17) {
-    a = a << 4 | (guint64)v;
-    q++;
-    digits++;
+  guint32 hi, lo;
+  /* the usual line, 16 digits and then no digit, 8 digits at a time: as
+   * the loop below would read it */
+  if (e - p > 16 && hexval(p[16]) < 0 && fk_hex8(p, &hi) && fk_hex8(p + 8, &lo)) {
+    a = (guint64)hi << 32 | lo;
+    q = p + 16;
+    digits = 16;
+  } else {
+    while (q < e && (v = hexval(*q)) >= 0 && digits < 17) {
+      a = a << 4 | (guint64)v;
+      q++;
+      digits++;
+    }
   }
   if (digits == 0 || digits > 16 || e - q < 3 || q[0] != ' ' || q[1] == '\0' || q[2] != ' ')
     return KS_BAD;

@@ -130,7 +130,7 @@ arena_alloc(SyArena *a, gsize n)
   return p;
 }
 
-typedef struct {
+typedef struct FkSymDso {
   char *path;
   char *want_id;    /* hex, or NULL when the mapping had none */
   guint8 *want_raw; /* the same id's bytes (get_dso compares these: formatting per lookup cost) */
@@ -162,6 +162,7 @@ struct FkSymbolizer {
   GHashTable *jit;        /* pid -> FkSymMap* (NULL: none) */
   GHashTable *jit_labels; /* pid -> interned "[perf-PID.map]" */
   const char *unknown;    /* interned "[unknown]", once used */
+  const char *one;        /* the frame the last *_frames call returned alone */
   GArray *dwframes;
   /* The dsos of the last lookups, newest first: a call chain goes back and
    * forth between a few (the binary, libc, the interpreter), and finding a
@@ -965,9 +966,18 @@ mapping_kind(const FkMapping *map)
          (is_anon(map->path) ? FK_MAPPING_PERF_MAP : 0);
 }
 
-void
-fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
-                     GPtrArray *out)
+/* One frame for the *_frames functions to return: valid until the next. */
+static const char *const *
+one(FkSymbolizer *self, const char *frame, guint *n)
+{
+  self->one = frame;
+  *n = 1;
+  return &self->one;
+}
+
+const char *const *
+fk_symbolizer_frames(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
+                     guint *n)
 {
   guint8 kind = map != NULL && map->path != NULL ? mapping_kind(map) : 0;
   if (kernel || (kind & FK_MAPPING_KALLSYMS)) {
@@ -983,48 +993,60 @@ fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gbool
                           : unresolved(self, "[[kernel.kallsyms]]", ip);
       addrmap_put(&self->kernel_cache, ip, frame, 1);
     }
-    g_ptr_array_add(out, (gpointer)frame);
-    return;
+    return one(self, frame, n);
   }
   if (map == NULL || map->path == NULL) {
     if (self->unknown == NULL && !self->opts.addrs)
       self->unknown = fk_interner_intern0(self->opts.strings, "[unknown]");
-    g_ptr_array_add(
-        out, (gpointer)(self->opts.addrs ? unresolved(self, "[unknown]", ip) : self->unknown));
-    return;
+    return one(self, self->opts.addrs ? unresolved(self, "[unknown]", ip) : self->unknown, n);
   }
   if (kind & FK_MAPPING_PERF_MAP) {
     FkSymMap *jit = get_jit(self, map->pid);
     gsize len = 0;
     const char *name = jit != NULL ? fk_symmap_lookup(jit, ip, &len) : NULL;
     /* JIT names are not mangled the Itanium way; keep them whole */
-    if (name != NULL) {
-      g_ptr_array_add(out, (gpointer)fk_frame_intern(self->opts.strings, name, len));
-    } else {
-      /* perf names anonymous memory's dso after its symbol file; the name
-       * is made once per process, not per frame */
-      g_ptr_array_add(out, (gpointer)jit_label(self, map->pid, ip));
-    }
-    return;
+    if (name != NULL)
+      return one(self, fk_frame_intern(self->opts.strings, name, len), n);
+    /* perf names anonymous memory's dso after its symbol file; the name
+     * is made once per process, not per frame */
+    return one(self, jit_label(self, map->pid, ip), n);
   }
-  SyDso *dso = get_dso(self, map);
-  guint64 vaddr;
   /* perf prints a dso's unresolved address relative to the dso */
-  guint64 off = ip - map->start + map->pgoff;
-  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr)) {
+  return fk_symbolizer_dso_frames(self, get_dso(self, map), ip - map->start + map->pgoff, n);
+}
+
+void
+fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
+                     GPtrArray *out)
+{
+  guint n;
+  const char *const *f = fk_symbolizer_frames(self, map, ip, kernel, &n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(out, (gpointer)f[i]);
+}
+
+FkSymDso *
+fk_symbolizer_dso(FkSymbolizer *self, const FkMapping *map)
+{
+  if (map == NULL || map->path == NULL ||
+      (mapping_kind(map) & (FK_MAPPING_KALLSYMS | FK_MAPPING_PERF_MAP)))
+    return NULL;
+  return get_dso(self, map);
+}
+
+const char *const *
+fk_symbolizer_dso_frames(FkSymbolizer *self, FkSymDso *dso, guint64 off, guint *n)
+{
+  guint64 vaddr;
+  if (dso->load == NULL || !fk_elf_offset_to_vaddr(dso->load, off, &vaddr))
     /* the label is interned: only addrs makes a name per address */
-    g_ptr_array_add(out,
-                    (gpointer)(self->opts.addrs ? unresolved(self, dso->label, off) : dso->label));
-    return;
-  }
+    return one(self, self->opts.addrs ? unresolved(self, dso->label, off) : dso->label, n);
   const SySlot *sl = dso_frames(self, dso, vaddr);
   const char *const *f = slot_frames(sl);
-  if (self->opts.addrs && sl->n == 1 && f[0] == dso->label) {
-    g_ptr_array_add(out, (gpointer)unresolved(self, dso->label, off));
-    return;
-  }
-  for (guint i = 0; i < sl->n; i++)
-    g_ptr_array_add(out, (gpointer)f[i]);
+  if (self->opts.addrs && sl->n == 1 && f[0] == dso->label)
+    return one(self, unresolved(self, dso->label, off), n);
+  *n = sl->n;
+  return f;
 }
 
 const char *

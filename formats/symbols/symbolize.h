@@ -76,6 +76,29 @@ void fk_symbolizer_kernel_soon(FkSymbolizer *self, const FkMapping *map);
  * at least one frame ("[unknown]" or, with addrs, the address). */
 void fk_symbolizer_lookup(FkSymbolizer *self, const FkMapping *map, guint64 ip, gboolean kernel,
                           GPtrArray *out);
+/* The frames fk_symbolizer_lookup appends, without appending them: *N (at
+ * least one) at the pointer returned, valid until the next lookup (for a
+ * caller that appends them itself, cheaper than g_ptr_array_add). */
+const char *const *fk_symbolizer_frames(FkSymbolizer *self, const FkMapping *map, guint64 ip,
+                                        gboolean kernel, guint *n);
+
+typedef struct FkSymDso FkSymDso;
+
+/* The dso whose file MAP maps, for many lookups (fk_symbolizer_dso_frames):
+ * found, its files searched and its notes made as fk_symbolizer_lookup does
+ * at its first address. NULL when MAP is not a file's to look addresses up
+ * in (NULL, kallsyms, anonymous or perf-PID.map memory): fk_symbolizer_lookup
+ * is for those, and for kernel addresses. Two mappings of one path and build
+ * id give the same dso, so that a caller who knows them alike (an interned
+ * path) asks once; valid for SELF's life. */
+FkSymDso *fk_symbolizer_dso(FkSymbolizer *self, const FkMapping *map);
+
+/* The frames fk_symbolizer_lookup appends for a user address at file
+ * offset OFF (ip - start + pgoff of its mapping) in DSO, without finding the
+ * dso again: *N of them (at least one), outermost first, at the pointer
+ * returned, valid until the next lookup. */
+const char *const *fk_symbolizer_dso_frames(FkSymbolizer *self, FkSymDso *dso, guint64 off,
+                                            guint *n);
 
 /* Where the symbols for PATH (a dso as MMAP records name it) with build id
  * BUILD_ID (BUILD_ID_LEN bytes, may be NULL) come from: the file used, "kallsyms

@@ -505,6 +505,75 @@ test_cache_consistent(void)
   fixture_clear(&f);
 }
 
+/* Appends the frames fk_symbolizer_dso_frames gives at OFF in DSO, then
+ * those fk_symbolizer_frames gives at the same address of MAP. */
+static void
+append_frames(GPtrArray *out, FkSymbolizer *s, FkSymDso *dso, const FkMapping *map, guint64 off)
+{
+  guint n = 0;
+  const char *const *fr = fk_symbolizer_dso_frames(s, dso, off, &n);
+  g_assert_cmpuint(n, >, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(out, (gpointer)fr[i]);
+  fr = fk_symbolizer_frames(s, map, map->start + off, FALSE, &n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(out, (gpointer)fr[i]);
+}
+
+/* fk_symbolizer_dso: one dso for mappings of one path and build id (the
+ * strings compared, not their pointers), another for another id, none for
+ * what is not a file's (kallsyms, anonymous memory, no path); its lookups
+ * give what fk_symbolizer_lookup gives, and the dso's note comes once. */
+static void
+test_dso_lookups(void)
+{
+  Fixture f;
+  fixture_init(&f);
+  g_autofree char *bin = corpus_file("tmpl");
+  read_build_id(&f, bin);
+  g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+  g_autofree char *path2 = g_strdup(bin);
+  FkMapping a = {bin, f.id, f.id_len, 0x400000, 1 << 24, 0, 4242, 0};
+  FkMapping b = {path2, f.id, f.id_len, 0x500000, 1 << 24, 0, 4243, 0};
+  FkSymDso *da = fk_symbolizer_dso(s, &a);
+  g_assert_nonnull(da);
+  g_assert_true(fk_symbolizer_dso(s, &b) == da);
+  guint8 other[20] = {1, 2, 3};
+  FkMapping c = {bin, other, sizeof other, 0x400000, 1 << 24, 0, 4242, 0};
+  FkSymDso *dc = fk_symbolizer_dso(s, &c);
+  g_assert_nonnull(dc);
+  g_assert_true(dc != da);
+  FkMapping kernel = {"[kernel.kallsyms]_text", NULL, 0, 0xffffffff81000000ull, 1 << 24, 0, -1, 0};
+  FkMapping anon = {"//anon", NULL, 0, 0x7f0000000000ull, 0x10000, 0, 4242, 0};
+  FkMapping nopath = {NULL, NULL, 0, 0x10000, 0x1000, 0, 4242, 0};
+  g_assert_null(fk_symbolizer_dso(s, &kernel));
+  g_assert_null(fk_symbolizer_dso(s, &anon));
+  g_assert_null(fk_symbolizer_dso(s, &nopath));
+  g_assert_null(fk_symbolizer_dso(s, NULL));
+
+  g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
+  guint64 off = 0;
+  g_assert_true(fk_elf_vaddr_to_offset(elf, nm_addr(bin, "main"), &off));
+  g_autoptr(GPtrArray) wa = g_ptr_array_new();
+  g_autoptr(GPtrArray) wc = g_ptr_array_new();
+  fk_symbolizer_lookup(s, &a, 0x400000 + off, FALSE, wa);
+  fk_symbolizer_lookup(s, &c, 0x400000 + off, FALSE, wc);
+  g_assert_cmpstr(g_ptr_array_index(wa, 0), ==, "main");
+  g_assert_cmpstr(g_ptr_array_index(wc, 0), ==, "[tmpl]");
+  g_autoptr(GPtrArray) want = g_ptr_array_new();
+  for (int k = 0; k < 4; k++)
+    g_ptr_array_extend(want, k < 2 ? wa : wc, NULL, NULL);
+  append_frames(f.out, s, da, &a, off);
+  append_frames(f.out, s, dc, &c, off);
+  g_assert_cmpuint(f.out->len, ==, want->len);
+  for (guint i = 0; i < want->len; i++)
+    g_assert_true(g_ptr_array_index(f.out, i) == g_ptr_array_index(want, i));
+  guint n = 0;
+  g_assert_true(diag_has(f.diag, "build id mismatch", &n));
+  g_assert_cmpuint(n, ==, 1);
+  fixture_clear(&f);
+}
+
 /* perf archive's order: PATH/<id>/debug (debug info only) before
  * PATH/<id>/elf: the binary's segments and the debug file's DWARF are both
  * used. The debug file is made here with objcopy --only-keep-debug. */
@@ -752,6 +821,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/jit-map", test_jit_map);
   g_test_add_func("/symbolize/unresolved", test_unresolved);
   g_test_add_func("/symbolize/cache-consistent", test_cache_consistent);
+  g_test_add_func("/symbolize/dso-lookups", test_dso_lookups);
   g_test_add_func("/symbolize/symfs", test_symfs);
   g_test_add_func("/symbolize/archive-debug-then-elf", test_archive_debug_then_elf);
   g_test_add_func("/symbolize/own-vdso", test_own_vdso);
