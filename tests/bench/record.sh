@@ -90,8 +90,8 @@ if [ -x "$collapse" ]; then
     a.norm.folded b.norm.folded 5 >cmp.txt
   sed 1d cmp.txt | sed 's/^/  /' | cut -c1-200
   head -1 cmp.txt |
-    awk 'NR == 1 { printf "  stacks the same on %.1f%% of the weight, one capture read both ways (target >= 98%%)\n", $1
-      if ($4 > 0) printf "  and on %.1f%% more, perf'"'"'s stacks stopping 1-4 frames short of the root (not counted above)\n", $4 }'
+    awk 'NR == 1 { printf "  stacks that agree: %.1f%% of the weight, one capture read both ways (target >= 98%%):\n", $1 + $4
+      printf "    %.1f%% the same to the root, %.1f%% where perf'"'"'s stop 1-4 frames short of the root flamekit reaches\n", $1, $4 }'
 else
   echo "  stacks: skipped: no inferno-collapse-perf beside $peer"
 fi
