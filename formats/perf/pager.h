@@ -6,11 +6,11 @@
  * behind back (MADV_DONTNEED, so that the resident set stays small) is
  * kernel work as large as the decoding itself on a dwarf capture, and it
  * ran on the decoder's thread, the one every run waits for. A pager does it
- * on another thread: it maps pages in a little ahead of the decoder
- * (MADV_POPULATE_READ) and gives back the pages it is told are no longer
- * needed. Both are only about speed and memory: the mapping is private and
- * read-only, so a page given back too early, or not yet mapped in, is
- * faulted in again from the file with the same bytes. */
+ * on another thread: it maps pages in a little ahead of the decoder (by
+ * touching them: one fault maps a window of 16 pages) and gives back the pages it is told are no
+ * longer needed. Both are only about speed and memory: the mapping is private and read-only, so a
+ * page given back too early, or not yet mapped in, is faulted in again from the file with the same
+ * bytes. */
 #pragma once
 
 #include <glib.h>
@@ -41,3 +41,4 @@ void pd_pager_free(PdPager *self);
 #define PD_PAGER_STEP (G_GUINT64_CONSTANT(2) << 20)
 #define PD_PAGER_AHEAD (G_GUINT64_CONSTANT(6) << 20)
 #define PD_PAGER_DROP (G_GUINT64_CONSTANT(8) << 20)
+#define PD_PAGER_WINDOW (G_GUINT64_CONSTANT(64) << 10)
