@@ -128,7 +128,7 @@ build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
 	    -isystem /usr/include/libdwarf -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
 	    -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 -o $@ $< $(LIB_SRC) $(LIBS)
 
-bench: $(FLAMEKIT)
+bench: $(FLAMEKIT) $(BUILD)/tests/bench/symbolize-lookups
 	@sh tests/bench/run.sh $(FLAMEKIT)
 
 # The SVG page in Debian's chromium through playwright-core (see tests/browser/).
