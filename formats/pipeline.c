@@ -24,6 +24,7 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define PIPE_CAP (8u << 20)
 #define LIVE_EVERY 1024 /* samples between two live progress updates */
@@ -59,7 +60,8 @@
 #define SOLO_MIN_RATIO 0.8
 #define SAMPLE_SIZE ((gsize)2 << 20)
 /* A piece gives back its mapped pages every this many bytes as it is read:
- * what it read need not stay mapped, and counts in the peak memory. */
+ * what it read need not stay mapped, and counts in the peak memory. Also
+ * the bytes carry_marked reads at a time. */
 #define SPAN_DROP ((gsize)1 << 20)
 
 /* Jobs behind the next to merge hold what they read until it is their
@@ -92,8 +94,15 @@ typedef struct {
 /* A piece of a cut input, and the lines before it once they are counted. */
 typedef struct {
   gsize start, end;
-  guint64 before; /* lines of the input before START, when counted (Cut.counted) */
+  guint64 before;      /* lines of the input before START, when counted (Cut.counted) */
+  GArray *marks;       /* gsize offsets of its lines that begin with FkReader.carry_mark */
+  gboolean marks_lost; /* past MARKS_MAX: not all of them are in MARKS */
 } CutSpan;
+
+/* Mark lines a cut input's pieces keep for cut_check_carry, all pieces
+ * together; past it the input is read again whole (a hostile text of
+ * nothing but `#` lines must not grow memory, and must still be read). */
+#define MARKS_MAX 65536u
 
 /* One big input read in pieces by every worker (FkReader.cut). Workers
  * take pieces in order, each cut at the first line start past PIECE bytes
@@ -104,6 +113,8 @@ typedef struct {
 typedef struct {
   GMutex lock;
   const guint8 *map; /* the file, mapped read-only */
+  int fd;            /* the same file, for pread (see span_read) */
+  guint marks;       /* mark lines the pieces keep, all together */
   gsize size;
   gsize piece;
   const FkReader *reader;
@@ -670,6 +681,9 @@ cut_free(Run *run, Cut *cut)
     return;
   if (cut->map != NULL)
     munmap((void *)cut->map, cut->size);
+  for (guint i = 0; i < cut->spans->len; i++)
+    if (g_array_index(cut->spans, CutSpan, i).marks != NULL)
+      g_array_unref(g_array_index(cut->spans, CutSpan, i).marks);
   for (guint i = 0; i < cut->parts->len; i++)
     if (g_ptr_array_index(cut->parts, i) != NULL)
       part_free(run, g_ptr_array_index(cut->parts, i));
@@ -716,6 +730,7 @@ cut_new(Run *run, FkInput *in, guint jobs)
   g_mutex_init(&cut->lock);
   g_cond_init(&cut->decide);
   cut->map = map;
+  cut->fd = fk_input_fd(in);
   cut->size = (gsize)size;
   cut->piece = piece;
   cut->reader = reader;
@@ -784,34 +799,6 @@ cut_lines_before(const FkPiece *piece)
   return before;
 }
 
-/* The lines of the piece MAP[FROM..TO) that begin with MARK, each given
- * (without its line end) to the reader's carry with CARRY: FALSE when one
- * says the pieces after it cannot be told. By memchr on MARK, a byte that
- * the reader says is rare (perf script's '#': only its headers). */
-static gboolean
-carry_marked(const Cut *cut, gsize from, gsize to, const FkReadOptions *opts, FkPieceCarry *carry)
-{
-  const char *map = (const char *)cut->map, *end = map + to;
-  gboolean told = TRUE;
-  const char *q = map + from;
-  /* a MiB at a time, each given back once looked at (see count_span) */
-  for (gsize at = from; at < to; at += SPAN_DROP) {
-    const char *stop = map + MIN(at + SPAN_DROP, to);
-    for (; q < stop && (q = memchr(q, cut->reader->carry_mark, (gsize)(stop - q))); q++) {
-      if (q > map && q[-1] != '\n' && q[-1] != '\r')
-        continue;
-      const char *le = q;
-      while (le < end && *le != '\n' && *le != '\r')
-        le++;
-      told &= cut->reader->carry(q, (gsize)(le - q), FALSE, opts, carry);
-    }
-    if (q == NULL)
-      q = stop;
-    drop_pages(cut->map, at, MIN(at + SPAN_DROP, to));
-  }
-  return told;
-}
-
 /* The next piece into *PIECE (whether it is the first or the last, how to
  * count the lines before it, a copy of what the pieces before it told, to
  * free with piece_close): [*START, *END), its place *INDEX. FALSE when none
@@ -855,13 +842,17 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
         .last = e == cut->size,
         .carry = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)},
     };
-    /* What the pieces after it must know: from the first piece, and from
-     * the lines of the others that begin with the reader's mark. */
+    /* What the pieces after it must know, from the first piece. The lines
+     * of the others that begin with the reader's mark are found as their
+     * workers read them (span_read), and what they tell is checked at the
+     * end (cut_check_carry): every piece after the first is given what the
+     * first told. Looked for here, before each piece was given out, they
+     * took a pass of their own over every byte (the pages faulted in and
+     * given back, or copied again by pread), a sixth of the wall time of
+     * a 94 MB perf script collapse, under this lock. */
     gboolean told = TRUE;
     if (e < cut->size && reader->carry != NULL && cut->pos == 0)
       told = reader->carry((const char *)cut->map, e, TRUE, &run->ropts, &cut->carry);
-    else if (e < cut->size && reader->carry != NULL)
-      told = carry_marked(cut, cut->pos, e, &run->ropts, &cut->carry);
     if (!told) {
       cut->failed = TRUE; /* the input is read whole */
       g_cond_broadcast(&cut->decide);
@@ -874,7 +865,7 @@ cut_take(Run *run, Cut *cut, gboolean holder, FkPiece *piece, gsize *start, gsiz
     *start = cut->pos;
     *end = e;
     *index = cut->parts->len;
-    CutSpan span = {cut->pos, e, 0};
+    CutSpan span = {cut->pos, e, 0, NULL, FALSE};
     g_array_append_val(cut->spans, span);
     g_ptr_array_add(cut->parts, NULL);
     g_ptr_array_add(cut->tallies, NULL);
@@ -903,21 +894,72 @@ typedef struct {
   gsize len, pos;
   const guint8 *map; /* the file's mapping, DATA within it */
   gsize dropped;     /* bytes of DATA given back */
+  int fd;            /* the file */
+  char mark;         /* FkReader.carry_mark to look for (0: none) */
+  char prev;         /* the byte before DATA + POS */
+  GArray *marks;     /* gsize file offsets of the lines that begin with MARK */
+  guint *kept;       /* Cut.marks, added to atomically */
+  gboolean lost;     /* some were not kept */
 } Span;
 
+/* The lines beginning with S->mark in BUF[0..N), the bytes just read at
+ * S->pos, found while they are in the cache. */
+static void
+span_marks(Span *s, const char *buf, gsize n)
+{
+  if (n == 0 || s->lost)
+    return;
+  gsize base = (gsize)(s->data - s->map) + s->pos;
+  for (const char *q = buf; (q = memchr(q, s->mark, (gsize)(buf + n - q))) != NULL; q++) {
+    char before = q > buf ? q[-1] : s->prev;
+    if (before != '\n' && before != '\r')
+      continue;
+    if (s->marks == NULL)
+      s->marks = g_array_new(FALSE, FALSE, sizeof(gsize));
+    if (__atomic_fetch_add(s->kept, 1, __ATOMIC_RELAXED) >= MARKS_MAX) {
+      s->lost = TRUE;
+      break;
+    }
+    gsize o = base + (gsize)(q - buf);
+    g_array_append_val(s->marks, o);
+  }
+  s->prev = buf[n - 1];
+}
+
+static void
+span_free(gpointer data)
+{
+  Span *s = data;
+  if (s->marks != NULL)
+    g_array_unref(s->marks);
+  g_free(s);
+}
+
+/* A piece's bytes by pread where the file reads so, else copied from the
+ * mapping. pread copies from the page cache without mapping a page: a
+ * copy from the mapping also faulted every page in and gave it back
+ * (MADV_DONTNEED, with the other core's TLB flushed), a tenth of a 94 MB
+ * perf script collapse's samples. */
 static gssize
 span_read(gpointer user_data, void *buf, gsize len, GError **error)
 {
   (void)error;
   Span *s = user_data;
   gsize n = MIN(len, s->len - s->pos);
-  memcpy(buf, s->data + s->pos, n);
-  s->pos += n;
+  gssize got = n > 0 ? pread(s->fd, buf, n, (off_t)((gsize)(s->data - s->map) + s->pos)) : 0;
+  if (got <= 0) {
+    /* not readable so (a file that shrank, an interrupted call) */
+    memcpy(buf, s->data + s->pos, n);
+    got = (gssize)n;
+  }
+  if (s->mark != 0)
+    span_marks(s, buf, (gsize)got);
+  s->pos += (gsize)got;
   if (s->pos - s->dropped >= SPAN_DROP) {
     drop_pages(s->map, (gsize)(s->data - s->map) + s->dropped, (gsize)(s->data - s->map) + s->pos);
     s->dropped = s->pos;
   }
-  return (gssize)n;
+  return got;
 }
 
 static int
@@ -951,6 +993,40 @@ finish_parts(Run *run, Job *job, GPtrArray *parts)
   g_mutex_unlock(&run->lock);
 }
 
+/* Whether every piece after the first was told what a reading in order
+ * would have told it: what the first piece told, then the mark lines of
+ * each piece (found by span_read) given to FkReader.carry in input order
+ * must leave it unchanged up to the last piece. FALSE also when a mark
+ * line says the pieces after it cannot be told, or when not all of them
+ * were kept (MARKS_MAX): the input is then read again whole. Perf script
+ * text has its `# hostname` header at its start; dumps laid end to end
+ * whose hosts differ are read whole. */
+static gboolean
+cut_check_carry(Run *run, Cut *cut)
+{
+  if (cut->reader->carry == NULL || cut->spans->len < 3)
+    return TRUE; /* the first piece's carry is exact; a second tells none */
+  const char *map = (const char *)cut->map, *end = map + cut->size;
+  FkPieceCarry c = {g_strdup(cut->carry.host), g_strdup(cut->carry.event)};
+  gboolean same = TRUE;
+  /* piece 1 was given C; the marks of pieces 1 .. n-2 tell those after */
+  for (guint k = 1; same && k + 1 < cut->spans->len; k++) {
+    const CutSpan *cs = &g_array_index(cut->spans, CutSpan, k);
+    same = !cs->marks_lost;
+    for (guint i = 0; same && cs->marks != NULL && i < cs->marks->len; i++) {
+      const char *line = map + g_array_index(cs->marks, gsize, i), *le = line;
+      while (le < end && *le != '\n' && *le != '\r')
+        le++;
+      same = cut->reader->carry(line, (gsize)(le - line), FALSE, &run->ropts, &c);
+    }
+    same = same && g_strcmp0(c.host, cut->carry.host) == 0 &&
+           g_strcmp0(c.event, cut->carry.event) == 0;
+  }
+  g_free(c.host);
+  g_free(c.event);
+  return same;
+}
+
 /* The last worker out: joins the workers' sinks into the first one (its
  * first piece is the input's first) and hands every piece's reports, then
  * the sink, to the merge; or, when a piece failed, reads the input again
@@ -963,6 +1039,8 @@ cut_finish(Run *run, Job *job)
   /* cut->sinks holds (first piece, sink) pairs */
   g_autoptr(GError) error = NULL;
   gpointer base = NULL;
+  if (!cut->failed && !cut_check_carry(run, cut))
+    cut->failed = TRUE;
   if (!cut->failed && cut->sinks->len > 0) {
     g_qsort_with_data(cut->sinks->pdata, (gint)(cut->sinks->len / 2), 2 * sizeof(gpointer),
                       cmp_first_piece, NULL);
@@ -1073,7 +1151,12 @@ cut_runner(Run *run, Job *job)
     span->data = cut->map + start;
     span->len = end - start;
     span->map = cut->map;
-    in = fk_input_new_like(job->in, span_read, NULL, span, g_free);
+    span->fd = cut->fd;
+    /* the last piece's marks would tell no piece after it */
+    span->mark = cut->reader->carry != NULL && !piece.last ? cut->reader->carry_mark : 0;
+    span->prev = '\n'; /* a piece begins a line */
+    span->kept = &cut->marks;
+    in = fk_input_new_like(job->in, span_read, NULL, span, span_free);
     ropts.piece = &piece;
     ropts.diag = part->diag;
     pi = (FkPipelineInput){.in = in, .reader = cut->reader, .diag = part->diag};
@@ -1098,6 +1181,9 @@ cut_runner(Run *run, Job *job)
       __atomic_fetch_add(&job->live.bytes, (guint64)(end - start), __ATOMIC_RELAXED);
     drop_pages(cut->map, start, end);
     g_mutex_lock(&cut->lock);
+    CutSpan *cs = &g_array_index(cut->spans, CutSpan, index);
+    cs->marks = g_steal_pointer(&span->marks);
+    cs->marks_lost = span->lost;
     cut->parts->pdata[index] = part;
     cut->failed |= failed;
     g_mutex_unlock(&cut->lock);

@@ -1127,6 +1127,63 @@ test_cut_perf_script_uncut(void)
   g_rmdir(dir);
 }
 
+/* COPIES perf script dumps laid end to end (a `cat`), each with its
+ * header naming HOSTS[i] (the same host each time, or another), and,
+ * when MARKS, that many `#` lines in the middle of the second. */
+static char *
+catted_script(guint copies, const char *const *hosts, guint marks)
+{
+  GString *s = g_string_new(NULL);
+  for (guint c = 0; c < copies; c++) {
+    add_line(s, FALSE, "# ========");
+    add_line(s, FALSE, "# hostname : %s", hosts[c]);
+    add_line(s, FALSE, "# ========");
+    add_line(s, FALSE, "#");
+    for (guint k = 1; k <= 300; k++) {
+      if (c == 1 && k == 150)
+        for (guint m = 0; m < marks; m++)
+          add_line(s, FALSE, "# %u", m);
+      add_line(s, FALSE, "app%u %u [000] 1.%06u: 1 cpu-clock: ", k % 3, 100 + k % 5, k);
+      for (guint f = 0; f < 1 + k % 4; f++)
+        add_line(s, FALSE, "\t    %012x f%u_%u+0x1 (/usr/bin/app)", 0x400000 + f, f, k % 7);
+      add_line(s, FALSE, "%s", "");
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* The `# hostname` headers of pieces after the first are found as their
+ * workers read them and checked at the end: the same host again keeps the
+ * cut; another host, or more mark lines than are kept, has the input read
+ * again whole; the stacks and messages are -j 1's every time. */
+static void
+test_cut_perf_script_hosts(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("fk-pipeline-cut-XXXXXX", NULL);
+  static const char *const same[] = {"web1", "web1", "web1"};
+  static const char *const other[] = {"web1", "web2", "web1"};
+  struct {
+    const char *const *hosts;
+    guint marks;
+    gint wholes; /* at -j 2 */
+  } cases[] = {{same, 0, 0}, {other, 0, 1}, {same, 100, 0}, {same, 70000, 1}};
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = catted_script(3, cases[i].hosts, cases[i].marks);
+    g_autofree char *path = write_file(dir, "catted.perf", text, -1);
+    char *paths[] = {path, NULL};
+    CutTune tune = {4096, 0, FALSE, &fk_reader_perf_script, 0, NULL, 0};
+    guint p1, p2;
+    g_autofree char *one = run_cut(paths, 1, &tune, &p1);
+    g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, 1);
+    g_autofree char *two = run_cut(paths, 2, &tune, &p2);
+    g_assert_cmpstr(two, ==, one);
+    g_assert_cmpuint(p2, >, 10);
+    g_assert_cmpint(g_atomic_int_get(&wholes_opened), ==, cases[i].wholes);
+    g_unlink(path);
+  }
+  g_rmdir(dir);
+}
+
 /* Stacks that hardly repeat: the first piece's tree is big for its bytes,
  * so the worker that read it reads the rest alone, in one piece, and no
  * other worker builds a copy of its tree; stacks that repeat are cut. */
@@ -1261,6 +1318,7 @@ main(int argc, char **argv)
   g_test_add_func("/pipeline/cut-perf-script", test_cut_perf_script);
   g_test_add_func("/pipeline/cut-perf-script-corpus", test_cut_perf_script_corpus);
   g_test_add_func("/pipeline/cut-perf-script-uncut", test_cut_perf_script_uncut);
+  g_test_add_func("/pipeline/cut-perf-script-hosts", test_cut_perf_script_hosts);
   g_test_add_func("/pipeline/cut-solo", test_cut_solo);
   g_test_add_func("/pipeline/cut-solo-handoff", test_cut_solo_handoff);
   g_test_add_func("/pipeline/cut-ends-together", test_cut_ends_together);
