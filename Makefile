@@ -18,6 +18,11 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -isystem /u
         -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
         -DFK_VERSION='"$(VERSION)"' -MMD -MP
 LIBS := $(PKG_LIBS) -ldwarf -liberty -lz -lm -lpthread
+# The binaries load libarchive when an input needs it (formats/archivelib.h),
+# by its soname; the tests, which write archives, link it.
+BIN_LIBS := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null) -ldwarf -liberty -lz -lm -lpthread
+LIBARCHIVE_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libarchive 2>/dev/null)/libarchive.so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+ALL_CFLAGS += -DFK_LIBARCHIVE_SONAME='"$(or $(LIBARCHIVE_SONAME),libarchive.so.13)"'
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
@@ -75,12 +80,12 @@ $(BUILD)/libflamekit.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(FLAMEKIT): $(CMD_OBJ) $(BUILD)/libflamekit.a
-	$(CC) $(LDSAN) -o $@ $(CMD_OBJ) $(BUILD)/libflamekit.a $(LIBS)
+	$(CC) $(LDSAN) -o $@ $(CMD_OBJ) $(BUILD)/libflamekit.a $(BIN_LIBS)
 
 # The same objects but main.o: cargo-flamekit shares the messages (common.c)
 # and runs the flamekit binary for the recording.
 $(CARGO_FLAMEKIT): $(BUILD)/cmd/cargo-flamekit.o $(filter-out $(BUILD)/cmd/main.o,$(CMD_OBJ)) $(BUILD)/libflamekit.a
-	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
+	$(CC) $(LDSAN) -o $@ $^ $(BIN_LIBS)
 
 # A command's page and the pages it links to (inputs.md, transforms.md, ...:
 # the options it shares), as one manual.

@@ -18,16 +18,20 @@
  * members, hard links to members not read before, archives nested too deep
  * and archives without a single member are reported as skipped. */
 #include "container.h"
+#include "archivelib.h"
 
 #include "decompress.h"
 #include "readahead.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* libarchive's F, through the table archivelib.c loads: only where the
+ * table is known to be loaded (probe and level_open load it; everything
+ * else works on an archive they made). */
+#define LA(f) (fk_archive_lib(NULL)->f)
 
 /* clang-format off: it would space the dashes of the quark name */
 G_DEFINE_QUARK(fk - container - error - quark, fk_container_error)
@@ -171,7 +175,7 @@ level_free(Level *l)
   if (l == NULL)
     return;
   if (l->a != NULL)
-    archive_read_free(l->a);
+    LA(archive_read_free)(l->a);
   fk_input_free(l->source);
   if (l->memory)
     g_bytes_unref(l->memory);
@@ -196,7 +200,7 @@ level_bytes_in(Level *l)
     return fk_decompress_consumed(l->source);
   if (l->source != NULL && fk_read_ahead_is(l->source))
     return fk_read_ahead_mark(l->source);
-  la_int64_t n = archive_filter_bytes(l->a, -1);
+  la_int64_t n = LA(archive_filter_bytes)(l->a, -1);
   return n > 0 ? (guint64)n : 0;
 }
 
@@ -448,24 +452,24 @@ fk_container_sanitize_path(const char *member)
 static void
 set_formats(struct archive *a, gboolean raw)
 {
-  archive_read_support_filter_all(a);
+  LA(archive_read_support_filter_all)(a);
   /* Not format_all: it includes mtree, whose reader opens files on disk that
    * the text names. */
-  archive_read_support_format_tar(a);
-  archive_read_support_format_gnutar(a);
-  archive_read_support_format_zip(a);
-  archive_read_support_format_cpio(a);
-  archive_read_support_format_7zip(a);
-  archive_read_support_format_ar(a);
-  archive_read_support_format_iso9660(a);
-  archive_read_support_format_rar(a);
-  archive_read_support_format_rar5(a);
-  archive_read_support_format_xar(a);
-  archive_read_support_format_cab(a);
-  archive_read_support_format_lha(a);
-  archive_read_support_format_warc(a);
+  LA(archive_read_support_format_tar)(a);
+  LA(archive_read_support_format_gnutar)(a);
+  LA(archive_read_support_format_zip)(a);
+  LA(archive_read_support_format_cpio)(a);
+  LA(archive_read_support_format_7zip)(a);
+  LA(archive_read_support_format_ar)(a);
+  LA(archive_read_support_format_iso9660)(a);
+  LA(archive_read_support_format_rar)(a);
+  LA(archive_read_support_format_rar5)(a);
+  LA(archive_read_support_format_xar)(a);
+  LA(archive_read_support_format_cab)(a);
+  LA(archive_read_support_format_lha)(a);
+  LA(archive_read_support_format_warc)(a);
   if (raw)
-    archive_read_support_format_raw(a);
+    LA(archive_read_support_format_raw)(a);
 }
 
 static const struct {
@@ -544,28 +548,35 @@ probe(const guint8 *head, gsize len)
     return KIND_COMPRESSED;
   if (len == 0)
     return KIND_PLAIN;
-  struct archive *a = archive_read_new();
+  /* perf.data (perf's magic, either byte order): the binary input nearly
+   * every run has, which no archive format claims; so that such runs never
+   * load libarchive (archivelib.h) */
+  if (len >= 8 && (memcmp(head, "PERFILE2", 8) == 0 || memcmp(head, "2ELIFREP", 8) == 0))
+    return KIND_PLAIN;
+  if (fk_archive_lib(NULL) == NULL)
+    return damaged_magic(head, len) ? KIND_COMPRESSED : KIND_PLAIN; /* level_open says why */
+  struct archive *a = LA(archive_read_new)();
   set_formats(a, FALSE);
   Kind kind = KIND_PLAIN;
-  if (archive_read_open_memory(a, head, len) == ARCHIVE_OK) {
+  if (LA(archive_read_open_memory)(a, head, len) == ARCHIVE_OK) {
     struct archive_entry *e;
-    int r = archive_read_next_header(a, &e);
+    int r = LA(archive_read_next_header)(a, &e);
     if (r == ARCHIVE_OK || r == ARCHIVE_WARN)
       kind = KIND_ARCHIVE;
   }
-  archive_read_free(a);
+  LA(archive_read_free)(a);
   if (kind == KIND_ARCHIVE)
     return kind;
   /* Opening needs a format that bids: `raw` takes anything, so a filter
    * other than none now means one compressed stream (or an archive whose
    * first header lies past the probe, as in a large bzip2 block). */
-  a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_raw(a);
-  if (archive_read_open_memory(a, head, len) == ARCHIVE_OK && archive_filter_count(a) > 1 &&
-      archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+  a = LA(archive_read_new)();
+  LA(archive_read_support_filter_all)(a);
+  LA(archive_read_support_format_raw)(a);
+  if (LA(archive_read_open_memory)(a, head, len) == ARCHIVE_OK && LA(archive_filter_count)(a) > 1 &&
+      LA(archive_filter_code)(a, 0) != ARCHIVE_FILTER_NONE)
     kind = KIND_COMPRESSED;
-  archive_read_free(a);
+  LA(archive_read_free)(a);
   if (kind == KIND_PLAIN && damaged_magic(head, len))
     kind = KIND_COMPRESSED; /* so that the real open says what is wrong */
   return kind;
@@ -587,7 +598,7 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
   if (n < 0) {
     g_free(l->source_error);
     l->source_error = g_strdup(error->message);
-    archive_set_error(a, EIO, "%s", error->message);
+    LA(archive_set_error)(a, EIO, "%s", error->message);
     return -1;
   }
   if (lent == NULL)
@@ -608,8 +619,8 @@ member_error(Member *m, GError **error)
     g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
                 "%s: cut at byte %" G_GINT64_FORMAT " of the member (the %" G_GINT64_FORMAT
                 " bytes before it were read): damaged at byte %" G_GINT64_FORMAT " of %s: %s",
-                m->name, m->pos, m->pos, (gint64)archive_filter_bytes(l->a, -1), l->name,
-                archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+                m->name, m->pos, m->pos, (gint64)LA(archive_filter_bytes)(l->a, -1), l->name,
+                LA(archive_error_string)(l->a) ? LA(archive_error_string)(l->a) : "read error");
 }
 
 /* The next bytes of M, at most MAX, where they lie (*DATA; NULL for a hole
@@ -623,7 +634,7 @@ member_next(Member *m, gsize max, const guint8 **data, GError **error)
     const void *b;
     size_t blen;
     la_int64_t off;
-    int r = archive_read_data_block(l->a, &b, &blen, &off);
+    int r = LA(archive_read_data_block)(l->a, &b, &blen, &off);
     if (r == ARCHIVE_EOF) {
       m->ended = TRUE;
       break;
@@ -751,13 +762,17 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
            GPtrArray *levels, gboolean root_is_container, guint depth, GError **error)
 {
   g_autoptr(FkInput) src = source;
+  if (fk_archive_lib(error) == NULL) {
+    g_prefix_error(error, "%s: ", name);
+    return NULL;
+  }
   Level *l = g_new0(Level, 1);
   l->name = g_strdup(name);
   l->path = g_strdup(path);
   l->levels = g_ptr_array_ref(levels);
   l->root_is_container = root_is_container;
   l->depth = depth;
-  l->a = archive_read_new();
+  l->a = LA(archive_read_new)();
   set_formats(l->a, TRUE);
   int r;
   if (kind == KIND_DECODE) {
@@ -782,9 +797,9 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
       l->source = fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS,
                                     from_disk ? READ_AHEAD_SLOTS / 4 : 1, fk_decompress_consumed);
     l->buf = g_malloc(READ_BLOCK);
-    r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
+    r = LA(archive_read_open)(l->a, l, NULL, level_read_cb, NULL);
   } else if (src == NULL) {
-    r = archive_read_open_filename(l->a, path, READ_BLOCK);
+    r = LA(archive_read_open_filename)(l->a, path, READ_BLOCK);
   } else if (kind == KIND_7Z) {
     g_autoptr(GError) e = NULL;
     gsize max = self->opts.max_buffer ? (gsize)self->opts.max_buffer : 0;
@@ -794,18 +809,18 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
       level_free(l);
       return NULL;
     }
-    r = archive_read_open_memory(l->a, g_bytes_get_data(l->memory, NULL),
-                                 g_bytes_get_size(l->memory));
+    r = LA(archive_read_open_memory)(l->a, g_bytes_get_data(l->memory, NULL),
+                                     g_bytes_get_size(l->memory));
   } else {
     l->source = g_steal_pointer(&src);
     l->buf = g_malloc(READ_BLOCK);
-    r = archive_read_open(l->a, l, NULL, level_read_cb, NULL);
+    r = LA(archive_read_open)(l->a, l, NULL, level_read_cb, NULL);
   }
   if (r != ARCHIVE_OK) {
     g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT, "%s: %s", name,
-                l->source_error              ? l->source_error
-                : archive_error_string(l->a) ? archive_error_string(l->a)
-                                             : "cannot open archive");
+                l->source_error                  ? l->source_error
+                : LA(archive_error_string)(l->a) ? LA(archive_error_string)(l->a)
+                                                 : "cannot open archive");
     level_free(l);
     return NULL;
   }
@@ -949,8 +964,8 @@ side_file(FkContainer *self, Level *l, struct archive_entry *e, const char *memb
     l->side_files++;
     return TRUE;
   }
-  if (archive_entry_filetype(e) == AE_IFLNK) {
-    self->opts.side_file(l->name, member, NULL, archive_entry_symlink(e),
+  if (LA(archive_entry_filetype)(e) == AE_IFLNK) {
+    self->opts.side_file(l->name, member, NULL, LA(archive_entry_symlink)(e),
                          self->opts.side_file_data);
     return TRUE;
   }
@@ -1027,7 +1042,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
 {
   Level *l = g_ptr_array_index(self->stack, self->stack->len - 1);
   struct archive_entry *e;
-  int r = archive_read_next_header(l->a, &e);
+  int r = LA(archive_read_next_header)(l->a, &e);
   if (r == ARCHIVE_EOF) {
     if (l->entries == 0 && self->opts.diag != NULL)
       fk_diag_skip(
@@ -1043,31 +1058,31 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
     else if (l->last_member != NULL)
       g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
                   "%s: damaged at byte %" G_GINT64_FORMAT " after member '%s': %s", l->name,
-                  (gint64)archive_filter_bytes(l->a, -1), l->last_member,
-                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+                  (gint64)LA(archive_filter_bytes)(l->a, -1), l->last_member,
+                  LA(archive_error_string)(l->a) ? LA(archive_error_string)(l->a) : "read error");
     else
       g_set_error(error, FK_CONTAINER_ERROR, FK_CONTAINER_ERROR_CORRUPT,
                   "%s: damaged at byte %" G_GINT64_FORMAT " before the first member: %s", l->name,
-                  (gint64)archive_filter_bytes(l->a, -1),
-                  archive_error_string(l->a) ? archive_error_string(l->a) : "read error");
+                  (gint64)LA(archive_filter_bytes)(l->a, -1),
+                  LA(archive_error_string)(l->a) ? LA(archive_error_string)(l->a) : "read error");
     pop_level(self);
     return FK_CONTAINER_FAILED;
   }
-  gboolean raw = archive_format(l->a) == ARCHIVE_FORMAT_RAW;
+  gboolean raw = LA(archive_format)(l->a) == ARCHIVE_FORMAT_RAW;
   if (raw && l->raw_seen) /* raw yields one entry; anything after is noise */
     return FK_CONTAINER_END;
 
-  const char *pathname = archive_entry_pathname(e);
+  const char *pathname = LA(archive_entry_pathname)(e);
   g_autofree char *member = g_strdup(pathname != NULL && pathname[0] ? pathname : "data");
   g_free(l->last_member);
   l->last_member = g_strdup(member);
-  if (r == ARCHIVE_WARN && self->opts.diag != NULL && archive_error_string(l->a) != NULL)
-    fk_diag_note(self->opts.diag, l->name, "%s: %s", member, archive_error_string(l->a));
-  int type = archive_entry_filetype(e);
+  if (r == ARCHIVE_WARN && self->opts.diag != NULL && LA(archive_error_string)(l->a) != NULL)
+    fk_diag_note(self->opts.diag, l->name, "%s: %s", member, LA(archive_error_string)(l->a));
+  int type = LA(archive_entry_filetype)(e);
   if (type != AE_IFDIR)
     l->entries++; /* directories alone hold nothing to read */
-  if (type == AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
-      !expansion_ok(self, l, (guint64)archive_entry_size(e), member, error))
+  if (type == AE_IFREG && LA(archive_entry_size_is_set)(e) && LA(archive_entry_size)(e) > 0 &&
+      !expansion_ok(self, l, (guint64)LA(archive_entry_size)(e), member, error))
     return FK_CONTAINER_FAILED;
   if (type == AE_IFDIR)
     return FK_CONTAINER_INPUT; /* nothing yielded: the caller loops */
@@ -1089,8 +1104,8 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   }
   /* A hard link without data of its own (tar; cpio keeps the data on one
    * link): its content is the member it names, read under that name. */
-  const char *target = archive_entry_hardlink(e);
-  if (!raw && target != NULL && archive_entry_size(e) == 0) {
+  const char *target = LA(archive_entry_hardlink)(e);
+  if (!raw && target != NULL && LA(archive_entry_size)(e) == 0) {
     if (self->opts.diag == NULL)
       return FK_CONTAINER_INPUT;
     if (l->regular != NULL && g_hash_table_contains(l->regular, target))
@@ -1129,7 +1144,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   else
     mpath = outer[0] == ':' ? g_strdup_printf("%s:%s", outer + 1, member) : g_strdup(member);
   fk_input_set_origin(mi, l->path, mpath);
-  fk_input_set_size(mi, archive_entry_size_is_set(e) && !raw ? archive_entry_size(e) : -1);
+  fk_input_set_size(mi, LA(archive_entry_size_is_set)(e) && !raw ? LA(archive_entry_size)(e) : -1);
   fk_input_set_limit(mi, self->opts.max_member, "--max-member-bytes");
   g_autoptr(GPtrArray) levels =
       g_ptr_array_copy(l->levels, (GCopyFunc)(void (*)(void))g_strdup, NULL);
