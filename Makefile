@@ -20,9 +20,16 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -isystem /u
 LIBS := $(PKG_LIBS) -ldwarf -liberty -lz -lm -lpthread
 # The binaries load libarchive when an input needs it (formats/archivelib.h),
 # by its soname; the tests, which write archives, link it.
-BIN_LIBS := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null) -ldwarf -liberty -lz -lm -lpthread
-LIBARCHIVE_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libarchive 2>/dev/null)/libarchive.so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
-ALL_CFLAGS += -DFK_LIBARCHIVE_SONAME='"$(or $(LIBARCHIVE_SONAME),libarchive.so.13)"'
+# The flamekit binary loads libarchive and json-glib when a run needs them
+# (formats/dynlib.h), by their sonames; the tests, which write archives, and
+# cargo-flamekit, which reads cargo's JSON on every run, link them.
+BIN_LIBS := $(shell pkg-config --libs $(filter-out libarchive json-glib-1.0,$(PKGS)) 2>/dev/null) -ldwarf -liberty -lz -lm -lpthread
+# soname PKG LIB: the soname of LIB.so of pkg-config's PKG, if objdump tells
+soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2).so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LIBARCHIVE_SONAME := $(call soname,libarchive,libarchive)
+JSONGLIB_SONAME := $(call soname,json-glib-1.0,libjson-glib-1.0)
+ALL_CFLAGS += -DFK_LIBARCHIVE_SONAME='"$(or $(LIBARCHIVE_SONAME),libarchive.so.13)"' \
+        -DFK_JSONGLIB_SONAME='"$(or $(JSONGLIB_SONAME),libjson-glib-1.0.so.0)"'
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
@@ -85,7 +92,7 @@ $(FLAMEKIT): $(CMD_OBJ) $(BUILD)/libflamekit.a
 # The same objects but main.o: cargo-flamekit shares the messages (common.c)
 # and runs the flamekit binary for the recording.
 $(CARGO_FLAMEKIT): $(BUILD)/cmd/cargo-flamekit.o $(filter-out $(BUILD)/cmd/main.o,$(CMD_OBJ)) $(BUILD)/libflamekit.a
-	$(CC) $(LDSAN) -o $@ $^ $(BIN_LIBS)
+	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
 # A command's page and the pages it links to (inputs.md, transforms.md, ...:
 # the options it shares), as one manual.

@@ -11,6 +11,7 @@
  * differential tree. Reading is in read_side() alone, so that it can follow
  * the reading pipeline when that changes. Exit codes as diff: 3 when the
  * verdicts find something slower. */
+#include "jsonlib.h"
 #include "cmd.h"
 
 #include "../analyze/reshape.h"
@@ -18,12 +19,15 @@
 #include "../render/report.h"
 
 #include <errno.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+/* json-glib's F through its table (jsonlib.h): only once read_entry has
+ * loaded it. */
+#define JS(f) (fk_json_lib(NULL)->f)
 
 #ifndef FK_VERSION
 #define FK_VERSION "0.0.0"
@@ -309,14 +313,16 @@ keep(Entry *x, char *s)
 static char *
 join_array(JsonObject *o, const char *member)
 {
-  JsonArray *a = json_object_has_member(o, member) ? json_object_get_array_member(o, member) : NULL;
+  JsonArray *a =
+      JS(json_object_has_member)(o, member) ? JS(json_object_get_array_member)(o, member) : NULL;
   GString *s = g_string_new(NULL);
-  for (guint i = 0; a && i < json_array_get_length(a); i++) {
-    JsonNode *n = json_array_get_element(a, i);
-    if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING) {
+  for (guint i = 0; a && i < JS(json_array_get_length)(a); i++) {
+    JsonNode *n = JS(json_array_get_element)(a, i);
+    if (JS(json_node_get_node_type)(n) == JSON_NODE_VALUE &&
+        JS(json_node_get_value_type)(n) == G_TYPE_STRING) {
       if (s->len)
         g_string_append(s, ", ");
-      g_string_append(s, json_node_get_string(n));
+      g_string_append(s, JS(json_node_get_string)(n));
     }
   }
   return g_string_free(s, FALSE);
@@ -325,9 +331,10 @@ join_array(JsonObject *o, const char *member)
 static const char *
 str_member(JsonObject *o, const char *member)
 {
-  JsonNode *n = json_object_get_member(o, member);
-  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
-             ? json_node_get_string(n)
+  JsonNode *n = JS(json_object_get_member)(o, member);
+  return n && JS(json_node_get_node_type)(n) == JSON_NODE_VALUE &&
+                 JS(json_node_get_value_type)(n) == G_TYPE_STRING
+             ? JS(json_node_get_string)(n)
              : NULL;
 }
 
@@ -341,39 +348,42 @@ read_entry(const char *dir, const char *index_dir, Entry *x)
   g_autofree char *meta = g_build_filename(dir, "report.json", NULL);
   x->e.href = keep(x, relative(index_dir, page));
   x->e.title = keep(x, g_strdup(dir));
-  g_autoptr(JsonParser) parser = json_parser_new();
   g_autoptr(GError) error = NULL;
+  const FkJsonLib *js = fk_json_lib(&error);
+  JsonParser *parser = js != NULL ? js->json_parser_new() : NULL;
   JsonObject *o = NULL;
-  if (json_parser_load_from_file(parser, meta, &error)) {
-    JsonNode *root = json_parser_get_root(parser);
-    if (root && JSON_NODE_HOLDS_OBJECT(root))
-      o = json_node_get_object(root);
-    if (o && !json_object_has_member(o, "flamekit_report"))
+  if (parser != NULL && js->json_parser_load_from_file(parser, meta, &error)) {
+    JsonNode *root = JS(json_parser_get_root)(parser);
+    if (root && JS(json_node_get_node_type)(root) == JSON_NODE_OBJECT)
+      o = JS(json_node_get_object)(root);
+    if (o && !JS(json_object_has_member)(o, "flamekit_report"))
       o = NULL;
   }
   if (o == NULL) {
     const char *why = error ? error->message : "not a flamekit report.json";
-    if (error && error->domain == G_FILE_ERROR)
+    if (error && error->domain == G_FILE_ERROR && js != NULL)
       why = g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO);
     g_autofree char *msg = g_strdup_printf("%s: %s", meta, why);
     fk_cmd_error("--index: %s; listed without details", msg);
     x->e.problem = keep(x, g_strdup_printf("no report here (%s)", why));
-    return FALSE;
+  } else {
+    const char *v;
+    if ((v = str_member(o, "date")))
+      x->e.date = keep(x, g_strdup(v));
+    if ((v = str_member(o, "title")))
+      x->e.title = keep(x, g_strdup(v));
+    if ((v = str_member(o, "verdict")))
+      x->e.verdict = keep(x, g_strdup(v));
+    x->e.inputs = keep(x, join_array(o, "inputs"));
+    char *hosts = join_array(o, "hosts");
+    x->e.hosts = keep(x, hosts);
+    g_autofree char *totals = join_array(o, "totals");
+    const char *unit = str_member(o, "unit");
+    x->e.samples = keep(x, g_strdup_printf("%s %s", totals, unit ? unit : ""));
   }
-  const char *v;
-  if ((v = str_member(o, "date")))
-    x->e.date = keep(x, g_strdup(v));
-  if ((v = str_member(o, "title")))
-    x->e.title = keep(x, g_strdup(v));
-  if ((v = str_member(o, "verdict")))
-    x->e.verdict = keep(x, g_strdup(v));
-  x->e.inputs = keep(x, join_array(o, "inputs"));
-  char *hosts = join_array(o, "hosts");
-  x->e.hosts = keep(x, hosts);
-  g_autofree char *totals = join_array(o, "totals");
-  const char *unit = str_member(o, "unit");
-  x->e.samples = keep(x, g_strdup_printf("%s %s", totals, unit ? unit : ""));
-  return TRUE;
+  if (parser != NULL)
+    js->g_object_unref(parser); /* O was its */
+  return o != NULL;
 }
 
 static int

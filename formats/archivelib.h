@@ -7,12 +7,14 @@
  * against 0.9), a twentieth of a 94 MB perf script collapse, whatever the
  * inputs, while most runs read no archive and no compressed file that the
  * container does not decode itself (decompress.h). The container calls
- * libarchive through this table, which dlopen(3) fills once. */
+ * libarchive through this table, which dlopen(3) fills once (dynlib.h). */
 #pragma once
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <glib.h>
+
+#include "dynlib.h"
 
 /* Every libarchive function the container calls. */
 #define FK_ARCHIVE_FUNCTIONS(X)                                                                    \
@@ -52,9 +54,7 @@
   X(archive_set_error)
 
 typedef struct {
-#define FK_ARCHIVE_FIELD(f) __typeof__(&f) f;
-  FK_ARCHIVE_FUNCTIONS(FK_ARCHIVE_FIELD)
-#undef FK_ARCHIVE_FIELD
+  FK_ARCHIVE_FUNCTIONS(FK_DYNLIB_FIELD)
 } FkArchiveLib;
 
 /* The table, loaded on the first call from any thread; NULL, with ERROR

@@ -1,0 +1,43 @@
+/* dynlib.h -- a library loaded with dlopen(3) the first time a run needs
+ * it, its functions looked up by name into a table of pointers.
+ *
+ * For the libraries few runs use (libarchive: archivelib.h; json-glib:
+ * cmd/jsonlib.h). Linked, each was mapped and relocated with the libraries
+ * it needs by every run before main, whatever the run read. A table lists
+ * its functions once (an X macro of their names) and declares its struct
+ * with FK_DYNLIB_FIELD; fk_dynlib_load fills it. */
+#pragma once
+
+#include <glib.h>
+
+/* A library of a table: its soname, what needs it (for the message), and
+ * FILL, which looks the table's functions up in the opened library H and
+ * gives the table (NULL, with *WHY set, when one is missing). Static, with
+ * .once = G_ONCE_INIT. */
+typedef struct {
+  const char *soname;
+  const char *needed_by; /* "archives and compressed inputs need libarchive" */
+  gpointer (*fill)(void *h, const char *soname, char **why);
+  GOnce once;
+  char *failure; /* why it did not load, once tried */
+} FkDynlib;
+
+/* LIB's table, loaded on the first call from any thread; NULL, with ERROR
+ * set (may be NULL) saying why, when it cannot be loaded: then every later
+ * call says the same. */
+gconstpointer fk_dynlib_get(FkDynlib *lib, GError **error);
+
+/* A table's field for the function F, of F's own type. */
+#define FK_DYNLIB_FIELD(f) __typeof__(&f) f;
+
+/* Looks NAME up in H (the library SONAME and the ones it needs) into the
+ * function pointer at FP (SIZE bytes): FALSE with *WHY set when it is not
+ * there. */
+gboolean fk_dynlib_sym(void *h, const char *soname, const char *name, void *fp, gsize size,
+                       char **why);
+
+/* Fills TABLE's field F in a FkDynlib.fill: returns NULL from it, with
+ * *WHY set, when the library has no F. */
+#define FK_DYNLIB_SYM(h, soname, table, f, why)                                                    \
+  if (!fk_dynlib_sym((h), (soname), #f, &(table).f, sizeof(table).f, (why)))                       \
+    return NULL;
