@@ -36,8 +36,28 @@ gconstpointer fk_dynlib_get(FkDynlib *lib, GError **error);
 gboolean fk_dynlib_sym(void *h, const char *soname, const char *name, void *fp, gsize size,
                        char **why);
 
-/* Fills TABLE's field F in a FkDynlib.fill: returns NULL from it, with
- * *WHY set, when the library has no F. */
-#define FK_DYNLIB_SYM(h, soname, table, f, why)                                                    \
-  if (!fk_dynlib_sym((h), (soname), #f, &(table).f, sizeof(table).f, (why)))                       \
+/* Fills T's field F in the fill function FK_DYNLIB_DEFINE makes (its
+ * H, SO, T and WHY): returns NULL from it, with *WHY set, when the library
+ * has no F. */
+#define FK_DYNLIB_FILL(f)                                                                          \
+  if (!fk_dynlib_sym(h, so, #f, &t->f, sizeof t->f, why))                                          \
     return NULL;
+
+/* Defines `const TYPE *GETTER(GError **error)`: TYPE's table (a struct of
+ * FK_DYNLIB_FIELD for each of FUNCTIONS, an X macro of function names)
+ * filled from SONAME on the first call, as fk_dynlib_get does; NEEDED_BY
+ * begins the message when it cannot be loaded ("archives need
+ * libarchive"). */
+#define FK_DYNLIB_DEFINE(TYPE, GETTER, FUNCTIONS, SONAME, NEEDED_BY)                               \
+  static gpointer GETTER##_fill(void *h, const char *so, char **why)                               \
+  {                                                                                                \
+    static TYPE table;                                                                             \
+    TYPE *t = &table;                                                                              \
+    FUNCTIONS(FK_DYNLIB_FILL)                                                                      \
+    return t;                                                                                      \
+  }                                                                                                \
+  const TYPE *GETTER(GError **error)                                                               \
+  {                                                                                                \
+    static FkDynlib lib = {SONAME, NEEDED_BY, GETTER##_fill, G_ONCE_INIT, NULL};                   \
+    return fk_dynlib_get(&lib, error);                                                             \
+  }
