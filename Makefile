@@ -18,8 +18,6 @@ ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -isystem /u
         -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
         -DFK_VERSION='"$(VERSION)"' -MMD -MP
 LIBS := $(PKG_LIBS) -ldwarf -liberty -lz -lm -lpthread
-# The binaries load libarchive when an input needs it (formats/archivelib.h),
-# by its soname; the tests, which write archives, link it.
 # The flamekit binary loads libarchive and json-glib when a run needs them
 # (formats/dynlib.h), by their sonames; the tests, which write archives, and
 # cargo-flamekit, which reads cargo's JSON on every run, link them.

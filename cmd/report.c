@@ -361,7 +361,7 @@ read_entry(const char *dir, const char *index_dir, Entry *x)
   }
   if (o == NULL) {
     const char *why = error ? error->message : "not a flamekit report.json";
-    if (error && error->domain == G_FILE_ERROR && js != NULL)
+    if (error && error->domain == G_FILE_ERROR)
       why = g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO);
     g_autofree char *msg = g_strdup_printf("%s: %s", meta, why);
     fk_cmd_error("--index: %s; listed without details", msg);

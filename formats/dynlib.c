@@ -4,6 +4,12 @@
 #include <dlfcn.h>
 #include <string.h>
 
+GQuark
+fk_dynlib_error_quark(void)
+{
+  return g_quark_from_static_string("fk-dynlib-error-quark");
+}
+
 static gpointer
 load(gpointer data)
 {
@@ -22,8 +28,8 @@ fk_dynlib_get(FkDynlib *lib, GError **error)
 {
   gconstpointer t = g_once(&lib->once, load, lib);
   if (t == NULL)
-    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s, which cannot be loaded: %s",
-                lib->needed_by, lib->failure);
+    g_set_error(error, FK_DYNLIB_ERROR, 0, "%s, which cannot be loaded: %s", lib->needed_by,
+                lib->failure);
   return t;
 }
 

@@ -4,8 +4,8 @@
  * For the libraries few runs use (libarchive: archivelib.h; json-glib:
  * cmd/jsonlib.h). Linked, each was mapped and relocated with the libraries
  * it needs by every run before main, whatever the run read. A table lists
- * its functions once (an X macro of their names) and declares its struct
- * with FK_DYNLIB_FIELD; fk_dynlib_load fills it. */
+ * its functions once (an X macro of their names), declares its struct
+ * with FK_DYNLIB_FIELD, and FK_DYNLIB_DEFINE writes its getter. */
 #pragma once
 
 #include <glib.h>
@@ -23,9 +23,13 @@ typedef struct {
 } FkDynlib;
 
 /* LIB's table, loaded on the first call from any thread; NULL, with ERROR
- * set (may be NULL) saying why, when it cannot be loaded: then every later
- * call says the same. */
+ * set (may be NULL; FK_DYNLIB_ERROR, so that it is told apart from what
+ * the library's own calls fail with) saying why, when it cannot be loaded:
+ * then every later call says the same. */
 gconstpointer fk_dynlib_get(FkDynlib *lib, GError **error);
+
+#define FK_DYNLIB_ERROR (fk_dynlib_error_quark())
+GQuark fk_dynlib_error_quark(void);
 
 /* A table's field for the function F, of F's own type. */
 #define FK_DYNLIB_FIELD(f) __typeof__(&f) f;

@@ -60,8 +60,7 @@
 #define SOLO_MIN_RATIO 0.8
 #define SAMPLE_SIZE ((gsize)2 << 20)
 /* A piece gives back its mapped pages every this many bytes as it is read:
- * what it read need not stay mapped, and counts in the peak memory. Also
- * the bytes carry_marked reads at a time. */
+ * what it read need not stay mapped, and counts in the peak memory. */
 #define SPAN_DROP ((gsize)1 << 20)
 
 /* Jobs behind the next to merge hold what they read until it is their
