@@ -21,8 +21,15 @@ fk_pages_alloc(gsize bytes)
 void *
 fk_pages_alloc0(gsize bytes, gsize min_huge)
 {
-  if (bytes < min_huge)
-    return g_malloc0(bytes);
+  if (bytes < min_huge) {
+    /* Written, not calloc'd: calloc's fresh blocks are unmapped zero
+     * pages, which a table's probes read first, mapping the shared zero
+     * page; the insert after it then copies the page and flushes the TLB
+     * of every other core this process runs on (see add_to, stacktree.c). */
+    void *p = g_malloc(bytes);
+    memset(p, 0, bytes);
+    return p;
+  }
   void *p = fk_pages_alloc(bytes);
   memset(p, 0, bytes);
   return p;
