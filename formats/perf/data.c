@@ -2370,6 +2370,8 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   pd->usymopts.strings = pd->strings1;
   pd->udiag = fk_diag_new(0);
   pd->usymopts.diag = pd->udiag;
+  pd->usymopts.dwarf_for_others =
+      (pd->symopts.inline_frames || pd->symopts.srcline) && !pd->own->dso_only;
   pd->usymopts.inline_frames = FALSE;
   pd->usymopts.srcline = FALSE;
   if (!pd_unwind_parse_method(pd->symopts.unwind, &pd->unwind_method))

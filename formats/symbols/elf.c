@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <string.h>
 
+#include "inflatejob.h"
 #include "zinflate.h"
 
 typedef struct {
@@ -34,21 +35,22 @@ struct FkElf {
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
   GArray *syms;    /* FkElfSym sorted by start; NULL until first use */
   GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
-  /* fk_elf_inflate_start: the sections being inflated and their threads */
+  /* the file's identity, for sharing its inflated sections with another
+   * FkElf of it (inflatejob.h); NULL when opened from bytes */
+  char *share_key;
+  /* fk_elf_inflate_start: the sections wanted and the job inflating them */
   gboolean inflate_started, inflate_installed;
   GArray *inflate;           /* EfInflate */
-  GThread *inflate_th[2];    /* NULL: not running */
+  FkInflateJob *job;         /* NULL: nothing to inflate */
   GPtrArray *inflate_errors; /* "SECTION: what is wrong", or NULL */
 };
 
 typedef struct {
   Elf_Scn *scn;
-  const char *name;  /* the section's, in libelf's string table */
-  const guint8 *src; /* the zlib stream, in the image */
-  gsize src_len;
-  guint64 size, align; /* inflated, from the Chdr */
-  guint8 *out;         /* NULL until inflated (and if it failed) */
-  guint thread;
+  const char *name; /* the section's, in libelf's string table */
+  FkInflateSection sec;
+  guint64 align; /* inflated, from the Chdr */
+  guint8 *own;   /* inflated here: a job that did not have it */
 } EfInflate;
 
 static gsize
@@ -232,6 +234,10 @@ fk_elf_open_file(const char *path, GError **error)
   FkElf *self = g_new0(FkElf, 1);
   self->name = g_strdup(path);
   self->mapped = m;
+  self->share_key =
+      g_strdup_printf("%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+                      (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                      (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
   return open_common(self, g_mapped_file_get_contents(m), g_mapped_file_get_length(m), error);
 }
 
@@ -255,29 +261,6 @@ static const char *const inflate_names[] = {
     ".debug_info",     ".debug_abbrev", ".debug_line", ".debug_line_str",   ".debug_str",
     ".debug_rnglists", ".debug_ranges", ".debug_addr", ".debug_str_offsets"};
 
-typedef struct {
-  FkElf *elf;
-  guint thread;
-} EfInflateJob;
-
-static gpointer
-inflate_thread(gpointer data)
-{
-  EfInflateJob *job = data;
-  for (guint i = 0; i < job->elf->inflate->len; i++) {
-    EfInflate *f = &g_array_index(job->elf->inflate, EfInflate, i);
-    if (f->thread != job->thread)
-      continue;
-    guint8 *out = g_try_malloc(f->size);
-    if (out != NULL && fk_zlib_inflate(f->src, f->src_len, out, f->size))
-      f->out = out;
-    else
-      g_free(out);
-  }
-  g_free(job);
-  return NULL;
-}
-
 static void G_GNUC_PRINTF(3, 4)
     inflate_error(FkElf *self, const char *section, const char *fmt, ...)
 {
@@ -288,13 +271,6 @@ static void G_GNUC_PRINTF(3, 4)
   if (self->inflate_errors == NULL)
     self->inflate_errors = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(self->inflate_errors, g_strdup_printf("%s: %s", section, what));
-}
-
-static int
-cmp_inflate_size(gconstpointer a, gconstpointer b)
-{
-  gsize x = ((const EfInflate *)a)->src_len, y = ((const EfInflate *)b)->src_len;
-  return x < y ? 1 : x > y ? -1 : 0;
 }
 
 void
@@ -337,32 +313,25 @@ fk_elf_inflate_start(FkElf *self)
     }
     if (self->inflate == NULL)
       self->inflate = g_array_new(FALSE, FALSE, sizeof(EfInflate));
-    EfInflate f = {
-        scn,  n, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size, ch.ch_addralign,
-        NULL, 0};
+    EfInflate f = {scn,
+                   n,
+                   {sh.sh_offset, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size},
+                   ch.ch_addralign,
+                   NULL};
     g_array_append_val(self->inflate, f);
   }
   if (self->inflate == NULL)
     return;
-  /* the largest stream on one thread, the others on the second, balanced
-   * by compressed size */
-  g_array_sort(self->inflate, cmp_inflate_size);
-  gsize load[2] = {0, 0};
-  for (guint i = 0; i < self->inflate->len; i++) {
-    EfInflate *f = &g_array_index(self->inflate, EfInflate, i);
-    f->thread = load[1] < load[0];
-    load[f->thread] += f->src_len;
-  }
-  for (guint t = 0; t < 2; t++) {
-    if (load[t] == 0)
-      continue;
-    EfInflateJob *job = g_new(EfInflateJob, 1);
-    job->elf = self;
-    job->thread = t;
-    self->inflate_th[t] = g_thread_try_new("fk-inflate", inflate_thread, job, NULL);
-    if (self->inflate_th[t] == NULL)
-      inflate_thread(job); /* no thread: inflate here */
-  }
+  g_autoptr(GArray) secs = g_array_new(FALSE, FALSE, sizeof(FkInflateSection));
+  for (guint i = 0; i < self->inflate->len; i++)
+    g_array_append_val(secs, g_array_index(self->inflate, EfInflate, i).sec);
+  /* the job keeps the image its streams are in: this FkElf may go first */
+  gpointer keep = self->mapped != NULL ? (gpointer)g_mapped_file_ref(self->mapped)
+                                       : (gpointer)g_bytes_ref(self->bytes);
+  GDestroyNotify keep_free =
+      self->mapped != NULL ? (GDestroyNotify)g_mapped_file_unref : (GDestroyNotify)g_bytes_unref;
+  self->job = fk_inflate_job_get(self->share_key, (const FkInflateSection *)(gpointer)secs->data,
+                                 secs->len, keep, keep_free);
 }
 
 void
@@ -370,38 +339,44 @@ fk_elf_inflate_finish(FkElf *self)
 {
   if (self->inflate == NULL || self->inflate_installed)
     return;
-  for (guint t = 0; t < 2; t++)
-    if (self->inflate_th[t] != NULL) {
-      g_thread_join(self->inflate_th[t]);
-      self->inflate_th[t] = NULL;
-    }
+  fk_inflate_job_wait(self->job);
   self->inflate_installed = TRUE;
   for (guint i = 0; i < self->inflate->len; i++) {
     EfInflate *f = &g_array_index(self->inflate, EfInflate, i);
+    gboolean known;
+    const guint8 *out =
+        fk_inflate_job_output(self->job, f->sec.offset, f->sec.src_len, f->sec.size, &known);
+    if (!known) { /* the job of another FkElf of this file, which listed other sections */
+      f->own = g_try_malloc(f->sec.size);
+      if (f->own != NULL && !fk_zlib_inflate(f->sec.src, f->sec.src_len, f->own, f->sec.size))
+        g_clear_pointer(&f->own, g_free);
+      out = f->own;
+    }
     GElf_Shdr sh;
-    if (f->out == NULL)
+    if (out == NULL)
       inflate_error(self, f->name,
                     "the compressed section does not inflate to its %" G_GUINT64_FORMAT
                     " bytes (corrupt or truncated)",
-                    f->size);
-    if (f->out == NULL || gelf_getshdr(f->scn, &sh) == NULL)
+                    f->sec.size);
+    if (out == NULL || gelf_getshdr(f->scn, &sh) == NULL)
       continue;
     /* what elf_compress(scn, 0, 0) leaves: the data and the raw data are
-     * the inflated bytes, the header says so */
+     * the inflated bytes, the header says so. libelf does not free a
+     * d_buf it did not allocate; the job's bytes live until fk_elf_free. */
     Elf_Data *d = elf_getdata(f->scn, NULL);
     Elf_Data *raw = elf_rawdata(f->scn, NULL);
     if (d == NULL || raw == NULL)
       continue;
     for (Elf_Data *x = d;; x = raw) {
-      x->d_buf = f->out;
-      x->d_size = f->size;
+      x->d_buf = (void *)out;
+      x->d_size = f->sec.size;
       x->d_type = ELF_T_BYTE;
       x->d_align = f->align;
       if (x == raw)
         break;
     }
     sh.sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
-    sh.sh_size = f->size;
+    sh.sh_size = f->sec.size;
     sh.sh_addralign = f->align;
     gelf_update_shdr(f->scn, &sh);
   }
@@ -420,14 +395,15 @@ fk_elf_free(FkElf *self)
 {
   if (self == NULL)
     return;
-  fk_elf_inflate_finish(self);
   if (self->elf != NULL)
     elf_end(self->elf);
+  /* after elf_end, whose data may point into the job's bytes */
+  fk_inflate_job_unref(self->job);
   if (self->inflate_errors != NULL)
     g_ptr_array_unref(self->inflate_errors);
   if (self->inflate != NULL) {
     for (guint i = 0; i < self->inflate->len; i++)
-      g_free(g_array_index(self->inflate, EfInflate, i).out);
+      g_free(g_array_index(self->inflate, EfInflate, i).own);
     g_array_unref(self->inflate);
   }
   if (self->mapped != NULL)
@@ -443,6 +419,7 @@ fk_elf_free(FkElf *self)
   if (self->ties != NULL)
     g_ptr_array_unref(self->ties);
   g_free(self->debuglink);
+  g_free(self->share_key);
   g_free(self->name);
   g_free(self);
 }

@@ -593,7 +593,8 @@ unresolved(FkSymbolizer *self, const char *label, guint64 ip)
 static void
 dwarf_soon(FkSymbolizer *self, SyDso *dso)
 {
-  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL)
+  if ((self->opts.inline_frames || self->opts.srcline || self->opts.dwarf_for_others) &&
+      dso->dwelf != NULL)
     fk_elf_inflate_start(dso->dwelf);
 }
 

@@ -777,6 +777,74 @@ test_inflate_damaged(void)
   }
 }
 
+/* What the decoder's symbolizer of a dwarf capture starts (dwarf_for_others:
+ * the file's sections inflating as soon as the unwinder finds it) the
+ * symbolizing one takes: the same frames and lines as a symbolizer alone,
+ * whichever of the two is freed first; a damaged section is reported
+ * once, by the one that reads the DWARF. */
+static void
+test_inflate_shared(void)
+{
+  g_autofree char *good = corpus_file("inl-gz");
+  g_autofree char *bad = damaged_inl_gz(".debug_info", 'c');
+  guint64 fn = nm_addr(good, "longest_collatz");
+  const char *files[] = {good, bad};
+  for (guint k = 0; k < G_N_ELEMENTS(files); k++) {
+    /* alone: what every address gives */
+    Fixture f;
+    fixture_init(&f);
+    f.opts.srcline = TRUE;
+    g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+    {
+      g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+      for (guint64 a = fn; a < fn + 0x40; a += 4) {
+        lookup(&f, s, files[k], files[k], FALSE, a);
+        g_ptr_array_add(f.out, NULL);
+        g_ptr_array_add(want, g_strjoinv(";", (char **)f.out->pdata));
+      }
+    }
+    guint skipped_alone = fk_diag_skipped(f.diag);
+    g_assert_cmpuint(skipped_alone, ==, k);
+    for (guint order = 0; order < 2; order++) {
+      Fixture g;
+      fixture_init(&g);
+      g.opts.srcline = TRUE;
+      FkDiag *udiag = fk_diag_new(50);
+      FkSymbolizeOptions uo = g.opts;
+      uo.srcline = uo.inline_frames = FALSE;
+      uo.dwarf_for_others = TRUE;
+      uo.diag = udiag;
+      FkSymbolizer *u = fk_symbolizer_new(&uo);
+      FkSymbolizer *s = fk_symbolizer_new(&g.opts);
+      g_autoptr(FkElf) elf = fk_elf_open_file(files[k], NULL);
+      guint64 off = 0;
+      g_assert_true(fk_elf_vaddr_to_offset(elf, fn, &off));
+      FkMapping map = {files[k], NULL, 0, 0x400000, 1 << 24, 0, 4242, 0};
+      struct Elf *eh, *debug;
+      guint64 bias;
+      gconstpointer key;
+      g_assert_true(fk_symbolizer_unwind_files(u, &map, 0x400000 + off, &eh, &debug, &bias, &key));
+      guint i = 0;
+      for (guint64 a = fn; a < fn + 0x40; a += 4, i++) {
+        if (order == 1 && a == fn + 8)
+          g_clear_pointer(&u, fk_symbolizer_free); /* the starter goes first */
+        lookup(&g, s, files[k], files[k], FALSE, a);
+        g_ptr_array_add(g.out, NULL);
+        g_autofree char *got = g_strjoinv(";", (char **)g.out->pdata);
+        g_assert_cmpstr(got, ==, g_ptr_array_index(want, i));
+      }
+      g_assert_cmpuint(fk_diag_skipped(g.diag), ==, skipped_alone);
+      g_assert_cmpuint(fk_diag_skipped(udiag), ==, 0);
+      fk_symbolizer_free(s);
+      if (u != NULL)
+        fk_symbolizer_free(u);
+      fk_diag_free(udiag);
+      fixture_clear(&g);
+    }
+    fixture_clear(&f);
+  }
+}
+
 /* .debug_loclists is libdwarf's alone, and libdwarf is made only for a line
  * table the native decoder declines: a damaged one is never inflated, so
  * it costs nothing, says nothing, and the file keeps its inline frames and
@@ -826,6 +894,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/archive-debug-then-elf", test_archive_debug_then_elf);
   g_test_add_func("/symbolize/own-vdso", test_own_vdso);
   g_test_add_func("/symbolize/inflate-damaged", test_inflate_damaged);
+  g_test_add_func("/symbolize/inflate-shared", test_inflate_shared);
   g_test_add_func("/symbolize/loclists-damaged", test_loclists_damaged);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
