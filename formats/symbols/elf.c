@@ -50,7 +50,6 @@ typedef struct {
   const char *name; /* the section's, in libelf's string table */
   FkInflateSection sec;
   guint64 align; /* inflated, from the Chdr */
-  guint8 *own;   /* inflated here: a job that did not have it */
 } EfInflate;
 
 static gsize
@@ -316,8 +315,7 @@ fk_elf_inflate_start(FkElf *self)
     EfInflate f = {scn,
                    n,
                    {sh.sh_offset, (const guint8 *)raw->d_buf + hdr, raw->d_size - hdr, ch.ch_size},
-                   ch.ch_addralign,
-                   NULL};
+                   ch.ch_addralign};
     g_array_append_val(self->inflate, f);
   }
   if (self->inflate == NULL)
@@ -346,12 +344,8 @@ fk_elf_inflate_finish(FkElf *self)
     gboolean known;
     const guint8 *out =
         fk_inflate_job_output(self->job, f->sec.offset, f->sec.src_len, f->sec.size, &known);
-    if (!known) { /* the job of another FkElf of this file, which listed other sections */
-      f->own = g_try_malloc(f->sec.size);
-      if (f->own != NULL && !fk_zlib_inflate(f->sec.src, f->sec.src_len, f->own, f->sec.size))
-        g_clear_pointer(&f->own, g_free);
-      out = f->own;
-    }
+    if (!known)
+      continue; /* another FkElf's job, of other sections: left compressed, as allowed */
     GElf_Shdr sh;
     if (out == NULL)
       inflate_error(self, f->name,
@@ -401,11 +395,8 @@ fk_elf_free(FkElf *self)
   fk_inflate_job_unref(self->job);
   if (self->inflate_errors != NULL)
     g_ptr_array_unref(self->inflate_errors);
-  if (self->inflate != NULL) {
-    for (guint i = 0; i < self->inflate->len; i++)
-      g_free(g_array_index(self->inflate, EfInflate, i).own);
+  if (self->inflate != NULL)
     g_array_unref(self->inflate);
-  }
   if (self->mapped != NULL)
     g_mapped_file_unref(self->mapped);
   if (self->bytes != NULL)

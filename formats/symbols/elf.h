@@ -64,7 +64,8 @@ const char *fk_elf_debuglink(const FkElf *self);
  * are read there; nothing of libelf's. An FkElf of a file that another
  * FkElf of the run started on (the same device, inode, size and times)
  * takes that one's inflated bytes instead (inflatejob.h): the perf
- * reader's decoder starts what its symbolizing side reads. fk_elf_inflate_finish waits for them
+ * reader's decoder starts what its symbolizing side reads.
+ * fk_elf_inflate_finish waits for them
  * and puts the inflated bytes in place of the compressed ones, as
  * elf_compress(scn, 0, 0) would (libelf's Elf_Data and the section header);
  * sections that did not inflate stay compressed (libdwarf and
