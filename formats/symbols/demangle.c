@@ -17,6 +17,12 @@ fk_demangle(const char *raw, gboolean demangle, gboolean params)
   const char *at = strchr(raw, '@');
   gsize len = at != NULL && at != raw ? (gsize)(at - raw) : strlen(raw);
   g_autofree char *base = g_strndup(raw, len);
+  /* a PLT stub's synthesized name (plt.h) keeps its suffix, demangled
+   * before it as perf does: `operator new(unsigned long)@plt` */
+  if (at != NULL && at != raw && strcmp(at, "@plt") == 0) {
+    g_autofree char *d = fk_demangle(base, demangle, params);
+    return g_strconcat(d, "@plt", NULL);
+  }
   if (!demangle)
     return g_steal_pointer(&base);
   /* Only names that look mangled: cplus_demangle also "demangles" some

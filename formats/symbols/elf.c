@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "inflatejob.h"
+#include "plt.h"
 #include "zinflate.h"
 
 typedef struct {
@@ -33,8 +34,10 @@ struct FkElf {
   GArray *loads; /* EfLoad */
   char *debuglink;
   gboolean has_symtab, has_dynsym, has_dwarf, has_code;
-  GArray *syms;    /* FkElfSym sorted by start; NULL until first use */
-  GPtrArray *ties; /* names of fully tied aliases, each symbol's run ended by NULL */
+  GArray *syms;     /* FkElfSym sorted by start; NULL until first use */
+  GPtrArray *ties;  /* names of fully tied aliases, each symbol's run ended by NULL */
+  FkPltTable *plt;  /* NAME@plt stubs; NULL until first use */
+  FkElfSym plt_sym; /* fk_elf_plt_at's answer */
   /* the file's identity, for sharing its inflated sections with another
    * FkElf of it (inflatejob.h); NULL when opened from bytes */
   char *share_key;
@@ -409,6 +412,7 @@ fk_elf_free(FkElf *self)
     g_array_unref(self->syms);
   if (self->ties != NULL)
     g_ptr_array_unref(self->ties);
+  fk_plt_free(self->plt);
   g_free(self->debuglink);
   g_free(self->share_key);
   g_free(self->name);
@@ -549,6 +553,20 @@ fk_elf_symbol_at(FkElf *self, guint64 vaddr)
       return s;
   }
   return NULL;
+}
+
+const FkElfSym *
+fk_elf_plt_at(FkElf *self, guint64 vaddr)
+{
+  if (!self->has_code)
+    return NULL;
+  if (self->plt == NULL)
+    self->plt = fk_plt_new(self->elf);
+  const FkPltStub *st = fk_plt_at(self->plt, vaddr);
+  if (st == NULL)
+    return NULL;
+  self->plt_sym = (FkElfSym){st->start, st->end, st->name, 0};
+  return &self->plt_sym;
 }
 
 gboolean

@@ -42,6 +42,13 @@ gboolean fk_elf_vaddr_to_offset(const FkElf *self, guint64 vaddr, guint64 *file_
  * table is built on first use. */
 const FkElfSym *fk_elf_symbol_at(FkElf *self, guint64 vaddr);
 
+/* The PLT stub holding VADDR as a symbol named `NAME@plt` (plt.h), or NULL;
+ * only a file with code has stubs (a debug-only file's PLT is NOBITS). The
+ * answer is valid until the next call. perf synthesizes these names and
+ * prefers them to the symbol the PLT follows (`_init`, unsized, which
+ * would otherwise run over the whole PLT). */
+const FkElfSym *fk_elf_plt_at(FkElf *self, guint64 vaddr);
+
 /* TRUE if NAME (raw) is another symbol at SYM's address that perf's rules
  * cannot tell from SYM (sized alike, same binding, as many leading
  * underscores, a name as long): identical code folded under several names,

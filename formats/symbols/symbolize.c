@@ -615,10 +615,15 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
   const SySlot *cached = addrmap_get(&dso->cache, vaddr);
   if (cached != NULL)
     return cached;
-  const FkElfSym *sym = dso->syms != NULL ? fk_elf_symbol_at(dso->syms, vaddr) : NULL;
+  /* a PLT stub first, by the binary's relocations, as perf names it; no
+   * DWARF covers a stub */
+  const FkElfSym *sym = dso->load != NULL ? fk_elf_plt_at(dso->load, vaddr) : NULL;
+  gboolean plt = sym != NULL;
+  if (!plt && dso->syms != NULL)
+    sym = fk_elf_symbol_at(dso->syms, vaddr);
   GArray *dw = self->dwframes;
   g_array_set_size(dw, 0);
-  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL) {
+  if ((self->opts.inline_frames || self->opts.srcline) && dso->dwelf != NULL && !plt) {
     if (!dso->dwarf_tried) {
       dso->dwarf_tried = TRUE;
       dwarf_soon(self, dso); /* two threads, even when it is needed now */

@@ -3,7 +3,8 @@
  * corpora/symbolize), added as a perf archive member under its own build
  * id and looked up at addresses spread over the first 64 KiB of a mapping,
  * with inline frames and srclines, then with neither; also read as
- * kallsyms text, and through the ELF and DWARF readers directly. */
+ * kallsyms text, and through the ELF (symbols, PLT stubs) and DWARF readers
+ * directly. */
 #include <string.h>
 
 #include "../../formats/symbols/dwarf.h"
@@ -33,6 +34,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
       }
       /* the readers directly, whatever the build id */
       (void)fk_elf_symbol_count(elf);
+      for (guint64 a = 0; a < 1 << 16; a += 7)
+        (void)fk_elf_plt_at(elf, a);
       g_autoptr(FkDwarf) dw = fk_dwarf_new(fk_elf_handle(elf));
       g_autoptr(GArray) frames = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
       for (guint64 a = 0; dw != NULL && a < 1 << 16; a += 61)

@@ -125,6 +125,9 @@ test_demangle(void)
       {"main", TRUE, TRUE, "main"},
       {"_Znot_valid", TRUE, FALSE, "_Znot_valid"},
       {"@weird", TRUE, FALSE, "@weird"},
+      {"_Znwm@plt", TRUE, TRUE, "operator new(unsigned long)@plt"},
+      {"_Znwm@plt", FALSE, FALSE, "_Znwm@plt"},
+      {"memset@plt", TRUE, FALSE, "memset@plt"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *got = fk_demangle(cases[i].raw, cases[i].demangle, cases[i].params);
@@ -867,6 +870,92 @@ test_loclists_damaged(void)
   fixture_clear(&f);
 }
 
+/* PLT stubs against objdump's own synthesized `NAME@plt` labels (an
+ * independent oracle), on the corpus' C and C++ programs, on libc (whose
+ * ifunc slots objdump calls `*ABS*+0xADDR@plt`: flamekit names them by the
+ * ifunc symbol at ADDR), and on python3.11d when installed: every stub
+ * named, at its first and last byte, the header entry of the lazy .plt not;
+ * and through the symbolizer, a sample on a stub is `NAME@plt`, not the
+ * unsized `_init` before the PLT. */
+static void
+test_plt(void)
+{
+  g_autofree char *tmpl = corpus_file("tmpl");
+  g_autofree char *inl = corpus_file("inl");
+  const char *files[] = {tmpl, inl, "/lib/x86_64-linux-gnu/libc.so.6", "/usr/bin/python3.11d"};
+  guint checked = 0;
+  for (guint k = 0; k < G_N_ELEMENTS(files); k++) {
+    if (!g_file_test(files[k], G_FILE_TEST_EXISTS))
+      continue;
+    g_autofree char *out = NULL;
+    const char *argv[] = {"objdump",  "-d", "-j",       ".plt",   "-j",
+                          ".plt.sec", "-j", ".plt.got", files[k], NULL};
+    gint status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, &status, NULL));
+    g_autoptr(FkElf) elf = fk_elf_open_file(files[k], NULL);
+    g_assert_nonnull(elf);
+    g_autoptr(GRegex) re = g_regex_new("^([0-9a-f]+) <(.*)>:$", G_REGEX_MULTILINE, 0, NULL);
+    g_autoptr(GMatchInfo) mi = NULL;
+    guint stubs = 0;
+    for (g_regex_match(re, out, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+      g_autofree char *hex = g_match_info_fetch(mi, 1);
+      g_autofree char *label = g_match_info_fetch(mi, 2);
+      guint64 a = g_ascii_strtoull(hex, NULL, 16);
+      const FkElfSym *sym = fk_elf_plt_at(elf, a);
+      if (strstr(label, "@plt-0x") != NULL) { /* the header entry */
+        g_assert_null(sym);
+        continue;
+      }
+      g_assert_true(g_str_has_suffix(label, "@plt"));
+      g_assert_nonnull(sym);
+      g_assert_cmphex(sym->start, ==, a);
+      if (g_str_has_prefix(label, "*ABS*+0x")) {
+        /* an ifunc slot: named by an ifunc symbol at the resolver's address */
+        guint64 resolver = g_ascii_strtoull(label + 8, NULL, 16);
+        const FkElfSym *at = fk_elf_symbol_at(elf, resolver);
+        g_assert_nonnull(at);
+        g_assert_cmphex(at->start, ==, resolver);
+        g_assert_true(g_str_has_suffix(sym->name, "@plt"));
+        g_assert_false(g_str_has_prefix(sym->name, "*ABS*"));
+      } else {
+        g_assert_cmpstr(sym->name, ==, label);
+      }
+      g_autofree char *name = g_strdup(sym->name);
+      guint64 end = sym->end;
+      const FkElfSym *last = fk_elf_plt_at(elf, end - 1);
+      g_assert_nonnull(last);
+      g_assert_cmpstr(last->name, ==, name);
+      stubs++;
+    }
+    g_assert_cmpuint(stubs, >, 0);
+    checked++;
+    if (k > 1)
+      continue;
+    /* through the symbolizer: the first stub, as a sample address */
+    g_match_info_free(g_steal_pointer(&mi));
+    g_regex_match(re, out, 0, &mi);
+    while (g_match_info_matches(mi)) {
+      g_autofree char *label = g_match_info_fetch(mi, 2);
+      if (strstr(label, "@plt-0x") == NULL)
+        break;
+      g_match_info_next(mi, NULL);
+    }
+    g_autofree char *hex = g_match_info_fetch(mi, 1);
+    g_autofree char *label = g_match_info_fetch(mi, 2);
+    g_autofree char *want = fk_demangle(label, TRUE, FALSE);
+    Fixture f;
+    fixture_init(&f);
+    g_autoptr(FkSymbolizer) s = fk_symbolizer_new(&f.opts);
+    lookup(&f, s, files[k], files[k], FALSE, g_ascii_strtoull(hex, NULL, 16) + 6);
+    g_assert_cmpuint(f.out->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(f.out, 0), ==, want);
+    fixture_clear(&f);
+  }
+  g_assert_cmpuint(checked, >=, 2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -896,6 +985,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/inflate-damaged", test_inflate_damaged);
   g_test_add_func("/symbolize/inflate-shared", test_inflate_shared);
   g_test_add_func("/symbolize/loclists-damaged", test_loclists_damaged);
+  g_test_add_func("/symbolize/plt", test_plt);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
   g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
