@@ -2,6 +2,9 @@
 # Installs the Debian packages flamekit needs to build, test and make corpora
 # (libc6-dbg: libc's local symbols, such as __libc_start_call_main, which the
 # unwinding tests expect by name, as a perf user with debug symbols sees them),
+# python3.11-dbg: the debug Python interpreter (python3.11d, no frame
+# pointers) that t0735 records with --call-graph dwarf, and python3.11's
+# DWARF for t7100 and the symbolizer and perf.data benches;
 # and the npm packages of the browser and speedscope tests (pinned, into the
 # project's tests/ folders; no browser download). parallel, openssh-server
 # and rsync: t0680 runs docs/scale-out.md's recipe over sshd on loopback
@@ -11,7 +14,7 @@
 PKGS="gcc make pkg-config perl libglib2.0-dev libarchive-dev libdwarf-dev libdw-dev libelf-dev libzstd-dev libdeflate-dev
 libiberty-dev libjson-glib-dev libc6-dbg clang clang-format libclang-rt-14-dev libxml2-utils linux-perf binutils time
 p7zip-full zstd lz4 xz-utils bzip2 cpio zip gzip tar python3-jsonschema chromium nodejs
-python3 bpftrace g++ parallel openssh-server openssh-client rsync"
+python3 python3.11-dbg bpftrace g++ parallel openssh-server openssh-client rsync"
 # npm comes with nodesource's nodejs; Debian's own nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -12,8 +12,9 @@ the unwinder's (docs/formats/perf-data.md, "DWARF unwinding"):
 - with --names (the comparison with inline frames): each frame is reduced to
   its last name component without template arguments, parameters, clone
   suffixes (.constprop.0, .isra.0, .part.0, .cold) or a Rust hash, and a
-  name equals another that it starts (`__libc_start_main` and its DWARF name
-  `__libc_start_main_impl`): perf names every frame it has inline information
+  name equals another that it starts, leading underscores aside
+  (`__libc_start_main` and its DWARF name `__libc_start_main_impl`,
+  `pthread_getspecific` and `___pthread_getspecific`): perf names every frame it has inline information
   for by addr2line's DWARF name, flamekit by the ELF symbol, as for
   frame-pointer stacks; glibc's internal aliases (`__GI___libc_free`,
   `cfree`) are its public names; and perf's repeating of a function's name in
@@ -87,7 +88,8 @@ def same(a, b):
     if len(a) != len(b):
         return False
     for i, (x, y) in enumerate(zip(a, b)):
-        if not (x == y or x.startswith(y) or y.startswith(x) or y in b[:i]):
+        x, y = x.lstrip("_") or x, y.lstrip("_") or y
+        if not (x == y or x.startswith(y) or y.startswith(x) or b[i] in b[:i]):
             return False
     return True
 
