@@ -829,6 +829,8 @@ node_covers(DwCu *cu, const DwNode *n, guint64 pc)
 static gboolean
 line_at(DwCu *cu, guint64 pc, const char **file, guint *line)
 {
+  if (cu->rows == NULL) /* a unit whose DIE did not read has no line table */
+    return FALSE;
   guint lo = 0, hi = cu->rows->len;
   while (lo < hi) {
     guint mid = lo + (hi - lo) / 2;
