@@ -2372,6 +2372,7 @@ perf_data_open(FkInput *in, const FkReadOptions *opts, GError **error)
   pd->usymopts.diag = pd->udiag;
   pd->usymopts.dwarf_for_others =
       (pd->symopts.inline_frames || pd->symopts.srcline) && !pd->own->dso_only;
+  pd->usymopts.srcline_for_others = pd->usymopts.dwarf_for_others && pd->symopts.srcline;
   pd->usymopts.inline_frames = FALSE;
   pd->usymopts.srcline = FALSE;
   if (!pd_unwind_parse_method(pd->symopts.unwind, &pd->unwind_method))

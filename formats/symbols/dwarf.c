@@ -49,6 +49,7 @@ typedef struct {
 struct FkDwarf {
   Dwarf_Debug dbg; /* made only for a line table the native decoder declines */
   gboolean dbg_tried;
+  gboolean lines; /* line tables read (fk_dwarf_new) */
   Elf *elf;
   FkLineTableSections sec; /* .debug_line, .debug_line_str, .debug_str */
   GStringChunk *strings;
@@ -149,14 +150,15 @@ decompress_named(Elf *elf, const char *const *names, gsize n_names)
 }
 
 /* Decompresses, in the in-memory image, the DWARF sections both libdwarf
- * and this index read, so that each is inflated once instead of twice. */
+ * and this index read, so that each is inflated once instead of twice;
+ * .debug_line (the last) only when LINES. */
 static void
-decompress_sections(Elf *elf)
+decompress_sections(Elf *elf, gboolean lines)
 {
-  static const char *const names[] = {".debug_info",     ".debug_abbrev", ".debug_line",
-                                      ".debug_line_str", ".debug_str",    ".debug_rnglists",
-                                      ".debug_ranges",   ".debug_addr",   ".debug_str_offsets"};
-  decompress_named(elf, names, G_N_ELEMENTS(names));
+  static const char *const names[] = {".debug_info", ".debug_abbrev",      ".debug_line_str",
+                                      ".debug_str",  ".debug_rnglists",    ".debug_ranges",
+                                      ".debug_addr", ".debug_str_offsets", ".debug_line"};
+  decompress_named(elf, names, G_N_ELEMENTS(names) - (lines ? 0 : 1));
 }
 
 static gpointer
@@ -497,6 +499,11 @@ static void read_lines_libdwarf(FkDwarf *self, DwCu *cu);
 static void
 read_lines(FkDwarf *self, DwCu *cu, const DwAttrs *da)
 {
+  if (!self->lines) { /* empty: lookups find no line rows */
+    cu->files = g_ptr_array_new();
+    cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
+    return;
+  }
   if (self->sec.line != NULL && da->stmt_set) {
     cu->files = g_ptr_array_new();
     cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
@@ -714,9 +721,9 @@ section(FkDwarf *self, const char *name, const guint8 **data, gsize *len)
 }
 
 FkDwarf *
-fk_dwarf_new(Elf *elf)
+fk_dwarf_new(Elf *elf, gboolean lines)
 {
-  decompress_sections(elf);
+  decompress_sections(elf, lines);
   if (!lists_sane(elf, ".debug_rnglists")) /* libdwarf's bug, and this index reads it too */
     return NULL;
   FkDwarf *self = g_new0(FkDwarf, 1);
@@ -730,7 +737,8 @@ fk_dwarf_new(Elf *elf)
     g_free(self);
     return NULL;
   }
-  self->sec.line = fk_elf_section_bytes(elf, ".debug_line");
+  self->lines = lines;
+  self->sec.line = lines ? fk_elf_section_bytes(elf, ".debug_line") : NULL;
   self->sec.line_str = section(self, ".debug_line_str", &s->line_str, &s->line_str_len);
   self->sec.str = section(self, ".debug_str", &s->str, &s->str_len);
   self->str_offsets = section(self, ".debug_str_offsets", &s->str_offsets, &s->str_offsets_len);

@@ -19,8 +19,12 @@ typedef struct {
 
 typedef struct FkDwarf FkDwarf;
 
-/* NULL (and no error worth reporting) when ELF has no usable .debug_info. */
-FkDwarf *fk_dwarf_new(Elf *elf);
+/* NULL (and no error worth reporting) when ELF has no usable .debug_info.
+ * Line tables are read only when LINES: names and inline frames do not need
+ * them, and .debug_line is a seventh of the compressed DWARF a dwarf
+ * capture inflates (libc6-dbg, a Rust binary); without them lookups give
+ * no file:line, and a pc no function covers gives no frame. */
+FkDwarf *fk_dwarf_new(Elf *elf, gboolean lines);
 void fk_dwarf_free(FkDwarf *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDwarf, fk_dwarf_free)
 
@@ -28,8 +32,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FkDwarf, fk_dwarf_free)
  * the subprogram, then each inlined subroutine down to the innermost. The
  * innermost frame's file:line is the line-table row of PC; each outer frame
  * gets the call site recorded on the frame inlined into it, as
- * `addr2line -i` prints them. FALSE (FRAMES empty) when no function covers
- * PC; a line-only answer (no subprogram DIE) gives one frame, name NULL. */
+ * `addr2line -i` prints them (with the tables made with LINES). FALSE (FRAMES empty) when no
+ * function covers PC; a line-only answer (no subprogram DIE) gives one frame, name NULL. */
 gboolean fk_dwarf_lookup(FkDwarf *self, guint64 pc, GArray *frames);
 
 /* The units whose DIEs stopped reading since the last call (a form or an

@@ -276,7 +276,7 @@ static void G_GNUC_PRINTF(3, 4)
 }
 
 void
-fk_elf_inflate_start(FkElf *self)
+fk_elf_inflate_start(FkElf *self, gboolean lines)
 {
   if (self->inflate_started)
     return;
@@ -294,6 +294,8 @@ fk_elf_inflate_start(FkElf *self)
     gboolean wanted = FALSE;
     for (guint i = 0; n != NULL && i < G_N_ELEMENTS(inflate_names); i++)
       wanted = wanted || strcmp(n, inflate_names[i]) == 0;
+    if (!lines && n != NULL && strcmp(n, ".debug_line") == 0)
+      wanted = FALSE;
     /* elf_getdata first, so that libelf's data descriptor exists before
      * the threads run and finish only changes it */
     Elf_Data *d = wanted ? elf_getdata(scn, NULL) : NULL;

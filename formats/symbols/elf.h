@@ -78,8 +78,9 @@ const char *fk_elf_debuglink(const FkElf *self);
  * sections that did not inflate stay compressed (libdwarf and
  * fk_elf_section_bytes inflate them themselves). Call finish before any
  * other use of the DWARF sections; fk_elf_free calls it. Both are no-ops
- * when there is nothing compressed, and start is once per ELF. */
-void fk_elf_inflate_start(FkElf *self);
+ * when there is nothing compressed, and start is once per ELF. .debug_line
+ * is among the sections only when LINES (fk_dwarf_new's). */
+void fk_elf_inflate_start(FkElf *self, gboolean lines);
 void fk_elf_inflate_finish(FkElf *self);
 
 /* What start and finish found wrong with the compressed DWARF sections, one

@@ -595,7 +595,7 @@ dwarf_soon(FkSymbolizer *self, SyDso *dso)
 {
   if ((self->opts.inline_frames || self->opts.srcline || self->opts.dwarf_for_others) &&
       dso->dwelf != NULL)
-    fk_elf_inflate_start(dso->dwelf);
+    fk_elf_inflate_start(dso->dwelf, self->opts.srcline || self->opts.srcline_for_others);
 }
 
 /* One skip per entry of WHAT (NULL: none), "ENTRY: CONSEQUENCE", under
@@ -632,7 +632,7 @@ dso_frames(FkSymbolizer *self, SyDso *dso, guint64 vaddr)
       report_dwarf_skips(self, dso, inflate_bad,
                          "the DWARF that needs it is not read; functions of this file may get "
                          "no inline frames or source lines");
-      dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf));
+      dso->dwarf = fk_dwarf_new(fk_elf_handle(dso->dwelf), self->opts.srcline);
     }
     if (dso->dwarf != NULL) {
       fk_dwarf_lookup(dso->dwarf, vaddr, dw);

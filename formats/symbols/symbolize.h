@@ -25,11 +25,12 @@ typedef struct {
    * finds (the perf reader's symbolizing side, for its decoder's): their
    * compressed sections start inflating as they are found (inflatejob.h). */
   gboolean dwarf_for_others;
-  gboolean demangle;        /* default TRUE; --no-demangle */
-  gboolean demangle_params; /* --demangle-params */
-  gboolean addrs;           /* --addrs: unresolved frames as addresses */
-  gint64 max_jit_map;       /* --max-jit-map-bytes: larger perf-PID.map files are ignored */
-  const char *unwind;       /* perf-data --unwind: NULL (auto), "dwarf", "fp", "none" */
+  gboolean srcline_for_others; /* and it reads their line tables (--srcline) */
+  gboolean demangle;           /* default TRUE; --no-demangle */
+  gboolean demangle_params;    /* --demangle-params */
+  gboolean addrs;              /* --addrs: unresolved frames as addresses */
+  gint64 max_jit_map;          /* --max-jit-map-bytes: larger perf-PID.map files are ignored */
+  const char *unwind;          /* perf-data --unwind: NULL (auto), "dwarf", "fp", "none" */
 } FkSymbolizeOptions;
 
 /* The default of max_jit_map: a large JVM's perf-map-agent map is tens of MB. */

@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
       (void)fk_elf_symbol_count(elf);
       for (guint64 a = 0; a < 1 << 16; a += 7)
         (void)fk_elf_plt_at(elf, a);
-      g_autoptr(FkDwarf) dw = fk_dwarf_new(fk_elf_handle(elf));
+      g_autoptr(FkDwarf) dw = fk_dwarf_new(fk_elf_handle(elf), TRUE);
       g_autoptr(GArray) frames = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
       for (guint64 a = 0; dw != NULL && a < 1 << 16; a += 61)
         (void)fk_dwarf_lookup(dw, a, frames);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../formats/symbols/demangle.h"
+#include "../../formats/symbols/dwarf.h"
 #include "../../formats/symbols/elf.h"
 #include "../../formats/symbols/symbolize.h"
 
@@ -870,6 +871,56 @@ test_loclists_damaged(void)
   fixture_clear(&f);
 }
 
+/* Line tables are read for --srcline only: without it .debug_line stays
+ * compressed (neither the inflation jobs nor the DWARF index inflate it)
+ * and lookups give the same names and inline frames, no file:line. */
+static gboolean
+section_compressed(Elf *elf, const char *want)
+{
+  size_t shstrndx;
+  g_assert_true(elf_getshdrstrndx(elf, &shstrndx) == 0);
+  for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    g_assert_nonnull(gelf_getshdr(scn, &sh));
+    const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+    if (n != NULL && strcmp(n, want) == 0)
+      return (sh.sh_flags & SHF_COMPRESSED) != 0;
+  }
+  g_error("%s has no %s", "inl-gz", want);
+  return FALSE;
+}
+
+static void
+test_lines_only_for_srcline(void)
+{
+  g_autofree char *bin = corpus_file("inl-gz");
+  guint64 fn = nm_addr(bin, "longest_collatz");
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (int lines = 0; lines < 2; lines++) {
+    g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
+    g_assert_true(section_compressed(fk_elf_handle(elf), ".debug_line"));
+    fk_elf_inflate_start(elf, lines);
+    fk_elf_inflate_finish(elf);
+    g_autoptr(FkDwarf) dw = fk_dwarf_new(fk_elf_handle(elf), lines);
+    g_assert_nonnull(dw);
+    g_assert_true(section_compressed(fk_elf_handle(elf), ".debug_line") == !lines);
+    g_assert_false(section_compressed(fk_elf_handle(elf), ".debug_info"));
+    g_autoptr(GArray) frames = g_array_new(FALSE, FALSE, sizeof(FkDwFrame));
+    GString *all = g_string_new(NULL);
+    for (guint64 a = fn; a < fn + 0x40; a += 4) {
+      g_assert_true(fk_dwarf_lookup(dw, a, frames));
+      for (guint i = 0; i < frames->len; i++) {
+        const FkDwFrame *f = &g_array_index(frames, FkDwFrame, i);
+        g_assert_true((f->file != NULL) == lines);
+        g_string_append_printf(all, "%s;", f->name);
+      }
+      g_string_append_c(all, '\n');
+    }
+    g_ptr_array_add(names, g_string_free(all, FALSE));
+  }
+  g_assert_cmpstr(g_ptr_array_index(names, 0), ==, g_ptr_array_index(names, 1));
+}
+
 /* PLT stubs against objdump's own synthesized `NAME@plt` labels (an
  * independent oracle), on the corpus' C and C++ programs, on libc (whose
  * ifunc slots objdump calls `*ABS*+0xADDR@plt`: flamekit names them by the
@@ -986,6 +1037,7 @@ main(int argc, char **argv)
   g_test_add_func("/symbolize/inflate-shared", test_inflate_shared);
   g_test_add_func("/symbolize/loclists-damaged", test_loclists_damaged);
   g_test_add_func("/symbolize/plt", test_plt);
+  g_test_add_func("/symbolize/lines-only-for-srcline", test_lines_only_for_srcline);
   int rc = g_test_run();
   const char *rm[] = {"rm", "-rf", tmpdir, NULL};
   g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
