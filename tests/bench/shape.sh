@@ -9,7 +9,10 @@
 #   SHAPE_BENCH_MB      size of each generated shape input (default 60)
 #   SHAPE_BENCH_BIG_MB  size of the uniform input (default 225)
 #   SHAPE_BENCH_STACKS  distinct stacks of the diff profiles (default 400000)
-#   SHAPE_BENCH_RUNS    runs of each graph row, interleaved, medians (default 3)
+#   SHAPE_BENCH_RUNS    runs of each graph row and of -j 1/-j 2, interleaved,
+#                       medians (default 5: with 3, a slow stretch of this VM
+#                       over two of them put wide flat at 1.33x where paired
+#                       runs gave 1.9-2.1x)
 #   INFERNO_DIR         inferno's binaries (default ../shared/peers/bin)
 set -eu
 FK=${1:?usage: shape.sh FLAMEKIT}
@@ -17,7 +20,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 N=${SHAPE_BENCH_STACKS:-400000}
 MB=${SHAPE_BENCH_MB:-60}
 BIG=${SHAPE_BENCH_BIG_MB:-225}
-RUNS=${SHAPE_BENCH_RUNS:-3}
+RUNS=${SHAPE_BENCH_RUNS:-5}
 INF=${INFERNO_DIR:-$top/../shared/peers/bin}/inferno-flamegraph
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fk-shape-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -82,12 +85,21 @@ rm -f "$tmp"/shared.folded "$tmp"/distinct.folded "$tmp"/deep.folded "$tmp"/wide
 "$tmp/gen-folded" "$BIG" 200000 2 >"$tmp/uniform.folded"
 row "uniform generator (SHARE=2)" "$tmp/uniform.folded"
 # One big file from the second core: -j 2 against -j 1 (target >= 1.7x).
-t "$FK" graph -q -j 1 "$tmp/uniform.folded"
+: >"$tmp/j1" && : >"$tmp/j2"
+k=0
+while [ "$k" -lt "$RUNS" ]; do
+  t "$FK" graph -q -j 1 "$tmp/uniform.folded"
+  cat "$tmp/t" >>"$tmp/j1"
+  t "$FK" graph -q -j 2 "$tmp/uniform.folded"
+  cat "$tmp/t" >>"$tmp/j2"
+  k=$((k + 1))
+done
+median "$tmp/j1" >"$tmp/t"
 read -r j1 k1 <"$tmp/t"
-t "$FK" graph -q -j 2 "$tmp/uniform.folded"
+median "$tmp/j2" >"$tmp/t"
 read -r j2 k2 <"$tmp/t"
 awk -v a="$j1" -v b="$j2" -v ka="$k1" -v kb="$k2" 'BEGIN {
-  printf "%-30s -j 1 %6.2f s %6.0f MB  -j 2 %6.2f s %6.0f MB  speedup %s (target >= 1.7x)\n",
+  printf "%-30s -j 1 %6.2f s %6.0f MB  -j 2 %6.2f s %6.0f MB  speedup %s (target >= 1.7x; medians)\n",
     "one big file, -j 2 vs -j 1", a, ka / 1024, b, kb / 1024, (b > 0 ? sprintf("%.2fx", a / b) : "-") }'
 rm -f "$tmp/uniform.folded"
 
