@@ -557,13 +557,22 @@ fk_elf_symbol_at(FkElf *self, guint64 vaddr)
   return NULL;
 }
 
+/* An ifunc's name for its PLT stub: the symbol this file's table names at
+ * its resolver, by the same rules as any sample there. */
+static const char *
+resolver_name(gpointer data, guint64 addr)
+{
+  const FkElfSym *s = fk_elf_symbol_at(data, addr);
+  return s != NULL && s->start == addr ? s->name : NULL;
+}
+
 const FkElfSym *
 fk_elf_plt_at(FkElf *self, guint64 vaddr)
 {
   if (!self->has_code)
     return NULL;
   if (self->plt == NULL)
-    self->plt = fk_plt_new(self->elf);
+    self->plt = fk_plt_new(self->elf, resolver_name, self);
   const FkPltStub *st = fk_plt_at(self->plt, vaddr);
   if (st == NULL)
     return NULL;

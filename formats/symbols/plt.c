@@ -45,70 +45,12 @@ slot_name(const PltSlot *slots, guint n, guint64 slot)
   return lo < n && slots[lo].slot == slot ? slots[lo].name : NULL;
 }
 
-typedef struct {
-  gint64 addr; /* the key */
-  const char *name;
-  guint8 bind;
-} PltIfunc;
-
-static gsize
-leading_underscores(const char *s)
-{
-  gsize n = 0;
-  while (s[n] == '_')
-    n++;
-  return n;
-}
-
-/* The ifunc symbols of the symbol table SYMSCN, by address: an IRELATIVE
- * slot has no symbol, only its resolver's address as addend, and the ifunc
- * symbol there is what the program called (`strnlen`). Of aliases, as perf
- * chooses: global before weak, then fewer leading underscores
- * (`rawmemchr`, not `__rawmemchr`). Read once a table, so that many such
- * slots cost one pass over the symbols. */
-static GHashTable *
-ifuncs_of(Elf *elf, Elf_Scn *symscn)
-{
-  GHashTable *h = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
-  GElf_Shdr sh;
-  Elf_Data *d;
-  if (symscn == NULL || gelf_getshdr(symscn, &sh) == NULL || sh.sh_entsize == 0 ||
-      (d = elf_getdata(symscn, NULL)) == NULL)
-    return h;
-  gsize n = MIN(sh.sh_size / sh.sh_entsize, d->d_size / sh.sh_entsize);
-  for (gsize i = 0; i < n; i++) {
-    GElf_Sym s;
-    if (gelf_getsym(d, (int)i, &s) == NULL)
-      break;
-    if (GELF_ST_TYPE(s.st_info) != STT_GNU_IFUNC)
-      continue;
-    const char *name = elf_strptr(elf, sh.sh_link, s.st_name);
-    if (name == NULL || name[0] == '\0')
-      continue;
-    gint64 addr = (gint64)s.st_value;
-    guint8 bind = GELF_ST_BIND(s.st_info);
-    PltIfunc *have = g_hash_table_lookup(h, &addr);
-    if (have != NULL) {
-      gboolean weak = bind == STB_WEAK, hweak = have->bind == STB_WEAK;
-      if (weak > hweak ||
-          (weak == hweak && leading_underscores(name) >= leading_underscores(have->name)))
-        continue;
-      have->name = name, have->bind = bind;
-      continue;
-    }
-    PltIfunc *f = g_new(PltIfunc, 1);
-    *f = (PltIfunc){addr, name, bind};
-    g_hash_table_insert(h, &f->addr, f);
-  }
-  return h;
-}
-
 /* Every GOT slot a dynamic relocation names: JUMP_SLOT and GLOB_DAT by their
- * symbol, IRELATIVE by its ifunc. */
+ * symbol, IRELATIVE (no symbol, its resolver's address as addend) by
+ * NAME_AT the resolver, the ifunc the program called (`strnlen`). */
 static void
-collect_slots(FkPltTable *self, Elf *elf, Elf_Scn *symbols, GArray *slots)
+collect_slots(FkPltTable *self, Elf *elf, FkPltNameAt name_at, gpointer data, GArray *slots)
 {
-  g_autoptr(GHashTable) ifuncs = NULL;
   for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
     GElf_Shdr sh, symsh;
     if (gelf_getshdr(scn, &sh) == NULL || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
@@ -143,11 +85,7 @@ collect_slots(FkPltTable *self, Elf *elf, Elf_Scn *symbols, GArray *slots)
           continue;
         name = elf_strptr(elf, symsh.sh_link, s.st_name);
       } else if (type == R_X86_64_IRELATIVE) {
-        if (ifuncs == NULL)
-          ifuncs = ifuncs_of(elf, symbols);
-        gint64 addend = r.r_addend;
-        const PltIfunc *f = g_hash_table_lookup(ifuncs, &addend);
-        name = f != NULL ? f->name : NULL;
+        name = name_at != NULL ? name_at(data, (guint64)r.r_addend) : NULL;
         if (name == NULL) {
           /* objdump's name for it */
           g_snprintf(buf, sizeof buf, "*ABS*+0x%" G_GINT64_MODIFIER "x", (guint64)r.r_addend);
@@ -156,7 +94,10 @@ collect_slots(FkPltTable *self, Elf *elf, Elf_Scn *symbols, GArray *slots)
       }
       if (name == NULL || name[0] == '\0')
         continue;
-      g_autofree char *full = g_strconcat(name, "@plt", NULL);
+      /* a versioned .symtab name (`memcpy@@GLIBC_2.14`) without its version */
+      const char *at = strchr(name + 1, '@');
+      g_autofree char *full =
+          g_strdup_printf("%.*s@plt", at != NULL ? (int)(at - name) : (int)strlen(name), name);
       PltSlot ps = {r.r_offset, g_string_chunk_insert_const(self->names, full)};
       g_array_append_val(slots, ps);
     }
@@ -181,7 +122,7 @@ stub_slot(const guint8 *bytes, gsize len, guint64 addr, guint64 *slot)
 }
 
 FkPltTable *
-fk_plt_new(Elf *elf)
+fk_plt_new(Elf *elf, FkPltNameAt name_at, gpointer data)
 {
   FkPltTable *self = g_new0(FkPltTable, 1);
   self->stubs = g_array_new(FALSE, FALSE, sizeof(FkPltStub));
@@ -193,15 +134,10 @@ fk_plt_new(Elf *elf)
     return self;
   Elf_Scn *plts[8];
   guint nplts = 0;
-  Elf_Scn *symtab = NULL, *dynsym = NULL;
   for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == NULL)
       continue;
-    if (sh.sh_type == SHT_SYMTAB)
-      symtab = scn;
-    else if (sh.sh_type == SHT_DYNSYM)
-      dynsym = scn;
     const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
     if (name != NULL && sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR) &&
         (strcmp(name, ".plt") == 0 || strcmp(name, ".plt.sec") == 0 ||
@@ -212,7 +148,7 @@ fk_plt_new(Elf *elf)
   if (nplts == 0)
     return self;
   g_autoptr(GArray) slots = g_array_new(FALSE, FALSE, sizeof(PltSlot));
-  collect_slots(self, elf, symtab != NULL ? symtab : dynsym, slots);
+  collect_slots(self, elf, name_at, data, slots);
   if (slots->len == 0)
     return self;
   for (guint k = 0; k < nplts; k++) {
