@@ -14,7 +14,9 @@ the unwinder's (docs/formats/perf-data.md, "DWARF unwinding"):
   suffixes (.constprop.0, .isra.0, .part.0, .cold) or a Rust hash, and a
   name equals another that it starts, leading underscores aside
   (`__libc_start_main` and its DWARF name `__libc_start_main_impl`,
-  `pthread_getspecific` and `___pthread_getspecific`): perf names every frame it has inline information
+  `pthread_getspecific` and `___pthread_getspecific`; glibc's
+  `__memcpy_avx512_unaligned_erms` is `__memmove_avx512_unaligned_erms`,
+  the same code): perf names every frame it has inline information
   for by addr2line's DWARF name, flamekit by the ELF symbol, as for
   frame-pointer stacks; glibc's internal aliases (`__GI___libc_free`,
   `cfree`) are its public names; and perf's repeating of a function's name in
@@ -50,6 +52,9 @@ def strip_brackets(s, o, c):
 def short(f):
     f = RUSTHASH.sub("", CLONE.sub("", f))
     f = re.sub(r"^__GI_", "", f)
+    # glibc's memcpy entry points are aliases of memmove's (one body, two
+    # symbols): perf's DWARF names one, the ELF rule the other
+    f = re.sub(r"^__memcpy_", "__memmove_", f)
     f = {"cfree": "free", "__libc_free": "free", "__libc_malloc": "malloc"}.get(f, f)
     if f.startswith("[") or f.startswith("<"):
         return f
