@@ -499,11 +499,6 @@ static void read_lines_libdwarf(FkDwarf *self, DwCu *cu);
 static void
 read_lines(FkDwarf *self, DwCu *cu, const DwAttrs *da)
 {
-  if (!self->lines) { /* empty: lookups find no line rows */
-    cu->files = g_ptr_array_new();
-    cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
-    return;
-  }
   if (self->sec.line != NULL && da->stmt_set) {
     cu->files = g_ptr_array_new();
     cu->rows = g_array_new(FALSE, FALSE, sizeof(DwRow));
@@ -650,7 +645,8 @@ parse_cu(FkDwarf *self, DwCu *cu)
     walk_done(self, cu, &w);
     return;
   }
-  read_lines(self, cu, &da);
+  if (self->lines) /* without, the unit has no rows: line_at finds none */
+    read_lines(self, cu, &da);
   if (d.abbrev->children)
     walk_children(&w, -1);
   walk_done(self, cu, &w);
@@ -837,7 +833,7 @@ node_covers(DwCu *cu, const DwNode *n, guint64 pc)
 static gboolean
 line_at(DwCu *cu, guint64 pc, const char **file, guint *line)
 {
-  if (cu->rows == NULL) /* a unit whose DIE did not read has no line table */
+  if (cu->rows == NULL) /* no line tables read, or a unit whose DIE did not read */
     return FALSE;
   guint lo = 0, hi = cu->rows->len;
   while (lo < hi) {

@@ -1,7 +1,10 @@
 /* plt.c -- NAME@plt for the PLT stubs of an x86-64 ELF file (plt.h). */
 #include "plt.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "../names.h"
 
 struct FkPltTable {
   GArray *stubs; /* FkPltStub, by start */
@@ -32,17 +35,11 @@ cmp_stub(gconstpointer pa, gconstpointer pb)
 }
 
 static const char *
-slot_name(const PltSlot *slots, guint n, guint64 slot)
+slot_name(const GArray *slots, guint64 slot)
 {
-  guint lo = 0, hi = n;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (slots[mid].slot < slot)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n && slots[lo].slot == slot ? slots[lo].name : NULL;
+  PltSlot key = {slot, NULL};
+  const PltSlot *hit = bsearch(&key, slots->data, slots->len, sizeof(PltSlot), cmp_slot);
+  return hit != NULL ? hit->name : NULL;
 }
 
 /* Every GOT slot a dynamic relocation names: JUMP_SLOT and GLOB_DAT by their
@@ -95,9 +92,8 @@ collect_slots(FkPltTable *self, Elf *elf, FkPltNameAt name_at, gpointer data, GA
       if (name == NULL || name[0] == '\0')
         continue;
       /* a versioned .symtab name (`memcpy@@GLIBC_2.14`) without its version */
-      const char *at = strchr(name + 1, '@');
       g_autofree char *full =
-          g_strdup_printf("%.*s@plt", at != NULL ? (int)(at - name) : (int)strlen(name), name);
+          g_strdup_printf("%.*s@plt", (int)fk_name_version_start(name, strlen(name)), name);
       PltSlot ps = {r.r_offset, g_string_chunk_insert_const(self->names, full)};
       g_array_append_val(slots, ps);
     }
@@ -166,7 +162,7 @@ fk_plt_new(Elf *elf, FkPltNameAt name_at, gpointer data)
       guint64 slot;
       if (!stub_slot((const guint8 *)d->d_buf + off, esz, sh.sh_addr + off, &slot))
         continue;
-      const char *n = slot_name((const PltSlot *)(void *)slots->data, slots->len, slot);
+      const char *n = slot_name(slots, slot);
       if (n == NULL)
         continue;
       FkPltStub st = {sh.sh_addr + off, sh.sh_addr + off + esz, n};
@@ -202,10 +198,4 @@ fk_plt_at(const FkPltTable *self, guint64 vaddr)
     return NULL;
   const FkPltStub *s = &g_array_index(self->stubs, FkPltStub, lo - 1);
   return vaddr < s->end ? s : NULL;
-}
-
-guint
-fk_plt_count(const FkPltTable *self)
-{
-  return self->stubs->len;
 }

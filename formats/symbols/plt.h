@@ -31,4 +31,3 @@ void fk_plt_free(FkPltTable *self);
 
 /* The stub holding VADDR, or NULL. */
 const FkPltStub *fk_plt_at(const FkPltTable *self, guint64 vaddr);
-guint fk_plt_count(const FkPltTable *self);
