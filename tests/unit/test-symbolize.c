@@ -688,6 +688,22 @@ test_own_vdso(void)
  * HOW: 'c' overwrites bytes inside the zlib stream, 't' cuts the stream in
  * half (the section header's size), 'h' gives the compression header a size
  * no stream of that length inflates to. Returns the copy's path. */
+/* The section of E named NAME and its header (the test fails without one). */
+static Elf_Scn *
+section_named(Elf *e, const char *name, GElf_Shdr *sh)
+{
+  size_t shstrndx;
+  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
+  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
+    g_assert_nonnull(gelf_getshdr(scn, sh));
+    const char *n = elf_strptr(e, shstrndx, sh->sh_name);
+    if (n != NULL && strcmp(n, name) == 0)
+      return scn;
+  }
+  g_error("no section %s", name);
+  return NULL;
+}
+
 static char *
 damaged_inl_gz(const char *section, char how)
 {
@@ -698,33 +714,24 @@ damaged_inl_gz(const char *section, char how)
   g_autoptr(FkElf) elf = fk_elf_open_file(bin, NULL);
   g_assert_nonnull(elf);
   Elf *e = fk_elf_handle(elf);
-  size_t shstrndx;
-  g_assert_cmpint(elf_getshdrstrndx(e, &shstrndx), ==, 0);
   GElf_Ehdr eh;
   g_assert_nonnull(gelf_getehdr(e, &eh));
   g_assert_cmpint(eh.e_ident[EI_CLASS], ==, ELFCLASS64);
-  gboolean found = FALSE;
-  for (Elf_Scn *scn = elf_nextscn(e, NULL); scn != NULL; scn = elf_nextscn(e, scn)) {
-    GElf_Shdr sh;
-    g_assert_nonnull(gelf_getshdr(scn, &sh));
-    if (strcmp(elf_strptr(e, shstrndx, sh.sh_name), section) != 0)
-      continue;
-    g_assert_true(sh.sh_flags & SHF_COMPRESSED);
-    g_assert_cmpuint(sh.sh_size, >, sizeof(Elf64_Chdr) + 64);
-    found = TRUE;
-    if (how == 'c') {
-      memset(data + sh.sh_offset + sizeof(Elf64_Chdr) + 32, 'X', 16);
-    } else if (how == 't') {
-      guint64 cut = sizeof(Elf64_Chdr) + (sh.sh_size - sizeof(Elf64_Chdr)) / 2;
-      gsize at = eh.e_shoff + (gsize)elf_ndxscn(scn) * eh.e_shentsize +
-                 G_STRUCT_OFFSET(Elf64_Shdr, sh_size);
-      memcpy(data + at, &cut, sizeof cut);
-    } else {
-      guint64 huge = (guint64)1 << 40;
-      memcpy(data + sh.sh_offset + G_STRUCT_OFFSET(Elf64_Chdr, ch_size), &huge, sizeof huge);
-    }
+  GElf_Shdr sh;
+  Elf_Scn *scn = section_named(e, section, &sh);
+  g_assert_true(sh.sh_flags & SHF_COMPRESSED);
+  g_assert_cmpuint(sh.sh_size, >, sizeof(Elf64_Chdr) + 64);
+  if (how == 'c') {
+    memset(data + sh.sh_offset + sizeof(Elf64_Chdr) + 32, 'X', 16);
+  } else if (how == 't') {
+    guint64 cut = sizeof(Elf64_Chdr) + (sh.sh_size - sizeof(Elf64_Chdr)) / 2;
+    gsize at =
+        eh.e_shoff + (gsize)elf_ndxscn(scn) * eh.e_shentsize + G_STRUCT_OFFSET(Elf64_Shdr, sh_size);
+    memcpy(data + at, &cut, sizeof cut);
+  } else {
+    guint64 huge = (guint64)1 << 40;
+    memcpy(data + sh.sh_offset + G_STRUCT_OFFSET(Elf64_Chdr, ch_size), &huge, sizeof huge);
   }
-  g_assert_true(found);
   char *path = g_strdup_printf("%s/inl-gz.damaged%s-%c", tmpdir, section, how);
   g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
   g_free(data);
@@ -877,17 +884,9 @@ test_loclists_damaged(void)
 static gboolean
 section_compressed(Elf *elf, const char *want)
 {
-  size_t shstrndx;
-  g_assert_true(elf_getshdrstrndx(elf, &shstrndx) == 0);
-  for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
-    GElf_Shdr sh;
-    g_assert_nonnull(gelf_getshdr(scn, &sh));
-    const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
-    if (n != NULL && strcmp(n, want) == 0)
-      return (sh.sh_flags & SHF_COMPRESSED) != 0;
-  }
-  g_error("%s has no %s", "inl-gz", want);
-  return FALSE;
+  GElf_Shdr sh;
+  section_named(elf, want, &sh);
+  return (sh.sh_flags & SHF_COMPRESSED) != 0;
 }
 
 static void
