@@ -118,8 +118,11 @@ demo:
 	@$(MAKE) --no-print-directory $(FLAMEKIT)
 	@sh corpora/demo/run.sh $(FLAMEKIT) $(BUILD)/demo
 
+# The tests run with no cache of inflated DWARF (formats/symbols/inflatecache.h):
+# what they check is what a first run does, and they write nothing to $HOME;
+# t0736 and test-inflatecache turn it on in directories of their own.
 check: $(TESTS_BUILT)
-	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' \
+	FLAMEKIT_CACHE_DIR= FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' \
 	    $(UNIT_BIN) tests/golden/run.sh $(sort $(wildcard tests/cli/t*.sh)) tests/fuzz/replay.sh
 
 check-asan:
@@ -143,7 +146,7 @@ bench: $(FLAMEKIT) $(BUILD)/tests/bench/symbolize-lookups
 
 # The SVG page in Debian's chromium through playwright-core (see tests/browser/).
 check-browser: $(FLAMEKIT)
-	FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh tests/browser/report.sh
+	FLAMEKIT_CACHE_DIR= FLAMEKIT=$(abspath $(FLAMEKIT)) BUILD=$(abspath $(BUILD)) prove --exec '' tests/browser/check.sh tests/browser/report.sh
 
 # cargo-flamekit beside flamekit (cargo finds it as `cargo flamekit`), the
 # manual pages, and the completion scripts where bash-completion, zsh and

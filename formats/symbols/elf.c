@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <string.h>
 
+#include "inflatecache.h"
 #include "inflatejob.h"
 #include "plt.h"
 #include "zinflate.h"
@@ -333,8 +334,16 @@ fk_elf_inflate_start(FkElf *self, gboolean lines)
                                        : (gpointer)g_bytes_ref(self->bytes);
   GDestroyNotify keep_free =
       self->mapped != NULL ? (GDestroyNotify)g_mapped_file_unref : (GDestroyNotify)g_bytes_unref;
-  self->job = fk_inflate_job_get(self->share_key, (const FkInflateSection *)(gpointer)secs->data,
-                                 secs->len, keep, keep_free);
+  /* the cache on disk only for a file on disk with a build id: not the
+   * bytes of an archive's member or a fuzzer's input */
+  g_autofree char *cache_key =
+      self->mapped != NULL && self->build_id != NULL
+          ? fk_inflate_cache_key(self->share_key, self->build_id->data, self->build_id->len,
+                                 (const FkInflateSection *)(gpointer)secs->data, secs->len)
+          : NULL;
+  self->job =
+      fk_inflate_job_get(self->share_key, cache_key, (const FkInflateSection *)(gpointer)secs->data,
+                         secs->len, keep, keep_free);
 }
 
 void

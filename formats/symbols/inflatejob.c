@@ -1,6 +1,7 @@
 /* inflatejob.c -- compressed sections inflated once a file, shared. */
 #include "inflatejob.h"
 
+#include "inflatecache.h"
 #include "zinflate.h"
 
 typedef struct {
@@ -10,7 +11,11 @@ typedef struct {
 } IjSection;
 
 struct FkInflateJob {
-  char *key;    /* NULL: a job of its own caller's, not in the registry */
+  char *key;       /* NULL: a job of its own caller's, not in the registry */
+  char *cache_key; /* the entry in the cache on disk (inflatecache.h), or NULL */
+  /* the cache's entry, when the sections came from it: the outs point into
+   * its mapping */
+  FkInflateCacheHit *hit;
   guint refs;   /* under registry_lock: a lookup must not find a job being freed */
   GArray *secs; /* IjSection, written only by their thread until done */
   gpointer keep;
@@ -29,6 +34,25 @@ typedef struct {
 static GMutex registry_lock;
 static GHashTable *registry; /* key -> FkInflateJob, while referenced */
 
+/* The cache entry of JOB's sections, when every one inflated. Run by the
+ * thread that finished last: the sections change no more, and the job is
+ * not freed before its threads are joined. */
+static void
+store(FkInflateJob *job)
+{
+  guint n = job->secs->len;
+  g_autofree FkInflateSection *secs = g_new(FkInflateSection, n);
+  g_autofree const guint8 **outs = g_new(const guint8 *, n);
+  for (guint i = 0; i < n; i++) {
+    const IjSection *s = &g_array_index(job->secs, IjSection, i);
+    if (s->out == NULL)
+      return; /* a stream that does not inflate: said on every run */
+    secs[i] = s->sec;
+    outs[i] = s->out;
+  }
+  fk_inflate_cache_store(job->cache_key, secs, outs, n);
+}
+
 static void
 inflate_part(FkInflateJob *job, guint thread)
 {
@@ -43,9 +67,11 @@ inflate_part(FkInflateJob *job, guint thread)
       g_free(out);
   }
   g_mutex_lock(&job->lock);
-  job->running--;
+  gboolean last = --job->running == 0;
   g_cond_broadcast(&job->cond);
   g_mutex_unlock(&job->lock);
+  if (last && job->cache_key != NULL)
+    store(job); /* after the wait is over: the readers do not wait for the disk */
 }
 
 static gpointer
@@ -65,8 +91,8 @@ cmp_src_len(gconstpointer a, gconstpointer b)
 }
 
 static FkInflateJob *
-job_new(const char *key, const FkInflateSection *secs, guint n, gpointer keep,
-        GDestroyNotify keep_free)
+job_new(const char *key, const char *cache_key, const FkInflateSection *secs, guint n,
+        gpointer keep, GDestroyNotify keep_free)
 {
   FkInflateJob *job = g_new0(FkInflateJob, 1);
   job->key = g_strdup(key);
@@ -80,6 +106,15 @@ job_new(const char *key, const FkInflateSection *secs, guint n, gpointer keep,
     IjSection s = {secs[i], NULL, 0};
     g_array_append_val(job->secs, s);
   }
+  /* the cache's entry if it has one: no thread, nothing to wait for */
+  job->hit = fk_inflate_cache_open(cache_key, secs, n);
+  for (guint i = 0; job->hit != NULL && i < n; i++) {
+    IjSection *s = &g_array_index(job->secs, IjSection, i);
+    s->out = (guint8 *)fk_inflate_cache_bytes(job->hit, &s->sec);
+  }
+  if (job->hit != NULL)
+    return job;
+  job->cache_key = g_strdup(cache_key);
   /* the largest stream on one thread, the others on the second, balanced
    * by compressed size */
   g_array_sort(job->secs, cmp_src_len);
@@ -106,11 +141,11 @@ job_new(const char *key, const FkInflateSection *secs, guint n, gpointer keep,
 }
 
 FkInflateJob *
-fk_inflate_job_get(const char *key, const FkInflateSection *secs, guint n, gpointer keep,
-                   GDestroyNotify keep_free)
+fk_inflate_job_get(const char *key, const char *cache_key, const FkInflateSection *secs, guint n,
+                   gpointer keep, GDestroyNotify keep_free)
 {
   if (key == NULL)
-    return job_new(NULL, secs, n, keep, keep_free);
+    return job_new(NULL, cache_key, secs, n, keep, keep_free);
   g_mutex_lock(&registry_lock);
   if (registry == NULL)
     registry = g_hash_table_new(g_str_hash, g_str_equal);
@@ -124,7 +159,7 @@ fk_inflate_job_get(const char *key, const FkInflateSection *secs, guint n, gpoin
   }
   /* started under the lock: a second caller of the same key waits for the
    * threads' creation, not for the inflating */
-  job = job_new(key, secs, n, keep, keep_free);
+  job = job_new(key, cache_key, secs, n, keep, keep_free);
   g_hash_table_insert(registry, job->key, job);
   g_mutex_unlock(&registry_lock);
   return job;
@@ -169,13 +204,15 @@ fk_inflate_job_unref(FkInflateJob *job)
   for (guint t = 0; t < 2; t++)
     if (job->th[t] != NULL)
       g_thread_join(job->th[t]);
-  for (guint i = 0; i < job->secs->len; i++)
+  for (guint i = 0; job->hit == NULL && i < job->secs->len; i++)
     g_free(g_array_index(job->secs, IjSection, i).out);
+  fk_inflate_cache_close(job->hit);
   g_array_unref(job->secs);
   if (job->keep_free != NULL)
     job->keep_free(job->keep);
   g_mutex_clear(&job->lock);
   g_cond_clear(&job->cond);
   g_free(job->key);
+  g_free(job->cache_key);
   g_free(job);
 }

@@ -30,9 +30,12 @@ typedef struct {
  * the N sections SECS on up to two threads (the largest on one, the rest on the other). Their SRC
  * bytes must stay valid until the job ends: the job holds KEEP (freed with KEEP_FREE) as long as it
  * lives. A caller whose key is taken gets the other's job: its own SECS, KEEP are not used (KEEP is
- * freed at once). */
-FkInflateJob *fk_inflate_job_get(const char *key, const FkInflateSection *secs, guint n,
-                                 gpointer keep, GDestroyNotify keep_free);
+ * freed at once). CACHE_KEY (NULL: none) names the sections' entry in the cache on disk
+ * (inflatecache.h): a job whose entry is there inflates nothing; one that inflates every section
+ * writes the entry, after its waiters are woken. */
+FkInflateJob *fk_inflate_job_get(const char *key, const char *cache_key,
+                                 const FkInflateSection *secs, guint n, gpointer keep,
+                                 GDestroyNotify keep_free);
 
 /* Waits until every section of JOB is inflated or has failed. */
 void fk_inflate_job_wait(FkInflateJob *job);

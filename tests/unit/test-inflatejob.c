@@ -65,13 +65,13 @@ test_shared(void)
   Streams s;
   streams_init(&s);
   freed = 0;
-  FkInflateJob *a = fk_inflate_job_get("file-a", s.secs, 2, GUINT_TO_POINTER(7), count_free);
+  FkInflateJob *a = fk_inflate_job_get("file-a", NULL, s.secs, 2, GUINT_TO_POINTER(7), count_free);
   /* the second caller of the key gets the first's job; its own list (none
    * here) and what it keeps are not used */
-  FkInflateJob *b = fk_inflate_job_get("file-a", NULL, 0, GUINT_TO_POINTER(7), count_free);
+  FkInflateJob *b = fk_inflate_job_get("file-a", NULL, NULL, 0, GUINT_TO_POINTER(7), count_free);
   g_assert_true(a == b);
   g_assert_cmpuint(freed, ==, 1);
-  FkInflateJob *other = fk_inflate_job_get("file-b", s.secs, 1, NULL, NULL);
+  FkInflateJob *other = fk_inflate_job_get("file-b", NULL, s.secs, 1, NULL, NULL);
   g_assert_true(other != a);
   fk_inflate_job_wait(b);
   check_outputs(b, &s);
@@ -82,7 +82,7 @@ test_shared(void)
   fk_inflate_job_unref(b);
   g_assert_cmpuint(freed, ==, 2);
   /* gone from the registry with its last reference: the key starts anew */
-  FkInflateJob *c = fk_inflate_job_get("file-a", s.secs + 1, 1, NULL, NULL);
+  FkInflateJob *c = fk_inflate_job_get("file-a", NULL, s.secs + 1, 1, NULL, NULL);
   fk_inflate_job_wait(c);
   gboolean known = TRUE;
   g_assert_null(fk_inflate_job_output(c, s.secs[0].offset, s.zl[0], s.n[0], &known));
@@ -99,8 +99,8 @@ test_private(void)
 {
   Streams s;
   streams_init(&s);
-  FkInflateJob *a = fk_inflate_job_get(NULL, s.secs, 2, NULL, NULL);
-  FkInflateJob *b = fk_inflate_job_get(NULL, s.secs, 2, NULL, NULL);
+  FkInflateJob *a = fk_inflate_job_get(NULL, NULL, s.secs, 2, NULL, NULL);
+  FkInflateJob *b = fk_inflate_job_get(NULL, NULL, s.secs, 2, NULL, NULL);
   g_assert_true(a != b);
   /* freed without a wait: the last reference joins the threads */
   fk_inflate_job_unref(a);
@@ -119,7 +119,7 @@ test_damaged(void)
   memset(bad + s.zl[0] / 2, 'X', 16);
   FkInflateSection secs[2] = {s.secs[0], s.secs[1]};
   secs[0].src = bad;
-  FkInflateJob *j = fk_inflate_job_get("file-damaged", secs, 2, NULL, NULL);
+  FkInflateJob *j = fk_inflate_job_get("file-damaged", NULL, secs, 2, NULL, NULL);
   fk_inflate_job_wait(j);
   gboolean known = FALSE;
   g_assert_null(fk_inflate_job_output(j, secs[0].offset, s.zl[0], s.n[0], &known));
