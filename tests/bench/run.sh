@@ -13,6 +13,15 @@ shared="$top/../shared"
 work=${BENCH_DIR:-$top/build/bench}
 mkdir -p "$work"
 mb=${BENCH_MB:-300}
+# A cache of inflated DWARF of the bench's own (formats/symbols/inflatecache.h):
+# the user's is not touched, and every bench starts from an empty one (the
+# first run of each capture inflates, the later ones map what it wrote;
+# unwind.sh shows both). FLAMEKIT_CACHE_DIR= runs them all without it.
+if [ -z "${FLAMEKIT_CACHE_DIR+set}" ]; then
+  FLAMEKIT_CACHE_DIR="$work/dwarf-cache"
+  rm -rf "$FLAMEKIT_CACHE_DIR"
+  export FLAMEKIT_CACHE_DIR
+fi
 # The peers' binaries on this machine, unless told otherwise: every bench
 # then prints its rows as ratios to them.
 if [ -z "${INFERNO_DIR:-}" ] && [ -x "$shared/peers/bin/inferno-flamegraph" ]; then

@@ -4,7 +4,10 @@
 # frame pointers), recorded here at bench time (never committed), turned into a
 # flame graph by flamekit directly against what cargo-flamegraph runs (perf
 # script | a collapser), in wall seconds and peak memory, as ratios; and the CFI
-# libraries compared (tests/bench/cfi-libdw*.c).
+# libraries compared (tests/bench/cfi-libdw*.c). flamekit's rows are run with a
+# DWARF cache of their own (formats/symbols/inflatecache.h): warm (the first of
+# its runs filled it; every later capture on a host names the same libc),
+# cold (emptied before each run), and off.
 #   sh tests/bench/unwind.sh BUILD/flamekit
 #   BENCH_UNWIND_COPY  the stack copy size (default 16384; cargo-flamegraph now 64000)
 #   BENCH_UNWIND_ROUNDS  wordstats rounds (default 2400, about 30 s of samples at 997 Hz)
@@ -49,8 +52,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }
 k=0
 while [ "$k" -lt "$RUNS" ]; do
   t cat "cat '$T/x.data' > /dev/null"
-  t fk "'$FK' graph '$T/x.data' -o '$T/a.svg'"
-  t fkn "'$FK' graph --no-inline '$T/x.data' -o '$T/b.svg'"
+  t fk "FLAMEKIT_CACHE_DIR='$T/cache' '$FK' graph '$T/x.data' -o '$T/a.svg'"
+  rm -rf "$T/cold"
+  t fkcold "FLAMEKIT_CACHE_DIR='$T/cold' '$FK' graph '$T/x.data' -o '$T/a.svg'"
+  t fkoff "FLAMEKIT_CACHE_DIR= '$FK' graph '$T/x.data' -o '$T/a.svg'"
+  t fkn "FLAMEKIT_CACHE_DIR='$T/cache' '$FK' graph --no-inline '$T/x.data' -o '$T/b.svg'"
   t ps "perf script -i '$T/x.data' | '$FK' graph -o '$T/c.svg'"
   t psn "perf script --no-inline -i '$T/x.data' | '$FK' graph -o '$T/d.svg'"
   k=$((k + 1))
@@ -60,13 +66,17 @@ read -r cat_s _ <"$T/last"
 row "flamekit graph x.data (inline frames, the default)" fk
 read -r fk_s fk_kb <"$T/last"
 grep 'unwound' "$T/fk.err" | sed 's/^/  /'
+row "  the same, a cold DWARF cache (a first run on this host)" fkcold
+read -r fkcold_s _ <"$T/last"
+row "  the same, the DWARF cache off (FLAMEKIT_CACHE_DIR=)" fkoff
+read -r fkoff_s _ <"$T/last"
 row "flamekit graph --no-inline x.data" fkn
 read -r fkn_s _ <"$T/last"
 row "perf script | flamekit graph (what cargo-flamegraph runs)" ps
 read -r ps_s ps_kb <"$T/last"
 row "perf script --no-inline | flamekit graph" psn
 read -r psn_s _ <"$T/last"
-echo "  flamekit graph vs perf script | flamekit graph: $(ratio "$ps_s" "$fk_s") faster (target >= 20x)"
+echo "  flamekit graph vs perf script | flamekit graph: $(ratio "$ps_s" "$fk_s") faster (target >= 20x; a cold cache $(ratio "$ps_s" "$fkcold_s"), none $(ratio "$ps_s" "$fkoff_s"))"
 echo "  flamekit graph vs perf script --no-inline | flamekit graph: $(ratio "$psn_s" "$fk_s") faster (target >= 5x)"
 echo "  flamekit graph vs cat: $(ratio "$fk_s" "$cat_s") the time of cat (target <= 3x)"
 echo "  flamekit graph --no-inline vs perf script --no-inline: $(ratio "$psn_s" "$fkn_s") faster"
