@@ -24,13 +24,12 @@ typedef struct {
 #define INLINE 16
 
 /* The strings: blocks that never move, 64 KiB while the interner is small
- * (one per archive member), then 4 MiB in huge pages. With a million names
- * the table and the strings are each a cache miss per intern that finds its
- * name, and in small pages a TLB miss too (a page walk through the VM's
- * nested tables). */
+ * (one per archive member), then 4 MiB (fk_pages_alloc). With a million
+ * names the table and the strings are each a cache miss per intern that
+ * finds its name. */
 #define ARENA_SMALL ((gsize)64 << 10)
 #define ARENA_BIG ((gsize)4 << 20)
-/* Tables in huge pages from this size on. */
+/* Tables from fk_pages_alloc0 from this size on. */
 #define TABLE_HUGE ((gsize)4 << 20)
 
 struct FkInterner {

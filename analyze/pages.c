@@ -1,4 +1,4 @@
-/* pages.c -- huge-page allocations (see pages.h). */
+/* pages.c -- big allocations, aligned for huge pages (see pages.h). */
 #include "pages.h"
 
 #include <stdlib.h>
@@ -11,10 +11,6 @@ fk_pages_alloc(gsize bytes)
   void *p = NULL;
   if (posix_memalign(&p, FK_PAGES_HUGE, bytes) != 0)
     return g_malloc(bytes);
-#ifdef MADV_HUGEPAGE
-  /* Only advice: without it (or when refused) the memory is ordinary. */
-  (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
   return p;
 }
 
@@ -49,9 +45,6 @@ fk_pages_map0(gsize bytes)
   void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
     g_error("%s: failed to map %" G_GSIZE_FORMAT " bytes", G_STRLOC, bytes);
-#ifdef MADV_HUGEPAGE
-  (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
   return p;
 }
 

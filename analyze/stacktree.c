@@ -197,17 +197,16 @@ add_to(gint64 *p, gint64 v)
 static gboolean rescale(FkTree *self, guint decimals, GError **error);
 static inline void relink(FkTree *self, FkNodeId i, FkNode *x);
 
-/* Zeroed memory for the index and the stack cache, in huge pages when big. */
+/* Zeroed memory for the index and the stack cache (fk_pages_alloc0 when
+ * big). */
 static void *
 table_alloc0(gsize bytes)
 {
   return fk_pages_alloc0(bytes, (gsize)4 << 20);
 }
 
-/* A node chunk (4 MiB). Big trees fault in hundreds of megabytes of nodes and
- * index; on a VM every page fault is expensive, so ask for huge pages where
- * the kernel gives them on request (transparent_hugepage=madvise). Only the
- * later chunks: a small tree (one per archive member) stays small. */
+/* A node chunk (4 MiB): the first from malloc, so that a small tree (one
+ * per archive member) stays small; the later ones fresh mapped pages. */
 static FkNode *
 chunk_alloc(guint index)
 {

@@ -8,10 +8,9 @@
 
 /* ---- blocks ---- */
 
-/* Blocks are carved from 2 MiB arenas, in huge pages where the kernel gives
- * them on request: one page fault per arena instead of one per 4 KiB (on a
- * VM, the faults of the first few megabytes in flight cost more than a
- * small archive's decompression). */
+/* Blocks are carved from 2 MiB arenas (fk_pages_alloc: aligned, so that a
+ * system whose transparent huge pages are always on backs each with one
+ * page). */
 struct FkBlocks {
   GMutex lock;
   gsize block;
