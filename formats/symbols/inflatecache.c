@@ -179,22 +179,6 @@ fk_inflate_cache_close(FkInflateCacheHit *hit)
   g_free(hit);
 }
 
-static gboolean
-write_all(int fd, const void *p, gsize len)
-{
-  const guint8 *b = p;
-  while (len > 0) {
-    ssize_t w = write(fd, b, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return FALSE;
-    b += w;
-    len -= (gsize)w;
-  }
-  return TRUE;
-}
-
 typedef struct {
   char *name;
   guint64 size;
@@ -273,18 +257,25 @@ fk_inflate_cache_store(const char *key, const FkInflateSection *secs, const guin
     return; /* an entry that can never fit is not written */
   g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, key);
   int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (f == NULL) {
+    if (fd >= 0) {
+      close(fd);
+      (void)unlink(tmp);
+    }
     return;
+  }
   IcHeader h = {.n = n};
   memcpy(h.magic, MAGIC, sizeof h.magic);
   static const guint8 zeros[ALIGN];
-  gboolean ok = write_all(fd, &h, sizeof h) && write_all(fd, entries, n * sizeof(IcEntry));
+  gboolean ok = fwrite(&h, sizeof h, 1, f) == 1 && fwrite(entries, sizeof(IcEntry), n, f) == n;
   guint64 pos = sizeof(IcHeader) + (guint64)n * sizeof(IcEntry);
   for (guint i = 0; ok && i < n; i++) {
-    ok = write_all(fd, zeros, entries[i].data - pos) && write_all(fd, outs[i], secs[i].size);
+    gsize pad = (gsize)(entries[i].data - pos);
+    ok = fwrite(zeros, 1, pad, f) == pad && fwrite(outs[i], 1, secs[i].size, f) == secs[i].size;
     pos = entries[i].data + secs[i].size;
   }
-  ok = close(fd) == 0 && ok;
+  ok = fclose(f) == 0 && ok;
   if (!ok || rename(tmp, path) != 0) {
     (void)unlink(tmp);
     return;
