@@ -1,5 +1,6 @@
 /* maps.c -- processes, threads and their address maps over time. */
 #include "maps.h"
+#include "../sorted.h"
 
 #include <string.h>
 
@@ -87,15 +88,7 @@ pd_maps_stamp(PdMaps *self, gint64 pid)
 static guint
 first_ending_after(GArray *a, guint64 addr)
 {
-  guint lo = 0, hi = a->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(a, PdMap, mid).end <= addr)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return FK_SORTED_UPTO(a, PdMap, end, addr);
 }
 
 static gboolean
@@ -188,14 +181,7 @@ pd_maps_find_floor(PdMaps *self, gint64 pid, guint64 addr)
   if (a == NULL)
     return NULL;
   /* the last mapping starting at or below ADDR */
-  guint lo = 0, hi = a->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(a, PdMap, mid).start <= addr)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(a, PdMap, start, addr);
   return lo > 0 ? &g_array_index(a, PdMap, lo - 1) : NULL;
 }
 

@@ -4,6 +4,7 @@
 #include "dwarf.h"
 #include "dies.h"
 #include "linetable.h"
+#include "../sorted.h"
 
 #include <dwarf.h>
 #include <gelf.h>
@@ -339,14 +340,7 @@ cu_abbrevs(FkDwarf *self, DwCu *cu)
 static DwCu *
 cu_at(FkDwarf *self, guint64 off)
 {
-  guint lo = 0, hi = self->cus->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(self->cus, DwCu, mid).header <= off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(self->cus, DwCu, header, off);
   if (lo == 0)
     return NULL;
   DwCu *cu = &g_array_index(self->cus, DwCu, lo - 1);
@@ -794,14 +788,7 @@ fk_dwarf_free(FkDwarf *self)
 static gint
 last_at_or_before(GArray *ranges, guint64 pc)
 {
-  guint lo = 0, hi = ranges->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(ranges, DwRange, mid).lo <= pc)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(ranges, DwRange, lo, pc);
   return (gint)lo - 1;
 }
 
@@ -835,14 +822,7 @@ line_at(DwCu *cu, guint64 pc, const char **file, guint *line)
 {
   if (cu->rows == NULL) /* no line tables read, or a unit whose DIE did not read */
     return FALSE;
-  guint lo = 0, hi = cu->rows->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(cu->rows, DwRow, mid).addr <= pc)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(cu->rows, DwRow, addr, pc);
   if (lo == 0)
     return FALSE;
   const DwRow *r = &g_array_index(cu->rows, DwRow, lo - 1);

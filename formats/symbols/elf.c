@@ -14,6 +14,7 @@
 #include "inflatejob.h"
 #include "plt.h"
 #include "zinflate.h"
+#include "../sorted.h"
 
 typedef struct {
   guint64 offset, filesz, vaddr;
@@ -550,14 +551,7 @@ fk_elf_symbol_at(FkElf *self, guint64 vaddr)
     load_symbols(self);
   /* the last symbol starting at or before VADDR; sizes may overlap (a
    * sized symbol nested in a larger one), so look back a few entries */
-  guint lo = 0, hi = self->syms->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(self->syms, FkElfSym, mid).start <= vaddr)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(self->syms, FkElfSym, start, vaddr);
   for (guint i = lo, k = 0; i > 0 && k < 4; i--, k++) {
     const FkElfSym *s = &g_array_index(self->syms, FkElfSym, i - 1);
     if (vaddr < s->end)

@@ -11,6 +11,7 @@
 #include "kallsyms.h"
 
 #include "hex.h"
+#include "../sorted.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -399,14 +400,7 @@ fk_symmap_free(FkSymMap *self)
 const char *
 fk_symmap_lookup(const FkSymMap *self, guint64 addr, gsize *len)
 {
-  guint lo = 0, hi = self->ents->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(self->ents, KsSym, mid).start <= addr)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(self->ents, KsSym, start, addr);
   if (lo == 0)
     return NULL;
   const KsSym *e = &g_array_index(self->ents, KsSym, lo - 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../names.h"
+#include "../sorted.h"
 
 struct FkPltTable {
   GArray *stubs; /* FkPltStub, by start */
@@ -186,14 +187,7 @@ fk_plt_free(FkPltTable *self)
 const FkPltStub *
 fk_plt_at(const FkPltTable *self, guint64 vaddr)
 {
-  guint lo = 0, hi = self->stubs->len;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (g_array_index(self->stubs, FkPltStub, mid).start <= vaddr)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  guint lo = FK_SORTED_UPTO(self->stubs, FkPltStub, start, vaddr);
   if (lo == 0)
     return NULL;
   const FkPltStub *s = &g_array_index(self->stubs, FkPltStub, lo - 1);
