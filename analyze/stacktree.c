@@ -1270,6 +1270,13 @@ append_children(const FkTree *self, FkNodeId node, FkOrder order, GArray *ids)
 gboolean
 fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data)
 {
+  return fk_tree_walk_from(self, FK_ROOT, order, func, user_data);
+}
+
+gboolean
+fk_tree_walk_from(const FkTree *self, FkNodeId from, FkOrder order, FkTreeWalkFunc func,
+                  gpointer user_data)
+{
   /* An explicit stack: deep stacks must not overflow the C stack. The child
    * lists of all open levels share one array (LEVELS holds where each level's
    * next child is and where its list starts): a list per node was an
@@ -1282,9 +1289,22 @@ fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer us
     guint start, next;
   };
   gsize cap = 64, depth = 0;
+  if (from != FK_ROOT) {
+    /* FROM's ancestors first: PATH is always from the root's child */
+    for (FkNodeId a = node_at(self, from)->parent; a != FK_ROOT; a = node_at(self, a)->parent)
+      depth++;
+    cap = MAX(cap, 2 * (depth + 1));
+  }
   g_autofree const char **path = g_new(const char *, cap);
   g_autofree struct Level *levels = g_new(struct Level, cap + 1);
-  append_children(self, FK_ROOT, order, ids);
+  if (from == FK_ROOT) {
+    append_children(self, FK_ROOT, order, ids);
+  } else {
+    gsize d = depth;
+    for (FkNodeId a = node_at(self, from)->parent; a != FK_ROOT; a = node_at(self, a)->parent)
+      path[--d] = node_at(self, a)->name;
+    g_array_append_val(ids, from);
+  }
   levels[0] = (struct Level){0, 0};
   gsize n_levels = 1; /* always DEPTH + 1 */
   while (n_levels > 0) {

@@ -207,6 +207,11 @@ void fk_tree_path(const FkTree *self, FkNodeId node, GPtrArray *out);
 typedef gboolean (*FkTreeWalkFunc)(const FkTree *tree, FkNodeId node, const char *const *path,
                                    gsize depth, gpointer user_data);
 gboolean fk_tree_walk(const FkTree *self, FkOrder order, FkTreeWalkFunc func, gpointer user_data);
+/* The same for FROM and the nodes under it (FK_ROOT: fk_tree_walk), PATH
+ * still from the root's child: a writer walks a tree in pieces, one a
+ * thread. The tree is only read, so walks of one tree may run at once. */
+gboolean fk_tree_walk_from(const FkTree *self, FkNodeId from, FkOrder order, FkTreeWalkFunc func,
+                           gpointer user_data);
 
 /* TRUE when both (finished) trees hold the same stacks with the same weights
  * (after scaling to the same decimals), whatever their node order and

@@ -56,6 +56,7 @@ cmd_fold(int argc, char **argv)
   ropts.summary = &summary;
   g_autofree char *header = partial ? fk_cmd_partial_header(paths, &iopts, diag) : NULL;
   ropts.folded_header = header;
+  ropts.jobs = (guint)iopts.jobs;
   if (!fk_cmd_write_outputs(tree, output, output_format, &fk_writer_folded, &ropts))
     ok = FALSE;
   g_free(summary.inputs);

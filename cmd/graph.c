@@ -458,6 +458,7 @@ fk_graph_run(FkGraph *graph, char **paths, const char *command)
   FkRunSummary summary;
   fk_cmd_summary_init(&summary, command, expanded ? expanded : paths, &graph->iopts, diag);
   ropts->summary = &summary;
+  ropts->jobs = (guint)graph->iopts.jobs;
   if (tree == NULL) {
     ok = FALSE;
   } else {

@@ -33,6 +33,9 @@ typedef struct {
   /* folded: lines written before the stacks (a partial's header, `fold
    * --partial`; formats/partial.h); NULL: none. */
   const char *folded_header;
+  /* folded: threads it may write with (the cut of render/pieces.h; the
+   * output is the same for every number); 0: one a core. */
+  guint jobs;
   /* svg (render/svg.c); the names of flamegraph.pl's options. */
   const char *subtitle;     /* NULL: none */
   double width;             /* image width in px; 0: fluid (laid out at 1200, follows the window) */

@@ -29,6 +29,7 @@ fk_render_options_init(FkRenderOptions *opts)
   opts->ui_color = "#000000";
   opts->search_color = "rgb(230,0,230)";
   opts->order = FK_ORDER_NAME;
+  opts->jobs = 1;
 }
 
 const char *

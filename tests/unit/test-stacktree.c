@@ -207,6 +207,48 @@ random_tree(GRand *r, FkInterner *strings, guint n)
   return t;
 }
 
+static char *
+dump_from(const FkTree *t, FkNodeId from)
+{
+  GString *s = g_string_new(NULL);
+  g_assert_true(fk_tree_walk_from(t, from, FK_ORDER_NAME, collect_line, s));
+  return g_string_free(s, FALSE);
+}
+
+/* A walk from a node is that node's part of the whole walk, with whole
+ * paths: the walks from the root's children, one after the other, are the
+ * whole walk, and so are a node's own line and the walks from its children. */
+static void
+test_walk_from(void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed(g_test_rand_int());
+  g_autoptr(GArray) kids = g_array_new(FALSE, FALSE, sizeof(FkNodeId));
+  for (int round = 0; round < 50; round++) {
+    g_autoptr(FkTree) t = random_tree(r, NULL, (guint)g_rand_int_range(r, 1, 300));
+    g_autofree char *whole = dump(t);
+    g_autofree char *root = dump_from(t, FK_ROOT);
+    g_assert_cmpstr(root, ==, whole);
+    for (int k = 0; k < 20; k++) {
+      FkNodeId x = k == 0 ? FK_ROOT : (FkNodeId)g_rand_int_range(r, 1, (gint32)fk_tree_size(t));
+      g_autofree char *want = dump_from(t, x);
+      GString *got = g_string_new(NULL);
+      if (x != FK_ROOT) {
+        g_autoptr(GPtrArray) path = g_ptr_array_new();
+        fk_tree_path(t, x, path);
+        collect_line(t, x, (const char *const *)path->pdata, path->len, got);
+      }
+      fk_tree_children(t, x, FK_ORDER_NAME, kids);
+      for (guint i = 0; i < kids->len; i++) {
+        g_autofree char *part = dump_from(t, g_array_index(kids, FkNodeId, i));
+        g_string_append(got, part);
+      }
+      g_assert_cmpstr(got->str, ==, want);
+      g_assert_nonnull(strstr(whole, want));
+      g_string_free(got, TRUE);
+    }
+  }
+}
+
 /* A reset tree collects as a new one does, whatever it held before. */
 static void
 test_reset(void)
@@ -1057,6 +1099,7 @@ main(int argc, char **argv)
   g_test_add_func("/stacktree/merge-properties", test_merge_properties);
   g_test_add_func("/stacktree/equal", test_equal_detects_difference);
   g_test_add_func("/stacktree/reset", test_reset);
+  g_test_add_func("/stacktree/walk-from", test_walk_from);
   g_test_add_func("/stacktree/distinct-stacks", test_distinct_stacks);
   g_test_add_func("/stacktree/finish", test_finish);
   g_test_add_func("/stacktree/lift", test_lift);
