@@ -1,14 +1,18 @@
-/* walltime OUT CMD [ARG...]: runs CMD, then appends "SECONDS KB" to OUT,
+/* walltime [-c] OUT CMD [ARG...]: runs CMD, then appends "SECONDS KB" to OUT,
  * as `/usr/bin/time -f '%e %M' -a -o OUT CMD...` does, but with the wall
  * time in milliseconds rather than GNU time's hundredths: a 0.12 s run
  * timed to 10 ms moves a ratio by 8% on rounding alone. KB is the peak
  * resident set of CMD and the children it waited for (wait4's ru_maxrss,
  * the figure GNU time prints). Exits with CMD's status; a command killed by
- * a signal exits 128 + the signal. A bench tool, built by the scripts that
+ * a signal exits 128 + the signal. With -c, "SECONDS KB USER SYS": the CPU
+ * seconds of CMD and its waited-for children too, so that a run timed to
+ * the millisecond needs no GNU time inside it (whose own start is in the
+ * wall time). A bench tool, built by the scripts that
  * use it; not part of flamekit. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,8 +29,11 @@ now(void)
 int
 main(int argc, char **argv)
 {
+  int cpu = argc > 1 && strcmp(argv[1], "-c") == 0;
+  argc -= cpu;
+  argv += cpu;
   if (argc < 3) {
-    fprintf(stderr, "usage: walltime OUT CMD [ARG...]\n");
+    fprintf(stderr, "usage: walltime [-c] OUT CMD [ARG...]\n");
     return 2;
   }
   double t0 = now();
@@ -47,8 +54,13 @@ main(int argc, char **argv)
     return 2;
   }
   double secs = now() - t0;
+  double user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+  double sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
   FILE *out = fopen(argv[1], "a");
-  if (out == NULL || fprintf(out, "%.3f %ld\n", secs, ru.ru_maxrss) < 0 || fclose(out) != 0) {
+  if (out == NULL ||
+      (cpu ? fprintf(out, "%.3f %ld %.3f %.3f\n", secs, ru.ru_maxrss, user, sys)
+           : fprintf(out, "%.3f %ld\n", secs, ru.ru_maxrss)) < 0 ||
+      fclose(out) != 0) {
     perror(argv[1]);
     return 2;
   }
