@@ -21,7 +21,7 @@
 #include "archivelib.h"
 
 #include "decompress.h"
-#include "readahead.h"
+#include "lentblocks.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,9 +39,6 @@ G_DEFINE_QUARK(fk - container - error - quark, fk_container_error)
 
 #define PROBE_BYTES (64 * 1024)
 #define READ_BLOCK (64 * 1024)
-/* Blocks an archive's decoder runs ahead of the walk by (read_ahead): 1 MiB
- * lets it go on while the walk waits for a reader, and costs few faults. */
-#define READ_AHEAD_SLOTS 16
 /* Bytes out of an archive before its expansion ratio is checked: small
  * members of zeros or repeated lines compress far better than dumps do. */
 #define RATIO_FLOOR ((guint64)64 << 20)
@@ -62,7 +59,7 @@ typedef struct {
   gint64 block_offset; /* of block[0] in the member (sparse files leave gaps) */
   gint64 pos;          /* bytes handed out */
   gboolean ended;
-  guint8 *scratch; /* bytes lent that are not the read-ahead's (member_lend) */
+  guint8 *scratch; /* bytes lent that are not in a lent block (member_lend) */
 } Member;
 
 struct Level {
@@ -198,8 +195,8 @@ level_bytes_in(Level *l)
     return g_bytes_get_size(l->memory);
   if (l->source != NULL && fk_decompress_is(l->source))
     return fk_decompress_consumed(l->source);
-  if (l->source != NULL && fk_read_ahead_is(l->source))
-    return fk_read_ahead_mark(l->source);
+  if (l->source != NULL && fk_lent_blocks_is(l->source))
+    return fk_lent_blocks_mark(l->source);
   la_int64_t n = LA(archive_filter_bytes)(l->a, -1);
   return n > 0 ? (guint64)n : 0;
 }
@@ -251,7 +248,7 @@ fk_container_detach(FkContainer *self)
   FkContainer *sub = g_new0(FkContainer, 1);
   sub->opts = self->opts;
   sub->opts.detach_archives = FALSE;
-  sub->opts.read_ahead = FALSE; /* read on a worker: the other workers have the other cores */
+  sub->opts.lend_members = FALSE; /* read on a worker, members and all: no pipes */
   sub->deferred = g_steal_pointer(&self->deferred);
   sub->stack = g_ptr_array_new();
   g_queue_init(&sub->pending);
@@ -587,8 +584,8 @@ level_read_cb(struct archive *a, void *user_data, const void **buf)
 {
   Level *l = user_data;
   g_autoptr(GError) error = NULL;
-  /* A read-ahead lends its blocks: libarchive keeps a buffer only until
-   * its next call, as long as the block is lent. */
+  /* Lent blocks (lentblocks.h) are lent as they are: libarchive keeps a
+   * buffer only until its next call, as long as the block is lent. */
   guint8 *lent = NULL;
   gssize n = fk_input_borrow(l->source, &lent, &error);
   if (n == -2)
@@ -705,8 +702,8 @@ member_read(gpointer user_data, void *buf, gsize len, GError **error)
   return n;
 }
 
-/* A member of an archive read ahead (read_ahead) lends its bytes: where
- * they lie when that is in a block of the read-ahead (which the pipeline
+/* A member of an archive read in lent blocks (lend_members) lends its
+ * bytes: where they lie when that is in one of those blocks (which the pipeline
  * hands on as they are, fk_container_lent_bytes), else copied into the
  * member's own buffer, since lent bytes are the reader's to write to and
  * libarchive's own are not. */
@@ -718,7 +715,7 @@ member_lend(gpointer user_data, guint8 **out, GError **error)
   la_ssize_t n = member_next(m, G_MAXSSIZE, &data, error);
   if (n <= 0)
     return n < 0 ? -1 : 0;
-  if (data == NULL || !fk_read_ahead_holds(m->level->source, data, (gsize)n)) {
+  if (data == NULL || !fk_lent_blocks_holds(m->level->source, data, (gsize)n)) {
     if (n > READ_BLOCK) { /* the rest comes with the next call */
       m->pos -= n - READ_BLOCK;
       n = READ_BLOCK;
@@ -743,7 +740,7 @@ fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len)
   Member *m = fk_input_source(in, member_read);
   if (m == NULL || m->level->source == NULL)
     return NULL;
-  return fk_read_ahead_slice(m->level->source, data, len);
+  return fk_lent_blocks_slice(m->level->source, data, len);
 }
 
 static void
@@ -776,7 +773,6 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
   set_formats(l->a, TRUE);
   int r;
   if (kind == KIND_DECODE) {
-    gboolean from_disk = src == NULL; /* never pauses, as a pipe may */
     if (src == NULL) {
       GError *e = NULL;
       src = fk_input_new_file(path, &e);
@@ -789,13 +785,10 @@ level_open(FkContainer *self, FkInput *source, const char *path, Kind kind, cons
     /* no limits of its own: the members are bounded as any are */
     l->source = fk_decompress_new(g_steal_pointer(&src), 0, NULL, 0);
     /* The archive given (not one inside another, whose source is a member
-     * of the level below, read by this thread): decoded on a thread of its
-     * own, in the very blocks it would give here. The walk, faster than
-     * the decoder, waits for a few blocks at a time from a file; for each
-     * from a pipe. */
-    if (self->opts.read_ahead && depth == 1)
-      l->source = fk_read_ahead_new(l->source, READ_BLOCK, READ_AHEAD_SLOTS,
-                                    from_disk ? READ_AHEAD_SLOTS / 4 : 1, fk_decompress_consumed);
+     * of the level below): decoded in blocks whose bytes go to the
+     * members' readers without a copy. */
+    if (self->opts.lend_members && depth == 1)
+      l->source = fk_lent_blocks_new(l->source, READ_BLOCK, fk_decompress_consumed);
     l->buf = g_malloc(READ_BLOCK);
     r = LA(archive_read_open)(l->a, l, NULL, level_read_cb, NULL);
   } else if (src == NULL) {
@@ -1133,7 +1126,7 @@ next_in_archive(FkContainer *self, FkInput **in, GError **error)
   m->name = g_strdup(name);
   m->counted = TRUE;
   FkInput *mi = fk_input_new_stream(name, member_read, m, member_free);
-  if (l->source != NULL && fk_read_ahead_is(l->source))
+  if (l->source != NULL && fk_lent_blocks_is(l->source))
     fk_input_set_lend(mi, member_lend);
   Level *root = g_ptr_array_index(self->stack, 0);
   /* The member path from the outermost archive: "web01.tar.gz:perf.txt". */

@@ -54,9 +54,10 @@ typedef struct {
    * so that fk_container_detach can hand it to another thread. */
   gboolean detach_archives;
   /* A gzip or zstd archive this container reads itself (given, or the last
-   * of several; not one detached) is decompressed on a thread of its own,
-   * a bounded way ahead of the members' readers (readahead.h). */
-  gboolean read_ahead;
+   * of several; not one detached) is decompressed in blocks that its
+   * members lend (lentblocks.h, fk_container_lent_bytes): for a caller
+   * that hands the members' bytes to other threads. */
+  gboolean lend_members;
 } FkContainerOptions;
 
 /* Defaults: 64 GiB in all, 16 GiB per member, nesting 4, a million members,
@@ -94,7 +95,7 @@ FkContainer *fk_container_detach(FkContainer *self);
 void fk_container_set_diag(FkContainer *self, FkDiag *diag);
 
 /* LEN bytes at DATA, just lent by fk_input_borrow from IN (an input this
- * container returned), as a reference to the read-ahead block they lie in
+ * container returned), as a reference to the decoded block they lie in
  * (transfer full), to hand on to another thread without a copy; NULL when
  * they do not lie in one (copy them). */
 GBytes *fk_container_lent_bytes(const FkInput *in, const guint8 *data, gsize len);

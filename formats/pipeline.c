@@ -1281,7 +1281,7 @@ snapshot(Run *run)
 }
 
 /* The next bytes of IN to pump: lent by IN where it can, as a slice of the
- * archive's read-ahead block they lie in (no copy), else copied into a
+ * archive's decoded block they lie in (no copy), else copied into a
  * block of the run's. NULL at the end or with ERROR. */
 static GBytes *
 pump_next(Run *run, FkInput *in, GError **error)
@@ -1435,9 +1435,9 @@ fk_pipeline_run(char *const *paths, const FkPipelineOptions *opts, FkDiag *diag)
   copts.detach_archives = jobs > 1 && symbol_files != NULL &&
                           copts.max_total == defaults.max_total &&
                           copts.max_members == defaults.max_members;
-  /* The archive this thread walks is decompressed on another, so that the
-   * walk keeps the workers fed (one tar.zst of many hosts). */
-  copts.read_ahead = jobs > 1;
+  /* The archive this thread walks hands its members' bytes to the workers
+   * as they were decoded, without a copy (one tar.zst of many hosts). */
+  copts.lend_members = jobs > 1;
   g_autoptr(FkContainer) container = fk_container_new(paths, &copts);
 
   guint max_in_flight = 3 * jobs;

@@ -11,7 +11,7 @@
  * tar.gzip (truncated.tar.gz). One input in three is named twice with
  * detach_archives set, as `flamekit -j` reads several archives: the first is
  * detached (opened by the sub-container) and drained before the rest. Every
- * other size reads gzip and zstd archives through a read-ahead thread, as
+ * other size reads gzip and zstd archives in lent blocks (lentblocks.h), as
  * -j 2 and more do. */
 #include "fuzz.h"
 
@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, gsize size)
   opts.side_file = size % 2 ? on_side : NULL;
   gboolean twice = size % 3 == 0;
   opts.detach_archives = twice;
-  opts.read_ahead = (size / 7) % 2 == 0;
+  opts.lend_members = (size / 7) % 2 == 0;
   char *paths[] = {path, twice ? path : NULL, NULL};
   g_autoptr(FkContainer) c = fk_container_new(paths, &opts);
   g_autoptr(FkTree) tree = fk_tree_new(NULL, FK_TREE_DEFAULT);

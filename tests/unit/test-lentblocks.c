@@ -1,15 +1,14 @@
-/* test-readahead.c -- a source read ahead on its own thread: the same reads,
- * in the same blocks, then the same failure; a bounded way ahead; freed at
- * any moment. */
-#include "../../formats/readahead.h"
+/* test-lentblocks.c -- a source read in lent blocks: the same reads, in the
+ * same blocks, then the same failure; slices that outlive the block being
+ * handed out and the input; freed at any moment. */
+#include "../../formats/lentblocks.h"
 
 #include <string.h>
 
 /* What a source did, kept by the test after the source is freed. */
 typedef struct {
-  gint reads;      /* atomic */
-  gint destroyed;  /* atomic */
-  GThread *thread; /* of the last read */
+  gint reads;     /* atomic */
+  gint destroyed; /* atomic */
 } Probe;
 
 /* A source of LIMIT bytes (G_MAXUINT64: without end) whose byte at offset o
@@ -21,7 +20,6 @@ typedef struct {
   const gsize *sizes;
   gsize n_sizes;
   guint64 offset;
-  gint pause_ms; /* each read sleeps so long first */
   gboolean failed;
   Probe *probe;
 } Source;
@@ -30,9 +28,6 @@ static gssize
 source_read(gpointer data, void *buf, gsize len, GError **error)
 {
   Source *s = data;
-  if (s->pause_ms > 0)
-    g_usleep((gulong)s->pause_ms * 1000);
-  s->probe->thread = g_thread_self();
   gsize want = s->sizes[(gsize)g_atomic_int_get(&s->probe->reads) % s->n_sizes];
   g_atomic_int_inc(&s->probe->reads);
   if (s->failed)
@@ -64,15 +59,13 @@ source_free(gpointer data)
 
 /* The source as an input; PROBE says what it did. */
 static FkInput *
-source_new(Probe *probe, guint64 limit, guint64 fail_after, const gsize *sizes, gsize n_sizes,
-           gint pause_ms)
+source_new(Probe *probe, guint64 limit, guint64 fail_after, const gsize *sizes, gsize n_sizes)
 {
   Source *s = g_new0(Source, 1);
   s->limit = limit;
   s->fail_after = fail_after;
   s->sizes = sizes;
   s->n_sizes = n_sizes;
-  s->pause_ms = pause_ms;
   s->probe = probe;
   return fk_input_new_stream("src", source_read, s, source_free);
 }
@@ -85,12 +78,10 @@ source_mark(const FkInput *in)
   return (guint64)g_atomic_int_get(&s->probe->reads);
 }
 
-/* Waits (10 s at most: a loaded machine) until the source is freed. */
+/* The source was freed with the input. */
 static void
-wait_destroyed(Probe *probe)
+assert_destroyed(Probe *probe)
 {
-  for (int i = 0; i < 10000 && !g_atomic_int_get(&probe->destroyed); i++)
-    g_usleep(1000);
   g_assert_true(g_atomic_int_get(&probe->destroyed));
 }
 
@@ -116,7 +107,7 @@ test_same_blocks(void)
   for (int failing = 0; failing <= 1; failing++) {
     guint64 limit = 1000003, fail = failing ? 700001 : 0;
     Probe dp = {0}, ap = {0};
-    g_autoptr(FkInput) din = source_new(&dp, limit, fail, uneven, G_N_ELEMENTS(uneven), 0);
+    g_autoptr(FkInput) din = source_new(&dp, limit, fail, uneven, G_N_ELEMENTS(uneven));
     g_autoptr(GString) want = g_string_new(NULL);
     guint8 *buf = g_malloc(block);
     for (int calls = 0;; calls++) {
@@ -126,11 +117,10 @@ test_same_blocks(void)
       if (n <= 0)
         break;
     }
-    g_autoptr(FkInput) ain =
-        fk_read_ahead_new(source_new(&ap, limit, fail, uneven, G_N_ELEMENTS(uneven), 0), block, 4,
-                          failing ? 3 : 1, source_mark);
-    g_assert_true(fk_read_ahead_is(ain));
-    g_assert_false(fk_read_ahead_is(din));
+    g_autoptr(FkInput) ain = fk_lent_blocks_new(
+        source_new(&ap, limit, fail, uneven, G_N_ELEMENTS(uneven)), block, source_mark);
+    g_assert_true(fk_lent_blocks_is(ain));
+    g_assert_false(fk_lent_blocks_is(din));
     g_autoptr(GString) got = g_string_new(NULL);
     guint64 blocks = 0;
     for (;;) {
@@ -143,31 +133,31 @@ test_same_blocks(void)
         break;
       blocks++;
       /* what the source had done when this block was read: its own reads */
-      g_assert_cmpuint(fk_read_ahead_mark(ain), ==, blocks);
+      g_assert_cmpuint(fk_lent_blocks_mark(ain), ==, blocks);
       d[0] ^= 0xff; /* lent bytes are the reader's to write to */
       d[0] ^= 0xff;
     }
     g_assert_cmpstr(got->str, ==, want->str);
-    g_assert_true(ap.thread != g_thread_self());
-    g_assert_true(dp.thread == g_thread_self());
+    /* the end or the failure was a read of its own, and nothing after it */
+    g_assert_cmpint(g_atomic_int_get(&ap.reads), ==, g_atomic_int_get(&dp.reads));
     /* after the end or the failure: the end, again */
     guint8 *d;
     g_assert_cmpint(fk_input_borrow(ain, &d, NULL), ==, 0);
     g_free(buf);
     g_clear_pointer(&ain, fk_input_free);
-    wait_destroyed(&ap);
+    assert_destroyed(&ap);
   }
 }
 
-/* fk_input_read through the read-ahead gives the bytes in order whatever
- * the sizes asked, and the failure after the last byte before it. */
+/* fk_input_read through the blocks gives the bytes in order whatever the
+ * sizes asked, and the failure after the last byte before it. */
 static void
 test_read_any_size(void)
 {
   const guint64 limit = 300000;
   Probe p = {0};
-  g_autoptr(FkInput) in = fk_read_ahead_new(
-      source_new(&p, G_MAXUINT64, limit, uneven, G_N_ELEMENTS(uneven), 0), 8192, 3, 2, NULL);
+  g_autoptr(FkInput) in = fk_lent_blocks_new(
+      source_new(&p, G_MAXUINT64, limit, uneven, G_N_ELEMENTS(uneven)), 8192, NULL);
   guint64 off = 0;
   gsize asks[] = {1, 5000, 8192, 20000, 3};
   g_autoptr(GError) e = NULL;
@@ -186,69 +176,46 @@ test_read_any_size(void)
   g_assert_error(e, FK_INPUT_ERROR, FK_INPUT_ERROR_IO);
   g_assert_cmpstr(e->message, ==, "src: broken at byte 300000");
   g_clear_pointer(&in, fk_input_free);
-  wait_destroyed(&p);
+  assert_destroyed(&p);
 }
 
-/* A source without end and a reader that does not read: the thread fills
- * the ring and stops, so it never holds more than SLOTS blocks that the
- * reader has not taken, however long it waits; the reader moving on lets
- * it go on by as much. */
-static void
-test_bounded(void)
-{
-  const guint slots = 8;
-  const gsize full[] = {4096};
-  Probe p = {0};
-  FkInput *in = fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, full, 1, 0), 4096, slots, 1, NULL);
-  for (int i = 0; i < 10000 && g_atomic_int_get(&p.reads) < (gint)slots; i++)
-    g_usleep(1000);
-  g_usleep(50000);
-  g_assert_cmpint(g_atomic_int_get(&p.reads), ==, slots);
-  /* take every block but the one held: the thread goes on, never past the bound */
-  guint taken = 0;
-  for (int round = 0; round < 40; round++) {
-    guint8 *d;
-    g_assert_cmpint(fk_input_borrow(in, &d, NULL), ==, 4096);
-    taken++;
-    g_usleep(2000);
-    g_assert_cmpint(g_atomic_int_get(&p.reads), <=, (gint)(taken - 1 + slots));
-  }
-  /* Freed while the thread waits for room (or is in a read): it ends, and
-   * the source is freed, without reading past the bound. */
-  fk_input_free(in);
-  wait_destroyed(&p);
-  g_assert_cmpint(g_atomic_int_get(&p.reads), <=, (gint)(taken - 1 + slots));
-}
-
-/* Freed while the thread is in a slow read, or before it read anything:
- * the thread finishes that read, frees the source and ends (the sanitizer
- * builds see no leak, no use after free). */
+/* Freed before any read, or with the block being handed out and a slice
+ * of it alive: the source goes with the input, the slice stays readable
+ * and frees the last of it (the sanitizer builds see no leak, no use after
+ * free). */
 static void
 test_free_early(void)
 {
   const gsize sizes[] = {1000};
-  for (int slow = 0; slow <= 1; slow++) {
+  for (int read = 0; read <= 1; read++) {
     Probe p = {0};
-    FkInput *in = fk_read_ahead_new(source_new(&p, G_MAXUINT64, 0, sizes, 1, slow ? 30 : 0), 1000,
-                                    2, 2, NULL);
-    if (slow)
-      g_usleep(10000); /* in its first read */
+    FkInput *in = fk_lent_blocks_new(source_new(&p, G_MAXUINT64, 0, sizes, 1), 1000, NULL);
+    GBytes *kept = NULL;
+    if (read) {
+      guint8 *d;
+      g_assert_cmpint(fk_input_borrow(in, &d, NULL), ==, 1000);
+      kept = fk_lent_blocks_slice(in, d + 1, 10);
+      g_assert_nonnull(kept);
+    }
     fk_input_free(in);
-    wait_destroyed(&p);
-    g_assert_cmpint(g_atomic_int_get(&p.reads), <=, 2);
+    assert_destroyed(&p);
+    g_assert_cmpint(g_atomic_int_get(&p.reads), ==, read);
+    if (kept != NULL) {
+      g_assert_cmpuint(((const guint8 *)g_bytes_get_data(kept, NULL))[0], ==, 7);
+      g_bytes_unref(kept);
+    }
   }
 }
 
 /* The bytes of a lent block handed on as a slice stay as they were while
- * the reader goes on and the ring goes round many times: the block is not
- * filled again until the slice is freed. Bytes elsewhere are no slice. */
+ * the reader goes on through many blocks: the block is not used again
+ * until the slice is freed. Bytes elsewhere are no slice. */
 static void
 test_slices(void)
 {
   const gsize sizes[] = {4096};
   Probe p = {0};
-  g_autoptr(FkInput) in =
-      fk_read_ahead_new(source_new(&p, 4096 * 64, 0, sizes, 1, 0), 4096, 4, 1, NULL);
+  g_autoptr(FkInput) in = fk_lent_blocks_new(source_new(&p, 4096 * 64, 0, sizes, 1), 4096, NULL);
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   guint64 off = 0;
   for (;;) {
@@ -256,13 +223,13 @@ test_slices(void)
     gssize n = fk_input_borrow(in, &d, NULL);
     if (n <= 0)
       break;
-    g_assert_true(fk_read_ahead_holds(in, d + 10, 20));
-    g_assert_false(fk_read_ahead_holds(in, d + 10, (gsize)n));
+    g_assert_true(fk_lent_blocks_holds(in, d + 10, 20));
+    g_assert_false(fk_lent_blocks_holds(in, d + 10, (gsize)n));
     guint8 other[8];
-    g_assert_null(fk_read_ahead_slice(in, other, sizeof other));
+    g_assert_null(fk_lent_blocks_slice(in, other, sizeof other));
     if ((off / 4096) % 3 == 0) /* every third block, its middle */
-      g_ptr_array_add(kept, fk_read_ahead_slice(in, d + 100, 1000));
-    g_assert_null(fk_read_ahead_slice(in, d, (gsize)n + 1));
+      g_ptr_array_add(kept, fk_lent_blocks_slice(in, d + 100, 1000));
+    g_assert_null(fk_lent_blocks_slice(in, d, (gsize)n + 1));
     off += (guint64)n;
   }
   g_assert_cmpuint(off, ==, 4096 * 64);
@@ -277,7 +244,7 @@ test_slices(void)
   }
   /* the slices outlive the input, and the source is freed with it */
   g_clear_pointer(&in, fk_input_free);
-  wait_destroyed(&p);
+  assert_destroyed(&p);
   g_assert_cmpuint(((const guint8 *)g_bytes_get_data(g_ptr_array_index(kept, 1), NULL))[0], ==,
                    (guint8)((3 * 4096 + 100) * 7 % 251));
 }
@@ -286,10 +253,9 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/readahead/same-blocks", test_same_blocks);
-  g_test_add_func("/readahead/read-any-size", test_read_any_size);
-  g_test_add_func("/readahead/bounded", test_bounded);
-  g_test_add_func("/readahead/free-early", test_free_early);
-  g_test_add_func("/readahead/slices", test_slices);
+  g_test_add_func("/lentblocks/same-blocks", test_same_blocks);
+  g_test_add_func("/lentblocks/read-any-size", test_read_any_size);
+  g_test_add_func("/lentblocks/free-early", test_free_early);
+  g_test_add_func("/lentblocks/slices", test_slices);
   return g_test_run();
 }
